@@ -22,6 +22,9 @@ export const SqlState = {
   substringError: '22011',
   divisionByZero: '22012',
   invalidParameterValue: '22023',
+  invalidArgumentForLogarithm: '2201E',
+  invalidArgumentForPowerFunction: '2201F',
+  intervalFieldOverflow: '22015',
   invalidRegularExpression: '2201B',
   invalidRowCountInLimitClause: '2201W',
   invalidRowCountInResultOffsetClause: '2201X',
@@ -127,7 +130,7 @@ export class EddyError extends Error {
 type Details = Omit<EddyErrorFields, 'code' | 'message'>;
 
 /** The statement text does not parse (42601). */
-export class SyntaxError extends EddyError {
+export class SqlSyntaxError extends EddyError {
   constructor(message: string, details: Details = {}) {
     super({ code: SqlState.syntaxError, message, ...details });
   }

@@ -132,7 +132,9 @@ const arrayOids: Partial<Record<ScalarTypeId, number>> = {
 export function typeOid(type: SqlType): number {
   switch (type.id) {
     case 'array':
-      return type.element.id === 'array' || type.element.id === 'enum' ? 2277 : (arrayOids[type.element.id] ?? 2277);
+      return type.element.id === 'array' || type.element.id === 'enum'
+        ? 2277
+        : (arrayOids[type.element.id] ?? 2277);
     case 'enum':
       return type.oid;
     default:

@@ -25,7 +25,17 @@ import type { Interval } from './interval.ts';
 import type { Jsonb } from './jsonb.ts';
 import type { Numeric } from './numeric.ts';
 
-export type Value = null | boolean | number | bigint | string | Numeric | Interval | Jsonb | Uint8Array | Value[];
+export type Value =
+  | null
+  | boolean
+  | number
+  | bigint
+  | string
+  | Numeric
+  | Interval
+  | Jsonb
+  | Uint8Array
+  | Value[];
 
 /** A row outside a batch (API boundaries, tests). Inside the engine rows live in batches. */
 export type Row = Value[];

@@ -1,0 +1,25 @@
+/**
+ * @module bench/run
+ * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. Each suite
+ * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
+ */
+import { USAGE as ENGINE_USAGE, parseEngineArgs, runEngineSuite } from './engine/engine-suite.ts';
+
+const SUITES = ['engine'];
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [suite, ...args] = argv;
+  if (suite === 'engine') {
+    const results = await runEngineSuite(parseEngineArgs(args), `npm run bench -- ${argv.join(' ')}`);
+    return results.some((r) => r.status === 'error' || r.status === 'timeout') ? 1 : 0;
+  }
+  console.error(`usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}`);
+  return 2;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
+  process.exitCode = 2;
+}

@@ -1,0 +1,139 @@
+/**
+ * @module dataflow/aggregates/ordered
+ * string_agg, array_agg, jsonb_agg, jsonb_object_agg: per group the ordered multiset of entries
+ * (ORDER BY keys within the call, then the arguments, so ties break deterministically), each with
+ * its count. A change updates one entry; the result is rebuilt from the entries in order (its size
+ * is the group's anyway). With DISTINCT each entry contributes once whatever its count.
+ */
+import type { SqlType } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
+import { compareNullable } from '../../common/value-ops.ts';
+import { compareBySortKey, type SortKey } from '../row.ts';
+import { SortedList } from '../sorted-list.ts';
+import { type Aggregator, growTo } from './aggregator.ts';
+
+export type OrderedKind = 'string_agg' | 'array_agg' | 'jsonb_agg' | 'jsonb_object_agg';
+
+/** Builds the result from the entries' arguments (in order, each repeated by its count). */
+export type OrderedFinisher = (args: readonly (readonly Value[])[], types: readonly SqlType[]) => Value;
+
+export class OrderedAgg implements Aggregator {
+  private readonly argCols: readonly number[];
+  private readonly orderBy: readonly SortKey[];
+  private readonly distinct: boolean;
+  /** Rows whose first argument is NULL contribute nothing (string_agg). */
+  private readonly skipNullFirst: boolean;
+  private readonly finish: OrderedFinisher;
+  private readonly argTypes: readonly SqlType[];
+  private readonly cmp: (a: Value[], b: Value[]) => number;
+  private readonly lists: (SortedList<Value[]> | null)[] = [];
+
+  constructor(options: {
+    argCols: readonly number[];
+    argTypes: readonly SqlType[];
+    orderBy: readonly SortKey[];
+    distinct: boolean;
+    skipNullFirst: boolean;
+    finish: OrderedFinisher;
+  }) {
+    this.argCols = options.argCols;
+    this.argTypes = options.argTypes;
+    this.orderBy = options.orderBy;
+    this.distinct = options.distinct;
+    this.skipNullFirst = options.skipNullFirst;
+    this.finish = options.finish;
+    // An entry is [order keys…, arguments…]; its order keys are compared first.
+    const keys = this.orderBy.map((k, i) => ({ column: i, descending: k.descending, nullsFirst: k.nullsFirst }));
+    const width = keys.length + this.argCols.length;
+    this.cmp = (a, b) => {
+      for (let i = 0; i < keys.length; i++) {
+        const c = compareBySortKey(a[i]!, b[i]!, keys[i]!);
+        if (c !== 0) return c;
+      }
+      for (let i = keys.length; i < width; i++) {
+        const c = compareNullable(a[i]!, b[i]!, false);
+        if (c !== 0) return c;
+      }
+      return 0;
+    };
+  }
+
+  reserve(capacity: number): void {
+    growTo(this.lists, capacity, null);
+  }
+
+  update(slot: number, row: readonly Value[], base: number, weight: number): void {
+    const argCols = this.argCols;
+    if (this.skipNullFirst && row[base + argCols[0]!] === null) return;
+    const orderBy = this.orderBy;
+    const entry = new Array<Value>(orderBy.length + argCols.length);
+    for (let i = 0; i < orderBy.length; i++) entry[i] = row[base + orderBy[i]!.column]!;
+    for (let i = 0; i < argCols.length; i++) entry[orderBy.length + i] = row[base + argCols[i]!]!;
+    let list = this.lists[slot]!;
+    if (list === null) {
+      list = new SortedList(this.cmp);
+      this.lists[slot] = list;
+    }
+    list.addWeight(entry, weight);
+  }
+
+  result(slot: number): Value {
+    const list = this.lists[slot];
+    if (list === null || list === undefined || list.size === 0) return null;
+    const skip = this.orderBy.length;
+    const args: Value[][] = [];
+    const distinct = this.distinct;
+    list.forEachFrom(0, (entry, count) => {
+      const a = skip === 0 ? entry : entry.slice(skip);
+      const times = distinct ? 1 : count;
+      for (let k = 0; k < times; k++) args.push(a);
+      return true;
+    });
+    return this.finish(args, this.argTypes);
+  }
+
+  clear(slot: number): void {
+    this.lists[slot] = null;
+  }
+}
+
+/** string_agg(value, delimiter): values joined, each but the first preceded by its row's delimiter. */
+export function finishStringAgg(args: readonly (readonly Value[])[]): Value {
+  if (args.length === 0) return null;
+  if (args[0]![0] instanceof Uint8Array) return concatBytes(args);
+  let out = args[0]![0] as string;
+  for (let i = 1; i < args.length; i++) {
+    const d = args[i]![1] ?? null;
+    out += (d === null ? '' : (d as string)) + (args[i]![0] as string);
+  }
+  return out;
+}
+
+function concatBytes(args: readonly (readonly Value[])[]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (let i = 0; i < args.length; i++) {
+    const d = args[i]![1] ?? null;
+    if (i > 0 && d !== null) {
+      parts.push(d as Uint8Array);
+      length += (d as Uint8Array).length;
+    }
+    parts.push(args[i]![0] as Uint8Array);
+    length += (args[i]![0] as Uint8Array).length;
+  }
+  const out = new Uint8Array(length);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** array_agg(value): the values in order, NULLs included. */
+export function finishArrayAgg(args: readonly (readonly Value[])[]): Value {
+  if (args.length === 0) return null;
+  const out = new Array<Value>(args.length);
+  for (let i = 0; i < args.length; i++) out[i] = args[i]![0]!;
+  return out;
+}

@@ -1,0 +1,242 @@
+/**
+ * @module dataflow/aggregates/sum
+ * sum() and avg() as running totals that accept retractions exactly: integers in a safe JS number,
+ * promoted to bigint only when a total leaves the safe range; numeric as an exact Numeric with
+ * its NaN/±Infinity counted apart and the display scale of the live values tracked; floats as an
+ * exact FloatSum (so the result does not depend on arrival order); interval field by field.
+ * Result types as PostgreSQL: sum(int2/int4) int8, sum(int8) numeric, avg(integers) numeric.
+ */
+import { checkedInterval, divideInterval, type Interval } from '../../common/interval.ts';
+import { Numeric } from '../../common/numeric.ts';
+import type { Value } from '../../common/value.ts';
+import { int8Canonical } from '../../functions/int-ops.ts';
+import { FloatSum } from '../float-sum.ts';
+import { type Aggregator, growTo } from './aggregator.ts';
+
+/** sum/avg over smallint, integer or bigint values. */
+export class IntSumAgg implements Aggregator {
+  private readonly column: number;
+  /** 'int8': sum returns bigint; 'numeric': sum returns numeric; 'avg': avg (numeric). */
+  private readonly output: 'int8' | 'numeric' | 'avg';
+  private readonly counts: number[] = [];
+  private readonly sums: number[] = [];
+  /** The exact total once it left the safe-integer range (then `sums` is unused). */
+  private readonly bigs: (bigint | null)[] = [];
+
+  constructor(column: number, output: 'int8' | 'numeric' | 'avg') {
+    this.column = column;
+    this.output = output;
+  }
+
+  reserve(capacity: number): void {
+    growTo(this.counts, capacity, 0);
+    growTo(this.sums, capacity, 0);
+    growTo(this.bigs, capacity, null);
+  }
+
+  update(slot: number, row: readonly Value[], base: number, weight: number): void {
+    const v = row[base + this.column]!;
+    if (v === null) return;
+    this.counts[slot]! += weight;
+    if (typeof v === 'number' && this.bigs[slot] === null) {
+      const p = v * weight;
+      if (Number.isSafeInteger(p)) {
+        const s = this.sums[slot]! + p;
+        if (Number.isSafeInteger(s)) {
+          this.sums[slot] = s;
+          return;
+        }
+      }
+    }
+    const big = (this.bigs[slot] ?? BigInt(this.sums[slot]!)) + BigInt(v as number | bigint) * BigInt(weight);
+    if (big <= 9007199254740991n && big >= -9007199254740991n) {
+      this.sums[slot] = Number(big);
+      this.bigs[slot] = null;
+    } else this.bigs[slot] = big;
+  }
+
+  result(slot: number): Value {
+    const n = this.counts[slot]!;
+    if (n <= 0) return null;
+    const big = this.bigs[slot];
+    switch (this.output) {
+      case 'int8':
+        return big === null ? this.sums[slot]! : int8Canonical(big!);
+      case 'numeric':
+        return Numeric.fromInt(big ?? this.sums[slot]!);
+      case 'avg':
+        return Numeric.avg(Numeric.fromInt(big ?? this.sums[slot]!), n);
+    }
+  }
+
+  clear(slot: number): void {
+    this.counts[slot] = 0;
+    this.sums[slot] = 0;
+    this.bigs[slot] = null;
+  }
+}
+
+/** sum/avg over numeric values. */
+export class NumericSumAgg implements Aggregator {
+  private readonly column: number;
+  private readonly avg: boolean;
+  private readonly counts: number[] = [];
+  private readonly sums: Numeric[] = [];
+  private readonly nans: number[] = [];
+  private readonly posInfs: number[] = [];
+  private readonly negInfs: number[] = [];
+  /** Per group, how many live values have each display scale (index = scale); null until needed. */
+  private readonly scales: (number[] | null)[] = [];
+
+  constructor(column: number, avg: boolean) {
+    this.column = column;
+    this.avg = avg;
+  }
+
+  reserve(capacity: number): void {
+    growTo(this.counts, capacity, 0);
+    growTo(this.sums, capacity, Numeric.ZERO);
+    growTo(this.nans, capacity, 0);
+    growTo(this.posInfs, capacity, 0);
+    growTo(this.negInfs, capacity, 0);
+    growTo(this.scales, capacity, null);
+  }
+
+  update(slot: number, row: readonly Value[], base: number, weight: number): void {
+    const v = row[base + this.column] as Numeric | null;
+    if (v === null) return;
+    this.counts[slot]! += weight;
+    if (!v.isFinite()) {
+      if (v.isNaN()) this.nans[slot]! += weight;
+      else if (v.signum() > 0) this.posInfs[slot]! += weight;
+      else this.negInfs[slot]! += weight;
+      return;
+    }
+    const sum = this.sums[slot]!;
+    this.sums[slot] =
+      weight === 1 ? sum.add(v) : weight === -1 ? sum.sub(v) : sum.add(v.mul(Numeric.fromInt(weight)));
+    let scales = this.scales[slot]!;
+    if (scales === null) {
+      scales = [];
+      this.scales[slot] = scales;
+    }
+    while (scales.length <= v.scale) scales.push(0);
+    scales[v.scale]! += weight;
+  }
+
+  result(slot: number): Value {
+    const n = this.counts[slot]!;
+    if (n <= 0) return null;
+    if (this.nans[slot]! > 0 || (this.posInfs[slot]! > 0 && this.negInfs[slot]! > 0)) return Numeric.NaN;
+    if (this.posInfs[slot]! > 0) return Numeric.POSITIVE_INFINITY;
+    if (this.negInfs[slot]! > 0) return Numeric.NEGATIVE_INFINITY;
+    let sum = this.sums[slot]!;
+    // The running total keeps the largest scale ever added; a from-scratch sum has the largest
+    // scale among the live values, and the total is exact at that scale.
+    const scales = this.scales[slot];
+    let live = 0;
+    if (scales !== null) for (let s = scales.length - 1; s >= 0; s--) if (scales[s]! > 0) {
+      live = s;
+      break;
+    }
+    if (sum.scale > live) sum = sum.round(live);
+    return this.avg ? Numeric.avg(sum, n) : sum;
+  }
+
+  clear(slot: number): void {
+    this.counts[slot] = 0;
+    this.sums[slot] = Numeric.ZERO;
+    this.nans[slot] = 0;
+    this.posInfs[slot] = 0;
+    this.negInfs[slot] = 0;
+    this.scales[slot] = null;
+  }
+}
+
+/** sum/avg over real or double precision values. */
+export class FloatSumAgg implements Aggregator {
+  private readonly column: number;
+  private readonly output: 'float4' | 'float8' | 'avg';
+  private readonly counts: number[] = [];
+  private readonly sums: (FloatSum | null)[] = [];
+
+  constructor(column: number, output: 'float4' | 'float8' | 'avg') {
+    this.column = column;
+    this.output = output;
+  }
+
+  reserve(capacity: number): void {
+    growTo(this.counts, capacity, 0);
+    growTo(this.sums, capacity, null);
+  }
+
+  update(slot: number, row: readonly Value[], base: number, weight: number): void {
+    const v = row[base + this.column] as number | null;
+    if (v === null) return;
+    this.counts[slot]! += weight;
+    let sum = this.sums[slot]!;
+    if (sum === null) {
+      sum = new FloatSum();
+      this.sums[slot] = sum;
+    }
+    sum.add(v, weight);
+  }
+
+  result(slot: number): Value {
+    const n = this.counts[slot]!;
+    if (n <= 0) return null;
+    const total = this.sums[slot]!.value();
+    if (this.output === 'avg') return total / n;
+    return this.output === 'float4' ? Math.fround(total) : total;
+  }
+
+  clear(slot: number): void {
+    this.counts[slot] = 0;
+    this.sums[slot] = null;
+  }
+}
+
+/** sum/avg over interval values, field by field as PostgreSQL adds intervals. */
+export class IntervalSumAgg implements Aggregator {
+  private readonly column: number;
+  private readonly avg: boolean;
+  private readonly counts: number[] = [];
+  private readonly months: number[] = [];
+  private readonly days: number[] = [];
+  private readonly micros: number[] = [];
+
+  constructor(column: number, avg: boolean) {
+    this.column = column;
+    this.avg = avg;
+  }
+
+  reserve(capacity: number): void {
+    growTo(this.counts, capacity, 0);
+    growTo(this.months, capacity, 0);
+    growTo(this.days, capacity, 0);
+    growTo(this.micros, capacity, 0);
+  }
+
+  update(slot: number, row: readonly Value[], base: number, weight: number): void {
+    const v = row[base + this.column] as Interval | null;
+    if (v === null) return;
+    this.counts[slot]! += weight;
+    this.months[slot]! += v.months * weight;
+    this.days[slot]! += v.days * weight;
+    this.micros[slot]! += v.micros * weight;
+  }
+
+  result(slot: number): Value {
+    const n = this.counts[slot]!;
+    if (n <= 0) return null;
+    const sum = checkedInterval(this.months[slot]!, this.days[slot]!, this.micros[slot]!);
+    return this.avg ? divideInterval(sum, n) : sum;
+  }
+
+  clear(slot: number): void {
+    this.counts[slot] = 0;
+    this.months[slot] = 0;
+    this.days[slot] = 0;
+    this.micros[slot] = 0;
+  }
+}

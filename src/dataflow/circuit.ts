@@ -1,0 +1,214 @@
+/**
+ * @module dataflow/circuit
+ * The dataflow graph shared by every view, and the step that moves it forward. Nodes are kept in
+ * creation order, which is topological (a node's inputs always exist before it). Each view owns
+ * the nodes built for it (its group); catalog relations enter through one shared input node per
+ * relation, and each view reads them through its own link nodes, so a new view can be hydrated
+ * from snapshots without replaying anything into the views that already exist.
+ */
+import { assert } from '../common/errors.ts';
+import { Batch } from './batch.ts';
+import { consolidate } from './consolidate.ts';
+import type { Operator } from './operator.ts';
+
+export type NodeId = number;
+export type OutputId = number;
+
+type NodeKind = 'input' | 'link' | 'operator';
+
+class Node {
+  readonly id: NodeId;
+  readonly kind: NodeKind;
+  readonly arity: number;
+  /** Released (null) when the view is dropped, freeing its state. */
+  op: Operator | null;
+  readonly inputs: readonly NodeId[];
+  /** The relation an input or link node reads; -1 for operators. */
+  readonly relationId: number;
+  /** The view (group) owning the node; -1 for shared input nodes. */
+  readonly group: number;
+  alive = true;
+  /** This step's delta, between the node running and the end of the step. */
+  delta: Batch | null = null;
+
+  constructor(
+    id: NodeId,
+    kind: NodeKind,
+    arity: number,
+    op: Operator | null,
+    inputs: readonly NodeId[],
+    relationId: number,
+    group: number,
+  ) {
+    this.id = id;
+    this.kind = kind;
+    this.arity = arity;
+    this.op = op;
+    this.inputs = inputs;
+    this.relationId = relationId;
+    this.group = group;
+  }
+}
+
+interface ViewOutput {
+  readonly node: NodeId;
+  readonly group: number;
+}
+
+export class Circuit {
+  private readonly nodes: Node[] = [];
+  private readonly inputNodes = new Map<number, NodeId>();
+  private readonly outputs = new Map<OutputId, ViewOutput>();
+  /** Relations produced by a view of this circuit: relation id → the view's output. */
+  private readonly viewRelations = new Map<number, OutputId>();
+  private nextGroup = 0;
+  private nextOutput = 1;
+
+  /** Starts building a view: nodes added with the returned group belong to it. */
+  beginView(): number {
+    return this.nextGroup++;
+  }
+
+  /**
+   * The node through which view `group` reads relation `relationId` (arity `arity`): a link to
+   * the relation's shared input node, or to the output of the view registered as that relation.
+   */
+  addRead(group: number, relationId: number, arity: number): NodeId {
+    const producer = this.viewRelations.get(relationId);
+    let source: NodeId;
+    if (producer !== undefined) source = this.outputs.get(producer)!.node;
+    else {
+      let input = this.inputNodes.get(relationId);
+      if (input === undefined) {
+        input = this.push('input', arity, null, [], relationId, -1);
+        this.inputNodes.set(relationId, input);
+      }
+      source = input;
+    }
+    assert(this.nodes[source]!.arity === arity, `relation ${relationId} read with arity ${arity}`);
+    return this.push('link', arity, null, [source], relationId, group);
+  }
+
+  /** Adds an operator reading `inputs` (nodes of the same view). */
+  addOperator(group: number, op: Operator, inputs: readonly NodeId[]): NodeId {
+    for (const i of inputs) assert(this.nodes[i]!.group === group, 'operator input from another view');
+    return this.push('operator', op.arity, op, inputs, -1, group);
+  }
+
+  /**
+   * Finishes a view whose result is node `root`; returns its output id. With `relationId`, later
+   * views reading that relation read this view's output directly.
+   */
+  finishView(group: number, root: NodeId, relationId?: number): OutputId {
+    assert(this.nodes[root]!.group === group, 'view root from another view');
+    const id = this.nextOutput++;
+    this.outputs.set(id, { node: root, group });
+    if (relationId !== undefined) {
+      assert(!this.viewRelations.has(relationId), `relation ${relationId} already produced by a view`);
+      this.viewRelations.set(relationId, id);
+    }
+    return id;
+  }
+
+  /** Removes a view's nodes (a failed build, or DROP). Views reading it must be dropped first. */
+  dropView(group: number): void {
+    for (const node of this.nodes) {
+      if (node.group !== group || !node.alive) continue;
+      node.alive = false;
+      node.op = null;
+    }
+    for (const node of this.nodes) {
+      if (!node.alive) continue;
+      for (const i of node.inputs) assert(this.nodes[i]!.alive, 'dropping a view that another view reads');
+    }
+    for (const [id, out] of this.outputs) {
+      if (out.group !== group) continue;
+      this.outputs.delete(id);
+      for (const [rel, o] of this.viewRelations) if (o === id) this.viewRelations.delete(rel);
+    }
+  }
+
+  /** The group of a view's output (to drop it). */
+  groupOf(output: OutputId): number {
+    const out = this.outputs.get(output);
+    assert(out !== undefined, `unknown dataflow output ${output}`);
+    return out.group;
+  }
+
+  /** Arity of a view's output rows. */
+  outputArity(output: OutputId): number {
+    return this.nodes[this.outputs.get(output)!.node]!.arity;
+  }
+
+  /**
+   * Runs one step: feeds each relation's delta (rows need not be consolidated; relations not
+   * listed did not change), runs every operator once in topological order, and returns the
+   * consolidated delta of every view output that changed.
+   */
+  step(inputDeltas: ReadonlyMap<number, Batch>): Map<OutputId, Batch> {
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n]!;
+      if (!node.alive) continue;
+      if (node.kind === 'input') node.delta = inputDeltas.get(node.relationId) ?? null;
+      else if (node.kind === 'link') node.delta = nodes[node.inputs[0]!]!.delta;
+      else node.delta = this.run(node);
+    }
+    const result = new Map<OutputId, Batch>();
+    for (const [id, out] of this.outputs) {
+      const delta = nodes[out.node]!.delta;
+      if (delta === null || delta.length === 0) continue;
+      const consolidated = consolidate(delta);
+      if (consolidated.length > 0) result.set(id, consolidated);
+    }
+    for (let n = 0; n < nodes.length; n++) nodes[n]!.delta = null;
+    return result;
+  }
+
+  /**
+   * Computes a newly added view over existing data: runs only that view's nodes, its links
+   * emitting `snapshot(relationId)` (the relation's whole current contents). Returns the view's
+   * initial contents. Call it once, right after building the view, before the next `step`.
+   */
+  hydrate(output: OutputId, snapshot: (relationId: number) => Batch | undefined): Batch {
+    const view = this.outputs.get(output);
+    assert(view !== undefined, `unknown dataflow output ${output}`);
+    const nodes = this.nodes;
+    for (let n = 0; n < nodes.length; n++) {
+      const node = nodes[n]!;
+      if (!node.alive || node.group !== view.group) continue;
+      if (node.kind === 'link') node.delta = snapshot(node.relationId) ?? null;
+      else node.delta = this.run(node);
+    }
+    const root = nodes[view.node]!.delta;
+    for (let n = 0; n < nodes.length; n++) nodes[n]!.delta = null;
+    return root === null ? new Batch(nodes[view.node]!.arity) : consolidate(root);
+  }
+
+  private run(node: Node): Batch | null {
+    const op = node.op!;
+    const inputs: Batch[] = [];
+    let any = false;
+    for (const i of node.inputs) {
+      const source = this.nodes[i]!;
+      const delta = source.delta;
+      if (delta !== null && delta.length > 0) any = true;
+      inputs.push(delta ?? new Batch(source.arity));
+    }
+    if (!any && !op.pendingInitial) return null;
+    return op.step(inputs);
+  }
+
+  private push(
+    kind: NodeKind,
+    arity: number,
+    op: Operator | null,
+    inputs: readonly NodeId[],
+    relationId: number,
+    group: number,
+  ): NodeId {
+    const id = this.nodes.length;
+    this.nodes.push(new Node(id, kind, arity, op, inputs, relationId, group));
+    return id;
+  }
+}

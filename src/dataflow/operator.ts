@@ -1,0 +1,24 @@
+/**
+ * @module dataflow/operator
+ * The contract every dataflow operator keeps: once per step it receives one delta batch per input
+ * (possibly empty) and returns its own delta batch. Operators never mutate their input batches.
+ * Stateful operators keep exactly the state they need to turn input deltas into output deltas.
+ */
+import type { Value } from '../common/value.ts';
+import type { Batch } from './batch.ts';
+
+export interface Operator {
+  /** Columns of each output row. */
+  readonly arity: number;
+  /**
+   * True until the operator has produced output that does not depend on input (a constant
+   * collection, a scalar aggregate's row over empty input): the circuit runs it even without input.
+   */
+  readonly pendingInitial: boolean;
+  step(inputs: readonly Batch[]): Batch;
+}
+
+/** A compiled scalar expression over the row at `row[base…]` (plan/compile-scalar's RowFn). */
+export type RowFn = (row: readonly Value[], base: number) => Value;
+/** A compiled predicate: true only when the SQL result is TRUE. */
+export type RowPredicate = (row: readonly Value[], base: number) => boolean;

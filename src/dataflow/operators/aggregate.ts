@@ -1,0 +1,184 @@
+/**
+ * @module dataflow/operators/aggregate
+ * GROUP BY with aggregates. Given input changes, it updates each touched group's aggregate state
+ * and emits, for each group whose output row changed, -1 for the old row and +1 for the new one
+ * (a group that lost its last row only retracts; a new group only inserts). Without GROUP BY it
+ * is SQL's scalar aggregate: exactly one row at all times, emitted on the very first step.
+ * State: group key → slot; per slot the row count, the last emitted results and each
+ * aggregator's column-wise state. Slots of emptied groups are freed and reused.
+ */
+import type { SqlType } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
+import type { Aggregator } from '../aggregates/aggregator.ts';
+import { Batch } from '../batch.ts';
+import { type KeyMap, makeKeyMap } from '../key-map.ts';
+import type { Operator } from '../operator.ts';
+import { sameValue } from '../row.ts';
+
+export interface AggregateSpec {
+  readonly aggregator: Aggregator;
+  /** Input column of the FILTER (WHERE …) boolean, or -1: rows where it is not TRUE are skipped. */
+  readonly filter: number;
+}
+
+export class AggregateOp implements Operator {
+  readonly arity: number;
+  pendingInitial: boolean;
+  private readonly inputArity: number;
+  private readonly groupCols: readonly number[];
+  private readonly aggs: readonly Aggregator[];
+  private readonly filters: Int32Array;
+  private readonly groups: KeyMap<number>;
+  private readonly keyBuf: Value[];
+  private readonly scalar: boolean;
+  /** Per slot: weighted row count, group key values (flat), last emitted results (flat). */
+  private rowCounts: number[] = [];
+  private keys: Value[] = [];
+  private results: Value[] = [];
+  private emitted: boolean[] = [];
+  private stamps: number[] = [];
+  private capacity = 0;
+  private slotsUsed = 0;
+  private readonly freeSlots: number[] = [];
+  private epoch = 0;
+  private readonly touched: number[] = [];
+  private readonly newResults: Value[];
+
+  constructor(inputArity: number, groupCols: readonly number[], groupTypes: readonly SqlType[], specs: readonly AggregateSpec[]) {
+    this.inputArity = inputArity;
+    this.groupCols = groupCols;
+    this.aggs = specs.map((s) => s.aggregator);
+    this.filters = Int32Array.from(specs.map((s) => s.filter));
+    this.arity = groupCols.length + specs.length;
+    this.groups = makeKeyMap<number>(groupTypes);
+    this.keyBuf = new Array<Value>(groupCols.length).fill(null);
+    this.newResults = new Array<Value>(specs.length).fill(null);
+    this.scalar = groupCols.length === 0;
+    this.pendingInitial = this.scalar;
+    if (this.scalar) this.groups.set(this.keyBuf, 0, this.allocate());
+  }
+
+  step(inputs: readonly Batch[]): Batch {
+    const input = inputs[0]!;
+    this.epoch++;
+    this.touched.length = 0;
+    // Insertions first, then deletions: every count and multiset stays non-negative in between.
+    this.apply(input, true);
+    this.apply(input, false);
+    if (this.pendingInitial) {
+      this.pendingInitial = false;
+      this.touch(0);
+    }
+    const out = new Batch(this.arity);
+    for (let t = 0; t < this.touched.length; t++) this.emitChange(this.touched[t]!, out);
+    return out;
+  }
+
+  private apply(input: Batch, positive: boolean): void {
+    const src = input.values;
+    const weights = input.weights;
+    const inputArity = this.inputArity;
+    const groupCols = this.groupCols;
+    const keyBuf = this.keyBuf;
+    const aggs = this.aggs;
+    const filters = this.filters;
+    for (let i = 0, base = 0; i < weights.length; i++, base += inputArity) {
+      const w = weights[i]!;
+      if (w > 0 !== positive || w === 0) continue;
+      for (let k = 0; k < groupCols.length; k++) keyBuf[k] = src[base + groupCols[k]!]!;
+      let slot = this.scalar ? 0 : this.groups.get(keyBuf, 0);
+      if (slot === undefined) {
+        slot = this.allocate();
+        this.groups.set(keyBuf, 0, slot);
+      }
+      if (this.stamps[slot] !== this.epoch) this.touch(slot);
+      this.rowCounts[slot]! += w;
+      for (let j = 0; j < aggs.length; j++) {
+        const f = filters[j]!;
+        if (f >= 0 && src[base + f] !== true) continue;
+        aggs[j]!.update(slot, src, base, w);
+      }
+    }
+  }
+
+  private touch(slot: number): void {
+    this.stamps[slot] = this.epoch;
+    this.touched.push(slot);
+  }
+
+  /** Emits the retraction of the group's old row and the insertion of its new one, if they differ. */
+  private emitChange(slot: number, out: Batch): void {
+    const nAggs = this.aggs.length;
+    const live = this.scalar || this.rowCounts[slot]! > 0;
+    const fresh = this.newResults;
+    const was = this.emitted[slot]!;
+    if (live) {
+      let same = was;
+      for (let j = 0; j < nAggs; j++) {
+        const v = this.aggs[j]!.result(slot);
+        fresh[j] = v;
+        if (same && !sameValue(v, this.results[slot * nAggs + j]!)) same = false;
+      }
+      if (same) return;
+    }
+    if (was) this.pushRow(out, slot, this.results, slot * nAggs, -1);
+    if (!live) {
+      this.release(slot);
+      return;
+    }
+    for (let j = 0; j < nAggs; j++) this.results[slot * nAggs + j] = fresh[j]!;
+    this.emitted[slot] = true;
+    this.pushRow(out, slot, this.results, slot * nAggs, 1);
+  }
+
+  private pushRow(out: Batch, slot: number, results: readonly Value[], at: number, w: number): void {
+    const keyArity = this.groupCols.length;
+    const values = out.values;
+    for (let k = 0; k < keyArity; k++) values.push(this.keys[slot * keyArity + k]!);
+    for (let j = 0; j < this.aggs.length; j++) values.push(results[at + j]!);
+    out.weights.push(w);
+  }
+
+  private allocate(): number {
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotsUsed++;
+    if (slot >= this.capacity) this.grow(Math.max(16, this.capacity * 2));
+    const keyArity = this.groupCols.length;
+    for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = this.keyBuf[k]!;
+    this.rowCounts[slot] = 0;
+    this.emitted[slot] = false;
+    return slot;
+  }
+
+  private grow(capacity: number): void {
+    const keyArity = this.groupCols.length;
+    const nAggs = this.aggs.length;
+    while (this.rowCounts.length < capacity) {
+      this.rowCounts.push(0);
+      this.emitted.push(false);
+      this.stamps.push(0);
+    }
+    while (this.keys.length < capacity * keyArity) this.keys.push(null);
+    while (this.results.length < capacity * nAggs) this.results.push(null);
+    for (const agg of this.aggs) agg.reserve(capacity);
+    this.capacity = capacity;
+  }
+
+  private release(slot: number): void {
+    const keyArity = this.groupCols.length;
+    const nAggs = this.aggs.length;
+    this.groups.delete(this.keys, slot * keyArity);
+    for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = null;
+    for (let j = 0; j < nAggs; j++) {
+      this.results[slot * nAggs + j] = null;
+      this.aggs[j]!.clear(slot);
+    }
+    this.emitted[slot] = false;
+    this.rowCounts[slot] = 0;
+    this.freeSlots.push(slot);
+  }
+
+  /** Number of live groups (for tests and memory accounting). */
+  get groupCount(): number {
+    return this.groups.size;
+  }
+}

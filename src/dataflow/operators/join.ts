@@ -1,0 +1,270 @@
+/**
+ * @module dataflow/operators/join
+ * Equi-join with a residual predicate: inner, left, right, full outer, cross (no keys), semi, anti.
+ * Given changes ΔL and ΔR it emits ΔL⋈R + L⋈ΔR + ΔL⋈ΔR, computed as ΔL⋈R_old then L_new⋈ΔR:
+ * matched pairs with weight w_l·w_r; for outer joins, the NULL-padded row of a row that is
+ * unmatched, inserted when it loses its last match and retracted when it gains its first; for
+ * semi/anti, a left row (with its own weight) when it gains its first / loses its last match.
+ * A match is a pair with equal, matchable keys (`=` never matches NULL) and a TRUE residual.
+ * State: both sides arranged by key; match counts per key (no residual) or per row (residual).
+ */
+import type { Value } from '../../common/value.ts';
+import { Batch } from '../batch.ts';
+import { type KeyMap, makeKeyMap } from '../key-map.ts';
+import type { Operator, RowPredicate } from '../operator.ts';
+import { RowBag } from '../row-bag.ts';
+import { type JoinKeyComponent, KeyExtractor } from './join-keys.ts';
+
+export type JoinMode = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
+
+/** One input side: its arrangement and what its unmatched rows produce. */
+class Side {
+  readonly arity: number;
+  readonly index: KeyMap<RowBag>;
+  readonly keys: KeyExtractor;
+  readonly keyBuf: Value[];
+  /** Unmatched rows of this side are output NULL-padded (outer joins). */
+  readonly pad: boolean;
+  /** Rows of this side are output alone while matched (semi) or unmatched (anti). */
+  readonly emitWhenMatched: boolean;
+  readonly emitWhenUnmatched: boolean;
+  /** Whether this side's per-row match counts are kept (the `aux` of its bags). */
+  readonly perRowCounts: boolean;
+
+  constructor(
+    arity: number,
+    index: KeyMap<RowBag>,
+    keys: KeyExtractor,
+    flags: { pad: boolean; whenMatched: boolean; whenUnmatched: boolean; perRow: boolean },
+  ) {
+    this.arity = arity;
+    this.index = index;
+    this.keys = keys;
+    this.keyBuf = new Array<Value>(keys.arity).fill(null);
+    this.pad = flags.pad;
+    this.emitWhenMatched = flags.whenMatched;
+    this.emitWhenUnmatched = flags.whenUnmatched;
+    this.perRowCounts = flags.perRow;
+  }
+
+  /** Whether this side's matched state is observable in the output. */
+  get tracksMatches(): boolean {
+    return this.pad || this.emitWhenMatched || this.emitWhenUnmatched;
+  }
+}
+
+export class JoinOp implements Operator {
+  readonly arity: number;
+  readonly pendingInitial = false;
+  private readonly left: Side;
+  private readonly right: Side;
+  private readonly residual: RowPredicate | null;
+  private readonly emitPairs: boolean;
+  /** left ++ right, for evaluating the residual on a pair. */
+  private readonly pairBuf: Value[];
+
+  constructor(
+    leftArity: number,
+    rightArity: number,
+    mode: JoinMode,
+    keys: readonly JoinKeyComponent[],
+    residual: RowPredicate | null,
+  ) {
+    this.residual = residual;
+    this.emitPairs = mode !== 'semi' && mode !== 'anti';
+    this.arity = this.emitPairs ? leftArity + rightArity : leftArity;
+    const keyTypes = keys.map((k) => k.type);
+    const nullSafe = keys.map((k) => k.nullSafe);
+    const perRow = residual !== null;
+    this.left = new Side(
+      leftArity,
+      makeKeyMap<RowBag>(keyTypes),
+      new KeyExtractor(
+        keys.map((k) => k.left),
+        nullSafe,
+      ),
+      {
+        pad: mode === 'left' || mode === 'full',
+        whenMatched: mode === 'semi',
+        whenUnmatched: mode === 'anti',
+        perRow,
+      },
+    );
+    this.right = new Side(
+      rightArity,
+      makeKeyMap<RowBag>(keyTypes),
+      new KeyExtractor(
+        keys.map((k) => k.right),
+        nullSafe,
+      ),
+      { pad: mode === 'right' || mode === 'full', whenMatched: false, whenUnmatched: false, perRow },
+    );
+    this.pairBuf = new Array<Value>(leftArity + rightArity).fill(null);
+  }
+
+  step(inputs: readonly Batch[]): Batch {
+    const out = new Batch(this.arity);
+    const dl = inputs[0]!;
+    const dr = inputs[1]!;
+    if (dl.length > 0) this.apply(dl, this.left, this.right, true, out);
+    if (dr.length > 0) this.apply(dr, this.right, this.left, false, out);
+    return out;
+  }
+
+  /** Joins `delta` (of side `me`) with `other`'s current state, then adds it to `me`'s state. */
+  private apply(delta: Batch, me: Side, other: Side, isLeft: boolean, out: Batch): void {
+    const src = delta.values;
+    const arity = me.arity;
+    const keyBuf = me.keyBuf;
+    const residual = this.residual;
+    const pair = this.pairBuf;
+    const pairOffset = isLeft ? 0 : this.left.arity;
+    const otherOffset = isLeft ? this.left.arity : 0;
+    for (let i = 0, base = 0; i < delta.length; i++, base += arity) {
+      const w = delta.weights[i]!;
+      if (w === 0) continue;
+      if (!me.keys.extract(src, base, keyBuf)) {
+        // A key that can never match: the row is unmatched forever and kept out of the arrangement.
+        this.emitOwn(me, isLeft, src, base, w, false, out);
+        continue;
+      }
+      const bag = other.index.get(keyBuf, 0);
+      let matched = 0;
+      if (bag !== undefined) {
+        if (residual !== null) for (let j = 0; j < arity; j++) pair[pairOffset + j] = src[base + j]!;
+        const bagValues = bag.values;
+        const otherArity = other.arity;
+        const aux = bag.aux;
+        for (let s = 0, ob = 0; s < bag.length; s++, ob += otherArity) {
+          if (residual !== null) {
+            for (let j = 0; j < otherArity; j++) pair[otherOffset + j] = bagValues[ob + j]!;
+            if (!residual(pair, 0)) continue;
+          }
+          const ow = bag.weights[s]!;
+          matched += ow;
+          if (this.emitPairs) {
+            if (isLeft) pushPair(out, src, base, arity, bagValues, ob, otherArity, w * ow);
+            else pushPair(out, bagValues, ob, otherArity, src, base, arity, w * ow);
+          }
+          if (aux !== null) {
+            const before = aux[s]!;
+            aux[s] = before + w;
+            this.onMatchCountChange(other, !isLeft, bagValues, ob, ow, before, before + w, out);
+          }
+        }
+        if (residual === null) matched = bag.total;
+      }
+      this.store(me, other, isLeft, src, base, w, matched, bag, out);
+    }
+  }
+
+  /** Adds the delta row to `me`'s arrangement and emits its own unmatched/matched output. */
+  private store(
+    me: Side,
+    other: Side,
+    isLeft: boolean,
+    src: readonly Value[],
+    base: number,
+    w: number,
+    matched: number,
+    otherBag: RowBag | undefined,
+    out: Batch,
+  ): void {
+    const keyBuf = me.keyBuf;
+    let bag = me.index.get(keyBuf, 0);
+    if (bag === undefined) {
+      bag = new RowBag(me.arity, me.perRowCounts && me.tracksMatches);
+      me.index.set(keyBuf, 0, bag);
+    }
+    const totalBefore = bag.total;
+    const slot = bag.add(src, base, w, matched);
+    if (bag.weights[slot] === 0) bag.removeAt(slot);
+    if (bag.length === 0) me.index.delete(keyBuf, 0);
+    if (me.tracksMatches) this.emitOwn(me, isLeft, src, base, w, matched > 0, out);
+    // Without a residual every row of a key matches every row of the other side's same key, so the
+    // other side's rows flip matched/unmatched together when this side's key total crosses zero.
+    if (this.residual === null && otherBag !== undefined && other.tracksMatches) {
+      const after = totalBefore + w;
+      if (totalBefore > 0 !== after > 0) {
+        const vals = otherBag.values;
+        for (let s = 0, ob = 0; s < otherBag.length; s++, ob += other.arity) {
+          this.onMatchCountChange(other, !isLeft, vals, ob, otherBag.weights[s]!, totalBefore, after, out);
+        }
+      }
+    }
+  }
+
+  /** A row of `side` with weight `w` whose match count went from `before` to `after`. */
+  private onMatchCountChange(
+    side: Side,
+    isLeft: boolean,
+    values: readonly Value[],
+    base: number,
+    w: number,
+    before: number,
+    after: number,
+    out: Batch,
+  ): void {
+    const was = before > 0;
+    const is = after > 0;
+    if (was === is) return;
+    // Gaining a match retracts the row's unmatched output and inserts its matched output.
+    this.emitOwn(side, isLeft, values, base, was ? -w : w, true, out);
+    this.emitOwn(side, isLeft, values, base, was ? w : -w, false, out);
+  }
+
+  /** Emits the output a row of `side` produces on its own, given whether it is matched. */
+  private emitOwn(
+    side: Side,
+    isLeft: boolean,
+    values: readonly Value[],
+    base: number,
+    w: number,
+    matched: boolean,
+    out: Batch,
+  ): void {
+    if (matched) {
+      if (side.emitWhenMatched) out.push(values, base, w);
+      return;
+    }
+    if (side.emitWhenUnmatched) out.push(values, base, w);
+    else if (side.pad) pushPadded(out, isLeft, values, base, side.arity, this.arity - side.arity, w);
+  }
+
+  /** Live keys on each side (for tests and memory accounting). */
+  stateSize(): { leftKeys: number; rightKeys: number } {
+    return { leftKeys: this.left.index.size, rightKeys: this.right.index.size };
+  }
+}
+
+function pushPair(
+  out: Batch,
+  l: readonly Value[],
+  lBase: number,
+  lArity: number,
+  r: readonly Value[],
+  rBase: number,
+  rArity: number,
+  w: number,
+): void {
+  const values = out.values;
+  for (let j = 0; j < lArity; j++) values.push(l[lBase + j]!);
+  for (let j = 0; j < rArity; j++) values.push(r[rBase + j]!);
+  out.weights.push(w);
+}
+
+function pushPadded(
+  out: Batch,
+  isLeft: boolean,
+  src: readonly Value[],
+  base: number,
+  arity: number,
+  padArity: number,
+  w: number,
+): void {
+  const values = out.values;
+  if (!isLeft) for (let j = 0; j < padArity; j++) values.push(null);
+  for (let j = 0; j < arity; j++) values.push(src[base + j]!);
+  if (isLeft) for (let j = 0; j < padArity; j++) values.push(null);
+  out.weights.push(w);
+}

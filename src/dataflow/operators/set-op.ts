@@ -1,0 +1,67 @@
+/**
+ * @module dataflow/operators/set-op
+ * INTERSECT / EXCEPT, with bag (ALL) or set semantics. Given changes to the left and right inputs,
+ * it emits, per changed row, the change of f(l, r) where l and r are the row's accumulated weights:
+ * INTERSECT ALL min(l, r), EXCEPT ALL max(0, l - r), INTERSECT [l>0 ∧ r>0], EXCEPT [l>0 ∧ r=0].
+ * State: each row with its left and right weights (NULLs equal, as SQL's set operations).
+ */
+import { Batch } from '../batch.ts';
+import type { Operator } from '../operator.ts';
+import { RowBag } from '../row-bag.ts';
+
+export type SetOpKind = 'intersect' | 'intersectAll' | 'except' | 'exceptAll';
+
+function outputWeight(kind: SetOpKind, l: number, r: number): number {
+  switch (kind) {
+    case 'intersect':
+      return l > 0 && r > 0 ? 1 : 0;
+    case 'intersectAll':
+      return Math.max(0, Math.min(l, r));
+    case 'except':
+      return l > 0 && r <= 0 ? 1 : 0;
+    case 'exceptAll':
+      return Math.max(0, l - r);
+  }
+}
+
+export class SetOp implements Operator {
+  readonly arity: number;
+  readonly pendingInitial = false;
+  private readonly kind: SetOpKind;
+  /** Rows with their left weight (`weights`) and right weight (`aux`). */
+  private readonly rows: RowBag;
+
+  constructor(arity: number, kind: SetOpKind) {
+    this.arity = arity;
+    this.kind = kind;
+    this.rows = new RowBag(arity, true);
+  }
+
+  step(inputs: readonly Batch[]): Batch {
+    const out = new Batch(this.arity);
+    this.apply(inputs[0]!, true, out);
+    this.apply(inputs[1]!, false, out);
+    return out;
+  }
+
+  private apply(input: Batch, left: boolean, out: Batch): void {
+    const rows = this.rows;
+    const arity = this.arity;
+    const src = input.values;
+    const aux = rows.aux!;
+    for (let i = 0, base = 0; i < input.length; i++, base += arity) {
+      const w = input.weights[i]!;
+      if (w === 0) continue;
+      let slot = rows.find(src, base);
+      if (slot < 0) slot = rows.add(src, base, 0, 0);
+      const l = rows.weights[slot]!;
+      const r = aux[slot]!;
+      const before = outputWeight(this.kind, l, r);
+      if (left) rows.weights[slot] = l + w;
+      else aux[slot] = r + w;
+      const after = outputWeight(this.kind, rows.weights[slot]!, aux[slot]!);
+      if (after !== before) out.push(src, base, after - before);
+      if (rows.weights[slot] === 0 && aux[slot] === 0) rows.removeAt(slot);
+    }
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * @module dataflow/row
+ * Whole-row helpers over row-major value arrays: hashing, equality and ordering of the `arity`
+ * values starting at an offset. They rest on common/value-ops, so every operator agrees with
+ * consolidation on which rows are equal (NULL equals NULL here, as in GROUP BY).
+ */
+import { Interval } from '../common/interval.ts';
+import { Numeric } from '../common/numeric.ts';
+import { compareNullable, compareValues, hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
+import type { Value } from '../common/value.ts';
+
+/** One ORDER BY key: a column position, its direction and where NULLs go (absolute, not flipped by DESC). */
+export interface SortKey {
+  readonly column: number;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+const rowSeed = 0x27d4eb2f;
+
+/** Hashes `arity` values from `values[base]`, consistently with `rowsEqual`. */
+export function hashRow(values: readonly Value[], base: number, arity: number): number {
+  let h = rowSeed;
+  for (let j = 0; j < arity; j++) h = hashCombine(h, hashValue(values[base + j]!));
+  return h | 0;
+}
+
+/** Whether two rows are equal column by column, NULL equal to NULL. */
+export function rowsEqual(
+  a: readonly Value[],
+  aBase: number,
+  b: readonly Value[],
+  bBase: number,
+  arity: number,
+): boolean {
+  for (let j = 0; j < arity; j++) {
+    const x = a[aBase + j]!;
+    const y = b[bBase + j]!;
+    if (x !== y && !valuesEqual(x, y)) return false;
+  }
+  return true;
+}
+
+/** Orders rows column by column, NULLs last: the tie-break that makes ORDER BY results deterministic. */
+export function compareRows(
+  a: readonly Value[],
+  aBase: number,
+  b: readonly Value[],
+  bBase: number,
+  arity: number,
+): number {
+  for (let j = 0; j < arity; j++) {
+    const x = a[aBase + j]!;
+    const y = b[bBase + j]!;
+    if (x === y) continue;
+    const c = compareNullable(x, y, false);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** Compares two values under one ORDER BY key: direction applies to values, `nullsFirst` places NULLs. */
+export function compareBySortKey(x: Value, y: Value, key: SortKey): number {
+  if (x === y) return 0;
+  if (x === null) return key.nullsFirst ? -1 : 1;
+  if (y === null) return key.nullsFirst ? 1 : -1;
+  const c = compareValues(x, y);
+  return key.descending ? -c : c;
+}
+
+/** Orders two rows by ORDER BY keys (column positions relative to each row's base). */
+export function compareBySortKeys(
+  a: readonly Value[],
+  aBase: number,
+  b: readonly Value[],
+  bBase: number,
+  keys: readonly SortKey[],
+): number {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const c = compareBySortKey(a[aBase + key.column]!, b[bBase + key.column]!, key);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** Copies `arity` values from `values[base]` into a fresh array (state owns its rows). */
+export function copyRow(values: readonly Value[], base: number, arity: number): Value[] {
+  const row = new Array<Value>(arity);
+  for (let j = 0; j < arity; j++) row[j] = values[base + j]!;
+  return row;
+}
+
+/**
+ * Whether two results are the same value in the same form: stricter than `valuesEqual`, which
+ * holds for numerics of different display scale (1.5, 1.50) and intervals of different fields
+ * ('1 day', '24 hours'). An operator re-emits a result that changed only in form.
+ */
+export function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a === null || b === null) return false;
+  if (typeof a === 'number') return a !== a && b !== b;
+  if (a instanceof Numeric) {
+    return b instanceof Numeric && a.special === b.special && a.scale === b.scale && a.digits === b.digits;
+  }
+  if (a instanceof Interval) {
+    return b instanceof Interval && a.months === b.months && a.days === b.days && a.micros === b.micros;
+  }
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameValue(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  return valuesEqual(a, b);
+}

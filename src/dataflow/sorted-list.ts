@@ -1,0 +1,404 @@
+/**
+ * @module dataflow/sorted-list
+ * An ordered multiset: items kept sorted by a comparator in chunks of at most `chunkItemsMax`,
+ * each item with a positive weight. Finding, inserting and removing cost O(log n + chunk size);
+ * position ↔ item and weighted rank ↔ item use Fenwick trees over chunk counts, so ranked
+ * windows (top-k, window functions) and min/max never rescan the whole set.
+ * Invariant: items are in non-decreasing comparator order; chunks are never empty.
+ */
+import { assert } from '../common/errors.ts';
+
+export const chunkItemsMax = 128;
+
+class Chunk<T> {
+  items: T[];
+  weights: number[];
+  total: number;
+  constructor(items: T[], weights: number[], total: number) {
+    this.items = items;
+    this.weights = weights;
+    this.total = total;
+  }
+}
+
+/** Position of an item: chunk number and offset inside it. */
+export interface Cursor {
+  chunk: number;
+  offset: number;
+}
+
+export class SortedList<T> {
+  private readonly cmp: (a: T, b: T) => number;
+  private chunks: Chunk<T>[] = [];
+  private itemCount = 0;
+  private weightTotal = 0;
+  /** Fenwick trees over chunk item counts and weights; null when stale (rebuilt on demand). */
+  private countTree: Float64Array | null = null;
+  private weightTree: Float64Array | null = null;
+  private readonly scratch: Cursor = { chunk: 0, offset: 0 };
+
+  constructor(cmp: (a: T, b: T) => number) {
+    this.cmp = cmp;
+  }
+
+  get size(): number {
+    return this.itemCount;
+  }
+
+  get total(): number {
+    return this.weightTotal;
+  }
+
+  first(): T | undefined {
+    return this.chunks.length === 0 ? undefined : this.chunks[0]!.items[0];
+  }
+
+  last(): T | undefined {
+    const c = this.chunks[this.chunks.length - 1];
+    return c === undefined ? undefined : c.items[c.items.length - 1];
+  }
+
+  /** Index of the first item not below `probe` (`probe(item)` < 0 means item is below). */
+  lowerBoundBy(probe: (item: T) => number): number {
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const items = chunks[mid]!.items;
+      if (probe(items[items.length - 1]!) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === chunks.length) return this.itemCount;
+    const items = chunks[lo]!.items;
+    let a = 0;
+    let b = items.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (probe(items[mid]!) < 0) a = mid + 1;
+      else b = mid;
+    }
+    return this.startOf(lo) + a;
+  }
+
+  /** Index of the first item ≥ `item`. */
+  lowerBound(item: T): number {
+    if (this.itemCount === 0) return 0;
+    const cur = this.scratch;
+    this.find(item, false, cur);
+    return this.startOf(cur.chunk) + cur.offset;
+  }
+
+  /** Index of the first item > `item`. */
+  upperBound(item: T): number {
+    if (this.itemCount === 0) return 0;
+    const cur = this.scratch;
+    this.find(item, true, cur);
+    return this.startOf(cur.chunk) + cur.offset;
+  }
+
+  /** Index of an item equal to `item`, or -1. */
+  indexOf(item: T): number {
+    const cur = this.scratch;
+    if (!this.findEqual(item, cur)) return -1;
+    return this.startOf(cur.chunk) + cur.offset;
+  }
+
+  at(index: number): T {
+    const c = this.locate(index);
+    return this.chunks[c.chunk]!.items[c.offset]!;
+  }
+
+  weightAt(index: number): number {
+    const c = this.locate(index);
+    return this.chunks[c.chunk]!.weights[c.offset]!;
+  }
+
+  /** Adds `delta` to the weight of the item at `index`, removing it when the weight reaches zero. */
+  addWeightAt(index: number, delta: number): number {
+    const c = this.locate(index);
+    const chunk = this.chunks[c.chunk]!;
+    const w = chunk.weights[c.offset]! + delta;
+    if (w === 0) {
+      this.removeFrom(c.chunk, c.offset);
+      return 0;
+    }
+    chunk.weights[c.offset] = w;
+    chunk.total += delta;
+    this.weightTotal += delta;
+    if (this.weightTree !== null) fenwickAdd(this.weightTree, c.chunk, delta);
+    return w;
+  }
+
+  /**
+   * Adds `delta` to the weight of the item equal to `item`, inserting it when absent and removing
+   * it when its weight reaches zero. Returns the new weight.
+   */
+  addWeight(item: T, delta: number): number {
+    const cur = this.scratch;
+    if (!this.findEqual(item, cur)) {
+      this.insert(item, delta);
+      return delta;
+    }
+    const chunk = this.chunks[cur.chunk]!;
+    const w = chunk.weights[cur.offset]! + delta;
+    if (w === 0) {
+      this.removeFrom(cur.chunk, cur.offset);
+      return 0;
+    }
+    chunk.weights[cur.offset] = w;
+    chunk.total += delta;
+    this.weightTotal += delta;
+    if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, delta);
+    return w;
+  }
+
+  /** Inserts `item` after every equal item; returns its index. */
+  insert(item: T, weight: number): number {
+    const chunks = this.chunks;
+    this.itemCount++;
+    this.weightTotal += weight;
+    if (chunks.length === 0) {
+      chunks.push(new Chunk([item], [weight], weight));
+      this.countTree = null;
+      this.weightTree = null;
+      return 0;
+    }
+    const cur = this.scratch;
+    this.find(item, true, cur);
+    const lo = cur.chunk;
+    const a = cur.offset;
+    const chunk = chunks[lo]!;
+    const items = chunk.items;
+    const start = this.startOf(lo);
+    items.splice(a, 0, item);
+    chunk.weights.splice(a, 0, weight);
+    chunk.total += weight;
+    if (items.length > chunkItemsMax) this.split(lo);
+    else {
+      if (this.countTree !== null) fenwickAdd(this.countTree, lo, 1);
+      if (this.weightTree !== null) fenwickAdd(this.weightTree, lo, weight);
+    }
+    return start + a;
+  }
+
+  removeAt(index: number): void {
+    const c = this.locate(index);
+    this.removeFrom(c.chunk, c.offset);
+  }
+
+  /** Sum of the weights of the items before `index`. */
+  rankOf(index: number): number {
+    const c = this.locate(index);
+    const chunk = this.chunks[c.chunk]!;
+    let r = this.weightBefore(c.chunk);
+    for (let k = 0; k < c.offset; k++) r += chunk.weights[k]!;
+    return r;
+  }
+
+  /**
+   * The item covering weighted rank `rank` (0 ≤ rank < total): writes its position into `out`
+   * and returns the rank at which that item starts.
+   */
+  seekRank(rank: number, out: Cursor): number {
+    this.ensureTrees();
+    const tree = this.weightTree!;
+    let chunk = 0;
+    let before = 0;
+    let step = highestPowerOfTwo(tree.length);
+    for (; step > 0; step >>= 1) {
+      const next = chunk + step;
+      if (next <= tree.length && before + tree[next - 1]! <= rank) {
+        chunk = next;
+        before += tree[next - 1]!;
+      }
+    }
+    assert(chunk < this.chunks.length, 'rank beyond the sorted list');
+    const weights = this.chunks[chunk]!.weights;
+    let offset = 0;
+    while (before + weights[offset]! <= rank) before += weights[offset++]!;
+    out.chunk = chunk;
+    out.offset = offset;
+    return before;
+  }
+
+  /** The position of item `index`. */
+  locate(index: number): Cursor {
+    const out: Cursor = { chunk: 0, offset: 0 };
+    this.seekIndex(index, out);
+    return out;
+  }
+
+  /** Writes the position of item `index` (0 ≤ index < size) into `out`. */
+  seekIndex(index: number, out: Cursor): void {
+    assert(index >= 0 && index < this.itemCount, 'index beyond the sorted list');
+    const chunks = this.chunks;
+    if (chunks.length <= 4) {
+      let c = 0;
+      while (index >= chunks[c]!.items.length) index -= chunks[c++]!.items.length;
+      out.chunk = c;
+      out.offset = index;
+      return;
+    }
+    this.ensureTrees();
+    const tree = this.countTree!;
+    let chunk = 0;
+    let step = highestPowerOfTwo(tree.length);
+    for (; step > 0; step >>= 1) {
+      const next = chunk + step;
+      if (next <= tree.length && tree[next - 1]! <= index) {
+        chunk = next;
+        index -= tree[next - 1]!;
+      }
+    }
+    out.chunk = chunk;
+    out.offset = index;
+  }
+
+  /** The item at a cursor; `advance` moves the cursor to the next item (false past the end). */
+  itemAt(cur: Cursor): T {
+    return this.chunks[cur.chunk]!.items[cur.offset]!;
+  }
+
+  weightAtCursor(cur: Cursor): number {
+    return this.chunks[cur.chunk]!.weights[cur.offset]!;
+  }
+
+  advance(cur: Cursor): boolean {
+    const chunks = this.chunks;
+    if (++cur.offset < chunks[cur.chunk]!.items.length) return true;
+    cur.offset = 0;
+    return ++cur.chunk < chunks.length;
+  }
+
+  /** Visits items from `index` on while `fn` returns true. */
+  forEachFrom(index: number, fn: (item: T, weight: number) => boolean): void {
+    if (index >= this.itemCount) return;
+    const cur = this.locate(index);
+    while (fn(this.itemAt(cur), this.weightAtCursor(cur)) && this.advance(cur)) {}
+  }
+
+  /**
+   * Writes into `out` the position of the first item ≥ `item` (> when `upper`). Past the end it is
+   * the last chunk at its length, so an insertion there appends.
+   */
+  private find(item: T, upper: boolean, out: Cursor): void {
+    const cmp = this.cmp;
+    const chunks = this.chunks;
+    const bound = upper ? 0 : -1;
+    let lo = 0;
+    let hi = chunks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const items = chunks[mid]!.items;
+      if (cmp(items[items.length - 1]!, item) <= bound) lo = mid + 1;
+      else hi = mid;
+    }
+    const items = chunks[lo]!.items;
+    let a = 0;
+    let b = items.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (cmp(items[mid]!, item) <= bound) a = mid + 1;
+      else b = mid;
+    }
+    out.chunk = lo;
+    out.offset = a;
+  }
+
+  private findEqual(item: T, out: Cursor): boolean {
+    if (this.chunks.length === 0) return false;
+    this.find(item, false, out);
+    const items = this.chunks[out.chunk]!.items;
+    return out.offset < items.length && this.cmp(items[out.offset]!, item) === 0;
+  }
+
+  private startOf(chunk: number): number {
+    if (chunk === 0) return 0;
+    const chunks = this.chunks;
+    if (chunk <= 4) {
+      let n = 0;
+      for (let c = 0; c < chunk; c++) n += chunks[c]!.items.length;
+      return n;
+    }
+    this.ensureTrees();
+    return fenwickPrefix(this.countTree!, chunk);
+  }
+
+  private weightBefore(chunk: number): number {
+    if (chunk === 0) return 0;
+    this.ensureTrees();
+    return fenwickPrefix(this.weightTree!, chunk);
+  }
+
+  private removeFrom(chunkIndex: number, offset: number): void {
+    const chunk = this.chunks[chunkIndex]!;
+    const w = chunk.weights[offset]!;
+    chunk.items.splice(offset, 1);
+    chunk.weights.splice(offset, 1);
+    chunk.total -= w;
+    this.itemCount--;
+    this.weightTotal -= w;
+    if (chunk.items.length === 0) {
+      this.chunks.splice(chunkIndex, 1);
+      this.countTree = null;
+      this.weightTree = null;
+      return;
+    }
+    if (this.countTree !== null) fenwickAdd(this.countTree, chunkIndex, -1);
+    if (this.weightTree !== null) fenwickAdd(this.weightTree, chunkIndex, -w);
+  }
+
+  private split(chunkIndex: number): void {
+    const chunk = this.chunks[chunkIndex]!;
+    const half = chunk.items.length >> 1;
+    const items = chunk.items.splice(half);
+    const weights = chunk.weights.splice(half);
+    let moved = 0;
+    for (let k = 0; k < weights.length; k++) moved += weights[k]!;
+    chunk.total -= moved;
+    this.chunks.splice(chunkIndex + 1, 0, new Chunk(items, weights, moved));
+    this.countTree = null;
+    this.weightTree = null;
+  }
+
+  private ensureTrees(): void {
+    if (this.countTree !== null) return;
+    const chunks = this.chunks;
+    const n = chunks.length;
+    const counts = new Float64Array(n);
+    const weights = new Float64Array(n);
+    for (let c = 0; c < n; c++) {
+      counts[c] = chunks[c]!.items.length;
+      weights[c] = chunks[c]!.total;
+    }
+    fenwickBuild(counts);
+    fenwickBuild(weights);
+    this.countTree = counts;
+    this.weightTree = weights;
+  }
+}
+
+function fenwickBuild(tree: Float64Array): void {
+  for (let i = 1; i <= tree.length; i++) {
+    const parent = i + (i & -i);
+    if (parent <= tree.length) tree[parent - 1]! += tree[i - 1]!;
+  }
+}
+
+function fenwickAdd(tree: Float64Array, index: number, delta: number): void {
+  for (let i = index + 1; i <= tree.length; i += i & -i) tree[i - 1]! += delta;
+}
+
+/** Sum of entries [0, count). */
+function fenwickPrefix(tree: Float64Array, count: number): number {
+  let s = 0;
+  for (let i = count; i > 0; i -= i & -i) s += tree[i - 1]!;
+  return s;
+}
+
+function highestPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p * 2 <= n) p *= 2;
+  return n === 0 ? 0 : p;
+}

@@ -1,0 +1,321 @@
+/**
+ * @module plan/evaluate/evaluate
+ * The one-shot evaluator: computes a logical plan's result from scratch over the current
+ * contents of the relations it reads. It serves ad-hoc SELECTs and is the oracle the incremental
+ * dataflow is checked against, so every node is implemented in the plainest correct way
+ * (correlated subqueries are evaluated per outer row, as SQL defines them).
+ */
+import { InternalError, SemanticError, SqlState, unreachable } from '../../common/errors.ts';
+import type { Value } from '../../common/value.ts';
+import { compareNullable, compareValues } from '../../common/value-ops.ts';
+import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
+import type { LogicalPlan, SortKey } from '../logical.ts';
+import { planChildren, planExpressions } from '../plan-visit.ts';
+import type { CompareOp, ScalarExpr, Subquery } from '../scalar.ts';
+import { children } from '../scalar-visit.ts';
+import { foldAggregate } from './aggregate-fold.ts';
+import { RowKeyMap } from './row-key-map.ts';
+import { evaluateWindow } from './window-fold.ts';
+
+export type Rows = Value[][];
+
+export interface EvaluationSource {
+  /** The current contents of a relation (table, source or materialized view), as a bag of rows. */
+  readRelation(relationId: number): Rows;
+}
+
+/** Evaluates `plan` to its bag of rows (ordered when the plan ends in ORDER BY). */
+export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource): Rows {
+  return new Evaluator(source).run(plan);
+}
+
+class Evaluator {
+  private readonly outer: (readonly Value[])[] = [];
+  private readonly hooks: ScalarHooks;
+  private readonly source: EvaluationSource;
+
+  constructor(source: EvaluationSource) {
+    this.source = source;
+    this.hooks = {
+      outerRef: (e) => {
+        const depth = e.depth;
+        const index = e.index;
+        return () => {
+          const row = this.outer[this.outer.length - depth];
+          if (!row) throw new InternalError(`outer reference at depth ${depth} has no row`);
+          return row[index]!;
+        };
+      },
+      subquery: (e, compile) => this.compileSubquery(e, compile),
+    };
+  }
+
+  run(plan: LogicalPlan): Rows {
+    switch (plan.kind) {
+      case 'get':
+        return this.source.readRelation(plan.relationId);
+      case 'values': {
+        const fns = plan.rows.map((r) => r.map((e) => this.compile(e)));
+        return fns.map((r) => r.map((f) => f([], 0)));
+      }
+      case 'filter': {
+        const keep = compilePredicate(plan.predicate, this.hooks);
+        return this.run(plan.input).filter((r) => keep(r, 0));
+      }
+      case 'map': {
+        const fns = plan.exprs.map((e) => this.compile(e));
+        return this.run(plan.input).map((r) => fns.map((f) => f(r, 0)));
+      }
+      case 'join':
+        return this.join(plan);
+      case 'aggregate':
+        return this.aggregate(plan);
+      case 'distinct':
+        return distinct(this.run(plan.input));
+      case 'topK':
+        return this.topK(plan);
+      case 'window':
+        return evaluateWindow(plan, this.run(plan.input));
+      case 'setOp':
+        return setOperation(plan.op, plan.all, this.run(plan.left), this.run(plan.right));
+      case 'flatMap': {
+        const args = plan.args.map((e) => this.compile(e));
+        const out: Rows = [];
+        for (const r of this.run(plan.input)) {
+          for (const produced of plan.impl(args.map((f) => f(r, 0)))) out.push([...r, ...produced]);
+        }
+        return out;
+      }
+      case 'orderBy':
+        return sortRows(this.run(plan.input), plan.orderBy, false);
+      default:
+        return unreachable(plan, 'plan node');
+    }
+  }
+
+  private compile(e: ScalarExpr): RowFn {
+    return compileScalar(e, this.hooks);
+  }
+
+  private join(plan: Extract<LogicalPlan, { kind: 'join' }>): Rows {
+    const left = this.run(plan.left);
+    const right = this.run(plan.right);
+    const on = compileScalar(plan.on, this.hooks);
+    const leftArity = plan.left.schema.length;
+    const rightArity = plan.right.schema.length;
+    const out: Rows = [];
+    const rightMatched = new Uint8Array(right.length);
+    const row: Value[] = new Array(leftArity + rightArity);
+    for (const l of left) {
+      for (let i = 0; i < leftArity; i++) row[i] = l[i]!;
+      let matched = false;
+      let unknown = false;
+      for (let j = 0; j < right.length; j++) {
+        const r = right[j]!;
+        for (let i = 0; i < rightArity; i++) row[leftArity + i] = r[i]!;
+        const test = on(row, 0);
+        if (test === null) unknown = true;
+        if (test !== true) continue;
+        matched = true;
+        rightMatched[j] = 1;
+        if (plan.joinType === 'semi' || plan.joinType === 'anti') break;
+        out.push(row.slice());
+      }
+      if (plan.joinType === 'semi' && matched) out.push(l.slice());
+      if (plan.joinType === 'anti' && !matched && !(plan.nullAwareAnti && unknown)) out.push(l.slice());
+      if ((plan.joinType === 'left' || plan.joinType === 'full') && !matched) {
+        out.push([...l, ...new Array<Value>(rightArity).fill(null)]);
+      }
+    }
+    if (plan.joinType === 'right' || plan.joinType === 'full') {
+      right.forEach((r, j) => {
+        if (!rightMatched[j]) out.push([...new Array<Value>(leftArity).fill(null), ...r]);
+      });
+    }
+    return out;
+  }
+
+  private aggregate(plan: Extract<LogicalPlan, { kind: 'aggregate' }>): Rows {
+    const input = this.run(plan.input);
+    const groups = new RowKeyMap<Rows>();
+    for (const r of input)
+      groups
+        .upsert(
+          plan.groupBy.map((i) => r[i]!),
+          () => [],
+        )
+        .push(r);
+    if (plan.groupBy.length === 0 && groups.size === 0) groups.upsert([], () => []);
+    return groups
+      .entries()
+      .map(({ key, value }) => [
+        ...key,
+        ...plan.aggregates.map((call) => foldAggregate(call, value, plan.input.schema)),
+      ]);
+  }
+
+  private topK(plan: Extract<LogicalPlan, { kind: 'topK' }>): Rows {
+    const input = this.run(plan.input);
+    const partitions = new RowKeyMap<Rows>();
+    for (const r of input)
+      partitions
+        .upsert(
+          plan.partitionBy.map((i) => r[i]!),
+          () => [],
+        )
+        .push(r);
+    const out: Rows = [];
+    const end = plan.limit === null ? Number.POSITIVE_INFINITY : plan.offset + plan.limit;
+    for (const { value } of partitions.entries()) {
+      const sorted = sortRows(value, plan.orderBy, true);
+      for (let i = plan.offset; i < Math.min(end, sorted.length); i++) out.push(sorted[i]!);
+    }
+    return out;
+  }
+
+  private compileSubquery(e: Subquery, compile: (x: ScalarExpr) => RowFn): RowFn {
+    const test = e.test ? compile(e.test) : null;
+    const correlated = hasOuterReferences(e.plan, 1);
+    let cached: Rows | null = null;
+    const rowsFor = (row: readonly Value[]): Rows => {
+      if (!correlated && cached) return cached;
+      this.outer.push(row);
+      try {
+        const rows = this.run(e.plan);
+        if (!correlated) cached = rows;
+        return rows;
+      } finally {
+        this.outer.pop();
+      }
+    };
+    switch (e.subquery) {
+      case 'exists':
+        return (row, base) => rowsFor(base === 0 ? row : row.slice(base)).length > 0;
+      case 'scalar':
+        return (row, base) => {
+          const rows = rowsFor(base === 0 ? row : row.slice(base));
+          if (rows.length > 1) {
+            throw new SemanticError(
+              SqlState.cardinalityViolation,
+              'more than one row returned by a subquery used as an expression',
+            );
+          }
+          return rows.length === 0 ? null : rows[0]![0]!;
+        };
+      case 'any':
+      case 'all': {
+        const all = e.subquery === 'all';
+        const op = e.op!;
+        return (row, base) => {
+          const rows = rowsFor(base === 0 ? row : row.slice(base));
+          if (rows.length === 0) return all;
+          const x = test!(row, base);
+          let sawNull = x === null;
+          if (x !== null) {
+            for (const r of rows) {
+              const v = r[0]!;
+              if (v === null) {
+                sawNull = true;
+                continue;
+              }
+              const holds = compareHolds(op, compareValues(x, v));
+              if (all && !holds) return false;
+              if (!all && holds) return true;
+            }
+          }
+          return sawNull ? null : all;
+        };
+      }
+    }
+  }
+}
+
+function compareHolds(op: CompareOp, c: number): boolean {
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '<>':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+  }
+}
+
+/** True if `plan` refers to a row `depth` or more levels outside itself. */
+export function hasOuterReferences(plan: LogicalPlan, depth: number): boolean {
+  let found = false;
+  visitPlanExpressions(plan, depth, (e, d) => {
+    if (e.kind === 'outerRef' && e.depth >= d) found = true;
+  });
+  return found;
+}
+
+function visitPlanExpressions(
+  plan: LogicalPlan,
+  depth: number,
+  f: (e: ScalarExpr, depth: number) => void,
+): void {
+  const visitExpr = (e: ScalarExpr): void => {
+    f(e, depth);
+    if (e.kind === 'subquery') visitPlanExpressions(e.plan, depth + 1, f);
+    for (const c of children(e)) visitExpr(c);
+  };
+  for (const e of planExpressions(plan)) visitExpr(e);
+  for (const c of planChildren(plan)) visitPlanExpressions(c, depth, f);
+}
+
+function distinct(rows: Rows): Rows {
+  const seen = new RowKeyMap<true>();
+  const out: Rows = [];
+  for (const r of rows) {
+    const before = seen.size;
+    seen.upsert(r, () => true);
+    if (seen.size > before) out.push(r);
+  }
+  return out;
+}
+
+function setOperation(op: 'union' | 'intersect' | 'except', all: boolean, left: Rows, right: Rows): Rows {
+  if (op === 'union') return all ? [...left, ...right] : distinct([...left, ...right]);
+  const rightCounts = new RowKeyMap<{ n: number }>();
+  for (const r of right) rightCounts.upsert(r, () => ({ n: 0 })).n++;
+  const out: Rows = [];
+  const source = all ? left : distinct(left);
+  for (const r of source) {
+    const c = rightCounts.get(r);
+    const inRight = c !== undefined && c.n > 0;
+    if (op === 'intersect' && inRight) {
+      out.push(r);
+      if (all) c!.n--;
+    } else if (op === 'except') {
+      if (!inRight) out.push(r);
+      else if (all) c!.n--;
+    }
+  }
+  return out;
+}
+
+/**
+ * Sorts rows by `keys`. With `total`, ties are broken by the whole row so that the order (and a
+ * LIMIT's choice) is deterministic and identical to what the dataflow's top-k keeps.
+ */
+export function sortRows(rows: Rows, keys: readonly SortKey[], total: boolean): Rows {
+  return [...rows].sort((a, b) => {
+    for (const k of keys) {
+      const c = compareNullable(a[k.column]!, b[k.column]!, k.nullsFirst);
+      if (c !== 0) return k.descending ? -c : c;
+    }
+    if (!total) return 0;
+    for (let i = 0; i < a.length; i++) {
+      const c = compareNullable(a[i]!, b[i]!, false);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}

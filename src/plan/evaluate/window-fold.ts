@@ -1,0 +1,168 @@
+/**
+ * @module plan/evaluate/window-fold
+ * One-shot window functions: sorts each partition and computes every call for every row from
+ * its partition and frame, directly from the definitions (quadratic in the worst case: this is
+ * the reference the incremental window operator is checked against).
+ */
+import type { Value } from '../../common/value.ts';
+import { compareNullable } from '../../common/value-ops.ts';
+import type { AggregateCall, FrameBound, LogicalWindow, WindowCall } from '../logical.ts';
+import { foldAggregate } from './aggregate-fold.ts';
+import { RowKeyMap } from './row-key-map.ts';
+
+type Rows = Value[][];
+
+export function evaluateWindow(plan: LogicalWindow, input: Rows): Rows {
+  const partitions = new RowKeyMap<Rows>();
+  for (const r of input)
+    partitions
+      .upsert(
+        plan.partitionBy.map((i) => r[i]!),
+        () => [],
+      )
+      .push(r);
+  const out: Rows = [];
+  for (const { value } of partitions.entries()) {
+    const rows = sortPartition(value, plan);
+    const peers = peerGroups(rows, plan);
+    for (let i = 0; i < rows.length; i++) {
+      out.push([...rows[i]!, ...plan.calls.map((call) => computeCall(call, rows, i, peers, plan))]);
+    }
+  }
+  return out;
+}
+
+function sortPartition(rows: Rows, plan: LogicalWindow): Rows {
+  return [...rows].sort((a, b) => {
+    for (const k of plan.orderBy) {
+      const c = compareNullable(a[k.column]!, b[k.column]!, k.nullsFirst);
+      if (c !== 0) return k.descending ? -c : c;
+    }
+    for (let i = 0; i < a.length; i++) {
+      const c = compareNullable(a[i]!, b[i]!, false);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+}
+
+interface Peers {
+  /** For each row: first and last position of its peer group, and the group's ordinal. */
+  readonly first: Int32Array;
+  readonly last: Int32Array;
+  readonly ordinal: Int32Array;
+}
+
+function peerGroups(rows: Rows, plan: LogicalWindow): Peers {
+  const n = rows.length;
+  const first = new Int32Array(n);
+  const last = new Int32Array(n);
+  const ordinal = new Int32Array(n);
+  let start = 0;
+  let group = 0;
+  for (let i = 1; i <= n; i++) {
+    const boundary =
+      i === n ||
+      plan.orderBy.some(
+        (k) => compareNullable(rows[i - 1]![k.column]!, rows[i]![k.column]!, k.nullsFirst) !== 0,
+      );
+    if (!boundary) continue;
+    for (let j = start; j < i; j++) {
+      first[j] = start;
+      last[j] = i - 1;
+      ordinal[j] = group;
+    }
+    group++;
+    start = i;
+  }
+  return { first, last, ordinal };
+}
+
+function computeCall(call: WindowCall, rows: Rows, i: number, peers: Peers, plan: LogicalWindow): Value {
+  const n = rows.length;
+  const arg = (k: number, row = rows[i]!): Value => row[call.args[k]!]!;
+  switch (call.fn) {
+    case 'row_number':
+      return i + 1;
+    case 'rank':
+      return peers.first[i]! + 1;
+    case 'dense_rank':
+      return peers.ordinal[i]! + 1;
+    case 'percent_rank':
+      return n <= 1 ? 0 : peers.first[i]! / (n - 1);
+    case 'cume_dist':
+      return (peers.last[i]! + 1) / n;
+    case 'ntile':
+      return ntile(arg(0) as number, n, i);
+    case 'lag':
+    case 'lead': {
+      const offset = arg(1);
+      if (offset === null) return null;
+      const j = call.fn === 'lag' ? i - (offset as number) : i + (offset as number);
+      return j >= 0 && j < n ? arg(0, rows[j]!) : arg(2);
+    }
+  }
+  const [start, end] = frameBounds(call, i, n, peers, plan);
+  switch (call.fn) {
+    case 'first_value':
+      return start <= end ? arg(0, rows[start]!) : null;
+    case 'last_value':
+      return start <= end ? arg(0, rows[end]!) : null;
+    case 'nth_value': {
+      const nth = arg(1) as number;
+      const j = start + nth - 1;
+      return j <= end ? arg(0, rows[j]!) : null;
+    }
+    default: {
+      const frame = start <= end ? rows.slice(start, end + 1) : [];
+      const agg: AggregateCall = {
+        fn: call.fn,
+        args: call.args,
+        distinct: false,
+        filter: null,
+        orderBy: [],
+        type: call.type,
+      };
+      return foldAggregate(agg, frame, plan.input.schema);
+    }
+  }
+}
+
+function ntile(buckets: number, n: number, i: number): number {
+  const size = Math.floor(n / buckets);
+  const extra = n % buckets;
+  const bigRows = extra * (size + 1);
+  return i < bigRows ? Math.floor(i / (size + 1)) + 1 : extra + Math.floor((i - bigRows) / size) + 1;
+}
+
+function frameBounds(
+  call: WindowCall,
+  i: number,
+  n: number,
+  peers: Peers,
+  plan: LogicalWindow,
+): [number, number] {
+  const bound = (b: FrameBound, isStart: boolean): number => {
+    switch (b.kind) {
+      case 'unboundedPreceding':
+        return 0;
+      case 'unboundedFollowing':
+        return n - 1;
+      case 'currentRow':
+        if (call.frame.mode === 'range')
+          return plan.orderBy.length === 0
+            ? isStart
+              ? 0
+              : n - 1
+            : isStart
+              ? peers.first[i]!
+              : peers.last[i]!;
+        return i;
+      case 'preceding':
+        return i - b.offset;
+      case 'following':
+        return i + b.offset;
+    }
+  };
+  return [Math.max(0, bound(call.frame.start, true)), Math.min(n - 1, bound(call.frame.end, false))];
+}

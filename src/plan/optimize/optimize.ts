@@ -1,0 +1,41 @@
+/**
+ * @module plan/optimize/optimize
+ * The rewrite pipeline applied to a bound plan before it is lowered to the dataflow, as a named
+ * list of passes so EXPLAIN can show the plan after each one. Each pass preserves the plan's
+ * result exactly. Ad-hoc queries are evaluated on the bound plan (the one-shot evaluator is the
+ * oracle, so it sees the query as written).
+ */
+import type { LogicalPlan } from '../logical.ts';
+import { decorrelate } from './decorrelate.ts';
+import { foldConstants } from './fold-constants.ts';
+import { orderJoins } from './join-order.ts';
+import { pushdownPredicates } from './pushdown.ts';
+
+export interface RewritePass {
+  readonly name: string;
+  readonly run: (plan: LogicalPlan) => LogicalPlan;
+}
+
+export const passes: readonly RewritePass[] = [
+  { name: 'decorrelate', run: decorrelate },
+  { name: 'fold constants', run: foldConstants },
+  { name: 'push down predicates', run: pushdownPredicates },
+  { name: 'order joins', run: orderJoins },
+];
+
+export function optimize(plan: LogicalPlan): LogicalPlan {
+  let out = plan;
+  for (const pass of passes) out = pass.run(out);
+  return out;
+}
+
+/** The plan after each pass, for EXPLAIN. */
+export function optimizeStages(plan: LogicalPlan): { name: string; plan: LogicalPlan }[] {
+  const stages = [{ name: 'bound', plan }];
+  let out = plan;
+  for (const pass of passes) {
+    out = pass.run(out);
+    stages.push({ name: pass.name, plan: out });
+  }
+  return stages;
+}

@@ -1,0 +1,135 @@
+/**
+ * @module plan/optimize/pushdown
+ * Predicate pushdown: moves each WHERE / ON conjunct as close to the relations it reads as SQL
+ * semantics allow: through maps (by substitution), distinct, set operations and ORDER BY; into
+ * join sides, or into an inner join's ON so the dataflow can key the join; below aggregates
+ * when it reads only group columns. Volatile predicates never move.
+ */
+import { T } from '../../common/types.ts';
+import type { LogicalPlan } from '../logical.ts';
+import { planChildren, withChildren } from '../plan-visit.ts';
+import type { ScalarExpr } from '../scalar.ts';
+import { anyNode, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
+
+export function conjunctsOf(e: ScalarExpr): ScalarExpr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : e.kind === 'literal' && e.value === true ? [] : [e];
+}
+
+export function andOf(parts: readonly ScalarExpr[]): ScalarExpr {
+  if (parts.length === 0) return { kind: 'literal', value: true, type: T.bool };
+  return parts.length === 1 ? parts[0]! : { kind: 'and', args: parts, type: T.bool };
+}
+
+function movable(e: ScalarExpr): boolean {
+  return !anyNode(
+    e,
+    (n) => (n.kind === 'call' && n.volatile) || n.kind === 'subquery' || n.kind === 'outerRef',
+  );
+}
+
+function filterOver(input: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
+  if (parts.length === 0) return input;
+  return { kind: 'filter', input, predicate: andOf(parts), schema: input.schema };
+}
+
+export function pushdownPredicates(plan: LogicalPlan): LogicalPlan {
+  if (plan.kind === 'filter') return push(pushdownPredicates(plan.input), conjunctsOf(plan.predicate));
+  if (plan.kind === 'join')
+    return pushJoin(
+      { ...plan, left: pushdownPredicates(plan.left), right: pushdownPredicates(plan.right) },
+      [],
+    );
+  return withChildren(plan, planChildren(plan).map(pushdownPredicates));
+}
+
+/** Places `parts` (predicates over `plan`'s output) as deep into `plan` as allowed. */
+function push(plan: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
+  const fixed = parts.filter((p) => !movable(p));
+  const free = parts.filter(movable);
+  if (free.length === 0) return filterOver(plan, fixed);
+  let pushed: LogicalPlan;
+  switch (plan.kind) {
+    case 'filter':
+      pushed = push(plan.input, [...conjunctsOf(plan.predicate), ...free]);
+      break;
+    case 'map': {
+      const substitutable = plan.exprs.every((e) => movable(e));
+      if (!substitutable) return filterOver(plan, parts);
+      const through = free.map((p) =>
+        transformUp(p, (n) => (n.kind === 'column' ? plan.exprs[n.index]! : n)),
+      );
+      pushed = { ...plan, input: push(plan.input, through) };
+      break;
+    }
+    case 'join':
+      pushed = pushJoin(plan, free);
+      break;
+    case 'distinct':
+    case 'orderBy':
+      pushed = { ...plan, input: push(plan.input, free) };
+      break;
+    case 'setOp':
+      pushed = { ...plan, left: push(plan.left, free), right: push(plan.right, free) };
+      break;
+    case 'aggregate': {
+      const groupOnly = (p: ScalarExpr): boolean =>
+        [...referencedColumns(p)].every((i) => i < plan.groupBy.length);
+      const below = free.filter(groupOnly).map((p) => remapColumns(p, (i) => plan.groupBy[i]!));
+      const above = free.filter((p) => !groupOnly(p));
+      return filterOver({ ...plan, input: push(plan.input, below) }, [...above, ...fixed]);
+    }
+    case 'topK':
+    case 'window': {
+      const partitionOnly = (p: ScalarExpr): boolean =>
+        [...referencedColumns(p)].every((i) => plan.partitionBy.includes(i));
+      const below = free.filter(partitionOnly);
+      const above = free.filter((p) => !partitionOnly(p));
+      return filterOver({ ...plan, input: push(plan.input, below) } as LogicalPlan, [...above, ...fixed]);
+    }
+    default:
+      return filterOver(plan, parts);
+  }
+  return filterOver(pushed, fixed);
+}
+
+/** Distributes `parts` (over the join's output) and the join's own ON conjuncts. */
+function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, parts: readonly ScalarExpr[]): LogicalPlan {
+  const nl = join.left.schema.length;
+  const sideOf = (p: ScalarExpr): 'left' | 'right' | 'both' | 'none' => {
+    const cols = [...referencedColumns(p)];
+    if (cols.length === 0) return 'none';
+    if (cols.every((c) => c < nl)) return 'left';
+    if (cols.every((c) => c >= nl)) return 'right';
+    return 'both';
+  };
+  const toRight = (p: ScalarExpr): ScalarExpr => remapColumns(p, (i) => i - nl);
+  const leftParts: ScalarExpr[] = [];
+  const rightParts: ScalarExpr[] = [];
+  const onParts: ScalarExpr[] = [];
+  const above: ScalarExpr[] = [];
+  const type = join.joinType;
+  const semi = type === 'semi' || type === 'anti';
+  // WHERE conjuncts over the join's output.
+  for (const p of parts) {
+    const side = sideOf(p);
+    if ((side === 'left' || side === 'none') && (type === 'inner' || type === 'left' || semi))
+      leftParts.push(p);
+    else if (side === 'right' && (type === 'inner' || type === 'right')) rightParts.push(toRight(p));
+    else if (side === 'both' && type === 'inner') onParts.push(p);
+    else above.push(p);
+  }
+  // The join's own ON conjuncts.
+  for (const p of conjunctsOf(join.on)) {
+    const side = movable(p) ? sideOf(p) : 'both';
+    if (side === 'left' && (type === 'inner' || type === 'right' || type === 'semi')) leftParts.push(p);
+    else if (side === 'right' && (type === 'inner' || type === 'left' || semi)) rightParts.push(toRight(p));
+    else onParts.push(p);
+  }
+  const pushed: LogicalPlan = {
+    ...join,
+    left: push(join.left, leftParts),
+    right: push(join.right, rightParts),
+    on: andOf(onParts),
+  };
+  return filterOver(pushed, above);
+}

@@ -1,0 +1,123 @@
+/**
+ * @module runtime/database
+ * One Eddy database: the catalog, the stored contents of tables and materialized views, the
+ * view maintainers (incremental dataflow), and the step loop's commit: a batch of whole
+ * transactions' changes goes in, every view moves to its next consistent state, subscribers
+ * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
+ */
+import { Catalog } from '../catalog/catalog.ts';
+import type { Value } from '../common/value.ts';
+import type { LogicalPlan } from '../plan/logical.ts';
+import { ChangeSet, type RowChanges } from './changes.ts';
+import { RowStore } from './row-store.ts';
+
+/** Keeps one materialized view's contents up to date from its inputs' changes. */
+export interface ViewMaintainer {
+  /** Feeds one step's changes (by relation id); returns the view's changes for that step. */
+  step(inputs: ReadonlyMap<number, RowChanges>): RowChanges;
+}
+
+export type MaintainerFactory = (plan: LogicalPlan, viewId: number) => ViewMaintainer;
+
+export interface StepChanges {
+  readonly step: number;
+  /** Changes of every relation (tables and views) in this step. */
+  readonly changes: ChangeSet;
+}
+
+export type StepListener = (step: StepChanges) => void;
+
+interface MaintainedView {
+  readonly id: number;
+  readonly maintainer: ViewMaintainer;
+}
+
+export class Database {
+  readonly catalog = new Catalog();
+  private readonly stores = new Map<number, RowStore>();
+  /** Materialized views in creation order, which is a topological order of their dependencies. */
+  private readonly maintained: MaintainedView[] = [];
+  private readonly listeners = new Set<StepListener>();
+  private stepNumber = 0;
+  private readonly createMaintainer: MaintainerFactory;
+
+  constructor(createMaintainer: MaintainerFactory) {
+    this.createMaintainer = createMaintainer;
+  }
+
+  get currentStep(): number {
+    return this.stepNumber;
+  }
+
+  store(relationId: number): RowStore {
+    const s = this.stores.get(relationId);
+    if (!s) throw new Error(`no store for relation ${relationId}`);
+    return s;
+  }
+
+  addStore(relationId: number, keyColumns: readonly number[] = []): RowStore {
+    const store = new RowStore(keyColumns);
+    this.stores.set(relationId, store);
+    return store;
+  }
+
+  readRelation(relationId: number): Value[][] {
+    return this.store(relationId).scan();
+  }
+
+  /**
+   * Starts maintaining a new materialized view: its maintainer is hydrated with the current
+   * contents of everything it reads, as one step of insertions.
+   */
+  addMaterializedView(viewId: number, plan: LogicalPlan, reads: ReadonlySet<number>): void {
+    const maintainer = this.createMaintainer(plan, viewId);
+    const store = this.addStore(viewId);
+    const initial = new Map<number, RowChanges>();
+    for (const id of reads) {
+      const rows: Value[][] = [];
+      const weights: number[] = [];
+      for (const e of this.store(id).entries()) {
+        rows.push(e.row);
+        weights.push(e.count);
+      }
+      initial.set(id, { rows, weights });
+    }
+    const out = maintainer.step(initial);
+    for (let i = 0; i < out.rows.length; i++) store.apply(out.rows[i]!, out.weights[i]!);
+    this.maintained.push({ id: viewId, maintainer });
+  }
+
+  dropRelation(relationId: number): void {
+    this.stores.delete(relationId);
+    const i = this.maintained.findIndex((m) => m.id === relationId);
+    if (i >= 0) this.maintained.splice(i, 1);
+  }
+
+  /**
+   * Commits one step of table changes (already applied to the table stores by their writers):
+   * runs every materialized view's maintainer in
+   * dependency order (a view's changes feed the views that read it in the same step), updates
+   * the view stores and notifies listeners. Returns the step's changes.
+   */
+  commitStep(tableChanges: ChangeSet): StepChanges {
+    const all = new ChangeSet();
+    all.merge(tableChanges);
+    for (const m of this.maintained) {
+      const out = m.maintainer.step(all.byRelation);
+      const store = this.store(m.id);
+      for (let i = 0; i < out.rows.length; i++) {
+        store.apply(out.rows[i]!, out.weights[i]!);
+        all.add(m.id, out.rows[i]!, out.weights[i]!);
+      }
+    }
+    this.stepNumber++;
+    const step = { step: this.stepNumber, changes: all };
+    for (const listener of this.listeners) listener(step);
+    return step;
+  }
+
+  onStep(listener: StepListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @module runtime/statements/context
+ * What a statement handler gets: the parsed statement, its text, parameters, the session and the
+ * change set to record its writes in (the session turns them into a step).
+ */
+import type { Node } from 'libpg-query';
+import type { Value } from '../../common/value.ts';
+import type { BindOptions } from '../../sql/bind/index.ts';
+import type { ChangeSet } from '../changes.ts';
+import type { Session } from '../session.ts';
+
+export interface StatementContext {
+  readonly node: Node;
+  readonly text: string;
+  readonly offset: number;
+  readonly params: readonly Value[];
+  readonly session: Session;
+  readonly changes: ChangeSet;
+}
+
+export function bindOptions(ctx: StatementContext): BindOptions {
+  return { catalog: ctx.session.db.catalog, session: ctx.session.settings, params: ctx.params };
+}

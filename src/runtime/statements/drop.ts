@@ -1,0 +1,100 @@
+/**
+ * @module runtime/statements/drop
+ * DROP TABLE / VIEW / MATERIALIZED VIEW / INDEX / TYPE [IF EXISTS] [CASCADE]: refuses while other
+ * objects depend on the target (2BP01) unless CASCADE, which drops the dependents first.
+ */
+import type { DropStmt, Node } from 'libpg-query';
+import type { RelationEntry } from '../../catalog/catalog.ts';
+import {
+  FeatureNotSupportedError,
+  SemanticError,
+  SqlState,
+  UndefinedObjectError,
+} from '../../common/errors.ts';
+import type { Database } from '../database.ts';
+import { commandResult, type StatementResult } from '../result.ts';
+import type { StatementContext } from './context.ts';
+
+const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {
+  OBJECT_TABLE: { kind: 'table', word: 'table', tag: 'DROP TABLE' },
+  OBJECT_VIEW: { kind: 'view', word: 'view', tag: 'DROP VIEW' },
+  OBJECT_MATVIEW: { kind: 'materializedView', word: 'materialized view', tag: 'DROP MATERIALIZED VIEW' },
+  OBJECT_INDEX: { kind: 'index', word: 'index', tag: 'DROP INDEX' },
+  OBJECT_TYPE: { kind: 'type', word: 'type', tag: 'DROP TYPE' },
+};
+
+const words: Record<RelationEntry['kind'], string> = {
+  table: 'table',
+  view: 'view',
+  materializedView: 'materialized view',
+};
+
+function objectName(node: Node): string {
+  if ('List' in node) {
+    const items = node.List.items ?? [];
+    const last = items[items.length - 1];
+    return last && 'String' in last ? last.String.sval! : '';
+  }
+  if ('TypeName' in node) {
+    const names = node.TypeName.names ?? [];
+    const last = names[names.length - 1];
+    return last && 'String' in last ? last.String.sval! : '';
+  }
+  return 'String' in node ? node.String.sval! : '';
+}
+
+export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementResult {
+  const spec = kinds[stmt.removeType ?? ''];
+  if (!spec)
+    throw new FeatureNotSupportedError(
+      `DROP ${(stmt.removeType ?? '').replace('OBJECT_', '')} is not supported`,
+    );
+  const db = ctx.session.db;
+  const cascade = stmt.behavior === 'DROP_CASCADE';
+  for (const node of stmt.objects ?? []) {
+    const name = objectName(node);
+    if (spec.kind === 'index') {
+      if (!db.catalog.index(name)) {
+        if (stmt.missing_ok) continue;
+        throw new UndefinedObjectError(SqlState.undefinedObject, `index "${name}" does not exist`);
+      }
+      db.catalog.removeIndex(name);
+      continue;
+    }
+    if (spec.kind === 'type') {
+      if (!db.catalog.enumType(name)) {
+        if (stmt.missing_ok) continue;
+        throw new UndefinedObjectError(SqlState.undefinedObject, `type "${name}" does not exist`);
+      }
+      db.catalog.removeEnumType(name);
+      continue;
+    }
+    const relation = db.catalog.relation(name);
+    if (!relation || relation.kind !== spec.kind) {
+      if (stmt.missing_ok) continue;
+      if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a ${spec.word}`);
+      throw new UndefinedObjectError(SqlState.undefinedTable, `${spec.word} "${name}" does not exist`);
+    }
+    dropRelation(db, relation, cascade);
+  }
+  return commandResult(spec.tag);
+}
+
+function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): void {
+  const dependents = db.catalog.dependents(relation.id);
+  if (dependents.length > 0 && !cascade) {
+    throw new SemanticError(
+      SqlState.dependentObjectsStillExist,
+      `cannot drop ${words[relation.kind]} ${relation.name} because other objects depend on it`,
+      {
+        detail: dependents
+          .map((d) => `${words[d.kind]} ${d.name} depends on ${words[relation.kind]} ${relation.name}`)
+          .join('\n'),
+        hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      },
+    );
+  }
+  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true);
+  db.catalog.removeRelation(relation.id);
+  db.dropRelation(relation.id);
+}

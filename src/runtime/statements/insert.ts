@@ -1,0 +1,198 @@
+/**
+ * @module runtime/statements/insert
+ * INSERT … VALUES / INSERT … SELECT, with column lists, DEFAULT, NOT NULL and primary-key
+ * checks, and ON CONFLICT DO NOTHING. All rows are computed and checked before any is applied,
+ * so a failing INSERT changes nothing.
+ */
+import type { InsertStmt, Node, SelectStmt } from 'libpg-query';
+import type { TableEntry } from '../../catalog/catalog.ts';
+import { ConstraintError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import type { Value } from '../../common/value.ts';
+import { formatText } from '../../functions/text-io.ts';
+import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
+import { keysEqual } from '../../plan/evaluate/row-key-map.ts';
+import type { LogicalPlan } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
+import { commandResult, type StatementResult } from '../result.ts';
+import type { RowStore } from '../row-store.ts';
+import { bindOptions, type StatementContext } from './context.ts';
+
+export function executeInsert(ctx: StatementContext, stmt: InsertStmt): StatementResult {
+  const table = requireTable(ctx, stmt.relation!.relname!);
+  if (stmt.returningClause) throw new FeatureNotSupportedError('INSERT … RETURNING is not supported yet');
+  const targets = targetColumns(table, stmt.cols ?? []);
+  const source = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : null;
+  const input = source ? sourceRows(ctx, table, targets, source) : [[]];
+  const rows = input.map((values) => fullRow(ctx, table, targets, values));
+  const conflict = stmt.onConflictClause;
+  if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') {
+    throw new FeatureNotSupportedError('ON CONFLICT DO UPDATE is not supported yet');
+  }
+  const accepted = checkRows(ctx, table, rows, conflict !== undefined);
+  applyRows(ctx, table.id, accepted, 1);
+  return commandResult(`INSERT 0 ${accepted.length}`, accepted.length);
+}
+
+export function requireTable(ctx: StatementContext, name: string): TableEntry {
+  const relation = ctx.session.db.catalog.requireRelation(name);
+  if (relation.kind !== 'table') {
+    throw new SemanticError(
+      SqlState.wrongObjectType,
+      `cannot change ${relation.kind === 'view' ? 'view' : 'materialized view'} "${name}"`,
+    );
+  }
+  return relation;
+}
+
+function targetColumns(table: TableEntry, cols: readonly Node[]): number[] {
+  if (cols.length === 0) return table.columns.map((_, i) => i);
+  const seen = new Set<number>();
+  return cols.map((n) => {
+    const name = 'ResTarget' in n ? n.ResTarget.name! : '';
+    const i = table.columns.findIndex((c) => c.name === name);
+    if (i < 0)
+      throw new SemanticError(
+        SqlState.undefinedColumn,
+        `column "${name}" of relation "${table.name}" does not exist`,
+      );
+    if (seen.has(i))
+      throw new SemanticError(SqlState.duplicateColumn, `column "${name}" specified more than once`);
+    seen.add(i);
+    return i;
+  });
+}
+
+/** The rows to insert, one value (or `undefined` for DEFAULT) per target column. */
+function sourceRows(
+  ctx: StatementContext,
+  table: TableEntry,
+  targets: number[],
+  select: SelectStmt,
+): (Value | undefined)[][] {
+  const options = bindOptions(ctx);
+  if (select.valuesLists && !select.op?.startsWith('SETOP_') && !select.sortClause && !select.limitCount) {
+    const lists = select.valuesLists.map((l) => ('List' in l ? (l.List.items ?? []) : []));
+    const exprs: (ScalarExpr | undefined)[][] = lists.map((items) => {
+      if (items.length > targets.length)
+        throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+      return items.map((item, k) => {
+        if ('SetToDefault' in item) return undefined;
+        const column = table.columns[targets[k]!]!;
+        return coerceForAssignment(bindScalar(item, [], options, 'VALUES'), column.type, column.name);
+      });
+    });
+    const plan: LogicalPlan = {
+      kind: 'values',
+      rows: exprs.map((r) =>
+        r.map((e) => e ?? { kind: 'literal', value: null, type: table.columns[0]!.type }),
+      ),
+      schema: [],
+    };
+    const values = evaluatePlan(plan, ctx.session.db);
+    return values.map((row, i) => row.map((v, k) => (exprs[i]![k] === undefined ? undefined : v)));
+  }
+  const plan = bindQuery(select, options);
+  if (plan.schema.length > targets.length)
+    throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+  const casts = plan.schema.map((c, k) => {
+    const column = table.columns[targets[k]!]!;
+    return coerceForAssignment({ kind: 'column', index: k, type: c.type }, column.type, column.name);
+  });
+  const mapped: LogicalPlan = { kind: 'map', input: plan, exprs: casts, schema: plan.schema };
+  return evaluatePlan(mapped, ctx.session.db);
+}
+
+function fullRow(
+  ctx: StatementContext,
+  table: TableEntry,
+  targets: number[],
+  values: (Value | undefined)[],
+): Value[] {
+  const row: Value[] = new Array(table.columns.length);
+  const given = new Map<number, Value | undefined>();
+  targets.forEach((t, k) => {
+    if (k < values.length) given.set(t, values[k]);
+  });
+  table.columns.forEach((column, i) => {
+    const v = given.get(i);
+    row[i] = v === undefined ? defaultValue(ctx, column.defaultExpr) : v;
+  });
+  return row;
+}
+
+function defaultValue(ctx: StatementContext, expr: ScalarExpr | null): Value {
+  if (!expr) return null;
+  if (expr.kind === 'literal') return expr.value;
+  const plan: LogicalPlan = { kind: 'values', rows: [[expr]], schema: [] };
+  return evaluatePlan(plan, ctx.session.db)[0]![0]!;
+}
+
+/** NOT NULL and primary-key checks; with `skipConflicts`, rows whose key exists are dropped. */
+export function checkRows(
+  ctx: StatementContext,
+  table: TableEntry,
+  rows: Value[][],
+  skipConflicts: boolean,
+  removed: Value[][] = [],
+): Value[][] {
+  for (const row of rows) checkNotNull(table, row);
+  if (table.primaryKey.length === 0) return rows;
+  const store = ctx.session.db.store(table.id);
+  const accepted: Value[][] = [];
+  const pending: Value[][] = [];
+  for (const row of rows) {
+    const key = store.keyOf(row);
+    const existing = store.lookupKey(key);
+    const conflict =
+      (existing !== undefined && !removed.some((r) => keysEqual(store.keyOf(r), key))) ||
+      pending.some((p) => keysEqual(store.keyOf(p), key));
+    if (conflict) {
+      if (skipConflicts) continue;
+      throw duplicateKey(table, store, row);
+    }
+    pending.push(row);
+    accepted.push(row);
+  }
+  return accepted;
+}
+
+function checkNotNull(table: TableEntry, row: Value[]): void {
+  table.columns.forEach((c, i) => {
+    if (!c.nullable && row[i] === null) {
+      throw new ConstraintError(
+        SqlState.notNullViolation,
+        `null value in column "${c.name}" of relation "${table.name}" violates not-null constraint`,
+      );
+    }
+  });
+}
+
+function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
+  const names = table.primaryKey.map((i) => table.columns[i]!.name).join(', ');
+  const values = store
+    .keyOf(row)
+    .map((v, k) => (v === null ? 'null' : formatText(v, table.columns[table.primaryKey[k]!]!.type)))
+    .join(', ');
+  return new ConstraintError(
+    SqlState.uniqueViolation,
+    `duplicate key value violates unique constraint "${table.name}_pkey"`,
+    {
+      detail: `Key (${names})=(${values}) already exists.`,
+    },
+  );
+}
+
+/** Applies rows with `weight` to the table's store and records them as the statement's changes. */
+export function applyRows(
+  ctx: StatementContext,
+  tableId: number,
+  rows: readonly Value[][],
+  weight: number,
+): void {
+  const store = ctx.session.db.store(tableId);
+  for (const row of rows) {
+    store.apply(row, weight);
+    ctx.changes.add(tableId, row, weight);
+  }
+}

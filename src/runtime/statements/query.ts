@@ -1,0 +1,28 @@
+/**
+ * @module runtime/statements/query
+ * Ad-hoc SELECT: bind, then evaluate once over the current state of the relations read, with the
+ * one-shot evaluator on the plan as written.
+ * Reads see the last committed step plus the session's own uncommitted writes.
+ */
+import type { SelectStmt } from 'libpg-query';
+import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
+import type { LogicalPlan } from '../../plan/logical.ts';
+import { bindQuery } from '../../sql/bind/index.ts';
+import type { StatementResult } from '../result.ts';
+import { bindOptions, type StatementContext } from './context.ts';
+
+export function executeSelect(ctx: StatementContext, stmt: SelectStmt): StatementResult {
+  const plan = planSelect(ctx, stmt);
+  const rows = evaluatePlan(plan, ctx.session.db);
+  return {
+    command: `SELECT ${rows.length}`,
+    rowCount: rows.length,
+    columns: plan.schema.map((c) => ({ name: c.name, type: c.type })),
+    rows,
+  };
+}
+
+/** The bound plan of a query, as written (rewrites are applied only before dataflow lowering). */
+export function planSelect(ctx: StatementContext, stmt: SelectStmt): LogicalPlan {
+  return bindQuery(stmt, bindOptions(ctx));
+}

@@ -1,0 +1,105 @@
+/**
+ * @module runtime/statements/update-delete
+ * UPDATE … SET … WHERE and DELETE … WHERE over a table's current rows. An update is a delete of
+ * the old row plus an insert of the new one (the change the dataflow sees). Rows are computed and
+ * checked before any change is applied.
+ */
+import type { DeleteStmt, UpdateStmt } from 'libpg-query';
+import type { TableEntry } from '../../catalog/catalog.ts';
+import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import { T } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
+import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
+import type { LogicalPlan } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { bindScalar, coerce, coerceForAssignment, type ScopeColumn } from '../../sql/bind/index.ts';
+import { commandResult, type StatementResult } from '../result.ts';
+import { bindOptions, type StatementContext } from './context.ts';
+import { applyRows, checkRows, requireTable } from './insert.ts';
+
+function tableScope(table: TableEntry, alias: string | undefined): ScopeColumn[] {
+  return table.columns.map((c, i) => ({ table: alias ?? table.name, name: c.name, type: c.type, index: i }));
+}
+
+function matchingRows(
+  ctx: StatementContext,
+  table: TableEntry,
+  where: ScalarExpr | null,
+  extra: ScalarExpr[],
+): Value[][] {
+  let plan: LogicalPlan = { kind: 'get', relationId: table.id, name: table.name, schema: table.schema };
+  if (where) plan = { kind: 'filter', input: plan, predicate: where, schema: plan.schema };
+  if (extra.length > 0) {
+    const exprs: ScalarExpr[] = [
+      ...table.columns.map((c, i) => ({ kind: 'column', index: i, type: c.type }) as ScalarExpr),
+      ...extra,
+    ];
+    plan = {
+      kind: 'map',
+      input: plan,
+      exprs,
+      schema: exprs.map((e, i) => ({ name: `c${i}`, type: e.type, nullable: true })),
+    };
+  }
+  return evaluatePlan(plan, ctx.session.db);
+}
+
+export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): StatementResult {
+  const table = requireTable(ctx, stmt.relation!.relname!);
+  if (stmt.fromClause?.length) throw new FeatureNotSupportedError('UPDATE … FROM is not supported yet');
+  if (stmt.returningClause) throw new FeatureNotSupportedError('UPDATE … RETURNING is not supported yet');
+  const scope = tableScope(table, stmt.relation!.alias?.aliasname);
+  const options = bindOptions(ctx);
+  const where = stmt.whereClause
+    ? coerce(bindScalar(stmt.whereClause, scope, options, 'WHERE'), T.bool, false)
+    : null;
+  const assignments = (stmt.targetList ?? []).map((n) => {
+    if (!('ResTarget' in n)) throw new FeatureNotSupportedError('UPDATE target');
+    const name = n.ResTarget.name!;
+    const index = table.columns.findIndex((c) => c.name === name);
+    if (index < 0)
+      throw new SemanticError(
+        SqlState.undefinedColumn,
+        `column "${name}" of relation "${table.name}" does not exist`,
+      );
+    const column = table.columns[index]!;
+    const val = n.ResTarget.val!;
+    const expr: ScalarExpr =
+      'SetToDefault' in val
+        ? (column.defaultExpr ?? { kind: 'literal', value: null, type: column.type })
+        : coerceForAssignment(bindScalar(val, scope, options, 'UPDATE'), column.type, name);
+    return { index, expr };
+  });
+  const arity = table.columns.length;
+  const matched = matchingRows(
+    ctx,
+    table,
+    where,
+    assignments.map((a) => a.expr),
+  );
+  const oldRows = matched.map((r) => r.slice(0, arity));
+  const newRows = matched.map((r) => {
+    const row = r.slice(0, arity);
+    assignments.forEach((a, k) => {
+      row[a.index] = r[arity + k]!;
+    });
+    return row;
+  });
+  checkRows(ctx, table, newRows, false, oldRows);
+  applyRows(ctx, table.id, oldRows, -1);
+  applyRows(ctx, table.id, newRows, 1);
+  return commandResult(`UPDATE ${matched.length}`, matched.length);
+}
+
+export function executeDelete(ctx: StatementContext, stmt: DeleteStmt): StatementResult {
+  const table = requireTable(ctx, stmt.relation!.relname!);
+  if (stmt.usingClause?.length) throw new FeatureNotSupportedError('DELETE … USING is not supported yet');
+  if (stmt.returningClause) throw new FeatureNotSupportedError('DELETE … RETURNING is not supported yet');
+  const scope = tableScope(table, stmt.relation!.alias?.aliasname);
+  const where = stmt.whereClause
+    ? coerce(bindScalar(stmt.whereClause, scope, bindOptions(ctx), 'WHERE'), T.bool, false)
+    : null;
+  const rows = matchingRows(ctx, table, where, []).map((r) => r.slice());
+  applyRows(ctx, table.id, rows, -1);
+  return commandResult(`DELETE ${rows.length}`, rows.length);
+}

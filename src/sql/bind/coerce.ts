@@ -1,0 +1,120 @@
+/**
+ * @module sql/bind/coerce
+ * Type coercion for the binder, following PostgreSQL's rules for the types Eddy has: implicit
+ * casts, the common type of UNION/CASE/IN/COALESCE branches, and turning an expression into a
+ * given type (folding casts of constants at bind time).
+ */
+import { SemanticError, SqlState } from '../../common/errors.ts';
+import { isNumeric, type SqlType, sameType, T, typeCategory, typeName } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
+import { canCastExplicitly, canCastImplicitly, castValue } from '../../functions/cast.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+
+const numericRank: Partial<Record<SqlType['id'], number>> = {
+  int2: 1,
+  int4: 2,
+  int8: 3,
+  numeric: 4,
+  float4: 5,
+  float8: 6,
+};
+
+const datetimeRank: Partial<Record<SqlType['id'], number>> = { date: 1, timestamp: 2, timestamptz: 3 };
+
+/** Of two numeric types, the one both convert to implicitly (`int4`,`numeric` → `numeric`). */
+export function widerNumeric(a: SqlType, b: SqlType): SqlType {
+  const ra = numericRank[a.id] ?? 0;
+  const rb = numericRank[b.id] ?? 0;
+  if ((a.id === 'float4' || b.id === 'float4') && a.id !== b.id && Math.max(ra, rb) === 5) return T.float8;
+  return ra >= rb ? a : b;
+}
+
+/**
+ * The common type of several expressions' types (PostgreSQL's select_common_type): unknowns
+ * adopt the others' type; all-unknown gives text. Throws 42804 naming `context` on a mismatch.
+ */
+export function commonType(types: readonly SqlType[], context: string, position?: number): SqlType {
+  const known = types.filter((t) => t.id !== 'unknown');
+  if (known.length === 0) return T.text;
+  let result = known[0]!;
+  for (const t of known.slice(1)) {
+    if (sameType(result, t)) continue;
+    if (isNumeric(result) && isNumeric(t)) {
+      result = widerNumeric(result, t);
+    } else if (datetimeRank[result.id] && datetimeRank[t.id]) {
+      result = datetimeRank[result.id]! >= datetimeRank[t.id]! ? result : t;
+    } else if (typeCategory(result) === 'S' && typeCategory(t) === 'S') {
+      result = T.text;
+    } else if (canCastImplicitly(t, result)) {
+      // keep result
+    } else if (canCastImplicitly(result, t)) {
+      result = t;
+    } else {
+      throw new SemanticError(
+        SqlState.datatypeMismatch,
+        `${context} types ${typeName(result)} and ${typeName(t)} cannot be matched`,
+        {
+          position,
+        },
+      );
+    }
+  }
+  return result;
+}
+
+/** Converts `expr` to `type`: no-op when equal, folded for constants, else a Cast node. */
+export function coerce(expr: ScalarExpr, type: SqlType, explicit: boolean, position?: number): ScalarExpr {
+  if (sameType(expr.type, type) && !needsTypmodCheck(type)) return expr;
+  if (!explicit && expr.type.id !== 'unknown' && !canCastImplicitly(expr.type, type)) {
+    throw new SemanticError(
+      SqlState.datatypeMismatch,
+      `cannot convert ${typeName(expr.type)} to ${typeName(type)} implicitly`,
+      { position },
+    );
+  }
+  if (explicit && expr.type.id !== 'unknown' && !canCastExplicitly(expr.type, type)) {
+    throw new SemanticError(
+      SqlState.cannotCoerce,
+      `cannot cast type ${typeName(expr.type)} to ${typeName(type)}`,
+      {
+        position,
+      },
+    );
+  }
+  const from = expr.type.id === 'unknown' ? T.text : expr.type;
+  const impl = (v: Value): Value => castValue(v, from, type, explicit);
+  if (expr.kind === 'literal') {
+    return { kind: 'literal', value: expr.value === null ? null : impl(expr.value), type };
+  }
+  return { kind: 'cast', arg: expr, impl, type };
+}
+
+function needsTypmodCheck(type: SqlType): boolean {
+  return (
+    (type.id === 'varchar' && type.maxLength !== undefined) ||
+    (type.id === 'numeric' && type.precision !== undefined)
+  );
+}
+
+/** Coerces for assignment into a column (INSERT/UPDATE): PostgreSQL's assignment context. */
+export function coerceForAssignment(
+  expr: ScalarExpr,
+  type: SqlType,
+  column: string,
+  position?: number,
+): ScalarExpr {
+  if (sameType(expr.type, type) && !needsTypmodCheck(type)) return expr;
+  const assignable =
+    expr.type.id === 'unknown' ||
+    canCastImplicitly(expr.type, type) ||
+    (isNumeric(expr.type) && isNumeric(type)) ||
+    (typeCategory(type) === 'S' && canCastExplicitly(expr.type, type));
+  if (!assignable) {
+    throw new SemanticError(
+      SqlState.datatypeMismatch,
+      `column "${column}" is of type ${typeName(type)} but expression is of type ${typeName(expr.type)}`,
+      { position, hint: 'You will need to rewrite or cast the expression.' },
+    );
+  }
+  return coerce(expr, type, true, position);
+}

@@ -1,0 +1,63 @@
+/**
+ * @module sql/bind/context
+ * What the expression binder needs from its surroundings: the catalog, parameters, the session,
+ * collectors for aggregate and window calls (present only where SQL allows them), and a way to
+ * bind subqueries (provided by the query binder, which avoids an import cycle).
+ */
+import type { SelectStmt } from 'libpg-query';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { SqlType } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
+import type { AggregateFunction, LogicalPlan, WindowFrame, WindowFunction } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import type { Scope } from './scope.ts';
+
+/** Placeholder column indexes for aggregate / window results, replaced once their node exists. */
+export const AGGREGATE_BASE = 1 << 24;
+export const WINDOW_BASE = 1 << 25;
+
+export interface BoundSortKey {
+  readonly expr: ScalarExpr;
+  readonly descending: boolean;
+  readonly nullsFirst: boolean;
+}
+
+export interface CollectedAggregate {
+  readonly fn: AggregateFunction;
+  readonly args: readonly ScalarExpr[];
+  readonly distinct: boolean;
+  readonly filter: ScalarExpr | null;
+  readonly orderBy: readonly BoundSortKey[];
+  readonly type: SqlType;
+}
+
+export interface CollectedWindow {
+  readonly fn: WindowFunction;
+  readonly args: readonly ScalarExpr[];
+  readonly partitionBy: readonly ScalarExpr[];
+  readonly orderBy: readonly BoundSortKey[];
+  readonly frame: WindowFrame;
+  readonly type: SqlType;
+}
+
+export interface SessionSettings {
+  timeZone: string;
+  /** The statement's clock reading (µs since epoch), fixed per statement like PostgreSQL's now(). */
+  statementTime: number;
+}
+
+export interface BindContext {
+  readonly catalog: Catalog;
+  readonly session: SessionSettings;
+  /** `$n` parameter values (1-based in SQL, 0-based here) and their declared types, if any. */
+  readonly params: readonly Value[];
+  readonly paramTypes: readonly (SqlType | undefined)[];
+  /** Aggregate calls found while binding; null where aggregates are not allowed. */
+  aggregates: CollectedAggregate[] | null;
+  /** Window calls found while binding; null where window functions are not allowed. */
+  windows: CollectedWindow[] | null;
+  /** Where aggregates are not allowed, the clause name for the error message. */
+  aggregateClause?: string;
+  /** Binds a nested SELECT in `scope` (for subqueries); returns its plan. */
+  bindSubquery(stmt: SelectStmt, scope: Scope): LogicalPlan;
+}

@@ -1,0 +1,233 @@
+/**
+ * @module sql/bind/from
+ * Binds a FROM clause: relations (tables, views inlined, materialized views, CTEs), derived
+ * tables, and joins with ON / USING / NATURAL, producing a plan and the scope its columns form.
+ * Comma-separated items are cross joins.
+ */
+import type { JoinExpr, Node, RangeSubselect, RangeVar } from 'libpg-query';
+import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import { T } from '../../common/types.ts';
+import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { coerce, commonType } from './coerce.ts';
+import type { BindContext } from './context.ts';
+import { bindExpr } from './expr.ts';
+import { Scope, type ScopeColumn } from './scope.ts';
+
+export interface BoundFrom {
+  readonly plan: LogicalPlan;
+  readonly columns: ScopeColumn[];
+}
+
+/** The FROM clause as one plan; an empty FROM is a single row with no columns. */
+export function bindFromClause(items: readonly Node[], outer: Scope, ctx: BindContext): BoundFrom {
+  if (items.length === 0) return { plan: { kind: 'values', rows: [[]], schema: [] }, columns: [] };
+  let result = bindFromItem(items[0]!, outer, ctx);
+  for (const item of items.slice(1)) {
+    const right = bindFromItem(item, outer, ctx);
+    result = joinBound(result, right, 'inner', { kind: 'literal', value: true, type: T.bool });
+  }
+  return result;
+}
+
+function bindFromItem(node: Node, outer: Scope, ctx: BindContext): BoundFrom {
+  if ('RangeVar' in node) return bindRangeVar(node.RangeVar, outer, ctx);
+  if ('RangeSubselect' in node) return bindRangeSubselect(node.RangeSubselect, outer, ctx);
+  if ('JoinExpr' in node) return bindJoin(node.JoinExpr, outer, ctx);
+  throw new FeatureNotSupportedError(`FROM item ${Object.keys(node)[0]} is not supported`);
+}
+
+function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
+  const name = rv.relname!;
+  const position = rv.location === undefined ? undefined : rv.location + 1;
+  const alias = rv.alias?.aliasname ?? name;
+  const cte = rv.schemaname ? undefined : outer.cte(name);
+  let plan: LogicalPlan;
+  if (cte) {
+    plan = cte.plan;
+  } else {
+    const relation = ctx.catalog.requireRelation(name, position);
+    plan =
+      relation.kind === 'view'
+        ? relation.plan
+        : { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
+  }
+  const colnames = (rv.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
+  if (colnames.length > plan.schema.length) {
+    throw new SemanticError(
+      SqlState.invalidColumnReference,
+      `table "${alias}" has ${plan.schema.length} columns available but ${colnames.length} columns specified`,
+    );
+  }
+  const names = cte ? cte.names : plan.schema.map((c) => c.name);
+  const columns = plan.schema.map((c, i) => ({
+    table: alias,
+    name: colnames[i] ?? names[i] ?? c.name,
+    type: c.type,
+    index: i,
+  }));
+  return { plan, columns };
+}
+
+function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext): BoundFrom {
+  if (rs.lateral) throw new FeatureNotSupportedError('LATERAL subqueries are not supported yet');
+  const sub = rs.subquery;
+  if (!sub || !('SelectStmt' in sub)) throw new FeatureNotSupportedError('subquery in FROM');
+  const plan = ctx.bindSubquery(sub.SelectStmt, outer);
+  const alias = rs.alias?.aliasname ?? null;
+  const colnames = (rs.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
+  const columns = plan.schema.map((c, i) => ({
+    table: alias,
+    name: colnames[i] ?? c.name,
+    type: c.type,
+    index: i,
+  }));
+  return { plan, columns };
+}
+
+const joinTypes: Record<string, JoinType> = {
+  JOIN_INNER: 'inner',
+  JOIN_LEFT: 'left',
+  JOIN_RIGHT: 'right',
+  JOIN_FULL: 'full',
+};
+
+function bindJoin(j: JoinExpr, outer: Scope, ctx: BindContext): BoundFrom {
+  const left = bindFromItem(j.larg!, outer, ctx);
+  const right = bindFromItem(j.rarg!, outer, ctx);
+  const joinType = joinTypes[j.jointype ?? 'JOIN_INNER'];
+  if (!joinType) throw new FeatureNotSupportedError(`join type ${j.jointype} is not supported`);
+  const using = (j.usingClause ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
+  let result: BoundFrom;
+  if (j.isNatural || using.length > 0) {
+    const names = j.isNatural ? naturalColumns(left, right) : using;
+    result = bindUsingJoin(left, right, joinType, names);
+  } else {
+    const combined = combine(left, right);
+    const scope = new Scope(combined, outer);
+    const on: ScalarExpr = j.quals
+      ? coerce(
+          bindExpr(j.quals, scope, {
+            ...ctx,
+            aggregates: null,
+            windows: null,
+            aggregateClause: 'JOIN conditions',
+          }),
+          T.bool,
+          false,
+        )
+      : { kind: 'literal', value: true, type: T.bool };
+    result = joinBound(left, right, joinType, on);
+  }
+  const alias = j.alias?.aliasname;
+  if (alias)
+    result = {
+      plan: result.plan,
+      columns: result.columns.filter((c) => !c.hidden).map((c) => ({ ...c, table: alias })),
+    };
+  return result;
+}
+
+function combine(left: BoundFrom, right: BoundFrom): ScopeColumn[] {
+  const offset = left.plan.schema.length;
+  return [...left.columns, ...right.columns.map((c) => ({ ...c, index: c.index + offset }))];
+}
+
+function nullableSchema(plan: LogicalPlan, nullable: boolean): Column[] {
+  return plan.schema.map((c) => (nullable ? { ...c, nullable: true } : c));
+}
+
+/** Joins two bound items on `on` (over left ++ right columns). */
+export function joinBound(left: BoundFrom, right: BoundFrom, joinType: JoinType, on: ScalarExpr): BoundFrom {
+  const schema = [
+    ...nullableSchema(left.plan, joinType === 'right' || joinType === 'full'),
+    ...nullableSchema(right.plan, joinType === 'left' || joinType === 'full'),
+  ];
+  return {
+    plan: { kind: 'join', joinType, left: left.plan, right: right.plan, on, schema },
+    columns: combine(left, right),
+  };
+}
+
+function naturalColumns(left: BoundFrom, right: BoundFrom): string[] {
+  const rightNames = new Set(right.columns.filter((c) => !c.hidden).map((c) => c.name));
+  return left.columns.filter((c) => !c.hidden && rightNames.has(c.name)).map((c) => c.name);
+}
+
+/**
+ * USING / NATURAL: equality on the named columns; the merged columns come first (COALESCE of
+ * both sides for a full join), then the other left and right columns. The sides' own copies stay
+ * reachable by qualified name (hidden from `*`).
+ */
+function bindUsingJoin(left: BoundFrom, right: BoundFrom, joinType: JoinType, names: string[]): BoundFrom {
+  const offset = left.plan.schema.length;
+  const find = (side: BoundFrom, name: string, which: string): ScopeColumn => {
+    const matches = side.columns.filter((c) => c.name === name && !c.hidden);
+    if (matches.length === 0) {
+      throw new SemanticError(
+        SqlState.undefinedColumn,
+        `column "${name}" specified in USING clause does not exist in ${which} table`,
+      );
+    }
+    if (matches.length > 1) {
+      throw new SemanticError(
+        SqlState.ambiguousColumn,
+        `common column name "${name}" appears more than once in ${which} table`,
+      );
+    }
+    return matches[0]!;
+  };
+  const pairs = names.map((name) => {
+    const l = find(left, name, 'left');
+    const r = find(right, name, 'right');
+    const type = commonType([l.type, r.type], 'JOIN/USING');
+    const le = coerce({ kind: 'column', index: l.index, type: l.type }, type, false);
+    const re = coerce({ kind: 'column', index: r.index + offset, type: r.type }, type, false);
+    return { name, l, r, le, re, type };
+  });
+  const on: ScalarExpr =
+    pairs.length === 0
+      ? { kind: 'literal', value: true, type: T.bool }
+      : {
+          kind: 'and',
+          args: pairs.map(
+            (p) => ({ kind: 'compare', op: '=', left: p.le, right: p.re, type: T.bool }) as ScalarExpr,
+          ),
+          type: T.bool,
+        };
+  const joined = joinBound(left, right, joinType, on);
+  const arity = joined.plan.schema.length;
+  const merged: ScalarExpr[] = pairs.map((p) =>
+    joinType === 'full'
+      ? { kind: 'coalesce', args: [p.le, p.re], type: p.type }
+      : joinType === 'right'
+        ? p.re
+        : p.le,
+  );
+  const passThrough: ScalarExpr[] = joined.plan.schema.map((c, i) => ({
+    kind: 'column',
+    index: i,
+    type: c.type,
+  }));
+  const schema: Column[] = [
+    ...joined.plan.schema,
+    ...pairs.map((p, i) => ({
+      name: p.name,
+      type: p.type,
+      nullable:
+        merged[i]!.kind !== 'column' || joined.plan.schema[(merged[i] as { index: number }).index]!.nullable,
+    })),
+  ];
+  const plan: LogicalPlan = { kind: 'map', input: joined.plan, exprs: [...passThrough, ...merged], schema };
+  const usingNames = new Set(names);
+  const mergedColumns: ScopeColumn[] = pairs.map((p, i) => ({
+    table: null,
+    name: p.name,
+    type: p.type,
+    index: arity + i,
+  }));
+  const others = joined.columns.map((c) => (usingNames.has(c.name) ? { ...c, hidden: true } : c));
+  const leftOthers = others.filter((c) => c.index < offset);
+  const rightOthers = others.filter((c) => c.index >= offset);
+  return { plan, columns: [...mergedColumns, ...leftOthers, ...rightOthers] };
+}

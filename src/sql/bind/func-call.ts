@@ -1,0 +1,402 @@
+/**
+ * @module sql/bind/func-call
+ * Binds function calls: aggregates (collected as placeholders for the grouping step), window
+ * functions (likewise, for the window step) and scalar functions resolved against the function
+ * catalog in src/functions.
+ */
+import type { FuncCall, Node, SortBy } from 'libpg-query';
+import {
+  FeatureNotSupportedError,
+  SemanticError,
+  SqlState,
+  UndefinedObjectError,
+} from '../../common/errors.ts';
+import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
+import { scalarFunctions } from '../../functions/index.ts';
+import type { AggregateFunction, FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { exprEquals } from '../../plan/scalar-visit.ts';
+import { coerce } from './coerce.ts';
+import { AGGREGATE_BASE, type BindContext, type BoundSortKey, WINDOW_BASE } from './context.ts';
+import { pickOverload } from './overload.ts';
+import type { Scope } from './scope.ts';
+
+type BindExpr = (node: Node, scope: Scope, ctx: BindContext) => ScalarExpr;
+
+const aggregateNames = new Set([
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'string_agg',
+  'array_agg',
+  'bool_and',
+  'bool_or',
+  'every',
+  'jsonb_agg',
+  'jsonb_object_agg',
+]);
+
+const windowOnlyNames = new Set([
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+]);
+
+export function funcName(call: FuncCall): string {
+  const names = (call.funcname ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
+  return names[names.length - 1]!.toLowerCase();
+}
+
+export function bindFuncCall(call: FuncCall, scope: Scope, ctx: BindContext, bindExpr: BindExpr): ScalarExpr {
+  const name = funcName(call);
+  const position = call.location === undefined ? undefined : call.location + 1;
+  if (call.over) return bindWindowCall(call, name, scope, ctx, bindExpr, position);
+  if (aggregateNames.has(name)) return bindAggregate(call, name, scope, ctx, bindExpr, position);
+  if (windowOnlyNames.has(name)) {
+    throw new SemanticError(SqlState.windowingError, `window function ${name} requires an OVER clause`, {
+      position,
+    });
+  }
+  if (call.agg_star || call.agg_distinct || call.agg_order || call.agg_filter) {
+    throw new SemanticError(SqlState.syntaxError, `${name} is not an aggregate function`, { position });
+  }
+  const args = (call.args ?? []).map((a) => bindExpr(a, scope, ctx));
+  return bindScalarFunction(name, args, ctx, position);
+}
+
+export function bindScalarFunction(
+  name: string,
+  args: ScalarExpr[],
+  ctx: BindContext,
+  position?: number,
+): ScalarExpr {
+  if (name === 'now' || name === 'transaction_timestamp' || name === 'statement_timestamp') {
+    return { kind: 'literal', value: ctx.session.statementTime, type: T.timestamptz };
+  }
+  const defs = scalarFunctions[name];
+  if (!defs) throw noFunction(name, args, position);
+  const resolved = pickOverload(
+    defs.filter((d) => !d.returnsSet),
+    (d) => ({ params: d.args, variadic: d.variadic, returns: d.returns }),
+    args.map((a) => a.type),
+  );
+  if (!resolved) throw noFunction(name, args, position);
+  const def = resolved.candidate;
+  const coerced = args.map((a, i) =>
+    coerce(a, resolved.params[i]!, def.variadic !== undefined && i >= def.args.length, position),
+  );
+  const impl = def.bind ? def.bind(coerced.map((a) => a.type)) : def.impl;
+  const volatile = def.volatile === true;
+  if (!volatile && coerced.every((a) => a.kind === 'literal')) {
+    const values = coerced.map((a) => (a.kind === 'literal' ? a.value : null));
+    if (!(def.strict && values.some((v) => v === null))) {
+      try {
+        return { kind: 'literal', value: impl(...values), type: resolved.returns };
+      } catch {
+        // Evaluation errors surface when the row is evaluated, as in PostgreSQL's executor.
+      }
+    } else {
+      return { kind: 'literal', value: null, type: resolved.returns };
+    }
+  }
+  return { kind: 'call', name, args: coerced, impl, strict: def.strict, volatile, type: resolved.returns };
+}
+
+function noFunction(name: string, args: ScalarExpr[], position?: number): UndefinedObjectError {
+  return new UndefinedObjectError(
+    SqlState.undefinedFunction,
+    `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`,
+    {
+      position,
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    },
+  );
+}
+
+function bindAggregate(
+  call: FuncCall,
+  name: string,
+  scope: Scope,
+  ctx: BindContext,
+  bindExpr: BindExpr,
+  position?: number,
+): ScalarExpr {
+  const collector = ctx.aggregates;
+  if (!collector) {
+    const where = ctx.aggregateClause;
+    throw new SemanticError(
+      SqlState.groupingError,
+      where ? `aggregate functions are not allowed in ${where}` : 'aggregate function calls cannot be nested',
+      { position },
+    );
+  }
+  const inner: BindContext = { ...ctx, aggregates: null, windows: null, aggregateClause: undefined };
+  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
+  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
+  const distinct = call.agg_distinct === true;
+  const existing = collector.findIndex(
+    (c) =>
+      c.fn === fn &&
+      c.distinct === distinct &&
+      c.args.length === coercedArgs.length &&
+      c.args.every((a, i) => exprEquals(a, coercedArgs[i]!)) &&
+      ((c.filter === null && filter === null) ||
+        (c.filter !== null && filter !== null && exprEquals(c.filter, filter))) &&
+      c.orderBy.length === 0 &&
+      orderBy.length === 0,
+  );
+  const index =
+    existing >= 0 ? existing : collector.push({ fn, args: coercedArgs, distinct, filter, orderBy, type }) - 1;
+  return { kind: 'column', index: AGGREGATE_BASE + index, type };
+}
+
+function aggregateSignature(
+  name: string,
+  star: boolean,
+  args: ScalarExpr[],
+  position?: number,
+): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType } {
+  if (name === 'count') {
+    if (star || args.length === 0) return { fn: 'count_star', coercedArgs: [], type: T.int8 };
+    return { fn: 'count', coercedArgs: [args[0]!], type: T.int8 };
+  }
+  const arg = args[0];
+  if (!arg)
+    throw new UndefinedObjectError(SqlState.undefinedFunction, `function ${name}() does not exist`, {
+      position,
+    });
+  const argType = arg.type.id === 'unknown' ? T.text : arg.type;
+  const first = coerce(arg, argType, false, position);
+  switch (name) {
+    case 'sum':
+    case 'avg': {
+      const type = aggregateResultType(name, argType, position);
+      return { fn: name, coercedArgs: [first], type };
+    }
+    case 'min':
+    case 'max':
+      return { fn: name, coercedArgs: [first], type: argType };
+    case 'bool_and':
+    case 'bool_or':
+    case 'every':
+      return {
+        fn: name === 'every' ? 'bool_and' : name,
+        coercedArgs: [coerce(arg, T.bool, false, position)],
+        type: T.bool,
+      };
+    case 'string_agg': {
+      const delimiter = args[1] ? coerce(args[1], T.text, false, position) : null;
+      if (!delimiter)
+        throw new UndefinedObjectError(
+          SqlState.undefinedFunction,
+          'function string_agg(text) does not exist',
+          { position },
+        );
+      return {
+        fn: 'string_agg',
+        coercedArgs: [coerce(arg, T.text, false, position), delimiter],
+        type: T.text,
+      };
+    }
+    case 'array_agg':
+      return { fn: 'array_agg', coercedArgs: [first], type: arrayOf(argType) };
+    case 'jsonb_agg':
+      return { fn: 'jsonb_agg', coercedArgs: [first], type: T.jsonb };
+    case 'jsonb_object_agg':
+      return {
+        fn: 'jsonb_object_agg',
+        coercedArgs: [coerce(arg, T.text, false, position), args[1]!],
+        type: T.jsonb,
+      };
+  }
+  throw new FeatureNotSupportedError(`aggregate ${name}`, { position });
+}
+
+/** PostgreSQL's result type of sum/avg (and the window forms) for an argument type. */
+export function aggregateResultType(fn: 'sum' | 'avg', argType: SqlType, position?: number): SqlType {
+  switch (argType.id) {
+    case 'int2':
+    case 'int4':
+      return fn === 'sum' ? T.int8 : T.numeric;
+    case 'int8':
+    case 'numeric':
+      return T.numeric;
+    case 'float4':
+      return fn === 'sum' ? T.float4 : T.float8;
+    case 'float8':
+      return T.float8;
+    case 'interval':
+      return T.interval;
+  }
+  throw new UndefinedObjectError(
+    SqlState.undefinedFunction,
+    `function ${fn}(${typeName(argType)}) does not exist`,
+    {
+      position,
+      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
+    },
+  );
+}
+
+export function bindSortBy(node: Node, scope: Scope, ctx: BindContext, bindExpr: BindExpr): BoundSortKey {
+  if (!('SortBy' in node)) throw new FeatureNotSupportedError('sort specification');
+  const s: SortBy = node.SortBy;
+  if (s.sortby_dir === 'SORTBY_USING')
+    throw new FeatureNotSupportedError('ORDER BY … USING is not supported');
+  const descending = s.sortby_dir === 'SORTBY_DESC';
+  const nullsFirst =
+    s.sortby_nulls === 'SORTBY_NULLS_DEFAULT' || !s.sortby_nulls
+      ? descending
+      : s.sortby_nulls === 'SORTBY_NULLS_FIRST';
+  return { expr: bindExpr(s.node!, scope, ctx), descending, nullsFirst };
+}
+
+function bindWindowCall(
+  call: FuncCall,
+  name: string,
+  scope: Scope,
+  ctx: BindContext,
+  bindExpr: BindExpr,
+  position?: number,
+): ScalarExpr {
+  const collector = ctx.windows;
+  if (!collector) {
+    throw new SemanticError(
+      SqlState.windowingError,
+      `window functions are not allowed in ${ctx.aggregateClause ?? 'this context'}`,
+      {
+        position,
+      },
+    );
+  }
+  const over = call.over!;
+  if (over.refname || over.name)
+    throw new FeatureNotSupportedError('named window references are not supported yet', { position });
+  const inner: BindContext = { ...ctx, windows: null };
+  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const partitionBy = (over.partitionClause ?? []).map((p) => bindExpr(p, scope, inner));
+  const orderBy = (over.orderClause ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  const frame = windowFrame(over.frameOptions ?? 0, over.startOffset, over.endOffset, position);
+  const { fn, coercedArgs, type } = windowSignature(name, call.agg_star === true, args, position);
+  if (call.agg_distinct)
+    throw new FeatureNotSupportedError('DISTINCT is not implemented for window functions', { position });
+  const index = collector.push({ fn, args: coercedArgs, partitionBy, orderBy, frame, type }) - 1;
+  return { kind: 'column', index: WINDOW_BASE + index, type };
+}
+
+function windowSignature(
+  name: string,
+  star: boolean,
+  args: ScalarExpr[],
+  position?: number,
+): { fn: WindowFunction; coercedArgs: ScalarExpr[]; type: SqlType } {
+  switch (name) {
+    case 'row_number':
+    case 'rank':
+    case 'dense_rank':
+      return { fn: name, coercedArgs: [], type: T.int8 };
+    case 'percent_rank':
+    case 'cume_dist':
+      return { fn: name, coercedArgs: [], type: T.float8 };
+    case 'ntile':
+      return { fn: 'ntile', coercedArgs: [coerce(args[0]!, T.int4, false, position)], type: T.int4 };
+    case 'lag':
+    case 'lead': {
+      const value = args[0]!;
+      const valueType = value.type.id === 'unknown' ? T.text : value.type;
+      const offset = args[1]
+        ? coerce(args[1], T.int4, false, position)
+        : { kind: 'literal' as const, value: 1, type: T.int4 };
+      const fallback = args[2]
+        ? coerce(args[2], valueType, false, position)
+        : { kind: 'literal' as const, value: null, type: valueType };
+      return {
+        fn: name,
+        coercedArgs: [coerce(value, valueType, false, position), offset, fallback],
+        type: valueType,
+      };
+    }
+    case 'first_value':
+    case 'last_value':
+      return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
+    case 'nth_value':
+      return {
+        fn: 'nth_value',
+        coercedArgs: [args[0]!, coerce(args[1]!, T.int4, false, position)],
+        type: args[0]!.type,
+      };
+    case 'count':
+      return star || args.length === 0
+        ? { fn: 'count_star', coercedArgs: [], type: T.int8 }
+        : { fn: 'count', coercedArgs: [args[0]!], type: T.int8 };
+    case 'sum':
+    case 'avg':
+      return { fn: name, coercedArgs: [args[0]!], type: aggregateResultType(name, args[0]!.type, position) };
+    case 'min':
+    case 'max':
+      return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
+  }
+  throw new FeatureNotSupportedError(`window function ${name} is not supported`, { position });
+}
+
+const F = {
+  range: 0x2,
+  rows: 0x4,
+  groups: 0x8,
+  startUnboundedPreceding: 0x20,
+  endUnboundedFollowing: 0x100,
+  startCurrentRow: 0x200,
+  endCurrentRow: 0x400,
+  startOffsetPreceding: 0x800,
+  endOffsetPreceding: 0x1000,
+  startOffsetFollowing: 0x2000,
+  endOffsetFollowing: 0x4000,
+  nonDefault: 0x1,
+};
+
+function windowFrame(options: number, startOffset?: Node, endOffset?: Node, position?: number): WindowFrame {
+  if (!(options & F.nonDefault)) {
+    return { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } };
+  }
+  if (options & F.groups) throw new FeatureNotSupportedError('GROUPS frames are not supported', { position });
+  const mode = options & F.rows ? 'rows' : 'range';
+  const offset = (n?: Node): number => {
+    const v = n && 'A_Const' in n ? (n.A_Const.ival?.ival ?? 0) : null;
+    if (v === null)
+      throw new FeatureNotSupportedError('frame offsets must be integer constants', { position });
+    if (mode === 'range')
+      throw new FeatureNotSupportedError('RANGE frames with offsets are not supported', { position });
+    return v;
+  };
+  const start: FrameBound =
+    options & F.startUnboundedPreceding
+      ? { kind: 'unboundedPreceding' }
+      : options & F.startCurrentRow
+        ? { kind: 'currentRow' }
+        : options & F.startOffsetPreceding
+          ? { kind: 'preceding', offset: offset(startOffset) }
+          : { kind: 'following', offset: offset(startOffset) };
+  const end: FrameBound =
+    options & F.endUnboundedFollowing
+      ? { kind: 'unboundedFollowing' }
+      : options & F.endCurrentRow
+        ? { kind: 'currentRow' }
+        : options & F.endOffsetPreceding
+          ? { kind: 'preceding', offset: offset(endOffset) }
+          : options & F.endOffsetFollowing
+            ? { kind: 'following', offset: offset(endOffset) }
+            : { kind: 'currentRow' };
+  return { mode, start, end };
+}

@@ -1,0 +1,94 @@
+/**
+ * @module sql/bind/grouping
+ * Turns a grouped query into plan nodes: a map computing the GROUP BY expressions and every
+ * aggregate's inputs, the aggregate node, and the "lifting" of the select list, HAVING and
+ * ORDER BY into the aggregate's output (a column outside GROUP BY and outside an aggregate is
+ * PostgreSQL's error 42803).
+ */
+import { SemanticError, SqlState } from '../../common/errors.ts';
+import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
+import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
+import type { Scope } from './scope.ts';
+
+export interface Grouped {
+  readonly plan: LogicalPlan;
+  /** Each input list of expressions, rewritten over the aggregate's output columns. */
+  readonly lifted: ScalarExpr[][];
+}
+
+export function applyGrouping(
+  input: LogicalPlan,
+  scope: Scope,
+  groupBy: readonly ScalarExpr[],
+  aggregates: readonly CollectedAggregate[],
+  windows: CollectedWindow[],
+  lists: readonly (readonly ScalarExpr[])[],
+): Grouped {
+  const groups: ScalarExpr[] = [];
+  for (const g of groupBy) if (!groups.some((x) => exprEquals(x, g))) groups.push(g);
+  const pre: ScalarExpr[] = [...groups];
+  const slot = (e: ScalarExpr): number => {
+    const found = pre.findIndex((x) => exprEquals(x, e));
+    return found >= 0 ? found : pre.push(e) - 1;
+  };
+  const calls: AggregateCall[] = aggregates.map((a) => ({
+    fn: a.fn,
+    args: a.args.map(slot),
+    distinct: a.distinct,
+    filter: a.filter ? slot(a.filter) : null,
+    orderBy: a.orderBy.map((o) => ({
+      column: slot(o.expr),
+      descending: o.descending,
+      nullsFirst: o.nullsFirst,
+    })),
+    type: a.type,
+  }));
+  const preSchema: Column[] = pre.map((e, i) => ({ name: `?group${i}?`, type: e.type, nullable: true }));
+  const mapped: LogicalPlan = { kind: 'map', input, exprs: pre, schema: preSchema };
+  const schema: Column[] = [
+    ...groups.map((g, i) => ({
+      name:
+        g.kind === 'column'
+          ? (scope.columns.find((c) => c.index === g.index)?.name ?? `?column${i}?`)
+          : '?column?',
+      type: g.type,
+      nullable: true,
+    })),
+    ...aggregates.map((a) => ({ name: a.fn, type: a.type, nullable: true })),
+  ];
+  const plan: LogicalPlan = {
+    kind: 'aggregate',
+    input: mapped,
+    groupBy: groups.map((_, i) => i),
+    aggregates: calls,
+    schema,
+  };
+  const lift = (e: ScalarExpr): ScalarExpr => {
+    const g = groups.findIndex((x) => exprEquals(x, e));
+    if (g >= 0) return { kind: 'column', index: g, type: e.type };
+    if (e.kind === 'column') {
+      if (e.index >= WINDOW_BASE) return e;
+      if (e.index >= AGGREGATE_BASE)
+        return { kind: 'column', index: groups.length + (e.index - AGGREGATE_BASE), type: e.type };
+      const name = scope.columns.find((c) => c.index === e.index);
+      const qualified = name ? (name.table ? `${name.table}.${name.name}` : name.name) : `#${e.index}`;
+      throw new SemanticError(
+        SqlState.groupingError,
+        `column "${qualified}" must appear in the GROUP BY clause or be used in an aggregate function`,
+      );
+    }
+    return mapChildren(e, lift);
+  };
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    windows[i] = {
+      ...w,
+      args: w.args.map(lift),
+      partitionBy: w.partitionBy.map(lift),
+      orderBy: w.orderBy.map((o) => ({ ...o, expr: lift(o.expr) })),
+    };
+  }
+  return { plan, lifted: lists.map((list) => list.map(lift)) };
+}

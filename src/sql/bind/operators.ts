@@ -1,0 +1,101 @@
+/**
+ * @module sql/bind/operators
+ * Binds unary and binary operators: comparisons become `compare` nodes over a common type;
+ * everything else resolves against the operator catalog (src/functions) by overload resolution.
+ */
+import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
+import { isNumeric, type SqlType, T, typeName } from '../../common/types.ts';
+import { binaryOperators, unaryOperators } from '../../functions/index.ts';
+import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
+import { coerce, commonType } from './coerce.ts';
+import { pickOverload } from './overload.ts';
+
+export const compareOps = new Set<string>(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+export function bindBinaryOperator(
+  op: string,
+  left: ScalarExpr,
+  right: ScalarExpr,
+  position?: number,
+): ScalarExpr {
+  if (compareOps.has(op))
+    return bindComparison((op === '!=' ? '<>' : op) as CompareOp, left, right, position);
+  const candidates = binaryOperators[op] ?? [];
+  const resolved = pickOverload(candidates, (c) => ({ params: [c.left, c.right], returns: c.returns }), [
+    left.type,
+    right.type,
+  ]);
+  if (!resolved) throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);
+  const def = resolved.candidate;
+  const args = [
+    coerce(left, resolved.params[0]!, false, position),
+    coerce(right, resolved.params[1]!, false, position),
+  ];
+  const impl = def.bind ? def.bind(args.map((a) => a.type)) : def.impl;
+  const strict = def.strict !== false;
+  const [a, b] = args as [ScalarExpr, ScalarExpr];
+  if (a.kind === 'literal' && b.kind === 'literal') {
+    if (strict && (a.value === null || b.value === null))
+      return { kind: 'literal', value: null, type: resolved.returns };
+    try {
+      return { kind: 'literal', value: impl(a.value, b.value), type: resolved.returns };
+    } catch {
+      // An error (division by zero…) is raised when a row is evaluated, as PostgreSQL does.
+    }
+  }
+  return { kind: 'call', name: op, args, impl, strict, volatile: false, type: resolved.returns };
+}
+
+function bindComparison(op: CompareOp, left: ScalarExpr, right: ScalarExpr, position?: number): ScalarExpr {
+  let type: SqlType;
+  try {
+    type = commonType([left.type, right.type], 'operator', position);
+  } catch (err) {
+    if (err instanceof SemanticError) {
+      throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);
+    }
+    throw err;
+  }
+  return {
+    kind: 'compare',
+    op,
+    left: coerce(left, type, false, position),
+    right: coerce(right, type, false, position),
+    type: T.bool,
+  };
+}
+
+export function bindUnaryOperator(op: string, arg: ScalarExpr, position?: number): ScalarExpr {
+  if (op === '+' && (isNumeric(arg.type) || arg.type.id === 'unknown')) {
+    return arg.type.id === 'unknown' ? coerce(arg, T.float8, false, position) : arg;
+  }
+  const candidates = unaryOperators[op] ?? [];
+  const resolved = pickOverload(candidates, (c) => ({ params: [c.arg], returns: c.returns }), [arg.type]);
+  if (!resolved) throw noOperator(`${op} ${typeName(arg.type)}`, position);
+  const impl = resolved.candidate.impl;
+  const coerced = coerce(arg, resolved.params[0]!, false, position);
+  if (coerced.kind === 'literal') {
+    if (coerced.value === null) return { kind: 'literal', value: null, type: resolved.returns };
+    try {
+      return { kind: 'literal', value: impl(coerced.value), type: resolved.returns };
+    } catch {
+      // Raised at evaluation, as PostgreSQL does.
+    }
+  }
+  return {
+    kind: 'call',
+    name: op,
+    args: [coerced],
+    impl,
+    strict: true,
+    volatile: false,
+    type: resolved.returns,
+  };
+}
+
+function noOperator(signature: string, position?: number): UndefinedObjectError {
+  return new UndefinedObjectError(SqlState.undefinedFunction, `operator does not exist: ${signature}`, {
+    position,
+    hint: 'No operator matches the given name and argument types. You might need to add explicit type casts.',
+  });
+}

@@ -1,0 +1,424 @@
+/**
+ * @module sql/bind/select
+ * Binds a SELECT (with its set operations, VALUES, CTEs, grouping, windows, DISTINCT [ON],
+ * ORDER BY and LIMIT) to a logical plan whose schema is the query's output columns.
+ * The stages follow SQL's logical order: FROM → WHERE → GROUP BY/aggregates → HAVING →
+ * windows → SELECT list → DISTINCT → ORDER BY/LIMIT.
+ */
+import type { Node, ResTarget, SelectStmt } from 'libpg-query';
+import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import { T } from '../../common/types.ts';
+import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { exprEquals } from '../../plan/scalar-visit.ts';
+import { coerce, commonType } from './coerce.ts';
+import type { BindContext, BoundSortKey, CollectedAggregate, CollectedWindow } from './context.ts';
+import { bindExpr, locationOf } from './expr.ts';
+import { bindFromClause } from './from.ts';
+import { bindSortBy } from './func-call.ts';
+import { applyGrouping } from './grouping.ts';
+import { constantLimit } from './limit.ts';
+import { outputName } from './output-name.ts';
+import { Scope, type ScopeColumn } from './scope.ts';
+import { applyWindows } from './windows.ts';
+
+/** Binds a query; `outer` is the enclosing query's scope for correlated subqueries (or a root scope). */
+export function bindSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): LogicalPlan {
+  const scope = bindWith(stmt, outer, ctx);
+  if (stmt.op && stmt.op !== 'SETOP_NONE') return bindSetOperation(stmt, scope, ctx);
+  if (stmt.valuesLists) return finishOrderLimit(bindValues(stmt.valuesLists, scope, ctx), stmt, scope, ctx);
+  return bindSimpleSelect(stmt, scope, ctx);
+}
+
+function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
+  const withClause = stmt.withClause;
+  if (!withClause) return outer;
+  if (withClause.recursive) throw new FeatureNotSupportedError('WITH RECURSIVE is not supported');
+  const scope = new Scope(outer.columns, outer.parent, new Map(outer.ctes));
+  for (const node of withClause.ctes ?? []) {
+    if (!('CommonTableExpr' in node)) continue;
+    const cte = node.CommonTableExpr;
+    const query = cte.ctequery;
+    if (!query || !('SelectStmt' in query))
+      throw new FeatureNotSupportedError('only SELECT is supported in WITH');
+    const plan = bindSelect(query.SelectStmt, scope, ctx);
+    const aliases = (cte.aliascolnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
+    const names = plan.schema.map((c, i) => aliases[i] ?? c.name);
+    if (
+      scope.ctes.has(cte.ctename!) &&
+      withClause.ctes!.filter((n) => 'CommonTableExpr' in n && n.CommonTableExpr.ctename === cte.ctename)
+        .length > 1
+    ) {
+      throw new SemanticError(
+        SqlState.duplicateAlias,
+        `WITH query name "${cte.ctename}" specified more than once`,
+      );
+    }
+    scope.ctes.set(cte.ctename!, { plan, names });
+  }
+  return scope;
+}
+
+interface SelectItem {
+  readonly name: string;
+  readonly expr: ScalarExpr;
+}
+
+function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): LogicalPlan {
+  const from = bindFromClause(stmt.fromClause ?? [], outer, ctx);
+  const scope = new Scope(from.columns, outer, outer.ctes);
+  let plan = from.plan;
+  if (stmt.whereClause) {
+    const where = ctx0(ctx, 'WHERE');
+    const predicate = coerce(
+      bindExpr(stmt.whereClause, scope, where),
+      T.bool,
+      false,
+      locationOf(stmt.whereClause),
+    );
+    plan = { kind: 'filter', input: plan, predicate, schema: plan.schema };
+  }
+  const aggregates: CollectedAggregate[] = [];
+  const windows: CollectedWindow[] = [];
+  const full: BindContext = { ...ctx, aggregates, windows, aggregateClause: undefined };
+  const items = bindTargets(stmt.targetList ?? [], scope, full);
+  const groupBy = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, items, scope, ctx));
+  const having = stmt.havingClause
+    ? coerce(
+        bindExpr(stmt.havingClause, scope, { ...full, windows: null, aggregateClause: 'HAVING' }),
+        T.bool,
+        false,
+      )
+    : null;
+  const order = bindOrderItems(stmt.sortClause ?? [], items, scope, full);
+  const distinctOn = (stmt.distinctClause ?? []).filter((n) => Object.keys(n).length > 0);
+  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full));
+
+  const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null;
+  let exprs = items.map((i) => i.expr);
+  let orderExprs = order.map((o) => o.expr);
+  let onExprs = distinctOnExprs;
+  let havingExpr = having;
+  if (grouped) {
+    const g = applyGrouping(plan, scope, groupBy, aggregates, windows, [
+      exprs,
+      orderExprs,
+      onExprs,
+      having ? [having] : [],
+    ]);
+    plan = g.plan;
+    [exprs, orderExprs, onExprs] = [g.lifted[0]!, g.lifted[1]!, g.lifted[2]!];
+    havingExpr = having ? g.lifted[3]![0]! : null;
+  }
+  if (havingExpr) plan = { kind: 'filter', input: plan, predicate: havingExpr, schema: plan.schema };
+  if (windows.length > 0) {
+    const w = applyWindows(plan, windows, [exprs, orderExprs, onExprs]);
+    plan = w.plan;
+    [exprs, orderExprs, onExprs] = [w.resolved[0]!, w.resolved[1]!, w.resolved[2]!];
+  }
+  return projectAndOrder(plan, stmt, items, exprs, order, orderExprs, onExprs, ctx);
+}
+
+function ctx0(ctx: BindContext, clause: string): BindContext {
+  return { ...ctx, aggregates: null, windows: null, aggregateClause: clause };
+}
+
+function bindTargets(targets: readonly Node[], scope: Scope, ctx: BindContext): SelectItem[] {
+  const items: SelectItem[] = [];
+  for (const node of targets) {
+    if (!('ResTarget' in node)) continue;
+    const target: ResTarget = node.ResTarget;
+    const val = target.val!;
+    const star = starTable(val);
+    if (star !== undefined) {
+      items.push(...expandStar(star, scope, locationOf(val)));
+      continue;
+    }
+    const expr = bindExpr(val, scope, ctx);
+    items.push({
+      name: target.name ?? outputName(val),
+      expr: expr.type.id === 'unknown' ? coerce(expr, T.text, false) : expr,
+    });
+  }
+  return items;
+}
+
+/** For `*` → null, `t.*` → "t"; undefined when the node is not a star. */
+function starTable(node: Node): string | null | undefined {
+  if (!('ColumnRef' in node)) return undefined;
+  const fields = node.ColumnRef.fields ?? [];
+  const last = fields[fields.length - 1];
+  if (!last || !('A_Star' in last)) return undefined;
+  if (fields.length === 1) return null;
+  const t = fields[fields.length - 2]!;
+  return 'String' in t ? t.String.sval! : null;
+}
+
+function expandStar(table: string | null, scope: Scope, position?: number): SelectItem[] {
+  const columns = scope.columns.filter((c) => (table === null ? !c.hidden : c.table === table));
+  if (table !== null && columns.length === 0) {
+    throw new SemanticError(SqlState.undefinedTable, `missing FROM-clause entry for table "${table}"`, {
+      position,
+    });
+  }
+  if (table === null && scope.columns.length === 0) {
+    throw new SemanticError(SqlState.syntaxError, 'SELECT * with no tables specified is not valid', {
+      position,
+    });
+  }
+  return columns.map((c) => ({ name: c.name, expr: { kind: 'column', index: c.index, type: c.type } }));
+}
+
+/** GROUP BY item: an output column position, an output alias, or an input expression. */
+function bindGroupItem(node: Node, items: readonly SelectItem[], scope: Scope, ctx: BindContext): ScalarExpr {
+  const position = positionalReference(node, items, 'GROUP BY');
+  if (position !== null) return items[position]!.expr;
+  if ('ColumnRef' in node) {
+    const fields = node.ColumnRef.fields ?? [];
+    if (fields.length === 1 && 'String' in fields[0]!) {
+      const name = fields[0].String.sval!;
+      const inInput = scope.columns.some((c) => c.name === name && !c.hidden);
+      const alias = items.filter((i) => i.name === name);
+      if (!inInput && alias.length === 1) return alias[0]!.expr;
+    }
+  }
+  return bindExpr(node, scope, ctx0(ctx, 'GROUP BY'));
+}
+
+function positionalReference(node: Node, items: readonly SelectItem[], clause: string): number | null {
+  if (!('A_Const' in node) || node.A_Const.ival === undefined) return null;
+  const n = node.A_Const.ival.ival ?? 0;
+  if (n < 1 || n > items.length) {
+    throw new SemanticError(
+      SqlState.invalidColumnReference,
+      `${clause} position ${n} is not in select list`,
+      {
+        position: locationOf(node),
+      },
+    );
+  }
+  return n - 1;
+}
+
+function bindOrderItems(
+  nodes: readonly Node[],
+  items: readonly SelectItem[],
+  scope: Scope,
+  ctx: BindContext,
+): BoundSortKey[] {
+  return nodes.map((node) => {
+    if (!('SortBy' in node)) throw new FeatureNotSupportedError('sort specification');
+    const key = bindSortBy(node, scope, ctx, () => ({ kind: 'literal', value: null, type: T.unknown }));
+    return { ...key, expr: bindOrderTarget(node.SortBy.node!, items, scope, ctx) };
+  });
+}
+
+/** ORDER BY / DISTINCT ON target: a position, an output column name, or an input expression. */
+function bindOrderTarget(
+  node: Node,
+  items: readonly SelectItem[],
+  scope: Scope,
+  ctx: BindContext,
+): ScalarExpr {
+  const position = positionalReference(node, items, 'ORDER BY');
+  if (position !== null) return items[position]!.expr;
+  if ('ColumnRef' in node) {
+    const fields = node.ColumnRef.fields ?? [];
+    if (fields.length === 1 && 'String' in fields[0]!) {
+      const name = fields[0].String.sval!;
+      const matches = items.filter((i) => i.name === name);
+      if (matches.length === 1) return matches[0]!.expr;
+      if (matches.length > 1 && !matches.every((m) => exprEquals(m.expr, matches[0]!.expr))) {
+        throw new SemanticError(SqlState.ambiguousColumn, `ORDER BY "${name}" is ambiguous`, {
+          position: locationOf(node),
+        });
+      }
+      if (matches.length > 1) return matches[0]!.expr;
+    }
+  }
+  return bindExpr(node, scope, ctx);
+}
+
+/**
+ * Final stages: project the select list (plus hidden sort / DISTINCT ON columns), DISTINCT,
+ * DISTINCT ON, ORDER BY + LIMIT/OFFSET, then drop the hidden columns.
+ */
+function projectAndOrder(
+  input: LogicalPlan,
+  stmt: SelectStmt,
+  items: readonly SelectItem[],
+  exprs: readonly ScalarExpr[],
+  order: readonly BoundSortKey[],
+  orderExprs: readonly ScalarExpr[],
+  onExprs: readonly ScalarExpr[],
+  ctx: BindContext,
+): LogicalPlan {
+  const visible = exprs.length;
+  const all = [...exprs];
+  const indexOf = (e: ScalarExpr, allowNew: boolean): number => {
+    const found = all.findIndex((x) => exprEquals(x, e));
+    if (found >= 0 && (found < visible || allowNew)) return found;
+    if (!allowNew) return -1;
+    return all.push(e) - 1;
+  };
+  const distinct = stmt.distinctClause !== undefined && onExprs.length === 0;
+  const sortKeys: SortKey[] = order.map((o, i) => {
+    const column = indexOf(orderExprs[i]!, !distinct);
+    if (column < 0) {
+      throw new SemanticError(
+        SqlState.invalidColumnReference,
+        'for SELECT DISTINCT, ORDER BY expressions must appear in select list',
+      );
+    }
+    return { column, descending: o.descending, nullsFirst: o.nullsFirst };
+  });
+  const onColumns = onExprs.map((e) => indexOf(e, true));
+  const schema: Column[] = all.map((e, i) => ({
+    name: items[i]?.name ?? `?hidden${i}?`,
+    type: e.type,
+    nullable: true,
+  }));
+  let plan: LogicalPlan = { kind: 'map', input, exprs: all, schema };
+  if (distinct) plan = { kind: 'distinct', input: plan, schema };
+  if (onColumns.length > 0) {
+    const leading = sortKeys.slice(0, onColumns.length).map((k) => k.column);
+    if (sortKeys.length > 0 && !onColumns.every((c) => leading.includes(c))) {
+      throw new SemanticError(
+        SqlState.invalidColumnReference,
+        'SELECT DISTINCT ON expressions must match initial ORDER BY expressions',
+      );
+    }
+    plan = {
+      kind: 'topK',
+      input: plan,
+      partitionBy: onColumns,
+      orderBy: sortKeys,
+      limit: 1,
+      offset: 0,
+      schema,
+    };
+  }
+  plan = applyOrderLimit(plan, stmt, sortKeys, ctx);
+  if (all.length > visible) {
+    const keep = schema.slice(0, visible);
+    plan = {
+      kind: 'map',
+      input: plan,
+      exprs: keep.map((c, i) => ({ kind: 'column', index: i, type: c.type })),
+      schema: keep,
+    };
+  }
+  return plan;
+}
+
+function applyOrderLimit(
+  plan: LogicalPlan,
+  stmt: SelectStmt,
+  sortKeys: SortKey[],
+  ctx: BindContext,
+): LogicalPlan {
+  const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', ctx) : null;
+  const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', ctx) ?? 0) : 0;
+  if (limit !== null || offset > 0) {
+    plan = {
+      kind: 'topK',
+      input: plan,
+      partitionBy: [],
+      orderBy: sortKeys,
+      limit,
+      offset,
+      schema: plan.schema,
+    };
+  }
+  if (sortKeys.length > 0) plan = { kind: 'orderBy', input: plan, orderBy: sortKeys, schema: plan.schema };
+  return plan;
+}
+
+/** ORDER BY / LIMIT on a VALUES list or set operation: sort keys refer to output columns only. */
+function finishOrderLimit(plan: LogicalPlan, stmt: SelectStmt, outer: Scope, ctx: BindContext): LogicalPlan {
+  if (!stmt.sortClause && !stmt.limitCount && !stmt.limitOffset) return plan;
+  const columns: ScopeColumn[] = plan.schema.map((c, i) => ({
+    table: null,
+    name: c.name,
+    type: c.type,
+    index: i,
+  }));
+  const scope = new Scope(columns, outer, outer.ctes);
+  const items = plan.schema.map((c, i) => ({
+    name: c.name,
+    expr: { kind: 'column', index: i, type: c.type } as ScalarExpr,
+  }));
+  const order = bindOrderItems(stmt.sortClause ?? [], items, scope, ctx0(ctx, 'ORDER BY'));
+  const sortKeys = order.map((o) => {
+    if (o.expr.kind !== 'column') {
+      throw new FeatureNotSupportedError('ORDER BY on a set operation result must name an output column');
+    }
+    return { column: o.expr.index, descending: o.descending, nullsFirst: o.nullsFirst };
+  });
+  return applyOrderLimit(plan, stmt, sortKeys, ctx);
+}
+
+function bindValues(lists: readonly Node[], scope: Scope, ctx: BindContext): LogicalPlan {
+  const rows = lists.map((l) =>
+    ('List' in l ? (l.List.items ?? []) : []).map((n) => bindExpr(n, scope, ctx0(ctx, 'VALUES'))),
+  );
+  const width = rows[0]?.length ?? 0;
+  if (rows.some((r) => r.length !== width)) {
+    throw new SemanticError(SqlState.syntaxError, 'VALUES lists must all be the same length');
+  }
+  const types = Array.from({ length: width }, (_, c) =>
+    commonType(
+      rows.map((r) => r[c]!.type),
+      'VALUES',
+    ),
+  );
+  const schema = types.map((type, i) => ({ name: `column${i + 1}`, type, nullable: true }));
+  const coerced = rows.map((r) => r.map((e, c) => coerce(e, types[c]!, false)));
+  if (coerced.every((r) => r.every((e) => e.kind === 'literal')))
+    return { kind: 'values', rows: coerced, schema };
+  // Non-constant rows (correlated references): a one-row VALUES per row mapped, then unioned.
+  let plan: LogicalPlan | null = null;
+  for (const r of coerced) {
+    const one: LogicalPlan = {
+      kind: 'map',
+      input: { kind: 'values', rows: [[]], schema: [] },
+      exprs: r,
+      schema,
+    };
+    plan = plan ? { kind: 'setOp', op: 'union', all: true, left: plan, right: one, schema } : one;
+  }
+  return plan!;
+}
+
+function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): LogicalPlan {
+  const left = bindSelect(stmt.larg!, scope, ctx);
+  const right = bindSelect(stmt.rarg!, scope, ctx);
+  const opName = stmt.op === 'SETOP_UNION' ? 'UNION' : stmt.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
+  if (left.schema.length !== right.schema.length) {
+    throw new SemanticError(
+      SqlState.syntaxError,
+      `each ${opName} query must have the same number of columns`,
+    );
+  }
+  const types = left.schema.map((c, i) => commonType([c.type, right.schema[i]!.type], opName));
+  const schema = left.schema.map((c, i) => ({ name: c.name, type: types[i]!, nullable: true }));
+  const cast = (p: LogicalPlan): LogicalPlan =>
+    p.schema.every((c, i) => c.type.id === types[i]!.id)
+      ? p
+      : {
+          kind: 'map',
+          input: p,
+          exprs: p.schema.map((c, i) => coerce({ kind: 'column', index: i, type: c.type }, types[i]!, false)),
+          schema,
+        };
+  const op = opName === 'UNION' ? 'union' : opName === 'INTERSECT' ? 'intersect' : 'except';
+  const plan: LogicalPlan = {
+    kind: 'setOp',
+    op,
+    all: stmt.all === true,
+    left: cast(left),
+    right: cast(right),
+    schema,
+  };
+  return finishOrderLimit(plan, stmt, scope, ctx);
+}

@@ -1,0 +1,82 @@
+/**
+ * @module sql/bind/type-name
+ * Resolves a parsed PostgreSQL TypeName (with typmods and array bounds) to an Eddy SqlType,
+ * including the SQL-standard spellings and user-defined enums.
+ */
+import type { Node, TypeName } from 'libpg-query';
+import type { Catalog } from '../../catalog/catalog.ts';
+import { FeatureNotSupportedError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
+import { arrayOf, numeric, type SqlType, T, varchar } from '../../common/types.ts';
+
+const namedTypes: Record<string, SqlType> = {
+  bool: T.bool,
+  boolean: T.bool,
+  int2: T.int2,
+  smallint: T.int2,
+  int4: T.int4,
+  int: T.int4,
+  integer: T.int4,
+  int8: T.int8,
+  bigint: T.int8,
+  numeric: T.numeric,
+  decimal: T.numeric,
+  float4: T.float4,
+  real: T.float4,
+  float8: T.float8,
+  float: T.float8,
+  'double precision': T.float8,
+  text: T.text,
+  varchar: T.varchar,
+  'character varying': T.varchar,
+  bpchar: T.text,
+  char: T.text,
+  character: T.text,
+  string: T.text,
+  name: T.text,
+  bytea: T.bytea,
+  uuid: T.uuid,
+  date: T.date,
+  time: T.time,
+  timetz: T.time,
+  timestamp: T.timestamp,
+  timestamptz: T.timestamptz,
+  interval: T.interval,
+  jsonb: T.jsonb,
+  json: T.jsonb,
+};
+
+/** The bare type name (last component, lower-case), e.g. `int4` for `pg_catalog.int4`. */
+export function typeNameText(typeName: TypeName): string {
+  const names = (typeName.names ?? []).map((n: Node) => ('String' in n ? (n.String.sval ?? '') : ''));
+  return names[names.length - 1] ?? '';
+}
+
+export function resolveTypeName(typeName: TypeName, catalog: Catalog): SqlType {
+  const name = typeNameText(typeName);
+  const mods = (typeName.typmods ?? []).map(typmodValue);
+  let type = baseType(name, mods, catalog, typeName.location);
+  const bounds = typeName.arrayBounds ?? [];
+  for (let i = 0; i < bounds.length; i++) type = arrayOf(type);
+  if (bounds.length > 1) throw new FeatureNotSupportedError('multidimensional arrays are not supported');
+  return type;
+}
+
+function baseType(name: string, mods: number[], catalog: Catalog, location?: number): SqlType {
+  if (name === 'varchar' && mods.length > 0) return varchar(mods[0]!);
+  if (name === 'numeric' && mods.length > 0) return numeric(mods[0]!, mods[1] ?? 0);
+  if (name === 'float4' && mods.length > 0) return mods[0]! <= 24 ? T.float4 : T.float8;
+  if (name === 'float8' && mods.length > 0) return mods[0]! <= 24 ? T.float4 : T.float8;
+  const known = namedTypes[name];
+  if (known) return known;
+  const enumType = catalog.enumType(name);
+  if (enumType) return enumType;
+  throw new UndefinedObjectError(SqlState.undefinedObject, `type "${name}" does not exist`, {
+    position: location === undefined ? undefined : location + 1,
+  });
+}
+
+function typmodValue(node: Node): number {
+  if ('A_Const' in node && node.A_Const.ival) return node.A_Const.ival.ival ?? 0;
+  if ('A_Const' in node) return 0;
+  throw new FeatureNotSupportedError('type modifiers must be integer constants');
+}

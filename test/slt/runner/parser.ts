@@ -1,0 +1,188 @@
+/**
+ * @module test/slt/runner/parser
+ * Parses sqllogictest text into records. Accepts LF and CRLF; every record keeps the 1-based line of
+ * its header and the hash-threshold in effect at that point, so later stages never re-scan the file.
+ */
+
+export type SortMode = 'nosort' | 'rowsort' | 'valuesort';
+
+/** A `skipif <engine>` or `onlyif <engine>` line before a record. */
+export interface Condition {
+  readonly kind: 'skipif' | 'onlyif';
+  readonly engine: string;
+}
+
+/** What a query record expects: listed values, a count plus MD5, or nothing (no `----`). */
+export type Expected =
+  | { readonly kind: 'values'; readonly values: readonly string[] }
+  | { readonly kind: 'hash'; readonly count: number; readonly hash: string }
+  | { readonly kind: 'none' };
+
+export interface StatementRecord {
+  readonly kind: 'statement';
+  readonly line: number;
+  readonly conditions: readonly Condition[];
+  readonly expectError: boolean;
+  readonly sql: string;
+}
+
+export interface QueryRecord {
+  readonly kind: 'query';
+  readonly line: number;
+  readonly conditions: readonly Condition[];
+  /** One letter per result column: I integer, R float, T text. */
+  readonly types: string;
+  readonly sort: SortMode;
+  readonly label: string | undefined;
+  readonly sql: string;
+  readonly expected: Expected;
+  /** Results with more values than this are compared by hash; 0 means never. */
+  readonly hashThreshold: number;
+}
+
+export interface HaltRecord {
+  readonly kind: 'halt';
+  readonly line: number;
+  readonly conditions: readonly Condition[];
+}
+
+export type SltRecord = StatementRecord | QueryRecord | HaltRecord;
+
+/** The reference driver's default when a file sets no `hash-threshold`. */
+export const defaultHashThreshold = 8;
+
+/** The engine name this runner answers to in `skipif`/`onlyif` markers. */
+export const engineName = 'postgresql';
+
+const hashLine = /^(\d+) values hashing to ([0-9a-f]{32})$/;
+const sortModes: ReadonlySet<string> = new Set(['nosort', 'rowsort', 'valuesort']);
+
+export class SltParseError extends Error {
+  constructor(file: string, line: number, message: string) {
+    super(`${file}:${line}: ${message}`);
+    this.name = 'SltParseError';
+  }
+}
+
+/** Splits a file into records. Comment lines (`#`) and unknown directives are dropped. */
+export function parseSlt(text: string, file = '<input>'): SltRecord[] {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) lines[i] = lines[i].trimEnd();
+  const records: SltRecord[] = [];
+  let threshold = defaultHashThreshold;
+  let conditions: Condition[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i];
+    if (line === '' || line.startsWith('#')) {
+      if (line === '') conditions = [];
+      i++;
+      continue;
+    }
+    const words = stripComment(line).split(/\s+/);
+    const head = words[0];
+    const lineNo = i + 1;
+    if (head === 'skipif' || head === 'onlyif') {
+      if (words.length < 2) throw new SltParseError(file, lineNo, `${head} needs an engine name`);
+      conditions.push({ kind: head, engine: words[1] });
+      i++;
+    } else if (head === 'statement') {
+      const mode = words[1];
+      if (mode !== 'ok' && mode !== 'error')
+        throw new SltParseError(file, lineNo, `bad statement mode: ${line}`);
+      const body = readBlock(lines, i + 1);
+      records.push({
+        kind: 'statement',
+        line: lineNo,
+        conditions,
+        expectError: mode === 'error',
+        sql: body.lines.join('\n'),
+      });
+      i = body.end;
+      conditions = [];
+    } else if (head === 'query') {
+      const parsed = parseQuery(lines, i, words, conditions, threshold, file);
+      records.push(parsed.record);
+      i = parsed.end;
+      conditions = [];
+    } else if (head === 'hash-threshold') {
+      const n = Number(words[1]);
+      if (!Number.isInteger(n) || n < 0) throw new SltParseError(file, lineNo, `bad hash-threshold: ${line}`);
+      threshold = n;
+      i++;
+    } else if (head === 'halt') {
+      records.push({ kind: 'halt', line: lineNo, conditions });
+      conditions = [];
+      i++;
+    } else {
+      // Directives of other dialects (loop, include, mode, …): skip the whole record.
+      i = readBlock(lines, i + 1).end;
+      conditions = [];
+    }
+  }
+  return records;
+}
+
+function stripComment(line: string): string {
+  const hash = line.indexOf('#');
+  return (hash < 0 ? line : line.slice(0, hash)).trim();
+}
+
+/** Reads lines up to (not including) the next blank line or end of file. */
+function readBlock(lines: string[], start: number): { lines: string[]; end: number } {
+  let end = start;
+  while (end < lines.length && lines[end] !== '') end++;
+  return { lines: lines.slice(start, end), end };
+}
+
+function parseQuery(
+  lines: string[],
+  at: number,
+  words: string[],
+  conditions: Condition[],
+  hashThreshold: number,
+  file: string,
+): { record: QueryRecord; end: number } {
+  const types = words[1];
+  if (types === undefined || !/^[A-Z]+$/.test(types)) {
+    throw new SltParseError(file, at + 1, `bad query type string: ${lines[at]}`);
+  }
+  let sort: SortMode = 'nosort';
+  let label: string | undefined;
+  for (const word of words.slice(2)) {
+    if (sortModes.has(word)) sort = word as SortMode;
+    else label = word;
+  }
+  const block = readBlock(lines, at + 1);
+  const sep = block.lines.indexOf('----');
+  const sqlLines = sep < 0 ? block.lines : block.lines.slice(0, sep);
+  let expected: Expected = { kind: 'none' };
+  if (sep >= 0) {
+    const values = block.lines.slice(sep + 1);
+    const m = values.length === 1 ? hashLine.exec(values[0]) : null;
+    expected = m ? { kind: 'hash', count: Number(m[1]), hash: m[2] } : { kind: 'values', values };
+  }
+  const record: QueryRecord = {
+    kind: 'query',
+    line: at + 1,
+    conditions,
+    types,
+    sort,
+    label,
+    sql: sqlLines.join('\n'),
+    expected,
+    hashThreshold,
+  };
+  return { record, end: block.end };
+}
+
+/**
+ * Whether an engine named `engine` skips a record: a `skipif` naming it, or an `onlyif` naming
+ * another engine. Nothing else makes a record skipped.
+ */
+export function isSkipped(conditions: readonly Condition[], engine = engineName): boolean {
+  for (const c of conditions) {
+    if (c.kind === 'skipif' ? c.engine === engine : c.engine !== engine) return true;
+  }
+  return false;
+}
