@@ -1,7 +1,7 @@
 /**
  * @module bench/engine/case-child
  * Runs one engine case in a fresh process (spawned by engine-suite.ts with a CaseSpec as JSON in
- * argv[2]): pre-generate the input, set the system up, then time feeding it every batch.
+ * argv[2]): set the system up, pre-generate the input, then time feeding it every batch.
  */
 import type { EngineCase, OpenedCase } from './engine-case.ts';
 import { type InputBatch, pregenerate } from './engine-input.ts';

@@ -63,7 +63,9 @@ export function civilFromDays(days: number, out: DateTimeFields): void {
   const z = days + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365,
+  );
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
   const mp = Math.floor((5 * doy + 2) / 153);
   out.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
@@ -131,7 +133,8 @@ export function isValidTimestamp(micros: number): boolean {
 
 /** Throws PostgreSQL's 22008 `timestamp out of range` unless `micros` is a valid finite timestamp. */
 export function checkTimestamp(micros: number): number {
-  if (!isValidTimestamp(micros)) throw new DataError(SqlState.datetimeFieldOverflow, 'timestamp out of range');
+  if (!isValidTimestamp(micros))
+    throw new DataError(SqlState.datetimeFieldOverflow, 'timestamp out of range');
   return micros;
 }
 

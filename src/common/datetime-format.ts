@@ -11,7 +11,6 @@ import {
   fieldsFromTime,
   newFields,
   pad,
-  USECS_PER_DAY,
   USECS_PER_HOUR,
   USECS_PER_MINUTE,
   USECS_PER_SEC,
@@ -114,9 +113,4 @@ export function formatInterval(iv: Interval): string {
     text += `${text === '' ? '' : ' '}${sign}${clock}`;
   }
   return text;
-}
-
-/** Days in a timestamp's date part; re-exported for modules formatting dates of timestamps. */
-export function dayOfMicros(micros: number): number {
-  return Math.floor(micros / USECS_PER_DAY);
 }

@@ -24,36 +24,111 @@ export type IntervalField =
   | 'HOUR TO SECOND'
   | 'MINUTE TO SECOND';
 
-type Unit = 'microsecond' | 'millisecond' | 'second' | 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year' | 'decade' | 'century' | 'millennium';
+type Unit =
+  | 'microsecond'
+  | 'millisecond'
+  | 'second'
+  | 'minute'
+  | 'hour'
+  | 'day'
+  | 'week'
+  | 'month'
+  | 'year'
+  | 'decade'
+  | 'century'
+  | 'millennium';
 
 const unitWords: ReadonlyMap<string, Unit> = new Map<string, Unit>([
-  ['microsecond', 'microsecond'], ['microseconds', 'microsecond'], ['microsecon', 'microsecond'], ['us', 'microsecond'],
-  ['usec', 'microsecond'], ['usecs', 'microsecond'], ['useconds', 'microsecond'],
-  ['millisecond', 'millisecond'], ['milliseconds', 'millisecond'], ['millisecon', 'millisecond'], ['ms', 'millisecond'],
-  ['msec', 'millisecond'], ['msecs', 'millisecond'], ['mseconds', 'millisecond'],
-  ['second', 'second'], ['seconds', 'second'], ['s', 'second'], ['sec', 'second'], ['secs', 'second'],
-  ['minute', 'minute'], ['minutes', 'minute'], ['m', 'minute'], ['min', 'minute'], ['mins', 'minute'],
-  ['hour', 'hour'], ['hours', 'hour'], ['h', 'hour'], ['hr', 'hour'], ['hrs', 'hour'],
-  ['day', 'day'], ['days', 'day'], ['d', 'day'],
-  ['week', 'week'], ['weeks', 'week'], ['w', 'week'],
-  ['month', 'month'], ['months', 'month'], ['mon', 'month'], ['mons', 'month'],
-  ['year', 'year'], ['years', 'year'], ['y', 'year'], ['yr', 'year'], ['yrs', 'year'],
-  ['decade', 'decade'], ['decades', 'decade'], ['dec', 'decade'], ['decs', 'decade'],
-  ['century', 'century'], ['centuries', 'century'], ['c', 'century'], ['cent', 'century'],
-  ['millennium', 'millennium'], ['millennia', 'millennium'], ['mil', 'millennium'], ['mils', 'millennium'],
+  ['microsecond', 'microsecond'],
+  ['microseconds', 'microsecond'],
+  ['microsecon', 'microsecond'],
+  ['us', 'microsecond'],
+  ['usec', 'microsecond'],
+  ['usecs', 'microsecond'],
+  ['useconds', 'microsecond'],
+  ['millisecond', 'millisecond'],
+  ['milliseconds', 'millisecond'],
+  ['millisecon', 'millisecond'],
+  ['ms', 'millisecond'],
+  ['msec', 'millisecond'],
+  ['msecs', 'millisecond'],
+  ['mseconds', 'millisecond'],
+  ['second', 'second'],
+  ['seconds', 'second'],
+  ['s', 'second'],
+  ['sec', 'second'],
+  ['secs', 'second'],
+  ['minute', 'minute'],
+  ['minutes', 'minute'],
+  ['m', 'minute'],
+  ['min', 'minute'],
+  ['mins', 'minute'],
+  ['hour', 'hour'],
+  ['hours', 'hour'],
+  ['h', 'hour'],
+  ['hr', 'hour'],
+  ['hrs', 'hour'],
+  ['day', 'day'],
+  ['days', 'day'],
+  ['d', 'day'],
+  ['week', 'week'],
+  ['weeks', 'week'],
+  ['w', 'week'],
+  ['month', 'month'],
+  ['months', 'month'],
+  ['mon', 'month'],
+  ['mons', 'month'],
+  ['year', 'year'],
+  ['years', 'year'],
+  ['y', 'year'],
+  ['yr', 'year'],
+  ['yrs', 'year'],
+  ['decade', 'decade'],
+  ['decades', 'decade'],
+  ['dec', 'decade'],
+  ['decs', 'decade'],
+  ['century', 'century'],
+  ['centuries', 'century'],
+  ['c', 'century'],
+  ['cent', 'century'],
+  ['millennium', 'millennium'],
+  ['millennia', 'millennium'],
+  ['mil', 'millennium'],
+  ['mils', 'millennium'],
 ]);
 
 /** One bit per field, to reject a field given twice (`1 day 1 day`) as PostgreSQL does. */
 const fieldBit: Record<Unit | 'time', number> = {
-  microsecond: 1, millisecond: 2, second: 4, minute: 8, hour: 16, day: 32, week: 64, month: 128, year: 256,
-  decade: 512, century: 1024, millennium: 2048, time: 16 | 8 | 4 | 2 | 1,
+  microsecond: 1,
+  millisecond: 2,
+  second: 4,
+  minute: 8,
+  hour: 16,
+  day: 32,
+  week: 64,
+  month: 128,
+  year: 256,
+  decade: 512,
+  century: 1024,
+  millennium: 2048,
+  time: 16 | 8 | 4 | 2 | 1,
 };
 
 /** The unit a bare number takes under each qualifier (PostgreSQL: the rightmost field). */
 const defaultUnit: Record<IntervalField, Unit> = {
-  YEAR: 'year', MONTH: 'month', 'YEAR TO MONTH': 'month', DAY: 'day', HOUR: 'hour', 'DAY TO HOUR': 'hour',
-  MINUTE: 'minute', 'HOUR TO MINUTE': 'minute', 'DAY TO MINUTE': 'minute', SECOND: 'second',
-  'MINUTE TO SECOND': 'second', 'HOUR TO SECOND': 'second', 'DAY TO SECOND': 'second',
+  YEAR: 'year',
+  MONTH: 'month',
+  'YEAR TO MONTH': 'month',
+  DAY: 'day',
+  HOUR: 'hour',
+  'DAY TO HOUR': 'hour',
+  MINUTE: 'minute',
+  'HOUR TO MINUTE': 'minute',
+  'DAY TO MINUTE': 'minute',
+  SECOND: 'second',
+  'MINUTE TO SECOND': 'second',
+  'HOUR TO SECOND': 'second',
+  'DAY TO SECOND': 'second',
 };
 
 /** Accumulates the fields; reused across calls (parsing is synchronous). */
@@ -275,8 +350,17 @@ function badUnit(): never {
   throw BAD;
 }
 
-const isoDateUnits: ReadonlyMap<string, Unit> = new Map<string, Unit>([['y', 'year'], ['m', 'month'], ['w', 'week'], ['d', 'day']]);
-const isoTimeUnits: ReadonlyMap<string, Unit> = new Map<string, Unit>([['h', 'hour'], ['m', 'minute'], ['s', 'second']]);
+const isoDateUnits: ReadonlyMap<string, Unit> = new Map<string, Unit>([
+  ['y', 'year'],
+  ['m', 'month'],
+  ['w', 'week'],
+  ['d', 'day'],
+]);
+const isoTimeUnits: ReadonlyMap<string, Unit> = new Map<string, Unit>([
+  ['h', 'hour'],
+  ['m', 'minute'],
+  ['s', 'second'],
+]);
 const ISO_PART = /^(-?\d*\.?\d*)([ymwdhs])/;
 const ISO_ALTERNATIVE = /^p(\d{4})-(\d{2})-(\d{2})(?:t(\d{2}):(\d{2}):(\d{2}(?:\.\d*)?))?$/;
 
@@ -362,10 +446,11 @@ export function parseInterval(text: string, field?: IntervalField): Interval {
   } catch (e) {
     if (!(e instanceof IntervalFailure)) throw e;
     if (e.kind === 2) throw new DataError(SqlState.datetimeFieldOverflow, 'interval out of range');
-    if (e.kind === 1) throw new DataError(SqlState.datetimeFieldOverflow, `interval field value out of range: "${text}"`);
+    if (e.kind === 1)
+      throw new DataError(SqlState.datetimeFieldOverflow, `interval field value out of range: "${text}"`);
     throw new DataError(SqlState.invalidDatetimeFormat, `invalid input syntax for type interval: "${text}"`);
   }
-  if (!Number.isSafeInteger(acc.micros) && Math.abs(acc.micros) >= 2 ** 63) {
+  if (Math.abs(acc.micros) >= 2 ** 63) {
     throw new DataError(SqlState.datetimeFieldOverflow, `interval field value out of range: "${text}"`);
   }
   const iv = checkedInterval(acc.months || 0, acc.days || 0, acc.micros || 0);

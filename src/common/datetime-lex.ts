@@ -62,7 +62,10 @@ export function splitFields(text: string): Field[] | null {
     } else if (isLetter(c)) {
       while (i < n && isLetter(s.charCodeAt(i))) i++;
       const next = s.charCodeAt(i);
-      if (next === 47 || ((isDigit(next) || next === 43) && i - start >= 3 && !MONTH.test(s.slice(start, i)))) {
+      if (
+        next === 47 ||
+        ((isDigit(next) || next === 43) && i - start >= 3 && !MONTH.test(s.slice(start, i)))
+      ) {
         // `europe/paris`, `etc/gmt+5`, POSIX-style `pst8pdt`: a zone name, whatever follows.
         while (i < n && isZoneChar(s.charCodeAt(i))) i++;
         fields.push({ kind: 'zone', text: s.slice(start, i) });

@@ -52,13 +52,19 @@ export function makeDate(year: number, month: number, day: number): number {
     throw overflow(`date field value out of range: ${year}-${p2(month)}-${p2(day)}`);
   }
   const days = daysFromCivil(y, month, day);
-  if (days < DATE_MIN || days >= DATE_END) throw overflow(`date out of range: ${year}-${p2(month)}-${p2(day)}`);
+  if (days < DATE_MIN || days >= DATE_END)
+    throw overflow(`date out of range: ${year}-${p2(month)}-${p2(day)}`);
   return days;
 }
 
 function clockOverflows(hour: number, minute: number, sec: number): boolean {
   return (
-    hour < 0 || minute < 0 || minute > 59 || !(sec >= 0) || sec > 60 || hour > 24 ||
+    hour < 0 ||
+    minute < 0 ||
+    minute > 59 ||
+    !(sec >= 0) ||
+    sec > 60 ||
+    hour > 24 ||
     (hour === 24 && (minute > 0 || sec > 0))
   );
 }
@@ -69,7 +75,8 @@ function clockMicros(hour: number, minute: number, sec: number): number {
 
 /** `make_time(hour, min, sec)`. */
 export function makeTime(hour: number, minute: number, sec: number): number {
-  if (clockOverflows(hour, minute, sec)) throw overflow(`time field value out of range: ${hour}:${p2(minute)}:${p2g(sec)}`);
+  if (clockOverflows(hour, minute, sec))
+    throw overflow(`time field value out of range: ${hour}:${p2(minute)}:${p2g(sec)}`);
   const t = clockMicros(hour, minute, sec);
   if (t > USECS_PER_DAY) throw overflow(`time field value out of range: ${hour}:${p2(minute)}:${p2g(sec)}`);
   return t;
@@ -82,12 +89,22 @@ function p2g(x: number): string {
 }
 
 /** `make_timestamp(year, month, day, hour, min, sec)`; a negative year is BC. */
-export function makeTimestamp(year: number, month: number, day: number, hour: number, minute: number, sec: number): number {
+export function makeTimestamp(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  sec: number,
+): number {
   const date = makeDate(year, month, day);
-  if (clockOverflows(hour, minute, sec)) throw overflow(`time field value out of range: ${hour}:${p2(minute)}:${p2g(sec)}`);
+  if (clockOverflows(hour, minute, sec))
+    throw overflow(`time field value out of range: ${hour}:${p2(minute)}:${p2g(sec)}`);
   const ts = date * USECS_PER_DAY + clockMicros(hour, minute, sec);
   if (!isValidTimestamp(ts)) {
-    throw overflow(`timestamp out of range: ${year}-${p2(month)}-${p2(day)} ${hour}:${p2(minute)}:${p2g(sec)}`);
+    throw overflow(
+      `timestamp out of range: ${year}-${p2(month)}-${p2(day)} ${hour}:${p2(minute)}:${p2g(sec)}`,
+    );
   }
   return ts;
 }
@@ -118,20 +135,32 @@ export function zoneArgument(text: string): TimeZone {
   const m = ISO_OFFSET.exec(text.trim());
   if (m === null) return timeZone(text);
   const seconds = Number(m[2]) * 3600 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0);
-  if (Number(m[2]) > 15) throw new DataError(SqlState.invalidParameterValue, `time zone "${text}" not recognized`);
+  if (Number(m[2]) > 15)
+    throw new DataError(SqlState.invalidParameterValue, `time zone "${text}" not recognized`);
   return fixedZone(m[1] === '-' ? -seconds : seconds);
 }
 
 /** The zone of `AT TIME ZONE INTERVAL '…'`: a fixed offset east; months and days are rejected. */
 export function zoneFromInterval(iv: Interval, text: string): TimeZone {
   if (iv.months !== 0 || iv.days !== 0) {
-    throw new DataError(SqlState.invalidParameterValue, `interval time zone "${text}" must not include months or days`);
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `interval time zone "${text}" must not include months or days`,
+    );
   }
   return fixedZone(Math.trunc(iv.micros / USECS_PER_SEC));
 }
 
 /** `make_interval(years, months, weeks, days, hours, mins, secs)`. */
-export function makeInterval(years = 0, months = 0, weeks = 0, days = 0, hours = 0, mins = 0, secs = 0): Interval {
+export function makeInterval(
+  years = 0,
+  months = 0,
+  weeks = 0,
+  days = 0,
+  hours = 0,
+  mins = 0,
+  secs = 0,
+): Interval {
   if (!Number.isFinite(secs)) throw overflow('interval out of range');
   const micros = hours * USECS_PER_HOUR + mins * USECS_PER_MINUTE + rint(secs * USECS_PER_SEC);
   return checkedInterval(years * 12 + months, weeks * 7 + days, micros || 0);

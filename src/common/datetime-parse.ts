@@ -41,8 +41,21 @@ interface Decoded {
 }
 
 const d: Decoded = {
-  year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0, micros: 0, hasDate: false, hasTime: false,
-  yearDigits: 0, bc: false, ampm: 0, offset: Number.NaN, zone: null, special: 0,
+  year: 0,
+  month: 0,
+  day: 0,
+  hour: 0,
+  minute: 0,
+  second: 0,
+  micros: 0,
+  hasDate: false,
+  hasTime: false,
+  yearDigits: 0,
+  bc: false,
+  ampm: 0,
+  offset: Number.NaN,
+  zone: null,
+  special: 0,
 };
 
 function reset(): void {
@@ -64,15 +77,55 @@ const RANGE = 2;
 const TZ_RANGE = 3;
 
 const monthNames: ReadonlyMap<string, number> = new Map([
-  ['jan', 1], ['january', 1], ['feb', 2], ['february', 2], ['mar', 3], ['march', 3], ['apr', 4], ['april', 4],
-  ['may', 5], ['jun', 6], ['june', 6], ['jul', 7], ['july', 7], ['aug', 8], ['august', 8], ['sep', 9],
-  ['sept', 9], ['september', 9], ['oct', 10], ['october', 10], ['nov', 11], ['november', 11], ['dec', 12],
+  ['jan', 1],
+  ['january', 1],
+  ['feb', 2],
+  ['february', 2],
+  ['mar', 3],
+  ['march', 3],
+  ['apr', 4],
+  ['april', 4],
+  ['may', 5],
+  ['jun', 6],
+  ['june', 6],
+  ['jul', 7],
+  ['july', 7],
+  ['aug', 8],
+  ['august', 8],
+  ['sep', 9],
+  ['sept', 9],
+  ['september', 9],
+  ['oct', 10],
+  ['october', 10],
+  ['nov', 11],
+  ['november', 11],
+  ['dec', 12],
   ['december', 12],
 ]);
 
 const ignoredWords: ReadonlySet<string> = new Set([
-  'sun', 'sunday', 'mon', 'monday', 'tue', 'tues', 'tuesday', 'wed', 'weds', 'wednesday', 'thu', 'thur',
-  'thurs', 'thursday', 'fri', 'friday', 'sat', 'saturday', 'at', 'on', 't', 'ad',
+  'sun',
+  'sunday',
+  'mon',
+  'monday',
+  'tue',
+  'tues',
+  'tuesday',
+  'wed',
+  'weds',
+  'wednesday',
+  'thu',
+  'thur',
+  'thurs',
+  'thursday',
+  'fri',
+  'friday',
+  'sat',
+  'saturday',
+  'at',
+  'on',
+  't',
+  'ad',
 ]);
 
 const clockWords: ReadonlySet<string> = new Set(['now', 'today', 'tomorrow', 'yesterday']);
@@ -151,7 +204,8 @@ function decodeWord(w: string): void {
     default:
       break;
   }
-  if (clockWords.has(w)) throw new DecodeFailure(-1, `"${w}" depends on the current time and is not supported in this context`);
+  if (clockWords.has(w))
+    throw new DecodeFailure(-1, `"${w}" depends on the current time and is not supported in this context`);
   if (!Number.isNaN(d.offset) || d.zone !== null) fail(SYNTAX);
   const abbr = abbreviationOffset(w);
   if (abbr !== undefined) {
@@ -226,8 +280,14 @@ function decodeClock(text: string): void {
 function decodeNumber(text: string, textMonth: boolean, prev: Field | null): void {
   const dot = text.indexOf('.');
   const digits = dot < 0 ? text : text.slice(0, dot);
-  const afterT = (prev !== null && prev.kind === 'word' && prev.text === 't') || (timeOnly && d.yearDigits === 0 && d.month === 0);
-  if ((d.hasDate || afterT) && !d.hasTime && (digits.length === 6 || digits.length === 4 || (afterT && digits.length === 2))) {
+  const afterT =
+    (prev !== null && prev.kind === 'word' && prev.text === 't') ||
+    (timeOnly && d.yearDigits === 0 && d.month === 0);
+  if (
+    (d.hasDate || afterT) &&
+    !d.hasTime &&
+    (digits.length === 6 || digits.length === 4 || (afterT && digits.length === 2))
+  ) {
     d.hour = Number(digits.slice(0, 2));
     d.minute = digits.length >= 4 ? Number(digits.slice(2, 4)) : 0;
     d.second = digits.length === 6 ? Number(digits.slice(4, 6)) : 0;
@@ -236,7 +296,13 @@ function decodeNumber(text: string, textMonth: boolean, prev: Field | null): voi
     return;
   }
   if (dot >= 0) fail(SYNTAX);
-  if (!d.hasDate && !textMonth && d.year === 0 && d.day === 0 && (digits.length === 8 || digits.length === 6)) {
+  if (
+    !d.hasDate &&
+    !textMonth &&
+    d.year === 0 &&
+    d.day === 0 &&
+    (digits.length === 8 || digits.length === 6)
+  ) {
     const yearLength = digits.length - 4;
     setYear(digits.slice(0, yearLength));
     d.month = Number(digits.slice(yearLength, yearLength + 2));
@@ -341,8 +407,13 @@ function report(e: unknown, type: TypeName, text: string): never {
   if (!(e instanceof DecodeFailure)) throw e;
   if (e.kind === -1) throw new FeatureNotSupportedError(e.message ?? '');
   if (e.kind === 0) throw new DataError(SqlState.invalidParameterValue, e.message ?? '');
-  if (e.kind === RANGE) throw new DataError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
-  if (e.kind === TZ_RANGE) throw new DataError(SqlState.invalidTimeZoneDisplacementValue, `time zone displacement out of range: "${text}"`);
+  if (e.kind === RANGE)
+    throw new DataError(SqlState.datetimeFieldOverflow, `date/time field value out of range: "${text}"`);
+  if (e.kind === TZ_RANGE)
+    throw new DataError(
+      SqlState.invalidTimeZoneDisplacementValue,
+      `time zone displacement out of range: "${text}"`,
+    );
   throw new DataError(SqlState.invalidDatetimeFormat, `invalid input syntax for type ${type}: "${text}"`);
 }
 
@@ -432,7 +503,8 @@ export function parseDate(text: string): number {
   } catch (e) {
     report(e, 'date', text);
   }
-  if (days < DATE_MIN || days >= DATE_END) throw new DataError(SqlState.datetimeFieldOverflow, `date out of range: "${text}"`);
+  if (days < DATE_MIN || days >= DATE_END)
+    throw new DataError(SqlState.datetimeFieldOverflow, `date out of range: "${text}"`);
   return days;
 }
 
@@ -466,7 +538,8 @@ export function parseTimestamp(text: string): number {
   if (!Number.isNaN(fast)) return fast;
   const local = decodeLocal(text, 'timestamp');
   if (!Number.isFinite(local)) return local;
-  if (!isValidTimestamp(local)) throw new DataError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
+  if (!isValidTimestamp(local))
+    throw new DataError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
   return local;
 }
 
@@ -474,7 +547,10 @@ export function parseTimestamp(text: string): number {
 export function parseTimestamptz(text: string, sessionZone: TimeZone = UTC): number {
   const fast = fastIso(text, true);
   if (!Number.isNaN(fast)) {
-    return checkedUtc(Number.isNaN(fastOffset) ? sessionZone.localToUtc(fast) : fast - fastOffset * USECS_PER_SEC, text);
+    return checkedUtc(
+      Number.isNaN(fastOffset) ? sessionZone.localToUtc(fast) : fast - fastOffset * USECS_PER_SEC,
+      text,
+    );
   }
   const local = decodeLocal(text, 'timestamp with time zone');
   if (!Number.isFinite(local)) return local;
@@ -486,6 +562,7 @@ export function parseTimestamptz(text: string, sessionZone: TimeZone = UTC): num
 }
 
 function checkedUtc(utc: number, text: string): number {
-  if (!isValidTimestamp(utc)) throw new DataError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
+  if (!isValidTimestamp(utc))
+    throw new DataError(SqlState.datetimeFieldOverflow, `timestamp out of range: "${text}"`);
   return utc;
 }

@@ -22,15 +22,78 @@ import { type TimeZone, UTC } from './datetime-zone.ts';
 
 /** Supported patterns, longest first so that `HH24` wins over `HH` and `YYYY` over `YY`. */
 const patterns = [
-  'Y,YYY', 'YYYY', 'YYY', 'YY', 'Y', 'IYYY', 'IYY', 'IY', 'I',
-  'HH24', 'HH12', 'HH', 'MI', 'SSSSS', 'SSSS', 'SS', 'MS', 'US', 'FF1', 'FF2', 'FF3', 'FF4', 'FF5', 'FF6',
-  'A.M.', 'P.M.', 'AM', 'PM', 'B.C.', 'A.D.', 'BC', 'AD',
-  'MONTH', 'MON', 'MM', 'DAY', 'DY', 'DDD', 'IDDD', 'DD', 'D', 'ID',
-  'WW', 'IW', 'W', 'CC', 'J', 'Q', 'RM', 'TZH', 'TZM', 'TZ', 'OF',
+  'Y,YYY',
+  'YYYY',
+  'YYY',
+  'YY',
+  'Y',
+  'IYYY',
+  'IYY',
+  'IY',
+  'I',
+  'HH24',
+  'HH12',
+  'HH',
+  'MI',
+  'SSSSS',
+  'SSSS',
+  'SS',
+  'MS',
+  'US',
+  'FF1',
+  'FF2',
+  'FF3',
+  'FF4',
+  'FF5',
+  'FF6',
+  'A.M.',
+  'P.M.',
+  'AM',
+  'PM',
+  'B.C.',
+  'A.D.',
+  'BC',
+  'AD',
+  'MONTH',
+  'MON',
+  'MM',
+  'DAY',
+  'DY',
+  'DDD',
+  'IDDD',
+  'DD',
+  'D',
+  'ID',
+  'WW',
+  'IW',
+  'W',
+  'CC',
+  'J',
+  'Q',
+  'RM',
+  'TZH',
+  'TZM',
+  'TZ',
+  'OF',
 ].sort((a, b) => b.length - a.length);
 
 /** Name-like patterns print in the letter case the template uses: `Month`, `MONTH`, `month`. */
-const caseStyled = new Set(['A.M.', 'P.M.', 'AM', 'PM', 'B.C.', 'A.D.', 'BC', 'AD', 'MONTH', 'MON', 'DAY', 'DY', 'RM', 'TZ']);
+const caseStyled = new Set([
+  'A.M.',
+  'P.M.',
+  'AM',
+  'PM',
+  'B.C.',
+  'A.D.',
+  'BC',
+  'AD',
+  'MONTH',
+  'MON',
+  'DAY',
+  'DY',
+  'RM',
+  'TZ',
+]);
 
 type Style = 'upper' | 'lower' | 'capital';
 
@@ -43,7 +106,20 @@ interface Node {
   style: Style;
 }
 
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const dayNames = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const romanMonths = ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X', 'XI', 'XII'];
 
@@ -120,7 +196,8 @@ function styled(name: string, style: Style): string {
 function ordinal(n: number, upper: boolean): string {
   const last2 = Math.abs(n) % 100;
   const last = Math.abs(n) % 10;
-  const s = last2 >= 11 && last2 <= 13 ? 'th' : last === 1 ? 'st' : last === 2 ? 'nd' : last === 3 ? 'rd' : 'th';
+  const s =
+    last2 >= 11 && last2 <= 13 ? 'th' : last === 1 ? 'st' : last === 2 ? 'nd' : last === 3 ? 'rd' : 'th';
   return upper ? s.toUpperCase() : s;
 }
 
@@ -147,44 +224,88 @@ function render(node: Node, m: Moment): string {
   const hour12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
   const pm = f.hour >= 12;
   switch (node.pattern) {
-    case 'Y,YYY': return `${tdiv(adjYear, 1000)},${pad(adjYear % 1000, 3)}`;
-    case 'YYYY': return num(adjYear, 4, node);
-    case 'YYY': return num(adjYear % 1000, 3, node);
-    case 'YY': return num(adjYear % 100, 2, node);
-    case 'Y': return num(adjYear % 10, 1, node);
-    case 'IYYY': return num(isoYearOf(days, year), 4, node);
-    case 'IYY': return num(isoYearOf(days, year) % 1000, 3, node);
-    case 'IY': return num(isoYearOf(days, year) % 100, 2, node);
-    case 'I': return num(isoYearOf(days, year) % 10, 1, node);
-    case 'HH24': return num(f.hour, 2, node);
-    case 'HH12': case 'HH': return num(hour12, 2, node);
-    case 'MI': return num(f.minute, 2, node);
-    case 'SS': return num(f.second, 2, node);
-    case 'SSSS': case 'SSSSS': return num(f.hour * 3600 + f.minute * 60 + f.second, 1, node);
-    case 'MS': return pad(tdiv(f.micros, 1000), 3);
-    case 'US': return pad(f.micros, 6);
-    case 'AM': case 'PM': return styled(pm ? 'PM' : 'AM', node.style);
-    case 'A.M.': case 'P.M.': return styled(pm ? 'P.M.' : 'A.M.', node.style);
-    case 'BC': case 'AD': return styled(year > 0 ? 'AD' : 'BC', node.style);
-    case 'B.C.': case 'A.D.': return styled(year > 0 ? 'A.D.' : 'B.C.', node.style);
-    case 'MONTH': return names(monthNames[f.month - 1], node, 9);
-    case 'MON': return styled(monthNames[f.month - 1].slice(0, 3), node.style);
-    case 'MM': return num(f.month, 2, node);
-    case 'DAY': return names(dayNames[dayOfWeek(days)], node, 9);
-    case 'DY': return styled(dayNames[dayOfWeek(days)].slice(0, 3), node.style);
-    case 'DDD': return num(days - daysFromCivil(year, 1, 1) + 1, 3, node);
-    case 'IDDD': return num(days - isoYearStart(isoYearOf(days, year)) + 1, 3, node);
-    case 'DD': return num(f.day, 2, node);
-    case 'D': return num(dayOfWeek(days) + 1, 1, node);
-    case 'ID': return num(dayOfWeek(days) || 7, 1, node);
-    case 'WW': return num(tdiv(days - daysFromCivil(year, 1, 1), 7) + 1, 2, node);
-    case 'IW': return num(isoWeekOf(days, year), 2, node);
-    case 'W': return num(tdiv(f.day - 1, 7) + 1, 1, node);
-    case 'CC': return num(year > 0 ? tdiv(year - 1, 100) + 1 : tdiv(year, 100) - 1, 2, node);
-    case 'J': return num(days + UNIX_EPOCH_JDN, 1, node);
-    case 'Q': return num(tdiv(f.month - 1, 3) + 1, 1, node);
-    case 'RM': return names(romanMonths[f.month - 1], node, 4);
-    default: return zonePart(node, m);
+    case 'Y,YYY':
+      return `${tdiv(adjYear, 1000)},${pad(adjYear % 1000, 3)}`;
+    case 'YYYY':
+      return num(adjYear, 4, node);
+    case 'YYY':
+      return num(adjYear % 1000, 3, node);
+    case 'YY':
+      return num(adjYear % 100, 2, node);
+    case 'Y':
+      return num(adjYear % 10, 1, node);
+    case 'IYYY':
+      return num(isoYearOf(days, year), 4, node);
+    case 'IYY':
+      return num(isoYearOf(days, year) % 1000, 3, node);
+    case 'IY':
+      return num(isoYearOf(days, year) % 100, 2, node);
+    case 'I':
+      return num(isoYearOf(days, year) % 10, 1, node);
+    case 'HH24':
+      return num(f.hour, 2, node);
+    case 'HH12':
+    case 'HH':
+      return num(hour12, 2, node);
+    case 'MI':
+      return num(f.minute, 2, node);
+    case 'SS':
+      return num(f.second, 2, node);
+    case 'SSSS':
+    case 'SSSSS':
+      return num(f.hour * 3600 + f.minute * 60 + f.second, 1, node);
+    case 'MS':
+      return pad(tdiv(f.micros, 1000), 3);
+    case 'US':
+      return pad(f.micros, 6);
+    case 'AM':
+    case 'PM':
+      return styled(pm ? 'PM' : 'AM', node.style);
+    case 'A.M.':
+    case 'P.M.':
+      return styled(pm ? 'P.M.' : 'A.M.', node.style);
+    case 'BC':
+    case 'AD':
+      return styled(year > 0 ? 'AD' : 'BC', node.style);
+    case 'B.C.':
+    case 'A.D.':
+      return styled(year > 0 ? 'A.D.' : 'B.C.', node.style);
+    case 'MONTH':
+      return names(monthNames[f.month - 1], node, 9);
+    case 'MON':
+      return styled(monthNames[f.month - 1].slice(0, 3), node.style);
+    case 'MM':
+      return num(f.month, 2, node);
+    case 'DAY':
+      return names(dayNames[dayOfWeek(days)], node, 9);
+    case 'DY':
+      return styled(dayNames[dayOfWeek(days)].slice(0, 3), node.style);
+    case 'DDD':
+      return num(days - daysFromCivil(year, 1, 1) + 1, 3, node);
+    case 'IDDD':
+      return num(days - isoYearStart(isoYearOf(days, year)) + 1, 3, node);
+    case 'DD':
+      return num(f.day, 2, node);
+    case 'D':
+      return num(dayOfWeek(days) + 1, 1, node);
+    case 'ID':
+      return num(dayOfWeek(days) || 7, 1, node);
+    case 'WW':
+      return num(tdiv(days - daysFromCivil(year, 1, 1), 7) + 1, 2, node);
+    case 'IW':
+      return num(isoWeekOf(days, year), 2, node);
+    case 'W':
+      return num(tdiv(f.day - 1, 7) + 1, 1, node);
+    case 'CC':
+      return num(year > 0 ? tdiv(year - 1, 100) + 1 : tdiv(year, 100) - 1, 2, node);
+    case 'J':
+      return num(days + UNIX_EPOCH_JDN, 1, node);
+    case 'Q':
+      return num(tdiv(f.month - 1, 3) + 1, 1, node);
+    case 'RM':
+      return names(romanMonths[f.month - 1], node, 4);
+    default:
+      return zonePart(node, m);
   }
 }
 
@@ -192,9 +313,12 @@ function zonePart(node: Node, m: Moment): string {
   const abs = Math.abs(m.offset);
   const sign = m.offset < 0 ? '-' : '+';
   switch (node.pattern) {
-    case 'TZ': return m.zone === null ? '' : styled(m.zone.abbreviationAt(m.utc), node.style);
-    case 'TZH': return `${sign}${pad(tdiv(abs, 3600), 2)}`;
-    case 'TZM': return pad(tdiv(abs % 3600, 60), 2);
+    case 'TZ':
+      return m.zone === null ? '' : styled(m.zone.abbreviationAt(m.utc), node.style);
+    case 'TZH':
+      return `${sign}${pad(tdiv(abs, 3600), 2)}`;
+    case 'TZM':
+      return pad(tdiv(abs % 3600, 60), 2);
     case 'OF': {
       const minutes = tdiv(abs % 3600, 60);
       return `${sign}${pad(tdiv(abs, 3600), 2)}${minutes !== 0 ? `:${pad(minutes, 2)}` : ''}`;

@@ -6,8 +6,8 @@
  */
 import {
   checkTimestamp,
-  dayOfWeek,
   type DateTimeFields,
+  dayOfWeek,
   fieldsFromMicros,
   microsFromFields,
   newFields,
@@ -61,7 +61,18 @@ function truncFields(unit: DatetimeUnit, t: DateTimeFields, local: number): bool
   return true;
 }
 
-const order: readonly DatetimeUnit[] = ['millennium', 'century', 'decade', 'year', 'quarter', 'month', 'day', 'hour', 'minute', 'second'];
+const order: readonly DatetimeUnit[] = [
+  'millennium',
+  'century',
+  'decade',
+  'year',
+  'quarter',
+  'month',
+  'day',
+  'hour',
+  'minute',
+  'second',
+];
 
 /** Resets every field smaller than `unit` (PostgreSQL's fall-through chain). */
 function clearBelow(unit: DatetimeUnit, t: DateTimeFields): void {
@@ -102,7 +113,12 @@ export function truncTimestamptz(field: string, ts: number, zone: TimeZone): num
   fieldsFromMicros(local, f);
   if (!truncFields(unit, f, local)) throw unsupportedUnit(field, type);
   const truncated = microsFromFields(f);
-  const small = unit === 'hour' || unit === 'minute' || unit === 'second' || unit === 'milliseconds' || unit === 'microseconds';
+  const small =
+    unit === 'hour' ||
+    unit === 'minute' ||
+    unit === 'second' ||
+    unit === 'milliseconds' ||
+    unit === 'microseconds';
   return checkTimestamp(small ? truncated - offset : zone.localToUtc(truncated));
 }
 
@@ -117,13 +133,30 @@ export function truncInterval(field: string, iv: Interval): Interval {
   let minute = tdiv(iv.micros - hour * USECS_PER_HOUR, USECS_PER_MINUTE);
   let micros = iv.micros - hour * USECS_PER_HOUR - minute * USECS_PER_MINUTE;
   switch (unit) {
-    case 'millennium': year = tdiv(year, 1000) * 1000; break;
-    case 'century': year = tdiv(year, 100) * 100; break;
-    case 'decade': year = tdiv(year, 10) * 10; break;
-    case 'year': case 'quarter': case 'month': case 'day': case 'hour': case 'minute': case 'second': break;
-    case 'milliseconds': micros = tdiv(micros, 1000) * 1000; break;
-    case 'microseconds': break;
-    default: throw unsupportedUnit(field, type);
+    case 'millennium':
+      year = tdiv(year, 1000) * 1000;
+      break;
+    case 'century':
+      year = tdiv(year, 100) * 100;
+      break;
+    case 'decade':
+      year = tdiv(year, 10) * 10;
+      break;
+    case 'year':
+    case 'quarter':
+    case 'month':
+    case 'day':
+    case 'hour':
+    case 'minute':
+    case 'second':
+      break;
+    case 'milliseconds':
+      micros = tdiv(micros, 1000) * 1000;
+      break;
+    case 'microseconds':
+      break;
+    default:
+      throw unsupportedUnit(field, type);
   }
   const rank = order.indexOf(unit);
   if (rank >= 0) {
@@ -132,9 +165,12 @@ export function truncInterval(field: string, iv: Interval): Interval {
     if (rank <= order.indexOf('month')) day = 0;
     if (rank <= order.indexOf('day')) hour = 0;
     if (rank <= order.indexOf('hour')) minute = 0;
-    if (rank <= order.indexOf('minute')) micros = tdiv(micros, USECS_PER_SEC) * USECS_PER_SEC;
-    if (rank <= order.indexOf('second')) micros = tdiv(micros, USECS_PER_SEC) * USECS_PER_SEC;
     if (rank <= order.indexOf('minute')) micros = 0;
+    else micros = tdiv(micros, USECS_PER_SEC) * USECS_PER_SEC;
   }
-  return checkedInterval(year * 12 + month || 0, day, hour * USECS_PER_HOUR + minute * USECS_PER_MINUTE + micros || 0);
+  return checkedInterval(
+    year * 12 + month || 0,
+    day,
+    hour * USECS_PER_HOUR + minute * USECS_PER_MINUTE + micros || 0,
+  );
 }

@@ -31,28 +31,78 @@ export type DatetimeUnit =
 
 /** Ordinary units; `date_trunc` accepts only these. */
 const units: ReadonlyMap<string, DatetimeUnit> = new Map<string, DatetimeUnit>([
-  ['microsecon', 'microseconds'], ['us', 'microseconds'], ['usec', 'microseconds'], ['usecs', 'microseconds'],
-  ['useconds', 'microseconds'], ['usecond', 'microseconds'],
-  ['millisecon', 'milliseconds'], ['ms', 'milliseconds'], ['msec', 'milliseconds'], ['msecs', 'milliseconds'],
-  ['mseconds', 'milliseconds'], ['msecond', 'milliseconds'],
-  ['second', 'second'], ['seconds', 'second'], ['s', 'second'], ['sec', 'second'], ['secs', 'second'],
-  ['minute', 'minute'], ['minutes', 'minute'], ['m', 'minute'], ['min', 'minute'], ['mins', 'minute'],
-  ['hour', 'hour'], ['hours', 'hour'], ['h', 'hour'], ['hr', 'hour'], ['hrs', 'hour'],
-  ['day', 'day'], ['days', 'day'], ['d', 'day'],
-  ['week', 'week'], ['weeks', 'week'], ['w', 'week'],
-  ['month', 'month'], ['months', 'month'], ['mon', 'month'], ['mons', 'month'],
-  ['quarter', 'quarter'], ['qtr', 'quarter'],
-  ['year', 'year'], ['years', 'year'], ['y', 'year'], ['yr', 'year'], ['yrs', 'year'],
-  ['decade', 'decade'], ['decades', 'decade'], ['dec', 'decade'], ['decs', 'decade'],
-  ['century', 'century'], ['centuries', 'century'], ['c', 'century'], ['cent', 'century'],
-  ['millennium', 'millennium'], ['millennia', 'millennium'], ['mil', 'millennium'], ['mils', 'millennium'],
-  ['timezone', 'timezone'], ['timezone_h', 'timezone_hour'], ['timezone_m', 'timezone_minute'],
+  ['microsecon', 'microseconds'],
+  ['us', 'microseconds'],
+  ['usec', 'microseconds'],
+  ['usecs', 'microseconds'],
+  ['useconds', 'microseconds'],
+  ['usecond', 'microseconds'],
+  ['millisecon', 'milliseconds'],
+  ['ms', 'milliseconds'],
+  ['msec', 'milliseconds'],
+  ['msecs', 'milliseconds'],
+  ['mseconds', 'milliseconds'],
+  ['msecond', 'milliseconds'],
+  ['second', 'second'],
+  ['seconds', 'second'],
+  ['s', 'second'],
+  ['sec', 'second'],
+  ['secs', 'second'],
+  ['minute', 'minute'],
+  ['minutes', 'minute'],
+  ['m', 'minute'],
+  ['min', 'minute'],
+  ['mins', 'minute'],
+  ['hour', 'hour'],
+  ['hours', 'hour'],
+  ['h', 'hour'],
+  ['hr', 'hour'],
+  ['hrs', 'hour'],
+  ['day', 'day'],
+  ['days', 'day'],
+  ['d', 'day'],
+  ['week', 'week'],
+  ['weeks', 'week'],
+  ['w', 'week'],
+  ['month', 'month'],
+  ['months', 'month'],
+  ['mon', 'month'],
+  ['mons', 'month'],
+  ['quarter', 'quarter'],
+  ['qtr', 'quarter'],
+  ['year', 'year'],
+  ['years', 'year'],
+  ['y', 'year'],
+  ['yr', 'year'],
+  ['yrs', 'year'],
+  ['decade', 'decade'],
+  ['decades', 'decade'],
+  ['dec', 'decade'],
+  ['decs', 'decade'],
+  ['century', 'century'],
+  ['centuries', 'century'],
+  ['c', 'century'],
+  ['cent', 'century'],
+  ['millennium', 'millennium'],
+  ['millennia', 'millennium'],
+  ['mil', 'millennium'],
+  ['mils', 'millennium'],
+  ['timezone', 'timezone'],
+  ['timezone_h', 'timezone_hour'],
+  ['timezone_m', 'timezone_minute'],
 ]);
 
 /** Reserved words that only `extract` / `date_part` understand. */
 const specials: ReadonlyMap<string, DatetimeUnit> = new Map<string, DatetimeUnit>([
-  ['epoch', 'epoch'], ['dow', 'dow'], ['isodow', 'isodow'], ['doy', 'doy'], ['isoyear', 'isoyear'],
-  ['julian', 'julian'], ['j', 'julian'], ['jd', 'julian'], ['mm', 'minute'],
+  ['epoch', 'epoch'],
+  ['dow', 'dow'],
+  ['isodow', 'isodow'],
+  ['doy', 'doy'],
+  ['isoyear', 'isoyear'],
+  ['julian', 'julian'],
+  ['j', 'julian'],
+  ['jd', 'julian'],
+  ['mm', 'minute'],
 ]);
 
 export type UnitTypeName =
@@ -66,7 +116,11 @@ export type UnitTypeName =
 export function datetimeUnit(name: string, type: UnitTypeName, truncOnly = false): DatetimeUnit {
   const key = name.toLowerCase().slice(0, 10);
   const unit = units.get(key) ?? (truncOnly ? undefined : specials.get(key));
-  if (unit === undefined) throw new DataError(SqlState.invalidParameterValue, `unit "${name.toLowerCase()}" not recognized for type ${type}`);
+  if (unit === undefined)
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `unit "${name.toLowerCase()}" not recognized for type ${type}`,
+    );
   return unit;
 }
 

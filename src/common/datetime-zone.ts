@@ -4,8 +4,9 @@
  * A `TimeZone` answers "offset east of UTC at this instant" and "which instant is this local wall
  * time", memoising Intl lookups per hour so hot loops rarely touch Intl.
  */
-import { DataError, SqlState } from './errors.ts';
+
 import { daysFromCivil, pad, SECS_PER_DAY, USECS_PER_SEC } from './datetime-calendar.ts';
+import { DataError, SqlState } from './errors.ts';
 
 const SECS_PER_HOUR = 3600;
 /** Shifting by 400 Gregorian years keeps weekdays and leap years, so future DST rules repeat. */
@@ -42,7 +43,8 @@ export class TimeZone {
     if (this.fixedOffset !== null) return this.fixedOffset;
     let sec = Math.floor(utcMicros / USECS_PER_SEC);
     if (sec < LOOKUP_MIN_SEC) sec = LOOKUP_MIN_SEC;
-    else if (sec >= LOOKUP_MAX_SEC) sec -= Math.ceil((sec - LOOKUP_MAX_SEC + 1) / SECS_PER_400_YEARS) * SECS_PER_400_YEARS;
+    else if (sec >= LOOKUP_MAX_SEC)
+      sec -= Math.ceil((sec - LOOKUP_MAX_SEC + 1) / SECS_PER_400_YEARS) * SECS_PER_400_YEARS;
     const hour = Math.floor(sec / SECS_PER_HOUR);
     let entry = this.#hours.get(hour);
     if (entry === undefined) entry = this.#fillHour(hour);
@@ -65,7 +67,8 @@ export class TimeZone {
 
   /** The zone abbreviation at an instant (`CET`, `EST`, `UTC`), or a numeric one like `+0530`. */
   abbreviationAt(utcMicros: number): string {
-    if (this.#format === null) return this.fixedOffset === 0 ? this.name.toUpperCase() : numericAbbreviation(this.offsetAt(utcMicros));
+    if (this.#format === null)
+      return this.fixedOffset === 0 ? this.name.toUpperCase() : numericAbbreviation(this.offsetAt(utcMicros));
     const offset = this.offsetAt(utcMicros);
     const known = zoneAbbreviations.get(this.#format.resolvedOptions().timeZone)?.get(offset);
     if (known !== undefined) return known;
@@ -118,14 +121,29 @@ export class TimeZone {
     let bc = false;
     for (const part of format.formatToParts(new Date(sec * 1000))) {
       switch (part.type) {
-        case 'year': year = Number(part.value); break;
-        case 'month': month = Number(part.value); break;
-        case 'day': day = Number(part.value); break;
-        case 'hour': hour = Number(part.value); break;
-        case 'minute': minute = Number(part.value); break;
-        case 'second': second = Number(part.value); break;
-        case 'era': bc = part.value.startsWith('B'); break;
-        default: break;
+        case 'year':
+          year = Number(part.value);
+          break;
+        case 'month':
+          month = Number(part.value);
+          break;
+        case 'day':
+          day = Number(part.value);
+          break;
+        case 'hour':
+          hour = Number(part.value);
+          break;
+        case 'minute':
+          minute = Number(part.value);
+          break;
+        case 'second':
+          second = Number(part.value);
+          break;
+        case 'era':
+          bc = part.value.startsWith('B');
+          break;
+        default:
+          break;
       }
     }
     if (bc) year = 1 - year;
@@ -145,15 +163,68 @@ function abbrevs(entries: [number, string][], ...zones: string[]): [string, Read
  */
 const zoneAbbreviations: ReadonlyMap<string, ReadonlyMap<number, string>> = new Map([
   ...abbrevs([[19_800, 'IST']], 'Asia/Calcutta', 'Asia/Kolkata'),
-  ...abbrevs([[7200, 'IST'], [10_800, 'IDT']], 'Asia/Jerusalem'),
-  ...abbrevs([[0, 'GMT'], [3600, 'BST']], 'Europe/London'),
-  ...abbrevs([[0, 'GMT'], [3600, 'IST']], 'Europe/Dublin'),
-  ...abbrevs([[3600, 'CET'], [7200, 'CEST']], 'Europe/Paris', 'Europe/Berlin', 'Europe/Madrid', 'Europe/Rome',
-    'Europe/Amsterdam', 'Europe/Brussels', 'Europe/Vienna', 'Europe/Zurich', 'Europe/Stockholm', 'Europe/Oslo',
-    'Europe/Copenhagen', 'Europe/Prague', 'Europe/Warsaw', 'Europe/Budapest', 'Europe/Belgrade'),
-  ...abbrevs([[7200, 'EET'], [10_800, 'EEST']], 'Europe/Athens', 'Europe/Helsinki', 'Europe/Kiev', 'Europe/Kyiv',
-    'Europe/Bucharest', 'Europe/Sofia', 'Africa/Cairo'),
-  ...abbrevs([[0, 'WET'], [3600, 'WEST']], 'Europe/Lisbon'),
+  ...abbrevs(
+    [
+      [7200, 'IST'],
+      [10_800, 'IDT'],
+    ],
+    'Asia/Jerusalem',
+  ),
+  ...abbrevs(
+    [
+      [0, 'GMT'],
+      [3600, 'BST'],
+    ],
+    'Europe/London',
+  ),
+  ...abbrevs(
+    [
+      [0, 'GMT'],
+      [3600, 'IST'],
+    ],
+    'Europe/Dublin',
+  ),
+  ...abbrevs(
+    [
+      [3600, 'CET'],
+      [7200, 'CEST'],
+    ],
+    'Europe/Paris',
+    'Europe/Berlin',
+    'Europe/Madrid',
+    'Europe/Rome',
+    'Europe/Amsterdam',
+    'Europe/Brussels',
+    'Europe/Vienna',
+    'Europe/Zurich',
+    'Europe/Stockholm',
+    'Europe/Oslo',
+    'Europe/Copenhagen',
+    'Europe/Prague',
+    'Europe/Warsaw',
+    'Europe/Budapest',
+    'Europe/Belgrade',
+  ),
+  ...abbrevs(
+    [
+      [7200, 'EET'],
+      [10_800, 'EEST'],
+    ],
+    'Europe/Athens',
+    'Europe/Helsinki',
+    'Europe/Kiev',
+    'Europe/Kyiv',
+    'Europe/Bucharest',
+    'Europe/Sofia',
+    'Africa/Cairo',
+  ),
+  ...abbrevs(
+    [
+      [0, 'WET'],
+      [3600, 'WEST'],
+    ],
+    'Europe/Lisbon',
+  ),
   ...abbrevs([[10_800, 'MSK']], 'Europe/Moscow'),
   ...abbrevs([[32_400, 'JST']], 'Asia/Tokyo'),
   ...abbrevs([[32_400, 'KST']], 'Asia/Seoul'),
@@ -165,11 +236,32 @@ const zoneAbbreviations: ReadonlyMap<string, ReadonlyMap<number, string>> = new 
   ...abbrevs([[7200, 'SAST']], 'Africa/Johannesburg'),
   ...abbrevs([[3600, 'WAT']], 'Africa/Lagos'),
   ...abbrevs([[10_800, 'EAT']], 'Africa/Nairobi'),
-  ...abbrevs([[36_000, 'AEST'], [39_600, 'AEDT']], 'Australia/Sydney', 'Australia/Melbourne', 'Australia/Hobart',
-    'Australia/Brisbane'),
-  ...abbrevs([[34_200, 'ACST'], [37_800, 'ACDT']], 'Australia/Adelaide', 'Australia/Darwin'),
+  ...abbrevs(
+    [
+      [36_000, 'AEST'],
+      [39_600, 'AEDT'],
+    ],
+    'Australia/Sydney',
+    'Australia/Melbourne',
+    'Australia/Hobart',
+    'Australia/Brisbane',
+  ),
+  ...abbrevs(
+    [
+      [34_200, 'ACST'],
+      [37_800, 'ACDT'],
+    ],
+    'Australia/Adelaide',
+    'Australia/Darwin',
+  ),
   ...abbrevs([[28_800, 'AWST']], 'Australia/Perth'),
-  ...abbrevs([[43_200, 'NZST'], [46_800, 'NZDT']], 'Pacific/Auckland'),
+  ...abbrevs(
+    [
+      [43_200, 'NZST'],
+      [46_800, 'NZDT'],
+    ],
+    'Pacific/Auckland',
+  ),
 ]);
 
 function numericAbbreviation(offset: number): string {
@@ -192,13 +284,48 @@ export const UTC: TimeZone = fixedZone(0, 'UTC');
  * (a common subset; PostgreSQL reads its full list from a configuration file).
  */
 const abbreviations: ReadonlyMap<string, number> = new Map([
-  ['utc', 0], ['gmt', 0], ['z', 0], ['zulu', 0], ['ut', 0], ['wet', 0], ['west', 3600],
-  ['bst', 3600], ['cet', 3600], ['cest', 7200], ['met', 3600], ['mest', 7200], ['eet', 7200], ['eest', 10_800],
-  ['msk', 10_800], ['ist', 7200], ['est', -18_000], ['edt', -14_400], ['cst', -21_600], ['cdt', -18_000],
-  ['mst', -25_200], ['mdt', -21_600], ['pst', -28_800], ['pdt', -25_200], ['akst', -32_400], ['akdt', -28_800],
-  ['hst', -36_000], ['ast', -14_400], ['adt', -10_800], ['nst', -12_600], ['ndt', -9000], ['jst', 32_400],
-  ['kst', 32_400], ['hkt', 28_800], ['sgt', 28_800], ['awst', 28_800], ['acst', 34_200], ['acdt', 37_800],
-  ['aest', 36_000], ['aedt', 39_600], ['nzst', 43_200], ['nzdt', 46_800],
+  ['utc', 0],
+  ['gmt', 0],
+  ['z', 0],
+  ['zulu', 0],
+  ['ut', 0],
+  ['wet', 0],
+  ['west', 3600],
+  ['bst', 3600],
+  ['cet', 3600],
+  ['cest', 7200],
+  ['met', 3600],
+  ['mest', 7200],
+  ['eet', 7200],
+  ['eest', 10_800],
+  ['msk', 10_800],
+  ['ist', 7200],
+  ['est', -18_000],
+  ['edt', -14_400],
+  ['cst', -21_600],
+  ['cdt', -18_000],
+  ['mst', -25_200],
+  ['mdt', -21_600],
+  ['pst', -28_800],
+  ['pdt', -25_200],
+  ['akst', -32_400],
+  ['akdt', -28_800],
+  ['hst', -36_000],
+  ['ast', -14_400],
+  ['adt', -10_800],
+  ['nst', -12_600],
+  ['ndt', -9000],
+  ['jst', 32_400],
+  ['kst', 32_400],
+  ['hkt', 28_800],
+  ['sgt', 28_800],
+  ['awst', 28_800],
+  ['acst', 34_200],
+  ['acdt', 37_800],
+  ['aest', 36_000],
+  ['aedt', 39_600],
+  ['nzst', 43_200],
+  ['nzdt', 46_800],
 ]);
 
 /** Seconds east of UTC of a zone abbreviation, or undefined. `key` must be lower case. */
@@ -226,7 +353,8 @@ export function findTimeZone(name: string): TimeZone | null {
 /** `findTimeZone`, throwing PostgreSQL's 22023 `time zone "x" not recognized` when unknown. */
 export function timeZone(name: string): TimeZone {
   const zone = findTimeZone(name);
-  if (zone === null) throw new DataError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
+  if (zone === null)
+    throw new DataError(SqlState.invalidParameterValue, `time zone "${name}" not recognized`);
   return zone;
 }
 

@@ -10,7 +10,7 @@ const USECS_PER_DAY = 86_400_000_000;
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 /** PostgreSQL keeps micros in an int64; beyond ±2^63 it reports overflow. */
-const INT64_LIMIT = 9_223_372_036_854_775_808;
+const INT64_LIMIT = 2 ** 63;
 
 export class Interval {
   readonly months: number;
@@ -51,7 +51,7 @@ export class Interval {
     const days = this.months * 30 + this.days + whole;
     const rest = this.micros - whole * USECS_PER_DAY;
     let h = Math.imul(days | 0, 0x9e3779b1) ^ Math.imul(Math.floor(days / 4_294_967_296) | 0, 0x85ebca6b);
-    h ^= Math.imul(rest % 4_294_967_296 | 0, 0xc2b2ae35);
+    h ^= Math.imul((rest % 4_294_967_296) | 0, 0xc2b2ae35);
     h ^= Math.imul(Math.floor(rest / 4_294_967_296) | 0, 0x27d4eb2f);
     h ^= h >>> 16;
     return Math.imul(h, 0x7feb352d) | 0;
@@ -108,7 +108,9 @@ export function multiplyInterval(a: Interval, factor: number): Interval {
   const months = toInt32(a.months * factor);
   let days = toInt32(a.days * factor);
   const monthRemainderDays = tsRound((a.months * factor - months) * 30);
-  let secRemainder = tsRound((a.days * factor - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86_400);
+  let secRemainder = tsRound(
+    (a.days * factor - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86_400,
+  );
   if (Math.abs(secRemainder) >= 86_400) {
     const extra = Math.trunc(secRemainder / 86_400);
     days += extra;
@@ -126,7 +128,9 @@ export function divideInterval(a: Interval, divisor: number): Interval {
   const months = toInt32(a.months / divisor);
   let days = toInt32(a.days / divisor);
   const monthRemainderDays = tsRound((a.months / divisor - months) * 30);
-  let secRemainder = tsRound((a.days / divisor - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86_400);
+  let secRemainder = tsRound(
+    (a.days / divisor - days + monthRemainderDays - Math.trunc(monthRemainderDays)) * 86_400,
+  );
   if (Math.abs(secRemainder) >= 86_400) {
     const extra = Math.trunc(secRemainder / 86_400);
     days += extra;

@@ -1,10 +1,8 @@
 /**
  * @module common/jsonb-compare
- * jsonb's btree order, equality and hashing. The order is PostgreSQL's: Object > Array > Boolean >
- * Number > String > Null; containers by size first, then member by member; and, at top level only, a
- * scalar counts as a one-element array (so `[]` sorts below every scalar, `null` included).
- * Strings (keys included) compare by UTF-16 code unit, Eddy's "C" collation (see value-ops.ts).
- * Invariant: `compareJson(a, b) === 0` ⇔ `equalsJson(a, b)` ⇒ `hashJson(a) === hashJson(b)`.
+ * jsonb's btree order (PostgreSQL's: Object > Array > Boolean > Number > String > Null, sizes first,
+ * top-level raw-scalar rule), equality and hash. Invariant: compare = 0 ⇔ equals ⇒ same hash.
+ * Strings, keys included, compare by UTF-16 code unit: Eddy's "C" collation (see value-ops.ts).
  */
 import { compareNumbers, hashNumber } from './jsonb-number.ts';
 import {
@@ -21,7 +19,10 @@ import {
   kindOf,
 } from './jsonb-value.ts';
 
-/** Compares two documents (top-level values), as jsonb's `<`, `=`, `>` do. */
+/**
+ * Compares two documents as jsonb's `<`, `=`, `>` do. At top level a scalar counts as a one-element
+ * array, so `[]` sorts below every scalar, `null` included.
+ */
 export function compareJson(a: JsonValue, b: JsonValue): number {
   const ka = kindOf(a);
   const kb = kindOf(b);

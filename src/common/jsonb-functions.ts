@@ -1,9 +1,7 @@
 /**
  * @module common/jsonb-functions
- * jsonb functions of PostgreSQL 15 over one document: jsonb_typeof, jsonb_array_length,
- * jsonb_strip_nulls, jsonb_pretty, jsonb_extract_path[_text], and the set-returning ones
- * (jsonb_object_keys, jsonb_array_elements[_text], jsonb_each[_text]) returning their rows as arrays
- * for the binder to expand. Arguments are non-null (strict functions: the caller maps NULL to NULL).
+ * PostgreSQL 15's one-document jsonb functions (jsonb_typeof, jsonb_strip_nulls …); set-returning ones
+ * return their rows as arrays for the binder to expand. Strict: the caller maps NULL arguments to NULL.
  */
 import { DataError, SqlState } from './errors.ts';
 import { Jsonb } from './jsonb.ts';

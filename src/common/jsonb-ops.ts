@@ -1,9 +1,7 @@
 /**
  * @module common/jsonb-ops
- * jsonb operators: `->`, `->>`, `#>`, `#>>`, `?`, `?|`, `?&`, `@>`, `<@`, `||` and `-`, as in
- * PostgreSQL 15. Arguments are non-null (the operators are strict: the caller maps NULL in to NULL
- * out); a `null` result is SQL NULL, a JSON null is `Jsonb.NULL`. A top-level scalar behaves as
- * PostgreSQL's one-element "raw scalar" array where that shows (`'"a"' ? 'a'`, `'1' -> 0`).
+ * jsonb operators `->`, `->>`, `#>`, `#>>`, `?`, `?|`, `?&`, `@>`, `<@`, `||`, `-` as in PostgreSQL 15.
+ * Strict (the caller maps NULL arguments to NULL); a `null` result is SQL NULL, a JSON null `Jsonb.NULL`.
  */
 import { DataError, SqlState } from './errors.ts';
 import { Jsonb } from './jsonb.ts';
@@ -23,7 +21,10 @@ import {
 /** A text[] path or key list: SQL NULL elements are `null`. */
 export type TextArray = readonly (string | null)[];
 
-/** The elements of a top-level array, or the lone element of a raw scalar; null for an object. */
+/**
+ * The elements of a top-level array, or the lone element of a scalar, which PostgreSQL stores as a
+ * one-element "raw scalar" array (so `'"a"' ? 'a'` and `'1' -> 0` find it); null for an object.
+ */
 function rootElements(v: JsonValue): JsonArray | null {
   if (v instanceof JsonObject) return null;
   return isJsonArray(v) ? v : [v];

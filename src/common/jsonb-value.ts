@@ -144,14 +144,11 @@ export function buildObject(keys: string[], values: JsonValue[]): JsonObject {
   let sorted = true;
   for (let i = 0; i < n; i++) {
     lengths[i] = utf8Length(keys[i]!);
-    if (sorted && i > 0)
-      sorted =
-        lengths[i - 1]! < lengths[i]! ||
-        (lengths[i - 1] === lengths[i] && compareCodePoints(keys[i - 1]!, keys[i]!) < 0);
+    if (sorted && i > 0) sorted = pairBefore(lengths, keys, i - 1, i);
   }
   if (sorted) return new JsonObject(keys, values);
   if (n <= 16) insertionSort(keys, values, lengths);
-  else mergeSortPairs(keys, values, lengths);
+  else sortByPermutation(keys, values, lengths);
   // The sorts are stable, so the last of a run of equal keys is the last one given.
   let w = 0;
   for (let r = 0; r < n; r++) {
@@ -165,6 +162,7 @@ export function buildObject(keys: string[], values: JsonValue[]): JsonObject {
   return new JsonObject(keys, values);
 }
 
+/** Whether pair `a` precedes pair `b` in jsonb key order (by precomputed UTF-8 lengths, then bytes). */
 function pairBefore(lengths: number[], keys: string[], a: number, b: number): boolean {
   return (
     lengths[a]! < lengths[b]! || (lengths[a] === lengths[b] && compareCodePoints(keys[a]!, keys[b]!) < 0)
@@ -191,7 +189,7 @@ function insertionSort(keys: string[], values: JsonValue[], lengths: number[]): 
 }
 
 /** Stable sort of large objects through an index permutation. */
-function mergeSortPairs(keys: string[], values: JsonValue[], lengths: number[]): void {
+function sortByPermutation(keys: string[], values: JsonValue[], lengths: number[]): void {
   const order = Array.from({ length: keys.length }, (_, i) => i);
   order.sort((a, b) => (pairBefore(lengths, keys, a, b) ? -1 : pairBefore(lengths, keys, b, a) ? 1 : a - b));
   const k = order.map((i) => keys[i]!);

@@ -1,9 +1,8 @@
 /**
  * @module common/jsonb
- * PostgreSQL `jsonb`: an immutable JSON document in canonical form (object keys unique and in jsonb
- * order, numbers canonical: see jsonb-value.ts and jsonb-number.ts), with its text I/O and btree order.
- * Operators live beside it: jsonb-ops (`->`, `@>`, `||`, `-` …), jsonb-path (`#-`, jsonb_set,
- * jsonb_insert), jsonb-functions (jsonb_each, jsonb_build_object …), jsonb-convert (to_jsonb, casts).
+ * PostgreSQL `jsonb`: an immutable document in canonical form (jsonb-value.ts, jsonb-number.ts) with its
+ * text I/O, btree order and hash. Operations: jsonb-ops, jsonb-path, jsonb-functions, jsonb-build and
+ * jsonb-convert (to_jsonb, casts, `jsonbFromJs`).
  */
 import { compareJson, equalsJson, hashJson } from './jsonb-compare.ts';
 import { parseJson } from './jsonb-parse.ts';
@@ -18,7 +17,7 @@ export class Jsonb {
   readonly value: JsonValue;
   #hash: number | undefined;
 
-  /** Wraps a value that is already canonical (from this module family). See `fromJs` otherwise. */
+  /** Wraps a value that is already canonical (from this module family); else use `jsonbFromJs`. */
   constructor(value: JsonValue) {
     this.value = value;
   }

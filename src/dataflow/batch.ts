@@ -10,6 +10,8 @@ export class Batch {
   readonly arity: number;
   readonly values: Value[];
   readonly weights: number[];
+  /** Set by whoever knows it: no two rows are equal and no weight is zero (consolidate is a no-op). */
+  consolidated = false;
 
   constructor(arity: number, values: Value[] = [], weights: number[] = []) {
     this.arity = arity;

@@ -13,7 +13,7 @@ let hashes = new Int32Array(512);
 
 export function consolidate(batch: Batch): Batch {
   const n = batch.length;
-  if (n === 0) return batch;
+  if (n === 0 || batch.consolidated) return batch;
   const arity = batch.arity;
   if (n === 1) return batch.weights[0] === 0 ? new Batch(arity) : batch;
   let size = 16;
@@ -56,7 +56,7 @@ export function consolidate(batch: Batch): Batch {
 function dropZeros(arity: number, values: Value[], weights: number[], rows: number): Batch {
   let kept = 0;
   for (let i = 0; i < rows; i++) if (weights[i] !== 0) kept++;
-  if (kept === rows) return new Batch(arity, values, weights);
+  if (kept === rows) return consolidatedBatch(arity, values, weights);
   const outValues: Value[] = [];
   const outWeights: number[] = [];
   for (let i = 0; i < rows; i++) {
@@ -66,5 +66,11 @@ function dropZeros(arity: number, values: Value[], weights: number[], rows: numb
     for (let j = 0; j < arity; j++) outValues.push(values[base + j]!);
     outWeights.push(w);
   }
-  return new Batch(arity, outValues, outWeights);
+  return consolidatedBatch(arity, outValues, outWeights);
+}
+
+function consolidatedBatch(arity: number, values: Value[], weights: number[]): Batch {
+  const b = new Batch(arity, values, weights);
+  b.consolidated = true;
+  return b;
 }

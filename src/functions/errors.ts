@@ -13,7 +13,7 @@ export const FnState = {
   invalidArgumentForLogarithm: '2201E' as SqlStateCode,
   invalidArgumentForPowerFunction: '2201F' as SqlStateCode,
   invalidArgumentForWidthBucketFunction: '2201G' as SqlStateCode,
-  invalidEscapeCharacter: '22019' as SqlStateCode,
+  invalidUseOfEscapeCharacter: '2200C' as SqlStateCode,
   characterNotInRepertoire: '22021' as SqlStateCode,
 } as const;
 

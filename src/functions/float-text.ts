@@ -28,7 +28,9 @@ export function float8Out(x: number): string {
   if (x === 0) return Object.is(x, -0) ? '-0' : '0';
   if (Number.isNaN(a)) return 'NaN';
   if (a === Infinity) return x > 0 ? 'Infinity' : '-Infinity';
-  return scientific(x.toExponential());
+  let exp = x.toExponential();
+  if (a >= 2 ** 53 && onBoundary(x, exp, 53)) exp = shortestInside(x, exp, 53);
+  return scientific(exp);
 }
 
 export function float4Out(x: number): string {
@@ -39,13 +41,43 @@ export function float4Out(x: number): string {
   // Shortest significant digits that read back, as float32, to the same value.
   let p = 1;
   let exp = x.toExponential(0);
-  while (p < 9 && Math.fround(Number(exp)) !== x) {
+  while (p < 9 && (Math.fround(Number(exp)) !== x || (a >= 2 ** 24 && onBoundary(x, exp, 24)))) {
     exp = x.toExponential(p);
     p++;
   }
   const e = Number(exp.slice(exp.indexOf('e') + 1));
   if (e >= -4 && e < 6) return String(Number(exp));
   return scientific(exp);
+}
+
+/**
+ * Whether the decimal `exp` (toExponential form) lies exactly half an ulp from the integer `x`.
+ * PostgreSQL's Ryu never prints such a tie (strtod would have to round it to even); JS does.
+ * Ties need a short decimal on a half-ulp boundary, so only integers beyond 2^precision qualify.
+ */
+function onBoundary(x: number, exp: string, precision: number): boolean {
+  const at = exp.indexOf('e');
+  const mantissa = exp.slice(0, at).replace('.', '').replace('-', '');
+  const shift = Number(exp.slice(at + 1)) - (mantissa.length - 1);
+  if (shift < 0) return false;
+  const a = Math.abs(x);
+  const diff = BigInt(mantissa) * 10n ** BigInt(shift) - BigInt(a);
+  let e2 = Math.floor(Math.log2(a));
+  if (2 ** e2 > a) e2--;
+  else if (2 ** (e2 + 1) <= a) e2++;
+  const ulp = 1n << BigInt(e2 - (precision - 1));
+  if (2n * diff === ulp) return true;
+  // Below a power of two the gap to the next smaller value is half as wide.
+  return (a === 2 ** e2 ? 4n : 2n) * -diff === ulp;
+}
+
+/** The shortest digits for `x` strictly inside its rounding interval (17 always suffice for doubles). */
+function shortestInside(x: number, exp: string, precision: number): string {
+  for (let p = exp.indexOf('e'); p < 17; p++) {
+    const candidate = x.toExponential(p);
+    if (Number(candidate) === x && !onBoundary(x, candidate, precision)) return candidate;
+  }
+  return x.toExponential(16);
 }
 
 /** `1.5e-7` (JS) → `1.5e-07` (C printf style: signed exponent of at least two digits). */
@@ -58,7 +90,7 @@ function scientific(js: string): string {
 
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const HEX_INTEGER = /^([+-]?)0[xX]([0-9a-fA-F]+)$/;
-const NONZERO_MANTISSA = /[1-9](?:[^eE]*)(?:[eE]|$)/;
+const NONZERO_MANTISSA = /^[^eE]*[1-9]/;
 
 /** float8in: decimal (or strtod's hex integer) text, or NaN/Infinity/inf in any case. */
 export function float8In(text: string): number {

@@ -5,6 +5,7 @@
  * `_` matches one code point. The escape character is `\`; `like_escape` rewrites other escapes.
  */
 import { DataError, SqlState } from '../common/errors.ts';
+import { FnState } from './errors.ts';
 
 type Matcher = (s: string) => boolean;
 
@@ -207,13 +208,8 @@ export function likeEscape(pattern: string, escapeText: string): string {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
     if (c === e) {
-      if (i + 1 >= pattern.length) {
-        throw new DataError(
-          SqlState.invalidEscapeSequence,
-          'LIKE pattern must not end with escape character',
-        );
-      }
-      out += `\\${pattern[++i]}`;
+      // A trailing escape stays a (trailing) backslash: LIKE then reports it.
+      out += i + 1 < pattern.length ? `\\${pattern[++i]}` : '\\';
     } else {
       out += c === '\\' ? '\\\\' : c;
     }
@@ -251,7 +247,7 @@ export function similarToEscape(pattern: string, escapeText: string | null = '\\
         quotes++;
         if (quotes > 2) {
           throw new DataError(
-            SqlState.invalidRegularExpression,
+            FnState.invalidUseOfEscapeCharacter,
             'SQL regular expression may not contain more than two escape-double-quote separators',
           );
         }

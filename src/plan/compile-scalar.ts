@@ -23,14 +23,29 @@ export function compileScalar(expr: ScalarExpr, hooks: ScalarHooks = {}): RowFn 
   return compile(expr);
 }
 
-/** A filter's test: true only when the expression is TRUE (FALSE and NULL reject). */
+/**
+ * A filter's test: true only when the expression is TRUE (FALSE and NULL reject). A top-level AND
+ * is a list of quals tested in order, stopping at the first that is not TRUE, as PostgreSQL's
+ * executor does (so a later qual's errors are not raised for a row an earlier one rejected).
+ */
 export function compilePredicate(expr: ScalarExpr, hooks: ScalarHooks = {}): RowPredicate {
   if (expr.kind === 'literal') {
     const keep = expr.value === true;
     return () => keep;
   }
+  if (expr.kind === 'and') {
+    const quals = flattenAnd(expr).map((e) => compileScalar(e, hooks));
+    return (row, base) => {
+      for (let i = 0; i < quals.length; i++) if (quals[i]!(row, base) !== true) return false;
+      return true;
+    };
+  }
   const fn = compileScalar(expr, hooks);
   return (row, base) => fn(row, base) === true;
+}
+
+function flattenAnd(e: ScalarExpr): ScalarExpr[] {
+  return e.kind === 'and' ? e.args.flatMap(flattenAnd) : [e];
 }
 
 type Compiler<K extends ScalarKind> = (

@@ -308,6 +308,16 @@ describe('canonical form', () => {
     assert.equal(v.indexOf('k999'), -1);
   });
 
+  test('large unsorted objects: sorted by length then bytes, duplicates keep the last value', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${(i * 37) % 101}`).reverse();
+    const text = `{${keys.map((k, i) => `"${k}": ${i}`).join(', ')}, "k0": "last"}`;
+    const v = Jsonb.parse(text).value as JsonObject;
+    const expected = [...new Set(keys)].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+    assert.deepEqual(v.keys, expected);
+    assert.equal(v.get('k0'), 'last');
+    assert.equal(v.get(keys[0]!), 0);
+  });
+
   test('jsonbFromJs canonicalises plain data', () => {
     const doc = jsonbFromJs({ b: [1, 'x', null, true], a: 1e21, c: 12345678901234567890n, d: undefined });
     assert.equal(

@@ -16,6 +16,12 @@ export interface Aggregator {
   result(slot: number): Value;
   /** Empties group `slot` so it can be reused for another group. */
   clear(slot: number): void;
+  /**
+   * Sets group `slot` to a state that only further insertions will follow and whose result is
+   * `result` (a running window aggregate resumes from the previous row's output). Absent, or
+   * returning false, when the result does not determine such a state (avg, float sums).
+   */
+  seed?(slot: number, result: Value): boolean;
 }
 
 /** Grows `array` to `capacity` cells filled with `fill`. */

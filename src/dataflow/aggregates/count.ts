@@ -32,6 +32,11 @@ export class CountAgg implements Aggregator {
   clear(slot: number): void {
     this.counts[slot] = 0;
   }
+
+  seed(slot: number, result: Value): boolean {
+    this.counts[slot] = result as number;
+    return true;
+  }
 }
 
 export class BoolAgg implements Aggregator {

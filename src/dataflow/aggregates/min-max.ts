@@ -42,6 +42,12 @@ export class MinMaxAgg implements Aggregator {
   clear(slot: number): void {
     this.sets[slot] = null;
   }
+
+  seed(slot: number, result: Value): boolean {
+    this.sets[slot] = null;
+    if (result !== null) this.update(slot, [result], -this.column, 1);
+    return true;
+  }
 }
 
 /** compareValues for numbers, without its dispatch (NaN above every number, as PostgreSQL). */

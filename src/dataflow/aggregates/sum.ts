@@ -74,6 +74,19 @@ export class IntSumAgg implements Aggregator {
     this.sums[slot] = 0;
     this.bigs[slot] = null;
   }
+
+  seed(slot: number, result: Value): boolean {
+    if (this.output === 'avg') return false;
+    this.clear(slot);
+    if (result === null) return true;
+    // Only whether the count is positive matters to sum's result.
+    this.counts[slot] = 1;
+    const total = result instanceof Numeric ? result.digits : (result as number | bigint);
+    if (typeof total === 'number') this.sums[slot] = total;
+    else if (total <= 9007199254740991n && total >= -9007199254740991n) this.sums[slot] = Number(total);
+    else this.bigs[slot] = total;
+    return true;
+  }
 }
 
 /** sum/avg over numeric values. */
@@ -150,6 +163,13 @@ export class NumericSumAgg implements Aggregator {
     this.posInfs[slot] = 0;
     this.negInfs[slot] = 0;
     this.scales[slot] = null;
+  }
+
+  seed(slot: number, result: Value): boolean {
+    if (this.avg) return false;
+    this.clear(slot);
+    if (result !== null) this.update(slot, [result], -this.column, 1);
+    return true;
   }
 }
 

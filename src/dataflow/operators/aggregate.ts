@@ -63,18 +63,20 @@ export class AggregateOp implements Operator {
     this.epoch++;
     this.touched.length = 0;
     // Insertions first, then deletions: every count and multiset stays non-negative in between.
-    this.apply(input, true);
-    this.apply(input, false);
+    if (this.apply(input, true)) this.apply(input, false);
     if (this.pendingInitial) {
       this.pendingInitial = false;
       this.touch(0);
     }
     const out = new Batch(this.arity);
     for (let t = 0; t < this.touched.length; t++) this.emitChange(this.touched[t]!, out);
+    // Each group emits at most its old row and a different new row: no two output rows are equal.
+    out.consolidated = true;
     return out;
   }
 
-  private apply(input: Batch, positive: boolean): void {
+  /** Applies the rows of one sign; returns whether rows of the other sign were seen. */
+  private apply(input: Batch, positive: boolean): boolean {
     const src = input.values;
     const weights = input.weights;
     const inputArity = this.inputArity;
@@ -82,9 +84,13 @@ export class AggregateOp implements Operator {
     const keyBuf = this.keyBuf;
     const aggs = this.aggs;
     const filters = this.filters;
+    let skipped = false;
     for (let i = 0, base = 0; i < weights.length; i++, base += inputArity) {
       const w = weights[i]!;
-      if (w > 0 !== positive || w === 0) continue;
+      if (w > 0 !== positive || w === 0) {
+        skipped = true;
+        continue;
+      }
       for (let k = 0; k < groupCols.length; k++) keyBuf[k] = src[base + groupCols[k]!]!;
       let slot = this.scalar ? 0 : this.groups.get(keyBuf, 0);
       if (slot === undefined) {
@@ -99,6 +105,7 @@ export class AggregateOp implements Operator {
         aggs[j]!.update(slot, src, base, w);
       }
     }
+    return skipped;
   }
 
   private touch(slot: number): void {

@@ -59,6 +59,8 @@ class Evaluator {
         return fns.map((r) => r.map((f) => f([], 0)));
       }
       case 'filter': {
+        // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
+        if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return [];
         const keep = compilePredicate(plan.predicate, this.hooks);
         return this.run(plan.input).filter((r) => keep(r, 0));
       }

@@ -71,7 +71,12 @@ function sourceRows(
   select: SelectStmt,
 ): (Value | undefined)[][] {
   const options = bindOptions(ctx);
-  if (select.valuesLists && !select.op?.startsWith('SETOP_') && !select.sortClause && !select.limitCount) {
+  if (
+    select.valuesLists &&
+    (select.op ?? 'SETOP_NONE') === 'SETOP_NONE' &&
+    !select.sortClause &&
+    !select.limitCount
+  ) {
     const lists = select.valuesLists.map((l) => ('List' in l ? (l.List.items ?? []) : []));
     const exprs: (ScalarExpr | undefined)[][] = lists.map((items) => {
       if (items.length > targets.length)

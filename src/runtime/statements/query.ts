@@ -7,6 +7,7 @@
 import type { SelectStmt } from 'libpg-query';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
+import { foldConstants } from '../../plan/optimize/fold-constants.ts';
 import { bindQuery } from '../../sql/bind/index.ts';
 import type { StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
@@ -22,7 +23,10 @@ export function executeSelect(ctx: StatementContext, stmt: SelectStmt): Statemen
   };
 }
 
-/** The bound plan of a query, as written (rewrites are applied only before dataflow lowering). */
+/**
+ * The plan of a query as written, with PostgreSQL's constant folding (which decides what is ever
+ * evaluated); the other rewrites apply only before dataflow lowering.
+ */
 export function planSelect(ctx: StatementContext, stmt: SelectStmt): LogicalPlan {
-  return bindQuery(stmt, bindOptions(ctx));
+  return foldConstants(bindQuery(stmt, bindOptions(ctx)));
 }

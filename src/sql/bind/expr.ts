@@ -19,6 +19,7 @@ import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
+import { anyNode } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
@@ -212,6 +213,12 @@ function unify(left: ScalarExpr, right: ScalarExpr, position?: number): [ScalarE
   return [coerce(left, type, false, position), coerce(right, type, false, position)];
 }
 
+/**
+ * `x [NOT] IN (items)` as PostgreSQL's transformAExprIn builds it: items without column
+ * references (when more than one) become one IN-list test placed first; every other item is its
+ * own `x = item` (or `x <> item`), combined by OR (AND for NOT IN). The order decides which
+ * comparisons are ever evaluated, so it is kept.
+ */
 function bindInList(
   e: A_Expr,
   negated: boolean,
@@ -221,14 +228,26 @@ function bindInList(
 ): ScalarExpr {
   const arg = bindExpr(e.lexpr!, scope, ctx);
   const items = listItems(e.rexpr!).map((n) => bindExpr(n, scope, ctx));
-  const type = commonType([arg.type, ...items.map((i) => i.type)], 'IN', position);
-  return {
-    kind: 'inList',
-    arg: coerce(arg, type, false, position),
-    list: items.map((i) => coerce(i, type, false, position)),
-    negated,
-    type: T.bool,
-  };
+  const hasColumns = (x: ScalarExpr): boolean => anyNode(x, (n) => n.kind === 'column');
+  const constants = items.filter((i) => !hasColumns(i));
+  const separate =
+    constants.length > 1 ? items.filter(hasColumns) : [...items.filter(hasColumns), ...constants];
+  let result: ScalarExpr | null = null;
+  if (constants.length > 1) {
+    const type = commonType([arg.type, ...constants.map((i) => i.type)], 'IN', position);
+    result = {
+      kind: 'inList',
+      arg: coerce(arg, type, false, position),
+      list: constants.map((i) => coerce(i, type, false, position)),
+      negated,
+      type: T.bool,
+    };
+  }
+  for (const item of separate) {
+    const cmp = bindBinaryOperator(negated ? '<>' : '=', arg, item, position);
+    result = result === null ? cmp : { kind: negated ? 'and' : 'or', args: [result, cmp], type: T.bool };
+  }
+  return result!;
 }
 
 function listItems(node: Node): Node[] {

@@ -3,9 +3,12 @@
  * `npm run slt -- [options] <files or folders…>`: runs sqllogictest files against Eddy (or PostgreSQL)
  * in ad-hoc and/or incremental mode. The last line printed is always the tally, `slt: P passed, …`.
  *
- * Decisions (see README.md): the engine answers to `postgresql` in skipif/onlyif; statements count as
- * records; `--sample K` keeps query records 0, K, 2K, … of each file; incremental mode views every
- * SELECT as written (ORDER BY kept, ignored by the multiset comparison) under generated column names.
+ * Decisions (details in README.md): the engine answers to `postgresql` in skipif/onlyif; statements
+ * count as records; `--sample K` keeps query records 0, K, 2K, … of each file. Incremental mode puts
+ * each query, as written (ORDER BY kept, order ignored), in a materialized view with generated column
+ * names created before any row; views compare as multisets, `nosort` ones sorted; a hashed `nosort`
+ * result is checked via the ad-hoc query; a non-SELECT query is checked ad hoc; a view that cannot be
+ * created, or whose presence breaks the feed, fails its own record only.
  */
 import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';

@@ -14,7 +14,7 @@ export interface SltColumn {
 /** Values follow src/common/value.ts exactly, whatever the engine. */
 export interface SltResult {
   readonly columns: readonly SltColumn[];
-  readonly rows: Value[][];
+  readonly rows: readonly (readonly Value[])[];
 }
 
 export interface SltEngine {

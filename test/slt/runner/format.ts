@@ -114,7 +114,7 @@ export function sanitize(text: string): string {
 
 /** Formats a result's rows, one string per value, using the record's type letters column by column. */
 export function formatRows(
-  rows: readonly Value[][],
+  rows: readonly (readonly Value[])[],
   typeChars: string,
   types?: readonly SqlType[],
 ): string[][] {

@@ -77,7 +77,13 @@ export function valuesMatch(record: QueryRecord, values: readonly string[]): boo
   const e = record.expected;
   if (e.kind === 'none') return true;
   if (e.kind === 'hash') return values.length === e.count && md5Values(values) === e.hash;
-  if (values.length !== e.values.length) return false;
+  // Over the threshold the reference driver prints only the hash, which a value list never equals.
+  if (
+    values.length !== e.values.length ||
+    (record.hashThreshold > 0 && values.length > record.hashThreshold)
+  ) {
+    return false;
+  }
   for (let i = 0; i < values.length; i++) {
     // Lines of the file lose trailing blanks when parsed; do the same to the values.
     if (values[i].trimEnd() !== e.values[i]) return false;

@@ -1,0 +1,115 @@
+/**
+ * @module test/unit/dataflow-state
+ * The state structures under the operators, against plain models: the chunked ordered multiset
+ * (positions, weighted ranks, bounds across many chunks) and the row bag (find, reweight and
+ * remove past the size where it builds its hash index).
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import type { Value } from '../../src/common/value.ts';
+import { RowBag } from '../../src/dataflow/row-bag.ts';
+import { type Cursor, SortedList } from '../../src/dataflow/sorted-list.ts';
+import { fcOptions } from './dataflow-support.ts';
+
+type Op = { add: number; w: number } | { removeAt: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 4, arbitrary: fc.record({ add: fc.integer({ min: 0, max: 600 }), w: fc.integer({ min: -3, max: 4 }) }) },
+  { weight: 1, arbitrary: fc.record({ removeAt: fc.nat() }) },
+);
+
+test('sorted list: positions, ranks and bounds match a sorted array model', () => {
+  fc.assert(
+    fc.property(fc.array(opArb, { minLength: 200, maxLength: 1500 }), (ops) => {
+      const list = new SortedList<number>((a, b) => a - b);
+      const model: [number, number][] = []; // [value, weight], sorted by value
+      for (const op of ops) {
+        if ('add' in op) {
+          const at = model.findIndex(([v]) => v >= op.add);
+          const exists = at >= 0 && model[at]![0] === op.add;
+          const before = exists ? model[at]![1] : 0;
+          if (op.w === 0 || before + op.w < 0) continue;
+          assert.equal(list.addWeight(op.add, op.w), before + op.w);
+          if (exists) {
+            model[at]![1] = before + op.w;
+            if (before + op.w === 0) model.splice(at, 1);
+          } else model.splice(at < 0 ? model.length : at, 0, [op.add, op.w]);
+        } else if (model.length > 0) {
+          const i = op.removeAt % model.length;
+          list.removeAt(i);
+          model.splice(i, 1);
+        }
+      }
+      assert.equal(list.size, model.length);
+      assert.equal(list.total, model.reduce((s, [, w]) => s + w, 0));
+      const cur: Cursor = { chunk: 0, offset: 0 };
+      let rank = 0;
+      for (let i = 0; i < model.length; i++) {
+        const [v, w] = model[i]!;
+        assert.equal(list.at(i), v);
+        assert.equal(list.weightAt(i), w);
+        assert.equal(list.rankOf(i), rank);
+        assert.equal(list.lowerBound(v), i);
+        assert.equal(list.upperBound(v), i + 1);
+        assert.equal(list.indexOf(v), i);
+        const start = list.seekRank(rank + w - 1, cur);
+        assert.equal(start, rank);
+        assert.equal(list.itemAt(cur), v);
+        rank += w;
+      }
+      assert.equal(list.lowerBound(1e9), model.length);
+      assert.equal(list.indexOf(-1), -1);
+    }),
+    { ...fcOptions, numRuns: 30 },
+  );
+});
+
+test('sorted list: duplicates are kept in insertion order after equal items', () => {
+  const list = new SortedList<[number, string]>((a, b) => a[0] - b[0]);
+  for (let i = 0; i < 300; i++) list.insert([i % 3, `#${i}`], 1);
+  const seen: string[] = [];
+  list.forEachFrom(0, (item) => {
+    if (item[0] === 1) seen.push(item[1]);
+    return true;
+  });
+  assert.equal(seen.length, 100);
+  assert.deepEqual(seen.slice(0, 3), ['#1', '#4', '#7']);
+  assert.equal(list.lowerBound([1, '']), 100);
+  assert.equal(list.upperBound([1, '']), 200);
+});
+
+test('row bag: find, reweight and remove across the index threshold', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom<Value>('x', null), fc.integer({ min: -2, max: 2 })), {
+        maxLength: 400,
+      }),
+      (ops) => {
+        const bag = new RowBag(2, true);
+        const model = new Map<string, number>();
+        for (const [a, b, w] of ops) {
+          const key = `${a}/${b}`;
+          const before = model.get(key) ?? 0;
+          if (w === 0 || (before === 0 && w < 0) || before + w < 0) continue;
+          const slot = bag.add([a, b], 0, w, 7);
+          assert.equal(bag.weights[slot], before + w);
+          if (before === 0) assert.equal(bag.aux![slot], 7);
+          if (bag.weights[slot] === 0) bag.removeAt(slot);
+          if (before + w === 0) model.delete(key);
+          else model.set(key, before + w);
+        }
+        assert.equal(bag.length, model.size);
+        for (const [key, w] of model) {
+          const [a, b] = key.split('/');
+          const slot = bag.find([Number(a), b === 'null' ? null : b!], 0);
+          assert.ok(slot >= 0, `row ${key} present`);
+          assert.equal(bag.weights[slot], w);
+        }
+        assert.equal(bag.find([99, 'x'], 0), -1);
+        assert.equal(bag.total, [...model.values()].reduce((s, w) => s + w, 0));
+      },
+    ),
+    fcOptions,
+  );
+});
