@@ -12,7 +12,7 @@ import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
 import type { ResultColumn, StatementResult } from './runtime/result.ts';
 import { Session } from './runtime/session.ts';
 import type { StatementContext } from './runtime/statements/context.ts';
-import { applyRows, checkRows, requireTable } from './runtime/statements/insert.ts';
+import { applyRows, checkRows, ingestFlat, requireTable } from './runtime/statements/insert.ts';
 import { loadParser } from './sql/front/index.ts';
 
 export interface OpenOptions {
@@ -34,7 +34,7 @@ export interface ViewChange {
 
 export interface RelationInfo {
   readonly name: string;
-  readonly kind: 'table' | 'view' | 'materializedView';
+  readonly kind: 'table' | 'source' | 'view' | 'materializedView';
   readonly columns: readonly { readonly name: string; readonly type: SqlType; readonly nullable: boolean }[];
 }
 
@@ -108,23 +108,55 @@ export class Eddy {
     return accepted.length;
   }
 
+  /**
+   * Inserts `rowCount` rows given as one flat row-major array (row i's column j at
+   * `values[i * arity + j]`), as one step: the fast path for bulk and streaming ingest.
+   */
+  async insertBatch(table: string, values: readonly Value[], rowCount: number): Promise<number> {
+    return this.insertBatches([{ table, values, rowCount }]);
+  }
+
+  /** Several flat batches (see insertBatch), possibly into different tables, as one transaction and one step. */
+  async insertBatches(
+    batches: readonly { table: string; values: readonly Value[]; rowCount: number }[],
+  ): Promise<number> {
+    this.checkOpen();
+    if (this.session.transaction)
+      throw new FeatureNotSupportedError('insertBatches() inside an open SQL transaction');
+    const ctx = this.context();
+    let total = 0;
+    for (const { table, values, rowCount } of batches) {
+      const entry = requireTable(ctx, table);
+      const arity = entry.columns.length;
+      if (values.length !== rowCount * arity) {
+        throw new SemanticError(
+          SqlState.syntaxError,
+          `batch for "${table}" has ${values.length} values, expected ${rowCount} rows of ${arity}`,
+        );
+      }
+      total += ingestFlat(ctx, entry, values, rowCount);
+    }
+    this.db.commitStep(ctx.changes);
+    return total;
+  }
+
   /** Calls `onChange` with the view's changes at every step that changes it. */
   subscribe(view: string, onChange: (change: ViewChange) => void): Subscription {
     this.checkOpen();
     const relation = this.db.catalog.requireRelation(view);
     if (relation.kind === 'view') {
-      throw new SemanticError(SqlState.wrongObjectType, `"${view}" is not a table or materialized view`);
+      throw new SemanticError(
+        SqlState.wrongObjectType,
+        `"${view}" is not a table, source or materialized view`,
+      );
     }
     const id = relation.id;
     const columns = relation.schema.map((c) => ({ name: c.name, type: c.type }));
     const off = this.db.onStep((step: StepChanges) => {
-      const c = step.changes.byRelation.get(id);
-      if (!c || c.rows.length === 0) return;
-      onChange({
-        step: step.step,
-        columns,
-        changes: c.rows.map((row, i) => ({ row, weight: c.weights[i]! })),
-      });
+      const b = step.changes.byRelation.get(id);
+      if (!b || b.length === 0) return;
+      const changes = b.weights.map((weight, i) => ({ row: b.row(i), weight }));
+      onChange({ step: step.step, columns, changes });
     });
     return { unsubscribe: off };
   }
@@ -144,7 +176,6 @@ export class Eddy {
 
   private context(): StatementContext {
     return {
-      node: { SelectStmt: {} },
       text: '',
       offset: 0,
       params: [],

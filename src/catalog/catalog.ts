@@ -9,7 +9,7 @@ import type { EnumType, SqlType } from '../common/types.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
 
-export type RelationKind = 'table' | 'view' | 'materializedView';
+export type RelationKind = 'table' | 'source' | 'view' | 'materializedView';
 
 export interface TableColumn extends Column {
   /** The DEFAULT expression (constant or volatile call), already bound; null if none. */
@@ -24,8 +24,12 @@ interface RelationBase {
   readonly sql: string;
 }
 
+/**
+ * A table keeps its rows and accepts INSERT / UPDATE / DELETE; a source is append-only and keeps
+ * nothing (views over it keep what they need).
+ */
 export interface TableEntry extends RelationBase {
-  readonly kind: 'table';
+  readonly kind: 'table' | 'source';
   readonly columns: readonly TableColumn[];
   /** Column positions of the primary key (empty when none). */
   readonly primaryKey: readonly number[];
@@ -99,7 +103,9 @@ export class Catalog {
 
   /** Relations that read `id` directly. */
   dependents(id: number): RelationEntry[] {
-    return this.allRelations().filter((r) => r.kind !== 'table' && r.dependsOn.includes(id));
+    return this.allRelations().filter(
+      (r) => (r.kind === 'view' || r.kind === 'materializedView') && r.dependsOn.includes(id),
+    );
   }
 
   enumType(name: string): EnumType | undefined {

@@ -14,6 +14,8 @@ const SECS_PER_400_YEARS = 146_097 * SECS_PER_DAY;
 const LOOKUP_MIN_SEC = daysFromCivil(1800, 1, 1) * SECS_PER_DAY;
 const LOOKUP_MAX_SEC = daysFromCivil(2400, 1, 1) * SECS_PER_DAY;
 const CACHE_ENTRIES_MAX = 50_000;
+/** Mid-winter and mid-summer 2024 (UTC micros): instants whose abbreviations ICU knows. */
+const ABBREVIATION_REFERENCES = [1_705_320_000_000_000, 1_721_044_800_000_000];
 
 interface HourEntry {
   /** Offset (seconds east) at the start of the hour and from `switchAt` on. */
@@ -72,20 +74,36 @@ export class TimeZone {
     const offset = this.offsetAt(utcMicros);
     const known = zoneAbbreviations.get(this.#format.resolvedOptions().timeZone)?.get(offset);
     if (known !== undefined) return known;
-    const date = new Date(Math.floor(utcMicros / 1000));
+    const direct = this.#intlAbbreviation(utcMicros);
+    if (direct !== null) return direct;
+    // ICU often names only present-day rules; tzdata calls odd historical offsets local mean time.
+    if (offset % 900 !== 0) return 'LMT';
+    for (const reference of ABBREVIATION_REFERENCES) {
+      if (this.offsetAt(reference) === offset) {
+        const named = this.#intlAbbreviation(reference);
+        if (named !== null) return named;
+      }
+    }
+    return numericAbbreviation(offset);
+  }
+
+  #intlAbbreviation(utcMicros: number): string | null {
+    const format = this.#format;
+    if (format === null) return null;
     if (this.#abbrFormats === null) {
-      const timeZone = this.#format.resolvedOptions().timeZone;
+      const timeZone = format.resolvedOptions().timeZone;
       this.#abbrFormats = [
         new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'short' }),
         new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }),
       ];
     }
-    for (const format of this.#abbrFormats) {
-      const parts = format.formatToParts(date);
+    const date = new Date(Math.floor(utcMicros / 1000));
+    for (const abbrFormat of this.#abbrFormats) {
+      const parts = abbrFormat.formatToParts(date);
       const abbr = parts.find((p) => p.type === 'timeZoneName')?.value ?? '';
       if (abbr !== '' && (abbr === 'GMT' || abbr === 'UTC' || !abbr.startsWith('GMT'))) return abbr;
     }
-    return numericAbbreviation(this.offsetAt(utcMicros));
+    return null;
   }
 
   #fillHour(hour: number): HourEntry {

@@ -35,6 +35,11 @@ export function byteaSubstr(b: Uint8Array, start: number, count?: number): Uint8
   return end <= from ? new Uint8Array(0) : b.slice(from - 1, end - 1);
 }
 
+/** overlay(bytea placing bytea from start [for count]). */
+export function byteaOverlay(b: Uint8Array, r: Uint8Array, start: number, count = r.length): Uint8Array {
+  return byteacat(byteacat(byteaSubstr(b, 1, start - 1), r), byteaSubstr(b, start + count));
+}
+
 export function byteaPosition(b: Uint8Array, sub: Uint8Array): number {
   return view(b).indexOf(view(sub)) + 1;
 }

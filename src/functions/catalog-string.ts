@@ -6,6 +6,7 @@
  */
 import { arrayOf, type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import * as A from './array-ops.ts';
 import * as B from './bytea.ts';
 import { type CatalogBuilder, P, type ScalarImpl, withDefaults } from './catalog-types.ts';
 import * as L from './like.ts';
@@ -206,6 +207,16 @@ function byteaFunctions(c: CatalogBuilder): void {
     B.byteaSubstr(b, a, n),
   );
   c.strict('position', [bytea, bytea], int4, B.byteaPosition);
+  c.strict('overlay', [bytea, bytea, int4], bytea, (b: Uint8Array, r: Uint8Array, a: number) =>
+    B.byteaOverlay(b, r, a),
+  );
+  c.strict(
+    'overlay',
+    [bytea, bytea, int4, int4],
+    bytea,
+    (b: Uint8Array, r: Uint8Array, a: number, n: number) => B.byteaOverlay(b, r, a, n),
+  );
+  c.strict('width_bucket', [P.anycompatible, P.anycompatiblearray], int4, A.widthBucketArray);
   c.strict('get_byte', [bytea, int4], int4, B.getByte);
   for (const alg of ['sha224', 'sha256', 'sha384', 'sha512'] as const)
     c.strict(alg, [bytea], bytea, B.sha(alg));
@@ -276,6 +287,7 @@ function regexFunctions(c: CatalogBuilder): void {
     );
   }
   c.strict('like_escape', [text, text], text, L.likeEscape);
+  c.strict('like_escape', [bytea, bytea], bytea, L.byteaLikeEscape);
   c.strict('similar_to_escape', [text], text, (p: string) => L.similarToEscape(p));
   c.strict('similar_to_escape', [text, text], text, withDefaults(L.similarToEscape));
 }
@@ -308,21 +320,21 @@ function stringOperators(c: CatalogBuilder): void {
     right: P.anycompatiblearray,
     returns: P.anycompatiblearray,
     strict: false,
-    impl: arrayCat,
+    impl: A.arrayCat,
   });
   c.opDef('||', {
     left: P.anycompatiblearray,
     right: P.anycompatible,
     returns: P.anycompatiblearray,
     strict: false,
-    impl: arrayAppend,
+    impl: A.arrayAppend,
   });
   c.opDef('||', {
     left: P.anycompatible,
     right: P.anycompatiblearray,
     returns: P.anycompatiblearray,
     strict: false,
-    impl: arrayPrepend,
+    impl: A.arrayPrepend,
   });
   c.op('~~', text, text, bool, L.textLike).op('!~~', text, text, bool, L.textNotLike);
   c.op('~~*', text, text, bool, L.textILike).op('!~~*', text, text, bool, L.textNotILike);
@@ -330,22 +342,29 @@ function stringOperators(c: CatalogBuilder): void {
   c.op('~', text, text, bool, R.textRegexEq).op('!~', text, text, bool, R.textRegexNe);
   c.op('~*', text, text, bool, R.textICRegexEq).op('!~*', text, text, bool, R.textICRegexNe);
   c.op('^@', text, text, bool, S.startsWith);
-}
-
-/** array || array (array_cat): a NULL side contributes nothing. */
-export function arrayCat(a: Value[] | null, b: Value[] | null): Value[] | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return a.concat(b);
-}
-
-/** array || element (array_append): a NULL array counts as empty; a NULL element is appended. */
-export function arrayAppend(a: Value[] | null, e: Value): Value[] {
-  return a === null ? [e] : [...a, e];
-}
-
-export function arrayPrepend(e: Value, a: Value[] | null): Value[] {
-  return a === null ? [e] : [e, ...a];
+  // Under the C collation Eddy uses, the pattern comparisons are the plain ones.
+  c.op('~<~', text, text, bool, (a: string, b: string) => a < b).op(
+    '~<=~',
+    text,
+    text,
+    bool,
+    (a: string, b: string) => a <= b,
+  );
+  c.op('~>~', text, text, bool, (a: string, b: string) => a > b).op(
+    '~>=~',
+    text,
+    text,
+    bool,
+    (a: string, b: string) => a >= b,
+  );
+  c.op('@>', P.anyarray, P.anyarray, bool, A.arrayContains).op(
+    '<@',
+    P.anyarray,
+    P.anyarray,
+    bool,
+    A.arrayContained,
+  );
+  c.op('&&', P.anyarray, P.anyarray, bool, A.arrayOverlap);
 }
 
 export function addStringCatalog(c: CatalogBuilder): void {

@@ -43,6 +43,11 @@ export function byteaNotLike(s: Uint8Array, pattern: Uint8Array): boolean {
   return !byteaLike(s, pattern);
 }
 
+/** like_escape over bytea: the same rewrite, one byte per character. */
+export function byteaLikeEscape(pattern: Uint8Array, escapeBytes: Uint8Array): Uint8Array {
+  return new Uint8Array(Buffer.from(likeEscape(latin1(pattern), latin1(escapeBytes)), 'latin1'));
+}
+
 function latin1(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }

@@ -1,46 +1,50 @@
 /**
  * @module runtime/changes
- * Weighted row changes as the runtime passes them between statements, stores and the dataflow
- * at step boundaries: per relation, rows with weights (+n insert, −n delete).
+ * The changes of one step (or one open transaction): per relation id, a Z-set batch of rows with
+ * weights (+n insert, −n delete), in the dataflow's own flat layout so writes reach the
+ * operators without conversion.
  */
 import type { Value } from '../common/value.ts';
+import { Batch } from '../dataflow/batch.ts';
 
-export interface RowChanges {
-  readonly rows: Value[][];
-  readonly weights: number[];
-}
-
-export function emptyChanges(): RowChanges {
-  return { rows: [], weights: [] };
-}
-
-/** Changes per relation id, accumulated over one step (or one open transaction). */
 export class ChangeSet {
-  readonly byRelation = new Map<number, RowChanges>();
+  readonly byRelation = new Map<number, Batch>();
 
-  add(relationId: number, row: Value[], weight: number): void {
-    let c = this.byRelation.get(relationId);
-    if (!c) this.byRelation.set(relationId, (c = emptyChanges()));
-    c.rows.push(row);
-    c.weights.push(weight);
+  batchFor(relationId: number, arity: number): Batch {
+    let b = this.byRelation.get(relationId);
+    if (!b) this.byRelation.set(relationId, (b = new Batch(arity)));
+    return b;
+  }
+
+  add(relationId: number, row: readonly Value[], weight: number): void {
+    this.batchFor(relationId, row.length).push(row, 0, weight);
   }
 
   get isEmpty(): boolean {
-    for (const c of this.byRelation.values()) if (c.rows.length > 0) return false;
+    for (const b of this.byRelation.values()) if (b.length > 0) return false;
     return true;
   }
 
-  /** The inverse changes, in reverse order (to undo a rolled-back transaction). */
+  /** The inverse changes (to undo a rolled-back transaction). */
   negated(): ChangeSet {
     const out = new ChangeSet();
-    for (const [id, c] of this.byRelation) {
-      for (let i = c.rows.length - 1; i >= 0; i--) out.add(id, c.rows[i]!, -c.weights[i]!);
+    for (const [id, b] of this.byRelation) {
+      out.byRelation.set(
+        id,
+        new Batch(
+          b.arity,
+          b.values.slice(),
+          b.weights.map((w) => -w),
+        ),
+      );
     }
     return out;
   }
 
   merge(other: ChangeSet): void {
-    for (const [id, c] of other.byRelation)
-      for (let i = 0; i < c.rows.length; i++) this.add(id, c.rows[i]!, c.weights[i]!);
+    for (const [id, b] of other.byRelation) {
+      const into = this.batchFor(id, b.arity);
+      for (let i = 0; i < b.length; i++) into.push(b.values, i * b.arity, b.weights[i]!);
+    }
   }
 }

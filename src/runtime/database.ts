@@ -6,15 +6,17 @@
  * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
  */
 import { Catalog } from '../catalog/catalog.ts';
+import { FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
+import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
-import { ChangeSet, type RowChanges } from './changes.ts';
+import { ChangeSet } from './changes.ts';
 import { RowStore } from './row-store.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
 export interface ViewMaintainer {
   /** Feeds one step's changes (by relation id); returns the view's changes for that step. */
-  step(inputs: ReadonlyMap<number, RowChanges>): RowChanges;
+  step(inputs: ReadonlyMap<number, Batch>): Batch;
 }
 
 export type MaintainerFactory = (plan: LogicalPlan, viewId: number) => ViewMaintainer;
@@ -51,12 +53,22 @@ export class Database {
 
   store(relationId: number): RowStore {
     const s = this.stores.get(relationId);
-    if (!s) throw new Error(`no store for relation ${relationId}`);
+    if (!s) {
+      const name = this.catalog.relationById(relationId).name;
+      throw new FeatureNotSupportedError(`source "${name}" keeps no contents to read`, {
+        hint: 'Read it through a materialized view, or create it as a table to keep its rows.',
+      });
+    }
     return s;
   }
 
-  addStore(relationId: number, keyColumns: readonly number[] = []): RowStore {
-    const store = new RowStore(keyColumns);
+  /** The store of a relation that keeps its contents (tables and materialized views; not sources). */
+  hasStore(relationId: number): boolean {
+    return this.stores.has(relationId);
+  }
+
+  addStore(relationId: number, arity: number, keyColumns: readonly number[] = []): RowStore {
+    const store = new RowStore(arity, keyColumns);
     this.stores.set(relationId, store);
     return store;
   }
@@ -67,23 +79,15 @@ export class Database {
 
   /**
    * Starts maintaining a new materialized view: its maintainer is hydrated with the current
-   * contents of everything it reads, as one step of insertions.
+   * contents of everything it reads, as one step of insertions. (A source keeps no contents: a
+   * view over it sees the source's rows from its creation on.)
    */
   addMaterializedView(viewId: number, plan: LogicalPlan, reads: ReadonlySet<number>): void {
     const maintainer = this.createMaintainer(plan, viewId);
-    const store = this.addStore(viewId);
-    const initial = new Map<number, RowChanges>();
-    for (const id of reads) {
-      const rows: Value[][] = [];
-      const weights: number[] = [];
-      for (const e of this.store(id).entries()) {
-        rows.push(e.row);
-        weights.push(e.count);
-      }
-      initial.set(id, { rows, weights });
-    }
-    const out = maintainer.step(initial);
-    for (let i = 0; i < out.rows.length; i++) store.apply(out.rows[i]!, out.weights[i]!);
+    const store = this.addStore(viewId, plan.schema.length);
+    const initial = new Map<number, Batch>();
+    for (const id of reads) if (this.stores.has(id)) initial.set(id, this.store(id).toBatch());
+    applyBatch(store, maintainer.step(initial));
     this.maintained.push({ id: viewId, maintainer });
   }
 
@@ -104,11 +108,9 @@ export class Database {
     all.merge(tableChanges);
     for (const m of this.maintained) {
       const out = m.maintainer.step(all.byRelation);
-      const store = this.store(m.id);
-      for (let i = 0; i < out.rows.length; i++) {
-        store.apply(out.rows[i]!, out.weights[i]!);
-        all.add(m.id, out.rows[i]!, out.weights[i]!);
-      }
+      if (out.length === 0) continue;
+      applyBatch(this.store(m.id), out);
+      all.byRelation.set(m.id, out);
     }
     this.stepNumber++;
     const step = { step: this.stepNumber, changes: all };
@@ -120,4 +122,9 @@ export class Database {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+}
+
+function applyBatch(store: RowStore, batch: Batch): void {
+  const arity = batch.arity;
+  for (let i = 0; i < batch.length; i++) store.apply(batch.values, i * arity, batch.weights[i]!);
 }

@@ -6,7 +6,6 @@
  * (25P02 until ROLLBACK), as in PostgreSQL.
  */
 
-import type { Node } from 'libpg-query';
 import { FeatureNotSupportedError, SqlState, StateError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
@@ -35,20 +34,12 @@ export class Session {
   execute(script: string, params: readonly Value[] = []): StatementResult[] {
     const statements = parseScript(script);
     const results: StatementResult[] = [];
-    for (const stmt of statements)
-      results.push(this.executeOne(postgresNode(stmt), stmt.text, stmt.offset, params));
+    for (const stmt of statements) results.push(this.executeOne(stmt, params));
     return results;
   }
 
-  private executeOne(node: Node, text: string, offset: number, params: readonly Value[]): StatementResult {
-    const txn = this.transaction;
-    const isTxnControl = 'TransactionStmt' in node;
-    if (
-      txn?.failed &&
-      !(
-        isTxnControl && ['TRANS_STMT_ROLLBACK', 'TRANS_STMT_COMMIT'].includes(node.TransactionStmt.kind ?? '')
-      )
-    ) {
+  private executeOne(stmt: EddyStatement, params: readonly Value[]): StatementResult {
+    if (this.transaction?.failed && !endsTransaction(stmt)) {
       throw new StateError(
         SqlState.inFailedSqlTransaction,
         'current transaction is aborted, commands ignored until end of transaction block',
@@ -57,7 +48,10 @@ export class Session {
     this.settings.statementTime = Date.now() * 1000;
     const changes = new ChangeSet();
     try {
-      const result = executeStatement({ node, text, offset, params, session: this, changes });
+      const result = executeStatement(
+        { text: stmt.text, offset: stmt.offset, params, session: this, changes },
+        stmt,
+      );
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
         else this.db.commitStep(changes);
@@ -95,19 +89,16 @@ export class Session {
 
   /** Reverts table writes that never reached a step. */
   private undo(changes: ChangeSet): void {
-    for (const [id, c] of changes.negated().byRelation) {
+    for (const [id, b] of changes.negated().byRelation) {
+      if (!this.db.hasStore(id)) continue;
       const store = this.db.store(id);
-      for (let i = 0; i < c.rows.length; i++) store.apply(c.rows[i]!, c.weights[i]!);
+      for (let i = 0; i < b.length; i++) store.apply(b.values, i * b.arity, b.weights[i]!);
     }
   }
 }
 
-/** The PostgreSQL statement to run; Eddy's own statements get their behaviour in later issues. */
-function postgresNode(stmt: EddyStatement): Node {
-  if (stmt.kind === 'postgres') return stmt.stmt;
-  throw new FeatureNotSupportedError(`${describeKind(stmt.kind)} is not supported yet`);
-}
-
-function describeKind(kind: EddyStatement['kind']): string {
-  return kind.replace(/([A-Z])/g, ' $1').toUpperCase();
+function endsTransaction(stmt: EddyStatement): boolean {
+  if (stmt.kind !== 'postgres' || !('TransactionStmt' in stmt.stmt)) return false;
+  const kind = stmt.stmt.TransactionStmt.kind;
+  return kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_COMMIT';
 }

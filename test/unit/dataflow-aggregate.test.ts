@@ -15,7 +15,15 @@ import { compareNullable, compareValues } from '../../src/common/value-ops.ts';
 import { type AggregateDescriptor, makeAggregator } from '../../src/dataflow/aggregates/make-aggregator.ts';
 import { Batch } from '../../src/dataflow/batch.ts';
 import { AggregateOp } from '../../src/dataflow/operators/aggregate.ts';
-import { checkUnary, fcOptions, historyArb, type Rows, show, smallInt, smallText } from './dataflow-support.ts';
+import {
+  checkUnary,
+  fcOptions,
+  historyArb,
+  type Rows,
+  show,
+  smallInt,
+  smallText,
+} from './dataflow-support.ts';
 
 // Input columns: 0 g int4, 1 x int4, 2 f bool, 3 t text, 4 d text (delimiter), 5 y float8, 6 n numeric.
 const types: SqlType[] = [T.int4, T.int4, T.bool, T.text, T.text, T.float8, T.numeric];
@@ -40,7 +48,11 @@ interface Case {
   readonly ref: Ref;
 }
 
-function desc(fn: AggregateDescriptor['fn'], args: number[], extra: Partial<AggregateDescriptor> = {}): AggregateDescriptor {
+function desc(
+  fn: AggregateDescriptor['fn'],
+  args: number[],
+  extra: Partial<AggregateDescriptor> = {},
+): AggregateDescriptor {
   return { fn, args, argTypes: args.map((a) => types[a]!), distinct: false, orderBy: [], ...extra };
 }
 
@@ -49,7 +61,8 @@ const distinct = (vs: Value[]): Value[] => {
   const seen = new Set<string>();
   return vs.filter((v) => !seen.has(show(v)) && seen.add(show(v)) !== undefined);
 };
-const intSum = (vs: Value[]): Value => (vs.length === 0 ? null : vs.reduce<number>((s, v) => s + (v as number), 0));
+const intSum = (vs: Value[]): Value =>
+  vs.length === 0 ? null : vs.reduce<number>((s, v) => s + (v as number), 0);
 const intAvg = (vs: Value[]): Value =>
   vs.length === 0 ? null : Numeric.avg(Numeric.fromInt(intSum(vs) as number), vs.length);
 const numSum = (vs: Value[]): Value =>
@@ -85,9 +98,23 @@ const cases: Case[] = [
     d: desc('bool_or', [2]),
     ref: (rows) => (nonNull(rows, 2).length === 0 ? null : nonNull(rows, 2).some((v) => v === true)),
   },
-  { d: desc('sum', [X]), filter: 2, ref: (rows) => intSum(nonNull(rows.filter((r) => r[2] === true), X)) },
+  {
+    d: desc('sum', [X]),
+    filter: 2,
+    ref: (rows) =>
+      intSum(
+        nonNull(
+          rows.filter((r) => r[2] === true),
+          X,
+        ),
+      ),
+  },
   { d: desc('count_star', []), filter: 2, ref: (rows) => rows.filter((r) => r[2] === true).length },
-  { d: desc('sum', [5]), ref: (rows) => (nonNull(rows, 5).length === 0 ? null : nonNull(rows, 5).reduce<number>((s, v) => s + (v as number), 0)) },
+  {
+    d: desc('sum', [5]),
+    ref: (rows) =>
+      nonNull(rows, 5).length === 0 ? null : nonNull(rows, 5).reduce<number>((s, v) => s + (v as number), 0),
+  },
   {
     d: desc('avg', [5]),
     ref: (rows) => {
@@ -119,7 +146,9 @@ const cases: Case[] = [
         },
       );
       if (sorted.length === 0) return null;
-      return sorted.map((r, i) => (i === 0 ? '' : ((r[4] as string | null) ?? '')) + (r[3] as string)).join('');
+      return sorted
+        .map((r, i) => (i === 0 ? '' : ((r[4] as string | null) ?? '')) + (r[3] as string))
+        .join('');
     },
   },
   {
@@ -225,14 +254,39 @@ test('scalar aggregate emits its row over empty input on the first step only', (
 });
 
 test('a group whose result does not change emits nothing; an emptied group is freed', () => {
-  const op = new AggregateOp(2, [0], [T.int4], [{ aggregator: makeAggregator(desc('max', [1])), filter: -1 }]);
-  let out = op.step([Batch.fromRows(2, [[1, 5], [1, 3]])]);
+  const op = new AggregateOp(
+    2,
+    [0],
+    [T.int4],
+    [{ aggregator: makeAggregator(desc('max', [1])), filter: -1 }],
+  );
+  let out = op.step([
+    Batch.fromRows(2, [
+      [1, 5],
+      [1, 3],
+    ]),
+  ]);
   assert.deepEqual([out.values, out.weights], [[1, 5], [1]]);
   out = op.step([Batch.fromRows(2, [[1, 4]])]);
   assert.equal(out.length, 0, 'max unchanged');
   out = op.step([Batch.fromRows(2, [[1, 5]], [-1])]);
-  assert.deepEqual([out.values, out.weights], [[1, 5, 1, 4], [-1, 1]]);
-  out = op.step([Batch.fromRows(2, [[1, 3], [1, 4]], [-1, -1])]);
+  assert.deepEqual(
+    [out.values, out.weights],
+    [
+      [1, 5, 1, 4],
+      [-1, 1],
+    ],
+  );
+  out = op.step([
+    Batch.fromRows(
+      2,
+      [
+        [1, 3],
+        [1, 4],
+      ],
+      [-1, -1],
+    ),
+  ]);
   assert.deepEqual([out.values, out.weights], [[1, 4], [-1]]);
   assert.equal(op.groupCount, 0);
 });
@@ -241,9 +295,20 @@ test('sum(int4) past 2^53 stays exact (int8), sum(int8) is numeric', () => {
   const big = 2 ** 31 - 1;
   const op = new AggregateOp(1, [], [], [{ aggregator: makeAggregator(desc('sum', [0])), filter: -1 }]);
   const rows = Array.from({ length: 10 }, () => [big]);
-  const out = op.step([Batch.fromRows(1, rows, rows.map(() => 2 ** 22))]);
+  const out = op.step([
+    Batch.fromRows(
+      1,
+      rows,
+      rows.map(() => 2 ** 22),
+    ),
+  ]);
   assert.equal(out.row(0)[0], 10n * BigInt(big) * 2n ** 22n);
-  const op8 = new AggregateOp(1, [], [], [{ aggregator: makeAggregator({ ...desc('sum', [0]), argTypes: [T.int8] }), filter: -1 }]);
+  const op8 = new AggregateOp(
+    1,
+    [],
+    [],
+    [{ aggregator: makeAggregator({ ...desc('sum', [0]), argTypes: [T.int8] }), filter: -1 }],
+  );
   const r = op8.step([Batch.fromRows(1, [[9007199254740991], [9007199254740991n * 4n]])]).row(0)[0];
   assert.ok(r instanceof Numeric);
   assert.equal(r.toString(), String(9007199254740991n * 5n));

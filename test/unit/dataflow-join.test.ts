@@ -7,11 +7,11 @@
  */
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Value } from '../../src/common/value.ts';
-import type { JoinKeyComponent } from '../../src/dataflow/operators/join-keys.ts';
-import { type JoinMode, JoinOp } from '../../src/dataflow/operators/join.ts';
-import { NullAwareAntiJoinOp } from '../../src/dataflow/operators/null-aware-anti-join.ts';
 import { T } from '../../src/common/types.ts';
+import type { Value } from '../../src/common/value.ts';
+import { type JoinMode, JoinOp } from '../../src/dataflow/operators/join.ts';
+import type { JoinKeyComponent } from '../../src/dataflow/operators/join-keys.ts';
+import { NullAwareAntiJoinOp } from '../../src/dataflow/operators/null-aware-anti-join.ts';
 import { binaryHistoryArb, checkBinary, fcOptions, type Rows, smallInt } from './dataflow-support.ts';
 
 const row2 = fc.tuple(smallInt(3), smallInt(3)).map((t): Value[] => [...t]);
@@ -34,7 +34,12 @@ const configs: Record<string, Config> = {
   'two keys, one computed': {
     keys: [
       { left: 0, right: 0, nullSafe: false, type: T.int4 },
-      { left: (row, base) => (row[base + 1] === null ? null : (row[base + 1] as number) % 2), right: 1, nullSafe: false, type: T.int4 },
+      {
+        left: (row, base) => (row[base + 1] === null ? null : (row[base + 1] as number) % 2),
+        right: 1,
+        nullSafe: false,
+        type: T.int4,
+      },
     ],
     residual: false,
   },
@@ -85,7 +90,9 @@ for (const mode of modes) {
     test(`${mode} join, ${name}: incremental equals nested loops`, () => {
       fc.assert(
         fc.property(binaryHistoryArb(row2, row2), (history) => {
-          const residual = cfg.residual ? (row: readonly Value[], base: number) => lessThan(row[base + 1]!, row[base + 3]!) === true : null;
+          const residual = cfg.residual
+            ? (row: readonly Value[], base: number) => lessThan(row[base + 1]!, row[base + 3]!) === true
+            : null;
           const op = new JoinOp(2, 2, mode, cfg.keys, residual);
           checkBinary(op, [2, 2], history, (l, r) => referenceJoin(mode, cfg, l, r));
         }),
@@ -113,7 +120,12 @@ for (const residual of [false, true]) {
     fc.assert(
       fc.property(binaryHistoryArb(row2, row2), (history) => {
         const cond = notInCondition(residual);
-        const op = new NullAwareAntiJoinOp(2, 2, [{ left: 0, right: 0, nullSafe: false, type: T.int4 }], cond);
+        const op = new NullAwareAntiJoinOp(
+          2,
+          2,
+          [{ left: 0, right: 0, nullSafe: false, type: T.int4 }],
+          cond,
+        );
         checkBinary(op, [2, 2], history, (left, right) =>
           left.filter((l) => right.every((r) => cond([...l, ...r], 0) === false)),
         );

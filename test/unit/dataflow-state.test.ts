@@ -15,7 +15,10 @@ import { fcOptions } from './dataflow-support.ts';
 type Op = { add: number; w: number } | { removeAt: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ add: fc.integer({ min: 0, max: 600 }), w: fc.integer({ min: -3, max: 4 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({ add: fc.integer({ min: 0, max: 600 }), w: fc.integer({ min: -3, max: 4 }) }),
+  },
   { weight: 1, arbitrary: fc.record({ removeAt: fc.nat() }) },
 );
 
@@ -42,7 +45,10 @@ test('sorted list: positions, ranks and bounds match a sorted array model', () =
         }
       }
       assert.equal(list.size, model.length);
-      assert.equal(list.total, model.reduce((s, [, w]) => s + w, 0));
+      assert.equal(
+        list.total,
+        model.reduce((s, [, w]) => s + w, 0),
+      );
       const cur: Cursor = { chunk: 0, offset: 0 };
       let rank = 0;
       for (let i = 0; i < model.length; i++) {
@@ -82,9 +88,16 @@ test('sorted list: duplicates are kept in insertion order after equal items', ()
 test('row bag: find, reweight and remove across the index threshold', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom<Value>('x', null), fc.integer({ min: -2, max: 2 })), {
-        maxLength: 400,
-      }),
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: 0, max: 40 }),
+          fc.constantFrom<Value>('x', null),
+          fc.integer({ min: -2, max: 2 }),
+        ),
+        {
+          maxLength: 400,
+        },
+      ),
       (ops) => {
         const bag = new RowBag(2, true);
         const model = new Map<string, number>();
@@ -107,7 +120,10 @@ test('row bag: find, reweight and remove across the index threshold', () => {
           assert.equal(bag.weights[slot], w);
         }
         assert.equal(bag.find([99, 'x'], 0), -1);
-        assert.equal(bag.total, [...model.values()].reduce((s, w) => s + w, 0));
+        assert.equal(
+          bag.total,
+          [...model.values()].reduce((s, w) => s + w, 0),
+        );
       },
     ),
     fcOptions,

@@ -89,7 +89,11 @@ export function actionArb(row: fc.Arbitrary<Value[]>): fc.Arbitrary<Action> {
 }
 
 /** A history: steps of up to `maxActions` actions each. */
-export function historyArb(row: fc.Arbitrary<Value[]>, maxSteps = 8, maxActions = 8): fc.Arbitrary<Action[][]> {
+export function historyArb(
+  row: fc.Arbitrary<Value[]>,
+  maxSteps = 8,
+  maxActions = 8,
+): fc.Arbitrary<Action[][]> {
   return fc.array(fc.array(actionArb(row), { maxLength: maxActions }), { minLength: 1, maxLength: maxSteps });
 }
 

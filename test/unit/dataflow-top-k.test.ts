@@ -13,7 +13,15 @@ import { compareNullable, compareValues } from '../../src/common/value-ops.ts';
 import { Batch } from '../../src/dataflow/batch.ts';
 import { TopKOp } from '../../src/dataflow/operators/top-k.ts';
 import type { SortKey } from '../../src/dataflow/row.ts';
-import { checkUnary, fcOptions, historyArb, type Rows, show, smallInt, smallText } from './dataflow-support.ts';
+import {
+  checkUnary,
+  fcOptions,
+  historyArb,
+  type Rows,
+  show,
+  smallInt,
+  smallText,
+} from './dataflow-support.ts';
 
 const inputRow = fc.tuple(smallInt(2), smallInt(5), smallText()).map((t): Value[] => [...t]);
 
@@ -26,7 +34,13 @@ function compareKey(a: Value, b: Value, k: SortKey): number {
   return k.descending ? -c : c;
 }
 
-function referenceTopK(partitionBy: number[], orderBy: SortKey[], limit: number | null, offset: number, rows: Rows): Rows {
+function referenceTopK(
+  partitionBy: number[],
+  orderBy: SortKey[],
+  limit: number | null,
+  offset: number,
+  rows: Rows,
+): Rows {
   const parts = new Map<string, Rows>();
   for (const r of rows) {
     const key = show(partitionBy.map((c) => r[c]!));
@@ -68,7 +82,14 @@ for (const [orderName, orderBy] of Object.entries(orders)) {
       });
       fc.assert(
         fc.property(config, historyArb(inputRow, 10, 10), ({ limit, offset }, history) => {
-          const op = new TopKOp(3, partitionBy, partitionBy.map(() => T.int4), orderBy, limit, offset);
+          const op = new TopKOp(
+            3,
+            partitionBy,
+            partitionBy.map(() => T.int4),
+            orderBy,
+            limit,
+            offset,
+          );
           checkUnary(op, 3, history, (rows) => referenceTopK(partitionBy, orderBy, limit, offset, rows));
         }),
         fcOptions,

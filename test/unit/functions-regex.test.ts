@@ -79,7 +79,7 @@ test('LIKE and ILIKE', () => {
     [
       `'\\x0102'::bytea LIKE '\\x0125'::bytea`,
       () => b(L.byteaLike(byteaIn('\\x0102'), byteaIn('\\x0125'))),
-      'ERROR 22023: invalid hexadecimal digit: "%"',
+      't',
     ],
     [
       `'\\x01ff02'::bytea LIKE '\\x015f02'::bytea`,

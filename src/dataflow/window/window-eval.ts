@@ -9,7 +9,7 @@ import { DataError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { compareBySortKey, compareBySortKeys, type SortKey } from '../row.ts';
 import type { SortedList } from '../sorted-list.ts';
-import { boundOffset, type FrameBoundSpec, hasValueOffsets, isAggregateFunction, type WindowCallSpec } from './window-spec.ts';
+import { boundOffset, type FrameBoundSpec, type WindowCallSpec } from './window-spec.ts';
 
 /** One row of a partition (one per copy of a duplicate row) with its last emitted results. */
 export class WinEntry {
@@ -37,8 +37,12 @@ export class RegionEvaluator {
   private readonly lowerProbe: (e: WinEntry) => number;
   private readonly upperProbe: (e: WinEntry) => number;
 
-  constructor(orderBy: readonly SortKey[]) {
+  /** Per call: resumes a running aggregate from the previous row's result (see WindowOp). */
+  private readonly seedable: readonly boolean[];
+
+  constructor(orderBy: readonly SortKey[], seedable: readonly boolean[]) {
     this.orderBy = orderBy;
+    this.seedable = seedable;
     const key = orderBy[0];
     this.lowerProbe = (e) => (key === undefined ? 0 : compareBySortKey(e.row[key.column]!, this.target, key));
     this.upperProbe = (e) => (key === undefined || compareBySortKey(e.row[key.column]!, this.target, key) <= 0 ? -1 : 1);
@@ -104,7 +108,7 @@ export class RegionEvaluator {
       case 'nth_value':
         return this.frameValue(call, c, results);
       default:
-        return this.frameAggregate(call, c, results);
+        return this.frameAggregate(call, c, results, this.seedable[c]!);
     }
   }
 
@@ -193,13 +197,13 @@ export class RegionEvaluator {
   }
 
   /** Slides an aggregate over the frames of the region's rows (frames only move forward). */
-  private frameAggregate(call: WindowCallSpec, c: number, results: Value[][]): void {
+  private frameAggregate(call: WindowCallSpec, c: number, results: Value[][], seedable: boolean): void {
     const agg = call.makeAggregator!();
     agg.reserve(1);
     const lo = this.lo;
     let curFs = this.frameStart(call, lo);
     let curFe = curFs - 1;
-    if (lo > 0 && isSeedable(call) && agg.seed !== undefined && agg.seed(0, this.list.at(lo - 1).out![c]!)) {
+    if (lo > 0 && seedable && agg.seed!(0, this.list.at(lo - 1).out![c]!)) {
       curFs = 0;
       curFe = lo - 1;
     }
@@ -265,14 +269,4 @@ export class RegionEvaluator {
 export function shiftKey(k: Value, delta: number): Value {
   if (typeof k === 'bigint') return k + BigInt(delta);
   return (k as number) + delta;
-}
-
-/** A running aggregate whose frame starts at the partition start and ends at the current row. */
-function isSeedable(call: WindowCallSpec): boolean {
-  return (
-    isAggregateFunction(call.fn) &&
-    call.frame.start.kind === 'unboundedPreceding' &&
-    call.frame.end.kind === 'currentRow' &&
-    !hasValueOffsets(call.frame)
-  );
 }

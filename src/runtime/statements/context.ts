@@ -1,16 +1,14 @@
 /**
  * @module runtime/statements/context
- * What a statement handler gets: the parsed statement, its text, parameters, the session and the
+ * What a statement handler gets (besides the statement itself): its text, parameters, the session and the
  * change set to record its writes in (the session turns them into a step).
  */
-import type { Node } from 'libpg-query';
 import type { Value } from '../../common/value.ts';
 import type { BindOptions } from '../../sql/bind/index.ts';
 import type { ChangeSet } from '../changes.ts';
 import type { Session } from '../session.ts';
 
 export interface StatementContext {
-  readonly node: Node;
   readonly text: string;
   readonly offset: number;
   readonly params: readonly Value[];

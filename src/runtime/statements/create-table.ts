@@ -11,16 +11,21 @@ import { bindScalar, coerceForAssignment, resolveTypeName } from '../../sql/bind
 import { commandResult, type StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 
-export function executeCreateTable(ctx: StatementContext, stmt: CreateStmt): StatementResult {
+export function executeCreateTable(
+  ctx: StatementContext,
+  stmt: CreateStmt,
+  kind: 'table' | 'source' = 'table',
+): StatementResult {
   const catalog = ctx.session.db.catalog;
   const name = stmt.relation!.relname!;
+  const tag = kind === 'table' ? 'CREATE TABLE' : 'CREATE SOURCE';
   if (catalog.relation(name)) {
-    if (stmt.if_not_exists) return commandResult('CREATE TABLE');
+    if (stmt.if_not_exists) return commandResult(tag);
     throw new SemanticError(SqlState.duplicateTable, `relation "${name}" already exists`);
   }
   if ((stmt.options ?? []).length > 0) {
     throw new FeatureNotSupportedError(
-      'CREATE TABLE … WITH (connector …) needs the connectors, which are not available yet',
+      `${tag} … WITH (connector …) needs the connectors, which are not available yet`,
     );
   }
   const defs = (stmt.tableElts ?? [])
@@ -80,10 +85,13 @@ export function executeCreateTable(ctx: StatementContext, stmt: CreateStmt): Sta
       columns[i] = { ...columns[i]!, nullable: false };
     }
   }
+  if (kind === 'source' && primaryKey.length > 0) {
+    throw new FeatureNotSupportedError('upsert sources (a source with a primary key) are not supported yet');
+  }
   const id = catalog.allocateId();
-  catalog.addRelation({ kind: 'table', id, name, schema: columns, columns, primaryKey, sql: ctx.text });
-  ctx.session.db.addStore(id, primaryKey);
-  return commandResult('CREATE TABLE');
+  catalog.addRelation({ kind, id, name, schema: columns, columns, primaryKey, sql: ctx.text });
+  if (kind === 'table') ctx.session.db.addStore(id, columns.length, primaryKey);
+  return commandResult(tag);
 }
 
 function constraintOf(node: Node): Constraint {

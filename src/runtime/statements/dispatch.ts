@@ -2,20 +2,43 @@
  * @module runtime/statements/dispatch
  * Routes each parsed statement to its handler; anything else is reported as not supported.
  */
+import type { Node } from 'libpg-query';
 import { FeatureNotSupportedError } from '../../common/errors.ts';
+import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
-import { executeDrop } from './drop.ts';
+import { dropSources, executeDrop } from './drop.ts';
 import { executeExplain } from './explain.ts';
 import { executeInsert } from './insert.ts';
 import { executeSelect } from './query.ts';
 import { executeSet, executeShow, executeTransaction } from './session-statements.ts';
 import { executeDelete, executeUpdate } from './update-delete.ts';
 
-export function executeStatement(ctx: StatementContext): StatementResult {
-  const node = ctx.node;
+/** Runs one parsed statement: PostgreSQL's grammar, or one of Eddy's own statements. */
+export function executeStatement(ctx: StatementContext, stmt: EddyStatement): StatementResult {
+  switch (stmt.kind) {
+    case 'postgres':
+      return executePostgres(ctx, stmt.stmt);
+    case 'createSource':
+      if (stmt.with.length > 0 || stmt.format || stmt.watermarks.length > 0 || stmt.structs.length > 0) {
+        throw new FeatureNotSupportedError(
+          'sources with connectors, formats or watermarks are not supported yet',
+        );
+      }
+      return executeCreateTable(ctx, stmt.table, 'source');
+    case 'drop':
+      if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
+      throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
+    default:
+      throw new FeatureNotSupportedError(
+        `${stmt.kind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
+      );
+  }
+}
+
+function executePostgres(ctx: StatementContext, node: Node): StatementResult {
   if ('SelectStmt' in node) return executeSelect(ctx, node.SelectStmt);
   if ('InsertStmt' in node) return executeInsert(ctx, node.InsertStmt);
   if ('UpdateStmt' in node) return executeUpdate(ctx, node.UpdateStmt);

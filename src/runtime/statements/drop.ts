@@ -11,6 +11,7 @@ import {
   SqlState,
   UndefinedObjectError,
 } from '../../common/errors.ts';
+import type { EddyStatement } from '../../sql/front/index.ts';
 import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
@@ -24,6 +25,7 @@ const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; wo
 };
 
 const words: Record<RelationEntry['kind'], string> = {
+  source: 'source',
   table: 'table',
   view: 'view',
   materializedView: 'materialized view',
@@ -97,4 +99,22 @@ function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): 
   for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true);
   db.catalog.removeRelation(relation.id);
   db.dropRelation(relation.id);
+}
+
+/** DROP SOURCE [IF EXISTS] name, … [CASCADE] (parsed by the front parser). */
+export function dropSources(
+  ctx: StatementContext,
+  stmt: Extract<EddyStatement, { kind: 'drop' }>,
+): StatementResult {
+  const db = ctx.session.db;
+  for (const { name } of stmt.names) {
+    const relation = db.catalog.relation(name);
+    if (!relation || relation.kind !== 'source') {
+      if (stmt.ifExists) continue;
+      if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a source`);
+      throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);
+    }
+    dropRelation(db, relation, stmt.cascade);
+  }
+  return commandResult('DROP SOURCE');
 }

@@ -34,15 +34,25 @@ export function executeInsert(ctx: StatementContext, stmt: InsertStmt): Statemen
   return commandResult(`INSERT 0 ${accepted.length}`, accepted.length);
 }
 
-export function requireTable(ctx: StatementContext, name: string): TableEntry {
+/** The table (or, for inserts, source) a write targets; views are not writable. */
+export function requireTable(
+  ctx: StatementContext,
+  name: string,
+  write: 'insert' | 'update' | 'delete' = 'insert',
+): TableEntry {
   const relation = ctx.session.db.catalog.requireRelation(name);
-  if (relation.kind !== 'table') {
+  if (relation.kind === 'view' || relation.kind === 'materializedView') {
     throw new SemanticError(
       SqlState.wrongObjectType,
       `cannot change ${relation.kind === 'view' ? 'view' : 'materialized view'} "${name}"`,
     );
   }
-  return relation;
+  if (relation.kind === 'source' && write !== 'insert') {
+    throw new FeatureNotSupportedError(
+      `cannot ${write.toUpperCase()} source "${name}": a source is append-only`,
+    );
+  }
+  return relation as TableEntry;
 }
 
 function targetColumns(table: TableEntry, cols: readonly Node[]): number[] {
@@ -142,7 +152,7 @@ export function checkRows(
   removed: Value[][] = [],
 ): Value[][] {
   for (const row of rows) checkNotNull(table, row);
-  if (table.primaryKey.length === 0) return rows;
+  if (table.primaryKey.length === 0 || table.kind === 'source') return rows;
   const store = ctx.session.db.store(table.id);
   const accepted: Value[][] = [];
   const pending: Value[][] = [];
@@ -195,9 +205,42 @@ export function applyRows(
   rows: readonly Value[][],
   weight: number,
 ): void {
-  const store = ctx.session.db.store(tableId);
+  const db = ctx.session.db;
+  const store = db.hasStore(tableId) ? db.store(tableId) : null;
   for (const row of rows) {
-    store.apply(row, weight);
+    store?.apply(row, 0, weight);
     ctx.changes.add(tableId, row, weight);
   }
+}
+
+/**
+ * Appends rows given flat (the library's bulk path): NOT NULL is checked per value, and only a
+ * table with a primary key falls back to the per-row path for its key checks.
+ */
+export function ingestFlat(
+  ctx: StatementContext,
+  table: TableEntry,
+  values: readonly Value[],
+  rowCount: number,
+): number {
+  const arity = table.columns.length;
+  if (table.primaryKey.length > 0) {
+    const rows: Value[][] = [];
+    for (let i = 0; i < rowCount; i++) rows.push(values.slice(i * arity, i * arity + arity));
+    const accepted = checkRows(ctx, table, rows, false);
+    applyRows(ctx, table.id, accepted, 1);
+    return accepted.length;
+  }
+  const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
+  for (let i = 0; i < rowCount; i++)
+    for (const j of notNull)
+      if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
+  const db = ctx.session.db;
+  const store = db.hasStore(table.id) ? db.store(table.id) : null;
+  const batch = ctx.changes.batchFor(table.id, arity);
+  for (let i = 0; i < rowCount; i++) {
+    store?.apply(values, i * arity, 1);
+    batch.push(values, i * arity, 1);
+  }
+  return rowCount;
 }

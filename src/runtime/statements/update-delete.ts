@@ -45,7 +45,7 @@ function matchingRows(
 }
 
 export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): StatementResult {
-  const table = requireTable(ctx, stmt.relation!.relname!);
+  const table = requireTable(ctx, stmt.relation!.relname!, 'update');
   if (stmt.fromClause?.length) throw new FeatureNotSupportedError('UPDATE … FROM is not supported yet');
   if (stmt.returningClause) throw new FeatureNotSupportedError('UPDATE … RETURNING is not supported yet');
   const scope = tableScope(table, stmt.relation!.alias?.aliasname);
@@ -92,7 +92,7 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
 }
 
 export function executeDelete(ctx: StatementContext, stmt: DeleteStmt): StatementResult {
-  const table = requireTable(ctx, stmt.relation!.relname!);
+  const table = requireTable(ctx, stmt.relation!.relname!, 'delete');
   if (stmt.usingClause?.length) throw new FeatureNotSupportedError('DELETE … USING is not supported yet');
   if (stmt.returningClause) throw new FeatureNotSupportedError('DELETE … RETURNING is not supported yet');
   const scope = tableScope(table, stmt.relation!.alias?.aliasname);

@@ -152,7 +152,22 @@ function bindParam(number: number, ctx: BindContext, location?: number): ScalarE
       position,
     });
   }
-  return { kind: 'literal', value: ctx.params[i]!, type: ctx.paramTypes[i] ?? T.unknown };
+  const value = ctx.params[i]!;
+  return { kind: 'literal', value, type: ctx.paramTypes[i] ?? paramType(value) };
+}
+
+/**
+ * The type of a parameter given as a JS value (the library API): strings stay `unknown`, as
+ * text-format parameters do in PostgreSQL, so context decides their type.
+ */
+function paramType(value: Value): SqlType {
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? (Math.abs(value) <= 2147483647 ? T.int4 : T.int8) : T.float8;
+  if (typeof value === 'bigint') return T.int8;
+  if (typeof value === 'boolean') return T.bool;
+  if (value instanceof Numeric) return T.numeric;
+  if (value instanceof Uint8Array) return T.bytea;
+  return T.unknown;
 }
 
 function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {

@@ -1,0 +1,63 @@
+/**
+ * @module functions/array-ops
+ * The array operators that are not comparisons: `||` (array_cat, array_append, array_prepend),
+ * containment `@>` / `<@`, overlap `&&`, and width_bucket over a thresholds array. Element
+ * equality and order come from common/value-ops.ts, so they agree with GROUP BY and ORDER BY.
+ */
+import { DataError, SqlState } from '../common/errors.ts';
+import type { Value } from '../common/value.ts';
+import { compareValues, valuesEqual } from '../common/value-ops.ts';
+
+/** array || array (array_cat, not strict): a NULL side contributes nothing. */
+export function arrayCat(a: Value[] | null, b: Value[] | null): Value[] | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a.concat(b);
+}
+
+/** array || element (array_append, not strict): a NULL array counts as empty; a NULL element is appended. */
+export function arrayAppend(a: Value[] | null, e: Value): Value[] {
+  return a === null ? [e] : [...a, e];
+}
+
+/** element || array (array_prepend, not strict). */
+export function arrayPrepend(e: Value, a: Value[] | null): Value[] {
+  return a === null ? [e] : [e, ...a];
+}
+
+/** Whether the non-null `v` equals some element of `a` (NULL elements match nothing). */
+function includes(a: Value[], v: Value): boolean {
+  for (const x of a) if (x !== null && valuesEqual(x, v)) return true;
+  return false;
+}
+
+/** a @> b: every element of b is in a; a NULL element of b is never contained. */
+export function arrayContains(a: Value[], b: Value[]): boolean {
+  for (const v of b) if (v === null || !includes(a, v)) return false;
+  return true;
+}
+
+export function arrayContained(a: Value[], b: Value[]): boolean {
+  return arrayContains(b, a);
+}
+
+/** a && b: some non-null element is in both. */
+export function arrayOverlap(a: Value[], b: Value[]): boolean {
+  for (const v of a) if (v !== null && includes(b, v)) return true;
+  return false;
+}
+
+/** width_bucket(operand, thresholds): how many thresholds (sorted ascending) are ≤ operand. */
+export function widthBucketArray(operand: Value, thresholds: Value[]): number {
+  let lo = 0;
+  let hi = thresholds.length;
+  if (thresholds.includes(null)) {
+    throw new DataError(SqlState.nullValueNotAllowed, 'thresholds array must not contain NULLs');
+  }
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareValues(operand, thresholds[mid]!) >= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

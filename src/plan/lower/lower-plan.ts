@@ -1,0 +1,177 @@
+/**
+ * @module plan/lower/lower-plan
+ * Lowers a logical plan into dataflow operators of a (possibly shared) circuit: one lowering
+ * function per logical node kind, dispatched through a Record so a new kind breaks the build.
+ * Invariant: the plan is decorrelated (no Subquery or OuterRef left); `orderBy` lowers to nothing,
+ * since a view is a bag.
+ */
+import { FeatureNotSupportedError } from '../../common/errors.ts';
+import type { Value } from '../../common/value.ts';
+import type { Circuit, NodeId, OutputId } from '../../dataflow/circuit.ts';
+import type { Operator } from '../../dataflow/operator.ts';
+import { AggregateOp } from '../../dataflow/operators/aggregate.ts';
+import { DistinctOp } from '../../dataflow/operators/distinct.ts';
+import { FilterOp } from '../../dataflow/operators/filter.ts';
+import { FlatMapOp } from '../../dataflow/operators/flat-map.ts';
+import { JoinOp } from '../../dataflow/operators/join.ts';
+import { MapOp, type MapColumn } from '../../dataflow/operators/map.ts';
+import { NullAwareAntiJoinOp } from '../../dataflow/operators/null-aware-anti-join.ts';
+import { SetOp } from '../../dataflow/operators/set-op.ts';
+import { TopKOp } from '../../dataflow/operators/top-k.ts';
+import { UnionOp } from '../../dataflow/operators/union.ts';
+import { ValuesOp } from '../../dataflow/operators/values.ts';
+import { WindowOp } from '../../dataflow/operators/window.ts';
+import { compilePredicate, compileScalar } from '../compile-scalar.ts';
+import type { LogicalKind, LogicalPlan } from '../logical.ts';
+import { planChildren, planExpressions } from '../plan-visit.ts';
+import type { ScalarExpr } from '../scalar.ts';
+import { children } from '../scalar-visit.ts';
+import { compileResidual, splitJoinCondition } from './lower-join.ts';
+import { aggregateSpec, windowCallSpec } from './lower-window.ts';
+
+export interface LowerOptions {
+  /**
+   * The catalog id of the relation this plan defines (a materialized view): later plans reading
+   * that relation read this view's output directly instead of an input.
+   */
+  readonly relationId?: number;
+}
+
+export interface LoweredView {
+  /** Key of this view's deltas in `Circuit.step`'s result (and the argument of `hydrate`). */
+  readonly outputId: OutputId;
+  /** The view's node group, for `Circuit.dropView`. */
+  readonly group: number;
+  /** Columns of the view's rows. */
+  readonly arity: number;
+}
+
+/** Adds `plan` to `circuit` as one view; on failure nothing is left behind. */
+export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOptions = {}): LoweredView {
+  assertDecorrelated(plan);
+  const group = circuit.beginView();
+  try {
+    const root = lower({ circuit, group }, plan);
+    const outputId = circuit.finishView(group, root, options.relationId);
+    return { outputId, group, arity: plan.schema.length };
+  } catch (e) {
+    circuit.dropView(group);
+    throw e;
+  }
+}
+
+interface Context {
+  readonly circuit: Circuit;
+  readonly group: number;
+}
+
+type Lowering = { [K in LogicalKind]: (ctx: Context, plan: Extract<LogicalPlan, { kind: K }>) => NodeId };
+
+function lower(ctx: Context, plan: LogicalPlan): NodeId {
+  return lowerings[plan.kind](ctx, plan as never);
+}
+
+function add(ctx: Context, op: Operator, inputs: readonly NodeId[]): NodeId {
+  return ctx.circuit.addOperator(ctx.group, op, inputs);
+}
+
+const lowerings: Lowering = {
+  get: (ctx, p) => ctx.circuit.addRead(ctx.group, p.relationId, p.schema.length),
+
+  values: (ctx, p) => {
+    const rows = p.rows.map((r) => r.map((e) => compileScalar(e)(noRow, 0)));
+    return add(ctx, new ValuesOp(p.schema.length, rows), []);
+  },
+
+  filter: (ctx, p) => {
+    const input = lower(ctx, p.input);
+    if (p.predicate.kind === 'literal' && p.predicate.value === true) return input;
+    return add(ctx, new FilterOp(p.input.schema.length, compilePredicate(p.predicate)), [input]);
+  },
+
+  map: (ctx, p) => {
+    const input = lower(ctx, p.input);
+    const columns: MapColumn[] = p.exprs.map((e) => (e.kind === 'column' ? e.index : compileScalar(e)));
+    return add(ctx, new MapOp(p.input.schema.length, columns), [input]);
+  },
+
+  flatMap: (ctx, p) => {
+    const input = lower(ctx, p.input);
+    const args = p.args.map((e) => compileScalar(e));
+    return add(ctx, new FlatMapOp(p.input.schema.length, p.schema.length, args, p.impl), [input]);
+  },
+
+  join: (ctx, p) => {
+    const left = lower(ctx, p.left);
+    const right = lower(ctx, p.right);
+    const leftArity = p.left.schema.length;
+    const rightArity = p.right.schema.length;
+    const { keys, residual } = splitJoinCondition(p.on, leftArity);
+    if (p.joinType === 'anti' && p.nullAwareAnti) {
+      const nullAware = new NullAwareAntiJoinOp(
+        leftArity,
+        rightArity,
+        keys,
+        compileScalar(p.on),
+      );
+      return add(ctx, nullAware, [left, right]);
+    }
+    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual)), [left, right]);
+  },
+
+  aggregate: (ctx, p) => {
+    const input = lower(ctx, p.input);
+    const schema = p.input.schema;
+    const specs = p.aggregates.map((a) => aggregateSpec(a, schema));
+    const groupTypes = p.groupBy.map((g) => schema[g]!.type);
+    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+  },
+
+  distinct: (ctx, p) => add(ctx, new DistinctOp(p.schema.length), [lower(ctx, p.input)]),
+
+  topK: (ctx, p) => {
+    const input = lower(ctx, p.input);
+    const types = p.partitionBy.map((c) => p.input.schema[c]!.type);
+    return add(ctx, new TopKOp(p.schema.length, p.partitionBy, types, p.orderBy, p.limit, p.offset), [input]);
+  },
+
+  window: (ctx, p) => {
+    const input = lower(ctx, p.input);
+    const schema = p.input.schema;
+    const calls = p.calls.map((c) => windowCallSpec(c, schema, p.orderBy));
+    const types = p.partitionBy.map((c) => schema[c]!.type);
+    return add(ctx, new WindowOp(schema.length, p.partitionBy, types, p.orderBy, calls), [input]);
+  },
+
+  setOp: (ctx, p) => {
+    const left = lower(ctx, p.left);
+    const right = lower(ctx, p.right);
+    const arity = p.schema.length;
+    if (p.op === 'union') {
+      const union = add(ctx, new UnionOp(arity, [1, 1]), [left, right]);
+      return p.all ? union : add(ctx, new DistinctOp(arity), [union]);
+    }
+    const kind = p.op === 'intersect' ? (p.all ? 'intersectAll' : 'intersect') : p.all ? 'exceptAll' : 'except';
+    return add(ctx, new SetOp(arity, kind), [left, right]);
+  },
+
+  orderBy: (ctx, p) => lower(ctx, p.input),
+};
+
+const noRow: readonly Value[] = [];
+
+/** Decorrelation removes every Subquery and OuterRef before lowering; one left is a caller's bug. */
+function assertDecorrelated(plan: LogicalPlan): void {
+  for (const e of planExpressions(plan)) checkExpr(e);
+  for (const child of planChildren(plan)) assertDecorrelated(child);
+}
+
+function checkExpr(e: ScalarExpr): void {
+  if (e.kind === 'subquery') {
+    throw new FeatureNotSupportedError('Subquery expression reached dataflow lowering (it should have been decorrelated)');
+  }
+  if (e.kind === 'outerRef') {
+    throw new FeatureNotSupportedError('OuterRef expression reached dataflow lowering (it should have been decorrelated)');
+  }
+  for (const c of children(e)) checkExpr(c);
+}
