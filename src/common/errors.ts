@@ -24,6 +24,8 @@ export const SqlState = {
   invalidParameterValue: '22023',
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPowerFunction: '2201F',
+  invalidArgumentForWidthBucketFunction: '2201G',
+  invalidUseOfEscapeCharacter: '2200C',
   intervalFieldOverflow: '22015',
   invalidRegularExpression: '2201B',
   invalidRowCountInLimitClause: '2201W',

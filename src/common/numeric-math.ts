@@ -17,9 +17,8 @@ import {
 } from './numeric-digits.ts';
 import { checkRange, FINITE, NAN, NEG_INF, overflowError, POS_INF, type RawNumeric } from './numeric-text.ts';
 
-// TODO: move to SqlState in errors.ts (invalid_argument_for_logarithm / _power_function); not ours to edit.
-const invalidArgumentForLog = '2201E' as string as SqlStateCode;
-const invalidArgumentForPower = '2201F' as string as SqlStateCode;
+const invalidArgumentForLog = SqlState.invalidArgumentForLogarithm;
+const invalidArgumentForPower = SqlState.invalidArgumentForPowerFunction;
 
 /** PostgreSQL's NUMERIC_MIN_SIG_DIGITS: results carry at least this many significant digits. */
 const minSigDigits = 16;

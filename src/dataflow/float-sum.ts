@@ -18,7 +18,7 @@ export class FloatSum {
   /** Adds `x * weight` exactly (weight is an integer). */
   add(x: number, weight: number): void {
     if (x - x !== 0) {
-      if (x !== x) this.nan += weight;
+      if (Number.isNaN(x)) this.nan += weight;
       else if (x > 0) this.posInf += weight;
       else this.negInf += weight;
       return;

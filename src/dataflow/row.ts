@@ -6,8 +6,8 @@
  */
 import { Interval } from '../common/interval.ts';
 import { Numeric } from '../common/numeric.ts';
-import { compareNullable, compareValues, hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
 import type { Value } from '../common/value.ts';
+import { compareNullable, compareValues, hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
 
 /** One ORDER BY key: a column position, its direction and where NULLs go (absolute, not flipped by DESC). */
 export interface SortKey {
@@ -99,7 +99,7 @@ export function copyRow(values: readonly Value[], base: number, arity: number): 
 export function sameValue(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null) return false;
-  if (typeof a === 'number') return a !== a && b !== b;
+  if (typeof a === 'number') return Number.isNaN(a) && Number.isNaN(b);
   if (a instanceof Numeric) {
     return b instanceof Numeric && a.special === b.special && a.scale === b.scale && a.digits === b.digits;
   }

@@ -104,6 +104,74 @@ export class SortedList<T> {
     return this.startOf(cur.chunk) + cur.offset;
   }
 
+  /**
+   * Positions `out` at the first item ≥ `item` (past the end: the last chunk at its length) and
+   * returns whether that item equals `item`. The cursor stays valid until the list changes.
+   */
+  search(item: T, out: Cursor): boolean {
+    if (this.chunks.length === 0) {
+      out.chunk = 0;
+      out.offset = 0;
+      return false;
+    }
+    this.find(item, false, out);
+    const items = this.chunks[out.chunk]!.items;
+    return out.offset < items.length && this.cmp(items[out.offset]!, item) === 0;
+  }
+
+  /** The index of the item at a cursor (the size, at the end). */
+  indexAt(cur: Cursor): number {
+    return this.chunks.length === 0 ? 0 : this.startOf(cur.chunk) + cur.offset;
+  }
+
+  /** Sum of the weights of the items before a cursor. */
+  rankAt(cur: Cursor): number {
+    if (this.chunks.length === 0) return 0;
+    const weights = this.chunks[cur.chunk]!.weights;
+    let r = this.weightBefore(cur.chunk);
+    for (let k = 0; k < cur.offset; k++) r += weights[k]!;
+    return r;
+  }
+
+  /** Inserts `item` at a cursor placed by `search` (its sorted position). */
+  insertAt(cur: Cursor, item: T, weight: number): void {
+    if (this.chunks.length === 0) {
+      this.insert(item, weight);
+      return;
+    }
+    this.itemCount++;
+    this.weightTotal += weight;
+    const chunk = this.chunks[cur.chunk]!;
+    chunk.items.splice(cur.offset, 0, item);
+    chunk.weights.splice(cur.offset, 0, weight);
+    chunk.total += weight;
+    if (chunk.items.length > chunkItemsMax) this.split(cur.chunk);
+    else {
+      if (this.countTree !== null) fenwickAdd(this.countTree, cur.chunk, 1);
+      if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, weight);
+    }
+  }
+
+  /** Adds `delta` to the weight of the item at a cursor, removing it at zero; returns the new weight. */
+  addWeightAtCursor(cur: Cursor, delta: number): number {
+    const chunk = this.chunks[cur.chunk]!;
+    const w = chunk.weights[cur.offset]! + delta;
+    if (w === 0) {
+      this.removeFrom(cur.chunk, cur.offset);
+      return 0;
+    }
+    chunk.weights[cur.offset] = w;
+    chunk.total += delta;
+    this.weightTotal += delta;
+    if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, delta);
+    return w;
+  }
+
+  /** Removes the item at a cursor. */
+  removeAtCursor(cur: Cursor): void {
+    this.removeFrom(cur.chunk, cur.offset);
+  }
+
   at(index: number): T {
     const c = this.locate(index);
     return this.chunks[c.chunk]!.items[c.offset]!;

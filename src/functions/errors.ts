@@ -3,19 +3,7 @@
  * The errors the scalar function library raises, with PostgreSQL's codes and wording. Builders
  * live here so hot paths stay one `throw` long and every message is spelled once.
  */
-import { DataError, SqlState, type SqlStateCode } from '../common/errors.ts';
-
-/**
- * SQLSTATEs this library needs that common/errors.ts does not list yet.
- * TODO(lead): move into `SqlState`; the casts only stand in until then.
- */
-export const FnState = {
-  invalidArgumentForLogarithm: '2201E' as SqlStateCode,
-  invalidArgumentForPowerFunction: '2201F' as SqlStateCode,
-  invalidArgumentForWidthBucketFunction: '2201G' as SqlStateCode,
-  invalidUseOfEscapeCharacter: '2200C' as SqlStateCode,
-  characterNotInRepertoire: '22021' as SqlStateCode,
-} as const;
+import { DataError, SqlState } from '../common/errors.ts';
 
 export function outOfRange(what: 'smallint' | 'integer' | 'bigint'): DataError {
   return new DataError(SqlState.numericValueOutOfRange, `${what} out of range`);

@@ -5,7 +5,6 @@
  * `_` matches one code point. The escape character is `\`; `like_escape` rewrites other escapes.
  */
 import { DataError, SqlState } from '../common/errors.ts';
-import { FnState } from './errors.ts';
 
 type Matcher = (s: string) => boolean;
 
@@ -252,7 +251,7 @@ export function similarToEscape(pattern: string, escapeText: string | null = '\\
         quotes++;
         if (quotes > 2) {
           throw new DataError(
-            FnState.invalidUseOfEscapeCharacter,
+            SqlState.invalidUseOfEscapeCharacter,
             'SQL regular expression may not contain more than two escape-double-quote separators',
           );
         }

@@ -5,7 +5,7 @@
  * numeric-math.ts. `random` takes its generator as a parameter so that runs can be seeded.
  */
 import { DataError, SqlState } from '../common/errors.ts';
-import { FnState, floatOverflow, floatUnderflow, outOfRange } from './errors.ts';
+import { floatOverflow, floatUnderflow, outOfRange } from './errors.ts';
 
 const isInf = (x: number): boolean => x === Infinity || x === -Infinity;
 
@@ -30,7 +30,7 @@ export function dsign(x: number): number {
 export function dsqrt(x: number): number {
   if (x < 0) {
     throw new DataError(
-      FnState.invalidArgumentForPowerFunction,
+      SqlState.invalidArgumentForPowerFunction,
       'cannot take square root of a negative number',
     );
   }
@@ -50,9 +50,9 @@ export function dexp(x: number): number {
 }
 
 function checkLogArg(x: number): void {
-  if (x === 0) throw new DataError(FnState.invalidArgumentForLogarithm, 'cannot take logarithm of zero');
+  if (x === 0) throw new DataError(SqlState.invalidArgumentForLogarithm, 'cannot take logarithm of zero');
   if (x < 0)
-    throw new DataError(FnState.invalidArgumentForLogarithm, 'cannot take logarithm of a negative number');
+    throw new DataError(SqlState.invalidArgumentForLogarithm, 'cannot take logarithm of a negative number');
 }
 
 export function dln(x: number): number {
@@ -71,13 +71,13 @@ export function dpow(x: number, y: number): number {
   if (Number.isNaN(y)) return x === 1 ? 1 : Number.NaN;
   if (x === 0 && y < 0) {
     throw new DataError(
-      FnState.invalidArgumentForPowerFunction,
+      SqlState.invalidArgumentForPowerFunction,
       'zero raised to a negative power is undefined',
     );
   }
   if (x < 0 && Math.floor(y) !== y) {
     throw new DataError(
-      FnState.invalidArgumentForPowerFunction,
+      SqlState.invalidArgumentForPowerFunction,
       'a negative number raised to a non-integer power yields a complex result',
     );
   }
@@ -172,7 +172,7 @@ function cInt32(x: number): number {
 }
 
 function widthBucketError(message: string): DataError {
-  return new DataError(FnState.invalidArgumentForWidthBucketFunction, message);
+  return new DataError(SqlState.invalidArgumentForWidthBucketFunction, message);
 }
 
 /** width_bucket(float8, float8, float8, int4), computed exactly as PostgreSQL 15 does (even its overflow). */

@@ -4,9 +4,9 @@
  * (which owns the arithmetic, scales and special values); what Numeric lacks is computed here
  * exactly: gcd, lcm, width_bucket, scale, min_scale.
  */
-import { DataError } from '../common/errors.ts';
+import { DataError, SqlState } from '../common/errors.ts';
 import { FINITE, NAN, Numeric } from '../common/numeric.ts';
-import { FnState, outOfRange } from './errors.ts';
+import { outOfRange } from './errors.ts';
 
 export const numericAdd = (a: Numeric, b: Numeric): Numeric => a.add(b);
 export const numericSub = (a: Numeric, b: Numeric): Numeric => a.sub(b);
@@ -73,7 +73,7 @@ export function numericMinScale(a: Numeric): number | null {
 }
 
 function widthBucketError(message: string): DataError {
-  return new DataError(FnState.invalidArgumentForWidthBucketFunction, message);
+  return new DataError(SqlState.invalidArgumentForWidthBucketFunction, message);
 }
 
 /** width_bucket(numeric, numeric, numeric, int4), computed exactly. */

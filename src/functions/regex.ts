@@ -10,33 +10,48 @@ import { codePointLength, codePointOffset, codePointsBefore, isPairAt } from './
 import { parseRegexFlags, regexSyntaxError, translateRegex } from './regex-translate.ts';
 
 const CACHE_MAX = 1000;
-const cache = new Map<string, RegExp>();
+/** Compiled expressions by option letters, then by pattern: no key string is built per call. */
+const cache = new Map<string, Map<string, RegExp>>();
+let cached = 0;
 
 /** The compiled form of `pattern` under PostgreSQL option letters `flags`. */
 export function compileRegex(pattern: string, flags: string, forceGlobal = false): RegExp {
-  const key = `${flags}${forceGlobal ? '+' : ''}\u0000${pattern}`;
-  let re = cache.get(key);
+  const cacheKey = forceGlobal ? `${flags}+` : flags;
+  let byPattern = cache.get(cacheKey);
+  if (byPattern === undefined) {
+    byPattern = new Map();
+    cache.set(cacheKey, byPattern);
+  }
+  let re = byPattern.get(pattern);
   if (re === undefined) {
-    const o = parseRegexFlags(flags);
-    const source = translateRegex(pattern, o);
-    let js = 'u';
-    if (o.caseInsensitive) js += 'i';
-    if (!o.dotExcludesNewline) js += 's';
-    if (o.multiline) js += 'm';
-    if (o.global || forceGlobal) js += 'g';
-    try {
-      re = new RegExp(source, js);
-    } catch (e) {
-      throw regexSyntaxError(e);
+    re = translateAndCompile(pattern, flags, forceGlobal);
+    if (cached >= CACHE_MAX) {
+      for (const m of cache.values()) m.clear();
+      cached = 0;
     }
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(key, re);
+    byPattern.set(pattern, re);
+    cached++;
   }
   return re;
 }
 
+function translateAndCompile(pattern: string, flags: string, forceGlobal: boolean): RegExp {
+  const o = parseRegexFlags(flags);
+  const source = translateRegex(pattern, o);
+  let js = 'u';
+  if (o.caseInsensitive) js += 'i';
+  if (!o.dotExcludesNewline) js += 's';
+  if (o.multiline) js += 'm';
+  if (o.global || forceGlobal) js += 'g';
+  try {
+    return new RegExp(source, js);
+  } catch (e) {
+    throw regexSyntaxError(e);
+  }
+}
+
 function isGlobalFlags(flags: string): boolean {
-  return parseRegexFlags(flags).global;
+  return flags.length !== 0 && flags.includes('g');
 }
 
 // ---- operators --------------------------------------------------------------------------------

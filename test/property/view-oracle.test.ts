@@ -33,7 +33,9 @@ function stepSql(writes: readonly Write[], ids: number[][], next: { id: number }
     if (w.kind === 'insert') {
       const id = next.id++;
       present.push(id);
-      statements.push(`INSERT INTO ${table.name} (${columns}) VALUES (${[id, ...w.row].map(literal).join(', ')});`);
+      statements.push(
+        `INSERT INTO ${table.name} (${columns}) VALUES (${[id, ...w.row].map(literal).join(', ')});`,
+      );
     } else if (present.length > 0) {
       const at = w.pick % present.length;
       const id = present[at]!;
@@ -41,7 +43,9 @@ function stepSql(writes: readonly Write[], ids: number[][], next: { id: number }
         present.splice(at, 1);
         statements.push(`DELETE FROM ${table.name} WHERE id = ${id};`);
       } else {
-        const sets = [...table.ints, table.text].map((c, i) => `${c} = ${literal((w.row as RowValues)[i]!)}`).join(', ');
+        const sets = [...table.ints, table.text]
+          .map((c, i) => `${c} = ${literal((w.row as RowValues)[i]!)}`)
+          .join(', ');
         statements.push(`UPDATE ${table.name} SET ${sets} WHERE id = ${id};`);
       }
     }
@@ -51,34 +55,42 @@ function stepSql(writes: readonly Write[], ids: number[][], next: { id: number }
 
 test('every materialized view equals a from-scratch evaluation of its query after every step', async () => {
   await fc.assert(
-    fc.asyncProperty(fc.array(queryArb, { minLength: 1, maxLength: 4 }), historyArb, async (queries, history) => {
-      const db = await Eddy.open();
-      try {
-        await db.execute(createTablesSql());
-        const early = queries.slice(0, Math.ceil(queries.length / 2));
-        const late = queries.slice(early.length);
-        const views: { name: string; sql: string }[] = [];
-        const create = async (sql: string): Promise<void> => {
-          const name = `v${views.length}`;
-          await db.execute(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
-          views.push({ name, sql });
-        };
-        for (const q of early) await create(q);
-        const ids: number[][] = tables.map(() => []);
-        const next = { id: 1 };
-        for (let step = 0; step < history.length; step++) {
-          await db.execute(stepSql(history[step]!, ids, next));
-          if (step === 0) for (const q of late) await create(q);
-          for (const v of views) {
-            const maintained = await db.query(`SELECT * FROM ${v.name}`);
-            const scratch = await db.query(v.sql);
-            assert.deepEqual(canonical(maintained.rows), canonical(scratch.rows), `view ${v.name} after step ${step + 1}: ${v.sql}`);
+    fc.asyncProperty(
+      fc.array(queryArb, { minLength: 1, maxLength: 4 }),
+      historyArb,
+      async (queries, history) => {
+        const db = await Eddy.open();
+        try {
+          await db.execute(createTablesSql());
+          const early = queries.slice(0, Math.ceil(queries.length / 2));
+          const late = queries.slice(early.length);
+          const views: { name: string; sql: string }[] = [];
+          const create = async (sql: string): Promise<void> => {
+            const name = `v${views.length}`;
+            await db.execute(`CREATE MATERIALIZED VIEW ${name} AS ${sql}`);
+            views.push({ name, sql });
+          };
+          for (const q of early) await create(q);
+          const ids: number[][] = tables.map(() => []);
+          const next = { id: 1 };
+          for (let step = 0; step < history.length; step++) {
+            await db.execute(stepSql(history[step]!, ids, next));
+            if (step === 0) for (const q of late) await create(q);
+            for (const v of views) {
+              const maintained = await db.query(`SELECT * FROM ${v.name}`);
+              const scratch = await db.query(v.sql);
+              assert.deepEqual(
+                canonical(maintained.rows),
+                canonical(scratch.rows),
+                `view ${v.name} after step ${step + 1}: ${v.sql}`,
+              );
+            }
           }
+        } finally {
+          await db.close();
         }
-      } finally {
-        await db.close();
-      }
-    }),
+      },
+    ),
     { seed, numRuns: runs },
   );
 });

@@ -1,16 +1,19 @@
 /**
  * @module test/unit/dataflow-state
  * The state structures under the operators, against plain models: the chunked ordered multiset
- * (positions, weighted ranks, bounds across many chunks) and the row bag (find, reweight and
- * remove past the size where it builds its hash index).
+ * (positions, weighted ranks, bounds across many chunks), the row bag (find, reweight and
+ * remove past the size where it builds its hash index) and the arrangement built on them.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
+import { Arrangement } from '../../src/dataflow/arrangement.ts';
+import { Batch } from '../../src/dataflow/batch.ts';
 import { RowBag } from '../../src/dataflow/row-bag.ts';
 import { type Cursor, SortedList } from '../../src/dataflow/sorted-list.ts';
-import { fcOptions } from './dataflow-support.ts';
+import { applyBatch, assertBagEqual, type Bag, bagOf, fcOptions } from './dataflow-support.ts';
 
 type Op = { add: number; w: number } | { removeAt: number };
 
@@ -126,6 +129,43 @@ test('row bag: find, reweight and remove across the index threshold', () => {
         );
       },
     ),
+    fcOptions,
+  );
+});
+
+test('arrangement: applied deltas equal the bag of rows, looked up by key', () => {
+  const row = fc.tuple(
+    fc.constantFrom<Value>(1, 2, null),
+    fc.constantFrom<Value>('a', 'b'),
+    fc.integer({ min: 0, max: 30 }),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.array(row, { maxLength: 20 }), { maxLength: 10 }), (steps) => {
+      const arr = new Arrangement(3, [0], [T.int4]);
+      const live: Value[][] = [];
+      for (const inserts of steps) {
+        const delta = new Batch(3);
+        for (const r of inserts) {
+          delta.push([...r], 0, 1);
+          live.push([...r]);
+        }
+        // Delete every other live row again.
+        for (let i = live.length - 1; i >= 0; i -= 2) {
+          delta.push(live[i]!, 0, -1);
+          live.splice(i, 1);
+        }
+        arr.apply(delta);
+        const expected = bagOf(live);
+        const actual: Bag = new Map();
+        applyBatch(actual, arr.toBatch());
+        assertBagEqual(actual, expected, 'arranged rows');
+        for (const key of [1, 2, null]) {
+          const bag = arr.get([key]);
+          const n = live.filter((r) => r[0] === key).length;
+          assert.equal(bag?.total ?? 0, n, `rows of key ${key}`);
+        }
+      }
+    }),
     fcOptions,
   );
 });

@@ -233,7 +233,9 @@ function referenceWindow(
   const out: Rows = [];
   for (const part of parts.values()) {
     const sorted = sortPartition(part, orderBy);
-    sorted.forEach((row, q) => out.push([...row, ...calls.map((c) => refCall(c, sorted, q, orderBy))]));
+    sorted.forEach((row, q) => {
+      out.push([...row, ...calls.map((c) => refCall(c, sorted, q, orderBy))]);
+    });
   }
   return out;
 }

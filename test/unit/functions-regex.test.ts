@@ -294,3 +294,30 @@ test('regexp functions', () => {
     [`regexp_instr('abc', 'x')`, () => i(R.regexpInstr('abc', 'x')), '0'],
   ]);
 });
+
+test('LIKE agrees with a backtracking reference on random patterns', () => {
+  let seed = 42;
+  const rnd = (n: number): number => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed % n;
+  };
+  const pick = (alphabet: string[], max: number): string =>
+    Array.from({ length: rnd(max + 1) }, () => alphabet[rnd(alphabet.length)]).join('');
+  const reference = (s: string, p: string): boolean => {
+    let src = '';
+    for (let k = 0; k < p.length; k++) {
+      const c = p[k]!;
+      if (c === '\\') src += p[++k]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+      else if (c === '%') src += '.*';
+      else if (c === '_') src += '.';
+      else src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    }
+    return new RegExp(`^${src}$`, 'su').test(s);
+  };
+  for (let k = 0; k < 5000; k++) {
+    const s = pick(['a', 'b', '😀', 'é'], 8);
+    let p = pick(['a', 'b', '%', '_', '😀', '\\%', '\\_'], 6);
+    if (p.endsWith('\\')) p = p.slice(0, -1);
+    assert.equal(L.textLike(s, p), reference(s, p), `'${s}' LIKE '${p}'`);
+  }
+});

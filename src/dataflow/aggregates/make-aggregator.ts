@@ -81,7 +81,9 @@ function makePlain(d: AggregateDescriptor): Aggregator {
     case 'jsonb_agg':
       return ordered(d, false, (args, types) => jsonbAgg(column(args, 0), types[0]!));
     case 'jsonb_object_agg':
-      return ordered(d, false, (args, types) => jsonbObjectAgg(column(args, 0), column(args, 1), types[0]!, types[1]!));
+      return ordered(d, false, (args, types) =>
+        jsonbObjectAgg(column(args, 0), column(args, 1), types[0]!, types[1]!),
+      );
   }
 }
 

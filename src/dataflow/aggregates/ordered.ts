@@ -43,7 +43,11 @@ export class OrderedAgg implements Aggregator {
     this.skipNullFirst = options.skipNullFirst;
     this.finish = options.finish;
     // An entry is [order keys…, arguments…]; its order keys are compared first.
-    const keys = this.orderBy.map((k, i) => ({ column: i, descending: k.descending, nullsFirst: k.nullsFirst }));
+    const keys = this.orderBy.map((k, i) => ({
+      column: i,
+      descending: k.descending,
+      nullsFirst: k.nullsFirst,
+    }));
     const width = keys.length + this.argCols.length;
     this.cmp = (a, b) => {
       for (let i = 0; i < keys.length; i++) {

@@ -148,10 +148,12 @@ export class NumericSumAgg implements Aggregator {
     // scale among the live values, and the total is exact at that scale.
     const scales = this.scales[slot];
     let live = 0;
-    if (scales !== null) for (let s = scales.length - 1; s >= 0; s--) if (scales[s]! > 0) {
-      live = s;
-      break;
-    }
+    if (scales !== null)
+      for (let s = scales.length - 1; s >= 0; s--)
+        if (scales[s]! > 0) {
+          live = s;
+          break;
+        }
     if (sum.scale > live) sum = sum.round(live);
     return this.avg ? Numeric.avg(sum, n) : sum;
   }

@@ -44,7 +44,12 @@ export class AggregateOp implements Operator {
   private readonly touched: number[] = [];
   private readonly newResults: Value[];
 
-  constructor(inputArity: number, groupCols: readonly number[], groupTypes: readonly SqlType[], specs: readonly AggregateSpec[]) {
+  constructor(
+    inputArity: number,
+    groupCols: readonly number[],
+    groupTypes: readonly SqlType[],
+    specs: readonly AggregateSpec[],
+  ) {
     this.inputArity = inputArity;
     this.groupCols = groupCols;
     this.aggs = specs.map((s) => s.aggregator);

@@ -99,7 +99,9 @@ export class NullAwareAntiJoinOp implements Operator {
       const bag = this.left.get(this.keyBuf, 0);
       if (bag !== undefined) this.blockIn(bag, w, out);
     } else {
-      this.left.forEach((bag) => this.blockIn(bag, w, out));
+      this.left.forEach((bag) => {
+        this.blockIn(bag, w, out);
+      });
     }
     let bag = this.rightNullKeyed;
     if (keyed) {

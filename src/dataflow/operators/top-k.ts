@@ -24,6 +24,8 @@ export class TopKOp implements Operator {
   /** The window is ranks [from, to). */
   private readonly from: number;
   private readonly to: number;
+  /** Scratch positions: of the changed row, and of the rows emitted at the window's edges. */
+  private readonly at: Cursor = { chunk: 0, offset: 0 };
   private readonly cursor: Cursor = { chunk: 0, offset: 0 };
 
   constructor(
@@ -58,7 +60,8 @@ export class TopKOp implements Operator {
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const w = input.weights[i]!;
       if (w === 0 || w > 0 !== positive) continue;
-      for (let k = 0; k < this.partitionCols.length; k++) this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
+      for (let k = 0; k < this.partitionCols.length; k++)
+        this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
       let list = this.partitions.get(this.keyBuf, 0);
       if (list === undefined) {
         list = new SortedList(this.cmp);
@@ -75,14 +78,14 @@ export class TopKOp implements Operator {
   private insert(list: SortedList<Value[]>, row: Value[], d: number, out: Batch): void {
     const a = this.from;
     const b = this.to;
-    const i = list.lowerBound(row);
-    const exists = i < list.size && this.cmp(list.at(i), row) === 0;
-    const p = list.size === 0 ? 0 : i < list.size ? list.rankOf(i) + (exists ? list.weightAt(i) : 0) : list.total;
+    const at = this.at;
+    const exists = list.search(row, at);
+    const p = list.rankAt(at) + (exists ? list.weightAtCursor(at) : 0);
     // Old ranks [max(p, a, b-d), b) are pushed out past the end; [max(p, a-d), min(a, b-d)) in.
     if (b !== Number.POSITIVE_INFINITY) this.emitRanks(list, Math.max(p, a, b - d), b, -1, out);
     this.emitRanks(list, Math.max(p, a - d), Math.min(a, b - d), 1, out);
-    if (exists) list.addWeightAt(i, d);
-    else list.insert(row, d);
+    if (exists) list.addWeightAtCursor(at, d);
+    else list.insertAt(at, row, d);
     const inside = Math.min(p + d, b) - Math.max(p, a);
     if (inside > 0) out.push(row, 0, inside);
   }
@@ -91,15 +94,15 @@ export class TopKOp implements Operator {
   private remove(list: SortedList<Value[]>, row: Value[], e: number, out: Batch): void {
     const a = this.from;
     const b = this.to;
-    const i = list.indexOf(row);
-    if (i < 0) return;
-    const p = list.rankOf(i) + list.weightAt(i) - e;
+    const at = this.at;
+    if (!list.search(row, at)) return;
+    const p = list.rankAt(at) + list.weightAtCursor(at) - e;
     const inside = Math.min(p + e, b) - Math.max(p, a);
     if (inside > 0) out.push(row, 0, -inside);
     // Old ranks [max(p+e, a), min(b, a+e)) move out before the window; [max(p+e, b, a+e), b+e) in.
     this.emitRanks(list, Math.max(p + e, a), Math.min(b, a + e), -1, out);
     if (b !== Number.POSITIVE_INFINITY) this.emitRanks(list, Math.max(p + e, b, a + e), b + e, 1, out);
-    list.addWeightAt(i, -e);
+    list.addWeightAtCursor(at, -e);
   }
 
   /** Emits the rows at ranks [r0, r1) of `list` with weight `sign` each. */

@@ -13,10 +13,23 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
-import { compareBySortKey, compareBySortKeys, compareRows, copyRow, sameValue, type SortKey } from '../row.ts';
+import {
+  compareBySortKey,
+  compareBySortKeys,
+  compareRows,
+  copyRow,
+  type SortKey,
+  sameValue,
+} from '../row.ts';
 import { SortedList } from '../sorted-list.ts';
 import { RegionEvaluator, shiftKey, WinEntry } from '../window/window-eval.ts';
-import { addReach, boundOffset, hasValueOffsets, type Reach, type WindowCallSpec } from '../window/window-spec.ts';
+import {
+  addReach,
+  boundOffset,
+  hasValueOffsets,
+  type Reach,
+  type WindowCallSpec,
+} from '../window/window-spec.ts';
 
 class Partition {
   readonly list: SortedList<WinEntry>;
@@ -62,7 +75,8 @@ export class WindowOp implements Operator {
     this.calls = calls;
     this.partitions = makeKeyMap(partitionTypes);
     this.keyBuf = new Array<Value>(partitionCols.length).fill(null);
-    this.cmp = (a, b) => compareBySortKeys(a.row, 0, b.row, 0, orderBy) || compareRows(a.row, 0, b.row, 0, inputArity);
+    this.cmp = (a, b) =>
+      compareBySortKeys(a.row, 0, b.row, 0, orderBy) || compareRows(a.row, 0, b.row, 0, inputArity);
     this.seedable = calls.map((call) => isSeedable(call));
     this.evaluator = new RegionEvaluator(orderBy, this.seedable);
   }
@@ -84,7 +98,8 @@ export class WindowOp implements Operator {
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const w = input.weights[i]!;
       if (w === 0 || w > 0 !== positive) continue;
-      for (let k = 0; k < this.partitionCols.length; k++) this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
+      for (let k = 0; k < this.partitionCols.length; k++)
+        this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
       let part = this.partitions.get(this.keyBuf, 0);
       if (part === undefined) {
         part = new Partition(this.cmp);
@@ -182,7 +197,8 @@ export class WindowOp implements Operator {
       if (v === null) continue;
       // Row q's frame holds keys k+s … k+e (in sort direction): keys v-e … v-s can see v.
       const from = e === Number.POSITIVE_INFINITY ? 0 : lowerBoundKey(list, key, shiftKey(v, -dir * e));
-      const to = s === Number.NEGATIVE_INFINITY ? list.size - 1 : upperBoundKey(list, key, shiftKey(v, -dir * s)) - 1;
+      const to =
+        s === Number.NEGATIVE_INFINITY ? list.size - 1 : upperBoundKey(list, key, shiftKey(v, -dir * s)) - 1;
       if (from <= to) {
         lo = Math.min(lo, from);
         hi = Math.max(hi, to);
@@ -227,7 +243,8 @@ export class WindowOp implements Operator {
           if (!this.seedable[c] || lo === 0) ctxLo = 0;
         } else if (call.frame.mode === 'rows') ctxLo = Math.min(ctxLo, lo + Math.min(0, boundOffset(start)));
         if (call.frame.end.kind === 'unboundedFollowing') ctxHi = n - 1;
-        else if (call.frame.mode === 'rows') ctxHi = Math.max(ctxHi, hi + Math.max(0, boundOffset(call.frame.end)));
+        else if (call.frame.mode === 'rows')
+          ctxHi = Math.max(ctxHi, hi + Math.max(0, boundOffset(call.frame.end)));
       }
     }
     return [Math.max(0, ctxLo), Math.min(n - 1, ctxHi)];

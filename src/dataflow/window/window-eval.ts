@@ -45,7 +45,8 @@ export class RegionEvaluator {
     this.seedable = seedable;
     const key = orderBy[0];
     this.lowerProbe = (e) => (key === undefined ? 0 : compareBySortKey(e.row[key.column]!, this.target, key));
-    this.upperProbe = (e) => (key === undefined || compareBySortKey(e.row[key.column]!, this.target, key) <= 0 ? -1 : 1);
+    this.upperProbe = (e) =>
+      key === undefined || compareBySortKey(e.row[key.column]!, this.target, key) <= 0 ? -1 : 1;
   }
 
   /** Prepares to evaluate rows [lo, hi] with the entries of [ctxLo, ctxHi] at hand. */
@@ -87,7 +88,8 @@ export class RegionEvaluator {
         for (let q = lo; q <= hi; q++) results[q - lo]![c] = this.peerStart[q - lo]! + 1;
         return;
       case 'dense_rank':
-        return this.denseRank(c, results);
+        this.denseRank(c, results);
+        return;
       case 'percent_rank':
         this.ensurePeers();
         for (let q = lo; q <= hi; q++) {
@@ -99,16 +101,20 @@ export class RegionEvaluator {
         for (let q = lo; q <= hi; q++) results[q - lo]![c] = (this.peerEnd[q - lo]! + 1) / this.n;
         return;
       case 'ntile':
-        return this.ntile(call, c, results);
+        this.ntile(call, c, results);
+        return;
       case 'lag':
       case 'lead':
-        return this.lagLead(call, c, results);
+        this.lagLead(call, c, results);
+        return;
       case 'first_value':
       case 'last_value':
       case 'nth_value':
-        return this.frameValue(call, c, results);
+        this.frameValue(call, c, results);
+        return;
       default:
-        return this.frameAggregate(call, c, results, this.seedable[c]!);
+        this.frameAggregate(call, c, results, this.seedable[c]!);
+        return;
     }
   }
 
@@ -152,7 +158,11 @@ export class RegionEvaluator {
     const bigRows = (per + 1) * extra;
     for (let q = this.lo; q <= this.hi; q++) {
       results[q - this.lo]![c] =
-        buckets === null ? null : q < bigRows ? Math.floor(q / (per + 1)) + 1 : Math.floor((q - bigRows) / per) + extra + 1;
+        buckets === null
+          ? null
+          : q < bigRows
+            ? Math.floor(q / (per + 1)) + 1
+            : Math.floor((q - bigRows) / per) + extra + 1;
     }
   }
 
@@ -185,7 +195,10 @@ export class RegionEvaluator {
           const nth = this.entryAt(q).row[call.args[1]!]!;
           if (nth !== null) {
             if ((nth as number) <= 0) {
-              throw new DataError(SqlState.invalidParameterValue, 'argument of nth_value must be greater than zero');
+              throw new DataError(
+                SqlState.invalidParameterValue,
+                'argument of nth_value must be greater than zero',
+              );
             }
             const at = fs + (nth as number) - 1;
             if (at <= fe) v = this.entryAt(at).row[col]!;

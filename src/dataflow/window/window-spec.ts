@@ -151,6 +151,6 @@ export function addReach(
     return;
   }
   // Row q's frame is [q+s, q+e]: a change at p reaches rows p-e … p-s.
-  reach.before = Math.max(reach.before, e > 0 ? e : 0);
-  reach.after = Math.max(reach.after, s < 0 ? -s : 0);
+  reach.before = Math.max(reach.before, e, 0);
+  reach.after = Math.max(reach.after, -s, 0);
 }

@@ -4,12 +4,13 @@
  * `leftExpr = rightExpr` or `leftExpr IS NOT DISTINCT FROM rightExpr` (each side reading only
  * one input, nothing volatile) becomes a key; every other conjunct joins the residual predicate.
  */
+
+import { T } from '../../common/types.ts';
+import type { RowFn, RowPredicate } from '../../dataflow/operator.ts';
+import type { JoinKeyComponent } from '../../dataflow/operators/join-keys.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, referencedColumns, remapColumns } from '../scalar-visit.ts';
-import type { JoinKeyComponent } from '../../dataflow/operators/join-keys.ts';
-import type { RowFn, RowPredicate } from '../../dataflow/operator.ts';
-import { T } from '../../common/types.ts';
 
 export interface JoinCondition {
   readonly keys: JoinKeyComponent[];
@@ -25,7 +26,12 @@ export function splitJoinCondition(on: ScalarExpr, leftArity: number): JoinCondi
     if (key !== null) keys.push(key);
     else if (!(c.kind === 'literal' && c.value === true)) rest.push(c);
   }
-  const residual = rest.length === 0 ? null : rest.length === 1 ? rest[0]! : { kind: 'and' as const, args: rest, type: T.bool };
+  const residual =
+    rest.length === 0
+      ? null
+      : rest.length === 1
+        ? rest[0]!
+        : { kind: 'and' as const, args: rest, type: T.bool };
   return { keys, residual };
 }
 
@@ -41,7 +47,8 @@ function conjuncts(e: ScalarExpr): ScalarExpr[] {
 type Side = 'left' | 'right' | null;
 
 function sideOf(e: ScalarExpr, leftArity: number): Side {
-  if (anyNode(e, (n) => (n.kind === 'call' && n.volatile) || n.kind === 'subquery' || n.kind === 'outerRef')) return null;
+  if (anyNode(e, (n) => (n.kind === 'call' && n.volatile) || n.kind === 'subquery' || n.kind === 'outerRef'))
+    return null;
   const cols = referencedColumns(e);
   if (cols.size === 0) return null;
   let left = false;

@@ -14,7 +14,7 @@ import { DistinctOp } from '../../dataflow/operators/distinct.ts';
 import { FilterOp } from '../../dataflow/operators/filter.ts';
 import { FlatMapOp } from '../../dataflow/operators/flat-map.ts';
 import { JoinOp } from '../../dataflow/operators/join.ts';
-import { MapOp, type MapColumn } from '../../dataflow/operators/map.ts';
+import { type MapColumn, MapOp } from '../../dataflow/operators/map.ts';
 import { NullAwareAntiJoinOp } from '../../dataflow/operators/null-aware-anti-join.ts';
 import { SetOp } from '../../dataflow/operators/set-op.ts';
 import { TopKOp } from '../../dataflow/operators/top-k.ts';
@@ -108,15 +108,13 @@ const lowerings: Lowering = {
     const rightArity = p.right.schema.length;
     const { keys, residual } = splitJoinCondition(p.on, leftArity);
     if (p.joinType === 'anti' && p.nullAwareAnti) {
-      const nullAware = new NullAwareAntiJoinOp(
-        leftArity,
-        rightArity,
-        keys,
-        compileScalar(p.on),
-      );
+      const nullAware = new NullAwareAntiJoinOp(leftArity, rightArity, keys, compileScalar(p.on));
       return add(ctx, nullAware, [left, right]);
     }
-    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual)), [left, right]);
+    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual)), [
+      left,
+      right,
+    ]);
   },
 
   aggregate: (ctx, p) => {
@@ -151,7 +149,8 @@ const lowerings: Lowering = {
       const union = add(ctx, new UnionOp(arity, [1, 1]), [left, right]);
       return p.all ? union : add(ctx, new DistinctOp(arity), [union]);
     }
-    const kind = p.op === 'intersect' ? (p.all ? 'intersectAll' : 'intersect') : p.all ? 'exceptAll' : 'except';
+    const kind =
+      p.op === 'intersect' ? (p.all ? 'intersectAll' : 'intersect') : p.all ? 'exceptAll' : 'except';
     return add(ctx, new SetOp(arity, kind), [left, right]);
   },
 
@@ -168,10 +167,14 @@ function assertDecorrelated(plan: LogicalPlan): void {
 
 function checkExpr(e: ScalarExpr): void {
   if (e.kind === 'subquery') {
-    throw new FeatureNotSupportedError('Subquery expression reached dataflow lowering (it should have been decorrelated)');
+    throw new FeatureNotSupportedError(
+      'Subquery expression reached dataflow lowering (it should have been decorrelated)',
+    );
   }
   if (e.kind === 'outerRef') {
-    throw new FeatureNotSupportedError('OuterRef expression reached dataflow lowering (it should have been decorrelated)');
+    throw new FeatureNotSupportedError(
+      'OuterRef expression reached dataflow lowering (it should have been decorrelated)',
+    );
   }
   for (const c of children(e)) checkExpr(c);
 }

@@ -8,7 +8,12 @@ import { FeatureNotSupportedError } from '../../common/errors.ts';
 import type { SqlType } from '../../common/types.ts';
 import { type AggregateName, makeAggregator } from '../../dataflow/aggregates/make-aggregator.ts';
 import type { AggregateSpec } from '../../dataflow/operators/aggregate.ts';
-import { hasValueOffsets, isAggregateFunction, isFrameFunction, type WindowCallSpec } from '../../dataflow/window/window-spec.ts';
+import {
+  hasValueOffsets,
+  isAggregateFunction,
+  isFrameFunction,
+  type WindowCallSpec,
+} from '../../dataflow/window/window-spec.ts';
 import type { AggregateCall, Schema, SortKey, WindowCall } from '../logical.ts';
 
 export function aggregateSpec(call: AggregateCall, input: Schema): AggregateSpec {
@@ -37,14 +42,28 @@ export function windowCallSpec(call: WindowCall, input: Schema, orderBy: readonl
   };
 }
 
-const numberKeyed = new Set<SqlType['id']>(['int2', 'int4', 'int8', 'float4', 'float8', 'date', 'time', 'timestamp', 'timestamptz']);
+const numberKeyed = new Set<SqlType['id']>([
+  'int2',
+  'int4',
+  'int8',
+  'float4',
+  'float8',
+  'date',
+  'time',
+  'timestamp',
+  'timestamptz',
+]);
 
 function checkRangeOffsets(input: Schema, orderBy: readonly SortKey[]): void {
   if (orderBy.length !== 1) {
-    throw new FeatureNotSupportedError('RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column');
+    throw new FeatureNotSupportedError(
+      'RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column',
+    );
   }
   const type = input[orderBy[0]!.column]!.type;
   if (!numberKeyed.has(type.id)) {
-    throw new FeatureNotSupportedError(`RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${type.id}`);
+    throw new FeatureNotSupportedError(
+      `RANGE with offset PRECEDING/FOLLOWING is not supported for column type ${type.id}`,
+    );
   }
 }

@@ -9,6 +9,7 @@ import type { LogicalPlan } from '../logical.ts';
 import { decorrelate } from './decorrelate.ts';
 import { foldConstants } from './fold-constants.ts';
 import { orderJoins } from './join-order.ts';
+import { pruneColumns } from './prune-columns.ts';
 import { pushdownPredicates } from './pushdown.ts';
 
 export interface RewritePass {
@@ -21,6 +22,7 @@ export const passes: readonly RewritePass[] = [
   { name: 'fold constants', run: foldConstants },
   { name: 'push down predicates', run: pushdownPredicates },
   { name: 'order joins', run: orderJoins },
+  { name: 'prune columns', run: pruneColumns },
 ];
 
 export function optimize(plan: LogicalPlan): LogicalPlan {

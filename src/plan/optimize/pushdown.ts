@@ -29,7 +29,14 @@ function movable(e: ScalarExpr): boolean {
 
 function filterOver(input: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
   if (parts.length === 0) return input;
-  return { kind: 'filter', input, predicate: andOf(parts), schema: input.schema };
+  return { kind: 'filter', input, predicate: qualOf(parts), schema: input.schema };
+}
+
+/** A conjunct list with a constant other than TRUE passes no row: it becomes FALSE (a one-time filter). */
+function qualOf(parts: readonly ScalarExpr[]): ScalarExpr {
+  if (parts.some((p) => p.kind === 'literal' && p.value !== true))
+    return { kind: 'literal', value: false, type: T.bool };
+  return andOf(parts);
 }
 
 export function pushdownPredicates(plan: LogicalPlan): LogicalPlan {
@@ -129,7 +136,7 @@ function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, parts: readonly 
     ...join,
     left: push(join.left, leftParts),
     right: push(join.right, rightParts),
-    on: andOf(onParts),
+    on: qualOf(onParts),
   };
   return filterOver(pushed, above);
 }

@@ -6,8 +6,12 @@
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
 import { isNumeric, type SqlType, sameType, T, typeCategory, typeName } from '../../common/types.ts';
-import type { Value } from '../../common/value.ts';
-import { canCastExplicitly, canCastImplicitly, castValue } from '../../functions/cast.ts';
+import {
+  canCastAssignment,
+  canCastExplicitly,
+  canCastImplicitly,
+  castFunction,
+} from '../../functions/cast.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 
 const numericRank: Partial<Record<SqlType['id'], number>> = {
@@ -69,7 +73,9 @@ export function coerce(expr: ScalarExpr, type: SqlType, explicit: boolean, posit
     throw new SemanticError(
       SqlState.datatypeMismatch,
       `cannot convert ${typeName(expr.type)} to ${typeName(type)} implicitly`,
-      { position },
+      {
+        position,
+      },
     );
   }
   if (explicit && expr.type.id !== 'unknown' && !canCastExplicitly(expr.type, type)) {
@@ -81,10 +87,25 @@ export function coerce(expr: ScalarExpr, type: SqlType, explicit: boolean, posit
       },
     );
   }
+  return castNode(expr, type, explicit);
+}
+
+/**
+ * The cast itself, with its conversion resolved once here rather than per value. `explicit`
+ * selects explicit-cast semantics where they differ from assignment (varchar(n) truncates
+ * instead of failing with 22001).
+ */
+function castNode(expr: ScalarExpr, type: SqlType, explicit: boolean): ScalarExpr {
   const from = expr.type.id === 'unknown' ? T.text : expr.type;
-  const impl = (v: Value): Value => castValue(v, from, type, explicit);
+  const impl = castFunction(from, type, explicit);
   if (expr.kind === 'literal') {
-    return { kind: 'literal', value: expr.value === null ? null : impl(expr.value), type };
+    if (expr.value === null) return { kind: 'literal', value: null, type };
+    try {
+      return { kind: 'literal', value: impl(expr.value), type };
+    } catch (err) {
+      // A literal that does not convert is an error at once (PostgreSQL reports it while parsing).
+      if (expr.type.id === 'unknown') throw err;
+    }
   }
   return { kind: 'cast', arg: expr, impl, type };
 }
@@ -104,17 +125,12 @@ export function coerceForAssignment(
   position?: number,
 ): ScalarExpr {
   if (sameType(expr.type, type) && !needsTypmodCheck(type)) return expr;
-  const assignable =
-    expr.type.id === 'unknown' ||
-    canCastImplicitly(expr.type, type) ||
-    (isNumeric(expr.type) && isNumeric(type)) ||
-    (typeCategory(type) === 'S' && canCastExplicitly(expr.type, type));
-  if (!assignable) {
+  if (expr.type.id !== 'unknown' && !canCastAssignment(expr.type, type)) {
     throw new SemanticError(
       SqlState.datatypeMismatch,
       `column "${column}" is of type ${typeName(type)} but expression is of type ${typeName(expr.type)}`,
       { position, hint: 'You will need to rewrite or cast the expression.' },
     );
   }
-  return coerce(expr, type, true, position);
+  return castNode(expr, type, false);
 }
