@@ -113,3 +113,29 @@ export function sameValue(a: Value, b: Value): boolean {
   }
   return valuesEqual(a, b);
 }
+
+/**
+ * A comparator of whole rows (arrays from index 0): by ORDER BY keys, then by the whole row, so
+ * distinct rows never tie. Numbers and strings compare inline; other forms go through value-ops.
+ */
+export function makeRowComparator(keys: readonly SortKey[], arity: number): (a: readonly Value[], b: readonly Value[]) => number {
+  const n = keys.length;
+  const cols = Int32Array.from(keys, (k) => k.column);
+  const sign = Int8Array.from(keys, (k) => (k.descending ? -1 : 1));
+  const nullSign = Int8Array.from(keys, (k) => (k.nullsFirst ? -1 : 1));
+  return (a, b) => {
+    for (let k = 0; k < n; k++) {
+      const x = a[cols[k]!]!;
+      const y = b[cols[k]!]!;
+      if (x === y) continue;
+      if (x === null) return nullSign[k]!;
+      if (y === null) return -nullSign[k]!;
+      let c: number;
+      if (typeof x === 'number' && typeof y === 'number') c = x < y ? -1 : x > y ? 1 : compareValues(x, y);
+      else if (typeof x === 'string' && typeof y === 'string') c = x < y ? -1 : 1;
+      else c = compareValues(x, y);
+      if (c !== 0) return sign[k]! * c;
+    }
+    return compareRows(a, 0, b, 0, arity);
+  };
+}

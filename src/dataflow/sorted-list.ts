@@ -3,20 +3,30 @@
  * An ordered multiset: items kept sorted by a comparator in chunks of at most `chunkItemsMax`,
  * each item with a positive weight. Finding, inserting and removing cost O(log n + chunk size);
  * position ↔ item and weighted rank ↔ item use Fenwick trees over chunk counts, so ranked
- * windows (top-k, window functions) and min/max never rescan the whole set.
- * Invariant: items are in non-decreasing comparator order; chunks are never empty.
+ * windows (top-k, window functions) and min/max never rescan the whole set. An optional numeric
+ * primary key, stored unboxed beside the items, lets searches compare numbers instead of chasing
+ * item pointers. Invariant: items are in non-decreasing comparator order; chunks are never empty.
  */
 import { assert } from '../common/errors.ts';
 
 export const chunkItemsMax = 128;
 
+/**
+ * A number per item consistent with the comparator: primary(a) < primary(b) implies a < b
+ * (equal numbers decide nothing: the comparator breaks the tie).
+ */
+export type PrimaryKey<T> = (item: T) => number;
+
 class Chunk<T> {
   items: T[];
   weights: number[];
+  /** primary(item) per item, or null when the list has no primary key. */
+  keys: number[] | null;
   total: number;
-  constructor(items: T[], weights: number[], total: number) {
+  constructor(items: T[], weights: number[], keys: number[] | null, total: number) {
     this.items = items;
     this.weights = weights;
+    this.keys = keys;
     this.total = total;
   }
 }
@@ -29,6 +39,7 @@ export interface Cursor {
 
 export class SortedList<T> {
   private readonly cmp: (a: T, b: T) => number;
+  private readonly primary: PrimaryKey<T> | null;
   private chunks: Chunk<T>[] = [];
   private itemCount = 0;
   private weightTotal = 0;
@@ -37,8 +48,9 @@ export class SortedList<T> {
   private weightTree: Float64Array | null = null;
   private readonly scratch: Cursor = { chunk: 0, offset: 0 };
 
-  constructor(cmp: (a: T, b: T) => number) {
+  constructor(cmp: (a: T, b: T) => number, primary: PrimaryKey<T> | null = null) {
     this.cmp = cmp;
+    this.primary = primary;
   }
 
   get size(): number {
@@ -56,6 +68,42 @@ export class SortedList<T> {
   last(): T | undefined {
     const c = this.chunks[this.chunks.length - 1];
     return c === undefined ? undefined : c.items[c.items.length - 1];
+  }
+
+  // ---- searching ----
+
+  /**
+   * Positions `out` at the first item ≥ `item` (past the end: the last chunk at its length) and
+   * returns whether that item equals `item`. The cursor stays valid until the list changes.
+   */
+  search(item: T, out: Cursor): boolean {
+    if (this.chunks.length === 0) {
+      out.chunk = 0;
+      out.offset = 0;
+      return false;
+    }
+    const key = this.primary === null ? 0 : this.primary(item);
+    this.find(item, key, false, out);
+    const chunk = this.chunks[out.chunk]!;
+    if (out.offset >= chunk.items.length) return false;
+    if (chunk.keys !== null && chunk.keys[out.offset] !== key) return false;
+    return this.cmp(chunk.items[out.offset]!, item) === 0;
+  }
+
+  /** Index of the first item ≥ `item`. */
+  lowerBound(item: T): number {
+    return this.bound(item, false);
+  }
+
+  /** Index of the first item > `item`. */
+  upperBound(item: T): number {
+    return this.bound(item, true);
+  }
+
+  /** Index of an item equal to `item`, or -1. */
+  indexOf(item: T): number {
+    const cur = this.scratch;
+    return this.search(item, cur) ? this.indexAt(cur) : -1;
   }
 
   /** Index of the first item not below `probe` (`probe(item)` < 0 means item is below). */
@@ -81,43 +129,7 @@ export class SortedList<T> {
     return this.startOf(lo) + a;
   }
 
-  /** Index of the first item ≥ `item`. */
-  lowerBound(item: T): number {
-    if (this.itemCount === 0) return 0;
-    const cur = this.scratch;
-    this.find(item, false, cur);
-    return this.startOf(cur.chunk) + cur.offset;
-  }
-
-  /** Index of the first item > `item`. */
-  upperBound(item: T): number {
-    if (this.itemCount === 0) return 0;
-    const cur = this.scratch;
-    this.find(item, true, cur);
-    return this.startOf(cur.chunk) + cur.offset;
-  }
-
-  /** Index of an item equal to `item`, or -1. */
-  indexOf(item: T): number {
-    const cur = this.scratch;
-    if (!this.findEqual(item, cur)) return -1;
-    return this.startOf(cur.chunk) + cur.offset;
-  }
-
-  /**
-   * Positions `out` at the first item ≥ `item` (past the end: the last chunk at its length) and
-   * returns whether that item equals `item`. The cursor stays valid until the list changes.
-   */
-  search(item: T, out: Cursor): boolean {
-    if (this.chunks.length === 0) {
-      out.chunk = 0;
-      out.offset = 0;
-      return false;
-    }
-    this.find(item, false, out);
-    const items = this.chunks[out.chunk]!.items;
-    return out.offset < items.length && this.cmp(items[out.offset]!, item) === 0;
-  }
+  // ---- positions and ranks ----
 
   /** The index of the item at a cursor (the size, at the end). */
   indexAt(cur: Cursor): number {
@@ -133,164 +145,24 @@ export class SortedList<T> {
     return r;
   }
 
-  /** Inserts `item` at a cursor placed by `search` (its sorted position). */
-  insertAt(cur: Cursor, item: T, weight: number): void {
-    if (this.chunks.length === 0) {
-      this.insert(item, weight);
-      return;
-    }
-    this.itemCount++;
-    this.weightTotal += weight;
-    const chunk = this.chunks[cur.chunk]!;
-    chunk.items.splice(cur.offset, 0, item);
-    chunk.weights.splice(cur.offset, 0, weight);
-    chunk.total += weight;
-    if (chunk.items.length > chunkItemsMax) this.split(cur.chunk);
-    else {
-      if (this.countTree !== null) fenwickAdd(this.countTree, cur.chunk, 1);
-      if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, weight);
-    }
-  }
-
-  /** Adds `delta` to the weight of the item at a cursor, removing it at zero; returns the new weight. */
-  addWeightAtCursor(cur: Cursor, delta: number): number {
-    const chunk = this.chunks[cur.chunk]!;
-    const w = chunk.weights[cur.offset]! + delta;
-    if (w === 0) {
-      this.removeFrom(cur.chunk, cur.offset);
-      return 0;
-    }
-    chunk.weights[cur.offset] = w;
-    chunk.total += delta;
-    this.weightTotal += delta;
-    if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, delta);
-    return w;
-  }
-
-  /** Removes the item at a cursor. */
-  removeAtCursor(cur: Cursor): void {
-    this.removeFrom(cur.chunk, cur.offset);
+  /** Sum of the weights of the items before `index`. */
+  rankOf(index: number): number {
+    return this.rankAt(this.locate(index));
   }
 
   at(index: number): T {
-    const c = this.locate(index);
+    const c = this.scratch;
+    this.seekIndex(index, c);
     return this.chunks[c.chunk]!.items[c.offset]!;
   }
 
   weightAt(index: number): number {
-    const c = this.locate(index);
+    const c = this.scratch;
+    this.seekIndex(index, c);
     return this.chunks[c.chunk]!.weights[c.offset]!;
   }
 
-  /** Adds `delta` to the weight of the item at `index`, removing it when the weight reaches zero. */
-  addWeightAt(index: number, delta: number): number {
-    const c = this.locate(index);
-    const chunk = this.chunks[c.chunk]!;
-    const w = chunk.weights[c.offset]! + delta;
-    if (w === 0) {
-      this.removeFrom(c.chunk, c.offset);
-      return 0;
-    }
-    chunk.weights[c.offset] = w;
-    chunk.total += delta;
-    this.weightTotal += delta;
-    if (this.weightTree !== null) fenwickAdd(this.weightTree, c.chunk, delta);
-    return w;
-  }
-
-  /**
-   * Adds `delta` to the weight of the item equal to `item`, inserting it when absent and removing
-   * it when its weight reaches zero. Returns the new weight.
-   */
-  addWeight(item: T, delta: number): number {
-    const cur = this.scratch;
-    if (!this.findEqual(item, cur)) {
-      this.insert(item, delta);
-      return delta;
-    }
-    const chunk = this.chunks[cur.chunk]!;
-    const w = chunk.weights[cur.offset]! + delta;
-    if (w === 0) {
-      this.removeFrom(cur.chunk, cur.offset);
-      return 0;
-    }
-    chunk.weights[cur.offset] = w;
-    chunk.total += delta;
-    this.weightTotal += delta;
-    if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, delta);
-    return w;
-  }
-
-  /** Inserts `item` after every equal item; returns its index. */
-  insert(item: T, weight: number): number {
-    const chunks = this.chunks;
-    this.itemCount++;
-    this.weightTotal += weight;
-    if (chunks.length === 0) {
-      chunks.push(new Chunk([item], [weight], weight));
-      this.countTree = null;
-      this.weightTree = null;
-      return 0;
-    }
-    const cur = this.scratch;
-    this.find(item, true, cur);
-    const lo = cur.chunk;
-    const a = cur.offset;
-    const chunk = chunks[lo]!;
-    const items = chunk.items;
-    const start = this.startOf(lo);
-    items.splice(a, 0, item);
-    chunk.weights.splice(a, 0, weight);
-    chunk.total += weight;
-    if (items.length > chunkItemsMax) this.split(lo);
-    else {
-      if (this.countTree !== null) fenwickAdd(this.countTree, lo, 1);
-      if (this.weightTree !== null) fenwickAdd(this.weightTree, lo, weight);
-    }
-    return start + a;
-  }
-
-  removeAt(index: number): void {
-    const c = this.locate(index);
-    this.removeFrom(c.chunk, c.offset);
-  }
-
-  /** Sum of the weights of the items before `index`. */
-  rankOf(index: number): number {
-    const c = this.locate(index);
-    const chunk = this.chunks[c.chunk]!;
-    let r = this.weightBefore(c.chunk);
-    for (let k = 0; k < c.offset; k++) r += chunk.weights[k]!;
-    return r;
-  }
-
-  /**
-   * The item covering weighted rank `rank` (0 ≤ rank < total): writes its position into `out`
-   * and returns the rank at which that item starts.
-   */
-  seekRank(rank: number, out: Cursor): number {
-    this.ensureTrees();
-    const tree = this.weightTree!;
-    let chunk = 0;
-    let before = 0;
-    let step = highestPowerOfTwo(tree.length);
-    for (; step > 0; step >>= 1) {
-      const next = chunk + step;
-      if (next <= tree.length && before + tree[next - 1]! <= rank) {
-        chunk = next;
-        before += tree[next - 1]!;
-      }
-    }
-    assert(chunk < this.chunks.length, 'rank beyond the sorted list');
-    const weights = this.chunks[chunk]!.weights;
-    let offset = 0;
-    while (before + weights[offset]! <= rank) before += weights[offset++]!;
-    out.chunk = chunk;
-    out.offset = offset;
-    return before;
-  }
-
-  /** The position of item `index`. */
+  /** The position of item `index`, as a new cursor. */
   locate(index: number): Cursor {
     const out: Cursor = { chunk: 0, offset: 0 };
     this.seekIndex(index, out);
@@ -311,8 +183,7 @@ export class SortedList<T> {
     this.ensureTrees();
     const tree = this.countTree!;
     let chunk = 0;
-    let step = highestPowerOfTwo(tree.length);
-    for (; step > 0; step >>= 1) {
+    for (let step = highestPowerOfTwo(tree.length); step > 0; step >>= 1) {
       const next = chunk + step;
       if (next <= tree.length && tree[next - 1]! <= index) {
         chunk = next;
@@ -323,7 +194,33 @@ export class SortedList<T> {
     out.offset = index;
   }
 
-  /** The item at a cursor; `advance` moves the cursor to the next item (false past the end). */
+  /**
+   * The item covering weighted rank `rank` (0 ≤ rank < total): writes its position into `out`
+   * and returns the rank at which that item starts.
+   */
+  seekRank(rank: number, out: Cursor): number {
+    this.ensureTrees();
+    const tree = this.weightTree!;
+    let chunk = 0;
+    let before = 0;
+    for (let step = highestPowerOfTwo(tree.length); step > 0; step >>= 1) {
+      const next = chunk + step;
+      if (next <= tree.length && before + tree[next - 1]! <= rank) {
+        chunk = next;
+        before += tree[next - 1]!;
+      }
+    }
+    assert(chunk < this.chunks.length, 'rank beyond the sorted list');
+    const weights = this.chunks[chunk]!.weights;
+    let offset = 0;
+    while (before + weights[offset]! <= rank) before += weights[offset++]!;
+    out.chunk = chunk;
+    out.offset = offset;
+    return before;
+  }
+
+  // ---- cursors ----
+
   itemAt(cur: Cursor): T {
     return this.chunks[cur.chunk]!.items[cur.offset]!;
   }
@@ -332,6 +229,7 @@ export class SortedList<T> {
     return this.chunks[cur.chunk]!.weights[cur.offset]!;
   }
 
+  /** Moves the cursor to the next item; false past the end. */
   advance(cur: Cursor): boolean {
     const chunks = this.chunks;
     if (++cur.offset < chunks[cur.chunk]!.items.length) return true;
@@ -346,39 +244,140 @@ export class SortedList<T> {
     while (fn(this.itemAt(cur), this.weightAtCursor(cur)) && this.advance(cur)) {}
   }
 
+  // ---- changes ----
+
+  /** Inserts `item` after every equal item; returns its index. */
+  insert(item: T, weight: number): number {
+    const cur = this.scratch;
+    if (this.chunks.length === 0) cur.chunk = cur.offset = 0;
+    else this.find(item, this.primary === null ? 0 : this.primary(item), true, cur);
+    const index = this.indexAt(cur);
+    this.insertAt(cur, item, weight);
+    return index;
+  }
+
+  /** Inserts `item` at a cursor placed by `search` (its sorted position). */
+  insertAt(cur: Cursor, item: T, weight: number): void {
+    this.itemCount++;
+    this.weightTotal += weight;
+    const key = this.primary === null ? 0 : this.primary(item);
+    if (this.chunks.length === 0) {
+      this.chunks.push(new Chunk([item], [weight], this.primary === null ? null : [key], weight));
+      this.countTree = null;
+      this.weightTree = null;
+      return;
+    }
+    const chunk = this.chunks[cur.chunk]!;
+    chunk.items.splice(cur.offset, 0, item);
+    chunk.weights.splice(cur.offset, 0, weight);
+    if (chunk.keys !== null) chunk.keys.splice(cur.offset, 0, key);
+    chunk.total += weight;
+    if (chunk.items.length > chunkItemsMax) this.split(cur.chunk);
+    else {
+      if (this.countTree !== null) fenwickAdd(this.countTree, cur.chunk, 1);
+      if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, weight);
+    }
+  }
+
   /**
-   * Writes into `out` the position of the first item ≥ `item` (> when `upper`). Past the end it is
-   * the last chunk at its length, so an insertion there appends.
+   * Adds `delta` to the weight of the item equal to `item`, inserting it when absent and removing
+   * it when its weight reaches zero. Returns the new weight.
    */
-  private find(item: T, upper: boolean, out: Cursor): void {
-    const cmp = this.cmp;
+  addWeight(item: T, delta: number): number {
+    const cur = this.scratch;
+    if (this.search(item, cur)) return this.addWeightAtCursor(cur, delta);
+    this.insertAt(cur, item, delta);
+    return delta;
+  }
+
+  /** Adds `delta` to the weight of the item at a cursor, removing it at zero; returns the new weight. */
+  addWeightAtCursor(cur: Cursor, delta: number): number {
+    const chunk = this.chunks[cur.chunk]!;
+    const w = chunk.weights[cur.offset]! + delta;
+    if (w === 0) {
+      this.removeAtCursor(cur);
+      return 0;
+    }
+    chunk.weights[cur.offset] = w;
+    chunk.total += delta;
+    this.weightTotal += delta;
+    if (this.weightTree !== null) fenwickAdd(this.weightTree, cur.chunk, delta);
+    return w;
+  }
+
+  removeAt(index: number): void {
+    const cur = this.scratch;
+    this.seekIndex(index, cur);
+    this.removeAtCursor(cur);
+  }
+
+  /** Removes the item at a cursor. */
+  removeAtCursor(cur: Cursor): void {
+    const chunkIndex = cur.chunk;
+    const offset = cur.offset;
+    const chunk = this.chunks[chunkIndex]!;
+    const w = chunk.weights[offset]!;
+    chunk.items.splice(offset, 1);
+    chunk.weights.splice(offset, 1);
+    if (chunk.keys !== null) chunk.keys.splice(offset, 1);
+    chunk.total -= w;
+    this.itemCount--;
+    this.weightTotal -= w;
+    if (chunk.items.length === 0) {
+      this.chunks.splice(chunkIndex, 1);
+      this.countTree = null;
+      this.weightTree = null;
+      return;
+    }
+    if (this.countTree !== null) fenwickAdd(this.countTree, chunkIndex, -1);
+    if (this.weightTree !== null) fenwickAdd(this.weightTree, chunkIndex, -w);
+  }
+
+  // ---- internals ----
+
+  private bound(item: T, upper: boolean): number {
+    if (this.itemCount === 0) return 0;
+    const cur = this.scratch;
+    this.find(item, this.primary === null ? 0 : this.primary(item), upper, cur);
+    return this.startOf(cur.chunk) + cur.offset;
+  }
+
+  /**
+   * Writes into `out` the position of the first item ≥ `item` (> when `upper`); `key` is
+   * primary(item). Past the end it is the last chunk at its length, so an insertion appends.
+   */
+  private find(item: T, key: number, upper: boolean, out: Cursor): void {
     const chunks = this.chunks;
     const bound = upper ? 0 : -1;
     let lo = 0;
     let hi = chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const items = chunks[mid]!.items;
-      if (cmp(items[items.length - 1]!, item) <= bound) lo = mid + 1;
+      const chunk = chunks[mid]!;
+      if (this.compareAt(chunk, chunk.items.length - 1, item, key) <= bound) lo = mid + 1;
       else hi = mid;
     }
-    const items = chunks[lo]!.items;
+    const chunk = chunks[lo]!;
     let a = 0;
-    let b = items.length;
+    let b = chunk.items.length;
     while (a < b) {
       const mid = (a + b) >> 1;
-      if (cmp(items[mid]!, item) <= bound) a = mid + 1;
+      if (this.compareAt(chunk, mid, item, key) <= bound) a = mid + 1;
       else b = mid;
     }
     out.chunk = lo;
     out.offset = a;
   }
 
-  private findEqual(item: T, out: Cursor): boolean {
-    if (this.chunks.length === 0) return false;
-    this.find(item, false, out);
-    const items = this.chunks[out.chunk]!.items;
-    return out.offset < items.length && this.cmp(items[out.offset]!, item) === 0;
+  /** Compares the item at `chunk[offset]` with `item` (whose primary key is `key`). */
+  private compareAt(chunk: Chunk<T>, offset: number, item: T, key: number): number {
+    const keys = chunk.keys;
+    if (keys !== null) {
+      const k = keys[offset]!;
+      if (k < key) return -1;
+      if (k > key) return 1;
+    }
+    return this.cmp(chunk.items[offset]!, item);
   }
 
   private startOf(chunk: number): number {
@@ -399,33 +398,16 @@ export class SortedList<T> {
     return fenwickPrefix(this.weightTree!, chunk);
   }
 
-  private removeFrom(chunkIndex: number, offset: number): void {
-    const chunk = this.chunks[chunkIndex]!;
-    const w = chunk.weights[offset]!;
-    chunk.items.splice(offset, 1);
-    chunk.weights.splice(offset, 1);
-    chunk.total -= w;
-    this.itemCount--;
-    this.weightTotal -= w;
-    if (chunk.items.length === 0) {
-      this.chunks.splice(chunkIndex, 1);
-      this.countTree = null;
-      this.weightTree = null;
-      return;
-    }
-    if (this.countTree !== null) fenwickAdd(this.countTree, chunkIndex, -1);
-    if (this.weightTree !== null) fenwickAdd(this.weightTree, chunkIndex, -w);
-  }
-
   private split(chunkIndex: number): void {
     const chunk = this.chunks[chunkIndex]!;
     const half = chunk.items.length >> 1;
     const items = chunk.items.splice(half);
     const weights = chunk.weights.splice(half);
+    const keys = chunk.keys === null ? null : chunk.keys.splice(half);
     let moved = 0;
     for (let k = 0; k < weights.length; k++) moved += weights[k]!;
     chunk.total -= moved;
-    this.chunks.splice(chunkIndex + 1, 0, new Chunk(items, weights, moved));
+    this.chunks.splice(chunkIndex + 1, 0, new Chunk(items, weights, keys, moved));
     this.countTree = null;
     this.weightTree = null;
   }

@@ -4,6 +4,7 @@
  * signatures (pseudo-types included) with the JS implementation of each. Impls take non-null
  * values when `strict` (the caller returns NULL on a NULL argument) and never allocate needlessly.
  */
+import type { TimeZone } from '../common/datetime-zone.ts';
 import type { SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 
@@ -30,6 +31,12 @@ export function isPseudoType(t: ArgType): t is PseudoType {
 
 export type ScalarImpl = (...args: Value[]) => Value;
 
+/** What a `bind` may depend on besides argument types: the session's settings at bind time. */
+export interface BindEnv {
+  /** The session's TimeZone (timestamptz input, output, arithmetic and extraction depend on it). */
+  readonly timeZone: TimeZone;
+}
+
 export interface ScalarFunctionDef {
   args: ArgType[];
   /** Present for VARIADIC functions: the type of each extra argument (`any` for concat, format). */
@@ -51,7 +58,7 @@ export interface ScalarFunctionDef {
    * (concat prints each argument with its type's output function): called once at bind time with
    * the resolved argument types; its result replaces `impl`. Absent: use `impl` as is.
    */
-  bind?(argTypes: readonly SqlType[]): ScalarImpl;
+  bind?(argTypes: readonly SqlType[], env: BindEnv): ScalarImpl;
 }
 
 export interface OperatorDef {
@@ -61,7 +68,7 @@ export interface OperatorDef {
   /** Operators are strict unless said otherwise (array `||` is not). */
   strict?: boolean;
   impl(left: Value, right: Value): Value;
-  bind?(argTypes: readonly SqlType[]): ScalarImpl;
+  bind?(argTypes: readonly SqlType[], env: BindEnv): ScalarImpl;
 }
 
 export interface UnaryOperatorDef {

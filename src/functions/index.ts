@@ -5,6 +5,7 @@
  * text I/O of every type. Comparison operators are not here: the binder handles them generically.
  */
 import { addMathCatalog } from './catalog-math.ts';
+import { addSeriesCatalog } from './catalog-series.ts';
 import { addStringCatalog } from './catalog-string.ts';
 import {
   CatalogBuilder,
@@ -26,6 +27,7 @@ export {
 } from './cast.ts';
 export type {
   ArgType,
+  BindEnv,
   OperatorDef,
   PseudoType,
   ScalarFunctionDef,
@@ -39,6 +41,7 @@ export { formatText, parseText } from './text-io.ts';
 const builder = new CatalogBuilder();
 addMathCatalog(builder);
 addStringCatalog(builder);
+addSeriesCatalog(builder);
 
 /** Functions by lower-case SQL name; each list holds the overloads, in no particular order. */
 export const scalarFunctions: Readonly<Record<string, readonly ScalarFunctionDef[]>> = builder.functions;

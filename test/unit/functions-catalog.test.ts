@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { UTC } from '../../src/common/datetime-zone.ts';
 import { arrayOf, T } from '../../src/common/types.ts';
 import {
   type ArgType,
@@ -58,24 +59,26 @@ test('operator signatures are PostgreSQL 15 signatures', () => {
   assert.equal(new Set(mine).size, mine.length, 'no duplicate operators');
 });
 
+const env = { timeZone: UTC };
+
 test('"any" arguments print with their own types', () => {
   const concat = scalarFunctions.concat![0]!;
   assert.equal(
-    concat.bind!([T.text, T.int4, T.float8, T.bool, T.text])('a', 1, 1e20, true, null),
+    concat.bind!([T.text, T.int4, T.float8, T.bool, T.text], env)('a', 1, 1e20, true, null),
     'a11e+20t',
   );
   const format = find('format', ['text']);
   assert.equal(format.impl('x%'.replace('%', '')), 'x');
   const formatAny = scalarFunctions.format!.find((d) => d.variadic)!;
-  assert.equal(formatAny.bind!([T.text, T.float8, T.bool])('%s|%L', 0.5, false), "0.5|'f'");
+  assert.equal(formatAny.bind!([T.text, T.float8, T.bool], env)('%s|%L', 0.5, false), "0.5|'f'");
   const quote = find('quote_literal', ['anyelement']);
-  assert.equal(quote.bind!([T.int4])(42), "'42'");
+  assert.equal(quote.bind!([T.int4], env)(42), "'42'");
   const arrayToString = find('array_to_string', ['anyarray', 'text']);
-  assert.equal(arrayToString.bind!([arrayOf(T.float8), T.text])([1.5, null, 1e-7], ','), '1.5,1e-07');
+  assert.equal(arrayToString.bind!([arrayOf(T.float8), T.text], env)([1.5, null, 1e-7], ','), '1.5,1e-07');
   assert.equal(find('array_to_string', ['anyarray', 'text', 'text']).impl(['a', null], '-', '*'), 'a-*');
   const textAny = findOp('||', 'text', 'anynonarray');
-  assert.equal(textAny.bind!([T.text, T.bool])('x', true), 'xt');
-  assert.equal(findOp('||', 'anynonarray', 'text').bind!([T.int8, T.text])(12n, 'y'), '12y');
+  assert.equal(textAny.bind!([T.text, T.bool], env)('x', true), 'xt');
+  assert.equal(findOp('||', 'anynonarray', 'text').bind!([T.int8, T.text], env)(12n, 'y'), '12y');
 });
 
 test('array operators', () => {

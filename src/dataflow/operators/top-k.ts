@@ -11,7 +11,7 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
-import { compareBySortKeys, compareRows, copyRow, type SortKey } from '../row.ts';
+import { copyRow, makeRowComparator, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 
 export class TopKOp implements Operator {
@@ -42,7 +42,7 @@ export class TopKOp implements Operator {
     this.keyBuf = new Array<Value>(partitionCols.length).fill(null);
     this.from = offset;
     this.to = limit === null ? Number.POSITIVE_INFINITY : offset + limit;
-    this.cmp = (a, b) => compareBySortKeys(a, 0, b, 0, orderBy) || compareRows(a, 0, b, 0, arity);
+    this.cmp = makeRowComparator(orderBy, arity);
   }
 
   step(inputs: readonly Batch[]): Batch {

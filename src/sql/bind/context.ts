@@ -6,8 +6,10 @@
  */
 import type { SelectStmt } from 'libpg-query';
 import type { Catalog } from '../../catalog/catalog.ts';
+import { timeZone } from '../../common/datetime-zone.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import type { BindEnv } from '../../functions/index.ts';
 import type { AggregateFunction, LogicalPlan, WindowFrame, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import type { Scope } from './scope.ts';
@@ -60,4 +62,9 @@ export interface BindContext {
   aggregateClause?: string;
   /** Binds a nested SELECT in `scope` (for subqueries); returns its plan. */
   bindSubquery(stmt: SelectStmt, scope: Scope): LogicalPlan;
+}
+
+/** The session settings functions may specialise on at bind time (see functions' `bind`). */
+export function bindEnv(ctx: BindContext): BindEnv {
+  return { timeZone: timeZone(ctx.session.timeZone) };
 }

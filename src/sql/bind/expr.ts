@@ -21,7 +21,7 @@ import type { LogicalPlan } from '../../plan/logical.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
-import type { BindContext } from './context.ts';
+import { type BindContext, bindEnv } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
 import { bindBinaryOperator, bindUnaryOperator, compareOps } from './operators.ts';
@@ -176,7 +176,13 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
   switch (e.kind) {
     case 'AEXPR_OP': {
       if (!e.lexpr) return bindUnaryOperator(op, bindExpr(e.rexpr!, scope, ctx), position);
-      return bindBinaryOperator(op, bindExpr(e.lexpr, scope, ctx), bindExpr(e.rexpr!, scope, ctx), position);
+      return bindBinaryOperator(
+        op,
+        bindExpr(e.lexpr, scope, ctx),
+        bindExpr(e.rexpr!, scope, ctx),
+        bindEnv(ctx),
+        position,
+      );
     }
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
@@ -202,6 +208,7 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
         op,
         bindExpr(e.lexpr!, scope, ctx),
         bindLikePattern(e.rexpr!, scope, ctx),
+        bindEnv(ctx),
         position,
       );
     case 'AEXPR_BETWEEN':
@@ -259,7 +266,7 @@ function bindInList(
     };
   }
   for (const item of separate) {
-    const cmp = bindBinaryOperator(negated ? '<>' : '=', arg, item, position);
+    const cmp = bindBinaryOperator(negated ? '<>' : '=', arg, item, bindEnv(ctx), position);
     result = result === null ? cmp : { kind: negated ? 'and' : 'or', args: [result, cmp], type: T.bool };
   }
   return result!;

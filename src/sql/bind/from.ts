@@ -4,7 +4,7 @@
  * tables, and joins with ON / USING / NATURAL, producing a plan and the scope its columns form.
  * Comma-separated items are cross joins.
  */
-import type { JoinExpr, Node, RangeSubselect, RangeVar } from 'libpg-query';
+import type { JoinExpr, Node, RangeFunction, RangeSubselect, RangeVar } from 'libpg-query';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
@@ -12,6 +12,7 @@ import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
 import { bindExpr } from './expr.ts';
+import { bindSetFunction, funcName } from './func-call.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 
 export interface BoundFrom {
@@ -34,6 +35,7 @@ function bindFromItem(node: Node, outer: Scope, ctx: BindContext): BoundFrom {
   if ('RangeVar' in node) return bindRangeVar(node.RangeVar, outer, ctx);
   if ('RangeSubselect' in node) return bindRangeSubselect(node.RangeSubselect, outer, ctx);
   if ('JoinExpr' in node) return bindJoin(node.JoinExpr, outer, ctx);
+  if ('RangeFunction' in node) return bindRangeFunction(node.RangeFunction, outer, ctx);
   throw new FeatureNotSupportedError(`FROM item ${Object.keys(node)[0]} is not supported`);
 }
 
@@ -83,6 +85,47 @@ function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext):
     index: i,
   }));
   return { plan, columns };
+}
+
+/**
+ * A set-returning function in FROM (`generate_series(1, 3) AS g(n)`, `unnest(…)`): one row per
+ * value it produces, named by the alias's column list, else the alias, else the function.
+ */
+function bindRangeFunction(rf: RangeFunction, outer: Scope, ctx: BindContext): BoundFrom {
+  if (rf.lateral) throw new FeatureNotSupportedError('LATERAL function calls are not supported yet');
+  if (rf.ordinality) throw new FeatureNotSupportedError('WITH ORDINALITY is not supported yet');
+  const items = rf.functions ?? [];
+  const first = items[0];
+  const pair = first && 'List' in first ? (first.List.items ?? []) : [];
+  const callNode = pair[0];
+  if (items.length !== 1 || !callNode || !('FuncCall' in callNode)) {
+    throw new FeatureNotSupportedError(
+      'ROWS FROM and function expressions other than calls are not supported in FROM',
+    );
+  }
+  const call = callNode.FuncCall;
+  const name = funcName(call);
+  const position = call.location === undefined ? undefined : call.location + 1;
+  const scalarCtx: BindContext = {
+    ...ctx,
+    aggregates: null,
+    windows: null,
+    aggregateClause: 'functions in FROM',
+  };
+  const args = (call.args ?? []).map((a) => bindExpr(a, new Scope([], outer, outer.ctes), scalarCtx));
+  const fn = bindSetFunction(name, args, ctx, position);
+  const alias = rf.alias?.aliasname ?? name;
+  const colnames = (rf.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
+  const column = colnames[0] ?? alias;
+  const plan: LogicalPlan = {
+    kind: 'flatMap',
+    input: { kind: 'values', rows: [[]], schema: [] },
+    name,
+    args: fn.args,
+    impl: (values) => fn.rows(values).map((v) => [v]),
+    schema: [{ name: column, type: fn.type, nullable: true }],
+  };
+  return { plan, columns: [{ table: alias, name: column, type: fn.type, index: 0 }] };
 }
 
 const joinTypes: Record<string, JoinType> = {

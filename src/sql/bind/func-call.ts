@@ -12,12 +12,13 @@ import {
   UndefinedObjectError,
 } from '../../common/errors.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import type { AggregateFunction, FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce } from './coerce.ts';
-import { AGGREGATE_BASE, type BindContext, type BoundSortKey, WINDOW_BASE } from './context.ts';
+import { AGGREGATE_BASE, type BindContext, type BoundSortKey, bindEnv, WINDOW_BASE } from './context.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
 
@@ -85,6 +86,11 @@ export function bindScalarFunction(
   }
   const defs = scalarFunctions[name];
   if (!defs) throw noFunction(name, args, position);
+  if (defs.every((d) => d.returnsSet)) {
+    throw new FeatureNotSupportedError(`set-returning function ${name}() is supported only in FROM`, {
+      position,
+    });
+  }
   const resolved = pickOverload(
     defs.filter((d) => !d.returnsSet),
     (d) => ({ params: d.args, variadic: d.variadic, returns: d.returns }),
@@ -95,7 +101,12 @@ export function bindScalarFunction(
   const coerced = args.map((a, i) =>
     coerce(a, resolved.params[i]!, def.variadic !== undefined && i >= def.args.length, position),
   );
-  const impl = def.bind ? def.bind(coerced.map((a) => a.type)) : def.impl;
+  const impl = def.bind
+    ? def.bind(
+        coerced.map((a) => a.type),
+        bindEnv(ctx),
+      )
+    : def.impl;
   const volatile = def.volatile === true;
   if (!volatile && coerced.every((a) => a.kind === 'literal')) {
     const values = coerced.map((a) => (a.kind === 'literal' ? a.value : null));
@@ -110,6 +121,42 @@ export function bindScalarFunction(
     }
   }
   return { kind: 'call', name, args: coerced, impl, strict: def.strict, volatile, type: resolved.returns };
+}
+
+/** A set-returning function call (in FROM): its coerced arguments, result type and row producer. */
+export function bindSetFunction(
+  name: string,
+  args: ScalarExpr[],
+  ctx: BindContext,
+  position?: number,
+): { args: ScalarExpr[]; type: SqlType; rows: (values: readonly Value[]) => Value[] } {
+  const defs = (scalarFunctions[name] ?? []).filter((d) => d.returnsSet);
+  if (defs.length === 0) {
+    if (scalarFunctions[name])
+      throw new FeatureNotSupportedError(`function ${name}() in FROM is not supported`, { position });
+    throw noFunction(name, args, position);
+  }
+  const resolved = pickOverload(
+    defs,
+    (d) => ({ params: d.args, variadic: d.variadic, returns: d.returns }),
+    args.map((a) => a.type),
+  );
+  if (!resolved) throw noFunction(name, args, position);
+  const def = resolved.candidate;
+  const coerced = args.map((a, i) => coerce(a, resolved.params[i]!, false, position));
+  const impl = def.bind
+    ? def.bind(
+        coerced.map((a) => a.type),
+        bindEnv(ctx),
+      )
+    : def.impl;
+  const strict = def.strict;
+  return {
+    args: coerced,
+    type: resolved.returns,
+    rows: (values) =>
+      strict && values.some((v) => v === null) ? [] : ((impl(...values) as Value[] | null) ?? []),
+  };
 }
 
 function noFunction(name: string, args: ScalarExpr[], position?: number): UndefinedObjectError {

@@ -5,7 +5,7 @@
  */
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import { isNumeric, type SqlType, T, typeName } from '../../common/types.ts';
-import { binaryOperators, unaryOperators } from '../../functions/index.ts';
+import { type BindEnv, binaryOperators, unaryOperators } from '../../functions/index.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import { pickOverload } from './overload.ts';
@@ -16,6 +16,7 @@ export function bindBinaryOperator(
   op: string,
   left: ScalarExpr,
   right: ScalarExpr,
+  env: BindEnv,
   position?: number,
 ): ScalarExpr {
   if (compareOps.has(op))
@@ -31,7 +32,12 @@ export function bindBinaryOperator(
     coerce(left, resolved.params[0]!, false, position),
     coerce(right, resolved.params[1]!, false, position),
   ];
-  const impl = def.bind ? def.bind(args.map((a) => a.type)) : def.impl;
+  const impl = def.bind
+    ? def.bind(
+        args.map((a) => a.type),
+        env,
+      )
+    : def.impl;
   const strict = def.strict !== false;
   const [a, b] = args as [ScalarExpr, ScalarExpr];
   if (a.kind === 'literal' && b.kind === 'literal') {
