@@ -56,7 +56,10 @@ function compareArrays(a: Value[], b: Value[]): number {
   return a.length - b.length;
 }
 
-/** Orders possibly-null values; NULL is the largest value unless `nullsFirst`. */
+/**
+ * Orders possibly-null values; NULL is the largest value unless `nullsFirst`. For a sort key use
+ * `compareSortKey`, which places NULLs after the direction is applied, as PostgreSQL does.
+ */
 export function compareNullable(a: Value, b: Value, nullsFirst: boolean): number {
   if (a === null) return b === null ? 0 : nullsFirst ? -1 : 1;
   if (b === null) return nullsFirst ? 1 : -1;
@@ -110,4 +113,15 @@ export function hashValue(v: Value): number {
 /** Combines a running hash with the next value's hash. */
 export function hashCombine(h: number, next: number): number {
   return Math.imul(h ^ next, 0x01000193) + 0x9e3779b9;
+}
+
+/**
+ * One ORDER BY key's comparison: NULLs go first or last in the final order (NULLS FIRST/LAST),
+ * whatever the direction; non-null values compare ascending or descending.
+ */
+export function compareSortKey(a: Value, b: Value, descending: boolean, nullsFirst: boolean): number {
+  if (a === null) return b === null ? 0 : nullsFirst ? -1 : 1;
+  if (b === null) return nullsFirst ? 1 : -1;
+  const c = compareValues(a, b);
+  return descending ? -c : c;
 }

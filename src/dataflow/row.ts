@@ -118,7 +118,10 @@ export function sameValue(a: Value, b: Value): boolean {
  * A comparator of whole rows (arrays from index 0): by ORDER BY keys, then by the whole row, so
  * distinct rows never tie. Numbers and strings compare inline; other forms go through value-ops.
  */
-export function makeRowComparator(keys: readonly SortKey[], arity: number): (a: readonly Value[], b: readonly Value[]) => number {
+export function makeRowComparator(
+  keys: readonly SortKey[],
+  arity: number,
+): (a: readonly Value[], b: readonly Value[]) => number {
   const n = keys.length;
   const cols = Int32Array.from(keys, (k) => k.column);
   const sign = Int8Array.from(keys, (k) => (k.descending ? -1 : 1));
@@ -137,5 +140,26 @@ export function makeRowComparator(keys: readonly SortKey[], arity: number): (a: 
       if (c !== 0) return sign[k]! * c;
     }
     return compareRows(a, 0, b, 0, arity);
+  };
+}
+
+/**
+ * A number consistent with `makeRowComparator`'s order (see SortedList's PrimaryKey): the first
+ * ORDER BY key when it holds a number, bigint or boolean; NULL and NaN at the ends where they sort.
+ * Other forms map to 0, leaving the order to the comparator. Null with no ORDER BY.
+ */
+export function makeRowPrimaryKey(keys: readonly SortKey[]): ((row: readonly Value[]) => number) | null {
+  const key = keys[0];
+  if (key === undefined) return null;
+  const col = key.column;
+  const sign = key.descending ? -1 : 1;
+  const nullKey = key.nullsFirst ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  return (row) => {
+    const v = row[col]!;
+    if (v === null) return nullKey;
+    if (typeof v === 'number') return Number.isNaN(v) ? sign * Number.POSITIVE_INFINITY : sign * v;
+    if (typeof v === 'bigint') return sign * Number(v);
+    if (typeof v === 'boolean') return v ? sign : 0;
+    return 0;
   };
 }

@@ -1,16 +1,22 @@
 /**
  * @module runtime/dataflow-maintainer
- * Maintains a materialized view with the incremental dataflow: the view's plan is lowered to a
- * circuit; each step feeds the circuit its inputs' changes and returns the view's changes.
+ * Maintains a materialized view with the incremental dataflow: the view's rewritten plan is
+ * lowered into a circuit of its own; each step feeds the circuit its inputs' changes and returns
+ * the view's consolidated changes. (One circuit per view keeps views independent; sharing
+ * operators between views is a later optimisation.)
  */
-import { FeatureNotSupportedError } from '../common/errors.ts';
+import { Batch } from '../dataflow/batch.ts';
+import { Circuit } from '../dataflow/circuit.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
+import { lowerPlan } from '../plan/lower/index.ts';
 import type { ViewMaintainer } from './database.ts';
 
 export function createDataflowMaintainer(plan: LogicalPlan, viewId: number): ViewMaintainer {
-  void plan;
-  void viewId;
-  throw new FeatureNotSupportedError(
-    'materialized views need the dataflow engine, which is being integrated',
-  );
+  const circuit = new Circuit();
+  const view = lowerPlan(circuit, plan, { relationId: viewId });
+  return {
+    step(inputs: ReadonlyMap<number, Batch>): Batch {
+      return circuit.step(inputs).get(view.outputId) ?? new Batch(view.arity);
+    },
+  };
 }

@@ -126,12 +126,25 @@ export class RowStore {
     if (this.dead > 1024 && this.dead > this.counts.length / 2) this.compact();
   }
 
+  /** Builds the row index on first need, merging slots that hold equal rows (appends do not merge). */
   private indexRows(): void {
     if (this.byRow) return;
-    this.byRow = new Map();
+    const index = new Map<number, number[]>();
+    this.byRow = index;
     for (let s = 0; s < this.counts.length; s++) {
-      if (this.counts[s]! > 0)
-        addSlot(this.byRow, this.rowHash(this.values, s * this.arity, this.allColumns), s);
+      if (this.counts[s]! <= 0) continue;
+      const h = this.rowHash(this.values, s * this.arity, this.allColumns);
+      const slots = index.get(h);
+      const twin = slots?.find((t) => this.rowEquals(t, this.values, s * this.arity));
+      if (twin === undefined) {
+        addSlot(index, h, s);
+        continue;
+      }
+      this.counts[twin]! += this.counts[s]!;
+      this.counts[s] = 0;
+      if (this.byKey) removeSlot(this.byKey, this.rowHash(this.values, s * this.arity, this.keyColumns), s);
+      for (let j = 0; j < this.arity; j++) this.values[s * this.arity + j] = null;
+      this.dead++;
     }
   }
 

@@ -11,7 +11,7 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
-import { copyRow, makeRowComparator, type SortKey } from '../row.ts';
+import { copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 
 export class TopKOp implements Operator {
@@ -20,6 +20,7 @@ export class TopKOp implements Operator {
   private readonly partitionCols: readonly number[];
   private readonly partitions: KeyMap<SortedList<Value[]>>;
   private readonly cmp: (a: Value[], b: Value[]) => number;
+  private readonly primary: ((row: readonly Value[]) => number) | null;
   private readonly keyBuf: Value[];
   /** The window is ranks [from, to). */
   private readonly from: number;
@@ -43,6 +44,7 @@ export class TopKOp implements Operator {
     this.from = offset;
     this.to = limit === null ? Number.POSITIVE_INFINITY : offset + limit;
     this.cmp = makeRowComparator(orderBy, arity);
+    this.primary = makeRowPrimaryKey(orderBy);
   }
 
   step(inputs: readonly Batch[]): Batch {
@@ -64,7 +66,7 @@ export class TopKOp implements Operator {
         this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
       let list = this.partitions.get(this.keyBuf, 0);
       if (list === undefined) {
-        list = new SortedList(this.cmp);
+        list = new SortedList(this.cmp, this.primary);
         this.partitions.set(this.keyBuf, 0, list);
       }
       const row = copyRow(src, base, arity);

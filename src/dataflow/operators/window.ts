@@ -15,30 +15,55 @@ import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
 import {
   compareBySortKey,
-  compareBySortKeys,
-  compareRows,
   copyRow,
+  makeRowComparator,
+  makeRowPrimaryKey,
   type SortKey,
   sameValue,
 } from '../row.ts';
-import { SortedList } from '../sorted-list.ts';
+import { type Cursor, SortedList } from '../sorted-list.ts';
 import { RegionEvaluator, shiftKey, WinEntry } from '../window/window-eval.ts';
 import {
   addReach,
   boundOffset,
   hasValueOffsets,
+  isFrameFunction,
   type Reach,
   type WindowCallSpec,
 } from '../window/window-spec.ts';
 
 class Partition {
+  readonly key: Value[];
   readonly list: SortedList<WinEntry>;
-  /** Rows inserted or deleted this step (one probe entry per distinct change). */
+  /** Rows inserted or deleted this step (kept only when RANGE offsets need their keys). */
   readonly changed: WinEntry[] = [];
+  /** Positions (in the current list) bracketing every change of this step: [spanLo, spanHi]. */
+  spanLo = 0;
+  spanHi = 0;
   sizeBefore = 0;
   stamp = 0;
-  constructor(cmp: (a: WinEntry, b: WinEntry) => number) {
-    this.list = new SortedList(cmp);
+  constructor(
+    key: Value[],
+    cmp: (a: WinEntry, b: WinEntry) => number,
+    primary: ((e: WinEntry) => number) | null,
+  ) {
+    this.key = key;
+    this.list = new SortedList(cmp, primary);
+  }
+
+  /** Notes an insertion at `index`: later rows shift down; the row and its neighbours changed. */
+  inserted(index: number): void {
+    if (index <= this.spanHi) this.spanHi++;
+    this.spanLo = Math.min(this.spanLo, index - 1);
+    this.spanHi = Math.max(this.spanHi, index + 1);
+  }
+
+  /** Notes a removal at `index`: later rows shift up; its former neighbours changed. */
+  removed(index: number): void {
+    if (this.spanLo > index) this.spanLo--;
+    if (this.spanHi > index) this.spanHi--;
+    this.spanLo = Math.min(this.spanLo, index - 1);
+    this.spanHi = Math.max(this.spanHi, index);
   }
 }
 
@@ -51,6 +76,10 @@ export class WindowOp implements Operator {
   private readonly calls: readonly WindowCallSpec[];
   private readonly partitions: KeyMap<Partition>;
   private readonly cmp: (a: WinEntry, b: WinEntry) => number;
+  private readonly primary: ((e: WinEntry) => number) | null;
+  /** Some call has a RANGE frame with value offsets: its region depends on changed keys. */
+  private readonly valueOffsets: boolean;
+  private readonly cursor: Cursor = { chunk: 0, offset: 0 };
   private readonly keyBuf: Value[];
   private readonly evaluator: RegionEvaluator;
   private readonly touched: Partition[] = [];
@@ -75,9 +104,12 @@ export class WindowOp implements Operator {
     this.calls = calls;
     this.partitions = makeKeyMap(partitionTypes);
     this.keyBuf = new Array<Value>(partitionCols.length).fill(null);
-    this.cmp = (a, b) =>
-      compareBySortKeys(a.row, 0, b.row, 0, orderBy) || compareRows(a.row, 0, b.row, 0, inputArity);
+    const rowCmp = makeRowComparator(orderBy, inputArity);
+    this.cmp = (a, b) => rowCmp(a.row, b.row);
+    const rowKey = makeRowPrimaryKey(orderBy);
+    this.primary = rowKey === null ? null : (e) => rowKey(e.row);
     this.seedable = calls.map((call) => isSeedable(call));
+    this.valueOffsets = calls.some((call) => hasValueOffsets(call.frame) && isFrameFunction(call.fn));
     this.evaluator = new RegionEvaluator(orderBy, this.seedable);
   }
 
@@ -102,20 +134,23 @@ export class WindowOp implements Operator {
         this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
       let part = this.partitions.get(this.keyBuf, 0);
       if (part === undefined) {
-        part = new Partition(this.cmp);
+        part = new Partition(this.keyBuf.slice(), this.cmp, this.primary);
         this.partitions.set(this.keyBuf, 0, part);
       }
       if (part.stamp !== this.epoch) {
         part.stamp = this.epoch;
         part.sizeBefore = part.list.size;
         part.changed.length = 0;
+        part.spanLo = Number.POSITIVE_INFINITY;
+        part.spanHi = Number.NEGATIVE_INFINITY;
         this.touched.push(part);
       }
       const entry = new WinEntry(copyRow(src, base, arity));
-      part.changed.push(entry);
+      if (this.valueOffsets) part.changed.push(entry);
       if (w > 0) {
         this.noteLagOffsets(entry.row);
-        for (let c = 0; c < w; c++) part.list.insert(c === 0 ? entry : new WinEntry(entry.row), 1);
+        for (let c = 0; c < w; c++)
+          part.inserted(part.list.insert(c === 0 ? entry : new WinEntry(entry.row), 1));
       } else {
         for (let c = 0; c < -w; c++) this.removeCopy(part, entry, out);
       }
@@ -123,10 +158,12 @@ export class WindowOp implements Operator {
   }
 
   private removeCopy(part: Partition, probe: WinEntry, out: Batch): void {
-    const i = part.list.indexOf(probe);
-    if (i < 0) return;
-    const old = part.list.at(i);
-    part.list.removeAt(i);
+    const list = part.list;
+    const at = this.cursor;
+    if (!list.search(probe, at)) return;
+    const old = list.itemAt(at);
+    part.removed(list.indexAt(at));
+    list.removeAtCursor(at);
     if (old.out !== null) pushResult(out, old.row, old.out, -1);
   }
 
@@ -146,14 +183,8 @@ export class WindowOp implements Operator {
       this.deletePartition(part);
       return;
     }
-    let spanLo = n;
-    let spanHi = -1;
-    for (const probe of part.changed) {
-      spanLo = Math.min(spanLo, list.lowerBound(probe) - 1);
-      spanHi = Math.max(spanHi, list.upperBound(probe));
-    }
-    spanLo = Math.max(0, spanLo);
-    spanHi = Math.min(n - 1, spanHi);
+    const spanLo = Math.max(0, part.spanLo);
+    const spanHi = Math.min(n - 1, part.spanHi);
     const reach = this.reach;
     reach.before = 0;
     reach.after = 0;
@@ -251,9 +282,7 @@ export class WindowOp implements Operator {
   }
 
   private deletePartition(part: Partition): void {
-    const row = part.changed[0]!.row;
-    for (let k = 0; k < this.partitionCols.length; k++) this.keyBuf[k] = row[this.partitionCols[k]!]!;
-    this.partitions.delete(this.keyBuf, 0);
+    this.partitions.delete(part.key, 0);
   }
 }
 

@@ -9,7 +9,7 @@ import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import { Numeric } from '../../common/numeric.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable, compareValues } from '../../common/value-ops.ts';
+import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { float8pl } from '../../functions/float-ops.ts';
 import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
@@ -26,8 +26,8 @@ export function foldAggregate(
   if (call.orderBy.length > 0) {
     input = [...input].sort((a, b) => {
       for (const k of call.orderBy) {
-        const c = compareNullable(a[k.column]!, b[k.column]!, k.nullsFirst);
-        if (c !== 0) return k.descending ? -c : c;
+        const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
+        if (c !== 0) return c;
       }
       return 0;
     });

@@ -7,7 +7,7 @@
  */
 import { InternalError, SemanticError, SqlState, unreachable } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable, compareValues } from '../../common/value-ops.ts';
+import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
 import type { LogicalPlan, SortKey } from '../logical.ts';
 import { planChildren, planExpressions } from '../plan-visit.ts';
@@ -310,8 +310,8 @@ function setOperation(op: 'union' | 'intersect' | 'except', all: boolean, left: 
 export function sortRows(rows: Rows, keys: readonly SortKey[], total: boolean): Rows {
   return [...rows].sort((a, b) => {
     for (const k of keys) {
-      const c = compareNullable(a[k.column]!, b[k.column]!, k.nullsFirst);
-      if (c !== 0) return k.descending ? -c : c;
+      const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
+      if (c !== 0) return c;
     }
     if (!total) return 0;
     for (let i = 0; i < a.length; i++) {

@@ -5,7 +5,7 @@
  * the reference the incremental window operator is checked against).
  */
 import type { Value } from '../../common/value.ts';
-import { compareNullable } from '../../common/value-ops.ts';
+import { compareNullable, compareSortKey } from '../../common/value-ops.ts';
 import type { AggregateCall, FrameBound, LogicalWindow, WindowCall } from '../logical.ts';
 import { foldAggregate } from './aggregate-fold.ts';
 import { RowKeyMap } from './row-key-map.ts';
@@ -35,8 +35,8 @@ export function evaluateWindow(plan: LogicalWindow, input: Rows): Rows {
 function sortPartition(rows: Rows, plan: LogicalWindow): Rows {
   return [...rows].sort((a, b) => {
     for (const k of plan.orderBy) {
-      const c = compareNullable(a[k.column]!, b[k.column]!, k.nullsFirst);
-      if (c !== 0) return k.descending ? -c : c;
+      const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
+      if (c !== 0) return c;
     }
     for (let i = 0; i < a.length; i++) {
       const c = compareNullable(a[i]!, b[i]!, false);
@@ -64,7 +64,7 @@ function peerGroups(rows: Rows, plan: LogicalWindow): Peers {
     const boundary =
       i === n ||
       plan.orderBy.some(
-        (k) => compareNullable(rows[i - 1]![k.column]!, rows[i]![k.column]!, k.nullsFirst) !== 0,
+        (k) => compareSortKey(rows[i - 1]![k.column]!, rows[i]![k.column]!, k.descending, k.nullsFirst) !== 0,
       );
     if (!boundary) continue;
     for (let j = start; j < i; j++) {
