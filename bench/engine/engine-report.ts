@@ -68,11 +68,14 @@ export function renderEngineSection(
         'wall s',
         'CPU s',
         'events / CPU s',
+        'last / first 10%',
+        'gen s',
+        'base RSS MiB',
         'peak RSS MiB',
-        'input RSS MiB',
+        'retained MiB',
         'result rows',
       ],
-      'llrrrrrrrr',
+      'llrrrrrrrrrrr',
       results.map(detailRow),
     ),
     '',
@@ -103,17 +106,27 @@ function comparisonRows(results: readonly EngineResult[]): string[][] {
 
 function detailRow(r: EngineResult): string[] {
   const head = [r.query, r.system, count(r.events), count(r.batch)];
-  if (r.status !== 'ok') return [...head, r.status, '', '', '', '', ''];
+  if (r.status !== 'ok') return [...head, r.status, '', '', '', '', '', '', '', ''];
   const mib = (b: number | null) => ((b ?? 0) / 2 ** 20).toFixed(0);
   return [
     ...head,
     (r.seconds ?? 0).toFixed(2),
     (r.cpuSeconds ?? 0).toFixed(2),
     count(Math.round(r.eventsPerCpuSec ?? 0)),
+    decileRatio(r),
+    (r.generateSeconds ?? 0).toFixed(2),
+    mib(r.baseRssBytes),
     mib(r.peakRssBytes),
-    mib(r.inputRssBytes),
+    mib(r.retainedHeapBytes),
     count(r.outputRows ?? 0),
   ];
+}
+
+/** Throughput over the last tenth of the events relative to the first: below 1 means slowing down as state grows. */
+function decileRatio(r: EngineResult): string {
+  const first = r.firstDecileEventsPerSec;
+  const last = r.lastDecileEventsPerSec;
+  return first && last ? `${(last / first).toFixed(2)}×` : '–';
 }
 
 /** A table laid out as biome formats Markdown (padded cells, aligned separators), so lint passes. */
@@ -153,7 +166,10 @@ function rate(r: EngineResult | undefined): string {
   return r.status === 'ok' ? count(Math.round(r.eventsPerSec ?? 0)) : r.status;
 }
 
-/** The hand-written part of a new BENCHMARKS.md; later edits to the file are kept. */
+/**
+ * The start of a new BENCHMARKS.md; later edits to the file are kept. How each suite measures is
+ * hand-written in the committed file, not repeated here.
+ */
 const BENCHMARKS_INTRO = `# Benchmarks
 
 Run with one command; each suite rewrites only its own marked section below, with the machine and
@@ -162,47 +178,4 @@ the exact command that produced it.
 ## Engine suite: Nexmark through Eddy and d2ts
 
 \`npm run bench -- engine [--events 1000000,10000000] [--batch 1000,10000] [--system eddy,d2ts] [--query q0,q1,q2,groupby,q4]\`
-
-The input is the Nexmark stream of \`src/connectors/datagen/nexmark\` (seed 1, the reference
-generator's defaults: people, auctions and bids 1:3:46, so 92% of events are bids). _events_ counts
-every generated event; a _batch_ is that many consecutive events, fed to the system as one step
-(an Eddy step, a d2ts version). Tables a query does not read are not fed.
-
-- q0: \`SELECT auction, bidder, price, date_time FROM bid\`
-- q1: \`SELECT auction, bidder, 0.908 * price AS price, date_time FROM bid\`
-- q2: \`SELECT auction, price FROM bid WHERE auction % 123 = 0\`
-- groupby: \`SELECT auction, count(*), sum(price), max(price) FROM bid GROUP BY auction\`
-- q4: Nexmark q4, auctions joined with their bids within the auction's lifetime, the maximum
-  price per auction, then the average of those maxima per category
-
-How it is measured:
-
-- Each case (query × events × batch × system) runs in its own child process, so no case inherits
-  another's heap, JIT state or garbage.
-- The child sets the system up (tables, view, graph), then generates all its input into batches
-  **before** the clock starts: generation never counts. The clock covers feeding every batch and
-  waiting until the result reflects it. The harness drops each batch once it is pushed, as a
-  source would, so retained input does not slow every later garbage collection.
-- _events/s_ is events over wall seconds; _CPU s_ is the process's user + system CPU time over the
-  same interval (garbage-collector threads included), so _events / CPU s_ shows cost per core.
-- _peak RSS_ is the child's maximum resident set (\`process.resourceUsage().maxRSS\`), which
-  includes the pre-generated input; _input RSS_ is the resident set once the input is built, for
-  comparison.
-- Each system's conversion of the batch's flat rows into its own form is part of its time (d2ts
-  needs one array per row in a \`MultiSet\`).
-- Eddy's cases define a \`CREATE MATERIALIZED VIEW\`, which keeps the whole result arranged; the
-  d2ts graphs end in an \`output\` sink that only counts rows, the closest d2ts has to a sink.
-  For q0–q2 this means Eddy keeps state that d2ts does not.
-- The d2ts graphs aggregate with its \`reduce\` operator (the README's way to aggregate by key)
-  and join with \`innerJoin\`; each query's d2ts graph is in bench/engine/d2ts-case.ts, Eddy's
-  SQL in bench/engine/engine-queries.ts.
-- The d2ts graphs are checked against a plain JavaScript evaluation of each query
-  (test/unit/nexmark-bench.test.ts).
-- _result rows_ is the size of the final result; both systems must agree.
-- Other work on the same machine shows as wall seconds well above CPU seconds; compare CPU
-  figures when that happens.
-
-Results in bench/results/engine-latest.json: one object per case with \`suite, query, system,
-events, batch, status, seconds, cpuSeconds, eventsPerSec, eventsPerCpuSec, peakRssBytes,
-inputRssBytes, outputRows\`.
 `;

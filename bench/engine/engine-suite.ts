@@ -25,7 +25,7 @@ export interface EngineSuiteOptions {
   readonly seed: number;
   /** A case still running after this long is killed and reported as `timeout`. */
   readonly timeoutSec: number;
-  /** V8 old-space limit for each child: the 10 M-event cases hold a lot of input and state. */
+  /** V8 old-space limit for each child: the 10 M-event cases hold a lot of state. */
   readonly heapMb: number;
   /** Write engine-latest.json and BENCHMARKS.md (off for smoke tests). */
   readonly write: boolean;
@@ -129,8 +129,15 @@ export function runCase(
 function describe(r: EngineResult): string {
   const name = `${r.query} ${r.system} events=${r.events} batch=${r.batch}`;
   if (r.status !== 'ok') return `${name}: ${r.status}${r.error ? ` (${r.error.split('\n')[0]})` : ''}`;
-  const mib = (r.peakRssBytes ?? 0) / 2 ** 20;
-  return `${name}: ${Math.round(r.eventsPerSec ?? 0).toLocaleString('en-US')} events/s, ${r.seconds?.toFixed(2)} s wall, ${r.cpuSeconds?.toFixed(2)} s CPU, peak RSS ${mib.toFixed(0)} MiB, ${r.outputRows} rows`;
+  const mib = (b: number | null) => ((b ?? 0) / 2 ** 20).toFixed(0);
+  const perSec = (n: number | null) => Math.round(n ?? 0).toLocaleString('en-US');
+  return (
+    `${name}: ${perSec(r.eventsPerSec)} events/s (first 10% ${perSec(r.firstDecileEventsPerSec)}, ` +
+    `last 10% ${perSec(r.lastDecileEventsPerSec)}), ${r.seconds?.toFixed(2)} s wall, ` +
+    `${r.cpuSeconds?.toFixed(2)} s CPU, ${r.generateSeconds?.toFixed(2)} s generating, ` +
+    `RSS ${mib(r.baseRssBytes)} MiB base, ${mib(r.peakRssBytes)} MiB peak, ` +
+    `${mib(r.retainedHeapBytes)} MiB retained heap, ${r.outputRows} rows`
+  );
 }
 
 function list(value: string): string[] {

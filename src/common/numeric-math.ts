@@ -3,7 +3,7 @@
  * sqrt, exp, ln, log and power of `numeric` with PostgreSQL 15's result scales and special-value rules.
  * Results are computed in BigInt fixed point with guard digits, then rounded half away from zero.
  */
-import { DataError, SqlState, type SqlStateCode } from './errors.ts';
+import { DataError, SqlState } from './errors.ts';
 import {
   approxLog10,
   approxNumber,

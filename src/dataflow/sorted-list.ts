@@ -41,6 +41,8 @@ export class SortedList<T> {
   private readonly cmp: (a: T, b: T) => number;
   private readonly primary: PrimaryKey<T> | null;
   private chunks: Chunk<T>[] = [];
+  /** With a primary key: each chunk's last key, contiguous, so finding a chunk touches one array. */
+  private readonly lastKeys: number[] = [];
   private itemCount = 0;
   private weightTotal = 0;
   /** Fenwick trees over chunk item counts and weights; null when stale (rebuilt on demand). */
@@ -263,14 +265,24 @@ export class SortedList<T> {
     const key = this.primary === null ? 0 : this.primary(item);
     if (this.chunks.length === 0) {
       this.chunks.push(new Chunk([item], [weight], this.primary === null ? null : [key], weight));
+      if (this.primary !== null) this.lastKeys.push(key);
       this.countTree = null;
       this.weightTree = null;
       return;
     }
     const chunk = this.chunks[cur.chunk]!;
-    chunk.items.splice(cur.offset, 0, item);
-    chunk.weights.splice(cur.offset, 0, weight);
-    if (chunk.keys !== null) chunk.keys.splice(cur.offset, 0, key);
+    if (cur.offset === chunk.items.length) {
+      chunk.items.push(item);
+      chunk.weights.push(weight);
+      if (chunk.keys !== null) {
+        chunk.keys.push(key);
+        this.lastKeys[cur.chunk] = key;
+      }
+    } else {
+      chunk.items.splice(cur.offset, 0, item);
+      chunk.weights.splice(cur.offset, 0, weight);
+      if (chunk.keys !== null) chunk.keys.splice(cur.offset, 0, key);
+    }
     chunk.total += weight;
     if (chunk.items.length > chunkItemsMax) this.split(cur.chunk);
     else {
@@ -325,10 +337,13 @@ export class SortedList<T> {
     this.weightTotal -= w;
     if (chunk.items.length === 0) {
       this.chunks.splice(chunkIndex, 1);
+      if (chunk.keys !== null) this.lastKeys.splice(chunkIndex, 1);
       this.countTree = null;
       this.weightTree = null;
       return;
     }
+    if (chunk.keys !== null && offset === chunk.items.length)
+      this.lastKeys[chunkIndex] = chunk.keys[offset - 1]!;
     if (this.countTree !== null) fenwickAdd(this.countTree, chunkIndex, -1);
     if (this.weightTree !== null) fenwickAdd(this.weightTree, chunkIndex, -w);
   }
@@ -349,12 +364,20 @@ export class SortedList<T> {
   private find(item: T, key: number, upper: boolean, out: Cursor): void {
     const chunks = this.chunks;
     const bound = upper ? 0 : -1;
+    const lastKeys = this.primary === null ? null : this.lastKeys;
     let lo = 0;
     let hi = chunks.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const chunk = chunks[mid]!;
-      if (this.compareAt(chunk, chunk.items.length - 1, item, key) <= bound) lo = mid + 1;
+      let c: number;
+      if (lastKeys !== null) {
+        const k = lastKeys[mid]!;
+        c = k < key ? -1 : k > key ? 1 : this.cmp(chunks[mid]!.items[chunks[mid]!.items.length - 1]!, item);
+      } else {
+        const items = chunks[mid]!.items;
+        c = this.cmp(items[items.length - 1]!, item);
+      }
+      if (c <= bound) lo = mid + 1;
       else hi = mid;
     }
     const chunk = chunks[lo]!;
@@ -408,6 +431,7 @@ export class SortedList<T> {
     for (let k = 0; k < weights.length; k++) moved += weights[k]!;
     chunk.total -= moved;
     this.chunks.splice(chunkIndex + 1, 0, new Chunk(items, weights, keys, moved));
+    if (chunk.keys !== null) this.lastKeys.splice(chunkIndex, 0, chunk.keys[half - 1]!);
     this.countTree = null;
     this.weightTree = null;
   }

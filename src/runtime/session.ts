@@ -6,7 +6,7 @@
  * (25P02 until ROLLBACK), as in PostgreSQL.
  */
 
-import { FeatureNotSupportedError, SqlState, StateError } from '../common/errors.ts';
+import { SqlState, StateError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';

@@ -9,8 +9,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
+import { compareValues } from '../../src/common/value-ops.ts';
 import { Arrangement } from '../../src/dataflow/arrangement.ts';
 import { Batch } from '../../src/dataflow/batch.ts';
+import { NumberMultiset } from '../../src/dataflow/number-multiset.ts';
 import { RowBag } from '../../src/dataflow/row-bag.ts';
 import { type Cursor, SortedList } from '../../src/dataflow/sorted-list.ts';
 import { applyBatch, assertBagEqual, type Bag, bagOf, fcOptions } from './dataflow-support.ts';
@@ -167,5 +169,72 @@ test('arrangement: applied deltas equal the bag of rows, looked up by key', () =
       }
     }),
     fcOptions,
+  );
+});
+
+test('number multiset: min, max and size match a model through inserts and deletes', () => {
+  const value = fc.oneof(
+    fc.integer({ min: -2000, max: 2000 }),
+    fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0.5),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(value, fc.integer({ min: -2, max: 3 })), { maxLength: 2000 }), (ops) => {
+      const set = new NumberMultiset();
+      const model = new Map<number, number>();
+      const keyOf = (v: number) => (Object.is(v, -0) ? 0 : v);
+      for (const [v, w] of ops) {
+        const before = model.get(keyOf(v)) ?? 0;
+        if (w === 0 || before + w < 0) continue;
+        set.add(v, w);
+        if (before + w === 0) model.delete(keyOf(v));
+        else model.set(keyOf(v), before + w);
+        const live = [...model.keys()].sort((a, b) => compareValues(a, b));
+        assert.equal(set.size, live.length);
+        assert.ok(Object.is(set.min() ?? null, live[0] ?? null) || set.min() === live[0]);
+        assert.ok(Object.is(set.max() ?? null, live.at(-1) ?? null) || set.max() === live.at(-1));
+      }
+      const seen: number[] = [];
+      set.forEach((v, count) => {
+        assert.equal(count, model.get(keyOf(v)));
+        seen.push(v);
+      });
+      assert.equal(seen.length, model.size);
+    }),
+    { ...fcOptions, numRuns: 40 },
+  );
+});
+
+test('sorted list with a primary key behaves like one without', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 3 }), fc.boolean()), {
+        maxLength: 1500,
+      }),
+      (ops) => {
+        const cmp = (a: number[], b: number[]) => a[0]! - b[0]! || a[1]! - b[1]!;
+        const plain = new SortedList<number[]>(cmp);
+        const keyed = new SortedList<number[]>(cmp, (x) => x[0]!);
+        for (const [a, b, remove] of ops) {
+          const item = [a, b];
+          if (remove) {
+            const i = plain.indexOf(item);
+            assert.equal(keyed.indexOf(item), i);
+            if (i >= 0) {
+              plain.removeAt(i);
+              keyed.removeAt(i);
+            }
+          } else {
+            assert.equal(keyed.insert(item, 1), plain.insert(item, 1));
+          }
+          assert.equal(keyed.size, plain.size);
+        }
+        for (let i = 0; i < plain.size; i++) assert.deepEqual(keyed.at(i), plain.at(i));
+        for (let a = 0; a <= 300; a += 7) {
+          assert.equal(keyed.lowerBound([a, 0]), plain.lowerBound([a, 0]));
+          assert.equal(keyed.upperBound([a, 3]), plain.upperBound([a, 3]));
+        }
+      },
+    ),
+    { ...fcOptions, numRuns: 40 },
   );
 });

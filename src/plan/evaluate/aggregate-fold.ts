@@ -9,7 +9,7 @@ import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import { Numeric } from '../../common/numeric.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
+import { compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { float8pl } from '../../functions/float-ops.ts';
 import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';

@@ -302,7 +302,7 @@ function semiJoinFastPath(input: LogicalPlan, conjunct: ScalarExpr): LogicalPlan
   let joinType: 'semi' | 'anti' = negated ? 'anti' : 'semi';
   let nullAwareAnti = false;
   if (sub.subquery === 'any' || sub.subquery === 'all') {
-    if (!projection || projection.length !== 1) return null;
+    if (projection?.length !== 1) return null;
     const value = toJoin(projection[0]!);
     const cmp = compare(sub.op!, sub.test!, value);
     const all = sub.subquery === 'all';

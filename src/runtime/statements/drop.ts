@@ -109,7 +109,7 @@ export function dropSources(
   const db = ctx.session.db;
   for (const { name } of stmt.names) {
     const relation = db.catalog.relation(name);
-    if (!relation || relation.kind !== 'source') {
+    if (relation?.kind !== 'source') {
       if (stmt.ifExists) continue;
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a source`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);

@@ -3,7 +3,7 @@
  * Ad-hoc mode: one fresh engine per file, every planned record run in file order, exactly as the
  * reference driver would. Statements run even when a query sampled out.
  */
-import { describeFailure, type EngineFactory, failureOf, type SltEngine } from './engine.ts';
+import { describeFailure, type EngineFactory, errorMatches, failureOf, type SltEngine } from './engine.ts';
 import { type FilePlan, runIndices } from './file-plan.ts';
 import { fail, failureAt, pass, type Verdict, type Verdicts } from './outcome.ts';
 import type { QueryRecord, StatementRecord } from './parser.ts';
@@ -29,8 +29,10 @@ async function runStatement(file: string, engine: SltEngine, r: StatementRecord)
   try {
     await engine.execute(r.sql);
   } catch (e) {
-    if (r.expectError) return pass;
-    return fail(failureAt(file, r.line, 'adhoc', r.sql, 'statement ok', describeFailure(failureOf(e))));
+    const got = describeFailure(failureOf(e));
+    if (r.expectError && errorMatches(r.errorPattern, got)) return pass;
+    const expected = r.expectError ? `an error matching ${r.errorPattern}` : 'statement ok';
+    return fail(failureAt(file, r.line, 'adhoc', r.sql, expected, got));
   }
   return r.expectError ? fail(failureAt(file, r.line, 'adhoc', r.sql, 'an error', 'statement ok')) : pass;
 }

@@ -90,7 +90,7 @@ function collectFiles(paths: readonly string[]): string[] {
     );
     for (const e of entries) {
       if (e.isDirectory()) walk(join(path, e.name));
-      else if (e.name.endsWith('.test')) out.push(join(path, e.name));
+      else if (e.name.endsWith('.test') || e.name.endsWith('.slt')) out.push(join(path, e.name));
     }
   };
   for (const p of paths) walk(p);

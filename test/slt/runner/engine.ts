@@ -71,3 +71,11 @@ export function failureOf(error: unknown): EngineFailure {
 export function describeFailure(f: EngineFailure): string {
   return `${f.code} ${f.message}`;
 }
+
+/** True when an error (as `describeFailure` prints it) matches a record's expected error pattern. */
+export function errorMatches(pattern: string | undefined, failure: string): boolean {
+  if (pattern === undefined) return true;
+  const code = failure.split(' ', 1)[0]!;
+  if (/^[0-9A-Z]{5}$/.test(pattern)) return code === pattern;
+  return new RegExp(pattern).test(failure.slice(code.length + 1));
+}

@@ -5,7 +5,7 @@
  * view whose tables changed must equal its query run ad hoc at that moment; at the query's place in
  * the file it must equal the file's expected result (view-check.ts).
  */
-import { describeFailure, failureOf, type SltEngine } from './engine.ts';
+import { describeFailure, errorMatches, failureOf, type SltEngine } from './engine.ts';
 import type { Checkpoint, Group } from './feed-plan.ts';
 import { type Step, schedule, seededRandom } from './feed-schedule.ts';
 import type { FilePlan } from './file-plan.ts';
@@ -97,11 +97,16 @@ export class GroupRun {
   private statementVerdict(i: number, error: string | undefined): void {
     if (!this.judgeStatements) return;
     const r = this.statement(i);
-    if ((error !== undefined) === r.expectError) {
+    if (
+      (error !== undefined) === r.expectError &&
+      (error === undefined || errorMatches(r.errorPattern, error))
+    ) {
       this.verdicts.set(i, pass);
       return;
     }
-    const expected = r.expectError ? 'an error' : 'statement ok';
+    const expected = r.expectError
+      ? `an error${r.errorPattern ? ` matching ${r.errorPattern}` : ''}`
+      : 'statement ok';
     this.verdicts.set(
       i,
       fail(failureAt(this.plan.file, r.line, 'incremental', r.sql, expected, error ?? 'statement ok')),

@@ -23,6 +23,11 @@ export interface StatementRecord {
   readonly line: number;
   readonly conditions: readonly Condition[];
   readonly expectError: boolean;
+  /**
+   * With `statement error <pattern>` (or `query error <pattern>`): a SQLSTATE (`22012`) the error
+   * must carry, or else a regular expression its message must match.
+   */
+  readonly errorPattern?: string;
   readonly sql: string;
 }
 
@@ -86,16 +91,18 @@ export function parseSlt(text: string, file = '<input>'): SltRecord[] {
       if (words.length < 2) throw new SltParseError(file, lineNo, `${head} needs an engine name`);
       conditions.push({ kind: head, engine: words[1] });
       i++;
-    } else if (head === 'statement') {
+    } else if (head === 'statement' || (head === 'query' && words[1] === 'error')) {
       const mode = words[1];
       if (mode !== 'ok' && mode !== 'error')
         throw new SltParseError(file, lineNo, `bad statement mode: ${line}`);
       const body = readBlock(lines, i + 1);
+      const pattern = mode === 'error' ? line.trim().split(/\s+/).slice(2).join(' ') : '';
       records.push({
         kind: 'statement',
         line: lineNo,
         conditions,
         expectError: mode === 'error',
+        ...(pattern === '' ? {} : { errorPattern: pattern }),
         sql: body.lines.join('\n'),
       });
       i = body.end;
