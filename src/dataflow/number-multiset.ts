@@ -8,6 +8,8 @@
  */
 
 const chunkValuesMax = 256;
+/** A group's first chunk starts this small and doubles, so millions of tiny groups stay cheap. */
+const chunkValuesMin = 2;
 
 export class NumberMultiset {
   private values: Float64Array[] = [];
@@ -30,8 +32,8 @@ export class NumberMultiset {
     }
     const lasts = this.lasts;
     if (lasts.length === 0) {
-      this.values.push(new Float64Array(chunkValuesMax));
-      this.counts.push(new Float64Array(chunkValuesMax));
+      this.values.push(new Float64Array(chunkValuesMin));
+      this.counts.push(new Float64Array(chunkValuesMin));
       this.lengths.push(0);
       lasts.push(v);
     }
@@ -111,6 +113,14 @@ export class NumberMultiset {
       values = this.values[chunk]!;
       counts = this.counts[chunk]!;
       n = this.lengths[chunk]!;
+    } else if (n === values.length) {
+      const grown = Math.min(chunkValuesMax, n * 2);
+      const moreValues = new Float64Array(grown);
+      const moreCounts = new Float64Array(grown);
+      moreValues.set(values);
+      moreCounts.set(counts);
+      this.values[chunk] = values = moreValues;
+      this.counts[chunk] = counts = moreCounts;
     }
     values.copyWithin(at + 1, at, n);
     counts.copyWithin(at + 1, at, n);
@@ -125,6 +135,7 @@ export class NumberMultiset {
     const half = chunkValuesMax >> 1;
     const values = this.values[chunk]!;
     const counts = this.counts[chunk]!;
+    // Both halves keep full-size arrays: a chunk that filled up is in a group that grows.
     const upperValues = new Float64Array(chunkValuesMax);
     const upperCounts = new Float64Array(chunkValuesMax);
     upperValues.set(values.subarray(half, chunkValuesMax));

@@ -5,14 +5,22 @@
  * Comma-separated items are cross joins.
  */
 import type { JoinExpr, Node, RangeFunction, RangeSubselect, RangeVar } from 'libpg-query';
-import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
-import { T } from '../../common/types.ts';
+import {
+  FeatureNotSupportedError,
+  SemanticError,
+  SqlState,
+  UndefinedObjectError,
+} from '../../common/errors.ts';
+import { type SqlType, T, typeName } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
+import { type RecordSetFunctionDef, recordSetFunctions } from '../../functions/index.ts';
 import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
 import { bindExpr } from './expr.ts';
 import { bindSetFunction, funcName } from './func-call.ts';
+import { pickOverload } from './overload.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 
 export interface BoundFrom {
@@ -113,19 +121,75 @@ function bindRangeFunction(rf: RangeFunction, outer: Scope, ctx: BindContext): B
     aggregateClause: 'functions in FROM',
   };
   const args = (call.args ?? []).map((a) => bindExpr(a, new Scope([], outer, outer.ctes), scalarCtx));
-  const fn = bindSetFunction(name, args, ctx, position);
   const alias = rf.alias?.aliasname ?? name;
   const colnames = (rf.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
-  const column = colnames[0] ?? alias;
+  const record = recordSetFunctions[name];
+  const fn = record
+    ? bindRecordSetFunction(name, record, args, position)
+    : scalarSetFunction(name, args, ctx, position);
+  const schema = fn.columns.map((c, i) => ({
+    name: colnames[i] ?? (fn.columns.length === 1 ? alias : c.name),
+    type: c.type,
+    nullable: true,
+  }));
   const plan: LogicalPlan = {
     kind: 'flatMap',
     input: { kind: 'values', rows: [[]], schema: [] },
     name,
     args: fn.args,
-    impl: (values) => fn.rows(values).map((v) => [v]),
-    schema: [{ name: column, type: fn.type, nullable: true }],
+    impl: fn.rows,
+    schema,
   };
-  return { plan, columns: [{ table: alias, name: column, type: fn.type, index: 0 }] };
+  return { plan, columns: schema.map((c, i) => ({ table: alias, name: c.name, type: c.type, index: i })) };
+}
+
+interface SetFunction {
+  readonly args: ScalarExpr[];
+  readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
+  readonly rows: (values: readonly Value[]) => Value[][];
+}
+
+function scalarSetFunction(
+  name: string,
+  args: ScalarExpr[],
+  ctx: BindContext,
+  position?: number,
+): SetFunction {
+  const fn = bindSetFunction(name, args, ctx, position);
+  return {
+    args: fn.args,
+    columns: [{ name, type: fn.type }],
+    rows: (values) => fn.rows(values).map((v) => [v]),
+  };
+}
+
+/** A function returning rows of several columns (jsonb_each): its declared output columns. */
+function bindRecordSetFunction(
+  name: string,
+  defs: readonly RecordSetFunctionDef[],
+  args: ScalarExpr[],
+  position?: number,
+): SetFunction {
+  const resolved = pickOverload(
+    defs,
+    (d) => ({ params: d.args, returns: T.text }),
+    args.map((a) => a.type),
+  );
+  if (!resolved) {
+    const signature = args.map((a) => typeName(a.type)).join(', ');
+    throw new UndefinedObjectError(
+      SqlState.undefinedFunction,
+      `function ${name}(${signature}) does not exist`,
+      { position },
+    );
+  }
+  const def = resolved.candidate;
+  const strict = def.strict;
+  return {
+    args: args.map((a, i) => coerce(a, resolved.params[i]!, false, position)),
+    columns: def.columns,
+    rows: (values) => (strict && values.some((v) => v === null) ? [] : def.impl(...values)),
+  };
 }
 
 const joinTypes: Record<string, JoinType> = {
