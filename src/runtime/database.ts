@@ -6,7 +6,7 @@
  * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
  */
 import { Catalog } from '../catalog/catalog.ts';
-import { FeatureNotSupportedError } from '../common/errors.ts';
+import { DataError, type EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
@@ -17,6 +17,8 @@ import { RowStore } from './row-store.ts';
 export interface ViewMaintainer {
   /** Feeds one step's changes (by relation id); returns the view's changes for that step. */
   step(inputs: ReadonlyMap<number, Batch>): Batch;
+  /** A live row error (errors as data): reads of the view raise it while it lasts. */
+  firstError(): EddyError | undefined;
 }
 
 export type MaintainerFactory = (plan: LogicalPlan, viewId: number) => ViewMaintainer;
@@ -73,8 +75,26 @@ export class Database {
     return store;
   }
 
+  /** The contents of a table or materialized view; a view with live row errors raises the first. */
   readRelation(relationId: number): Value[][] {
+    const error = this.viewError(relationId, new Set());
+    if (error) throw new DataError(error.code, error.message, { detail: error.detail, hint: error.hint });
     return this.store(relationId).scan();
+  }
+
+  /** A live row error of the view or of a materialized view it reads, if any. */
+  private viewError(relationId: number, seen: Set<number>): EddyError | undefined {
+    if (seen.has(relationId)) return undefined;
+    seen.add(relationId);
+    const own = this.maintained.find((m) => m.id === relationId)?.maintainer.firstError();
+    if (own) return own;
+    const relation = this.catalog.relationById(relationId);
+    if (relation.kind !== 'materializedView' && relation.kind !== 'view') return undefined;
+    for (const dep of relation.dependsOn) {
+      const e = this.viewError(dep, seen);
+      if (e) return e;
+    }
+    return undefined;
   }
 
   /**

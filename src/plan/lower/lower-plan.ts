@@ -5,6 +5,7 @@
  * Invariant: the plan is decorrelated (no Subquery or OuterRef left); `orderBy` lowers to nothing,
  * since a view is a bag.
  */
+
 import { FeatureNotSupportedError } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import type { Circuit, NodeId, OutputId } from '../../dataflow/circuit.ts';
@@ -21,6 +22,7 @@ import { TopKOp } from '../../dataflow/operators/top-k.ts';
 import { UnionOp } from '../../dataflow/operators/union.ts';
 import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
+import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { planChildren, planExpressions } from '../plan-visit.ts';
@@ -86,19 +88,27 @@ const lowerings: Lowering = {
   filter: (ctx, p) => {
     const input = lower(ctx, p.input);
     if (p.predicate.kind === 'literal' && p.predicate.value === true) return input;
-    return add(ctx, new FilterOp(p.input.schema.length, compilePredicate(p.predicate)), [input]);
+    return add(
+      ctx,
+      new RowErrorIsolation(new FilterOp(p.input.schema.length, compilePredicate(p.predicate))),
+      [input],
+    );
   },
 
   map: (ctx, p) => {
     const input = lower(ctx, p.input);
     const columns: MapColumn[] = p.exprs.map((e) => (e.kind === 'column' ? e.index : compileScalar(e)));
-    return add(ctx, new MapOp(p.input.schema.length, columns), [input]);
+    return add(ctx, new RowErrorIsolation(new MapOp(p.input.schema.length, columns)), [input]);
   },
 
   flatMap: (ctx, p) => {
     const input = lower(ctx, p.input);
     const args = p.args.map((e) => compileScalar(e));
-    return add(ctx, new FlatMapOp(p.input.schema.length, p.schema.length, args, p.impl), [input]);
+    return add(
+      ctx,
+      new RowErrorIsolation(new FlatMapOp(p.input.schema.length, p.schema.length, args, p.impl)),
+      [input],
+    );
   },
 
   join: (ctx, p) => {
