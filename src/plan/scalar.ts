@@ -66,6 +66,24 @@ export interface Call {
 
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
+/** Whether `op` holds for a three-way comparison result `c` (negative, zero, positive). */
+export function compareHolds(op: CompareOp, c: number): boolean {
+  switch (op) {
+    case '=':
+      return c === 0;
+    case '<>':
+      return c !== 0;
+    case '<':
+      return c < 0;
+    case '<=':
+      return c <= 0;
+    case '>':
+      return c > 0;
+    case '>=':
+      return c >= 0;
+  }
+}
+
 /** Comparison of two values of one type (the binder casts both sides to it); NULL if either is NULL. */
 export interface Compare {
   readonly kind: 'compare';

@@ -16,6 +16,20 @@ export class ChangeSet {
     return b;
   }
 
+  /**
+   * Adds `rowCount` insertions given flat (row-major); the first batch of a relation is one bulk
+   * copy of the caller's array (which the caller may reuse once the step is done).
+   */
+  addFlat(relationId: number, arity: number, values: readonly Value[], rowCount: number): void {
+    const existing = this.byRelation.get(relationId);
+    if (!existing) {
+      const copy = values.length === rowCount * arity ? values.slice() : values.slice(0, rowCount * arity);
+      this.byRelation.set(relationId, new Batch(arity, copy, new Array<number>(rowCount).fill(1)));
+      return;
+    }
+    for (let i = 0; i < rowCount; i++) existing.push(values, i * arity, 1);
+  }
+
   add(relationId: number, row: readonly Value[], weight: number): void {
     this.batchFor(relationId, row.length).push(row, 0, weight);
   }

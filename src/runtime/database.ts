@@ -10,7 +10,7 @@ import { DataError, type EddyError, FeatureNotSupportedError } from '../common/e
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
-import { ChangeSet } from './changes.ts';
+import type { ChangeSet } from './changes.ts';
 import { RowStore } from './row-store.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
@@ -124,8 +124,8 @@ export class Database {
    * the view stores and notifies listeners. Returns the step's changes.
    */
   commitStep(tableChanges: ChangeSet): StepChanges {
-    const all = new ChangeSet();
-    all.merge(tableChanges);
+    // The step takes the change set over (the caller is done with it) and adds the views' changes.
+    const all = tableChanges;
     for (const m of this.maintained) {
       const out = m.maintainer.step(all.byRelation);
       if (out.length === 0) continue;

@@ -11,7 +11,7 @@ import { compareNullable, compareSortKey, compareValues } from '../../common/val
 import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
 import type { LogicalPlan, SortKey } from '../logical.ts';
 import { planChildren, planExpressions } from '../plan-visit.ts';
-import type { CompareOp, ScalarExpr, Subquery } from '../scalar.ts';
+import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
 import { children } from '../scalar-visit.ts';
 import { foldAggregate } from './aggregate-fold.ts';
 import { RowKeyMap } from './row-key-map.ts';
@@ -229,23 +229,6 @@ class Evaluator {
         };
       }
     }
-  }
-}
-
-function compareHolds(op: CompareOp, c: number): boolean {
-  switch (op) {
-    case '=':
-      return c === 0;
-    case '<>':
-      return c !== 0;
-    case '<':
-      return c < 0;
-    case '<=':
-      return c <= 0;
-    case '>':
-      return c > 0;
-    case '>=':
-      return c >= 0;
   }
 }
 

@@ -237,10 +237,7 @@ export function ingestFlat(
       if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
   const db = ctx.session.db;
   const store = db.hasStore(table.id) ? db.store(table.id) : null;
-  const batch = ctx.changes.batchFor(table.id, arity);
-  for (let i = 0; i < rowCount; i++) {
-    store?.apply(values, i * arity, 1);
-    batch.push(values, i * arity, 1);
-  }
+  if (store) for (let i = 0; i < rowCount; i++) store.apply(values, i * arity, 1);
+  ctx.changes.addFlat(table.id, arity, values, rowCount);
   return rowCount;
 }

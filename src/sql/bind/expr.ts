@@ -18,7 +18,7 @@ import { arrayOf, type SqlType, T } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
-import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
+import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
@@ -352,27 +352,7 @@ function bindArrayQuantifier(
 }
 
 function compareOperator(op: CompareOp): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
-  return (a, b) => {
-    const c = compareForQuantifier(a, b);
-    switch (op) {
-      case '=':
-        return c === 0;
-      case '<>':
-        return c !== 0;
-      case '<':
-        return c < 0;
-      case '<=':
-        return c <= 0;
-      case '>':
-        return c > 0;
-      case '>=':
-        return c >= 0;
-    }
-  };
-}
-
-function compareForQuantifier(a: unknown, b: unknown): number {
-  return compareValues(a as Value, b as Value);
+  return (a, b) => compareHolds(op, compareValues(a as Value, b as Value));
 }
 
 function bindBoolExpr(e: BoolExpr, scope: Scope, ctx: BindContext): ScalarExpr {
