@@ -3,33 +3,13 @@
  * against PostgreSQL 15: each row is the SQL run on a real server, the same computation here, and
  * the server's answer. The output tables include ties that PostgreSQL's Ryu refuses to print short.
  */
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EddyError } from '../../src/common/errors.ts';
-import { type SqlType, T } from '../../src/common/types.ts';
-import type { Value } from '../../src/common/value.ts';
+import { T } from '../../src/common/types.ts';
 import * as F from '../../src/functions/float-ops.ts';
 import { float4In, float4Out, float8In, float8Out } from '../../src/functions/float-text.ts';
-import { formatText } from '../../src/functions/text-io.ts';
-
-type Row = [sql: string, run: () => string, expected: string];
-
-function out(v: Value, type: SqlType): string {
-  return v === null ? 'NULL' : formatText(v, type);
-}
-
-function check(rows: Row[]): void {
-  for (const [sql, run, expected] of rows) {
-    let actual: string;
-    try {
-      actual = run();
-    } catch (e) {
-      if (!(e instanceof EddyError)) throw e;
-      actual = `ERROR ${e.code}: ${e.message}`;
-    }
-    assert.equal(actual, expected, sql);
-  }
-}
+import { check, out } from './functions-check.ts';
 
 const { float4, float8 } = T;
 

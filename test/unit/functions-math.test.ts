@@ -2,34 +2,15 @@
  * Math functions (src/functions/math.ts, numeric-fns.ts) against PostgreSQL 15: each row is the
  * SQL run on a real server, the same computation here, and the server's answer (text or error).
  */
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EddyError } from '../../src/common/errors.ts';
 import { Numeric } from '../../src/common/numeric.ts';
-import { type SqlType, T } from '../../src/common/types.ts';
+import { T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
 import * as M from '../../src/functions/math.ts';
 import * as N from '../../src/functions/numeric-fns.ts';
-import { formatText } from '../../src/functions/text-io.ts';
-
-type Row = [sql: string, run: () => string, expected: string];
-
-function out(v: Value, type: SqlType): string {
-  return v === null ? 'NULL' : formatText(v, type);
-}
-
-function check(rows: Row[]): void {
-  for (const [sql, run, expected] of rows) {
-    let actual: string;
-    try {
-      actual = run();
-    } catch (e) {
-      if (!(e instanceof EddyError)) throw e;
-      actual = `ERROR ${e.code}: ${e.message}`;
-    }
-    assert.equal(actual, expected, sql);
-  }
-}
+import { check, out } from './functions-check.ts';
 
 const { int4, float8, numeric } = T;
 const n = (s: string): Numeric => Numeric.parse(s);

@@ -2,33 +2,15 @@
  * Pattern matching (src/functions/regex.ts, regex-translate.ts, like.ts) against PostgreSQL 15:
  * each row is the SQL run on a real server, the same computation here, and the server's answer.
  */
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EddyError } from '../../src/common/errors.ts';
-import { arrayOf, type SqlType, T } from '../../src/common/types.ts';
+import { arrayOf, T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
 import * as L from '../../src/functions/like.ts';
 import * as R from '../../src/functions/regex.ts';
-import { byteaIn, formatText } from '../../src/functions/text-io.ts';
-
-type Row = [sql: string, run: () => string, expected: string];
-
-function out(v: Value, type: SqlType): string {
-  return v === null ? 'NULL' : formatText(v, type);
-}
-
-function check(rows: Row[]): void {
-  for (const [sql, run, expected] of rows) {
-    let actual: string;
-    try {
-      actual = run();
-    } catch (e) {
-      if (!(e instanceof EddyError)) throw e;
-      actual = `ERROR ${e.code}: ${e.message}`;
-    }
-    assert.equal(actual, expected, sql);
-  }
-}
+import { byteaIn } from '../../src/functions/text-io.ts';
+import { check, out } from './functions-check.ts';
 
 const ta = arrayOf(T.text);
 const b = (v: boolean): string => out(v, T.bool);

@@ -2,34 +2,14 @@
  * Text functions (src/functions/string.ts, string-format.ts) against PostgreSQL 15 (UTF-8): each row
  * is the SQL run on a real server, the same computation here, and the server's answer.
  */
-import assert from 'node:assert/strict';
+
 import { test } from 'node:test';
-import { EddyError } from '../../src/common/errors.ts';
-import { arrayOf, type SqlType, T } from '../../src/common/types.ts';
-import type { Value } from '../../src/common/value.ts';
+import { arrayOf, T } from '../../src/common/types.ts';
 import * as B from '../../src/functions/bytea.ts';
 import * as S from '../../src/functions/string.ts';
 import * as SF from '../../src/functions/string-format.ts';
-import { byteaIn, formatText } from '../../src/functions/text-io.ts';
-
-type Row = [sql: string, run: () => string, expected: string];
-
-function out(v: Value, type: SqlType): string {
-  return v === null ? 'NULL' : formatText(v, type);
-}
-
-function check(rows: Row[]): void {
-  for (const [sql, run, expected] of rows) {
-    let actual: string;
-    try {
-      actual = run();
-    } catch (e) {
-      if (!(e instanceof EddyError)) throw e;
-      actual = `ERROR ${e.code}: ${e.message}`;
-    }
-    assert.equal(actual, expected, sql);
-  }
-}
+import { byteaIn } from '../../src/functions/text-io.ts';
+import { check, out } from './functions-check.ts';
 
 const { int4, text, bytea } = T;
 const i = (v: number): string => out(v, int4);
