@@ -7,7 +7,14 @@
 import { Interval } from '../common/interval.ts';
 import { Numeric } from '../common/numeric.ts';
 import type { Value } from '../common/value.ts';
-import { compareNullable, compareValues, hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
+import {
+  compareNullable,
+  compareSortKey,
+  compareValues,
+  hashCombine,
+  hashValue,
+  valuesEqual,
+} from '../common/value-ops.ts';
 
 /** One ORDER BY key: a column position, its direction and where NULLs go (absolute, not flipped by DESC). */
 export interface SortKey {
@@ -61,11 +68,7 @@ export function compareRows(
 
 /** Compares two values under one ORDER BY key: direction applies to values, `nullsFirst` places NULLs. */
 export function compareBySortKey(x: Value, y: Value, key: SortKey): number {
-  if (x === y) return 0;
-  if (x === null) return key.nullsFirst ? -1 : 1;
-  if (y === null) return key.nullsFirst ? 1 : -1;
-  const c = compareValues(x, y);
-  return key.descending ? -c : c;
+  return x === y ? 0 : compareSortKey(x, y, key.descending, key.nullsFirst);
 }
 
 /** Orders two rows by ORDER BY keys (column positions relative to each row's base). */

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { Interval } from '../../src/common/interval.ts';
 import { jsonbAgg } from '../../src/common/jsonb-build.ts';
 import { Numeric } from '../../src/common/numeric.ts';
 import { type SqlType, T } from '../../src/common/types.ts';
@@ -15,6 +16,7 @@ import { compareNullable, compareValues } from '../../src/common/value-ops.ts';
 import { type AggregateDescriptor, makeAggregator } from '../../src/dataflow/aggregates/make-aggregator.ts';
 import { Batch } from '../../src/dataflow/batch.ts';
 import { AggregateOp } from '../../src/dataflow/operators/aggregate.ts';
+import { WindowOp } from '../../src/dataflow/operators/window.ts';
 import {
   checkUnary,
   fcOptions,
@@ -312,4 +314,109 @@ test('sum(int4) past 2^53 stays exact (int8), sum(int8) is numeric', () => {
   const r = op8.step([Batch.fromRows(1, [[9007199254740991], [9007199254740991n * 4n]])]).row(0)[0];
   assert.ok(r instanceof Numeric);
   assert.equal(r.toString(), String(9007199254740991n * 5n));
+});
+
+test('min/max through every state: inline value, append buffer past its cap, ordered multiset, mixed forms', () => {
+  const value = fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: -300, max: 300 }) },
+    { weight: 1, arbitrary: fc.constantFrom<Value>(Number.NaN, 2n ** 60n, -(2n ** 60n)) },
+  );
+  const op = fc.tuple(value, fc.constantFrom(1, 1, 1, 2, -1));
+  fc.assert(
+    fc.property(fc.array(op, { minLength: 100, maxLength: 700 }), (ops) => {
+      const types: SqlType[] = [T.int8];
+      const min = makeAggregator({ fn: 'min', args: [0], argTypes: types, distinct: false, orderBy: [] });
+      const max = makeAggregator({ fn: 'max', args: [0], argTypes: types, distinct: false, orderBy: [] });
+      min.reserve(1);
+      max.reserve(1);
+      const live: Value[] = [];
+      for (const [v, w] of ops) {
+        if (w < 0) {
+          const i = live.findIndex((x) => show(x) === show(v));
+          if (i < 0) continue;
+          live.splice(i, 1);
+        } else for (let k = 0; k < w; k++) live.push(v);
+        min.update(0, [v], 0, w);
+        max.update(0, [v], 0, w);
+        const sorted = [...live].sort(compareValues);
+        assert.equal(show(min.result(0)), show(sorted[0] ?? null));
+        assert.equal(show(max.result(0)), show(sorted.at(-1) ?? null));
+      }
+    }),
+    { ...fcOptions, numRuns: 60 },
+  );
+});
+
+test('sum/avg over interval add field by field; jsonb_object_agg builds an object', () => {
+  const types: SqlType[] = [T.interval, T.text, T.int4];
+  const op = new AggregateOp(
+    3,
+    [],
+    [],
+    [
+      {
+        aggregator: makeAggregator({ fn: 'sum', args: [0], argTypes: types, distinct: false, orderBy: [] }),
+        filter: -1,
+      },
+      {
+        aggregator: makeAggregator({ fn: 'avg', args: [0], argTypes: types, distinct: false, orderBy: [] }),
+        filter: -1,
+      },
+      {
+        aggregator: makeAggregator({
+          fn: 'jsonb_object_agg',
+          args: [1, 2],
+          argTypes: [T.text, T.int4],
+          distinct: false,
+          orderBy: [],
+        }),
+        filter: -1,
+      },
+    ],
+  );
+  const rows = [
+    [new Interval(1, 2, 3_000_000), 'a', 1],
+    [new Interval(0, 1, 0), 'b', 2],
+    [new Interval(0, 0, 1_000_000), 'a', 3],
+  ];
+  op.step([Batch.fromRows(3, rows)]);
+  const out = op.step([Batch.fromRows(3, [rows[2]!], [-1])]);
+  const now = out.row(1);
+  assert.deepEqual(
+    [(now[0] as Interval).months, (now[0] as Interval).days, (now[0] as Interval).micros],
+    [1, 3, 3_000_000],
+  );
+  assert.ok(now[1] instanceof Interval);
+  assert.equal(String(now[2]), '{"a": 1, "b": 2}');
+});
+
+test('numeric sum keeps the display scale of the live values; a running window sum over numeric resumes exactly', () => {
+  const types: SqlType[] = [T.numeric];
+  const op = new AggregateOp(
+    1,
+    [],
+    [],
+    [
+      {
+        aggregator: makeAggregator({ fn: 'sum', args: [0], argTypes: types, distinct: false, orderBy: [] }),
+        filter: -1,
+      },
+    ],
+  );
+  op.step([Batch.fromRows(1, [[Numeric.parse('1.250')], [Numeric.parse('2')]])]);
+  const out = op.step([Batch.fromRows(1, [[Numeric.parse('1.250')]], [-1])]);
+  assert.equal(String(out.row(1)[0]), '2');
+  const frame = { mode: 'rows', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } } as const;
+  const sum = () => makeAggregator({ fn: 'sum', args: [0], argTypes: types, distinct: false, orderBy: [] });
+  const win = new WindowOp(
+    1,
+    [],
+    [],
+    [{ column: 0, descending: false, nullsFirst: false }],
+    [{ fn: 'sum', args: [0], frame, makeAggregator: sum }],
+  );
+  win.step([Batch.fromRows(1, [[Numeric.parse('1.5')], [Numeric.parse('2.25')]])]);
+  const appended = win.step([Batch.fromRows(1, [[Numeric.parse('3')]])]);
+  assert.equal(appended.length, 1, 'only the appended row is computed');
+  assert.equal(String(appended.row(0)[1]), '6.75');
 });

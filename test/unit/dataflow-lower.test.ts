@@ -185,6 +185,36 @@ const plans: Record<string, LogicalPlan> = {
     ],
     schema: [...t1Schema, ...schemaOf([['rn', T.int8]]), ...schemaOf([['s', T.int8]])],
   },
+  'top-k desc nulls first with offset': {
+    kind: 'topK',
+    input: t1,
+    partitionBy: [],
+    orderBy: [{ column: 1, descending: true, nullsFirst: true }],
+    limit: 3,
+    offset: 1,
+    schema: t1Schema,
+  },
+  'window: rank, dense_rank, descending NULLS FIRST': {
+    kind: 'window',
+    input: t2,
+    partitionBy: [0],
+    orderBy: [{ column: 1, descending: true, nullsFirst: true }],
+    calls: [
+      {
+        fn: 'rank',
+        args: [],
+        frame: { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } },
+        type: T.int8,
+      },
+      {
+        fn: 'dense_rank',
+        args: [],
+        frame: { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } },
+        type: T.int8,
+      },
+    ],
+    schema: [...t2Schema, ...schemaOf([['rank', T.int8]]), ...schemaOf([['dr', T.int8]])],
+  },
   'order by lowers to nothing': { kind: 'orderBy', input: t2, orderBy: [asc(1)], schema: t2Schema },
   'flat map': {
     kind: 'flatMap',

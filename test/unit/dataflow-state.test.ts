@@ -100,6 +100,7 @@ test('row bag: find, reweight and remove across the index threshold', () => {
           fc.integer({ min: -2, max: 2 }),
         ),
         {
+          minLength: 50,
           maxLength: 400,
         },
       ),
@@ -178,28 +179,31 @@ test('number multiset: min, max and size match a model through inserts and delet
     fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0.5),
   );
   fc.assert(
-    fc.property(fc.array(fc.tuple(value, fc.integer({ min: -2, max: 3 })), { maxLength: 2000 }), (ops) => {
-      const set = new NumberMultiset();
-      const model = new Map<number, number>();
-      const keyOf = (v: number) => (Object.is(v, -0) ? 0 : v);
-      for (const [v, w] of ops) {
-        const before = model.get(keyOf(v)) ?? 0;
-        if (w === 0 || before + w < 0) continue;
-        set.add(v, w);
-        if (before + w === 0) model.delete(keyOf(v));
-        else model.set(keyOf(v), before + w);
-        const live = [...model.keys()].sort((a, b) => compareValues(a, b));
-        assert.equal(set.size, live.length);
-        assert.ok(Object.is(set.min() ?? null, live[0] ?? null) || set.min() === live[0]);
-        assert.ok(Object.is(set.max() ?? null, live.at(-1) ?? null) || set.max() === live.at(-1));
-      }
-      const seen: number[] = [];
-      set.forEach((v, count) => {
-        assert.equal(count, model.get(keyOf(v)));
-        seen.push(v);
-      });
-      assert.equal(seen.length, model.size);
-    }),
+    fc.property(
+      fc.array(fc.tuple(value, fc.integer({ min: -2, max: 3 })), { minLength: 300, maxLength: 2000 }),
+      (ops) => {
+        const set = new NumberMultiset();
+        const model = new Map<number, number>();
+        const keyOf = (v: number) => (Object.is(v, -0) ? 0 : v);
+        for (const [v, w] of ops) {
+          const before = model.get(keyOf(v)) ?? 0;
+          if (w === 0 || before + w < 0) continue;
+          set.add(v, w);
+          if (before + w === 0) model.delete(keyOf(v));
+          else model.set(keyOf(v), before + w);
+          const live = [...model.keys()].sort((a, b) => compareValues(a, b));
+          assert.equal(set.size, live.length);
+          assert.ok(Object.is(set.min() ?? null, live[0] ?? null) || set.min() === live[0]);
+          assert.ok(Object.is(set.max() ?? null, live.at(-1) ?? null) || set.max() === live.at(-1));
+        }
+        const seen: number[] = [];
+        set.forEach((v, count) => {
+          assert.equal(count, model.get(keyOf(v)));
+          seen.push(v);
+        });
+        assert.equal(seen.length, model.size);
+      },
+    ),
     { ...fcOptions, numRuns: 40 },
   );
 });
@@ -208,6 +212,7 @@ test('sorted list with a primary key behaves like one without', () => {
   fc.assert(
     fc.property(
       fc.array(fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 3 }), fc.boolean()), {
+        minLength: 200,
         maxLength: 1500,
       }),
       (ops) => {

@@ -22,7 +22,15 @@ import type {
   WindowCallSpec,
   WindowFunctionName,
 } from '../../src/dataflow/window/window-spec.ts';
-import { checkUnary, fcOptions, historyArb, type Rows, show, smallInt } from './dataflow-support.ts';
+import {
+  type Action,
+  checkUnary,
+  fcOptions,
+  historyArb,
+  type Rows,
+  show,
+  smallInt,
+} from './dataflow-support.ts';
 
 // Input columns: 0 p (partition), 1 x (order key), 2 y (value), 3 off (lag offset), 4 nth, 5 buckets.
 const types: SqlType[] = [T.int4, T.int4, T.int4, T.int4, T.int4, T.int4];
@@ -296,4 +304,37 @@ test('a running sum resumes from the previous row: appends touch only the new ro
   const out = op.step([Batch.fromRows(1, [[5000]])]);
   assert.equal(out.length, 1);
   assert.deepEqual(out.row(0), [5000, (999 * 1000) / 2 + 5000]);
+});
+
+test('large partitions spanning many chunks of the ordered state', () => {
+  const wide = fc
+    .tuple(
+      smallInt(1, false),
+      fc.option(fc.integer({ min: 0, max: 400 }), { nil: null, freq: 20 }),
+      smallInt(3),
+      fc.constantFrom(1, 2),
+      fc.constantFrom(1, 2),
+      fc.constantFrom(3),
+    )
+    .map((t): Value[] => [...t]);
+  const insertHeavy: fc.Arbitrary<Action> = fc.oneof(
+    { weight: 5, arbitrary: wide.map((r) => ({ insert: r })) },
+    { weight: 1, arbitrary: fc.nat().map((n) => ({ deletePick: n })) },
+  );
+  const calls = [
+    ...rankingCalls,
+    ...frameCalls(frames['range 2p..1f']!),
+    call('sum', [2], frames['rows up..cur']!),
+  ];
+  const orderBy = orders['x asc']!;
+  fc.assert(
+    fc.property(
+      fc.array(fc.array(insertHeavy, { minLength: 80, maxLength: 120 }), { minLength: 10, maxLength: 12 }),
+      (history) => {
+        const op = new WindowOp(types.length, [0], [T.int4], orderBy, calls);
+        checkUnary(op, types.length, history, (rows) => referenceWindow([0], orderBy, calls, rows));
+      },
+    ),
+    { ...fcOptions, numRuns: 4 },
+  );
 });
