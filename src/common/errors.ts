@@ -22,6 +22,8 @@ export const SqlState = {
   substringError: '22011',
   divisionByZero: '22012',
   invalidParameterValue: '22023',
+  invalidArgumentForNtileFunction: '22014',
+  invalidArgumentForNthValueFunction: '22016',
   invalidArgumentForLogarithm: '2201E',
   invalidArgumentForPowerFunction: '2201F',
   invalidArgumentForWidthBucketFunction: '2201G',

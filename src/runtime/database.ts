@@ -6,7 +6,7 @@
  * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
  */
 import { Catalog } from '../catalog/catalog.ts';
-import { DataError, type EddyError, FeatureNotSupportedError } from '../common/errors.ts';
+import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
@@ -78,7 +78,13 @@ export class Database {
   /** The contents of a table or materialized view; a view with live row errors raises the first. */
   readRelation(relationId: number): Value[][] {
     const error = this.viewError(relationId, new Set());
-    if (error) throw new DataError(error.code, error.message, { detail: error.detail, hint: error.hint });
+    if (error)
+      throw new EddyError({
+        code: error.code,
+        message: error.message,
+        detail: error.detail,
+        hint: error.hint,
+      });
     return this.store(relationId).scan();
   }
 

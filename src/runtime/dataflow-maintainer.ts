@@ -6,6 +6,7 @@
  * errors (dataflow/row-errors.ts) instead of failing the step. (One circuit per view keeps views independent; sharing
  * operators between views is a later optimisation.)
  */
+import { EddyError, InternalError } from '../common/errors.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { Circuit } from '../dataflow/circuit.ts';
 import { RowErrors } from '../dataflow/row-errors.ts';
@@ -17,10 +18,33 @@ export function createDataflowMaintainer(plan: LogicalPlan, viewId: number): Vie
   const circuit = new Circuit();
   const view = lowerPlan(circuit, plan, { relationId: viewId });
   const errors = new RowErrors();
+  // An error that escapes a stateful operator leaves its state unknown: the view stops, and its
+  // reads raise that error from then on (the step itself, and the writes in it, still commit).
+  let failure: EddyError | null = null;
   return {
     step(inputs: ReadonlyMap<number, Batch>): Batch {
-      return errors.collect(() => circuit.step(inputs).get(view.outputId) ?? new Batch(view.arity));
+      if (failure) return new Batch(view.arity);
+      try {
+        return errors.collect(() => circuit.step(inputs).get(view.outputId) ?? new Batch(view.arity));
+      } catch (e) {
+        failure = stopped(e);
+        return new Batch(view.arity);
+      }
     },
-    firstError: () => errors.first(),
+    firstError: () => failure ?? errors.first(),
   };
+}
+
+function stopped(e: unknown): EddyError {
+  const hint = 'The materialized view stopped being maintained; drop and recreate it.';
+  if (e instanceof EddyError) {
+    return new EddyError({ code: e.code, message: e.message, detail: e.detail, hint, cause: e });
+  }
+  return new InternalError(
+    `materialized view maintenance failed: ${e instanceof Error ? e.message : String(e)}`,
+    {
+      hint,
+      cause: e,
+    },
+  );
 }

@@ -149,7 +149,10 @@ export class RegionEvaluator {
   private ntile(call: WindowCallSpec, c: number, results: Value[][]): void {
     const buckets = this.list.at(0).row[call.args[0]!]!;
     if (buckets !== null && (buckets as number) <= 0) {
-      throw new DataError(SqlState.invalidParameterValue, 'argument of ntile must be greater than zero');
+      throw new DataError(
+        SqlState.invalidArgumentForNtileFunction,
+        'argument of ntile must be greater than zero',
+      );
     }
     const n = this.n;
     const k = buckets as number;
@@ -196,7 +199,7 @@ export class RegionEvaluator {
           if (nth !== null) {
             if ((nth as number) <= 0) {
               throw new DataError(
-                SqlState.invalidParameterValue,
+                SqlState.invalidArgumentForNthValueFunction,
                 'argument of nth_value must be greater than zero',
               );
             }

@@ -9,8 +9,9 @@ import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import { Numeric } from '../../common/numeric.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { compareSortKey, compareValues } from '../../common/value-ops.ts';
-import { float8pl } from '../../functions/float-ops.ts';
+import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
+import { FloatSum } from '../../dataflow/float-sum.ts';
+import { floatOverflow } from '../../functions/errors.ts';
 import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
 import { RowKeyMap } from './row-key-map.ts';
@@ -23,20 +24,12 @@ export function foldAggregate(
 ): Value {
   let input: readonly (readonly Value[])[] =
     call.filter === null ? rows : rows.filter((r) => r[call.filter!] === true);
-  if (call.orderBy.length > 0) {
-    input = [...input].sort((a, b) => {
-      for (const k of call.orderBy) {
-        const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
-        if (c !== 0) return c;
-      }
-      return 0;
-    });
-  }
+  if (orderedAggregates.has(call.fn)) input = orderedInput(call, input);
   if (call.fn === 'count_star') return input.length;
   const argIndex = call.args[0]!;
   const argType = schema[argIndex]!.type;
   let values: Value[] = input.map((r) => r[argIndex]!);
-  if (call.distinct) values = distinctValues(values);
+  if (call.distinct && !orderedAggregates.has(call.fn)) values = distinctValues(values);
   switch (call.fn) {
     case 'count':
       return values.filter((v) => v !== null).length;
@@ -91,16 +84,39 @@ export function foldAggregate(
   }
 }
 
+/** The distinct values (NULL kept once: array_agg(DISTINCT …) keeps it; the others skip NULLs anyway). */
 function distinctValues(values: readonly Value[]): Value[] {
   const seen = new RowKeyMap<true>();
   const out: Value[] = [];
   for (const v of values) {
-    if (v === null) continue;
     const before = seen.size;
     seen.upsert([v], () => true);
     if (seen.size > before) out.push(v);
   }
   return out;
+}
+
+const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'jsonb_object_agg']);
+
+/**
+ * The rows of an order-sensitive aggregate in the order it sees them: by the call's ORDER BY,
+ * ties (and calls without ORDER BY) by the arguments ascending, NULLs last, so the result is
+ * deterministic (the dataflow uses the same order); with DISTINCT, equal entries once.
+ */
+function orderedInput(call: AggregateCall, rows: readonly (readonly Value[])[]): (readonly Value[])[] {
+  const compare = (a: readonly Value[], b: readonly Value[]): number => {
+    for (const k of call.orderBy) {
+      const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
+      if (c !== 0) return c;
+    }
+    for (const i of call.args) {
+      const c = compareNullable(a[i]!, b[i]!, false);
+      if (c !== 0) return c;
+    }
+    return 0;
+  };
+  const sorted = [...rows].sort(compare);
+  return call.distinct ? sorted.filter((r, i) => i === 0 || compare(sorted[i - 1]!, r) !== 0) : sorted;
 }
 
 /** sum(): int2/int4 → int8, int8/numeric → numeric, float → float, interval → interval; NULL if empty. */
@@ -127,8 +143,7 @@ export function sumValues(values: readonly Value[], type: SqlType): Value {
     }
     case 'float4':
     case 'float8': {
-      let total = 0;
-      for (const v of values) total = float8pl(total, v as number);
+      const total = exactFloatSum(values);
       return type.id === 'float4' ? Math.fround(total) : total;
     }
     case 'interval': {
@@ -154,13 +169,23 @@ export function avgValues(values: readonly Value[], type: SqlType): Value {
     case 'numeric':
       return Numeric.avg(sumValues(values, type) as Numeric, values.length);
     case 'float4':
-    case 'float8': {
-      let total = 0;
-      for (const v of values) total = float8pl(total, v as number);
-      return total / values.length;
-    }
+    case 'float8':
+      return exactFloatSum(values) / values.length;
     case 'interval':
       return divideInterval(sumValues(values, type) as Interval, values.length);
   }
   return null;
+}
+
+/**
+ * A float sum that does not depend on the order of the values (correctly rounded), as the
+ * dataflow's incremental sum computes it; an infinite result from finite values is PostgreSQL's
+ * overflow error.
+ */
+function exactFloatSum(values: readonly Value[]): number {
+  const sum = new FloatSum();
+  for (const v of values) sum.add(v as number, 1);
+  const total = sum.value();
+  if (!Number.isFinite(total) && values.every((v) => Number.isFinite(v as number))) throw floatOverflow();
+  return total;
 }

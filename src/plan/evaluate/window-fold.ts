@@ -4,6 +4,7 @@
  * its partition and frame, directly from the definitions (quadratic in the worst case: this is
  * the reference the incremental window operator is checked against).
  */
+import { DataError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey } from '../../common/value-ops.ts';
 import type { AggregateCall, FrameBound, LogicalWindow, WindowCall } from '../logical.ts';
@@ -92,14 +93,23 @@ function computeCall(call: WindowCall, rows: Rows, i: number, peers: Peers, plan
       return n <= 1 ? 0 : peers.first[i]! / (n - 1);
     case 'cume_dist':
       return (peers.last[i]! + 1) / n;
-    case 'ntile':
-      return ntile(arg(0) as number, n, i);
+    case 'ntile': {
+      const buckets = arg(0);
+      if (buckets === null) return null;
+      if ((buckets as number) <= 0) {
+        throw new DataError(
+          SqlState.invalidArgumentForNtileFunction,
+          'argument of ntile must be greater than zero',
+        );
+      }
+      return ntile(buckets as number, n, i);
+    }
     case 'lag':
     case 'lead': {
       const offset = arg(1);
       if (offset === null) return null;
       const j = call.fn === 'lag' ? i - (offset as number) : i + (offset as number);
-      return j >= 0 && j < n ? arg(0, rows[j]!) : arg(2);
+      return j >= 0 && j < n ? arg(0, rows[j]!) : call.args.length > 2 ? arg(2) : null;
     }
   }
   const [start, end] = frameBounds(call, i, n, peers, plan);
@@ -109,8 +119,15 @@ function computeCall(call: WindowCall, rows: Rows, i: number, peers: Peers, plan
     case 'last_value':
       return start <= end ? arg(0, rows[end]!) : null;
     case 'nth_value': {
-      const nth = arg(1) as number;
-      const j = start + nth - 1;
+      const nth = arg(1);
+      if (nth === null) return null;
+      if ((nth as number) <= 0) {
+        throw new DataError(
+          SqlState.invalidArgumentForNthValueFunction,
+          'argument of nth_value must be greater than zero',
+        );
+      }
+      const j = start + (nth as number) - 1;
       return j <= end ? arg(0, rows[j]!) : null;
     }
     default: {
