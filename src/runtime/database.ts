@@ -12,6 +12,7 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import type { ChangeSet } from './changes.ts';
 import { RowStore } from './row-store.ts';
+import { StepHistory } from './subscriptions.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
 export interface ViewMaintainer {
@@ -43,6 +44,10 @@ export class Database {
   private readonly maintained: MaintainedView[] = [];
   private readonly listeners = new Set<StepListener>();
   private stepNumber = 0;
+  /** Recent steps' changes of subscribed relations, for resuming subscribers. */
+  readonly history = new StepHistory();
+  /** Relations that have had a subscriber: only their history is kept. */
+  readonly watched = new Set<number>();
   private readonly createMaintainer: MaintainerFactory;
 
   constructor(createMaintainer: MaintainerFactory) {
@@ -119,6 +124,8 @@ export class Database {
 
   dropRelation(relationId: number): void {
     this.stores.delete(relationId);
+    this.history.forget(relationId);
+    this.watched.delete(relationId);
     const i = this.maintained.findIndex((m) => m.id === relationId);
     if (i >= 0) this.maintained.splice(i, 1);
   }
@@ -140,6 +147,7 @@ export class Database {
     }
     this.stepNumber++;
     const step = { step: this.stepNumber, changes: all };
+    this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);
     return step;
   }
