@@ -5,6 +5,7 @@
  * read through an optional field qualifier (`INTERVAL '10' SECOND`), which also truncates the result.
  */
 import { rint, USECS_PER_DAY, USECS_PER_HOUR, USECS_PER_MINUTE, USECS_PER_SEC } from './datetime-calendar.ts';
+import { type OrdinaryUnit, ordinaryUnit } from './datetime-units.ts';
 import { DataError, SqlState } from './errors.ts';
 import { checkedInterval, type Interval } from './interval.ts';
 
@@ -24,83 +25,13 @@ export type IntervalField =
   | 'HOUR TO SECOND'
   | 'MINUTE TO SECOND';
 
-type Unit =
-  | 'microsecond'
-  | 'millisecond'
-  | 'second'
-  | 'minute'
-  | 'hour'
-  | 'day'
-  | 'week'
-  | 'month'
-  | 'year'
-  | 'decade'
-  | 'century'
-  | 'millennium';
-
-const unitWords: ReadonlyMap<string, Unit> = new Map<string, Unit>([
-  ['microsecond', 'microsecond'],
-  ['microseconds', 'microsecond'],
-  ['microsecon', 'microsecond'],
-  ['us', 'microsecond'],
-  ['usec', 'microsecond'],
-  ['usecs', 'microsecond'],
-  ['useconds', 'microsecond'],
-  ['millisecond', 'millisecond'],
-  ['milliseconds', 'millisecond'],
-  ['millisecon', 'millisecond'],
-  ['ms', 'millisecond'],
-  ['msec', 'millisecond'],
-  ['msecs', 'millisecond'],
-  ['mseconds', 'millisecond'],
-  ['second', 'second'],
-  ['seconds', 'second'],
-  ['s', 'second'],
-  ['sec', 'second'],
-  ['secs', 'second'],
-  ['minute', 'minute'],
-  ['minutes', 'minute'],
-  ['m', 'minute'],
-  ['min', 'minute'],
-  ['mins', 'minute'],
-  ['hour', 'hour'],
-  ['hours', 'hour'],
-  ['h', 'hour'],
-  ['hr', 'hour'],
-  ['hrs', 'hour'],
-  ['day', 'day'],
-  ['days', 'day'],
-  ['d', 'day'],
-  ['week', 'week'],
-  ['weeks', 'week'],
-  ['w', 'week'],
-  ['month', 'month'],
-  ['months', 'month'],
-  ['mon', 'month'],
-  ['mons', 'month'],
-  ['year', 'year'],
-  ['years', 'year'],
-  ['y', 'year'],
-  ['yr', 'year'],
-  ['yrs', 'year'],
-  ['decade', 'decade'],
-  ['decades', 'decade'],
-  ['dec', 'decade'],
-  ['decs', 'decade'],
-  ['century', 'century'],
-  ['centuries', 'century'],
-  ['c', 'century'],
-  ['cent', 'century'],
-  ['millennium', 'millennium'],
-  ['millennia', 'millennium'],
-  ['mil', 'millennium'],
-  ['mils', 'millennium'],
-]);
+/** The units an interval counts in: the ordinary field names, less those PostgreSQL's DecodeInterval rejects. */
+type Unit = Exclude<OrdinaryUnit, 'quarter' | 'timezone' | 'timezone_hour' | 'timezone_minute'>;
 
 /** One bit per field, to reject a field given twice (`1 day 1 day`) as PostgreSQL does. */
 const fieldBit: Record<Unit | 'time', number> = {
-  microsecond: 1,
-  millisecond: 2,
+  microseconds: 1,
+  milliseconds: 2,
   second: 4,
   minute: 8,
   hour: 16,
@@ -219,11 +150,11 @@ function addFractionDays(frac: number, scale: number): void {
 /** Adds `whole + frac` of `unit`, with PostgreSQL's spill of fractions into smaller fields. */
 function addUnit(unit: Unit, whole: number, frac: number): void {
   switch (unit) {
-    case 'microsecond':
+    case 'microseconds':
       acc.micros += whole;
       addFractionMicros(frac, 1);
       return;
-    case 'millisecond':
+    case 'milliseconds':
       acc.micros += whole * 1000;
       addFractionMicros(frac, 1000);
       return;
@@ -307,7 +238,7 @@ function decodeFields(tokens: Token[], field: IntervalField | undefined): void {
     if (t.kind === 'word') {
       if (t.text === 'ago') ago = true;
       else if (unit !== null) throw BAD;
-      else unit = unitWords.get(t.text) ?? badUnit();
+      else unit = intervalUnit(t.text);
       continue;
     }
     const sign = t.text.charCodeAt(0);
@@ -343,6 +274,20 @@ function decodeFields(tokens: Token[], field: IntervalField | undefined): void {
     acc.months = -acc.months;
     acc.days = -acc.days;
     acc.micros = -acc.micros;
+  }
+}
+
+function intervalUnit(word: string): Unit {
+  const unit = ordinaryUnit(word);
+  switch (unit) {
+    case undefined:
+    case 'quarter':
+    case 'timezone':
+    case 'timezone_hour':
+    case 'timezone_minute':
+      throw BAD;
+    default:
+      return unit;
   }
 }
 

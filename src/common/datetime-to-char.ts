@@ -20,6 +20,25 @@ import {
 } from './datetime-calendar.ts';
 import { type TimeZone, UTC } from './datetime-zone.ts';
 
+/** Name-like patterns print in the letter case the template uses: `Month`, `MONTH`, `month`. */
+const caseStyledPatterns = [
+  'A.M.',
+  'P.M.',
+  'AM',
+  'PM',
+  'B.C.',
+  'A.D.',
+  'BC',
+  'AD',
+  'MONTH',
+  'MON',
+  'DAY',
+  'DY',
+  'RM',
+  'TZ',
+];
+const caseStyled: ReadonlySet<string> = new Set(caseStyledPatterns);
+
 /** Supported patterns, longest first so that `HH24` wins over `HH` and `YYYY` over `YY`. */
 const patterns = [
   'Y,YYY',
@@ -46,19 +65,7 @@ const patterns = [
   'FF4',
   'FF5',
   'FF6',
-  'A.M.',
-  'P.M.',
-  'AM',
-  'PM',
-  'B.C.',
-  'A.D.',
-  'BC',
-  'AD',
-  'MONTH',
-  'MON',
   'MM',
-  'DAY',
-  'DY',
   'DDD',
   'IDDD',
   'DD',
@@ -70,30 +77,11 @@ const patterns = [
   'CC',
   'J',
   'Q',
-  'RM',
   'TZH',
   'TZM',
-  'TZ',
   'OF',
+  ...caseStyledPatterns,
 ].sort((a, b) => b.length - a.length);
-
-/** Name-like patterns print in the letter case the template uses: `Month`, `MONTH`, `month`. */
-const caseStyled = new Set([
-  'A.M.',
-  'P.M.',
-  'AM',
-  'PM',
-  'B.C.',
-  'A.D.',
-  'BC',
-  'AD',
-  'MONTH',
-  'MON',
-  'DAY',
-  'DY',
-  'RM',
-  'TZ',
-]);
 
 type Style = 'upper' | 'lower' | 'capital';
 

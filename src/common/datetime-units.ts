@@ -1,7 +1,7 @@
 /**
  * @module common/datetime-units
- * The field names that `extract`, `date_part` and `date_trunc` accept, with PostgreSQL's spellings
- * and abbreviations (only the first 10 characters count, as in PostgreSQL's token tables).
+ * The field names that `extract`, `date_part`, `date_trunc` and `interval` input accept, with PostgreSQL's
+ * spellings and abbreviations (only the first 10 characters count, as in PostgreSQL's token tables).
  */
 import { DataError, FeatureNotSupportedError, SqlState } from './errors.ts';
 
@@ -29,8 +29,12 @@ export type DatetimeUnit =
   | 'isodow'
   | 'doy';
 
-/** Ordinary units; `date_trunc` accepts only these. */
-const units: ReadonlyMap<string, DatetimeUnit> = new Map<string, DatetimeUnit>([
+/** The units that only `extract` / `date_part` understand. */
+type SpecialUnit = 'epoch' | 'dow' | 'isodow' | 'doy' | 'isoyear' | 'julian';
+export type OrdinaryUnit = Exclude<DatetimeUnit, SpecialUnit>;
+
+/** Ordinary units (PostgreSQL's `deltatktbl`); `date_trunc` and `interval` input accept only these. */
+const units: ReadonlyMap<string, OrdinaryUnit> = new Map<string, OrdinaryUnit>([
   ['microsecon', 'microseconds'],
   ['us', 'microseconds'],
   ['usec', 'microseconds'],
@@ -111,6 +115,11 @@ export type UnitTypeName =
   | 'timestamp without time zone'
   | 'timestamp with time zone'
   | 'interval';
+
+/** The ordinary unit a lower-case word names, if any. */
+export function ordinaryUnit(word: string): OrdinaryUnit | undefined {
+  return units.get(word.length > 10 ? word.slice(0, 10) : word);
+}
 
 /** Resolves a field name; 22023 `unit "x" not recognized for type …` when unknown. */
 export function datetimeUnit(name: string, type: UnitTypeName, truncOnly = false): DatetimeUnit {

@@ -7,6 +7,7 @@
 import { formatDate, formatInterval, formatTime, formatTimestamp } from './datetime-format.ts';
 import { type TimeZone, UTC } from './datetime-zone.ts';
 import { DataError, SemanticError, SqlState } from './errors.ts';
+import { float4Out, float8Out } from './float-text.ts';
 import type { Interval } from './interval.ts';
 import { Jsonb } from './jsonb.ts';
 import {
@@ -152,29 +153,12 @@ export function jsonKeyOf(value: Value, type: SqlType, zone: TimeZone = UTC): st
     case 'numeric':
       return (value as Numeric).toString();
     case 'float4':
-      return floatText(value as number, true);
+      return float4Out(value as number);
     case 'float8':
-      return floatText(value as number, false);
+      return float8Out(value as number);
     default:
       return scalarText(value, type, zone);
   }
-}
-
-/** float4out / float8out: shortest digits, `1e+21`-style notation outside 1e-4 ≤ |x| < 1e15 (1e6 for real). */
-function floatText(x: number, real: boolean): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0' : '0';
-  let exp = x.toExponential();
-  if (real) {
-    exp = x.toExponential(0);
-    for (let p = 1; p < 9 && Math.fround(Number(exp)) !== x; p++) exp = x.toExponential(p);
-  }
-  const at = exp.indexOf('e');
-  const e = Number(exp.slice(at + 1));
-  if (e >= -4 && e < (real ? 6 : 15)) return String(Number(exp));
-  const digits = exp.slice(at + 2);
-  return `${exp.slice(0, at)}e${exp[at + 1]}${digits.length === 1 ? '0' : ''}${digits}`;
 }
 
 /** A document from plain JS data (objects, arrays, strings, numbers, bigints, booleans, null). */

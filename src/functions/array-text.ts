@@ -4,8 +4,8 @@
  * quoting and escaping rules. Elements are converted by callbacks, so this file knows no types.
  */
 import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
+import { isCSpace } from '../common/float-text.ts';
 import type { Value } from '../common/value.ts';
-import { isCSpace } from './float-text.ts';
 
 const QUOTE = 34;
 const BACKSLASH = 92;

@@ -27,6 +27,7 @@ import {
   USECS_PER_DAY,
 } from '../common/datetime.ts';
 import { InternalError } from '../common/errors.ts';
+import { float4In } from '../common/float-text.ts';
 import { Interval } from '../common/interval.ts';
 import { Jsonb } from '../common/jsonb.ts';
 import {
@@ -41,7 +42,6 @@ import {
 import { Numeric } from '../common/numeric.ts';
 import type { ScalarType, ScalarTypeId, SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
-import { float4In } from './float-text.ts';
 
 type CastFn = (v: Value) => Value;
 

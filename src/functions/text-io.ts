@@ -7,13 +7,13 @@
  */
 import { type TimeZone, UTC } from '../common/datetime-zone.ts';
 import { DataError, SqlState, unreachable } from '../common/errors.ts';
+import { float4In, float4Out, float8In, float8Out, isCSpace, trimCSpace } from '../common/float-text.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { formatArrayText, parseArrayText } from './array-text.ts';
 import { codePointOffset } from './code-points.ts';
 import { delegatedFormat, delegatedParse } from './delegated.ts';
 import { inputOutOfRange, invalidSyntax } from './errors.ts';
-import { float4In, float4Out, float8In, float8Out, isCSpace, trimCSpace } from './float-text.ts';
 
 /** Reads `text` as a value of `type` (the type's input function, plus varchar(n)'s length check). */
 export function parseText(text: string, type: SqlType, zone: TimeZone = UTC): Value {

@@ -39,6 +39,8 @@ export interface Literal {
   readonly kind: 'literal';
   readonly value: Value;
   readonly type: SqlType;
+  /** Set when this literal stands for parameter `$n` (0-based), so its type can be inferred. */
+  readonly paramIndex?: number;
 }
 
 /**

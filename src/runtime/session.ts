@@ -6,14 +6,18 @@
  * (25P02 until ROLLBACK), as in PostgreSQL.
  */
 
-import { SqlState, StateError } from '../common/errors.ts';
+import type { Node } from 'libpg-query';
+import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
+import { type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
+import { inferParamTypes } from '../sql/bind/params.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
-import type { StatementResult } from './result.ts';
+import type { ResultColumn, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
+import { planSelect } from './statements/query.ts';
 
 export interface Transaction {
   readonly changes: ChangeSet;
@@ -30,15 +34,70 @@ export class Session {
     this.settings = { timeZone: 'UTC', statementTime: 0 };
   }
 
-  /** Executes every statement of `script`; stops at the first error (earlier ones stay done). */
-  execute(script: string, params: readonly Value[] = []): StatementResult[] {
+  /**
+   * Executes every statement of `script`; stops at the first error (earlier ones stay done).
+   * `paramTypes` declares `$n` types (the wire protocol's); otherwise a value's form decides.
+   */
+  execute(
+    script: string,
+    params: readonly Value[] = [],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): StatementResult[] {
     const statements = parseScript(script);
     const results: StatementResult[] = [];
-    for (const stmt of statements) results.push(this.executeOne(stmt, params));
+    for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
     return results;
   }
 
-  private executeOne(stmt: EddyStatement, params: readonly Value[]): StatementResult {
+  /**
+   * Describes one statement without running it (the extended protocol's Parse / Describe): the
+   * types of its parameters, inferred from context where not declared, and its result columns
+   * (null for a statement that returns no rows). A write is described by a dry run inside this
+   * call that is undone before it returns: no step is taken and no other reader can observe it.
+   */
+  describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
+    const statements = parseScript(sql);
+    if (statements.length !== 1) {
+      throw new SqlSyntaxError('cannot insert multiple commands into a prepared statement');
+    }
+    const stmt = statements[0]!;
+    const inferred: (SqlType | undefined)[] = [...paramTypes];
+    const changes = new ChangeSet();
+    const ctx = {
+      text: stmt.text,
+      offset: stmt.offset,
+      params: [],
+      paramTypes,
+      inferredParamTypes: inferred,
+      session: this,
+      changes,
+    };
+    const node = stmt.kind === 'postgres' ? stmt.stmt : null;
+    const { result } = inferParamTypes(inferred, () => {
+      if (!node) return null;
+      if ('SelectStmt' in node)
+        return planSelect(ctx, node.SelectStmt).schema.map((c) => ({ name: c.name, type: c.type }));
+      if ('InsertStmt' in node || 'UpdateStmt' in node || 'DeleteStmt' in node) {
+        try {
+          executeStatement(ctx, stmt);
+        } catch {
+          // A dry run with NULL parameters may violate constraints; the types are known by then.
+        } finally {
+          this.undo(changes);
+        }
+        return null;
+      }
+      return null;
+    });
+    const types = Array.from({ length: inferred.length }, (_, i) => inferred[i] ?? T.text);
+    return { paramTypes: types, columns: result ?? describeUtility(node) };
+  }
+
+  private executeOne(
+    stmt: EddyStatement,
+    params: readonly Value[],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): StatementResult {
     if (this.transaction?.failed && !endsTransaction(stmt)) {
       throw new StateError(
         SqlState.inFailedSqlTransaction,
@@ -88,7 +147,7 @@ export class Session {
   }
 
   /** Reverts table writes that never reached a step. */
-  private undo(changes: ChangeSet): void {
+  undo(changes: ChangeSet): void {
     for (const [id, b] of changes.negated().byRelation) {
       if (!this.db.hasStore(id)) continue;
       const store = this.db.store(id);
@@ -101,4 +160,19 @@ function endsTransaction(stmt: EddyStatement): boolean {
   if (stmt.kind !== 'postgres' || !('TransactionStmt' in stmt.stmt)) return false;
   const kind = stmt.stmt.TransactionStmt.kind;
   return kind === 'TRANS_STMT_ROLLBACK' || kind === 'TRANS_STMT_COMMIT';
+}
+
+export interface StatementDescription {
+  readonly paramTypes: readonly SqlType[];
+  /** Result columns, or null when the statement returns no rows. */
+  readonly columns: readonly ResultColumn[] | null;
+}
+
+/** Result columns of row-returning utility statements (SHOW, EXPLAIN). */
+function describeUtility(node: Node | null): ResultColumn[] | null {
+  if (!node) return null;
+  if ('VariableShowStmt' in node)
+    return [{ name: (node.VariableShowStmt.name ?? '').toLowerCase(), type: T.text }];
+  if ('ExplainStmt' in node) return [{ name: 'QUERY PLAN', type: T.text }];
+  return null;
 }

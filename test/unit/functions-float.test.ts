@@ -1,14 +1,14 @@
 /**
- * real and double precision arithmetic and text I/O (src/functions/float-ops.ts, float-text.ts)
+ * real and double precision arithmetic and text I/O (src/functions/float-ops.ts, src/common/float-text.ts)
  * against PostgreSQL 15: each row is the SQL run on a real server, the same computation here, and
  * the server's answer. The output tables include ties that PostgreSQL's Ryu refuses to print short.
  */
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { float4In, float4Out, float8In, float8Out } from '../../src/common/float-text.ts';
 import { T } from '../../src/common/types.ts';
 import * as F from '../../src/functions/float-ops.ts';
-import { float4In, float4Out, float8In, float8Out } from '../../src/functions/float-text.ts';
 import { check, out } from './functions-check.ts';
 
 const { float4, float8 } = T;

@@ -5,11 +5,18 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EddyError } from '../../src/common/errors.ts';
 import { Numeric } from '../../src/common/numeric.ts';
+import { grid, itLongResults, itPerOperation, type PgCase, type PgLongCase, p } from './numeric-check.ts';
 
-/** [operation, ...arguments, PostgreSQL's text result]; errors read `ERROR <sqlstate> <message>`. */
-const pgCases: readonly (readonly string[])[] = [
+const LOG0 = 'ERROR 2201E cannot take logarithm of zero';
+const LOG_NEGATIVE = 'ERROR 2201E cannot take logarithm of a negative number';
+const OVERFLOW = 'ERROR 22003 value overflows numeric format';
+
+/**
+ * PostgreSQL's answers, as cases of `numeric-check.ts`; a grid row is the arguments, then one result per
+ * operation named at its head.
+ */
+const pgCases: readonly PgCase[] = [
   ['sqrt', '2', '1.414213562373095'],
   ['sqrt', '0', '0.000000000000000'],
   ['sqrt', '1', '1.000000000000000'],
@@ -55,70 +62,48 @@ const pgCases: readonly (readonly string[])[] = [
   ['exp', '50.5', '8548134287298057692257.9'],
   ['exp', '-50.5', '0.0000000000000000000001169845917706196'],
   ['exp', '0.693147180559945309417232121458', '2.000000000000000000000000000000'],
-  ['ln', '1', '0.0000000000000000'],
-  ['log10', '1', '0.0000000000000000'],
-  ['ln', '2', '0.6931471805599453'],
-  ['log10', '2', '0.3010299956639812'],
-  ['ln', '10', '2.3025850929940457'],
-  ['log10', '10', '1.0000000000000000'],
-  ['ln', '0.5', '-0.6931471805599453'],
-  ['log10', '0.5', '-0.3010299956639812'],
-  ['ln', '0.1', '-2.3025850929940457'],
-  ['log10', '0.1', '-1.0000000000000000'],
-  ['ln', '100', '4.6051701859880914'],
-  ['log10', '100', '2.0000000000000000'],
-  ['ln', '1e-10', '-23.025850929940457'],
-  ['log10', '1e-10', '-10.000000000000000'],
-  ['ln', '1e10', '23.025850929940457'],
-  ['log10', '1e10', '10.000000000000000'],
-  ['ln', '1e100', '230.25850929940457'],
-  ['log10', '1e100', '100.00000000000000'],
-  [
-    'ln',
-    '1e-100',
-    '-230.2585092994045684017991454684364207601101488628772976033327900967572609677352480235997205089598298342',
-  ],
-  [
-    'log10',
-    '1e-100',
-    '-100.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
-  ],
-  ['ln', '1.0001', '0.00009999500033330834'],
-  ['log10', '1.0001', '0.00004342727686266964'],
-  ['ln', '0.9999', '-0.00010000500033335834'],
-  ['log10', '0.9999', '-0.00004343161980751038'],
-  ['ln', '1.1', '0.09531017980432486'],
-  ['log10', '1.1', '0.04139268515822504'],
-  ['ln', '0.9', '-0.10536051565782630'],
-  ['log10', '0.9', '-0.04575749056067513'],
-  ['ln', '2.718281828459045', '0.9999999999999999'],
-  ['log10', '2.718281828459045', '0.4342944819032518'],
-  ['ln', '1.00000000000000000001', '0.000000000000000000010000000000000000'],
-  ['log10', '1.00000000000000000001', '0.000000000000000000004342944819032518'],
-  ['ln', '12345678901234567890', '43.959837789202521'],
-  ['log10', '12345678901234567890', '19.091514977212700'],
-  ['ln', '0', 'ERROR 2201E cannot take logarithm of zero'],
-  ['log10', '0', 'ERROR 2201E cannot take logarithm of zero'],
-  ['ln', '-1', 'ERROR 2201E cannot take logarithm of a negative number'],
-  ['log10', '-1', 'ERROR 2201E cannot take logarithm of a negative number'],
-  ['ln', 'NaN', 'NaN'],
-  ['log10', 'NaN', 'NaN'],
-  ['ln', 'Infinity', 'Infinity'],
-  ['log10', 'Infinity', 'Infinity'],
-  ['ln', '-Infinity', 'ERROR 2201E cannot take logarithm of a negative number'],
-  ['log10', '-Infinity', 'ERROR 2201E cannot take logarithm of a negative number'],
-  ['ln', '0.000000000000000000000000000001', '-69.077552789821370520539743640531'],
-  ['log10', '0.000000000000000000000000000001', '-30.000000000000000000000000000000'],
-  ['ln', '1.5', '0.4054651081081644'],
-  ['log10', '1.5', '0.1760912590556812'],
-  ['ln', '3', '1.0986122886681097'],
-  ['log10', '3', '0.4771212547196624'],
-  ['ln', '1e1000', '2302.5850929940457'],
-  ['log10', '1e1000', '1000.0000000000000'],
-  ['ln', '1.09', '0.086177696241052332'],
-  ['log10', '1.09', '0.037426497940623635'],
-  ['ln', '0.91', '-0.094310679471241327'],
-  ['log10', '0.91', '-0.040958607678906400'],
+  ...grid(['ln', 'log10'], 1, [
+    ['1', '0.0000000000000000', '0.0000000000000000'],
+    ['2', '0.6931471805599453', '0.3010299956639812'],
+    ['10', '2.3025850929940457', '1.0000000000000000'],
+    ['0.5', '-0.6931471805599453', '-0.3010299956639812'],
+    ['0.1', '-2.3025850929940457', '-1.0000000000000000'],
+    ['100', '4.6051701859880914', '2.0000000000000000'],
+    ['1e-10', '-23.025850929940457', '-10.000000000000000'],
+    ['1e10', '23.025850929940457', '10.000000000000000'],
+    ['1e100', '230.25850929940457', '100.00000000000000'],
+    [
+      '1e-100',
+      '-230.2585092994045684017991454684364207601101488628772976033327900967572609677352480235997205089598298342',
+      '-100.0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+    ],
+    ['1.0001', '0.00009999500033330834', '0.00004342727686266964'],
+    ['0.9999', '-0.00010000500033335834', '-0.00004343161980751038'],
+    ['1.1', '0.09531017980432486', '0.04139268515822504'],
+    ['0.9', '-0.10536051565782630', '-0.04575749056067513'],
+    ['2.718281828459045', '0.9999999999999999', '0.4342944819032518'],
+    [
+      '1.00000000000000000001',
+      '0.000000000000000000010000000000000000',
+      '0.000000000000000000004342944819032518',
+    ],
+    ['12345678901234567890', '43.959837789202521', '19.091514977212700'],
+    ['0', LOG0, LOG0],
+    ['-1', LOG_NEGATIVE, LOG_NEGATIVE],
+    ['NaN', 'NaN', 'NaN'],
+    ['Infinity', 'Infinity', 'Infinity'],
+    ['-Infinity', LOG_NEGATIVE, LOG_NEGATIVE],
+    [
+      '0.000000000000000000000000000001',
+      '-69.077552789821370520539743640531',
+      '-30.000000000000000000000000000000',
+    ],
+    ['1.5', '0.4054651081081644', '0.1760912590556812'],
+    ['3', '1.0986122886681097', '0.4771212547196624'],
+    ['1e1000', '2302.5850929940457', '1000.0000000000000'],
+    ['1.09', '0.086177696241052332', '0.037426497940623635'],
+    ['0.91', '-0.094310679471241327', '-0.040958607678906400'],
+  ]),
   ['log', '2', '8', '3.0000000000000000'],
   ['log', '10', '100', '2.0000000000000000'],
   ['log', '2', '1024', '10.0000000000000000'],
@@ -132,8 +117,8 @@ const pgCases: readonly (readonly string[])[] = [
   ['log', 'Infinity', '10', '0'],
   ['log', '10', 'Infinity', 'Infinity'],
   ['log', 'Infinity', 'Infinity', 'NaN'],
-  ['log', '0', '10', 'ERROR 2201E cannot take logarithm of zero'],
-  ['log', '-2', '8', 'ERROR 2201E cannot take logarithm of a negative number'],
+  ['log', '0', '10', LOG0],
+  ['log', '-2', '8', LOG_NEGATIVE],
   ['log', '2', '1e100', '332.19280948873623'],
   ['pow', '2', '10', '1024.0000000000000000'],
   ['pow', '2', '-1', '0.5000000000000000'],
@@ -170,10 +155,10 @@ const pgCases: readonly (readonly string[])[] = [
   ['pow', '2', '3.3', '9.8491553067593303'],
   ['pow', '0.5', '-3.3', '9.8491553067593303'],
   ['pow', '1.1', '1000.5', '259048749879123208174455448608075544452363.8'],
-  ['pow', '10', '131072', 'ERROR 22003 value overflows numeric format'],
-  ['pow', '10', '300000', 'ERROR 22003 value overflows numeric format'],
-  ['pow', '10', '400000', 'ERROR 22003 value overflows numeric format'],
-  ['pow', '2', '2147483648', 'ERROR 22003 value overflows numeric format'],
+  ['pow', '10', '131072', OVERFLOW],
+  ['pow', '10', '300000', OVERFLOW],
+  ['pow', '10', '400000', OVERFLOW],
+  ['pow', '2', '2147483648', OVERFLOW],
   [
     'pow',
     '1.0000001',
@@ -218,13 +203,13 @@ const pgCases: readonly (readonly string[])[] = [
   ['pow', '2', '0.1', '1.0717734625362932'],
   ['pow', '0.9', '10000', '0.0000000000000000'],
   ['pow', '0.9', '100000', '0.0000000000000000'],
-  ['exp', '6000', 'ERROR 22003 value overflows numeric format'],
+  ['exp', '6000', OVERFLOW],
   ['exp', '-100.5', '0.00000000000000000000000000000000000000000002256340135917036'],
   ['pow', '0.5', '20000', '0.0000000000000000'],
   ['pow', '0.5', '8655', '0.0000000000000000'],
-  ['pow', '10', '2610.5', 'ERROR 22003 value overflows numeric format'],
-  ['pow', '10', '2620.5', 'ERROR 22003 value overflows numeric format'],
-  ['pow', '-10', '1e10', 'ERROR 22003 value overflows numeric format'],
+  ['pow', '10', '2610.5', OVERFLOW],
+  ['pow', '10', '2620.5', OVERFLOW],
+  ['pow', '-10', '1e10', OVERFLOW],
   ['sqrt', '0.0211', '0.14525839046333950'],
   ['ln', '27369.206', '10.217173791749115'],
   ['log10', '55814.0098128188059357446600482', '4.7467432243984839248533947'],
@@ -293,7 +278,7 @@ const pgCases: readonly (readonly string[])[] = [
 ];
 
 /** Results too long for the table: [operation, ...arguments, length, first 30 chars, last 30 chars]. */
-const pgLongCases: readonly (readonly (string | number)[])[] = [
+const pgLongCases: readonly PgLongCase[] = [
   ['sqrt', '1e-1000', 1002, '0.0000000000000000000000000000', '000000000000000000000000000000'],
   ['sqrt', '1e1000', 501, '100000000000000000000000000000', '000000000000000000000000000000'],
   ['exp', '700', 305, '101423205473500450945532959523', '130430066930357357609994944589'],
@@ -330,8 +315,6 @@ const pgLongCases: readonly (readonly (string | number)[])[] = [
   ['pow', '2', '-3321.9', 1002, '0.0000000000000000000000000000', '000000000000000000000000000001'],
 ];
 
-const p = (text: string) => Numeric.parse(text);
-
 function evaluate(op: string, args: readonly string[]): string {
   const [a, b] = args;
   switch (op) {
@@ -352,38 +335,10 @@ function evaluate(op: string, args: readonly string[]): string {
   }
 }
 
-function run(op: string, args: readonly string[]): string {
-  try {
-    return evaluate(op, args);
-  } catch (e) {
-    if (!(e instanceof EddyError)) throw e;
-    return `ERROR ${e.code} ${e.message}`;
-  }
-}
-
 describe('Numeric functions against PostgreSQL 15', () => {
-  for (const op of new Set(pgCases.map((c) => c[0]))) {
-    it(op, () => {
-      const wrong = pgCases
-        .filter((c) => c[0] === op)
-        .map((c) => ({ args: c.slice(1, -1), expected: c[c.length - 1], actual: run(op, c.slice(1, -1)) }))
-        .filter((r) => r.actual !== r.expected);
-      assert.deepEqual(wrong, []);
-    });
-  }
+  itPerOperation(pgCases, evaluate);
 
-  it('long results', () => {
-    for (const row of pgLongCases) {
-      const [length, head, tail] = row.slice(-3) as [number, string, string];
-      const op = String(row[0]);
-      const args = row.slice(1, -3).map(String);
-      const actual = run(op, args);
-      const label = `${op}(${args.join(', ')})`;
-      assert.equal(actual.length, length, label);
-      assert.equal(actual.slice(0, 30), head, label);
-      assert.equal(actual.slice(-30), tail, label);
-    }
-  });
+  itLongResults(pgLongCases, evaluate);
 
   it('keeps the input scale when it exceeds 16 digits (PostgreSQL: exp, ln of exp, sqrt of numeric(60,50))', () => {
     const x = p('1.2345678901234567890123456789012345678901234567890');

@@ -3,6 +3,7 @@
  * What a statement handler gets (besides the statement itself): its text, parameters, the session and the
  * change set to record its writes in (the session turns them into a step).
  */
+import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import type { BindOptions } from '../../sql/bind/index.ts';
 import type { ChangeSet } from '../changes.ts';
@@ -12,10 +13,20 @@ export interface StatementContext {
   readonly text: string;
   readonly offset: number;
   readonly params: readonly Value[];
+  /** Declared parameter types (extended protocol), by position; undefined: from the value. */
+  readonly paramTypes?: readonly (SqlType | undefined)[];
+  /** Set while describing a statement: parameter types are inferred into it, nothing runs for real. */
+  readonly inferredParamTypes?: (SqlType | undefined)[];
   readonly session: Session;
   readonly changes: ChangeSet;
 }
 
 export function bindOptions(ctx: StatementContext): BindOptions {
-  return { catalog: ctx.session.db.catalog, session: ctx.session.settings, params: ctx.params };
+  return {
+    catalog: ctx.session.db.catalog,
+    session: ctx.session.settings,
+    params: ctx.params,
+    paramTypes: ctx.paramTypes,
+    inferredParamTypes: ctx.inferredParamTypes,
+  };
 }

@@ -13,6 +13,7 @@ import {
   castFunction,
 } from '../../functions/cast.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
+import { recordParamType } from './params.ts';
 
 const numericRank: Partial<Record<SqlType['id'], number>> = {
   int2: 1,
@@ -96,6 +97,11 @@ export function coerce(expr: ScalarExpr, type: SqlType, explicit: boolean, posit
  * instead of failing with 22001).
  */
 function castNode(expr: ScalarExpr, type: SqlType, explicit: boolean): ScalarExpr {
+  if (expr.kind === 'literal' && expr.paramIndex !== undefined && expr.type.id === 'unknown') {
+    // An untyped parameter takes the type its context asks for (PostgreSQL's inference).
+    recordParamType(expr.paramIndex, type);
+    if (expr.value === null) return { kind: 'literal', value: null, type, paramIndex: expr.paramIndex };
+  }
   const from = expr.type.id === 'unknown' ? T.text : expr.type;
   const impl = castFunction(from, type, explicit);
   if (expr.kind === 'literal') {

@@ -54,6 +54,11 @@ export interface BindContext {
   /** `$n` parameter values (1-based in SQL, 0-based here) and their declared types, if any. */
   readonly params: readonly Value[];
   readonly paramTypes: readonly (SqlType | undefined)[];
+  /**
+   * Describing a prepared statement: parameters have no values yet; their types are inferred
+   * from context into this array (see params.ts).
+   */
+  readonly inferredParamTypes?: (SqlType | undefined)[];
   /** Aggregate calls found while binding; null where aggregates are not allowed. */
   aggregates: CollectedAggregate[] | null;
   /** Window calls found while binding; null where window functions are not allowed. */

@@ -147,13 +147,20 @@ function bindNumberText(text: string): ScalarExpr {
 function bindParam(number: number, ctx: BindContext, location?: number): ScalarExpr {
   const i = number - 1;
   const position = location === undefined ? undefined : location + 1;
-  if (i < 0 || i >= ctx.params.length) {
+  const inferring = ctx.inferredParamTypes;
+  if (i < 0 || (i >= ctx.params.length && !inferring)) {
     throw new UndefinedObjectError(SqlState.undefinedParameter, `there is no parameter $${number}`, {
       position,
     });
   }
+  if (inferring) {
+    const declared = ctx.paramTypes[i] ?? inferring[i];
+    if (declared && inferring[i] === undefined) inferring[i] = declared;
+    while (inferring.length <= i) inferring.push(undefined);
+    return { kind: 'literal', value: null, type: declared ?? T.unknown, paramIndex: i };
+  }
   const value = ctx.params[i]!;
-  return { kind: 'literal', value, type: ctx.paramTypes[i] ?? paramType(value) };
+  return { kind: 'literal', value, type: ctx.paramTypes[i] ?? paramType(value), paramIndex: i };
 }
 
 /**

@@ -24,6 +24,8 @@ export interface BindOptions {
   readonly session: SessionSettings;
   readonly params?: readonly Value[];
   readonly paramTypes?: readonly (SqlType | undefined)[];
+  /** Describing: parameters have no values; their inferred types are collected here. */
+  readonly inferredParamTypes?: (SqlType | undefined)[];
 }
 
 export function makeBindContext(options: BindOptions): BindContext {
@@ -32,6 +34,7 @@ export function makeBindContext(options: BindOptions): BindContext {
     session: options.session,
     params: options.params ?? [],
     paramTypes: options.paramTypes ?? [],
+    inferredParamTypes: options.inferredParamTypes,
     aggregates: null,
     windows: null,
     bindSubquery: (stmt, scope) => bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null }),

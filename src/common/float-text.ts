@@ -1,11 +1,10 @@
 /**
- * @module functions/float-text
+ * @module common/float-text
  * Text input and output of real and double precision exactly as PostgreSQL 12+ prints them:
  * the shortest digits that read back to the same value, in fixed notation for decimal exponents
  * -4 ≤ e < 15 (e < 6 for real) and `1.5e-07`-style scientific notation outside.
  */
-import { DataError, SqlState } from '../common/errors.ts';
-import { invalidSyntax } from './errors.ts';
+import { DataError, SqlState } from './errors.ts';
 
 /** C's isspace() in the C locale: what PostgreSQL's input functions skip around a value. */
 export function isCSpace(c: number): boolean {
@@ -110,7 +109,12 @@ function parseFloatText(text: string, typeName: string, single: boolean): number
     const special = specialFloat(s);
     if (special !== undefined) return special;
     const hex = HEX_INTEGER.exec(s);
-    if (hex === null) throw invalidSyntax(typeName, text);
+    if (hex === null) {
+      throw new DataError(
+        SqlState.invalidTextRepresentation,
+        `invalid input syntax for type ${typeName}: "${text}"`,
+      );
+    }
     v = Number.parseInt(hex[2]!, 16) * (hex[1] === '-' ? -1 : 1);
   }
   if (single) v = Math.fround(v);
