@@ -39,22 +39,6 @@ export class ChangeSet {
     return true;
   }
 
-  /** The inverse changes (to undo a rolled-back transaction). */
-  negated(): ChangeSet {
-    const out = new ChangeSet();
-    for (const [id, b] of this.byRelation) {
-      out.byRelation.set(
-        id,
-        new Batch(
-          b.arity,
-          b.values.slice(),
-          b.weights.map((w) => -w),
-        ),
-      );
-    }
-    return out;
-  }
-
   merge(other: ChangeSet): void {
     for (const [id, b] of other.byRelation) {
       const into = this.batchFor(id, b.arity);

@@ -52,8 +52,8 @@ export class Session {
   /**
    * Describes one statement without running it (the extended protocol's Parse / Describe): the
    * types of its parameters, inferred from context where not declared, and its result columns
-   * (null for a statement that returns no rows). A write is described by a dry run inside this
-   * call that is undone before it returns: no step is taken and no other reader can observe it.
+   * (null for a statement that returns no rows). A write is described by a dry run whose writes
+   * are recorded, never applied: nothing changes and no step is taken.
    */
   describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
     const statements = parseScript(sql);
@@ -82,8 +82,6 @@ export class Session {
           executeStatement(ctx, stmt);
         } catch {
           // A dry run with NULL parameters may violate constraints; the types are known by then.
-        } finally {
-          this.undo(changes);
         }
         return null;
       }
@@ -132,23 +130,22 @@ export class Session {
     const txn = this.transaction;
     this.transaction = null;
     if (!txn) return 'COMMIT';
-    if (txn.failed) {
-      this.undo(txn.changes);
-      return 'ROLLBACK';
+    if (txn.failed) return 'ROLLBACK';
+    if (!txn.changes.isEmpty) {
+      this.applyToStores(txn.changes);
+      this.db.commitStep(txn.changes);
     }
-    if (!txn.changes.isEmpty) this.db.commitStep(txn.changes);
     return 'COMMIT';
   }
 
+  /** Discards the open transaction: its writes were never applied to the shared stores. */
   rollback(): void {
-    const txn = this.transaction;
     this.transaction = null;
-    if (txn) this.undo(txn.changes);
   }
 
-  /** Reverts table writes that never reached a step. */
-  undo(changes: ChangeSet): void {
-    for (const [id, b] of changes.negated().byRelation) {
+  /** Applies a committing transaction's writes to the tables' stores (they were deferred until now). */
+  private applyToStores(changes: ChangeSet): void {
+    for (const [id, b] of changes.byRelation) {
       if (!this.db.hasStore(id)) continue;
       const store = this.db.store(id);
       for (let i = 0; i < b.length; i++) store.apply(b.values, i * b.arity, b.weights[i]!);

@@ -17,6 +17,8 @@ export interface StatementContext {
   readonly paramTypes?: readonly (SqlType | undefined)[];
   /** Set while describing a statement: parameter types are inferred into it, nothing runs for real. */
   readonly inferredParamTypes?: (SqlType | undefined)[];
+  /** Describing: the statement runs against the data but its writes are recorded only, never applied. */
+  readonly dryRun?: boolean;
   readonly session: Session;
   readonly changes: ChangeSet;
 }

@@ -17,6 +17,7 @@ import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index
 import { commandResult, type StatementResult } from '../result.ts';
 import type { RowStore } from '../row-store.ts';
 import { bindOptions, type StatementContext } from './context.ts';
+import { keyExists, readSource, writesDeferred } from './reads.ts';
 
 export function executeInsert(ctx: StatementContext, stmt: InsertStmt): StatementResult {
   const table = requireTable(ctx, stmt.relation!.relname!);
@@ -104,7 +105,7 @@ function sourceRows(
       ),
       schema: [],
     };
-    const values = evaluatePlan(plan, ctx.session.db);
+    const values = evaluatePlan(plan, readSource(ctx));
     return values.map((row, i) => row.map((v, k) => (exprs[i]![k] === undefined ? undefined : v)));
   }
   const plan = bindQuery(select, options);
@@ -115,7 +116,7 @@ function sourceRows(
     return coerceForAssignment({ kind: 'column', index: k, type: c.type }, column.type, column.name);
   });
   const mapped: LogicalPlan = { kind: 'map', input: plan, exprs: casts, schema: plan.schema };
-  return evaluatePlan(mapped, ctx.session.db);
+  return evaluatePlan(mapped, readSource(ctx));
 }
 
 function fullRow(
@@ -140,7 +141,7 @@ function defaultValue(ctx: StatementContext, expr: ScalarExpr | null): Value {
   if (!expr) return null;
   if (expr.kind === 'literal') return expr.value;
   const plan: LogicalPlan = { kind: 'values', rows: [[expr]], schema: [] };
-  return evaluatePlan(plan, ctx.session.db)[0]![0]!;
+  return evaluatePlan(plan, readSource(ctx))[0]![0]!;
 }
 
 /** NOT NULL and primary-key checks; with `skipConflicts`, rows whose key exists are dropped. */
@@ -158,9 +159,8 @@ export function checkRows(
   const pending: Value[][] = [];
   for (const row of rows) {
     const key = store.keyOf(row);
-    const existing = store.lookupKey(key);
     const conflict =
-      (existing !== undefined && !removed.some((r) => keysEqual(store.keyOf(r), key))) ||
+      (keyExists(ctx, table, key) && !removed.some((r) => keysEqual(store.keyOf(r), key))) ||
       pending.some((p) => keysEqual(store.keyOf(p), key));
     if (conflict) {
       if (skipConflicts) continue;
@@ -206,7 +206,7 @@ export function applyRows(
   weight: number,
 ): void {
   const db = ctx.session.db;
-  const store = db.hasStore(tableId) ? db.store(tableId) : null;
+  const store = !writesDeferred(ctx) && db.hasStore(tableId) ? db.store(tableId) : null;
   for (const row of rows) {
     store?.apply(row, 0, weight);
     ctx.changes.add(tableId, row, weight);
@@ -236,7 +236,7 @@ export function ingestFlat(
     for (const j of notNull)
       if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
   const db = ctx.session.db;
-  const store = db.hasStore(table.id) ? db.store(table.id) : null;
+  const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;
   if (store) for (let i = 0; i < rowCount; i++) store.apply(values, i * arity, 1);
   ctx.changes.addFlat(table.id, arity, values, rowCount);
   return rowCount;

@@ -11,10 +11,11 @@ import { foldConstants } from '../../plan/optimize/fold-constants.ts';
 import { bindQuery } from '../../sql/bind/index.ts';
 import type { StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
+import { readSource } from './reads.ts';
 
 export function executeSelect(ctx: StatementContext, stmt: SelectStmt): StatementResult {
   const plan = planSelect(ctx, stmt);
-  const rows = evaluatePlan(plan, ctx.session.db);
+  const rows = evaluatePlan(plan, readSource(ctx));
   return {
     command: `SELECT ${rows.length}`,
     rowCount: rows.length,

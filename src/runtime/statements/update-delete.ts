@@ -16,6 +16,7 @@ import { bindScalar, coerce, coerceForAssignment, type ScopeColumn } from '../..
 import { commandResult, type StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { applyRows, checkRows, requireTable } from './insert.ts';
+import { readSource } from './reads.ts';
 
 function tableScope(table: TableEntry, alias: string | undefined): ScopeColumn[] {
   return table.columns.map((c, i) => ({ table: alias ?? table.name, name: c.name, type: c.type, index: i }));
@@ -41,7 +42,7 @@ function matchingRows(
       schema: exprs.map((e, i) => ({ name: `c${i}`, type: e.type, nullable: true })),
     };
   }
-  return evaluatePlan(plan, ctx.session.db);
+  return evaluatePlan(plan, readSource(ctx));
 }
 
 export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): StatementResult {
