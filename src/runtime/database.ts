@@ -10,6 +10,7 @@ import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
+import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
@@ -22,12 +23,18 @@ export interface ViewMaintainer {
   firstError(): EddyError | undefined;
 }
 
+/** Scripts kept parsed, and the longest text cached. */
+const parsedScriptsMax = 1024;
+const parsedTextMax = 16 * 1024;
+
 export type MaintainerFactory = (plan: LogicalPlan, viewId: number) => ViewMaintainer;
 
 export interface StepChanges {
   readonly step: number;
   /** Changes of every relation (tables and views) in this step. */
   readonly changes: ChangeSet;
+  /** Time commitStep spent maintaining the views, in milliseconds (for metrics). */
+  readonly durationMs: number;
 }
 
 export type StepListener = (step: StepChanges) => void;
@@ -49,9 +56,23 @@ export class Database {
   /** Relations that have had a subscriber: only their history is kept. */
   readonly watched = new Set<number>();
   private readonly createMaintainer: MaintainerFactory;
+  /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
+  private readonly parsed = new Map<string, readonly EddyStatement[]>();
 
   constructor(createMaintainer: MaintainerFactory) {
     this.createMaintainer = createMaintainer;
+  }
+
+  /** Parses a script, reusing the result for text seen recently (the ASTs are never mutated). */
+  parse(script: string): readonly EddyStatement[] {
+    const cached = this.parsed.get(script);
+    if (cached) return cached;
+    const statements = parseScript(script);
+    if (script.length <= parsedTextMax) {
+      if (this.parsed.size >= parsedScriptsMax) this.parsed.delete(this.parsed.keys().next().value!);
+      this.parsed.set(script, statements);
+    }
+    return statements;
   }
 
   get currentStep(): number {
@@ -91,6 +112,23 @@ export class Database {
         hint: error.hint,
       });
     return this.store(relationId).scan();
+  }
+
+  /** Column sets a relation's store is indexed on (primary key, CREATE INDEX). */
+  indexes(relationId: number): readonly (readonly number[])[] {
+    return this.stores.get(relationId)?.indexColumns() ?? [];
+  }
+
+  lookup(relationId: number, columns: readonly number[], key: readonly Value[]): Value[][] {
+    const error = this.viewError(relationId, new Set());
+    if (error)
+      throw new EddyError({
+        code: error.code,
+        message: error.message,
+        detail: error.detail,
+        hint: error.hint,
+      });
+    return this.store(relationId).lookup(columns, key);
   }
 
   /** A live row error of the view or of a materialized view it reads, if any. */
@@ -139,6 +177,7 @@ export class Database {
   commitStep(tableChanges: ChangeSet): StepChanges {
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
+    const started = performance.now();
     for (const m of this.maintained) {
       const out = m.maintainer.step(all.byRelation);
       if (out.length === 0) continue;
@@ -146,7 +185,7 @@ export class Database {
       all.byRelation.set(m.id, out);
     }
     this.stepNumber++;
-    const step = { step: this.stepNumber, changes: all };
+    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);
     return step;

@@ -2,14 +2,20 @@
  * @module runtime/row-store
  * The current contents of one table or materialized view: rows in one flat array with a count
  * per row slot. Appends are cheap (no hashing); the index from row values to slots, needed to
- * find a row being deleted, is built on the first deletion and kept from then on. A table with
- * a primary key always indexes its key, for constraint checks. Dead slots are compacted away
- * once they outnumber the live ones.
+ * find a row being deleted, is built on the first deletion and kept from then on. Column indexes
+ * (a table's primary key, `CREATE INDEX`) map key values to slots, for constraint checks and for
+ * point lookups that answer without a scan. Dead slots are compacted away once they outnumber
+ * the live ones.
  */
 import { InternalError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
 import { Batch } from '../dataflow/batch.ts';
+
+interface ColumnIndex {
+  readonly columns: readonly number[];
+  slots: Map<number, number[]>;
+}
 
 export class RowStore {
   readonly arity: number;
@@ -18,18 +24,42 @@ export class RowStore {
   private live = 0;
   private dead = 0;
   private byRow: Map<number, number[]> | null = null;
-  private byKey: Map<number, number[]> | null;
+  /** The primary key's index first (when there is one), then secondary indexes. */
+  private readonly indexes: ColumnIndex[] = [];
   private readonly keyColumns: readonly number[];
 
   constructor(arity: number, keyColumns: readonly number[] = []) {
     this.arity = arity;
     this.keyColumns = keyColumns;
-    this.byKey = keyColumns.length > 0 ? new Map() : null;
+    if (keyColumns.length > 0) this.addIndex(keyColumns);
   }
 
   /** Number of rows, counting duplicates. */
   get size(): number {
     return this.live;
+  }
+
+  /** Indexes `columns` (idempotent); point lookups on exactly these columns then skip the scan. */
+  addIndex(columns: readonly number[]): void {
+    if (this.findIndex(columns)) return;
+    const index: ColumnIndex = { columns: [...columns], slots: new Map() };
+    for (let s = 0; s < this.counts.length; s++) {
+      if (this.counts[s]! > 0)
+        addSlot(index.slots, this.rowHash(this.values, s * this.arity, index.columns), s);
+    }
+    this.indexes.push(index);
+  }
+
+  /** The column sets this store is indexed on. */
+  indexColumns(): readonly (readonly number[])[] {
+    return this.indexes.map((i) => i.columns);
+  }
+
+  /** The index on exactly `columns` (in any order), if any. */
+  findIndex(columns: readonly number[]): ColumnIndex | undefined {
+    return this.indexes.find(
+      (i) => i.columns.length === columns.length && i.columns.every((c) => columns.includes(c)),
+    );
   }
 
   /** Applies `weight` copies of the row at `src[base…]` (negative: removal). Removing a missing row is a bug. */
@@ -58,23 +88,34 @@ export class RowStore {
 
   /** The row whose primary key equals `key`, if any. */
   lookupKey(key: readonly Value[]): Value[] | undefined {
-    if (!this.byKey) return undefined;
-    const slots = this.byKey.get(
-      this.rowHash(
-        key,
-        0,
-        key.map((_, i) => i),
-      ),
+    if (this.keyColumns.length === 0) return undefined;
+    return this.lookup(this.keyColumns, key)[0];
+  }
+
+  /**
+   * The rows whose `columns` equal `key` (NULL never equals), duplicates repeated; from the index
+   * on those columns, or by a scan when there is none.
+   */
+  lookup(columns: readonly number[], key: readonly Value[]): Value[][] {
+    if (key.some((v) => v === null)) return [];
+    const out: Value[][] = [];
+    const index = this.indexes.find(
+      (i) => i.columns.length === columns.length && i.columns.every((c, k) => c === columns[k]),
     );
-    if (!slots) return undefined;
-    for (const s of slots) {
-      if (
-        this.counts[s]! > 0 &&
-        this.keyColumns.every((c, i) => valuesEqual(this.values[s * this.arity + c]!, key[i]!))
-      )
-        return this.row(s);
+    const matches = (s: number): boolean =>
+      columns.every((c, k) => valuesEqual(this.values[s * this.arity + c]!, key[k]!));
+    const emit = (s: number): void => {
+      const c = this.counts[s]!;
+      if (c <= 0 || !matches(s)) return;
+      const row = this.row(s);
+      for (let i = 0; i < c; i++) out.push(row);
+    };
+    if (index) {
+      for (const s of index.slots.get(this.rowHash(key, 0, keyPositions(key.length))) ?? []) emit(s);
+    } else {
+      for (let s = 0; s < this.counts.length; s++) emit(s);
     }
-    return undefined;
+    return out;
   }
 
   keyOf(row: readonly Value[]): Value[] {
@@ -96,13 +137,14 @@ export class RowStore {
   /** The contents as one batch of insertions (for hydrating a new view). */
   toBatch(): Batch {
     const out = new Batch(this.arity);
-    for (let s = 0; s < this.counts.length; s++)
+    for (let s = 0; s < this.counts.length; s++) {
       if (this.counts[s]! > 0) out.push(this.values, s * this.arity, this.counts[s]!);
+    }
     return out;
   }
 
   private get allColumns(): readonly number[] {
-    return allColumnsOf(this.arity);
+    return keyPositions(this.arity);
   }
 
   private row(slot: number): Value[] {
@@ -114,35 +156,38 @@ export class RowStore {
     for (let j = 0; j < this.arity; j++) this.values.push(src[base + j]!);
     this.counts.push(weight);
     if (this.byRow) addSlot(this.byRow, this.rowHash(src, base, this.allColumns), slot);
-    if (this.byKey) addSlot(this.byKey, this.rowHash(src, base, this.keyColumns), slot);
+    for (const index of this.indexes) addSlot(index.slots, this.rowHash(src, base, index.columns), slot);
   }
 
   private release(slot: number, rowHash: number): void {
     removeSlot(this.byRow!, rowHash, slot);
-    if (this.byKey)
-      removeSlot(this.byKey, this.rowHash(this.values, slot * this.arity, this.keyColumns), slot);
+    this.unindex(slot);
     for (let j = 0; j < this.arity; j++) this.values[slot * this.arity + j] = null;
     this.dead++;
     if (this.dead > 1024 && this.dead > this.counts.length / 2) this.compact();
   }
 
+  private unindex(slot: number): void {
+    for (const index of this.indexes)
+      removeSlot(index.slots, this.rowHash(this.values, slot * this.arity, index.columns), slot);
+  }
+
   /** Builds the row index on first need, merging slots that hold equal rows (appends do not merge). */
   private indexRows(): void {
     if (this.byRow) return;
-    const index = new Map<number, number[]>();
-    this.byRow = index;
+    const byRow = new Map<number, number[]>();
+    this.byRow = byRow;
     for (let s = 0; s < this.counts.length; s++) {
       if (this.counts[s]! <= 0) continue;
       const h = this.rowHash(this.values, s * this.arity, this.allColumns);
-      const slots = index.get(h);
-      const twin = slots?.find((t) => this.rowEquals(t, this.values, s * this.arity));
+      const twin = byRow.get(h)?.find((t) => this.rowEquals(t, this.values, s * this.arity));
       if (twin === undefined) {
-        addSlot(index, h, s);
+        addSlot(byRow, h, s);
         continue;
       }
       this.counts[twin]! += this.counts[s]!;
       this.counts[s] = 0;
-      if (this.byKey) removeSlot(this.byKey, this.rowHash(this.values, s * this.arity, this.keyColumns), s);
+      this.unindex(s);
       for (let j = 0; j < this.arity; j++) this.values[s * this.arity + j] = null;
       this.dead++;
     }
@@ -155,7 +200,7 @@ export class RowStore {
     this.counts = [];
     this.dead = 0;
     this.byRow = new Map();
-    if (this.byKey) this.byKey = new Map();
+    for (const index of this.indexes) index.slots = new Map();
     for (let s = 0; s < counts.length; s++)
       if (counts[s]! > 0) this.append(values, s * this.arity, counts[s]!);
   }
@@ -173,10 +218,11 @@ export class RowStore {
   }
 }
 
-const allColumnsCache: number[][] = [];
+const positionsCache: number[][] = [];
 
-function allColumnsOf(arity: number): readonly number[] {
-  return (allColumnsCache[arity] ??= Array.from({ length: arity }, (_, i) => i));
+/** [0, 1, …, n − 1], shared. */
+function keyPositions(n: number): readonly number[] {
+  return (positionsCache[n] ??= Array.from({ length: n }, (_, i) => i));
 }
 
 function addSlot(index: Map<number, number[]>, h: number, slot: number): void {

@@ -12,7 +12,7 @@ import { type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
-import { type EddyStatement, parseScript } from '../sql/front/index.ts';
+import type { EddyStatement } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
 import type { ResultColumn, StatementResult } from './result.ts';
@@ -43,7 +43,7 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): StatementResult[] {
-    const statements = parseScript(script);
+    const statements = this.db.parse(script);
     const results: StatementResult[] = [];
     for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
     return results;
@@ -56,7 +56,7 @@ export class Session {
    * are recorded, never applied: nothing changes and no step is taken.
    */
   describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
-    const statements = parseScript(sql);
+    const statements = this.db.parse(sql);
     if (statements.length !== 1) {
       throw new SqlSyntaxError('cannot insert multiple commands into a prepared statement');
     }

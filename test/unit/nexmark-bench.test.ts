@@ -130,7 +130,8 @@ describe('engine benchmark harness', () => {
     assert.equal(r.status, 'ok', r.error);
     assert.equal(r.events, 10_000);
     assert.ok(r.seconds! > 0 && r.cpuSeconds! > 0 && r.eventsPerSec! > 0);
-    assert.ok(r.peakRssBytes! >= r.inputRssBytes! && r.inputRssBytes! > 10 * 2 ** 20);
+    assert.ok(r.peakRssBytes! >= r.baseRssBytes! && r.baseRssBytes! > 10 * 2 ** 20);
+    assert.ok(r.generateSeconds! > 0 && r.firstDecileEventsPerSec! > 0 && r.lastDecileEventsPerSec! > 0);
     const input = pregenerate({ events: 10_000, batch: 1_000, seed: 1, tables: ['bid'] });
     assert.equal(r.outputRows, oracle('q2', input).length);
   });
@@ -147,7 +148,7 @@ describe('engine benchmark harness', () => {
         eventsPerSec: 2000,
         eventsPerCpuSec: 1666,
         peakRssBytes: 2 ** 27,
-        inputRssBytes: 2 ** 26,
+        baseRssBytes: 2 ** 26,
         outputRows: 920,
       };
       const eddy = failedResult(

@@ -22,6 +22,10 @@ export type Rows = Value[][];
 export interface EvaluationSource {
   /** The current contents of a relation (table, source or materialized view), as a bag of rows. */
   readRelation(relationId: number): Rows;
+  /** Column sets the relation is indexed on (primary key, CREATE INDEX), for point lookups. */
+  indexes?(relationId: number): readonly (readonly number[])[];
+  /** The rows whose `columns` equal `key`, from an index on exactly those columns. */
+  lookup?(relationId: number, columns: readonly number[], key: readonly Value[]): Rows;
 }
 
 /** Evaluates `plan` to its bag of rows (ordered when the plan ends in ORDER BY). */
@@ -62,7 +66,8 @@ class Evaluator {
         // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
         if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return [];
         const keep = compilePredicate(plan.predicate, this.hooks);
-        return this.run(plan.input).filter((r) => keep(r, 0));
+        const candidates = this.indexLookup(plan) ?? this.run(plan.input);
+        return candidates.filter((r) => keep(r, 0));
       }
       case 'map': {
         const fns = plan.exprs.map((e) => this.compile(e));
@@ -93,6 +98,31 @@ class Evaluator {
       default:
         return unreachable(plan, 'plan node');
     }
+  }
+
+  /**
+   * A filter directly over a relation whose `column = constant` conjuncts cover one of its
+   * indexes reads just the matching rows (the whole predicate is still applied to them).
+   */
+  private indexLookup(plan: Extract<LogicalPlan, { kind: 'filter' }>): Rows | undefined {
+    const get = plan.input;
+    if (get.kind !== 'get' || !this.source.indexes || !this.source.lookup) return undefined;
+    const equalities = new Map<number, Value>();
+    for (const c of plan.predicate.kind === 'and' ? plan.predicate.args : [plan.predicate]) {
+      if (c.kind !== 'compare' || c.op !== '=') continue;
+      const [column, constant] = c.left.kind === 'column' ? [c.left, c.right] : [c.right, c.left];
+      if (column.kind === 'column' && constant.kind === 'literal' && constant.value !== null)
+        equalities.set(column.index, constant.value);
+    }
+    if (equalities.size === 0) return undefined;
+    const index = this.source.indexes(get.relationId).find((cols) => cols.every((c) => equalities.has(c)));
+    return index
+      ? this.source.lookup(
+          get.relationId,
+          index,
+          index.map((c) => equalities.get(c)!),
+        )
+      : undefined;
   }
 
   private compile(e: ScalarExpr): RowFn {

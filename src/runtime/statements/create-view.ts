@@ -114,5 +114,6 @@ export function executeCreateIndex(ctx: StatementContext, stmt: IndexStmt): Stat
     throw new SemanticError(SqlState.duplicateTable, `relation "${name}" already exists`);
   }
   catalog.addIndex({ name, relationId: relation.id, columns });
+  if (ctx.session.db.hasStore(relation.id)) ctx.session.db.store(relation.id).addIndex(columns);
   return commandResult('CREATE INDEX');
 }

@@ -30,6 +30,9 @@ export function readSource(ctx: StatementContext): EvaluationSource {
       const pending = pendingFor(ctx, id);
       return pending ? overlay(base, pending) : base;
     },
+    // Point lookups only where the transaction has not written (its writes are not indexed).
+    indexes: (id) => (pendingFor(ctx, id) ? [] : db.indexes(id)),
+    lookup: (id, columns, key) => db.lookup(id, columns, key),
   };
 }
 
