@@ -143,7 +143,9 @@ export class Circuit {
   /**
    * Runs one step: feeds each relation's delta (rows need not be consolidated; relations not
    * listed did not change), runs every operator once in topological order, and returns the
-   * consolidated delta of every view output that changed.
+   * delta of every view output that changed: consolidated when it retracts anything; a delta of
+   * insertions only is returned as it is (it may list an equal row twice, which as a Z-set is the
+   * same as once with weight 2), sparing append-only pipelines a hash of every output row.
    */
   step(inputDeltas: ReadonlyMap<number, Batch>): Map<OutputId, Batch> {
     const nodes = this.nodes;
@@ -158,7 +160,7 @@ export class Circuit {
     for (const [id, out] of this.outputs) {
       const delta = nodes[out.node]!.delta;
       if (delta === null || delta.length === 0) continue;
-      const consolidated = consolidate(delta);
+      const consolidated = insertionsOnly(delta) ? delta : consolidate(delta);
       if (consolidated.length > 0) result.set(id, consolidated);
     }
     for (let n = 0; n < nodes.length; n++) nodes[n]!.delta = null;
@@ -211,4 +213,10 @@ export class Circuit {
     this.nodes.push(new Node(id, kind, arity, op, inputs, relationId, group));
     return id;
   }
+}
+
+function insertionsOnly(batch: Batch): boolean {
+  const weights = batch.weights;
+  for (let i = 0; i < weights.length; i++) if (weights[i]! <= 0) return false;
+  return true;
 }
