@@ -6,6 +6,7 @@
  * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
  */
 import { Catalog } from '../catalog/catalog.ts';
+import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
@@ -27,7 +28,11 @@ export interface ViewMaintainer {
 const parsedScriptsMax = 1024;
 const parsedTextMax = 16 * 1024;
 
-export type MaintainerFactory = (plan: LogicalPlan, viewId: number) => ViewMaintainer;
+export type MaintainerFactory = (
+  plan: LogicalPlan,
+  viewId: number,
+  appendOnly: (relationId: number) => boolean,
+) => ViewMaintainer;
 
 export interface StepChanges {
   readonly step: number;
@@ -103,6 +108,7 @@ export class Database {
 
   /** The contents of a table or materialized view; a view with live row errors raises the first. */
   readRelation(relationId: number): Value[][] {
+    if (isSystemRelationId(relationId)) return readSystemRelation(this.catalog, relationId);
     const error = this.viewError(relationId, new Set());
     if (error)
       throw new EddyError({
@@ -152,7 +158,15 @@ export class Database {
    * view over it sees the source's rows from its creation on.)
    */
   addMaterializedView(viewId: number, plan: LogicalPlan, reads: ReadonlySet<number>): void {
-    const maintainer = this.createMaintainer(plan, viewId);
+    if ([...reads].some(isSystemRelationId))
+      throw new FeatureNotSupportedError('materialized views over system catalogs are not supported', {
+        hint: 'Query pg_catalog and information_schema directly, or through a plain view.',
+      });
+    const maintainer = this.createMaintainer(
+      plan,
+      viewId,
+      (id) => this.catalog.relationById(id).kind === 'source',
+    );
     const store = this.addStore(viewId, plan.schema.length);
     const initial = new Map<number, Batch>();
     for (const id of reads) if (this.stores.has(id)) initial.set(id, this.store(id).toBatch());

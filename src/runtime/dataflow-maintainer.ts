@@ -14,9 +14,13 @@ import type { LogicalPlan } from '../plan/logical.ts';
 import { lowerPlan } from '../plan/lower/index.ts';
 import type { ViewMaintainer } from './database.ts';
 
-export function createDataflowMaintainer(plan: LogicalPlan, viewId: number): ViewMaintainer {
+export function createDataflowMaintainer(
+  plan: LogicalPlan,
+  viewId: number,
+  appendOnly: (relationId: number) => boolean = () => false,
+): ViewMaintainer {
   const circuit = new Circuit();
-  const view = lowerPlan(circuit, plan, { relationId: viewId });
+  const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly });
   const errors = new RowErrors();
   // An error that escapes a stateful operator leaves its state unknown: the view stops, and its
   // reads raise that error from then on (the step itself, and the writes in it, still commit).

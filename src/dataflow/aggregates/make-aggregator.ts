@@ -11,6 +11,7 @@ import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import type { SortKey } from '../row.ts';
 import type { Aggregator } from './aggregator.ts';
+import { AppendOnlyMinMaxAgg } from './append-only-min-max.ts';
 import { BoolAgg, CountAgg } from './count.ts';
 import { DistinctAgg } from './distinct.ts';
 import { MinMaxAgg } from './min-max.ts';
@@ -40,9 +41,13 @@ export interface AggregateDescriptor {
   readonly distinct: boolean;
   /** ORDER BY within the call (input column positions). */
   readonly orderBy: readonly SortKey[];
+  /** The input never retracts a row (see plan/append-only.ts): min/max keep one value per group. */
+  readonly appendOnly?: boolean;
 }
 
 export function makeAggregator(d: AggregateDescriptor): Aggregator {
+  if (d.appendOnly && (d.fn === 'min' || d.fn === 'max'))
+    return new AppendOnlyMinMaxAgg(d.args[0]!, d.fn === 'max');
   const inner = makePlain(d);
   if (!d.distinct) return inner;
   switch (d.fn) {

@@ -23,6 +23,7 @@ import { UnionOp } from '../../dataflow/operators/union.ts';
 import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
+import { isAppendOnly } from '../append-only.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { planChildren, planExpressions } from '../plan-visit.ts';
@@ -37,6 +38,8 @@ export interface LowerOptions {
    * that relation read this view's output directly instead of an input.
    */
   readonly relationId?: number;
+  /** Whether a relation only ever receives insertions (sources): lets operators keep less state. */
+  readonly appendOnly?: (relationId: number) => boolean;
 }
 
 export interface LoweredView {
@@ -53,7 +56,7 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   assertDecorrelated(plan);
   const group = circuit.beginView();
   try {
-    const root = lower({ circuit, group }, plan);
+    const root = lower({ circuit, group, appendOnly: options.appendOnly ?? (() => false) }, plan);
     const outputId = circuit.finishView(group, root, options.relationId);
     return { outputId, group, arity: plan.schema.length };
   } catch (e) {
@@ -65,6 +68,7 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
 interface Context {
   readonly circuit: Circuit;
   readonly group: number;
+  readonly appendOnly: (relationId: number) => boolean;
 }
 
 type Lowering = { [K in LogicalKind]: (ctx: Context, plan: Extract<LogicalPlan, { kind: K }>) => NodeId };
@@ -130,7 +134,8 @@ const lowerings: Lowering = {
   aggregate: (ctx, p) => {
     const input = lower(ctx, p.input);
     const schema = p.input.schema;
-    const specs = p.aggregates.map((a) => aggregateSpec(a, schema));
+    const appendOnly = isAppendOnly(p.input, ctx.appendOnly);
+    const specs = p.aggregates.map((a) => aggregateSpec(a, schema, appendOnly));
     const groupTypes = p.groupBy.map((g) => schema[g]!.type);
     return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
   },

@@ -16,7 +16,7 @@ import {
 } from '../../dataflow/window/window-spec.ts';
 import type { AggregateCall, Schema, SortKey, WindowCall } from '../logical.ts';
 
-export function aggregateSpec(call: AggregateCall, input: Schema): AggregateSpec {
+export function aggregateSpec(call: AggregateCall, input: Schema, appendOnly = false): AggregateSpec {
   return {
     aggregator: makeAggregator({
       fn: call.fn,
@@ -24,6 +24,7 @@ export function aggregateSpec(call: AggregateCall, input: Schema): AggregateSpec
       argTypes: call.args.map((a) => input[a]!.type),
       distinct: call.distinct,
       orderBy: call.orderBy,
+      appendOnly,
     }),
     filter: call.filter ?? -1,
   };

@@ -1,0 +1,47 @@
+/**
+ * @module dataflow/aggregates/append-only-min-max
+ * min / max over an append-only input (a source, and what filters, maps, inner joins and UNION
+ * ALL make of sources): no row is ever retracted, so each group keeps just its current extreme,
+ * one value instead of a multiset of every value seen. A retraction would be a planning bug.
+ */
+import { InternalError } from '../../common/errors.ts';
+import type { Value } from '../../common/value.ts';
+import { compareValues } from '../../common/value-ops.ts';
+import { type Aggregator, growTo } from './aggregator.ts';
+
+export class AppendOnlyMinMaxAgg implements Aggregator {
+  private readonly column: number;
+  /** +1 for max, −1 for min. */
+  private readonly sign: number;
+  private readonly best: Value[] = [];
+
+  constructor(column: number, max: boolean) {
+    this.column = column;
+    this.sign = max ? 1 : -1;
+  }
+
+  reserve(capacity: number): void {
+    growTo(this.best, capacity, null);
+  }
+
+  update(slot: number, row: readonly Value[], base: number, weight: number): void {
+    if (weight < 0) throw new InternalError('append-only min/max received a retraction');
+    const v = row[base + this.column]!;
+    if (v === null) return;
+    const current = this.best[slot]!;
+    if (current === null || this.sign * compareValues(v, current) > 0) this.best[slot] = v;
+  }
+
+  result(slot: number): Value {
+    return this.best[slot]!;
+  }
+
+  clear(slot: number): void {
+    this.best[slot] = null;
+  }
+
+  seed(slot: number, result: Value): boolean {
+    this.best[slot] = result;
+    return true;
+  }
+}

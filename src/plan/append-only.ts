@@ -1,0 +1,31 @@
+/**
+ * @module plan/append-only
+ * Which plans only ever insert: a plan over append-only relations (sources) through filters,
+ * maps, flat-maps, inner and cross joins and UNION ALL never retracts a row, so its consumers can
+ * keep less state (min / max need one value per group, not every value).
+ */
+import type { LogicalPlan } from './logical.ts';
+
+export function isAppendOnly(
+  plan: LogicalPlan,
+  appendOnlyRelation: (relationId: number) => boolean,
+): boolean {
+  const recur = (p: LogicalPlan): boolean => isAppendOnly(p, appendOnlyRelation);
+  switch (plan.kind) {
+    case 'get':
+      return appendOnlyRelation(plan.relationId);
+    case 'values':
+      return true;
+    case 'filter':
+    case 'map':
+    case 'flatMap':
+    case 'orderBy':
+      return recur(plan.input);
+    case 'join':
+      return plan.joinType === 'inner' && recur(plan.left) && recur(plan.right);
+    case 'setOp':
+      return plan.op === 'union' && plan.all && recur(plan.left) && recur(plan.right);
+    default:
+      return false;
+  }
+}
