@@ -6,7 +6,6 @@
  * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
  */
 import { Catalog } from '../catalog/catalog.ts';
-import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
@@ -108,7 +107,6 @@ export class Database {
 
   /** The contents of a table or materialized view; a view with live row errors raises the first. */
   readRelation(relationId: number): Value[][] {
-    if (isSystemRelationId(relationId)) return readSystemRelation(this.catalog, relationId);
     const error = this.viewError(relationId, new Set());
     if (error)
       throw new EddyError({
@@ -158,10 +156,6 @@ export class Database {
    * view over it sees the source's rows from its creation on.)
    */
   addMaterializedView(viewId: number, plan: LogicalPlan, reads: ReadonlySet<number>): void {
-    if ([...reads].some(isSystemRelationId))
-      throw new FeatureNotSupportedError('materialized views over system catalogs are not supported', {
-        hint: 'Query pg_catalog and information_schema directly, or through a plain view.',
-      });
     const maintainer = this.createMaintainer(
       plan,
       viewId,
