@@ -10,7 +10,7 @@ import { ConstraintError, FeatureNotSupportedError, SemanticError, SqlState } fr
 import type { Value } from '../../common/value.ts';
 import { formatText } from '../../functions/text-io.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
-import { keysEqual } from '../../plan/evaluate/row-key-map.ts';
+import { RowKeyMap } from '../../plan/evaluate/row-key-map.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
@@ -156,17 +156,18 @@ export function checkRows(
   if (table.primaryKey.length === 0 || table.kind === 'source') return rows;
   const store = ctx.session.db.store(table.id);
   const accepted: Value[][] = [];
-  const pending: Value[][] = [];
+  const seen = new RowKeyMap<true>();
+  const replaced = new RowKeyMap<true>();
+  for (const r of removed) replaced.upsert(store.keyOf(r), () => true);
   for (const row of rows) {
     const key = store.keyOf(row);
     const conflict =
-      (keyExists(ctx, table, key) && !removed.some((r) => keysEqual(store.keyOf(r), key))) ||
-      pending.some((p) => keysEqual(store.keyOf(p), key));
+      (keyExists(ctx, table, key) && replaced.get(key) === undefined) || seen.get(key) !== undefined;
     if (conflict) {
       if (skipConflicts) continue;
       throw duplicateKey(table, store, row);
     }
-    pending.push(row);
+    seen.upsert(key, () => true);
     accepted.push(row);
   }
   return accepted;
