@@ -1,0 +1,323 @@
+/**
+ * @module server/http/http-server
+ * Eddy's HTTP API on node:http / node:https: routing, access checks, error answers, the
+ * subscriber registry (heartbeats, shutdown) and the server's lifecycle. Every request runs
+ * against the one shared Database; statements and ingests run synchronously once their body is
+ * read, so each sees and leaves the database at a step boundary.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { SqlState } from '../../common/errors.ts';
+import type { Database } from '../../runtime/database.ts';
+import { loadParser } from '../../sql/front/index.ts';
+import {
+  Credentials,
+  checkHostHeader,
+  checkListenAddress,
+  checkOrigin,
+  type HttpUser,
+} from './http-access.ts';
+import { bodyBytesMaxDefault, readBody } from './http-body.ts';
+import { errorAnswer, HttpError } from './http-errors.ts';
+import { ingestText } from './ingest.ts';
+import { HttpMetrics } from './metrics.ts';
+import { parseSqlRequest, runSql } from './sql-endpoint.ts';
+import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
+import { ChangesPayloadCache, type ViewSubscription } from './view-subscription.ts';
+import { readView } from './views-endpoint.ts';
+
+export interface HttpServerOptions {
+  readonly db: Database;
+  readonly host: string;
+  /** 0 picks any free port (see `address()`). */
+  readonly port: number;
+  /** Basic or bearer (a user's password) authentication; none: loopback only, no authentication. */
+  readonly users?: readonly HttpUser[];
+  readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /** Largest request body accepted (default 16 MiB); larger ones get 413. */
+  readonly bodyBytesMax?: number;
+  /** Browser origins besides the server's own that may call the API (`*` for any). */
+  readonly allowedOrigins?: readonly string[];
+  /** Unsent bytes a subscriber may hold before it is dropped (default 8 MiB). */
+  readonly subscriberBufferBytesMax?: number;
+  /** SSE heartbeat comment / WebSocket ping interval (default 15 s). */
+  readonly heartbeatIntervalMs?: number;
+  /** Least time between two progress events to one subscriber (default 1 s). */
+  readonly progressIntervalMs?: number;
+  /** Whether the server is ready (e.g. recovery done); /ready answers 503 until it is. Default: always. */
+  readonly ready?: () => boolean;
+}
+
+export interface HttpServer {
+  address(): { host: string; port: number };
+  close(): Promise<void>;
+}
+
+/** How long close() lets requests in flight finish before cutting their connections. */
+const closeGraceMs = 2000;
+
+/** Starts the HTTP API; refuses a non-loopback host without users. */
+export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  checkListenAddress(options.host, options.users);
+  await loadParser();
+  const api = new HttpApi(options);
+  await api.listen();
+  return api;
+}
+
+type Route = 'sql' | 'ingest' | 'views' | 'subscribe' | 'metrics' | 'health' | 'ready' | 'other';
+
+class HttpApi implements HttpServer {
+  private readonly options: HttpServerOptions;
+  private readonly db: Database;
+  private readonly server: ReturnType<typeof createHttpServer>;
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly credentials: Credentials;
+  private readonly metrics: HttpMetrics;
+  private readonly subscriptions = new Set<ViewSubscription>();
+  private readonly subscribe: SubscribeContext;
+  private readonly heartbeat: NodeJS.Timeout;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: HttpServerOptions) {
+    this.options = options;
+    this.db = options.db;
+    this.credentials = new Credentials(options.users ?? []);
+    this.metrics = new HttpMetrics(options.db);
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
+    this.server = options.tls
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, handler)
+      : createHttpServer({ noDelay: true }, handler);
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
+    this.subscribe = {
+      db: this.db,
+      wss: this.wss,
+      cache: new ChangesPayloadCache(),
+      limits: {
+        bufferBytesMax: options.subscriberBufferBytesMax ?? 8 * 1024 * 1024,
+        progressIntervalMs: options.progressIntervalMs ?? 1000,
+      },
+      register: (s) => this.subscriptions.add(s),
+      onEnd: (s, dropped) => {
+        this.subscriptions.delete(s);
+        if (dropped) this.metrics.subscriptionsDropped++;
+      },
+    };
+    this.heartbeat = setInterval(() => {
+      for (const s of this.subscriptions) s.heartbeat();
+    }, options.heartbeatIntervalMs ?? 15_000);
+    this.heartbeat.unref();
+  }
+
+  listen(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  address(): { host: string; port: number } {
+    const a = this.server.address() as AddressInfo;
+    return { host: a.address, port: a.port };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const s of [...this.subscriptions]) {
+      s.stop();
+      s.transport.close();
+    }
+    this.metrics.detach();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const grace = setTimeout(() => {
+      this.server.closeAllConnections();
+      for (const ws of this.wss.clients) ws.terminate();
+    }, closeGraceMs);
+    grace.unref();
+    await closed;
+    clearTimeout(grace);
+    this.wss.close();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    let route: Route = 'other';
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const [, first = '', name, extra] = url.pathname.split('/');
+      route = routeOf(first, name !== undefined && name !== '' && extra === undefined);
+      if (route === 'health') return this.answer(res, route, 200, '{"status":"ok"}');
+      if (route === 'ready') {
+        const ready = this.closing === null && (this.options.ready?.() ?? true);
+        const body = ready ? `{"status":"ready","step":${this.db.currentStep}}` : '{"status":"not ready"}';
+        return this.answer(res, route, ready ? 200 : 503, body);
+      }
+      if (this.closing) {
+        throw new HttpError(503, SqlState.adminShutdown, 'the server is shutting down', {
+          headers: { Connection: 'close' },
+        });
+      }
+      this.checkAccess(req, res, url);
+      if (req.method === 'OPTIONS') return this.preflight(res, route);
+      await this.dispatch(route, req, res, url, name ?? '');
+    } catch (err) {
+      this.answerError(res, route, err);
+    }
+  }
+
+  private async dispatch(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, name: string) {
+    switch (route) {
+      case 'sql': {
+        requireMethod(req, 'POST');
+        const body = await readBody(req, this.bodyBytesMax);
+        return this.answer(
+          res,
+          route,
+          200,
+          runSql(this.db, parseSqlRequest(body, req.headers['content-type'])),
+        );
+      }
+      case 'ingest': {
+        requireMethod(req, 'POST');
+        const body = await readBody(req, this.bodyBytesMax);
+        const type = req.headers['content-type']?.toLowerCase() ?? '';
+        const ndjson = type.includes('ndjson') || type.includes('jsonl');
+        const { inserted, step } = ingestText(this.db, name, body, ndjson);
+        return this.answer(res, route, 200, `{"inserted":${inserted},"step":${step}}`);
+      }
+      case 'views':
+        requireMethod(req, 'GET');
+        return this.answer(res, route, 200, readView(this.db, name, url.searchParams));
+      case 'subscribe':
+        requireMethod(req, 'GET');
+        startSse(this.subscribe, req, res, name, url);
+        this.metrics.countRequest(route, 200);
+        return;
+      case 'metrics':
+        requireMethod(req, 'GET');
+        res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
+        this.metrics.countRequest(route, 200);
+        res.end(this.metrics.render(this.gauges()));
+        return;
+      default:
+        throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {
+          hint: 'Endpoints: POST /sql, POST /ingest/{table}, GET /views/{name}, GET /subscribe/{view}, GET /metrics, GET /health, GET /ready.',
+        });
+    }
+  }
+
+  private get bodyBytesMax(): number {
+    return this.options.bodyBytesMax ?? bodyBytesMaxDefault;
+  }
+
+  private gauges() {
+    let sse = 0;
+    let websocket = 0;
+    let bufferedBytes = 0;
+    for (const s of this.subscriptions) {
+      if (s.transport.kind === 'sse') sse++;
+      else websocket++;
+      bufferedBytes += s.transport.bufferedBytes();
+    }
+    return { sse, websocket, bufferedBytes };
+  }
+
+  /** Host (without users), origin and credentials; sets the CORS header for an allowed origin. */
+  private checkAccess(req: IncomingMessage, res: ServerResponse | null, url: URL): void {
+    if (!this.credentials.required) checkHostHeader(req);
+    const origin = checkOrigin(req, this.options.allowedOrigins ?? []);
+    if (origin !== undefined && res) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', 'Origin');
+    }
+    if (this.credentials.required && req.method !== 'OPTIONS') {
+      this.credentials.authenticate(req, url.searchParams.get('access_token'));
+    }
+  }
+
+  private preflight(res: ServerResponse, route: Route): void {
+    res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+    res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Last-Event-ID');
+    res.setHeader('Access-Control-Max-Age', '600');
+    res.statusCode = 204;
+    this.metrics.countRequest(route, 204);
+    res.end();
+  }
+
+  private answer(res: ServerResponse, route: Route, status: number, body: string): void {
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    this.metrics.countRequest(route, status);
+    res.end(body);
+  }
+
+  private answerError(res: ServerResponse, route: Route, err: unknown): void {
+    const answer = errorAnswer(err);
+    this.metrics.countError(answer.code);
+    this.metrics.countRequest(route, answer.status);
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
+    res.statusCode = answer.status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.end(answer.body);
+  }
+
+  /** WebSocket subscriptions: `GET /subscribe/{view}` with `Upgrade: websocket`. */
+  private upgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    socket.setNoDelay(true);
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const [, first = '', name, extra] = url.pathname.split('/');
+      if (routeOf(first, name !== undefined && name !== '' && extra === undefined) !== 'subscribe') {
+        throw new HttpError(404, SqlState.undefinedObject, `no WebSocket endpoint ${url.pathname}`);
+      }
+      if (this.closing) throw new HttpError(503, SqlState.adminShutdown, 'the server is shutting down');
+      this.checkAccess(req, null, url);
+      startWebSocket(this.subscribe, req, socket, head, name!, url);
+      this.metrics.countRequest('subscribe', 101);
+    } catch (err) {
+      const answer = errorAnswer(err);
+      this.metrics.countError(answer.code);
+      this.metrics.countRequest('subscribe', answer.status);
+      wsUpgradeFailure(socket, answer);
+    }
+  }
+}
+
+function routeOf(first: string, hasName: boolean): Route {
+  switch (first) {
+    case 'sql':
+    case 'metrics':
+    case 'health':
+    case 'ready':
+      return hasName ? 'other' : first;
+    case 'ingest':
+    case 'views':
+    case 'subscribe':
+      return hasName ? first : 'other';
+    default:
+      return 'other';
+  }
+}
+
+function requireMethod(req: IncomingMessage, method: 'GET' | 'POST'): void {
+  if (req.method === method) return;
+  throw new HttpError(405, SqlState.featureNotSupported, `method ${req.method} is not allowed here`, {
+    headers: { Allow: method },
+  });
+}

@@ -1,0 +1,174 @@
+/**
+ * @module server/http/metrics
+ * The server's Prometheus metrics: steps and their latency, rows in (writes to tables and
+ * sources) and out (changes of views) per relation since the server started, stored rows per
+ * relation, HTTP requests, subscriptions and errors by SQLSTATE. Counting happens in a step
+ * listener and in the request path; `render` writes the text exposition format (0.0.4).
+ */
+import type { RelationEntry } from '../../catalog/catalog.ts';
+import type { Database, StepChanges } from '../../runtime/database.ts';
+
+/** Step latency histogram bounds, in seconds. */
+const stepBucketsSeconds = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+] as const;
+
+export interface SubscriptionGauges {
+  readonly sse: number;
+  readonly websocket: number;
+  /** Bytes written to subscribers and not yet taken by their sockets. */
+  readonly bufferedBytes: number;
+}
+
+export class HttpMetrics {
+  private readonly db: Database;
+  private readonly rowsIn = new Map<number, number>();
+  private readonly rowsOut = new Map<number, number>();
+  private readonly stepBuckets = new Array<number>(stepBucketsSeconds.length).fill(0);
+  private stepCount = 0;
+  private stepSeconds = 0;
+  private readonly errors = new Map<string, number>();
+  private readonly requests = new Map<string, number>();
+  subscriptionsDropped = 0;
+  readonly detach: () => void;
+
+  constructor(db: Database) {
+    this.db = db;
+    this.detach = db.onStep((step) => this.onStep(step));
+  }
+
+  private onStep(step: StepChanges): void {
+    const seconds = step.durationMs / 1000;
+    this.stepCount++;
+    this.stepSeconds += seconds;
+    for (let i = 0; i < stepBucketsSeconds.length; i++)
+      if (seconds <= stepBucketsSeconds[i]!) this.stepBuckets[i]!++;
+    for (const [id, batch] of step.changes.byRelation) {
+      const relation = relationOf(this.db, id);
+      if (!relation) continue;
+      let rows = 0;
+      const weights = batch.weights;
+      for (let i = 0; i < weights.length; i++) rows += Math.abs(weights[i]!);
+      const into = relation.kind === 'table' || relation.kind === 'source' ? this.rowsIn : this.rowsOut;
+      into.set(id, (into.get(id) ?? 0) + rows);
+    }
+  }
+
+  countError(code: string): void {
+    this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  countRequest(route: string, status: number): void {
+    const key = `${route} ${status}`;
+    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
+  }
+
+  render(subscriptions: SubscriptionGauges): string {
+    const out: string[] = [];
+    metric(out, 'eddy_steps_total', 'counter', 'Steps committed by the database.', [
+      ['', this.db.currentStep],
+    ]);
+    this.renderStepHistogram(out);
+    const relationName = (id: number) => nameOf(this.db, id);
+    metric(
+      out,
+      'eddy_rows_in_total',
+      'counter',
+      'Rows written to tables and sources (sum of |weight|) since the server started.',
+      labelled(this.rowsIn, relationName, 'relation'),
+    );
+    metric(
+      out,
+      'eddy_rows_out_total',
+      'counter',
+      'Rows changed in materialized views (sum of |weight|) since the server started.',
+      labelled(this.rowsOut, relationName, 'view'),
+    );
+    const stored: [string, number][] = [];
+    for (const r of this.db.catalog.allRelations()) {
+      if (!this.db.hasStore(r.id)) continue;
+      stored.push([`{relation="${escapeLabel(r.name)}",kind="${r.kind}"}`, this.db.store(r.id).size]);
+    }
+    metric(out, 'eddy_relation_rows', 'gauge', 'Rows kept by each table and materialized view.', stored);
+    metric(out, 'eddy_http_subscriptions', 'gauge', 'Open HTTP subscriptions.', [
+      ['{transport="sse"}', subscriptions.sse],
+      ['{transport="websocket"}', subscriptions.websocket],
+    ]);
+    metric(
+      out,
+      'eddy_http_subscriber_buffered_bytes',
+      'gauge',
+      'Bytes written to HTTP subscribers and not yet taken by their sockets.',
+      [['', subscriptions.bufferedBytes]],
+    );
+    metric(
+      out,
+      'eddy_http_subscriptions_dropped_total',
+      'counter',
+      'Subscribers disconnected by the server (too slow to read, or their relation dropped).',
+      [['', this.subscriptionsDropped]],
+    );
+    const requests: [string, number][] = [];
+    for (const [key, n] of this.requests) {
+      const [route, status] = key.split(' ');
+      requests.push([`{route="${route}",status="${status}"}`, n]);
+    }
+    metric(out, 'eddy_http_requests_total', 'counter', 'HTTP requests by route and status.', requests);
+    const errors: [string, number][] = [];
+    for (const [code, n] of this.errors) errors.push([`{code="${code}"}`, n]);
+    metric(out, 'eddy_errors_total', 'counter', 'Errors answered over HTTP, by SQLSTATE.', errors);
+    return out.join('');
+  }
+
+  private renderStepHistogram(out: string[]): void {
+    const name = 'eddy_step_duration_seconds';
+    out.push(`# HELP ${name} Time to commit a step (view maintenance), since the server started.\n`);
+    out.push(`# TYPE ${name} histogram\n`);
+    for (let i = 0; i < stepBucketsSeconds.length; i++) {
+      out.push(`${name}_bucket{le="${stepBucketsSeconds[i]}"} ${this.stepBuckets[i]}\n`);
+    }
+    out.push(`${name}_bucket{le="+Inf"} ${this.stepCount}\n`);
+    out.push(`${name}_sum ${this.stepSeconds}\n${name}_count ${this.stepCount}\n`);
+  }
+}
+
+function relationOf(db: Database, id: number): RelationEntry | undefined {
+  try {
+    return db.catalog.relationById(id);
+  } catch {
+    return undefined; // dropped since
+  }
+}
+
+function nameOf(db: Database, id: number): string | undefined {
+  return relationOf(db, id)?.name;
+}
+
+function labelled(
+  counts: ReadonlyMap<number, number>,
+  name: (id: number) => string | undefined,
+  label: string,
+): [string, number][] {
+  const out: [string, number][] = [];
+  for (const [id, n] of counts) {
+    const relation = name(id);
+    if (relation !== undefined) out.push([`{${label}="${escapeLabel(relation)}"}`, n]);
+  }
+  return out;
+}
+
+function metric(
+  out: string[],
+  name: string,
+  type: 'counter' | 'gauge',
+  help: string,
+  samples: readonly (readonly [string, number])[],
+): void {
+  out.push(`# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`);
+  for (const [labels, value] of samples) out.push(`${name}${labels} ${value}\n`);
+}
+
+/** Prometheus label values escape backslash, double quote and newline. */
+function escapeLabel(s: string): string {
+  return s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
+}
