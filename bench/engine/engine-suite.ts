@@ -106,7 +106,12 @@ export function runCase(
 ): Promise<EngineResult> {
   // Eddy runs with Node's default heap limit, as a user would; d2ts needs more than that at 10 M events.
   const heapMb = options.heapMb > 0 ? options.heapMb : spec.system === 'd2ts' ? d2tsHeapMb : 0;
-  const argv = ['--expose-gc', ...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []), CHILD, JSON.stringify(spec)];
+  const argv = [
+    '--expose-gc',
+    ...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : []),
+    CHILD,
+    JSON.stringify(spec),
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

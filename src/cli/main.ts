@@ -8,12 +8,16 @@ import { readFile } from 'node:fs/promises';
 import { EddyError } from '../common/errors.ts';
 import { Eddy } from '../eddy.ts';
 import { runDemo } from './demo.ts';
+import { remoteExecute, remoteStatus } from './remote.ts';
+import { runServe } from './serve.ts';
 import { runShell } from './shell.ts';
 import { formatResult } from './table-format.ts';
 
 const usage = `usage: eddy <command>
 
 commands:
+  serve [--host H] [--pg-port N] [--http-port N] [--user NAME:PASSWORD] [--tls-cert F --tls-key F]
+                                        serve the PostgreSQL wire protocol (default port 6875) and HTTP (6876)
   demo [--steps N] [--interval-ms MS]   run the live demo pipeline (what \`npm start\` runs)
   run FILE.sql                          execute a SQL script and print each result
   sql                                   interactive SQL shell
@@ -24,10 +28,20 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'demo':
       return runDemo(rest);
+    case 'serve':
+      return runServe(rest);
     case 'run':
-      return runFile(rest[0]);
+      return runFile(
+        rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--url'),
+        option(rest, '--url'),
+      );
     case 'sql':
-      return runShell();
+      return runShell(option(rest, '--url'));
+    case 'status': {
+      const status = await remoteStatus(option(rest, '--url') ?? 'http://127.0.0.1:6876');
+      process.stdout.write(`${status.text}\n`);
+      return status.failed ? 1 : 0;
+    }
     case undefined:
     case '--help':
     case 'help':
@@ -39,12 +53,22 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runFile(path: string | undefined): Promise<number> {
+function option(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function runFile(path: string | undefined, url: string | undefined): Promise<number> {
   if (!path) {
     process.stderr.write(`eddy run: missing FILE.sql\n\n${usage}`);
     return 2;
   }
   const sql = await readFile(path, 'utf8');
+  if (url) {
+    const result = await remoteExecute(url, sql);
+    (result.failed ? process.stderr : process.stdout).write(`${result.text}\n`);
+    return result.failed ? 1 : 0;
+  }
   const db = await Eddy.open();
   try {
     for (const result of await db.execute(sql)) process.stdout.write(`${formatResult(result)}\n`);

@@ -69,6 +69,7 @@ export class Session {
       params: [],
       paramTypes,
       inferredParamTypes: inferred,
+      dryRun: true,
       session: this,
       changes,
     };
@@ -106,7 +107,7 @@ export class Session {
     const changes = new ChangeSet();
     try {
       const result = executeStatement(
-        { text: stmt.text, offset: stmt.offset, params, session: this, changes },
+        { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes },
         stmt,
       );
       if (!changes.isEmpty) {

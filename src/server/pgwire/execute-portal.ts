@@ -1,0 +1,167 @@
+/**
+ * @module server/pgwire/execute-portal
+ * Runs a portal and writes what it returns: rows (up to a limit, then PortalSuspended) and the
+ * command tag. Plain statements go to the session; COPY, SUBSCRIBE and the cursor statements to
+ * their own modules. Shared by the simple query protocol (every statement is an unnamed portal
+ * whose RowDescription is sent with it) and by Execute.
+ */
+import type { Value } from '../../common/value.ts';
+import type { ResultColumn, StatementResult } from '../../runtime/result.ts';
+import type { StatementDescription } from '../../runtime/session.ts';
+import {
+  commandComplete,
+  dataRow,
+  emptyQueryResponse,
+  type Formats,
+  noticeResponse,
+  portalSuspended,
+  rowDescription,
+} from './backend-messages.ts';
+import { executeCopy } from './copy-out.ts';
+import { cursorStatementColumns, executeCursorStatement } from './cursors.ts';
+import { flushBytes, type PgConnection } from './pg-connection.ts';
+import { isReadOnlyQuery, isRowlessWrite, type Portal, type PreparedStatement } from './portal.ts';
+import { leadingWord } from './sql-text.ts';
+import { executeSubscribe, parseWireStatement } from './subscribe-stream.ts';
+import { describeSubscribe } from './subscribe-target.ts';
+import { WireState } from './wire-error.ts';
+
+/** Runs `portal`, sending at most `maxRows` rows (0: all); `describe` sends RowDescription first. */
+export function executePortal(
+  conn: PgConnection,
+  portal: Portal,
+  maxRows: number,
+  describe: boolean,
+): void | Promise<void> {
+  switch (portal.statement.kind) {
+    case 'empty':
+      emptyQueryResponse(conn.w);
+      return;
+    case 'plain':
+      return executePlain(conn, portal, maxRows, describe);
+    case 'copy':
+      return executeCopy(conn, portal);
+    case 'subscribe':
+      return executeSubscribe(conn, portal, maxRows, describe);
+    default:
+      return executeCursorStatement(conn, portal, describe);
+  }
+}
+
+/** Whether a statement's result is a row set (a SELECT of no columns still is one). */
+export function returnsRows(result: StatementResult): boolean {
+  return result.columns.length > 0 || result.command.startsWith('SELECT');
+}
+
+/** Runs a plain statement in the session with the portal's parameters. */
+export function runPlain(conn: PgConnection, portal: Portal): StatementResult {
+  transactionWarning(conn, portal.statement.text);
+  const results = conn.session.execute(portal.statement.text, portal.params, portal.paramTypes);
+  return results[results.length - 1] ?? { command: 'SELECT 0', rowCount: 0, columns: [], rows: [] };
+}
+
+function executePlain(
+  conn: PgConnection,
+  portal: Portal,
+  maxRows: number,
+  describe: boolean,
+): void | Promise<void> {
+  if (portal.result === null) portal.result = runPlain(conn, portal);
+  const result = portal.result;
+  if (!returnsRows(result)) {
+    commandComplete(conn.w, result.command);
+    conn.afterStatement(result.command);
+    return;
+  }
+  if (describe) rowDescription(conn.w, result.columns, portal.formats);
+  const from = portal.sent;
+  const to = maxRows > 0 ? Math.min(result.rows.length, from + maxRows) : result.rows.length;
+  portal.sent = to;
+  const finish = () => {
+    if (to < result.rows.length) portalSuspended(conn.w);
+    else commandComplete(conn.w, from === 0 ? result.command : `SELECT ${to - from}`);
+    conn.afterStatement(result.command);
+  };
+  const pending = writeRows(conn, result.rows, from, to, result.columns, portal.formats);
+  if (pending) return pending.then(finish);
+  finish();
+}
+
+/** Writes DataRows `rows[from, to)`, handing them to the socket as they pile up and waiting when it is full. */
+export function writeRows(
+  conn: PgConnection,
+  rows: readonly Value[][],
+  from: number,
+  to: number,
+  columns: readonly ResultColumn[],
+  formats: Formats,
+): void | Promise<void> {
+  const w = conn.w;
+  const zone = conn.zone();
+  for (let i = from; i < to; i++) {
+    dataRow(w, rows[i]!, columns, formats, zone);
+    if (w.length >= flushBytes) {
+      conn.flush();
+      if (conn.needsDrain()) {
+        const next = i + 1;
+        return conn.drained().then(() => writeRows(conn, rows, next, to, columns, formats));
+      }
+    }
+  }
+}
+
+/** Parameter types and result columns of a prepared statement (cached on it). */
+export function describeStatement(conn: PgConnection, statement: PreparedStatement): StatementDescription {
+  if (statement.description) return statement.description;
+  let description: StatementDescription;
+  switch (statement.kind) {
+    case 'plain':
+      description = conn.session.describe(statement.text, statement.declaredTypes);
+      break;
+    case 'subscribe': {
+      const stmt = parseWireStatement(conn, statement);
+      const columns =
+        stmt.kind === 'subscribe' ? describeSubscribe(conn.session, stmt.subscription, statement.text) : null;
+      description = { paramTypes: [], columns };
+      break;
+    }
+    case 'fetch':
+      // A cursor's columns can change with the cursor: never cached.
+      return { paramTypes: [], columns: cursorStatementColumns(conn, statement) };
+    default:
+      description = { paramTypes: [], columns: null };
+  }
+  statement.description = description;
+  return description;
+}
+
+/** The columns a portal will return, or null; a read-only query is run now to learn them exactly. */
+export function describePortal(conn: PgConnection, portal: Portal): readonly ResultColumn[] | null {
+  const statement = portal.statement;
+  if (statement.kind === 'plain') {
+    if (portal.result === null && isReadOnlyQuery(statement.text)) portal.result = runPlain(conn, portal);
+    if (portal.result !== null) return returnsRows(portal.result) ? portal.result.columns : null;
+    if (isRowlessWrite(statement.text)) return null;
+  }
+  if (statement.kind === 'subscribe' && portal.feed) return portal.feed.columns;
+  return describeStatement(conn, statement).columns;
+}
+
+/** PostgreSQL's warnings for BEGIN inside a transaction block and COMMIT / ROLLBACK outside one. */
+function transactionWarning(conn: PgConnection, text: string): void {
+  const word = leadingWord(text);
+  const inBlock = conn.session.transaction !== null;
+  if (inBlock && (word === 'begin' || word === 'start')) {
+    noticeResponse(conn.w, {
+      severity: 'WARNING',
+      code: WireState.activeSqlTransaction,
+      message: 'there is already a transaction in progress',
+    });
+  } else if (!inBlock && (word === 'commit' || word === 'end' || word === 'rollback' || word === 'abort')) {
+    noticeResponse(conn.w, {
+      severity: 'WARNING',
+      code: WireState.noActiveSqlTransaction,
+      message: 'there is no transaction in progress',
+    });
+  }
+}

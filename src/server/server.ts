@@ -1,0 +1,61 @@
+/**
+ * @module server/server
+ * `eddy serve`: one process serving one database over the PostgreSQL wire protocol and HTTP.
+ * Loopback without a password is the development default; listening anywhere else requires
+ * users (SCRAM on the wire, basic/bearer on HTTP), and TLS is enabled by a certificate and key.
+ */
+import { readFile } from 'node:fs/promises';
+import { Database } from '../runtime/database.ts';
+import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
+import { loadParser } from '../sql/front/index.ts';
+import { type HttpServer, startHttpServer } from './http/index.ts';
+import { type PgServer, startPgServer } from './pgwire/index.ts';
+
+/** Default ports: not PostgreSQL's 5432, so Eddy and PostgreSQL can run side by side. */
+export const defaultPgPort = 6875;
+export const defaultHttpPort = 6876;
+
+export interface ServeOptions {
+  readonly host?: string;
+  readonly pgPort?: number;
+  readonly httpPort?: number;
+  /** Data folder (durability is the storage issue's; the database lives in memory for now). */
+  readonly dataDir?: string;
+  readonly users?: readonly { name: string; password: string }[];
+  readonly tlsCertFile?: string;
+  readonly tlsKeyFile?: string;
+}
+
+export interface EddyServer {
+  readonly db: Database;
+  readonly pg: PgServer;
+  readonly http: HttpServer;
+  close(): Promise<void>;
+}
+
+export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
+  await loadParser();
+  const host = options.host ?? '127.0.0.1';
+  const users = options.users && options.users.length > 0 ? [...options.users] : undefined;
+  const tls =
+    options.tlsCertFile && options.tlsKeyFile
+      ? { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) }
+      : undefined;
+  const db = new Database(createDataflowMaintainer);
+  const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls });
+  let http: HttpServer;
+  try {
+    http = await startHttpServer({ db, host, port: options.httpPort ?? defaultHttpPort, users, tls });
+  } catch (e) {
+    await pg.close();
+    throw e;
+  }
+  return {
+    db,
+    pg,
+    http,
+    async close() {
+      await Promise.allSettled([pg.close(), http.close()]);
+    },
+  };
+}
