@@ -61,7 +61,7 @@ export class Eddy {
   /** Runs one or more SQL statements; returns each statement's result. */
   async execute(sql: string, params: readonly Value[] = []): Promise<StatementResult[]> {
     this.checkOpen();
-    return this.session.execute(sql, params);
+    return this.session.executeWaiting(sql, params);
   }
 
   /** Runs SQL and returns the last statement's columns and rows. */

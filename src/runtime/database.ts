@@ -12,6 +12,7 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
+import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
 
@@ -55,6 +56,10 @@ export class Database {
   private readonly maintained: MaintainedView[] = [];
   private readonly listeners = new Set<StepListener>();
   private stepNumber = 0;
+  /** Views still hydrating in the background, by id. */
+  private readonly hydrating = new Map<number, Hydration>();
+  /** Snapshot rows fed per event-loop turn while hydrating; fewer rows in all hydrate at once. */
+  hydrationChunkRows = hydrationChunkRowsDefault;
   /** Recent steps' changes of subscribed relations, for resuming subscribers. */
   readonly history = new StepHistory();
   /** Relations that have had a subscriber: only their history is kept. */
@@ -139,6 +144,8 @@ export class Database {
   private viewError(relationId: number, seen: Set<number>): EddyError | undefined {
     if (seen.has(relationId)) return undefined;
     seen.add(relationId);
+    const hydration = this.hydrating.get(relationId);
+    if (hydration) throw hydration.pending();
     const own = this.maintained.find((m) => m.id === relationId)?.maintainer.firstError();
     if (own) return own;
     const relation = this.catalog.relationById(relationId);
@@ -155,7 +162,16 @@ export class Database {
    * contents of everything it reads, as one step of insertions. (A source keeps no contents: a
    * view over it sees the source's rows from its creation on.)
    */
-  addMaterializedView(viewId: number, plan: LogicalPlan, reads: ReadonlySet<number>): void {
+  addMaterializedView(
+    viewId: number,
+    plan: LogicalPlan,
+    reads: ReadonlySet<number>,
+    viewName = `#${viewId}`,
+  ): void {
+    for (const id of reads) {
+      const upstream = this.hydrating.get(id);
+      if (upstream) throw upstream.pending();
+    }
     const maintainer = this.createMaintainer(
       plan,
       viewId,
@@ -163,12 +179,46 @@ export class Database {
     );
     const store = this.addStore(viewId, plan.schema.length);
     const initial = new Map<number, Batch>();
-    for (const id of reads) if (this.stores.has(id)) initial.set(id, this.store(id).toBatch());
-    applyBatch(store, maintainer.step(initial));
+    let rows = 0;
+    for (const id of reads) {
+      if (!this.stores.has(id)) continue;
+      const snapshot = this.store(id).toBatch();
+      initial.set(id, snapshot);
+      rows += snapshot.length;
+    }
     this.maintained.push({ id: viewId, maintainer });
+    if (rows <= this.hydrationChunkRows) {
+      applyBatch(store, maintainer.step(initial));
+      return;
+    }
+    const hydration = new Hydration(viewName, initial, this.hydrationChunkRows);
+    this.hydrating.set(viewId, hydration);
+    const work = (): void => {
+      if (hydration.cancelled) return;
+      const chunk = hydration.nextChunk() ?? hydration.buffered.shift();
+      if (chunk) {
+        applyBatch(store, maintainer.step(chunk));
+        setImmediate(work);
+        return;
+      }
+      this.hydrating.delete(viewId);
+      hydration.finish();
+    };
+    setImmediate(work);
+  }
+
+  /** The hydration of a view still being computed in the background, if any. */
+  hydrationOf(viewId: number): Hydration | undefined {
+    return this.hydrating.get(viewId);
   }
 
   dropRelation(relationId: number): void {
+    const hydration = this.hydrating.get(relationId);
+    if (hydration) {
+      hydration.cancelled = true;
+      hydration.finish();
+      this.hydrating.delete(relationId);
+    }
     this.stores.delete(relationId);
     this.history.forget(relationId);
     this.watched.delete(relationId);
@@ -187,6 +237,12 @@ export class Database {
     const all = tableChanges;
     const started = performance.now();
     for (const m of this.maintained) {
+      const hydration = this.hydrating.get(m.id);
+      if (hydration) {
+        // Fed after the snapshot, in order: what this view would have seen at this point of the step.
+        hydration.buffered.push(new Map(all.byRelation));
+        continue;
+      }
       const out = m.maintainer.step(all.byRelation);
       if (out.length === 0) continue;
       applyBatch(this.store(m.id), out);

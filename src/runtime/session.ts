@@ -15,6 +15,7 @@ import { inferParamTypes } from '../sql/bind/params.ts';
 import type { EddyStatement } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
+import { HydrationPendingError } from './hydration.ts';
 import type { ResultColumn, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
 import { planSelect } from './statements/query.ts';
@@ -46,6 +47,33 @@ export class Session {
     const statements = this.db.parse(script);
     const results: StatementResult[] = [];
     for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
+    return results;
+  }
+
+  /**
+   * Executes a script like `execute`, but a statement reading a view that is still hydrating in
+   * the background waits for it (bounded by `statement_timeout`) and is then retried alone,
+   * unless the session set `eddy.hydration_wait = off`, which fails at once with 55000.
+   */
+  async executeWaiting(
+    script: string,
+    params: readonly Value[] = [],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    for (const stmt of this.db.parse(script)) {
+      for (;;) {
+        try {
+          results.push(this.executeOne(stmt, params, paramTypes));
+          break;
+        } catch (err) {
+          if (!(err instanceof HydrationPendingError) || this.settings['guc:eddy.hydration_wait'] === 'off')
+            throw err;
+          if (this.transaction) this.transaction.failed = false;
+          await waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout']));
+        }
+      }
+    }
     return results;
   }
 
@@ -173,4 +201,28 @@ function describeUtility(node: Node | null): ResultColumn[] | null {
     return [{ name: (node.VariableShowStmt.name ?? '').toLowerCase(), type: T.text }];
   if ('ExplainStmt' in node) return [{ name: 'QUERY PLAN', type: T.text }];
   return null;
+}
+
+/** `statement_timeout` as PostgreSQL reads it: milliseconds, or a number with ms / s / min; 0 = none. */
+function statementTimeoutMs(setting: unknown): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)?\s*$/.exec(String(setting ?? '0'));
+  if (!m) return 0;
+  const n = Number(m[1]);
+  return m[2] === 's' ? n * 1000 : m[2] === 'min' ? n * 60_000 : n;
+}
+
+async function waitFor(ready: Promise<void>, timeoutMs: number): Promise<void> {
+  if (timeoutMs <= 0) return ready;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new StateError(SqlState.queryCanceled, 'canceling statement due to statement timeout')),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([ready, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -87,7 +87,7 @@ export function executeCreateMaterializedView(
     dependsOn: [...reads],
     sql: ctx.text,
   };
-  db.addMaterializedView(id, optimize(plan), reads);
+  db.addMaterializedView(id, optimize(plan), reads, name);
   db.catalog.addRelation(entry);
   return commandResult('CREATE MATERIALIZED VIEW');
 }
