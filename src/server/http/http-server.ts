@@ -186,7 +186,7 @@ class HttpApi implements HttpServer {
           res,
           route,
           200,
-          runSql(this.db, parseSqlRequest(body, req.headers['content-type'])),
+          await runSql(this.db, parseSqlRequest(body, req.headers['content-type'])),
         );
       }
       case 'ingest': {

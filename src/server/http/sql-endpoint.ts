@@ -52,11 +52,14 @@ function paramValue(json: unknown): Value {
   return JSON.stringify(json);
 }
 
-/** Runs the script; returns the response body `{"results":[…],"step":n}`. */
-export function runSql(db: Database, request: SqlRequest): string {
+/**
+ * Runs the script (a read of a view still hydrating waits for it, as in the library); returns
+ * the response body `{"results":[…],"step":n}`.
+ */
+export async function runSql(db: Database, request: SqlRequest): Promise<string> {
   const session = new Session(db);
   try {
-    const results = session.execute(request.sql, request.params);
+    const results = await session.executeWaiting(request.sql, request.params);
     const zone = timeZone(session.settings.timeZone);
     let out = '{"results":[';
     for (let i = 0; i < results.length; i++) {
