@@ -7,6 +7,7 @@
 import type { TimeZone } from '../common/datetime-zone.ts';
 import type { SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import type { SystemCatalogAccess } from './catalog-system.ts';
 
 /** PostgreSQL's polymorphic pseudo-types, as they appear in signatures. */
 export interface PseudoType {
@@ -35,6 +36,8 @@ export type ScalarImpl = (...args: Value[]) => Value;
 export interface BindEnv {
   /** The session's TimeZone (timestamptz input, output, arithmetic and extraction depend on it). */
   readonly timeZone: TimeZone;
+  /** The catalog, for system information functions (format_type, pg_get_indexdef, to_regclass). */
+  readonly system?: SystemCatalogAccess;
 }
 
 export interface ScalarFunctionDef {

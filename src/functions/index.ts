@@ -10,6 +10,7 @@ import { addJsonbCatalog, jsonbRecordSetFunctions, type RecordSetFunctionDef } f
 import { addMathCatalog } from './catalog-math.ts';
 import { addSeriesCatalog } from './catalog-series.ts';
 import { addStringCatalog } from './catalog-string.ts';
+import { addSystemCatalog } from './catalog-system.ts';
 import {
   CatalogBuilder,
   type OperatorDef,
@@ -49,6 +50,7 @@ addDatetimeCatalog(builder);
 addJsonbCatalog(builder);
 addArrayCatalog(builder);
 addSeriesCatalog(builder);
+addSystemCatalog(builder);
 
 /** Functions by lower-case SQL name; each list holds the overloads, in no particular order. */
 export const scalarFunctions: Readonly<Record<string, readonly ScalarFunctionDef[]>> = builder.functions;

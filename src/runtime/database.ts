@@ -6,6 +6,7 @@
  * see the step's changes. Steps are numbered; reads only ever observe step boundaries.
  */
 import { Catalog } from '../catalog/catalog.ts';
+import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
@@ -112,6 +113,7 @@ export class Database {
 
   /** The contents of a table or materialized view; a view with live row errors raises the first. */
   readRelation(relationId: number): Value[][] {
+    if (isSystemRelationId(relationId)) return readSystemRelation(this.catalog, relationId);
     const error = this.viewError(relationId, new Set());
     if (error)
       throw new EddyError({
@@ -168,6 +170,10 @@ export class Database {
     reads: ReadonlySet<number>,
     viewName = `#${viewId}`,
   ): void {
+    if ([...reads].some(isSystemRelationId))
+      throw new FeatureNotSupportedError('materialized views over system catalogs are not supported', {
+        hint: 'Query pg_catalog and information_schema directly, or through a plain view.',
+      });
     for (const id of reads) {
       const upstream = this.hydrating.get(id);
       if (upstream) throw upstream.pending();

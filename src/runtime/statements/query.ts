@@ -1,20 +1,25 @@
 /**
  * @module runtime/statements/query
  * Ad-hoc SELECT: bind, then evaluate once over the current state of the relations read, with the
- * one-shot evaluator on the plan as written.
+ * one-shot evaluator on the plan as written (queries over system catalogs get the rewrite passes).
  * Reads see the last committed step plus the session's own uncommitted writes.
  */
 import type { SelectStmt } from 'libpg-query';
+import { readsSystemRelations } from '../../catalog/system/registry.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { foldConstants } from '../../plan/optimize/fold-constants.ts';
+import { optimize } from '../../plan/optimize/optimize.ts';
 import { bindQuery } from '../../sql/bind/index.ts';
 import type { StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { readSource } from './reads.ts';
 
 export function executeSelect(ctx: StatementContext, stmt: SelectStmt): StatementResult {
-  const plan = planSelect(ctx, stmt);
+  const bound = planSelect(ctx, stmt);
+  // Catalog queries cross-join system relations (psql's \d joins pg_class with itself): rewrite
+  // them so the evaluator does not materialise the cross products.
+  const plan = readsSystemRelations(bound) ? optimize(bound) : bound;
   const rows = evaluatePlan(plan, readSource(ctx));
   return {
     command: `SELECT ${rows.length}`,

@@ -6,6 +6,7 @@
  */
 import type { SelectStmt } from 'libpg-query';
 import type { Catalog } from '../../catalog/catalog.ts';
+import { systemAccess } from '../../catalog/system/introspection.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
@@ -71,5 +72,5 @@ export interface BindContext {
 
 /** The session settings functions may specialise on at bind time (see functions' `bind`). */
 export function bindEnv(ctx: BindContext): BindEnv {
-  return { timeZone: timeZone(ctx.session.timeZone) };
+  return { timeZone: timeZone(ctx.session.timeZone), system: systemAccess(ctx.catalog, ctx.session) };
 }

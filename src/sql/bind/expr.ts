@@ -5,7 +5,18 @@
  * implementations, with PostgreSQL's NULL and typing rules. Aggregate and window calls become
  * placeholders collected in the context (see context.ts).
  */
-import type { A_Const, A_Expr, BoolExpr, CaseExpr, ColumnRef, Node, SubLink, TypeCast } from 'libpg-query';
+import type {
+  A_Const,
+  A_Expr,
+  A_Indirection,
+  BoolExpr,
+  CaseExpr,
+  ColumnRef,
+  Node,
+  SubLink,
+  TypeCast,
+} from 'libpg-query';
+import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
   FeatureNotSupportedError,
@@ -14,7 +25,7 @@ import {
   UndefinedObjectError,
 } from '../../common/errors.ts';
 import { Numeric } from '../../common/numeric.ts';
-import { arrayOf, type SqlType, T } from '../../common/types.ts';
+import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
@@ -79,6 +90,7 @@ export function bindExpr(node: Node, scope: Scope, ctx: BindContext): ScalarExpr
     };
   }
   if ('CollateClause' in node) return bindExpr(node.CollateClause.arg!, scope, ctx);
+  if ('A_Indirection' in node) return bindSubscript(node.A_Indirection, scope, ctx, locationOf(node));
   if ('SQLValueFunction' in node) return bindSqlValueFunction(node.SQLValueFunction.op ?? '', ctx);
   throw new FeatureNotSupportedError(`expression ${Object.keys(node)[0]} is not supported`, {
     position: locationOf(node),
@@ -416,6 +428,8 @@ function bindTypeCast(e: TypeCast, scope: Scope, ctx: BindContext): ScalarExpr {
   const position = e.location === undefined ? undefined : e.location + 1;
   const type = resolveTypeName(e.typeName!, ctx.catalog);
   const arg = bindExpr(e.arg!, scope, ctx);
+  const catalogCast = bindCatalogCast(typeNameText(e.typeName!), type, arg, bindEnv(ctx).system, position);
+  if (catalogCast) return catalogCast;
   if (
     type.id === 'interval' &&
     typeNameText(e.typeName!) === 'interval' &&
@@ -433,6 +447,75 @@ function parseIntervalField(text: string, field: string): Value {
   return parseInterval(text, field as IntervalField);
 }
 
+const subscript = (array: Value, index: Value): Value => (array as Value[])[(index as number) - 1] ?? null;
+
+/** `array[i]` (1-based; out of range is NULL). Slices and field selection are not supported. */
+function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, position?: number): ScalarExpr {
+  let expr = bindExpr(e.arg!, scope, ctx);
+  for (const step of e.indirection ?? []) {
+    if (!('A_Indices' in step) || step.A_Indices.is_slice || !step.A_Indices.uidx) {
+      throw new FeatureNotSupportedError('array slices and field selection are not supported', { position });
+    }
+    if (expr.type.id !== 'array') {
+      throw new SemanticError(
+        SqlState.datatypeMismatch,
+        `cannot subscript type ${typeName(expr.type)} because it does not support subscripting`,
+        { position },
+      );
+    }
+    const index = coerce(bindExpr(step.A_Indices.uidx, scope, ctx), T.int4, false, position);
+    const type = expr.type.element;
+    expr = {
+      kind: 'call',
+      name: 'subscript',
+      args: [expr, index],
+      impl: subscript,
+      strict: true,
+      volatile: false,
+      type,
+    };
+  }
+  return expr;
+}
+
+/**
+ * `ARRAY(subquery)`: the subquery's values as an array ('{}' when it has no rows), as a scalar
+ * subquery over array_agg, in the order of the subquery's ORDER BY (else by value).
+ */
+function arraySubquery(plan: LogicalPlan, position?: number): ScalarExpr {
+  if (plan.schema.length !== 1) {
+    throw new SemanticError(SqlState.syntaxError, 'subquery must return only one column', { position });
+  }
+  const type = arrayOf(plan.schema[0]!.type);
+  // ORDER BY a column not selected leaves a projection over the sort: aggregate under it.
+  const top = plan.kind === 'map' && plan.input.kind === 'orderBy' ? plan.exprs[0]! : null;
+  const sorted = top?.kind === 'column' && plan.kind === 'map' ? plan.input : plan;
+  const aggregate: LogicalPlan = {
+    kind: 'aggregate',
+    input: sorted,
+    groupBy: [],
+    aggregates: [
+      {
+        fn: 'array_agg',
+        args: [top?.kind === 'column' ? top.index : 0],
+        distinct: false,
+        filter: null,
+        orderBy: sorted.kind === 'orderBy' ? sorted.orderBy : [],
+        type,
+      },
+    ],
+    schema: [{ name: 'array', type, nullable: true }],
+  };
+  return {
+    kind: 'coalesce',
+    args: [
+      { kind: 'subquery', subquery: 'scalar', plan: aggregate, type },
+      { kind: 'literal', value: [], type },
+    ],
+    type,
+  };
+}
+
 function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr {
   const position = link.location === undefined ? undefined : link.location + 1;
   const select = link.subselect;
@@ -441,6 +524,8 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
   switch (link.subLinkType) {
     case 'EXISTS_SUBLINK':
       return { kind: 'subquery', subquery: 'exists', plan, type: T.bool };
+    case 'ARRAY_SUBLINK':
+      return arraySubquery(plan, position);
     case 'EXPR_SUBLINK': {
       if (plan.schema.length !== 1) {
         throw new SemanticError(SqlState.syntaxError, 'subquery must return only one column', { position });

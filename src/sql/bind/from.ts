@@ -5,6 +5,8 @@
  * Comma-separated items are cross joins.
  */
 import type { JoinExpr, Node, RangeFunction, RangeSubselect, RangeVar } from 'libpg-query';
+import type { RelationEntry } from '../../catalog/catalog.ts';
+import { resolveSystemRelation } from '../../catalog/system/resolve.ts';
 import {
   FeatureNotSupportedError,
   SemanticError,
@@ -56,11 +58,9 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   if (cte) {
     plan = cte.plan;
   } else {
-    const relation = ctx.catalog.requireRelation(name, position);
     plan =
-      relation.kind === 'view'
-        ? relation.plan
-        : { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
+      resolveSystemRelation(rv.schemaname, name, ctx.catalog, position) ??
+      relationPlan(ctx.catalog.requireRelation(name, position));
   }
   const colnames = (rv.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   if (colnames.length > plan.schema.length) {
@@ -77,6 +77,13 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
     index: i,
   }));
   return { plan, columns };
+}
+
+/** A user relation read in FROM: a view is inlined, anything else is read by id. */
+function relationPlan(relation: RelationEntry): LogicalPlan {
+  return relation.kind === 'view'
+    ? relation.plan
+    : { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
 }
 
 function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext): BoundFrom {

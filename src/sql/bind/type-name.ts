@@ -5,6 +5,7 @@
  */
 import type { Node, TypeName } from 'libpg-query';
 import type { Catalog } from '../../catalog/catalog.ts';
+import { catalogTypeAlias } from '../../catalog/system/reg-cast.ts';
 import { FeatureNotSupportedError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import { arrayOf, numeric, type SqlType, T, varchar } from '../../common/types.ts';
 
@@ -70,6 +71,8 @@ function baseType(name: string, mods: number[], catalog: Catalog, location?: num
   if (known) return known;
   const enumType = catalog.enumType(name);
   if (enumType) return enumType;
+  const catalogType = catalogTypeAlias(name);
+  if (catalogType) return catalogType;
   throw new UndefinedObjectError(SqlState.undefinedObject, `type "${name}" does not exist`, {
     position: location === undefined ? undefined : location + 1,
   });

@@ -1,0 +1,67 @@
+/**
+ * @module catalog/system/pg-views
+ * The convenience views over the catalog: pg_tables, pg_views, pg_matviews and pg_indexes, for
+ * the user's relations (schema public) and the system relations themselves.
+ */
+import type { Catalog, ViewEntry } from '../catalog.ts';
+import { ROLE_NAME } from './oids.ts';
+import { systemRelationDefs } from './system-relations.ts';
+import type { SystemRow } from './system-row.ts';
+import { indexDefinition, userIndexes, viewDefinition } from './user-objects.ts';
+
+function indexedRelations(catalog: Catalog): Set<number> {
+  return new Set(userIndexes(catalog).map((i) => i.relation.id));
+}
+
+export function pgTablesRows(catalog: Catalog): SystemRow[] {
+  const indexed = indexedRelations(catalog);
+  const user = catalog
+    .allRelations()
+    .filter((r) => r.kind === 'table' || r.kind === 'source')
+    .map((r) => ({ schemaname: 'public', tablename: r.name, hasindexes: indexed.has(r.id) }));
+  const system = systemRelationDefs
+    .filter((d) => d.relkind === 'r')
+    .map((d) => ({ schemaname: d.schemaName, tablename: d.name, hasindexes: false }));
+  return [...user, ...system].map((r) => ({
+    ...r,
+    tableowner: ROLE_NAME,
+    hasrules: false,
+    hastriggers: false,
+    rowsecurity: false,
+  }));
+}
+
+export function pgViewsRows(catalog: Catalog): SystemRow[] {
+  const user = catalog
+    .allRelations()
+    .filter((r): r is ViewEntry => r.kind === 'view')
+    .map((r) => ({ schemaname: 'public', viewname: r.name, definition: viewDefinition(r) }));
+  const system = systemRelationDefs
+    .filter((d) => d.relkind === 'v')
+    .map((d) => ({ schemaname: d.schemaName, viewname: d.name, definition: null }));
+  return [...user, ...system].map((r) => ({ ...r, viewowner: ROLE_NAME }));
+}
+
+export function pgMatviewsRows(catalog: Catalog): SystemRow[] {
+  const indexed = indexedRelations(catalog);
+  return catalog
+    .allRelations()
+    .filter((r): r is ViewEntry => r.kind === 'materializedView')
+    .map((r) => ({
+      schemaname: 'public',
+      matviewname: r.name,
+      matviewowner: ROLE_NAME,
+      hasindexes: indexed.has(r.id),
+      ispopulated: true,
+      definition: viewDefinition(r),
+    }));
+}
+
+export function pgIndexesRows(catalog: Catalog): SystemRow[] {
+  return userIndexes(catalog).map((i) => ({
+    schemaname: 'public',
+    tablename: i.relation.name,
+    indexname: i.name,
+    indexdef: indexDefinition(i),
+  }));
+}
