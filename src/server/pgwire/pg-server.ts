@@ -87,6 +87,8 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
       handshaking.delete(socket);
       const session = new Session(options.db);
       const pid = nextPid++;
+      // pg_backend_pid() answers the pid this client received in BackendKeyData.
+      session.settings.backendPid = pid;
       const conn = new PgConnection(
         socket,
         session,
