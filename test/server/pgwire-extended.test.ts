@@ -15,7 +15,8 @@ import {
   postgresClient,
   RawClient,
   rowDescriptionOf,
-  startTestServer,
+  startWithClient,
+  stopWithClient,
   type TestServer,
   textRows,
   types,
@@ -25,16 +26,12 @@ let t: TestServer;
 let client: pg.Client;
 
 before(async () => {
-  t = await startTestServer();
-  client = await pgClient(t.port);
-  await client.query('CREATE TABLE s (a integer, b text)');
-  await client.query("INSERT INTO s VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')");
+  ({ t, client } = await startWithClient(
+    'CREATE TABLE s (a integer, b text)',
+    "INSERT INTO s VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd'), (5, 'e')",
+  ));
 });
-
-after(async () => {
-  await client.end();
-  await t.server.close();
-});
+after(() => stopWithClient(t, client));
 
 const tagOf = (body: Buffer) => body.toString('utf8', 0, body.length - 1);
 

@@ -9,12 +9,12 @@ import type pg from 'pg';
 import {
   fe,
   fieldsOf,
-  pgClient,
   postgresClient,
   RawClient,
   rowDescriptionOf,
-  startTestServer,
   startupMessage,
+  startWithClient,
+  stopWithClient,
   type TestServer,
   textRows,
   types,
@@ -24,17 +24,11 @@ let t: TestServer;
 let client: pg.Client;
 
 before(async () => {
-  t = await startTestServer();
-  client = await pgClient(t.port);
-  await client.query(
+  ({ t, client } = await startWithClient(
     'CREATE TABLE items (id integer PRIMARY KEY, name varchar(10), price numeric(8,2), ok boolean, at timestamptz)',
-  );
+  ));
 });
-
-after(async () => {
-  await client.end();
-  await t.server.close();
-});
+after(() => stopWithClient(t, client));
 
 test('SELECT returns typed columns with PostgreSQL OIDs, lengths and modifiers', async () => {
   await client.query("INSERT INTO items VALUES (1, 'pen', 1.50, true, '2024-01-01 12:00:00+00')");

@@ -16,6 +16,8 @@ import {
   RawClient,
   rowDescriptionOf,
   startTestServer,
+  startWithClient,
+  stopWithClient,
   type TestServer,
   textRows,
   types,
@@ -25,15 +27,9 @@ let t: TestServer;
 let writer: pg.Client;
 
 before(async () => {
-  t = await startTestServer();
-  writer = await pgClient(t.port);
-  await writer.query('CREATE TABLE other (x integer)');
+  ({ t, client: writer } = await startWithClient('CREATE TABLE other (x integer)'));
 });
-
-after(async () => {
-  await writer.end();
-  await t.server.close();
-});
+after(() => stopWithClient(t, writer));
 
 async function freshTable(name: string): Promise<void> {
   await writer.query(`CREATE TABLE ${name} (k text, v integer)`);

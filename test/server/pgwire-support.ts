@@ -31,6 +31,22 @@ export async function pgClient(port: number, config: pg.ClientConfig = {}): Prom
   return client;
 }
 
+/**
+ * A fresh server with one node-postgres client on it, after `setup` ran through that client: the
+ * `before` hook of most wire tests. `stopWithClient` is its `after`.
+ */
+export async function startWithClient(...setup: string[]): Promise<{ t: TestServer; client: pg.Client }> {
+  const t = await startTestServer();
+  const client = await pgClient(t.port);
+  for (const sql of setup) await client.query(sql);
+  return { t, client };
+}
+
+export async function stopWithClient(t: TestServer, client: pg.Client): Promise<void> {
+  await client.end();
+  await t.server.close();
+}
+
 /** postgres.js without its pg_type lookup at connect (pg_catalog is another module's work). */
 export function postgresClient(
   port: number,

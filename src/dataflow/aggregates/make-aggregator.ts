@@ -9,6 +9,7 @@ import { FeatureNotSupportedError } from '../../common/errors.ts';
 import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import type { AggregateFunction } from '../../plan/logical.ts';
 import type { SortKey } from '../row.ts';
 import type { Aggregator } from './aggregator.ts';
 import { AppendOnlyMinMaxAgg } from './append-only-min-max.ts';
@@ -18,19 +19,8 @@ import { MinMaxAgg } from './min-max.ts';
 import { finishArrayAgg, finishStringAgg, OrderedAgg } from './ordered.ts';
 import { FloatSumAgg, IntervalSumAgg, IntSumAgg, NumericSumAgg } from './sum.ts';
 
-export type AggregateName =
-  | 'count_star'
-  | 'count'
-  | 'sum'
-  | 'avg'
-  | 'min'
-  | 'max'
-  | 'string_agg'
-  | 'array_agg'
-  | 'bool_and'
-  | 'bool_or'
-  | 'jsonb_agg'
-  | 'jsonb_object_agg';
+/** The logical plan's aggregate names (a type-only import: no runtime dependency on plan). */
+export type AggregateName = AggregateFunction;
 
 export interface AggregateDescriptor {
   readonly fn: AggregateName;

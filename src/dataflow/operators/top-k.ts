@@ -11,6 +11,7 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
+import { partitionOf } from '../partitions.ts';
 import { copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 
@@ -28,6 +29,8 @@ export class TopKOp implements Operator {
   /** Scratch positions: of the changed row, and of the rows emitted at the window's edges. */
   private readonly at: Cursor = { chunk: 0, offset: 0 };
   private readonly cursor: Cursor = { chunk: 0, offset: 0 };
+  /** Bound once, so finding a partition allocates no closure per row. */
+  private readonly newList = (): SortedList<Value[]> => new SortedList(this.cmp, this.primary);
 
   constructor(
     arity: number,
@@ -62,13 +65,7 @@ export class TopKOp implements Operator {
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const w = input.weights[i]!;
       if (w === 0 || w > 0 !== positive) continue;
-      for (let k = 0; k < this.partitionCols.length; k++)
-        this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
-      let list = this.partitions.get(this.keyBuf, 0);
-      if (list === undefined) {
-        list = new SortedList(this.cmp, this.primary);
-        this.partitions.set(this.keyBuf, 0, list);
-      }
+      const list = partitionOf(this.partitions, this.keyBuf, this.partitionCols, src, base, this.newList);
       const row = copyRow(src, base, arity);
       if (w > 0) this.insert(list, row, w, out);
       else this.remove(list, row, -w, out);

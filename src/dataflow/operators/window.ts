@@ -13,6 +13,7 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
+import { partitionOf } from '../partitions.ts';
 import {
   compareBySortKey,
   copyRow,
@@ -81,6 +82,8 @@ export class WindowOp implements Operator {
   private readonly valueOffsets: boolean;
   private readonly cursor: Cursor = { chunk: 0, offset: 0 };
   private readonly keyBuf: Value[];
+  /** Bound once, so finding a partition allocates no closure per row. */
+  private readonly newPart = (key: Value[]): Partition => new Partition(key.slice(), this.cmp, this.primary);
   private readonly evaluator: RegionEvaluator;
   private readonly touched: Partition[] = [];
   private epoch = 0;
@@ -130,13 +133,7 @@ export class WindowOp implements Operator {
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const w = input.weights[i]!;
       if (w === 0 || w > 0 !== positive) continue;
-      for (let k = 0; k < this.partitionCols.length; k++)
-        this.keyBuf[k] = src[base + this.partitionCols[k]!]!;
-      let part = this.partitions.get(this.keyBuf, 0);
-      if (part === undefined) {
-        part = new Partition(this.keyBuf.slice(), this.cmp, this.primary);
-        this.partitions.set(this.keyBuf, 0, part);
-      }
+      const part = partitionOf(this.partitions, this.keyBuf, this.partitionCols, src, base, this.newPart);
       if (part.stamp !== this.epoch) {
         part.stamp = this.epoch;
         part.sizeBefore = part.list.size;

@@ -2,41 +2,16 @@
  * @module dataflow/window/window-spec
  * Window calls as the window operator sees them, and how far a change reaches: for each call, how
  * many rows before and after a changed position can see their result change. The operator
- * recomputes only that region of a partition (plus peers where ties matter).
+ * recomputes only that region of a partition (plus peers where ties matter). Function and frame
+ * types are plan/logical's, imported as types only.
  */
+import type { FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
 import type { Aggregator } from '../aggregates/aggregator.ts';
 
-export type WindowFunctionName =
-  | 'row_number'
-  | 'rank'
-  | 'dense_rank'
-  | 'percent_rank'
-  | 'cume_dist'
-  | 'ntile'
-  | 'lag'
-  | 'lead'
-  | 'first_value'
-  | 'last_value'
-  | 'nth_value'
-  | 'count_star'
-  | 'count'
-  | 'sum'
-  | 'avg'
-  | 'min'
-  | 'max';
-
-export type FrameBoundSpec =
-  | { readonly kind: 'unboundedPreceding' }
-  | { readonly kind: 'preceding'; readonly offset: number }
-  | { readonly kind: 'currentRow' }
-  | { readonly kind: 'following'; readonly offset: number }
-  | { readonly kind: 'unboundedFollowing' };
-
-export interface FrameSpec {
-  readonly mode: 'rows' | 'range';
-  readonly start: FrameBoundSpec;
-  readonly end: FrameBoundSpec;
-}
+// The vocabulary is the logical plan's (a type-only import: no runtime dependency on plan).
+export type WindowFunctionName = WindowFunction;
+export type FrameBoundSpec = FrameBound;
+export type FrameSpec = WindowFrame;
 
 export interface WindowCallSpec {
   readonly fn: WindowFunctionName;
