@@ -18,6 +18,7 @@ import type { Database } from './database.ts';
 import { HydrationPendingError } from './hydration.ts';
 import type { ResultColumn, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
+import type { PreparedSql } from './statements/prepared.ts';
 import { planSelect } from './statements/query.ts';
 
 export interface Transaction {
@@ -29,6 +30,8 @@ export class Session {
   readonly db: Database;
   readonly settings: SessionSettings & Record<string, unknown>;
   transaction: Transaction | null = null;
+  /** SQL-level prepared statements (PREPARE … AS …), by name. */
+  readonly prepared = new Map<string, PreparedSql>();
 
   constructor(db: Database) {
     this.db = db;

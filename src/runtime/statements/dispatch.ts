@@ -12,6 +12,7 @@ import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } 
 import { dropSources, executeDrop } from './drop.ts';
 import { executeExplain } from './explain.ts';
 import { executeInsert } from './insert.ts';
+import { executeDeallocate, executeExecute, executePrepare } from './prepared.ts';
 import { executeSelect } from './query.ts';
 import { executeSet, executeShow, executeTransaction } from './session-statements.ts';
 import { executeDelete, executeUpdate } from './update-delete.ts';
@@ -57,5 +58,12 @@ function executePostgres(ctx: StatementContext, node: Node): StatementResult {
   if ('VariableSetStmt' in node) return executeSet(ctx, node.VariableSetStmt);
   if ('VariableShowStmt' in node) return executeShow(ctx, node.VariableShowStmt);
   if ('ExplainStmt' in node) return executeExplain(ctx, node.ExplainStmt);
+  if ('PrepareStmt' in node) return executePrepare(ctx, node.PrepareStmt);
+  if ('ExecuteStmt' in node) {
+    return executeExecute(ctx, node.ExecuteStmt, (statement, params, paramTypes) =>
+      executeStatement({ ...ctx, params, paramTypes }, statement),
+    );
+  }
+  if ('DeallocateStmt' in node) return executeDeallocate(ctx, node.DeallocateStmt);
   throw new FeatureNotSupportedError(`statement ${Object.keys(node)[0]} is not supported`);
 }
