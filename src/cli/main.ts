@@ -6,9 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { EddyError } from '../common/errors.ts';
-import { Eddy } from '../eddy.ts';
 import { runDemo } from './demo.ts';
 import { remoteExecute, remoteStatus } from './remote.ts';
+import { runSqlFile } from './run-file.ts';
 import { runServe } from './serve.ts';
 import { runShell } from './shell.ts';
 import { formatResult } from './table-format.ts';
@@ -69,15 +69,12 @@ async function runFile(path: string | undefined, url: string | undefined): Promi
     (result.failed ? process.stderr : process.stdout).write(`${result.text}\n`);
     return result.failed ? 1 : 0;
   }
-  const db = await Eddy.open();
   try {
-    for (const result of await db.execute(sql)) process.stdout.write(`${formatResult(result)}\n`);
+    await runSqlFile(sql, process.stdout, process.stderr);
     return 0;
   } catch (err) {
     process.stderr.write(`${describeError(err)}\n`);
     return 1;
-  } finally {
-    await db.close();
   }
 }
 

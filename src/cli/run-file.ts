@@ -1,0 +1,86 @@
+/**
+ * @module cli/run-file
+ * `eddy run FILE.sql` in-process: statements one at a time with their results; long work is shown
+ * as it happens — a progress bar on a terminal (plain progress lines otherwise) for the file's
+ * statements and for a materialized view hydrating in the background.
+ */
+
+import { Database } from '../runtime/database.ts';
+import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
+import { Session } from '../runtime/session.ts';
+import { loadParser } from '../sql/front/index.ts';
+import { formatResult } from './table-format.ts';
+
+/** Statements in a file before their progress is shown at all. */
+const progressStatementsMin = 20;
+
+export async function runSqlFile(
+  sql: string,
+  out: NodeJS.WriteStream,
+  err: NodeJS.WriteStream,
+): Promise<void> {
+  await loadParser();
+  const db = new Database(createDataflowMaintainer);
+  const session = new Session(db);
+  const statements = db.parse(sql);
+  const progress = new Progress(err);
+  for (let i = 0; i < statements.length; i++) {
+    const stmt = statements[i]!;
+    if (statements.length >= progressStatementsMin)
+      progress.show(`statement ${i + 1} of ${statements.length}`, (i + 1) / statements.length);
+    const results = await session.executeWaiting(stmt.text);
+    progress.clear();
+    for (const r of results) out.write(`${formatResult(r)}\n`);
+    await followHydration(db, stmt.text, progress);
+  }
+}
+
+/** After CREATE MATERIALIZED VIEW: shows the view's background hydration until it is ready. */
+async function followHydration(db: Database, text: string, progress: Progress): Promise<void> {
+  const m = /^\s*create\s+materialized\s+view\s+(?:if\s+not\s+exists\s+)?("?)([\w$]+)\1/i.exec(text);
+  const relation = m ? db.catalog.relation(m[1] ? m[2]! : m[2]!.toLowerCase()) : undefined;
+  const hydration = relation ? db.hydrationOf(relation.id) : undefined;
+  if (!relation || !hydration) return;
+  while (db.hydrationOf(relation.id)) {
+    progress.show(
+      `hydrating ${relation.name}: ${hydration.done} of ${hydration.total} rows`,
+      hydration.done / Math.max(1, hydration.total),
+    );
+    await Promise.race([hydration.ready, new Promise((r) => setTimeout(r, 200))]);
+  }
+  progress.clear();
+}
+
+/** One progress line: redrawn in place on a terminal, printed at most every 10 % otherwise. */
+class Progress {
+  private readonly stream: NodeJS.WriteStream;
+  private lastDecile = -1;
+  private drawn = false;
+
+  constructor(stream: NodeJS.WriteStream) {
+    this.stream = stream;
+  }
+
+  show(label: string, fraction: number): void {
+    const percent = Math.min(100, Math.floor(fraction * 100));
+    if (this.stream.isTTY) {
+      const width = 30;
+      const filled = Math.round((percent / 100) * width);
+      this.stream.write(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(percent).padStart(3)} % ${label}\x1b[K`,
+      );
+      this.drawn = true;
+      return;
+    }
+    const decile = Math.floor(percent / 10);
+    if (decile === this.lastDecile) return;
+    this.lastDecile = decile;
+    this.stream.write(`progress: ${percent} % ${label}\n`);
+  }
+
+  clear(): void {
+    if (this.drawn) this.stream.write('\r\x1b[K');
+    this.drawn = false;
+    this.lastDecile = -1;
+  }
+}
