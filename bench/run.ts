@@ -4,8 +4,9 @@
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
 import { USAGE as ENGINE_USAGE, parseEngineArgs, runEngineSuite } from './engine/engine-suite.ts';
+import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine'];
+const SUITES = ['engine', 'serve'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -13,7 +14,14 @@ async function main(argv: readonly string[]): Promise<number> {
     const results = await runEngineSuite(parseEngineArgs(args), `npm run bench -- ${argv.join(' ')}`);
     return results.some((r) => r.status === 'error' || r.status === 'timeout') ? 1 : 0;
   }
-  console.error(`usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}`);
+  if (suite === 'serve') {
+    const { settings, write } = parseServeArgs(args);
+    const run = await runServeSuite(settings, `npm run bench -- ${argv.join(' ')}`, write);
+    return run.phases.some((p) => p.status !== 'ok') ? 1 : 0;
+  }
+  console.error(
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}`,
+  );
   return 2;
 }
 

@@ -51,8 +51,16 @@ export interface IndexEntry {
   readonly columns: readonly number[];
 }
 
+/** A materialized view's background hydration, as the catalog shows it (pg_catalog.eddy_hydration). */
+export interface HydrationProgress {
+  readonly done: number;
+  readonly total: number;
+}
+
 export class Catalog {
   private nextId = 1;
+  /** Materialized views still hydrating in the background, by id (kept by the database). */
+  readonly hydrating = new Map<number, HydrationProgress>();
   private readonly relations = new Map<string, RelationEntry>();
   private readonly byId = new Map<number, RelationEntry>();
   private readonly types = new Map<string, EnumType>();

@@ -26,8 +26,8 @@ export interface ViewMaintainer {
 }
 
 /** Scripts kept parsed, and the longest text cached. */
-const parsedScriptsMax = 1024;
-const parsedTextMax = 16 * 1024;
+const parsedScriptsMax = 8192;
+const parsedTextMax = 2 * 1024;
 
 export type MaintainerFactory = (
   plan: LogicalPlan,
@@ -76,7 +76,12 @@ export class Database {
   /** Parses a script, reusing the result for text seen recently (the ASTs are never mutated). */
   parse(script: string): readonly EddyStatement[] {
     const cached = this.parsed.get(script);
-    if (cached) return cached;
+    if (cached) {
+      // Least recently used goes first: a hit moves the text to the end.
+      this.parsed.delete(script);
+      this.parsed.set(script, cached);
+      return cached;
+    }
     const statements = parseScript(script);
     if (script.length <= parsedTextMax) {
       if (this.parsed.size >= parsedScriptsMax) this.parsed.delete(this.parsed.keys().next().value!);
@@ -199,6 +204,7 @@ export class Database {
     }
     const hydration = new Hydration(viewName, initial, this.hydrationChunkRows);
     this.hydrating.set(viewId, hydration);
+    this.catalog.hydrating.set(viewId, hydration);
     const work = (): void => {
       if (hydration.cancelled) return;
       const chunk = hydration.nextChunk() ?? hydration.buffered.shift();
@@ -208,6 +214,7 @@ export class Database {
         return;
       }
       this.hydrating.delete(viewId);
+      this.catalog.hydrating.delete(viewId);
       hydration.finish();
     };
     setImmediate(work);
@@ -224,6 +231,7 @@ export class Database {
       hydration.cancelled = true;
       hydration.finish();
       this.hydrating.delete(relationId);
+      this.catalog.hydrating.delete(relationId);
     }
     this.stores.delete(relationId);
     this.history.forget(relationId);

@@ -38,11 +38,20 @@ test('reads of a hydrating view fail at once with 55000 and its progress, then s
       return true;
     },
   );
+  const progress = s.execute('SELECT view, total FROM eddy_hydration')[0]!.rows;
+  assert.deepEqual(progress, [['v', 1000]]);
+  assert.deepEqual(s.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'v'")[0]!.rows, [
+    [false],
+  ]);
   s.execute('INSERT INTO t VALUES (5000, 3); DELETE FROM t WHERE id = 1');
   const [result] = await s.executeWaiting('SELECT g, n FROM v ORDER BY g');
   const expected = Array.from({ length: 10 }, (_, g) => [g, 100 + (g === 3 ? 1 : 0) - (g === 1 ? 1 : 0)]);
   assert.deepEqual(result!.rows, expected);
   assert.equal(db.hydrationOf(db.catalog.relation('v')!.id), undefined);
+  assert.deepEqual(s.execute('SELECT count(*) FROM eddy_hydration')[0]!.rows, [[0]]);
+  assert.deepEqual(s.execute("SELECT ispopulated FROM pg_matviews WHERE matviewname = 'v'")[0]!.rows, [
+    [true],
+  ]);
 });
 
 test('eddy.hydration_wait = off fails at once; statement_timeout bounds the wait', async () => {

@@ -157,6 +157,8 @@ export const pgCatalogColumns: Readonly<Record<string, ColumnSpec>> = {
      transactionid xid, classid oid, objid oid, objsubid smallint, virtualtransaction text,
      pid integer, mode text, granted boolean, fastpath boolean, waitstart timestamp with time zone`,
   ],
+  /** Eddy's own (oid outside PostgreSQL's range): materialized views hydrating in the background. */
+  eddy_hydration: [990001, 'v', `view name, done bigint, total bigint, percent double precision`],
   pg_matviews: [
     12038,
     'v',

@@ -52,7 +52,7 @@ export function pgMatviewsRows(catalog: Catalog): SystemRow[] {
       matviewname: r.name,
       matviewowner: ROLE_NAME,
       hasindexes: indexed.has(r.id),
-      ispopulated: true,
+      ispopulated: !catalog.hydrating.has(r.id),
       definition: viewDefinition(r),
     }));
 }
@@ -63,5 +63,15 @@ export function pgIndexesRows(catalog: Catalog): SystemRow[] {
     tablename: i.relation.name,
     indexname: i.name,
     indexdef: indexDefinition(i),
+  }));
+}
+
+/** Eddy's own: the background hydration of new materialized views, one row per view still hydrating. */
+export function eddyHydrationRows(catalog: Catalog): SystemRow[] {
+  return [...catalog.hydrating].map(([id, h]) => ({
+    view: catalog.relationById(id).name,
+    done: h.done,
+    total: h.total,
+    percent: h.total === 0 ? 100 : Math.floor((h.done / h.total) * 1000) / 10,
   }));
 }

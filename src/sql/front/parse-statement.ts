@@ -73,7 +73,30 @@ export function parseStatement(text: string, offset = 0): EddyStatement {
 
 /** Splits a script and parses each statement; the first error stops it, as PostgreSQL's would. */
 export function parseScript(script: string): EddyStatement[] {
+  const single = singlePostgresStatement(script);
+  if (single !== undefined) return [single];
   return splitStatements(script).map((s) => parseStatement(s.text, s.offset));
+}
+
+/**
+ * The common case without the splitting pass: a script with no `;` except a trailing one, whose
+ * first word starts no Eddy statement, is one PostgreSQL statement (libpg-query parses it once).
+ * Anything else (or a `;` inside a literal, which this test cannot see) takes the full path.
+ */
+function singlePostgresStatement(script: string): EddyStatement | undefined {
+  let end = script.length;
+  while (end > 0 && isSpace(script.charCodeAt(end - 1))) end--;
+  if (end > 0 && script.charCodeAt(end - 1) === 59) end--;
+  const semicolon = script.indexOf(';');
+  if (semicolon >= 0 && semicolon < end) return undefined;
+  const lead = leadingWord(script);
+  if (lead === undefined || READERS.has(lead)) return undefined;
+  const text = script.slice(0, end);
+  return text.trim() === '' ? undefined : postgresStatement(text, 0);
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
 }
 
 function postgresStatement(text: string, offset: number): EddyStatement {

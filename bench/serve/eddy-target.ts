@@ -1,0 +1,73 @@
+/**
+ * @module bench/serve/eddy-target
+ * Starts `eddy serve` in its own process on free loopback ports, as a user would run it, and stops
+ * it with SIGTERM (SIGKILL if it has not exited 10 s later).
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort, processTreeCpuSec, type ServeTarget } from './serve-target.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const startTimeoutMs = 30_000;
+const stopTimeoutMs = 10_000;
+
+export async function startEddy(): Promise<ServeTarget> {
+  const pgPort = await freePort();
+  const httpPort = await freePort();
+  // scripts/node.sh execs Node, so the child's pid is the server's own.
+  const child = spawn(
+    'sh',
+    [
+      'scripts/node.sh',
+      'src/cli/main.ts',
+      'serve',
+      '--pg-port',
+      String(pgPort),
+      '--http-port',
+      String(httpPort),
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${why}: ${output.trim().split('\n').slice(-3).join(' | ')}`));
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(`eddy serve exited (code ${code}, signal ${signal})`);
+    const timer = setTimeout(
+      () => fail(`eddy serve did not start in ${startTimeoutMs / 1000} s`),
+      startTimeoutMs,
+    );
+    const onData = (chunk: string) => {
+      output += chunk;
+      if (output.includes('eddy: serving PostgreSQL')) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve();
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.once('exit', onExit);
+  });
+  const pid = child.pid ?? 0;
+  return {
+    system: 'eddy',
+    host: '127.0.0.1',
+    port: pgPort,
+    user: 'eddy',
+    database: 'eddy',
+    cpuSeconds: () => processTreeCpuSec(pid, false),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
