@@ -81,6 +81,17 @@ export class Session {
   }
 
   /**
+   * After a statement of this session hit a hydrating view: waits until the view is ready,
+   * bounded by `statement_timeout` (57014), or rethrows at once with `eddy.hydration_wait = off`.
+   * The statement did not run, so an open transaction is not marked failed.
+   */
+  async awaitHydration(err: HydrationPendingError): Promise<void> {
+    if (this.settings['guc:eddy.hydration_wait'] === 'off') throw err;
+    if (this.transaction) this.transaction.failed = false;
+    await waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout']));
+  }
+
+  /**
    * Describes one statement without running it (the extended protocol's Parse / Describe): the
    * types of its parameters, inferred from context where not declared, and its result columns
    * (null for a statement that returns no rows). A write is described by a dry run whose writes

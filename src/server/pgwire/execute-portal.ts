@@ -5,7 +5,9 @@
  * their own modules. Shared by the simple query protocol (every statement is an unnamed portal
  * whose RowDescription is sent with it) and by Execute.
  */
+
 import type { Value } from '../../common/value.ts';
+import { HydrationPendingError } from '../../runtime/hydration.ts';
 import type { ResultColumn, StatementResult } from '../../runtime/result.ts';
 import type { StatementDescription } from '../../runtime/session.ts';
 import {
@@ -66,7 +68,15 @@ function executePlain(
   maxRows: number,
   describe: boolean,
 ): void | Promise<void> {
-  if (portal.result === null) portal.result = runPlain(conn, portal);
+  if (portal.result === null) {
+    try {
+      portal.result = runPlain(conn, portal);
+    } catch (e) {
+      // A view still hydrating: wait for it (bounded by statement_timeout), then run the statement.
+      if (!(e instanceof HydrationPendingError)) throw e;
+      return conn.session.awaitHydration(e).then(() => executePlain(conn, portal, maxRows, describe));
+    }
+  }
   const result = portal.result;
   if (!returnsRows(result)) {
     commandComplete(conn.w, result.command);
@@ -139,7 +149,15 @@ export function describeStatement(conn: PgConnection, statement: PreparedStateme
 export function describePortal(conn: PgConnection, portal: Portal): readonly ResultColumn[] | null {
   const statement = portal.statement;
   if (statement.kind === 'plain') {
-    if (portal.result === null && isReadOnlyQuery(statement.text)) portal.result = runPlain(conn, portal);
+    if (portal.result === null && isReadOnlyQuery(statement.text)) {
+      try {
+        portal.result = runPlain(conn, portal);
+      } catch (e) {
+        // A hydrating view: describe by binding only; Execute waits for the view.
+        if (!(e instanceof HydrationPendingError)) throw e;
+        if (conn.session.transaction) conn.session.transaction.failed = false;
+      }
+    }
     if (portal.result !== null) return returnsRows(portal.result) ? portal.result.columns : null;
     if (isRowlessWrite(statement.text)) return null;
   }
