@@ -45,7 +45,14 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls });
   let http: HttpServer;
   try {
-    http = await startHttpServer({ db, host, port: options.httpPort ?? defaultHttpPort, users, tls });
+    http = await startHttpServer({
+      db,
+      host,
+      port: options.httpPort ?? defaultHttpPort,
+      users,
+      tls,
+      sessions: () => ({ pgwire: pg.sessions() }),
+    });
   } catch (e) {
     await pg.close();
     throw e;

@@ -48,6 +48,8 @@ export interface HttpServerOptions {
   readonly progressIntervalMs?: number;
   /** Whether the server is ready (e.g. recovery done); /ready answers 503 until it is. Default: always. */
   readonly ready?: () => boolean;
+  /** Open sessions of the other protocols served beside HTTP (the wire protocol's), for /metrics. */
+  readonly sessions?: () => Readonly<Record<string, number>>;
 }
 
 export interface HttpServer {
@@ -86,6 +88,7 @@ class HttpApi implements HttpServer {
     this.db = options.db;
     this.credentials = new Credentials(options.users ?? []);
     this.metrics = new HttpMetrics(options.db);
+    this.sessions = options.sessions;
     const handler = (req: IncomingMessage, res: ServerResponse) => void this.handle(req, res);
     this.server = options.tls
       ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, handler)
@@ -209,7 +212,7 @@ class HttpApi implements HttpServer {
         requireMethod(req, 'GET');
         res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
         this.metrics.countRequest(route, 200);
-        res.end(this.metrics.render(this.gauges()));
+        res.end(this.metrics.render(this.gauges(), this.sessions?.() ?? {}));
         return;
       default:
         throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {
@@ -221,6 +224,8 @@ class HttpApi implements HttpServer {
   private get bodyBytesMax(): number {
     return this.options.bodyBytesMax ?? bodyBytesMaxDefault;
   }
+
+  private readonly sessions: (() => Readonly<Record<string, number>>) | undefined;
 
   private gauges() {
     let sse = 0;

@@ -63,8 +63,15 @@ export class HttpMetrics {
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }
 
-  render(subscriptions: SubscriptionGauges): string {
+  render(subscriptions: SubscriptionGauges, sessions: Readonly<Record<string, number>> = {}): string {
     const out: string[] = [];
+    metric(
+      out,
+      'eddy_sessions',
+      'gauge',
+      'Open sessions by protocol (HTTP requests run in their own short sessions).',
+      Object.entries(sessions).map(([protocol, n]) => [`{protocol="${escapeLabel(protocol)}"}`, n]),
+    );
     metric(out, 'eddy_steps_total', 'counter', 'Steps committed by the database.', [
       ['', this.db.currentStep],
     ]);
