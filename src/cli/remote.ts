@@ -78,8 +78,9 @@ export async function remoteStatus(url: string): Promise<{ text: string; failed:
     return {
       text: [
         `${url}: ${health.ok ? 'serving' : `unhealthy (HTTP ${health.status})`}`,
-        pick('eddy_steps'),
-        pick('eddy_subscriptions'),
+        pick('eddy_steps_total'),
+        pick('eddy_sessions{'),
+        pick('eddy_http_subscriptions{'),
       ]
         .filter(Boolean)
         .join('\n'),
