@@ -140,6 +140,16 @@ export class Circuit {
     return this.nodes[this.outputs.get(output)!.node]!.arity;
   }
 
+  /** The state kept by each live operator that keeps any: its class name and entry count. */
+  stateSizes(): { readonly operator: string; readonly entries: number }[] {
+    const out: { operator: string; entries: number }[] = [];
+    for (const node of this.nodes) {
+      const op = node.op;
+      if (node.alive && op?.stateSize) out.push({ operator: op.constructor.name, entries: op.stateSize() });
+    }
+    return out;
+  }
+
   /**
    * Runs one step: feeds each relation's delta (rows need not be consolidated; relations not
    * listed did not change), runs every operator once in topological order, and returns the

@@ -16,6 +16,8 @@ export interface Operator {
    */
   readonly pendingInitial: boolean;
   step(inputs: readonly Batch[]): Batch;
+  /** Entries of state kept (keys of indexes, groups, partitions, distinct rows); absent when stateless. */
+  stateSize?(): number;
 }
 
 /** A compiled scalar expression over the row at `row[base…]` (plan/compile-scalar's RowFn). */

@@ -23,6 +23,8 @@ export interface ViewMaintainer {
   step(inputs: ReadonlyMap<number, Batch>): Batch;
   /** A live row error (errors as data): reads of the view raise it while it lasts. */
   firstError(): EddyError | undefined;
+  /** The state its operators keep (for metrics). */
+  stateSizes?(): readonly { readonly operator: string; readonly entries: number }[];
 }
 
 /** Scripts kept parsed, and the longest text cached. */
@@ -218,6 +220,14 @@ export class Database {
       hydration.finish();
     };
     setImmediate(work);
+  }
+
+  /** Per materialized view, the state its operators keep (operator class, entries). */
+  operatorState(): { readonly viewId: number; readonly operator: string; readonly entries: number }[] {
+    const out: { viewId: number; operator: string; entries: number }[] = [];
+    for (const m of this.maintained)
+      for (const s of m.maintainer.stateSizes?.() ?? []) out.push({ viewId: m.id, ...s });
+    return out;
   }
 
   /** The hydration of a view still being computed in the background, if any. */

@@ -36,6 +36,7 @@ export function createDataflowMaintainer(
       }
     },
     firstError: () => failure ?? errors.first(),
+    stateSizes: () => circuit.stateSizes(),
   };
 }
 

@@ -63,6 +63,10 @@ export class AggregateOp implements Operator {
     if (this.scalar) this.groups.set(this.keyBuf, 0, this.allocate());
   }
 
+  stateSize(): number {
+    return this.groups.size;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const input = inputs[0]!;
     this.epoch++;

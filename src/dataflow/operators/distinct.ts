@@ -18,6 +18,10 @@ export class DistinctOp implements Operator {
     this.rows = new RowBag(arity, false);
   }
 
+  stateSize(): number {
+    return this.rows.length;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const input = inputs[0]!;
     const out = new Batch(this.arity);

@@ -102,6 +102,10 @@ export class JoinOp implements Operator {
     this.pairBuf = new Array<Value>(leftArity + rightArity).fill(null);
   }
 
+  stateSize(): number {
+    return this.left.index.size + this.right.index.size;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const out = new Batch(this.arity);
     const dl = inputs[0]!;
@@ -232,7 +236,7 @@ export class JoinOp implements Operator {
   }
 
   /** Live keys on each side (for tests and memory accounting). */
-  stateSize(): { leftKeys: number; rightKeys: number } {
+  sideSizes(): { leftKeys: number; rightKeys: number } {
     return { leftKeys: this.left.index.size, rightKeys: this.right.index.size };
   }
 }

@@ -54,6 +54,10 @@ export class NullAwareAntiJoinOp implements Operator {
     this.pair = new Array<Value>(leftArity + rightArity).fill(null);
   }
 
+  stateSize(): number {
+    return this.left.size + this.right.size;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const out = new Batch(this.arity);
     const dl = inputs[0]!;

@@ -37,6 +37,10 @@ export class SetOp implements Operator {
     this.rows = new RowBag(arity, true);
   }
 
+  stateSize(): number {
+    return this.rows.length;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const out = new Batch(this.arity);
     this.apply(inputs[0]!, true, out);

@@ -50,6 +50,10 @@ export class TopKOp implements Operator {
     this.primary = makeRowPrimaryKey(orderBy);
   }
 
+  stateSize(): number {
+    return this.partitions.size;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const input = inputs[0]!;
     const out = new Batch(this.arity);

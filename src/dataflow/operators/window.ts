@@ -116,6 +116,10 @@ export class WindowOp implements Operator {
     this.evaluator = new RegionEvaluator(orderBy, this.seedable);
   }
 
+  stateSize(): number {
+    return this.partitions.size;
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const input = inputs[0]!;
     const out = new Batch(this.arity);

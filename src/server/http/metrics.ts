@@ -97,6 +97,18 @@ export class HttpMetrics {
       stored.push([`{relation="${escapeLabel(r.name)}",kind="${r.kind}"}`, this.db.store(r.id).size]);
     }
     metric(out, 'eddy_relation_rows', 'gauge', 'Rows kept by each table and materialized view.', stored);
+    const state = new Map<string, number>();
+    for (const s of this.db.operatorState()) {
+      const key = `{view="${escapeLabel(nameOf(this.db, s.viewId) ?? `#${s.viewId}`)}",operator="${escapeLabel(s.operator)}"}`;
+      state.set(key, (state.get(key) ?? 0) + s.entries);
+    }
+    metric(
+      out,
+      'eddy_operator_state_entries',
+      'gauge',
+      'State kept by the operators of each materialized view: keys of indexes, groups, partitions, distinct rows.',
+      [...state],
+    );
     metric(out, 'eddy_http_subscriptions', 'gauge', 'Open HTTP subscriptions.', [
       ['{transport="sse"}', subscriptions.sse],
       ['{transport="websocket"}', subscriptions.websocket],
