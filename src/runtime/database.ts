@@ -121,14 +121,7 @@ export class Database {
   /** The contents of a table or materialized view; a view with live row errors raises the first. */
   readRelation(relationId: number): Value[][] {
     if (isSystemRelationId(relationId)) return readSystemRelation(this.catalog, relationId);
-    const error = this.viewError(relationId, new Set());
-    if (error)
-      throw new EddyError({
-        code: error.code,
-        message: error.message,
-        detail: error.detail,
-        hint: error.hint,
-      });
+    this.raiseViewError(relationId);
     return this.store(relationId).scan();
   }
 
@@ -138,6 +131,12 @@ export class Database {
   }
 
   lookup(relationId: number, columns: readonly number[], key: readonly Value[]): Value[][] {
+    this.raiseViewError(relationId);
+    return this.store(relationId).lookup(columns, key);
+  }
+
+  /** Raises a live row error of the view (or of one it reads) as a fresh error of the same SQLSTATE. */
+  private raiseViewError(relationId: number): void {
     const error = this.viewError(relationId, new Set());
     if (error)
       throw new EddyError({
@@ -146,7 +145,6 @@ export class Database {
         detail: error.detail,
         hint: error.hint,
       });
-    return this.store(relationId).lookup(columns, key);
   }
 
   /** A live row error of the view or of a materialized view it reads, if any. */

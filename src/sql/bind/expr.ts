@@ -226,7 +226,8 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
       return bindBinaryOperator(
         op,
         bindExpr(e.lexpr!, scope, ctx),
-        bindLikePattern(e.rexpr!, scope, ctx),
+        // `x LIKE p ESCAPE e` arrives as like_escape(p, e): an ordinary call.
+        bindExpr(e.rexpr!, scope, ctx),
         bindEnv(ctx),
         position,
       );
@@ -293,11 +294,6 @@ function bindInList(
 
 function listItems(node: Node): Node[] {
   return 'List' in node ? (node.List.items ?? []) : [node];
-}
-
-function bindLikePattern(node: Node, scope: Scope, ctx: BindContext): ScalarExpr {
-  // `x LIKE p ESCAPE e` arrives as like_escape(p, e); binding it as a function call handles both.
-  return bindExpr(node, scope, ctx);
 }
 
 function bindBetween(e: A_Expr, scope: Scope, ctx: BindContext, position?: number): ScalarExpr {

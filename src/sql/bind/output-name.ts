@@ -25,7 +25,7 @@ function figure(node: Node): string | null {
     const inner = figure(node.TypeCast.arg!);
     if (inner) return inner;
     const name = typeNameText(node.TypeCast.typeName!);
-    return pgTypeNames[name] ?? name;
+    return name;
   }
   if ('CaseExpr' in node)
     return node.CaseExpr.defresult ? (figure(node.CaseExpr.defresult) ?? 'case') : 'case';
@@ -51,11 +51,3 @@ function figure(node: Node): string | null {
       .toLowerCase();
   return null;
 }
-
-const pgTypeNames: Record<string, string> = {
-  int4: 'int4',
-  int8: 'int8',
-  bool: 'bool',
-  float8: 'float8',
-  numeric: 'numeric',
-};
