@@ -13,7 +13,7 @@ export const bodyBytesMaxDefault = 16 * 1024 * 1024;
 
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, SqlState.programLimitExceeded, `request body exceeds ${limit} bytes`, {
-    hint: 'Split the rows over several requests, or raise the server’s body size limit.',
+    hint: 'Split the rows over several requests, or raise the limit (eddy serve --max-body-size BYTES).',
     headers: { Connection: 'close' },
   });
 }

@@ -56,8 +56,10 @@ function paramValue(json: unknown): Value {
  * Runs the script (a read of a view still hydrating waits for it, as in the library); returns
  * the response body `{"results":[…],"step":n}`.
  */
-export async function runSql(db: Database, request: SqlRequest): Promise<string> {
+/** Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`). */
+export async function runSql(db: Database, request: SqlRequest, userName?: string): Promise<string> {
   const session = new Session(db);
+  if (userName !== undefined) session.settings.userName = userName;
   try {
     const results = await session.executeWaiting(request.sql, request.params);
     const zone = timeZone(session.settings.timeZone);

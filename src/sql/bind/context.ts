@@ -47,6 +47,8 @@ export interface SessionSettings {
   timeZone: string;
   /** The statement's clock reading (µs since epoch), fixed per statement like PostgreSQL's now(). */
   statementTime: number;
+  /** Who the session authenticated as (current_user); absent: the built-in role `eddy`. */
+  userName?: string;
 }
 
 export interface BindContext {
