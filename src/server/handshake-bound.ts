@@ -35,7 +35,10 @@ export class HandshakeBound {
 
   constructor(limits: Partial<HandshakeLimits> = {}) {
     checkHandshakeLimits(limits);
-    this.limits = { ...handshakeLimitsDefault, ...limits };
+    this.limits = {
+      handshakesMax: limits.handshakesMax ?? handshakeLimitsDefault.handshakesMax,
+      handshakeTimeoutMs: limits.handshakeTimeoutMs ?? handshakeLimitsDefault.handshakeTimeoutMs,
+    };
   }
 
   get size(): number {
