@@ -125,6 +125,21 @@ export class Database {
     return this.store(relationId).scan();
   }
 
+  /**
+   * The rows a relation's store holds, even while the view has live row errors (the rows that
+   * failed are not among them): subscribers get these and are told of the error beside them.
+   * A view still hydrating raises 55000 as for reads.
+   */
+  readStoredRows(relationId: number): Value[][] {
+    this.viewError(relationId, new Set());
+    return this.store(relationId).scan();
+  }
+
+  /** The live row error of a view (or of a view it reads), if any; 55000 while it hydrates. */
+  liveError(relationId: number): EddyError | undefined {
+    return this.viewError(relationId, new Set());
+  }
+
   /** Column sets a relation's store is indexed on (primary key, CREATE INDEX). */
   indexes(relationId: number): readonly (readonly number[])[] {
     return this.stores.get(relationId)?.indexColumns() ?? [];
