@@ -104,8 +104,9 @@ export class SubscriptionFeed {
   }
 
   /**
-   * Removes and returns up to `max` rows (0: all), in order; the notices queued among them go to
-   * `notice` as they are passed (a queued notice counts as one of `available`, not as a row).
+   * Removes and returns up to `max` rows (0: all), in order. A queued notice counts as one of
+   * `available`: one at the head goes to `notice`, and one after rows ends the take there, so
+   * that sending the rows and then taking again keeps the order.
    */
   take(max: number, notice: (fields: ErrorFields) => void): Value[][] {
     const out: Value[][] = [];
@@ -113,6 +114,8 @@ export class SubscriptionFeed {
     while (out.length < limit && this.queued > 0) {
       const chunk = this.chunks[this.chunkHead]!;
       if (chunk.notice) {
+        // The rows taken so far are sent after this returns: the notice waits for the next take.
+        if (out.length > 0) break;
         notice(chunk.notice);
         this.advance(chunk, 1);
         continue;
