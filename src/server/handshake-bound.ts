@@ -15,6 +15,13 @@ export interface HandshakeLimits {
   readonly handshakeTimeoutMs: number;
 }
 
+/** What a listener's bound has seen, for /metrics. */
+export interface HandshakeCounts {
+  readonly pending: number;
+  readonly evicted: number;
+  readonly timedOut: number;
+}
+
 export const handshakeLimitsDefault: HandshakeLimits = { handshakesMax: 512, handshakeTimeoutMs: 10_000 };
 
 /** Ends a pending connection that was evicted or timed out. */
@@ -43,6 +50,10 @@ export class HandshakeBound {
 
   get size(): number {
     return this.pending.size;
+  }
+
+  counts(): HandshakeCounts {
+    return { pending: this.pending.size, evicted: this.evicted, timedOut: this.timedOut };
   }
 
   get timeoutMs(): number {

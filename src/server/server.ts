@@ -63,6 +63,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       bodyBytesMax: options.bodyBytesMax,
       allowedOrigins: options.allowedOrigins,
       sessions: () => ({ pgwire: pg.sessions() }),
+      handshakes: () => ({ pgwire: pg.handshakes() }),
     });
   } catch (e) {
     await pg.close();

@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { HandshakeBound } from '../../src/server/handshake-bound.ts';
 import { type EddyServer, serve } from '../../src/server/server.ts';
 import { run, works } from '../clients/client-support.ts';
+import { metric } from './http-support.ts';
 
 const bound = 40;
 const user = { name: 'alice', password: 'flood-test-pw' };
@@ -126,6 +127,18 @@ test('a flood of half-open sockets is bounded, and psql and curl still get answe
     // Never more pending than the bound per listener: everything older was cut.
     await until(() => flood.filter((s) => !s.closed).length <= 2 * bound);
     assert.ok(flood.length > 6 * bound);
+    const base = `http://127.0.0.1:${httpPort}`;
+    const auth = { Authorization: `Bearer ${user.password}` };
+    for (const protocol of ['pgwire', 'http']) {
+      const evicted = await metric(
+        base,
+        `eddy_handshakes_cut_total{protocol="${protocol}",reason="evicted"}`,
+        auth,
+      );
+      assert.ok(evicted >= 2 * bound, `${protocol}: ${evicted} evicted`);
+      const pending = await metric(base, `eddy_handshakes_pending{protocol="${protocol}"}`, auth);
+      assert.ok(pending <= bound, `${protocol}: ${pending} pending`);
+    }
   } finally {
     for (const s of flood) s.socket.destroy();
   }

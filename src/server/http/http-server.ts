@@ -12,7 +12,7 @@ import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
 import { loadParser } from '../../sql/front/index.ts';
-import { HandshakeBound, type HandshakeLimits } from '../handshake-bound.ts';
+import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
 import { checkUsers } from '../server-users.ts';
 import {
   Credentials,
@@ -57,6 +57,8 @@ export interface HttpServerOptions {
   readonly ready?: () => boolean;
   /** Open sessions of the other protocols served beside HTTP (the wire protocol's), for /metrics. */
   readonly sessions?: () => Readonly<Record<string, number>>;
+  /** The handshake bounds of the other protocols served beside HTTP, for /metrics. */
+  readonly handshakes?: () => Readonly<Record<string, HandshakeCounts>>;
 }
 
 export interface HttpServer {
@@ -230,7 +232,12 @@ class HttpApi implements HttpServer {
         requireMethod(req, 'GET');
         res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
         this.metrics.countRequest(route, 200);
-        res.end(this.metrics.render(this.gauges(), this.sessions?.() ?? {}));
+        res.end(
+          this.metrics.render(this.gauges(), this.sessions?.() ?? {}, {
+            ...this.options.handshakes?.(),
+            http: this.handshakes.counts(),
+          }),
+        );
         return;
       default:
         throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {

@@ -12,7 +12,7 @@ import { createScramSha256Data, type ScramSha256Data } from 'pg-gateway';
 import { EddyError, SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
-import { HandshakeBound, type HandshakeLimits } from '../handshake-bound.ts';
+import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
 import { checkUsers } from '../server-users.ts';
 import { type SetupOptions, setupConnection } from './connection-setup.ts';
 import { type ConnectionOptions, PgConnection } from './pg-connection.ts';
@@ -57,6 +57,8 @@ export interface PgServer {
   close(): Promise<void>;
   /** Authenticated sessions now open. */
   sessions(): number;
+  /** Connections in their handshake now, and those cut (evicted, timed out) so far. */
+  handshakes(): HandshakeCounts;
 }
 
 export async function startPgServer(options: PgServerOptions): Promise<PgServer> {
@@ -140,6 +142,7 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
   return {
     address: () => ({ host: options.host, port }),
     sessions: () => connections.size,
+    handshakes: () => handshaking.counts(),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const shutdown = WireError.fatal(
