@@ -2,8 +2,8 @@
  * @module cli/serve
  * `eddy serve [--data-dir DIR] [--host H] [--pg-port N] [--http-port N] [--user NAME:PASSWORD]…
  * [--tls-cert FILE --tls-key FILE] [--max-handshakes N] [--handshake-timeout-ms MS]
- * [--max-body-size BYTES] [--allowed-origin ORIGIN]…`: runs the server until SIGINT / SIGTERM, then shuts down
- * cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
+ * [--max-body-size BYTES] [--allowed-origin ORIGIN]…`: runs the server until SIGINT / SIGTERM,
+ * then shuts down cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
  * (`name:password,name:password`), so passwords need not appear in the process list.
  */
 import { parseArgs } from 'node:util';
@@ -31,9 +31,10 @@ export async function runServe(argv: string[]): Promise<number> {
   const users = userSpecs.map((spec) => {
     const at = spec.indexOf(':');
     if (at <= 0 || at === spec.length - 1)
-      throw new Error(
-        `--user wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
-      );
+      throw new EddyError({
+        code: SqlState.invalidAuthorizationSpecification,
+        message: `--user wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
+      });
     return { name: spec.slice(0, at), password: spec.slice(at + 1) };
   });
   const server = await serve({
