@@ -1,36 +1,26 @@
 /**
  * @module cli/serve
- * `eddy serve [--data-dir DIR] [--host H] [--pg-port N] [--http-port N] [--user NAME:PASSWORD]…
- * [--tls-cert FILE --tls-key FILE]`: runs the server until SIGINT / SIGTERM, then shuts down
+ * `eddy serve` (flags in commands.ts): runs the server until SIGINT / SIGTERM, then shuts down
  * cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
  * (`name:password,name:password`), so passwords need not appear in the process list.
  */
-import { parseArgs } from 'node:util';
 import { defaultHttpPort, defaultPgPort, serve } from '../server/server.ts';
+import { parsePort, UsageError } from './command-line.ts';
+import type { ParsedCommandLine, serveCommand } from './commands.ts';
 
-export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'data-dir': { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'pg-port': { type: 'string', default: String(defaultPgPort) },
-      'http-port': { type: 'string', default: String(defaultHttpPort) },
-      user: { type: 'string', multiple: true },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-    },
-  });
+export async function runServe({ values }: ParsedCommandLine<typeof serveCommand>): Promise<number> {
   const userSpecs = [...(values.user ?? []), ...(process.env.EDDY_USERS ?? '').split(',').filter(Boolean)];
   const users = userSpecs.map((spec) => {
     const at = spec.indexOf(':');
-    if (at <= 0) throw new Error(`--user wants NAME:PASSWORD, got "${spec.replace(/:.*/, ':…')}"`);
+    if (at <= 0) throw new UsageError(`--user wants NAME:PASSWORD, got "${spec.replace(/:.*/, ':…')}"`);
     return { name: spec.slice(0, at), password: spec.slice(at + 1) };
   });
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new UsageError('--tls-cert and --tls-key go together');
   const server = await serve({
     host: values.host,
-    pgPort: Number(values['pg-port']),
-    httpPort: Number(values['http-port']),
+    pgPort: parsePort('--pg-port', values['pg-port'] ?? String(defaultPgPort)),
+    httpPort: parsePort('--http-port', values['http-port'] ?? String(defaultHttpPort)),
     dataDir: values['data-dir'],
     users,
     tlsCertFile: values['tls-cert'],
