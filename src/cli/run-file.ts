@@ -72,16 +72,17 @@ export async function runSqlFile(
     }
     progress.clear();
     for (const r of results) out.write(`${formatResult(r)}\n`);
-    await followHydration(db, stmt.text, progress);
+    await followHydration(db, stmt.text, err);
   }
 }
 
 /** After CREATE MATERIALIZED VIEW: shows the view's background hydration until it is ready. */
-async function followHydration(db: Database, text: string, progress: Progress): Promise<void> {
+async function followHydration(db: Database, text: string, stream: NodeJS.WriteStream): Promise<void> {
   const m = /^\s*create\s+materialized\s+view\s+(?:if\s+not\s+exists\s+)?("?)([\w$]+)\1/i.exec(text);
   const relation = m ? db.catalog.relation(m[1] ? m[2]! : m[2]!.toLowerCase()) : undefined;
   const hydration = relation ? db.hydrationOf(relation.id) : undefined;
   if (!relation || !hydration) return;
+  const progress = new Progress(stream);
   while (db.hydrationOf(relation.id)) {
     progress.show(
       `hydrating ${relation.name}: ${hydration.done} of ${hydration.total} rows`,
@@ -119,9 +120,9 @@ class Progress {
     this.stream.write(`progress: ${percent} % ${label}\n`);
   }
 
+  /** Erases a drawn bar before other output; plain lines stay, and so does the last decile. */
   clear(): void {
     if (this.drawn) this.stream.write('\r\x1b[K');
     this.drawn = false;
-    this.lastDecile = -1;
   }
 }
