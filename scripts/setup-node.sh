@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs the pinned Node.js (DESIGN.md, "Runtime") into .tools/node, outside node_modules so
+# Installs the pinned Node.js (why: docs/dependencies.md, "Tools fetched by the setup") into .tools/node, outside node_modules so
 # the project's own installs never prune it. Runs as the package's `prepare` script (local
 # installs only, never when eddydb is installed as a dependency). Idempotent and quiet when done.
 set -eu
