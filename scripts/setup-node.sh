@@ -1,7 +1,8 @@
 #!/bin/sh
-# Installs the pinned Node.js (why: docs/dependencies.md, "Tools fetched by the setup") into .tools/node, outside node_modules so
-# the project's own installs never prune it. Runs as the package's `prepare` script (local
-# installs only, never when eddydb is installed as a dependency). Idempotent and quiet when done.
+# Installs the pinned Node.js (why: docs/dependencies.md, "Tools fetched by the setup") into
+# .tools/node, outside node_modules so the project's own installs never prune it. Runs first in
+# the package's `prepare` script (a local `npm install`, and npm's build of a git dependency; not
+# an install from a packed tarball). Idempotent and quiet when done.
 set -eu
 pinned="24.21.0"
 root=$(cd "$(dirname "$0")/.." && pwd)
