@@ -58,6 +58,9 @@ test('an app installs the repository by git URL and runs the README library exam
   assert.match(expected, /insert/);
   assert.equal(installed, expected);
 
+  // The licence package.json names ships with it.
+  assert.match(readFileSync(join(app, 'node_modules/eddydb/LICENSE'), 'utf8'), /^\s*Apache License\s+Version 2\.0/);
+
   // The installed command, as `npx eddy` finds it.
   writeFileSync(join(app, 'one.sql'), 'SELECT 1 AS one;\n');
   const output = run(join(app, 'node_modules/.bin/eddy'), ['run', 'one.sql'], app);
