@@ -3,7 +3,8 @@
  * `eddy sql [--url URL]`: a SQL shell over an in-process database or a server. Statements end
  * with `;` and may span lines; `\d` lists relations, `\d name` describes one, `\q` quits. Both
  * meta-commands are catalog queries, so they answer the same in-process and over `--url`. Input
- * may be piped: then no banner or prompt is printed, and the shell ends with its input.
+ * may be piped: then no banner or prompt is printed, and the shell ends with its input. Errors go
+ * to stderr, as psql prints them.
  */
 import { createInterface } from 'node:readline/promises';
 import { EddyError } from '../common/errors.ts';
@@ -35,7 +36,7 @@ export async function runShell({ values }: ParsedCommandLine<typeof sqlCommand>)
   const show = async (sql: string): Promise<void> => {
     const { results, error } = await execute(sql);
     for (const text of results) process.stdout.write(`${text}\n`);
-    if (error) process.stdout.write(`${formatSqlError(error, sql)}\n`);
+    if (error) process.stderr.write(`${formatSqlError(error, sql)}\n`);
   };
   if (interactive)
     process.stdout.write(
@@ -92,7 +93,7 @@ async function metaCommand(command: string, execute: Executor): Promise<void> {
   }
   const query = arg ? describeQuery(arg) : listQuery;
   const { results, error } = await execute(query);
-  if (error) process.stdout.write(`${formatSqlError(error)}\n`);
+  if (error) process.stderr.write(`${formatSqlError(error)}\n`);
   else if (results[0]?.endsWith('(0 rows)'))
     process.stdout.write(
       arg ? `Did not find any relation named "${arg}".\n` : 'Did not find any relations.\n',

@@ -81,14 +81,17 @@ describe('eddy sql with piped input', () => {
   test('over --url: every statement, \\d with the materialized view, errors with LINE n:', async () => {
     const remote = await eddy(['sql', '--url', url], script);
     assert.equal(remote.code, 0, remote.stderr);
-    assert.equal(remote.stderr, '');
     assert.match(remote.stdout, /^ m +\| materialized view$/m);
     assert.match(remote.stdout, /^ t +\| table$/m);
     assert.match(remote.stdout, /^ a +\| integer +\| not null$/m);
-    assert.match(remote.stdout, /LINE 2: {3}nope FROM t;\n {10}\^\n/);
+    assert.equal(
+      remote.stderr,
+      'ERROR:  column "nope" does not exist\nLINE 2:   nope FROM t;\n          ^\nSQLSTATE: 42703\n',
+    );
     const local = await eddy(['sql'], script);
     assert.equal(local.code, 0, local.stderr);
     assert.equal(local.stdout, remote.stdout);
+    assert.equal(local.stderr, remote.stderr);
   });
 });
 
