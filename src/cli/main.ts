@@ -53,7 +53,8 @@ function usage(): string {
     '',
     ...synopses,
     '',
-    '`eddy <command> --help` describes a command and its options.',
+    '`eddy <command> --help` describes a command and its options. Exit codes: 0 done, 1 failed,',
+    '2 a mistake on the command line. EDDY_DEBUG=1 adds the stack trace to an internal error.',
     '',
   ].join('\n');
 }
