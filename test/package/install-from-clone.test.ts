@@ -19,7 +19,12 @@ const scratch = mkdtempSync(join(tmpdir(), 'eddy-package-test-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The pinned Node.js first on PATH, so `npm` scripts and the `eddy` bin's `node` are it. */
-const env = { ...process.env, PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}` };
+const env = {
+  ...process.env,
+  PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH}`,
+  // Packages already in npm's cache are not looked up again (the registry is still used for others).
+  npm_config_prefer_offline: 'true',
+};
 
 function run(command: string, args: readonly string[], cwd: string): string {
   return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,7 +64,10 @@ test('an app installs the repository by git URL and runs the README library exam
   assert.equal(installed, expected);
 
   // The licence package.json names ships with it.
-  assert.match(readFileSync(join(app, 'node_modules/eddydb/LICENSE'), 'utf8'), /^\s*Apache License\s+Version 2\.0/);
+  assert.match(
+    readFileSync(join(app, 'node_modules/eddydb/LICENSE'), 'utf8'),
+    /^\s*Apache License\s+Version 2\.0/,
+  );
 
   // The installed command, as `npx eddy` finds it.
   writeFileSync(join(app, 'one.sql'), 'SELECT 1 AS one;\n');
