@@ -3,7 +3,7 @@
  * How the CLI prints failures. A SQL error is shown as psql shows it (`ERROR:`, then `LINE n:`
  * with a caret under the error's position, then DETAIL and HINT), the same for an error raised
  * in-process and one received from a server. Any other failure (a missing file, a port in use,
- * an unreachable server, a usage mistake) is one line: never a stack trace.
+ * an unreachable server, a usage mistake, a refused setting) is one line: never a stack trace.
  */
 import { EddyError } from '../common/errors.ts';
 import { CommandFailure, UsageError } from './command-line.ts';
@@ -74,7 +74,7 @@ export function describeFailure(command: string, err: unknown): string {
   const prefix = command ? `eddy ${command}` : 'eddy';
   if (err instanceof UsageError)
     return `${prefix}: ${err.message} (see eddy ${command ? `${command} ` : ''}--help)`;
-  if (err instanceof EddyError) return formatSqlError(err);
+  if (err instanceof EddyError) return `${prefix}: ${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}`;
   if (err instanceof CommandFailure) return `${prefix}: ${err.message}`;
   const system = systemErrorText(err);
   if (system) return `${prefix}: ${system}`;
@@ -103,13 +103,18 @@ const systemReasons: Readonly<Record<string, string>> = {
   ETIMEDOUT: 'timed out',
 };
 
+/** Why a Node.js system call failed, in words (`no such file or directory`); undefined otherwise. */
+export function systemErrorReason(err: unknown): string | undefined {
+  const code = (err as Partial<SystemError> | undefined)?.code;
+  if (typeof code !== 'string' || !/^E[A-Z]+$/.test(code)) return undefined;
+  return systemReasons[code] ?? (err instanceof Error ? err.message : code);
+}
+
 /** A Node.js system error (or a fetch failure caused by one) in words; undefined otherwise. */
 function systemErrorText(err: unknown): string | undefined {
-  const e = (err instanceof TypeError && err.cause ? err.cause : err) as Partial<SystemError> & {
-    message?: string;
-  };
-  if (typeof e?.code !== 'string' || !(e.code in systemReasons || /^E[A-Z]+$/.test(e.code))) return undefined;
-  const reason = systemReasons[e.code] ?? e.message ?? e.code;
+  const e = (err instanceof TypeError && err.cause ? err.cause : err) as Partial<SystemError>;
+  const reason = systemErrorReason(e);
+  if (reason === undefined) return undefined;
   if (e.syscall === 'listen' || e.syscall === 'bind')
     return `cannot listen on ${e.address ?? ''}:${e.port ?? ''}: ${reason}`;
   if (e.syscall === 'connect' || e.syscall === 'getaddrinfo')

@@ -11,8 +11,9 @@ import { Database } from '../runtime/database.ts';
 import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
 import { Session } from '../runtime/session.ts';
 import { loadParser } from '../sql/front/index.ts';
+import { CommandFailure } from './command-line.ts';
 import type { ParsedCommandLine, runCommand } from './commands.ts';
-import { formatSqlError } from './error-report.ts';
+import { formatSqlError, systemErrorReason } from './error-report.ts';
 import { remoteExecute } from './remote.ts';
 import { formatResult } from './table-format.ts';
 
@@ -27,7 +28,7 @@ export async function runFile({
   values,
   positionals,
 }: ParsedCommandLine<typeof runCommand>): Promise<number> {
-  const sql = await readFile(positionals[0]!, 'utf8');
+  const sql = await readScript(positionals[0]!);
   if (values.url) {
     const { results, error } = await remoteExecute(values.url, sql);
     for (const text of results) process.stdout.write(`${text}\n`);
@@ -41,6 +42,14 @@ export async function runFile({
     if (!(err instanceof EddyError)) throw err;
     process.stderr.write(`${formatSqlError(err, sql)}\n`);
     return 1;
+  }
+}
+
+async function readScript(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CommandFailure(`cannot read "${path}": ${systemErrorReason(err) ?? String(err)}`);
   }
 }
 

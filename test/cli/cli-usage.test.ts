@@ -61,7 +61,10 @@ describe('ordinary mistakes', () => {
   test('a missing file', async () => {
     const { code, stderr } = await eddy(['run', '/nonexistent/script.sql']);
     assert.equal(code, 1);
-    assertOneLine(stderr, /^eddy run: cannot open "\/nonexistent\/script.sql": no such file or directory$/);
+    assertOneLine(stderr, /^eddy run: cannot read "\/nonexistent\/script.sql": no such file or directory$/);
+    const folder = await eddy(['run', '/']);
+    assert.equal(folder.code, 1);
+    assertOneLine(folder.stderr, /^eddy run: cannot read "\/": is a directory$/);
   });
 
   test('a port in use', async () => {
@@ -78,6 +81,20 @@ describe('ordinary mistakes', () => {
     } finally {
       taken.close();
     }
+  });
+
+  test('a setting the server refuses, with its hint', async () => {
+    const { code, stderr } = await eddy([
+      'serve',
+      '--host',
+      '192.0.2.1',
+      '--pg-port',
+      '0',
+      '--http-port',
+      '0',
+    ]);
+    assert.equal(code, 1);
+    assertOneLine(stderr, /^eddy serve: .+ \(hint: .+\)$/);
   });
 
   test('a server that does not answer', async () => {
