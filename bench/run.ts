@@ -1,6 +1,6 @@
 /**
  * @module bench/run
- * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. Each suite
+ * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. With `--record`, each suite
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
 import { USAGE as ENGINE_USAGE, parseEngineArgs, runEngineSuite } from './engine/engine-suite.ts';

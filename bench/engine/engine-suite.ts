@@ -27,7 +27,7 @@ export interface EngineSuiteOptions {
   readonly timeoutSec: number;
   /** V8 old-space limit for each child: the 10 M-event cases hold a lot of state. */
   readonly heapMb: number;
-  /** Write engine-latest.json and BENCHMARKS.md (off for smoke tests). */
+  /** Write engine-latest.json and BENCHMARKS.md (only with --record, so a small run never replaces the published figures). */
   readonly write: boolean;
 }
 
@@ -38,7 +38,7 @@ const BENCHMARKS_MD = `${ROOT}BENCHMARKS.md`;
 
 export const USAGE = `usage: npm run bench -- engine [--events 1000000,10000000] [--batch 1000,10000]
        [--system eddy,d2ts] [--query ${ENGINE_QUERY_NAMES.join(',')}] [--seed 1]
-       [--timeout <seconds per case, 3600>] [--heap-mb <child heap limit; default: Node's own for eddy, 12288 for d2ts>] [--no-write]
+       [--timeout <seconds per case, 3600>] [--heap-mb <child heap limit; default: Node's own for eddy, 12288 for d2ts>] [--record]
 Sizes accept k and M suffixes (1M = 1000000).`;
 
 export function parseEngineArgs(args: readonly string[]): EngineSuiteOptions {
@@ -50,12 +50,12 @@ export function parseEngineArgs(args: readonly string[]): EngineSuiteOptions {
     seed: 1,
     timeoutSec: 3600,
     heapMb: 0,
-    write: true,
+    write: false,
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
-    if (flag === '--no-write') {
-      options.write = false;
+    if (flag === '--record') {
+      options.write = true;
       continue;
     }
     const value = args[++i];

@@ -1,55 +1,38 @@
 /**
  * @module cli/serve
- * `eddy serve [--data-dir DIR] [--host H] [--pg-port N] [--http-port N] [--user NAME:PASSWORD]…
- * [--tls-cert FILE --tls-key FILE] [--max-handshakes N] [--handshake-timeout-ms MS]
- * [--max-body-size BYTES] [--allowed-origin ORIGIN]…`: runs the server until SIGINT / SIGTERM,
- * then shuts down cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
+ * `eddy serve` (flags in commands.ts): runs the server until SIGINT / SIGTERM, then shuts down
+ * cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
  * (`name:password,name:password`), so passwords need not appear in the process list.
  */
-import { parseArgs } from 'node:util';
-import { EddyError, SqlState } from '../common/errors.ts';
 import { defaultHttpPort, defaultPgPort, serve } from '../server/server.ts';
+import { parseCount, parsePort, UsageError } from './command-line.ts';
+import type { ParsedCommandLine, serveCommand } from './commands.ts';
 
-export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'data-dir': { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'pg-port': { type: 'string', default: String(defaultPgPort) },
-      'http-port': { type: 'string', default: String(defaultHttpPort) },
-      user: { type: 'string', multiple: true },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'max-handshakes': { type: 'string' },
-      'handshake-timeout-ms': { type: 'string' },
-      'max-body-size': { type: 'string' },
-      'allowed-origin': { type: 'string', multiple: true },
-    },
-  });
+export async function runServe({ values }: ParsedCommandLine<typeof serveCommand>): Promise<number> {
   const userSpecs = [...(values.user ?? []), ...(process.env.EDDY_USERS ?? '').split(',').filter(Boolean)];
   const users = userSpecs.map((spec) => {
     const at = spec.indexOf(':');
     if (at <= 0 || at === spec.length - 1)
-      throw new EddyError({
-        code: SqlState.invalidAuthorizationSpecification,
-        message: `--user wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
-      });
+      throw new UsageError(
+        `--user wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
+      );
     return { name: spec.slice(0, at), password: spec.slice(at + 1) };
   });
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new UsageError('--tls-cert and --tls-key go together');
   const server = await serve({
     host: values.host,
-    pgPort: Number(values['pg-port']),
-    httpPort: Number(values['http-port']),
+    pgPort: parsePort('--pg-port', values['pg-port'] ?? String(defaultPgPort)),
+    httpPort: parsePort('--http-port', values['http-port'] ?? String(defaultHttpPort)),
     dataDir: values['data-dir'],
     users,
     tlsCertFile: values['tls-cert'],
     tlsKeyFile: values['tls-key'],
     handshake: {
-      handshakesMax: positiveInteger(values['max-handshakes'], '--max-handshakes'),
-      handshakeTimeoutMs: positiveInteger(values['handshake-timeout-ms'], '--handshake-timeout-ms'),
+      handshakesMax: positiveCount('--max-handshakes', values['max-handshakes']),
+      handshakeTimeoutMs: positiveCount('--handshake-timeout-ms', values['handshake-timeout-ms']),
     },
-    bodyBytesMax: positiveInteger(values['max-body-size'], '--max-body-size'),
+    bodyBytesMax: positiveCount('--max-body-size', values['max-body-size']),
     allowedOrigins: values['allowed-origin'],
   });
   const pg = server.pg.address();
@@ -72,13 +55,7 @@ export async function runServe(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** A flag's value as a positive integer; undefined when the flag is absent. */
-function positiveInteger(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (/^[0-9]+$/.test(text) && Number.isSafeInteger(n) && n > 0) return n;
-  throw new EddyError({
-    code: SqlState.invalidParameterValue,
-    message: `${flag} wants a positive integer, got "${text}"`,
-  });
+/** A flag's value as a positive whole number; undefined when the flag is absent (the default holds). */
+function positiveCount(flag: string, text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseCount(flag, text, 1);
 }

@@ -149,8 +149,8 @@ test('with TLS the banner says https', {
 test('an empty password or a bad limit is refused before anything listens', async () => {
   for (const [args, message] of [
     [['--user', 'alice:'], /--user wants NAME:PASSWORD with a non-empty password/],
-    [['--max-handshakes', 'many'], /--max-handshakes wants a positive integer, got "many"/],
-    [['--handshake-timeout-ms', '0'], /--handshake-timeout-ms wants a positive integer/],
+    [['--max-handshakes', 'many'], /--max-handshakes wants a whole number of at least 1, got "many"/],
+    [['--handshake-timeout-ms', '0'], /--handshake-timeout-ms wants a whole number of at least 1/],
   ] as const) {
     const done = await run(node, [main, 'serve', '--pg-port', '0', '--http-port', '0', ...args], {
       env: { EDDY_USERS: '' },
