@@ -112,7 +112,9 @@ function missingPathMessage(path: string): string {
 
 function describeStats(s: IncrementalStats): string {
   const reruns = s.reruns === 0 ? '' : `, ${s.reruns} re-runs to isolate feed failures`;
-  return `${s.views} views, ${s.steps} steps, ${s.comparisons} comparisons, ${s.undefinedOracle} skipped as the query failed${reruns}`;
+  const unformatted =
+    s.undefinedOracle === 0 ? '' : `, ${s.undefinedOracle} skipped as the rows could not be formatted`;
+  return `${s.views} views, ${s.steps} steps, ${s.comparisons} comparisons, ${s.sameErrors} where the query and the view raised the same SQLSTATE${unformatted}${reruns}`;
 }
 
 async function main(): Promise<number> {
