@@ -14,13 +14,14 @@ import {
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
-import type { AggregateFunction, FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
+import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals } from '../../plan/scalar-visit.ts';
+import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce } from './coerce.ts';
 import { AGGREGATE_BASE, type BindContext, type BoundSortKey, bindEnv, WINDOW_BASE } from './context.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
+import { windowFrame } from './window-frame.ts';
 
 type BindExpr = (node: Node, scope: Scope, ctx: BindContext) => ScalarExpr;
 
@@ -52,6 +53,50 @@ const windowOnlyNames = new Set([
   'last_value',
   'nth_value',
 ]);
+
+/**
+ * How many arguments each aggregate and window function takes, as PostgreSQL declares them; a call
+ * with another count names a function that does not exist (42883). `count(*)` counts as none.
+ */
+const argumentCounts: Readonly<Record<string, readonly number[]>> = {
+  count: [1],
+  sum: [1],
+  avg: [1],
+  min: [1],
+  max: [1],
+  string_agg: [2],
+  array_agg: [1],
+  bool_and: [1],
+  bool_or: [1],
+  every: [1],
+  jsonb_agg: [1],
+  jsonb_object_agg: [2],
+  row_number: [0],
+  rank: [0],
+  dense_rank: [0],
+  percent_rank: [0],
+  cume_dist: [0],
+  ntile: [1],
+  lag: [1, 2, 3],
+  lead: [1, 2, 3],
+  first_value: [1],
+  last_value: [1],
+  nth_value: [2],
+};
+
+function checkArgumentCount(name: string, star: boolean, args: ScalarExpr[], position?: number): void {
+  if (star && name === 'count') return;
+  // PostgreSQL declares count(*) as count(): found, but it must be spelt with the star.
+  if (name === 'count' && args.length === 0)
+    throw new SemanticError(
+      SqlState.wrongObjectType,
+      'count(*) must be used to call a parameterless aggregate function',
+      { position },
+    );
+  const allowed = argumentCounts[name];
+  if (allowed !== undefined && !allowed.includes(star ? 0 : args.length))
+    throw noFunction(name, star ? [] : args, position);
+}
 
 export function funcName(call: FuncCall): string {
   const names = (call.funcname ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
@@ -191,6 +236,14 @@ function bindAggregate(
   const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
   const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
   const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  checkArgumentCount(name, call.agg_star === true, args, position);
+  if (belongsToOuterQuery(args))
+    throw new FeatureNotSupportedError(
+      "aggregate functions over only an outer query's columns are not supported",
+      {
+        position,
+      },
+    );
   const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
   const distinct = call.agg_distinct === true;
   const existing = collector.findIndex(
@@ -207,6 +260,15 @@ function bindAggregate(
   const index =
     existing >= 0 ? existing : collector.push({ fn, args: coercedArgs, distinct, filter, orderBy, type }) - 1;
   return { kind: 'column', index: AGGREGATE_BASE + index, type };
+}
+
+/**
+ * In PostgreSQL an aggregate whose arguments name only an enclosing query's columns is that
+ * query's aggregate (`SELECT (SELECT sum(t.v)) FROM t`); Eddy binds aggregates at their own level.
+ */
+function belongsToOuterQuery(args: readonly ScalarExpr[]): boolean {
+  const outer = args.some((a) => anyNode(a, (n) => n.kind === 'outerRef'));
+  return outer && !args.some((a) => anyNode(a, (n) => n.kind === 'column'));
 }
 
 function aggregateSignature(
@@ -335,6 +397,7 @@ function bindWindowCall(
   const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
   const partitionBy = (over.partitionClause ?? []).map((p) => bindExpr(p, scope, inner));
   const orderBy = (over.orderClause ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  checkArgumentCount(name, call.agg_star === true, args, position);
   const frame = windowFrame(over.frameOptions ?? 0, over.startOffset, over.endOffset, position);
   const { fn, coercedArgs, type } = windowSignature(name, call.agg_star === true, args, position);
   if (call.agg_distinct)
@@ -396,54 +459,4 @@ function windowSignature(
       return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
   }
   throw new FeatureNotSupportedError(`window function ${name} is not supported`, { position });
-}
-
-const F = {
-  range: 0x2,
-  rows: 0x4,
-  groups: 0x8,
-  startUnboundedPreceding: 0x20,
-  endUnboundedFollowing: 0x100,
-  startCurrentRow: 0x200,
-  endCurrentRow: 0x400,
-  startOffsetPreceding: 0x800,
-  endOffsetPreceding: 0x1000,
-  startOffsetFollowing: 0x2000,
-  endOffsetFollowing: 0x4000,
-  nonDefault: 0x1,
-};
-
-function windowFrame(options: number, startOffset?: Node, endOffset?: Node, position?: number): WindowFrame {
-  if (!(options & F.nonDefault)) {
-    return { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } };
-  }
-  if (options & F.groups) throw new FeatureNotSupportedError('GROUPS frames are not supported', { position });
-  const mode = options & F.rows ? 'rows' : 'range';
-  const offset = (n?: Node): number => {
-    const v = n && 'A_Const' in n ? (n.A_Const.ival?.ival ?? 0) : null;
-    if (v === null)
-      throw new FeatureNotSupportedError('frame offsets must be integer constants', { position });
-    if (mode === 'range')
-      throw new FeatureNotSupportedError('RANGE frames with offsets are not supported', { position });
-    return v;
-  };
-  const start: FrameBound =
-    options & F.startUnboundedPreceding
-      ? { kind: 'unboundedPreceding' }
-      : options & F.startCurrentRow
-        ? { kind: 'currentRow' }
-        : options & F.startOffsetPreceding
-          ? { kind: 'preceding', offset: offset(startOffset) }
-          : { kind: 'following', offset: offset(startOffset) };
-  const end: FrameBound =
-    options & F.endUnboundedFollowing
-      ? { kind: 'unboundedFollowing' }
-      : options & F.endCurrentRow
-        ? { kind: 'currentRow' }
-        : options & F.endOffsetPreceding
-          ? { kind: 'preceding', offset: offset(endOffset) }
-          : options & F.endOffsetFollowing
-            ? { kind: 'following', offset: offset(endOffset) }
-            : { kind: 'currentRow' };
-  return { mode, start, end };
 }

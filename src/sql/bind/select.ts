@@ -92,7 +92,7 @@ function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): Log
     : null;
   const order = bindOrderItems(stmt.sortClause ?? [], items, scope, full);
   const distinctOn = (stmt.distinctClause ?? []).filter((n) => Object.keys(n).length > 0);
-  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full));
+  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full, 'DISTINCT ON'));
 
   const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null;
   let exprs = items.map((i) => i.expr);
@@ -185,15 +185,23 @@ function bindGroupItem(node: Node, items: readonly SelectItem[], scope: Scope, c
   return bindExpr(node, scope, ctx0(ctx, 'GROUP BY'));
 }
 
+/**
+ * A constant in GROUP BY, ORDER BY or DISTINCT ON: an integer is an output column position (1-based,
+ * 42P10 when out of range); any other constant (2.5, 'a', NULL, true) is an error, 42601, as in
+ * PostgreSQL, where it would otherwise sort or group by nothing. Not a constant: null.
+ */
 function positionalReference(node: Node, items: readonly SelectItem[], clause: string): number | null {
-  if (!('A_Const' in node) || node.A_Const.ival === undefined) return null;
+  if (!('A_Const' in node)) return null;
+  const position = locationOf(node);
+  if (node.A_Const.ival === undefined)
+    throw new SemanticError(SqlState.syntaxError, `non-integer constant in ${clause}`, { position });
   const n = node.A_Const.ival.ival ?? 0;
   if (n < 1 || n > items.length) {
     throw new SemanticError(
       SqlState.invalidColumnReference,
       `${clause} position ${n} is not in select list`,
       {
-        position: locationOf(node),
+        position,
       },
     );
   }
@@ -219,8 +227,9 @@ function bindOrderTarget(
   items: readonly SelectItem[],
   scope: Scope,
   ctx: BindContext,
+  clause = 'ORDER BY',
 ): ScalarExpr {
-  const position = positionalReference(node, items, 'ORDER BY');
+  const position = positionalReference(node, items, clause);
   if (position !== null) return items[position]!.expr;
   if ('ColumnRef' in node) {
     const fields = node.ColumnRef.fields ?? [];
