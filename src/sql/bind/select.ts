@@ -10,9 +10,16 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals } from '../../plan/scalar-visit.ts';
+import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
-import type { BindContext, BoundSortKey, CollectedAggregate, CollectedWindow } from './context.ts';
+import {
+  AGGREGATE_BASE,
+  type BindContext,
+  type BoundSortKey,
+  type CollectedAggregate,
+  type CollectedWindow,
+  WINDOW_BASE,
+} from './context.ts';
 import { bindExpr, locationOf } from './expr.ts';
 import { bindFromClause } from './from.ts';
 import { bindSortBy } from './func-call.ts';
@@ -172,17 +179,36 @@ function expandStar(table: string | null, scope: Scope, position?: number): Sele
 /** GROUP BY item: an output column position, an output alias, or an input expression. */
 function bindGroupItem(node: Node, items: readonly SelectItem[], scope: Scope, ctx: BindContext): ScalarExpr {
   const position = positionalReference(node, items, 'GROUP BY');
-  if (position !== null) return items[position]!.expr;
+  if (position !== null) return groupableItem(items[position]!.expr, node);
   if ('ColumnRef' in node) {
     const fields = node.ColumnRef.fields ?? [];
     if (fields.length === 1 && 'String' in fields[0]!) {
       const name = fields[0].String.sval!;
       const inInput = scope.columns.some((c) => c.name === name && !c.hidden);
       const alias = items.filter((i) => i.name === name);
-      if (!inInput && alias.length === 1) return alias[0]!.expr;
+      if (!inInput && alias.length === 1) return groupableItem(alias[0]!.expr, node);
     }
   }
   return bindExpr(node, scope, ctx0(ctx, 'GROUP BY'));
+}
+
+/**
+ * A select-list item named in GROUP BY (by position or alias) was bound where aggregates and window
+ * functions are allowed; in GROUP BY they are not (42803, 42P20).
+ */
+function groupableItem(expr: ScalarExpr, node: Node): ScalarExpr {
+  const position = locationOf(node);
+  const placeholder = (from: number, to: number) =>
+    anyNode(expr, (e) => e.kind === 'column' && e.index >= from && e.index < to);
+  if (placeholder(AGGREGATE_BASE, WINDOW_BASE))
+    throw new SemanticError(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', {
+      position,
+    });
+  if (placeholder(WINDOW_BASE, Number.POSITIVE_INFINITY))
+    throw new SemanticError(SqlState.windowingError, 'window functions are not allowed in GROUP BY', {
+      position,
+    });
+  return expr;
 }
 
 /**

@@ -22,6 +22,9 @@ const F = {
   endOffsetPreceding: 0x1000,
   startOffsetFollowing: 0x2000,
   endOffsetFollowing: 0x4000,
+  excludeCurrentRow: 0x8000,
+  excludeGroup: 0x10000,
+  excludeTies: 0x20000,
 };
 
 const startOffsetBits = F.startOffsetPreceding | F.startOffsetFollowing;
@@ -40,6 +43,8 @@ export function windowFrame(
   const start = options & startOffsetBits ? checkedOffset(startOffset, 'starting', mode, position) : 0;
   const end = options & endOffsetBits ? checkedOffset(endOffset, 'ending', mode, position) : 0;
   if (mode === 'groups') throw new FeatureNotSupportedError('GROUPS frames are not supported', { position });
+  if (options & (F.excludeCurrentRow | F.excludeGroup | F.excludeTies))
+    throw new FeatureNotSupportedError('frame EXCLUDE clauses are not supported', { position });
   if (mode === 'range' && options & (startOffsetBits | endOffsetBits))
     throw new FeatureNotSupportedError('RANGE frames with offsets are not supported', { position });
   const startBound: FrameBound =
