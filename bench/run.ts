@@ -22,7 +22,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (suite === 'serve') {
     const { settings, write } = parseServeArgs(args);
     const run = await runServeSuite(settings, `npm run bench -- ${argv.join(' ')}`, write);
-    return run.phases.some((p) => p.status !== 'ok') ? 1 : 0;
+    // A system whose view did not catch every row it was written fails the run, whatever its speed.
+    const wrongView = run.systems.some((s) => s.check === null || !s.check.ok);
+    return run.phases.some((p) => p.status !== 'ok') || wrongView ? 1 : 0;
   }
   console.error(
     `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}`,
