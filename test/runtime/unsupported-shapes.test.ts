@@ -39,6 +39,12 @@ test('a window frame with EXCLUDE is refused, not evaluated as if it had none', 
   await db.close();
 });
 
+test('a window aggregate with FILTER is refused, not evaluated without it', async () => {
+  const db = await opened();
+  await assertUnsupported(db, 'SELECT sum(v) FILTER (WHERE v > 10) OVER () FROM t', /FILTER/);
+  await db.close();
+});
+
 test("an aggregate over only an outer query's columns is refused", async () => {
   const db = await opened();
   await assertUnsupported(db, 'SELECT (SELECT sum(t.v)) FROM t GROUP BY k', /outer query/);

@@ -402,6 +402,13 @@ function bindWindowCall(
   const { fn, coercedArgs, type } = windowSignature(name, call.agg_star === true, args, position);
   if (call.agg_distinct)
     throw new FeatureNotSupportedError('DISTINCT is not implemented for window functions', { position });
+  // PostgreSQL evaluates these; Eddy's window operator has neither, so refusing beats ignoring them.
+  if (call.agg_order)
+    throw new FeatureNotSupportedError('aggregate ORDER BY is not implemented for window functions', {
+      position,
+    });
+  if (call.agg_filter)
+    throw new FeatureNotSupportedError('FILTER is not implemented for window functions', { position });
   const index = collector.push({ fn, args: coercedArgs, partitionBy, orderBy, frame, type }) - 1;
   return { kind: 'column', index: WINDOW_BASE + index, type };
 }
