@@ -398,7 +398,13 @@ function bindWindowCall(
   const partitionBy = (over.partitionClause ?? []).map((p) => bindExpr(p, scope, inner));
   const orderBy = (over.orderClause ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
   checkArgumentCount(name, call.agg_star === true, args, position);
-  const frame = windowFrame(over.frameOptions ?? 0, over.startOffset, over.endOffset, position);
+  const frame = windowFrame(
+    over.frameOptions ?? 0,
+    orderBy.length,
+    over.startOffset,
+    over.endOffset,
+    position,
+  );
   const { fn, coercedArgs, type } = windowSignature(name, call.agg_star === true, args, position);
   if (call.agg_distinct)
     throw new FeatureNotSupportedError('DISTINCT is not implemented for window functions', { position });

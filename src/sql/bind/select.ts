@@ -123,7 +123,7 @@ function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): Log
     plan = w.plan;
     [exprs, orderExprs, onExprs] = [w.resolved[0]!, w.resolved[1]!, w.resolved[2]!];
   }
-  return projectAndOrder(plan, stmt, items, exprs, order, orderExprs, onExprs, ctx);
+  return projectAndOrder(plan, stmt, items, exprs, order, orderExprs, onExprs, scope, ctx);
 }
 
 function ctx0(ctx: BindContext, clause: string): BindContext {
@@ -286,6 +286,7 @@ function projectAndOrder(
   order: readonly BoundSortKey[],
   orderExprs: readonly ScalarExpr[],
   onExprs: readonly ScalarExpr[],
+  scope: Scope,
   ctx: BindContext,
 ): LogicalPlan {
   const visible = exprs.length;
@@ -333,7 +334,7 @@ function projectAndOrder(
       schema,
     };
   }
-  plan = applyOrderLimit(plan, stmt, sortKeys, ctx);
+  plan = applyOrderLimit(plan, stmt, sortKeys, scope, ctx);
   if (all.length > visible) {
     const keep = schema.slice(0, visible);
     plan = {
@@ -350,10 +351,11 @@ function applyOrderLimit(
   plan: LogicalPlan,
   stmt: SelectStmt,
   sortKeys: SortKey[],
+  scope: Scope,
   ctx: BindContext,
 ): LogicalPlan {
-  const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', ctx) : null;
-  const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', ctx) ?? 0) : 0;
+  const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', scope, ctx) : null;
+  const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', scope, ctx) ?? 0) : 0;
   if (limit !== null || offset > 0) {
     plan = {
       kind: 'topK',
@@ -390,7 +392,8 @@ function finishOrderLimit(plan: LogicalPlan, stmt: SelectStmt, outer: Scope, ctx
     }
     return { column: o.expr.index, descending: o.descending, nullsFirst: o.nullsFirst };
   });
-  return applyOrderLimit(plan, stmt, sortKeys, ctx);
+  // LIMIT of a set operation or VALUES list sees no columns (PostgreSQL: 42703, not 42P10).
+  return applyOrderLimit(plan, stmt, sortKeys, new Scope([], null), ctx);
 }
 
 function bindValues(lists: readonly Node[], scope: Scope, ctx: BindContext): LogicalPlan {

@@ -1,11 +1,12 @@
 /**
  * @module sql/bind/window-frame
  * Binds a window's frame clause (libpg-query's frameOptions bits and offset nodes) to a WindowFrame.
- * Offsets are checked as PostgreSQL checks them, before Eddy says what it does not support: a NULL
- * offset is 22004 in every frame mode, a negative one 22013 in ROWS and GROUPS mode.
+ * The frame is checked as PostgreSQL checks it, before Eddy says what it does not support: GROUPS
+ * and RANGE offsets need an ORDER BY (42P20), a NULL offset is 22004 in every frame mode, a
+ * negative one 22013 in ROWS and GROUPS mode.
  */
 import type { Node } from 'libpg-query';
-import { DataError, FeatureNotSupportedError, SqlState } from '../../common/errors.ts';
+import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { FrameBound, WindowFrame } from '../../plan/logical.ts';
 
 /** libpg-query's FRAMEOPTION_* bits. */
@@ -32,6 +33,7 @@ const endOffsetBits = F.endOffsetPreceding | F.endOffsetFollowing;
 
 export function windowFrame(
   options: number,
+  orderByCount: number,
   startOffset?: Node,
   endOffset?: Node,
   position?: number,
@@ -40,6 +42,15 @@ export function windowFrame(
     return { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } };
   }
   const mode = options & F.rows ? 'rows' : options & F.groups ? 'groups' : 'range';
+  // What the frame is measured against must exist before its offsets mean anything.
+  if (mode === 'groups' && orderByCount === 0)
+    throw new SemanticError(SqlState.windowingError, 'GROUPS mode requires an ORDER BY clause', { position });
+  if (mode === 'range' && options & (startOffsetBits | endOffsetBits) && orderByCount !== 1)
+    throw new SemanticError(
+      SqlState.windowingError,
+      'RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column',
+      { position },
+    );
   const start = options & startOffsetBits ? checkedOffset(startOffset, 'starting', mode, position) : 0;
   const end = options & endOffsetBits ? checkedOffset(endOffset, 'ending', mode, position) : 0;
   if (mode === 'groups') throw new FeatureNotSupportedError('GROUPS frames are not supported', { position });
