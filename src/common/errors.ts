@@ -22,6 +22,7 @@ export const SqlState = {
   invalidTimeZoneDisplacementValue: '22009',
   substringError: '22011',
   divisionByZero: '22012',
+  invalidPrecedingOrFollowingSize: '22013',
   invalidParameterValue: '22023',
   invalidArgumentForNtileFunction: '22014',
   invalidArgumentForNthValueFunction: '22016',

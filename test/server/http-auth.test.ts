@@ -16,6 +16,7 @@ import { WebSocket as WsClient } from 'ws';
 import { Database } from '../../src/runtime/database.ts';
 import { createDataflowMaintainer } from '../../src/runtime/dataflow-maintainer.ts';
 import { startHttpServer } from '../../src/server/http/index.ts';
+import { requirePrerequisite, skipUnlessPresent } from '../prerequisites.ts';
 import { request, rows, SseClient, sql, startTestServer, type TestServer } from './http-support.ts';
 
 const basic = (user: string, password: string) =>
@@ -249,8 +250,9 @@ describe('TLS', () => {
   });
 
   test('serves HTTPS from a certificate and key', {
-    skip: opensslMissing && 'openssl is not installed',
+    skip: skipUnlessPresent(opensslMissing ? 'openssl is not installed' : null),
   }, async () => {
+    requirePrerequisite(opensslMissing ? 'openssl is not installed' : null);
     const cert = readFileSync(join(dir, 'cert.pem'));
     const key = readFileSync(join(dir, 'key.pem'));
     const t = await startTestServer({ tls: { key, cert } });

@@ -14,6 +14,7 @@ import { EddyError } from '../../src/common/errors.ts';
 import { Database } from '../../src/runtime/database.ts';
 import { createDataflowMaintainer } from '../../src/runtime/dataflow-maintainer.ts';
 import { startPgServer } from '../../src/server/pgwire/index.ts';
+import { requirePrerequisite, skipUnlessPresent } from '../prerequisites.ts';
 import {
   fieldsOf,
   pgClient,
@@ -59,9 +60,14 @@ function haveOpenssl(): boolean {
   }
 }
 
+const opensslMissing = haveOpenssl()
+  ? null
+  : 'openssl is not installed (node:crypto cannot issue certificates)';
+
 test('TLS: clients that ask get TLS with the configured certificate; plain connections are refused', {
-  skip: haveOpenssl() ? false : 'openssl is not installed (node:crypto cannot issue certificates)',
+  skip: skipUnlessPresent(opensslMissing),
 }, async () => {
+  requirePrerequisite(opensslMissing);
   const dir = mkdtempSync(join(tmpdir(), 'eddy-pgwire-tls-'));
   try {
     execFileSync(

@@ -22,6 +22,14 @@ function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan
   return { ...plan, schema: plan.schema.map((c, i) => ({ ...c, name: names[i] ?? c.name })) } as LogicalPlan;
 }
 
+/**
+ * What a view depends on: the relations its plan reads, and the views it names, which the plan
+ * inlines. Dropping any of them must be refused (2BP01) or cascade to the view.
+ */
+function dependencies(plan: LogicalPlan, named: ReadonlySet<number>): number[] {
+  return [...new Set([...readRelations(plan), ...named])];
+}
+
 function checkDuplicateNames(plan: LogicalPlan): void {
   const seen = new Set<string>();
   for (const c of plan.schema) {
@@ -36,7 +44,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
   const name = stmt.view!.relname!;
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('view query');
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.aliases ?? []);
+  const named = new Set<number>();
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.aliases ?? []);
   checkDuplicateNames(plan);
   const existing = catalog.relation(name);
   if (existing) {
@@ -55,7 +64,7 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     name,
     schema: plan.schema,
     plan,
-    dependsOn: [...readRelations(plan)],
+    dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
   catalog.addRelation(entry);
@@ -74,7 +83,8 @@ export function executeCreateMaterializedView(
   }
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('materialized view query');
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.into!.colNames ?? []);
+  const named = new Set<number>();
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
   const reads = readRelations(plan);
   const id = db.catalog.allocateId();
@@ -84,7 +94,7 @@ export function executeCreateMaterializedView(
     name,
     schema: plan.schema,
     plan,
-    dependsOn: [...reads],
+    dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
   db.addMaterializedView(id, optimize(plan), reads, name);
