@@ -78,6 +78,26 @@ export class Session {
   }
 
   /**
+   * Runs a script as PostgreSQL runs a multi-statement Query: several statements with no
+   * transaction control among them, outside a transaction block, form one implicit transaction
+   * (all or nothing, one step; the objects they create are dropped again if one fails).
+   */
+  async executeScript(script: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+    const statements = this.db.parse(script);
+    if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
+      return this.executeWaiting(script, params);
+    this.begin();
+    try {
+      const results = await this.executeWaiting(script, params);
+      this.commit();
+      return results;
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
+  }
+
+  /**
    * After a statement of this session hit a hydrating view: waits until the view is ready,
    * bounded by `statement_timeout` (57014), or rethrows at once with `eddy.hydration_wait = off`.
    * The statement did not run, so an open transaction is not marked failed.

@@ -233,7 +233,7 @@ test('SERIALIZABLE rolls back a write skew that snapshot isolation lets through'
 test('ROLLBACK drops the objects the transaction created', () => {
   const { a, b } = setup();
   a.execute(
-    'BEGIN; CREATE TABLE u (x integer); INSERT INTO u VALUES (1); CREATE MATERIALIZED VIEW w AS SELECT x FROM u; CREATE TYPE mood AS ENUM (\'ok\')',
+    "BEGIN; CREATE TABLE u (x integer); INSERT INTO u VALUES (1); CREATE MATERIALIZED VIEW w AS SELECT x FROM u; CREATE TYPE mood AS ENUM ('ok')",
   );
   a.execute('ROLLBACK');
   assert.throws(() => b.execute('SELECT * FROM u'), { code: '42P01' });
