@@ -99,6 +99,7 @@ export const SqlState = {
   queryCanceled: '57014',
   adminShutdown: '57P01',
   systemError: '58000',
+  snapshotTooOld: '72000',
   ioError: '58030',
   internalError: 'XX000',
   dataCorrupted: 'XX001',

@@ -240,3 +240,18 @@ test('ROLLBACK drops the objects the transaction created', () => {
   assert.throws(() => b.execute('SELECT * FROM w'), { code: '42P01' });
   b.execute("CREATE TYPE mood AS ENUM ('ok'); CREATE TABLE u (x integer)");
 });
+
+test('a snapshot needing more changes than the commit log keeps fails with 72000, not memory', () => {
+  const { db, a, b } = setup();
+  db.commitLog.rowsMax = 15; // each step: a row of t, two of the view s
+  a.execute('BEGIN; SELECT count(*) FROM t');
+  for (let id = 1; id <= 4; id++) b.execute(`INSERT INTO t VALUES (${id}, ${id})`);
+  assert.deepEqual(rows(a, 'SELECT count(*) FROM t'), [[0]]);
+  for (let id = 5; id <= 10; id++) b.execute(`INSERT INTO t VALUES (${id}, ${id})`);
+  assert.ok(db.commitLog.retainedSteps <= 5);
+  assert.throws(() => a.execute('SELECT count(*) FROM t'), { code: '72000' });
+  a.execute('ROLLBACK');
+  assert.equal(db.commitLog.retainedSteps, 0);
+  a.execute('BEGIN; UPDATE t SET v = 0 WHERE id = 1; COMMIT');
+  assert.deepEqual(rows(b, 'SELECT v FROM t WHERE id = 1'), [[0]]);
+});
