@@ -9,6 +9,7 @@
 import type { TableEntry } from '../catalog/catalog.ts';
 import { SerializationError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
+import { valuesEqual } from '../common/value-ops.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { consolidate } from '../dataflow/consolidate.ts';
 import { RowKeyMap } from '../plan/evaluate/row-key-map.ts';
@@ -36,8 +37,11 @@ export class Transaction {
   snapshot: number | null = null;
   readOnly: boolean;
   isolation: IsolationLevel;
-  /** Relations its statements read (checked at COMMIT when serializable). */
-  readonly reads = new Set<number>();
+  /**
+   * What its statements read, by relation (checked at COMMIT when serializable): 'all' after a
+   * scan, else the keys it looked up by index.
+   */
+  private readonly reads = new Map<number, 'all' | KeyRead[]>();
   /** What ROLLBACK undoes besides the deferred writes: objects its statements created. */
   private readonly undo: (() => void)[] = [];
 
@@ -51,6 +55,18 @@ export class Transaction {
     if (this.snapshot !== null) return;
     this.snapshot = db.currentStep;
     db.commitLog.openSnapshot(this.snapshot);
+  }
+
+  /** Notes a read of `relationId`: a scan, or a lookup of `key` on the indexed `columns`. */
+  noteRead(relationId: number, columns?: readonly number[], key?: readonly Value[]): void {
+    const known = this.reads.get(relationId);
+    if (known === 'all') return;
+    if (!columns || !key || (known?.length ?? 0) >= keyReadsPerRelationMax) {
+      this.reads.set(relationId, 'all');
+      return;
+    }
+    if (known) known.push({ columns, key });
+    else this.reads.set(relationId, [{ columns, key }]);
   }
 
   /** Registers the undoing of a catalog change, run (newest first) if the transaction rolls back. */
@@ -113,8 +129,8 @@ export class Transaction {
   private validate(db: Database, net: ChangeSet): void {
     const since = this.snapshot ?? db.currentStep;
     if (this.isolation === 'serializable') {
-      for (const id of this.reads) {
-        if (db.commitLog.changesAfter(since, id).length > 0)
+      for (const [id, read] of this.reads) {
+        if (changedSince(db.commitLog.changesAfter(since, id), read))
           throw new SerializationError(
             'could not serialize access due to read/write dependencies among transactions',
             {
@@ -129,6 +145,32 @@ export class Transaction {
       validateTableWrites(db, relation as TableEntry, batch, db.commitLog.changesAfter(since, id));
     }
   }
+}
+
+/** A lookup by index: rows whose `columns` equal `key`. */
+interface KeyRead {
+  readonly columns: readonly number[];
+  readonly key: readonly Value[];
+}
+
+/** Past this many keys looked up in one relation, a serializable transaction counts it all read. */
+const keyReadsPerRelationMax = 256;
+
+/** Whether later changes touch what was read: anything after a scan, a row of a key looked up. */
+function changedSince(later: readonly Batch[], read: 'all' | readonly KeyRead[]): boolean {
+  if (later.length === 0) return false;
+  if (read === 'all') return true;
+  return later.some((b) => {
+    for (let i = 0; i < b.length; i++) {
+      const base = i * b.arity;
+      const hit = read.some(
+        (r) =>
+          !r.key.includes(null) && r.columns.every((c, k) => valuesEqual(b.values[base + c]!, r.key[k]!)),
+      );
+      if (hit) return true;
+    }
+    return false;
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Eddy's transactions under the history checker: concurrent node-postgres sessions run a seeded
- * list-append workload against Eddy's wire server for a bounded slice of time; the history must
- * show no anomaly the level forbids (snapshot isolation; serializable also G2), the
+ * list-append workload against Eddy's wire server for a bounded number of transactions; the
+ * history must show no anomaly the level forbids (snapshot isolation; serializable also G2), the
  * materialized view must equal the table, and with the commit-time validation switched off on
  * purpose the checker must report anomalies (so it cannot pass by seeing nothing).
  * Longer runs: `npm run txn-check -- --seconds 60 --seed 7`.
@@ -25,7 +25,8 @@ after(async () => {
 const slice = (overrides: Partial<WorkloadOptions> = {}): WorkloadOptions => ({
   sessions: 8,
   keys: 5,
-  durationMs: 2000,
+  durationMs: 30_000,
+  txnsMax: 800,
   seed: 1,
   isolation: 'repeatable read',
   opsMax: 4,
@@ -54,7 +55,7 @@ for (const isolation of ['repeatable read', 'serializable'] as const) {
 test('with commit-time validation skipped on purpose, the checker reports lost updates', async () => {
   t.db.testFaults.skipCommitValidation = true;
   try {
-    const run = await runWorkload(() => pgClient(t.port), slice({ durationMs: 1000, seed: 3 }));
+    const run = await runWorkload(() => pgClient(t.port), slice({ txnsMax: 400, seed: 3 }));
     const result = analyze(run.history);
     assert.ok((result.counts['lost-update'] ?? 0) > 0, JSON.stringify(result.counts));
     assert.ok(forbidden('repeatable read', result.counts).length > 0);

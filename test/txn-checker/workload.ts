@@ -12,8 +12,10 @@ import type { History, MicroOp, TxnRecord } from './history.ts';
 export interface WorkloadOptions {
   readonly sessions: number;
   readonly keys: number;
-  /** Stop starting transactions after this long. */
+  /** Stop starting transactions after this long… */
   readonly durationMs: number;
+  /** …or once this many were started (a bounded run, whatever the machine's speed). */
+  readonly txnsMax?: number;
   readonly seed: number;
   readonly isolation: CheckedLevel;
   /** Micro-operations per transaction, at most. */
@@ -55,7 +57,7 @@ export async function runWorkload(
       await Promise.all(
         clients.map(async (client, session) => {
           const random = seededRandom(options.seed * 1000 + session);
-          while (Date.now() < deadline) {
+          while (Date.now() < deadline && txns.length < (options.txnsMax ?? Number.POSITIVE_INFINITY)) {
             const record: TxnRecord = { index: txns.length, session, ops: [], outcome: 'info' };
             txns.push(record);
             for (const op of generateOps(random, options, nextValue)) record.ops.push(op);

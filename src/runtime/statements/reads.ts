@@ -6,7 +6,8 @@
  */
 import type { TableEntry } from '../../catalog/catalog.ts';
 import type { Value } from '../../common/value.ts';
-import type { Batch } from '../../dataflow/batch.ts';
+import { valuesEqual } from '../../common/value-ops.ts';
+import { Batch } from '../../dataflow/batch.ts';
 import type { EvaluationSource } from '../../plan/evaluate/evaluate.ts';
 import { hashKey, keysEqual, RowKeyMap } from '../../plan/evaluate/row-key-map.ts';
 import type { StatementContext } from './context.ts';
@@ -27,18 +28,32 @@ export function readSource(ctx: StatementContext): EvaluationSource {
   if (!txn) return db;
   return {
     readRelation: (id) => {
-      txn.reads.add(id);
+      txn.noteRead(id);
       const base = db.readRelation(id);
       const changes = overlayFor(ctx, id);
       return changes ? overlay(base, changes) : base;
     },
-    // Point lookups only where nothing is overlaid (the overlay is not indexed).
-    indexes: (id) => (overlayFor(ctx, id) ? [] : db.indexes(id)),
+    indexes: (id) => db.indexes(id),
+    // The committed rows from the index, with the overlaid changes to rows of that key.
     lookup: (id, columns, key) => {
-      txn.reads.add(id);
-      return db.lookup(id, columns, key);
+      txn.noteRead(id, columns, key);
+      const base = db.lookup(id, columns, key);
+      const changes = overlayFor(ctx, id);
+      return changes ? overlay(base, rowsWithKey(changes, columns, key)) : base;
     },
   };
+}
+
+/** The rows of `batch` whose `columns` equal `key` (NULL never equals, as in a lookup). */
+function rowsWithKey(batch: Batch, columns: readonly number[], key: readonly Value[]): Batch {
+  const out = new Batch(batch.arity);
+  if (key.some((v) => v === null)) return out;
+  for (let i = 0; i < batch.length; i++) {
+    const base = i * batch.arity;
+    if (columns.every((c, k) => valuesEqual(batch.values[base + c]!, key[k]!)))
+      out.push(batch.values, base, batch.weights[i]!);
+  }
+  return out;
 }
 
 /** `rows` with the weighted changes of `batch` applied (a removal takes out one equal row per unit). */
