@@ -21,7 +21,7 @@ import { duplicateKey } from './statements/insert.ts';
 /**
  * The isolation a transaction gets. `repeatable read` is snapshot isolation (PostgreSQL's
  * REPEATABLE READ; READ COMMITTED asks for less and gets it too); `serializable` also rolls back
- * a writing transaction when a table or view it read changed before it committed.
+ * a writing transaction when something it read changed before it committed.
  */
 export type IsolationLevel = 'repeatable read' | 'serializable';
 
@@ -104,8 +104,8 @@ export class Transaction {
   /**
    * Commits as one step, or throws and changes nothing. Checked first, against the steps
    * committed since the snapshot: a row it updates or deletes that someone else changed
-   * (40001), a key it inserts that someone else inserted (23505), and, when serializable, a
-   * relation it read that someone else wrote (40001).
+   * (40001), a key it inserts that someone else inserted (23505), and, when serializable, rows
+   * it read (a key looked up, a relation scanned) that someone else wrote (40001).
    */
   commit(db: Database): void {
     const net = new ChangeSet();

@@ -238,6 +238,11 @@ test('SERIALIZABLE rolls back a write skew that snapshot isolation lets through'
   };
   assert.equal(keyed(5), 'COMMIT');
   assert.equal(keyed(7), '40001');
+  // ON CONFLICT DO NOTHING read the key it found taken: its deletion meanwhile is a conflict.
+  a.execute('BEGIN ISOLATION LEVEL SERIALIZABLE; INSERT INTO t VALUES (1, 9) ON CONFLICT DO NOTHING');
+  a.execute('UPDATE u SET v = 0 WHERE id = 1');
+  b.execute('DELETE FROM t WHERE id = 1');
+  assert.throws(() => a.execute('COMMIT'), { code: '40001' });
   assert.deepEqual(rows(a, 'SHOW transaction_isolation'), [['repeatable read']]);
   a.execute('BEGIN ISOLATION LEVEL SERIALIZABLE');
   assert.deepEqual(rows(a, 'SHOW transaction_isolation'), [['serializable']]);

@@ -82,6 +82,7 @@ function overlay(rows: Value[][], batch: Batch): Value[][] {
  * in PostgreSQL, a key is checked against every committed row, visible or not).
  */
 export function keyExists(ctx: StatementContext, table: TableEntry, key: readonly Value[]): boolean {
+  ctx.session.transaction?.noteRead(table.id, table.primaryKey, key);
   const committed = ctx.session.db.store(table.id).lookupKey(key) !== undefined;
   const changes = overlayFor(ctx, table.id);
   if (!changes) return committed;
