@@ -10,10 +10,15 @@ import type { History, MicroOp, Outcome, TxnRecord } from './history.ts';
 const r = (key: number, value: number[]): MicroOp => ({ f: 'read', key, value });
 const a = (key: number, value: number): MicroOp => ({ f: 'append', key, value });
 
-function history(txns: [Outcome, ...MicroOp[]][], finalState?: Record<number, number[]>): History {
+/** Each transaction in a session of its own, unless `sessions` says otherwise. */
+function history(
+  txns: [Outcome, ...MicroOp[]][],
+  finalState?: Record<number, number[]>,
+  sessions?: number[],
+): History {
   const records: TxnRecord[] = txns.map(([outcome, ...ops], index) => ({
     index,
-    session: index,
+    session: sessions?.[index] ?? index,
     ops,
     outcome,
   }));
@@ -113,4 +118,14 @@ test('lost update, lost write, incompatible order, internal inconsistency', () =
     ['incompatible-order'],
   );
   assert.deepEqual(kinds(history([['ok', r(1, []), a(1, 1), r(1, [])]])), ['internal']);
+});
+
+test('a session that does not see its own earlier commit: a cycle through a session edge', () => {
+  const txns: [Outcome, ...MicroOp[]][] = [
+    ['ok', a(1, 1)],
+    ['ok', r(1, [])],
+    ['ok', r(1, [1])],
+  ];
+  assert.deepEqual(kinds(history(txns)), []);
+  assert.deepEqual(kinds(history(txns, undefined, [0, 0, 1])), ['G-single']);
 });

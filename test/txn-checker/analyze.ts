@@ -103,7 +103,7 @@ export function analyze(history: History): Analysis {
   const orders = versionOrders(committed, history.finalState, report);
   checkLostUpdates(reads, report);
   if (history.finalState) checkLostWrites(committed, history.finalState, report);
-  const graph = dependencyGraph(orders, reads, writers);
+  const graph = dependencyGraph(committed, orders, reads, writers);
   for (const cycle of graph.cycles()) report(cycle.anomaly, describeCycle(cycle));
   const counts: Partial<Record<AnomalyKind, number>> = {};
   for (const a of anomalies) counts[a.kind] = (counts[a.kind] ?? 0) + 1;
@@ -254,6 +254,7 @@ function checkLostWrites(
 }
 
 function dependencyGraph(
+  committed: readonly TxnRecord[],
   orders: ReadonlyMap<number, readonly number[]>,
   reads: readonly ExternalRead[],
   writers: ReadonlyMap<string, TxnRecord>,
@@ -270,6 +271,13 @@ function dependencyGraph(
       const b = writer(key, order[i + 1]);
       if (a && b) graph.add(a.index, b.index, 'ww');
     }
+  // Each session's committed transactions in the order it ran them (history order).
+  const lastOfSession = new Map<number, TxnRecord>();
+  for (const t of committed) {
+    const previous = lastOfSession.get(t.session);
+    if (previous) graph.add(previous.index, t.index, 'session');
+    lastOfSession.set(t.session, t);
+  }
   for (const r of reads) {
     const from = writer(r.key, r.value.at(-1));
     if (from) graph.add(from.index, r.txn.index, 'wr');

@@ -1,11 +1,13 @@
 /**
  * @module test/txn-checker/graph
  * The dependency graph between committed transactions (ww: overwrote, wr: read the write of,
- * rw: read a version the other then overwrote) and the search for its cycles, classified as
- * Adya's phenomena: G0 (ww only), G1c (ww and wr), G-single (exactly one rw), G2 (more rw).
+ * rw: read a version the other then overwrote; session: ran later in the same session) and the
+ * search for its cycles, classified as Adya's phenomena: G0 (ww only), G1c (ww, wr and session),
+ * G-single (exactly one rw), G2 (more rw). Session edges hold a session to its own past, as
+ * Elle's strong-session check does.
  */
 
-export type EdgeKind = 'ww' | 'wr' | 'rw';
+export type EdgeKind = 'ww' | 'wr' | 'rw' | 'session';
 
 export type CycleAnomaly = 'G0' | 'G1c' | 'G-single' | 'G2';
 
@@ -46,12 +48,12 @@ export class DependencyGraph {
         component.has(to) && this.kindsOf(from, to).some((k) => kinds.includes(k));
       const g0 = this.someCycle(component, within(['ww']));
       if (g0) found.push({ anomaly: 'G0', steps: this.label(g0, ['ww']) });
-      const g1c = this.someCycle(component, within(['ww', 'wr']));
-      if (g1c && !g0) found.push({ anomaly: 'G1c', steps: this.label(g1c, ['ww', 'wr']) });
-      const single = this.rwClosedBy(component, within(['ww', 'wr']));
+      const g1c = this.someCycle(component, within(['ww', 'wr', 'session']));
+      if (g1c && !g0) found.push({ anomaly: 'G1c', steps: this.label(g1c, ['ww', 'wr', 'session']) });
+      const single = this.rwClosedBy(component, within(['ww', 'wr', 'session']));
       if (single) found.push({ anomaly: 'G-single', steps: single });
       else if (!g0 && !g1c) {
-        const any = this.rwClosedBy(component, within(['ww', 'wr', 'rw']));
+        const any = this.rwClosedBy(component, within(['ww', 'wr', 'session', 'rw']));
         if (any) found.push({ anomaly: 'G2', steps: any });
       }
     }
@@ -71,7 +73,7 @@ export class DependencyGraph {
       for (const [b, kinds] of this.out.get(a) ?? []) {
         if (!component.has(b) || !kinds.has('rw')) continue;
         const back = this.path(b, a, step);
-        if (back) return [{ txn: a, edge: 'rw' }, ...this.label(back, ['ww', 'wr', 'rw'])];
+        if (back) return [{ txn: a, edge: 'rw' }, ...this.label(back, ['ww', 'wr', 'session', 'rw'])];
       }
     return undefined;
   }
