@@ -163,7 +163,7 @@ export class Session {
       );
     }
     this.settings.statementTime = Date.now() * 1000;
-    if (this.transaction && !isTransactionControl(stmt)) this.transaction.takeSnapshot(this.db);
+    if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
     try {
       const result = executeStatement(
@@ -229,6 +229,16 @@ export class Session {
 
 function isTransactionControl(stmt: EddyStatement): boolean {
   return stmt.kind === 'postgres' && 'TransactionStmt' in stmt.stmt;
+}
+
+/** Whether a statement fixes its transaction's snapshot: all but transaction control, SET and SHOW. */
+function takesSnapshot(stmt: EddyStatement): boolean {
+  if (stmt.kind !== 'postgres') return true;
+  return !(
+    'TransactionStmt' in stmt.stmt ||
+    'VariableSetStmt' in stmt.stmt ||
+    'VariableShowStmt' in stmt.stmt
+  );
 }
 
 function endsTransaction(stmt: EddyStatement): boolean {
