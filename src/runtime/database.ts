@@ -13,6 +13,7 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
+import { CommitLog } from './commit-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
@@ -67,6 +68,15 @@ export class Database {
   readonly history = new StepHistory();
   /** Relations that have had a subscriber: only their history is kept. */
   readonly watched = new Set<number>();
+  /** Steps committed since the oldest open transaction's snapshot (snapshot reads, COMMIT checks). */
+  readonly commitLog = new CommitLog();
+  /**
+   * Faults injected on purpose, for tests only (no SQL, setting or option reaches them): with
+   * `skipCommitValidation`, COMMIT applies a transaction without checking it against concurrent
+   * commits, and the last committer wins (lost updates), so the history checker can be shown
+   * to catch them.
+   */
+  readonly testFaults = { skipCommitValidation: false };
   private readonly createMaintainer: MaintainerFactory;
   /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
   private readonly parsed = new Map<string, readonly EddyStatement[]>();
@@ -286,6 +296,7 @@ export class Database {
       all.byRelation.set(m.id, out);
     }
     this.stepNumber++;
+    this.commitLog.record(this.stepNumber, all.byRelation);
     const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);

@@ -11,6 +11,7 @@ import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import { dropOnRollback } from './drop.ts';
 import { planSelect } from './query.ts';
 
 function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan {
@@ -68,6 +69,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     sql: ctx.text,
   };
   catalog.addRelation(entry);
+  dropOnRollback(ctx, entry.id);
+  if (existing) ctx.session.transaction?.onRollback(() => catalog.addRelation(existing));
   return commandResult('CREATE VIEW');
 }
 
@@ -99,6 +102,7 @@ export function executeCreateMaterializedView(
   };
   db.addMaterializedView(id, optimize(plan), reads, name);
   db.catalog.addRelation(entry);
+  dropOnRollback(ctx, id);
   return commandResult('CREATE MATERIALIZED VIEW');
 }
 
@@ -124,6 +128,9 @@ export function executeCreateIndex(ctx: StatementContext, stmt: IndexStmt): Stat
     throw new SemanticError(SqlState.duplicateTable, `relation "${name}" already exists`);
   }
   catalog.addIndex({ name, relationId: relation.id, columns });
+  ctx.session.transaction?.onRollback(() => {
+    if (catalog.index(name)) catalog.removeIndex(name);
+  });
   if (ctx.session.db.hasStore(relation.id)) ctx.session.db.store(relation.id).addIndex(columns);
   return commandResult('CREATE INDEX');
 }

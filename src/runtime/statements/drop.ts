@@ -85,6 +85,18 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
   return commandResult(spec.tag);
 }
 
+/**
+ * Inside a transaction, a relation its statement just created is dropped again (with whatever
+ * came to depend on it) if the transaction rolls back.
+ */
+export function dropOnRollback(ctx: StatementContext, relationId: number): void {
+  const db = ctx.session.db;
+  ctx.session.transaction?.onRollback(() => {
+    const relation = db.catalog.allRelations().find((r) => r.id === relationId);
+    if (relation) dropRelation(db, relation, true);
+  });
+}
+
 function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): void {
   const dependents = db.catalog.dependents(relation.id);
   if (dependents.length > 0 && !cascade) {

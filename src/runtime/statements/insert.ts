@@ -193,7 +193,8 @@ function checkNotNull(table: TableEntry, row: Value[]): void {
   });
 }
 
-function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
+/** The 23505 error for a row whose primary key is taken. */
+export function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
   const names = table.primaryKey.map((i) => table.columns[i]!.name).join(', ');
   const values = store
     .keyOf(row)
