@@ -16,6 +16,7 @@ import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { RowStore } from '../row-store.ts';
+import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { keyExists, readSource, writesDeferred } from './reads.ts';
 
@@ -25,7 +26,8 @@ export function executeInsert(ctx: StatementContext, stmt: InsertStmt): Statemen
   const targets = targetColumns(table, stmt.cols ?? []);
   const source = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : null;
   const input = source ? sourceRows(ctx, table, targets, source) : [[]];
-  const rows = input.map((values) => fullRow(ctx, table, targets, values));
+  const defaults = columnDefaults(table, ctx.session.settings);
+  const rows = input.map((values) => fullRow(table, targets, values, defaults));
   const conflict = stmt.onConflictClause;
   if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') {
     throw new FeatureNotSupportedError('ON CONFLICT DO UPDATE is not supported yet');
@@ -120,28 +122,21 @@ function sourceRows(
 }
 
 function fullRow(
-  ctx: StatementContext,
   table: TableEntry,
   targets: number[],
   values: (Value | undefined)[],
+  defaults: readonly DefaultProducer[],
 ): Value[] {
   const row: Value[] = new Array(table.columns.length);
   const given = new Map<number, Value | undefined>();
   targets.forEach((t, k) => {
     if (k < values.length) given.set(t, values[k]);
   });
-  table.columns.forEach((column, i) => {
+  table.columns.forEach((_, i) => {
     const v = given.get(i);
-    row[i] = v === undefined ? defaultValue(ctx, column.defaultExpr) : v;
+    row[i] = v === undefined ? defaults[i]!() : v;
   });
   return row;
-}
-
-function defaultValue(ctx: StatementContext, expr: ScalarExpr | null): Value {
-  if (!expr) return null;
-  if (expr.kind === 'literal') return expr.value;
-  const plan: LogicalPlan = { kind: 'values', rows: [[expr]], schema: [] };
-  return evaluatePlan(plan, readSource(ctx))[0]![0]!;
 }
 
 /** NOT NULL and primary-key checks; with `skipConflicts`, rows whose key exists are dropped. */

@@ -13,6 +13,7 @@ import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import { ChangeSet } from '../../runtime/changes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
+import { columnDefaults, type DefaultProducer } from '../../runtime/statements/column-defaults.ts';
 import type { StatementContext } from '../../runtime/statements/context.ts';
 import { ingestFlat, requireTable } from '../../runtime/statements/insert.ts';
 import { IngestRowError } from './http-errors.ts';
@@ -34,7 +35,7 @@ export interface IngestResult {
 /** Ingests a request body's rows into `tableSegment` (a table or source) as one step. */
 export function ingestText(db: Database, tableSegment: string, text: string, ndjson: boolean): IngestResult {
   const session = new Session(db);
-  session.settings.statementTime = Date.now() * 1000;
+  session.startStatement();
   const ctx: StatementContext = { text: '', offset: 0, params: [], session, changes: new ChangeSet() };
   const table = requireTable(ctx, relationName(db, tableSegment));
   let exact = needsExactParse(
@@ -44,7 +45,8 @@ export function ingestText(db: Database, tableSegment: string, text: string, ndj
   for (;;) {
     try {
       const rows = ndjson ? parseNdjson(text, exact) : parseJsonRows(text, exact);
-      const values = convertRows(db, table, rows, timeZone(session.settings.timeZone), exact);
+      const defaults = columnDefaults(table, session.settings);
+      const values = convertRows(table, rows, defaults, timeZone(session.settings.timeZone), exact);
       const inserted = ingestFlat(ctx, table, values, rows.length);
       const step = ctx.changes.isEmpty ? db.currentStep : db.commitStep(ctx.changes).step;
       return { inserted, step };
@@ -99,9 +101,9 @@ function parseNdjson(text: string, exact: boolean): readonly unknown[] {
 
 /** The rows as one flat row-major array in column order, every value converted and NOT NULL checked. */
 function convertRows(
-  db: Database,
   table: TableEntry,
   rows: readonly unknown[],
+  defaults: readonly DefaultProducer[],
   zone: ReturnType<typeof timeZone>,
   exact: boolean,
 ): Value[] {
@@ -109,7 +111,6 @@ function convertRows(
   const arity = columns.length;
   const names = columns.map((c) => c.name);
   const readers: JsonReader[] = columns.map((c) => readerFor(c.type, c.name, zone, exact));
-  const defaults = columns.map((c) => defaultOf(db, c));
   const values: Value[] = new Array(rows.length * arity);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
@@ -155,17 +156,6 @@ function countKeys(record: object): number {
   let n = 0;
   for (const _ in record) n++;
   return n;
-}
-
-/** A column's DEFAULT for a missing key: a constant once, anything else evaluated per row. */
-function defaultOf(db: Database, column: TableColumn): () => Value {
-  const expr = column.defaultExpr;
-  if (!expr) return () => null;
-  if (expr.kind === 'literal') {
-    const value = expr.value;
-    return () => value;
-  }
-  return () => evaluatePlan({ kind: 'values', rows: [[expr]], schema: [] }, db)[0]![0]!;
 }
 
 function wrongLength(table: TableEntry, length: number): SemanticError {
