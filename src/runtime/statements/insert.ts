@@ -168,6 +168,37 @@ export function checkRows(
   return accepted;
 }
 
+/**
+ * Inserts rows, replacing the row of each key that exists (a retraction of the old row and the
+ * new one). As in PostgreSQL, one call may not touch the same key twice (21000).
+ */
+function prepareUpsert(ctx: StatementContext, table: TableEntry, rows: Value[][]): PreparedInsert {
+  for (const row of rows) checkNotNull(table, row);
+  const store = ctx.session.db.store(table.id);
+  const seen = new RowKeyMap<true>();
+  const replaced: Value[][] = [];
+  for (const row of rows) {
+    const key = store.keyOf(row);
+    if (seen.get(key) !== undefined) {
+      throw new ConstraintError(
+        SqlState.cardinalityViolation,
+        'ON CONFLICT DO UPDATE command cannot affect row a second time',
+        {
+          hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+        },
+      );
+    }
+    seen.upsert(key, () => true);
+    const existing = store.lookupKey(key);
+    if (existing !== undefined) replaced.push(existing);
+  }
+  const apply = (): void => {
+    applyRows(ctx, table.id, replaced, -1);
+    applyRows(ctx, table.id, rows, 1);
+  };
+  return { count: rows.length, apply };
+}
+
 function checkNotNull(table: TableEntry, row: Value[]): void {
   table.columns.forEach((c, i) => {
     if (!c.nullable && row[i] === null) {
@@ -210,30 +241,69 @@ export function applyRows(
 }
 
 /**
- * Appends rows given flat (the library's bulk path): NOT NULL is checked per value, and only a
- * table with a primary key falls back to the per-row path for its key checks.
+ * What an insert of the library or of HTTP ingest does with a row whose primary key exists:
+ * fail with 23505 (`'error'`, as a plain INSERT), skip it (`'nothing'`, ON CONFLICT DO NOTHING),
+ * or replace the existing row (`'update'`, ON CONFLICT (key) DO UPDATE SET every column).
  */
-export function ingestFlat(
+export type OnConflict = 'error' | 'nothing' | 'update';
+
+/** A checked insert not applied yet: `apply()` writes it; until then nothing has changed. */
+export interface PreparedInsert {
+  /** Rows inserted or updated. */
+  readonly count: number;
+  apply(): void;
+}
+
+/**
+ * Checks rows given flat (the library's and ingest's bulk path) and returns their write, so a call
+ * touching several tables checks all of them before applying any. NOT NULL is checked per value;
+ * only a table with a primary key takes the per-row path for its key checks.
+ */
+export function prepareFlatInsert(
   ctx: StatementContext,
   table: TableEntry,
   values: readonly Value[],
   rowCount: number,
-): number {
+  onConflict: OnConflict = 'error',
+): PreparedInsert {
   const arity = table.columns.length;
-  if (table.primaryKey.length > 0) {
+  const keyed = table.primaryKey.length > 0 && table.kind !== 'source';
+  if (onConflict !== 'error' && !keyed) {
+    throw new SemanticError(
+      SqlState.invalidColumnReference,
+      `onConflict '${onConflict}' needs a primary key, and ${table.kind} "${table.name}" has none`,
+      { hint: 'Declare a PRIMARY KEY on the table, or leave onConflict out.' },
+    );
+  }
+  if (keyed) {
     const rows: Value[][] = [];
     for (let i = 0; i < rowCount; i++) rows.push(values.slice(i * arity, i * arity + arity));
-    const accepted = checkRows(ctx, table, rows, false);
-    applyRows(ctx, table.id, accepted, 1);
-    return accepted.length;
+    if (onConflict === 'update') return prepareUpsert(ctx, table, rows);
+    const accepted = checkRows(ctx, table, rows, onConflict === 'nothing');
+    return { count: accepted.length, apply: () => applyRows(ctx, table.id, accepted, 1) };
   }
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
   for (let i = 0; i < rowCount; i++)
     for (const j of notNull)
       if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
-  const db = ctx.session.db;
-  const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;
-  if (store) for (let i = 0; i < rowCount; i++) store.apply(values, i * arity, 1);
-  ctx.changes.addFlat(table.id, arity, values, rowCount);
-  return rowCount;
+  const apply = (): void => {
+    const db = ctx.session.db;
+    const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;
+    if (store) for (let i = 0; i < rowCount; i++) store.apply(values, i * arity, 1);
+    ctx.changes.addFlat(table.id, arity, values, rowCount);
+  };
+  return { count: rowCount, apply };
+}
+
+/** Checks and applies rows given flat (see `prepareFlatInsert`); returns the rows written. */
+export function ingestFlat(
+  ctx: StatementContext,
+  table: TableEntry,
+  values: readonly Value[],
+  rowCount: number,
+  onConflict: OnConflict = 'error',
+): number {
+  const prepared = prepareFlatInsert(ctx, table, values, rowCount, onConflict);
+  prepared.apply();
+  return prepared.count;
 }
