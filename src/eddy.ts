@@ -162,10 +162,10 @@ export class Eddy {
    */
   private write(
     ctx: StatementContext,
-    batches: readonly { table: TableEntry; values: Value[]; rowCount: number }[],
+    batches: readonly { table: TableEntry; values: readonly Value[]; rowCount: number }[],
     options: InsertOptions,
   ): number {
-    const byTable = new Map<TableEntry, { values: Value[]; rowCount: number }>();
+    const byTable = new Map<TableEntry, { values: readonly Value[]; rowCount: number }>();
     for (const b of batches) {
       const merged = byTable.get(b.table);
       if (merged === undefined) byTable.set(b.table, { values: b.values, rowCount: b.rowCount });

@@ -11,6 +11,7 @@ import { timeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, EddyError, RowInputError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { engineFormCheckFor } from '../../functions/engine-form.ts';
+import { engineScanForm, jsScanForm, type ScanForm, skipInForm } from '../../functions/form-scan.ts';
 import { jsInputFor } from '../../functions/js-input.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import type { StatementContext } from './context.ts';
@@ -26,6 +27,8 @@ export interface TableInput {
   readonly table: TableEntry;
   readonly convert: readonly ((value: unknown) => Value)[];
   readonly defaults: readonly DefaultProducer[];
+  /** Per column, the form the bulk path accepts without a converter call. */
+  readonly forms: readonly ScanForm[];
 }
 
 export function tableInput(ctx: StatementContext, table: TableEntry, form: ValueForm = 'js'): TableInput {
@@ -33,7 +36,8 @@ export function tableInput(ctx: StatementContext, table: TableEntry, form: Value
   const convert = table.columns.map((c) =>
     form === 'engine' ? engineFormCheckFor(c.type, c.name) : jsInputFor(c.type, c.name, zone),
   );
-  return { table, convert, defaults: columnDefaults(table, ctx.session.settings) };
+  const forms = table.columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
+  return { table, convert, defaults: columnDefaults(table, ctx.session.settings), forms };
 }
 
 /**
@@ -65,18 +69,50 @@ export function convertRows(input: TableInput, rows: readonly unknown[]): Value[
   return out;
 }
 
-/** A flat row-major array of `rowCount` rows (see `convertRows`), converted into a new array. */
-export function convertFlat(input: TableInput, values: readonly unknown[], rowCount: number): Value[] {
-  const arity = input.table.columns.length;
+/**
+ * A flat row-major array of `rowCount` rows (see `convertRows`), converted. The bulk path: column
+ * by column, values already in the column's form are skipped by a tight loop (functions/form-scan)
+ * and only the others meet the converter; the array is copied only once a value changes.
+ */
+export function convertFlat(
+  input: TableInput,
+  values: readonly unknown[],
+  rowCount: number,
+): readonly Value[] {
+  const { table, convert, defaults, forms } = input;
+  const arity = table.columns.length;
   if (values.length !== rowCount * arity) {
     throw new SemanticError(
       SqlState.syntaxError,
-      `batch for "${input.table.name}" has ${values.length} values, expected ${rowCount} rows of ${arity}`,
+      `batch for "${table.name}" has ${values.length} values, expected ${rowCount} rows of ${arity}`,
     );
   }
-  const out: Value[] = new Array(values.length);
-  for (let i = 0; i < rowCount; i++) convertInto(input, values, i * arity, out, i * arity, i);
-  return out;
+  let out: Value[] | null = null;
+  let k = 0;
+  let j = 0;
+  try {
+    for (j = 0; j < arity; j++) {
+      const form = forms[j]!;
+      const required = !table.columns[j]!.nullable;
+      for (
+        k = skipInForm(form, values, j, arity);
+        k < values.length;
+        k = skipInForm(form, values, k + arity, arity)
+      ) {
+        const v = values[k];
+        const c = v === null ? null : v === undefined ? defaults[j]!() : convert[j]!(v);
+        if (c === null && required) throw notNullViolation(table, j);
+        if (c !== v || c === 0) {
+          out ??= values.slice() as Value[];
+          out[k] = c;
+        }
+      }
+    }
+  } catch (err) {
+    if (err instanceof EddyError) throw rowError(err, table, Math.floor(k / arity), table.columns[j]!.name);
+    throw err;
+  }
+  return out ?? (values as readonly Value[]);
 }
 
 function convertInto(

@@ -21,7 +21,7 @@ import {
 } from './http-access.ts';
 import { bodyBytesMaxDefault, readBody } from './http-body.ts';
 import { errorAnswer, HttpError } from './http-errors.ts';
-import { ingestText } from './ingest.ts';
+import { ingestConflictOption, ingestText } from './ingest.ts';
 import { HttpMetrics } from './metrics.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
@@ -197,7 +197,8 @@ class HttpApi implements HttpServer {
         const body = await readBody(req, this.bodyBytesMax);
         const type = req.headers['content-type']?.toLowerCase() ?? '';
         const ndjson = type.includes('ndjson') || type.includes('jsonl');
-        const { inserted, step } = ingestText(this.db, name, body, ndjson);
+        const onConflict = ingestConflictOption(url.searchParams.get('onConflict'));
+        const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
         return this.answer(res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }
       case 'views':

@@ -15,7 +15,7 @@ import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
 import { columnDefaults, type DefaultProducer } from '../../runtime/statements/column-defaults.ts';
 import type { StatementContext } from '../../runtime/statements/context.ts';
-import { ingestFlat, requireTable } from '../../runtime/statements/insert.ts';
+import { ingestFlat, type OnConflict, requireTable } from '../../runtime/statements/insert.ts';
 import { IngestRowError } from './http-errors.ts';
 import {
   type JsonReader,
@@ -32,8 +32,26 @@ export interface IngestResult {
   readonly step: number;
 }
 
-/** Ingests a request body's rows into `tableSegment` (a table or source) as one step. */
-export function ingestText(db: Database, tableSegment: string, text: string, ndjson: boolean): IngestResult {
+/** The `onConflict` query parameter: absent is `'error'` (23505 for an existing key). */
+export function ingestConflictOption(parameter: string | null): OnConflict {
+  if (parameter === null || parameter === 'error' || parameter === 'nothing' || parameter === 'update')
+    return parameter ?? 'error';
+  throw new DataError(SqlState.invalidParameterValue, `invalid onConflict "${parameter}"`, {
+    hint: 'Use onConflict=update (replace the row with the same key), nothing (skip it) or error.',
+  });
+}
+
+/**
+ * Ingests a request body's rows into `tableSegment` (a table or source) as one step; a row whose
+ * primary key exists fails the request, or with `onConflict` is skipped or replaces the old row.
+ */
+export function ingestText(
+  db: Database,
+  tableSegment: string,
+  text: string,
+  ndjson: boolean,
+  onConflict: OnConflict = 'error',
+): IngestResult {
   const session = new Session(db);
   session.startStatement();
   const ctx: StatementContext = { text: '', offset: 0, params: [], session, changes: new ChangeSet() };
@@ -47,7 +65,7 @@ export function ingestText(db: Database, tableSegment: string, text: string, ndj
       const rows = ndjson ? parseNdjson(text, exact) : parseJsonRows(text, exact);
       const defaults = columnDefaults(table, session.settings);
       const values = convertRows(table, rows, defaults, timeZone(session.settings.timeZone), exact);
-      const inserted = ingestFlat(ctx, table, values, rows.length);
+      const inserted = ingestFlat(ctx, table, values, rows.length, onConflict);
       const step = ctx.changes.isEmpty ? db.currentStep : db.commitStep(ctx.changes).step;
       return { inserted, step };
     } catch (err) {
