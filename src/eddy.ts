@@ -8,6 +8,7 @@ import type { TableEntry } from './catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from './common/errors.ts';
 import type { SqlType } from './common/types.ts';
 import type { Row, Value } from './common/value.ts';
+import { jsParam } from './functions/js-input.ts';
 import { ChangeSet } from './runtime/changes.ts';
 import { Database, type StepChanges } from './runtime/database.ts';
 import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
@@ -84,9 +85,14 @@ export class Eddy {
   }
 
   /** Runs one or more SQL statements; returns each statement's result. */
-  async execute(sql: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+  async execute(sql: string, params: readonly unknown[] = []): Promise<StatementResult[]> {
     this.checkOpen();
-    return this.session.executeWaiting(sql, params);
+    const typed = params.map(jsParam);
+    return this.session.executeWaiting(
+      sql,
+      typed.map((p) => p.value),
+      typed.map((p) => p.type),
+    );
   }
 
   /**
@@ -95,7 +101,7 @@ export class Eddy {
    */
   async query<T extends readonly Value[] = Row>(
     sql: string,
-    params: readonly Value[] = [],
+    params: readonly unknown[] = [],
   ): Promise<QueryResult<T>> {
     const results = await this.execute(sql, params);
     const last = results[results.length - 1];

@@ -13,7 +13,7 @@ import { Interval } from '../common/interval.ts';
 import { Jsonb } from '../common/jsonb.ts';
 import { jsonbFromJs } from '../common/jsonb-convert.ts';
 import { Numeric } from '../common/numeric.ts';
-import { type SqlType, T, typeName } from '../common/types.ts';
+import { arrayOf, type SqlType, T, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { type CastFn, canCastAssignment, castFunction } from './cast.ts';
 import { outOfRange } from './errors.ts';
@@ -164,4 +164,57 @@ function mismatch(type: SqlType, column: string, from: string, value: unknown): 
     `column "${column}" is of type ${typeName(type)} but expression is of type ${from}`,
     { hint },
   );
+}
+
+/** A `$n` parameter of the library's `execute()` / `query()`: its value and, where fixed, its type. */
+export interface JsParam {
+  readonly value: Value;
+  /** Undefined: the value's own form decides (a string stays untyped, as a text parameter). */
+  readonly type: SqlType | undefined;
+}
+
+/**
+ * A JavaScript parameter value in Eddy's forms. Strings, booleans, `Numeric`s and byte arrays keep
+ * their form (the binder types them); a number stays a number, an integer beyond 2^53 becoming an
+ * int8 or numeric; a bigint is an int8 (22003 out of range), a Date a timestamptz, an `Interval`
+ * an interval, a plain object or `Jsonb` a jsonb, an array of one kind of scalar an array of it.
+ * `undefined` is NULL. Anything else is 42804.
+ */
+export function jsParam(v: unknown, index: number): JsParam {
+  if (v === undefined || v === null) return { value: null, type: undefined };
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return { value: v, type: undefined };
+    case 'number':
+      return Number.isInteger(v) && !Number.isSafeInteger(v)
+        ? numericConstant(v)
+        : { value: v, type: undefined };
+    default:
+      break;
+  }
+  if (v instanceof Numeric || v instanceof Uint8Array) return { value: v, type: undefined };
+  if (Array.isArray(v)) return arrayParam(v, index);
+  const typed = typedValue(v);
+  if (typed === undefined) throw paramMismatch(index, jsTypeName(v));
+  return typed;
+}
+
+/** An array of numbers, strings or booleans (nulls allowed) as int8[], float8[], text[] or bool[]. */
+function arrayParam(items: readonly unknown[], index: number): JsParam {
+  const present = items.filter((e) => e !== null && e !== undefined);
+  const all = (test: (e: unknown) => boolean) => present.every(test);
+  let element: SqlType;
+  if (all((e) => typeof e === 'string')) element = T.text;
+  else if (all((e) => typeof e === 'boolean')) element = T.bool;
+  else if (all((e) => Number.isSafeInteger(e))) element = T.int8;
+  else if (all((e) => typeof e === 'number')) element = T.float8;
+  else throw paramMismatch(index, 'JavaScript array of mixed values');
+  return { value: items.map((e) => (e === undefined ? null : (e as Value))), type: arrayOf(element) };
+}
+
+function paramMismatch(index: number, from: string): SemanticError {
+  return new SemanticError(SqlState.datatypeMismatch, `parameter $${index + 1} is of type ${from}`, {
+    hint: 'Parameters may be strings, numbers, bigints, booleans, Dates, plain objects (jsonb), arrays of one scalar kind, or Eddy values.',
+  });
 }

@@ -213,3 +213,27 @@ describe('DEFAULT through the library', () => {
     ]);
   });
 });
+
+describe('execute() and query() parameters take the same JavaScript values', () => {
+  test('Date, plain object, bigint, array and undefined parameters; anything else is 42804', async () => {
+    const db = await Eddy.open();
+    await db.execute('CREATE TABLE p (at timestamptz, j jsonb, b bigint, a int[])');
+    await db.execute('INSERT INTO p VALUES ($1, $2, $3, $4)', [
+      new Date('2024-01-02T03:04:05Z'),
+      { x: [1] },
+      2n ** 60n,
+      [1, 2, null],
+    ]);
+    await db.execute('INSERT INTO p (b) VALUES ($1)', [undefined]);
+    assert.deepEqual(
+      (await db.query('SELECT at::text, j::text, b::text, a::text FROM p WHERE at IS NOT NULL')).rows,
+      [['2024-01-02 03:04:05+00', '{"x": [1]}', '1152921504606846976', '{1,2,NULL}']],
+    );
+    assert.deepEqual((await db.query('SELECT count(*) FROM p WHERE b = ANY($1)', [[7, 2 ** 60]])).rows, [
+      [1],
+    ]);
+    await assert.rejects(db.execute('INSERT INTO p (b) VALUES ($1)', [2n ** 63n]), { code: '22003' });
+    await assert.rejects(db.execute('SELECT $1', [Symbol('x')]), { code: '42804' });
+    await assert.rejects(db.execute('SELECT $1', [[1, 'a']]), { code: '42804' });
+  });
+});
