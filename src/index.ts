@@ -22,3 +22,4 @@ export {
 export type { ResultColumn, StatementResult } from './runtime/result.ts';
 export type { OnConflict } from './runtime/statements/insert.ts';
 export type { ValueForm } from './runtime/statements/insert-values.ts';
+export { formatValue, jsonbToPlain, toDate } from './values.ts';

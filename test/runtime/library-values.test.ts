@@ -6,7 +6,17 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Eddy, EddyError, Interval, Numeric, RowInputError } from '../../src/index.ts';
+import {
+  Eddy,
+  EddyError,
+  formatValue,
+  Interval,
+  type Jsonb,
+  jsonbToPlain,
+  Numeric,
+  RowInputError,
+  toDate,
+} from '../../src/index.ts';
 
 const COLUMNS = {
   i: 'integer',
@@ -235,5 +245,23 @@ describe('execute() and query() parameters take the same JavaScript values', () 
     await assert.rejects(db.execute('INSERT INTO p (b) VALUES ($1)', [2n ** 63n]), { code: '22003' });
     await assert.rejects(db.execute('SELECT $1', [Symbol('x')]), { code: '42804' });
     await assert.rejects(db.execute('SELECT $1', [[1, 'a']]), { code: '42804' });
+  });
+});
+
+describe('reading values', () => {
+  test('formatValue, toDate and jsonbToPlain read what query() returns; query<T>() types rows', async () => {
+    const db = await Eddy.open();
+    const { rows, columns } = await db.query<[number, number, Numeric, Jsonb]>(
+      `SELECT '2024-01-02 03:04:05.123456'::timestamptz, '2024-01-02'::date, 1.50::numeric, '{"a": [1, 12345678901234567890]}'::jsonb`,
+    );
+    const [ts, day, amount, doc] = rows[0]!;
+    assert.equal(formatValue(ts, columns[0]!.type), '2024-01-02 03:04:05.123456+00');
+    assert.equal(toDate(ts, columns[0]!.type).toISOString(), '2024-01-02T03:04:05.123Z');
+    assert.equal(toDate(day, columns[1]!.type).toISOString(), '2024-01-02T00:00:00.000Z');
+    assert.equal(amount.toString(), '1.50');
+    const plain = jsonbToPlain(doc) as { a: [number, Numeric] };
+    assert.equal(plain.a[0], 1);
+    assert.equal(plain.a[1].toString(), '12345678901234567890');
+    assert.equal(formatValue(null, columns[0]!.type), null);
   });
 });
