@@ -9,7 +9,6 @@ import type { TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, DataError, EddyError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import { ChangeSet } from '../../runtime/changes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
