@@ -65,6 +65,8 @@ function formTest(type: SqlType): (v: unknown) => boolean {
     case 'text':
       return (v) => typeof v === 'string';
     case 'varchar':
+      if (type.maxLength === undefined) return (v) => typeof v === 'string';
+      return (v) => typeof v === 'string' && parseText(v, type) === v;
     case 'uuid':
     case 'enum':
       // The canonical text is what the type's input gives back unchanged (length, case, label).

@@ -1,8 +1,8 @@
 /**
  * @module functions/form-scan
- * The bulk insert's fast lane: a tight loop over one column of a flat batch that skips values
- * already in the column's canonical form (common/value.ts), so only the others pay for a
- * converter call. The form is chosen once per column per call; each form has its own loop.
+ * The bulk insert's fast lane: one pass over a flat batch, row by row, that passes over values
+ * already in their column's canonical form (common/value.ts), so only the others pay for a
+ * converter call. The forms are chosen once per column; the loop is compiled once per table shape.
  */
 import type { SqlType } from '../common/types.ts';
 
@@ -21,6 +21,9 @@ export function jsScanForm(type: SqlType): ScanForm {
       return 'number';
     case 'text':
       return 'string';
+    case 'varchar':
+      // varchar(n) checks the length of every value: only an unbounded varchar is any string.
+      return type.maxLength === undefined ? 'string' : 'none';
     case 'bool':
       return 'boolean';
     default:
@@ -42,46 +45,56 @@ export function engineScanForm(type: SqlType): ScanForm {
   }
 }
 
+/** Returns the first position ≥ `from` whose value is not in its column's form, or `values.length`. */
+export type RowScanner = (values: readonly unknown[], from: number) => number;
+
+/** Each form's test of a value `v`, as a JavaScript expression; a negative zero is never in form. */
+const FORM_TESTS: Record<ScanForm, string> = {
+  int2: "typeof v === 'number' && (v | 0) === v && v >= -32768 && v <= 32767 && (v !== 0 || 1 / v > 0)",
+  int4: "typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)",
+  safeInteger: 'Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)',
+  number: "typeof v === 'number' && (v !== 0 || 1 / v > 0)",
+  string: "typeof v === 'string'",
+  boolean: "typeof v === 'boolean'",
+  none: 'false',
+};
+
+const scanners = new Map<string, RowScanner>();
+
 /**
- * The first position from `k` on (stepping by `step`, the batch's arity) whose value is not in
- * `form`, or a position ≥ `values.length` when there is none. A negative zero is never in form:
- * the canonical zero is +0.
+ * The scanner for rows whose columns have these forms: one pass over the flat batch, row by row,
+ * with every column's test written out in the loop body. Generated from the fixed `FORM_TESTS`
+ * (never from input) and cached per list of forms, so each table shape compiles once.
  */
-export function skipInForm(form: ScanForm, values: readonly unknown[], k: number, step: number): number {
-  const n = values.length;
-  switch (form) {
-    case 'string':
-      while (k < n && typeof values[k] === 'string') k += step;
-      return k;
-    case 'boolean':
-      while (k < n && typeof values[k] === 'boolean') k += step;
-      return k;
-    case 'int4':
-      for (; k < n; k += step) {
-        const v = values[k];
-        if (typeof v !== 'number' || (v | 0) !== v || (v === 0 && 1 / v < 0)) return k;
-      }
-      return k;
-    case 'int2':
-      for (; k < n; k += step) {
-        const v = values[k];
-        if (typeof v !== 'number' || (v | 0) !== v || v < -32768 || v > 32767 || (v === 0 && 1 / v < 0))
-          return k;
-      }
-      return k;
-    case 'safeInteger':
-      for (; k < n; k += step) {
-        const v = values[k];
-        if (!Number.isSafeInteger(v) || (v === 0 && 1 / (v as number) < 0)) return k;
-      }
-      return k;
-    case 'number':
-      for (; k < n; k += step) {
-        const v = values[k];
-        if (typeof v !== 'number' || (v === 0 && 1 / v < 0)) return k;
-      }
-      return k;
-    case 'none':
-      return k;
+export function rowScanner(forms: readonly ScanForm[]): RowScanner {
+  const key = forms.join(',');
+  let scanner = scanners.get(key);
+  if (scanner === undefined) {
+    scanner = compileScanner(forms);
+    scanners.set(key, scanner);
   }
+  return scanner;
+}
+
+function compileScanner(forms: readonly ScanForm[]): RowScanner {
+  const arity = forms.length;
+  const columnTests = forms.map((form) => `(v) => ${FORM_TESTS[form]}`).join(', ');
+  const rowTests = forms
+    .map((form, j) => `v = values[k + ${j}]; if (!(${FORM_TESTS[form]})) return k + ${j};`)
+    .join('\n      ');
+  const body = `
+    "use strict";
+    const columnTests = [${columnTests}];
+    return (values, from) => {
+      const n = values.length;
+      let k = from;
+      for (; k < n && k % ${arity} !== 0; k++) if (!columnTests[k % ${arity}](values[k])) return k;
+      for (; k < n; k += ${arity}) {
+        let v;
+      ${rowTests}
+      }
+      return n;
+    };`;
+  // Compiled from FORM_TESTS' fixed text only (no input reaches it), once per table shape.
+  return new Function(body)() as RowScanner;
 }

@@ -45,6 +45,9 @@ export function jsInputFor(type: SqlType, column: string, zone: TimeZone = UTC):
       return (v) => (typeof v === 'number' ? v + 0 : general(v));
     case 'text':
       return (v) => (typeof v === 'string' ? v : general(v));
+    case 'varchar':
+      if (type.maxLength !== undefined) return general;
+      return (v) => (typeof v === 'string' ? v : general(v));
     case 'bool':
       return (v) => (typeof v === 'boolean' ? v : general(v));
     case 'array': {

@@ -11,7 +11,7 @@ import { timeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, EddyError, RowInputError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { engineFormCheckFor } from '../../functions/engine-form.ts';
-import { engineScanForm, jsScanForm, type ScanForm, skipInForm } from '../../functions/form-scan.ts';
+import { engineScanForm, jsScanForm, type RowScanner, rowScanner } from '../../functions/form-scan.ts';
 import { jsInputFor } from '../../functions/js-input.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import type { StatementContext } from './context.ts';
@@ -27,8 +27,8 @@ export interface TableInput {
   readonly table: TableEntry;
   readonly convert: readonly ((value: unknown) => Value)[];
   readonly defaults: readonly DefaultProducer[];
-  /** Per column, the form the bulk path accepts without a converter call. */
-  readonly forms: readonly ScanForm[];
+  /** Finds the next value not already in its column's form: only those meet a converter. */
+  readonly scan: RowScanner;
 }
 
 export function tableInput(ctx: StatementContext, table: TableEntry, form: ValueForm = 'js'): TableInput {
@@ -37,7 +37,7 @@ export function tableInput(ctx: StatementContext, table: TableEntry, form: Value
     form === 'engine' ? engineFormCheckFor(c.type, c.name) : jsInputFor(c.type, c.name, zone),
   );
   const forms = table.columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
-  return { table, convert, defaults: columnDefaults(table, ctx.session.settings), forms };
+  return { table, convert, defaults: columnDefaults(table, ctx.session.settings), scan: rowScanner(forms) };
 }
 
 /**
@@ -70,16 +70,16 @@ export function convertRows(input: TableInput, rows: readonly unknown[]): Value[
 }
 
 /**
- * A flat row-major array of `rowCount` rows (see `convertRows`), converted. The bulk path: column
- * by column, values already in the column's form are skipped by a tight loop (functions/form-scan)
- * and only the others meet the converter; the array is copied only once a value changes.
+ * A flat row-major array of `rowCount` rows (see `convertRows`), converted. The bulk path: values
+ * already in their column's form are passed over by one compiled scan (functions/form-scan) and
+ * only the others meet the converter; the array is copied only once a value changes.
  */
 export function convertFlat(
   input: TableInput,
   values: readonly unknown[],
   rowCount: number,
 ): readonly Value[] {
-  const { table, convert, defaults, forms } = input;
+  const { table, convert, defaults, scan } = input;
   const arity = table.columns.length;
   if (values.length !== rowCount * arity) {
     throw new SemanticError(
@@ -88,29 +88,15 @@ export function convertFlat(
     );
   }
   let out: Value[] | null = null;
-  let k = 0;
-  let j = 0;
-  try {
-    for (j = 0; j < arity; j++) {
-      const form = forms[j]!;
-      const required = !table.columns[j]!.nullable;
-      for (
-        k = skipInForm(form, values, j, arity);
-        k < values.length;
-        k = skipInForm(form, values, k + arity, arity)
-      ) {
-        const v = values[k];
-        const c = v === null ? null : v === undefined ? defaults[j]!() : convert[j]!(v);
-        if (c === null && required) throw notNullViolation(table, j);
-        if (c !== v || c === 0) {
-          out ??= values.slice() as Value[];
-          out[k] = c;
-        }
-      }
+  for (let k = scan(values, 0); k < values.length; k = scan(values, k + 1)) {
+    const j = k % arity;
+    const v = values[k];
+    const c = convertOne(convert[j]!, defaults[j]!, v, table, (k - j) / arity, j);
+    // -0 is === 0 but is not the canonical zero.
+    if (c !== v || c === 0) {
+      out ??= values.slice() as Value[];
+      out[k] = c;
     }
-  } catch (err) {
-    if (err instanceof EddyError) throw rowError(err, table, Math.floor(k / arity), table.columns[j]!.name);
-    throw err;
   }
   return out ?? (values as readonly Value[]);
 }
