@@ -15,13 +15,19 @@ import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
 import type { ResultColumn, StatementResult } from './runtime/result.ts';
 import { Session } from './runtime/session.ts';
 import type { StatementContext } from './runtime/statements/context.ts';
-import { type OnConflict, prepareFlatInsert, requireTable } from './runtime/statements/insert.ts';
+import {
+  conflictOption,
+  type OnConflict,
+  prepareFlatInsert,
+  requireTable,
+} from './runtime/statements/insert.ts';
 import {
   convertFlat,
   convertRows,
   type TableInput,
   tableInput,
   type ValueForm,
+  valueFormOption,
 } from './runtime/statements/insert-values.ts';
 import { loadParser } from './sql/front/index.ts';
 
@@ -123,7 +129,7 @@ export class Eddy {
     this.checkOpen();
     this.checkNoTransaction('insert()');
     const ctx = this.context();
-    const input = tableInput(ctx, requireTable(ctx, table), options.valueForm);
+    const input = tableInput(ctx, requireTable(ctx, table), valueFormOption(options.valueForm));
     const values = convertRows(input, rows);
     return this.write(ctx, [{ table: input.table, values, rowCount: rows.length }], options);
   }
@@ -154,7 +160,7 @@ export class Eddy {
     const converted = batches.map(({ table, values, rowCount }) => {
       let input = inputs.get(table);
       if (input === undefined) {
-        input = tableInput(ctx, requireTable(ctx, table), options.valueForm);
+        input = tableInput(ctx, requireTable(ctx, table), valueFormOption(options.valueForm));
         inputs.set(table, input);
       }
       return { table: input.table, values: convertFlat(input, values, rowCount), rowCount };
@@ -181,7 +187,7 @@ export class Eddy {
           rowCount: merged.rowCount + b.rowCount,
         });
     }
-    const onConflict = options.onConflict ?? 'error';
+    const onConflict = conflictOption(options.onConflict);
     const prepared = [...byTable].map(([table, b]) =>
       prepareFlatInsert(ctx, table, b.values, b.rowCount, onConflict),
     );

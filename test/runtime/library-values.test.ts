@@ -265,3 +265,65 @@ describe('reading values', () => {
     assert.equal(formatValue(null, columns[0]!.type), null);
   });
 });
+
+describe('onConflict', () => {
+  test("absent: 23505; 'nothing' skips existing keys; 'update' replaces the row and its view rows", async () => {
+    const db = await Eddy.open();
+    await db.execute(`CREATE TABLE kv (k int PRIMARY KEY, v text, n int NOT NULL DEFAULT 7);
+                      CREATE MATERIALIZED VIEW by_v AS SELECT v, count(*) AS c FROM kv GROUP BY v`);
+    await db.insert('kv', [
+      { k: 1, v: 'a', n: 1 },
+      { k: 2, v: 'a' },
+    ]);
+    await assert.rejects(
+      db.insert('kv', [
+        { k: 3, v: 'b' },
+        { k: 1, v: 'x' },
+      ]),
+      { code: '23505' },
+    );
+    assert.equal(
+      await db.insert(
+        'kv',
+        [
+          { k: 1, v: 'x' },
+          { k: 3, v: 'b' },
+        ],
+        { onConflict: 'nothing' },
+      ),
+      1,
+    );
+    assert.equal(await db.insertBatch('kv', [1, 'b', 5, 4, 'c', undefined], 2, { onConflict: 'update' }), 2);
+    assert.deepEqual((await db.query('SELECT * FROM kv ORDER BY k')).rows, [
+      [1, 'b', 5],
+      [2, 'a', 7],
+      [3, 'b', 7],
+      [4, 'c', 7],
+    ]);
+    assert.deepEqual((await db.query('SELECT v, c FROM by_v ORDER BY v')).rows, [
+      ['a', 1],
+      ['b', 2],
+      ['c', 1],
+    ]);
+  });
+
+  test('one call may not update a key twice (21000); a table without a key is 42P10; a bad option 22023', async () => {
+    const db = await Eddy.open();
+    await db.execute('CREATE TABLE kv (k int PRIMARY KEY, v text); CREATE TABLE bag (x int)');
+    await assert.rejects(
+      db.insert(
+        'kv',
+        [
+          [1, 'a'],
+          [1, 'b'],
+        ],
+        { onConflict: 'update' },
+      ),
+      { code: '21000' },
+    );
+    await assert.rejects(db.insert('bag', [[1]], { onConflict: 'nothing' }), { code: '42P10' });
+    await assert.rejects(db.insert('kv', [[1, 'a']], { onConflict: 'replace' as never }), { code: '22023' });
+    await assert.rejects(db.insert('kv', [[1, 'a']], { valueForm: 'raw' as never }), { code: '22023' });
+    assert.deepEqual((await db.query('SELECT count(*) FROM kv')).rows, [[0]]);
+  });
+});

@@ -8,7 +8,14 @@
  */
 import type { TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
-import { ConstraintError, EddyError, RowInputError, SemanticError, SqlState } from '../../common/errors.ts';
+import {
+  ConstraintError,
+  DataError,
+  EddyError,
+  RowInputError,
+  SemanticError,
+  SqlState,
+} from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { engineFormCheckFor } from '../../functions/engine-form.ts';
 import { engineScanForm, jsScanForm, type RowScanner, rowScanner } from '../../functions/form-scan.ts';
@@ -29,6 +36,14 @@ export interface TableInput {
   readonly defaults: readonly DefaultProducer[];
   /** Finds the next value not already in its column's form: only those meet a converter. */
   readonly scan: RowScanner;
+}
+
+/** A `valueForm` option as given (absent is `'js'`); anything else is 22023. */
+export function valueFormOption(given: unknown): ValueForm {
+  if (given === undefined || given === 'js' || given === 'engine') return given ?? 'js';
+  throw new DataError(SqlState.invalidParameterValue, `invalid valueForm "${String(given)}"`, {
+    hint: "Use 'js' (JavaScript values, converted) or 'engine' (Eddy's own forms, checked).",
+  });
 }
 
 export function tableInput(ctx: StatementContext, table: TableEntry, form: ValueForm = 'js'): TableInput {

@@ -6,7 +6,13 @@
  */
 import type { InsertStmt, Node, SelectStmt } from 'libpg-query';
 import type { TableEntry } from '../../catalog/catalog.ts';
-import { ConstraintError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import {
+  ConstraintError,
+  DataError,
+  FeatureNotSupportedError,
+  SemanticError,
+  SqlState,
+} from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { formatText } from '../../functions/text-io.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
@@ -246,6 +252,15 @@ export function applyRows(
  * or replace the existing row (`'update'`, ON CONFLICT (key) DO UPDATE SET every column).
  */
 export type OnConflict = 'error' | 'nothing' | 'update';
+
+/** An `onConflict` option as given (absent is `'error'`); anything else is 22023. */
+export function conflictOption(given: unknown): OnConflict {
+  if (given === undefined || given === null) return 'error';
+  if (given === 'error' || given === 'nothing' || given === 'update') return given;
+  throw new DataError(SqlState.invalidParameterValue, `invalid onConflict "${String(given)}"`, {
+    hint: "Use 'update' (replace the row with the same key), 'nothing' (skip it) or 'error'.",
+  });
+}
 
 /** A checked insert not applied yet: `apply()` writes it; until then nothing has changed. */
 export interface PreparedInsert {

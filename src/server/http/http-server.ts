@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
+import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
 import {
   Credentials,
@@ -21,7 +22,7 @@ import {
 } from './http-access.ts';
 import { bodyBytesMaxDefault, readBody } from './http-body.ts';
 import { errorAnswer, HttpError } from './http-errors.ts';
-import { ingestConflictOption, ingestText } from './ingest.ts';
+import { ingestText } from './ingest.ts';
 import { HttpMetrics } from './metrics.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
@@ -197,7 +198,7 @@ class HttpApi implements HttpServer {
         const body = await readBody(req, this.bodyBytesMax);
         const type = req.headers['content-type']?.toLowerCase() ?? '';
         const ndjson = type.includes('ndjson') || type.includes('jsonl');
-        const onConflict = ingestConflictOption(url.searchParams.get('onConflict'));
+        const onConflict = conflictOption(url.searchParams.get('onConflict'));
         const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
         return this.answer(res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }

@@ -31,15 +31,6 @@ export interface IngestResult {
   readonly step: number;
 }
 
-/** The `onConflict` query parameter: absent is `'error'` (23505 for an existing key). */
-export function ingestConflictOption(parameter: string | null): OnConflict {
-  if (parameter === null || parameter === 'error' || parameter === 'nothing' || parameter === 'update')
-    return parameter ?? 'error';
-  throw new DataError(SqlState.invalidParameterValue, `invalid onConflict "${parameter}"`, {
-    hint: 'Use onConflict=update (replace the row with the same key), nothing (skip it) or error.',
-  });
-}
-
 /**
  * Ingests a request body's rows into `tableSegment` (a table or source) as one step; a row whose
  * primary key exists fails the request, or with `onConflict` is skipped or replaces the old row.
