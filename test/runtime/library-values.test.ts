@@ -186,6 +186,15 @@ describe('a call is one transaction', () => {
     assert.deepEqual((await db.query('SELECT count(*) FROM a')).rows, [[0]]);
   });
 
+  test('two batches for one table in one call are checked together (a key repeated across them is 23505)', async () => {
+    const db = await Eddy.open();
+    await db.execute('CREATE TABLE a (k int PRIMARY KEY)');
+    const batch = (values: number[]) => ({ table: 'a', values, rowCount: values.length });
+    await assert.rejects(db.insertBatches([batch([1, 2]), batch([3, 1])]), { code: '23505' });
+    assert.equal(await db.insertBatches([batch([1, 2]), batch([3])]), 3);
+    assert.deepEqual((await db.query('SELECT count(*) FROM a')).rows, [[3]]);
+  });
+
   test('NULL into a NOT NULL column is 23502 naming the row and column', async () => {
     const db = await Eddy.open();
     await db.execute('CREATE TABLE t (k int PRIMARY KEY, v text NOT NULL)');
