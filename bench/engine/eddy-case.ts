@@ -37,7 +37,8 @@ export async function openEddyCase(query: EngineQuery, _options: CaseOptions): P
         if (rows !== undefined && rows.rowCount > 0)
           parts.push({ table, values: rows.values, rowCount: rows.rowCount });
       }
-      if (parts.length > 0) await db.insertBatches(parts);
+      // The generator's values are Eddy's own forms (timestamps in microseconds): checked, not converted.
+      if (parts.length > 0) await db.insertBatches(parts, { valueForm: 'engine' });
     },
     flush: async () => {},
     outputRows: async () => Number(resultRows(await db.query(`SELECT count(*) FROM ${view}`))[0][0]),

@@ -224,6 +224,30 @@ export class StorageError extends EddyError {
   }
 }
 
+/**
+ * A value of a row given to `insert()` / `insertBatch()` that could not be stored: the value's own
+ * error (its code and message), with the table, the row's index in the call (from 0) and the column.
+ */
+export class RowInputError extends EddyError {
+  readonly table: string;
+  readonly row: number;
+  readonly column: string | undefined;
+
+  constructor(cause: EddyError, table: string, row: number, column: string | undefined) {
+    const where = `Row ${row} (counting from 0) for table "${table}"${column === undefined ? '' : `, column "${column}"`}.`;
+    super({
+      code: cause.code,
+      message: cause.message,
+      detail: cause.detail === undefined ? where : `${cause.detail} ${where}`,
+      hint: cause.hint,
+      cause,
+    });
+    this.table = table;
+    this.row = row;
+    this.column = column;
+  }
+}
+
 /** A bug in Eddy: an invariant did not hold (XX000). Raised by `assert`, never for user input. */
 export class InternalError extends EddyError {
   constructor(message: string, details: Details = {}) {

@@ -8,6 +8,7 @@
  */
 
 import type { Node } from 'libpg-query';
+import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
 import { type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
@@ -32,7 +33,16 @@ export class Session {
 
   constructor(db: Database) {
     this.db = db;
-    this.settings = { timeZone: 'UTC', statementTime: 0 };
+    this.settings = { timeZone: 'UTC', statementTime: 0, transactionTime: 0 };
+  }
+
+  /**
+   * Reads the clock for a statement about to run: statement_timestamp() is now; now() is the
+   * transaction's start, so it moves only for a statement outside an open transaction.
+   */
+  startStatement(): void {
+    this.settings.statementTime = clockMicros();
+    if (!this.transaction) this.settings.transactionTime = this.settings.statementTime;
   }
 
   /**
@@ -162,7 +172,7 @@ export class Session {
         'current transaction is aborted, commands ignored until end of transaction block',
       );
     }
-    this.settings.statementTime = Date.now() * 1000;
+    this.startStatement();
     if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
     try {

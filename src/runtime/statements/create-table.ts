@@ -58,7 +58,7 @@ export function executeCreateTable(
           break;
         case 'CONSTR_DEFAULT':
           defaultExpr = coerceForAssignment(
-            bindScalar(c.raw_expr!, [], bindOptions(ctx), 'DEFAULT expressions'),
+            bindScalar(c.raw_expr!, [], { ...bindOptions(ctx), deferClock: true }, 'DEFAULT expressions'),
             type,
             colname,
           );

@@ -4,6 +4,7 @@
  * the old row plus an insert of the new one (the change the dataflow sees). Rows are computed and
  * checked before any change is applied.
  */
+
 import type { DeleteStmt, UpdateStmt } from 'libpg-query';
 import type { TableEntry } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
@@ -14,6 +15,7 @@ import type { LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindScalar, coerce, coerceForAssignment, type ScopeColumn } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
+import { defaultExpression } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { applyRows, checkRows, requireTable } from './insert.ts';
 import { readSource } from './reads.ts';
@@ -72,7 +74,7 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
     const val = n.ResTarget.val!;
     const expr: ScalarExpr =
       'SetToDefault' in val
-        ? (column.defaultExpr ?? { kind: 'literal', value: null, type: column.type })
+        ? defaultExpression(column, ctx.session.settings)
         : coerceForAssignment(bindScalar(val, scope, options, 'UPDATE'), column.type, name);
     return { index, expr };
   });

@@ -11,6 +11,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
+import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
 import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
 import { checkUsers } from '../server-users.ts';
@@ -217,7 +218,8 @@ class HttpApi implements HttpServer {
         const body = await readBody(req, this.bodyBytesMax);
         const type = req.headers['content-type']?.toLowerCase() ?? '';
         const ndjson = type.includes('ndjson') || type.includes('jsonl');
-        const { inserted, step } = ingestText(this.db, name, body, ndjson);
+        const onConflict = conflictOption(url.searchParams.get('onConflict'));
+        const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
         return this.answer(res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }
       case 'views':

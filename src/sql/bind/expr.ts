@@ -29,6 +29,7 @@ import { Numeric } from '../../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
+import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode } from '../../plan/scalar-visit.ts';
@@ -566,19 +567,17 @@ function castPlanColumn(plan: LogicalPlan, type: SqlType): LogicalPlan {
 }
 
 function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {
-  const now = ctx.session.statementTime;
+  const clock = (name: ClockName): ScalarExpr =>
+    ctx.deferClock ? clockCall(name) : clockLiteral(name, ctx.session);
   switch (op) {
     case 'SVFOP_CURRENT_TIMESTAMP':
     case 'SVFOP_CURRENT_TIMESTAMP_N':
+      return clock('CURRENT_TIMESTAMP');
     case 'SVFOP_LOCALTIMESTAMP':
     case 'SVFOP_LOCALTIMESTAMP_N':
-      return {
-        kind: 'literal',
-        value: now,
-        type: op.startsWith('SVFOP_LOCAL') ? T.timestamp : T.timestamptz,
-      };
+      return clock('LOCALTIMESTAMP');
     case 'SVFOP_CURRENT_DATE':
-      return { kind: 'literal', value: Math.floor(now / 86_400_000_000), type: T.date };
+      return clock('CURRENT_DATE');
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':

@@ -14,6 +14,7 @@ import {
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
+import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
@@ -83,8 +84,11 @@ export function bindScalarFunction(
   ctx: BindContext,
   position?: number,
 ): ScalarExpr {
-  if (name === 'now' || name === 'transaction_timestamp' || name === 'statement_timestamp') {
-    return { kind: 'literal', value: ctx.session.statementTime, type: T.timestamptz };
+  if (
+    (name === 'now' || name === 'transaction_timestamp' || name === 'statement_timestamp') &&
+    args.length === 0
+  ) {
+    return ctx.deferClock ? clockCall(name) : clockLiteral(name, ctx.session);
   }
   const defs = scalarFunctions[name];
   if (!defs) throw noFunction(name, args, position);

@@ -28,6 +28,8 @@ export interface BindOptions {
   readonly inferredParamTypes?: (SqlType | undefined)[];
   /** Collects the ids of the catalog relations the query names, views included (views are inlined). */
   readonly namedRelations?: Set<number>;
+  /** Binding a column DEFAULT (see BindContext.deferClock). */
+  readonly deferClock?: boolean;
 }
 
 export function makeBindContext(options: BindOptions): BindContext {
@@ -38,6 +40,7 @@ export function makeBindContext(options: BindOptions): BindContext {
     paramTypes: options.paramTypes ?? [],
     inferredParamTypes: options.inferredParamTypes,
     namedRelations: options.namedRelations,
+    deferClock: options.deferClock,
     aggregates: null,
     windows: null,
     bindSubquery: (stmt, scope) => bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null }),
