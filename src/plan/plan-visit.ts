@@ -6,7 +6,7 @@
  */
 import type { LogicalKind, LogicalPlan } from './logical.ts';
 import type { ScalarExpr } from './scalar.ts';
-import { children } from './scalar-visit.ts';
+import { children, exprEquals, transformUp } from './scalar-visit.ts';
 
 type ChildrenOf = { [K in LogicalKind]: (p: Extract<LogicalPlan, { kind: K }>) => LogicalPlan[] };
 
@@ -63,6 +63,125 @@ export function withChildren(plan: LogicalPlan, inputs: readonly LogicalPlan[]):
     default:
       return { ...plan, input: inputs[0]! };
   }
+}
+
+/** Rebuilds `plan` with the expressions it holds itself replaced by `f` (inputs unchanged). */
+export function withExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarExpr): LogicalPlan {
+  switch (plan.kind) {
+    case 'filter':
+      return { ...plan, predicate: f(plan.predicate) };
+    case 'map':
+      return { ...plan, exprs: plan.exprs.map(f) };
+    case 'join':
+      return { ...plan, on: f(plan.on) };
+    case 'values':
+      return { ...plan, rows: plan.rows.map((r) => r.map(f)) };
+    case 'flatMap':
+      return { ...plan, args: plan.args.map(f) };
+    default:
+      return plan;
+  }
+}
+
+/**
+ * Rebuilds every node of `plan` with its expressions replaced by `f` (not descending into
+ * subquery plans: `f` decides). A subplan shared by several consumers (a CTE read twice) is
+ * rewritten once and stays shared, so the work is linear in the plan's distinct nodes.
+ */
+export function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarExpr): LogicalPlan {
+  const done = new Map<LogicalPlan, LogicalPlan>();
+  const visit = (p: LogicalPlan): LogicalPlan => {
+    let out = done.get(p);
+    if (!out) {
+      out = withExpressions(withChildren(p, planChildren(p).map(visit)), f);
+      done.set(p, out);
+    }
+    return out;
+  };
+  return visit(plan);
+}
+
+/**
+ * Bottom-up rewrite of every expression node of `plan` and of the subquery plans nested in it;
+ * `g` gets each node with its nesting `level` (`level` for `plan`'s own expressions, one more
+ * per subquery entered), so an outer reference with `depth >= level` points outside `plan`.
+ */
+export function transformPlanDeep(
+  plan: LogicalPlan,
+  g: (node: ScalarExpr, level: number) => ScalarExpr,
+  level = 1,
+): LogicalPlan {
+  return mapPlanExpressions(plan, (e) => transformExprDeep(e, g, level));
+}
+
+/** `transformPlanDeep` for one expression evaluated at nesting `level`. */
+export function transformExprDeep(
+  e: ScalarExpr,
+  g: (node: ScalarExpr, level: number) => ScalarExpr,
+  level: number,
+): ScalarExpr {
+  return transformUp(e, (n) =>
+    g(n.kind === 'subquery' ? { ...n, plan: transformPlanDeep(n.plan, g, level + 1) } : n, level),
+  );
+}
+
+/**
+ * Moves the outer references of `plan` that point outside it `by` levels further out: `plan` was
+ * bound at one nesting depth and is read `by` subquery levels deeper (a CTE used in a subquery).
+ */
+export function deepenOuterRefs(plan: LogicalPlan, by: number): LogicalPlan {
+  if (by === 0) return plan;
+  return transformPlanDeep(plan, (n, level) =>
+    n.kind === 'outerRef' && n.depth >= level ? { ...n, depth: n.depth + by } : n,
+  );
+}
+
+type PlanFields = Record<string, unknown>;
+
+/** Node fields compared as plain data by `planEquals` (children and expressions are compared apart). */
+const structuralKeys = new Set([
+  'input',
+  'left',
+  'right',
+  'schema',
+  'predicate',
+  'exprs',
+  'on',
+  'rows',
+  'impl',
+]);
+
+/**
+ * Structural equality of two plans: same node kinds and parameters, equal expressions, same
+ * column types. Used to match a subquery in the select list with the same one in GROUP BY.
+ */
+export function planEquals(a: LogicalPlan, b: LogicalPlan): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.schema.length !== b.schema.length) return false;
+  if (!a.schema.every((c, i) => c.type.id === b.schema[i]!.type.id)) return false;
+  const fa = a as unknown as PlanFields;
+  const fb = b as unknown as PlanFields;
+  for (const key of new Set([...Object.keys(fa), ...Object.keys(fb)])) {
+    if (structuralKeys.has(key) || (a.kind === 'flatMap' && key === 'args')) continue;
+    if (!dataEquals(fa[key], fb[key])) return false;
+  }
+  const ea = planExpressions(a);
+  const eb = planExpressions(b);
+  if (ea.length !== eb.length || !ea.every((e, i) => exprEquals(e, eb[i]!, planEquals))) return false;
+  const ca = planChildren(a);
+  const cb = planChildren(b);
+  return ca.every((c, i) => planEquals(c, cb[i]!));
+}
+
+/** Deep equality of plain data (numbers, strings, arrays, records of them). */
+function dataEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => dataEquals((a as PlanFields)[k], (b as PlanFields)[k]));
 }
 
 /** Relation ids the plan reads (including inside subqueries). */

@@ -17,6 +17,7 @@ import { type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { type RecordSetFunctionDef, recordSetFunctions } from '../../functions/index.ts';
 import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
+import { deepenOuterRefs } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
@@ -56,7 +57,8 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   const cte = rv.schemaname ? undefined : outer.cte(name);
   let plan: LogicalPlan;
   if (cte) {
-    plan = cte.plan;
+    // Read from a subquery deeper than the WITH, its outer references reach further out.
+    plan = deepenOuterRefs(cte.plan, outer.level - cte.level);
   } else {
     plan =
       resolveSystemRelation(rv.schemaname, name, ctx.catalog, position) ??

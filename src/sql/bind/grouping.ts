@@ -3,10 +3,12 @@
  * Turns a grouped query into plan nodes: a map computing the GROUP BY expressions and every
  * aggregate's inputs, the aggregate node, and the "lifting" of the select list, HAVING and
  * ORDER BY into the aggregate's output (a column outside GROUP BY and outside an aggregate is
- * PostgreSQL's error 42803).
+ * PostgreSQL's error 42803). Lifting reaches into subqueries: their outer references to the
+ * grouped query's row are renumbered to group columns too.
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
+import { mapPlanExpressions, planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
 import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
@@ -65,22 +67,47 @@ export function applyGrouping(
     aggregates: calls,
     schema,
   };
+  const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
+  const columnName = (index: number): string => {
+    const c = scope.columns.find((x) => x.index === index);
+    return c ? (c.table ? `${c.table}.${c.name}` : c.name) : `#${index}`;
+  };
   const lift = (e: ScalarExpr): ScalarExpr => {
-    const g = groups.findIndex((x) => exprEquals(x, e));
+    const g = groupOf(e);
     if (g >= 0) return { kind: 'column', index: g, type: e.type };
     if (e.kind === 'column') {
       if (e.index >= WINDOW_BASE) return e;
       if (e.index >= AGGREGATE_BASE)
         return { kind: 'column', index: groups.length + (e.index - AGGREGATE_BASE), type: e.type };
-      const name = scope.columns.find((c) => c.index === e.index);
-      const qualified = name ? (name.table ? `${name.table}.${name.name}` : name.name) : `#${e.index}`;
       throw new SemanticError(
         SqlState.groupingError,
-        `column "${qualified}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        `column "${columnName(e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`,
       );
     }
+    if (e.kind === 'subquery') return liftSubquery(mapChildren(e, lift) as typeof e, 1);
     return mapChildren(e, lift);
   };
+  /**
+   * An expression inside a subquery `level` levels below the grouped query: an outer reference
+   * to the grouped row must name a GROUP BY column (PostgreSQL matches only plain columns there,
+   * not grouped expressions), else 42803.
+   */
+  const liftInside = (e: ScalarExpr, level: number): ScalarExpr => {
+    if (e.kind === 'outerRef' && e.depth === level) {
+      const g = groupOf({ kind: 'column', index: e.index, type: e.type });
+      if (g >= 0) return { ...e, index: g };
+      throw new SemanticError(
+        SqlState.groupingError,
+        `subquery uses ungrouped column "${columnName(e.index)}" from outer query`,
+      );
+    }
+    const mapped = mapChildren(e, (c) => liftInside(c, level));
+    return mapped.kind === 'subquery' ? liftSubquery(mapped, level + 1) : mapped;
+  };
+  const liftSubquery = (e: Extract<ScalarExpr, { kind: 'subquery' }>, level: number): ScalarExpr => ({
+    ...e,
+    plan: mapPlanExpressions(e.plan, (x) => liftInside(x, level)),
+  });
   for (let i = 0; i < windows.length; i++) {
     const w = windows[i]!;
     windows[i] = {

@@ -54,7 +54,7 @@ function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
         `WITH query name "${cte.ctename}" specified more than once`,
       );
     }
-    scope.ctes.set(cte.ctename!, { plan, names });
+    scope.ctes.set(cte.ctename!, { plan, names, level: scope.level });
   }
   return scope;
 }
