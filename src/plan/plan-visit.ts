@@ -130,7 +130,7 @@ export function transformExprDeep(
  * bound at one nesting depth and is read `by` subquery levels deeper (a CTE used in a subquery).
  */
 export function deepenOuterRefs(plan: LogicalPlan, by: number): LogicalPlan {
-  if (by === 0) return plan;
+  if (by === 0 || outerDepth(plan) === 0) return plan;
   return transformPlanDeep(plan, (n, level) =>
     n.kind === 'outerRef' && n.depth >= level ? { ...n, depth: n.depth + by } : n,
   );
@@ -186,12 +186,92 @@ function dataEquals(a: unknown, b: unknown): boolean {
 
 /** Relation ids the plan reads (including inside subqueries). */
 export function readRelations(plan: LogicalPlan, into: Set<number> = new Set()): Set<number> {
-  if (plan.kind === 'get') into.add(plan.relationId);
-  const visit = (e: ScalarExpr): void => {
-    if (e.kind === 'subquery') readRelations(e.plan, into);
-    for (const c of children(e)) visit(c);
-  };
-  for (const e of planExpressions(plan)) visit(e);
-  for (const c of planChildren(plan)) readRelations(c, into);
+  forEachNode(plan, true, (p) => {
+    if (p.kind === 'get') into.add(p.relationId);
+  });
   return into;
+}
+
+/**
+ * Calls `f` once for each distinct node of `plan` (a subplan shared by several consumers is
+ * visited once), descending into subquery plans when `deep`.
+ */
+export function forEachNode(plan: LogicalPlan, deep: boolean, f: (node: LogicalPlan) => void): void {
+  const seen = new Set<LogicalPlan>();
+  const visitExpr = (e: ScalarExpr): void => {
+    if (e.kind === 'subquery') visit(e.plan);
+    for (const c of children(e)) visitExpr(c);
+  };
+  const visit = (p: LogicalPlan): void => {
+    if (seen.has(p)) return;
+    seen.add(p);
+    f(p);
+    if (deep) for (const e of planExpressions(p)) visitExpr(e);
+    for (const c of planChildren(p)) visit(c);
+  };
+  visit(plan);
+}
+
+/**
+ * The nodes of `plan` read by more than one consumer (a CTE or view read twice, a decorrelated
+ * subquery's input): passes rewrite them once and keep them shared, the dataflow computes them
+ * once. With `deep`, a subquery plan counts as a consumer too.
+ */
+export function sharedNodes(plan: LogicalPlan, deep: boolean): Set<LogicalPlan> {
+  const consumers = new Map<LogicalPlan, number>();
+  const count = (p: LogicalPlan): void => {
+    consumers.set(p, (consumers.get(p) ?? 0) + 1);
+  };
+  const countExpr = (e: ScalarExpr): void => {
+    if (e.kind === 'subquery') count(e.plan);
+    for (const c of children(e)) countExpr(c);
+  };
+  forEachNode(plan, deep, (p) => {
+    for (const c of planChildren(p)) count(c);
+    if (deep) for (const e of planExpressions(p)) countExpr(e);
+  });
+  const shared = new Set<LogicalPlan>();
+  for (const [p, n] of consumers) if (n > 1) shared.add(p);
+  return shared;
+}
+
+const outerDepths = new WeakMap<LogicalPlan, number>();
+
+/**
+ * How many query levels out of `plan` its outer references reach: 0 when it reads no outer row,
+ * 1 when it reads the row of the query it is a subquery of, and so on. Memoized per node (plans
+ * are immutable), so asking for every node of a shared plan stays linear.
+ */
+export function outerDepth(plan: LogicalPlan): number {
+  const known = outerDepths.get(plan);
+  if (known !== undefined) return known;
+  let depth = 0;
+  const visitExpr = (e: ScalarExpr): void => {
+    if (e.kind === 'outerRef') depth = Math.max(depth, e.depth);
+    if (e.kind === 'subquery') depth = Math.max(depth, outerDepth(e.plan) - 1);
+    for (const c of children(e)) visitExpr(c);
+  };
+  for (const e of planExpressions(plan)) visitExpr(e);
+  for (const c of planChildren(plan)) depth = Math.max(depth, outerDepth(c));
+  outerDepths.set(plan, depth);
+  return depth;
+}
+
+/**
+ * Wraps a pure rewrite of plans so that each distinct node is rewritten once: a shared subplan
+ * yields one shared result (linear work on a DAG instead of work per path). Results are kept in
+ * a WeakMap, so they live as long as the input nodes do.
+ */
+export function memoizePlanRewrite(
+  f: (plan: LogicalPlan) => LogicalPlan,
+): (plan: LogicalPlan) => LogicalPlan {
+  const done = new WeakMap<LogicalPlan, LogicalPlan>();
+  return (plan) => {
+    let out = done.get(plan);
+    if (!out) {
+      out = f(plan);
+      done.set(plan, out);
+    }
+    return out;
+  };
 }

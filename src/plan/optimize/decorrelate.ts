@@ -10,7 +10,7 @@
 import { FeatureNotSupportedError } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import type { AggregateCall, Column, LogicalPlan, Schema } from '../logical.ts';
-import { planChildren, withChildren } from '../plan-visit.ts';
+import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { CompareOp, ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, transformUp } from '../scalar-visit.ts';
 import { type Domain, domainMatch, outerColumns, pushDomain, refersToOuter, shallower } from './domain.ts';
@@ -19,7 +19,10 @@ const TRUE: ScalarExpr = { kind: 'literal', value: true, type: T.bool };
 
 const hasSubquery = (e: ScalarExpr): boolean => anyNode(e, (n) => n.kind === 'subquery');
 
-export function decorrelate(plan: LogicalPlan): LogicalPlan {
+/** Decorrelates a plan; each node of a shared subplan once (the result stays shared). */
+export const decorrelate = memoizePlanRewrite(decorrelateNode);
+
+function decorrelateNode(plan: LogicalPlan): LogicalPlan {
   plan = withChildren(plan, planChildren(plan).map(decorrelate));
   switch (plan.kind) {
     case 'filter':
