@@ -92,7 +92,7 @@ function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext):
   if (rs.lateral) throw new FeatureNotSupportedError('LATERAL subqueries are not supported yet');
   const sub = rs.subquery;
   if (!sub || !('SelectStmt' in sub)) throw new FeatureNotSupportedError('subquery in FROM');
-  const plan = ctx.bindSubquery(sub.SelectStmt, outer);
+  const plan = ctx.bindSubquery(sub.SelectStmt, outer, ctx.outerAggregates);
   const alias = rs.alias?.aliasname ?? null;
   const colnames = (rs.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   const columns = plan.schema.map((c, i) => ({

@@ -16,9 +16,16 @@ import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import type { AggregateFunction, FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals } from '../../plan/scalar-visit.ts';
+import { anyNode, exprEquals, transformUp } from '../../plan/scalar-visit.ts';
 import { coerce } from './coerce.ts';
-import { AGGREGATE_BASE, type BindContext, type BoundSortKey, bindEnv, WINDOW_BASE } from './context.ts';
+import {
+  AGGREGATE_BASE,
+  type BindContext,
+  type BoundSortKey,
+  bindEnv,
+  type CollectedAggregate,
+  WINDOW_BASE,
+} from './context.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
 
@@ -178,35 +185,92 @@ function bindAggregate(
   bindExpr: BindExpr,
   position?: number,
 ): ScalarExpr {
-  const collector = ctx.aggregates;
+  // Inside the call no aggregate may appear, of this query or an outer one.
+  const inner: BindContext = {
+    ...ctx,
+    aggregates: null,
+    windows: null,
+    aggregateClause: undefined,
+    outerAggregates: undefined,
+  };
+  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
+  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
+  const distinct = call.agg_distinct === true;
+  const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
+  const target =
+    level === 0
+      ? { aggregates: ctx.aggregates, clause: ctx.aggregateClause }
+      : (ctx.outerAggregates?.get(scope.level - level) ?? { aggregates: null });
+  const collector = target.aggregates;
   if (!collector) {
-    const where = ctx.aggregateClause;
+    const where = target.clause;
     throw new SemanticError(
       SqlState.groupingError,
       where ? `aggregate functions are not allowed in ${where}` : 'aggregate function calls cannot be nested',
       { position },
     );
   }
-  const inner: BindContext = { ...ctx, aggregates: null, windows: null, aggregateClause: undefined };
-  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
-  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
-  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
-  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
-  const distinct = call.agg_distinct === true;
+  // An aggregate of an enclosing query: its expressions move to that query's level.
+  const atLevel = (e: ScalarExpr): ScalarExpr => (level === 0 ? e : outerToLevel(e, level, position));
+  const collected: CollectedAggregate = {
+    fn,
+    args: coercedArgs.map(atLevel),
+    distinct,
+    filter: filter ? atLevel(filter) : null,
+    orderBy: orderBy.map((o) => ({ ...o, expr: atLevel(o.expr) })),
+    type,
+  };
   const existing = collector.findIndex(
     (c) =>
       c.fn === fn &&
       c.distinct === distinct &&
-      c.args.length === coercedArgs.length &&
-      c.args.every((a, i) => exprEquals(a, coercedArgs[i]!)) &&
-      ((c.filter === null && filter === null) ||
-        (c.filter !== null && filter !== null && exprEquals(c.filter, filter))) &&
+      c.args.length === collected.args.length &&
+      c.args.every((a, i) => exprEquals(a, collected.args[i]!)) &&
+      ((c.filter === null && collected.filter === null) ||
+        (c.filter !== null && collected.filter !== null && exprEquals(c.filter, collected.filter))) &&
       c.orderBy.length === 0 &&
       orderBy.length === 0,
   );
-  const index =
-    existing >= 0 ? existing : collector.push({ fn, args: coercedArgs, distinct, filter, orderBy, type }) - 1;
-  return { kind: 'column', index: AGGREGATE_BASE + index, type };
+  const index = existing >= 0 ? existing : collector.push(collected) - 1;
+  return level === 0
+    ? { kind: 'column', index: AGGREGATE_BASE + index, type }
+    : { kind: 'outerRef', depth: level, index: AGGREGATE_BASE + index, type };
+}
+
+/**
+ * The query level an aggregate belongs to, as PostgreSQL decides it: the nearest level whose
+ * columns its arguments read (0: this query, also when they read no column at all).
+ */
+function aggregateLevel(exprs: readonly ScalarExpr[]): number {
+  let level = Number.POSITIVE_INFINITY;
+  for (const e of exprs) {
+    anyNode(e, (n) => {
+      if (n.kind === 'column') level = 0;
+      if (n.kind === 'outerRef') level = Math.min(level, n.depth);
+      return false;
+    });
+  }
+  return level === Number.POSITIVE_INFINITY ? 0 : level;
+}
+
+/** Rewrites an expression read `level` queries out as one of that query's own expressions. */
+function outerToLevel(e: ScalarExpr, level: number, position?: number): ScalarExpr {
+  return transformUp(e, (n) => {
+    if (n.kind === 'subquery') {
+      throw new FeatureNotSupportedError(
+        'a subquery inside an aggregate of an outer query is not supported',
+        {
+          position,
+        },
+      );
+    }
+    if (n.kind !== 'outerRef') return n;
+    return n.depth === level
+      ? { kind: 'column', index: n.index, type: n.type }
+      : { ...n, depth: n.depth - level };
+  });
 }
 
 function aggregateSignature(

@@ -94,6 +94,9 @@ export function applyGrouping(
    */
   const liftInside = (e: ScalarExpr, level: number): ScalarExpr => {
     if (e.kind === 'outerRef' && e.depth === level) {
+      // An aggregate of the grouped query used inside the subquery (outer-level aggregate).
+      if (e.index >= AGGREGATE_BASE && e.index < WINDOW_BASE)
+        return { ...e, index: groups.length + (e.index - AGGREGATE_BASE) };
       const g = groupOf({ kind: 'column', index: e.index, type: e.type });
       if (g >= 0) return { ...e, index: g };
       throw new SemanticError(

@@ -37,7 +37,8 @@ export function makeBindContext(options: BindOptions): BindContext {
     inferredParamTypes: options.inferredParamTypes,
     aggregates: null,
     windows: null,
-    bindSubquery: (stmt, scope) => bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null }),
+    bindSubquery: (stmt, scope, outerAggregates) =>
+      bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null, outerAggregates }),
   };
   return ctx;
 }
