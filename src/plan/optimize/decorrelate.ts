@@ -14,6 +14,7 @@ import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts
 import type { CompareOp, ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, transformUp } from '../scalar-visit.ts';
 import { type Domain, domainMatch, outerColumns, pushDomain, refersToOuter, shallower } from './domain.ts';
+import { atMostOneRow, requireSingleRow } from './single-row.ts';
 
 const TRUE: ScalarExpr = { kind: 'literal', value: true, type: T.bool };
 
@@ -280,8 +281,8 @@ function domainValue(sub: Subquery, qd: LogicalPlan, d: LogicalPlan, m: number):
     compare('>', zeroIfNull(index), { kind: 'literal', value: 0, type: T.int8 });
   switch (sub.subquery) {
     case 'scalar': {
-      const joined = leftJoin(qd);
-      return finish(joined, { kind: 'column', index: 2 * m, type: sub.type });
+      const values = finish(leftJoin(qd), { kind: 'column', index: 2 * m, type: sub.type });
+      return atMostOneRow(sub.plan) ? values : requireSingleRow(values, m);
     }
     case 'exists': {
       const joined = leftJoin(counted([count(null)], qd));
