@@ -349,7 +349,8 @@ function domainValue(sub: Subquery, qd: LogicalPlan, d: LogicalPlan, m: number):
 function semiJoinFastPath(input: LogicalPlan, conjunct: ScalarExpr): LogicalPlan | null {
   const negated = conjunct.kind === 'not';
   const sub = (negated ? (conjunct as { arg: ScalarExpr }).arg : conjunct) as Subquery;
-  if (sub.subquery === 'scalar') return null;
+  // A subquery inside the tested value must be attached first: the general path does that.
+  if (sub.subquery === 'scalar' || (sub.test && hasSubquery(sub.test))) return null;
   let q = sub.plan;
   let projection: readonly ScalarExpr[] | null = null;
   if (q.kind === 'map') {
