@@ -38,8 +38,12 @@ class Evaluator {
   private readonly hooks: ScalarHooks;
   private readonly source: EvaluationSource;
   private readonly shared: ReadonlySet<LogicalPlan>;
-  /** Results of shared subplans that read no outer row (consumers never mutate rows). */
-  private readonly sharedResults = new Map<LogicalPlan, Rows>();
+  /**
+   * Results of shared subplans (consumers never mutate rows): the first map holds those that read
+   * no outer row; one more map per outer row being evaluated holds those that read outer rows,
+   * valid while that row is.
+   */
+  private readonly sharedResults: Map<LogicalPlan, Rows>[] = [new Map()];
 
   constructor(source: EvaluationSource, shared: ReadonlySet<LogicalPlan>) {
     this.source = source;
@@ -59,11 +63,12 @@ class Evaluator {
   }
 
   run(plan: LogicalPlan): Rows {
-    if (!this.shared.has(plan) || outerDepth(plan) > 0) return this.compute(plan);
-    let rows = this.sharedResults.get(plan);
+    if (!this.shared.has(plan)) return this.compute(plan);
+    const results = this.sharedResults[outerDepth(plan) === 0 ? 0 : this.sharedResults.length - 1]!;
+    let rows = results.get(plan);
     if (!rows) {
       rows = this.compute(plan);
-      this.sharedResults.set(plan, rows);
+      results.set(plan, rows);
     }
     return rows;
   }
@@ -226,12 +231,14 @@ class Evaluator {
     const rowsFor = (row: readonly Value[]): Rows => {
       if (!correlated && cached) return cached;
       this.outer.push(row);
+      this.sharedResults.push(new Map());
       try {
         const rows = this.run(e.plan);
         if (!correlated) cached = rows;
         return rows;
       } finally {
         this.outer.pop();
+        this.sharedResults.pop();
       }
     };
     switch (e.subquery) {

@@ -215,7 +215,7 @@ function attachValue(input: LogicalPlan, sub: Subquery): { plan: LogicalPlan; in
     input: { kind: 'map', input, exprs: dExprs, schema: dSchema },
     schema: dSchema,
   };
-  const domain: Domain = { plan: dPlan, positionOf: new Map(refs.map((c, i) => [c, i])) };
+  const domain: Domain = { plan: dPlan, positionOf: new Map(refs.map((c, i) => [c, i])), pushed: new Map() };
   const qd = pushDomain(sub.plan, domain);
   const value = domainValue(sub, qd, dPlan, m);
   const withD: LogicalPlan = {

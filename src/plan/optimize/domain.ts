@@ -17,6 +17,8 @@ export interface Domain {
   readonly plan: LogicalPlan;
   /** Outer column index → position in D. */
   readonly positionOf: ReadonlyMap<number, number>;
+  /** Q_D of each node pushed so far: a shared subplan of Q is pushed once and stays shared. */
+  readonly pushed: Map<LogicalPlan, LogicalPlan>;
 }
 
 const TRUE: ScalarExpr = { kind: 'literal', value: true, type: T.bool };
@@ -108,6 +110,15 @@ export function shallower(plan: LogicalPlan): LogicalPlan {
 
 /** Builds Q_D (see the module comment). */
 export function pushDomain(q: LogicalPlan, domain: Domain): LogicalPlan {
+  let out = domain.pushed.get(q);
+  if (!out) {
+    out = pushNode(q, domain);
+    domain.pushed.set(q, out);
+  }
+  return out;
+}
+
+function pushNode(q: LogicalPlan, domain: Domain): LogicalPlan {
   const d = domain.plan;
   const m = d.schema.length;
   if (!refersToOuter(q)) return crossJoin(d, shallower(q));
