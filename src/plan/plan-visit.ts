@@ -3,6 +3,8 @@
  * Generic traversal of logical plans: a node's inputs and the expressions it holds, and
  * rebuilding a node with new inputs. Rewrite passes use these so that a new node kind is handled
  * in one place (the `Record<LogicalKind, …>` tables make the type checker enforce it).
+ * Plans are DAGs: a subplan read several times (a CTE, a view, a decorrelated input) is one
+ * shared object, so every traversal here visits each distinct node once and keeps it shared.
  */
 import type { LogicalKind, LogicalPlan } from './logical.ts';
 import type { ScalarExpr } from './scalar.ts';
@@ -106,7 +108,7 @@ export function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => Scal
  * `g` gets each node with its nesting `level` (`level` for `plan`'s own expressions, one more
  * per subquery entered), so an outer reference with `depth >= level` points outside `plan`.
  */
-export function transformPlanDeep(
+function transformPlanDeep(
   plan: LogicalPlan,
   g: (node: ScalarExpr, level: number) => ScalarExpr,
   level = 1,
@@ -115,7 +117,7 @@ export function transformPlanDeep(
 }
 
 /** `transformPlanDeep` for one expression evaluated at nesting `level`. */
-export function transformExprDeep(
+function transformExprDeep(
   e: ScalarExpr,
   g: (node: ScalarExpr, level: number) => ScalarExpr,
   level: number,
