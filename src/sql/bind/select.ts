@@ -10,6 +10,7 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
+import { planEquals } from '../../plan/plan-visit.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext, BoundSortKey, CollectedAggregate, CollectedWindow } from './context.ts';
@@ -256,7 +257,8 @@ function projectAndOrder(
   const visible = exprs.length;
   const all = [...exprs];
   const indexOf = (e: ScalarExpr, allowNew: boolean): number => {
-    const found = all.findIndex((x) => exprEquals(x, e));
+    // Subqueries match structurally: ORDER BY / DISTINCT ON (subquery) names the same select item.
+    const found = all.findIndex((x) => exprEquals(x, e, planEquals));
     if (found >= 0 && (found < visible || allowNew)) return found;
     if (!allowNew) return -1;
     return all.push(e) - 1;
