@@ -9,11 +9,20 @@
  */
 import { FeatureNotSupportedError } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
-import type { AggregateCall, Column, LogicalPlan, Schema } from '../logical.ts';
+import type { AggregateCall, Column, LogicalPlan } from '../logical.ts';
 import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { CompareOp, ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, transformUp } from '../scalar-visit.ts';
-import { type Domain, domainMatch, outerColumns, pushDomain, refersToOuter, shallower } from './domain.ts';
+import { decorrelateJoin } from './decorrelate-join.ts';
+import {
+  columns,
+  type Domain,
+  domainMatch,
+  outerColumns,
+  pushDomain,
+  refersToOuter,
+  shallower,
+} from './domain.ts';
 import { atMostOneRow, requireSingleRow } from './single-row.ts';
 
 const TRUE: ScalarExpr = { kind: 'literal', value: true, type: T.bool };
@@ -31,7 +40,7 @@ function decorrelateNode(plan: LogicalPlan): LogicalPlan {
     case 'map':
       return plan.exprs.some(hasSubquery) ? decorrelateMap(plan) : plan;
     case 'join':
-      return hasSubquery(plan.on) ? decorrelateJoin(plan) : plan;
+      return hasSubquery(plan.on) ? decorrelateJoin(plan, decorrelateFilter) : plan;
     case 'values':
       if (plan.rows.some((r) => r.some(hasSubquery)))
         throw new FeatureNotSupportedError('subqueries in VALUES are not supported in views yet');
@@ -80,80 +89,6 @@ function decorrelateFilter(plan: Extract<LogicalPlan, { kind: 'filter' }>): Logi
   return project(filtered, plan.schema.length);
 }
 
-/**
- * A join whose ON condition holds a subquery. The inner part is the cross join filtered by the
- * condition (a filter decorrelates like WHERE). An outer join adds the rows of its preserved
- * side(s) that matched nothing, NULL-padded: those whose values are absent from the matched
- * rows (the condition depends only on a row's values, so equal rows match alike).
- */
-function decorrelateJoin(plan: Extract<LogicalPlan, { kind: 'join' }>): LogicalPlan {
-  if (
-    plan.joinType !== 'inner' &&
-    plan.joinType !== 'left' &&
-    plan.joinType !== 'right' &&
-    plan.joinType !== 'full'
-  )
-    throw new FeatureNotSupportedError(`subqueries in the condition of a ${plan.joinType} join`);
-  const { left, right, schema } = plan;
-  const cross: LogicalPlan = {
-    ...plan,
-    joinType: 'inner',
-    on: TRUE,
-    schema: [...left.schema, ...right.schema],
-  };
-  const matched = decorrelateFilter({
-    kind: 'filter',
-    input: cross,
-    predicate: plan.on,
-    schema: cross.schema,
-  });
-  const nL = left.schema.length;
-  const nR = right.schema.length;
-  const nulls = (from: number, count: number): ScalarExpr[] =>
-    Array.from({ length: count }, (_, i) => ({ kind: 'literal', value: null, type: schema[from + i]!.type }));
-  let out: LogicalPlan = { ...matched, schema };
-  if (plan.joinType === 'left' || plan.joinType === 'full') {
-    const unmatched = unmatchedRows(left, matched, 0);
-    const padded: LogicalPlan = {
-      kind: 'map',
-      input: unmatched,
-      exprs: [...columns(left.schema, 0, nL), ...nulls(nL, nR)],
-      schema,
-    };
-    out = { kind: 'setOp', op: 'union', all: true, left: out, right: padded, schema };
-  }
-  if (plan.joinType === 'right' || plan.joinType === 'full') {
-    const unmatched = unmatchedRows(right, matched, nL);
-    const padded: LogicalPlan = {
-      kind: 'map',
-      input: unmatched,
-      exprs: [...nulls(0, nL), ...columns(right.schema, 0, nR)],
-      schema,
-    };
-    out = { kind: 'setOp', op: 'union', all: true, left: out, right: padded, schema };
-  }
-  return out;
-}
-
-/** The rows of `side` whose values are not among `matched`'s columns `from…` (an anti join). */
-function unmatchedRows(side: LogicalPlan, matched: LogicalPlan, from: number): LogicalPlan {
-  const width = side.schema.length;
-  const keys: LogicalPlan = {
-    kind: 'distinct',
-    input: { kind: 'map', input: matched, exprs: columns(matched.schema, from, width), schema: side.schema },
-    schema: side.schema,
-  };
-  const joinSchema = [...side.schema, ...side.schema];
-  return {
-    kind: 'join',
-    joinType: 'anti',
-    left: side,
-    right: keys,
-    on: domainMatch(0, width, joinSchema, width),
-    schema: side.schema,
-  };
-}
-
 function decorrelateMap(plan: Extract<LogicalPlan, { kind: 'map' }>): LogicalPlan {
   const attached = attachAll(plan.input, plan.exprs.map(inner));
   return { kind: 'map', input: attached.plan, exprs: attached.exprs, schema: plan.schema };
@@ -189,13 +124,6 @@ function attachAll(
     }),
   );
   return { plan, exprs: rewritten };
-}
-
-function columns(schema: Schema, from: number, count: number): ScalarExpr[] {
-  return Array.from(
-    { length: count },
-    (_, i) => ({ kind: 'column', index: from + i, type: schema[from + i]!.type }) as ScalarExpr,
-  );
 }
 
 function compare(op: CompareOp, left: ScalarExpr, right: ScalarExpr): ScalarExpr {

@@ -79,7 +79,8 @@ export function crossJoin(left: LogicalPlan, right: LogicalPlan): LogicalPlan {
   };
 }
 
-function columns(schema: Schema, from: number, count: number): ScalarExpr[] {
+/** Column references to `count` columns of `schema` from `from`. */
+export function columns(schema: Schema, from: number, count: number): ScalarExpr[] {
   return Array.from(
     { length: count },
     (_, i) => ({ kind: 'column', index: from + i, type: schema[from + i]!.type }) as ScalarExpr,

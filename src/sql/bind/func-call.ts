@@ -16,7 +16,7 @@ import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import type { AggregateFunction, FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { anyNode, exprEquals, transformUp } from '../../plan/scalar-visit.ts';
+import { exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce } from './coerce.ts';
 import {
   AGGREGATE_BASE,
@@ -26,6 +26,7 @@ import {
   type CollectedAggregate,
   WINDOW_BASE,
 } from './context.ts';
+import { aggregateLevel, outerToLevel } from './outer-aggregate.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
 
@@ -237,40 +238,6 @@ function bindAggregate(
   return level === 0
     ? { kind: 'column', index: AGGREGATE_BASE + index, type }
     : { kind: 'outerRef', depth: level, index: AGGREGATE_BASE + index, type };
-}
-
-/**
- * The query level an aggregate belongs to, as PostgreSQL decides it: the nearest level whose
- * columns its arguments read (0: this query, also when they read no column at all).
- */
-function aggregateLevel(exprs: readonly ScalarExpr[]): number {
-  let level = Number.POSITIVE_INFINITY;
-  for (const e of exprs) {
-    anyNode(e, (n) => {
-      if (n.kind === 'column') level = 0;
-      if (n.kind === 'outerRef') level = Math.min(level, n.depth);
-      return false;
-    });
-  }
-  return level === Number.POSITIVE_INFINITY ? 0 : level;
-}
-
-/** Rewrites an expression read `level` queries out as one of that query's own expressions. */
-function outerToLevel(e: ScalarExpr, level: number, position?: number): ScalarExpr {
-  return transformUp(e, (n) => {
-    if (n.kind === 'subquery') {
-      throw new FeatureNotSupportedError(
-        'a subquery inside an aggregate of an outer query is not supported',
-        {
-          position,
-        },
-      );
-    }
-    if (n.kind !== 'outerRef') return n;
-    return n.depth === level
-      ? { kind: 'column', index: n.index, type: n.type }
-      : { ...n, depth: n.depth - level };
-  });
 }
 
 function aggregateSignature(
