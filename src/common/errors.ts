@@ -22,6 +22,7 @@ export const SqlState = {
   invalidTimeZoneDisplacementValue: '22009',
   substringError: '22011',
   divisionByZero: '22012',
+  invalidPrecedingOrFollowingSize: '22013',
   invalidParameterValue: '22023',
   invalidArgumentForNtileFunction: '22014',
   invalidArgumentForNthValueFunction: '22016',
@@ -49,6 +50,7 @@ export const SqlState = {
   activeSqlTransaction: '25001',
   noActiveSqlTransaction: '25P01',
   inFailedSqlTransaction: '25P02',
+  readOnlySqlTransaction: '25006',
   invalidSqlStatementName: '26000',
   invalidAuthorizationSpecification: '28000',
   invalidPassword: '28P01',
@@ -58,6 +60,7 @@ export const SqlState = {
   duplicateCursor: '42P03',
   syntaxError: '42601',
   insufficientPrivilege: '42501',
+  serializationFailure: '40001',
   groupingError: '42803',
   windowingError: '42P20',
   invalidRecursion: '42P19',
@@ -97,6 +100,7 @@ export const SqlState = {
   queryCanceled: '57014',
   adminShutdown: '57P01',
   systemError: '58000',
+  snapshotTooOld: '72000',
   ioError: '58030',
   internalError: 'XX000',
   dataCorrupted: 'XX001',
@@ -191,6 +195,18 @@ export class ResourceLimitError extends EddyError {
 export class StateError extends EddyError {
   constructor(code: SqlStateCode, message: string, details: Details = {}) {
     super({ code, message, ...details });
+  }
+}
+
+/** A transaction lost a conflict with a concurrent one and was rolled back: retry it (40001). */
+export class SerializationError extends EddyError {
+  constructor(message: string, details: Details = {}) {
+    super({
+      code: SqlState.serializationFailure,
+      message,
+      hint: 'The transaction might succeed if retried.',
+      ...details,
+    });
   }
 }
 

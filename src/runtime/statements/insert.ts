@@ -24,7 +24,10 @@ export function executeInsert(ctx: StatementContext, stmt: InsertStmt): Statemen
   if (stmt.returningClause) throw new FeatureNotSupportedError('INSERT … RETURNING is not supported yet');
   const targets = targetColumns(table, stmt.cols ?? []);
   const source = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : null;
-  const input = source ? sourceRows(ctx, table, targets, source) : [[]];
+  // With a column list every named column needs a value (PostgreSQL's rule); without one, the
+  // columns left over take their defaults.
+  const exact = (stmt.cols ?? []).length > 0;
+  const input = source ? sourceRows(ctx, table, targets, source, exact) : [[]];
   const rows = input.map((values) => fullRow(ctx, table, targets, values));
   const conflict = stmt.onConflictClause;
   if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') {
@@ -80,7 +83,15 @@ function sourceRows(
   table: TableEntry,
   targets: number[],
   select: SelectStmt,
+  /** An explicit column list was given: each row must give exactly one value per named column. */
+  exact: boolean,
 ): (Value | undefined)[][] {
+  const checkWidth = (n: number): void => {
+    if (n > targets.length)
+      throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+    if (exact && n < targets.length)
+      throw new SemanticError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+  };
   const options = bindOptions(ctx);
   if (
     select.valuesLists &&
@@ -90,8 +101,7 @@ function sourceRows(
   ) {
     const lists = select.valuesLists.map((l) => ('List' in l ? (l.List.items ?? []) : []));
     const exprs: (ScalarExpr | undefined)[][] = lists.map((items) => {
-      if (items.length > targets.length)
-        throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+      checkWidth(items.length);
       return items.map((item, k) => {
         if ('SetToDefault' in item) return undefined;
         const column = table.columns[targets[k]!]!;
@@ -109,8 +119,7 @@ function sourceRows(
     return values.map((row, i) => row.map((v, k) => (exprs[i]![k] === undefined ? undefined : v)));
   }
   const plan = bindQuery(select, options);
-  if (plan.schema.length > targets.length)
-    throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+  checkWidth(plan.schema.length);
   const casts = plan.schema.map((c, k) => {
     const column = table.columns[targets[k]!]!;
     return coerceForAssignment({ kind: 'column', index: k, type: c.type }, column.type, column.name);
@@ -184,7 +193,8 @@ function checkNotNull(table: TableEntry, row: Value[]): void {
   });
 }
 
-function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
+/** The 23505 error for a row whose primary key is taken. */
+export function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
   const names = table.primaryKey.map((i) => table.columns[i]!.name).join(', ');
   const values = store
     .keyOf(row)

@@ -54,6 +54,7 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
   const where = stmt.whereClause
     ? coerce(bindScalar(stmt.whereClause, scope, options, 'WHERE'), T.bool, false)
     : null;
+  const assigned = new Set<number>();
   const assignments = (stmt.targetList ?? []).map((n) => {
     if (!('ResTarget' in n)) throw new FeatureNotSupportedError('UPDATE target');
     const name = n.ResTarget.name!;
@@ -63,6 +64,10 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
         SqlState.undefinedColumn,
         `column "${name}" of relation "${table.name}" does not exist`,
       );
+    // Which value would win is undefined: PostgreSQL refuses, and so does Eddy.
+    if (assigned.has(index))
+      throw new SemanticError(SqlState.syntaxError, `multiple assignments to same column "${name}"`);
+    assigned.add(index);
     const column = table.columns[index]!;
     const val = n.ResTarget.val!;
     const expr: ScalarExpr =

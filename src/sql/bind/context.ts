@@ -57,6 +57,8 @@ export interface SessionSettings {
   timeZone: string;
   /** The statement's clock reading (µs since epoch), fixed per statement like PostgreSQL's now(). */
   statementTime: number;
+  /** Who the session authenticated as (current_user); absent: the built-in role `eddy`. */
+  userName?: string;
 }
 
 export interface BindContext {
@@ -70,6 +72,11 @@ export interface BindContext {
    * from context into this array (see params.ts).
    */
   readonly inferredParamTypes?: (SqlType | undefined)[];
+  /**
+   * Where given, the ids of the catalog relations named in FROM are added: a view's plan inlines
+   * the views it reads, and its dependencies must still name them.
+   */
+  readonly namedRelations?: Set<number>;
   /** Aggregate calls found while binding; null where aggregates are not allowed. */
   aggregates: CollectedAggregate[] | null;
   /** Window calls found while binding; null where window functions are not allowed. */

@@ -16,6 +16,7 @@ import type {
   SubLink,
   TypeCast,
 } from 'libpg-query';
+import { ROLE_NAME } from '../../catalog/system/oids.ts';
 import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
@@ -586,7 +587,7 @@ function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
     case 'SVFOP_CURRENT_ROLE':
-      return { kind: 'literal', value: 'eddy', type: T.text };
+      return { kind: 'literal', value: ctx.session.userName ?? ROLE_NAME, type: T.text };
     case 'SVFOP_CURRENT_CATALOG':
       return { kind: 'literal', value: 'eddy', type: T.text };
     case 'SVFOP_CURRENT_SCHEMA':

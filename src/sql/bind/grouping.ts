@@ -3,8 +3,9 @@
  * Turns a grouped query into plan nodes: a map computing the GROUP BY expressions and every
  * aggregate's inputs, the aggregate node, and the "lifting" of the select list, HAVING and
  * ORDER BY into the aggregate's output (a column outside GROUP BY and outside an aggregate is
- * PostgreSQL's error 42803). Lifting reaches into subqueries: their outer references to the
- * grouped query's row are renumbered to group columns too.
+ * PostgreSQL's error 42803, also when a subquery refers to it from inside). Lifting reaches into
+ * subqueries: their outer references to the grouped query's row are renumbered to group columns
+ * (and to aggregates of this query called inside them).
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
@@ -18,6 +19,13 @@ export interface Grouped {
   readonly plan: LogicalPlan;
   /** Each input list of expressions, rewritten over the aggregate's output columns. */
   readonly lifted: ScalarExpr[][];
+}
+
+/** A scope column as PostgreSQL names it in grouping errors: `table.column`. */
+function qualifiedName(scope: Scope, index: number): string {
+  const column = scope.columns.find((c) => c.index === index);
+  if (!column) return `#${index}`;
+  return column.table ? `${column.table}.${column.name}` : column.name;
 }
 
 export function applyGrouping(
@@ -68,10 +76,6 @@ export function applyGrouping(
     schema,
   };
   const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
-  const columnName = (index: number): string => {
-    const c = scope.columns.find((x) => x.index === index);
-    return c ? (c.table ? `${c.table}.${c.name}` : c.name) : `#${index}`;
-  };
   const lift = (e: ScalarExpr): ScalarExpr => {
     const g = groupOf(e);
     if (g >= 0) return { kind: 'column', index: g, type: e.type };
@@ -81,7 +85,7 @@ export function applyGrouping(
         return { kind: 'column', index: groups.length + (e.index - AGGREGATE_BASE), type: e.type };
       throw new SemanticError(
         SqlState.groupingError,
-        `column "${columnName(e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        `column "${qualifiedName(scope, e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`,
       );
     }
     if (e.kind === 'subquery') return liftSubquery(mapChildren(e, lift) as typeof e, 1);
@@ -101,7 +105,7 @@ export function applyGrouping(
       if (g >= 0) return { ...e, index: g };
       throw new SemanticError(
         SqlState.groupingError,
-        `subquery uses ungrouped column "${columnName(e.index)}" from outer query`,
+        `subquery uses ungrouped column "${qualifiedName(scope, e.index)}" from outer query`,
       );
     }
     const mapped = mapChildren(e, (c) => liftInside(c, level));
