@@ -8,13 +8,26 @@ import { typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { isBareClockName } from './clock-calls.ts';
 import type { LogicalPlan, Schema, SortKey } from './logical.ts';
-import { planChildren } from './plan-visit.ts';
+import { planChildren, sharedNodes } from './plan-visit.ts';
 import type { ScalarExpr } from './scalar.ts';
 
+/**
+ * One line per node. A subplan read by several consumers (a CTE read twice) is printed in full
+ * once, tagged `[shared #n]`; later reads print just the tag.
+ */
 export function explainPlan(plan: LogicalPlan): string[] {
   const lines: string[] = [];
+  const shared = sharedNodes(plan, false);
+  const tags = new Map<LogicalPlan, number>();
   const walk = (p: LogicalPlan, depth: number): void => {
-    lines.push(`${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}${describe(p)}`);
+    const prefix = `${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}`;
+    const tag = tags.get(p);
+    if (tag !== undefined) {
+      lines.push(`${prefix}[shared #${tag}]`);
+      return;
+    }
+    if (shared.has(p)) tags.set(p, tags.size + 1);
+    lines.push(`${prefix}${describe(p)}${shared.has(p) ? ` [shared #${tags.get(p)}]` : ''}`);
     for (const c of planChildren(p)) walk(c, depth + 1);
   };
   walk(plan, 0);

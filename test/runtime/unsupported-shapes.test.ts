@@ -44,16 +44,3 @@ test('a window aggregate with FILTER is refused, not evaluated without it', asyn
   await assertUnsupported(db, 'SELECT sum(v) FILTER (WHERE v > 10) OVER () FROM t', /FILTER/);
   await db.close();
 });
-
-test("an aggregate over only an outer query's columns is refused", async () => {
-  const db = await opened();
-  await assertUnsupported(db, 'SELECT (SELECT sum(t.v)) FROM t GROUP BY k', /outer query/);
-  await assertUnsupported(db, 'SELECT k, (SELECT max(t.v) FROM t AS u WHERE u.k = 1) FROM t', /outer query/);
-  const local = await db.query('SELECT k, (SELECT max(u.v) FROM t AS u WHERE u.k = t.k) FROM t ORDER BY v');
-  assert.deepEqual(local.rows, [
-    [1, 20],
-    [1, 20],
-    [2, 30],
-  ]);
-  await db.close();
-});

@@ -1,13 +1,12 @@
 /**
  * @module sql/bind/call-checks
  * Checks on aggregate and window calls that PostgreSQL makes while resolving them: the number of
- * arguments (42883, or 42809 for `count()`), and whether an aggregate belongs to an outer query.
+ * arguments (42883, or 42809 for `count()`).
  * Used by func-call.ts before it picks an implementation.
  */
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import { typeName } from '../../common/types.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { anyNode } from '../../plan/scalar-visit.ts';
 
 /**
  * How many arguments each aggregate and window function takes, as PostgreSQL declares them; a call
@@ -62,13 +61,4 @@ export function noFunction(name: string, args: ScalarExpr[], position?: number):
       hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
     },
   );
-}
-
-/**
- * In PostgreSQL an aggregate whose arguments name only an enclosing query's columns is that
- * query's aggregate (`SELECT (SELECT sum(t.v)) FROM t`); Eddy binds aggregates at their own level.
- */
-export function belongsToOuterQuery(args: readonly ScalarExpr[]): boolean {
-  const outer = args.some((a) => anyNode(a, (n) => n.kind === 'outerRef'));
-  return outer && !args.some((a) => anyNode(a, (n) => n.kind === 'column'));
 }

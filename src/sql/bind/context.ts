@@ -43,6 +43,16 @@ export interface CollectedWindow {
   readonly type: SqlType;
 }
 
+/**
+ * Where an aggregate over an enclosing query's columns goes (PostgreSQL's outer-level
+ * aggregate: `SELECT (SELECT sum(o.x)) FROM o` sums at the outer level): by scope level, the
+ * collector of the clause the subquery sits in (null where aggregates are not allowed).
+ */
+export type OuterAggregates = ReadonlyMap<
+  number,
+  { readonly aggregates: CollectedAggregate[] | null; readonly clause?: string }
+>;
+
 export interface SessionSettings {
   timeZone: string;
   /** The statement's clock reading (µs since epoch): PostgreSQL's statement_timestamp(). */
@@ -77,8 +87,10 @@ export interface BindContext {
   readonly deferClock?: boolean;
   /** Where aggregates are not allowed, the clause name for the error message. */
   aggregateClause?: string;
+  /** Aggregate collectors of the enclosing queries, for outer-level aggregates. */
+  readonly outerAggregates?: OuterAggregates;
   /** Binds a nested SELECT in `scope` (for subqueries); returns its plan. */
-  bindSubquery(stmt: SelectStmt, scope: Scope): LogicalPlan;
+  bindSubquery(stmt: SelectStmt, scope: Scope, outerAggregates?: OuterAggregates): LogicalPlan;
 }
 
 /** The session settings functions may specialise on at bind time (see functions' `bind`). */

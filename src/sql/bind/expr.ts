@@ -518,7 +518,11 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
   const position = link.location === undefined ? undefined : link.location + 1;
   const select = link.subselect;
   if (!select || !('SelectStmt' in select)) throw new FeatureNotSupportedError('subquery form', { position });
-  const plan = ctx.bindSubquery(select.SelectStmt, scope);
+  const outerAggregates = new Map(ctx.outerAggregates ?? []).set(scope.level, {
+    aggregates: ctx.aggregates,
+    clause: ctx.aggregateClause,
+  });
+  const plan = ctx.bindSubquery(select.SelectStmt, scope, outerAggregates);
   switch (link.subLinkType) {
     case 'EXISTS_SUBLINK':
       return { kind: 'subquery', subquery: 'exists', plan, type: T.bool };

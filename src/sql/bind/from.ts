@@ -17,6 +17,7 @@ import { type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { type RecordSetFunctionDef, recordSetFunctions } from '../../functions/index.ts';
 import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
+import { deepenOuterRefs } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
@@ -57,7 +58,8 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   const cte = rv.schemaname ? undefined : outer.cte(name);
   let plan: LogicalPlan;
   if (cte) {
-    plan = cte.plan;
+    // Read from a subquery deeper than the WITH, its outer references reach further out.
+    plan = deepenOuterRefs(cte.plan, outer.level - cte.level);
   } else {
     plan =
       resolveSystemRelation(rv.schemaname, name, ctx.catalog, position) ??
@@ -97,7 +99,7 @@ function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext):
   if (rs.lateral) throw new FeatureNotSupportedError('LATERAL subqueries are not supported yet');
   const sub = rs.subquery;
   if (!sub || !('SelectStmt' in sub)) throw new FeatureNotSupportedError('subquery in FROM');
-  const plan = ctx.bindSubquery(sub.SelectStmt, outer);
+  const plan = ctx.bindSubquery(sub.SelectStmt, outer, ctx.outerAggregates);
   const alias = rs.alias?.aliasname ?? null;
   const colnames = (rs.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   const columns = plan.schema.map((c, i) => ({

@@ -18,9 +18,17 @@ import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
-import { belongsToOuterQuery, checkArgumentCount, noFunction } from './call-checks.ts';
+import { checkArgumentCount, noFunction } from './call-checks.ts';
 import { coerce } from './coerce.ts';
-import { AGGREGATE_BASE, type BindContext, type BoundSortKey, bindEnv, WINDOW_BASE } from './context.ts';
+import {
+  AGGREGATE_BASE,
+  type BindContext,
+  type BoundSortKey,
+  bindEnv,
+  type CollectedAggregate,
+  WINDOW_BASE,
+} from './context.ts';
+import { aggregateLevel, outerToLevel } from './outer-aggregate.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
 import { windowFrame } from './window-frame.ts';
@@ -173,43 +181,59 @@ function bindAggregate(
   bindExpr: BindExpr,
   position?: number,
 ): ScalarExpr {
-  const collector = ctx.aggregates;
+  // Inside the call no aggregate may appear, of this query or an outer one.
+  const inner: BindContext = {
+    ...ctx,
+    aggregates: null,
+    windows: null,
+    aggregateClause: undefined,
+    outerAggregates: undefined,
+  };
+  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
+  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  checkArgumentCount(name, call.agg_star === true, args, position);
+  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
+  const distinct = call.agg_distinct === true;
+  const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
+  const target =
+    level === 0
+      ? { aggregates: ctx.aggregates, clause: ctx.aggregateClause }
+      : (ctx.outerAggregates?.get(scope.level - level) ?? { aggregates: null });
+  const collector = target.aggregates;
   if (!collector) {
-    const where = ctx.aggregateClause;
+    const where = target.clause;
     throw new SemanticError(
       SqlState.groupingError,
       where ? `aggregate functions are not allowed in ${where}` : 'aggregate function calls cannot be nested',
       { position },
     );
   }
-  const inner: BindContext = { ...ctx, aggregates: null, windows: null, aggregateClause: undefined };
-  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
-  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
-  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
-  checkArgumentCount(name, call.agg_star === true, args, position);
-  if (belongsToOuterQuery(args))
-    throw new FeatureNotSupportedError(
-      "aggregate functions over only an outer query's columns are not supported",
-      {
-        position,
-      },
-    );
-  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
-  const distinct = call.agg_distinct === true;
+  // An aggregate of an enclosing query: its expressions move to that query's level.
+  const atLevel = (e: ScalarExpr): ScalarExpr => (level === 0 ? e : outerToLevel(e, level, position));
+  const collected: CollectedAggregate = {
+    fn,
+    args: coercedArgs.map(atLevel),
+    distinct,
+    filter: filter ? atLevel(filter) : null,
+    orderBy: orderBy.map((o) => ({ ...o, expr: atLevel(o.expr) })),
+    type,
+  };
   const existing = collector.findIndex(
     (c) =>
       c.fn === fn &&
       c.distinct === distinct &&
-      c.args.length === coercedArgs.length &&
-      c.args.every((a, i) => exprEquals(a, coercedArgs[i]!)) &&
-      ((c.filter === null && filter === null) ||
-        (c.filter !== null && filter !== null && exprEquals(c.filter, filter))) &&
+      c.args.length === collected.args.length &&
+      c.args.every((a, i) => exprEquals(a, collected.args[i]!)) &&
+      ((c.filter === null && collected.filter === null) ||
+        (c.filter !== null && collected.filter !== null && exprEquals(c.filter, collected.filter))) &&
       c.orderBy.length === 0 &&
       orderBy.length === 0,
   );
-  const index =
-    existing >= 0 ? existing : collector.push({ fn, args: coercedArgs, distinct, filter, orderBy, type }) - 1;
-  return { kind: 'column', index: AGGREGATE_BASE + index, type };
+  const index = existing >= 0 ? existing : collector.push(collected) - 1;
+  return level === 0
+    ? { kind: 'column', index: AGGREGATE_BASE + index, type }
+    : { kind: 'outerRef', depth: level, index: AGGREGATE_BASE + index, type };
 }
 
 function aggregateSignature(

@@ -43,7 +43,8 @@ export function makeBindContext(options: BindOptions): BindContext {
     deferClock: options.deferClock,
     aggregates: null,
     windows: null,
-    bindSubquery: (stmt, scope) => bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null }),
+    bindSubquery: (stmt, scope, outerAggregates) =>
+      bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null, outerAggregates }),
   };
   return ctx;
 }

@@ -9,6 +9,7 @@ import type { Node, ResTarget, SelectStmt } from 'libpg-query';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
+import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
@@ -61,7 +62,7 @@ function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
         `WITH query name "${cte.ctename}" specified more than once`,
       );
     }
-    scope.ctes.set(cte.ctename!, { plan, names });
+    scope.ctes.set(cte.ctename!, { plan, names, level: scope.level });
   }
   return scope;
 }
@@ -292,7 +293,8 @@ function projectAndOrder(
   const visible = exprs.length;
   const all = [...exprs];
   const indexOf = (e: ScalarExpr, allowNew: boolean): number => {
-    const found = all.findIndex((x) => exprEquals(x, e));
+    // Subqueries match structurally: ORDER BY / DISTINCT ON (subquery) names the same select item.
+    const found = all.findIndex((x) => exprEquals(x, e, planEquals));
     if (found >= 0 && (found < visible || allowNew)) return found;
     if (!allowNew) return -1;
     return all.push(e) - 1;
