@@ -131,10 +131,12 @@ const arrayOids: Partial<Record<ScalarTypeId, number>> = {
 
 export function typeOid(type: SqlType): number {
   switch (type.id) {
-    case 'array':
-      return type.element.id === 'array' || type.element.id === 'enum'
-        ? 2277
-        : (arrayOids[type.element.id] ?? 2277);
+    case 'array': {
+      // int[][] is int[] to PostgreSQL: the array type of the innermost element.
+      let element = type.element;
+      while (element.id === 'array') element = element.element;
+      return element.id === 'enum' ? 2277 : (arrayOids[element.id] ?? 2277);
+    }
     case 'enum':
       return type.oid;
     default:

@@ -28,6 +28,12 @@ import { Numeric } from '../../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
+import {
+  ARRAY_DIMS_MAX,
+  arrayTypeDepth,
+  buildNestedArray,
+  tooManyDimensions,
+} from '../../functions/array-dims.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode } from '../../plan/scalar-visit.ts';
@@ -79,11 +85,13 @@ export function bindExpr(node: Node, scope: Scope, ctx: BindContext): ScalarExpr
       'ARRAY',
     );
     const args = elements.map((e) => coerce(e, type, false));
+    const depth = arrayTypeDepth(type) + 1;
+    if (depth > ARRAY_DIMS_MAX) throw tooManyDimensions(depth);
     return {
       kind: 'call',
       name: 'array',
       args,
-      impl: (...vs) => vs,
+      impl: depth > 1 ? buildNestedArray : (...vs) => vs,
       strict: false,
       volatile: false,
       type: arrayOf(type),

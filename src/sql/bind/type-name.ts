@@ -8,6 +8,7 @@ import type { Catalog } from '../../catalog/catalog.ts';
 import { catalogTypeAlias } from '../../catalog/system/reg-cast.ts';
 import { FeatureNotSupportedError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import { arrayOf, numeric, type SqlType, T, varchar } from '../../common/types.ts';
+import { ARRAY_DIMS_MAX, tooManyDimensions } from '../../functions/array-dims.ts';
 
 const namedTypes: Record<string, SqlType> = {
   bool: T.bool,
@@ -58,7 +59,7 @@ export function resolveTypeName(typeName: TypeName, catalog: Catalog): SqlType {
   let type = baseType(name, mods, catalog, typeName.location);
   const bounds = typeName.arrayBounds ?? [];
   for (let i = 0; i < bounds.length; i++) type = arrayOf(type);
-  if (bounds.length > 1) throw new FeatureNotSupportedError('multidimensional arrays are not supported');
+  if (bounds.length > ARRAY_DIMS_MAX) throw tooManyDimensions(bounds.length);
   return type;
 }
 
