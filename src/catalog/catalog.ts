@@ -41,6 +41,11 @@ export interface ViewEntry extends RelationBase {
   readonly plan: LogicalPlan;
   /** Relations the view reads directly. */
   readonly dependsOn: readonly number[];
+  /**
+   * A plain view's first function of the current time or of chance (sql/bind/clock-dependence):
+   * a materialized view reading the view is refused, naming it.
+   */
+  readonly clockDependence?: { readonly name: string; readonly random: boolean };
 }
 
 export type RelationEntry = TableEntry | ViewEntry;

@@ -9,6 +9,7 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
+import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { planSelect } from './query.ts';
@@ -58,7 +59,10 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     dependsOn: [...readRelations(plan)],
     sql: ctx.text,
   };
-  catalog.addRelation(entry);
+  const clock = findClockDependence(query, catalog);
+  catalog.addRelation(
+    clock ? { ...entry, clockDependence: { name: clock.name, random: clock.random } } : entry,
+  );
   return commandResult('CREATE VIEW');
 }
 
@@ -76,6 +80,7 @@ export function executeCreateMaterializedView(
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('materialized view query');
   const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
+  refuseClockDependence(query, db.catalog);
   const reads = readRelations(plan);
   const id = db.catalog.allocateId();
   const entry: ViewEntry = {
