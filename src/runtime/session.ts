@@ -9,6 +9,7 @@
 import type { Node } from 'libpg-query';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
 import { type SqlType, T } from '../common/types.ts';
+import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
@@ -47,6 +48,7 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): StatementResult[] {
+    checkTextParams(params);
     const statements = this.db.parse(script);
     const results: StatementResult[] = [];
     for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
@@ -63,6 +65,7 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): Promise<StatementResult[]> {
+    checkTextParams(params);
     const results: StatementResult[] = [];
     for (const stmt of this.db.parse(script)) {
       for (;;) {
@@ -239,4 +242,9 @@ async function waitFor(ready: Promise<void>, timeoutMs: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Parameter strings from the library or HTTP are JavaScript strings: 22021 unless they are Unicode without NUL. */
+function checkTextParams(params: readonly Value[]): void {
+  for (const p of params) if (typeof p === 'string') checkUnicodeText(p);
 }

@@ -19,7 +19,8 @@ async function refusal(db: Eddy, sql: string): Promise<{ code: string; message: 
 test('the issue: a count of recent events over now() is refused, naming now()', async () => {
   const db = await Eddy.open();
   await db.execute('CREATE TABLE ev (id int, at timestamptz)');
-  const sql = "CREATE MATERIALIZED VIEW recent AS SELECT count(*) AS n FROM ev WHERE at > now() - interval '2 seconds'";
+  const sql =
+    "CREATE MATERIALIZED VIEW recent AS SELECT count(*) AS n FROM ev WHERE at > now() - interval '2 seconds'";
   const e = await refusal(db, sql);
   assert.match(e.message, /now\(\).*current time/);
   assert.equal(e.position, sql.indexOf('now()') + 1);
@@ -47,7 +48,10 @@ test('every form of the current time and every volatile function is refused', as
     const e = await refusal(db, `CREATE MATERIALIZED VIEW m AS ${query}`);
     assert.match(e.message, pattern, query);
   }
-  assert.equal((await db.execute("SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 'm'")).at(-1)?.rows[0]?.[0], 0);
+  assert.equal(
+    (await db.execute("SELECT count(*) FROM pg_catalog.pg_class WHERE relname = 'm'")).at(-1)?.rows[0]?.[0],
+    0,
+  );
 });
 
 test('a plain view over the clock may exist, but no materialized view may read it', async () => {

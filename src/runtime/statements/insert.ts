@@ -7,6 +7,7 @@
 import type { InsertStmt, Node, SelectStmt } from 'libpg-query';
 import type { TableEntry } from '../../catalog/catalog.ts';
 import { ConstraintError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import { formatText } from '../../functions/text-io.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
@@ -152,7 +153,10 @@ export function checkRows(
   skipConflicts: boolean,
   removed: Value[][] = [],
 ): Value[][] {
-  for (const row of rows) checkNotNull(table, row);
+  for (const row of rows) {
+    checkNotNull(table, row);
+    checkTextValues(row, 0, row.length);
+  }
   if (table.primaryKey.length === 0 || table.kind === 'source') return rows;
   const store = ctx.session.db.store(table.id);
   const accepted: Value[][] = [];
@@ -171,6 +175,14 @@ export function checkRows(
     accepted.push(row);
   }
   return accepted;
+}
+
+/** Strings handed over as JavaScript values (library, HTTP): Unicode without NUL, else 22021. */
+function checkTextValues(values: readonly Value[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (typeof v === 'string') checkUnicodeText(v);
+  }
 }
 
 function checkNotNull(table: TableEntry, row: Value[]): void {
@@ -232,6 +244,7 @@ export function ingestFlat(
     applyRows(ctx, table.id, accepted, 1);
     return accepted.length;
   }
+  checkTextValues(values, 0, rowCount * arity);
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
   for (let i = 0; i < rowCount; i++)
     for (const j of notNull)

@@ -5,11 +5,13 @@
  * Binary layouts follow PostgreSQL's *_send / *_recv byte for byte: big-endian, dates and
  * timestamps counted from 2000-01-01, infinities as the extreme integers.
  */
+
 import type { TimeZone } from '../../common/datetime-zone.ts';
 import { Interval } from '../../common/interval.ts';
 import { Jsonb } from '../../common/jsonb.ts';
 import type { Numeric } from '../../common/numeric.ts';
 import { type ArrayType, type SqlType, typeOid } from '../../common/types.ts';
+import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import {
   ARRAY_DIMS_MAX,
@@ -162,7 +164,7 @@ export function readTextParam(text: string, type: SqlType | undefined, zone: Tim
 /** A parameter sent in binary format (`type` undefined: the client did not say; read as text). */
 export function readBinaryParam(b: Buffer, type: SqlType | undefined, zone: TimeZone, index: number): Value {
   try {
-    return type === undefined ? b.toString('utf8') : readBinary(b, type, zone);
+    return type === undefined ? decodeUtf8(b) : readBinary(b, type, zone);
   } catch (e) {
     if (e instanceof RangeError) throw badBinary(index);
     throw e;
@@ -195,7 +197,7 @@ function readBinary(b: Buffer, type: SqlType, zone: TimeZone): Value {
     case 'varchar':
     case 'unknown':
     case 'enum':
-      return parseText(b.toString('utf8'), type, zone);
+      return parseText(decodeUtf8(b), type, zone);
     case 'bytea':
       return new Uint8Array(b);
     case 'uuid': {
@@ -223,11 +225,11 @@ function readBinary(b: Buffer, type: SqlType, zone: TimeZone): Value {
     case 'jsonb':
       if (b.length < 1 || b[0] !== 1)
         throw WireError.error(WireState.invalidBinaryRepresentation, 'unsupported jsonb version number');
-      return Jsonb.parse(b.toString('utf8', 1));
+      return Jsonb.parse(decodeUtf8(b, 1));
     case 'array':
       return readArrayBinary(b, type, zone);
     default:
-      return parseText(b.toString('utf8'), type, zone);
+      return parseText(decodeUtf8(b), type, zone);
   }
 }
 
