@@ -26,6 +26,14 @@ export function printerFor(type: SqlType): Printer {
   return (v) => (v === null ? null : formatText(v, type));
 }
 
+/**
+ * What `||` appends: the value cast to text. Unlike the output function (concat, format), the cast
+ * from char(n) drops the padding, which Eddy's char(n) values never hold.
+ */
+function textCastFor(type: SqlType): Printer {
+  return type.id === 'bpchar' ? (v) => v as string | null : printerFor(type);
+}
+
 /** An impl whose arguments are first printed as text, each with its own type's output function. */
 function printingArgs(f: (...args: (string | null)[]) => Value): (types: readonly SqlType[]) => ScalarImpl {
   return (types) => {
@@ -301,7 +309,7 @@ function stringOperators(c: CatalogBuilder): void {
     returns: text,
     impl: textAny,
     bind: (types) => {
-      const print = printerFor(types[1]!);
+      const print = textCastFor(types[1]!);
       return (a, b) => (a as string) + print(b);
     },
   });
@@ -311,7 +319,7 @@ function stringOperators(c: CatalogBuilder): void {
     returns: text,
     impl: textAny,
     bind: (types) => {
-      const print = printerFor(types[0]!);
+      const print = textCastFor(types[0]!);
       return (a, b) => print(a) + (b as string);
     },
   });

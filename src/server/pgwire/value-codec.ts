@@ -44,6 +44,9 @@ export function writeText(w: MessageWriter, value: Value, type: SqlType, zone: T
     case 'uuid':
       w.text(value as string);
       return;
+    case 'bpchar':
+      w.text(formatText(value, type, zone));
+      return;
     case 'int2':
     case 'int4':
     case 'int8':
@@ -87,6 +90,9 @@ export function writeBinary(w: MessageWriter, value: Value, type: SqlType, zone:
     case 'unknown':
     case 'enum':
       w.text(value as string);
+      return;
+    case 'bpchar':
+      w.text(formatText(value, type, zone));
       return;
     case 'bytea':
       w.bytes(value as Uint8Array);
@@ -195,6 +201,7 @@ function readBinary(b: Buffer, type: SqlType, zone: TimeZone): Value {
       return readNumericBinary(b);
     case 'text':
     case 'varchar':
+    case 'bpchar':
     case 'unknown':
     case 'enum':
       return parseText(decodeUtf8(b), type, zone);

@@ -41,7 +41,7 @@ import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
-import { bindBinaryOperator, bindUnaryOperator, compareOps } from './operators.ts';
+import { bindBinaryOperator, bindUnaryOperator, compareOps, comparisonType } from './operators.ts';
 import type { Scope } from './scope.ts';
 import { resolveTypeName, typeNameText } from './type-name.ts';
 
@@ -259,7 +259,7 @@ function operatorName(e: A_Expr): string {
 
 /** Brings two expressions to their common type (for =, IS DISTINCT FROM, NULLIF). */
 function unify(left: ScalarExpr, right: ScalarExpr, position?: number): [ScalarExpr, ScalarExpr] {
-  const type = commonType([left.type, right.type], 'operator', position);
+  const type = comparisonType(left.type, right.type, position);
   return [coerce(left, type, false, position), coerce(right, type, false, position)];
 }
 
