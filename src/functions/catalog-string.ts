@@ -4,6 +4,7 @@
  * PostgreSQL 15's signatures. Functions over `"any"` bind to their argument types: each argument
  * is printed with its type's output function, as PostgreSQL's concat and format do.
  */
+import { padBpchar } from '../common/bpchar.ts';
 import { arrayOf, type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import * as A from './array-ops.ts';
@@ -50,6 +51,17 @@ function lengthFunctions(c: CatalogBuilder): void {
   c.strict('length', [bytea], int4, B.byteaLength);
   c.strict('octet_length', [text], int4, S.octetLength).strict('octet_length', [bytea], int4, B.byteaLength);
   c.strict('bit_length', [text], int4, S.bitLength).strict('bit_length', [bytea], int4, B.byteaBitLength);
+  // octet_length of char(n) counts the padding (length, char_length and bit_length do not).
+  c.fn('octet_length', {
+    args: [T.bpchar],
+    returns: int4,
+    strict: true,
+    impl: S.octetLength as ScalarImpl,
+    bind: (types) => {
+      const length = types[0]!.id === 'bpchar' ? types[0]!.maxLength : undefined;
+      return (v) => S.octetLength(padBpchar(v as string, length));
+    },
+  });
 }
 
 function textFunctions(c: CatalogBuilder): void {
