@@ -81,3 +81,25 @@ export function nestArray(values: readonly Value[], shape: readonly number[]): V
     rows.push(nestArray(values.slice(r * size, (r + 1) * size), shape.slice(1)));
   return rows;
 }
+
+/**
+ * array_agg over arrays stacks them into one more dimension: as PostgreSQL, each input must be a
+ * non-NULL, non-empty array of the same shape as the first (22004, 2202E otherwise).
+ */
+export function checkAccumulatedArrays(inputs: readonly Value[]): void {
+  let shape: number[] | null = null;
+  for (const input of inputs) {
+    if (input === null) throw new DataError(SqlState.nullValueNotAllowed, 'cannot accumulate null arrays');
+    const s = arrayShape(input as Value[]);
+    if (shape === null && s.length === 0) {
+      throw new DataError(SqlState.arraySubscriptError, 'cannot accumulate empty arrays');
+    }
+    if (shape === null) shape = s;
+    else if (!sameShape(shape, s)) {
+      throw new DataError(
+        SqlState.arraySubscriptError,
+        'cannot accumulate arrays of different dimensionality',
+      );
+    }
+  }
+}

@@ -7,6 +7,7 @@
 import { padBpchar } from '../common/bpchar.ts';
 import { arrayOf, type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { arrayTypeDepth, flattenArray } from './array-dims.ts';
 import * as A from './array-ops.ts';
 import * as B from './bytea.ts';
 import { type CatalogBuilder, P, type ScalarImpl, withDefaults } from './catalog-types.ts';
@@ -197,10 +198,14 @@ function formatFunctions(c: CatalogBuilder): void {
     if (array.id !== 'array' || array.element.id === 'text' || array.element.id === 'varchar') {
       return withDefaults(arrayToString);
     }
-    const print = printerFor(array.element);
+    // A multidimensional array joins all its elements, row after row, as PostgreSQL does.
+    const dims = arrayTypeDepth(array);
+    let element = array.element;
+    while (element.id === 'array') element = element.element;
+    const print = printerFor(element);
     return (items, d, n) =>
       arrayToString(
-        items === null ? null : (items as Value[]).map(print),
+        items === null ? null : flattenArray(items as Value[], dims).map(print),
         d as string | null,
         n as string | null,
       );

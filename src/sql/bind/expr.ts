@@ -456,7 +456,19 @@ const subscript = (array: Value, index: Value): Value => (array as Value[])[(ind
 /** `array[i]` (1-based; out of range is NULL). Slices and field selection are not supported. */
 function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, position?: number): ScalarExpr {
   let expr = bindExpr(e.arg!, scope, ctx);
-  for (const step of e.indirection ?? []) {
+  const steps = e.indirection ?? [];
+  const dims = arrayTypeDepth(expr.type);
+  if (dims > 0 && steps.length !== dims && steps.every((s) => 'A_Indices' in s && !s.A_Indices.is_slice)) {
+    // PostgreSQL: as many subscripts as the array has dimensions, else the element is NULL.
+    for (const s of steps) {
+      if ('A_Indices' in s && s.A_Indices.uidx)
+        coerce(bindExpr(s.A_Indices.uidx, scope, ctx), T.int4, false, position);
+    }
+    let element = expr.type;
+    while (element.id === 'array') element = element.element;
+    return { kind: 'literal', value: null, type: element };
+  }
+  for (const step of steps) {
     if (!('A_Indices' in step) || step.A_Indices.is_slice || !step.A_Indices.uidx) {
       throw new FeatureNotSupportedError('array slices and field selection are not supported', { position });
     }
