@@ -10,7 +10,7 @@ import type { TimeZone } from '../../common/datetime-zone.ts';
 import { Interval } from '../../common/interval.ts';
 import { Jsonb } from '../../common/jsonb.ts';
 import type { Numeric } from '../../common/numeric.ts';
-import { type ArrayType, type SqlType, typeOid } from '../../common/types.ts';
+import { type ArrayType, type SqlType, typeName, typeOid } from '../../common/types.ts';
 import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import {
@@ -245,7 +245,11 @@ function readArrayBinary(b: Buffer, type: ArrayType, zone: TimeZone): Value[] {
   if (ndim === 0) return [];
   if (ndim > ARRAY_DIMS_MAX) throw tooManyDimensions(ndim);
   if (ndim !== arrayTypeDepth(type)) {
-    throw WireError.error(WireState.featureNotSupported, 'array dimensions do not match the parameter type');
+    // int4[] names every int array on the wire; only the query's own cast can say int[][].
+    throw WireError.error(
+      WireState.featureNotSupported,
+      `a ${ndim}-dimensional array does not fit a parameter of type ${typeName(type)}`,
+    );
   }
   let element = type.element;
   while (element.id === 'array') element = element.element;
