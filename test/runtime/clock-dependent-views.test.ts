@@ -69,3 +69,21 @@ test('a plain view over the clock may exist, but no materialized view may read i
     CREATE MATERIALIZED VIEW over_plain AS SELECT count(*) AS n FROM plain
   `);
 });
+
+test('a plain view over the clock reads the reading statement’s time, not its creation’s', async () => {
+  const db = await Eddy.open();
+  await db.execute(`
+    CREATE TABLE ev (id int, at timestamptz);
+    CREATE VIEW stamped (id, seen) AS SELECT id, now() FROM ev;
+    CREATE VIEW clock AS SELECT now() AS t, current_date AS d;
+    INSERT INTO ev VALUES (1, now())
+  `);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const same = await db.query('SELECT t = now(), d = current_date FROM clock');
+  assert.deepEqual(same.rows, [[true, true]]);
+  const named = await db.query('SELECT id, seen = now() FROM stamped');
+  assert.deepEqual(named.rows, [[1, true]]);
+  assert.deepEqual((await db.query('SELECT count(*) FROM stamped WHERE seen > (SELECT at FROM ev)')).rows, [
+    [1],
+  ]);
+});

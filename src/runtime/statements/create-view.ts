@@ -61,7 +61,9 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
   };
   const clock = findClockDependence(query, catalog);
   catalog.addRelation(
-    clock ? { ...entry, clockDependence: { name: clock.name, random: clock.random } } : entry,
+    clock
+      ? { ...entry, clockDependence: { name: clock.name, random: clock.random, query: query.SelectStmt } }
+      : entry,
   );
   return commandResult('CREATE VIEW');
 }

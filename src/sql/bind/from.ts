@@ -60,7 +60,7 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   } else {
     plan =
       resolveSystemRelation(rv.schemaname, name, ctx.catalog, position) ??
-      relationPlan(ctx.catalog.requireRelation(name, position));
+      relationPlan(ctx.catalog.requireRelation(name, position), ctx);
   }
   const colnames = (rv.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   if (colnames.length > plan.schema.length) {
@@ -79,11 +79,18 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   return { plan, columns };
 }
 
-/** A user relation read in FROM: a view is inlined, anything else is read by id. */
-function relationPlan(relation: RelationEntry): LogicalPlan {
-  return relation.kind === 'view'
-    ? relation.plan
-    : { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
+/**
+ * A user relation read in FROM: a view is inlined, anything else is read by id. A view over the
+ * clock is bound again, since binding fixes now() and its kin to the binding statement's time.
+ */
+function relationPlan(relation: RelationEntry, ctx: BindContext): LogicalPlan {
+  if (relation.kind !== 'view') {
+    return { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
+  }
+  if (relation.clockDependence === undefined) return relation.plan;
+  const plan = ctx.bindSubquery(relation.clockDependence.query, new Scope([], null));
+  const schema = plan.schema.map((c, i) => ({ ...c, name: relation.schema[i]?.name ?? c.name }));
+  return { ...plan, schema } as LogicalPlan;
 }
 
 function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext): BoundFrom {
