@@ -8,6 +8,7 @@
 
 import type { Node } from 'libpg-query';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
+import { asStackDepthError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
@@ -101,6 +102,14 @@ export class Session {
    * are recorded, never applied: nothing changes and no step is taken.
    */
   describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
+    try {
+      return this.describeOne(sql, paramTypes);
+    } catch (err) {
+      throw asStackDepthError(err);
+    }
+  }
+
+  private describeOne(sql: string, paramTypes: readonly (SqlType | undefined)[]): StatementDescription {
     const statements = this.db.parse(sql);
     if (statements.length !== 1) {
       throw new SqlSyntaxError('cannot insert multiple commands into a prepared statement');
@@ -162,7 +171,7 @@ export class Session {
       return result;
     } catch (err) {
       if (this.transaction) this.transaction.failed = true;
-      throw err;
+      throw asStackDepthError(err);
     }
   }
 
