@@ -2,9 +2,10 @@
  * @module dataflow/operators/top-k-with-ties
  * ORDER BY … OFFSET m FETCH FIRST n ROWS WITH TIES per partition: the rows ranked m … m+n-1 plus
  * every later row that ties (is equal under ORDER BY) with the one ranked m+n-1. Given input
- * changes, it emits, for each partition they touch, the window after minus the window before.
- * Ties make the window's end move with values, not ranks, so each touched partition costs
- * O(log n + window + ties) per step rather than TopKOp's O(rows moved).
+ * changes, it emits, for each partition they reach, the window after minus the window before.
+ * Ties make the window's end move with values, not ranks, so such a partition costs
+ * O(log n + window + ties) per step rather than TopKOp's O(rows moved); changes sorting after a
+ * full window's last row reach nothing and cost O(log n).
  * State: per partition, all its rows in an ordered multiset (a later deletion may pull any in).
  */
 import type { SqlType } from '../../common/types.ts';
@@ -59,12 +60,17 @@ export class TopKWithTiesOp implements Operator {
     const input = inputs[0]!;
     const arity = this.arity;
     const out = new Batch(arity);
-    const touched = new Map<SortedList<Value[]>, Value[]>();
+    const seen = new Map<SortedList<Value[]>, { key: Value[]; touched: boolean }>();
     const src = input.values;
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const list = partitionOf(this.partitions, this.keyBuf, this.partitionCols, src, base, this.newList);
-      if (!touched.has(list)) {
-        touched.set(list, [...this.keyBuf]);
+      let entry = seen.get(list);
+      if (entry === undefined) {
+        entry = { key: [...this.keyBuf], touched: false };
+        seen.set(list, entry);
+      }
+      if (!entry.touched && !this.beyondWindow(list, src, base)) {
+        entry.touched = true;
         this.emitWindow(list, -1, out);
       }
     }
@@ -79,11 +85,22 @@ export class TopKWithTiesOp implements Operator {
         else if (list.search(row, this.cursor)) list.addWeightAtCursor(this.cursor, w);
       }
     }
-    for (const [list, key] of touched) {
-      this.emitWindow(list, 1, out);
+    for (const [list, { key, touched }] of seen) {
+      if (touched) this.emitWindow(list, 1, out);
       if (list.size === 0) this.partitions.delete(key, 0);
     }
     return consolidate(out);
+  }
+
+  /**
+   * Whether the row at `src[base]` sorts strictly after the full window's last row (and its ties):
+   * inserting or deleting it then leaves the window as it is, so the step skips the rebuild.
+   */
+  private beyondWindow(list: SortedList<Value[]>, src: readonly Value[], base: number): boolean {
+    if (this.to === 0) return true;
+    if (list.total < this.to) return false;
+    list.seekRank(this.to - 1, this.cursor);
+    return compareBySortKeys(src, base, list.itemAt(this.cursor), 0, this.orderBy) > 0;
   }
 
   /** Emits the window's rows with weight `sign` each. */
