@@ -503,6 +503,7 @@ function arraySubquery(plan: LogicalPlan, position?: number): ScalarExpr {
     throw new SemanticError(SqlState.syntaxError, 'subquery must return only one column', { position });
   }
   const type = arrayOf(plan.schema[0]!.type);
+  if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
   // ORDER BY a column not selected leaves a projection over the sort: aggregate under it.
   const top = plan.kind === 'map' && plan.input.kind === 'orderBy' ? plan.exprs[0]! : null;
   const sorted = top?.kind === 'column' && plan.kind === 'map' ? plan.input : plan;
