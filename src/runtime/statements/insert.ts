@@ -9,7 +9,7 @@ import type { TableEntry } from '../../catalog/catalog.ts';
 import { ConstraintError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
-import { formatText } from '../../functions/text-io.ts';
+import { bpcharIn, formatText } from '../../functions/text-io.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import { RowKeyMap } from '../../plan/evaluate/row-key-map.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
@@ -153,9 +153,12 @@ export function checkRows(
   skipConflicts: boolean,
   removed: Value[][] = [],
 ): Value[][] {
+  const padded = bpcharColumns(table);
   for (const row of rows) {
     checkNotNull(table, row);
     checkTextValues(row, 0, row.length);
+    for (const { index, length } of padded)
+      if (typeof row[index] === 'string') row[index] = bpcharIn(row[index], length);
   }
   if (table.primaryKey.length === 0 || table.kind === 'source') return rows;
   const store = ctx.session.db.store(table.id);
@@ -183,6 +186,32 @@ function checkTextValues(values: readonly Value[], from: number, to: number): vo
     const v = values[i];
     if (typeof v === 'string') checkUnicodeText(v);
   }
+}
+
+/** The char(n) columns: values given as JavaScript strings still need char's value form. */
+function bpcharColumns(table: TableEntry): { index: number; length: number | undefined }[] {
+  return table.columns.flatMap((c, index) =>
+    c.type.id === 'bpchar' ? [{ index, length: c.type.maxLength }] : [],
+  );
+}
+
+/** Flat rows with char(n) values in their form (trailing spaces dropped, length checked); copied only if needed. */
+function withBpcharForms(table: TableEntry, values: readonly Value[], rowCount: number): readonly Value[] {
+  const padded = bpcharColumns(table);
+  if (padded.length === 0) return values;
+  const arity = table.columns.length;
+  let out: Value[] | null = null;
+  for (let r = 0; r < rowCount; r++) {
+    for (const { index, length } of padded) {
+      const v = values[r * arity + index];
+      if (typeof v !== 'string') continue;
+      const form = bpcharIn(v, length);
+      if (form === v) continue;
+      out ??= values.slice();
+      out[r * arity + index] = form;
+    }
+  }
+  return out ?? values;
 }
 
 function checkNotNull(table: TableEntry, row: Value[]): void {
@@ -245,6 +274,7 @@ export function ingestFlat(
     return accepted.length;
   }
   checkTextValues(values, 0, rowCount * arity);
+  values = withBpcharForms(table, values, rowCount);
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
   for (let i = 0; i < rowCount; i++)
     for (const j of notNull)
