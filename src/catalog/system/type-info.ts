@@ -4,7 +4,9 @@
  * collation) and PostgreSQL's format_type over type oids and typmods, for built-in types and the
  * catalog's enums.
  */
+
 import { type EnumType, type SqlType, typeOid } from '../../common/types.ts';
+import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import type { Catalog } from '../catalog.ts';
 import { builtinTypeByOid } from './builtin-types.ts';
 import { COLLATION_DEFAULT } from './oids.ts';
@@ -46,7 +48,7 @@ export function attributeType(type: SqlType): AttributeType {
     typalign: builtin?.typalign ?? 'i',
     typstorage: builtin?.typstorage ?? 'p',
     collation: isString || elementIsString ? COLLATION_DEFAULT : 0,
-    ndims: type.id === 'array' ? 1 : 0,
+    ndims: arrayTypeDepth(type),
   };
 }
 
