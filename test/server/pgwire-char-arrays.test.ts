@@ -3,7 +3,7 @@
  * char(n) and multidimensional arrays over the wire as PostgreSQL sends them: char(n) is type
  * 1042 with typmod n + 4 and its padding in text and binary; int[][] is int4[] (1007), `{{…}}`
  * in text and ndim 2 in binary, both ways (a binary int[][] parameter whose type the query's
- * cast gives is read back).
+ * cast gives is read back); information_schema and pg_attribute describe both.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -53,6 +53,31 @@ test('char(n) and int[][] in text: type, typmod, padding, nesting', async () => 
   });
   const eq = await client.query("SELECT count(*)::int AS n FROM cm WHERE c = $1 AND c = 'ab    '", ['ab']);
   assert.equal(eq.rows[0].n, 1);
+});
+
+test('the catalogs describe char(4) and integer[][] as PostgreSQL does', async () => {
+  const columns = await client.query(
+    "SELECT column_name, data_type, character_maximum_length AS len FROM information_schema.columns WHERE table_name = 'cm' ORDER BY ordinal_position",
+  );
+  assert.deepEqual(
+    columns.rows.map((r) => [r.column_name, r.data_type, r.len]),
+    [
+      ['c', 'character', 4],
+      ['v', 'character varying', 4],
+      ['a', 'ARRAY', null],
+    ],
+  );
+  const attributes = await client.query(
+    "SELECT format_type(atttypid, atttypmod) AS t, attndims FROM pg_attribute WHERE attrelid = 'cm'::regclass AND attnum > 0 ORDER BY attnum",
+  );
+  assert.deepEqual(
+    attributes.rows.map((r) => [r.t, r.attndims]),
+    [
+      ['character(4)', 0],
+      ['character varying(4)', 0],
+      ['integer[]', 2],
+    ],
+  );
 });
 
 test('binary results and parameters: char padded, int[][] with two dimensions', async () => {
