@@ -342,7 +342,7 @@ function bindArrayQuantifier(
   if (!compareOps.has(op))
     throw new FeatureNotSupportedError(`operator ${op} with ANY/ALL is not supported`, { position });
   const elementType = array.type.id === 'array' ? array.type.element : left.type;
-  const type = commonType([left.type, elementType], 'ANY/ALL', position);
+  const type = comparisonType(left.type, elementType, position, 'ANY/ALL');
   const arrayExpr = coerce(array, arrayOf(type), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';

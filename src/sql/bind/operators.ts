@@ -81,9 +81,9 @@ export function bindBinaryOperator(
  * PostgreSQL's operator resolution picks text = text (text is the preferred string type), so the
  * text side's trailing spaces count; against char(n), varchar or a literal it compares as char.
  */
-export function comparisonType(a: SqlType, b: SqlType, position?: number): SqlType {
+export function comparisonType(a: SqlType, b: SqlType, position?: number, context = 'operator'): SqlType {
   if ((a.id === 'bpchar' && b.id === 'text') || (a.id === 'text' && b.id === 'bpchar')) return T.text;
-  return commonType([a, b], 'operator', position);
+  return commonType([a, b], context, position);
 }
 
 function bindComparison(op: CompareOp, left: ScalarExpr, right: ScalarExpr, position?: number): ScalarExpr {
