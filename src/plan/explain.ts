@@ -3,8 +3,10 @@
  * Renders a logical plan as an indented tree for EXPLAIN, one node per line, with expressions
  * written over the input's column names (`#i` where a column has no name).
  */
+
 import { typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { isBareClockName } from './clock-calls.ts';
 import type { LogicalPlan, Schema, SortKey } from './logical.ts';
 import { planChildren } from './plan-visit.ts';
 import type { ScalarExpr } from './scalar.ts';
@@ -88,6 +90,7 @@ export function formatScalar(e: ScalarExpr, schema: Schema): string {
     case 'literal':
       return formatLiteral(e.value);
     case 'call':
+      if (e.args.length === 0 && isBareClockName(e.name)) return e.name;
       return /^[^a-z]/i.test(e.name) && e.args.length === 2
         ? `(${f(e.args[0]!)} ${e.name} ${f(e.args[1]!)})`
         : `${e.name}(${e.args.map(f).join(', ')})`;

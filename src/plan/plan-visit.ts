@@ -65,6 +65,29 @@ export function withChildren(plan: LogicalPlan, inputs: readonly LogicalPlan[]):
   }
 }
 
+/**
+ * Rebuilds `plan` with `f` applied to every expression of every node, inputs included (`f` itself
+ * decides whether to enter subquery plans inside the expressions).
+ */
+export function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarExpr): LogicalPlan {
+  const inputs = planChildren(plan).map((c) => mapPlanExpressions(c, f));
+  const rebuilt = withChildren(plan, inputs);
+  switch (rebuilt.kind) {
+    case 'filter':
+      return { ...rebuilt, predicate: f(rebuilt.predicate) };
+    case 'map':
+      return { ...rebuilt, exprs: rebuilt.exprs.map(f) };
+    case 'join':
+      return { ...rebuilt, on: f(rebuilt.on) };
+    case 'values':
+      return { ...rebuilt, rows: rebuilt.rows.map((r) => r.map(f)) };
+    case 'flatMap':
+      return { ...rebuilt, args: rebuilt.args.map(f) };
+    default:
+      return rebuilt;
+  }
+}
+
 /** Relation ids the plan reads (including inside subqueries). */
 export function readRelations(plan: LogicalPlan, into: Set<number> = new Set()): Set<number> {
   if (plan.kind === 'get') into.add(plan.relationId);

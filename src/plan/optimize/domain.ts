@@ -8,7 +8,7 @@
  */
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, Schema } from '../logical.ts';
-import { planChildren, planExpressions } from '../plan-visit.ts';
+import { mapPlanExpressions, planChildren, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, transformUp } from '../scalar-visit.ts';
 
@@ -93,32 +93,6 @@ export function shallower(plan: LogicalPlan): LogicalPlan {
   const fix = (e: ScalarExpr): ScalarExpr =>
     transformUp(e, (n) => (n.kind === 'outerRef' && n.depth >= 2 ? { ...n, depth: n.depth - 1 } : n));
   return mapPlanExpressions(plan, fix);
-}
-
-function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarExpr): LogicalPlan {
-  switch (plan.kind) {
-    case 'filter':
-      return { ...plan, input: mapPlanExpressions(plan.input, f), predicate: f(plan.predicate) };
-    case 'map':
-      return { ...plan, input: mapPlanExpressions(plan.input, f), exprs: plan.exprs.map(f) };
-    case 'join':
-      return {
-        ...plan,
-        left: mapPlanExpressions(plan.left, f),
-        right: mapPlanExpressions(plan.right, f),
-        on: f(plan.on),
-      };
-    case 'values':
-      return { ...plan, rows: plan.rows.map((r) => r.map(f)) };
-    case 'flatMap':
-      return { ...plan, input: mapPlanExpressions(plan.input, f), args: plan.args.map(f) };
-    case 'setOp':
-      return { ...plan, left: mapPlanExpressions(plan.left, f), right: mapPlanExpressions(plan.right, f) };
-    case 'get':
-      return plan;
-    default:
-      return { ...plan, input: mapPlanExpressions(plan.input, f) } as LogicalPlan;
-  }
 }
 
 /** Builds Q_D (see the module comment). */

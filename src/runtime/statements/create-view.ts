@@ -12,6 +12,7 @@ import { readRelations } from '../../plan/plan-visit.ts';
 import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import { dropOnRollback } from './drop.ts';
 import { planSelect } from './query.ts';
 
 function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan {
@@ -21,6 +22,14 @@ function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan
   }
   if (names.length === 0) return plan;
   return { ...plan, schema: plan.schema.map((c, i) => ({ ...c, name: names[i] ?? c.name })) } as LogicalPlan;
+}
+
+/**
+ * What a view depends on: the relations its plan reads, and the views it names, which the plan
+ * inlines. Dropping any of them must be refused (2BP01) or cascade to the view.
+ */
+function dependencies(plan: LogicalPlan, named: ReadonlySet<number>): number[] {
+  return [...new Set([...readRelations(plan), ...named])];
 }
 
 function checkDuplicateNames(plan: LogicalPlan): void {
@@ -37,7 +46,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
   const name = stmt.view!.relname!;
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('view query');
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.aliases ?? []);
+  const named = new Set<number>();
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.aliases ?? []);
   checkDuplicateNames(plan);
   const existing = catalog.relation(name);
   if (existing) {
@@ -56,7 +66,7 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     name,
     schema: plan.schema,
     plan,
-    dependsOn: [...readRelations(plan)],
+    dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
   const clock = findClockDependence(query, catalog);
@@ -65,6 +75,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
       ? { ...entry, clockDependence: { name: clock.name, random: clock.random, query: query.SelectStmt } }
       : entry,
   );
+  dropOnRollback(ctx, entry.id);
+  if (existing) ctx.session.transaction?.onRollback(() => catalog.addRelation(existing));
   return commandResult('CREATE VIEW');
 }
 
@@ -80,7 +92,8 @@ export function executeCreateMaterializedView(
   }
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('materialized view query');
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.into!.colNames ?? []);
+  const named = new Set<number>();
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
   refuseClockDependence(query, db.catalog);
   const reads = readRelations(plan);
@@ -91,11 +104,12 @@ export function executeCreateMaterializedView(
     name,
     schema: plan.schema,
     plan,
-    dependsOn: [...reads],
+    dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
   db.addMaterializedView(id, optimize(plan), reads, name);
   db.catalog.addRelation(entry);
+  dropOnRollback(ctx, id);
   return commandResult('CREATE MATERIALIZED VIEW');
 }
 
@@ -121,6 +135,9 @@ export function executeCreateIndex(ctx: StatementContext, stmt: IndexStmt): Stat
     throw new SemanticError(SqlState.duplicateTable, `relation "${name}" already exists`);
   }
   catalog.addIndex({ name, relationId: relation.id, columns });
+  ctx.session.transaction?.onRollback(() => {
+    if (catalog.index(name)) catalog.removeIndex(name);
+  });
   if (ctx.session.db.hasStore(relation.id)) ctx.session.db.store(relation.id).addIndex(columns);
   return commandResult('CREATE INDEX');
 }

@@ -45,8 +45,12 @@ export interface CollectedWindow {
 
 export interface SessionSettings {
   timeZone: string;
-  /** The statement's clock reading (µs since epoch), fixed per statement like PostgreSQL's now(). */
+  /** The statement's clock reading (µs since epoch): PostgreSQL's statement_timestamp(). */
   statementTime: number;
+  /** Who the session authenticated as (current_user); absent: the built-in role `eddy`. */
+  userName?: string;
+  /** The transaction's start (µs since epoch): now() and CURRENT_TIMESTAMP, as in PostgreSQL. */
+  transactionTime: number;
 }
 
 export interface BindContext {
@@ -60,10 +64,17 @@ export interface BindContext {
    * from context into this array (see params.ts).
    */
   readonly inferredParamTypes?: (SqlType | undefined)[];
+  /**
+   * Where given, the ids of the catalog relations named in FROM are added: a view's plan inlines
+   * the views it reads, and its dependencies must still name them.
+   */
+  readonly namedRelations?: Set<number>;
   /** Aggregate calls found while binding; null where aggregates are not allowed. */
   aggregates: CollectedAggregate[] | null;
   /** Window calls found while binding; null where window functions are not allowed. */
   windows: CollectedWindow[] | null;
+  /** Binding a column DEFAULT: now() and its kin stay calls, read per inserted row (clock-calls.ts). */
+  readonly deferClock?: boolean;
   /** Where aggregates are not allowed, the clause name for the error message. */
   aggregateClause?: string;
   /** Binds a nested SELECT in `scope` (for subqueries); returns its plan. */

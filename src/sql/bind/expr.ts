@@ -16,6 +16,7 @@ import type {
   SubLink,
   TypeCast,
 } from 'libpg-query';
+import { ROLE_NAME } from '../../catalog/system/oids.ts';
 import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
@@ -34,6 +35,7 @@ import {
   buildNestedArray,
   tooManyDimensions,
 } from '../../functions/array-dims.ts';
+import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode } from '../../plan/scalar-visit.ts';
@@ -586,24 +588,22 @@ function castPlanColumn(plan: LogicalPlan, type: SqlType): LogicalPlan {
 }
 
 function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {
-  const now = ctx.session.statementTime;
+  const clock = (name: ClockName): ScalarExpr =>
+    ctx.deferClock ? clockCall(name) : clockLiteral(name, ctx.session);
   switch (op) {
     case 'SVFOP_CURRENT_TIMESTAMP':
     case 'SVFOP_CURRENT_TIMESTAMP_N':
+      return clock('CURRENT_TIMESTAMP');
     case 'SVFOP_LOCALTIMESTAMP':
     case 'SVFOP_LOCALTIMESTAMP_N':
-      return {
-        kind: 'literal',
-        value: now,
-        type: op.startsWith('SVFOP_LOCAL') ? T.timestamp : T.timestamptz,
-      };
+      return clock('LOCALTIMESTAMP');
     case 'SVFOP_CURRENT_DATE':
-      return { kind: 'literal', value: Math.floor(now / 86_400_000_000), type: T.date };
+      return clock('CURRENT_DATE');
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
     case 'SVFOP_CURRENT_ROLE':
-      return { kind: 'literal', value: 'eddy', type: T.text };
+      return { kind: 'literal', value: ctx.session.userName ?? ROLE_NAME, type: T.text };
     case 'SVFOP_CURRENT_CATALOG':
       return { kind: 'literal', value: 'eddy', type: T.text };
     case 'SVFOP_CURRENT_SCHEMA':

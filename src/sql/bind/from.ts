@@ -36,6 +36,7 @@ export function bindFromClause(items: readonly Node[], outer: Scope, ctx: BindCo
   let result = bindFromItem(items[0]!, outer, ctx);
   for (const item of items.slice(1)) {
     const right = bindFromItem(item, outer, ctx);
+    checkDistinctNames(result, right);
     result = joinBound(result, right, 'inner', { kind: 'literal', value: true, type: T.bool });
   }
   return result;
@@ -60,7 +61,7 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   } else {
     plan =
       resolveSystemRelation(rv.schemaname, name, ctx.catalog, position) ??
-      relationPlan(ctx.catalog.requireRelation(name, position), ctx);
+      namedRelationPlan(name, ctx, position);
   }
   const colnames = (rv.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   if (colnames.length > plan.schema.length) {
@@ -77,6 +78,12 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
     index: i,
   }));
   return { plan, columns };
+}
+
+function namedRelationPlan(name: string, ctx: BindContext, position?: number): LogicalPlan {
+  const relation = ctx.catalog.requireRelation(name, position);
+  ctx.namedRelations?.add(relation.id);
+  return relationPlan(relation, ctx);
 }
 
 /**
@@ -216,6 +223,7 @@ const joinTypes: Record<string, JoinType> = {
 function bindJoin(j: JoinExpr, outer: Scope, ctx: BindContext): BoundFrom {
   const left = bindFromItem(j.larg!, outer, ctx);
   const right = bindFromItem(j.rarg!, outer, ctx);
+  checkDistinctNames(left, right);
   const joinType = joinTypes[j.jointype ?? 'JOIN_INNER'];
   if (!joinType) throw new FeatureNotSupportedError(`join type ${j.jointype} is not supported`);
   const using = (j.usingClause ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
@@ -247,6 +255,20 @@ function bindJoin(j: JoinExpr, outer: Scope, ctx: BindContext): BoundFrom {
       columns: result.columns.filter((c) => !c.hidden).map((c) => ({ ...c, table: alias })),
     };
   return result;
+}
+
+/**
+ * Two items of one FROM clause may not be known by the same name (42712), as in PostgreSQL: `t, t`
+ * or `t AS a JOIN u AS a` would leave `a.x` meaning two things. An item's names are the tables its
+ * columns are qualified by: a join's alias hides the names inside it, an unaliased subquery has none.
+ * (PostgreSQL also lets the same unaliased name through when it names relations in two schemas.)
+ */
+function checkDistinctNames(left: BoundFrom, right: BoundFrom): void {
+  const leftNames = new Set(left.columns.map((c) => c.table));
+  for (const c of right.columns) {
+    if (c.table !== null && leftNames.has(c.table))
+      throw new SemanticError(SqlState.duplicateAlias, `table name "${c.table}" specified more than once`);
+  }
 }
 
 function combine(left: BoundFrom, right: BoundFrom): ScopeColumn[] {
@@ -282,6 +304,12 @@ function naturalColumns(left: BoundFrom, right: BoundFrom): string[] {
  */
 function bindUsingJoin(left: BoundFrom, right: BoundFrom, joinType: JoinType, names: string[]): BoundFrom {
   const offset = left.plan.schema.length;
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined)
+    throw new SemanticError(
+      SqlState.duplicateColumn,
+      `column name "${repeated}" appears more than once in USING clause`,
+    );
   const find = (side: BoundFrom, name: string, which: string): ScopeColumn => {
     const matches = side.columns.filter((c) => c.name === name && !c.hidden);
     if (matches.length === 0) {

@@ -3,12 +3,13 @@
  * Turns a grouped query into plan nodes: a map computing the GROUP BY expressions and every
  * aggregate's inputs, the aggregate node, and the "lifting" of the select list, HAVING and
  * ORDER BY into the aggregate's output (a column outside GROUP BY and outside an aggregate is
- * PostgreSQL's error 42803).
+ * PostgreSQL's error 42803, also when a subquery refers to it from inside).
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
-import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
+import { mapPlanExpressions } from '../../plan/plan-visit.ts';
+import type { ScalarExpr, Subquery } from '../../plan/scalar.ts';
+import { exprEquals, mapChildren, transformUp } from '../../plan/scalar-visit.ts';
 import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
 import type { Scope } from './scope.ts';
 
@@ -16,6 +17,13 @@ export interface Grouped {
   readonly plan: LogicalPlan;
   /** Each input list of expressions, rewritten over the aggregate's output columns. */
   readonly lifted: ScalarExpr[][];
+}
+
+/** A scope column as PostgreSQL names it in grouping errors: `table.column`. */
+function qualifiedName(scope: Scope, index: number): string {
+  const column = scope.columns.find((c) => c.index === index);
+  if (!column) return `#${index}`;
+  return column.table ? `${column.table}.${column.name}` : column.name;
 }
 
 export function applyGrouping(
@@ -72,15 +80,32 @@ export function applyGrouping(
       if (e.index >= WINDOW_BASE) return e;
       if (e.index >= AGGREGATE_BASE)
         return { kind: 'column', index: groups.length + (e.index - AGGREGATE_BASE), type: e.type };
-      const name = scope.columns.find((c) => c.index === e.index);
-      const qualified = name ? (name.table ? `${name.table}.${name.name}` : name.name) : `#${e.index}`;
       throw new SemanticError(
         SqlState.groupingError,
-        `column "${qualified}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        `column "${qualifiedName(scope, e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`,
       );
     }
+    if (e.kind === 'subquery')
+      return { ...(mapChildren(e, lift) as Subquery), plan: liftOuterRefs(e.plan, 1) };
     return mapChildren(e, lift);
   };
+  /**
+   * A subquery's references to this query's row (outer references of `depth`, counted from the
+   * subquery's own level) must now name the aggregate's output: a GROUP BY column, else 42803.
+   */
+  const liftOuterRefs = (sub: LogicalPlan, depth: number): LogicalPlan =>
+    mapPlanExpressions(sub, (e) =>
+      transformUp(e, (n) => {
+        if (n.kind === 'subquery') return { ...n, plan: liftOuterRefs(n.plan, depth + 1) };
+        if (n.kind !== 'outerRef' || n.depth !== depth) return n;
+        const g = groups.findIndex((x) => x.kind === 'column' && x.index === n.index);
+        if (g >= 0) return { ...n, index: g };
+        throw new SemanticError(
+          SqlState.groupingError,
+          `subquery uses ungrouped column "${qualifiedName(scope, n.index)}" from outer query`,
+        );
+      }),
+    );
   for (let i = 0; i < windows.length; i++) {
     const w = windows[i]!;
     windows[i] = {
