@@ -4,6 +4,7 @@
  * ids, schemas and the dependency edges that DROP checks. Pure metadata: contents live in
  * runtime stores, plans in the dataflow. Names are case-folded by the binder before they get here.
  */
+import type { SelectStmt } from 'libpg-query';
 import { SemanticError, SqlState, UndefinedObjectError } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
@@ -41,6 +42,12 @@ export interface ViewEntry extends RelationBase {
   readonly plan: LogicalPlan;
   /** Relations the view reads directly. */
   readonly dependsOn: readonly number[];
+  /**
+   * A plain view's first function of the current time or of chance (sql/bind/clock-dependence):
+   * a materialized view reading the view is refused, naming it, and a query reading the view
+   * binds `query` afresh, so the time is the reading statement's, not the view's creation's.
+   */
+  readonly clockDependence?: { readonly name: string; readonly random: boolean; readonly query: SelectStmt };
 }
 
 export type RelationEntry = TableEntry | ViewEntry;

@@ -38,6 +38,7 @@ export const SqlState = {
   invalidBinaryRepresentation: '22P03',
   invalidEscapeSequence: '22025',
   untranslatableCharacter: '22P05',
+  characterNotInRepertoire: '22021',
   arraySubscriptError: '2202E',
   invalidJsonText: '22P02',
   sqlJsonError: '22030',

@@ -10,7 +10,9 @@
 import type { Node } from 'libpg-query';
 import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
+import { asStackDepthError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
+import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
@@ -54,6 +56,7 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): StatementResult[] {
+    checkTextParams(params);
     const statements = this.db.parse(script);
     const results: StatementResult[] = [];
     for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
@@ -70,6 +73,7 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): Promise<StatementResult[]> {
+    checkTextParams(params);
     const results: StatementResult[] = [];
     for (const stmt of this.db.parse(script)) {
       for (;;) {
@@ -125,6 +129,14 @@ export class Session {
    * are recorded, never applied: nothing changes and no step is taken.
    */
   describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
+    try {
+      return this.describeOne(sql, paramTypes);
+    } catch (err) {
+      throw asStackDepthError(err);
+    }
+  }
+
+  private describeOne(sql: string, paramTypes: readonly (SqlType | undefined)[]): StatementDescription {
     const statements = this.db.parse(sql);
     if (statements.length !== 1) {
       throw new SqlSyntaxError('cannot insert multiple commands into a prepared statement');
@@ -187,7 +199,7 @@ export class Session {
       return result;
     } catch (err) {
       if (this.transaction) this.transaction.failed = true;
-      throw err;
+      throw asStackDepthError(err);
     }
   }
 
@@ -294,4 +306,9 @@ async function waitFor(ready: Promise<void>, timeoutMs: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Parameter strings from the library or HTTP are JavaScript strings: 22021 unless they are Unicode without NUL. */
+function checkTextParams(params: readonly Value[]): void {
+  for (const p of params) if (typeof p === 'string') checkUnicodeText(p);
 }

@@ -9,6 +9,7 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
+import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { dropOnRollback } from './drop.ts';
@@ -68,7 +69,12 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
-  catalog.addRelation(entry);
+  const clock = findClockDependence(query, catalog);
+  catalog.addRelation(
+    clock
+      ? { ...entry, clockDependence: { name: clock.name, random: clock.random, query: query.SelectStmt } }
+      : entry,
+  );
   dropOnRollback(ctx, entry.id);
   if (existing) ctx.session.transaction?.onRollback(() => catalog.addRelation(existing));
   return commandResult('CREATE VIEW');
@@ -89,6 +95,7 @@ export function executeCreateMaterializedView(
   const named = new Set<number>();
   const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
+  refuseClockDependence(query, db.catalog);
   const reads = readRelations(plan);
   const id = db.catalog.allocateId();
   const entry: ViewEntry = {

@@ -6,7 +6,9 @@
  * limit: PortalSuspended when rows remain) and Close. Errors propagate to the connection, which
  * then skips messages until Sync.
  */
+
 import type { SqlType } from '../../common/types.ts';
+import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import {
   bindComplete,
@@ -212,7 +214,7 @@ function decodeParams(
     const b = raw[i]!;
     if (b === null) params.push(null);
     else if (formatAt(formats, i) === 1) params.push(readBinaryParam(b, types[i], conn.zone(), i));
-    else params.push(readTextParam(b.toString('utf8'), types[i], conn.zone()));
+    else params.push(readTextParam(decodeUtf8(b), types[i], conn.zone()));
   }
   return params;
 }

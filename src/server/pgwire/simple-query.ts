@@ -6,6 +6,7 @@
  * transaction block form one implicit transaction: an error undoes the earlier ones, the tables
  * and views they created included (a DROP among them stays done).
  */
+import { DataError } from '../../common/errors.ts';
 import type { StatementSpan } from '../../sql/front/index.ts';
 import { emptyQueryResponse, readyForQuery, TEXT_FORMATS } from './backend-messages.ts';
 import { executePortal } from './execute-portal.ts';
@@ -27,7 +28,15 @@ const transactionWords = new Set([
 ]);
 
 export function handleQuery(conn: PgConnection, body: Buffer): void | Promise<void> {
-  const script = new BodyReader(body).cstring();
+  let script: string;
+  try {
+    script = new BodyReader(body).cstring();
+  } catch (e) {
+    // Text that is not UTF-8 fails this query only; a malformed message ends the connection.
+    if (!(e instanceof DataError)) throw e;
+    conn.sendError(e);
+    return finish(conn);
+  }
   let spans: StatementSpan[];
   try {
     spans = splitScript(script);
