@@ -2,8 +2,9 @@
  * @module test/package/install-from-clone
  * A user's first hour, end to end: clone the repository (its committed HEAD), install the clone
  * into a separate app by git URL as `npm install` does (its `prepare` builds dist/), run the
- * README's library example there, and run the installed `eddy` command. The example's output
- * must equal the same example run against src/. Needs npm and the npm registry (or its cache);
+ * README's library example there, type-check a TypeScript file against the installed
+ * declarations, and run the installed `eddy` command. The example's output must equal the same
+ * example run against src/. Needs npm and the npm registry (or its cache);
  * about 30–60 s, so it runs once, in CI always.
  */
 import assert from 'node:assert/strict';
@@ -38,6 +39,33 @@ function readmeLibraryExample(): string {
   return match[1]!;
 }
 
+/** Typed rows as the README shows them; the expect-error line makes the check able to fail. */
+const typedExample = `import { Eddy, Numeric, RowInputError } from 'eddydb';
+const db = await Eddy.open();
+const { rows } = await db.query<[number, string]>('SELECT 1 AS id, $1::text AS name', ['ada']);
+const id: number = rows[0]![0];
+const name: string = rows[0]![1];
+// @ts-expect-error: the second column is typed as a string
+const wrong: number = rows[0]![1];
+const price: Numeric = Numeric.parse('12.34');
+try {
+  await db.insert('t', [{ id: 1 }], { onConflict: 'update' });
+} catch (e) {
+  if (e instanceof RowInputError) console.log(e.table, e.row, e.column, e.code);
+}
+console.log(id, name, wrong, price.toString());
+await db.close();
+`;
+
+const appCompilerOptions = {
+  target: 'es2022',
+  module: 'nodenext',
+  strict: true,
+  noEmit: true,
+  skipLibCheck: false,
+  types: [],
+};
+
 test('an app installs the repository by git URL and runs the README library example', {
   timeout: 240_000,
 }, () => {
@@ -62,6 +90,12 @@ test('an app installs the repository by git URL and runs the README library exam
   const expected = run(process.execPath, [join(scratch, 'example-source.ts')], scratch);
   assert.match(expected, /insert/);
   assert.equal(installed, expected);
+
+  // A TypeScript app gets typed rows from query<T>(), checked strictly against the installed
+  // declarations (their own imports included) and without Node.js's types, which an app may lack.
+  writeFileSync(join(app, 'typed.ts'), typedExample);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: appCompilerOptions }));
+  run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', app], app);
 
   // The licence package.json names ships with it.
   assert.match(
