@@ -41,19 +41,12 @@ export interface Finished {
 /**
  * Runs a program to its end. Asynchronous on purpose: the server answering it runs in this
  * process, so a synchronous spawn would deadlock. A program still running after `timeoutMs` is
- * killed (its output so far is kept for the failure message); so is one whose standard error
- * matches `stopOnStderr` (for a command that runs until cancelled).
+ * killed (its output so far is kept for the failure message).
  */
 export function run(
   command: string,
   args: readonly string[],
-  options: {
-    env?: Record<string, string>;
-    input?: string;
-    cwd?: string;
-    timeoutMs?: number;
-    stopOnStderr?: RegExp;
-  } = {},
+  options: { env?: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number } = {},
 ): Promise<Finished> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
@@ -67,10 +60,7 @@ export function run(
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
-    child.stderr.setEncoding('utf8').on('data', (s: string) => {
-      stderr += s;
-      if (options.stopOnStderr?.test(stderr)) child.kill('SIGTERM');
-    });
+    child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.stdin.on('error', () => {}); // EPIPE from a program that exits without reading stdin
     child.on('error', (e) => {
       clearTimeout(timer);

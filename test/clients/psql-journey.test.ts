@@ -2,9 +2,7 @@
  * @module test/clients/psql-journey
  * The client journey with psql (PostgreSQL 15's /usr/bin/psql, run as a user would: a script on
  * stdin, unaligned output) against an Eddy server: create, insert, materialize, `\d`, a query
- * with a psql variable, a change arriving through a SUBSCRIBE cursor, errors with their SQLSTATE;
- * and a plain `SUBSCRIBE TO v;`, which psql cannot show, answered at once by a notice saying what to
- * run instead.
+ * with a psql variable, a change arriving through a SUBSCRIBE cursor, errors with their SQLSTATE.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -118,29 +116,4 @@ test('psql: create, insert, materialize, \\d, a parameter, a change through a cu
     'ERROR:  22012: division by zero',
   ]);
   assert.deepEqual(out.get('done'), []);
-});
-
-// psql waits for a whole result before printing it, so a plain SUBSCRIBE (which streams until
-// cancelled) would look hung; the server's NOTICE reaches psql's stderr at once.
-test('psql: a plain SUBSCRIBE is answered at once by a notice naming the forms psql can show', {
-  skip: skipUnlessInstalled(missing),
-}, async () => {
-  requireClient(missing);
-  await run('psql', ['-X', '-q', '-c', 'CREATE TABLE hits (page text)'], { env: s.env, timeoutMs: 30_000 });
-  const done = await run('psql', ['-X', '-c', 'SUBSCRIBE TO hits;'], {
-    env: s.env,
-    timeoutMs: 20_000,
-    stopOnStderr: /^HINT: .*\n/m,
-  });
-  assert.equal(
-    done.signal,
-    'SIGTERM',
-    `psql was stopped by the notice, not the timeout\n${transcript(done)}`,
-  );
-  const lines = done.stderr.trimEnd().split('\n');
-  assert.match(lines[0]!, /^NOTICE: {2}SUBSCRIBE streams rows until it is cancelled/);
-  assert.match(
-    lines[1]!,
-    /^HINT: .*COPY \(SUBSCRIBE TO hits\) TO STDOUT.*DECLARE c CURSOR FOR SUBSCRIBE TO hits/,
-  );
 });
