@@ -1,11 +1,11 @@
 /**
  * @module test/package/install-from-clone
  * A user's first hour, end to end: clone the repository (its committed HEAD), install the clone
- * into a separate app by git URL as `npm install` does (its `prepare` builds dist/), run the
- * README's library example there, type-check a TypeScript file against the installed
- * declarations, and run the installed `eddy` command. The example's output must equal the same
- * example run against src/. Needs npm and the npm registry (or its cache);
- * about 30–60 s, so it runs once, in CI always.
+ * into a separate app by git URL and into another by its path, as `npm install` does (its
+ * `prepare` builds dist/), run the README's library example there, type-check a TypeScript file
+ * against the installed declarations, and run the installed `eddy` command. The example's output
+ * must equal the same example run against src/. Needs npm and the npm registry (or its cache);
+ * about 30–90 s, so it runs once, in CI always.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -96,6 +96,18 @@ test('an app installs the repository by git URL and runs the README library exam
   writeFileSync(join(app, 'typed.ts'), typedExample);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: appCompilerOptions }));
   run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', app], app);
+
+  // The README's other way: a clone installed by its path, where `npm install` never ran in the
+  // clone itself (npm links the folder and runs its `prepare` there).
+  const pathApp = join(scratch, 'path-app');
+  mkdirSync(pathApp);
+  writeFileSync(
+    join(pathApp, 'package.json'),
+    JSON.stringify({ name: 'path-app', private: true, type: 'module' }),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', clone], pathApp);
+  writeFileSync(join(pathApp, 'example.mjs'), example);
+  assert.equal(run(process.execPath, ['example.mjs'], pathApp), expected);
 
   // The licence package.json names ships with it.
   assert.match(
