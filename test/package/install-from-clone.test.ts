@@ -66,7 +66,7 @@ const appCompilerOptions = {
   types: [],
 };
 
-test('an app installs the repository by git URL and runs the README library example', {
+test('apps install the repository by git URL and by path, and run the README library example', {
   timeout: 240_000,
 }, () => {
   const clone = join(scratch, 'eddy');
