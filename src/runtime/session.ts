@@ -96,13 +96,17 @@ export class Session {
    * transaction control among them, outside a transaction block, form one implicit transaction
    * (all or nothing, one step; the objects they create are dropped again if one fails).
    */
-  async executeScript(script: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+  async executeScript(
+    script: string,
+    params: readonly Value[] = [],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult[]> {
     const statements = this.db.parse(script);
     if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
-      return this.executeWaiting(script, params);
+      return this.executeWaiting(script, params, paramTypes);
     this.begin();
     try {
-      const results = await this.executeWaiting(script, params);
+      const results = await this.executeWaiting(script, params, paramTypes);
       this.commit();
       return results;
     } catch (err) {
