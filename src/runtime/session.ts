@@ -10,7 +10,7 @@
 import type { Node } from 'libpg-query';
 import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
-import { asStackDepthError } from '../common/stack-depth.ts';
+import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
@@ -136,7 +136,7 @@ export class Session {
     try {
       return this.describeOne(sql, paramTypes);
     } catch (err) {
-      throw asStackDepthError(err);
+      throw asResourceLimitError(err);
     }
   }
 
@@ -203,7 +203,7 @@ export class Session {
       return result;
     } catch (err) {
       if (this.transaction) this.transaction.failed = true;
-      throw asStackDepthError(err);
+      throw asResourceLimitError(err);
     }
   }
 
