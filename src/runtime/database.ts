@@ -8,7 +8,7 @@
 import { Catalog } from '../catalog/catalog.ts';
 import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
-import { asStackDepthError } from '../common/stack-depth.ts';
+import { asResourceLimitError } from '../common/stack-depth.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
@@ -100,7 +100,7 @@ export class Database {
     try {
       statements = parseScript(checkUnicodeText(script));
     } catch (err) {
-      throw asStackDepthError(err);
+      throw asResourceLimitError(err);
     }
     if (script.length <= parsedTextMax) {
       if (this.parsed.size >= parsedScriptsMax) this.parsed.delete(this.parsed.keys().next().value!);

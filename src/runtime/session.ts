@@ -10,7 +10,7 @@
 import type { Node } from 'libpg-query';
 import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
-import { asStackDepthError } from '../common/stack-depth.ts';
+import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
@@ -96,13 +96,17 @@ export class Session {
    * transaction control among them, outside a transaction block, form one implicit transaction
    * (all or nothing, one step; the objects they create are dropped again if one fails).
    */
-  async executeScript(script: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+  async executeScript(
+    script: string,
+    params: readonly Value[] = [],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult[]> {
     const statements = this.db.parse(script);
     if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
-      return this.executeWaiting(script, params);
+      return this.executeWaiting(script, params, paramTypes);
     this.begin();
     try {
-      const results = await this.executeWaiting(script, params);
+      const results = await this.executeWaiting(script, params, paramTypes);
       this.commit();
       return results;
     } catch (err) {
@@ -132,7 +136,7 @@ export class Session {
     try {
       return this.describeOne(sql, paramTypes);
     } catch (err) {
-      throw asStackDepthError(err);
+      throw asResourceLimitError(err);
     }
   }
 
@@ -199,7 +203,7 @@ export class Session {
       return result;
     } catch (err) {
       if (this.transaction) this.transaction.failed = true;
-      throw asStackDepthError(err);
+      throw asResourceLimitError(err);
     }
   }
 

@@ -4,7 +4,8 @@
  * serving: bytes that are not UTF-8 (22021) in wire queries, text and binary parameters and HTTP
  * bodies; NUL and lone surrogates from JSON or the library (22021, 22P05 in jsonb); JSON nested
  * 5,000 deep in /ingest, /sql parameters and wire parameters (54001, not a stack overflow); a
- * 27-level ARRAY (54000, where its text form once grew until the process aborted); bad TimeZone.
+ * 27-level ARRAY (54000, where its text form once grew until the process aborted); a string past
+ * V8's length limit (54000, not an internal error); bad TimeZone.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -71,6 +72,20 @@ describe('wire protocol', () => {
     await assert.rejects(client.query('INSERT INTO notes VALUES (2, NULL, $1)', [deepJson(5000)]), {
       code: '54001',
     });
+    assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, 1);
+  });
+
+  test('a string longer than the server can hold is 54000, not an internal error', async () => {
+    // PostgreSQL holds this 600,000,000-character text (its limit is 1 GB); V8's is about 2^29.
+    const concat = "SELECT length(repeat('x', 300000000) || repeat('y', 300000000))";
+    await assert.rejects(client.query(concat), { code: '54000' });
+    const view =
+      'CREATE MATERIALIZED VIEW too_long AS SELECT repeat(body, 300000000) || repeat(body, 300000000) AS b FROM notes';
+    await client.query(view);
+    await client.query("INSERT INTO notes VALUES (3, 'x', NULL)").catch(() => {});
+    await assert.rejects(client.query('SELECT * FROM too_long'), { code: '54000' });
+    await client.query('DROP MATERIALIZED VIEW too_long');
+    await client.query('DELETE FROM notes WHERE id = 3');
     assert.equal((await client.query('SELECT 1 AS one')).rows[0].one, 1);
   });
 
