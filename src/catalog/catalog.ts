@@ -87,6 +87,10 @@ export class Catalog {
     return r;
   }
 
+  hasRelationId(id: number): boolean {
+    return this.byId.has(id);
+  }
+
   requireRelation(name: string, position?: number): RelationEntry {
     const r = this.relations.get(name);
     if (!r)

@@ -94,15 +94,20 @@ export class Session {
   /**
    * Runs a script as PostgreSQL runs a multi-statement Query: several statements with no
    * transaction control among them, outside a transaction block, form one implicit transaction
-   * (all or nothing, one step; the objects they create are dropped again if one fails).
+   * (all or nothing, one step; the objects they create are dropped again and the ones they
+   * drop come back if one fails). The library's `execute` and HTTP's POST /sql run scripts so.
    */
-  async executeScript(script: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+  async executeScript(
+    script: string,
+    params: readonly Value[] = [],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult[]> {
     const statements = this.db.parse(script);
     if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
-      return this.executeWaiting(script, params);
+      return this.executeWaiting(script, params, paramTypes);
     this.begin();
     try {
-      const results = await this.executeWaiting(script, params);
+      const results = await this.executeWaiting(script, params, paramTypes);
       this.commit();
       return results;
     } catch (err) {

@@ -42,8 +42,10 @@ export class Transaction {
    * scan, else the keys it looked up by index.
    */
   private readonly reads = new Map<number, 'all' | KeyRead[]>();
-  /** What ROLLBACK undoes besides the deferred writes: objects its statements created. */
+  /** What ROLLBACK undoes besides the deferred writes: objects its statements created or dropped. */
   private readonly undo: (() => void)[] = [];
+  /** What COMMIT finishes after its step: letting go of the contents of the objects it dropped. */
+  private readonly finish: (() => void)[] = [];
 
   constructor(isolation: IsolationLevel, readOnly: boolean) {
     this.isolation = isolation;
@@ -74,8 +76,14 @@ export class Transaction {
     this.undo.push(action);
   }
 
+  /** Registers work that only a successful COMMIT does, run in order after its step. */
+  onCommit(action: () => void): void {
+    this.finish.push(action);
+  }
+
   /** Undoes its catalog changes (ROLLBACK, a failed transaction or a COMMIT that lost a conflict). */
   undoCatalogChanges(): void {
+    this.finish.length = 0;
     while (this.undo.length > 0) this.undo.pop()!();
   }
 
@@ -108,8 +116,16 @@ export class Transaction {
    * it read (a key looked up, a relation scanned) that someone else wrote (40001).
    */
   commit(db: Database): void {
+    this.commitWrites(db);
+    this.undo.length = 0;
+    for (const action of this.finish.splice(0)) action();
+  }
+
+  private commitWrites(db: Database): void {
     const net = new ChangeSet();
     for (const [id, batch] of this.changes.byRelation) {
+      // Writes to a relation it dropped afterwards go with it.
+      if (!db.catalog.hasRelationId(id)) continue;
       const b = consolidate(batch);
       if (b.length > 0) net.byRelation.set(id, b);
     }

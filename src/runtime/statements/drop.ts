@@ -2,6 +2,9 @@
  * @module runtime/statements/drop
  * DROP TABLE / VIEW / MATERIALIZED VIEW / INDEX / TYPE [IF EXISTS] [CASCADE]: refuses while other
  * objects depend on the target (2BP01) unless CASCADE, which drops the dependents first.
+ * Inside a transaction (explicit or implicit) the name goes at once but the object is kept aside
+ * until COMMIT: its stored rows stay and a materialized view stays maintained, so a rollback
+ * puts it back exactly as it is then.
  */
 import type { DropStmt, Node } from 'libpg-query';
 import type { RelationEntry } from '../../catalog/catalog.ts';
@@ -14,6 +17,7 @@ import {
 import type { EnumType } from '../../common/types.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { Database } from '../database.ts';
+import type { Transaction } from '../transaction.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 
@@ -61,7 +65,9 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
         if (stmt.missing_ok) continue;
         throw new UndefinedObjectError(SqlState.undefinedObject, `index "${name}" does not exist`);
       }
+      const index = db.catalog.index(name)!;
       db.catalog.removeIndex(name);
+      ctx.session.transaction?.onRollback(() => db.catalog.addIndex(index));
       continue;
     }
     if (spec.kind === 'type') {
@@ -72,6 +78,7 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
       }
       refuseWhileTypeUsed(db, type, cascade);
       db.catalog.removeEnumType(name);
+      ctx.session.transaction?.onRollback(() => db.catalog.addEnumType(type));
       continue;
     }
     const relation = db.catalog.relation(name);
@@ -80,7 +87,7 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a ${spec.word}`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `${spec.word} "${name}" does not exist`);
     }
-    dropRelation(db, relation, cascade);
+    dropRelation(db, relation, cascade, ctx.session.transaction);
   }
   return commandResult(spec.tag);
 }
@@ -97,7 +104,17 @@ export function dropOnRollback(ctx: StatementContext, relationId: number): void 
   });
 }
 
-function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): void {
+/**
+ * Drops `relation` (and with `cascade` what depends on it). Within `transaction` only its
+ * catalog entry goes now; its contents and maintenance are let go at COMMIT, and ROLLBACK puts
+ * the entry back with its indexes.
+ */
+function dropRelation(
+  db: Database,
+  relation: RelationEntry,
+  cascade: boolean,
+  transaction: Transaction | null = null,
+): void {
   const dependents = db.catalog.dependents(relation.id);
   if (dependents.length > 0 && !cascade) {
     throw new SemanticError(
@@ -111,9 +128,19 @@ function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): 
       },
     );
   }
-  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true);
+  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
+  if (!transaction) {
+    db.catalog.removeRelation(relation.id);
+    db.dropRelation(relation.id);
+    return;
+  }
+  const indexes = db.catalog.allIndexes().filter((i) => i.relationId === relation.id);
   db.catalog.removeRelation(relation.id);
-  db.dropRelation(relation.id);
+  transaction.onRollback(() => {
+    db.catalog.addRelation(relation);
+    for (const index of indexes) db.catalog.addIndex(index);
+  });
+  transaction.onCommit(() => db.dropRelation(relation.id));
 }
 
 /**
@@ -155,7 +182,7 @@ export function dropSources(
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a source`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);
     }
-    dropRelation(db, relation, stmt.cascade);
+    dropRelation(db, relation, stmt.cascade, ctx.session.transaction);
   }
   return commandResult('DROP SOURCE');
 }
