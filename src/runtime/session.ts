@@ -105,7 +105,7 @@ export class Session {
     const statements = this.db.parse(script);
     if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
       return this.executeWaiting(script, params, paramTypes);
-    this.begin();
+    this.begin({ implicit: true });
     try {
       const results = await this.executeWaiting(script, params, paramTypes);
       this.commit();
@@ -208,13 +208,24 @@ export class Session {
     }
   }
 
-  /** Opens a transaction block; unset options come from the session's defaults. */
-  begin(options: { isolation?: IsolationLevel; readOnly?: boolean } = {}): void {
-    if (this.transaction) return;
+  /**
+   * Opens a transaction block; unset options come from the session's defaults. BEGIN inside an
+   * implicit transaction turns it into a block (what ran in it joins the block), as in PostgreSQL.
+   */
+  begin(options: { isolation?: IsolationLevel; readOnly?: boolean; implicit?: boolean } = {}): void {
+    const open = this.transaction;
+    if (open) {
+      if (!open.implicit || options.implicit) return;
+      open.implicit = false;
+      if (options.isolation && open.snapshot === null) open.isolation = options.isolation;
+      if (options.readOnly !== undefined) open.readOnly = options.readOnly;
+      return;
+    }
     this.transaction = new Transaction(
       options.isolation ?? this.defaultIsolation(),
       options.readOnly ?? this.settings['guc:default_transaction_read_only'] === 'on',
     );
+    this.transaction.implicit = options.implicit ?? false;
   }
 
   /** `default_transaction_isolation`, as the level Eddy gives for it. */

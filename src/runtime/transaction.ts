@@ -38,6 +38,11 @@ export class Transaction {
   readOnly: boolean;
   isolation: IsolationLevel;
   /**
+   * Opened by the server, not by BEGIN: a multi-statement script, or the extended protocol's
+   * messages up to Sync. A BEGIN inside it makes it an ordinary block, as in PostgreSQL.
+   */
+  implicit = false;
+  /**
    * What its statements read, by relation (checked at COMMIT when serializable): 'all' after a
    * scan, else the keys it looked up by index.
    */

@@ -17,8 +17,8 @@ import {
 import type { EnumType } from '../../common/types.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { Database } from '../database.ts';
-import type { Transaction } from '../transaction.ts';
 import { commandResult, type StatementResult } from '../result.ts';
+import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
 
 const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {

@@ -4,7 +4,8 @@
  * declared parameter types), Bind (a portal: parameters in text or binary, result formats),
  * Describe (statement: parameter types and columns; portal: columns), Execute (with a row
  * limit: PortalSuspended when rows remain) and Close. Errors propagate to the connection, which
- * then skips messages until Sync.
+ * then skips messages until Sync. As in PostgreSQL, the statements executed up to Sync outside a
+ * transaction block are one implicit transaction: Sync commits it, or rolls it back after an error.
  */
 
 import type { SqlType } from '../../common/types.ts';
@@ -23,7 +24,7 @@ import { describePortal, describeStatement, executePortal } from './execute-port
 import { BodyReader } from './frame-reader.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { makePortal, makeStatement, type Portal, type PreparedStatement } from './portal.ts';
-import { highestParam, splitScript } from './sql-text.ts';
+import { highestParam, isTransactionControl, splitScript } from './sql-text.ts';
 import { typeForOid } from './type-info.ts';
 import { readBinaryParam, readTextParam } from './value-codec.ts';
 import { WireError, WireState } from './wire-error.ts';
@@ -120,6 +121,7 @@ export function handleDescribe(conn: PgConnection, body: Buffer): void {
   }
   const portal = requirePortal(conn, name);
   try {
+    joinImplicitTransaction(conn, portal.statement);
     const columns = describePortal(conn, portal);
     if (columns) rowDescription(conn.w, columns, portal.formats);
     else noData(conn.w);
@@ -134,6 +136,7 @@ export function handleExecute(conn: PgConnection, body: Buffer): void | Promise<
   const maxRows = r.int32();
   let pending: void | Promise<void>;
   try {
+    joinImplicitTransaction(conn, portal.statement);
     pending = executePortal(conn, portal, Math.max(maxRows, 0), false);
   } catch (e) {
     throw located(e, portal.statement);
@@ -154,6 +157,39 @@ export function handleClose(conn: PgConnection, body: Buffer): void {
     }
   } else closePortal(conn, name);
   closeComplete(conn.w);
+}
+
+/**
+ * Before a statement runs: outside a transaction block, a plain statement opens the implicit
+ * transaction that lasts until Sync. COPY and SUBSCRIBE run on their own, after what came
+ * before them in the batch is committed; transaction control runs as it is.
+ */
+function joinImplicitTransaction(conn: PgConnection, statement: PreparedStatement): void {
+  const open = conn.session.transaction;
+  if (statement.kind === 'copy' || statement.kind === 'subscribe') {
+    if (open?.implicit) conn.session.commit();
+    return;
+  }
+  if (open || statement.kind !== 'plain' || isTransactionControl(statement.text)) return;
+  conn.session.begin({ implicit: true });
+}
+
+/**
+ * Sync: commits the implicit transaction, or rolls it back if a statement in it failed. A
+ * failed COMMIT (40001, 23505) is reported before ReadyForQuery.
+ */
+export function endImplicitTransaction(conn: PgConnection): void {
+  const open = conn.session.transaction;
+  if (!open?.implicit) return;
+  if (open.failed) {
+    conn.session.rollback();
+    return;
+  }
+  try {
+    conn.session.commit();
+  } catch (e) {
+    conn.sendError(e);
+  }
 }
 
 /** Ends the portals that do not outlive a Sync outside a transaction block. */
