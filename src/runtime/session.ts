@@ -135,7 +135,7 @@ export class Session {
    */
   describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
     try {
-      return this.describeOne(sql, paramTypes);
+      return this.db.catalog.readingAs(this.transaction, () => this.describeOne(sql, paramTypes));
     } catch (err) {
       throw asStackDepthError(err);
     }
@@ -193,9 +193,11 @@ export class Session {
     if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
     try {
-      const result = executeStatement(
-        { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes },
-        stmt,
+      const result = this.db.catalog.readingAs(this.transaction, () =>
+        executeStatement(
+          { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes },
+          stmt,
+        ),
       );
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
@@ -249,7 +251,7 @@ export class Session {
       committed = true;
       return 'COMMIT';
     } finally {
-      if (!committed) txn.undoCatalogChanges();
+      if (!committed) txn.abort(this.db);
       txn.release(this.db);
     }
   }
@@ -259,7 +261,7 @@ export class Session {
    * objects it created are dropped again.
    */
   rollback(): void {
-    this.transaction?.undoCatalogChanges();
+    this.transaction?.abort(this.db);
     this.transaction?.release(this.db);
     this.transaction = null;
   }

@@ -2,9 +2,9 @@
  * @module runtime/statements/drop
  * DROP TABLE / VIEW / MATERIALIZED VIEW / INDEX / TYPE [IF EXISTS] [CASCADE]: refuses while other
  * objects depend on the target (2BP01) unless CASCADE, which drops the dependents first.
- * Inside a transaction (explicit or implicit) the name goes at once but the object is kept aside
- * until COMMIT: its stored rows stay and a materialized view stays maintained, so a rollback
- * puts it back exactly as it is then.
+ * Inside a transaction (explicit or implicit) the object is gone for that transaction only; its
+ * stored rows stay and a materialized view stays maintained until COMMIT, so a rollback leaves
+ * it exactly as it is then, and other sessions use it meanwhile.
  */
 import type { DropStmt, Node } from 'libpg-query';
 import type { RelationEntry } from '../../catalog/catalog.ts';
@@ -65,9 +65,7 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
         if (stmt.missing_ok) continue;
         throw new UndefinedObjectError(SqlState.undefinedObject, `index "${name}" does not exist`);
       }
-      const index = db.catalog.index(name)!;
       db.catalog.removeIndex(name);
-      ctx.session.transaction?.onRollback(() => db.catalog.addIndex(index));
       continue;
     }
     if (spec.kind === 'type') {
@@ -78,7 +76,6 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
       }
       refuseWhileTypeUsed(db, type, cascade);
       db.catalog.removeEnumType(name);
-      ctx.session.transaction?.onRollback(() => db.catalog.addEnumType(type));
       continue;
     }
     const relation = db.catalog.relation(name);
@@ -93,21 +90,9 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
 }
 
 /**
- * Inside a transaction, a relation its statement just created is dropped again (with whatever
- * came to depend on it) if the transaction rolls back.
- */
-export function dropOnRollback(ctx: StatementContext, relationId: number): void {
-  const db = ctx.session.db;
-  ctx.session.transaction?.onRollback(() => {
-    const relation = db.catalog.allRelations().find((r) => r.id === relationId);
-    if (relation) dropRelation(db, relation, true);
-  });
-}
-
-/**
- * Drops `relation` (and with `cascade` what depends on it). Within `transaction` only its
- * catalog entry goes now; its contents and maintenance are let go at COMMIT, and ROLLBACK puts
- * the entry back with its indexes.
+ * Drops `relation` (and with `cascade` what depends on it). Within `transaction` it is hidden
+ * from that transaction only; its contents stay, maintained, until COMMIT (the catalog hands
+ * the ids back then), and ROLLBACK just forgets the drop.
  */
 function dropRelation(
   db: Database,
@@ -129,18 +114,8 @@ function dropRelation(
     );
   }
   for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
-  if (!transaction) {
-    db.catalog.removeRelation(relation.id);
-    db.dropRelation(relation.id);
-    return;
-  }
-  const indexes = db.catalog.allIndexes().filter((i) => i.relationId === relation.id);
   db.catalog.removeRelation(relation.id);
-  transaction.onRollback(() => {
-    db.catalog.addRelation(relation);
-    for (const index of indexes) db.catalog.addIndex(index);
-  });
-  transaction.onCommit(() => db.dropRelation(relation.id));
+  if (!transaction) db.dropRelation(relation.id);
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * DROP inside a transaction is undone by ROLLBACK with the object exactly as it is then: a dropped
- * materialized view stays maintained while the transaction is open (other sessions keep
- * committing), so it comes back equal to its query. The library's `execute` runs a
- * multi-statement script as one implicit transaction, as libpq's PQexec does.
+ * DDL inside a transaction: seen by that transaction alone until COMMIT (CREATE and DROP), and
+ * undone by ROLLBACK with the object exactly as it is then: a dropped materialized view stays
+ * maintained while the transaction is open (other sessions keep committing), so it comes back
+ * equal to its query. The library's `execute` runs a multi-statement script as one implicit
+ * transaction, as libpq's PQexec does.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
@@ -68,6 +69,44 @@ test('COMMIT of a DROP lets the contents go; a failed COMMIT brings the object b
     db.operatorState().filter((o) => o.viewId === sId),
     [],
   );
+});
+
+test('CREATE in a transaction is seen by others only after COMMIT; its name is taken meanwhile', () => {
+  const { a, b } = setup();
+  a.execute("BEGIN; CREATE TABLE u (x integer); INSERT INTO u VALUES (1); CREATE TYPE tone AS ENUM ('lo')");
+  a.execute('CREATE MATERIALIZED VIEW w AS SELECT count(*) AS n FROM u; CREATE INDEX u_x ON u (x)');
+  assert.deepEqual(rows(a, 'SELECT x FROM u'), [[1]]);
+  assert.throws(() => b.execute('SELECT * FROM u'), { code: '42P01' });
+  assert.throws(() => b.execute('SELECT * FROM w'), { code: '42P01' });
+  assert.throws(() => b.execute("SELECT 'lo'::tone"), { code: '42704' });
+  assert.deepEqual(rows(b, "SELECT count(*) FROM pg_class WHERE relname IN ('u', 'w', 'u_x')"), [[0]]);
+  assert.throws(() => b.execute('CREATE TABLE u (y text)'), { code: '55P03' });
+  a.execute('COMMIT');
+  assert.deepEqual(rows(b, 'SELECT x FROM u'), [[1]]);
+  assert.deepEqual(rows(b, 'SELECT n FROM w'), [[1]]);
+  assert.deepEqual(rows(b, "SELECT 'lo'::tone"), [['lo']]);
+  assert.deepEqual(rows(b, "SELECT count(*) FROM pg_class WHERE relname IN ('u', 'w', 'u_x')"), [[3]]);
+});
+
+test('DROP in a transaction hides the object from it alone; others use it until COMMIT', () => {
+  const { a, b } = setup();
+  a.execute('BEGIN; DROP TABLE t CASCADE');
+  assert.deepEqual(rows(a, "SELECT count(*) FROM pg_class WHERE relname IN ('t', 's')"), [[0]]);
+  b.execute('INSERT INTO t VALUES (3, 30)');
+  assert.deepEqual(rows(b, 'SELECT n, total FROM s'), [[3, 60]]);
+  a.execute('COMMIT');
+  assert.throws(() => b.execute('SELECT * FROM t'), { code: '42P01' });
+  assert.throws(() => b.execute('SELECT * FROM s'), { code: '42P01' });
+  b.execute('CREATE TABLE t (other text)');
+});
+
+test('COMMIT of a view over a table a concurrent commit dropped fails with 40001, leaving nothing', () => {
+  const { db, a, b } = setup();
+  a.execute('BEGIN; CREATE MATERIALIZED VIEW big AS SELECT id FROM t WHERE v > 15');
+  b.execute('DROP TABLE t CASCADE');
+  assert.throws(() => a.execute('COMMIT'), { code: '40001' });
+  assert.throws(() => a.execute('SELECT * FROM big'), { code: '42P01' });
+  assert.deepEqual(db.operatorState(), []);
 });
 
 test('library execute: a failing multi-statement script changes nothing', async () => {
