@@ -75,43 +75,51 @@ export class Session {
   ): Promise<StatementResult[]> {
     checkTextParams(params);
     const results: StatementResult[] = [];
-    for (const stmt of this.db.parse(script)) {
-      for (;;) {
-        try {
-          results.push(this.executeOne(stmt, params, paramTypes));
-          break;
-        } catch (err) {
-          if (!(err instanceof HydrationPendingError) || this.settings['guc:eddy.hydration_wait'] === 'off')
-            throw err;
-          if (this.transaction) this.transaction.failed = false;
-          await waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout']));
-        }
-      }
-    }
+    for (const stmt of this.db.parse(script))
+      results.push(await this.executeOneWaiting(stmt, params, paramTypes));
     return results;
   }
 
+  private async executeOneWaiting(
+    stmt: EddyStatement,
+    params: readonly Value[],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult> {
+    for (;;) {
+      try {
+        return this.executeOne(stmt, params, paramTypes);
+      } catch (err) {
+        if (!(err instanceof HydrationPendingError)) throw err;
+        await this.awaitHydration(err);
+      }
+    }
+  }
+
   /**
-   * Runs a script as PostgreSQL runs a multi-statement Query: several statements with no
-   * transaction control among them, outside a transaction block, form one implicit transaction
-   * (all or nothing, one step; the objects they create are dropped again and the ones they
-   * drop come back if one fails). The library's `execute` and HTTP's POST /sql run scripts so.
+   * Runs a script as PostgreSQL runs a multi-statement Query: outside a transaction block its
+   * statements form one implicit transaction (all or nothing, one step; the objects they create
+   * are dropped again and the ones they drop come back if one fails). A BEGIN among them makes
+   * it a block the earlier statements belong to; statements after a COMMIT start a new one. The
+   * library's `execute` and HTTP's POST /sql run scripts so.
    */
   async executeScript(
     script: string,
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): Promise<StatementResult[]> {
+    checkTextParams(params);
     const statements = this.db.parse(script);
-    if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
-      return this.executeWaiting(script, params, paramTypes);
-    this.begin({ implicit: true });
+    if (statements.length < 2) return this.executeWaiting(script, params, paramTypes);
+    const results: StatementResult[] = [];
     try {
-      const results = await this.executeWaiting(script, params, paramTypes);
-      this.commit();
+      for (const stmt of statements) {
+        if (!this.transaction && !isTransactionControl(stmt)) this.begin({ implicit: true });
+        results.push(await this.executeOneWaiting(stmt, params, paramTypes));
+      }
+      if (this.transaction?.implicit) this.commit();
       return results;
     } catch (err) {
-      this.rollback();
+      if (this.transaction?.implicit) this.rollback();
       throw err;
     }
   }

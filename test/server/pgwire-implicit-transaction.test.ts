@@ -2,8 +2,9 @@
  * The extended protocol's implicit transaction: outside a transaction block, the statements
  * executed up to Sync are one transaction, as in PostgreSQL. Others see its writes only after
  * Sync; an error skips to Sync and rolls back the whole batch, a DROP in it included; BEGIN in the
- * batch turns it into an ordinary block that the earlier statements belong to. (The expected
- * message sequences are what PostgreSQL 15 sends for the same batches.)
+ * batch turns it into an ordinary block that the earlier statements belong to; the same rules
+ * hold among the statements of one Query. (The expected message sequences and warnings are what
+ * PostgreSQL 15 sends for the same batches.)
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -114,6 +115,30 @@ test('COMMIT inside the batch commits it with PostgreSQL’s warning; later stat
   assert.deepEqual(await ids(), [1, 8]);
   await client.query('DELETE FROM acc WHERE id = 8');
   raw.end();
+});
+
+test('node-postgres, one Query: BEGIN, COMMIT and ROLLBACK among the statements as in PostgreSQL', async () => {
+  const notices: string[] = [];
+  const onNotice = (n: { code?: string }) => notices.push(n.code ?? '');
+  client.on('notice', onNotice);
+  try {
+    await assert.rejects(client.query('INSERT INTO acc VALUES (2, 0); BEGIN; SELECT 1 / 0'), {
+      code: '22012',
+    });
+    await client.query('ROLLBACK');
+    await assert.rejects(
+      client.query('INSERT INTO acc VALUES (4, 0); COMMIT; INSERT INTO acc VALUES (5, 0); SELECT 1 / 0'),
+      {
+        code: '22012',
+      },
+    );
+    await client.query('INSERT INTO acc VALUES (8, 0); ROLLBACK; INSERT INTO acc VALUES (9, 0)');
+    assert.deepEqual(await ids(), [1, 4, 9]);
+    assert.deepEqual(notices, ['25P01', '25P01']);
+  } finally {
+    client.off('notice', onNotice);
+    await client.query('DELETE FROM acc WHERE id > 1');
+  }
 });
 
 test('node-postgres: each parameterised query is its own transaction, errors leave the session idle', async () => {

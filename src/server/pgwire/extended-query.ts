@@ -22,9 +22,10 @@ import {
 } from './backend-messages.ts';
 import { describePortal, describeStatement, executePortal } from './execute-portal.ts';
 import { BodyReader } from './frame-reader.ts';
+import { joinImplicitTransaction } from './implicit-transaction.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { makePortal, makeStatement, type Portal, type PreparedStatement } from './portal.ts';
-import { highestParam, isTransactionControl, splitScript } from './sql-text.ts';
+import { highestParam, splitScript } from './sql-text.ts';
 import { typeForOid } from './type-info.ts';
 import { readBinaryParam, readTextParam } from './value-codec.ts';
 import { WireError, WireState } from './wire-error.ts';
@@ -157,39 +158,6 @@ export function handleClose(conn: PgConnection, body: Buffer): void {
     }
   } else closePortal(conn, name);
   closeComplete(conn.w);
-}
-
-/**
- * Before a statement runs: outside a transaction block, a plain statement opens the implicit
- * transaction that lasts until Sync. COPY and SUBSCRIBE run on their own, after what came
- * before them in the batch is committed; transaction control runs as it is.
- */
-function joinImplicitTransaction(conn: PgConnection, statement: PreparedStatement): void {
-  const open = conn.session.transaction;
-  if (statement.kind === 'copy' || statement.kind === 'subscribe') {
-    if (open?.implicit) conn.session.commit();
-    return;
-  }
-  if (open || statement.kind !== 'plain' || isTransactionControl(statement.text)) return;
-  conn.session.begin({ implicit: true });
-}
-
-/**
- * Sync: commits the implicit transaction, or rolls it back if a statement in it failed. A
- * failed COMMIT (40001, 23505) is reported before ReadyForQuery.
- */
-export function endImplicitTransaction(conn: PgConnection): void {
-  const open = conn.session.transaction;
-  if (!open?.implicit) return;
-  if (open.failed) {
-    conn.session.rollback();
-    return;
-  }
-  try {
-    conn.session.commit();
-  } catch (e) {
-    conn.sendError(e);
-  }
 }
 
 /** Ends the portals that do not outlive a Sync outside a transaction block. */

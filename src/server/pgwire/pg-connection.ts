@@ -14,7 +14,6 @@ import { backendKeyData, errorResponse, readyForQuery, type TransactionStatus } 
 import { type Cursor, closeAllCursors } from './cursors.ts';
 import {
   closeTransactionPortals,
-  endImplicitTransaction,
   handleBind,
   handleClose,
   handleDescribe,
@@ -23,6 +22,7 @@ import {
   LocatedError,
 } from './extended-query.ts';
 import { type Frame, FrameReader } from './frame-reader.ts';
+import { endImplicitTransaction } from './implicit-transaction.ts';
 import { MessageWriter } from './message-writer.ts';
 import type { Portal, PreparedStatement } from './portal.ts';
 import { positionMapper } from './portal.ts';

@@ -3,17 +3,19 @@
  * The simple query protocol: one Query message, one or more statements run in order, each with
  * its RowDescription, rows and CommandComplete; the first error stops the rest; one
  * ReadyForQuery at the end. As in PostgreSQL, several statements sent together outside a
- * transaction block form one implicit transaction: an error undoes the earlier ones, the objects
- * they created or dropped included.
+ * transaction block form one implicit transaction (server/pgwire/implicit-transaction): an error
+ * undoes the earlier ones, the objects they created or dropped included; statements after a
+ * COMMIT among them start a new one.
  */
 import { DataError } from '../../common/errors.ts';
 import type { StatementSpan } from '../../sql/front/index.ts';
 import { emptyQueryResponse, readyForQuery, TEXT_FORMATS } from './backend-messages.ts';
 import { executePortal } from './execute-portal.ts';
 import { BodyReader } from './frame-reader.ts';
+import { endImplicitTransaction, joinImplicitTransaction } from './implicit-transaction.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { makePortal, makeStatement, type PreparedStatement } from './portal.ts';
-import { isTransactionControl, splitScript } from './sql-text.ts';
+import { splitScript } from './sql-text.ts';
 
 export function handleQuery(conn: PgConnection, body: Buffer): void | Promise<void> {
   let script: string;
@@ -36,15 +38,7 @@ export function handleQuery(conn: PgConnection, body: Buffer): void | Promise<vo
     emptyQueryResponse(conn.w);
     return finish(conn);
   }
-  // An implicit transaction the extended protocol opened (no Sync yet) takes these in too.
-  if (spans.length > 1 && conn.session.transaction === null && spans.every(isPlainWrite))
-    conn.session.begin({ implicit: true });
   return runFrom(conn, script, spans, 0);
-}
-
-/** Statements an implicit transaction may wrap: the engine's own, no transaction control. */
-function isPlainWrite(span: StatementSpan): boolean {
-  return !isTransactionControl(span.text) && makeStatement('', span.text, []).kind === 'plain';
 }
 
 function runFrom(
@@ -59,6 +53,9 @@ function runFrom(
     const statement = makeStatement('', span.text, [], script, span.offset);
     let pending: void | Promise<void>;
     try {
+      // One statement alone is its own transaction; an implicit one the extended protocol
+      // opened (no Sync yet) takes these in too.
+      if (spans.length > 1 || conn.session.transaction?.implicit) joinImplicitTransaction(conn, statement);
       pending = executePortal(conn, makePortal('', statement, [], [], TEXT_FORMATS), 0, true);
     } catch (e) {
       return fail(conn, e, statement);
@@ -71,13 +68,7 @@ function runFrom(
       );
     }
   }
-  if (conn.session.transaction?.implicit) {
-    try {
-      conn.session.commit();
-    } catch (e) {
-      return fail(conn, e, makeStatement('', script, []));
-    }
-  }
+  endImplicitTransaction(conn);
   return finish(conn);
 }
 
