@@ -91,9 +91,9 @@ export class Eddy {
   }
 
   /**
-   * Runs one or more SQL statements; returns each statement's result. Several statements with no
-   * BEGIN / COMMIT among them, outside a transaction, are one implicit transaction (as over the
-   * wire): if one fails, none of them applies.
+   * Runs one or more SQL statements; returns each statement's result. Several statements
+   * outside a transaction are one implicit transaction, as PostgreSQL runs a multi-statement
+   * query string (libpq's `PQexec`): all or nothing, BEGIN / COMMIT among them as there.
    */
   async execute(sql: string, params: readonly unknown[] = []): Promise<StatementResult[]> {
     this.checkOpen();

@@ -91,6 +91,7 @@ export const SqlState = {
   cannotCoerce: '42846',
   objectNotInPrerequisiteState: '55000',
   objectInUse: '55006',
+  lockNotAvailable: '55P03',
   insufficientResources: '53000',
   tooManyConnections: '53300',
   configurationLimitExceeded: '53400',

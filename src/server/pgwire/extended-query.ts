@@ -4,7 +4,8 @@
  * declared parameter types), Bind (a portal: parameters in text or binary, result formats),
  * Describe (statement: parameter types and columns; portal: columns), Execute (with a row
  * limit: PortalSuspended when rows remain) and Close. Errors propagate to the connection, which
- * then skips messages until Sync.
+ * then skips messages until Sync. As in PostgreSQL, the statements executed up to Sync outside a
+ * transaction block are one implicit transaction: Sync commits it, or rolls it back after an error.
  */
 
 import type { SqlType } from '../../common/types.ts';
@@ -21,6 +22,7 @@ import {
 } from './backend-messages.ts';
 import { describePortal, describeStatement, executePortal } from './execute-portal.ts';
 import { BodyReader } from './frame-reader.ts';
+import { joinImplicitTransaction } from './implicit-transaction.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { makePortal, makeStatement, type Portal, type PreparedStatement } from './portal.ts';
 import { highestParam, splitScript } from './sql-text.ts';
@@ -120,6 +122,7 @@ export function handleDescribe(conn: PgConnection, body: Buffer): void {
   }
   const portal = requirePortal(conn, name);
   try {
+    joinImplicitTransaction(conn, portal.statement);
     const columns = describePortal(conn, portal);
     if (columns) rowDescription(conn.w, columns, portal.formats);
     else noData(conn.w);
@@ -134,6 +137,7 @@ export function handleExecute(conn: PgConnection, body: Buffer): void | Promise<
   const maxRows = r.int32();
   let pending: void | Promise<void>;
   try {
+    joinImplicitTransaction(conn, portal.statement);
     pending = executePortal(conn, portal, Math.max(maxRows, 0), false);
   } catch (e) {
     throw located(e, portal.statement);
