@@ -349,3 +349,26 @@ describe('onConflict', () => {
     assert.deepEqual((await db.query('SELECT count(*) FROM kv')).rows, [[0]]);
   });
 });
+
+describe("valueForm: 'engine' on the bulk path", () => {
+  test('a numeric column takes a Numeric as is and refuses a number or a string (42804), table or source', async () => {
+    const db = await Eddy.open();
+    await db.execute('CREATE TABLE t (k int PRIMARY KEY, n numeric); CREATE SOURCE s (k int, n numeric)');
+    for (const name of ['t', 's']) {
+      const rows = [1, Numeric.parse('1.50'), 2, null, 3, Numeric.parse('-7')];
+      assert.equal(await db.insertBatch(name, rows, 3, { valueForm: 'engine' }), 3);
+      for (const bad of [1.5, '1.5']) {
+        await assert.rejects(
+          db.insertBatch(name, [4, Numeric.parse('1'), 5, bad], 2, { valueForm: 'engine' }),
+          {
+            code: '42804',
+            row: 1,
+            column: 'n',
+          },
+        );
+      }
+    }
+    const { rows } = await db.query<[string]>('SELECT n::text FROM t ORDER BY k');
+    assert.deepEqual(rows, [['1.50'], [null], ['-7']]);
+  });
+});
