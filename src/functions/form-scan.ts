@@ -61,7 +61,8 @@ const FORM_TESTS: Record<ScanForm, string> = {
   int4: "typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)",
   safeInteger: 'Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)',
   number: "typeof v === 'number' && (v !== 0 || 1 / v > 0)",
-  string: "typeof v === 'string'",
+  // Text as PostgreSQL's text can hold it (common/utf8-text): a string failing here meets its converter and the check that names it.
+  string: "typeof v === 'string' && v.isWellFormed() && v.indexOf('\\0') === -1",
   boolean: "typeof v === 'boolean'",
   numeric: 'v instanceof Numeric',
   none: 'false',

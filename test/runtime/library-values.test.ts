@@ -372,3 +372,34 @@ describe("valueForm: 'engine' on the bulk path", () => {
     assert.deepEqual(rows, [['1.50'], [null], ['-7']]);
   });
 });
+
+describe('strings on the bulk path', () => {
+  test('NUL and lone surrogates are 22021 naming row and column, in either value form, source or table', async () => {
+    const db = await Eddy.open();
+    await db.execute(
+      'CREATE SOURCE s (k int, t text, v varchar(3)); CREATE TABLE t (k int PRIMARY KEY, t text, v varchar(3))',
+    );
+    const cases: [number, string][] = [
+      [1, 'a\0b'],
+      [1, 'x\ud800'],
+      [1, '\udc00'],
+      [2, 'a\0'],
+      [2, '\ud83d'],
+    ];
+    for (const name of ['s', 't'])
+      for (const valueForm of ['js', 'engine'] as const)
+        for (const [column, bad] of cases) {
+          const values: unknown[] = [1, 'ok \u{1F600}', 'abc', 2, 'fine', 'de'];
+          values[3 + column] = bad;
+          await assert.rejects(db.insertBatch(name, values, 2, { valueForm }), (err: unknown) => {
+            assert.ok(err instanceof RowInputError, String(err));
+            assert.equal(err.code, '22021');
+            assert.equal(err.row, 1);
+            assert.equal(err.column, column === 1 ? 't' : 'v');
+            return true;
+          });
+        }
+    assert.equal(await db.insertBatch('s', [1, 'ok \u{1F600}', 'abc'], 1, { valueForm: 'engine' }), 1);
+    assert.deepEqual((await db.query('SELECT count(*) FROM t')).rows, [[0]]);
+  });
+});

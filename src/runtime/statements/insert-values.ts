@@ -16,6 +16,7 @@ import {
   SemanticError,
   SqlState,
 } from '../../common/errors.ts';
+import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import { engineFormCheckFor } from '../../functions/engine-form.ts';
 import { engineScanForm, jsScanForm, type RowScanner, rowScanner } from '../../functions/form-scan.ts';
@@ -87,7 +88,9 @@ export function convertRows(input: TableInput, rows: readonly unknown[]): Value[
 /**
  * A flat row-major array of `rowCount` rows (see `convertRows`), converted. The bulk path: values
  * already in their column's form are passed over by one compiled scan (functions/form-scan) and
- * only the others meet the converter; the array is copied only once a value changes.
+ * only the others meet the converter; the array is copied only once a value changes. Every string
+ * returned has passed the Unicode check (in the scan or after its converter), so the insert need
+ * not check them again.
  */
 export function convertFlat(
   input: TableInput,
@@ -107,6 +110,7 @@ export function convertFlat(
     const j = k % arity;
     const v = values[k];
     const c = convertOne(convert[j]!, defaults[j]!, v, table, (k - j) / arity, j);
+    if (typeof c === 'string') checkString(c, table, (k - j) / arity, j);
     // -0 is === 0 but is not the canonical zero.
     if (c !== v || c === 0) {
       out ??= values.slice() as Value[];
@@ -142,6 +146,15 @@ function convertOne(
     const converted = value === null ? null : value === undefined ? fallback() : convert(value);
     if (converted === null && !table.columns[column]!.nullable) throw notNullViolation(table, column);
     return converted;
+  } catch (err) {
+    if (err instanceof EddyError) throw rowError(err, table, row, table.columns[column]!.name);
+    throw err;
+  }
+}
+
+function checkString(value: string, table: TableEntry, row: number, column: number): void {
+  try {
+    checkUnicodeText(value);
   } catch (err) {
     if (err instanceof EddyError) throw rowError(err, table, row, table.columns[column]!.name);
     throw err;
