@@ -9,9 +9,10 @@ import {
   runEngineSuite,
   runFailures,
 } from './engine/engine-suite.ts';
+import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve'];
+const SUITES = ['engine', 'serve', 'insert'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -26,8 +27,12 @@ async function main(argv: readonly string[]): Promise<number> {
     const wrongView = run.systems.some((s) => s.check === null || !s.check.ok);
     return run.phases.some((p) => p.status !== 'ok') || wrongView ? 1 : 0;
   }
+  if (suite === 'insert') {
+    await runInsertSuite(parseInsertArgs(args));
+    return 0;
+  }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}`,
   );
   return 2;
 }

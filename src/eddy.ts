@@ -135,7 +135,7 @@ export class Eddy {
     const ctx = this.context();
     const input = tableInput(ctx, requireTable(ctx, table), valueFormOption(options.valueForm));
     const values = convertRows(input, rows);
-    return this.write(ctx, [{ table: input.table, values, rowCount: rows.length }], options);
+    return this.write(ctx, [{ table: input.table, values, rowCount: rows.length }], options, false);
   }
 
   /**
@@ -169,17 +169,20 @@ export class Eddy {
       }
       return { table: input.table, values: convertFlat(input, values, rowCount), rowCount };
     });
-    return this.write(ctx, converted, options);
+    // convertFlat has checked every string it returns.
+    return this.write(ctx, converted, options, true);
   }
 
   /**
    * Checks every table's rows, then applies them all and commits one step. Batches for the same
    * table are checked together, so keys repeated across them are caught as within one batch.
+   * `stringsChecked`: the strings among the values passed the Unicode check already.
    */
   private write(
     ctx: StatementContext,
     batches: readonly { table: TableEntry; values: readonly Value[]; rowCount: number }[],
     options: InsertOptions,
+    stringsChecked: boolean,
   ): number {
     const byTable = new Map<TableEntry, { values: readonly Value[]; rowCount: number }>();
     for (const b of batches) {
@@ -193,7 +196,7 @@ export class Eddy {
     }
     const onConflict = conflictOption(options.onConflict);
     const prepared = [...byTable].map(([table, b]) =>
-      prepareFlatInsert(ctx, table, b.values, b.rowCount, onConflict),
+      prepareFlatInsert(ctx, table, b.values, b.rowCount, onConflict, stringsChecked),
     );
     let total = 0;
     for (const p of prepared) {

@@ -4,10 +4,11 @@
  * already in their column's canonical form (common/value.ts), so only the others pay for a
  * converter call. The forms are chosen once per column; the loop is compiled once per table shape.
  */
+import { Numeric } from '../common/numeric.ts';
 import type { SqlType } from '../common/types.ts';
 
 /** A canonical form a loop can test inline; `'none'` sends every value to the converter. */
-export type ScanForm = 'int2' | 'int4' | 'safeInteger' | 'number' | 'string' | 'boolean' | 'none';
+export type ScanForm = 'int2' | 'int4' | 'safeInteger' | 'number' | 'string' | 'boolean' | 'numeric' | 'none';
 
 /** The form a natural JavaScript value of this column type already has (the js-input mapping). */
 export function jsScanForm(type: SqlType): ScanForm {
@@ -26,6 +27,9 @@ export function jsScanForm(type: SqlType): ScanForm {
       return type.maxLength === undefined ? 'string' : 'none';
     case 'bool':
       return 'boolean';
+    case 'numeric':
+      // A Numeric is taken as is only where no precision and scale are to be enforced.
+      return type.precision === undefined ? 'numeric' : 'none';
     default:
       return 'none';
   }
@@ -40,6 +44,9 @@ export function engineScanForm(type: SqlType): ScanForm {
     case 'timestamp':
     case 'timestamptz':
       return 'safeInteger';
+    case 'numeric':
+      // The engine form's check of a numeric is the class alone (functions/engine-form).
+      return 'numeric';
     default:
       return jsScanForm(type);
   }
@@ -54,8 +61,10 @@ const FORM_TESTS: Record<ScanForm, string> = {
   int4: "typeof v === 'number' && (v | 0) === v && (v !== 0 || 1 / v > 0)",
   safeInteger: 'Number.isSafeInteger(v) && (v !== 0 || 1 / v > 0)',
   number: "typeof v === 'number' && (v !== 0 || 1 / v > 0)",
-  string: "typeof v === 'string'",
+  // Text as PostgreSQL's text can hold it (common/utf8-text): a string failing here meets its converter and the check that names it.
+  string: "typeof v === 'string' && v.isWellFormed() && v.indexOf('\\0') === -1",
   boolean: "typeof v === 'boolean'",
+  numeric: 'v instanceof Numeric',
   none: 'false',
 };
 
@@ -84,6 +93,7 @@ function compileScanner(forms: readonly ScanForm[]): RowScanner {
     .join('\n      ');
   const body = `
     "use strict";
+    // Numeric is the generated function's one parameter: the class the numeric test names.
     const columnTests = [${columnTests}];
     return (values, from) => {
       const n = values.length;
@@ -96,5 +106,5 @@ function compileScanner(forms: readonly ScanForm[]): RowScanner {
       return n;
     };`;
   // Compiled from FORM_TESTS' fixed text only (no input reaches it), once per table shape.
-  return new Function(body)() as RowScanner;
+  return new Function('Numeric', body)(Numeric) as RowScanner;
 }

@@ -15,7 +15,7 @@ import { jsonbFromJs } from '../common/jsonb-convert.ts';
 import { Numeric } from '../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
-import { type CastFn, canCastAssignment, castFunction } from './cast.ts';
+import { type CastFn, canCastAssignment, castFunction, hasTypmod } from './cast.ts';
 import { outOfRange } from './errors.ts';
 import { parseText } from './text-io.ts';
 
@@ -50,6 +50,19 @@ export function jsInputFor(type: SqlType, column: string, zone: TimeZone = UTC):
       return (v) => (typeof v === 'string' ? v : general(v));
     case 'bool':
       return (v) => (typeof v === 'boolean' ? v : general(v));
+    case 'timestamptz':
+      // A Date is a timestamptz: the same-type cast is the identity, so only its microseconds are read.
+      return (v) => (v instanceof Date ? dateMicros(v) : general(v));
+    case 'numeric':
+      // Without a typmod the same-type cast is the identity: a fraction is the numeric constant of
+      // its digits and a Numeric is taken as is (integers take the general path: int4/int8 first).
+      if (hasTypmod(type)) return general;
+      return (v) =>
+        typeof v === 'number' && !Number.isInteger(v)
+          ? fractionAsNumeric(v)
+          : v instanceof Numeric
+            ? v
+            : general(v);
     case 'array': {
       const element = jsInputFor(type.element, column, zone);
       return (v) => {
@@ -138,7 +151,12 @@ function numericConstant(n: number): TypedValue {
     const big = BigInt(n);
     if (big >= INT8_MIN && big <= INT8_MAX) return { type: T.int8, value: big };
   }
-  return { type: T.numeric, value: Numeric.parse(String(n)) };
+  return { type: T.numeric, value: fractionAsNumeric(n) };
+}
+
+/** A number as the numeric of the digits JavaScript prints for it (NaN and ±Infinity included). */
+function fractionAsNumeric(n: number): Numeric {
+  return Numeric.parse(String(n));
 }
 
 /** A Date as microseconds since 1970-01-01 UTC; an invalid Date is 22007. */

@@ -22,6 +22,7 @@ const COLUMNS = {
   i: 'integer',
   b: 'bigint',
   n: 'numeric',
+  p: 'numeric(5,2)',
   f: 'double precision',
   r: 'real',
   s: 'text',
@@ -47,6 +48,11 @@ const CASES: readonly [string, Column, unknown, string | { code: string }][] = [
   ['fraction into text keeps its digits', 's', 1.5, '1.5'],
   ['large number into text prints as numeric', 's', 1e21, '1000000000000000000000'],
   ['number into numeric', 'n', 0.1, '0.1'],
+  ['integral number into numeric', 'n', 5, '5'],
+  ['negative fraction into numeric', 'n', -1234.5678, '-1234.5678'],
+  ['Infinity into numeric', 'n', Number.NEGATIVE_INFINITY, '-Infinity'],
+  ['number into numeric(5,2) rounds to its scale', 'p', 1.005, '1.01'],
+  ['number into numeric(5,2) beyond its precision', 'p', 1234.5, { code: '22003' }],
   ['number into double precision', 'f', 0.1, '0.1'],
   ['number into real', 'r', 0.1, '0.1'],
   ['number into integer out of range', 'i', 3e9, { code: '22003' }],
@@ -90,6 +96,12 @@ const CASES: readonly [string, Column, unknown, string | { code: string }][] = [
   ],
   ['Date into date', 'd', new Date('2024-01-02T23:00:00Z'), '2024-01-02'],
   ['invalid Date', 'tz', new Date('nope'), { code: '22007' }],
+  [
+    'Date before 1970 into timestamptz',
+    'tz',
+    new Date('1901-12-13T20:45:52.001Z'),
+    '1901-12-13 20:45:52.001+00',
+  ],
   ['Date into integer', 'i', new Date(0), { code: '42804' }],
   // Plain objects and arrays fit jsonb and array columns.
   ['object into jsonb', 'j', { a: [1, 'x', null], b: true }, '{"a": [1, "x", null], "b": true}'],
@@ -100,6 +112,7 @@ const CASES: readonly [string, Column, unknown, string | { code: string }][] = [
   ['number into jsonb has no assignment cast', 'j', 5, { code: '42804' }],
   // Eddy's own value classes.
   ['Numeric into numeric', 'n', Numeric.parse('12.340'), '12.340'],
+  ['Numeric into numeric(5,2) rounds to its scale', 'p', Numeric.parse('12.345'), '12.35'],
   ['Numeric into bigint rounds', 'b', Numeric.parse('2.5'), '3'],
   ['Interval into interval', 'iv', new Interval(1, 2, 3_000_000), '1 mon 2 days 00:00:03'],
   ['Uint8Array into bytea', 'y', new Uint8Array([0xde, 0xad]), '\\xdead'],
@@ -334,5 +347,59 @@ describe('onConflict', () => {
     await assert.rejects(db.insert('kv', [[1, 'a']], { onConflict: 'replace' as never }), { code: '22023' });
     await assert.rejects(db.insert('kv', [[1, 'a']], { valueForm: 'raw' as never }), { code: '22023' });
     assert.deepEqual((await db.query('SELECT count(*) FROM kv')).rows, [[0]]);
+  });
+});
+
+describe("valueForm: 'engine' on the bulk path", () => {
+  test('a numeric column takes a Numeric as is and refuses a number or a string (42804), table or source', async () => {
+    const db = await Eddy.open();
+    await db.execute('CREATE TABLE t (k int PRIMARY KEY, n numeric); CREATE SOURCE s (k int, n numeric)');
+    for (const name of ['t', 's']) {
+      const rows = [1, Numeric.parse('1.50'), 2, null, 3, Numeric.parse('-7')];
+      assert.equal(await db.insertBatch(name, rows, 3, { valueForm: 'engine' }), 3);
+      for (const bad of [1.5, '1.5']) {
+        await assert.rejects(
+          db.insertBatch(name, [4, Numeric.parse('1'), 5, bad], 2, { valueForm: 'engine' }),
+          {
+            code: '42804',
+            row: 1,
+            column: 'n',
+          },
+        );
+      }
+    }
+    const { rows } = await db.query<[string]>('SELECT n::text FROM t ORDER BY k');
+    assert.deepEqual(rows, [['1.50'], [null], ['-7']]);
+  });
+});
+
+describe('strings on the bulk path', () => {
+  test('NUL and lone surrogates are 22021 naming row and column, in either value form, source or table', async () => {
+    const db = await Eddy.open();
+    await db.execute(
+      'CREATE SOURCE s (k int, t text, v varchar(3)); CREATE TABLE t (k int PRIMARY KEY, t text, v varchar(3))',
+    );
+    const cases: [number, string][] = [
+      [1, 'a\0b'],
+      [1, 'x\ud800'],
+      [1, '\udc00'],
+      [2, 'a\0'],
+      [2, '\ud83d'],
+    ];
+    for (const name of ['s', 't'])
+      for (const valueForm of ['js', 'engine'] as const)
+        for (const [column, bad] of cases) {
+          const values: unknown[] = [1, 'ok \u{1F600}', 'abc', 2, 'fine', 'de'];
+          values[3 + column] = bad;
+          await assert.rejects(db.insertBatch(name, values, 2, { valueForm }), (err: unknown) => {
+            assert.ok(err instanceof RowInputError, String(err));
+            assert.equal(err.code, '22021');
+            assert.equal(err.row, 1);
+            assert.equal(err.column, column === 1 ? 't' : 'v');
+            return true;
+          });
+        }
+    assert.equal(await db.insertBatch('s', [1, 'ok \u{1F600}', 'abc'], 1, { valueForm: 'engine' }), 1);
+    assert.deepEqual((await db.query('SELECT count(*) FROM t')).rows, [[0]]);
   });
 });

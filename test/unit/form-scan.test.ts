@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rowScanner, type ScanForm } from '../../src/functions/form-scan.ts';
+import { Numeric } from '../../src/common/numeric.ts';
+import { numeric, T } from '../../src/common/types.ts';
+import { engineScanForm, jsScanForm, rowScanner, type ScanForm } from '../../src/functions/form-scan.ts';
 
 const FORMS: ScanForm[] = ['int2', 'int4', 'safeInteger', 'number', 'string', 'boolean', 'none'];
 
@@ -50,4 +52,18 @@ test('each form refuses what is not its canonical value', () => {
 test('one scanner per table shape', () => {
   assert.equal(rowScanner(['int4', 'string']), rowScanner(['int4', 'string']));
   assert.notEqual(rowScanner(['int4', 'string']), rowScanner(['string', 'int4']));
+});
+
+test('numeric: a Numeric is in form; a number, string or look-alike object is not', () => {
+  const scan = rowScanner(['int4', 'numeric']);
+  const values = [1, Numeric.parse('1.5'), 2, 1.5, 3, '1.5', 4, { sign: 1 }, 5, Numeric.parse('NaN')];
+  const out: number[] = [];
+  for (let k = scan(values, 0); k < values.length; k = scan(values, k + 1)) out.push(k);
+  assert.deepEqual(out, [3, 5, 7]);
+});
+
+test('numeric(p,s) values always meet the converter in the js form; the engine form checks the class', () => {
+  assert.equal(jsScanForm(T.numeric), 'numeric');
+  assert.equal(jsScanForm(numeric(5, 2)), 'none');
+  assert.equal(engineScanForm(numeric(5, 2)), 'numeric');
 });

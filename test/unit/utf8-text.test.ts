@@ -61,3 +61,20 @@ test('JavaScript strings: lone surrogates and NUL are refused, pairs pass', () =
   );
   assert.equal(checkUnicodeText('ok \u{1F600}'), 'ok \u{1F600}');
 });
+
+test('JavaScript strings: the quick test misses no offence far into a long string', () => {
+  const long = 'x'.repeat(10_000);
+  assert.equal(checkUnicodeText(`${long}\u{1F600}${long}`), `${long}\u{1F600}${long}`);
+  assert.equal(
+    refusal(() => checkUnicodeText(`${long}\u{1F600}${long}\0`)),
+    '0x00',
+  );
+  assert.equal(
+    refusal(() => checkUnicodeText(`\u{1F600}${long}\ud83d`)),
+    '0xed 0xa0 0xbd',
+  );
+  assert.equal(
+    refusal(() => checkUnicodeText(`${long}\udc00\u{1F600}`)),
+    '0xed 0xb0 0x80',
+  );
+});

@@ -16,6 +16,7 @@ import {
   SemanticError,
   SqlState,
 } from '../../common/errors.ts';
+import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import { engineFormCheckFor } from '../../functions/engine-form.ts';
 import { engineScanForm, jsScanForm, type RowScanner, rowScanner } from '../../functions/form-scan.ts';
@@ -29,11 +30,16 @@ import type { StatementContext } from './context.ts';
  */
 export type ValueForm = 'js' | 'engine';
 
-/** One table's per-column converters and defaults for one call. */
+/**
+ * One table's per-column converters and defaults for one call, each made when first needed: a bulk
+ * call whose values are all in form (the common case) builds none of them.
+ */
 export interface TableInput {
   readonly table: TableEntry;
-  readonly convert: readonly ((value: unknown) => Value)[];
-  readonly defaults: readonly DefaultProducer[];
+  /** Column j's converter of a value that is neither null nor undefined. */
+  converter(column: number): (value: unknown) => Value;
+  /** Column j's DEFAULT, with this call's clock readings. */
+  defaultOf(column: number): DefaultProducer;
   /** Finds the next value not already in its column's form: only those meet a converter. */
   readonly scan: RowScanner;
 }
@@ -47,12 +53,23 @@ export function valueFormOption(given: unknown): ValueForm {
 }
 
 export function tableInput(ctx: StatementContext, table: TableEntry, form: ValueForm = 'js'): TableInput {
-  const zone = timeZone(ctx.session.settings.timeZone);
-  const convert = table.columns.map((c) =>
-    form === 'engine' ? engineFormCheckFor(c.type, c.name) : jsInputFor(c.type, c.name, zone),
-  );
+  const settings = ctx.session.settings;
+  const converters: ((value: unknown) => Value)[] = [];
+  let defaults: DefaultProducer[] | undefined;
+  const converter = (j: number) => {
+    const c = table.columns[j]!;
+    converters[j] ??=
+      form === 'engine'
+        ? engineFormCheckFor(c.type, c.name)
+        : jsInputFor(c.type, c.name, timeZone(settings.timeZone));
+    return converters[j];
+  };
+  const defaultOf = (j: number) => {
+    defaults ??= columnDefaults(table, settings);
+    return defaults[j]!;
+  };
   const forms = table.columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
-  return { table, convert, defaults: columnDefaults(table, ctx.session.settings), scan: rowScanner(forms) };
+  return { table, converter, defaultOf, scan: rowScanner(forms) };
 }
 
 /**
@@ -60,7 +77,7 @@ export function tableInput(ctx: StatementContext, table: TableEntry, form: Value
  * array (row i's column j at `i * arity + j`).
  */
 export function convertRows(input: TableInput, rows: readonly unknown[]): Value[] {
-  const { table, convert, defaults } = input;
+  const { table } = input;
   const arity = table.columns.length;
   const out: Value[] = new Array(rows.length * arity);
   for (let i = 0; i < rows.length; i++) {
@@ -74,7 +91,7 @@ export function convertRows(input: TableInput, rows: readonly unknown[]): Value[
       const base = i * arity;
       for (let j = 0; j < arity; j++) {
         const v = Object.hasOwn(record, table.columns[j]!.name) ? record[table.columns[j]!.name] : undefined;
-        out[base + j] = convertOne(convert[j]!, defaults[j]!, v, table, i, j);
+        out[base + j] = convertOne(input, v, i, j);
       }
     } else {
       const error = new SemanticError(SqlState.datatypeMismatch, 'a row must be an array or an object');
@@ -87,14 +104,16 @@ export function convertRows(input: TableInput, rows: readonly unknown[]): Value[
 /**
  * A flat row-major array of `rowCount` rows (see `convertRows`), converted. The bulk path: values
  * already in their column's form are passed over by one compiled scan (functions/form-scan) and
- * only the others meet the converter; the array is copied only once a value changes.
+ * only the others meet the converter; the array is copied only once a value changes. Every string
+ * returned has passed the Unicode check (in the scan or after its converter), so the insert need
+ * not check them again.
  */
 export function convertFlat(
   input: TableInput,
   values: readonly unknown[],
   rowCount: number,
 ): readonly Value[] {
-  const { table, convert, defaults, scan } = input;
+  const { table, scan } = input;
   const arity = table.columns.length;
   if (values.length !== rowCount * arity) {
     throw new SemanticError(
@@ -106,7 +125,8 @@ export function convertFlat(
   for (let k = scan(values, 0); k < values.length; k = scan(values, k + 1)) {
     const j = k % arity;
     const v = values[k];
-    const c = convertOne(convert[j]!, defaults[j]!, v, table, (k - j) / arity, j);
+    const c = convertOne(input, v, (k - j) / arity, j);
+    if (typeof c === 'string') checkString(c, table, (k - j) / arity, j);
     // -0 is === 0 but is not the canonical zero.
     if (c !== v || c === 0) {
       out ??= values.slice() as Value[];
@@ -124,24 +144,31 @@ function convertInto(
   to: number,
   row: number,
 ): void {
-  const { convert, defaults } = input;
-  for (let j = 0; j < convert.length; j++) {
-    out[to + j] = convertOne(convert[j]!, defaults[j]!, src[from + j], input.table, row, j);
+  for (let j = 0; j < input.table.columns.length; j++) {
+    out[to + j] = convertOne(input, src[from + j], row, j);
   }
 }
 
-function convertOne(
-  convert: (value: unknown) => Value,
-  fallback: DefaultProducer,
-  value: unknown,
-  table: TableEntry,
-  row: number,
-  column: number,
-): Value {
+function convertOne(input: TableInput, value: unknown, row: number, column: number): Value {
+  const { table } = input;
   try {
-    const converted = value === null ? null : value === undefined ? fallback() : convert(value);
+    const converted =
+      value === null
+        ? null
+        : value === undefined
+          ? input.defaultOf(column)()
+          : input.converter(column)(value);
     if (converted === null && !table.columns[column]!.nullable) throw notNullViolation(table, column);
     return converted;
+  } catch (err) {
+    if (err instanceof EddyError) throw rowError(err, table, row, table.columns[column]!.name);
+    throw err;
+  }
+}
+
+function checkString(value: string, table: TableEntry, row: number, column: number): void {
+  try {
+    checkUnicodeText(value);
   } catch (err) {
     if (err instanceof EddyError) throw rowError(err, table, row, table.columns[column]!.name);
     throw err;

@@ -329,7 +329,8 @@ export interface PreparedInsert {
 
 /**
  * Checks rows given flat (the library's and ingest's bulk path) and returns their write, so a call
- * touching several tables checks all of them before applying any. NOT NULL is checked per value;
+ * touching several tables checks all of them before applying any. `stringsChecked`: the values come
+ * from `convertFlat`, whose strings passed the Unicode check. NOT NULL is checked per value;
  * only a table with a primary key takes the per-row path for its key checks.
  */
 export function prepareFlatInsert(
@@ -338,6 +339,7 @@ export function prepareFlatInsert(
   values: readonly Value[],
   rowCount: number,
   onConflict: OnConflict = 'error',
+  stringsChecked = false,
 ): PreparedInsert {
   const arity = table.columns.length;
   const keyed = table.primaryKey.length > 0 && table.kind !== 'source';
@@ -355,7 +357,8 @@ export function prepareFlatInsert(
     const accepted = checkRows(ctx, table, rows, onConflict === 'nothing');
     return { count: accepted.length, apply: () => applyRows(ctx, table.id, accepted, 1) };
   }
-  checkTextValues(values, 0, rowCount * arity);
+  // convertFlat's strings are checked already: a second pass would cost as much as the scan.
+  if (!stringsChecked) checkTextValues(values, 0, rowCount * arity);
   values = withBpcharForms(table, values, rowCount);
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
   for (let i = 0; i < rowCount; i++)
