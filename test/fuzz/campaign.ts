@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Judgement, judgeAdhoc, judgeIncremental, judgeMetamorphic, recordQueries } from './checks.ts';
 import type { Verdict } from './compare.ts';
+import { knownOpenId } from './known-open.ts';
 import {
   closePair,
   initialInserts,
@@ -32,6 +33,8 @@ export interface Finding {
   readonly signature: string;
   /** For error divergences: mode, kind and the error with names and numbers blanked. */
   readonly errorKey: string | null;
+  /** The known-open entry (known-open.ts) it matches, if any. */
+  readonly known?: string;
 }
 
 export interface Tally {
@@ -51,9 +54,13 @@ export interface CampaignOptions {
   readonly out?: string;
   readonly sizes?: RoundSizes;
   readonly minimise: boolean;
+  /** Engine runs the minimiser may spend per divergence (default 250). */
+  readonly minimiseRuns?: number;
   /** Only this case (`mode:index`) of the round, for `--case`. */
   readonly only?: { readonly mode: Mode; readonly index: number };
   readonly log: (line: string) => void;
+  /** Called after every round (the CLI rewrites its summary file, so a stopped campaign keeps it). */
+  readonly onRound?: (tally: Tally) => void;
 }
 
 export function emptyTally(): Tally {
@@ -79,6 +86,7 @@ export async function runCampaign(
   const tally = emptyTally();
   for (let r = firstRound; r < firstRound + maxRounds && Date.now() < deadline; r++) {
     await runRound(generateRound(options.seed, r, options.sizes), options, tally);
+    options.onRound?.(tally);
   }
   return tally;
 }
@@ -120,7 +128,9 @@ async function report(
     });
     return;
   }
-  const minimal = options.minimise ? await minimiseRepro(repro, verdict.what, options.pgUrl) : repro;
+  const minimal = options.minimise
+    ? await minimiseRepro(repro, verdict.what, options.pgUrl, options.minimiseRuns)
+    : repro;
   const minimalSql = recordQueries(minimal.mode, minimal.tree).join('; ');
   const signature = `${minimal.mode}/${verdict.what}/${minimalSql.replace(/\d+(\.\d+)?/g, 'N').replace(/'[^']*'/g, "'…'")}`;
   const repeated = tally.findings.some((f) => f.signature === signature);
@@ -139,8 +149,10 @@ async function report(
       await sltText(minimal, header, options.pgUrl).catch((e) => `# could not write: ${e}\n`),
     );
   }
-  options.log(`  minimal: ${minimalSql.slice(0, 400)}${repeated ? ' (repeat)' : file ? ` -> ${file}` : ''}`);
-  tally.findings.push({ ...findingBase(repro, verdict), minimalSql, file, signature, errorKey });
+  const known = knownOpenId({ mode: repro.mode, minimalSql, detail: verdict.detail });
+  const note = `${known === undefined ? '' : ` (known: ${known})`}${repeated ? ' (repeat)' : file ? ` -> ${file}` : ''}`;
+  options.log(`  minimal: ${minimalSql.slice(0, 400)}${note}`);
+  tally.findings.push({ ...findingBase(repro, verdict), minimalSql, file, signature, errorKey, known });
 }
 
 function findingBase(repro: Repro, verdict: Extract<Verdict, { kind: 'divergence' }>) {

@@ -71,7 +71,10 @@ function query(level: Level, categories: readonly Category[] | undefined): Gener
       left.columns.map((c) => c.category),
     );
     const op = rng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'INTERSECT ALL', 'EXCEPT', 'EXCEPT ALL']);
-    return { tree: node(['(', left.tree, `) ${op} (`, right.tree, ')'], [left.tree]), columns: left.columns };
+    return {
+      tree: node(['(', left.tree, `) ${op} (`, right.tree, ')'], [left.tree, right.tree]),
+      columns: left.columns,
+    };
   }
   if (shape === 'cte') {
     const count = rng.int(1, 2);
