@@ -64,7 +64,25 @@ export function commonType(types: readonly SqlType[], context: string, position?
       );
     }
   }
-  return result;
+  return commonModifier(result, types);
+}
+
+/**
+ * The modifier (numeric(p,s), varchar(n)) of a common type survives only when every input has the
+ * same type and modifier, as PostgreSQL's select_common_typmod: `integer UNION numeric(6,2)` is a
+ * plain numeric, so an integer input is not rescaled to two decimals.
+ */
+function commonModifier(result: SqlType, types: readonly SqlType[]): SqlType {
+  if (result.id === 'array' || result.id === 'enum') return result;
+  if (result.precision === undefined && result.maxLength === undefined) return result;
+  const same = types.every(
+    (t) =>
+      t.id === result.id &&
+      t.precision === result.precision &&
+      t.scale === result.scale &&
+      t.maxLength === result.maxLength,
+  );
+  return same ? result : T[result.id];
 }
 
 /** Converts `expr` to `type`: no-op when equal, folded for constants, else a Cast node. */
