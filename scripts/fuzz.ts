@@ -84,6 +84,12 @@ const cluster =
     ? await startPostgresCluster({ locale: 'C', settings: ['fsync=off'] })
     : undefined;
 const pgUrl = values['pg-url'] ?? cluster!.url;
+// Stopping the fuzzer (Ctrl-C, kill) stops the cluster too; the summary file is already current.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (cluster?.stop() ?? Promise.resolve()).finally(() => process.exit(130));
+  });
+}
 let tally: Tally;
 try {
   tally = await runCampaign(
@@ -93,7 +99,7 @@ try {
       out: values.out,
       minimise: !values['no-minimise'],
       only,
-      log: (line) => process.stdout.write(`${line}\n`),
+      log: (line) => process.stdout.write(`[+${Math.round((Date.now() - started) / 1000)}s] ${line}\n`),
       onRound: (t) => writeSummary(t),
     },
     started + Number(values.minutes) * 60_000,

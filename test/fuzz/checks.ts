@@ -94,7 +94,7 @@ export async function judgeIncremental(
   queries: readonly string[],
   steps: readonly (readonly string[])[],
 ): Promise<Judgement[]> {
-  const judged: (Judgement | undefined)[] = [];
+  const judged: (Judgement | undefined)[] = queries.map(() => undefined);
   for (let v = 0; v < queries.length; v++) {
     const valid = await pg.run(queries[v]!);
     if (!valid.ok) {

@@ -175,9 +175,12 @@ function byCategory(ctx: ExprContext, category: Category): SqlPart {
       return composite('date', ['(', e(), ' + ', e('int'), ')'], []);
     case 'intarr': {
       const a = e('int');
-      return rng.chance(0.5)
-        ? composite('intarr', ['ARRAY[', a, ', ', e('int'), ']'], [])
-        : composite('intarr', ['array_append(', e(), ', ', a, ')'], []);
+      return rng.weighted<() => SqlPart>([
+        [2, () => composite('intarr', ['ARRAY[', a, ', ', e('int'), ']'], [])],
+        [2, () => composite('intarr', ['array_append(', e(), ', ', a, ')'], [])],
+        // Two-dimensional: PostgreSQL keeps the type integer[] (and fails on ragged rows).
+        [1, () => composite('intarr', ['ARRAY[', e(), ', ', e(), ']'], [])],
+      ])();
     }
   }
 }

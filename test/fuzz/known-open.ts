@@ -21,13 +21,36 @@ export interface KnownOpen {
 /** char(n) columns are the schema's `c0`/`c1`. */
 const charColumn = /\bc[01]\b/;
 
+const detail = (pattern: RegExp) => (f: { readonly detail: string }) => pattern.test(f.detail);
+
 export const knownOpen: readonly KnownOpen[] = [
   { id: 'char-n-as-text', owner: 'values', matches: (f) => charColumn.test(f.minimalSql) },
   { id: 'fetch-with-ties', owner: 'values', matches: (f) => f.minimalSql.includes('WITH TIES') },
+  { id: 'nested-arrays-typed-as-2d', owner: 'values', matches: detail(/integer\[\]\[\]/) },
   {
-    id: 'group-by-constant-accepted',
+    id: 'constant-group-by-accepted',
     owner: 'binder',
-    matches: (f) => f.detail.includes('non-integer constant in GROUP BY'),
+    matches: detail(/non-integer constant in (GROUP BY|DISTINCT ON)/),
+  },
+  {
+    id: 'array-element-mismatch-accepted',
+    owner: 'binder',
+    matches: detail(/operator does not exist: \w+\[\] = /),
+  },
+  {
+    id: 'distinct-on-order-by-match',
+    owner: 'unassigned',
+    matches: detail(/DISTINCT ON expressions must match/),
+  },
+  {
+    id: 'distinct-aggregate-order-by-accepted',
+    owner: 'unassigned',
+    matches: detail(/in an aggregate with DISTINCT, ORDER BY expressions must appear/),
+  },
+  {
+    id: 'polymorphic-unknown-accepted',
+    owner: 'unassigned',
+    matches: detail(/could not determine polymorphic type/),
   },
 ];
 

@@ -87,7 +87,7 @@ function query(level: Level, categories: readonly Category[] | undefined): Gener
       ctes = [...ctes, { alias, columns: body.columns, base: false }];
     }
     const main = select({ ...level, ctes }, categories);
-    return { tree: node(['WITH ', list(defs, ', ', 1), ' ', main.tree]), columns: main.columns };
+    return { tree: node(['WITH ', list(defs, ', ', 1), ' ', main.tree], [main.tree]), columns: main.columns };
   }
   return select(level, categories);
 }
