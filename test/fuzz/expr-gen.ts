@@ -2,11 +2,13 @@
  * @module test/fuzz/expr-gen
  * Random typed scalar expressions over a scope: columns (or, in a grouped query, the grouping
  * keys), literals, operators and functions by category, CASE/COALESCE/NULLIF, aggregates with
- * DISTINCT and FILTER, window functions, and subqueries (scalar, IN, EXISTS, ANY/ALL, a CTE inside
+ * DISTINCT and FILTER and window functions (aggregate-gen), and subqueries (scalar, IN, EXISTS, ANY/ALL, a CTE inside
  * IN) that may reference any enclosing query's columns. Every composite node carries simpler
  * stand-ins for the minimiser. Results must not depend on evaluation order or on row order, so
  * divisions are guarded by NULLIF and order-sensitive functions get a total order.
  */
+
+import { aggregate, windowCall } from './aggregate-gen.ts';
 import type { Rng } from './rng.ts';
 import type { Category, Schema } from './schema-gen.ts';
 import { node, type SqlNode, type SqlPart } from './sql-tree.ts';
@@ -43,7 +45,7 @@ export type SubqueryMaker = (
 ) => SqlNode;
 
 const numeric: readonly Category[] = ['int', 'num', 'float'];
-const comparable: readonly Category[] = ['int', 'num', 'float', 'text', 'bool', 'date', 'intarr'];
+export const comparable: readonly Category[] = ['int', 'num', 'float', 'text', 'bool', 'date', 'intarr'];
 
 export function literal(rng: Rng, category: Category): string {
   switch (category) {
@@ -86,7 +88,7 @@ const plain: Record<Category, string> = {
 };
 
 /** A composite node whose stand-ins are the plain literal and its children of the same category. */
-function composite(category: Category, parts: readonly SqlPart[], same: readonly SqlPart[]): SqlNode {
+export function composite(category: Category, parts: readonly SqlPart[], same: readonly SqlPart[]): SqlNode {
   return node(parts, [plain[category], ...same]);
 }
 
@@ -116,7 +118,15 @@ export function expr(ctx: ExprContext, category: Category): SqlPart {
     [6, () => byCategory(d, category)],
     [1, () => caseWhen(d, category)],
     [1, () => composite(category, ['COALESCE(', expr(d, category), ', ', literal(rng, category), ')'], [])],
+    [1, () => composite(category, ['NULLIF(', expr(d, category), ', ', expr(d, category), ')'], [])],
   ];
+  if (category !== 'bool' && category !== 'intarr') {
+    const a = expr(d, category);
+    choices.push([
+      1,
+      () => composite(category, [rng.pick(['GREATEST(', 'LEAST(']), a, ', ', expr(d, category), ')'], [a]),
+    ]);
+  }
   if (ctx.allowAggregates) choices.push([3, () => aggregate(d, category)]);
   if (ctx.allowWindows && category !== 'bool' && category !== 'intarr')
     choices.push([2, () => windowCall(d, category)]);
@@ -141,6 +151,14 @@ function byCategory(ctx: ExprContext, category: Category): SqlPart {
         [3, () => composite('int', ['(', a, rng.pick([' + ', ' - ', ' * ']), b, ')'], [a, b])],
         [1, () => composite('int', ['(', a, rng.pick([' / ', ' % ']), 'NULLIF(', b, ', 0))'], [a, b])],
         [1, () => composite('int', ['abs(', a, ')'], [a])],
+        [
+          1,
+          () =>
+            rng.chance(0.5)
+              ? composite('int', ['sign(', a, ')'], [a])
+              : composite('int', ['mod(', a, ', 3)'], [a]),
+        ],
+        [1, () => composite('int', ['position(', e('text'), ' IN ', e('text'), ')'], [])],
         [1, () => composite('int', ['length(', e('text'), ')'], [])],
         [1, () => composite('int', ['cardinality(', e('intarr'), ')'], [])],
         [1, () => composite('int', ['(', e('date'), ' - ', e('date'), ')'], [])],
@@ -152,13 +170,18 @@ function byCategory(ctx: ExprContext, category: Category): SqlPart {
       return rng.weighted<() => SqlPart>([
         [3, () => composite('num', ['(', a, rng.pick([' + ', ' - ', ' * ']), b, ')'], [b])],
         [1, () => composite('num', ['round(', b, ', 1)'], [b])],
+        [1, () => composite('num', [rng.pick(['floor(', 'ceil(', 'trunc(', 'abs(']), b, ')'], [b])],
         [1, () => composite('num', ['(', b, ' / NULLIF(', a, ', 0))'], [b])],
       ])();
     }
     case 'float': {
       const a = e();
       const b = e(rng.pick(numeric));
-      return composite('float', ['(', a, rng.pick([' + ', ' * ', ' - ']), b, ')'], [a]);
+      return rng.weighted<() => SqlPart>([
+        [3, () => composite('float', ['(', a, rng.pick([' + ', ' * ', ' - ']), b, ')'], [a])],
+        [1, () => composite('float', [rng.pick(['sqrt(abs(', 'floor((', 'abs((']), a, '))'], [a])],
+        [1, () => composite('float', ['CAST(', e('num'), ' AS double precision)'], [])],
+      ])();
     }
     case 'text': {
       const a = e();
@@ -166,6 +189,11 @@ function byCategory(ctx: ExprContext, category: Category): SqlPart {
         [2, () => composite('text', ['(', a, ' || ', e(), ')'], [a])],
         [1, () => composite('text', [rng.pick(['upper(', 'lower(', 'trim(']), a, ')'], [a])],
         [1, () => composite('text', ['substr(', a, ', 1, 2)'], [a])],
+        [1, () => composite('text', [rng.pick(['left(', 'right(']), a, `, ${rng.int(-1, 2)})`], [a])],
+        [1, () => composite('text', ['replace(', a, ", 'a', 'xy')"], [a])],
+        [1, () => composite('text', ['lpad(', a, ", 4, '*')"], [a])],
+        [1, () => composite('text', ["concat_ws('-', ", a, ', ', e(), ')'], [a])],
+        [1, () => composite('text', ['split_part(', a, ", ' ', 1)"], [a])],
         [1, () => composite('text', ['CAST(', e('int'), ' AS text)'], [])],
       ])();
     }
@@ -197,6 +225,15 @@ export function predicate(ctx: ExprContext): SqlPart {
     [2, () => logic(d)],
     [1, () => composite('bool', ['NOT ', predicate(d)], [])],
     [1, () => nullTest(d)],
+    [
+      1,
+      () =>
+        composite(
+          'bool',
+          ['(', predicate(d), rng.pick([' IS TRUE', ' IS NOT FALSE', ' IS UNKNOWN']), ')'],
+          [],
+        ),
+    ],
     [1, () => inList(d)],
     [1, () => like(d)],
     [1, () => between(d)],
@@ -273,112 +310,4 @@ function quantified(ctx: ExprContext): SqlNode {
     ['(', expr(ctx, category), ` ${op} ${q} `, ctx.subquery(ctx, 'column', category), ')'],
     [],
   );
-}
-
-/** Inside an aggregate's arguments: any column of the level, no nested aggregates or windows. */
-function argContext(ctx: ExprContext): ExprContext {
-  // No outer references either: an aggregate over outer columns only belongs to the outer query.
-  return {
-    ...ctx,
-    atoms: ctx.rowAtoms,
-    outer: [],
-    allowAggregates: false,
-    allowWindows: false,
-    depth: ctx.depth + 1,
-  };
-}
-
-export function aggregate(ctx: ExprContext, category: Category): SqlPart {
-  const { rng } = ctx;
-  const a = argContext(ctx);
-  const filter = (): string | SqlPart =>
-    rng.chance(0.2) ? node([' FILTER (WHERE ', predicate(a), ')'], ['']) : '';
-  const distinct = rng.chance(0.2) ? 'DISTINCT ' : '';
-  const call = (fn: string, arg: SqlPart, order = ''): SqlNode =>
-    composite(category, [`${fn}(${distinct}`, arg, order, ')', filter()], []);
-  switch (category) {
-    case 'int':
-      return rng.weighted<() => SqlPart>([
-        [2, () => composite('int', ['count(*)', filter()], [])],
-        [2, () => call('count', expr(a, rng.pick(comparable)))],
-        [2, () => call('sum', expr(a, 'int'))],
-        [2, () => call(rng.pick(['min', 'max']), expr(a, 'int'))],
-      ])();
-    case 'num':
-      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, rng.pick(['num', 'int'] as const)));
-    case 'float':
-      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, 'float'));
-    case 'text': {
-      const arg = expr(a, 'text');
-      return rng.chance(0.5)
-        ? call(rng.pick(['min', 'max']), arg)
-        : composite('text', [`string_agg(${distinct}`, arg, ", ',' ORDER BY ", arg, ')', filter()], []);
-    }
-    case 'bool':
-      return call(rng.pick(['bool_and', 'bool_or', 'every']), predicate(a));
-    case 'date':
-      return call(rng.pick(['min', 'max']), expr(a, 'date'));
-    case 'intarr': {
-      const arg = expr(a, 'int');
-      return composite('intarr', [`array_agg(${distinct}`, arg, ' ORDER BY ', arg, ')', filter()], []);
-    }
-  }
-}
-
-/** Window functions whose result does not depend on how ties are broken, unless a total order exists. */
-function windowCall(ctx: ExprContext, category: Category): SqlPart {
-  const { rng } = ctx;
-  const w = { ...ctx, allowWindows: false, allowAggregates: ctx.allowAggregates, depth: ctx.depth + 1 };
-  const partition = rng.chance(0.6) ? ['PARTITION BY ', expr(w, rng.pick(comparable)), ' '] : [];
-  const order = expr(w, rng.pick(['int', 'text', 'num', 'date'] as const));
-  const dir = rng.pick(['', ' DESC', ' NULLS FIRST', ' DESC NULLS LAST']);
-  const over = (total: boolean, frame = ''): SqlPart[] => {
-    const tail = total && ctx.totalOrder !== null ? ctx.totalOrder.map((k) => `, ${k}`).join('') : '';
-    return [' OVER (', ...partition, 'ORDER BY ', order, dir, tail, frame, ')'];
-  };
-  const total = ctx.totalOrder !== null && !ctx.allowAggregates;
-  switch (category) {
-    case 'int': {
-      const choices: [number, () => SqlPart][] = [
-        [2, () => composite('int', [rng.pick(['rank()', 'dense_rank()']), ...over(false)], [])],
-        [2, () => composite('int', ['count(', expr(w, 'int'), ')', ...over(false)], [])],
-        [1, () => composite('int', ['sum(', expr(w, 'int'), ')', ...over(false)], [])],
-      ];
-      if (total) {
-        choices.push([2, () => composite('int', ['row_number()', ...over(true)], [])]);
-        choices.push([1, () => composite('int', ['ntile(3)', ...over(true)], [])]);
-        choices.push([
-          2,
-          () =>
-            composite(
-              'int',
-              [rng.pick(['lag(', 'lead(']), expr(w, 'int'), rng.pick(['', ', 2']), ')', ...over(true)],
-              [],
-            ),
-        ]);
-        choices.push([
-          1,
-          () =>
-            composite(
-              'int',
-              ['sum(', expr(w, 'int'), ')', ...over(true, ' ROWS BETWEEN 1 PRECEDING AND CURRENT ROW')],
-              [],
-            ),
-        ]);
-      }
-      return rng.weighted(choices)();
-    }
-    case 'float':
-      return composite('float', [rng.pick(['percent_rank()', 'cume_dist()']), ...over(false)], []);
-    default: {
-      if (total && rng.chance(0.5)) {
-        return composite(
-          category,
-          [rng.pick(['first_value(', 'last_value(']), expr(w, category), ')', ...over(true)],
-          [],
-        );
-      }
-      return composite(category, [rng.pick(['min(', 'max(']), expr(w, category), ')', ...over(false)], []);
-    }
-  }
 }

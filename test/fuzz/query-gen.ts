@@ -6,7 +6,8 @@
  * total order or WITH TIES; set operations with ALL. Subqueries come from here too (expr-gen
  * calls back), so correlation can reach any depth. Results never depend on how ties are broken.
  */
-import { type Atom, aggregate, type ExprContext, expr, predicate } from './expr-gen.ts';
+import { aggregate } from './aggregate-gen.ts';
+import { type Atom, type ExprContext, expr, predicate } from './expr-gen.ts';
 import type { Rng } from './rng.ts';
 import type { Category, Schema } from './schema-gen.ts';
 import { list, node, type SqlNode, type SqlPart } from './sql-tree.ts';
