@@ -62,11 +62,12 @@ function summaryOf(tally: Tally) {
     divergences: tally.divergences,
     distinctFindings: new Set(tally.findings.map((f) => f.signature)).size,
     knownOpen: tally.findings.filter((f) => f.known !== undefined).length,
-    findings: tally.findings.map(({ caseId, mode, what, known, minimalSql, file }) => ({
+    findings: tally.findings.map(({ caseId, mode, what, known, detail, minimalSql, file }) => ({
       caseId,
       mode,
       what,
       known,
+      detail: detail.slice(0, 300),
       minimalSql,
       file,
     })),
