@@ -15,6 +15,7 @@ export type Outcome =
       readonly floatColumns: readonly boolean[];
       /** sqllogictest type letters: I integer, R float, T anything else. */
       readonly letters: string;
+      readonly names?: readonly string[];
       readonly rows: readonly (readonly (string | null)[])[];
     }
   | { readonly ok: false; readonly code: string; readonly message: string };
@@ -119,6 +120,7 @@ export class PgEngine implements FuzzEngine {
         ok: true,
         floatColumns: res.fields.map((f) => f.dataTypeID === 700 || f.dataTypeID === 701),
         letters: res.fields.map((f) => letterOf(pgTypeNames.get(f.dataTypeID) ?? 'text')).join(''),
+        names: res.fields.map((f) => f.name),
         rows: res.rows,
       };
     } catch (e) {

@@ -15,7 +15,7 @@ import {
   recordQueries,
 } from './checks.ts';
 import { compare, fullyOrdered } from './compare.ts';
-import { EddyEngine, type FuzzEngine, PgEngine } from './engines.ts';
+import { EddyEngine, type FuzzEngine, type Outcome, PgEngine } from './engines.ts';
 import { type Budget, shrinkList, shrinkTree } from './minimise.ts';
 import type { Mode } from './round.ts';
 import { createTableSql, insertSql, type RowLiterals, type Schema } from './schema-gen.ts';
@@ -136,11 +136,20 @@ export async function sltText(repro: Repro, header: readonly string[], pgUrl: st
       await applyStep(pair.pg, step);
     }
     const wrong: string[] = [];
+    // sqllogictest cannot show a value's edge spaces (char(n) padding): such queries are also
+    // recorded with every column between brackets.
+    const bracketed = (q: string) => edgeSpaces.get(q) ?? '';
+    const edgeSpaces = new Map<string, string>();
     for (const q of queries) {
       const [e, p] = [await pair.eddy.run(q), await pair.pg.run(q)];
       if (compare(e, p, false).kind !== 'same') wrong.push(q);
+      if (p.ok && p.names !== undefined && (edgeSpaced(p) || edgeSpaced(e))) {
+        const columns = p.names.map((n) => `concat('[', q."${n}", ']')`);
+        edgeSpaces.set(q, `SELECT ${columns.join(', ')} FROM (${q}) AS q`);
+      }
     }
-    for (const q of wrong.length > 0 ? wrong : queries) {
+    for (const q of (wrong.length > 0 ? wrong : queries).flatMap((q) => [q, bracketed(q)])) {
+      if (q === '') continue;
       const p = await pair.pg.run(q);
       if (!p.ok) {
         out.push(`statement error ${p.code}`, q, '');
@@ -155,4 +164,8 @@ export async function sltText(repro: Repro, header: readonly string[], pgUrl: st
     await closePair(pair);
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+function edgeSpaced(o: Outcome): boolean {
+  return o.ok && o.rows.some((r) => r.some((v) => v !== null && v.trim() !== v));
 }
