@@ -159,6 +159,11 @@ function findingBase(repro: Repro, verdict: Extract<Verdict, { kind: 'divergence
   return { caseId: repro.caseId, mode: repro.mode, what: verdict.what, detail: verdict.detail };
 }
 
+/** Odd-numbered views are created over the first rows (hydration), even ones on empty tables. */
+function hydrated(index: number): boolean {
+  return index % 2 === 1;
+}
+
 function wanted(options: CampaignOptions, mode: Mode, index: number): boolean {
   return options.only === undefined || (options.only.mode === mode && options.only.index === index);
 }
@@ -198,17 +203,20 @@ export async function runRound(round: Round, options: CampaignOptions, tally: Ta
   let judged: Judgement[];
   try {
     const steps = [initialInserts(round.schema, round.rows), ...round.steps];
+    const queries = views.map(({ q }) => render(q.tree));
     judged = await judgeIncremental(
       empty.eddy,
       empty.pg,
-      views.map(({ q }) => render(q.tree)),
+      queries,
       steps,
+      views.map(({ i }) => hydrated(i)),
     );
   } finally {
     await closePair(empty);
   }
   for (let v = 0; v < views.length; v++) {
     const { q, i } = views[v]!;
-    await record(judged[v]!.verdict, repro('incremental', i, q.tree, round.steps), options, tally);
+    const r = { ...repro('incremental', i, q.tree, round.steps), hydrated: hydrated(i) };
+    await record(judged[v]!.verdict, r, options, tally);
   }
 }

@@ -75,6 +75,19 @@ test('incremental: a view that stops following its query is caught at that step'
   );
   assert.equal(judged!.verdict.kind, 'divergence');
   assert.equal(judged!.atStep, 3);
+  // Created over the first step's rows instead (hydration): judged the same way from there on.
+  const late = scripted((sql, step) =>
+    sql.includes('fuzz_view_0') ? truth(Math.min(step, 2)) : truth(step),
+  );
+  const steps = [['INSERT 1'], ['INSERT 2'], ['INSERT 3']];
+  const [hydrated] = await judgeIncremental(
+    late,
+    scripted((_, s) => truth(s)),
+    ['SELECT x FROM t'],
+    steps,
+    [true],
+  );
+  assert.equal(hydrated!.atStep, 3);
   const good = scripted((_, step) => truth(step));
   const [ok] = await judgeIncremental(
     good,

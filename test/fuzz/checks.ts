@@ -84,29 +84,34 @@ export async function applyStep(engine: FuzzEngine, statements: readonly string[
 }
 
 /**
- * Incremental: on engines with empty tables, creates one view per query, feeds each transaction
- * (the first is the initial rows) to both sides, and after every step compares each view with
- * PostgreSQL's answer to its query. A view is judged at its first divergence, then left alone.
+ * Incremental: on engines with empty tables, creates one view per query (a `hydrated` one only
+ * after the first step, so that it starts from existing rows), feeds each transaction (the first
+ * is the initial rows) to both sides, and after every step compares each view with PostgreSQL's
+ * answer to its query. A view is judged at its first divergence, then left alone.
  */
 export async function judgeIncremental(
   eddy: FuzzEngine,
   pg: FuzzEngine,
   queries: readonly string[],
   steps: readonly (readonly string[])[],
+  hydrated: readonly boolean[] = [],
 ): Promise<Judgement[]> {
   const judged: (Judgement | undefined)[] = queries.map(() => undefined);
-  for (let v = 0; v < queries.length; v++) {
+  const created = queries.map(() => false);
+  const create = async (v: number, atStep: number): Promise<void> => {
     const valid = await pg.run(queries[v]!);
     if (!valid.ok) {
       judged[v] = { verdict: { kind: 'bothFailed' } };
-      continue;
+      return;
     }
     try {
       await eddy.execute(`CREATE MATERIALIZED VIEW fuzz_view_${v} AS ${queries[v]}`);
+      created[v] = true;
     } catch (e) {
-      judged[v] = { verdict: compare(errorOutcome(e), valid, false), atStep: 0 };
+      judged[v] = { verdict: compare(errorOutcome(e), valid, false), atStep };
     }
-  }
+  };
+  for (let v = 0; v < queries.length; v++) if (hydrated[v] !== true) await create(v, 0);
   for (let i = 0; i < steps.length && judged.some((j) => j === undefined); i++) {
     const [e, p] = [await applyStep(eddy, steps[i]!), await applyStep(pg, steps[i]!)];
     if (e !== p && (e === null || p === null || e.slice(0, 2) !== p.slice(0, 2))) {
@@ -116,8 +121,9 @@ export async function judgeIncremental(
       }
       break;
     }
+    if (i === 0) for (let v = 0; v < queries.length; v++) if (hydrated[v] === true) await create(v, 1);
     for (let v = 0; v < queries.length; v++) {
-      if (judged[v] !== undefined) continue;
+      if (judged[v] !== undefined || !created[v]) continue;
       const verdict = compare(
         await eddy.run(`SELECT * FROM fuzz_view_${v}`),
         await pg.run(queries[v]!),

@@ -28,6 +28,8 @@ export interface Repro {
   readonly rows: readonly (readonly RowLiterals[])[];
   /** Transactions after the rows (incremental only). */
   readonly steps: readonly (readonly string[])[];
+  /** Incremental only: the view is created after the rows are in (hydration), not before. */
+  readonly hydrated?: boolean;
   readonly tree: SqlPart;
 }
 
@@ -73,9 +75,8 @@ export async function judgeRepro(repro: Repro, pgUrl: string): Promise<Judgement
   try {
     if (incremental) {
       const steps = [initialInserts(repro.schema, repro.rows), ...repro.steps];
-      return (
-        await judgeIncremental(pair.eddy, pair.pg, recordQueries('incremental', repro.tree), steps)
-      )[0]!;
+      const queries = recordQueries('incremental', repro.tree);
+      return (await judgeIncremental(pair.eddy, pair.pg, queries, steps, [repro.hydrated === true]))[0]!;
     }
     if (repro.mode === 'adhoc')
       return await judgeAdhoc(pair.eddy, pair.pg, recordQueries('adhoc', repro.tree)[0]!);
