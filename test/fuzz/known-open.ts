@@ -42,7 +42,7 @@ export const knownOpen: readonly KnownOpen[] = [
   {
     id: 'array-element-mismatch-accepted',
     owner: 'binder',
-    matches: detail(/operator does not exist: \w+\[\] = /),
+    matches: detail(/operator does not exist: \w+\[\] \S+ \w+\[\]/),
   },
   {
     id: 'distinct-on-order-by-match',
