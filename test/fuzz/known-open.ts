@@ -55,6 +55,22 @@ export const knownOpen: readonly KnownOpen[] = [
     matches: detail(/in an aggregate with DISTINCT, ORDER BY expressions must appear/),
   },
   {
+    // Internal errors (ad hoc and in views) for subqueries correlated with a grouping key.
+    id: 'grouped-correlated-subquery',
+    owner: 'subq',
+    matches: (f) => f.detail.includes('Cannot read properties of undefined') && /GROUP BY/.test(f.minimalSql),
+  },
+  {
+    id: 'ungrouped-outer-column-accepted',
+    owner: 'binder',
+    matches: detail(/subquery uses ungrouped column/),
+  },
+  {
+    id: 'group-by-position-of-aggregate',
+    owner: 'binder',
+    matches: detail(/v is not iterable|aggregate functions are not allowed in GROUP BY/),
+  },
+  {
     id: 'polymorphic-unknown-accepted',
     owner: 'unassigned',
     matches: detail(/could not determine polymorphic type/),
