@@ -149,7 +149,8 @@ async function report(
       await sltText(minimal, header, options.pgUrl).catch((e) => `# could not write: ${e}\n`),
     );
   }
-  const known = knownOpenId({ mode: repro.mode, minimalSql, detail: verdict.detail });
+  const steps = minimal.steps.flat().join('; ');
+  const known = knownOpenId({ mode: repro.mode, minimalSql, steps, detail: verdict.detail });
   const note = `${known === undefined ? '' : ` (known: ${known})`}${repeated ? ' (repeat)' : file ? ` -> ${file}` : ''}`;
   options.log(`  minimal: ${minimalSql.slice(0, 400)}${note}`);
   tally.findings.push({ ...findingBase(repro, verdict), minimalSql, file, signature, errorKey, known });
