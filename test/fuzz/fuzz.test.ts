@@ -24,7 +24,7 @@ test(`fuzz slice: ${rounds} rounds of seed ${seed} agree with PostgreSQL 15`, {
   try {
     const tally = await runCampaign(
       { seed, pgUrl: cluster.url, minimise: true, minimiseRuns: 60, log: (l) => log.push(l) },
-      Date.now() + 50_000,
+      Number.POSITIVE_INFINITY,
       rounds,
     );
     const unknown = tally.findings.filter((f) => f.known === undefined);
