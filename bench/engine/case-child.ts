@@ -50,7 +50,7 @@ async function feed(engineCase: EngineCase, input: LazyInput, totalEvents: numbe
     const batch = input.next();
     t.generateNs += process.hrtime.bigint() - genStart;
     if (batch === undefined) break;
-    const ns = await timed(t, () => engineCase.push(batch));
+    const ns = await timed(t, engineCase, () => engineCase.push(batch));
     if (done < decile) {
       t.firstEvents += batch.events;
       t.firstNs += ns;
@@ -62,20 +62,28 @@ async function feed(engineCase: EngineCase, input: LazyInput, totalEvents: numbe
     }
   }
   // Whatever the system deferred belongs to the last batches it was given.
-  t.lastNs += await timed(t, () => engineCase.flush());
+  t.lastNs += await timed(t, engineCase, () => engineCase.flush());
   return t;
 }
 
-/** Runs `work`, adds its wall and CPU time to the system's, and returns its wall nanoseconds. */
-async function timed(t: FeedTimes, work: () => void | Promise<void>): Promise<bigint> {
+/**
+ * Runs `work`, adds its wall and CPU time to the system's, and returns its wall nanoseconds; time the
+ * case spent verifying its result (not the system's work) is taken off both.
+ */
+async function timed(
+  t: FeedTimes,
+  engineCase: EngineCase,
+  work: () => void | Promise<void>,
+): Promise<bigint> {
   const cpuStart = process.cpuUsage();
   const start = process.hrtime.bigint();
   const pending = work();
   if (pending !== undefined) await pending;
-  const ns = process.hrtime.bigint() - start;
+  const verificationNs = engineCase.takeVerificationNs();
+  const ns = process.hrtime.bigint() - start - verificationNs;
   const cpu = process.cpuUsage(cpuStart);
   t.systemNs += ns;
-  t.systemCpuMicros += cpu.user + cpu.system;
+  t.systemCpuMicros += Math.max(0, cpu.user + cpu.system - Number(verificationNs / 1000n));
   return ns;
 }
 
@@ -96,6 +104,7 @@ async function run(spec: CaseSpec): Promise<EngineResult> {
   const rate = (events: number, ns: bigint) => (ns > 0n ? events / (Number(ns) / 1e9) : null);
 
   const outputRows = await opened.engineCase.outputRows();
+  const resultDigest = await opened.engineCase.digest();
   await opened.engineCase.close();
   return {
     suite: 'engine',
@@ -115,6 +124,7 @@ async function run(spec: CaseSpec): Promise<EngineResult> {
     baseRssBytes: base.rss,
     retainedHeapBytes: end.heapUsed + end.external - (base.heapUsed + base.external),
     outputRows,
+    resultDigest,
   };
 }
 

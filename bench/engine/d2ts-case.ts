@@ -21,6 +21,7 @@ import { AuctionCol, BidCol, type NexmarkBatch } from '../../src/connectors/data
 import type { CaseOptions, EngineCase, OpenedCase } from './engine-case.ts';
 import type { InputBatch } from './engine-input.ts';
 import type { EngineQuery } from './engine-queries.ts';
+import { ResultDigest } from './result-digest.ts';
 
 /** Input rows are the generator's rows, one array per row: d2ts needs one object per record. */
 type Rec = Value[];
@@ -40,12 +41,20 @@ export function openD2tsCase(query: EngineQuery, options: CaseOptions): OpenedCa
   const pipeline = buildPipeline(graph, query);
   let rows = 0;
   const captured = new Map<string, { row: Row; weight: number }>();
+  // The digest is kept as the output changes (d2ts keeps no result to read at the end); the time
+  // it takes is reported apart, so the measured rate is d2ts's own.
+  const digest = new ResultDigest();
+  let verificationNs = 0n;
   pipeline.sink((m) => {
     if (m.type !== MessageType.DATA) return;
-    for (const [record, weight] of m.data.collection.getInner()) {
+    const changes = m.data.collection.getInner();
+    for (const [record, weight] of changes) {
       rows += weight;
       if (options.capture) capture(captured, pipeline.toRow(record), weight);
     }
+    const start = process.hrtime.bigint();
+    for (const [record, weight] of changes) digest.add(pipeline.toRow(record), weight);
+    verificationNs += process.hrtime.bigint() - start;
   });
   graph.finalize();
   let version = 0;
@@ -65,6 +74,12 @@ export function openD2tsCase(query: EngineQuery, options: CaseOptions): OpenedCa
     result: async () => {
       if (!options.capture) throw new Error('d2ts case opened without capture');
       return expand(captured);
+    },
+    digest: async () => digest.value(),
+    takeVerificationNs() {
+      const ns = verificationNs;
+      verificationNs = 0n;
+      return ns;
     },
     close: async () => {},
   };

@@ -11,6 +11,7 @@ import { Eddy } from '../../src/index.ts';
 import type { CaseOptions, EngineCase, OpenedCase } from './engine-case.ts';
 import type { InputBatch } from './engine-input.ts';
 import { ENGINE_QUERIES, type EngineQuery } from './engine-queries.ts';
+import { digestOf } from './result-digest.ts';
 
 export async function openEddyCase(query: EngineQuery, _options: CaseOptions): Promise<OpenedCase> {
   const def = ENGINE_QUERIES[query];
@@ -36,11 +37,15 @@ export async function openEddyCase(query: EngineQuery, _options: CaseOptions): P
         if (rows !== undefined && rows.rowCount > 0)
           parts.push({ table, values: rows.values, rowCount: rows.rowCount });
       }
-      if (parts.length > 0) await db.insertBatches(parts);
+      // The generator's values are Eddy's own forms (timestamps in microseconds): checked, not converted.
+      if (parts.length > 0) await db.insertBatches(parts, { valueForm: 'engine' });
     },
     flush: async () => {},
     outputRows: async () => Number(resultRows(await db.query(`SELECT count(*) FROM ${view}`))[0][0]),
     result: async () => resultRows(await db.query(`SELECT * FROM ${view}`)),
+    // Read once, after the measurements: the view holds the whole result.
+    digest: async () => digestOf(resultRows(await db.query(`SELECT * FROM ${view}`))),
+    takeVerificationNs: () => 0n,
     close: async () => {
       await db.close();
     },

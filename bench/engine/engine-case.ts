@@ -15,6 +15,13 @@ export interface EngineCase {
   outputRows(): Promise<number>;
   /** The current result, rows in any order; only cases opened with `capture` can answer. */
   result(): Promise<Row[]>;
+  /** The current result's `ResultDigest` value: every run compares it across systems. */
+  digest(): Promise<string>;
+  /**
+   * Wall nanoseconds spent since the last call on work done only to verify the result (a sink
+   * that keeps the digest up to date), which the timing must not count.
+   */
+  takeVerificationNs(): bigint;
   close(): Promise<void>;
 }
 

@@ -46,6 +46,8 @@ export interface EngineResult {
   readonly retainedHeapBytes: number | null;
   /** Rows in the query result at the end: both systems should agree. */
   readonly outputRows: number | null;
+  /** The result's `ResultDigest` value, read after the measurements: the systems must agree on it. */
+  readonly resultDigest: string | null;
   readonly error?: string;
 }
 
@@ -71,6 +73,7 @@ export function failedResult(spec: CaseSpec, status: CaseStatus, error: string):
     baseRssBytes: null,
     retainedHeapBytes: null,
     outputRows: null,
+    resultDigest: null,
     error,
   };
 }

@@ -16,6 +16,7 @@ import {
 } from './engine-queries.ts';
 import { machineInfo, updateBenchmarksMd } from './engine-report.ts';
 import { type CaseSpec, type EngineResult, failedResult, RESULT_LINE_PREFIX } from './engine-result.ts';
+import { disagreements } from './result-digest.ts';
 
 export interface EngineSuiteOptions {
   readonly events: readonly number[];
@@ -27,7 +28,7 @@ export interface EngineSuiteOptions {
   readonly timeoutSec: number;
   /** V8 old-space limit for each child: the 10 M-event cases hold a lot of state. */
   readonly heapMb: number;
-  /** Write engine-latest.json and BENCHMARKS.md (off for smoke tests). */
+  /** Write engine-latest.json and BENCHMARKS.md (only with --record, so a small run never replaces the published figures). */
   readonly write: boolean;
 }
 
@@ -38,7 +39,7 @@ const BENCHMARKS_MD = `${ROOT}BENCHMARKS.md`;
 
 export const USAGE = `usage: npm run bench -- engine [--events 1000000,10000000] [--batch 1000,10000]
        [--system eddy,d2ts] [--query ${ENGINE_QUERY_NAMES.join(',')}] [--seed 1]
-       [--timeout <seconds per case, 3600>] [--heap-mb <child heap limit; default: Node's own for eddy, 12288 for d2ts>] [--no-write]
+       [--timeout <seconds per case, 3600>] [--heap-mb <child heap limit; default: Node's own for eddy, 12288 for d2ts>] [--record]
 Sizes accept k and M suffixes (1M = 1000000).`;
 
 export function parseEngineArgs(args: readonly string[]): EngineSuiteOptions {
@@ -50,12 +51,12 @@ export function parseEngineArgs(args: readonly string[]): EngineSuiteOptions {
     seed: 1,
     timeoutSec: 3600,
     heapMb: 0,
-    write: true,
+    write: false,
   };
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
-    if (flag === '--no-write') {
-      options.write = false;
+    if (flag === '--record') {
+      options.write = true;
       continue;
     }
     const value = args[++i];
@@ -87,13 +88,30 @@ export async function runEngineSuite(options: EngineSuiteOptions, command: strin
       }
     }
   }
-  if (options.write) {
+  const failures = runFailures(results, process.env.CI === 'true');
+  for (const failure of failures) console.error(`failed: ${failure}`);
+  // Figures of systems that disagree on the result, or of a failed run, are not worth recording.
+  if (options.write && failures.length === 0) {
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
     writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
     updateBenchmarksMd(BENCHMARKS_MD, results, command, machineInfo());
     console.log('wrote bench/results/engine-latest.json and BENCHMARKS.md');
   }
   return results;
+}
+
+/**
+ * Why a run failed, one line each: a case that errored or timed out, systems that computed different
+ * results for the same case, and under CI (`ci`) a case Eddy reported unavailable (0A000).
+ */
+export function runFailures(results: readonly EngineResult[], ci: boolean): string[] {
+  const out: string[] = [];
+  for (const r of results) {
+    const broken = r.status === 'error' || r.status === 'timeout' || (ci && r.status === 'unavailable');
+    if (broken) out.push(`${r.query} ${r.system} events=${r.events} batch=${r.batch}: ${r.status}`);
+  }
+  for (const d of disagreements(results)) out.push(`the systems disagree on the result of ${d}`);
+  return out;
 }
 
 /** The heap limit d2ts cases get unless --heap-mb says otherwise: it needs more than Node's default. */
@@ -146,7 +164,7 @@ function describe(r: EngineResult): string {
     `last 10% ${perSec(r.lastDecileEventsPerSec)}), ${r.seconds?.toFixed(2)} s wall, ` +
     `${r.cpuSeconds?.toFixed(2)} s CPU, ${r.generateSeconds?.toFixed(2)} s generating, ` +
     `RSS ${mib(r.baseRssBytes)} MiB base, ${mib(r.peakRssBytes)} MiB peak, ` +
-    `${mib(r.retainedHeapBytes)} MiB retained heap, ${r.outputRows} rows`
+    `${mib(r.retainedHeapBytes)} MiB retained heap, ${r.outputRows} rows (digest ${r.resultDigest})`
   );
 }
 

@@ -16,12 +16,12 @@ import {
 export const SERVE_USAGE = `usage: npm run bench -- serve [--duration <s per mode, 30>] [--warmup <s, 5>]
        [--clients 8] [--threads 2] [--mode ${QUERY_MODES.slice(0, 2).join(',')}] [--system ${SERVE_SYSTEMS.join(',')}]
        [--rate <writer rows/s, 10000>] [--batch <rows per INSERT, 100>] [--preload <events, 100000>]
-       [--users <distinct user_id, 10000>] [--seed 1] [--no-write]
+       [--users <distinct user_id, 10000>] [--seed 1] [--record]
 Modes: ${QUERY_MODES.join(', ')} (pgbench -M). Sizes accept k and M suffixes (10k = 10000).`;
 
 export interface ServeArgs {
   readonly settings: ServeSettings;
-  /** Write serve-latest.json and BENCHMARKS.md (off for smoke runs). */
+  /** Write serve-latest.json and BENCHMARKS.md (only with --record, so a small run never replaces the published figures). */
   readonly write: boolean;
 }
 
@@ -39,11 +39,11 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     users: 10_000,
     seed: 1,
   };
-  let write = true;
+  let write = false;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
-    if (flag === '--no-write') {
-      write = false;
+    if (flag === '--record') {
+      write = true;
       continue;
     }
     if (!FLAGS.has(flag)) throw new Error(`unknown option ${flag}\n${SERVE_USAGE}`);

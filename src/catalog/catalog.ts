@@ -126,6 +126,18 @@ export class Catalog {
     this.types.set(type.name, type);
   }
 
+  /**
+   * Relations with a column of enum `type` (or an array of it), and which columns. (A view that
+   * uses the type only inside expressions is not found: its plan keeps no names to look up.)
+   */
+  enumTypeUsers(type: EnumType): { relation: RelationEntry; column: string }[] {
+    const uses = (t: SqlType): boolean =>
+      t.id === 'enum' ? t.oid === type.oid : t.id === 'array' ? uses(t.element) : false;
+    return this.allRelations().flatMap((relation) =>
+      relation.schema.filter((c) => uses(c.type)).map((c) => ({ relation, column: c.name })),
+    );
+  }
+
   removeEnumType(name: string): void {
     this.types.delete(name);
   }

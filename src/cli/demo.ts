@@ -6,6 +6,8 @@
  */
 import { Eddy } from '../eddy.ts';
 import { formatText } from '../functions/text-io.ts';
+import { parseCount } from './command-line.ts';
+import type { demoCommand, ParsedCommandLine } from './commands.ts';
 import { formatResult } from './table-format.ts';
 
 const setup = `
@@ -36,14 +38,9 @@ function lcg(seed: number): () => number {
   };
 }
 
-function option(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(name);
-  return i >= 0 && args[i + 1] ? Number(args[i + 1]) : fallback;
-}
-
-export async function runDemo(args: string[]): Promise<number> {
-  const steps = option(args, '--steps', 12);
-  const intervalMs = option(args, '--interval-ms', 400);
+export async function runDemo({ values }: ParsedCommandLine<typeof demoCommand>): Promise<number> {
+  const steps = parseCount('--steps', values.steps ?? '12', 1);
+  const intervalMs = parseCount('--interval-ms', values['interval-ms'] ?? '400', 0);
   const db = await Eddy.open();
   const out = (s: string): void => {
     process.stdout.write(`${s}\n`);
@@ -92,6 +89,6 @@ export async function runDemo(args: string[]): Promise<number> {
     if (intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
   }
   await db.close();
-  out('\nDone. Try `npx eddy sql` (after `npm run build`) or see the README for the library API.');
+  out('\nDone. Try `npm run eddy -- sql` for a SQL shell, or see the README for the library API.');
   return 0;
 }

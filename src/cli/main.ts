@@ -1,89 +1,91 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --liftoff-only
 /**
  * @module cli/main
- * The `eddy` command: `demo` (the quick-start pipeline), `run FILE.sql` (execute a script) and
- * `sql` (an interactive shell). Exit codes: 0 success, 1 SQL error, 2 usage error.
+ * The `eddy` command: looks the command up in the table below, parses its flags (commands.ts)
+ * and only then loads the command's code. Exit codes: 0 success, 1 failure (a SQL error, a
+ * missing file, a port in use…), 2 usage mistake. Failures print one clear line, never a stack.
+ *
+ * `--liftoff-only` (in the line above, and in `npm run eddy` / ./eddy): V8 otherwise recompiles
+ * the SQL parser's WebAssembly with its optimizing tier as soon as it is called a few times,
+ * which takes ~500 MB for a moment; the baseline code parses about as fast (BENCHMARKS.md).
  */
-import { readFile } from 'node:fs/promises';
-import { EddyError } from '../common/errors.ts';
-import { runDemo } from './demo.ts';
-import { remoteExecute, remoteStatus } from './remote.ts';
-import { runSqlFile } from './run-file.ts';
-import { runServe } from './serve.ts';
-import { runShell } from './shell.ts';
-import { formatResult } from './table-format.ts';
+import { type CommandSpec, commandHelp, commandSynopsis, parseCommandLine } from './command-line.ts';
+import {
+  demoCommand,
+  type ParsedCommandLine,
+  runCommand,
+  serveCommand,
+  sqlCommand,
+  statusCommand,
+} from './commands.ts';
+import { describeFailure, exitCodeOf } from './error-report.ts';
 
-const usage = `usage: eddy <command>
-
-commands:
-  serve [--host H] [--pg-port N] [--http-port N] [--user NAME:PASSWORD] [--tls-cert F --tls-key F]
-                                        serve the PostgreSQL wire protocol (default port 6875) and HTTP (6876)
-  demo [--steps N] [--interval-ms MS]   run the live demo pipeline (what \`npm start\` runs)
-  run FILE.sql                          execute a SQL script and print each result
-  sql                                   interactive SQL shell
-`;
-
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'demo':
-      return runDemo(rest);
-    case 'serve':
-      return runServe(rest);
-    case 'run':
-      return runFile(
-        rest.find((a, i) => !a.startsWith('--') && rest[i - 1] !== '--url'),
-        option(rest, '--url'),
-      );
-    case 'sql':
-      return runShell(option(rest, '--url'));
-    case 'status': {
-      const status = await remoteStatus(option(rest, '--url') ?? 'http://127.0.0.1:6876');
-      process.stdout.write(`${status.text}\n`);
-      return status.failed ? 1 : 0;
-    }
-    case undefined:
-    case '--help':
-    case 'help':
-      process.stdout.write(usage);
-      return command === undefined ? 2 : 0;
-    default:
-      process.stderr.write(`eddy: unknown command "${command}"\n\n${usage}`);
-      return 2;
-  }
+interface Command {
+  readonly spec: CommandSpec;
+  /** Loads the command's code and runs it with its parsed arguments; resolves to the exit code. */
+  run(parsed: ParsedCommandLine<CommandSpec>): Promise<number>;
 }
 
-function option(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+/** Ties a command's options table to its code, so the code sees its flags' types. */
+function command<S extends CommandSpec>(
+  spec: S,
+  load: () => Promise<(parsed: ParsedCommandLine<S>) => Promise<number>>,
+): Command {
+  return { spec, run: async (parsed) => (await load())(parsed as ParsedCommandLine<S>) };
 }
 
-async function runFile(path: string | undefined, url: string | undefined): Promise<number> {
-  if (!path) {
-    process.stderr.write(`eddy run: missing FILE.sql\n\n${usage}`);
+const commands: readonly Command[] = [
+  command(serveCommand, async () => (await import('./serve.ts')).runServe),
+  command(runCommand, async () => (await import('./run-file.ts')).runFile),
+  command(sqlCommand, async () => (await import('./shell.ts')).runShell),
+  command(statusCommand, async () => (await import('./remote.ts')).runStatus),
+  command(demoCommand, async () => (await import('./demo.ts')).runDemo),
+];
+
+function usage(): string {
+  const synopses = commands.map((c) => `  eddy ${commandSynopsis(c.spec)}`);
+  const summaries = commands.map((c) => `  ${c.spec.name.padEnd(8)}${c.spec.summary.split('\n')[0]}`);
+  return [
+    'usage: eddy <command> [options]',
+    '',
+    'commands:',
+    ...summaries,
+    '',
+    ...synopses,
+    '',
+    '`eddy <command> --help` describes a command and its options. Exit codes: 0 done, 1 failed,',
+    '2 a mistake on the command line. EDDY_DEBUG=1 adds the stack trace to an internal error.',
+    '',
+  ].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
     return 2;
   }
-  const sql = await readFile(path, 'utf8');
-  if (url) {
-    const result = await remoteExecute(url, sql);
-    (result.failed ? process.stderr : process.stdout).write(`${result.text}\n`);
-    return result.failed ? 1 : 0;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = name === 'help' ? commands.find((c) => c.spec.name === rest[0]) : undefined;
+    process.stdout.write(topic ? commandHelp(topic.spec) : usage());
+    return 0;
+  }
+  const found = commands.find((c) => c.spec.name === name);
+  if (!found) {
+    process.stderr.write(`eddy: unknown command "${name}" (see eddy --help)\n`);
+    return 2;
   }
   try {
-    await runSqlFile(sql, process.stdout, process.stderr);
-    return 0;
+    const parsed = parseCommandLine(found.spec, rest);
+    if (!parsed) {
+      process.stdout.write(commandHelp(found.spec));
+      return 0;
+    }
+    return await found.run(parsed);
   } catch (err) {
-    process.stderr.write(`${describeError(err)}\n`);
-    return 1;
+    process.stderr.write(`${describeFailure(name, err)}\n`);
+    return exitCodeOf(err);
   }
-}
-
-export function describeError(err: unknown): string {
-  if (err instanceof EddyError) {
-    const where = err.position !== undefined ? ` (at character ${err.position})` : '';
-    return `ERROR:  ${err.message}${where}\nSQLSTATE: ${err.code}${err.detail ? `\nDETAIL:  ${err.detail}` : ''}${err.hint ? `\nHINT:  ${err.hint}` : ''}`;
-  }
-  return `ERROR:  ${err instanceof Error ? err.message : String(err)}`;
 }
 
 main(process.argv.slice(2)).then(
@@ -91,7 +93,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(`${describeFailure('', err)}\n`);
     process.exitCode = 1;
   },
 );

@@ -5,18 +5,61 @@
  * statements and for a materialized view hydrating in the background.
  */
 
+import { readFile } from 'node:fs/promises';
+import { EddyError } from '../common/errors.ts';
 import { Database } from '../runtime/database.ts';
 import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
 import { Session } from '../runtime/session.ts';
 import { loadParser } from '../sql/front/index.ts';
+import { CommandFailure } from './command-line.ts';
+import type { ParsedCommandLine, runCommand } from './commands.ts';
+import { formatSqlError, systemErrorReason } from './error-report.ts';
+import { remoteExecute } from './remote.ts';
 import { formatResult } from './table-format.ts';
 
 /** Statements in a file before their progress is shown at all. */
 const progressStatementsMin = 20;
 
+/**
+ * `eddy run FILE.sql [--url URL]`: exit code 1 at the first failing statement, whose error is
+ * printed with its line in the file, in-process and on a server alike.
+ */
+export async function runFile({
+  values,
+  positionals,
+}: ParsedCommandLine<typeof runCommand>): Promise<number> {
+  const sql = await readScript(positionals[0]!);
+  if (values.url) {
+    const { results, error } = await remoteExecute(values.url, sql);
+    for (const text of results) process.stdout.write(`${text}\n`);
+    if (error) process.stderr.write(`${formatSqlError(error, sql)}\n`);
+    return error ? 1 : 0;
+  }
+  try {
+    await runSqlFile(sql, process.stdout, process.stderr);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof EddyError)) throw err;
+    process.stderr.write(`${formatSqlError(err, sql)}\n`);
+    return 1;
+  }
+}
+
+async function readScript(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CommandFailure(`cannot read "${path}": ${systemErrorReason(err) ?? String(err)}`);
+  }
+}
+
+/**
+ * Runs a script statement by statement, printing each result. An error thrown carries its
+ * position in the whole script (not in the statement), as the server reports it.
+ */
 export async function runSqlFile(
   sql: string,
-  out: NodeJS.WriteStream,
+  out: NodeJS.WritableStream,
   err: NodeJS.WriteStream,
 ): Promise<void> {
   await loadParser();
@@ -28,19 +71,27 @@ export async function runSqlFile(
     const stmt = statements[i]!;
     if (statements.length >= progressStatementsMin)
       progress.show(`statement ${i + 1} of ${statements.length}`, (i + 1) / statements.length);
-    const results = await session.executeWaiting(stmt.text);
+    let results: Awaited<ReturnType<Session['executeWaiting']>>;
+    try {
+      results = await session.executeWaiting(stmt.text);
+    } catch (e) {
+      progress.clear();
+      if (e instanceof EddyError && e.position !== undefined) e.position += stmt.offset;
+      throw e;
+    }
     progress.clear();
     for (const r of results) out.write(`${formatResult(r)}\n`);
-    await followHydration(db, stmt.text, progress);
+    await followHydration(db, stmt.text, err);
   }
 }
 
 /** After CREATE MATERIALIZED VIEW: shows the view's background hydration until it is ready. */
-async function followHydration(db: Database, text: string, progress: Progress): Promise<void> {
+async function followHydration(db: Database, text: string, stream: NodeJS.WriteStream): Promise<void> {
   const m = /^\s*create\s+materialized\s+view\s+(?:if\s+not\s+exists\s+)?("?)([\w$]+)\1/i.exec(text);
   const relation = m ? db.catalog.relation(m[1] ? m[2]! : m[2]!.toLowerCase()) : undefined;
   const hydration = relation ? db.hydrationOf(relation.id) : undefined;
   if (!relation || !hydration) return;
+  const progress = new Progress(stream);
   while (db.hydrationOf(relation.id)) {
     progress.show(
       `hydrating ${relation.name}: ${hydration.done} of ${hydration.total} rows`,
@@ -78,9 +129,9 @@ class Progress {
     this.stream.write(`progress: ${percent} % ${label}\n`);
   }
 
+  /** Erases a drawn bar before other output; plain lines stay, and so does the last decile. */
   clear(): void {
     if (this.drawn) this.stream.write('\r\x1b[K');
     this.drawn = false;
-    this.lastDecile = -1;
   }
 }

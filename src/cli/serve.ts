@@ -1,45 +1,47 @@
 /**
  * @module cli/serve
- * `eddy serve [--data-dir DIR] [--host H] [--pg-port N] [--http-port N] [--user NAME:PASSWORD]…
- * [--tls-cert FILE --tls-key FILE]`: runs the server until SIGINT / SIGTERM, then shuts down
+ * `eddy serve` (flags in commands.ts): runs the server until SIGINT / SIGTERM, then shuts down
  * cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
  * (`name:password,name:password`), so passwords need not appear in the process list.
  */
-import { parseArgs } from 'node:util';
 import { defaultHttpPort, defaultPgPort, serve } from '../server/server.ts';
+import { parseCount, parsePort, UsageError } from './command-line.ts';
+import type { ParsedCommandLine, serveCommand } from './commands.ts';
 
-export async function runServe(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'data-dir': { type: 'string' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'pg-port': { type: 'string', default: String(defaultPgPort) },
-      'http-port': { type: 'string', default: String(defaultHttpPort) },
-      user: { type: 'string', multiple: true },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-    },
-  });
+export async function runServe({ values }: ParsedCommandLine<typeof serveCommand>): Promise<number> {
   const userSpecs = [...(values.user ?? []), ...(process.env.EDDY_USERS ?? '').split(',').filter(Boolean)];
   const users = userSpecs.map((spec) => {
     const at = spec.indexOf(':');
-    if (at <= 0) throw new Error(`--user wants NAME:PASSWORD, got "${spec.replace(/:.*/, ':…')}"`);
+    if (at <= 0 || at === spec.length - 1)
+      throw new UsageError(
+        `--user wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
+      );
     return { name: spec.slice(0, at), password: spec.slice(at + 1) };
   });
+  if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
+    throw new UsageError('--tls-cert and --tls-key go together');
   const server = await serve({
     host: values.host,
-    pgPort: Number(values['pg-port']),
-    httpPort: Number(values['http-port']),
+    pgPort: parsePort('--pg-port', values['pg-port'] ?? String(defaultPgPort)),
+    httpPort: parsePort('--http-port', values['http-port'] ?? String(defaultHttpPort)),
     dataDir: values['data-dir'],
     users,
     tlsCertFile: values['tls-cert'],
     tlsKeyFile: values['tls-key'],
+    handshake: {
+      handshakesMax: positiveCount('--max-handshakes', values['max-handshakes']),
+      handshakeTimeoutMs: positiveCount('--handshake-timeout-ms', values['handshake-timeout-ms']),
+    },
+    bodyBytesMax: positiveCount('--max-body-size', values['max-body-size']),
+    allowedOrigins: values['allowed-origin'],
   });
   const pg = server.pg.address();
   const http = server.http.address();
+  // The first configured user is the one to suggest; without users any name is trusted.
+  const user = users[0]?.name ?? 'eddy';
+  const scheme = values['tls-cert'] && values['tls-key'] ? 'https' : 'http';
   process.stdout.write(
-    `eddy: serving PostgreSQL on ${pg.host}:${pg.port} (psql -h ${pg.host} -p ${pg.port} -U eddy) and HTTP on http://${http.host}:${http.port}\n`,
+    `eddy: serving PostgreSQL on ${pg.host}:${pg.port} (psql -h ${pg.host} -p ${pg.port} -U ${user}) and HTTP on ${scheme}://${http.host}:${http.port}\n`,
   );
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
@@ -51,4 +53,9 @@ export async function runServe(argv: string[]): Promise<number> {
   });
   await server.close();
   return 0;
+}
+
+/** A flag's value as a positive whole number; undefined when the flag is absent (the default holds). */
+function positiveCount(flag: string, text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseCount(flag, text, 1);
 }

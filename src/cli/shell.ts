@@ -1,78 +1,118 @@
 /**
  * @module cli/shell
- * `eddy sql`: an interactive shell over an in-process database. Statements end with `;` and may
- * span lines; `\d` lists relations, `\d name` describes one, `\q` quits. History is kept for the
- * session by readline.
+ * `eddy sql [--url URL]`: a SQL shell over an in-process database or a server. Statements end
+ * with `;` and may span lines; `\d` lists relations, `\d name` describes one, `\q` quits. Both
+ * meta-commands are catalog queries, so they answer the same in-process and over `--url`. Input
+ * may be piped: then no banner or prompt is printed, and the shell ends with its input. Errors go
+ * to stderr, as psql prints them.
  */
 import { createInterface } from 'node:readline/promises';
-import { typeName } from '../common/types.ts';
-import { Eddy } from '../eddy.ts';
-import { describeError } from './main.ts';
+import { EddyError } from '../common/errors.ts';
+import type { Eddy } from '../eddy.ts';
+import type { ParsedCommandLine, sqlCommand } from './commands.ts';
+import { formatSqlError, type SqlErrorFields } from './error-report.ts';
 import { remoteExecute } from './remote.ts';
 import { formatResult } from './table-format.ts';
 
-export async function runShell(url?: string): Promise<number> {
-  const db = url ? null : await Eddy.open();
-  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: process.stdin.isTTY });
-  let buffer = '';
-  process.stdout.write('eddy interactive shell. End statements with ";". \\d lists relations, \\q quits.\n');
-  rl.setPrompt('eddy=> ');
-  rl.prompt();
-  for await (const line of rl) {
-    const trimmed = line.trim();
-    if (buffer === '' && trimmed.startsWith('\\')) {
-      if (trimmed === '\\q') break;
-      if (db) await metaCommand(db, trimmed);
-      else process.stdout.write(`${(await remoteExecute(url!, describeQuery(trimmed))).text}\n`);
-    } else {
-      buffer += `${line}\n`;
-      if (trimmed.endsWith(';')) {
-        try {
-          if (db) for (const r of await db.execute(buffer)) process.stdout.write(`${formatResult(r)}\n`);
-          else process.stdout.write(`${(await remoteExecute(url!, buffer)).text}\n`);
-        } catch (err) {
-          process.stdout.write(`${describeError(err)}\n`);
-        }
-        buffer = '';
-      }
-    }
-    rl.setPrompt(buffer === '' ? 'eddy=> ' : 'eddy-> ');
+/** Runs a script; resolves to each result as text and the error that stopped it, if any. */
+type Executor = (sql: string) => Promise<{ results: string[]; error?: SqlErrorFields }>;
+
+export async function runShell({ values }: ParsedCommandLine<typeof sqlCommand>): Promise<number> {
+  const url = values.url;
+  const db = url ? undefined : await openInProcess();
+  const execute: Executor = db ? (sql) => executeInProcess(db, sql) : (sql) => remoteExecute(url!, sql);
+  const interactive = process.stdin.isTTY === true;
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
+  // Piped input can end while a statement is still running: the prompt must not be redrawn then.
+  let inputOpen = true;
+  rl.once('close', () => {
+    inputOpen = false;
+  });
+  const prompt = (continuing: boolean): void => {
+    if (!interactive || !inputOpen) return;
+    rl.setPrompt(continuing ? 'eddy-> ' : 'eddy=> ');
     rl.prompt();
+  };
+  const show = async (sql: string): Promise<void> => {
+    const { results, error } = await execute(sql);
+    for (const text of results) process.stdout.write(`${text}\n`);
+    if (error) process.stderr.write(`${formatSqlError(error, sql)}\n`);
+  };
+  if (interactive)
+    process.stdout.write(
+      'eddy interactive shell. End statements with ";". \\d lists relations, \\q quits.\n',
+    );
+  let buffer = '';
+  prompt(false);
+  try {
+    for await (const line of rl) {
+      const trimmed = line.trim();
+      if (buffer === '' && trimmed.startsWith('\\')) {
+        if (trimmed === '\\q') break;
+        await metaCommand(trimmed, execute);
+      } else if (buffer !== '' || trimmed !== '') {
+        buffer += `${line}\n`;
+        if (trimmed.endsWith(';')) {
+          await show(buffer);
+          buffer = '';
+        }
+      }
+      prompt(buffer !== '');
+    }
+    if (buffer.trim() !== '') await show(buffer);
+  } finally {
+    rl.close();
+    await db?.close();
   }
-  rl.close();
-  await db?.close();
   return 0;
 }
 
-async function metaCommand(db: Eddy, command: string): Promise<void> {
+/** The engine is loaded only for an in-process shell. */
+async function openInProcess(): Promise<Eddy> {
+  const { Eddy } = await import('../eddy.ts');
+  return Eddy.open();
+}
+
+async function executeInProcess(
+  db: Eddy,
+  sql: string,
+): Promise<{ results: string[]; error?: SqlErrorFields }> {
+  try {
+    return { results: (await db.execute(sql)).map(formatResult) };
+  } catch (err) {
+    if (err instanceof EddyError) return { results: [], error: err };
+    throw err;
+  }
+}
+
+async function metaCommand(command: string, execute: Executor): Promise<void> {
   const [name, arg] = command.split(/\s+/);
   if (name !== '\\d') {
     process.stdout.write(`invalid command ${name}\n`);
     return;
   }
-  const relations = db.relations();
-  if (!arg) {
-    const rows = relations.map(
-      (r) => `${r.name.padEnd(24)} ${r.kind === 'materializedView' ? 'materialized view' : r.kind}`,
+  const query = arg ? describeQuery(arg) : listQuery;
+  const { results, error } = await execute(query);
+  if (error) process.stderr.write(`${formatSqlError(error)}\n`);
+  else if (results[0]?.endsWith('(0 rows)'))
+    process.stdout.write(
+      arg ? `Did not find any relation named "${arg}".\n` : 'Did not find any relations.\n',
     );
-    process.stdout.write(`${rows.length ? rows.join('\n') : 'Did not find any relations.'}\n`);
-    return;
-  }
-  const relation = relations.find((r) => r.name === arg);
-  if (!relation) {
-    process.stdout.write(`Did not find any relation named "${arg}".\n`);
-    return;
-  }
-  const lines = relation.columns.map(
-    (c) => `${c.name.padEnd(24)} ${typeName(c.type).padEnd(28)} ${c.nullable ? '' : 'not null'}`,
-  );
-  process.stdout.write(`${lines.join('\n')}\n`);
+  else process.stdout.write(`${results.join('\n')}\n`);
 }
 
-/** `\d` and `\d name` against a server, through its information_schema. */
-function describeQuery(command: string): string {
-  const [, arg] = command.split(/\s+/);
-  if (!arg)
-    return "SELECT table_name AS name, table_type AS kind FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1";
-  return `SELECT column_name AS column, data_type AS type, is_nullable AS nullable FROM information_schema.columns WHERE table_name = '${arg.replaceAll("'", "''")}' ORDER BY ordinal_position`;
+/** `\d`: tables, views and materialized views, as psql lists them. */
+const listQuery = `SELECT c.relname AS "Name",
+  CASE c.relkind WHEN 'r' THEN 'table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' END AS "Type"
+FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm') ORDER BY 1`;
+
+/** `\d name`: the relation's columns, types and nullability. */
+function describeQuery(name: string): string {
+  return `SELECT a.attname AS "Column", format_type(a.atttypid, a.atttypmod) AS "Type",
+  CASE WHEN a.attnotnull THEN 'not null' ELSE '' END AS "Nullable"
+FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relname = '${name.replaceAll("'", "''")}' AND a.attnum > 0
+ORDER BY a.attnum`;
 }

@@ -22,6 +22,7 @@ export const SqlState = {
   invalidTimeZoneDisplacementValue: '22009',
   substringError: '22011',
   divisionByZero: '22012',
+  invalidPrecedingOrFollowingSize: '22013',
   invalidParameterValue: '22023',
   invalidArgumentForNtileFunction: '22014',
   invalidArgumentForNthValueFunction: '22016',
@@ -49,6 +50,7 @@ export const SqlState = {
   activeSqlTransaction: '25001',
   noActiveSqlTransaction: '25P01',
   inFailedSqlTransaction: '25P02',
+  readOnlySqlTransaction: '25006',
   invalidSqlStatementName: '26000',
   invalidAuthorizationSpecification: '28000',
   invalidPassword: '28P01',
@@ -58,6 +60,7 @@ export const SqlState = {
   duplicateCursor: '42P03',
   syntaxError: '42601',
   insufficientPrivilege: '42501',
+  serializationFailure: '40001',
   groupingError: '42803',
   windowingError: '42P20',
   invalidRecursion: '42P19',
@@ -97,6 +100,7 @@ export const SqlState = {
   queryCanceled: '57014',
   adminShutdown: '57P01',
   systemError: '58000',
+  snapshotTooOld: '72000',
   ioError: '58030',
   internalError: 'XX000',
   dataCorrupted: 'XX001',
@@ -194,6 +198,18 @@ export class StateError extends EddyError {
   }
 }
 
+/** A transaction lost a conflict with a concurrent one and was rolled back: retry it (40001). */
+export class SerializationError extends EddyError {
+  constructor(message: string, details: Details = {}) {
+    super({
+      code: SqlState.serializationFailure,
+      message,
+      hint: 'The transaction might succeed if retried.',
+      ...details,
+    });
+  }
+}
+
 /** A connector's peer failed or could not be reached (08xxx). */
 export class ConnectorError extends EddyError {
   constructor(message: string, details: Details = {}) {
@@ -205,6 +221,30 @@ export class ConnectorError extends EddyError {
 export class StorageError extends EddyError {
   constructor(code: SqlStateCode, message: string, details: Details = {}) {
     super({ code, message, ...details });
+  }
+}
+
+/**
+ * A value of a row given to `insert()` / `insertBatch()` that could not be stored: the value's own
+ * error (its code and message), with the table, the row's index in the call (from 0) and the column.
+ */
+export class RowInputError extends EddyError {
+  readonly table: string;
+  readonly row: number;
+  readonly column: string | undefined;
+
+  constructor(cause: EddyError, table: string, row: number, column: string | undefined) {
+    const where = `Row ${row} (counting from 0) for table "${table}"${column === undefined ? '' : `, column "${column}"`}.`;
+    super({
+      code: cause.code,
+      message: cause.message,
+      detail: cause.detail === undefined ? where : `${cause.detail} ${where}`,
+      hint: cause.hint,
+      cause,
+    });
+    this.table = table;
+    this.row = row;
+    this.column = column;
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * @module dataflow/row-errors
  * Errors as data: a value that cannot be computed for one row (division by zero, overflow, a bad
- * cast: SQLSTATE class 22) does not stop the dataflow. The row is left out of the operator's
+ * cast: SQLSTATE class 22; a scalar subquery with several rows for it: 21000) does not stop the
+ * dataflow. The row is left out of the operator's
  * output and its error is counted, with the row's weight, in the view's error collection, so a
  * later retraction of the same row retracts the error too. A view with live errors raises the
  * first of them when read (as PostgreSQL would raise it for the same data).
  * `RowErrors.collect` makes a collection current while a step runs; operators that evaluate
  * expressions report into it through `reportRowError`.
  */
-import { DataError, type EddyError } from '../common/errors.ts';
+import { DataError, type EddyError, SqlState } from '../common/errors.ts';
 import { Batch } from './batch.ts';
 import type { Operator } from './operator.ts';
 
@@ -57,9 +58,9 @@ export class RowErrors {
 
 let active: RowErrors | null = null;
 
-/** True for errors that belong to one row's data (SQLSTATE class 22), not to the query. */
+/** True for errors that belong to one row's data (SQLSTATE class 22, or 21000), not to the query. */
 export function isRowError(e: unknown): e is DataError {
-  return e instanceof DataError && e.code.startsWith('22');
+  return e instanceof DataError && (e.code.startsWith('22') || e.code === SqlState.cardinalityViolation);
 }
 
 /**

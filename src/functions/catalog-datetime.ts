@@ -4,6 +4,7 @@
  * signatures (pg_operator / pg_proc over Eddy's types; no timetz). Entries that depend on the
  * session's TimeZone bind it at bind time; their plain `impl` is the UTC form.
  */
+import { clockMicros } from '../common/clock.ts';
 import * as D from '../common/datetime.ts';
 import { formatInterval, type TimeZone, UTC } from '../common/datetime.ts';
 import type { Interval } from '../common/interval.ts';
@@ -173,4 +174,12 @@ export function addDatetimeCatalog(c: CatalogBuilder): void {
   extractFunctions(c);
   constructorFunctions(c);
   zoneFunctions(c);
+  // The clock itself, read at every call (now() is the transaction's reading: see plan/clock-calls).
+  c.fn('clock_timestamp', {
+    args: [],
+    returns: timestamptz,
+    strict: true,
+    volatile: true,
+    impl: clockMicros,
+  });
 }

@@ -3,6 +3,7 @@
  * Catalog entries for the numeric operators and math functions, with PostgreSQL 15's signatures
  * (pg_operator / pg_proc), including the cross-width integer operators (int2 + int4 → int4, ...).
  */
+import { randomUUID } from 'node:crypto';
 import { T } from '../common/types.ts';
 import type { CatalogBuilder } from './catalog-types.ts';
 import * as F from './float-ops.ts';
@@ -161,6 +162,14 @@ function mathFunctions(c: CatalogBuilder): void {
     .strict('trim_scale', [numeric], numeric, N.numericTrimScale);
   c.strict('to_hex', [int4], T.text, I.int4ToHex).strict('to_hex', [int8], T.text, I.int8ToHex);
   c.fn('random', { args: [], returns: float8, strict: true, volatile: true, impl: () => M.random() });
+  // A version 4 UUID from the platform's cryptographic generator, lower-case as uuid values are kept.
+  c.fn('gen_random_uuid', {
+    args: [],
+    returns: T.uuid,
+    strict: true,
+    volatile: true,
+    impl: () => randomUUID(),
+  });
 }
 
 export function addMathCatalog(c: CatalogBuilder): void {

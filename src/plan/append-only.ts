@@ -2,7 +2,8 @@
  * @module plan/append-only
  * Which plans only ever insert: a plan over append-only relations (sources) through filters,
  * maps, flat-maps, inner and cross joins and UNION ALL never retracts a row, so its consumers can
- * keep less state (min / max need one value per group, not every value).
+ * keep less state (min / max need one value per group, not every value). Each distinct node is
+ * judged once, so a shared subplan (a CTE read twice) costs no more than one read.
  */
 import type { LogicalPlan } from './logical.ts';
 
@@ -10,7 +11,23 @@ export function isAppendOnly(
   plan: LogicalPlan,
   appendOnlyRelation: (relationId: number) => boolean,
 ): boolean {
-  const recur = (p: LogicalPlan): boolean => isAppendOnly(p, appendOnlyRelation);
+  const judged = new Map<LogicalPlan, boolean>();
+  const recur = (p: LogicalPlan): boolean => {
+    let answer = judged.get(p);
+    if (answer === undefined) {
+      answer = judge(p, appendOnlyRelation, recur);
+      judged.set(p, answer);
+    }
+    return answer;
+  };
+  return recur(plan);
+}
+
+function judge(
+  plan: LogicalPlan,
+  appendOnlyRelation: (relationId: number) => boolean,
+  recur: (p: LogicalPlan) => boolean,
+): boolean {
   switch (plan.kind) {
     case 'get':
       return appendOnlyRelation(plan.relationId);

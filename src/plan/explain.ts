@@ -3,16 +3,31 @@
  * Renders a logical plan as an indented tree for EXPLAIN, one node per line, with expressions
  * written over the input's column names (`#i` where a column has no name).
  */
+
 import { typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { isBareClockName } from './clock-calls.ts';
 import type { LogicalPlan, Schema, SortKey } from './logical.ts';
-import { planChildren } from './plan-visit.ts';
+import { planChildren, sharedNodes } from './plan-visit.ts';
 import type { ScalarExpr } from './scalar.ts';
 
+/**
+ * One line per node. A subplan read by several consumers (a CTE read twice) is printed in full
+ * once, tagged `[shared #n]`; later reads print just the tag.
+ */
 export function explainPlan(plan: LogicalPlan): string[] {
   const lines: string[] = [];
+  const shared = sharedNodes(plan, false);
+  const tags = new Map<LogicalPlan, number>();
   const walk = (p: LogicalPlan, depth: number): void => {
-    lines.push(`${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}${describe(p)}`);
+    const prefix = `${'  '.repeat(depth)}${depth > 0 ? '-> ' : ''}`;
+    const tag = tags.get(p);
+    if (tag !== undefined) {
+      lines.push(`${prefix}[shared #${tag}]`);
+      return;
+    }
+    if (shared.has(p)) tags.set(p, tags.size + 1);
+    lines.push(`${prefix}${describe(p)}${shared.has(p) ? ` [shared #${tags.get(p)}]` : ''}`);
     for (const c of planChildren(p)) walk(c, depth + 1);
   };
   walk(plan, 0);
@@ -88,6 +103,7 @@ export function formatScalar(e: ScalarExpr, schema: Schema): string {
     case 'literal':
       return formatLiteral(e.value);
     case 'call':
+      if (e.args.length === 0 && isBareClockName(e.name)) return e.name;
       return /^[^a-z]/i.test(e.name) && e.args.length === 2
         ? `(${f(e.args[0]!)} ${e.name} ${f(e.args[1]!)})`
         : `${e.name}(${e.args.map(f).join(', ')})`;

@@ -6,6 +6,7 @@
  */
 import { unreachable } from '../common/errors.ts';
 import { valuesEqual } from '../common/value-ops.ts';
+import type { LogicalPlan } from './logical.ts';
 import type { ScalarExpr } from './scalar.ts';
 
 /** Rebuilds `e` with each direct child replaced by `f(child)` (subquery plans are left as they are). */
@@ -65,8 +66,16 @@ export function anyNode(e: ScalarExpr, pred: (node: ScalarExpr) => boolean): boo
   return children(e).some((c) => anyNode(c, pred));
 }
 
-/** Structural equality of bound expressions (same shape, same columns, same constants). */
-export function exprEquals(a: ScalarExpr, b: ScalarExpr): boolean {
+/**
+ * Structural equality of bound expressions (same shape, same columns, same constants).
+ * Subqueries are equal when `plansEqual` says their plans are (by default only the same plan
+ * object; plan-visit's `planEquals` compares them structurally).
+ */
+export function exprEquals(
+  a: ScalarExpr,
+  b: ScalarExpr,
+  plansEqual: (x: LogicalPlan, y: LogicalPlan) => boolean = (x, y) => x === y,
+): boolean {
   if (a === b) return true;
   if (a.kind !== b.kind) return false;
   switch (a.kind) {
@@ -93,12 +102,15 @@ export function exprEquals(a: ScalarExpr, b: ScalarExpr): boolean {
     case 'cast':
       if (a.type.id !== b.type.id) return false;
       break;
-    case 'subquery':
-      return false;
+    case 'subquery': {
+      const s = b as typeof a;
+      if (a.subquery !== s.subquery || a.op !== s.op || !plansEqual(a.plan, s.plan)) return false;
+      break;
+    }
   }
   const ca = children(a);
   const cb = children(b);
-  return ca.length === cb.length && ca.every((c, i) => exprEquals(c, cb[i]!));
+  return ca.length === cb.length && ca.every((c, i) => exprEquals(c, cb[i]!, plansEqual));
 }
 
 /** Column indexes referenced by `e` at its own level. */

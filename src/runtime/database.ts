@@ -13,6 +13,7 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
+import { CommitLog } from './commit-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
@@ -67,6 +68,15 @@ export class Database {
   readonly history = new StepHistory();
   /** Relations that have had a subscriber: only their history is kept. */
   readonly watched = new Set<number>();
+  /** Steps committed since the oldest open transaction's snapshot (snapshot reads, COMMIT checks). */
+  readonly commitLog = new CommitLog();
+  /**
+   * Faults injected on purpose, for tests only (no SQL, setting or option reaches them): with
+   * `skipCommitValidation`, COMMIT applies a transaction without checking it against concurrent
+   * commits, and the last committer wins (lost updates), so the history checker can be shown
+   * to catch them.
+   */
+  readonly testFaults = { skipCommitValidation: false };
   private readonly createMaintainer: MaintainerFactory;
   /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
   private readonly parsed = new Map<string, readonly EddyStatement[]>();
@@ -123,6 +133,21 @@ export class Database {
     if (isSystemRelationId(relationId)) return readSystemRelation(this.catalog, relationId);
     this.raiseViewError(relationId);
     return this.store(relationId).scan();
+  }
+
+  /**
+   * The rows a relation's store holds, even while the view has live row errors (the rows that
+   * failed are not among them): subscribers get these and are told of the error beside them.
+   * A view still hydrating raises 55000 as for reads.
+   */
+  readStoredRows(relationId: number): Value[][] {
+    this.viewError(relationId, new Set());
+    return this.store(relationId).scan();
+  }
+
+  /** The live row error of a view (or of a view it reads), if any; 55000 while it hydrates. */
+  liveError(relationId: number): EddyError | undefined {
+    return this.viewError(relationId, new Set());
   }
 
   /** Column sets a relation's store is indexed on (primary key, CREATE INDEX). */
@@ -271,6 +296,7 @@ export class Database {
       all.byRelation.set(m.id, out);
     }
     this.stepNumber++;
+    this.commitLog.record(this.stepNumber, all.byRelation);
     const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);

@@ -70,11 +70,8 @@ export class RowStore {
       this.append(src, base, weight);
       return;
     }
-    this.indexRows();
     const h = this.rowHash(src, base, this.allColumns);
-    const slots = this.byRow!.get(h);
-    let slot = -1;
-    if (slots) for (const s of slots) if (this.counts[s]! > 0 && this.rowEquals(s, src, base)) slot = s;
+    const slot = this.findSlot(src, base, h);
     if (weight > 0) {
       if (slot >= 0) this.counts[slot]! += weight;
       else this.append(src, base, weight);
@@ -84,6 +81,20 @@ export class RowStore {
       throw new InternalError('row store: removing a row that is not present');
     this.counts[slot]! += weight;
     if (this.counts[slot] === 0) this.release(slot, h);
+  }
+
+  /** How many copies of the row at `src[base…]` are stored. */
+  count(src: readonly Value[], base: number): number {
+    const slot = this.findSlot(src, base, this.rowHash(src, base, this.allColumns));
+    return slot < 0 ? 0 : this.counts[slot]!;
+  }
+
+  /** The live slot holding the row at `src[base…]` (whose hash is `h`), or −1. */
+  private findSlot(src: readonly Value[], base: number, h: number): number {
+    this.indexRows();
+    const slots = this.byRow!.get(h);
+    if (slots) for (const s of slots) if (this.counts[s]! > 0 && this.rowEquals(s, src, base)) return s;
+    return -1;
   }
 
   /** The row whose primary key equals `key`, if any. */

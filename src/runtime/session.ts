@@ -2,11 +2,13 @@
  * @module runtime/session
  * A session: executes SQL scripts statement by statement with PostgreSQL's transaction rules.
  * Outside a transaction each statement is its own step; BEGIN … COMMIT makes all its writes one
- * step. A failed statement changes nothing; inside a transaction it aborts the transaction
- * (25P02 until ROLLBACK), as in PostgreSQL.
+ * step, read as of the snapshot its first statement takes (runtime/transaction). A failed
+ * statement changes nothing; inside a transaction it aborts the transaction (25P02 until
+ * ROLLBACK), as in PostgreSQL.
  */
 
 import type { Node } from 'libpg-query';
+import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
 import { type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
@@ -20,11 +22,7 @@ import type { ResultColumn, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
 import type { PreparedSql } from './statements/prepared.ts';
 import { planSelect } from './statements/query.ts';
-
-export interface Transaction {
-  readonly changes: ChangeSet;
-  failed: boolean;
-}
+import { type IsolationLevel, isolationLevel, Transaction } from './transaction.ts';
 
 export class Session {
   readonly db: Database;
@@ -35,7 +33,16 @@ export class Session {
 
   constructor(db: Database) {
     this.db = db;
-    this.settings = { timeZone: 'UTC', statementTime: 0 };
+    this.settings = { timeZone: 'UTC', statementTime: 0, transactionTime: 0 };
+  }
+
+  /**
+   * Reads the clock for a statement about to run: statement_timestamp() is now; now() is the
+   * transaction's start, so it moves only for a statement outside an open transaction.
+   */
+  startStatement(): void {
+    this.settings.statementTime = clockMicros();
+    if (!this.transaction) this.settings.transactionTime = this.settings.statementTime;
   }
 
   /**
@@ -78,6 +85,26 @@ export class Session {
       }
     }
     return results;
+  }
+
+  /**
+   * Runs a script as PostgreSQL runs a multi-statement Query: several statements with no
+   * transaction control among them, outside a transaction block, form one implicit transaction
+   * (all or nothing, one step; the objects they create are dropped again if one fails).
+   */
+  async executeScript(script: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+    const statements = this.db.parse(script);
+    if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
+      return this.executeWaiting(script, params);
+    this.begin();
+    try {
+      const results = await this.executeWaiting(script, params);
+      this.commit();
+      return results;
+    } catch (err) {
+      this.rollback();
+      throw err;
+    }
   }
 
   /**
@@ -145,7 +172,8 @@ export class Session {
         'current transaction is aborted, commands ignored until end of transaction block',
       );
     }
-    this.settings.statementTime = Date.now() * 1000;
+    this.startStatement();
+    if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
     try {
       const result = executeStatement(
@@ -163,37 +191,64 @@ export class Session {
     }
   }
 
-  begin(): void {
+  /** Opens a transaction block; unset options come from the session's defaults. */
+  begin(options: { isolation?: IsolationLevel; readOnly?: boolean } = {}): void {
     if (this.transaction) return;
-    this.transaction = { changes: new ChangeSet(), failed: false };
+    this.transaction = new Transaction(
+      options.isolation ?? this.defaultIsolation(),
+      options.readOnly ?? this.settings['guc:default_transaction_read_only'] === 'on',
+    );
   }
 
-  /** Commits the open transaction's writes as one step; a failed transaction rolls back instead. */
+  /** `default_transaction_isolation`, as the level Eddy gives for it. */
+  defaultIsolation(): IsolationLevel {
+    return isolationLevel(String(this.settings['guc:default_transaction_isolation'] ?? ''));
+  }
+
+  /**
+   * Commits the open transaction's writes as one step, all or nothing; a failed transaction
+   * rolls back instead. A conflict with a concurrent commit throws (40001, 23505) and the
+   * transaction is gone, rolled back, as in PostgreSQL.
+   */
   commit(): 'COMMIT' | 'ROLLBACK' {
     const txn = this.transaction;
     this.transaction = null;
     if (!txn) return 'COMMIT';
-    if (txn.failed) return 'ROLLBACK';
-    if (!txn.changes.isEmpty) {
-      this.applyToStores(txn.changes);
-      this.db.commitStep(txn.changes);
+    let committed = false;
+    try {
+      if (txn.failed) return 'ROLLBACK';
+      txn.commit(this.db);
+      committed = true;
+      return 'COMMIT';
+    } finally {
+      if (!committed) txn.undoCatalogChanges();
+      txn.release(this.db);
     }
-    return 'COMMIT';
   }
 
-  /** Discards the open transaction: its writes were never applied to the shared stores. */
+  /**
+   * Discards the open transaction: its writes were never applied to the shared stores; the
+   * objects it created are dropped again.
+   */
   rollback(): void {
+    this.transaction?.undoCatalogChanges();
+    this.transaction?.release(this.db);
     this.transaction = null;
   }
+}
 
-  /** Applies a committing transaction's writes to the tables' stores (they were deferred until now). */
-  private applyToStores(changes: ChangeSet): void {
-    for (const [id, b] of changes.byRelation) {
-      if (!this.db.hasStore(id)) continue;
-      const store = this.db.store(id);
-      for (let i = 0; i < b.length; i++) store.apply(b.values, i * b.arity, b.weights[i]!);
-    }
-  }
+function isTransactionControl(stmt: EddyStatement): boolean {
+  return stmt.kind === 'postgres' && 'TransactionStmt' in stmt.stmt;
+}
+
+/** Whether a statement fixes its transaction's snapshot: all but transaction control, SET and SHOW. */
+function takesSnapshot(stmt: EddyStatement): boolean {
+  if (stmt.kind !== 'postgres') return true;
+  return !(
+    'TransactionStmt' in stmt.stmt ||
+    'VariableSetStmt' in stmt.stmt ||
+    'VariableShowStmt' in stmt.stmt
+  );
 }
 
 function endsTransaction(stmt: EddyStatement): boolean {

@@ -6,7 +6,7 @@
  * resume after the last step it saw, with no gap and no duplicate; when that history no longer
  * reaches back far enough, it gets a fresh snapshot instead (`resync`).
  */
-import { SemanticError, SqlState } from '../common/errors.ts';
+import { type EddyError, SemanticError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { Database, StepChanges } from './database.ts';
@@ -24,7 +24,14 @@ export type SubscriptionEvent =
       readonly weights: readonly number[];
     }
   /** `step` committed without changing the relation. */
-  | { readonly kind: 'progress'; readonly step: number };
+  | { readonly kind: 'progress'; readonly step: number }
+  /**
+   * As of `step` the view has a live row error (or a different one than before): its rows leave
+   * out those that failed, and reads raise `error`, until it clears. Follows that step's event.
+   */
+  | { readonly kind: 'viewError'; readonly step: number; readonly error: EddyError }
+  /** As of `step` the view's row errors are gone. */
+  | { readonly kind: 'viewErrorCleared'; readonly step: number };
 
 export interface SubscribeOptions {
   /** Send the current contents first (default true). */
@@ -98,11 +105,12 @@ export function subscribeRelation(
       `cannot subscribe to ${relation.kind} "${relation.name}": subscribe to a table or materialized view`,
     );
   }
+  const errors = relation.kind === 'materializedView' ? new ErrorState(db, relationId) : null;
   db.watched.add(relationId);
   const current = db.currentStep;
   if (options.afterStep !== undefined && options.afterStep <= current) {
     const replay = db.history.after(relationId, options.afterStep);
-    if (replay === null) listener({ kind: 'resync', step: current, rows: db.readRelation(relationId) });
+    if (replay === null) listener({ kind: 'resync', step: current, rows: db.readStoredRows(relationId) });
     else
       for (const e of replay)
         listener(
@@ -111,8 +119,9 @@ export function subscribeRelation(
             : { kind: 'progress', step: e.step },
         );
   } else if (options.snapshot !== false) {
-    listener({ kind: 'snapshot', step: current, rows: db.readRelation(relationId) });
+    listener({ kind: 'snapshot', step: current, rows: db.readStoredRows(relationId) });
   }
+  errors?.report(current, listener);
   return db.onStep((step) => {
     const batch = step.changes.byRelation.get(relationId);
     listener(
@@ -120,5 +129,33 @@ export function subscribeRelation(
         ? { kind: 'changes', step: step.step, ...rowsOf(batch) }
         : { kind: 'progress', step: step.step },
     );
+    errors?.report(step.step, listener);
   });
+}
+
+/** Tells a subscriber when the view's live row error appears, changes or clears. */
+class ErrorState {
+  private readonly db: Database;
+  private readonly relationId: number;
+  /** `code: message` of the error last reported; '' while none. */
+  private reported = '';
+
+  constructor(db: Database, relationId: number) {
+    this.db = db;
+    this.relationId = relationId;
+  }
+
+  /** Called inside a step's commit: never throws into it. */
+  report(step: number, listener: SubscriptionListener): void {
+    let error: EddyError | undefined;
+    try {
+      error = this.db.liveError(this.relationId);
+    } catch {
+      return; // a view it reads is being recreated and hydrates: its state is reported next step
+    }
+    const key = error ? `${error.code}: ${error.message}` : '';
+    if (key === this.reported) return;
+    this.reported = key;
+    listener(error ? { kind: 'viewError', step, error } : { kind: 'viewErrorCleared', step });
+  }
 }

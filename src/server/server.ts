@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
 import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
 import { loadParser } from '../sql/front/index.ts';
+import type { HandshakeLimits } from './handshake-bound.ts';
 import { type HttpServer, startHttpServer } from './http/index.ts';
 import { type PgServer, startPgServer } from './pgwire/index.ts';
 
@@ -24,6 +25,12 @@ export interface ServeOptions {
   readonly users?: readonly { name: string; password: string }[];
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
+  /** Bound and timeout for connections not authenticated yet, per protocol (see HandshakeBound). */
+  readonly handshake?: Partial<HandshakeLimits>;
+  /** Largest HTTP request body in bytes (default 16 MiB). */
+  readonly bodyBytesMax?: number;
+  /** Browser origins besides the server's own that may call the HTTP API (`*`: any). */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface EddyServer {
@@ -42,7 +49,8 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       ? { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) }
       : undefined;
   const db = new Database(createDataflowMaintainer);
-  const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls });
+  const handshake = options.handshake;
+  const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
   let http: HttpServer;
   try {
     http = await startHttpServer({
@@ -51,7 +59,11 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       port: options.httpPort ?? defaultHttpPort,
       users,
       tls,
+      handshake,
+      bodyBytesMax: options.bodyBytesMax,
+      allowedOrigins: options.allowedOrigins,
       sessions: () => ({ pgwire: pg.sessions() }),
+      handshakes: () => ({ pgwire: pg.handshakes() }),
     });
   } catch (e) {
     await pg.close();

@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type EddyServer, serve } from '../../src/server/server.ts';
+import { requirePrerequisite, skipUnlessPresent } from '../prerequisites.ts';
 
 /** The repository root, where `.tools/` (git-ignored) holds the installed clients. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-export const inCi = process.env.CI === 'true';
+export { inCi } from '../prerequisites.ts';
 
 export interface ClientServer {
   readonly server: EddyServer;
@@ -86,13 +87,9 @@ export async function works(command: string, args: readonly string[]): Promise<b
  * The `skip` option for a client journey: the reason outside CI when the client is missing, else
  * false (in CI the test then runs and `requireClient` fails it).
  */
-export function skipUnlessInstalled(missing: string | null): string | false {
-  return missing !== null && !inCi ? missing : false;
-}
+export const skipUnlessInstalled = skipUnlessPresent;
 
-export function requireClient(missing: string | null): void {
-  if (missing !== null) assert.fail(`${missing} (CI=true: every client journey must run)`);
-}
+export const requireClient = requirePrerequisite;
 
 /** Reads the JSON lines a scripted client prints: one `{"step": …}` object per observation. */
 export function observations(stdout: string): Map<string, Record<string, unknown>> {

@@ -221,5 +221,12 @@ export const queryArb: fc.Arbitrary<string> = fc.oneof(
     'SELECT x.k AS k FROM ta AS x WHERE x.v1 > ALL (SELECT y.v1 FROM tb AS y WHERE y.k = x.k)',
     'SELECT x.k AS k, x.v2 AS v2 FROM ta AS x WHERE x.v2 > (SELECT avg(y.v2) FROM tb AS y)',
     'SELECT x.k AS k, CASE WHEN x.v1 IN (SELECT y.k FROM tb AS y) THEN 1 ELSE 0 END AS f FROM ta AS x',
+    // correlated subqueries in grouped queries, outer-level aggregates, JOIN ON, shared CTEs
+    'SELECT x.v1 AS g, (SELECT count(*) FROM tb AS y WHERE y.v1 = x.v1) AS c FROM ta AS x GROUP BY x.v1',
+    'SELECT (SELECT count(*) FROM tb AS y WHERE y.k = x.k) AS s, count(*) AS n FROM ta AS x GROUP BY (SELECT count(*) FROM tb AS y WHERE y.k = x.k)',
+    'SELECT x.v1 AS g, (SELECT sum(x.v2) + count(*) FROM tb AS y WHERE y.v1 = x.v1) AS s FROM ta AS x GROUP BY x.v1',
+    'SELECT x.k AS k, y.k AS yk FROM ta AS x LEFT JOIN tb AS y ON y.k = x.k AND y.v1 > (SELECT min(z.v1) FROM tb AS z WHERE z.v2 = x.v2)',
+    'WITH s AS (SELECT y.k AS k, y.v1 AS v FROM tb AS y WHERE y.v2 IS NOT NULL) SELECT a.k AS k, b.v AS v FROM s AS a JOIN s AS b ON a.k = b.v',
+    'SELECT x.k AS k FROM ta AS x WHERE x.v1 IN (WITH s AS (SELECT x.v2 AS z) SELECT y.v1 FROM tb AS y WHERE y.v2 IN (SELECT z FROM s))',
   ),
 );

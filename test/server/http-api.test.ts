@@ -131,10 +131,14 @@ describe('POST /sql', () => {
     assert.equal(dup.body.error.detail, 'Key (k)=(1) already exists.');
   });
 
-  test('statements before a failing one stay done; an open transaction is rolled back', async () => {
-    const failed = await sql(t.base, 'INSERT INTO kv VALUES (10, $$ten$$); SELECT 1/0');
+  test('statements sent together are one implicit transaction; an open one is rolled back', async () => {
+    const failed = await sql(
+      t.base,
+      'CREATE TABLE gone (x int); INSERT INTO kv VALUES (10, $$ten$$); SELECT 1/0',
+    );
     assert.equal(failed.status, 400);
-    assert.deepEqual(await rows(t.base, 'SELECT v FROM kv WHERE k = 10'), [['ten']]);
+    assert.deepEqual(await rows(t.base, 'SELECT v FROM kv WHERE k = 10'), []);
+    assert.equal((await sql(t.base, 'SELECT * FROM gone')).body.error.code, '42P01');
     const open = await sql(t.base, 'BEGIN; INSERT INTO kv VALUES (11, $$eleven$$)');
     assert.equal(open.status, 200);
     assert.deepEqual(await rows(t.base, 'SELECT v FROM kv WHERE k = 11'), []);
@@ -245,10 +249,9 @@ describe('health, readiness, metrics, routing', () => {
       t.base,
       `CREATE TABLE m (g int, x int);
        CREATE MATERIALIZED VIEW mv AS SELECT g, count(*) AS n FROM m GROUP BY g;
-       INSERT INTO m VALUES (1, 1), (1, 2), (2, 3);
-       DELETE FROM m WHERE x = 3;
-       SELECT 1`,
+       INSERT INTO m VALUES (1, 1), (1, 2), (2, 3)`,
     );
+    await rows(t.base, 'DELETE FROM m WHERE x = 3; SELECT 1');
     await sql(t.base, 'SELECT * FROM not_there');
     const res = await fetch(`${t.base}/metrics`);
     assert.equal(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');

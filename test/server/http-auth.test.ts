@@ -16,6 +16,7 @@ import { WebSocket as WsClient } from 'ws';
 import { Database } from '../../src/runtime/database.ts';
 import { createDataflowMaintainer } from '../../src/runtime/dataflow-maintainer.ts';
 import { startHttpServer } from '../../src/server/http/index.ts';
+import { requirePrerequisite, skipUnlessPresent } from '../prerequisites.ts';
 import { request, rows, SseClient, sql, startTestServer, type TestServer } from './http-support.ts';
 
 const basic = (user: string, password: string) =>
@@ -89,6 +90,18 @@ describe('with users', () => {
     assert.equal((await sql(t.base, 'SELECT 1', { authorization: 'Bearer token-b' })).status, 200);
     assert.equal((await sql(t.base, 'SELECT 1', { authorization: 'Bearer token-x' })).status, 401);
     assert.equal((await sql(t.base, 'SELECT 1', { authorization: 'Digest abc' })).status, 401);
+    // No user has an empty password, so neither an empty token nor a bare user name gets in.
+    assert.equal((await sql(t.base, 'SELECT 1', { authorization: 'Bearer ' })).status, 401);
+    assert.equal((await sql(t.base, 'SELECT 1', { authorization: basic('alice', '') })).status, 401);
+    const bare = `Basic ${Buffer.from('alice').toString('base64')}`;
+    assert.equal((await sql(t.base, 'SELECT 1', { authorization: bare })).status, 401);
+  });
+
+  test('current_user is the authenticated user', async () => {
+    const asBob = await sql(t.base, 'SELECT current_user AS who', { authorization: 'Bearer token-b' });
+    assert.deepEqual(asBob.body.results[0].rows, [['bob']]);
+    const asAlice = await sql(t.base, 'SELECT session_user AS who', { authorization: alice });
+    assert.deepEqual(asAlice.body.results[0].rows, [['alice']]);
   });
 
   test('access_token in the query, for EventSource and WebSocket', async () => {
@@ -139,6 +152,18 @@ describe('listening', () => {
       );
     });
   }
+
+  test('refuses a user with an empty password (it would make an empty token a login)', async () => {
+    const db = new Database(createDataflowMaintainer);
+    await assert.rejects(
+      startHttpServer({ db, host: '0.0.0.0', port: 0, users: [{ name: 'alice', password: '' }] }),
+      (err: Error & { code?: string }) => {
+        assert.equal(err.code, '28000');
+        assert.equal(err.message, 'user "alice" has an empty password');
+        return true;
+      },
+    );
+  });
 });
 
 describe('without users (loopback development mode)', () => {
@@ -225,8 +250,9 @@ describe('TLS', () => {
   });
 
   test('serves HTTPS from a certificate and key', {
-    skip: opensslMissing && 'openssl is not installed',
+    skip: skipUnlessPresent(opensslMissing ? 'openssl is not installed' : null),
   }, async () => {
+    requirePrerequisite(opensslMissing ? 'openssl is not installed' : null);
     const cert = readFileSync(join(dir, 'cert.pem'));
     const key = readFileSync(join(dir, 'key.pem'));
     const t = await startTestServer({ tls: { key, cert } });

@@ -97,11 +97,11 @@ describe('POST /ingest/{table}', () => {
       'a JSON type the column cannot take',
       [
         { id: 20, kind: 'k' },
-        { id: 21, kind: true },
+        { id: 21, kind: 'k', at: true },
       ],
       '42804',
       1,
-      'kind',
+      'at',
     ],
     ['bad text for the type', [{ id: 20, kind: 'k', at: 'garbage' }], '22007', 0, 'at'],
     [
@@ -109,9 +109,9 @@ describe('POST /ingest/{table}', () => {
       [
         { id: 20, kind: 'k' },
         { id: 21, kind: 'k' },
-        { id: 1.5, kind: 'k' },
+        { id: 1e19, kind: 'k' },
       ],
-      '22P02',
+      '22003',
       2,
       'id',
     ],

@@ -209,7 +209,7 @@ test('1,000 idle connections: bounded memory per connection, and the server stil
 });
 
 test('a half-open handshake is timed out', async () => {
-  const quick = await startTestServer({ startupTimeoutMs: 100 });
+  const quick = await startTestServer({ handshake: { handshakeTimeoutMs: 100 } });
   try {
     const socket = connect(quick.port, '127.0.0.1');
     const closed = new Promise<number>((resolve) => {

@@ -189,6 +189,10 @@ test('SUBSCRIBE as a statement streams DataRows; as a portal it honours Executeâ
     rowDescriptionOf(head[0]!).map((f) => f.name),
     ['eddy_step', 'eddy_progressed', 'eddy_weight', 'k', 'v'],
   );
+  // At once, a notice that the statement streams until cancelled, naming the forms psql can show.
+  const notice = fieldsOf((await raw.next())!);
+  assert.equal(notice.S, 'NOTICE');
+  assert.match(notice.H!, /COPY \(SUBSCRIBE TO c5 WITH \(snapshot = false\)\) TO STDOUT/);
   await writer.query("INSERT INTO c5 VALUES ('z', 26)");
   assert.deepEqual(textRows(await raw.until('D')), [[String(step()), 'f', '1', 'z', '26']]);
   await cancelRequest(t.port, raw.backendKey);

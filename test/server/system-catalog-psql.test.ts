@@ -216,3 +216,15 @@ test('the catalog is computed at read time: new and dropped relations show at on
   assert.deepEqual((await fresh.query(psqlAbout.lookup('a'))).rows, []);
   await fresh.close();
 });
+
+test('\\d shows a volatile DEFAULT as its expression (now()), as PostgreSQL does', async () => {
+  await db.execute(`CREATE TABLE stamped (at timestamptz NOT NULL DEFAULT now(), local timestamp DEFAULT now(),
+                    id uuid DEFAULT gen_random_uuid())`);
+  const oid = await oidOf('stamped');
+  assert.deepEqual(await rows(psqlAbout.attributes(oid)), [
+    ['at', 'timestamp with time zone', 'now()', true, null, '', ''],
+    ['local', 'timestamp without time zone', 'now()', false, null, '', ''],
+    ['id', 'uuid', 'gen_random_uuid()', false, null, '', ''],
+  ]);
+  await db.execute('DROP TABLE stamped');
+});

@@ -1,24 +1,25 @@
 /**
  * Real psql 15 against Eddy's wire protocol server: its describe commands print what they print
- * against PostgreSQL 15 for the same schema (owner eddy, and a view's query as written). Skipped
- * where the psql client is not installed.
+ * against PostgreSQL 15 for the same schema (owner eddy, and a view's query as written). psql is
+ * found on PATH; where it is missing the tests skip, or fail under CI=true.
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
 import { Session } from '../../src/runtime/session.ts';
+import { findOnPath, requirePrerequisite, skipUnlessPresent } from '../prerequisites.ts';
 import { startTestServer, type TestServer } from './pgwire-support.ts';
 
-const psqlPath = '/usr/bin/psql';
-const skip = existsSync(psqlPath) ? false : 'psql is not installed';
+const psqlPath = findOnPath('psql');
+const missing = psqlPath === undefined ? 'psql is not on PATH (apt-get install postgresql-client)' : null;
+const skip = skipUnlessPresent(missing);
 const run = promisify(execFile);
 
 let server: TestServer;
 
 before(async () => {
-  if (skip) return;
+  if (missing !== null) return;
   server = await startTestServer();
   new Session(server.db).execute(`
     CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -29,10 +30,11 @@ before(async () => {
 });
 
 after(async () => {
-  if (!skip) await server.server.close();
+  if (missing === null) await server.server.close();
 });
 
 async function psql(command: string): Promise<string> {
+  requirePrerequisite(missing);
   const args = [
     '-h',
     '127.0.0.1',
@@ -46,7 +48,9 @@ async function psql(command: string): Promise<string> {
     '-c',
     command,
   ];
-  const { stdout } = await run(psqlPath, args, { env: { ...process.env, PGCONNECT_TIMEOUT: '10' } });
+  const { stdout } = await run(psqlPath ?? 'psql', args, {
+    env: { ...process.env, PGCONNECT_TIMEOUT: '10' },
+  });
   return stdout;
 }
 

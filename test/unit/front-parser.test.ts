@@ -4,7 +4,7 @@
  * positions mapped back to the user's text, secrets kept out of every text, and the RisingWave Nexmark files.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { before, describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import { EddyError } from '../../src/common/errors.ts';
@@ -211,10 +211,10 @@ describe('secrets', () => {
   });
 });
 
-const nexmarkDir = new URL('../../../shared/conformance/nexmark/risingwave/', import.meta.url);
-const nexmarkSkip = !existsSync(nexmarkDir) && 'shared/conformance is not checked out beside the repository';
+/** RisingWave's Nexmark files, vendored with their licence (test/vendor/README.md). */
+const nexmarkDir = new URL('../vendor/nexmark/risingwave/', import.meta.url);
 
-describe('RisingWave Nexmark files', { skip: nexmarkSkip }, () => {
+describe('RisingWave Nexmark files', () => {
   const dir = nexmarkDir;
   const read = (name: string) => readFileSync(new URL(name, dir), 'utf8');
 

@@ -42,10 +42,11 @@ test('function signatures are PostgreSQL 15 signatures', () => {
   const mine = Object.entries(scalarFunctions)
     .filter(([name]) => !system.has(name))
     .flatMap(([name, defs]) => defs.map((d) => describeFunction(name, d)));
-  // random() is the one entry whose pg_proc row says volatile; the list compares signatures only.
+  // random(), clock_timestamp() and gen_random_uuid() are volatile; the list compares signatures only.
   assert.deepEqual([...new Set(mine)].sort(), PG_FUNCTIONS);
   assert.equal(new Set(mine).size, mine.length, 'no duplicate overloads');
-  assert.ok(scalarFunctions.random![0]!.volatile);
+  for (const name of ['random', 'clock_timestamp', 'gen_random_uuid'])
+    assert.ok(scalarFunctions[name]![0]!.volatile);
 });
 
 test('operator signatures are PostgreSQL 15 signatures', () => {
@@ -153,6 +154,7 @@ const PG_FUNCTIONS = [
   'char_length(text) int4',
   'character_length(text) int4',
   'chr(int4) text',
+  'clock_timestamp() timestamptz',
   'concat(variadic any) text nonstrict',
   'concat_ws(text,variadic any) text nonstrict',
   'cos(float8) float8',
@@ -187,6 +189,7 @@ const PG_FUNCTIONS = [
   'gcd(int4,int4) int4',
   'gcd(int8,int8) int8',
   'gcd(numeric,numeric) numeric',
+  'gen_random_uuid() uuid',
   'generate_series(int4,int4) int4 setof',
   'generate_series(int4,int4,int4) int4 setof',
   'generate_series(int8,int8) int8 setof',

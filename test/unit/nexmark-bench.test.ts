@@ -1,7 +1,8 @@
 /**
  * @module test/unit/nexmark-bench
  * The engine benchmark is only worth its numbers if every system computes the right answer: each
- * d2ts (and, once it exists, Eddy) case is checked against a plain evaluation of its query.
+ * d2ts and Eddy case is checked against a plain evaluation of its query (rows and result digest),
+ * and a benchmark run fails when its systems' digests disagree.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,10 +21,12 @@ import {
   updateBenchmarksMd,
 } from '../../bench/engine/engine-report.ts';
 import { type EngineResult, failedResult } from '../../bench/engine/engine-result.ts';
-import { parseEngineArgs, runCase } from '../../bench/engine/engine-suite.ts';
+import { parseEngineArgs, runCase, runFailures } from '../../bench/engine/engine-suite.ts';
 import { oracle } from '../../bench/engine/oracle.ts';
+import { digestOf, ResultDigest } from '../../bench/engine/result-digest.ts';
 import type { Row, Value } from '../../src/common/value.ts';
 import { AuctionCol, BidCol } from '../../src/connectors/datagen/nexmark/index.ts';
+import { skipOrFail } from '../prerequisites.ts';
 
 const EVENTS = 40_000;
 
@@ -53,6 +56,7 @@ async function check(query: EngineQuery, batch: number, open: () => Promise<Open
   assert.ok(expected.length > 0, `${query}: the oracle finds rows`);
   assertSameRows(await opened.engineCase.result(), expected, `${query} batch ${batch}`);
   assert.equal(await opened.engineCase.outputRows(), expected.length);
+  assert.equal(await opened.engineCase.digest(), digestOf(expected), `${query} batch ${batch}: digest`);
   await opened.engineCase.close();
   return true;
 }
@@ -90,10 +94,10 @@ describe('engine benchmark cases', () => {
   });
 
   for (const query of ENGINE_QUERY_NAMES) {
-    it(`Eddy ${query} equals the plain evaluation (skipped while Eddy cannot run it)`, async (t) => {
+    it(`Eddy ${query} equals the plain evaluation (skipped while Eddy cannot run it, failed in CI)`, async (t) => {
       const probe = await openEddyCase(query, { capture: true });
       if (!probe.ok) {
-        t.skip(`unavailable: ${probe.reason}`);
+        skipOrFail(t, `unavailable: ${probe.reason}`);
         return;
       }
       await probe.engineCase.close();
@@ -134,6 +138,39 @@ describe('engine benchmark harness', () => {
     assert.ok(r.generateSeconds! > 0 && r.firstDecileEventsPerSec! > 0 && r.lastDecileEventsPerSec! > 0);
     const input = pregenerate({ events: 10_000, batch: 1_000, seed: 1, tables: ['bid'] });
     assert.equal(r.outputRows, oracle('q2', input).length);
+    assert.equal(r.resultDigest, digestOf(oracle('q2', input)));
+  });
+
+  it('a run fails when the systems disagree on a result, or a case broke', () => {
+    const spec = { query: 'q2', events: 1000, batch: 10, seed: 1 } as const;
+    const ok = (system: 'eddy' | 'd2ts', resultDigest: string): EngineResult => ({
+      ...failedResult({ ...spec, system }, 'ok', ''),
+      resultDigest,
+    });
+    assert.deepEqual(runFailures([ok('eddy', '3:00'), ok('d2ts', '3:00')], true), []);
+    assert.deepEqual(runFailures([ok('eddy', '3:00'), ok('d2ts', '3:01')], false), [
+      'the systems disagree on the result of q2 events=1000 batch=10: eddy 3:00, d2ts 3:01',
+    ]);
+    const unavailable = failedResult({ ...spec, system: 'eddy' }, 'unavailable', '0A000');
+    assert.deepEqual(runFailures([unavailable, ok('d2ts', '3:00')], false), []);
+    assert.deepEqual(runFailures([unavailable, ok('d2ts', '3:00')], true), [
+      'q2 eddy events=1000 batch=10: unavailable',
+    ]);
+  });
+
+  it('a result digest ignores row order and cancels retractions', () => {
+    const rows: Row[] = [
+      [1, 2.5, 'a'],
+      [2, 3, 'b'],
+    ];
+    assert.equal(digestOf(rows), digestOf([rows[1], rows[0]]));
+    assert.notEqual(digestOf(rows), digestOf([rows[0], [2, 3, 'c']]));
+    const digest = new ResultDigest();
+    for (const row of rows) digest.add(row, 1);
+    digest.add([9, 9, 'z'], 2);
+    digest.add([9, 9, 'z'], -2);
+    assert.equal(digest.value(), digestOf(rows));
+    assert.match(digest.value(), /^2:[0-9a-f]{16}$/);
   });
 
   it('rewrites only the marked section of BENCHMARKS.md', () => {

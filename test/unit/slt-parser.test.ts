@@ -105,6 +105,25 @@ describe('parseSlt', () => {
       /x\.test:3: bad statement mode/,
     );
   });
+
+  test('a result block cut off from its query by a blank line is rejected, not dropped', () => {
+    assert.throws(
+      () => parseSlt('query I rowsort\nSELECT 1\n\n----\n1\n', 'x.test'),
+      /x\.test:4: a result block \(`----`\) without its query/,
+    );
+  });
+
+  test('unknown directives, dangling conditions and statements with results are rejected', () => {
+    assert.throws(() => parseSlt('loop i 0 3\nSELECT 1\n', 'x.test'), /x\.test:1: unknown directive: loop/);
+    assert.throws(
+      () => parseSlt('skipif mysql\n\nquery I\nSELECT 1\n', 'x.test'),
+      /x\.test:2: skipif is not followed by a record/,
+    );
+    assert.throws(
+      () => parseSlt('statement ok\nSELECT 1\n----\n1\n', 'x.test'),
+      /x\.test:1: a statement record has no result block/,
+    );
+  });
 });
 
 describe('formatValue', () => {

@@ -82,7 +82,7 @@ bytea_output|hex||enum|user|Client Connection Defaults|Output format of bytea va
 client_encoding|UTF8||string|user|Client Connection Defaults|Character set encoding of the client.
 client_min_messages|notice||enum|user|Client Connection Defaults|Lowest message level sent to the client.
 DateStyle|ISO, MDY||string|user|Client Connection Defaults|Display format of date and time values.
-default_transaction_isolation|serializable||enum|user|Client Connection Defaults|Isolation level of new transactions.
+default_transaction_isolation|repeatable read||enum|user|Client Connection Defaults|Isolation level of new transactions.
 default_transaction_read_only|off||bool|user|Client Connection Defaults|Whether new transactions are read-only.
 extra_float_digits|1||integer|user|Client Connection Defaults|Extra digits shown for floating-point values.
 idle_in_transaction_session_timeout|0|ms|integer|user|Client Connection Defaults|Longest idle time inside a transaction.
@@ -107,7 +107,7 @@ session_authorization|${ROLE_NAME}||string|user|Preset Options|Role of the sessi
 standard_conforming_strings|on||bool|user|Version and Platform Compatibility|Backslashes are literal in ordinary strings.
 statement_timeout|0|ms|integer|user|Client Connection Defaults|Longest duration of a statement.
 TimeZone|UTC||string|user|Client Connection Defaults|Time zone of displayed and interpreted time stamps.
-transaction_isolation|serializable||enum|user|Client Connection Defaults|Isolation level of the current transaction.
+transaction_isolation|repeatable read||enum|user|Client Connection Defaults|Isolation level of the current transaction.
 transaction_read_only|off||bool|user|Client Connection Defaults|Whether the current transaction is read-only.
 `;
 

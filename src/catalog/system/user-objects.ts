@@ -87,6 +87,9 @@ export function userDefaults(catalog: Catalog): UserDefault[] {
 export function defaultText(expr: ScalarExpr): string {
   if (expr.kind === 'cast' && expr.arg.kind === 'literal')
     return defaultText({ ...expr.arg, type: expr.type });
+  // The assignment cast of a clock call into the column's type is implicit: PostgreSQL shows `now()`.
+  if (expr.kind === 'cast' && expr.arg.kind === 'call' && expr.arg.volatile && expr.arg.args.length === 0)
+    return defaultText(expr.arg);
   if (expr.kind !== 'literal') return formatScalar(expr, []);
   const v = expr.value;
   if (v === null) return 'NULL';

@@ -3,16 +3,16 @@
  * The one-shot evaluator: computes a logical plan's result from scratch over the current
  * contents of the relations it reads. It serves ad-hoc SELECTs and is the oracle the incremental
  * dataflow is checked against, so every node is implemented in the plainest correct way
- * (correlated subqueries are evaluated per outer row, as SQL defines them).
+ * (correlated subqueries are evaluated per outer row, as SQL defines them). A subplan read by
+ * several consumers (a CTE read twice) that reads no outer row is computed once per evaluation.
  */
 import { InternalError, SemanticError, SqlState, unreachable } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
 import type { LogicalPlan, SortKey } from '../logical.ts';
-import { planChildren, planExpressions } from '../plan-visit.ts';
+import { outerDepth, sharedNodes } from '../plan-visit.ts';
 import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
-import { children } from '../scalar-visit.ts';
 import { foldAggregate } from './aggregate-fold.ts';
 import { RowKeyMap } from './row-key-map.ts';
 import { evaluateWindow } from './window-fold.ts';
@@ -30,16 +30,24 @@ export interface EvaluationSource {
 
 /** Evaluates `plan` to its bag of rows (ordered when the plan ends in ORDER BY). */
 export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource): Rows {
-  return new Evaluator(source).run(plan);
+  return new Evaluator(source, sharedNodes(plan, true)).run(plan);
 }
 
 class Evaluator {
   private readonly outer: (readonly Value[])[] = [];
   private readonly hooks: ScalarHooks;
   private readonly source: EvaluationSource;
+  private readonly shared: ReadonlySet<LogicalPlan>;
+  /**
+   * Results of shared subplans (consumers never mutate rows): the first map holds those that read
+   * no outer row; one more map per outer row being evaluated holds those that read outer rows,
+   * valid while that row is.
+   */
+  private readonly sharedResults: Map<LogicalPlan, Rows>[] = [new Map()];
 
-  constructor(source: EvaluationSource) {
+  constructor(source: EvaluationSource, shared: ReadonlySet<LogicalPlan>) {
     this.source = source;
+    this.shared = shared;
     this.hooks = {
       outerRef: (e) => {
         const depth = e.depth;
@@ -55,6 +63,17 @@ class Evaluator {
   }
 
   run(plan: LogicalPlan): Rows {
+    if (!this.shared.has(plan)) return this.compute(plan);
+    const results = this.sharedResults[outerDepth(plan) === 0 ? 0 : this.sharedResults.length - 1]!;
+    let rows = results.get(plan);
+    if (!rows) {
+      rows = this.compute(plan);
+      results.set(plan, rows);
+    }
+    return rows;
+  }
+
+  private compute(plan: LogicalPlan): Rows {
     switch (plan.kind) {
       case 'get':
         return this.source.readRelation(plan.relationId);
@@ -207,17 +226,19 @@ class Evaluator {
 
   private compileSubquery(e: Subquery, compile: (x: ScalarExpr) => RowFn): RowFn {
     const test = e.test ? compile(e.test) : null;
-    const correlated = hasOuterReferences(e.plan, 1);
+    const correlated = outerDepth(e.plan) > 0;
     let cached: Rows | null = null;
     const rowsFor = (row: readonly Value[]): Rows => {
       if (!correlated && cached) return cached;
       this.outer.push(row);
+      this.sharedResults.push(new Map());
       try {
         const rows = this.run(e.plan);
         if (!correlated) cached = rows;
         return rows;
       } finally {
         this.outer.pop();
+        this.sharedResults.pop();
       }
     };
     switch (e.subquery) {
@@ -260,29 +281,6 @@ class Evaluator {
       }
     }
   }
-}
-
-/** True if `plan` refers to a row `depth` or more levels outside itself. */
-export function hasOuterReferences(plan: LogicalPlan, depth: number): boolean {
-  let found = false;
-  visitPlanExpressions(plan, depth, (e, d) => {
-    if (e.kind === 'outerRef' && e.depth >= d) found = true;
-  });
-  return found;
-}
-
-function visitPlanExpressions(
-  plan: LogicalPlan,
-  depth: number,
-  f: (e: ScalarExpr, depth: number) => void,
-): void {
-  const visitExpr = (e: ScalarExpr): void => {
-    f(e, depth);
-    if (e.kind === 'subquery') visitPlanExpressions(e.plan, depth + 1, f);
-    for (const c of children(e)) visitExpr(c);
-  };
-  for (const e of planExpressions(plan)) visitExpr(e);
-  for (const c of planChildren(plan)) visitPlanExpressions(c, depth, f);
 }
 
 function distinct(rows: Rows): Rows {

@@ -3,7 +3,8 @@
  * Lowers a logical plan into dataflow operators of a (possibly shared) circuit: one lowering
  * function per logical node kind, dispatched through a Record so a new kind breaks the build.
  * Invariant: the plan is decorrelated (no Subquery or OuterRef left); `orderBy` lowers to nothing,
- * since a view is a bag.
+ * since a view is a bag. A subplan read by several consumers (a CTE read twice) is lowered once:
+ * one operator subgraph whose output feeds every consumer.
  */
 
 import { FeatureNotSupportedError } from '../../common/errors.ts';
@@ -26,7 +27,7 @@ import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
 import { isAppendOnly } from '../append-only.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { LogicalKind, LogicalPlan } from '../logical.ts';
-import { planChildren, planExpressions } from '../plan-visit.ts';
+import { forEachNode, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { children } from '../scalar-visit.ts';
 import { compileResidual, splitJoinCondition } from './lower-join.ts';
@@ -56,7 +57,8 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   assertDecorrelated(plan);
   const group = circuit.beginView();
   try {
-    const root = lower({ circuit, group, appendOnly: options.appendOnly ?? (() => false) }, plan);
+    const appendOnly = options.appendOnly ?? (() => false);
+    const root = lower({ circuit, group, appendOnly, lowered: new Map() }, plan);
     const outputId = circuit.finishView(group, root, options.relationId);
     return { outputId, group, arity: plan.schema.length };
   } catch (e) {
@@ -69,12 +71,19 @@ interface Context {
   readonly circuit: Circuit;
   readonly group: number;
   readonly appendOnly: (relationId: number) => boolean;
+  /** The node already built for each plan node, so a shared subplan is built once. */
+  readonly lowered: Map<LogicalPlan, NodeId>;
 }
 
 type Lowering = { [K in LogicalKind]: (ctx: Context, plan: Extract<LogicalPlan, { kind: K }>) => NodeId };
 
 function lower(ctx: Context, plan: LogicalPlan): NodeId {
-  return lowerings[plan.kind](ctx, plan as never);
+  let node = ctx.lowered.get(plan);
+  if (node === undefined) {
+    node = lowerings[plan.kind](ctx, plan as never);
+    ctx.lowered.set(plan, node);
+  }
+  return node;
 }
 
 function add(ctx: Context, op: Operator, inputs: readonly NodeId[]): NodeId {
@@ -176,8 +185,9 @@ const noRow: readonly Value[] = [];
 
 /** Decorrelation removes every Subquery and OuterRef before lowering; one left is a caller's bug. */
 function assertDecorrelated(plan: LogicalPlan): void {
-  for (const e of planExpressions(plan)) checkExpr(e);
-  for (const child of planChildren(plan)) assertDecorrelated(child);
+  forEachNode(plan, false, (p) => {
+    for (const e of planExpressions(p)) checkExpr(e);
+  });
 }
 
 function checkExpr(e: ScalarExpr): void {

@@ -9,17 +9,30 @@
  */
 import { FeatureNotSupportedError } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
-import type { AggregateCall, Column, LogicalPlan, Schema } from '../logical.ts';
-import { planChildren, withChildren } from '../plan-visit.ts';
+import type { AggregateCall, Column, LogicalPlan } from '../logical.ts';
+import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { CompareOp, ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, transformUp } from '../scalar-visit.ts';
-import { type Domain, domainMatch, outerColumns, pushDomain, refersToOuter, shallower } from './domain.ts';
+import { decorrelateJoin } from './decorrelate-join.ts';
+import {
+  columns,
+  type Domain,
+  domainMatch,
+  outerColumns,
+  pushDomain,
+  refersToOuter,
+  shallower,
+} from './domain.ts';
+import { atMostOneRow, requireSingleRow } from './single-row.ts';
 
 const TRUE: ScalarExpr = { kind: 'literal', value: true, type: T.bool };
 
 const hasSubquery = (e: ScalarExpr): boolean => anyNode(e, (n) => n.kind === 'subquery');
 
-export function decorrelate(plan: LogicalPlan): LogicalPlan {
+/** Decorrelates a plan; each node of a shared subplan once (the result stays shared). */
+export const decorrelate = memoizePlanRewrite(decorrelateNode);
+
+function decorrelateNode(plan: LogicalPlan): LogicalPlan {
   plan = withChildren(plan, planChildren(plan).map(decorrelate));
   switch (plan.kind) {
     case 'filter':
@@ -27,9 +40,7 @@ export function decorrelate(plan: LogicalPlan): LogicalPlan {
     case 'map':
       return plan.exprs.some(hasSubquery) ? decorrelateMap(plan) : plan;
     case 'join':
-      if (hasSubquery(plan.on))
-        throw new FeatureNotSupportedError('subqueries in JOIN … ON conditions are not supported yet');
-      return plan;
+      return hasSubquery(plan.on) ? decorrelateJoin(plan, decorrelateFilter) : plan;
     case 'values':
       if (plan.rows.some((r) => r.some(hasSubquery)))
         throw new FeatureNotSupportedError('subqueries in VALUES are not supported in views yet');
@@ -115,13 +126,6 @@ function attachAll(
   return { plan, exprs: rewritten };
 }
 
-function columns(schema: Schema, from: number, count: number): ScalarExpr[] {
-  return Array.from(
-    { length: count },
-    (_, i) => ({ kind: 'column', index: from + i, type: schema[from + i]!.type }) as ScalarExpr,
-  );
-}
-
 function compare(op: CompareOp, left: ScalarExpr, right: ScalarExpr): ScalarExpr {
   return { kind: 'compare', op, left, right, type: T.bool };
 }
@@ -139,7 +143,7 @@ function attachValue(input: LogicalPlan, sub: Subquery): { plan: LogicalPlan; in
     input: { kind: 'map', input, exprs: dExprs, schema: dSchema },
     schema: dSchema,
   };
-  const domain: Domain = { plan: dPlan, positionOf: new Map(refs.map((c, i) => [c, i])) };
+  const domain: Domain = { plan: dPlan, positionOf: new Map(refs.map((c, i) => [c, i])), pushed: new Map() };
   const qd = pushDomain(sub.plan, domain);
   const value = domainValue(sub, qd, dPlan, m);
   const withD: LogicalPlan = {
@@ -205,8 +209,8 @@ function domainValue(sub: Subquery, qd: LogicalPlan, d: LogicalPlan, m: number):
     compare('>', zeroIfNull(index), { kind: 'literal', value: 0, type: T.int8 });
   switch (sub.subquery) {
     case 'scalar': {
-      const joined = leftJoin(qd);
-      return finish(joined, { kind: 'column', index: 2 * m, type: sub.type });
+      const values = finish(leftJoin(qd), { kind: 'column', index: 2 * m, type: sub.type });
+      return atMostOneRow(sub.plan) ? values : requireSingleRow(values, m);
     }
     case 'exists': {
       const joined = leftJoin(counted([count(null)], qd));
@@ -273,7 +277,8 @@ function domainValue(sub: Subquery, qd: LogicalPlan, d: LogicalPlan, m: number):
 function semiJoinFastPath(input: LogicalPlan, conjunct: ScalarExpr): LogicalPlan | null {
   const negated = conjunct.kind === 'not';
   const sub = (negated ? (conjunct as { arg: ScalarExpr }).arg : conjunct) as Subquery;
-  if (sub.subquery === 'scalar') return null;
+  // A subquery inside the tested value must be attached first: the general path does that.
+  if (sub.subquery === 'scalar' || (sub.test && hasSubquery(sub.test))) return null;
   let q = sub.plan;
   let projection: readonly ScalarExpr[] | null = null;
   if (q.kind === 'map') {

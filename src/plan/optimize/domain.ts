@@ -8,7 +8,7 @@
  */
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, Schema } from '../logical.ts';
-import { planChildren, planExpressions } from '../plan-visit.ts';
+import { forEachNode, mapPlanExpressions, outerDepth, planChildren, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, transformUp } from '../scalar-visit.ts';
 
@@ -17,26 +17,37 @@ export interface Domain {
   readonly plan: LogicalPlan;
   /** Outer column index → position in D. */
   readonly positionOf: ReadonlyMap<number, number>;
+  /** Q_D of each node pushed so far: a shared subplan of Q is pushed once and stays shared. */
+  readonly pushed: Map<LogicalPlan, LogicalPlan>;
 }
 
 const TRUE: ScalarExpr = { kind: 'literal', value: true, type: T.bool };
 
+const depthOneReaders = new WeakMap<LogicalPlan, boolean>();
+
 /** True if the plan (not counting nested subqueries, which must already be gone) has depth-1 outer refs. */
 export function refersToOuter(plan: LogicalPlan): boolean {
-  if (planExpressions(plan).some((e) => anyNode(e, (n) => n.kind === 'outerRef' && n.depth === 1)))
-    return true;
-  return planChildren(plan).some(refersToOuter);
+  let answer = depthOneReaders.get(plan);
+  if (answer === undefined) {
+    answer =
+      outerDepth(plan) > 0 &&
+      (planExpressions(plan).some((e) => anyNode(e, (n) => n.kind === 'outerRef' && n.depth === 1)) ||
+        planChildren(plan).some(refersToOuter));
+    depthOneReaders.set(plan, answer);
+  }
+  return answer;
 }
 
 /** Depth-1 outer column indexes referenced anywhere in `plan`. */
 export function outerColumns(plan: LogicalPlan, into: Set<number> = new Set()): Set<number> {
-  for (const e of planExpressions(plan)) {
-    anyNode(e, (n) => {
-      if (n.kind === 'outerRef' && n.depth === 1) into.add(n.index);
-      return false;
-    });
-  }
-  for (const c of planChildren(plan)) outerColumns(c, into);
+  forEachNode(plan, false, (p) => {
+    for (const e of planExpressions(p)) {
+      anyNode(e, (n) => {
+        if (n.kind === 'outerRef' && n.depth === 1) into.add(n.index);
+        return false;
+      });
+    }
+  });
   return into;
 }
 
@@ -68,7 +79,8 @@ export function crossJoin(left: LogicalPlan, right: LogicalPlan): LogicalPlan {
   };
 }
 
-function columns(schema: Schema, from: number, count: number): ScalarExpr[] {
+/** Column references to `count` columns of `schema` from `from`. */
+export function columns(schema: Schema, from: number, count: number): ScalarExpr[] {
   return Array.from(
     { length: count },
     (_, i) => ({ kind: 'column', index: from + i, type: schema[from + i]!.type }) as ScalarExpr,
@@ -90,39 +102,24 @@ function rewrite(e: ScalarExpr, domain: Domain, shift: number, dOffset: number):
 
 /** Moves every outer reference of depth ≥ 2 one level in (Q is being inlined into its parent). */
 export function shallower(plan: LogicalPlan): LogicalPlan {
+  // Unchanged (and still shared with its other readers) when nothing reaches that far out.
+  if (outerDepth(plan) < 2) return plan;
   const fix = (e: ScalarExpr): ScalarExpr =>
     transformUp(e, (n) => (n.kind === 'outerRef' && n.depth >= 2 ? { ...n, depth: n.depth - 1 } : n));
   return mapPlanExpressions(plan, fix);
 }
 
-function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarExpr): LogicalPlan {
-  switch (plan.kind) {
-    case 'filter':
-      return { ...plan, input: mapPlanExpressions(plan.input, f), predicate: f(plan.predicate) };
-    case 'map':
-      return { ...plan, input: mapPlanExpressions(plan.input, f), exprs: plan.exprs.map(f) };
-    case 'join':
-      return {
-        ...plan,
-        left: mapPlanExpressions(plan.left, f),
-        right: mapPlanExpressions(plan.right, f),
-        on: f(plan.on),
-      };
-    case 'values':
-      return { ...plan, rows: plan.rows.map((r) => r.map(f)) };
-    case 'flatMap':
-      return { ...plan, input: mapPlanExpressions(plan.input, f), args: plan.args.map(f) };
-    case 'setOp':
-      return { ...plan, left: mapPlanExpressions(plan.left, f), right: mapPlanExpressions(plan.right, f) };
-    case 'get':
-      return plan;
-    default:
-      return { ...plan, input: mapPlanExpressions(plan.input, f) } as LogicalPlan;
-  }
-}
-
 /** Builds Q_D (see the module comment). */
 export function pushDomain(q: LogicalPlan, domain: Domain): LogicalPlan {
+  let out = domain.pushed.get(q);
+  if (!out) {
+    out = pushNode(q, domain);
+    domain.pushed.set(q, out);
+  }
+  return out;
+}
+
+function pushNode(q: LogicalPlan, domain: Domain): LogicalPlan {
   const d = domain.plan;
   const m = d.schema.length;
   if (!refersToOuter(q)) return crossJoin(d, shallower(q));

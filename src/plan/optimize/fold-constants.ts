@@ -10,7 +10,7 @@
 import type { Value } from '../../common/value.ts';
 import { compileScalar } from '../compile-scalar.ts';
 import type { LogicalPlan } from '../logical.ts';
-import { planChildren, withChildren } from '../plan-visit.ts';
+import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { children, transformUp } from '../scalar-visit.ts';
 
@@ -106,7 +106,8 @@ function simplifyCase(n: Extract<ScalarExpr, { kind: 'case' }>): ScalarExpr {
   return whens.length === 0 ? n.otherwise : { ...n, whens };
 }
 
-export function foldConstants(plan: LogicalPlan): LogicalPlan {
+/** Folds constants in every node; each node of a shared subplan once (the result stays shared). */
+export const foldConstants = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
   const p = withChildren(plan, planChildren(plan).map(foldConstants));
   switch (p.kind) {
     case 'filter':
@@ -122,7 +123,7 @@ export function foldConstants(plan: LogicalPlan): LogicalPlan {
     default:
       return p;
   }
-}
+});
 
 /**
  * A WHERE / ON condition is a list of quals that must all be TRUE: if any is a constant other than

@@ -7,7 +7,7 @@
  * placed at the lowest join that has all its columns; the original column order is restored.
  */
 import type { LogicalPlan } from '../logical.ts';
-import { planChildren, withChildren } from '../plan-visit.ts';
+import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { referencedColumns, remapColumns } from '../scalar-visit.ts';
 import { andOf, conjunctsOf } from './pushdown.ts';
@@ -28,7 +28,10 @@ function flatten(plan: LogicalPlan, offset: number, out: Flat): void {
   out.leaves.push(plan);
 }
 
-export function orderJoins(plan: LogicalPlan): LogicalPlan {
+/** Orders the joins of every node; each node of a shared subplan once (the result stays shared). */
+export const orderJoins = memoizePlanRewrite(orderJoinsOf);
+
+function orderJoinsOf(plan: LogicalPlan): LogicalPlan {
   if (!(plan.kind === 'join' && plan.joinType === 'inner'))
     return withChildren(plan, planChildren(plan).map(orderJoins));
   const flat: Flat = { leaves: [], conjuncts: [] };

@@ -5,6 +5,7 @@
  * result exactly. Ad-hoc queries are evaluated on the bound plan (the one-shot evaluator is the
  * oracle, so it sees the query as written).
  */
+import { EddyError, FeatureNotSupportedError } from '../../common/errors.ts';
 import type { LogicalPlan } from '../logical.ts';
 import { decorrelate } from './decorrelate.ts';
 import { foldConstants } from './fold-constants.ts';
@@ -27,8 +28,24 @@ export const passes: readonly RewritePass[] = [
 
 export function optimize(plan: LogicalPlan): LogicalPlan {
   let out = plan;
-  for (const pass of passes) out = pass.run(out);
+  for (const pass of passes) out = runPass(pass, out);
   return out;
+}
+
+/**
+ * Runs one pass. A pass meeting a plan shape it was not written for must not leak a JavaScript
+ * error (a TypeError) to the user: it becomes 0A000 naming the pass, the original kept as cause.
+ */
+function runPass(pass: RewritePass, plan: LogicalPlan): LogicalPlan {
+  try {
+    return pass.run(plan);
+  } catch (e) {
+    if (e instanceof EddyError) throw e;
+    throw new FeatureNotSupportedError(`this query's shape is not supported by the ${pass.name} rewrite`, {
+      detail: e instanceof Error ? e.message : String(e),
+      cause: e,
+    });
+  }
 }
 
 /** The plan after each pass, for EXPLAIN. */
@@ -36,7 +53,7 @@ export function optimizeStages(plan: LogicalPlan): { name: string; plan: Logical
   const stages = [{ name: 'bound', plan }];
   let out = plan;
   for (const pass of passes) {
-    out = pass.run(out);
+    out = runPass(pass, out);
     stages.push({ name: pass.name, plan: out });
   }
   return stages;

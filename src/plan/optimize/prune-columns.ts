@@ -16,7 +16,28 @@ interface Pruned {
 }
 
 export function pruneColumns(plan: LogicalPlan): LogicalPlan {
-  return prune(plan, allOf(plan)).plan;
+  return prune(plan, allOf(plan), new Map()).plan;
+}
+
+/**
+ * Results so far by node and required columns: a subplan read by several consumers that need
+ * the same columns (a CTE or view read twice) is pruned once and stays shared.
+ */
+type Done = Map<LogicalPlan, Map<string, Pruned>>;
+
+function prune(plan: LogicalPlan, required: Set<number>, done: Done): Pruned {
+  const key = [...required].sort((a, b) => a - b).join(',');
+  let byKey = done.get(plan);
+  if (!byKey) {
+    byKey = new Map();
+    done.set(plan, byKey);
+  }
+  let out = byKey.get(key);
+  if (!out) {
+    out = pruneNode(plan, required, done);
+    byKey.set(key, out);
+  }
+  return out;
 }
 
 function allOf(plan: LogicalPlan): Set<number> {
@@ -51,7 +72,7 @@ function remap(e: ScalarExpr, map: readonly number[]): ScalarExpr {
   return remapColumns(e, (i) => map[i]!);
 }
 
-function prune(plan: LogicalPlan, required: Set<number>): Pruned {
+function pruneNode(plan: LogicalPlan, required: Set<number>, done: Done): Pruned {
   switch (plan.kind) {
     case 'get': {
       const keep = [...required].sort((a, b) => a - b);
@@ -70,7 +91,7 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
       };
     }
     case 'filter': {
-      const input = prune(plan.input, columnsOf([plan.predicate], new Set(required)));
+      const input = prune(plan.input, columnsOf([plan.predicate], new Set(required)), done);
       return {
         plan: {
           ...plan,
@@ -84,7 +105,7 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
     case 'map': {
       const keep = [...required].sort((a, b) => a - b);
       const exprs = keep.map((i) => plan.exprs[i]!);
-      const input = prune(plan.input, columnsOf(exprs, new Set()));
+      const input = prune(plan.input, columnsOf(exprs, new Set()), done);
       const map = plan.exprs.map((_, i) => keep.indexOf(i));
       return {
         plan: {
@@ -97,7 +118,7 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
       };
     }
     case 'join':
-      return pruneJoin(plan, required);
+      return pruneJoin(plan, required, done);
     case 'aggregate': {
       const g = plan.groupBy.length;
       const keptCalls = plan.aggregates.map((_, k) => k).filter((k) => required.has(g + k));
@@ -108,7 +129,7 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
         if (c.filter !== null) needed.add(c.filter);
         for (const o of c.orderBy) needed.add(o.column);
       }
-      const input = prune(plan.input, needed);
+      const input = prune(plan.input, needed, done);
       const m = input.map;
       const remapCall = (c: AggregateCall): AggregateCall => ({
         ...c,
@@ -133,7 +154,7 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
     case 'orderBy': {
       const needed = new Set(required);
       for (const k of plan.orderBy) needed.add(k.column);
-      const input = prune(plan.input, needed);
+      const input = prune(plan.input, needed, done);
       return {
         plan: {
           ...plan,
@@ -147,7 +168,7 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
     case 'flatMap': {
       const arity = plan.input.schema.length;
       const needed = columnsOf(plan.args, new Set([...required].filter((i) => i < arity)));
-      const input = prune(plan.input, needed);
+      const input = prune(plan.input, needed, done);
       const extra = plan.schema.slice(arity);
       const map = plan.schema.map((_, i) =>
         i < arity ? input.map[i]! : input.plan.schema.length + (i - arity),
@@ -165,24 +186,24 @@ function prune(plan: LogicalPlan, required: Set<number>): Pruned {
     case 'distinct':
     case 'topK':
     case 'window':
-      return identity({ ...plan, input: prune(plan.input, allOf(plan.input)).plan } as LogicalPlan);
+      return identity({ ...plan, input: prune(plan.input, allOf(plan.input), done).plan } as LogicalPlan);
     case 'setOp':
       return identity({
         ...plan,
-        left: prune(plan.left, allOf(plan.left)).plan,
-        right: prune(plan.right, allOf(plan.right)).plan,
+        left: prune(plan.left, allOf(plan.left), done).plan,
+        right: prune(plan.right, allOf(plan.right), done).plan,
       });
   }
 }
 
-function pruneJoin(plan: Extract<LogicalPlan, { kind: 'join' }>, required: Set<number>): Pruned {
+function pruneJoin(plan: Extract<LogicalPlan, { kind: 'join' }>, required: Set<number>, done: Done): Pruned {
   const nl = plan.left.schema.length;
   const onColumns = referencedColumns(plan.on);
   const needed = new Set([...required, ...onColumns]);
   const leftNeeded = new Set([...needed].filter((i) => i < nl));
   const rightNeeded = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
-  const left = prune(plan.left, leftNeeded);
-  const right = prune(plan.right, rightNeeded);
+  const left = prune(plan.left, leftNeeded, done);
+  const right = prune(plan.right, rightNeeded, done);
   const nlNew = left.plan.schema.length;
   const combined = [...left.map, ...right.map.map((j) => (j < 0 ? -1 : j + nlNew))];
   const on = remap(plan.on, combined);

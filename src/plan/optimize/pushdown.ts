@@ -7,7 +7,7 @@
  */
 import { T } from '../../common/types.ts';
 import type { LogicalPlan } from '../logical.ts';
-import { planChildren, withChildren } from '../plan-visit.ts';
+import { planChildren, sharedNodes, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
 
@@ -39,25 +39,48 @@ function qualOf(parts: readonly ScalarExpr[]): ScalarExpr {
   return andOf(parts);
 }
 
+/**
+ * A subplan read by several consumers (a CTE or view read twice) is rewritten once and stays
+ * shared: predicates of one consumer stop above it instead of specialising a copy per consumer.
+ */
+interface Pushdown {
+  readonly shared: ReadonlySet<LogicalPlan>;
+  /** Rewritten node of each input node rewritten so far. */
+  readonly done: Map<LogicalPlan, LogicalPlan>;
+  /** The rewritten forms of shared nodes: `push` does not enter them. */
+  readonly sharedOut: Set<LogicalPlan>;
+}
+
 export function pushdownPredicates(plan: LogicalPlan): LogicalPlan {
-  if (plan.kind === 'filter') return push(pushdownPredicates(plan.input), conjunctsOf(plan.predicate));
-  if (plan.kind === 'join')
-    return pushJoin(
-      { ...plan, left: pushdownPredicates(plan.left), right: pushdownPredicates(plan.right) },
-      [],
+  return rewrite(plan, { shared: sharedNodes(plan, false), done: new Map(), sharedOut: new Set() });
+}
+
+function rewrite(plan: LogicalPlan, ctx: Pushdown): LogicalPlan {
+  let out = ctx.done.get(plan);
+  if (out) return out;
+  if (plan.kind === 'filter') out = push(rewrite(plan.input, ctx), conjunctsOf(plan.predicate), ctx);
+  else if (plan.kind === 'join')
+    out = pushJoin({ ...plan, left: rewrite(plan.left, ctx), right: rewrite(plan.right, ctx) }, [], ctx);
+  else
+    out = withChildren(
+      plan,
+      planChildren(plan).map((c) => rewrite(c, ctx)),
     );
-  return withChildren(plan, planChildren(plan).map(pushdownPredicates));
+  ctx.done.set(plan, out);
+  if (ctx.shared.has(plan)) ctx.sharedOut.add(out);
+  return out;
 }
 
 /** Places `parts` (predicates over `plan`'s output) as deep into `plan` as allowed. */
-function push(plan: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
+function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): LogicalPlan {
+  if (ctx.sharedOut.has(plan)) return filterOver(plan, parts);
   const fixed = parts.filter((p) => !movable(p));
   const free = parts.filter(movable);
   if (free.length === 0) return filterOver(plan, fixed);
   let pushed: LogicalPlan;
   switch (plan.kind) {
     case 'filter':
-      pushed = push(plan.input, [...conjunctsOf(plan.predicate), ...free]);
+      pushed = push(plan.input, [...conjunctsOf(plan.predicate), ...free], ctx);
       break;
     case 'map': {
       const substitutable = plan.exprs.every((e) => movable(e));
@@ -65,18 +88,18 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
       const through = free.map((p) =>
         transformUp(p, (n) => (n.kind === 'column' ? plan.exprs[n.index]! : n)),
       );
-      pushed = { ...plan, input: push(plan.input, through) };
+      pushed = { ...plan, input: push(plan.input, through, ctx) };
       break;
     }
     case 'join':
-      pushed = pushJoin(plan, free);
+      pushed = pushJoin(plan, free, ctx);
       break;
     case 'distinct':
     case 'orderBy':
-      pushed = { ...plan, input: push(plan.input, free) };
+      pushed = { ...plan, input: push(plan.input, free, ctx) };
       break;
     case 'setOp':
-      pushed = { ...plan, left: push(plan.left, free), right: push(plan.right, free) };
+      pushed = { ...plan, left: push(plan.left, free, ctx), right: push(plan.right, free, ctx) };
       break;
     case 'aggregate': {
       // Without GROUP BY the aggregate yields a row even from no input, so nothing may go below
@@ -85,7 +108,7 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
         plan.groupBy.length > 0 && [...referencedColumns(p)].every((i) => i < plan.groupBy.length);
       const below = free.filter(groupOnly).map((p) => remapColumns(p, (i) => plan.groupBy[i]!));
       const above = free.filter((p) => !groupOnly(p));
-      return filterOver({ ...plan, input: push(plan.input, below) }, [...above, ...fixed]);
+      return filterOver({ ...plan, input: push(plan.input, below, ctx) }, [...above, ...fixed]);
     }
     case 'topK':
     case 'window': {
@@ -93,7 +116,10 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
         [...referencedColumns(p)].every((i) => plan.partitionBy.includes(i));
       const below = free.filter(partitionOnly);
       const above = free.filter((p) => !partitionOnly(p));
-      return filterOver({ ...plan, input: push(plan.input, below) } as LogicalPlan, [...above, ...fixed]);
+      return filterOver({ ...plan, input: push(plan.input, below, ctx) } as LogicalPlan, [
+        ...above,
+        ...fixed,
+      ]);
     }
     default:
       return filterOver(plan, parts);
@@ -102,7 +128,11 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
 }
 
 /** Distributes `parts` (over the join's output) and the join's own ON conjuncts. */
-function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, parts: readonly ScalarExpr[]): LogicalPlan {
+function pushJoin(
+  join: Extract<LogicalPlan, { kind: 'join' }>,
+  parts: readonly ScalarExpr[],
+  ctx: Pushdown,
+): LogicalPlan {
   const nl = join.left.schema.length;
   const sideOf = (p: ScalarExpr): 'left' | 'right' | 'both' | 'none' => {
     const cols = [...referencedColumns(p)];
@@ -136,8 +166,8 @@ function pushJoin(join: Extract<LogicalPlan, { kind: 'join' }>, parts: readonly 
   }
   const pushed: LogicalPlan = {
     ...join,
-    left: push(join.left, leftParts),
-    right: push(join.right, rightParts),
+    left: push(join.left, leftParts, ctx),
+    right: push(join.right, rightParts, ctx),
     on: qualOf(onParts),
   };
   return filterOver(pushed, above);

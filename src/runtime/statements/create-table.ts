@@ -10,6 +10,7 @@ import type { EnumType } from '../../common/types.ts';
 import { bindScalar, coerceForAssignment, resolveTypeName } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
+import { dropOnRollback } from './drop.ts';
 
 export function executeCreateTable(
   ctx: StatementContext,
@@ -57,7 +58,7 @@ export function executeCreateTable(
           break;
         case 'CONSTR_DEFAULT':
           defaultExpr = coerceForAssignment(
-            bindScalar(c.raw_expr!, [], bindOptions(ctx), 'DEFAULT expressions'),
+            bindScalar(c.raw_expr!, [], { ...bindOptions(ctx), deferClock: true }, 'DEFAULT expressions'),
             type,
             colname,
           );
@@ -91,6 +92,7 @@ export function executeCreateTable(
   const id = catalog.allocateId();
   catalog.addRelation({ kind, id, name, schema: columns, columns, primaryKey, sql: ctx.text });
   if (kind === 'table') ctx.session.db.addStore(id, columns.length, primaryKey);
+  dropOnRollback(ctx, id);
   return commandResult(tag);
 }
 
@@ -111,5 +113,6 @@ export function executeCreateEnum(ctx: StatementContext, stmt: CreateEnumStmt): 
   const labels = (stmt.vals ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   const type: EnumType = Object.freeze({ id: 'enum', name, labels, oid: 100_000 + catalog.allocateId() });
   catalog.addEnumType(type);
+  ctx.session.transaction?.onRollback(() => catalog.removeEnumType(name));
   return commandResult('CREATE TYPE');
 }

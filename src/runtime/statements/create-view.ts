@@ -11,6 +11,7 @@ import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import { dropOnRollback } from './drop.ts';
 import { planSelect } from './query.ts';
 
 function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan {
@@ -20,6 +21,14 @@ function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan
   }
   if (names.length === 0) return plan;
   return { ...plan, schema: plan.schema.map((c, i) => ({ ...c, name: names[i] ?? c.name })) } as LogicalPlan;
+}
+
+/**
+ * What a view depends on: the relations its plan reads, and the views it names, which the plan
+ * inlines. Dropping any of them must be refused (2BP01) or cascade to the view.
+ */
+function dependencies(plan: LogicalPlan, named: ReadonlySet<number>): number[] {
+  return [...new Set([...readRelations(plan), ...named])];
 }
 
 function checkDuplicateNames(plan: LogicalPlan): void {
@@ -36,7 +45,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
   const name = stmt.view!.relname!;
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('view query');
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.aliases ?? []);
+  const named = new Set<number>();
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.aliases ?? []);
   checkDuplicateNames(plan);
   const existing = catalog.relation(name);
   if (existing) {
@@ -55,10 +65,12 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     name,
     schema: plan.schema,
     plan,
-    dependsOn: [...readRelations(plan)],
+    dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
   catalog.addRelation(entry);
+  dropOnRollback(ctx, entry.id);
+  if (existing) ctx.session.transaction?.onRollback(() => catalog.addRelation(existing));
   return commandResult('CREATE VIEW');
 }
 
@@ -74,7 +86,8 @@ export function executeCreateMaterializedView(
   }
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('materialized view query');
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt), stmt.into!.colNames ?? []);
+  const named = new Set<number>();
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
   const reads = readRelations(plan);
   const id = db.catalog.allocateId();
@@ -84,11 +97,12 @@ export function executeCreateMaterializedView(
     name,
     schema: plan.schema,
     plan,
-    dependsOn: [...reads],
+    dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
   db.addMaterializedView(id, optimize(plan), reads, name);
   db.catalog.addRelation(entry);
+  dropOnRollback(ctx, id);
   return commandResult('CREATE MATERIALIZED VIEW');
 }
 
@@ -114,6 +128,9 @@ export function executeCreateIndex(ctx: StatementContext, stmt: IndexStmt): Stat
     throw new SemanticError(SqlState.duplicateTable, `relation "${name}" already exists`);
   }
   catalog.addIndex({ name, relationId: relation.id, columns });
+  ctx.session.transaction?.onRollback(() => {
+    if (catalog.index(name)) catalog.removeIndex(name);
+  });
   if (ctx.session.db.hasStore(relation.id)) ctx.session.db.store(relation.id).addIndex(columns);
   return commandResult('CREATE INDEX');
 }

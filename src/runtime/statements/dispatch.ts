@@ -3,7 +3,7 @@
  * Routes each parsed statement to its handler; anything else is reported as not supported.
  */
 import type { Node } from 'libpg-query';
-import { FeatureNotSupportedError } from '../../common/errors.ts';
+import { FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
@@ -19,6 +19,7 @@ import { executeDelete, executeUpdate } from './update-delete.ts';
 
 /** Runs one parsed statement: PostgreSQL's grammar, or one of Eddy's own statements. */
 export function executeStatement(ctx: StatementContext, stmt: EddyStatement): StatementResult {
+  refuseWriteIfReadOnly(ctx, stmt);
   switch (stmt.kind) {
     case 'postgres':
       return executePostgres(ctx, stmt.stmt);
@@ -66,4 +67,37 @@ function executePostgres(ctx: StatementContext, node: Node): StatementResult {
   }
   if ('DeallocateStmt' in node) return executeDeallocate(ctx, node.DeallocateStmt);
   throw new FeatureNotSupportedError(`statement ${Object.keys(node)[0]} is not supported`);
+}
+
+/** Commands that write (data or the catalog), by statement: their names for the 25006 message. */
+const writeCommands: Record<string, string> = {
+  InsertStmt: 'INSERT',
+  UpdateStmt: 'UPDATE',
+  DeleteStmt: 'DELETE',
+  CreateStmt: 'CREATE TABLE',
+  CreateEnumStmt: 'CREATE TYPE',
+  ViewStmt: 'CREATE VIEW',
+  CreateTableAsStmt: 'CREATE MATERIALIZED VIEW',
+  IndexStmt: 'CREATE INDEX',
+  DropStmt: 'DROP',
+};
+
+/** A write in a READ ONLY transaction (or session, by default_transaction_read_only) fails with 25006. */
+function refuseWriteIfReadOnly(ctx: StatementContext, stmt: EddyStatement): void {
+  const txn = ctx.session.transaction;
+  const readOnly = txn ? txn.readOnly : ctx.session.settings['guc:default_transaction_read_only'] === 'on';
+  if (!readOnly) return;
+  const command =
+    stmt.kind === 'postgres'
+      ? writeCommands[Object.keys(stmt.stmt)[0] ?? '']
+      : stmt.kind === 'createSource'
+        ? 'CREATE SOURCE'
+        : stmt.kind === 'drop'
+          ? 'DROP'
+          : undefined;
+  if (command)
+    throw new StateError(
+      SqlState.readOnlySqlTransaction,
+      `cannot execute ${command} in a read-only transaction`,
+    );
 }

@@ -11,6 +11,7 @@ import {
   SqlState,
   UndefinedObjectError,
 } from '../../common/errors.ts';
+import type { EnumType } from '../../common/types.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
@@ -64,10 +65,12 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
       continue;
     }
     if (spec.kind === 'type') {
-      if (!db.catalog.enumType(name)) {
+      const type = db.catalog.enumType(name);
+      if (!type) {
         if (stmt.missing_ok) continue;
         throw new UndefinedObjectError(SqlState.undefinedObject, `type "${name}" does not exist`);
       }
+      refuseWhileTypeUsed(db, type, cascade);
       db.catalog.removeEnumType(name);
       continue;
     }
@@ -80,6 +83,18 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
     dropRelation(db, relation, cascade);
   }
   return commandResult(spec.tag);
+}
+
+/**
+ * Inside a transaction, a relation its statement just created is dropped again (with whatever
+ * came to depend on it) if the transaction rolls back.
+ */
+export function dropOnRollback(ctx: StatementContext, relationId: number): void {
+  const db = ctx.session.db;
+  ctx.session.transaction?.onRollback(() => {
+    const relation = db.catalog.allRelations().find((r) => r.id === relationId);
+    if (relation) dropRelation(db, relation, true);
+  });
 }
 
 function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): void {
@@ -99,6 +114,32 @@ function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): 
   for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true);
   db.catalog.removeRelation(relation.id);
   db.dropRelation(relation.id);
+}
+
+/**
+ * A type columns still use cannot go (2BP01), as in PostgreSQL. With CASCADE PostgreSQL drops
+ * those columns; Eddy cannot drop a column yet, so it refuses that too (0A000).
+ */
+function refuseWhileTypeUsed(db: Database, type: EnumType, cascade: boolean): void {
+  const users = db.catalog.enumTypeUsers(type);
+  if (users.length === 0) return;
+  if (cascade)
+    throw new FeatureNotSupportedError(
+      `DROP TYPE ${type.name} CASCADE while columns use it is not supported yet`,
+    );
+  throw new SemanticError(
+    SqlState.dependentObjectsStillExist,
+    `cannot drop type ${type.name} because other objects depend on it`,
+    {
+      detail: users
+        .map(
+          (u) =>
+            `column ${u.column} of ${words[u.relation.kind]} ${u.relation.name} depends on type ${type.name}`,
+        )
+        .join('\n'),
+      hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+    },
+  );
 }
 
 /** DROP SOURCE [IF EXISTS] name, … [CASCADE] (parsed by the front parser). */

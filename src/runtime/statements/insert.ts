@@ -6,7 +6,13 @@
  */
 import type { InsertStmt, Node, SelectStmt } from 'libpg-query';
 import type { TableEntry } from '../../catalog/catalog.ts';
-import { ConstraintError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import {
+  ConstraintError,
+  DataError,
+  FeatureNotSupportedError,
+  SemanticError,
+  SqlState,
+} from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { formatText } from '../../functions/text-io.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
@@ -16,6 +22,7 @@ import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { RowStore } from '../row-store.ts';
+import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { keyExists, readSource, writesDeferred } from './reads.ts';
 
@@ -24,8 +31,12 @@ export function executeInsert(ctx: StatementContext, stmt: InsertStmt): Statemen
   if (stmt.returningClause) throw new FeatureNotSupportedError('INSERT … RETURNING is not supported yet');
   const targets = targetColumns(table, stmt.cols ?? []);
   const source = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : null;
-  const input = source ? sourceRows(ctx, table, targets, source) : [[]];
-  const rows = input.map((values) => fullRow(ctx, table, targets, values));
+  // With a column list every named column needs a value (PostgreSQL's rule); without one, the
+  // columns left over take their defaults.
+  const exact = (stmt.cols ?? []).length > 0;
+  const input = source ? sourceRows(ctx, table, targets, source, exact) : [[]];
+  const defaults = columnDefaults(table, ctx.session.settings);
+  const rows = input.map((values) => fullRow(table, targets, values, defaults));
   const conflict = stmt.onConflictClause;
   if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') {
     throw new FeatureNotSupportedError('ON CONFLICT DO UPDATE is not supported yet');
@@ -80,7 +91,15 @@ function sourceRows(
   table: TableEntry,
   targets: number[],
   select: SelectStmt,
+  /** An explicit column list was given: each row must give exactly one value per named column. */
+  exact: boolean,
 ): (Value | undefined)[][] {
+  const checkWidth = (n: number): void => {
+    if (n > targets.length)
+      throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+    if (exact && n < targets.length)
+      throw new SemanticError(SqlState.syntaxError, 'INSERT has more target columns than expressions');
+  };
   const options = bindOptions(ctx);
   if (
     select.valuesLists &&
@@ -90,8 +109,7 @@ function sourceRows(
   ) {
     const lists = select.valuesLists.map((l) => ('List' in l ? (l.List.items ?? []) : []));
     const exprs: (ScalarExpr | undefined)[][] = lists.map((items) => {
-      if (items.length > targets.length)
-        throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+      checkWidth(items.length);
       return items.map((item, k) => {
         if ('SetToDefault' in item) return undefined;
         const column = table.columns[targets[k]!]!;
@@ -109,8 +127,7 @@ function sourceRows(
     return values.map((row, i) => row.map((v, k) => (exprs[i]![k] === undefined ? undefined : v)));
   }
   const plan = bindQuery(select, options);
-  if (plan.schema.length > targets.length)
-    throw new SemanticError(SqlState.syntaxError, 'INSERT has more expressions than target columns');
+  checkWidth(plan.schema.length);
   const casts = plan.schema.map((c, k) => {
     const column = table.columns[targets[k]!]!;
     return coerceForAssignment({ kind: 'column', index: k, type: c.type }, column.type, column.name);
@@ -120,28 +137,21 @@ function sourceRows(
 }
 
 function fullRow(
-  ctx: StatementContext,
   table: TableEntry,
   targets: number[],
   values: (Value | undefined)[],
+  defaults: readonly DefaultProducer[],
 ): Value[] {
   const row: Value[] = new Array(table.columns.length);
   const given = new Map<number, Value | undefined>();
   targets.forEach((t, k) => {
     if (k < values.length) given.set(t, values[k]);
   });
-  table.columns.forEach((column, i) => {
+  table.columns.forEach((_, i) => {
     const v = given.get(i);
-    row[i] = v === undefined ? defaultValue(ctx, column.defaultExpr) : v;
+    row[i] = v === undefined ? defaults[i]!() : v;
   });
   return row;
-}
-
-function defaultValue(ctx: StatementContext, expr: ScalarExpr | null): Value {
-  if (!expr) return null;
-  if (expr.kind === 'literal') return expr.value;
-  const plan: LogicalPlan = { kind: 'values', rows: [[expr]], schema: [] };
-  return evaluatePlan(plan, readSource(ctx))[0]![0]!;
 }
 
 /** NOT NULL and primary-key checks; with `skipConflicts`, rows whose key exists are dropped. */
@@ -173,6 +183,37 @@ export function checkRows(
   return accepted;
 }
 
+/**
+ * Inserts rows, replacing the row of each key that exists (a retraction of the old row and the
+ * new one). As in PostgreSQL, one call may not touch the same key twice (21000).
+ */
+function prepareUpsert(ctx: StatementContext, table: TableEntry, rows: Value[][]): PreparedInsert {
+  for (const row of rows) checkNotNull(table, row);
+  const store = ctx.session.db.store(table.id);
+  const seen = new RowKeyMap<true>();
+  const replaced: Value[][] = [];
+  for (const row of rows) {
+    const key = store.keyOf(row);
+    if (seen.get(key) !== undefined) {
+      throw new ConstraintError(
+        SqlState.cardinalityViolation,
+        'ON CONFLICT DO UPDATE command cannot affect row a second time',
+        {
+          hint: 'Ensure that no rows proposed for insertion within the same command have duplicate constrained values.',
+        },
+      );
+    }
+    seen.upsert(key, () => true);
+    const existing = store.lookupKey(key);
+    if (existing !== undefined) replaced.push(existing);
+  }
+  const apply = (): void => {
+    applyRows(ctx, table.id, replaced, -1);
+    applyRows(ctx, table.id, rows, 1);
+  };
+  return { count: rows.length, apply };
+}
+
 function checkNotNull(table: TableEntry, row: Value[]): void {
   table.columns.forEach((c, i) => {
     if (!c.nullable && row[i] === null) {
@@ -184,7 +225,8 @@ function checkNotNull(table: TableEntry, row: Value[]): void {
   });
 }
 
-function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
+/** The 23505 error for a row whose primary key is taken. */
+export function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
   const names = table.primaryKey.map((i) => table.columns[i]!.name).join(', ');
   const values = store
     .keyOf(row)
@@ -215,30 +257,78 @@ export function applyRows(
 }
 
 /**
- * Appends rows given flat (the library's bulk path): NOT NULL is checked per value, and only a
- * table with a primary key falls back to the per-row path for its key checks.
+ * What an insert of the library or of HTTP ingest does with a row whose primary key exists:
+ * fail with 23505 (`'error'`, as a plain INSERT), skip it (`'nothing'`, ON CONFLICT DO NOTHING),
+ * or replace the existing row (`'update'`, ON CONFLICT (key) DO UPDATE SET every column).
  */
-export function ingestFlat(
+export type OnConflict = 'error' | 'nothing' | 'update';
+
+/** An `onConflict` option as given (absent is `'error'`); anything else is 22023. */
+export function conflictOption(given: unknown): OnConflict {
+  if (given === undefined || given === null) return 'error';
+  if (given === 'error' || given === 'nothing' || given === 'update') return given;
+  throw new DataError(SqlState.invalidParameterValue, `invalid onConflict "${String(given)}"`, {
+    hint: "Use 'update' (replace the row with the same key), 'nothing' (skip it) or 'error'.",
+  });
+}
+
+/** A checked insert not applied yet: `apply()` writes it; until then nothing has changed. */
+export interface PreparedInsert {
+  /** Rows inserted or updated. */
+  readonly count: number;
+  apply(): void;
+}
+
+/**
+ * Checks rows given flat (the library's and ingest's bulk path) and returns their write, so a call
+ * touching several tables checks all of them before applying any. NOT NULL is checked per value;
+ * only a table with a primary key takes the per-row path for its key checks.
+ */
+export function prepareFlatInsert(
   ctx: StatementContext,
   table: TableEntry,
   values: readonly Value[],
   rowCount: number,
-): number {
+  onConflict: OnConflict = 'error',
+): PreparedInsert {
   const arity = table.columns.length;
-  if (table.primaryKey.length > 0) {
+  const keyed = table.primaryKey.length > 0 && table.kind !== 'source';
+  if (onConflict !== 'error' && !keyed) {
+    throw new SemanticError(
+      SqlState.invalidColumnReference,
+      `onConflict '${onConflict}' needs a primary key, and ${table.kind} "${table.name}" has none`,
+      { hint: 'Declare a PRIMARY KEY on the table, or leave onConflict out.' },
+    );
+  }
+  if (keyed) {
     const rows: Value[][] = [];
     for (let i = 0; i < rowCount; i++) rows.push(values.slice(i * arity, i * arity + arity));
-    const accepted = checkRows(ctx, table, rows, false);
-    applyRows(ctx, table.id, accepted, 1);
-    return accepted.length;
+    if (onConflict === 'update') return prepareUpsert(ctx, table, rows);
+    const accepted = checkRows(ctx, table, rows, onConflict === 'nothing');
+    return { count: accepted.length, apply: () => applyRows(ctx, table.id, accepted, 1) };
   }
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
   for (let i = 0; i < rowCount; i++)
     for (const j of notNull)
       if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
-  const db = ctx.session.db;
-  const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;
-  if (store) for (let i = 0; i < rowCount; i++) store.apply(values, i * arity, 1);
-  ctx.changes.addFlat(table.id, arity, values, rowCount);
-  return rowCount;
+  const apply = (): void => {
+    const db = ctx.session.db;
+    const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;
+    if (store) for (let i = 0; i < rowCount; i++) store.apply(values, i * arity, 1);
+    ctx.changes.addFlat(table.id, arity, values, rowCount);
+  };
+  return { count: rowCount, apply };
+}
+
+/** Checks and applies rows given flat (see `prepareFlatInsert`); returns the rows written. */
+export function ingestFlat(
+  ctx: StatementContext,
+  table: TableEntry,
+  values: readonly Value[],
+  rowCount: number,
+  onConflict: OnConflict = 'error',
+): number {
+  const prepared = prepareFlatInsert(ctx, table, values, rowCount, onConflict);
+  prepared.apply();
+  return prepared.count;
 }

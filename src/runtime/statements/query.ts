@@ -31,8 +31,13 @@ export function executeSelect(ctx: StatementContext, stmt: SelectStmt): Statemen
 
 /**
  * The plan of a query as written, with PostgreSQL's constant folding (which decides what is ever
- * evaluated); the other rewrites apply only before dataflow lowering.
+ * evaluated); the other rewrites apply only before dataflow lowering. `namedRelations` collects
+ * the relations the query names (see BindOptions).
  */
-export function planSelect(ctx: StatementContext, stmt: SelectStmt): LogicalPlan {
-  return foldConstants(bindQuery(stmt, bindOptions(ctx)));
+export function planSelect(
+  ctx: StatementContext,
+  stmt: SelectStmt,
+  namedRelations?: Set<number>,
+): LogicalPlan {
+  return foldConstants(bindQuery(stmt, { ...bindOptions(ctx), namedRelations }));
 }

@@ -1,12 +1,14 @@
 /**
  * @module runtime/statements/session-statements
- * Statements about the session itself: BEGIN / COMMIT / ROLLBACK, SET and SHOW of session
- * variables (the ones drivers send at connect time are accepted and echoed back).
+ * Statements about the session itself: BEGIN / COMMIT / ROLLBACK and SET TRANSACTION with their
+ * isolation and read-only options, SET and SHOW of session variables (the ones drivers send at
+ * connect time are accepted and echoed back).
  */
-import type { TransactionStmt, VariableSetStmt, VariableShowStmt } from 'libpg-query';
-import { FeatureNotSupportedError } from '../../common/errors.ts';
+import type { Node, TransactionStmt, VariableSetStmt, VariableShowStmt } from 'libpg-query';
+import { FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import { commandResult, type StatementResult } from '../result.ts';
+import { type IsolationLevel, isolationLevel } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
 
 export function executeTransaction(ctx: StatementContext, stmt: TransactionStmt): StatementResult {
@@ -14,7 +16,7 @@ export function executeTransaction(ctx: StatementContext, stmt: TransactionStmt)
   switch (stmt.kind) {
     case 'TRANS_STMT_BEGIN':
     case 'TRANS_STMT_START':
-      session.begin();
+      session.begin(transactionOptions(stmt.options ?? []));
       return commandResult('BEGIN');
     case 'TRANS_STMT_COMMIT':
       return commandResult(session.commit());
@@ -26,6 +28,59 @@ export function executeTransaction(ctx: StatementContext, stmt: TransactionStmt)
   }
 }
 
+interface TransactionOptions {
+  isolation?: IsolationLevel;
+  readOnly?: boolean;
+}
+
+/** ISOLATION LEVEL …, READ ONLY / READ WRITE (DEFERRABLE changes nothing here). */
+function transactionOptions(options: readonly Node[]): TransactionOptions {
+  const out: TransactionOptions = {};
+  for (const node of options) {
+    if (!('DefElem' in node)) continue;
+    const arg = node.DefElem.arg && 'A_Const' in node.DefElem.arg ? node.DefElem.arg.A_Const : undefined;
+    if (node.DefElem.defname === 'transaction_isolation')
+      out.isolation = isolationLevel(arg?.sval?.sval ?? '');
+    if (node.DefElem.defname === 'transaction_read_only') out.readOnly = (arg?.ival?.ival ?? 0) !== 0;
+  }
+  return out;
+}
+
+/**
+ * SET TRANSACTION …: changes the open transaction (the isolation level only before its first
+ * query, as in PostgreSQL); outside a block it does nothing. SET SESSION CHARACTERISTICS AS
+ * TRANSACTION … sets the defaults of the transactions to come.
+ */
+function executeSetTransaction(ctx: StatementContext, stmt: VariableSetStmt): StatementResult {
+  const options = transactionOptions(stmt.args ?? []);
+  const settings = ctx.session.settings;
+  if (stmt.name === 'SESSION CHARACTERISTICS') {
+    if (options.isolation) settings['guc:default_transaction_isolation'] = options.isolation;
+    if (options.readOnly !== undefined)
+      settings['guc:default_transaction_read_only'] = options.readOnly ? 'on' : 'off';
+    return commandResult('SET');
+  }
+  const txn = ctx.session.transaction;
+  if (!txn) return commandResult('SET');
+  if (options.isolation && options.isolation !== txn.isolation) {
+    if (txn.snapshot !== null)
+      throw new StateError(
+        SqlState.activeSqlTransaction,
+        'SET TRANSACTION ISOLATION LEVEL must be called before any query',
+      );
+    txn.isolation = options.isolation;
+  }
+  if (options.readOnly !== undefined) {
+    if (!options.readOnly && txn.readOnly && txn.snapshot !== null)
+      throw new StateError(
+        SqlState.readOnlySqlTransaction,
+        'transaction read-write mode must be set before any query',
+      );
+    txn.readOnly = options.readOnly;
+  }
+  return commandResult('SET');
+}
+
 const defaults: Record<string, string> = {
   server_version: '15.0',
   server_encoding: 'UTF8',
@@ -35,12 +90,14 @@ const defaults: Record<string, string> = {
   standard_conforming_strings: 'on',
   integer_datetimes: 'on',
   search_path: 'public',
-  transaction_isolation: 'serializable',
+  default_transaction_isolation: 'repeatable read',
+  default_transaction_read_only: 'off',
   statement_timeout: '0',
   application_name: '',
 };
 
 export function executeSet(ctx: StatementContext, stmt: VariableSetStmt): StatementResult {
+  if (stmt.kind === 'VAR_SET_MULTI') return executeSetTransaction(ctx, stmt);
   const name = (stmt.name ?? '').toLowerCase();
   const settings = ctx.session.settings;
   if (stmt.kind === 'VAR_RESET' || stmt.kind === 'VAR_SET_DEFAULT') {
@@ -66,9 +123,20 @@ export function executeShow(ctx: StatementContext, stmt: VariableShowStmt): Stat
   const value =
     name === 'timezone'
       ? settings.timeZone
-      : ((settings[`guc:${name}`] as string | undefined) ?? defaults[name]);
+      : (transactionSetting(ctx, name) ?? (settings[`guc:${name}`] as string | undefined) ?? defaults[name]);
   if (value === undefined) {
     throw new FeatureNotSupportedError(`unrecognized configuration parameter "${name}"`);
   }
   return { command: 'SHOW', rowCount: 1, columns: [{ name, type: T.text }], rows: [[value]] };
+}
+
+/** transaction_isolation and transaction_read_only: the open transaction's, else the defaults. */
+function transactionSetting(ctx: StatementContext, name: string): string | undefined {
+  const txn = ctx.session.transaction;
+  if (name === 'transaction_isolation') return txn?.isolation ?? ctx.session.defaultIsolation();
+  if (name === 'transaction_read_only') {
+    const readOnly = txn ? txn.readOnly : ctx.session.settings['guc:default_transaction_read_only'] === 'on';
+    return readOnly ? 'on' : 'off';
+  }
+  return undefined;
 }

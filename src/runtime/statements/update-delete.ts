@@ -4,6 +4,7 @@
  * the old row plus an insert of the new one (the change the dataflow sees). Rows are computed and
  * checked before any change is applied.
  */
+
 import type { DeleteStmt, UpdateStmt } from 'libpg-query';
 import type { TableEntry } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
@@ -14,6 +15,7 @@ import type { LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindScalar, coerce, coerceForAssignment, type ScopeColumn } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
+import { defaultExpression } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { applyRows, checkRows, requireTable } from './insert.ts';
 import { readSource } from './reads.ts';
@@ -54,6 +56,7 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
   const where = stmt.whereClause
     ? coerce(bindScalar(stmt.whereClause, scope, options, 'WHERE'), T.bool, false)
     : null;
+  const assigned = new Set<number>();
   const assignments = (stmt.targetList ?? []).map((n) => {
     if (!('ResTarget' in n)) throw new FeatureNotSupportedError('UPDATE target');
     const name = n.ResTarget.name!;
@@ -63,11 +66,15 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
         SqlState.undefinedColumn,
         `column "${name}" of relation "${table.name}" does not exist`,
       );
+    // Which value would win is undefined: PostgreSQL refuses, and so does Eddy.
+    if (assigned.has(index))
+      throw new SemanticError(SqlState.syntaxError, `multiple assignments to same column "${name}"`);
+    assigned.add(index);
     const column = table.columns[index]!;
     const val = n.ResTarget.val!;
     const expr: ScalarExpr =
       'SetToDefault' in val
-        ? (column.defaultExpr ?? { kind: 'literal', value: null, type: column.type })
+        ? defaultExpression(column, ctx.session.settings)
         : coerceForAssignment(bindScalar(val, scope, options, 'UPDATE'), column.type, name);
     return { index, expr };
   });

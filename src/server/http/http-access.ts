@@ -145,6 +145,6 @@ export function checkOrigin(req: IncomingMessage, allowed: readonly string[]): s
   }
   if (sameHost) return origin;
   throw new HttpError(403, SqlState.insufficientPrivilege, `origin "${origin}" is not allowed`, {
-    hint: 'Serve the page from this server, or add its origin to allowedOrigins.',
+    hint: 'Serve the page from this server, or allow its origin (eddy serve --allowed-origin ORIGIN).',
   });
 }

@@ -13,8 +13,7 @@ export const bodyBytesMaxDefault = 16 * 1024 * 1024;
 
 function tooLarge(limit: number): HttpError {
   return new HttpError(413, SqlState.programLimitExceeded, `request body exceeds ${limit} bytes`, {
-    hint: 'Split the rows over several requests, or raise the server’s body size limit.',
-    headers: { Connection: 'close' },
+    hint: 'Split the rows over several requests, or raise the limit (eddy serve --max-body-size BYTES).',
   });
 }
 
@@ -66,12 +65,17 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Lets the rest of a refused body drain unread (never buffered) until the connection closes. */
+/**
+ * Lets the rest of a refused body drain unread (never buffered). The 413 answer does not close
+ * the connection itself: closing a socket with the client's bytes still arriving resets it, and
+ * the reset can discard the answer before the client reads it. A body that has not ended
+ * within 2 s is cut off instead.
+ */
 function discardRest(req: IncomingMessage): void {
   req.on('data', () => {});
   req.resume();
-  // The 413 answer closes the connection; a client that keeps sending is cut off shortly after.
   const timer = setTimeout(() => req.socket.destroy(), 2000);
   timer.unref();
+  req.once('end', () => clearTimeout(timer));
   req.socket.once('close', () => clearTimeout(timer));
 }

@@ -11,7 +11,10 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
+import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
+import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
+import { checkUsers } from '../server-users.ts';
 import {
   Credentials,
   checkHostHeader,
@@ -36,6 +39,11 @@ export interface HttpServerOptions {
   /** Basic or bearer (a user's password) authentication; none: loopback only, no authentication. */
   readonly users?: readonly HttpUser[];
   readonly tls?: { readonly key: string | Buffer; readonly cert: string | Buffer };
+  /**
+   * Connections without an authorised request yet (default 512; the next evicts the oldest) and
+   * how long each may stay so (default 10 s), so half-open sockets cannot exhaust descriptors.
+   */
+  readonly handshake?: Partial<HandshakeLimits>;
   /** Largest request body accepted (default 16 MiB); larger ones get 413. */
   readonly bodyBytesMax?: number;
   /** Browser origins besides the server's own that may call the API (`*` for any). */
@@ -50,6 +58,8 @@ export interface HttpServerOptions {
   readonly ready?: () => boolean;
   /** Open sessions of the other protocols served beside HTTP (the wire protocol's), for /metrics. */
   readonly sessions?: () => Readonly<Record<string, number>>;
+  /** The handshake bounds of the other protocols served beside HTTP, for /metrics. */
+  readonly handshakes?: () => Readonly<Record<string, HandshakeCounts>>;
 }
 
 export interface HttpServer {
@@ -62,6 +72,7 @@ const closeGraceMs = 2000;
 
 /** Starts the HTTP API; refuses a non-loopback host without users. */
 export async function startHttpServer(options: HttpServerOptions): Promise<HttpServer> {
+  checkUsers(options.users);
   checkListenAddress(options.host, options.users);
   await loadParser();
   const api = new HttpApi(options);
@@ -77,6 +88,7 @@ class HttpApi implements HttpServer {
   private readonly server: ReturnType<typeof createHttpServer>;
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly credentials: Credentials;
+  private readonly handshakes: HandshakeBound;
   private readonly metrics: HttpMetrics;
   private readonly subscriptions = new Set<ViewSubscription>();
   private readonly subscribe: SubscribeContext;
@@ -93,6 +105,8 @@ class HttpApi implements HttpServer {
     this.server = options.tls
       ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true }, handler)
       : createHttpServer({ noDelay: true }, handler);
+    this.handshakes = new HandshakeBound(options.handshake);
+    this.server.on('connection', (socket: Socket) => this.handshakes.admit(socket));
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.upgrade(req, socket, head),
     );
@@ -172,15 +186,22 @@ class HttpApi implements HttpServer {
           headers: { Connection: 'close' },
         });
       }
-      this.checkAccess(req, res, url);
+      const userName = this.checkAccess(req, res, url);
       if (req.method === 'OPTIONS') return this.preflight(res, route);
-      await this.dispatch(route, req, res, url, name ?? '');
+      await this.dispatch(route, req, res, url, name ?? '', userName);
     } catch (err) {
       this.answerError(res, route, err);
     }
   }
 
-  private async dispatch(route: Route, req: IncomingMessage, res: ServerResponse, url: URL, name: string) {
+  private async dispatch(
+    route: Route,
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    name: string,
+    userName: string | undefined,
+  ) {
     switch (route) {
       case 'sql': {
         requireMethod(req, 'POST');
@@ -189,7 +210,7 @@ class HttpApi implements HttpServer {
           res,
           route,
           200,
-          await runSql(this.db, parseSqlRequest(body, req.headers['content-type'])),
+          await runSql(this.db, parseSqlRequest(body, req.headers['content-type']), userName),
         );
       }
       case 'ingest': {
@@ -197,7 +218,8 @@ class HttpApi implements HttpServer {
         const body = await readBody(req, this.bodyBytesMax);
         const type = req.headers['content-type']?.toLowerCase() ?? '';
         const ndjson = type.includes('ndjson') || type.includes('jsonl');
-        const { inserted, step } = ingestText(this.db, name, body, ndjson);
+        const onConflict = conflictOption(url.searchParams.get('onConflict'));
+        const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
         return this.answer(res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }
       case 'views':
@@ -212,7 +234,12 @@ class HttpApi implements HttpServer {
         requireMethod(req, 'GET');
         res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
         this.metrics.countRequest(route, 200);
-        res.end(this.metrics.render(this.gauges(), this.sessions?.() ?? {}));
+        res.end(
+          this.metrics.render(this.gauges(), this.sessions?.() ?? {}, {
+            ...this.options.handshakes?.(),
+            http: this.handshakes.counts(),
+          }),
+        );
         return;
       default:
         throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {
@@ -239,17 +266,23 @@ class HttpApi implements HttpServer {
     return { sse, websocket, bufferedBytes };
   }
 
-  /** Host (without users), origin and credentials; sets the CORS header for an allowed origin. */
-  private checkAccess(req: IncomingMessage, res: ServerResponse | null, url: URL): void {
+  /**
+   * Host (without users), origin and credentials; sets the CORS header for an allowed origin.
+   * Returns the authenticated user (undefined without users, or for a preflight).
+   */
+  private checkAccess(req: IncomingMessage, res: ServerResponse | null, url: URL): string | undefined {
     if (!this.credentials.required) checkHostHeader(req);
     const origin = checkOrigin(req, this.options.allowedOrigins ?? []);
     if (origin !== undefined && res) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
     }
-    if (this.credentials.required && req.method !== 'OPTIONS') {
-      this.credentials.authenticate(req, url.searchParams.get('access_token'));
-    }
+    if (req.method === 'OPTIONS') return undefined;
+    const userName = this.credentials.required
+      ? this.credentials.authenticate(req, url.searchParams.get('access_token'))
+      : undefined;
+    this.handshakes.authenticated(rawSocket(req.socket));
+    return userName;
   }
 
   private preflight(res: ServerResponse, route: Route): void {
@@ -302,6 +335,14 @@ class HttpApi implements HttpServer {
       wsUpgradeFailure(socket, answer);
     }
   }
+}
+
+/**
+ * The TCP socket under a request's socket: over TLS, Node's TLSSocket keeps the socket it wraps
+ * in `_parent` (not in its typings), and the handshake bound counts TCP sockets.
+ */
+function rawSocket(socket: Socket): Socket {
+  return (socket as Socket & { _parent?: Socket | null })._parent ?? socket;
 }
 
 function routeOf(first: string, hasName: boolean): Route {

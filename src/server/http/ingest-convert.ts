@@ -1,18 +1,18 @@
 /**
  * @module server/http/ingest-convert
- * JSON values → SQL values for ingest, one reader per column type compiled once per request.
- * A JSON string is always read with the type's text input (as COPY reads it); a JSON number,
- * boolean, array or object is taken directly where it is the type's natural JSON form; any other
- * JSON type is refused (42804). Numbers that a double cannot hold exactly are re-read from their
- * source text (`ExactNumber`), so bigint and numeric values stay exact.
+ * JSON values → SQL values for ingest, one reader per column type compiled once per request,
+ * with the library's mapping (functions/js-input): a JSON string is read with the type's text
+ * input, a number is a numeric constant under the assignment cast, a boolean a boolean, arrays
+ * fit array columns and any JSON value fits jsonb; anything without an assignment cast is 42804.
+ * Numbers that a double cannot hold exactly are re-read from their source text (`ExactNumber`),
+ * so bigint and numeric values stay exact.
  */
 import type { TimeZone } from '../../common/datetime-zone.ts';
-import { SemanticError, SqlState } from '../../common/errors.ts';
 import { jsonbFromJs } from '../../common/jsonb-convert.ts';
 import { Numeric } from '../../common/numeric.ts';
-import { type SqlType, T, typeName } from '../../common/types.ts';
+import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { parseText } from '../../functions/text-io.ts';
+import { jsInputFor } from '../../functions/js-input.ts';
 
 /** A JSON number with its source text, from a parse that kept it (see `parseExact`). */
 export class ExactNumber {
@@ -65,60 +65,19 @@ function holdsExactNumbers(type: SqlType): boolean {
 
 /**
  * The reader for `type`; `column` names the column in type-mismatch errors; `exact` when the body
- * was parsed with `parseExact` (numbers may then be `ExactNumber`s).
+ * was parsed with `parseExact` (numbers may then be `ExactNumber`s). A JSON value is read as the
+ * library reads the same JavaScript value (functions/js-input): a number is a numeric constant, a
+ * string the type's text form; only jsonb differs, taking any JSON value as the document itself.
  */
 export function readerFor(type: SqlType, column: string, zone: TimeZone, exact: boolean): JsonReader {
-  const mismatch = (json: unknown): never => {
-    throw new SemanticError(
-      SqlState.datatypeMismatch,
-      `column "${column}" is of type ${typeName(type)} but expression is of type ${jsonTypeName(json)}`,
-      { hint: `Send the value as a JSON string in the text form of ${typeName(type)}.` },
-    );
-  };
   switch (type.id) {
-    case 'bool':
-      return (j) => (typeof j === 'boolean' ? j : typeof j === 'string' ? parseText(j, type) : mismatch(j));
-    case 'int2':
-    case 'int4': {
-      const [min, max] = type.id === 'int2' ? [-32768, 32767] : [-2147483648, 2147483647];
-      return (j) => {
-        const n = j instanceof ExactNumber ? j.value : j;
-        if (typeof n === 'number')
-          return Number.isInteger(n) && n >= min && n <= max ? n : parseText(String(n), type);
-        return typeof j === 'string' ? parseText(j, type) : mismatch(j);
-      };
-    }
-    case 'int8':
-      return (j) => {
-        if (typeof j === 'number') {
-          if (Number.isSafeInteger(j)) return j;
-          if (Number.isInteger(j)) throw needExactNumbers;
-          return parseText(String(j), type);
-        }
-        if (j instanceof ExactNumber)
-          return Number.isSafeInteger(j.value) ? j.value : parseText(j.text, type);
-        return typeof j === 'string' ? parseText(j, type) : mismatch(j);
-      };
-    case 'float4':
-    case 'float8':
-      return (j) => {
-        const n = j instanceof ExactNumber ? j.value : j;
-        if (typeof n === 'number') return type.id === 'float8' ? n : parseText(String(n), T.float4);
-        return typeof j === 'string' ? parseText(j, type, zone) : mismatch(j);
-      };
-    case 'numeric':
-      return (j) => {
-        if (typeof j === 'number') return parseText(String(j), type);
-        if (j instanceof ExactNumber) return parseText(j.text, type);
-        return typeof j === 'string' ? parseText(j, type) : mismatch(j);
-      };
     case 'jsonb':
       return exact ? (j) => jsonbFromJs(withExactNumbers(j)) : jsonbFromJs;
     case 'array': {
       const element = readerFor(type.element, column, zone, exact);
+      const whole = jsInputFor(type, column, zone);
       return (j) => {
-        if (typeof j === 'string') return parseText(j, type, zone);
-        if (!Array.isArray(j)) return mismatch(j);
+        if (!Array.isArray(j)) return whole(j);
         const out: Value[] = new Array(j.length);
         for (let i = 0; i < j.length; i++) {
           const e: unknown = j[i];
@@ -127,17 +86,26 @@ export function readerFor(type: SqlType, column: string, zone: TimeZone, exact: 
         return out;
       };
     }
-    default:
-      // text, varchar, uuid, enum, bytea, date/time types, interval: their text form only.
-      return (j) => (typeof j === 'string' ? parseText(j, type, zone) : mismatch(j));
+    default: {
+      const js = jsInputFor(type, column, zone);
+      const inexact = type.id === 'int8' || type.id === 'numeric';
+      return (j) => {
+        if (j instanceof ExactNumber) return js(exactConstant(j));
+        // A double may have lost an int8's or a numeric's digits: have the body re-read exactly.
+        if (inexact && typeof j === 'number' && !exact && mayHaveLostDigits(j)) throw needExactNumbers;
+        return js(j);
+      };
+    }
   }
 }
 
-function jsonTypeName(json: unknown): string {
-  if (json instanceof ExactNumber || typeof json === 'number') return 'numeric';
-  if (typeof json === 'boolean') return 'boolean';
-  if (typeof json === 'string') return 'text';
-  return 'jsonb';
+/** The constant a JSON number's text stands for: the double when it is an exact integer, else numeric. */
+function exactConstant(n: ExactNumber): unknown {
+  return Number.isSafeInteger(n.value) && /^-?[0-9]+$/.test(n.text) ? n.value : Numeric.parse(n.text);
+}
+
+function mayHaveLostDigits(n: number): boolean {
+  return Number.isInteger(n) && !Number.isSafeInteger(n);
 }
 
 /** A JSON tree with `ExactNumber`s turned into numerics (jsonb keeps a number's digits and scale). */

@@ -9,12 +9,12 @@ import type { TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, DataError, EddyError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import { ChangeSet } from '../../runtime/changes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
+import { columnDefaults, type DefaultProducer } from '../../runtime/statements/column-defaults.ts';
 import type { StatementContext } from '../../runtime/statements/context.ts';
-import { ingestFlat, requireTable } from '../../runtime/statements/insert.ts';
+import { ingestFlat, type OnConflict, requireTable } from '../../runtime/statements/insert.ts';
 import { IngestRowError } from './http-errors.ts';
 import {
   type JsonReader,
@@ -31,10 +31,19 @@ export interface IngestResult {
   readonly step: number;
 }
 
-/** Ingests a request body's rows into `tableSegment` (a table or source) as one step. */
-export function ingestText(db: Database, tableSegment: string, text: string, ndjson: boolean): IngestResult {
+/**
+ * Ingests a request body's rows into `tableSegment` (a table or source) as one step; a row whose
+ * primary key exists fails the request, or with `onConflict` is skipped or replaces the old row.
+ */
+export function ingestText(
+  db: Database,
+  tableSegment: string,
+  text: string,
+  ndjson: boolean,
+  onConflict: OnConflict = 'error',
+): IngestResult {
   const session = new Session(db);
-  session.settings.statementTime = Date.now() * 1000;
+  session.startStatement();
   const ctx: StatementContext = { text: '', offset: 0, params: [], session, changes: new ChangeSet() };
   const table = requireTable(ctx, relationName(db, tableSegment));
   let exact = needsExactParse(
@@ -44,8 +53,9 @@ export function ingestText(db: Database, tableSegment: string, text: string, ndj
   for (;;) {
     try {
       const rows = ndjson ? parseNdjson(text, exact) : parseJsonRows(text, exact);
-      const values = convertRows(db, table, rows, timeZone(session.settings.timeZone), exact);
-      const inserted = ingestFlat(ctx, table, values, rows.length);
+      const defaults = columnDefaults(table, session.settings);
+      const values = convertRows(table, rows, defaults, timeZone(session.settings.timeZone), exact);
+      const inserted = ingestFlat(ctx, table, values, rows.length, onConflict);
       const step = ctx.changes.isEmpty ? db.currentStep : db.commitStep(ctx.changes).step;
       return { inserted, step };
     } catch (err) {
@@ -99,9 +109,9 @@ function parseNdjson(text: string, exact: boolean): readonly unknown[] {
 
 /** The rows as one flat row-major array in column order, every value converted and NOT NULL checked. */
 function convertRows(
-  db: Database,
   table: TableEntry,
   rows: readonly unknown[],
+  defaults: readonly DefaultProducer[],
   zone: ReturnType<typeof timeZone>,
   exact: boolean,
 ): Value[] {
@@ -109,7 +119,6 @@ function convertRows(
   const arity = columns.length;
   const names = columns.map((c) => c.name);
   const readers: JsonReader[] = columns.map((c) => readerFor(c.type, c.name, zone, exact));
-  const defaults = columns.map((c) => defaultOf(db, c));
   const values: Value[] = new Array(rows.length * arity);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
@@ -155,17 +164,6 @@ function countKeys(record: object): number {
   let n = 0;
   for (const _ in record) n++;
   return n;
-}
-
-/** A column's DEFAULT for a missing key: a constant once, anything else evaluated per row. */
-function defaultOf(db: Database, column: TableColumn): () => Value {
-  const expr = column.defaultExpr;
-  if (!expr) return () => null;
-  if (expr.kind === 'literal') {
-    const value = expr.value;
-    return () => value;
-  }
-  return () => evaluatePlan({ kind: 'values', rows: [[expr]], schema: [] }, db)[0]![0]!;
 }
 
 function wrongLength(table: TableEntry, length: number): SemanticError {

@@ -7,6 +7,7 @@
  */
 import type { RelationEntry } from '../../catalog/catalog.ts';
 import type { Database, StepChanges } from '../../runtime/database.ts';
+import type { HandshakeCounts } from '../handshake-bound.ts';
 
 /** Step latency histogram bounds, in seconds. */
 const stepBucketsSeconds = [
@@ -63,7 +64,11 @@ export class HttpMetrics {
     this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
   }
 
-  render(subscriptions: SubscriptionGauges, sessions: Readonly<Record<string, number>> = {}): string {
+  render(
+    subscriptions: SubscriptionGauges,
+    sessions: Readonly<Record<string, number>> = {},
+    handshakes: Readonly<Record<string, HandshakeCounts>> = {},
+  ): string {
     const out: string[] = [];
     metric(
       out,
@@ -71,6 +76,24 @@ export class HttpMetrics {
       'gauge',
       'Open sessions by protocol (HTTP requests run in their own short sessions).',
       Object.entries(sessions).map(([protocol, n]) => [`{protocol="${escapeLabel(protocol)}"}`, n]),
+    );
+    const byProtocol = Object.entries(handshakes);
+    metric(
+      out,
+      'eddy_handshakes_pending',
+      'gauge',
+      'Connections not authenticated yet, by protocol (bounded by --max-handshakes).',
+      byProtocol.map(([protocol, c]) => [`{protocol="${escapeLabel(protocol)}"}`, c.pending]),
+    );
+    metric(
+      out,
+      'eddy_handshakes_cut_total',
+      'counter',
+      'Unauthenticated connections cut: evicted past the bound, or past the handshake timeout.',
+      byProtocol.flatMap(([protocol, c]): [string, number][] => [
+        [`{protocol="${escapeLabel(protocol)}",reason="evicted"}`, c.evicted],
+        [`{protocol="${escapeLabel(protocol)}",reason="timeout"}`, c.timedOut],
+      ]),
     );
     metric(out, 'eddy_steps_total', 'counter', 'Steps committed by the database.', [
       ['', this.db.currentStep],

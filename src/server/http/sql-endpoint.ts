@@ -1,8 +1,9 @@
 /**
  * @module server/http/sql-endpoint
  * `POST /sql`: a script (plain text, or JSON `{ "sql", "params" }`) run in a fresh session, one
- * result per statement. A transaction the script leaves open is rolled back, as when a
- * PostgreSQL connection closes; statements before a failing one stay done.
+ * result per statement. Several statements without BEGIN / COMMIT are one implicit transaction,
+ * as in PostgreSQL's simple query protocol: a failing one undoes them all. A transaction the
+ * script leaves open is rolled back, as when a PostgreSQL connection closes.
  */
 import { timeZone } from '../../common/datetime-zone.ts';
 import { DataError, SqlState } from '../../common/errors.ts';
@@ -56,10 +57,12 @@ function paramValue(json: unknown): Value {
  * Runs the script (a read of a view still hydrating waits for it, as in the library); returns
  * the response body `{"results":[…],"step":n}`.
  */
-export async function runSql(db: Database, request: SqlRequest): Promise<string> {
+/** Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`). */
+export async function runSql(db: Database, request: SqlRequest, userName?: string): Promise<string> {
   const session = new Session(db);
+  if (userName !== undefined) session.settings.userName = userName;
   try {
-    const results = await session.executeWaiting(request.sql, request.params);
+    const results = await session.executeScript(request.sql, request.params);
     const zone = timeZone(session.settings.timeZone);
     let out = '{"results":[';
     for (let i = 0; i < results.length; i++) {

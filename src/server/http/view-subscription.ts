@@ -2,7 +2,8 @@
  * @module server/http/view-subscription
  * One HTTP subscriber of a relation, whatever the transport (SSE or WebSocket): a snapshot (or,
  * resuming after a step, the steps since, or a resync), then one event per step, progress events
- * coalesced to at most one per interval. Each event's payload is a JSON object carrying its step.
+ * coalesced to at most one per interval; `view-error` / `view-error-cleared` when the view's live
+ * row error appears, changes or clears (the subscription goes on). Each event's payload is a JSON object carrying its step.
  * A subscriber whose socket holds more than `bufferBytesMax` unsent bytes is dropped with a final
  * error event, so a client that stops reading costs bounded memory.
  */
@@ -15,7 +16,7 @@ import { type SubscriptionEvent, subscribeRelation } from '../../runtime/subscri
 import { errorJson } from './http-errors.ts';
 import { columnsJson, rowEncoder, rowsJson } from './json-encode.ts';
 
-export type EventKind = 'snapshot' | 'resync' | 'changes' | 'progress';
+export type EventKind = 'snapshot' | 'resync' | 'changes' | 'progress' | 'view-error' | 'view-error-cleared';
 
 /** Where events go: an SSE response or a WebSocket. */
 export interface SubscriberTransport {
@@ -156,6 +157,12 @@ export class ViewSubscription {
         }
         case 'progress':
           this.progress(event.step);
+          return;
+        case 'viewError':
+          this.emit('view-error', event.step, `{"step":${event.step},"error":${errorJson(event.error)}}`);
+          return;
+        case 'viewErrorCleared':
+          this.emit('view-error-cleared', event.step, `{"step":${event.step}}`);
           return;
       }
     } catch (err) {

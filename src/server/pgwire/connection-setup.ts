@@ -19,13 +19,14 @@ type AuthOptions = NonNullable<PostgresConnectionOptions['auth']>;
 export interface SetupOptions {
   readonly auth: AuthOptions;
   readonly tls: { readonly key: Buffer; readonly cert: Buffer } | undefined;
-  readonly startupTimeoutMs: number;
   /** CancelRequest for backend `pid` with its secret key. */
   onCancel(pid: number, secret: number): void;
   /** A FATAL error when no more sessions may start, else null. */
   admit(): WireError | null;
   /** Authentication succeeded: the socket (TLS if upgraded), the startup parameters, unread bytes. */
   onReady(socket: Socket, params: Record<string, string>, leftover: Buffer | null): void;
+  /** One line for the server's log (a client that broke the protocol before authenticating). */
+  log(line: string): void;
 }
 
 /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH. */
@@ -38,9 +39,14 @@ const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
 const PASSWORD_MESSAGE = 112;
 
-export function setupConnection(raw: Socket, options: SetupOptions): void {
+/**
+ * Runs the handshake on `raw`; returns what ends it early: on a timeout the client is told
+ * (FATAL 08P01, as PostgreSQL's authentication_timeout), an evicted one is simply cut.
+ */
+export function setupConnection(raw: Socket, options: SetupOptions): (reason: 'evicted' | 'timeout') => void {
   raw.setNoDelay(true);
-  new Handshake(raw, options);
+  const handshake = new Handshake(raw, options);
+  return (reason) => handshake.abort(reason);
 }
 
 /**
@@ -111,7 +117,6 @@ class Handshake {
   private secured = false;
   private passwordMessages = 0;
   private done = false;
-  private readonly timer: NodeJS.Timeout;
   private readonly onData = (chunk: Buffer) => this.receive(chunk);
   private readonly onClose = () => this.finish();
 
@@ -122,12 +127,6 @@ class Handshake {
       () => this.socket,
       () => this.parse(),
     );
-    this.timer = setTimeout(
-      () =>
-        this.fail(WireError.fatal(WireState.protocolViolation, 'canceling authentication due to timeout')),
-      options.startupTimeoutMs,
-    );
-    this.timer.unref();
     this.listen(socket);
     const tls = options.tls;
     const gatewayOptions: PostgresConnectionOptions = {
@@ -138,6 +137,16 @@ class Handshake {
     const connection: PostgresConnection = new PostgresConnection(this.pipe, gatewayOptions, {
       upgradeTls: () => this.upgradeTls(),
     });
+  }
+
+  abort(reason: 'evicted' | 'timeout'): void {
+    if (reason === 'timeout') {
+      this.fail(WireError.fatal(WireState.protocolViolation, 'canceling authentication due to timeout'));
+      return;
+    }
+    this.finish();
+    this.unlisten();
+    this.socket.destroy();
   }
 
   private listen(socket: Socket): void {
@@ -171,7 +180,10 @@ class Handshake {
         this.handle(message);
       }
     } catch (e) {
-      this.fail(e instanceof WireError ? e : WireError.fatal(WireState.protocolViolation, String(e)));
+      const error = e instanceof WireError ? e : WireError.fatal(WireState.protocolViolation, String(e));
+      if (this.started)
+        this.options.log(`closed a connection during authentication: ${error.fields.message}`);
+      this.fail(error);
     }
   }
 
@@ -302,7 +314,6 @@ class Handshake {
   private handOver(connection: PostgresConnection, params: Record<string, string>): void {
     void connection.detach();
     this.done = true;
-    clearTimeout(this.timer);
     this.unlisten();
     const leftover = this.buffered;
     this.options.onReady(this.socket, params, leftover.length > 0 ? leftover : null);
@@ -318,7 +329,6 @@ class Handshake {
 
   private close(): void {
     this.done = true;
-    clearTimeout(this.timer);
     this.unlisten();
     this.pipe.end();
     this.socket.end();
@@ -327,16 +337,19 @@ class Handshake {
 
   private finish(): void {
     this.done = true;
-    clearTimeout(this.timer);
     this.pipe.end();
   }
 }
 
-/** SASLInitialResponse: mechanism name, then an int32 length and that many bytes (-1: none). */
+/**
+ * SASLInitialResponse: mechanism name, then an int32 length and that many bytes. The protocol
+ * allows -1 (no initial response), but SCRAM always starts with the client-first-message, and
+ * pg-gateway cannot read a missing one.
+ */
 function checkSaslInitial(message: Buffer): void {
   const end = message.indexOf(0, 5);
   const length = end >= 0 && end + 5 <= message.length ? message.readInt32BE(end + 1) : Number.NaN;
-  if (!(length === -1 ? end + 5 === message.length : end + 5 + length === message.length)) {
+  if (!(length >= 0 && end + 5 + length === message.length)) {
     throw WireError.fatal(WireState.protocolViolation, 'malformed SASLInitialResponse message');
   }
 }

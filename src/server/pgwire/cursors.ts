@@ -10,7 +10,7 @@ import type { FetchStmt } from 'libpg-query';
 import { EddyError } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import type { ResultColumn } from '../../runtime/result.ts';
-import { commandComplete, type Formats, rowDescription } from './backend-messages.ts';
+import { commandComplete, type Formats, noticeResponse, rowDescription } from './backend-messages.ts';
 import { writeRows } from './execute-portal.ts';
 import type { PgConnection } from './pg-connection.ts';
 import type { Portal, PreparedStatement } from './portal.ts';
@@ -215,7 +215,7 @@ async function fetchFeed(
     });
   }
   if (feed.failure) throw feed.failure;
-  const rows = feed.take(count);
+  const rows = feed.take(count, (f) => noticeResponse(conn.w, f));
   if (verb === 'FETCH') {
     const pending = writeRows(conn, rows, 0, rows.length, cursor.columns, formats);
     if (pending) await pending;

@@ -74,7 +74,9 @@ export class FrameReader {
       throw WireError.fatal(
         WireState.programLimitExceeded,
         `message of ${length} bytes exceeds the limit of ${this.messageBytesMax} bytes`,
-        { hint: "Send smaller statements or parameters, or raise the server's messageBytesMax." },
+        {
+          hint: 'Send smaller statements or parameters; load bulk data over several statements or with POST /ingest/{table}.',
+        },
       );
     }
     return length;

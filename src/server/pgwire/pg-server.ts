@@ -12,6 +12,8 @@ import { createScramSha256Data, type ScramSha256Data } from 'pg-gateway';
 import { EddyError, SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
+import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
+import { checkUsers } from '../server-users.ts';
 import { type SetupOptions, setupConnection } from './connection-setup.ts';
 import { type ConnectionOptions, PgConnection } from './pg-connection.ts';
 import { applyStartupSettings, currentReported } from './session-settings.ts';
@@ -39,8 +41,14 @@ export interface PgServerOptions {
   readonly subscribeBytesMax?: number;
   /** How long FETCH from a SUBSCRIBE cursor waits for a row; 0 (default) waits until one comes. */
   readonly fetchTimeoutMs?: number;
-  /** Time allowed from connect to authenticated (default 60 s, as PostgreSQL's authentication_timeout). */
-  readonly startupTimeoutMs?: number;
+  /**
+   * Connections still in startup or authentication (default 512; the next evicts the oldest)
+   * and the time each may take (default 10 s; PostgreSQL's authentication_timeout is 60 s, but
+   * a client that authenticates at all does so in milliseconds).
+   */
+  readonly handshake?: Partial<HandshakeLimits>;
+  /** Where one-line notes about misbehaving clients go (default: stderr, at most 10 a second). */
+  readonly log?: (line: string) => void;
 }
 
 export interface PgServer {
@@ -49,10 +57,13 @@ export interface PgServer {
   close(): Promise<void>;
   /** Authenticated sessions now open. */
   sessions(): number;
+  /** Connections in their handshake now, and those cut (evicted, timed out) so far. */
+  handshakes(): HandshakeCounts;
 }
 
 export async function startPgServer(options: PgServerOptions): Promise<PgServer> {
   const users = options.users ?? [];
+  checkUsers(users);
   if (users.length === 0 && !isLoopback(options.host)) {
     throw new EddyError({
       code: SqlState.invalidAuthorizationSpecification,
@@ -68,13 +79,13 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
   };
   const maxConnections = options.maxConnections ?? 1000;
   const connections = new Map<number, PgConnection>();
-  const handshaking = new Set<Socket>();
+  const handshaking = new HandshakeBound(options.handshake);
   let nextPid = randomInt(1, 1 << 20);
 
   const setup: SetupOptions = {
     auth: await authOptions(users),
     tls: options.tls,
-    startupTimeoutMs: options.startupTimeoutMs ?? 60_000,
+    log: options.log ?? rateLimitedStderr(),
     onCancel(pid, secret) {
       const conn = connections.get(pid);
       if (conn && conn.secret === secret) conn.cancel();
@@ -84,11 +95,12 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
       return WireError.fatal(WireState.tooManyConnections, 'sorry, too many clients already');
     },
     onReady(socket, params, leftover) {
-      handshaking.delete(socket);
       const session = new Session(options.db);
       const pid = nextPid++;
       // pg_backend_pid() answers the pid this client received in BackendKeyData.
       session.settings.backendPid = pid;
+      // current_user: the authenticated name (under trust, the name the client gave, as PostgreSQL).
+      if (params.user) session.settings.userName = params.user;
       const conn = new PgConnection(
         socket,
         session,
@@ -112,12 +124,16 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
   const sockets = new Set<Socket>();
   const server = createServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
-    handshaking.add(socket);
-    socket.once('close', () => {
-      sockets.delete(socket);
-      handshaking.delete(socket);
+    socket.once('close', () => sockets.delete(socket));
+    const abort = setupConnection(socket, {
+      ...setup,
+      onReady(secured, params, leftover) {
+        // Keyed by the raw socket: `secured` is a TLSSocket over it when TLS was negotiated.
+        handshaking.authenticated(socket);
+        setup.onReady(secured, params, leftover);
+      },
     });
-    setupConnection(socket, setup);
+    handshaking.admit(socket, abort);
   });
   await listen(server, options.port, options.host);
   const bound = server.address();
@@ -126,6 +142,7 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
   return {
     address: () => ({ host: options.host, port }),
     sessions: () => connections.size,
+    handshakes: () => handshaking.counts(),
     close: async () => {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const shutdown = WireError.fatal(
@@ -133,7 +150,7 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
         'terminating connection due to administrator command',
       );
       for (const conn of [...connections.values()]) conn.terminate(shutdown);
-      for (const socket of handshaking) socket.destroy();
+      for (const socket of handshaking.sockets()) socket.destroy();
       // Clients that do not read their last message do not get to hold the shutdown up.
       const deadline = setTimeout(() => {
         for (const socket of sockets) socket.destroy();
@@ -152,6 +169,24 @@ function listen(server: Server, port: number, host: string): Promise<void> {
       resolve();
     });
   });
+}
+
+/** Lines to stderr, at most 10 a second: a flood of bad clients must not become a flood of log. */
+function rateLimitedStderr(): (line: string) => void {
+  let windowStart = 0;
+  let written = 0;
+  let suppressed = 0;
+  return (line) => {
+    const now = Date.now();
+    if (now - windowStart >= 1000) {
+      if (suppressed > 0) process.stderr.write(`eddy: pgwire: ${suppressed} similar lines suppressed\n`);
+      windowStart = now;
+      written = 0;
+      suppressed = 0;
+    }
+    if (written++ < 10) process.stderr.write(`eddy: pgwire: ${line}\n`);
+    else suppressed++;
+  };
 }
 
 function isLoopback(host: string): boolean {

@@ -3,8 +3,8 @@
  * The simple query protocol: one Query message, one or more statements run in order, each with
  * its RowDescription, rows and CommandComplete; the first error stops the rest; one
  * ReadyForQuery at the end. As in PostgreSQL, several statements sent together outside a
- * transaction block form one implicit transaction: an error undoes the writes of the earlier
- * ones (their DDL stays: Eddy's catalog changes are not transactional).
+ * transaction block form one implicit transaction: an error undoes the earlier ones, the tables
+ * and views they created included (a DROP among them stays done).
  */
 import type { StatementSpan } from '../../sql/front/index.ts';
 import { emptyQueryResponse, readyForQuery, TEXT_FORMATS } from './backend-messages.ts';

@@ -7,7 +7,7 @@
  */
 import type { Value } from '../../common/value.ts';
 import type { EddyStatement, Subscription } from '../../sql/front/index.ts';
-import { dataRow, portalSuspended, rowDescription } from './backend-messages.ts';
+import { dataRow, noticeResponse, portalSuspended, rowDescription } from './backend-messages.ts';
 import { flushBytes, type PgConnection } from './pg-connection.ts';
 import type { Portal, PreparedStatement } from './portal.ts';
 import { feedOptions, resolveSubscribeTarget } from './subscribe-target.ts';
@@ -72,6 +72,7 @@ export function executeSubscribe(
   describe: boolean,
 ): Promise<void> {
   checkNotAborted(conn);
+  const starting = portal.feed === null;
   if (portal.feed === null) {
     const stmt = parseWireStatement(conn, portal.statement);
     if (stmt.kind !== 'subscribe') {
@@ -83,6 +84,7 @@ export function executeSubscribe(
   }
   const feed = portal.feed;
   if (describe) rowDescription(conn.w, feed.columns, portal.formats);
+  if (starting && maxRows === 0) streamingNotice(conn, portal.statement.text);
   const zone = conn.zone();
   const emit = (row: Value[]) => dataRow(conn.w, row, feed.columns, portal.formats, zone);
   return streamFeed(conn, feed, emit, maxRows).then(
@@ -92,6 +94,23 @@ export function executeSubscribe(
       throw e;
     },
   );
+}
+
+/**
+ * A SUBSCRIBE run to completion never completes: clients that show a result only once it is
+ * whole (psql) would sit silent until cancelled. A NOTICE, sent at once, says which forms show
+ * rows as they come.
+ */
+function streamingNotice(conn: PgConnection, text: string): void {
+  const subscribe = text.trim().replace(/;\s*$/, '');
+  noticeResponse(conn.w, {
+    severity: 'NOTICE',
+    code: WireState.successfulCompletion,
+    message:
+      'SUBSCRIBE streams rows until it is cancelled; clients that wait for a whole result (psql) show nothing until then',
+    hint: `To see rows as they arrive, run COPY (${subscribe}) TO STDOUT, or use a cursor: BEGIN; DECLARE c CURSOR FOR ${subscribe}; FETCH ALL c;`,
+  });
+  conn.flush();
 }
 
 /**
@@ -112,7 +131,7 @@ export async function streamFeed(
       await conn.waitFor((done) => feed.onReady(done));
     }
     if (feed.failure) throw feed.failure;
-    const rows = feed.take(maxRows > 0 ? maxRows - sent : 0);
+    const rows = feed.take(maxRows > 0 ? maxRows - sent : 0, (f) => noticeResponse(conn.w, f));
     for (const row of rows) {
       emit(row);
       if (conn.w.length >= flushBytes) {

@@ -6,13 +6,16 @@
  * `(eddy_step, eddy_progressed, eddy_weight, <columns…>)`. Invariant: at most `rowsMax` change
  * rows, of at most about `bytesMax` bytes, wait in the queue; past either the feed fails with
  * 53400 and stops listening (the snapshot is exempt: it is already in memory when it is queued).
+ * When the view's live row error appears, changes or clears, a notice takes its place in the
+ * queue (a WARNING with the error's SQLSTATE, or a NOTICE 00000), so it reaches the client in
+ * step order, between rows.
  */
 import { T } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import type { Database } from '../../runtime/database.ts';
 import type { ResultColumn } from '../../runtime/result.ts';
 import { type SubscriptionEvent, subscribeRelation } from '../../runtime/subscriptions.ts';
-import { WireError, WireState } from './wire-error.ts';
+import { type ErrorFields, WireError, WireState } from './wire-error.ts';
 
 export interface FeedOptions {
   /** Start with the relation's contents (default true). */
@@ -23,8 +26,10 @@ export interface FeedOptions {
 
 interface Chunk {
   readonly step: number;
-  /** null: a progress row. */
+  /** null: a progress row (or a notice). */
   readonly rows: readonly Value[][] | null;
+  /** Set: this chunk is a notice, not a row. */
+  readonly notice?: ErrorFields;
   /** null: every row has weight 1 (a snapshot lists each copy). */
   readonly weights: readonly number[] | null;
   /** Counts toward the limits (everything but the snapshot). */
@@ -98,12 +103,23 @@ export class SubscriptionFeed {
     };
   }
 
-  /** Removes and returns up to `max` rows (0: all), in order. */
-  take(max: number): Value[][] {
+  /**
+   * Removes and returns up to `max` rows (0: all), in order. A queued notice counts as one of
+   * `available`: one at the head goes to `notice`, and one after rows ends the take there, so
+   * that sending the rows and then taking again keeps the order.
+   */
+  take(max: number, notice: (fields: ErrorFields) => void): Value[][] {
     const out: Value[][] = [];
-    const limit = max > 0 ? Math.min(max, this.queued) : this.queued;
-    while (out.length < limit) {
+    const limit = max > 0 ? max : Number.POSITIVE_INFINITY;
+    while (out.length < limit && this.queued > 0) {
       const chunk = this.chunks[this.chunkHead]!;
+      if (chunk.notice) {
+        // The rows taken so far are sent after this returns: the notice waits for the next take.
+        if (out.length > 0) break;
+        notice(chunk.notice);
+        this.advance(chunk, 1);
+        continue;
+      }
       if (chunk.rows === null) {
         const row: Value[] = [chunk.step, true, null];
         for (let i = 0; i < this.arity; i++) row.push(null);
@@ -167,7 +183,27 @@ export class SubscriptionFeed {
       case 'progress':
         if (this.progress) this.push({ step: e.step, rows: null, weights: null, counted: true, bytes: 64 });
         break;
+      case 'viewError':
+        this.pushNotice(e.step, {
+          severity: 'WARNING',
+          code: e.error.code,
+          message: e.error.message,
+          detail: `The subscribed view has a row error as of step ${e.step}: its rows leave out those that failed until the error clears.`,
+          hint: e.error.hint,
+        });
+        break;
+      case 'viewErrorCleared':
+        this.pushNotice(e.step, {
+          severity: 'NOTICE',
+          code: WireState.successfulCompletion,
+          message: `the subscribed view's row errors cleared at step ${e.step}`,
+        });
+        break;
     }
+  }
+
+  private pushNotice(step: number, notice: ErrorFields): void {
+    this.push({ step, rows: null, weights: null, counted: true, bytes: 256, notice });
   }
 
   private push(chunk: Chunk): void {

@@ -43,10 +43,24 @@ export interface CollectedWindow {
   readonly type: SqlType;
 }
 
+/**
+ * Where an aggregate over an enclosing query's columns goes (PostgreSQL's outer-level
+ * aggregate: `SELECT (SELECT sum(o.x)) FROM o` sums at the outer level): by scope level, the
+ * collector of the clause the subquery sits in (null where aggregates are not allowed).
+ */
+export type OuterAggregates = ReadonlyMap<
+  number,
+  { readonly aggregates: CollectedAggregate[] | null; readonly clause?: string }
+>;
+
 export interface SessionSettings {
   timeZone: string;
-  /** The statement's clock reading (µs since epoch), fixed per statement like PostgreSQL's now(). */
+  /** The statement's clock reading (µs since epoch): PostgreSQL's statement_timestamp(). */
   statementTime: number;
+  /** Who the session authenticated as (current_user); absent: the built-in role `eddy`. */
+  userName?: string;
+  /** The transaction's start (µs since epoch): now() and CURRENT_TIMESTAMP, as in PostgreSQL. */
+  transactionTime: number;
 }
 
 export interface BindContext {
@@ -60,14 +74,23 @@ export interface BindContext {
    * from context into this array (see params.ts).
    */
   readonly inferredParamTypes?: (SqlType | undefined)[];
+  /**
+   * Where given, the ids of the catalog relations named in FROM are added: a view's plan inlines
+   * the views it reads, and its dependencies must still name them.
+   */
+  readonly namedRelations?: Set<number>;
   /** Aggregate calls found while binding; null where aggregates are not allowed. */
   aggregates: CollectedAggregate[] | null;
   /** Window calls found while binding; null where window functions are not allowed. */
   windows: CollectedWindow[] | null;
+  /** Binding a column DEFAULT: now() and its kin stay calls, read per inserted row (clock-calls.ts). */
+  readonly deferClock?: boolean;
   /** Where aggregates are not allowed, the clause name for the error message. */
   aggregateClause?: string;
+  /** Aggregate collectors of the enclosing queries, for outer-level aggregates. */
+  readonly outerAggregates?: OuterAggregates;
   /** Binds a nested SELECT in `scope` (for subqueries); returns its plan. */
-  bindSubquery(stmt: SelectStmt, scope: Scope): LogicalPlan;
+  bindSubquery(stmt: SelectStmt, scope: Scope, outerAggregates?: OuterAggregates): LogicalPlan;
 }
 
 /** The session settings functions may specialise on at bind time (see functions' `bind`). */

@@ -16,6 +16,7 @@ import type {
   SubLink,
   TypeCast,
 } from 'libpg-query';
+import { ROLE_NAME } from '../../catalog/system/oids.ts';
 import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
@@ -28,6 +29,7 @@ import { Numeric } from '../../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
+import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode } from '../../plan/scalar-visit.ts';
@@ -516,7 +518,11 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
   const position = link.location === undefined ? undefined : link.location + 1;
   const select = link.subselect;
   if (!select || !('SelectStmt' in select)) throw new FeatureNotSupportedError('subquery form', { position });
-  const plan = ctx.bindSubquery(select.SelectStmt, scope);
+  const outerAggregates = new Map(ctx.outerAggregates ?? []).set(scope.level, {
+    aggregates: ctx.aggregates,
+    clause: ctx.aggregateClause,
+  });
+  const plan = ctx.bindSubquery(select.SelectStmt, scope, outerAggregates);
   switch (link.subLinkType) {
     case 'EXISTS_SUBLINK':
       return { kind: 'subquery', subquery: 'exists', plan, type: T.bool };
@@ -565,24 +571,22 @@ function castPlanColumn(plan: LogicalPlan, type: SqlType): LogicalPlan {
 }
 
 function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {
-  const now = ctx.session.statementTime;
+  const clock = (name: ClockName): ScalarExpr =>
+    ctx.deferClock ? clockCall(name) : clockLiteral(name, ctx.session);
   switch (op) {
     case 'SVFOP_CURRENT_TIMESTAMP':
     case 'SVFOP_CURRENT_TIMESTAMP_N':
+      return clock('CURRENT_TIMESTAMP');
     case 'SVFOP_LOCALTIMESTAMP':
     case 'SVFOP_LOCALTIMESTAMP_N':
-      return {
-        kind: 'literal',
-        value: now,
-        type: op.startsWith('SVFOP_LOCAL') ? T.timestamp : T.timestamptz,
-      };
+      return clock('LOCALTIMESTAMP');
     case 'SVFOP_CURRENT_DATE':
-      return { kind: 'literal', value: Math.floor(now / 86_400_000_000), type: T.date };
+      return clock('CURRENT_DATE');
     case 'SVFOP_CURRENT_USER':
     case 'SVFOP_SESSION_USER':
     case 'SVFOP_USER':
     case 'SVFOP_CURRENT_ROLE':
-      return { kind: 'literal', value: 'eddy', type: T.text };
+      return { kind: 'literal', value: ctx.session.userName ?? ROLE_NAME, type: T.text };
     case 'SVFOP_CURRENT_CATALOG':
       return { kind: 'literal', value: 'eddy', type: T.text };
     case 'SVFOP_CURRENT_SCHEMA':

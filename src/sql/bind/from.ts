@@ -17,6 +17,7 @@ import { type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { type RecordSetFunctionDef, recordSetFunctions } from '../../functions/index.ts';
 import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
+import { deepenOuterRefs } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
@@ -36,6 +37,7 @@ export function bindFromClause(items: readonly Node[], outer: Scope, ctx: BindCo
   let result = bindFromItem(items[0]!, outer, ctx);
   for (const item of items.slice(1)) {
     const right = bindFromItem(item, outer, ctx);
+    checkDistinctNames(result, right);
     result = joinBound(result, right, 'inner', { kind: 'literal', value: true, type: T.bool });
   }
   return result;
@@ -56,11 +58,12 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   const cte = rv.schemaname ? undefined : outer.cte(name);
   let plan: LogicalPlan;
   if (cte) {
-    plan = cte.plan;
+    // Read from a subquery deeper than the WITH, its outer references reach further out.
+    plan = deepenOuterRefs(cte.plan, outer.level - cte.level);
   } else {
     plan =
       resolveSystemRelation(rv.schemaname, name, ctx.catalog, position) ??
-      relationPlan(ctx.catalog.requireRelation(name, position));
+      namedRelationPlan(name, ctx, position);
   }
   const colnames = (rv.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   if (colnames.length > plan.schema.length) {
@@ -79,6 +82,12 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   return { plan, columns };
 }
 
+function namedRelationPlan(name: string, ctx: BindContext, position?: number): LogicalPlan {
+  const relation = ctx.catalog.requireRelation(name, position);
+  ctx.namedRelations?.add(relation.id);
+  return relationPlan(relation);
+}
+
 /** A user relation read in FROM: a view is inlined, anything else is read by id. */
 function relationPlan(relation: RelationEntry): LogicalPlan {
   return relation.kind === 'view'
@@ -90,7 +99,7 @@ function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext):
   if (rs.lateral) throw new FeatureNotSupportedError('LATERAL subqueries are not supported yet');
   const sub = rs.subquery;
   if (!sub || !('SelectStmt' in sub)) throw new FeatureNotSupportedError('subquery in FROM');
-  const plan = ctx.bindSubquery(sub.SelectStmt, outer);
+  const plan = ctx.bindSubquery(sub.SelectStmt, outer, ctx.outerAggregates);
   const alias = rs.alias?.aliasname ?? null;
   const colnames = (rs.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   const columns = plan.schema.map((c, i) => ({
@@ -209,6 +218,7 @@ const joinTypes: Record<string, JoinType> = {
 function bindJoin(j: JoinExpr, outer: Scope, ctx: BindContext): BoundFrom {
   const left = bindFromItem(j.larg!, outer, ctx);
   const right = bindFromItem(j.rarg!, outer, ctx);
+  checkDistinctNames(left, right);
   const joinType = joinTypes[j.jointype ?? 'JOIN_INNER'];
   if (!joinType) throw new FeatureNotSupportedError(`join type ${j.jointype} is not supported`);
   const using = (j.usingClause ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
@@ -240,6 +250,20 @@ function bindJoin(j: JoinExpr, outer: Scope, ctx: BindContext): BoundFrom {
       columns: result.columns.filter((c) => !c.hidden).map((c) => ({ ...c, table: alias })),
     };
   return result;
+}
+
+/**
+ * Two items of one FROM clause may not be known by the same name (42712), as in PostgreSQL: `t, t`
+ * or `t AS a JOIN u AS a` would leave `a.x` meaning two things. An item's names are the tables its
+ * columns are qualified by: a join's alias hides the names inside it, an unaliased subquery has none.
+ * (PostgreSQL also lets the same unaliased name through when it names relations in two schemas.)
+ */
+function checkDistinctNames(left: BoundFrom, right: BoundFrom): void {
+  const leftNames = new Set(left.columns.map((c) => c.table));
+  for (const c of right.columns) {
+    if (c.table !== null && leftNames.has(c.table))
+      throw new SemanticError(SqlState.duplicateAlias, `table name "${c.table}" specified more than once`);
+  }
 }
 
 function combine(left: BoundFrom, right: BoundFrom): ScopeColumn[] {
@@ -275,6 +299,12 @@ function naturalColumns(left: BoundFrom, right: BoundFrom): string[] {
  */
 function bindUsingJoin(left: BoundFrom, right: BoundFrom, joinType: JoinType, names: string[]): BoundFrom {
   const offset = left.plan.schema.length;
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined)
+    throw new SemanticError(
+      SqlState.duplicateColumn,
+      `column name "${repeated}" appears more than once in USING clause`,
+    );
   const find = (side: BoundFrom, name: string, which: string): ScopeColumn => {
     const matches = side.columns.filter((c) => c.name === name && !c.hidden);
     if (matches.length === 0) {

@@ -14,13 +14,24 @@ import {
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
-import type { AggregateFunction, FrameBound, WindowFrame, WindowFunction } from '../../plan/logical.ts';
+import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
+import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
+import { checkArgumentCount, noFunction } from './call-checks.ts';
 import { coerce } from './coerce.ts';
-import { AGGREGATE_BASE, type BindContext, type BoundSortKey, bindEnv, WINDOW_BASE } from './context.ts';
+import {
+  AGGREGATE_BASE,
+  type BindContext,
+  type BoundSortKey,
+  bindEnv,
+  type CollectedAggregate,
+  WINDOW_BASE,
+} from './context.ts';
+import { aggregateLevel, outerToLevel } from './outer-aggregate.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
+import { windowFrame } from './window-frame.ts';
 
 type BindExpr = (node: Node, scope: Scope, ctx: BindContext) => ScalarExpr;
 
@@ -81,8 +92,11 @@ export function bindScalarFunction(
   ctx: BindContext,
   position?: number,
 ): ScalarExpr {
-  if (name === 'now' || name === 'transaction_timestamp' || name === 'statement_timestamp') {
-    return { kind: 'literal', value: ctx.session.statementTime, type: T.timestamptz };
+  if (
+    (name === 'now' || name === 'transaction_timestamp' || name === 'statement_timestamp') &&
+    args.length === 0
+  ) {
+    return ctx.deferClock ? clockCall(name) : clockLiteral(name, ctx.session);
   }
   const defs = scalarFunctions[name];
   if (!defs) throw noFunction(name, args, position);
@@ -159,17 +173,6 @@ export function bindSetFunction(
   };
 }
 
-function noFunction(name: string, args: ScalarExpr[], position?: number): UndefinedObjectError {
-  return new UndefinedObjectError(
-    SqlState.undefinedFunction,
-    `function ${name}(${args.map((a) => typeName(a.type)).join(', ')}) does not exist`,
-    {
-      position,
-      hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
-    },
-  );
-}
-
 function bindAggregate(
   call: FuncCall,
   name: string,
@@ -178,35 +181,59 @@ function bindAggregate(
   bindExpr: BindExpr,
   position?: number,
 ): ScalarExpr {
-  const collector = ctx.aggregates;
+  // Inside the call no aggregate may appear, of this query or an outer one.
+  const inner: BindContext = {
+    ...ctx,
+    aggregates: null,
+    windows: null,
+    aggregateClause: undefined,
+    outerAggregates: undefined,
+  };
+  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
+  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  checkArgumentCount(name, call.agg_star === true, args, position);
+  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
+  const distinct = call.agg_distinct === true;
+  const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
+  const target =
+    level === 0
+      ? { aggregates: ctx.aggregates, clause: ctx.aggregateClause }
+      : (ctx.outerAggregates?.get(scope.level - level) ?? { aggregates: null });
+  const collector = target.aggregates;
   if (!collector) {
-    const where = ctx.aggregateClause;
+    const where = target.clause;
     throw new SemanticError(
       SqlState.groupingError,
       where ? `aggregate functions are not allowed in ${where}` : 'aggregate function calls cannot be nested',
       { position },
     );
   }
-  const inner: BindContext = { ...ctx, aggregates: null, windows: null, aggregateClause: undefined };
-  const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
-  const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
-  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
-  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
-  const distinct = call.agg_distinct === true;
+  // An aggregate of an enclosing query: its expressions move to that query's level.
+  const atLevel = (e: ScalarExpr): ScalarExpr => (level === 0 ? e : outerToLevel(e, level, position));
+  const collected: CollectedAggregate = {
+    fn,
+    args: coercedArgs.map(atLevel),
+    distinct,
+    filter: filter ? atLevel(filter) : null,
+    orderBy: orderBy.map((o) => ({ ...o, expr: atLevel(o.expr) })),
+    type,
+  };
   const existing = collector.findIndex(
     (c) =>
       c.fn === fn &&
       c.distinct === distinct &&
-      c.args.length === coercedArgs.length &&
-      c.args.every((a, i) => exprEquals(a, coercedArgs[i]!)) &&
-      ((c.filter === null && filter === null) ||
-        (c.filter !== null && filter !== null && exprEquals(c.filter, filter))) &&
+      c.args.length === collected.args.length &&
+      c.args.every((a, i) => exprEquals(a, collected.args[i]!)) &&
+      ((c.filter === null && collected.filter === null) ||
+        (c.filter !== null && collected.filter !== null && exprEquals(c.filter, collected.filter))) &&
       c.orderBy.length === 0 &&
       orderBy.length === 0,
   );
-  const index =
-    existing >= 0 ? existing : collector.push({ fn, args: coercedArgs, distinct, filter, orderBy, type }) - 1;
-  return { kind: 'column', index: AGGREGATE_BASE + index, type };
+  const index = existing >= 0 ? existing : collector.push(collected) - 1;
+  return level === 0
+    ? { kind: 'column', index: AGGREGATE_BASE + index, type }
+    : { kind: 'outerRef', depth: level, index: AGGREGATE_BASE + index, type };
 }
 
 function aggregateSignature(
@@ -335,10 +362,24 @@ function bindWindowCall(
   const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
   const partitionBy = (over.partitionClause ?? []).map((p) => bindExpr(p, scope, inner));
   const orderBy = (over.orderClause ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
-  const frame = windowFrame(over.frameOptions ?? 0, over.startOffset, over.endOffset, position);
+  checkArgumentCount(name, call.agg_star === true, args, position);
+  const frame = windowFrame(
+    over.frameOptions ?? 0,
+    orderBy.length,
+    over.startOffset,
+    over.endOffset,
+    position,
+  );
   const { fn, coercedArgs, type } = windowSignature(name, call.agg_star === true, args, position);
   if (call.agg_distinct)
     throw new FeatureNotSupportedError('DISTINCT is not implemented for window functions', { position });
+  // PostgreSQL evaluates these; Eddy's window operator has neither, so refusing beats ignoring them.
+  if (call.agg_order)
+    throw new FeatureNotSupportedError('aggregate ORDER BY is not implemented for window functions', {
+      position,
+    });
+  if (call.agg_filter)
+    throw new FeatureNotSupportedError('FILTER is not implemented for window functions', { position });
   const index = collector.push({ fn, args: coercedArgs, partitionBy, orderBy, frame, type }) - 1;
   return { kind: 'column', index: WINDOW_BASE + index, type };
 }
@@ -396,54 +437,4 @@ function windowSignature(
       return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
   }
   throw new FeatureNotSupportedError(`window function ${name} is not supported`, { position });
-}
-
-const F = {
-  range: 0x2,
-  rows: 0x4,
-  groups: 0x8,
-  startUnboundedPreceding: 0x20,
-  endUnboundedFollowing: 0x100,
-  startCurrentRow: 0x200,
-  endCurrentRow: 0x400,
-  startOffsetPreceding: 0x800,
-  endOffsetPreceding: 0x1000,
-  startOffsetFollowing: 0x2000,
-  endOffsetFollowing: 0x4000,
-  nonDefault: 0x1,
-};
-
-function windowFrame(options: number, startOffset?: Node, endOffset?: Node, position?: number): WindowFrame {
-  if (!(options & F.nonDefault)) {
-    return { mode: 'range', start: { kind: 'unboundedPreceding' }, end: { kind: 'currentRow' } };
-  }
-  if (options & F.groups) throw new FeatureNotSupportedError('GROUPS frames are not supported', { position });
-  const mode = options & F.rows ? 'rows' : 'range';
-  const offset = (n?: Node): number => {
-    const v = n && 'A_Const' in n ? (n.A_Const.ival?.ival ?? 0) : null;
-    if (v === null)
-      throw new FeatureNotSupportedError('frame offsets must be integer constants', { position });
-    if (mode === 'range')
-      throw new FeatureNotSupportedError('RANGE frames with offsets are not supported', { position });
-    return v;
-  };
-  const start: FrameBound =
-    options & F.startUnboundedPreceding
-      ? { kind: 'unboundedPreceding' }
-      : options & F.startCurrentRow
-        ? { kind: 'currentRow' }
-        : options & F.startOffsetPreceding
-          ? { kind: 'preceding', offset: offset(startOffset) }
-          : { kind: 'following', offset: offset(startOffset) };
-  const end: FrameBound =
-    options & F.endUnboundedFollowing
-      ? { kind: 'unboundedFollowing' }
-      : options & F.endCurrentRow
-        ? { kind: 'currentRow' }
-        : options & F.endOffsetPreceding
-          ? { kind: 'preceding', offset: offset(endOffset) }
-          : options & F.endOffsetFollowing
-            ? { kind: 'following', offset: offset(endOffset) }
-            : { kind: 'currentRow' };
-  return { mode, start, end };
 }

@@ -3,10 +3,13 @@
  * Turns a grouped query into plan nodes: a map computing the GROUP BY expressions and every
  * aggregate's inputs, the aggregate node, and the "lifting" of the select list, HAVING and
  * ORDER BY into the aggregate's output (a column outside GROUP BY and outside an aggregate is
- * PostgreSQL's error 42803).
+ * PostgreSQL's error 42803, also when a subquery refers to it from inside). Lifting reaches into
+ * subqueries: their outer references to the grouped query's row are renumbered to group columns
+ * (and to aggregates of this query called inside them).
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
+import { mapPlanExpressions, planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
 import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
@@ -16,6 +19,13 @@ export interface Grouped {
   readonly plan: LogicalPlan;
   /** Each input list of expressions, rewritten over the aggregate's output columns. */
   readonly lifted: ScalarExpr[][];
+}
+
+/** A scope column as PostgreSQL names it in grouping errors: `table.column`. */
+function qualifiedName(scope: Scope, index: number): string {
+  const column = scope.columns.find((c) => c.index === index);
+  if (!column) return `#${index}`;
+  return column.table ? `${column.table}.${column.name}` : column.name;
 }
 
 export function applyGrouping(
@@ -65,22 +75,46 @@ export function applyGrouping(
     aggregates: calls,
     schema,
   };
+  const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
   const lift = (e: ScalarExpr): ScalarExpr => {
-    const g = groups.findIndex((x) => exprEquals(x, e));
+    const g = groupOf(e);
     if (g >= 0) return { kind: 'column', index: g, type: e.type };
     if (e.kind === 'column') {
       if (e.index >= WINDOW_BASE) return e;
       if (e.index >= AGGREGATE_BASE)
         return { kind: 'column', index: groups.length + (e.index - AGGREGATE_BASE), type: e.type };
-      const name = scope.columns.find((c) => c.index === e.index);
-      const qualified = name ? (name.table ? `${name.table}.${name.name}` : name.name) : `#${e.index}`;
       throw new SemanticError(
         SqlState.groupingError,
-        `column "${qualified}" must appear in the GROUP BY clause or be used in an aggregate function`,
+        `column "${qualifiedName(scope, e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`,
       );
     }
+    if (e.kind === 'subquery') return liftSubquery(mapChildren(e, lift) as typeof e, 1);
     return mapChildren(e, lift);
   };
+  /**
+   * An expression inside a subquery `level` levels below the grouped query: an outer reference
+   * to the grouped row must name a GROUP BY column (PostgreSQL matches only plain columns there,
+   * not grouped expressions), else 42803.
+   */
+  const liftInside = (e: ScalarExpr, level: number): ScalarExpr => {
+    if (e.kind === 'outerRef' && e.depth === level) {
+      // An aggregate of the grouped query used inside the subquery (outer-level aggregate).
+      if (e.index >= AGGREGATE_BASE && e.index < WINDOW_BASE)
+        return { ...e, index: groups.length + (e.index - AGGREGATE_BASE) };
+      const g = groupOf({ kind: 'column', index: e.index, type: e.type });
+      if (g >= 0) return { ...e, index: g };
+      throw new SemanticError(
+        SqlState.groupingError,
+        `subquery uses ungrouped column "${qualifiedName(scope, e.index)}" from outer query`,
+      );
+    }
+    const mapped = mapChildren(e, (c) => liftInside(c, level));
+    return mapped.kind === 'subquery' ? liftSubquery(mapped, level + 1) : mapped;
+  };
+  const liftSubquery = (e: Extract<ScalarExpr, { kind: 'subquery' }>, level: number): ScalarExpr => ({
+    ...e,
+    plan: mapPlanExpressions(e.plan, (x) => liftInside(x, level)),
+  });
   for (let i = 0; i < windows.length; i++) {
     const w = windows[i]!;
     windows[i] = {

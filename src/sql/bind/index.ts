@@ -26,6 +26,10 @@ export interface BindOptions {
   readonly paramTypes?: readonly (SqlType | undefined)[];
   /** Describing: parameters have no values; their inferred types are collected here. */
   readonly inferredParamTypes?: (SqlType | undefined)[];
+  /** Collects the ids of the catalog relations the query names, views included (views are inlined). */
+  readonly namedRelations?: Set<number>;
+  /** Binding a column DEFAULT (see BindContext.deferClock). */
+  readonly deferClock?: boolean;
 }
 
 export function makeBindContext(options: BindOptions): BindContext {
@@ -35,9 +39,12 @@ export function makeBindContext(options: BindOptions): BindContext {
     params: options.params ?? [],
     paramTypes: options.paramTypes ?? [],
     inferredParamTypes: options.inferredParamTypes,
+    namedRelations: options.namedRelations,
+    deferClock: options.deferClock,
     aggregates: null,
     windows: null,
-    bindSubquery: (stmt, scope) => bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null }),
+    bindSubquery: (stmt, scope, outerAggregates) =>
+      bindSelect(stmt, scope, { ...ctx, aggregates: null, windows: null, outerAggregates }),
   };
   return ctx;
 }

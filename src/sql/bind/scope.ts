@@ -24,20 +24,30 @@ export interface Resolved {
   readonly column: ScopeColumn;
 }
 
+/** A WITH query as bound once, where it was defined. */
+export interface BoundCte {
+  readonly plan: LogicalPlan;
+  readonly names: string[];
+  /** The `level` of the scope its body's outer references count from (see Scope.level). */
+  readonly level: number;
+}
+
 export class Scope {
   readonly columns: readonly ScopeColumn[];
   readonly parent: Scope | null;
   /** CTEs visible here, by name. */
-  readonly ctes: Map<string, { plan: LogicalPlan; names: string[] }>;
+  readonly ctes: Map<string, BoundCte>;
+  /**
+   * Nesting depth (the root scope is 0): an outer reference of depth d bound here names a column
+   * of the enclosing scope whose level is `level - d`.
+   */
+  readonly level: number;
 
-  constructor(
-    columns: readonly ScopeColumn[],
-    parent: Scope | null,
-    ctes?: Map<string, { plan: LogicalPlan; names: string[] }>,
-  ) {
+  constructor(columns: readonly ScopeColumn[], parent: Scope | null, ctes?: Map<string, BoundCte>) {
     this.columns = columns;
     this.parent = parent;
     this.ctes = ctes ?? new Map(parent?.ctes ?? []);
+    this.level = parent ? parent.level + 1 : 0;
   }
 
   withColumns(columns: readonly ScopeColumn[]): Scope {
@@ -48,7 +58,6 @@ export class Scope {
   resolve(table: string | null, name: string, position?: number): Resolved {
     let scope: Scope | null = this;
     let depth = 0;
-    let tableSeen = false;
     while (scope) {
       let found: ScopeColumn | null = null;
       for (const c of scope.columns) {
@@ -61,11 +70,13 @@ export class Scope {
         found = c;
       }
       if (found) return { depth, column: found };
-      if (table !== null && scope.columns.some((c) => c.table === table)) tableSeen = true;
+      // As PostgreSQL: `t.col` binds to the innermost scope that has a table `t`, even when an
+      // outer `t` has the column.
+      if (table !== null && scope.columns.some((c) => c.table === table)) break;
       scope = scope.parent;
       depth++;
     }
-    if (table !== null && !tableSeen && !this.hasTable(table)) {
+    if (table !== null && !this.hasTable(table)) {
       throw new UndefinedObjectError(
         SqlState.undefinedTable,
         `missing FROM-clause entry for table "${table}"`,
@@ -84,7 +95,7 @@ export class Scope {
     return false;
   }
 
-  cte(name: string): { plan: LogicalPlan; names: string[] } | undefined {
+  cte(name: string): BoundCte | undefined {
     return this.ctes.get(name);
   }
 }

@@ -9,10 +9,18 @@ import type { Node, ResTarget, SelectStmt } from 'libpg-query';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
+import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals } from '../../plan/scalar-visit.ts';
+import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
-import type { BindContext, BoundSortKey, CollectedAggregate, CollectedWindow } from './context.ts';
+import {
+  AGGREGATE_BASE,
+  type BindContext,
+  type BoundSortKey,
+  type CollectedAggregate,
+  type CollectedWindow,
+  WINDOW_BASE,
+} from './context.ts';
 import { bindExpr, locationOf } from './expr.ts';
 import { bindFromClause } from './from.ts';
 import { bindSortBy } from './func-call.ts';
@@ -54,7 +62,7 @@ function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
         `WITH query name "${cte.ctename}" specified more than once`,
       );
     }
-    scope.ctes.set(cte.ctename!, { plan, names });
+    scope.ctes.set(cte.ctename!, { plan, names, level: scope.level });
   }
   return scope;
 }
@@ -92,7 +100,7 @@ function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): Log
     : null;
   const order = bindOrderItems(stmt.sortClause ?? [], items, scope, full);
   const distinctOn = (stmt.distinctClause ?? []).filter((n) => Object.keys(n).length > 0);
-  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full));
+  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full, 'DISTINCT ON'));
 
   const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null;
   let exprs = items.map((i) => i.expr);
@@ -116,7 +124,7 @@ function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): Log
     plan = w.plan;
     [exprs, orderExprs, onExprs] = [w.resolved[0]!, w.resolved[1]!, w.resolved[2]!];
   }
-  return projectAndOrder(plan, stmt, items, exprs, order, orderExprs, onExprs, ctx);
+  return projectAndOrder(plan, stmt, items, exprs, order, orderExprs, onExprs, scope, ctx);
 }
 
 function ctx0(ctx: BindContext, clause: string): BindContext {
@@ -172,28 +180,55 @@ function expandStar(table: string | null, scope: Scope, position?: number): Sele
 /** GROUP BY item: an output column position, an output alias, or an input expression. */
 function bindGroupItem(node: Node, items: readonly SelectItem[], scope: Scope, ctx: BindContext): ScalarExpr {
   const position = positionalReference(node, items, 'GROUP BY');
-  if (position !== null) return items[position]!.expr;
+  if (position !== null) return groupableItem(items[position]!.expr, node);
   if ('ColumnRef' in node) {
     const fields = node.ColumnRef.fields ?? [];
     if (fields.length === 1 && 'String' in fields[0]!) {
       const name = fields[0].String.sval!;
       const inInput = scope.columns.some((c) => c.name === name && !c.hidden);
       const alias = items.filter((i) => i.name === name);
-      if (!inInput && alias.length === 1) return alias[0]!.expr;
+      if (!inInput && alias.length === 1) return groupableItem(alias[0]!.expr, node);
     }
   }
   return bindExpr(node, scope, ctx0(ctx, 'GROUP BY'));
 }
 
+/**
+ * A select-list item named in GROUP BY (by position or alias) was bound where aggregates and window
+ * functions are allowed; in GROUP BY they are not (42803, 42P20).
+ */
+function groupableItem(expr: ScalarExpr, node: Node): ScalarExpr {
+  const position = locationOf(node);
+  const placeholder = (from: number, to: number) =>
+    anyNode(expr, (e) => e.kind === 'column' && e.index >= from && e.index < to);
+  if (placeholder(AGGREGATE_BASE, WINDOW_BASE))
+    throw new SemanticError(SqlState.groupingError, 'aggregate functions are not allowed in GROUP BY', {
+      position,
+    });
+  if (placeholder(WINDOW_BASE, Number.POSITIVE_INFINITY))
+    throw new SemanticError(SqlState.windowingError, 'window functions are not allowed in GROUP BY', {
+      position,
+    });
+  return expr;
+}
+
+/**
+ * A constant in GROUP BY, ORDER BY or DISTINCT ON: an integer is an output column position (1-based,
+ * 42P10 when out of range); any other constant (2.5, 'a', NULL, true) is an error, 42601, as in
+ * PostgreSQL, where it would otherwise sort or group by nothing. Not a constant: null.
+ */
 function positionalReference(node: Node, items: readonly SelectItem[], clause: string): number | null {
-  if (!('A_Const' in node) || node.A_Const.ival === undefined) return null;
+  if (!('A_Const' in node)) return null;
+  const position = locationOf(node);
+  if (node.A_Const.ival === undefined)
+    throw new SemanticError(SqlState.syntaxError, `non-integer constant in ${clause}`, { position });
   const n = node.A_Const.ival.ival ?? 0;
   if (n < 1 || n > items.length) {
     throw new SemanticError(
       SqlState.invalidColumnReference,
       `${clause} position ${n} is not in select list`,
       {
-        position: locationOf(node),
+        position,
       },
     );
   }
@@ -219,8 +254,9 @@ function bindOrderTarget(
   items: readonly SelectItem[],
   scope: Scope,
   ctx: BindContext,
+  clause = 'ORDER BY',
 ): ScalarExpr {
-  const position = positionalReference(node, items, 'ORDER BY');
+  const position = positionalReference(node, items, clause);
   if (position !== null) return items[position]!.expr;
   if ('ColumnRef' in node) {
     const fields = node.ColumnRef.fields ?? [];
@@ -251,12 +287,14 @@ function projectAndOrder(
   order: readonly BoundSortKey[],
   orderExprs: readonly ScalarExpr[],
   onExprs: readonly ScalarExpr[],
+  scope: Scope,
   ctx: BindContext,
 ): LogicalPlan {
   const visible = exprs.length;
   const all = [...exprs];
   const indexOf = (e: ScalarExpr, allowNew: boolean): number => {
-    const found = all.findIndex((x) => exprEquals(x, e));
+    // Subqueries match structurally: ORDER BY / DISTINCT ON (subquery) names the same select item.
+    const found = all.findIndex((x) => exprEquals(x, e, planEquals));
     if (found >= 0 && (found < visible || allowNew)) return found;
     if (!allowNew) return -1;
     return all.push(e) - 1;
@@ -298,7 +336,7 @@ function projectAndOrder(
       schema,
     };
   }
-  plan = applyOrderLimit(plan, stmt, sortKeys, ctx);
+  plan = applyOrderLimit(plan, stmt, sortKeys, scope, ctx);
   if (all.length > visible) {
     const keep = schema.slice(0, visible);
     plan = {
@@ -315,10 +353,11 @@ function applyOrderLimit(
   plan: LogicalPlan,
   stmt: SelectStmt,
   sortKeys: SortKey[],
+  scope: Scope,
   ctx: BindContext,
 ): LogicalPlan {
-  const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', ctx) : null;
-  const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', ctx) ?? 0) : 0;
+  const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', scope, ctx) : null;
+  const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', scope, ctx) ?? 0) : 0;
   if (limit !== null || offset > 0) {
     plan = {
       kind: 'topK',
@@ -355,7 +394,8 @@ function finishOrderLimit(plan: LogicalPlan, stmt: SelectStmt, outer: Scope, ctx
     }
     return { column: o.expr.index, descending: o.descending, nullsFirst: o.nullsFirst };
   });
-  return applyOrderLimit(plan, stmt, sortKeys, ctx);
+  // LIMIT of a set operation or VALUES list sees no columns (PostgreSQL: 42703, not 42P10).
+  return applyOrderLimit(plan, stmt, sortKeys, new Scope([], null), ctx);
 }
 
 function bindValues(lists: readonly Node[], scope: Scope, ctx: BindContext): LogicalPlan {

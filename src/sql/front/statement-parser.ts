@@ -5,7 +5,7 @@
  * and every location it produces is an offset into the original script.
  */
 import type { Node } from 'libpg-query';
-import { SqlSyntaxError } from '../../common/errors.ts';
+import { type EddyError, SemanticError, SqlState, SqlSyntaxError } from '../../common/errors.ts';
 import { type Token, tokenize } from './lexer.ts';
 import { type PgFailure, pgParse, relocate } from './libpg.ts';
 import { codePointToIndex } from './text-offsets.ts';
@@ -28,6 +28,12 @@ export interface Fragment {
 }
 
 /** PostgreSQL's syntax messages end with where the parser stopped; Eddy re-aims them at the user's text. */
+/**
+ * Frame clauses PostgreSQL's grammar itself rejects (`ROWS BETWEEN 1 FOLLOWING AND CURRENT ROW`):
+ * it raises them as windowing errors (42P20), not syntax errors.
+ */
+const WINDOW_FRAME_ERROR = /^frame (start|end|starting from) /;
+
 const NEAR = /^([\s\S]*) at (?:or near "[\s\S]*"|end of input)$/;
 const NEAR_TOKEN = / at or near "[\s\S]*"$/;
 
@@ -187,7 +193,7 @@ export class StatementParser {
     parsedText: string,
     fragment: Fragment,
     delta: number,
-  ): SqlSyntaxError {
+  ): EddyError {
     const f = codePointToIndex(parsedText, failure.cursor);
     const userStart = fragment.start - delta;
     const userEnd = fragment.end - delta;
@@ -197,6 +203,10 @@ export class StatementParser {
     // Outside the user's text, or on a mask, PostgreSQL saw wrapper text: name the user's token instead.
     const aimed = f < userStart || f >= userEnd || masked || failure.message.endsWith(' at end of input');
     if (near !== null && aimed) return this.errorNearIndex(index, near[1]);
+    if (WINDOW_FRAME_ERROR.test(failure.message))
+      return new SemanticError(SqlState.windowingError, failure.message, {
+        position: this.offset + index + 1,
+      });
     return this.error(failure.message, index);
   }
 }

@@ -10,7 +10,7 @@
  * result is checked via the ad-hoc query; a non-SELECT query is checked ad hoc; a view that cannot be
  * created, or whose presence breaks the feed, fails its own record only.
  */
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runAdhoc } from './adhoc.ts';
@@ -93,13 +93,28 @@ function collectFiles(paths: readonly string[]): string[] {
       else if (e.name.endsWith('.test') || e.name.endsWith('.slt')) out.push(join(path, e.name));
     }
   };
-  for (const p of paths) walk(p);
+  for (const p of paths) {
+    if (!existsSync(p)) throw new UsageError(missingPathMessage(p));
+    walk(p);
+  }
   return out;
+}
+
+/** Says where the corpus lives when a path is missing: a fresh clone has only the vendored sample. */
+function missingPathMessage(path: string): string {
+  if (!path.includes(join('shared', 'conformance'))) return `no such file or folder: ${path}`;
+  return (
+    `no such file or folder: ${path}\n` +
+    'The full sqllogictest corpus is not part of the repository; it is read from ../shared/conformance\n' +
+    'where that folder is checked out beside it. A sample of it is vendored: npm run slt -- test/vendor/sqllogictest'
+  );
 }
 
 function describeStats(s: IncrementalStats): string {
   const reruns = s.reruns === 0 ? '' : `, ${s.reruns} re-runs to isolate feed failures`;
-  return `${s.views} views, ${s.steps} steps, ${s.comparisons} comparisons, ${s.undefinedOracle} skipped as the query failed${reruns}`;
+  const unformatted =
+    s.undefinedOracle === 0 ? '' : `, ${s.undefinedOracle} skipped as the rows could not be formatted`;
+  return `${s.views} views, ${s.steps} steps, ${s.comparisons} comparisons, ${s.sameErrors} where the query and the view raised the same SQLSTATE${unformatted}${reruns}`;
 }
 
 async function main(): Promise<number> {

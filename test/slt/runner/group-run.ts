@@ -20,7 +20,12 @@ export interface IncrementalStats {
   views: number;
   steps: number;
   comparisons: number;
-  /** Comparisons skipped because the query itself failed at that moment (e.g. 1 / COUNT(*) on empty tables). */
+  /**
+   * Comparisons where the query itself failed at that moment (e.g. 1 / COUNT(*) on empty tables)
+   * and reading the view raised the same SQLSTATE.
+   */
+  sameErrors: number;
+  /** Comparisons skipped because the query's rows could not be formatted for the record's types. */
   undefinedOracle: number;
   /** Runs repeated to find which view made the engine reject a feed step. */
   reruns: number;
@@ -149,6 +154,10 @@ export class GroupRun {
       const problem = await stepCheck(engine, v);
       if (problem === 'undefined') {
         this.stats.undefinedOracle++;
+        continue;
+      }
+      if (problem === 'same error') {
+        this.stats.sameErrors++;
         continue;
       }
       this.stats.comparisons++;

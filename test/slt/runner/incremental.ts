@@ -24,7 +24,7 @@ export interface IncrementalOptions {
 const viewsPerEngine = 1000;
 
 export function emptyStats(): IncrementalStats {
-  return { groups: 0, views: 0, steps: 0, comparisons: 0, undefinedOracle: 0, reruns: 0 };
+  return { groups: 0, views: 0, steps: 0, comparisons: 0, sameErrors: 0, undefinedOracle: 0, reruns: 0 };
 }
 
 export async function runIncremental(

@@ -69,7 +69,12 @@ export class SltParseError extends Error {
   }
 }
 
-/** Splits a file into records. Comment lines (`#`) and unknown directives are dropped. */
+/**
+ * Splits a file into records; comment lines (`#`) are dropped. A malformed file is rejected rather
+ * than read leniently, since a lenient reading drops checks silently: a result block (`----`) that
+ * does not follow its query (a blank line in between ends the query record), an unknown directive,
+ * a `skipif`/`onlyif` not followed by a record, or a statement whose body holds `----`.
+ */
 export function parseSlt(text: string, file = '<input>'): SltRecord[] {
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) lines[i] = lines[i].trimEnd();
@@ -80,7 +85,8 @@ export function parseSlt(text: string, file = '<input>'): SltRecord[] {
   while (i < lines.length) {
     const line = lines[i];
     if (line === '' || line.startsWith('#')) {
-      if (line === '') conditions = [];
+      if (line === '' && conditions.length > 0)
+        throw new SltParseError(file, i + 1, `${conditions[0].kind} is not followed by a record`);
       i++;
       continue;
     }
@@ -96,6 +102,8 @@ export function parseSlt(text: string, file = '<input>'): SltRecord[] {
       if (mode !== 'ok' && mode !== 'error')
         throw new SltParseError(file, lineNo, `bad statement mode: ${line}`);
       const body = readBlock(lines, i + 1);
+      if (body.lines.includes('----'))
+        throw new SltParseError(file, lineNo, 'a statement record has no result block (`----`)');
       const pattern = mode === 'error' ? line.trim().split(/\s+/).slice(2).join(' ') : '';
       records.push({
         kind: 'statement',
@@ -121,10 +129,14 @@ export function parseSlt(text: string, file = '<input>'): SltRecord[] {
       records.push({ kind: 'halt', line: lineNo, conditions });
       conditions = [];
       i++;
+    } else if (head === '----') {
+      throw new SltParseError(
+        file,
+        lineNo,
+        'a result block (`----`) without its query: is there a blank line between them?',
+      );
     } else {
-      // Directives of other dialects (loop, include, mode, …): skip the whole record.
-      i = readBlock(lines, i + 1).end;
-      conditions = [];
+      throw new SltParseError(file, lineNo, `unknown directive: ${head}`);
     }
   }
   return records;

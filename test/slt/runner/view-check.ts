@@ -70,23 +70,38 @@ async function tryQuery(engine: SltEngine, sql: string): Promise<SltResult | str
 
 /**
  * After a step: the view must hold what the query returns now. When the query itself fails at this
- * moment there is nothing to compare with: returns 'undefined' (the oracle is undefined).
+ * moment (e.g. `1 / COUNT(*)` over empty tables), reading the view must fail with the same SQLSTATE:
+ * returns 'same error' then. Returns 'undefined' only when the query's rows cannot be formatted for
+ * the record's column types, so there is nothing to compare with.
  */
 export async function stepCheck(
   engine: SltEngine,
   v: ViewState,
-): Promise<Mismatch | undefined | 'undefined'> {
+): Promise<Mismatch | undefined | 'same error' | 'undefined'> {
   const record = v.checkpoint.query;
   const adhoc = await tryQuery(engine, v.sql);
-  if (typeof adhoc === 'string') return 'undefined';
+  const view = await tryQuery(engine, `SELECT * FROM ${v.name}`);
+  if (typeof adhoc === 'string') return sameErrorCheck(adhoc, view);
   const want = formatResult(record, adhoc);
   if (typeof want === 'string') return 'undefined';
-  const view = await tryQuery(engine, `SELECT * FROM ${v.name}`);
   if (typeof view === 'string') return { expected: describeRows(want), got: view, note: 'reading the view' };
   const got = formatResult(record, view);
   if (typeof got === 'string') return { expected: describeRows(want), got, note: 'reading the view' };
   if (sameKeys(multisetKey(want), multisetKey(got))) return undefined;
   return { expected: describeRows(want), got: describeRows(got), note: 'view differs from the query' };
+}
+
+/** The query failed: reading the view must fail too, with the same SQLSTATE (messages may differ). */
+function sameErrorCheck(adhocError: string, view: SltResult | string): Mismatch | 'same error' {
+  const note = 'reading the view while the query fails';
+  if (typeof view !== 'string') return { expected: adhocError, got: `${view.rows.length} rows`, note };
+  if (sqlstateOf(view) === sqlstateOf(adhocError)) return 'same error';
+  return { expected: adhocError, got: view, note };
+}
+
+/** The SQLSTATE at the head of a failure as `describeFailure` prints it. */
+function sqlstateOf(failure: string): string {
+  return failure.split(' ', 1)[0] ?? '';
 }
 
 /** At the checkpoint: the view must match the file. Returns undefined when it does. */

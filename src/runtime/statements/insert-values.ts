@@ -1,0 +1,180 @@
+/**
+ * @module runtime/statements/insert-values
+ * Rows given as JavaScript values (the library's `insert()`, `insertBatch()`, `insertBatches()`)
+ * → a table's rows: every value converted as a parameter of `INSERT … VALUES ($1, …)` would be
+ * (functions/js-input), `undefined` and missing object keys take the column's DEFAULT, and a bad
+ * value is a `RowInputError` naming the table, row and column. Converters are chosen once per
+ * table per call; nothing is applied until every row of the call has converted.
+ */
+import type { TableEntry } from '../../catalog/catalog.ts';
+import { timeZone } from '../../common/datetime-zone.ts';
+import {
+  ConstraintError,
+  DataError,
+  EddyError,
+  RowInputError,
+  SemanticError,
+  SqlState,
+} from '../../common/errors.ts';
+import type { Value } from '../../common/value.ts';
+import { engineFormCheckFor } from '../../functions/engine-form.ts';
+import { engineScanForm, jsScanForm, type RowScanner, rowScanner } from '../../functions/form-scan.ts';
+import { jsInputFor } from '../../functions/js-input.ts';
+import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
+import type { StatementContext } from './context.ts';
+
+/**
+ * How values arrive: `'js'` (the default) converts natural JavaScript values as parameters;
+ * `'engine'` takes values already in Eddy's own forms (as `query()` returns them), checked only.
+ */
+export type ValueForm = 'js' | 'engine';
+
+/** One table's per-column converters and defaults for one call. */
+export interface TableInput {
+  readonly table: TableEntry;
+  readonly convert: readonly ((value: unknown) => Value)[];
+  readonly defaults: readonly DefaultProducer[];
+  /** Finds the next value not already in its column's form: only those meet a converter. */
+  readonly scan: RowScanner;
+}
+
+/** A `valueForm` option as given (absent is `'js'`); anything else is 22023. */
+export function valueFormOption(given: unknown): ValueForm {
+  if (given === undefined || given === 'js' || given === 'engine') return given ?? 'js';
+  throw new DataError(SqlState.invalidParameterValue, `invalid valueForm "${String(given)}"`, {
+    hint: "Use 'js' (JavaScript values, converted) or 'engine' (Eddy's own forms, checked).",
+  });
+}
+
+export function tableInput(ctx: StatementContext, table: TableEntry, form: ValueForm = 'js'): TableInput {
+  const zone = timeZone(ctx.session.settings.timeZone);
+  const convert = table.columns.map((c) =>
+    form === 'engine' ? engineFormCheckFor(c.type, c.name) : jsInputFor(c.type, c.name, zone),
+  );
+  const forms = table.columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
+  return { table, convert, defaults: columnDefaults(table, ctx.session.settings), scan: rowScanner(forms) };
+}
+
+/**
+ * Rows given as arrays in column order or as objects keyed by column name → one flat row-major
+ * array (row i's column j at `i * arity + j`).
+ */
+export function convertRows(input: TableInput, rows: readonly unknown[]): Value[] {
+  const { table, convert, defaults } = input;
+  const arity = table.columns.length;
+  const out: Value[] = new Array(rows.length * arity);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    if (Array.isArray(row)) {
+      if (row.length !== arity) throw rowError(wrongLength(table, row.length), table, i, undefined);
+      convertInto(input, row, 0, out, i * arity, i);
+    } else if (row !== null && typeof row === 'object') {
+      const record = row as Readonly<Record<string, unknown>>;
+      checkKeys(table, record, i);
+      const base = i * arity;
+      for (let j = 0; j < arity; j++) {
+        const v = Object.hasOwn(record, table.columns[j]!.name) ? record[table.columns[j]!.name] : undefined;
+        out[base + j] = convertOne(convert[j]!, defaults[j]!, v, table, i, j);
+      }
+    } else {
+      const error = new SemanticError(SqlState.datatypeMismatch, 'a row must be an array or an object');
+      throw rowError(error, table, i, undefined);
+    }
+  }
+  return out;
+}
+
+/**
+ * A flat row-major array of `rowCount` rows (see `convertRows`), converted. The bulk path: values
+ * already in their column's form are passed over by one compiled scan (functions/form-scan) and
+ * only the others meet the converter; the array is copied only once a value changes.
+ */
+export function convertFlat(
+  input: TableInput,
+  values: readonly unknown[],
+  rowCount: number,
+): readonly Value[] {
+  const { table, convert, defaults, scan } = input;
+  const arity = table.columns.length;
+  if (values.length !== rowCount * arity) {
+    throw new SemanticError(
+      SqlState.syntaxError,
+      `batch for "${table.name}" has ${values.length} values, expected ${rowCount} rows of ${arity}`,
+    );
+  }
+  let out: Value[] | null = null;
+  for (let k = scan(values, 0); k < values.length; k = scan(values, k + 1)) {
+    const j = k % arity;
+    const v = values[k];
+    const c = convertOne(convert[j]!, defaults[j]!, v, table, (k - j) / arity, j);
+    // -0 is === 0 but is not the canonical zero.
+    if (c !== v || c === 0) {
+      out ??= values.slice() as Value[];
+      out[k] = c;
+    }
+  }
+  return out ?? (values as readonly Value[]);
+}
+
+function convertInto(
+  input: TableInput,
+  src: readonly unknown[],
+  from: number,
+  out: Value[],
+  to: number,
+  row: number,
+): void {
+  const { convert, defaults } = input;
+  for (let j = 0; j < convert.length; j++) {
+    out[to + j] = convertOne(convert[j]!, defaults[j]!, src[from + j], input.table, row, j);
+  }
+}
+
+function convertOne(
+  convert: (value: unknown) => Value,
+  fallback: DefaultProducer,
+  value: unknown,
+  table: TableEntry,
+  row: number,
+  column: number,
+): Value {
+  try {
+    const converted = value === null ? null : value === undefined ? fallback() : convert(value);
+    if (converted === null && !table.columns[column]!.nullable) throw notNullViolation(table, column);
+    return converted;
+  } catch (err) {
+    if (err instanceof EddyError) throw rowError(err, table, row, table.columns[column]!.name);
+    throw err;
+  }
+}
+
+function notNullViolation(table: TableEntry, column: number): ConstraintError {
+  return new ConstraintError(
+    SqlState.notNullViolation,
+    `null value in column "${table.columns[column]!.name}" of relation "${table.name}" violates not-null constraint`,
+  );
+}
+
+function rowError(err: EddyError, table: TableEntry, row: number, column: string | undefined): RowInputError {
+  return new RowInputError(err, table.name, row, column);
+}
+
+function wrongLength(table: TableEntry, length: number): SemanticError {
+  return new SemanticError(
+    SqlState.syntaxError,
+    `row has ${length} values but table "${table.name}" has ${table.columns.length} columns`,
+  );
+}
+
+/** An object row may name only the table's columns (own keys; inherited members are not keys). */
+function checkKeys(table: TableEntry, record: Readonly<Record<string, unknown>>, row: number): void {
+  for (const key of Object.keys(record)) {
+    if (!table.columns.some((c) => c.name === key)) {
+      const error = new SemanticError(
+        SqlState.undefinedColumn,
+        `column "${key}" of relation "${table.name}" does not exist`,
+      );
+      throw rowError(error, table, row, key);
+    }
+  }
+}
