@@ -47,11 +47,6 @@ export const knownOpen: readonly KnownOpen[] = [
       nestedArray.test(f.minimalSql),
   },
   {
-    id: 'constant-group-by-accepted',
-    owner: 'binder',
-    matches: detail(/non-integer constant in (GROUP BY|DISTINCT ON)/),
-  },
-  {
     id: 'array-element-mismatch-accepted',
     owner: 'binder',
     matches: detail(/operator does not exist: \w+\[\] \S+ \w+\[\]/),
@@ -67,35 +62,12 @@ export const knownOpen: readonly KnownOpen[] = [
     matches: detail(/in an aggregate with DISTINCT, ORDER BY expressions must appear/),
   },
   {
-    // Wrong answers for subqueries in grouped queries (correlated with a key, or as the key).
-    id: 'grouped-subquery-answers',
-    owner: 'subq',
-    matches: (f) =>
-      f.detail.startsWith('eddy ') && /GROUP BY/.test(f.minimalSql) && /\(SELECT/.test(f.minimalSql),
-  },
-  {
-    // Internal errors (ad hoc and in views) for subqueries correlated with a grouping key.
-    id: 'grouped-correlated-subquery',
-    owner: 'subq',
-    matches: (f) => f.detail.includes('Cannot read properties of undefined') && /GROUP BY/.test(f.minimalSql),
-  },
-  {
     // In views, a NULL from the subquery is ignored when the left side is a constant.
     id: 'not-in-null-constant-probe',
     owner: 'subq',
     matches: (f) =>
       f.mode === 'incremental' &&
       /NOT IN \(SELECT|NOT \([^()]* (=|<>|<|<=|>|>=) ANY \(SELECT/.test(f.minimalSql),
-  },
-  {
-    id: 'ungrouped-outer-column-accepted',
-    owner: 'binder',
-    matches: detail(/subquery uses ungrouped column/),
-  },
-  {
-    id: 'group-by-position-of-aggregate',
-    owner: 'binder',
-    matches: detail(/v is not iterable|aggregate functions are not allowed in GROUP BY/),
   },
   {
     id: 'polymorphic-unknown-accepted',
