@@ -90,11 +90,15 @@ export class Eddy {
     return new Eddy();
   }
 
-  /** Runs one or more SQL statements; returns each statement's result. */
+  /**
+   * Runs one or more SQL statements; returns each statement's result. Several statements
+   * outside a transaction are one implicit transaction, as PostgreSQL runs a multi-statement
+   * query string (libpq's `PQexec`): all or nothing, BEGIN / COMMIT among them as there.
+   */
   async execute(sql: string, params: readonly unknown[] = []): Promise<StatementResult[]> {
     this.checkOpen();
     const typed = params.map(jsParam);
-    return this.session.executeWaiting(
+    return this.session.executeScript(
       sql,
       typed.map((p) => p.value),
       typed.map((p) => p.type),

@@ -3,11 +3,21 @@
  * The catalog: every named relation (table, view, materialized view), enum type and index, with
  * ids, schemas and the dependency edges that DROP checks. Pure metadata: contents live in
  * runtime stores, plans in the dataflow. Names are case-folded by the binder before they get here.
+ * DDL inside a transaction is seen by that transaction alone until COMMIT publishes it: the
+ * catalog answers as the transaction of the statement running now sees it (`readingAs`).
  */
-import { SemanticError, SqlState, UndefinedObjectError } from '../common/errors.ts';
+import type { SelectStmt } from 'libpg-query';
+import {
+  SemanticError,
+  SerializationError,
+  SqlState,
+  StateError,
+  UndefinedObjectError,
+} from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
+import { CatalogObjects, PendingCatalogChanges } from './catalog-objects.ts';
 
 export type RelationKind = 'table' | 'source' | 'view' | 'materializedView';
 
@@ -41,6 +51,12 @@ export interface ViewEntry extends RelationBase {
   readonly plan: LogicalPlan;
   /** Relations the view reads directly. */
   readonly dependsOn: readonly number[];
+  /**
+   * A plain view's first function of the current time or of chance (sql/bind/clock-dependence):
+   * a materialized view reading the view is refused, naming it, and a query reading the view
+   * binds `query` afresh, so the time is the reading statement's, not the view's creation's.
+   */
+  readonly clockDependence?: { readonly name: string; readonly random: boolean; readonly query: SelectStmt };
 }
 
 export type RelationEntry = TableEntry | ViewEntry;
@@ -61,27 +77,55 @@ export class Catalog {
   private nextId = 1;
   /** Materialized views still hydrating in the background, by id (kept by the database). */
   readonly hydrating = new Map<number, HydrationProgress>();
-  private readonly relations = new Map<string, RelationEntry>();
-  private readonly byId = new Map<number, RelationEntry>();
-  private readonly types = new Map<string, EnumType>();
-  private readonly indexes = new Map<string, IndexEntry>();
+  private readonly committed = new CatalogObjects();
+  /** Open transactions' uncommitted DDL, by transaction. */
+  private readonly pending = new Map<object, PendingCatalogChanges>();
+  /** The transaction whose statement is running (its DDL is seen and made by it), or null. */
+  private reader: object | null = null;
 
   allocateId(): number {
     return this.nextId++;
   }
 
-  relation(name: string): RelationEntry | undefined {
-    return this.relations.get(name);
+  /**
+   * Runs `body` seeing and changing the catalog as `transaction` does (null: outside a
+   * transaction, where DDL is committed at once). Statements run synchronously, one at a time.
+   */
+  readingAs<T>(transaction: object | null, body: () => T): T {
+    const previous = this.reader;
+    this.reader = transaction;
+    try {
+      return body();
+    } finally {
+      this.reader = previous;
+    }
   }
 
+  relation(name: string): RelationEntry | undefined {
+    const own = this.ownChanges();
+    const created = own?.added.relations.get(name);
+    if (created) return created;
+    const r = this.committed.relations.get(name);
+    return r && !own?.droppedRelations.has(r.id) ? r : undefined;
+  }
+
+  /** The relation with `id`, whoever created it (ids come from plans bound earlier). */
   relationById(id: number): RelationEntry {
-    const r = this.byId.get(id);
+    let r = this.committed.byId.get(id);
+    for (const changes of this.pending.values()) r ??= changes.added.byId.get(id);
     if (!r) throw new UndefinedObjectError(SqlState.undefinedTable, `relation with id ${id} does not exist`);
     return r;
   }
 
+  /** Whether relation `id` exists as `transaction` sees it (null: as committed). */
+  hasRelationId(id: number, transaction: object | null): boolean {
+    const own = transaction ? this.pending.get(transaction) : undefined;
+    if (own?.added.byId.has(id)) return true;
+    return this.committed.byId.has(id) && !own?.droppedRelations.has(id);
+  }
+
   requireRelation(name: string, position?: number): RelationEntry {
-    const r = this.relations.get(name);
+    const r = this.relation(name);
     if (!r)
       throw new UndefinedObjectError(SqlState.undefinedTable, `relation "${name}" does not exist`, {
         position,
@@ -90,23 +134,29 @@ export class Catalog {
   }
 
   allRelations(): RelationEntry[] {
-    return [...this.byId.values()];
+    const own = this.ownChanges();
+    const committed = [...this.committed.byId.values()];
+    if (!own) return committed;
+    return [...committed.filter((r) => !own.droppedRelations.has(r.id)), ...own.added.byId.values()];
   }
 
   addRelation(entry: RelationEntry): void {
-    if (this.relations.has(entry.name) || this.types.has(entry.name)) {
+    if (this.relation(entry.name) || this.enumType(entry.name)) {
       throw new SemanticError(SqlState.duplicateTable, `relation "${entry.name}" already exists`);
     }
-    this.relations.set(entry.name, entry);
-    this.byId.set(entry.id, entry);
+    this.refuseNameOfOtherTransaction(entry.name);
+    const own = this.ownChanges(true);
+    (own?.added ?? this.committed).addRelation(entry);
+    own?.created.add(entry.id);
   }
 
   removeRelation(id: number): void {
-    const r = this.byId.get(id);
-    if (!r) return;
-    this.byId.delete(id);
-    this.relations.delete(r.name);
-    for (const [name, index] of this.indexes) if (index.relationId === id) this.indexes.delete(name);
+    const own = this.ownChanges(true);
+    if (!own) {
+      this.committed.removeRelation(id);
+      return;
+    }
+    if (!own.added.removeRelation(id) && this.committed.byId.has(id)) own.droppedRelations.add(id);
   }
 
   /** Relations that read `id` directly. */
@@ -117,13 +167,17 @@ export class Catalog {
   }
 
   enumType(name: string): EnumType | undefined {
-    return this.types.get(name);
+    const own = this.ownChanges();
+    const created = own?.added.types.get(name);
+    if (created) return created;
+    return own?.droppedTypes.has(name) ? undefined : this.committed.types.get(name);
   }
 
   addEnumType(type: EnumType): void {
-    if (this.types.has(type.name))
+    if (this.enumType(type.name))
       throw new SemanticError(SqlState.duplicateObject, `type "${type.name}" already exists`);
-    this.types.set(type.name, type);
+    this.refuseNameOfOtherTransaction(type.name);
+    (this.ownChanges(true)?.added ?? this.committed).types.set(type.name, type);
   }
 
   /**
@@ -131,42 +185,145 @@ export class Catalog {
    * uses the type only inside expressions is not found: its plan keeps no names to look up.)
    */
   enumTypeUsers(type: EnumType): { relation: RelationEntry; column: string }[] {
-    const uses = (t: SqlType): boolean =>
-      t.id === 'enum' ? t.oid === type.oid : t.id === 'array' ? uses(t.element) : false;
     return this.allRelations().flatMap((relation) =>
-      relation.schema.filter((c) => uses(c.type)).map((c) => ({ relation, column: c.name })),
+      relation.schema.filter((c) => usesEnum(c.type, type)).map((c) => ({ relation, column: c.name })),
     );
   }
 
   removeEnumType(name: string): void {
-    this.types.delete(name);
+    const own = this.ownChanges(true);
+    if (!own) this.committed.types.delete(name);
+    else if (!own.added.types.delete(name)) own.droppedTypes.add(name);
   }
 
   allEnumTypes(): EnumType[] {
-    return [...this.types.values()];
+    const own = this.ownChanges();
+    const committed = [...this.committed.types.values()];
+    if (!own) return committed;
+    return [...committed.filter((t) => !own.droppedTypes.has(t.name)), ...own.added.types.values()];
   }
 
   index(name: string): IndexEntry | undefined {
-    return this.indexes.get(name);
+    const own = this.ownChanges();
+    const created = own?.added.indexes.get(name);
+    if (created) return created;
+    const index = this.committed.indexes.get(name);
+    if (!index || own?.droppedIndexes.has(name) || own?.droppedRelations.has(index.relationId))
+      return undefined;
+    return index;
   }
 
   addIndex(entry: IndexEntry): void {
-    if (this.indexes.has(entry.name) || this.relations.has(entry.name)) {
+    if (this.index(entry.name) || this.relation(entry.name)) {
       throw new SemanticError(SqlState.duplicateTable, `relation "${entry.name}" already exists`);
     }
-    this.indexes.set(entry.name, entry);
+    this.refuseNameOfOtherTransaction(entry.name);
+    (this.ownChanges(true)?.added ?? this.committed).indexes.set(entry.name, entry);
   }
 
   removeIndex(name: string): void {
-    this.indexes.delete(name);
+    const own = this.ownChanges(true);
+    if (!own) this.committed.indexes.delete(name);
+    else if (!own.added.indexes.delete(name)) own.droppedIndexes.add(name);
   }
 
   allIndexes(): IndexEntry[] {
-    return [...this.indexes.values()];
+    const names = new Set([
+      ...this.committed.indexes.keys(),
+      ...(this.ownChanges()?.added.indexes.keys() ?? []),
+    ]);
+    return [...names].flatMap((name) => this.index(name) ?? []);
   }
 
   /** True when `type` names a user-defined enum known to this catalog. */
   isEnum(type: SqlType): type is EnumType {
-    return type.id === 'enum' && this.types.get(type.name) === type;
+    return type.id === 'enum' && this.enumType(type.name) === type;
   }
+
+  /**
+   * Checks that `transaction`'s DDL can still be published: everything its new objects depend
+   * on (relations read, enum types of columns, indexed relations) was not dropped by a
+   * transaction that committed meanwhile. Throws 40001 otherwise; changes nothing.
+   */
+  checkPublish(transaction: object): void {
+    const own = this.pending.get(transaction);
+    if (!own) return;
+    const exists = (id: number) => this.hasRelationId(id, transaction);
+    const typeExists = (t: EnumType) =>
+      own.added.types.get(t.name) === t ||
+      (this.committed.types.get(t.name) === t && !own.droppedTypes.has(t.name));
+    for (const r of own.added.byId.values()) {
+      const missing =
+        (r.kind === 'view' || r.kind === 'materializedView' ? r.dependsOn : []).find((id) => !exists(id)) !==
+          undefined || r.schema.some((c) => enumsOf(c.type).some((t) => !typeExists(t)));
+      if (missing) throw concurrentDrop(r.name);
+    }
+    for (const index of own.added.indexes.values())
+      if (!exists(index.relationId)) throw concurrentDrop(index.name);
+  }
+
+  /**
+   * COMMIT: `transaction`'s DDL becomes everyone's. Returns the ids of the relations that are
+   * gone for good (dropped, or created and dropped again), whose contents can go.
+   */
+  publish(transaction: object): number[] {
+    const own = this.pending.get(transaction);
+    if (!own) return [];
+    this.pending.delete(transaction);
+    for (const id of own.droppedRelations) this.committed.removeRelation(id);
+    for (const name of own.droppedTypes) this.committed.types.delete(name);
+    for (const name of own.droppedIndexes) this.committed.indexes.delete(name);
+    for (const r of own.added.byId.values()) this.committed.addRelation(r);
+    for (const [name, type] of own.added.types) this.committed.types.set(name, type);
+    for (const [name, index] of own.added.indexes) this.committed.indexes.set(name, index);
+    const gone = [...own.droppedRelations];
+    for (const id of own.created) if (!own.added.byId.has(id)) gone.push(id);
+    return gone;
+  }
+
+  /** ROLLBACK: forgets `transaction`'s DDL. Returns the ids of the relations it had created. */
+  discard(transaction: object): number[] {
+    const own = this.pending.get(transaction);
+    this.pending.delete(transaction);
+    return own ? [...own.created] : [];
+  }
+
+  /** The running transaction's pending changes; with `create`, made on its first DDL. */
+  private ownChanges(create = false): PendingCatalogChanges | undefined {
+    if (this.reader === null) return undefined;
+    let own = this.pending.get(this.reader);
+    if (!own && create) {
+      own = new PendingCatalogChanges();
+      this.pending.set(this.reader, own);
+    }
+    return own;
+  }
+
+  /**
+   * A name another open transaction has just created is taken for the others too. PostgreSQL
+   * would wait for that transaction to end; Eddy does not wait, and fails as a NOWAIT lock does.
+   */
+  private refuseNameOfOtherTransaction(name: string): void {
+    for (const [transaction, changes] of this.pending)
+      if (transaction !== this.reader && changes.added.hasName(name))
+        throw new StateError(
+          SqlState.lockNotAvailable,
+          `"${name}" is being created by a concurrent transaction`,
+          { hint: 'Retry after that transaction commits or rolls back.' },
+        );
+  }
+}
+
+function usesEnum(t: SqlType, type: EnumType): boolean {
+  return t.id === 'enum' ? t.oid === type.oid : t.id === 'array' ? usesEnum(t.element, type) : false;
+}
+
+function enumsOf(t: SqlType): EnumType[] {
+  return t.id === 'enum' ? [t] : t.id === 'array' ? enumsOf(t.element) : [];
+}
+
+function concurrentDrop(name: string): SerializationError {
+  return new SerializationError('could not serialize access due to concurrent DDL', {
+    detail: `"${name}" depends on an object a concurrent transaction dropped.`,
+  });
 }

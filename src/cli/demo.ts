@@ -89,6 +89,8 @@ export async function runDemo({ values }: ParsedCommandLine<typeof demoCommand>)
     if (intervalMs > 0) await new Promise((r) => setTimeout(r, intervalMs));
   }
   await db.close();
-  out('\nDone. Try `npm run eddy -- sql` for a SQL shell, or see the README for the library API.');
+  out(
+    '\nDone. Try `./eddy sql` for a SQL shell (`npx eddy sql` in an app that installed eddydb), or see the README for the library API.',
+  );
   return 0;
 }

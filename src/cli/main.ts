@@ -5,7 +5,7 @@
  * and only then loads the command's code. Exit codes: 0 success, 1 failure (a SQL error, a
  * missing file, a port in use…), 2 usage mistake. Failures print one clear line, never a stack.
  *
- * `--liftoff-only` (in the line above, and in `npm run eddy` / ./eddy): V8 otherwise recompiles
+ * `--liftoff-only` (in the line above, and in ./eddy): V8 otherwise recompiles
  * the SQL parser's WebAssembly with its optimizing tier as soon as it is called a few times,
  * which takes ~500 MB for a moment; the baseline code parses about as fast (BENCHMARKS.md).
  */

@@ -9,12 +9,19 @@ import { parseCount, parsePort, UsageError } from './command-line.ts';
 import type { ParsedCommandLine, serveCommand } from './commands.ts';
 
 export async function runServe({ values }: ParsedCommandLine<typeof serveCommand>): Promise<number> {
-  const userSpecs = [...(values.user ?? []), ...(process.env.EDDY_USERS ?? '').split(',').filter(Boolean)];
-  const users = userSpecs.map((spec) => {
+  // Each spec keeps where it came from, so a mistake names the flag or the variable to fix.
+  const userSpecs = [
+    ...(values.user ?? []).map((spec) => ({ spec, from: '--user' })),
+    ...(process.env.EDDY_USERS ?? '')
+      .split(',')
+      .filter(Boolean)
+      .map((spec) => ({ spec, from: 'EDDY_USERS' })),
+  ];
+  const users = userSpecs.map(({ spec, from }) => {
     const at = spec.indexOf(':');
     if (at <= 0 || at === spec.length - 1)
       throw new UsageError(
-        `--user wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
+        `${from} wants NAME:PASSWORD with a non-empty password, got "${spec.replace(/:.*/, ':…')}"`,
       );
     return { name: spec.slice(0, at), password: spec.slice(at + 1) };
   });

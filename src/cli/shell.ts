@@ -107,12 +107,14 @@ const listQuery = `SELECT c.relname AS "Name",
 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'v', 'm') ORDER BY 1`;
 
-/** `\d name`: the relation's columns, types and nullability. */
+/** `\d name`: the relation's columns, types, nullability and defaults, as psql's `\d` shows them. */
 function describeQuery(name: string): string {
   return `SELECT a.attname AS "Column", format_type(a.atttypid, a.atttypmod) AS "Type",
-  CASE WHEN a.attnotnull THEN 'not null' ELSE '' END AS "Nullable"
+  CASE WHEN a.attnotnull THEN 'not null' ELSE '' END AS "Nullable",
+  coalesce(pg_get_expr(d.adbin, d.adrelid), '') AS "Default"
 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE n.nspname = 'public' AND c.relname = '${name.replaceAll("'", "''")}' AND a.attnum > 0
 ORDER BY a.attnum`;
 }

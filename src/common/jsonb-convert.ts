@@ -4,6 +4,8 @@
  * casts out of jsonb, as PostgreSQL 15 does them: numbers through their text, NaN and ±Infinity as
  * strings, dates and timestamps in ISO 8601 (`2020-01-02T03:04:05+00:00`), other types as their text.
  */
+
+import { padBpchar } from './bpchar.ts';
 import { formatDate, formatInterval, formatTime, formatTimestamp } from './datetime-format.ts';
 import { type TimeZone, UTC } from './datetime-zone.ts';
 import { DataError, SemanticError, SqlState } from './errors.ts';
@@ -18,6 +20,7 @@ import {
   numberText,
   toNumeric,
 } from './jsonb-number.ts';
+import { NESTING_DEPTH_MAX, nestingTooDeep, nulNotConvertible } from './jsonb-parse.ts';
 import {
   buildObject,
   type JsonNumber,
@@ -29,6 +32,7 @@ import {
 } from './jsonb-value.ts';
 import { Numeric } from './numeric.ts';
 import { type SqlType, typeName } from './types.ts';
+import { checkUnicodeText } from './utf8-text.ts';
 import type { Value } from './value.ts';
 
 /** to_jsonb(value): SQL NULL for NULL (the function is strict). `zone` is the session TimeZone. */
@@ -88,6 +92,8 @@ function scalarText(value: Value, type: SqlType, zone: TimeZone): string {
       return formatInterval(value as Interval);
     case 'bytea':
       return byteaText(value as Uint8Array);
+    case 'bpchar':
+      return padBpchar(value as string, type.maxLength);
     default:
       if (typeof value === 'string') return value;
       throw new DataError(SqlState.datatypeMismatch, `cannot convert a ${type.id} value to jsonb`);
@@ -163,12 +169,14 @@ export function jsonKeyOf(value: Value, type: SqlType, zone: TimeZone = UTC): st
 
 /** A document from plain JS data (objects, arrays, strings, numbers, bigints, booleans, null). */
 export function jsonbFromJs(data: unknown): Jsonb {
-  return data instanceof Jsonb ? data : new Jsonb(fromJs(data));
+  return data instanceof Jsonb ? data : new Jsonb(fromJs(data, 0));
 }
 
-function fromJs(data: unknown): JsonValue {
+/** `depth`: enclosing arrays and objects, held to the parser's limit so deep input cannot overflow the stack. */
+function fromJs(data: unknown, depth: number): JsonValue {
   switch (typeof data) {
     case 'string':
+      return checkJsonString(data);
     case 'boolean':
       return data;
     case 'number':
@@ -181,18 +189,45 @@ function fromJs(data: unknown): JsonValue {
   if (data === null || data instanceof JsonObject) return data;
   if (data instanceof Jsonb) return data.value;
   if (data instanceof Numeric) return numericJson(data);
-  if (Array.isArray(data)) return data.map(fromJs);
+  if (Array.isArray(data)) {
+    if (depth >= NESTING_DEPTH_MAX) throw nestingTooDeep();
+    return data.map((item) => fromJs(item, depth + 1));
+  }
   if (typeof data === 'object' && Object.getPrototypeOf(data) === Object.prototype) {
+    if (depth >= NESTING_DEPTH_MAX) throw nestingTooDeep();
     const keys: string[] = [];
     const values: JsonValue[] = [];
     for (const [key, v] of Object.entries(data)) {
       if (v === undefined) continue; // as JSON.stringify does
-      keys.push(key);
-      values.push(fromJs(v));
+      keys.push(checkJsonString(key));
+      values.push(fromJs(v, depth + 1));
     }
     return buildObject(keys, values);
   }
   throw new DataError(SqlState.invalidParameterValue, `cannot convert ${describe(data)} to jsonb`);
+}
+
+/**
+ * 54001 when a parsed JSON value (from JSON.parse) nests arrays and objects deeper than jsonb
+ * may: checked without recursion, before code that recurses over the value (JSON.stringify).
+ */
+export function checkJsNestingDepth(json: unknown): void {
+  let level: unknown[] = [json];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const v of level) {
+      if (v === null || typeof v !== 'object') continue;
+      if (depth >= NESTING_DEPTH_MAX) throw nestingTooDeep();
+      for (const child of Array.isArray(v) ? v : Object.values(v)) next.push(child);
+    }
+    level = next;
+  }
+}
+
+/** A string from JavaScript as jsonb text: NUL is 22P05 as `\u0000` would be, a lone surrogate 22021. */
+function checkJsonString(s: string): string {
+  if (s.includes('\0')) throw nulNotConvertible();
+  return checkUnicodeText(s);
 }
 
 function describe(data: unknown): string {

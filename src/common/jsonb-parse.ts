@@ -26,6 +26,20 @@ const T_NULL = 11;
  */
 export const NESTING_DEPTH_MAX = 1000;
 
+/** 54001, as PostgreSQL's stack check stops a deeper document. */
+export function nestingTooDeep(): ResourceLimitError {
+  return new ResourceLimitError(SqlState.statementTooComplex, 'stack depth limit exceeded', {
+    hint: `jsonb nesting is limited to ${NESTING_DEPTH_MAX} levels.`,
+  });
+}
+
+/** 22P05: jsonb strings are text, which cannot hold NUL. */
+export function nulNotConvertible(): DataError {
+  return new DataError(SqlState.untranslatableCharacter, 'unsupported Unicode escape sequence', {
+    detail: '\\u0000 cannot be converted to text.',
+  });
+}
+
 function syntaxError(detail: string): DataError {
   return new DataError(SqlState.invalidJsonText, 'invalid input syntax for type json', { detail });
 }
@@ -109,11 +123,7 @@ class Parser {
   }
 
   enter(): void {
-    if (++this.depth > NESTING_DEPTH_MAX) {
-      throw new ResourceLimitError(SqlState.statementTooComplex, 'stack depth limit exceeded', {
-        hint: `jsonb nesting is limited to ${NESTING_DEPTH_MAX} levels.`,
-      });
-    }
+    if (++this.depth > NESTING_DEPTH_MAX) throw nestingTooDeep();
   }
 
   parseArray(): JsonValue[] {
@@ -317,11 +327,7 @@ class Parser {
           continue;
         }
         if (high >= 0) throw lowSurrogateError();
-        if (code === 0) {
-          throw new DataError(SqlState.untranslatableCharacter, 'unsupported Unicode escape sequence', {
-            detail: '\\u0000 cannot be converted to text.',
-          });
-        }
+        if (code === 0) throw nulNotConvertible();
         out += String.fromCharCode(code);
         continue;
       }

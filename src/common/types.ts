@@ -15,6 +15,8 @@ export type ScalarTypeId =
   | 'float8'
   | 'text'
   | 'varchar'
+  /** char(n), `character(n)`: blank-padded; values are kept without trailing spaces (common/value.ts). */
+  | 'bpchar'
   | 'bytea'
   | 'uuid'
   | 'date'
@@ -28,7 +30,7 @@ export type ScalarTypeId =
 
 export interface ScalarType {
   readonly id: ScalarTypeId;
-  /** varchar(n) length, numeric(p,s) precision and scale; absent when unconstrained. */
+  /** varchar(n) and char(n) length, numeric(p,s) precision and scale; absent when unconstrained. */
   readonly maxLength?: number;
   readonly precision?: number;
   readonly scale?: number;
@@ -64,6 +66,7 @@ export const T = {
   float8: scalar('float8'),
   text: scalar('text'),
   varchar: scalar('varchar'),
+  bpchar: scalar('bpchar'),
   bytea: scalar('bytea'),
   uuid: scalar('uuid'),
   date: scalar('date'),
@@ -83,6 +86,18 @@ export function varchar(maxLength: number): ScalarType {
   return Object.freeze({ id: 'varchar', maxLength });
 }
 
+/** char(n): `character(n)`, blank-padded to n on output. */
+export function bpchar(length: number): ScalarType {
+  return Object.freeze({ id: 'bpchar', maxLength: length });
+}
+
+/** The type without its modifier: varchar(5) → varchar, char(3) → bpchar, numeric(5,2) → numeric. */
+export function withoutTypmod(type: SqlType): SqlType {
+  if (type.id === 'array') return arrayOf(withoutTypmod(type.element));
+  if (type.id === 'enum') return type;
+  return T[type.id];
+}
+
 export function numeric(precision: number, scale: number): ScalarType {
   return Object.freeze({ id: 'numeric', precision, scale });
 }
@@ -98,6 +113,7 @@ const scalarOids: Record<ScalarTypeId, number> = {
   float8: 701,
   text: 25,
   varchar: 1043,
+  bpchar: 1042,
   bytea: 17,
   uuid: 2950,
   date: 1082,
@@ -119,6 +135,7 @@ const arrayOids: Partial<Record<ScalarTypeId, number>> = {
   float8: 1022,
   text: 1009,
   varchar: 1015,
+  bpchar: 1014,
   bytea: 1001,
   uuid: 2951,
   date: 1182,
@@ -131,10 +148,12 @@ const arrayOids: Partial<Record<ScalarTypeId, number>> = {
 
 export function typeOid(type: SqlType): number {
   switch (type.id) {
-    case 'array':
-      return type.element.id === 'array' || type.element.id === 'enum'
-        ? 2277
-        : (arrayOids[type.element.id] ?? 2277);
+    case 'array': {
+      // int[][] is int[] to PostgreSQL: the array type of the innermost element.
+      let element = type.element;
+      while (element.id === 'array') element = element.element;
+      return element.id === 'enum' ? 2277 : (arrayOids[element.id] ?? 2277);
+    }
     case 'enum':
       return type.oid;
     default:
@@ -151,6 +170,8 @@ export function typeName(type: SqlType): string {
       return type.name;
     case 'varchar':
       return type.maxLength === undefined ? 'character varying' : `character varying(${type.maxLength})`;
+    case 'bpchar':
+      return type.maxLength === undefined ? 'character' : `character(${type.maxLength})`;
     case 'numeric':
       return type.precision === undefined ? 'numeric' : `numeric(${type.precision},${type.scale ?? 0})`;
     default:
@@ -168,6 +189,7 @@ const scalarNames: Record<ScalarTypeId, string> = {
   float8: 'double precision',
   text: 'text',
   varchar: 'character varying',
+  bpchar: 'character',
   bytea: 'bytea',
   uuid: 'uuid',
   date: 'date',
@@ -203,6 +225,7 @@ export function typeCategory(type: SqlType): TypeCategory {
       return 'N';
     case 'text':
     case 'varchar':
+    case 'bpchar':
       return 'S';
     case 'date':
     case 'time':
@@ -231,5 +254,5 @@ export function isInteger(type: SqlType): boolean {
 }
 
 export function isStringType(type: SqlType): boolean {
-  return type.id === 'text' || type.id === 'varchar' || type.id === 'unknown';
+  return type.id === 'text' || type.id === 'varchar' || type.id === 'bpchar' || type.id === 'unknown';
 }

@@ -13,13 +13,15 @@
  * | numeric                     | `Numeric`                                                      |
  * | real, double precision      | `number`                                                       |
  * | text, varchar, uuid, enum   | `string` (uuid lower-case canonical form)                      |
+ * | char(n)                     | `string` without trailing spaces (common/bpchar.ts)            |
  * | bytea                       | `Uint8Array`                                                   |
  * | date                        | `number`: days since 1970-01-01                                |
  * | time                        | `number`: microseconds since midnight                          |
  * | timestamp, timestamptz      | `number`: microseconds since 1970-01-01 00:00:00 (UTC for tz)  |
  * | interval                    | `Interval`                                                     |
  * | jsonb                       | `Jsonb`                                                        |
- * | arrays                      | `Value[]` (one dimension; elements may be null)                 |
+ * | arrays                      | `Value[]` (elements may be null); a k-dimensional array nests   |
+ * |                             | k levels, rectangular (functions/array-dims.ts)                |
  */
 import type { Interval } from './interval.ts';
 import type { Jsonb } from './jsonb.ts';

@@ -32,6 +32,7 @@ export function isPrimitiveType(type: SqlType): boolean {
     case 'float8':
     case 'text':
     case 'varchar':
+    case 'bpchar':
     case 'uuid':
     case 'date':
     case 'time':

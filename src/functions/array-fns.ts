@@ -1,6 +1,6 @@
 /**
  * @module functions/array-fns
- * Array functions over Eddy's one-dimensional, 1-based arrays (common/value.ts): dimensions,
+ * Array functions over Eddy's 1-based arrays (common/value.ts; nested for more dimensions): dimensions,
  * searching (array_position[s]), array_remove / array_replace and trim_array, with PostgreSQL 15's
  * NULL rules. A search for NULL finds NULL elements (IS NOT DISTINCT FROM); element equality is
  * the type's `=` (common/value-ops.ts), so NaN finds NaN and `1 mon` finds `30 days`.
@@ -8,30 +8,33 @@
 import { DataError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { valuesEqual } from '../common/value-ops.ts';
+import { arrayShape } from './array-dims.ts';
 
-/** array_length(a, dim), array_upper(a, dim): the length in dimension 1, else NULL. */
+/** array_length(a, dim), array_upper(a, dim): the length in dimension `dim`, else NULL. */
 export function arrayLength(a: Value[], dim: number): number | null {
-  return dim === 1 && a.length > 0 ? a.length : null;
+  return arrayShape(a)[dim - 1] ?? null;
 }
 
-/** array_lower(a, dim): Eddy's arrays start at 1. */
+/** array_lower(a, dim): Eddy's arrays start at 1 in every dimension. */
 export function arrayLower(a: Value[], dim: number): number | null {
-  return dim === 1 && a.length > 0 ? 1 : null;
+  return dim >= 1 && dim <= arrayShape(a).length ? 1 : null;
 }
 
 /** array_ndims(a): NULL for the empty array, which has no dimensions. */
 export function arrayNdims(a: Value[]): number | null {
-  return a.length > 0 ? 1 : null;
+  const dims = arrayShape(a).length;
+  return dims > 0 ? dims : null;
 }
 
-/** array_dims(a): `[1:n]`, NULL for the empty array. */
+/** array_dims(a): `[1:n][1:m]…`, NULL for the empty array. */
 export function arrayDims(a: Value[]): string | null {
-  return a.length > 0 ? `[1:${a.length}]` : null;
+  const shape = arrayShape(a);
+  return shape.length > 0 ? shape.map((n) => `[1:${n}]`).join('') : null;
 }
 
-/** cardinality(a): the number of elements, 0 for the empty array. */
+/** cardinality(a): the number of elements over all dimensions, 0 for the empty array. */
 export function cardinality(a: Value[]): number {
-  return a.length;
+  return arrayShape(a).reduce((product, n) => product * n, a.length > 0 ? 1 : 0);
 }
 
 /** Whether element `x` is not distinct from the searched `v` (a NULL `v` finds NULLs). */

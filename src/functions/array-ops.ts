@@ -7,22 +7,44 @@
 import { DataError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { compareValues, valuesEqual } from '../common/value-ops.ts';
+import { arrayShape } from './array-dims.ts';
 
 /** array || array (array_cat, not strict): a NULL side contributes nothing. */
 export function arrayCat(a: Value[] | null, b: Value[] | null): Value[] | null {
   if (a === null) return b;
   if (b === null) return a;
-  return a.concat(b);
+  return rectangular(a.concat(b));
 }
 
-/** array || element (array_append, not strict): a NULL array counts as empty; a NULL element is appended. */
+/**
+ * array || element (array_append, not strict): a NULL array counts as empty; a NULL element is
+ * appended. On a multidimensional array the element is a row; a NULL row adds nothing.
+ */
 export function arrayAppend(a: Value[] | null, e: Value): Value[] {
-  return a === null ? [e] : [...a, e];
+  if (a === null) return [e];
+  if (e === null && Array.isArray(a[0])) return a;
+  return rectangular([...a, e]);
 }
 
 /** element || array (array_prepend, not strict). */
 export function arrayPrepend(e: Value, a: Value[] | null): Value[] {
-  return a === null ? [e] : [e, ...a];
+  if (a === null) return [e];
+  if (e === null && Array.isArray(a[0])) return a;
+  return rectangular([e, ...a]);
+}
+
+/** A concatenation of rows must stay rectangular, as PostgreSQL requires (2202E otherwise). */
+function rectangular(rows: Value[]): Value[] {
+  const first = rows[0];
+  if (!Array.isArray(first)) return rows;
+  const shape = arrayShape(first);
+  for (const row of rows) {
+    const s = Array.isArray(row) ? arrayShape(row) : null;
+    if (s === null || s.length !== shape.length || s.some((n, i) => n !== shape[i])) {
+      throw new DataError(SqlState.arraySubscriptError, 'cannot concatenate incompatible arrays');
+    }
+  }
+  return rows;
 }
 
 /** Whether the non-null `v` equals some element of `a` (NULL elements match nothing). */

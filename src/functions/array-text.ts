@@ -1,11 +1,12 @@
 /**
  * @module functions/array-text
- * The text form of one-dimensional arrays, `{1,2,NULL,"a b"}`, both ways, with PostgreSQL's
+ * The text form of arrays, `{1,2,NULL,"a b"}` and `{{1,2},{3,4}}`, both ways, with PostgreSQL's
  * quoting and escaping rules. Elements are converted by callbacks, so this file knows no types.
  */
 import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
 import { isCSpace } from '../common/float-text.ts';
 import type { Value } from '../common/value.ts';
+import { ARRAY_DIMS_MAX, arrayShape, tooManyDimensions } from './array-dims.ts';
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -17,45 +18,99 @@ function malformed(text: string, detail: string): DataError {
   return new DataError(SqlState.invalidTextRepresentation, `malformed array literal: "${text}"`, { detail });
 }
 
-/** Parses an array literal; `parseElement` converts each non-NULL element's text. */
-export function parseArrayText(text: string, parseElement: (s: string) => Value): Value[] {
-  const n = text.length;
+/**
+ * Parses an array literal of `dims` dimensions (an `int[][]` has 2); `parseElement` converts each
+ * non-NULL element's text. Sub-arrays must all have the same shape.
+ */
+export function parseArrayText(text: string, parseElement: (s: string) => Value, dims = 1): Value[] {
+  const depth = braceDepth(text);
+  if (depth > ARRAY_DIMS_MAX) throw tooManyDimensions(depth);
   let i = skipSpace(text, 0);
   let expected = -1;
   if (text.charCodeAt(i) === 91) {
-    const dims = parseDimensions(text, i);
-    expected = dims.count;
-    i = skipSpace(text, dims.end);
+    if (dims > 1)
+      throw new FeatureNotSupportedError('dimension information on multidimensional arrays is not supported');
+    const bounds = parseDimensions(text, i);
+    expected = bounds.count;
+    i = skipSpace(text, bounds.end);
   }
   if (text.charCodeAt(i) !== LBRACE) {
     throw malformed(text, 'Array value must start with "{" or dimension information.');
   }
-  const out: Value[] = [];
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) === RBRACE) {
-    i++;
-  } else {
-    for (;;) {
-      i = skipSpace(text, i);
-      if (i >= n) throw malformed(text, 'Unexpected end of input.');
-      const c = text.charCodeAt(i);
-      if (c === LBRACE) throw new FeatureNotSupportedError('multidimensional arrays are not supported');
-      if (c === COMMA || c === RBRACE) throw malformed(text, `Unexpected "${text[i]}" character.`);
-      const element = c === QUOTE ? readQuoted(text, i + 1) : readUnquoted(text, i);
-      out.push(element.value === null ? null : parseElement(element.value));
-      i = skipSpace(text, element.end);
-      const d = text.charCodeAt(i);
-      if (i >= n) throw malformed(text, 'Unexpected end of input.');
-      i++;
-      if (d === RBRACE) break;
-      if (d !== COMMA) throw malformed(text, 'Unexpected array element.');
-    }
-  }
-  if (skipSpace(text, i) !== n) throw malformed(text, 'Junk after closing right brace.');
-  if (expected >= 0 && expected !== out.length) {
+  const parsed = parseLevel(text, i, dims, parseElement, true);
+  if (skipSpace(text, parsed.end) !== text.length) throw malformed(text, 'Junk after closing right brace.');
+  if (expected >= 0 && expected !== parsed.values.length) {
     throw malformed(text, 'Specified array dimensions do not match array contents.');
   }
-  return out;
+  return parsed.values;
+}
+
+/** One `{…}` level starting at the brace at `start`; `dims` counts this level and those inside it. */
+function parseLevel(
+  text: string,
+  start: number,
+  dims: number,
+  parseElement: (s: string) => Value,
+  outermost: boolean,
+): { values: Value[]; end: number } {
+  const n = text.length;
+  const values: Value[] = [];
+  let i = skipSpace(text, start + 1);
+  if (text.charCodeAt(i) === RBRACE) {
+    // `{}` is the empty array; an empty sub-array has no place in a rectangular one.
+    if (!outermost) throw malformed(text, 'Unexpected "}" character.');
+    return { values, end: i + 1 };
+  }
+  for (;;) {
+    i = skipSpace(text, i);
+    if (i >= n) throw malformed(text, 'Unexpected end of input.');
+    const c = text.charCodeAt(i);
+    if (dims > 1) {
+      if (c !== LBRACE) throw malformed(text, 'Unexpected array element.');
+      const sub = parseLevel(text, i, dims - 1, parseElement, false);
+      if (values.length > 0 && !sameShape(values[0] as Value[], sub.values)) {
+        throw malformed(text, 'Multidimensional arrays must have sub-arrays with matching dimensions.');
+      }
+      values.push(sub.values);
+      i = sub.end;
+    } else {
+      if (c === LBRACE) {
+        if (outermost) throw new FeatureNotSupportedError('multidimensional arrays are not supported');
+        throw malformed(text, 'Unexpected "{" character.');
+      }
+      if (c === COMMA || c === RBRACE) throw malformed(text, `Unexpected "${text[i]}" character.`);
+      const element = c === QUOTE ? readQuoted(text, i + 1) : readUnquoted(text, i);
+      values.push(element.value === null ? null : parseElement(element.value));
+      i = element.end;
+    }
+    i = skipSpace(text, i);
+    if (i >= n) throw malformed(text, 'Unexpected end of input.');
+    const d = text.charCodeAt(i++);
+    if (d === RBRACE) return { values, end: i };
+    if (d !== COMMA) throw malformed(text, 'Unexpected array element.');
+  }
+}
+
+function sameShape(a: readonly Value[], b: readonly Value[]): boolean {
+  const x = arrayShape(a);
+  const y = arrayShape(b);
+  return x.length === y.length && x.every((len, k) => len === y[k]);
+}
+
+/** The deepest brace nesting outside quoted elements: checked first, as PostgreSQL does. */
+function braceDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === LBRACE) deepest = Math.max(deepest, ++depth);
+    else if (c === RBRACE) depth--;
+  }
+  return deepest;
 }
 
 function skipSpace(text: string, i: number): number {
@@ -122,13 +177,21 @@ function readUnquoted(text: string, i: number): { value: string | null; end: num
   return { value: out, end: i };
 }
 
-/** Prints an array literal; `formatElement` gives each non-NULL element's text. */
-export function formatArrayText(values: readonly Value[], formatElement: (v: Value) => string): string {
+/**
+ * Prints an array literal; `formatElement` gives each non-NULL element's text. The elements of a
+ * multidimensional array are sub-arrays (`nested`), printed as inner braces, never quoted.
+ */
+export function formatArrayText(
+  values: readonly Value[],
+  formatElement: (v: Value) => string,
+  nested = false,
+): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
     const v = values[i]!;
-    out += v === null ? 'NULL' : quoteElement(formatElement(v));
+    if (v === null) out += 'NULL';
+    else out += nested ? formatElement(v) : quoteElement(formatElement(v));
   }
   return out + '}';
 }

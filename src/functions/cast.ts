@@ -14,7 +14,14 @@ import { delegatedCast } from './delegated.ts';
 import { outOfRange } from './errors.ts';
 import { float8ToFloat4 } from './float-ops.ts';
 import { rint } from './math.ts';
-import { checkVarcharLength, formatText, parseText, truncateVarchar } from './text-io.ts';
+import {
+  bpcharIn,
+  checkVarcharLength,
+  formatText,
+  parseText,
+  truncateBpchar,
+  truncateVarchar,
+} from './text-io.ts';
 
 export type CastFn = (v: Value) => Value;
 
@@ -54,9 +61,8 @@ function cachedCast(from: SqlType, to: SqlType, explicit: boolean): CastFn {
  * 42846 when no cast exists at all; context checks are `canCast*`'s job.
  */
 export function castFunction(from: SqlType, to: SqlType, explicit: boolean, zone: TimeZone = UTC): CastFn {
-  if (to.id === 'text' || to.id === 'unknown' || to.id === 'varchar')
-    return castToString(from, to, explicit, zone);
-  if (from.id === 'text' || from.id === 'varchar' || from.id === 'unknown') {
+  if (isStringTypeId(to.id)) return castToString(from, to, explicit, zone);
+  if (isStringTypeId(from.id)) {
     return (v) => parseText(v as string, to, zone);
   }
   if (sameType(from, to) && !hasTypmod(to)) return identity;
@@ -75,19 +81,31 @@ function identity(v: Value): Value {
   return v;
 }
 
-/** Typmods that make a same-type cast do work: varchar(n), numeric(p,s), and arrays of them. */
-function hasTypmod(t: SqlType): boolean {
+/** Typmods that make a same-type cast do work: varchar(n), char(n), numeric(p,s), and arrays of them. */
+export function hasTypmod(t: SqlType): boolean {
   if (t.id === 'array') return hasTypmod(t.element);
   return (
-    (t.id === 'varchar' && t.maxLength !== undefined) || (t.id === 'numeric' && t.precision !== undefined)
+    ((t.id === 'varchar' || t.id === 'bpchar') && t.maxLength !== undefined) ||
+    (t.id === 'numeric' && t.precision !== undefined)
   );
+}
+
+/** text, varchar, char(n) and the unknown type of literals: the string types casts treat alike. */
+function isStringTypeId(id: SqlType['id']): boolean {
+  return id === 'text' || id === 'varchar' || id === 'bpchar' || id === 'unknown';
 }
 
 function castToString(from: SqlType, to: SqlType, explicit: boolean, zone: TimeZone): CastFn {
   let fmt: CastFn;
-  if (from.id === 'text' || from.id === 'varchar' || from.id === 'unknown') fmt = identity;
+  // A char(n) value is kept without its padding: to text it is as PostgreSQL's rtrim leaves it.
+  if (isStringTypeId(from.id)) fmt = identity;
   else if (from.id === 'bool') fmt = (v) => (v ? 'true' : 'false');
   else fmt = (v) => formatText(v, from, zone);
+  if (to.id === 'bpchar') {
+    const length = to.maxLength;
+    if (explicit) return (v) => truncateBpchar(fmt(v) as string, length);
+    return (v) => bpcharIn(fmt(v) as string, length);
+  }
   const max = to.id === 'varchar' ? to.maxLength : undefined;
   if (max === undefined) return fmt;
   if (explicit) return (v) => truncateVarchar(fmt(v) as string, max);
@@ -149,15 +167,16 @@ type Ctx = 'i' | 'a' | 'e';
 
 /** pg_cast rows among Eddy's types (source → target → context), PostgreSQL 15. */
 const PG_CAST: Partial<Record<SqlType['id'], Partial<Record<SqlType['id'], Ctx>>>> = {
-  bool: { int4: 'e', text: 'a', varchar: 'a' },
+  bool: { int4: 'e', text: 'a', varchar: 'a', bpchar: 'a' },
   int2: { int4: 'i', int8: 'i', numeric: 'i', float4: 'i', float8: 'i' },
   int4: { bool: 'e', int2: 'a', int8: 'i', numeric: 'i', float4: 'i', float8: 'i' },
   int8: { int2: 'a', int4: 'a', numeric: 'i', float4: 'i', float8: 'i' },
   numeric: { int2: 'a', int4: 'a', int8: 'a', float4: 'i', float8: 'i' },
   float4: { int2: 'a', int4: 'a', int8: 'a', numeric: 'a', float8: 'i' },
   float8: { int2: 'a', int4: 'a', int8: 'a', numeric: 'a', float4: 'a' },
-  text: { varchar: 'i' },
-  varchar: { text: 'i' },
+  text: { varchar: 'i', bpchar: 'i' },
+  varchar: { text: 'i', bpchar: 'i' },
+  bpchar: { text: 'i', varchar: 'i' },
   date: { timestamp: 'i', timestamptz: 'i' },
   time: { interval: 'i' },
   timestamp: { date: 'a', time: 'a', timestamptz: 'i' },
@@ -176,8 +195,8 @@ export function castContext(from: SqlType, to: SqlType): Ctx | undefined {
   const row = PG_CAST[from.id]?.[to.id];
   if (row !== undefined) return row;
   // PostgreSQL's automatic I/O conversion casts: to a string type in assignment, from one explicitly.
-  if (to.id === 'text' || to.id === 'varchar') return 'a';
-  if (from.id === 'text' || from.id === 'varchar') return 'e';
+  if (to.id === 'text' || to.id === 'varchar' || to.id === 'bpchar') return 'a';
+  if (from.id === 'text' || from.id === 'varchar' || from.id === 'bpchar') return 'e';
   return undefined;
 }
 

@@ -4,8 +4,10 @@
  * PostgreSQL 15's signatures. Functions over `"any"` bind to their argument types: each argument
  * is printed with its type's output function, as PostgreSQL's concat and format do.
  */
+import { padBpchar } from '../common/bpchar.ts';
 import { arrayOf, type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { arrayTypeDepth, flattenArray } from './array-dims.ts';
 import * as A from './array-ops.ts';
 import * as B from './bytea.ts';
 import { type CatalogBuilder, P, type ScalarImpl, withDefaults } from './catalog-types.ts';
@@ -26,6 +28,14 @@ export function printerFor(type: SqlType): Printer {
   return (v) => (v === null ? null : formatText(v, type));
 }
 
+/**
+ * What `||` appends: the value cast to text. Unlike the output function (concat, format), the cast
+ * from char(n) drops the padding, which Eddy's char(n) values never hold.
+ */
+function textCastFor(type: SqlType): Printer {
+  return type.id === 'bpchar' ? (v) => v as string | null : printerFor(type);
+}
+
 /** An impl whose arguments are first printed as text, each with its own type's output function. */
 function printingArgs(f: (...args: (string | null)[]) => Value): (types: readonly SqlType[]) => ScalarImpl {
   return (types) => {
@@ -42,6 +52,17 @@ function lengthFunctions(c: CatalogBuilder): void {
   c.strict('length', [bytea], int4, B.byteaLength);
   c.strict('octet_length', [text], int4, S.octetLength).strict('octet_length', [bytea], int4, B.byteaLength);
   c.strict('bit_length', [text], int4, S.bitLength).strict('bit_length', [bytea], int4, B.byteaBitLength);
+  // octet_length of char(n) counts the padding (length, char_length and bit_length do not).
+  c.fn('octet_length', {
+    args: [T.bpchar],
+    returns: int4,
+    strict: true,
+    impl: S.octetLength as ScalarImpl,
+    bind: (types) => {
+      const length = types[0]!.id === 'bpchar' ? types[0]!.maxLength : undefined;
+      return (v) => S.octetLength(padBpchar(v as string, length));
+    },
+  });
 }
 
 function textFunctions(c: CatalogBuilder): void {
@@ -177,10 +198,14 @@ function formatFunctions(c: CatalogBuilder): void {
     if (array.id !== 'array' || array.element.id === 'text' || array.element.id === 'varchar') {
       return withDefaults(arrayToString);
     }
-    const print = printerFor(array.element);
+    // A multidimensional array joins all its elements, row after row, as PostgreSQL does.
+    const dims = arrayTypeDepth(array);
+    let element = array.element;
+    while (element.id === 'array') element = element.element;
+    const print = printerFor(element);
     return (items, d, n) =>
       arrayToString(
-        items === null ? null : (items as Value[]).map(print),
+        items === null ? null : flattenArray(items as Value[], dims).map(print),
         d as string | null,
         n as string | null,
       );
@@ -301,7 +326,7 @@ function stringOperators(c: CatalogBuilder): void {
     returns: text,
     impl: textAny,
     bind: (types) => {
-      const print = printerFor(types[1]!);
+      const print = textCastFor(types[1]!);
       return (a, b) => (a as string) + print(b);
     },
   });
@@ -311,7 +336,7 @@ function stringOperators(c: CatalogBuilder): void {
     returns: text,
     impl: textAny,
     bind: (types) => {
-      const print = printerFor(types[0]!);
+      const print = textCastFor(types[0]!);
       return (a, b) => print(a) + (b as string);
     },
   });

@@ -6,7 +6,7 @@
  * Eddy has one role (a superuser), so every privilege check is true and every object visible.
  */
 import { SqlState, UndefinedObjectError } from '../common/errors.ts';
-import { type SqlType, T, typeName } from '../common/types.ts';
+import { type SqlType, T, typeName, withoutTypmod } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { type ArgType, CatalogBuilder, type ScalarImpl } from './catalog-types.ts';
 
@@ -132,7 +132,11 @@ function addSessionInformation(c: CatalogBuilder): void {
     strict: false,
     impl: () => null,
     bind: (types: readonly SqlType[]) => {
-      const name = typeName(types[0]!);
+      // regtype output: the type without its modifier (varchar(5) is "character varying"), and
+      // one array type whatever the dimensions (integer[][] is "integer[]").
+      let type = withoutTypmod(types[0]!);
+      while (type.id === 'array' && type.element.id === 'array') type = type.element;
+      const name = typeName(type);
       return () => name;
     },
   });

@@ -5,11 +5,14 @@
  * Inputs never receive null; a bad text raises PostgreSQL's 22P02/22003/22001 error. timestamptz
  * reads and prints in the session time zone the caller passes (UTC by default).
  */
+
+import { padBpchar, trimBpchar } from '../common/bpchar.ts';
 import { type TimeZone, UTC } from '../common/datetime-zone.ts';
 import { DataError, SqlState, unreachable } from '../common/errors.ts';
 import { float4In, float4Out, float8In, float8Out, isCSpace, trimCSpace } from '../common/float-text.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { arrayTypeDepth } from './array-dims.ts';
 import { formatArrayText, parseArrayText } from './array-text.ts';
 import { codePointOffset } from './code-points.ts';
 import { delegatedFormat, delegatedParse } from './delegated.ts';
@@ -23,6 +26,8 @@ export function parseText(text: string, type: SqlType, zone: TimeZone = UTC): Va
       return text;
     case 'varchar':
       return type.maxLength === undefined ? text : checkVarcharLength(text, type.maxLength);
+    case 'bpchar':
+      return bpcharIn(text, type.maxLength);
     case 'bool':
       return boolIn(text);
     case 'int2':
@@ -42,8 +47,10 @@ export function parseText(text: string, type: SqlType, zone: TimeZone = UTC): Va
     case 'enum':
       return enumIn(text, type);
     case 'array': {
-      const element = type.element;
-      return parseArrayText(text, (s) => parseText(s, element, zone));
+      let element = type.element;
+      while (element.id === 'array') element = element.element;
+      const scalar = element;
+      return parseArrayText(text, (s) => parseText(s, scalar, zone), arrayTypeDepth(type));
     }
     case 'numeric':
     case 'date':
@@ -67,6 +74,8 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
     case 'uuid':
     case 'enum':
       return value as string;
+    case 'bpchar':
+      return padBpchar(value as string, type.maxLength);
     case 'bool':
       return value ? 't' : 'f';
     case 'int2':
@@ -81,7 +90,7 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
       return byteaOut(value as Uint8Array);
     case 'array': {
       const element = type.element;
-      return formatArrayText(value as Value[], (v) => formatText(v, element, zone));
+      return formatArrayText(value as Value[], (v) => formatText(v, element, zone), element.id === 'array');
     }
     case 'numeric':
     case 'date':
@@ -98,18 +107,17 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
 
 // ---- varchar ----------------------------------------------------------------------------------
 
+function lengthError(typeLabel: string, max: number): DataError {
+  return new DataError(SqlState.stringDataRightTruncation, `value too long for type ${typeLabel}(${max})`);
+}
+
 /** varchar(n) on input or assignment: too long is an error unless only spaces would be cut. */
 export function checkVarcharLength(s: string, max: number): string {
   if (s.length <= max) return s;
   const cut = codePointOffset(s, max);
   if (cut === s.length) return s;
   for (let i = cut; i < s.length; i++) {
-    if (s.charCodeAt(i) !== 32) {
-      throw new DataError(
-        SqlState.stringDataRightTruncation,
-        `value too long for type character varying(${max})`,
-      );
-    }
+    if (s.charCodeAt(i) !== 32) throw lengthError('character varying', max);
   }
   return s.slice(0, cut);
 }
@@ -117,6 +125,22 @@ export function checkVarcharLength(s: string, max: number): string {
 /** varchar(n) on an explicit cast: silently cut to n characters. */
 export function truncateVarchar(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, codePointOffset(s, max));
+}
+
+// ---- bpchar (value form: common/bpchar.ts) ----------------------------------------------------
+
+/** char(n) on input or assignment: too long is 22001 unless only spaces would be cut. */
+export function bpcharIn(s: string, max: number | undefined): string {
+  const value = trimBpchar(s);
+  if (max !== undefined && value.length > max && codePointOffset(value, max) < value.length) {
+    throw lengthError('character', max);
+  }
+  return value;
+}
+
+/** char(n) on an explicit cast: silently cut to n characters. */
+export function truncateBpchar(s: string, max: number | undefined): string {
+  return trimBpchar(max === undefined ? s : truncateVarchar(s, max));
 }
 
 // ---- boolean ----------------------------------------------------------------------------------

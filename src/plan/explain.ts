@@ -81,7 +81,7 @@ function describe(p: LogicalPlan): string {
     case 'distinct':
       return 'Distinct';
     case 'topK':
-      return `TopK${p.partitionBy.length ? ` PARTITION BY (${cols(p.partitionBy)})` : ''} ORDER BY (${keys(p.orderBy)}) LIMIT ${p.limit ?? 'ALL'} OFFSET ${p.offset}`;
+      return `TopK${p.partitionBy.length ? ` PARTITION BY (${cols(p.partitionBy)})` : ''} ORDER BY (${keys(p.orderBy)}) LIMIT ${p.limit ?? 'ALL'}${p.withTies ? ' WITH TIES' : ''} OFFSET ${p.offset}`;
     case 'window':
       return `Window PARTITION BY (${cols(p.partitionBy)}) ORDER BY (${keys(p.orderBy)}) ${p.calls.map((c) => `${c.fn}(${cols(c.args)})`).join(', ')}`;
     case 'setOp':

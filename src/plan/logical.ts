@@ -137,6 +137,7 @@ export interface SortKey {
 /**
  * Per partition (all rows when `partitionBy` is empty), the rows ranked `offset+1 … offset+limit`
  * by `orderBy` (ties broken by the whole row, so the result is deterministic). `limit` null = all.
+ * `withTies` (FETCH FIRST … WITH TIES): also every later row equal under `orderBy` to the last one.
  */
 export interface LogicalTopK {
   readonly kind: 'topK';
@@ -145,6 +146,7 @@ export interface LogicalTopK {
   readonly orderBy: readonly SortKey[];
   readonly limit: number | null;
   readonly offset: number;
+  readonly withTies: boolean;
   readonly schema: Schema;
 }
 

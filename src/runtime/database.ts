@@ -8,6 +8,8 @@
 import { Catalog } from '../catalog/catalog.ts';
 import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
+import { asResourceLimitError } from '../common/stack-depth.ts';
+import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
@@ -94,7 +96,12 @@ export class Database {
       this.parsed.set(script, cached);
       return cached;
     }
-    const statements = parseScript(script);
+    let statements: readonly EddyStatement[];
+    try {
+      statements = parseScript(checkUnicodeText(script));
+    } catch (err) {
+      throw asResourceLimitError(err);
+    }
     if (script.length <= parsedTextMax) {
       if (this.parsed.size >= parsedScriptsMax) this.parsed.delete(this.parsed.keys().next().value!);
       this.parsed.set(script, statements);

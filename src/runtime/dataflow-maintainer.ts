@@ -7,6 +7,7 @@
  * operators between views is a later optimisation.)
  */
 import { EddyError, InternalError } from '../common/errors.ts';
+import { asResourceLimitError } from '../common/stack-depth.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { Circuit } from '../dataflow/circuit.ts';
 import { RowErrors } from '../dataflow/row-errors.ts';
@@ -40,7 +41,9 @@ export function createDataflowMaintainer(
   };
 }
 
-function stopped(e: unknown): EddyError {
+function stopped(thrown: unknown): EddyError {
+  // A state or delta past V8's size limits is a resource limit (54000), not an internal error.
+  const e = asResourceLimitError(thrown);
   const hint = 'The materialized view stopped being maintained; drop and recreate it.';
   if (e instanceof EddyError) {
     return new EddyError({ code: e.code, message: e.message, detail: e.detail, hint, cause: e });

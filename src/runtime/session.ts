@@ -10,7 +10,9 @@
 import type { Node } from 'libpg-query';
 import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
+import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
+import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
@@ -54,6 +56,7 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): StatementResult[] {
+    checkTextParams(params);
     const statements = this.db.parse(script);
     const results: StatementResult[] = [];
     for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
@@ -70,39 +73,53 @@ export class Session {
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
   ): Promise<StatementResult[]> {
+    checkTextParams(params);
     const results: StatementResult[] = [];
-    for (const stmt of this.db.parse(script)) {
-      for (;;) {
-        try {
-          results.push(this.executeOne(stmt, params, paramTypes));
-          break;
-        } catch (err) {
-          if (!(err instanceof HydrationPendingError) || this.settings['guc:eddy.hydration_wait'] === 'off')
-            throw err;
-          if (this.transaction) this.transaction.failed = false;
-          await waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout']));
-        }
-      }
-    }
+    for (const stmt of this.db.parse(script))
+      results.push(await this.executeOneWaiting(stmt, params, paramTypes));
     return results;
   }
 
+  private async executeOneWaiting(
+    stmt: EddyStatement,
+    params: readonly Value[],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult> {
+    for (;;) {
+      try {
+        return this.executeOne(stmt, params, paramTypes);
+      } catch (err) {
+        if (!(err instanceof HydrationPendingError)) throw err;
+        await this.awaitHydration(err);
+      }
+    }
+  }
+
   /**
-   * Runs a script as PostgreSQL runs a multi-statement Query: several statements with no
-   * transaction control among them, outside a transaction block, form one implicit transaction
-   * (all or nothing, one step; the objects they create are dropped again if one fails).
+   * Runs a script as PostgreSQL runs a multi-statement Query: outside a transaction block its
+   * statements form one implicit transaction (all or nothing, one step; the objects they create
+   * are dropped again and the ones they drop come back if one fails). A BEGIN among them makes
+   * it a block the earlier statements belong to; statements after a COMMIT start a new one. The
+   * library's `execute` and HTTP's POST /sql run scripts so.
    */
-  async executeScript(script: string, params: readonly Value[] = []): Promise<StatementResult[]> {
+  async executeScript(
+    script: string,
+    params: readonly Value[] = [],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): Promise<StatementResult[]> {
+    checkTextParams(params);
     const statements = this.db.parse(script);
-    if (statements.length < 2 || this.transaction || statements.some(isTransactionControl))
-      return this.executeWaiting(script, params);
-    this.begin();
+    if (statements.length < 2) return this.executeWaiting(script, params, paramTypes);
+    const results: StatementResult[] = [];
     try {
-      const results = await this.executeWaiting(script, params);
-      this.commit();
+      for (const stmt of statements) {
+        if (!this.transaction && !isTransactionControl(stmt)) this.begin({ implicit: true });
+        results.push(await this.executeOneWaiting(stmt, params, paramTypes));
+      }
+      if (this.transaction?.implicit) this.commit();
       return results;
     } catch (err) {
-      this.rollback();
+      if (this.transaction?.implicit) this.rollback();
       throw err;
     }
   }
@@ -125,6 +142,14 @@ export class Session {
    * are recorded, never applied: nothing changes and no step is taken.
    */
   describe(sql: string, paramTypes: readonly (SqlType | undefined)[] = []): StatementDescription {
+    try {
+      return this.db.catalog.readingAs(this.transaction, () => this.describeOne(sql, paramTypes));
+    } catch (err) {
+      throw asResourceLimitError(err);
+    }
+  }
+
+  private describeOne(sql: string, paramTypes: readonly (SqlType | undefined)[]): StatementDescription {
     const statements = this.db.parse(sql);
     if (statements.length !== 1) {
       throw new SqlSyntaxError('cannot insert multiple commands into a prepared statement');
@@ -176,9 +201,11 @@ export class Session {
     if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
     try {
-      const result = executeStatement(
-        { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes },
-        stmt,
+      const result = this.db.catalog.readingAs(this.transaction, () =>
+        executeStatement(
+          { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes },
+          stmt,
+        ),
       );
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
@@ -187,17 +214,28 @@ export class Session {
       return result;
     } catch (err) {
       if (this.transaction) this.transaction.failed = true;
-      throw err;
+      throw asResourceLimitError(err);
     }
   }
 
-  /** Opens a transaction block; unset options come from the session's defaults. */
-  begin(options: { isolation?: IsolationLevel; readOnly?: boolean } = {}): void {
-    if (this.transaction) return;
+  /**
+   * Opens a transaction block; unset options come from the session's defaults. BEGIN inside an
+   * implicit transaction turns it into a block (what ran in it joins the block), as in PostgreSQL.
+   */
+  begin(options: { isolation?: IsolationLevel; readOnly?: boolean; implicit?: boolean } = {}): void {
+    const open = this.transaction;
+    if (open) {
+      if (!open.implicit || options.implicit) return;
+      open.implicit = false;
+      if (options.isolation && open.snapshot === null) open.isolation = options.isolation;
+      if (options.readOnly !== undefined) open.readOnly = options.readOnly;
+      return;
+    }
     this.transaction = new Transaction(
       options.isolation ?? this.defaultIsolation(),
       options.readOnly ?? this.settings['guc:default_transaction_read_only'] === 'on',
     );
+    this.transaction.implicit = options.implicit ?? false;
   }
 
   /** `default_transaction_isolation`, as the level Eddy gives for it. */
@@ -221,7 +259,7 @@ export class Session {
       committed = true;
       return 'COMMIT';
     } finally {
-      if (!committed) txn.undoCatalogChanges();
+      if (!committed) txn.abort(this.db);
       txn.release(this.db);
     }
   }
@@ -231,7 +269,7 @@ export class Session {
    * objects it created are dropped again.
    */
   rollback(): void {
-    this.transaction?.undoCatalogChanges();
+    this.transaction?.abort(this.db);
     this.transaction?.release(this.db);
     this.transaction = null;
   }
@@ -294,4 +332,9 @@ async function waitFor(ready: Promise<void>, timeoutMs: number): Promise<void> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Parameter strings from the library or HTTP are JavaScript strings: 22021 unless they are Unicode without NUL. */
+function checkTextParams(params: readonly Value[]): void {
+  for (const p of params) if (typeof p === 'string') checkUnicodeText(p);
 }

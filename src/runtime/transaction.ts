@@ -38,12 +38,15 @@ export class Transaction {
   readOnly: boolean;
   isolation: IsolationLevel;
   /**
+   * Opened by the server, not by BEGIN: a multi-statement script, or the extended protocol's
+   * messages up to Sync. A BEGIN inside it makes it an ordinary block, as in PostgreSQL.
+   */
+  implicit = false;
+  /**
    * What its statements read, by relation (checked at COMMIT when serializable): 'all' after a
    * scan, else the keys it looked up by index.
    */
   private readonly reads = new Map<number, 'all' | KeyRead[]>();
-  /** What ROLLBACK undoes besides the deferred writes: objects its statements created. */
-  private readonly undo: (() => void)[] = [];
 
   constructor(isolation: IsolationLevel, readOnly: boolean) {
     this.isolation = isolation;
@@ -69,14 +72,12 @@ export class Transaction {
     else this.reads.set(relationId, [{ columns, key }]);
   }
 
-  /** Registers the undoing of a catalog change, run (newest first) if the transaction rolls back. */
-  onRollback(action: () => void): void {
-    this.undo.push(action);
-  }
-
-  /** Undoes its catalog changes (ROLLBACK, a failed transaction or a COMMIT that lost a conflict). */
-  undoCatalogChanges(): void {
-    while (this.undo.length > 0) this.undo.pop()!();
+  /**
+   * ROLLBACK, a failed transaction or a COMMIT that lost a conflict: its DDL is forgotten (it
+   * was never seen by others) and the contents of the relations it created go.
+   */
+  abort(db: Database): void {
+    for (const id of db.catalog.discard(this)) db.dropRelation(id);
   }
 
   /** Lets go of the snapshot (COMMIT or ROLLBACK); later steps are no longer kept for it. */
@@ -102,14 +103,24 @@ export class Transaction {
   }
 
   /**
-   * Commits as one step, or throws and changes nothing. Checked first, against the steps
+   * Commits as one step, or throws and changes nothing; its DDL becomes everyone's with that
+   * step (40001 if an object it created depends on one a concurrent commit dropped), and the
+   * contents of the relations it dropped go. Checked first, against the steps
    * committed since the snapshot: a row it updates or deletes that someone else changed
    * (40001), a key it inserts that someone else inserted (23505), and, when serializable, rows
    * it read (a key looked up, a relation scanned) that someone else wrote (40001).
    */
   commit(db: Database): void {
+    db.catalog.checkPublish(this);
+    this.commitWrites(db);
+    for (const id of db.catalog.publish(this)) db.dropRelation(id);
+  }
+
+  private commitWrites(db: Database): void {
     const net = new ChangeSet();
     for (const [id, batch] of this.changes.byRelation) {
+      // Writes to a relation it dropped afterwards go with it.
+      if (!db.catalog.hasRelationId(id, this)) continue;
       const b = consolidate(batch);
       if (b.length > 0) net.byRelation.set(id, b);
     }

@@ -67,7 +67,7 @@ describe('eddy run', () => {
 
 describe('eddy sql with piped input', () => {
   const script = [
-    'CREATE TABLE t (a integer NOT NULL, b text);',
+    'CREATE TABLE t (a integer NOT NULL, b text, at timestamptz DEFAULT now());',
     'CREATE MATERIALIZED VIEW m AS SELECT count(*) AS n FROM t;',
     "INSERT INTO t VALUES (1, 'x');",
     'SELECT * FROM m;',
@@ -78,12 +78,14 @@ describe('eddy sql with piped input', () => {
     '',
   ].join('\n');
 
-  test('over --url: every statement, \\d with the materialized view, errors with LINE n:', async () => {
+  test('over --url: every statement, \\d with the materialized view and defaults, errors with LINE n:', async () => {
     const remote = await eddy(['sql', '--url', url], script);
     assert.equal(remote.code, 0, remote.stderr);
     assert.match(remote.stdout, /^ m +\| materialized view$/m);
     assert.match(remote.stdout, /^ t +\| table$/m);
-    assert.match(remote.stdout, /^ a +\| integer +\| not null$/m);
+    assert.match(remote.stdout, /^ a +\| integer +\| not null +\|$/m);
+    // A volatile default is shown as written (it is evaluated per row), as psql's \d shows it.
+    assert.match(remote.stdout, /^ at +\| timestamp with time zone +\| +\| now\(\)$/m);
     assert.equal(
       remote.stderr,
       'ERROR:  column "nope" does not exist\nLINE 2:   nope FROM t;\n          ^\nSQLSTATE: 42703\n',

@@ -46,6 +46,21 @@ describe('ordinary mistakes', () => {
     assertOneLine(stderr, /^eddy serve: --pg-port wants a port number from 0 to 65535, got "abc"/);
   });
 
+  test('a user without a password names where it came from: --user or EDDY_USERS', async () => {
+    const flag = await eddy(['serve', '--user', 'alice:', '--pg-port', '0', '--http-port', '0']);
+    assert.equal(flag.code, 2);
+    assertOneLine(
+      flag.stderr,
+      /^eddy serve: --user wants NAME:PASSWORD with a non-empty password, got "alice:…"/,
+    );
+    const env = await eddy(['serve', '--pg-port', '0', '--http-port', '0'], '', { EDDY_USERS: 'bob' });
+    assert.equal(env.code, 2);
+    assertOneLine(
+      env.stderr,
+      /^eddy serve: EDDY_USERS wants NAME:PASSWORD with a non-empty password, got "bob"/,
+    );
+  });
+
   test('an unknown flag, a flag without its value, an unknown command', async () => {
     const unknown = await eddy(['run', 'x.sql', '--frobnicate']);
     assert.equal(unknown.code, 2);

@@ -1,10 +1,11 @@
 /**
  * @module test/package/install-from-clone
  * A user's first hour, end to end: clone the repository (its committed HEAD), install the clone
- * into a separate app by git URL as `npm install` does (its `prepare` builds dist/), run the
- * README's library example there, and run the installed `eddy` command. The example's output
+ * into a separate app by git URL and into another by its path, as `npm install` does (its
+ * `prepare` builds dist/), run the README's library example there, type-check a TypeScript file
+ * against the installed declarations, and run the installed `eddy` command. The example's output
  * must equal the same example run against src/. Needs npm and the npm registry (or its cache);
- * about 30–60 s, so it runs once, in CI always.
+ * about 30–90 s, so it runs once, in CI always.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -38,7 +39,34 @@ function readmeLibraryExample(): string {
   return match[1]!;
 }
 
-test('an app installs the repository by git URL and runs the README library example', {
+/** Typed rows as the README shows them; the expect-error line makes the check able to fail. */
+const typedExample = `import { Eddy, Numeric, RowInputError } from 'eddydb';
+const db = await Eddy.open();
+const { rows } = await db.query<[number, string]>('SELECT 1 AS id, $1::text AS name', ['ada']);
+const id: number = rows[0]![0];
+const name: string = rows[0]![1];
+// @ts-expect-error: the second column is typed as a string
+const wrong: number = rows[0]![1];
+const price: Numeric = Numeric.parse('12.34');
+try {
+  await db.insert('t', [{ id: 1 }], { onConflict: 'update' });
+} catch (e) {
+  if (e instanceof RowInputError) console.log(e.table, e.row, e.column, e.code);
+}
+console.log(id, name, wrong, price.toString());
+await db.close();
+`;
+
+const appCompilerOptions = {
+  target: 'es2022',
+  module: 'nodenext',
+  strict: true,
+  noEmit: true,
+  skipLibCheck: false,
+  types: [],
+};
+
+test('apps install the repository by git URL and by path, and run the README library example', {
   timeout: 240_000,
 }, () => {
   const clone = join(scratch, 'eddy');
@@ -62,6 +90,24 @@ test('an app installs the repository by git URL and runs the README library exam
   const expected = run(process.execPath, [join(scratch, 'example-source.ts')], scratch);
   assert.match(expected, /insert/);
   assert.equal(installed, expected);
+
+  // A TypeScript app gets typed rows from query<T>(), checked strictly against the installed
+  // declarations (their own imports included) and without Node.js's types, which an app may lack.
+  writeFileSync(join(app, 'typed.ts'), typedExample);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: appCompilerOptions }));
+  run(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', app], app);
+
+  // The README's other way: a clone installed by its path, where `npm install` never ran in the
+  // clone itself (npm links the folder and runs its `prepare` there).
+  const pathApp = join(scratch, 'path-app');
+  mkdirSync(pathApp);
+  writeFileSync(
+    join(pathApp, 'package.json'),
+    JSON.stringify({ name: 'path-app', private: true, type: 'module' }),
+  );
+  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', clone], pathApp);
+  writeFileSync(join(pathApp, 'example.mjs'), example);
+  assert.equal(run(process.execPath, ['example.mjs'], pathApp), expected);
 
   // The licence package.json names ships with it.
   assert.match(

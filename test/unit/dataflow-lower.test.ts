@@ -2,7 +2,7 @@
  * @module test/unit/dataflow-lower
  * Logical plans lowered into a circuit, checked against the one-shot evaluator (plan/evaluate)
  * after every step of random histories over two tables: filters, maps, every join type with keys
- * split from the condition, aggregates, DISTINCT, top-k, windows, set operations, constants,
+ * split from the condition, aggregates, DISTINCT, top-k (also WITH TIES), windows, set operations, constants,
  * set-returning functions, views reading views, hydration of a view added late, and the errors.
  */
 import assert from 'node:assert/strict';
@@ -162,6 +162,7 @@ const plans: Record<string, LogicalPlan> = {
     orderBy: [asc(1), asc(2)],
     limit: 2,
     offset: 0,
+    withTies: false,
     schema: t1Schema,
   },
   window: {
@@ -192,6 +193,27 @@ const plans: Record<string, LogicalPlan> = {
     orderBy: [{ column: 1, descending: true, nullsFirst: true }],
     limit: 3,
     offset: 1,
+    withTies: false,
+    schema: t1Schema,
+  },
+  'top-k with ties per a, after an offset': {
+    kind: 'topK',
+    input: t1,
+    partitionBy: [0],
+    orderBy: [asc(1)],
+    limit: 2,
+    offset: 1,
+    withTies: true,
+    schema: t1Schema,
+  },
+  'top-k with ties desc nulls first': {
+    kind: 'topK',
+    input: t1,
+    partitionBy: [],
+    orderBy: [{ column: 1, descending: true, nullsFirst: true }],
+    limit: 1,
+    offset: 0,
+    withTies: true,
     schema: t1Schema,
   },
   'window: rank, dense_rank, descending NULLS FIRST': {

@@ -265,6 +265,7 @@ const PG_FUNCTIONS = [
   'mod(int4,int4) int4',
   'mod(int8,int8) int8',
   'mod(numeric,numeric) numeric',
+  'octet_length(bpchar) int4',
   'octet_length(bytea) int4',
   'octet_length(text) int4',
   'overlay(bytea,bytea,int4) bytea',

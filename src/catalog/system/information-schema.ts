@@ -82,6 +82,7 @@ function typeColumns(catalog: Catalog, type: SqlType): SystemRow {
   };
   switch (type.id) {
     case 'varchar':
+    case 'bpchar':
       return {
         ...base,
         character_maximum_length: type.maxLength ?? null,

@@ -4,7 +4,9 @@
  * collation) and PostgreSQL's format_type over type oids and typmods, for built-in types and the
  * catalog's enums.
  */
+
 import { type EnumType, type SqlType, typeOid } from '../../common/types.ts';
+import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import type { Catalog } from '../catalog.ts';
 import { builtinTypeByOid } from './builtin-types.ts';
 import { COLLATION_DEFAULT } from './oids.ts';
@@ -21,10 +23,11 @@ export interface AttributeType {
   readonly ndims: number;
 }
 
-/** PostgreSQL's typmod: varchar(n) is n + 4, numeric(p,s) is (p << 16 | s) + 4, else -1. */
+/** PostgreSQL's typmod: varchar(n) and char(n) are n + 4, numeric(p,s) is (p << 16 | s) + 4, else -1. */
 export function typmodOf(type: SqlType): number {
   if (type.id === 'array') return typmodOf(type.element);
-  if (type.id === 'varchar' && type.maxLength !== undefined) return type.maxLength + 4;
+  if ((type.id === 'varchar' || type.id === 'bpchar') && type.maxLength !== undefined)
+    return type.maxLength + 4;
   if (type.id === 'numeric' && type.precision !== undefined)
     return ((type.precision << 16) | (type.scale ?? 0)) + 4;
   return -1;
@@ -33,9 +36,10 @@ export function typmodOf(type: SqlType): number {
 export function attributeType(type: SqlType): AttributeType {
   const oid = typeOid(type);
   const builtin = builtinTypeByOid.get(oid);
-  const isString = type.id === 'text' || type.id === 'varchar';
+  const isString = type.id === 'text' || type.id === 'varchar' || type.id === 'bpchar';
   const elementIsString =
-    type.id === 'array' && (type.element.id === 'text' || type.element.id === 'varchar');
+    type.id === 'array' &&
+    (type.element.id === 'text' || type.element.id === 'varchar' || type.element.id === 'bpchar');
   return {
     oid,
     typmod: typmodOf(type),
@@ -44,7 +48,7 @@ export function attributeType(type: SqlType): AttributeType {
     typalign: builtin?.typalign ?? 'i',
     typstorage: builtin?.typstorage ?? 'p',
     collation: isString || elementIsString ? COLLATION_DEFAULT : 0,
-    ndims: type.id === 'array' ? 1 : 0,
+    ndims: arrayTypeDepth(type),
   };
 }
 

@@ -4,7 +4,7 @@
  * unique index plus a constraint, as in PostgreSQL) and column default with its oid, and the SQL
  * text PostgreSQL's pg_get_* functions would print for them. Everything lives in schema public.
  */
-import { T, typeName } from '../../common/types.ts';
+import { typeName, withoutTypmod } from '../../common/types.ts';
 import { formatText } from '../../functions/index.ts';
 import { formatScalar } from '../../plan/explain.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
@@ -98,8 +98,10 @@ export function defaultText(expr: ScalarExpr): string {
   const text = formatText(v, t);
   if ((t.id === 'int4' || t.id === 'numeric') && !text.startsWith('-')) return text;
   // The constant keeps its type without the column's modifier (varchar(20) prints as varchar).
-  const base = t.id === 'varchar' ? T.varchar : t.id === 'numeric' ? T.numeric : t;
-  return `'${text.replaceAll("'", "''")}'::${typeName(base)}`;
+  const base = withoutTypmod(t);
+  // Unconstrained char is spelled bpchar: "character" alone would read back as char(1).
+  const name = base.id === 'bpchar' ? 'bpchar' : typeName(base);
+  return `'${text.replaceAll("'", "''")}'::${name}`;
 }
 
 const plainIdentifier = /^[a-z_][a-z0-9_$]*$/;

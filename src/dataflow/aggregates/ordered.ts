@@ -8,6 +8,7 @@
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareNullable } from '../../common/value-ops.ts';
+import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import { compareBySortKey, type SortKey } from '../row.ts';
 import { SortedList } from '../sorted-list.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
@@ -134,10 +135,11 @@ function concatBytes(args: readonly (readonly Value[])[]): Uint8Array {
   return out;
 }
 
-/** array_agg(value): the values in order, NULLs included. */
-export function finishArrayAgg(args: readonly (readonly Value[])[]): Value {
+/** array_agg(value): the values in order, NULLs included; arrays stack into one more dimension. */
+export function finishArrayAgg(args: readonly (readonly Value[])[], types: readonly SqlType[]): Value {
   if (args.length === 0) return null;
   const out = new Array<Value>(args.length);
   for (let i = 0; i < args.length; i++) out[i] = args[i]![0]!;
+  if (types[0]?.id === 'array') checkAccumulatedArrays(out);
   return out;
 }

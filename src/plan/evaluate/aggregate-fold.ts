@@ -11,6 +11,7 @@ import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { FloatSum } from '../../dataflow/float-sum.ts';
+import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import { floatOverflow } from '../../functions/errors.ts';
 import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
@@ -71,6 +72,7 @@ export function foldAggregate(
       return out;
     }
     case 'array_agg':
+      if (argType.id === 'array') checkAccumulatedArrays(values);
       return input.length === 0 ? null : (values as Value);
     case 'jsonb_agg':
       return jsonbAgg(values, argType);

@@ -219,7 +219,12 @@ class Evaluator {
     const end = plan.limit === null ? Number.POSITIVE_INFINITY : plan.offset + plan.limit;
     for (const { value } of partitions.entries()) {
       const sorted = sortRows(value, plan.orderBy, true);
-      for (let i = plan.offset; i < Math.min(end, sorted.length); i++) out.push(sorted[i]!);
+      let stop = Math.min(end, sorted.length);
+      if (plan.withTies && stop > plan.offset) {
+        const last = sorted[stop - 1]!;
+        while (stop < sorted.length && sortKeysEqual(sorted[stop]!, last, plan.orderBy)) stop++;
+      }
+      for (let i = plan.offset; i < stop; i++) out.push(sorted[i]!);
     }
     return out;
   }
@@ -318,6 +323,11 @@ function setOperation(op: 'union' | 'intersect' | 'except', all: boolean, left: 
  * Sorts rows by `keys`. With `total`, ties are broken by the whole row so that the order (and a
  * LIMIT's choice) is deterministic and identical to what the dataflow's top-k keeps.
  */
+/** Whether two rows tie under ORDER BY (peers): equal on every sort key. */
+function sortKeysEqual(a: readonly Value[], b: readonly Value[], keys: readonly SortKey[]): boolean {
+  return keys.every((k) => compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst) === 0);
+}
+
 export function sortRows(rows: Rows, keys: readonly SortKey[], total: boolean): Rows {
   return [...rows].sort((a, b) => {
     for (const k of keys) {

@@ -20,6 +20,7 @@ import { type MapColumn, MapOp } from '../../dataflow/operators/map.ts';
 import { NullAwareAntiJoinOp } from '../../dataflow/operators/null-aware-anti-join.ts';
 import { SetOp } from '../../dataflow/operators/set-op.ts';
 import { TopKOp } from '../../dataflow/operators/top-k.ts';
+import { TopKWithTiesOp } from '../../dataflow/operators/top-k-with-ties.ts';
 import { UnionOp } from '../../dataflow/operators/union.ts';
 import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
@@ -154,7 +155,11 @@ const lowerings: Lowering = {
   topK: (ctx, p) => {
     const input = lower(ctx, p.input);
     const types = p.partitionBy.map((c) => p.input.schema[c]!.type);
-    return add(ctx, new TopKOp(p.schema.length, p.partitionBy, types, p.orderBy, p.limit, p.offset), [input]);
+    const op =
+      p.withTies && p.limit !== null
+        ? new TopKWithTiesOp(p.schema.length, p.partitionBy, types, p.orderBy, p.limit, p.offset)
+        : new TopKOp(p.schema.length, p.partitionBy, types, p.orderBy, p.limit, p.offset);
+    return add(ctx, op, [input]);
   },
 
   window: (ctx, p) => {

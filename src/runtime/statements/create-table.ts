@@ -10,7 +10,6 @@ import type { EnumType } from '../../common/types.ts';
 import { bindScalar, coerceForAssignment, resolveTypeName } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
-import { dropOnRollback } from './drop.ts';
 
 export function executeCreateTable(
   ctx: StatementContext,
@@ -92,7 +91,6 @@ export function executeCreateTable(
   const id = catalog.allocateId();
   catalog.addRelation({ kind, id, name, schema: columns, columns, primaryKey, sql: ctx.text });
   if (kind === 'table') ctx.session.db.addStore(id, columns.length, primaryKey);
-  dropOnRollback(ctx, id);
   return commandResult(tag);
 }
 
@@ -113,6 +111,5 @@ export function executeCreateEnum(ctx: StatementContext, stmt: CreateEnumStmt): 
   const labels = (stmt.vals ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   const type: EnumType = Object.freeze({ id: 'enum', name, labels, oid: 100_000 + catalog.allocateId() });
   catalog.addEnumType(type);
-  ctx.session.transaction?.onRollback(() => catalog.removeEnumType(name));
   return commandResult('CREATE TYPE');
 }

@@ -9,9 +9,9 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
+import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
-import { dropOnRollback } from './drop.ts';
 import { planSelect } from './query.ts';
 
 function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan {
@@ -68,9 +68,12 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
-  catalog.addRelation(entry);
-  dropOnRollback(ctx, entry.id);
-  if (existing) ctx.session.transaction?.onRollback(() => catalog.addRelation(existing));
+  const clock = findClockDependence(query, catalog);
+  catalog.addRelation(
+    clock
+      ? { ...entry, clockDependence: { name: clock.name, random: clock.random, query: query.SelectStmt } }
+      : entry,
+  );
   return commandResult('CREATE VIEW');
 }
 
@@ -89,6 +92,7 @@ export function executeCreateMaterializedView(
   const named = new Set<number>();
   const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
+  refuseClockDependence(query, db.catalog);
   const reads = readRelations(plan);
   const id = db.catalog.allocateId();
   const entry: ViewEntry = {
@@ -100,9 +104,14 @@ export function executeCreateMaterializedView(
     dependsOn: dependencies(plan, named),
     sql: ctx.text,
   };
-  db.addMaterializedView(id, optimize(plan), reads, name);
+  // Named first: a name taken meanwhile fails before any maintenance starts.
   db.catalog.addRelation(entry);
-  dropOnRollback(ctx, id);
+  try {
+    db.addMaterializedView(id, optimize(plan), reads, name);
+  } catch (err) {
+    db.catalog.removeRelation(id);
+    throw err;
+  }
   return commandResult('CREATE MATERIALIZED VIEW');
 }
 
@@ -128,9 +137,6 @@ export function executeCreateIndex(ctx: StatementContext, stmt: IndexStmt): Stat
     throw new SemanticError(SqlState.duplicateTable, `relation "${name}" already exists`);
   }
   catalog.addIndex({ name, relationId: relation.id, columns });
-  ctx.session.transaction?.onRollback(() => {
-    if (catalog.index(name)) catalog.removeIndex(name);
-  });
   if (ctx.session.db.hasStore(relation.id)) ctx.session.db.store(relation.id).addIndex(columns);
   return commandResult('CREATE INDEX');
 }

@@ -2,6 +2,9 @@
  * @module runtime/statements/drop
  * DROP TABLE / VIEW / MATERIALIZED VIEW / INDEX / TYPE [IF EXISTS] [CASCADE]: refuses while other
  * objects depend on the target (2BP01) unless CASCADE, which drops the dependents first.
+ * Inside a transaction (explicit or implicit) the object is gone for that transaction only; its
+ * stored rows stay and a materialized view stays maintained until COMMIT, so a rollback leaves
+ * it exactly as it is then, and other sessions use it meanwhile.
  */
 import type { DropStmt, Node } from 'libpg-query';
 import type { RelationEntry } from '../../catalog/catalog.ts';
@@ -15,6 +18,7 @@ import type { EnumType } from '../../common/types.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
+import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
 
 const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {
@@ -80,24 +84,22 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a ${spec.word}`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `${spec.word} "${name}" does not exist`);
     }
-    dropRelation(db, relation, cascade);
+    dropRelation(db, relation, cascade, ctx.session.transaction);
   }
   return commandResult(spec.tag);
 }
 
 /**
- * Inside a transaction, a relation its statement just created is dropped again (with whatever
- * came to depend on it) if the transaction rolls back.
+ * Drops `relation` (and with `cascade` what depends on it). Within `transaction` it is hidden
+ * from that transaction only; its contents stay, maintained, until COMMIT (the catalog hands
+ * the ids back then), and ROLLBACK just forgets the drop.
  */
-export function dropOnRollback(ctx: StatementContext, relationId: number): void {
-  const db = ctx.session.db;
-  ctx.session.transaction?.onRollback(() => {
-    const relation = db.catalog.allRelations().find((r) => r.id === relationId);
-    if (relation) dropRelation(db, relation, true);
-  });
-}
-
-function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): void {
+function dropRelation(
+  db: Database,
+  relation: RelationEntry,
+  cascade: boolean,
+  transaction: Transaction | null = null,
+): void {
   const dependents = db.catalog.dependents(relation.id);
   if (dependents.length > 0 && !cascade) {
     throw new SemanticError(
@@ -111,9 +113,9 @@ function dropRelation(db: Database, relation: RelationEntry, cascade: boolean): 
       },
     );
   }
-  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true);
+  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
   db.catalog.removeRelation(relation.id);
-  db.dropRelation(relation.id);
+  if (!transaction) db.dropRelation(relation.id);
 }
 
 /**
@@ -155,7 +157,7 @@ export function dropSources(
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a source`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);
     }
-    dropRelation(db, relation, stmt.cascade);
+    dropRelation(db, relation, stmt.cascade, ctx.session.transaction);
   }
   return commandResult('DROP SOURCE');
 }

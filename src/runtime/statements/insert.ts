@@ -13,8 +13,9 @@ import {
   SemanticError,
   SqlState,
 } from '../../common/errors.ts';
+import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
-import { formatText } from '../../functions/text-io.ts';
+import { bpcharIn, formatText } from '../../functions/text-io.ts';
 import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import { RowKeyMap } from '../../plan/evaluate/row-key-map.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
@@ -162,7 +163,7 @@ export function checkRows(
   skipConflicts: boolean,
   removed: Value[][] = [],
 ): Value[][] {
-  for (const row of rows) checkNotNull(table, row);
+  checkRowValues(table, rows);
   if (table.primaryKey.length === 0 || table.kind === 'source') return rows;
   const store = ctx.session.db.store(table.id);
   const accepted: Value[][] = [];
@@ -183,12 +184,59 @@ export function checkRows(
   return accepted;
 }
 
+/** NOT NULL, text that is Unicode, and char(n) values in their form (rows are changed in place). */
+function checkRowValues(table: TableEntry, rows: Value[][]): void {
+  const padded = bpcharColumns(table);
+  for (const row of rows) {
+    checkNotNull(table, row);
+    checkTextValues(row, 0, row.length);
+    for (const { index, length } of padded) {
+      const v = row[index];
+      if (typeof v === 'string') row[index] = bpcharIn(v, length);
+    }
+  }
+}
+
+/** Strings handed over as JavaScript values (library, HTTP): Unicode without NUL, else 22021. */
+function checkTextValues(values: readonly Value[], from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const v = values[i];
+    if (typeof v === 'string') checkUnicodeText(v);
+  }
+}
+
+/** The char(n) columns: values given as JavaScript strings still need char's value form. */
+function bpcharColumns(table: TableEntry): { index: number; length: number | undefined }[] {
+  return table.columns.flatMap((c, index) =>
+    c.type.id === 'bpchar' ? [{ index, length: c.type.maxLength }] : [],
+  );
+}
+
+/** Flat rows with char(n) values in their form (trailing spaces dropped, length checked); copied only if needed. */
+function withBpcharForms(table: TableEntry, values: readonly Value[], rowCount: number): readonly Value[] {
+  const padded = bpcharColumns(table);
+  if (padded.length === 0) return values;
+  const arity = table.columns.length;
+  let out: Value[] | null = null;
+  for (let r = 0; r < rowCount; r++) {
+    for (const { index, length } of padded) {
+      const v = values[r * arity + index];
+      if (typeof v !== 'string') continue;
+      const form = bpcharIn(v, length);
+      if (form === v) continue;
+      out ??= values.slice();
+      out[r * arity + index] = form;
+    }
+  }
+  return out ?? values;
+}
+
 /**
  * Inserts rows, replacing the row of each key that exists (a retraction of the old row and the
  * new one). As in PostgreSQL, one call may not touch the same key twice (21000).
  */
 function prepareUpsert(ctx: StatementContext, table: TableEntry, rows: Value[][]): PreparedInsert {
-  for (const row of rows) checkNotNull(table, row);
+  checkRowValues(table, rows);
   const store = ctx.session.db.store(table.id);
   const seen = new RowKeyMap<true>();
   const replaced: Value[][] = [];
@@ -307,6 +355,8 @@ export function prepareFlatInsert(
     const accepted = checkRows(ctx, table, rows, onConflict === 'nothing');
     return { count: accepted.length, apply: () => applyRows(ctx, table.id, accepted, 1) };
   }
+  checkTextValues(values, 0, rowCount * arity);
+  values = withBpcharForms(table, values, rowCount);
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
   for (let i = 0; i < rowCount; i++)
     for (const j of notNull)

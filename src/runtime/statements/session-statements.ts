@@ -5,7 +5,8 @@
  * connect time are accepted and echoed back).
  */
 import type { Node, TransactionStmt, VariableSetStmt, VariableShowStmt } from 'libpg-query';
-import { FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
+import { timeZone } from '../../common/datetime-zone.ts';
+import { DataError, FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import { type IsolationLevel, isolationLevel } from '../transaction.ts';
@@ -112,9 +113,32 @@ export function executeSet(ctx: StatementContext, stmt: VariableSetStmt): Statem
         : '',
     )
     .join(', ');
-  if (name === 'timezone') settings.timeZone = value;
+  if (name === 'timezone') settings.timeZone = checkedTimeZone(stmt.args ?? []);
   else settings[`guc:${name}`] = value;
   return commandResult('SET');
+}
+
+/**
+ * SET TimeZone's value: a zone the session can use, else 22023 as in PostgreSQL, so the session
+ * never keeps a zone every later statement would fail on.
+ */
+function checkedTimeZone(args: readonly Node[]): string {
+  if (args.length !== 1) {
+    throw new DataError(SqlState.invalidParameterValue, 'SET TimeZone takes only one argument');
+  }
+  const arg = args[0]!;
+  const text = 'A_Const' in arg ? arg.A_Const.sval?.sval : undefined;
+  if (text === undefined) {
+    throw new FeatureNotSupportedError('SET TimeZone to a number or an interval is not supported', {
+      hint: "Give the zone as a string: a name ('Europe/Paris') or an offset ('UTC+3', '+02:30').",
+    });
+  }
+  try {
+    timeZone(text);
+  } catch {
+    throw new DataError(SqlState.invalidParameterValue, `invalid value for parameter "TimeZone": "${text}"`);
+  }
+  return text;
 }
 
 export function executeShow(ctx: StatementContext, stmt: VariableShowStmt): StatementResult {

@@ -4,8 +4,10 @@
  * before any byte is read, and a streamed body is refused as soon as it passes the limit, so no
  * more than `limit` bytes are ever held for one request.
  */
+
 import type { IncomingMessage } from 'node:http';
 import { SqlState } from '../../common/errors.ts';
+import { decodeUtf8 } from '../../common/utf8-text.ts';
 import { HttpError } from './http-errors.ts';
 
 /** The 16 MiB default of `bodyBytesMax`. */
@@ -40,9 +42,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     };
     const onEnd = () => {
       cleanup();
-      resolve(
-        chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'),
-      );
+      try {
+        resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+      } catch (err) {
+        reject(err);
+      }
     };
     const onError = (err: Error) => {
       cleanup();

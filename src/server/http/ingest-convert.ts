@@ -8,7 +8,8 @@
  * so bigint and numeric values stay exact.
  */
 import type { TimeZone } from '../../common/datetime-zone.ts';
-import { jsonbFromJs } from '../../common/jsonb-convert.ts';
+import { checkJsNestingDepth, jsonbFromJs } from '../../common/jsonb-convert.ts';
+import { nestingTooDeep } from '../../common/jsonb-parse.ts';
 import { Numeric } from '../../common/numeric.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
@@ -36,7 +37,13 @@ export type JsonReader = (json: unknown) => Value;
 
 /** JSON.parse keeping every number's source text (about 7× slower than a plain parse). */
 export function parseExact(text: string): unknown {
-  return JSON.parse(text, exactReviver);
+  try {
+    return JSON.parse(text, exactReviver);
+  } catch (err) {
+    // The reviver makes V8 recurse once per nesting level: deep input overflows the stack.
+    if (err instanceof RangeError) throw nestingTooDeep();
+    throw err;
+  }
 }
 
 function exactReviver(this: unknown, _key: string, value: unknown, context?: { source?: string }): unknown {
@@ -72,7 +79,12 @@ function holdsExactNumbers(type: SqlType): boolean {
 export function readerFor(type: SqlType, column: string, zone: TimeZone, exact: boolean): JsonReader {
   switch (type.id) {
     case 'jsonb':
-      return exact ? (j) => jsonbFromJs(withExactNumbers(j)) : jsonbFromJs;
+      return exact
+        ? (j) => {
+            checkJsNestingDepth(j);
+            return jsonbFromJs(withExactNumbers(j));
+          }
+        : jsonbFromJs;
     case 'array': {
       const element = readerFor(type.element, column, zone, exact);
       const whole = jsInputFor(type, column, zone);

@@ -71,12 +71,17 @@ function invalidJson(message: string): DataError {
   });
 }
 
+/** A JSON.parse failure as 22P02; parseExact's own errors (54001 for nesting) pass through. */
+function jsonParseError(err: unknown): EddyError {
+  return err instanceof EddyError ? err : invalidJson(err instanceof Error ? err.message : String(err));
+}
+
 function parseJsonRows(text: string, exact: boolean): readonly unknown[] {
   let body: unknown;
   try {
     body = exact ? parseExact(text) : JSON.parse(text);
   } catch (err) {
-    throw invalidJson(err instanceof Error ? err.message : String(err));
+    throw jsonParseError(err);
   }
   if (Array.isArray(body)) return body;
   if (body !== null && typeof body === 'object') return [body];
@@ -97,11 +102,7 @@ function parseNdjson(text: string, exact: boolean): readonly unknown[] {
     try {
       rows.push(exact ? parseExact(line) : JSON.parse(line));
     } catch (err) {
-      throw new IngestRowError(
-        invalidJson(err instanceof Error ? err.message : String(err)),
-        rows.length,
-        undefined,
-      );
+      throw new IngestRowError(jsonParseError(err), rows.length, undefined);
     }
   }
   return rows;

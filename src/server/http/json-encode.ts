@@ -42,6 +42,9 @@ export function encoderFor(type: SqlType, zone: TimeZone): ValueEncoder {
     case 'uuid':
     case 'enum':
       return (v) => JSON.stringify(v);
+    case 'bpchar':
+      // Padded to its length, as PostgreSQL's output function and to_json give it.
+      return (v) => JSON.stringify(formatText(v, type, zone));
     case 'date':
     case 'time':
     case 'timestamp':

@@ -7,6 +7,7 @@
  */
 import { timeZone } from '../../common/datetime-zone.ts';
 import { DataError, SqlState } from '../../common/errors.ts';
+import { checkJsNestingDepth } from '../../common/jsonb-convert.ts';
 import type { Value } from '../../common/value.ts';
 import type { Database } from '../../runtime/database.ts';
 import type { StatementResult } from '../../runtime/result.ts';
@@ -50,6 +51,7 @@ function paramValue(json: unknown): Value {
   if (json === null || typeof json === 'boolean' || typeof json === 'string') return json;
   if (typeof json === 'number')
     return Number.isInteger(json) && !Number.isSafeInteger(json) ? String(json) : json;
+  checkJsNestingDepth(json);
   return JSON.stringify(json);
 }
 

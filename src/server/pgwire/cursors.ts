@@ -97,7 +97,8 @@ export function closeAllCursors(conn: PgConnection, includeHeld: boolean): void 
 }
 
 function declareCheck(conn: PgConnection, name: string, options: number): string {
-  if (conn.session.transaction === null && (options & CURSOR_OPT_HOLD) === 0) {
+  const open = conn.session.transaction;
+  if ((open === null || open.implicit) && (options & CURSOR_OPT_HOLD) === 0) {
     throw WireError.error(
       WireState.noActiveSqlTransaction,
       'DECLARE CURSOR can only be used in transaction blocks',

@@ -168,7 +168,8 @@ export function describePortal(conn: PgConnection, portal: Portal): readonly Res
 /** PostgreSQL's warnings for BEGIN inside a transaction block and COMMIT / ROLLBACK outside one. */
 function transactionWarning(conn: PgConnection, text: string): void {
   const word = leadingWord(text);
-  const inBlock = conn.session.transaction !== null;
+  const open = conn.session.transaction;
+  const inBlock = open !== null && !open.implicit;
   if (inBlock && (word === 'begin' || word === 'start')) {
     noticeResponse(conn.w, {
       severity: 'WARNING',

@@ -4,9 +4,12 @@
  * declared parameter types), Bind (a portal: parameters in text or binary, result formats),
  * Describe (statement: parameter types and columns; portal: columns), Execute (with a row
  * limit: PortalSuspended when rows remain) and Close. Errors propagate to the connection, which
- * then skips messages until Sync.
+ * then skips messages until Sync. As in PostgreSQL, the statements executed up to Sync outside a
+ * transaction block are one implicit transaction: Sync commits it, or rolls it back after an error.
  */
+
 import type { SqlType } from '../../common/types.ts';
+import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import {
   bindComplete,
@@ -19,6 +22,7 @@ import {
 } from './backend-messages.ts';
 import { describePortal, describeStatement, executePortal } from './execute-portal.ts';
 import { BodyReader } from './frame-reader.ts';
+import { joinImplicitTransaction } from './implicit-transaction.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { makePortal, makeStatement, type Portal, type PreparedStatement } from './portal.ts';
 import { highestParam, splitScript } from './sql-text.ts';
@@ -118,6 +122,7 @@ export function handleDescribe(conn: PgConnection, body: Buffer): void {
   }
   const portal = requirePortal(conn, name);
   try {
+    joinImplicitTransaction(conn, portal.statement);
     const columns = describePortal(conn, portal);
     if (columns) rowDescription(conn.w, columns, portal.formats);
     else noData(conn.w);
@@ -132,6 +137,7 @@ export function handleExecute(conn: PgConnection, body: Buffer): void | Promise<
   const maxRows = r.int32();
   let pending: void | Promise<void>;
   try {
+    joinImplicitTransaction(conn, portal.statement);
     pending = executePortal(conn, portal, Math.max(maxRows, 0), false);
   } catch (e) {
     throw located(e, portal.statement);
@@ -212,7 +218,7 @@ function decodeParams(
     const b = raw[i]!;
     if (b === null) params.push(null);
     else if (formatAt(formats, i) === 1) params.push(readBinaryParam(b, types[i], conn.zone(), i));
-    else params.push(readTextParam(b.toString('utf8'), types[i], conn.zone()));
+    else params.push(readTextParam(decodeUtf8(b), types[i], conn.zone()));
   }
   return params;
 }

@@ -4,6 +4,7 @@
  * length, body). Invariant: it never buffers more than one message of at most `messageBytesMax`:
  * a length outside [4, messageBytesMax] is reported as soon as the header arrives.
  */
+import { decodeUtf8 } from '../../common/utf8-text.ts';
 import { WireError, WireState } from './wire-error.ts';
 
 export interface Frame {
@@ -125,7 +126,7 @@ export class BodyReader {
   cstring(): string {
     const end = this.buf.indexOf(0, this.at);
     if (end < 0) throw malformed('a string is not terminated');
-    const s = this.buf.toString('utf8', this.at, end);
+    const s = decodeUtf8(this.buf, this.at, end);
     this.at = end + 1;
     return s;
   }

@@ -2,8 +2,9 @@
  * @module server/pgwire/pg-connection
  * One authenticated client connection: frames in, one message at a time through the protocol
  * handlers, backend messages out through one buffer. Invariants: messages are handled strictly
- * in arrival order (a handler that waits holds back the rest); after an error in an
- * extended-protocol message everything up to Sync is skipped; every wait (a subscriber's rows,
+ * in arrival order (a handler that waits holds back the rest); outside a transaction block the
+ * extended-protocol messages up to Sync are one implicit transaction, and after an error in one
+ * everything up to Sync is skipped and that transaction rolled back; every wait (a subscriber's rows,
  * a slow socket, FETCH) can be interrupted by CancelRequest or by the client going away.
  */
 import type { Socket } from 'node:net';
@@ -21,6 +22,7 @@ import {
   LocatedError,
 } from './extended-query.ts';
 import { type Frame, FrameReader } from './frame-reader.ts';
+import { endImplicitTransaction } from './implicit-transaction.ts';
 import { MessageWriter } from './message-writer.ts';
 import type { Portal, PreparedStatement } from './portal.ts';
 import { positionMapper } from './portal.ts';
@@ -306,6 +308,7 @@ export class PgConnection {
         return;
       case MSG.sync:
         this.ignoreTillSync = false;
+        endImplicitTransaction(this);
         if (this.session.transaction === null) closeTransactionPortals(this);
         readyForQuery(this.w, this.transactionStatus());
         this.flush();

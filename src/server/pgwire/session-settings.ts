@@ -51,9 +51,12 @@ export function applyStartupSettings(session: Session, params: Readonly<Record<s
       session.execute(`SET ${quoteIdent(name.toLowerCase())} = ${quoteLiteral(value)}`);
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      // SET's own message may already name the parameter and value (TimeZone does).
       throw WireError.fatal(
         WireState.invalidParameterValue,
-        `invalid value for parameter "${name}": ${message}`,
+        message.startsWith('invalid value for parameter')
+          ? message
+          : `invalid value for parameter "${name}": ${message}`,
       );
     }
   }

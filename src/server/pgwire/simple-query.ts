@@ -3,31 +3,30 @@
  * The simple query protocol: one Query message, one or more statements run in order, each with
  * its RowDescription, rows and CommandComplete; the first error stops the rest; one
  * ReadyForQuery at the end. As in PostgreSQL, several statements sent together outside a
- * transaction block form one implicit transaction: an error undoes the earlier ones, the tables
- * and views they created included (a DROP among them stays done).
+ * transaction block form one implicit transaction (server/pgwire/implicit-transaction): an error
+ * undoes the earlier ones, the objects they created or dropped included; statements after a
+ * COMMIT among them start a new one.
  */
+import { DataError } from '../../common/errors.ts';
 import type { StatementSpan } from '../../sql/front/index.ts';
 import { emptyQueryResponse, readyForQuery, TEXT_FORMATS } from './backend-messages.ts';
 import { executePortal } from './execute-portal.ts';
 import { BodyReader } from './frame-reader.ts';
+import { endImplicitTransaction, joinImplicitTransaction } from './implicit-transaction.ts';
 import type { PgConnection } from './pg-connection.ts';
 import { makePortal, makeStatement, type PreparedStatement } from './portal.ts';
-import { leadingWord, splitScript } from './sql-text.ts';
-
-const transactionWords = new Set([
-  'begin',
-  'start',
-  'commit',
-  'end',
-  'rollback',
-  'abort',
-  'savepoint',
-  'release',
-  'prepare',
-]);
+import { splitScript } from './sql-text.ts';
 
 export function handleQuery(conn: PgConnection, body: Buffer): void | Promise<void> {
-  const script = new BodyReader(body).cstring();
+  let script: string;
+  try {
+    script = new BodyReader(body).cstring();
+  } catch (e) {
+    // Text that is not UTF-8 fails this query only; a malformed message ends the connection.
+    if (!(e instanceof DataError)) throw e;
+    conn.sendError(e);
+    return finish(conn);
+  }
   let spans: StatementSpan[];
   try {
     spans = splitScript(script);
@@ -39,15 +38,7 @@ export function handleQuery(conn: PgConnection, body: Buffer): void | Promise<vo
     emptyQueryResponse(conn.w);
     return finish(conn);
   }
-  const implicit = spans.length > 1 && conn.session.transaction === null && spans.every(isPlainWrite);
-  if (implicit) conn.session.begin();
-  return runFrom(conn, script, spans, 0, implicit);
-}
-
-/** Statements an implicit transaction may wrap: the engine's own, no transaction control. */
-function isPlainWrite(span: StatementSpan): boolean {
-  const word = leadingWord(span.text);
-  return !transactionWords.has(word) && makeStatement('', span.text, []).kind === 'plain';
+  return runFrom(conn, script, spans, 0);
 }
 
 function runFrom(
@@ -55,7 +46,6 @@ function runFrom(
   script: string,
   spans: readonly StatementSpan[],
   i: number,
-  implicit: boolean,
 ): void | Promise<void> {
   for (; i < spans.length; i++) {
     if (conn.closed) return;
@@ -63,31 +53,28 @@ function runFrom(
     const statement = makeStatement('', span.text, [], script, span.offset);
     let pending: void | Promise<void>;
     try {
+      // One statement alone is its own transaction; an implicit one the extended protocol
+      // opened (no Sync yet) takes these in too.
+      if (spans.length > 1 || conn.session.transaction?.implicit) joinImplicitTransaction(conn, statement);
       pending = executePortal(conn, makePortal('', statement, [], [], TEXT_FORMATS), 0, true);
     } catch (e) {
-      return fail(conn, e, statement, implicit);
+      return fail(conn, e, statement);
     }
     if (pending) {
       const next = i + 1;
       return pending.then(
-        () => runFrom(conn, script, spans, next, implicit),
-        (e) => fail(conn, e, statement, implicit),
+        () => runFrom(conn, script, spans, next),
+        (e) => fail(conn, e, statement),
       );
     }
   }
-  if (implicit && conn.session.transaction) {
-    try {
-      conn.session.commit();
-    } catch (e) {
-      return fail(conn, e, makeStatement('', script, []), implicit);
-    }
-  }
+  endImplicitTransaction(conn);
   return finish(conn);
 }
 
-function fail(conn: PgConnection, e: unknown, statement: PreparedStatement, implicit: boolean): void {
+function fail(conn: PgConnection, e: unknown, statement: PreparedStatement): void {
   if (conn.closed) return;
-  if (implicit) conn.session.rollback();
+  if (conn.session.transaction?.implicit) conn.session.rollback();
   conn.sendError(e, statement);
   if (!conn.closed) finish(conn);
 }

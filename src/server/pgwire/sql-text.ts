@@ -20,6 +20,24 @@ export function splitScript(script: string): StatementSpan[] {
 }
 
 /** The first word of `text`, lower-cased, after blanks and comments; '' if there is none. */
+/** Leading words of transaction control statements (which an implicit transaction never wraps). */
+const transactionWords = new Set([
+  'begin',
+  'start',
+  'commit',
+  'end',
+  'rollback',
+  'abort',
+  'savepoint',
+  'release',
+  'prepare',
+]);
+
+/** Whether `text` is transaction control: BEGIN, COMMIT, ROLLBACK, SAVEPOINT, PREPARE TRANSACTION …. */
+export function isTransactionControl(text: string): boolean {
+  return transactionWords.has(leadingWord(text));
+}
+
 export function leadingWord(text: string): string {
   const i = skipBlank(text, 0);
   let j = i;

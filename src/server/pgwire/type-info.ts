@@ -30,9 +30,10 @@ export function typeLength(type: SqlType): number {
   return fixedLengths[type.id] ?? -1;
 }
 
-/** The type modifier PostgreSQL reports: varchar(n) → n + 4, numeric(p,s) → (p << 16 | s) + 4. */
+/** The type modifier PostgreSQL reports: varchar(n) and char(n) → n + 4, numeric(p,s) → (p << 16 | s) + 4. */
 export function typeModifier(type: SqlType): number {
-  if (type.id === 'varchar' && type.maxLength !== undefined) return type.maxLength + 4;
+  if ((type.id === 'varchar' || type.id === 'bpchar') && type.maxLength !== undefined)
+    return type.maxLength + 4;
   if (type.id === 'numeric' && type.precision !== undefined)
     return ((type.precision << 16) | ((type.scale ?? 0) & 0xffff)) + 4;
   return -1;
@@ -49,8 +50,6 @@ for (const t of Object.values(T)) {
 // Types Eddy does not have but clients commonly declare: read them as their nearest Eddy type.
 byOid.set(114, T.jsonb); // json
 byOid.set(199, arrayOf(T.jsonb)); // json[]
-byOid.set(1042, T.text); // bpchar
-byOid.set(1014, arrayOf(T.text)); // bpchar[]
 byOid.set(19, T.text); // name
 byOid.set(1003, arrayOf(T.text)); // name[]
 byOid.set(26, T.int8); // oid

@@ -5,12 +5,22 @@
  * Binary layouts follow PostgreSQL's *_send / *_recv byte for byte: big-endian, dates and
  * timestamps counted from 2000-01-01, infinities as the extreme integers.
  */
+
 import type { TimeZone } from '../../common/datetime-zone.ts';
 import { Interval } from '../../common/interval.ts';
 import { Jsonb } from '../../common/jsonb.ts';
 import type { Numeric } from '../../common/numeric.ts';
-import { type SqlType, typeOid } from '../../common/types.ts';
+import { type ArrayType, type SqlType, typeName, typeOid } from '../../common/types.ts';
+import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
+import {
+  ARRAY_DIMS_MAX,
+  arrayShape,
+  arrayTypeDepth,
+  flattenArray,
+  nestArray,
+  tooManyDimensions,
+} from '../../functions/array-dims.ts';
 import { formatText, parseText } from '../../functions/text-io.ts';
 import { readNumericBinary, writeNumericBinary } from './binary-numeric.ts';
 import type { MessageWriter } from './message-writer.ts';
@@ -33,6 +43,9 @@ export function writeText(w: MessageWriter, value: Value, type: SqlType, zone: T
     case 'enum':
     case 'uuid':
       w.text(value as string);
+      return;
+    case 'bpchar':
+      w.text(formatText(value, type, zone));
       return;
     case 'int2':
     case 'int4':
@@ -78,6 +91,9 @@ export function writeBinary(w: MessageWriter, value: Value, type: SqlType, zone:
     case 'enum':
       w.text(value as string);
       return;
+    case 'bpchar':
+      w.text(formatText(value, type, zone));
+      return;
     case 'bytea':
       w.bytes(value as Uint8Array);
       return;
@@ -103,7 +119,7 @@ export function writeBinary(w: MessageWriter, value: Value, type: SqlType, zone:
       w.byte(1).text((value as Jsonb).toString());
       return;
     case 'array':
-      writeArrayBinary(w, value as Value[], type.element, zone);
+      writeArrayBinary(w, value as Value[], type, zone);
       return;
     default:
       w.text(formatText(value, type, zone));
@@ -122,15 +138,20 @@ function writeTimestamp(w: MessageWriter, micros: number): void {
   else w.int64(micros - EPOCH_MICROS);
 }
 
-/** array_send: ndim, has-nulls flag, element OID, (size, lower bound) per dimension, elements. */
-function writeArrayBinary(w: MessageWriter, items: Value[], element: SqlType, zone: TimeZone): void {
-  const hasNull = items.some((v) => v === null);
-  w.int32(items.length === 0 ? 0 : 1)
-    .int32(hasNull ? 1 : 0)
+/**
+ * array_send: ndim, has-nulls flag, element OID, (size, lower bound) per dimension, then the
+ * elements in row-major order (a nested array's innermost values).
+ */
+function writeArrayBinary(w: MessageWriter, items: Value[], type: ArrayType, zone: TimeZone): void {
+  const shape = arrayShape(items);
+  let element = type.element;
+  while (element.id === 'array') element = element.element;
+  const scalars = flattenArray(items, shape.length);
+  w.int32(shape.length)
+    .int32(scalars.some((v) => v === null) ? 1 : 0)
     .uint32(typeOid(element));
-  if (items.length === 0) return;
-  w.int32(items.length).int32(1);
-  for (const item of items) {
+  for (const length of shape) w.int32(length).int32(1);
+  for (const item of scalars) {
     if (item === null) {
       w.int32(-1);
       continue;
@@ -149,7 +170,7 @@ export function readTextParam(text: string, type: SqlType | undefined, zone: Tim
 /** A parameter sent in binary format (`type` undefined: the client did not say; read as text). */
 export function readBinaryParam(b: Buffer, type: SqlType | undefined, zone: TimeZone, index: number): Value {
   try {
-    return type === undefined ? b.toString('utf8') : readBinary(b, type, zone);
+    return type === undefined ? decodeUtf8(b) : readBinary(b, type, zone);
   } catch (e) {
     if (e instanceof RangeError) throw badBinary(index);
     throw e;
@@ -180,9 +201,10 @@ function readBinary(b: Buffer, type: SqlType, zone: TimeZone): Value {
       return readNumericBinary(b);
     case 'text':
     case 'varchar':
+    case 'bpchar':
     case 'unknown':
     case 'enum':
-      return parseText(b.toString('utf8'), type, zone);
+      return parseText(decodeUtf8(b), type, zone);
     case 'bytea':
       return new Uint8Array(b);
     case 'uuid': {
@@ -210,23 +232,34 @@ function readBinary(b: Buffer, type: SqlType, zone: TimeZone): Value {
     case 'jsonb':
       if (b.length < 1 || b[0] !== 1)
         throw WireError.error(WireState.invalidBinaryRepresentation, 'unsupported jsonb version number');
-      return Jsonb.parse(b.toString('utf8', 1));
+      return Jsonb.parse(decodeUtf8(b, 1));
     case 'array':
-      return readArrayBinary(b, type.element, zone);
+      return readArrayBinary(b, type, zone);
     default:
-      return parseText(b.toString('utf8'), type, zone);
+      return parseText(decodeUtf8(b), type, zone);
   }
 }
 
-function readArrayBinary(b: Buffer, element: SqlType, zone: TimeZone): Value[] {
+function readArrayBinary(b: Buffer, type: ArrayType, zone: TimeZone): Value[] {
   const ndim = b.readInt32BE(0);
   if (ndim === 0) return [];
-  if (ndim !== 1)
-    throw WireError.error(WireState.featureNotSupported, 'multidimensional arrays are not supported');
-  const size = b.readInt32BE(12);
+  if (ndim > ARRAY_DIMS_MAX) throw tooManyDimensions(ndim);
+  if (ndim !== arrayTypeDepth(type)) {
+    // int4[] names every int array on the wire; only the query's own cast can say int[][].
+    throw WireError.error(
+      WireState.featureNotSupported,
+      `a ${ndim}-dimensional array does not fit a parameter of type ${typeName(type)}`,
+    );
+  }
+  let element = type.element;
+  while (element.id === 'array') element = element.element;
+  const shape: number[] = [];
+  for (let d = 0; d < ndim; d++) shape.push(b.readInt32BE(12 + 8 * d));
+  if (shape.some((n) => n <= 0)) throw new RangeError('bad array dimension');
+  const count = shape.reduce((product, n) => product * n, 1);
   const items: Value[] = [];
-  let at = 20;
-  for (let i = 0; i < size; i++) {
+  let at = 12 + 8 * ndim;
+  for (let i = 0; i < count; i++) {
     const len = b.readInt32BE(at);
     at += 4;
     if (len < 0) {
@@ -237,7 +270,7 @@ function readArrayBinary(b: Buffer, element: SqlType, zone: TimeZone): Value[] {
     items.push(readBinary(b.subarray(at, at + len), element, zone));
     at += len;
   }
-  return items;
+  return nestArray(items, shape);
 }
 
 function canonicalInt8(n: bigint): number | bigint {

@@ -5,12 +5,21 @@
  * given type (folding casts of constants at bind time).
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
-import { isNumeric, type SqlType, sameType, T, typeCategory, typeName } from '../../common/types.ts';
+import {
+  isNumeric,
+  type SqlType,
+  sameType,
+  T,
+  typeCategory,
+  typeName,
+  withoutTypmod,
+} from '../../common/types.ts';
 import {
   canCastAssignment,
   canCastExplicitly,
   canCastImplicitly,
   castFunction,
+  hasTypmod,
 } from '../../functions/cast.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { recordParamType } from './params.ts';
@@ -43,13 +52,19 @@ export function commonType(types: readonly SqlType[], context: string, position?
   if (known.length === 0) return T.text;
   let result = known[0]!;
   for (const t of known.slice(1)) {
-    if (sameType(result, t)) continue;
+    if (sameType(result, t)) {
+      // varchar(3) and varchar(5) meet as varchar, as in PostgreSQL: neither length holds for both.
+      if (!sameTypmod(result, t)) result = withoutTypmod(result);
+      continue;
+    }
     if (isNumeric(result) && isNumeric(t)) {
       result = widerNumeric(result, t);
     } else if (datetimeRank[result.id] && datetimeRank[t.id]) {
       result = datetimeRank[result.id]! >= datetimeRank[t.id]! ? result : t;
     } else if (typeCategory(result) === 'S' && typeCategory(t) === 'S') {
-      result = T.text;
+      // The strings cast to one another implicitly, so PostgreSQL keeps the first type; Eddy
+      // keeps char(n) first (padding is its own semantics) and otherwise meets at text.
+      result = result.id === 'bpchar' ? withoutTypmod(result) : T.text;
     } else if (canCastImplicitly(t, result)) {
       // keep result
     } else if (canCastImplicitly(result, t)) {
@@ -64,25 +79,18 @@ export function commonType(types: readonly SqlType[], context: string, position?
       );
     }
   }
-  return commonModifier(result, types);
+  // The modifier survives only when every input has it (PostgreSQL's select_common_typmod): a
+  // literal has none, so coalesce(varchar(3) column, 'longer') is not cut and char(3) not padded;
+  // nor has a mix of types, so `integer UNION numeric(6,2)` does not rescale the integer to 6.00.
+  const everyInputHasIt = types.every((t) => sameType(t, result) && sameTypmod(t, result));
+  return everyInputHasIt ? result : withoutTypmod(result);
 }
 
-/**
- * The modifier (numeric(p,s), varchar(n)) of a common type survives only when every input has the
- * same type and modifier, as PostgreSQL's select_common_typmod: `integer UNION numeric(6,2)` is a
- * plain numeric, so an integer input is not rescaled to two decimals.
- */
-function commonModifier(result: SqlType, types: readonly SqlType[]): SqlType {
-  if (result.id === 'array' || result.id === 'enum') return result;
-  if (result.precision === undefined && result.maxLength === undefined) return result;
-  const same = types.every(
-    (t) =>
-      t.id === result.id &&
-      t.precision === result.precision &&
-      t.scale === result.scale &&
-      t.maxLength === result.maxLength,
-  );
-  return same ? result : T[result.id];
+function sameTypmod(a: SqlType, b: SqlType): boolean {
+  if (a.id === 'array' && b.id === 'array') return sameTypmod(a.element, b.element);
+  const x = a as { maxLength?: number; precision?: number; scale?: number };
+  const y = b as { maxLength?: number; precision?: number; scale?: number };
+  return x.maxLength === y.maxLength && x.precision === y.precision && x.scale === y.scale;
 }
 
 /** Converts `expr` to `type`: no-op when equal, folded for constants, else a Cast node. */
@@ -135,10 +143,7 @@ function castNode(expr: ScalarExpr, type: SqlType, explicit: boolean): ScalarExp
 }
 
 function needsTypmodCheck(type: SqlType): boolean {
-  return (
-    (type.id === 'varchar' && type.maxLength !== undefined) ||
-    (type.id === 'numeric' && type.precision !== undefined)
-  );
+  return hasTypmod(type) && type.id !== 'array';
 }
 
 /** Coerces for assignment into a column (INSERT/UPDATE): PostgreSQL's assignment context. */

@@ -29,6 +29,12 @@ import { Numeric } from '../../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
+import {
+  ARRAY_DIMS_MAX,
+  arrayTypeDepth,
+  buildNestedArray,
+  tooManyDimensions,
+} from '../../functions/array-dims.ts';
 import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
@@ -37,7 +43,7 @@ import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
-import { bindBinaryOperator, bindUnaryOperator, compareOps } from './operators.ts';
+import { bindBinaryOperator, bindUnaryOperator, compareOps, comparisonType } from './operators.ts';
 import type { Scope } from './scope.ts';
 import { resolveTypeName, typeNameText } from './type-name.ts';
 
@@ -81,11 +87,13 @@ export function bindExpr(node: Node, scope: Scope, ctx: BindContext): ScalarExpr
       'ARRAY',
     );
     const args = elements.map((e) => coerce(e, type, false));
+    const depth = arrayTypeDepth(type) + 1;
+    if (depth > ARRAY_DIMS_MAX) throw tooManyDimensions(depth);
     return {
       kind: 'call',
       name: 'array',
       args,
-      impl: (...vs) => vs,
+      impl: depth > 1 ? buildNestedArray : (...vs) => vs,
       strict: false,
       volatile: false,
       type: arrayOf(type),
@@ -253,7 +261,7 @@ function operatorName(e: A_Expr): string {
 
 /** Brings two expressions to their common type (for =, IS DISTINCT FROM, NULLIF). */
 function unify(left: ScalarExpr, right: ScalarExpr, position?: number): [ScalarExpr, ScalarExpr] {
-  const type = commonType([left.type, right.type], 'operator', position);
+  const type = comparisonType(left.type, right.type, position);
   return [coerce(left, type, false, position), coerce(right, type, false, position)];
 }
 
@@ -336,7 +344,7 @@ function bindArrayQuantifier(
   if (!compareOps.has(op))
     throw new FeatureNotSupportedError(`operator ${op} with ANY/ALL is not supported`, { position });
   const elementType = array.type.id === 'array' ? array.type.element : left.type;
-  const type = commonType([left.type, elementType], 'ANY/ALL', position);
+  const type = comparisonType(left.type, elementType, position, 'ANY/ALL');
   const arrayExpr = coerce(array, arrayOf(type), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
@@ -450,7 +458,19 @@ const subscript = (array: Value, index: Value): Value => (array as Value[])[(ind
 /** `array[i]` (1-based; out of range is NULL). Slices and field selection are not supported. */
 function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, position?: number): ScalarExpr {
   let expr = bindExpr(e.arg!, scope, ctx);
-  for (const step of e.indirection ?? []) {
+  const steps = e.indirection ?? [];
+  const dims = arrayTypeDepth(expr.type);
+  if (dims > 0 && steps.length !== dims && steps.every((s) => 'A_Indices' in s && !s.A_Indices.is_slice)) {
+    // PostgreSQL: as many subscripts as the array has dimensions, else the element is NULL.
+    for (const s of steps) {
+      if ('A_Indices' in s && s.A_Indices.uidx)
+        coerce(bindExpr(s.A_Indices.uidx, scope, ctx), T.int4, false, position);
+    }
+    let element = expr.type;
+    while (element.id === 'array') element = element.element;
+    return { kind: 'literal', value: null, type: element };
+  }
+  for (const step of steps) {
     if (!('A_Indices' in step) || step.A_Indices.is_slice || !step.A_Indices.uidx) {
       throw new FeatureNotSupportedError('array slices and field selection are not supported', { position });
     }
@@ -485,6 +505,7 @@ function arraySubquery(plan: LogicalPlan, position?: number): ScalarExpr {
     throw new SemanticError(SqlState.syntaxError, 'subquery must return only one column', { position });
   }
   const type = arrayOf(plan.schema[0]!.type);
+  if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
   // ORDER BY a column not selected leaves a projection over the sort: aggregate under it.
   const top = plan.kind === 'map' && plan.input.kind === 'orderBy' ? plan.exprs[0]! : null;
   const sorted = top?.kind === 'column' && plan.kind === 'map' ? plan.input : plan;

@@ -85,14 +85,21 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
 function namedRelationPlan(name: string, ctx: BindContext, position?: number): LogicalPlan {
   const relation = ctx.catalog.requireRelation(name, position);
   ctx.namedRelations?.add(relation.id);
-  return relationPlan(relation);
+  return relationPlan(relation, ctx);
 }
 
-/** A user relation read in FROM: a view is inlined, anything else is read by id. */
-function relationPlan(relation: RelationEntry): LogicalPlan {
-  return relation.kind === 'view'
-    ? relation.plan
-    : { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
+/**
+ * A user relation read in FROM: a view is inlined, anything else is read by id. A view over the
+ * clock is bound again, since binding fixes now() and its kin to the binding statement's time.
+ */
+function relationPlan(relation: RelationEntry, ctx: BindContext): LogicalPlan {
+  if (relation.kind !== 'view') {
+    return { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
+  }
+  if (relation.clockDependence === undefined) return relation.plan;
+  const plan = ctx.bindSubquery(relation.clockDependence.query, new Scope([], null));
+  const schema = plan.schema.map((c, i) => ({ ...c, name: relation.schema[i]?.name ?? c.name }));
+  return { ...plan, schema } as LogicalPlan;
 }
 
 function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext): BoundFrom {

@@ -13,6 +13,12 @@ import {
 } from '../../common/errors.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import {
+  ARRAY_DIMS_MAX,
+  arrayTypeDepth,
+  flattenArray,
+  tooManyDimensions,
+} from '../../functions/array-dims.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
@@ -165,6 +171,14 @@ export function bindSetFunction(
       )
     : def.impl;
   const strict = def.strict;
+  const dims = name === 'unnest' ? arrayTypeDepth(coerced[0]!.type) : 1;
+  if (dims > 1) {
+    // unnest of a multidimensional array yields its elements, row after row (PostgreSQL's
+    // element type of int[][] is int; Eddy's polymorphic resolution stops one level down).
+    let type = coerced[0]!.type;
+    while (type.id === 'array') type = type.element;
+    return { args: coerced, type, rows: (values) => flattenArray((values[0] as Value[] | null) ?? [], dims) };
+  }
   return {
     args: coerced,
     type: resolved.returns,
@@ -284,8 +298,11 @@ function aggregateSignature(
         type: T.text,
       };
     }
-    case 'array_agg':
-      return { fn: 'array_agg', coercedArgs: [first], type: arrayOf(argType) };
+    case 'array_agg': {
+      const type = arrayOf(argType);
+      if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
+      return { fn: 'array_agg', coercedArgs: [first], type };
+    }
     case 'jsonb_agg':
       return { fn: 'jsonb_agg', coercedArgs: [first], type: T.jsonb };
     case 'jsonb_object_agg':

@@ -3,14 +3,37 @@
  * Binds unary and binary operators: comparisons become `compare` nodes over a common type;
  * everything else resolves against the operator catalog (src/functions) by overload resolution.
  */
+import { padBpchar } from '../../common/bpchar.ts';
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import { isNumeric, type SqlType, T, typeName } from '../../common/types.ts';
+import type { Value } from '../../common/value.ts';
 import { type BindEnv, binaryOperators, unaryOperators } from '../../functions/index.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import { pickOverload } from './overload.ts';
 
 export const compareOps = new Set<string>(['=', '<>', '!=', '<', '<=', '>', '>=']);
+
+/** LIKE, ILIKE and regex matches: on char(n), PostgreSQL matches the value with its padding. */
+const PADDED_MATCH_OPS = new Set(['~~', '!~~', '~~*', '!~~*', '~', '!~', '~*', '!~*']);
+
+/** A char(n) operand as the padded text those operators see; anything else as it is. */
+function paddedBpchar(expr: ScalarExpr): ScalarExpr {
+  const length = expr.type.id === 'bpchar' ? expr.type.maxLength : undefined;
+  if (length === undefined) return expr;
+  const impl = (v: Value) => padBpchar(v as string, length);
+  if (expr.kind === 'literal')
+    return { kind: 'literal', value: expr.value === null ? null : impl(expr.value), type: T.text };
+  return {
+    kind: 'call',
+    name: 'bpchar_padded',
+    args: [expr],
+    impl,
+    strict: true,
+    volatile: false,
+    type: T.text,
+  };
+}
 
 export function bindBinaryOperator(
   op: string,
@@ -21,6 +44,7 @@ export function bindBinaryOperator(
 ): ScalarExpr {
   if (compareOps.has(op))
     return bindComparison((op === '!=' ? '<>' : op) as CompareOp, left, right, position);
+  if (PADDED_MATCH_OPS.has(op)) left = paddedBpchar(left);
   const candidates = binaryOperators[op] ?? [];
   const resolved = pickOverload(candidates, (c) => ({ params: [c.left, c.right], returns: c.returns }), [
     left.type,
@@ -52,10 +76,20 @@ export function bindBinaryOperator(
   return { kind: 'call', name: op, args, impl, strict, volatile: false, type: resolved.returns };
 }
 
+/**
+ * The type both sides of a comparison convert to. char(n) against text compares as text, as
+ * PostgreSQL's operator resolution picks text = text (text is the preferred string type), so the
+ * text side's trailing spaces count; against char(n), varchar or a literal it compares as char.
+ */
+export function comparisonType(a: SqlType, b: SqlType, position?: number, context = 'operator'): SqlType {
+  if ((a.id === 'bpchar' && b.id === 'text') || (a.id === 'text' && b.id === 'bpchar')) return T.text;
+  return commonType([a, b], context, position);
+}
+
 function bindComparison(op: CompareOp, left: ScalarExpr, right: ScalarExpr, position?: number): ScalarExpr {
   let type: SqlType;
   try {
-    type = commonType([left.type, right.type], 'operator', position);
+    type = comparisonType(left.type, right.type, position);
   } catch (err) {
     if (err instanceof SemanticError) {
       throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);

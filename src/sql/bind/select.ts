@@ -6,7 +6,7 @@
  * windows → SELECT list → DISTINCT → ORDER BY/LIMIT.
  */
 import type { Node, ResTarget, SelectStmt } from 'libpg-query';
-import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
@@ -333,6 +333,7 @@ function projectAndOrder(
       orderBy: sortKeys,
       limit: 1,
       offset: 0,
+      withTies: false,
       schema,
     };
   }
@@ -358,6 +359,8 @@ function applyOrderLimit(
 ): LogicalPlan {
   const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', scope, ctx) : null;
   const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', scope, ctx) ?? 0) : 0;
+  const withTies = stmt.limitOption === 'LIMIT_OPTION_WITH_TIES';
+  if (withTies) checkWithTies(limit, sortKeys);
   if (limit !== null || offset > 0) {
     plan = {
       kind: 'topK',
@@ -366,11 +369,25 @@ function applyOrderLimit(
       orderBy: sortKeys,
       limit,
       offset,
+      withTies,
       schema: plan.schema,
     };
   }
   if (sortKeys.length > 0) plan = { kind: 'orderBy', input: plan, orderBy: sortKeys, schema: plan.schema };
   return plan;
+}
+
+/** FETCH FIRST n ROWS WITH TIES needs an ORDER BY to say what ties, and a count. */
+function checkWithTies(limit: number | null, sortKeys: readonly SortKey[]): void {
+  if (sortKeys.length === 0) {
+    throw new SemanticError(SqlState.syntaxError, 'WITH TIES cannot be specified without ORDER BY clause');
+  }
+  if (limit === null) {
+    throw new DataError(
+      SqlState.invalidRowCountInLimitClause,
+      'row count cannot be null in FETCH FIRST ... WITH TIES clause',
+    );
+  }
 }
 
 /** ORDER BY / LIMIT on a VALUES list or set operation: sort keys refer to output columns only. */

@@ -6,8 +6,9 @@
 import type { Node, TypeName } from 'libpg-query';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { catalogTypeAlias } from '../../catalog/system/reg-cast.ts';
-import { FeatureNotSupportedError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
-import { arrayOf, numeric, type SqlType, T, varchar } from '../../common/types.ts';
+import { DataError, FeatureNotSupportedError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
+import { arrayOf, bpchar, numeric, type SqlType, T, varchar } from '../../common/types.ts';
+import { ARRAY_DIMS_MAX, tooManyDimensions } from '../../functions/array-dims.ts';
 
 const namedTypes: Record<string, SqlType> = {
   bool: T.bool,
@@ -29,9 +30,9 @@ const namedTypes: Record<string, SqlType> = {
   text: T.text,
   varchar: T.varchar,
   'character varying': T.varchar,
-  bpchar: T.text,
+  bpchar: T.bpchar,
   char: T.text,
-  character: T.text,
+  character: bpchar(1),
   string: T.text,
   name: T.text,
   bytea: T.bytea,
@@ -58,12 +59,13 @@ export function resolveTypeName(typeName: TypeName, catalog: Catalog): SqlType {
   let type = baseType(name, mods, catalog, typeName.location);
   const bounds = typeName.arrayBounds ?? [];
   for (let i = 0; i < bounds.length; i++) type = arrayOf(type);
-  if (bounds.length > 1) throw new FeatureNotSupportedError('multidimensional arrays are not supported');
+  if (bounds.length > ARRAY_DIMS_MAX) throw tooManyDimensions(bounds.length);
   return type;
 }
 
 function baseType(name: string, mods: number[], catalog: Catalog, location?: number): SqlType {
-  if (name === 'varchar' && mods.length > 0) return varchar(mods[0]!);
+  if (name === 'varchar' && mods.length > 0) return varchar(checkedLength('varchar', mods[0]!));
+  if (name === 'bpchar' && mods.length > 0) return bpchar(checkedLength('char', mods[0]!));
   if (name === 'numeric' && mods.length > 0) return numeric(mods[0]!, mods[1] ?? 0);
   if (name === 'float4' && mods.length > 0) return mods[0]! <= 24 ? T.float4 : T.float8;
   if (name === 'float8' && mods.length > 0) return mods[0]! <= 24 ? T.float4 : T.float8;
@@ -76,6 +78,16 @@ function baseType(name: string, mods: number[], catalog: Catalog, location?: num
   throw new UndefinedObjectError(SqlState.undefinedObject, `type "${name}" does not exist`, {
     position: location === undefined ? undefined : location + 1,
   });
+}
+
+/** PostgreSQL's bounds on a varchar(n) or char(n) length (22023). */
+function checkedLength(type: 'varchar' | 'char', n: number): number {
+  if (n < 1)
+    throw new DataError(SqlState.invalidParameterValue, `length for type ${type} must be at least 1`);
+  if (n > 10485760) {
+    throw new DataError(SqlState.invalidParameterValue, `length for type ${type} cannot exceed 10485760`);
+  }
+  return n;
 }
 
 function typmodValue(node: Node): number {

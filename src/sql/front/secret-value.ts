@@ -3,9 +3,13 @@
  * A secret's value, readable only through `reveal()`. Every other way of turning it into text
  * (String(), template literals, JSON, util.inspect, console.log) shows a fixed mask instead.
  */
-import { inspect } from 'node:util';
-
 export const SECRET_MASK = '[REDACTED]';
+
+/**
+ * util.inspect.custom, by the name Node.js registers it under: importing node:util here would make
+ * the package's declarations need Node.js's types in every TypeScript app that uses the library.
+ */
+const inspectCustom: unique symbol = Symbol.for('nodejs.util.inspect.custom');
 
 export class SecretValue {
   readonly #value: string;
@@ -27,7 +31,7 @@ export class SecretValue {
     return SECRET_MASK;
   }
 
-  [inspect.custom](): string {
+  [inspectCustom](): string {
     return `SecretValue(${SECRET_MASK})`;
   }
 }

@@ -5,7 +5,7 @@
  * and every location it produces is an offset into the original script.
  */
 import type { Node } from 'libpg-query';
-import { type EddyError, SemanticError, SqlState, SqlSyntaxError } from '../../common/errors.ts';
+import { DataError, type EddyError, SemanticError, SqlState, SqlSyntaxError } from '../../common/errors.ts';
 import { type Token, tokenize } from './lexer.ts';
 import { type PgFailure, pgParse, relocate } from './libpg.ts';
 import { codePointToIndex } from './text-offsets.ts';
@@ -137,13 +137,18 @@ export class StatementParser {
   }
 
   /** A syntax error at statement index `index`, its message redacted when the statement holds a secret. */
-  error(message: string, index: number): SqlSyntaxError {
+  error(message: string, index: number): EddyError {
     const text = this.redact ? message.replace(NEAR_TOKEN, '') : message;
-    return new SqlSyntaxError(text, { position: this.offset + index + 1 });
+    const position = this.offset + index + 1;
+    // An escape in a literal that makes no valid UTF-8 (E'\xff', E'\000') is bad data, not bad syntax.
+    if (text.startsWith('invalid byte sequence for encoding')) {
+      return new DataError(SqlState.characterNotInRepertoire, text, { position });
+    }
+    return new SqlSyntaxError(text, { position });
   }
 
   /** PostgreSQL's error for token `i` (any token, even past `limit`), or for the end of the text. */
-  errorNear(i: number, what = 'syntax error'): SqlSyntaxError {
+  errorNear(i: number, what = 'syntax error'): EddyError {
     const t = this.tokens[i];
     if (t === undefined) return this.error(`${what} at end of input`, this.text.length);
     if (t.kind === 'invalid') return this.lexerError(t);
@@ -151,14 +156,14 @@ export class StatementParser {
   }
 
   /** `errorNear` for the first token that ends after statement index `index`. */
-  errorNearIndex(index: number, what = 'syntax error'): SqlSyntaxError {
+  errorNearIndex(index: number, what = 'syntax error'): EddyError {
     let i = 0;
     while (i < this.tokens.length && this.tokens[i].end <= index) i++;
     return this.errorNear(i, what);
   }
 
   /** The lexer's own complaint about an invalid token, as PostgreSQL words it. */
-  private lexerError(t: Token): SqlSyntaxError {
+  private lexerError(t: Token): EddyError {
     const parsed = pgParse(`SELECT ${this.text.slice(t.start)}`);
     if (parsed.ok) return this.error(`syntax error at or near "${this.text[t.start]}"`, t.start);
     const f = codePointToIndex(`SELECT ${this.text.slice(t.start)}`, parsed.failure.cursor);
