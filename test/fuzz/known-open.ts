@@ -23,21 +23,12 @@ export interface KnownOpen {
   readonly matches: (finding: FindingText) => boolean;
 }
 
-/** char(n) columns are the schema's `c0`/`c1`. */
-const charColumn = /\bc[01]\b/;
 /** An array constructor whose first element is itself an array. */
 const nestedArray = /ARRAY\[(ARRAY\[|COALESCE\(|'\{|x\d+\.a[01]\b)/;
 
 const detail = (pattern: RegExp) => (f: { readonly detail: string }) => pattern.test(f.detail);
 
 export const knownOpen: readonly KnownOpen[] = [
-  {
-    // Also through writes: `DELETE … WHERE c0 = 'a '` must delete 'a' too.
-    id: 'char-n-as-text',
-    owner: 'values',
-    matches: (f) => charColumn.test(`${f.minimalSql} ${f.steps ?? ''}`),
-  },
-  { id: 'fetch-with-ties', owner: 'values', matches: (f) => f.minimalSql.includes('WITH TIES') },
   {
     // Eddy types ARRAY[array, array] as integer[][] and does not reject ragged rows (2202E).
     id: 'nested-arrays',
