@@ -4,8 +4,10 @@
  * to stop it. Every target the suite starts is stopped by the suite, also when a phase fails.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from '../../test/support/postgres-cluster.ts';
 import type { ServeSystem } from './serve-result.ts';
+
+export { freePort };
 
 export interface ServeTarget {
   readonly system: ServeSystem;
@@ -16,19 +18,6 @@ export interface ServeTarget {
   /** User + system CPU seconds of the server's processes so far (children that exited included). */
   cpuSeconds(): number;
   stop(): Promise<void>;
-}
-
-/** A TCP port nothing listens on right now (the OS's pick); racy in principle, fine on a bench box. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const clockTicks = 100;

@@ -3,7 +3,7 @@
  * Predicate pushdown: moves each WHERE / ON conjunct as close to the relations it reads as SQL
  * semantics allow: through maps (by substitution), distinct, set operations and ORDER BY; into
  * join sides, or into an inner join's ON so the dataflow can key the join; below aggregates
- * when it reads only group columns. Volatile predicates never move.
+ * with GROUP BY when it reads only group columns. Volatile predicates never move.
  */
 import { T } from '../../common/types.ts';
 import type { LogicalPlan } from '../logical.ts';
@@ -102,8 +102,10 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): L
       pushed = { ...plan, left: push(plan.left, free, ctx), right: push(plan.right, free, ctx) };
       break;
     case 'aggregate': {
+      // Without GROUP BY the aggregate yields a row even from no input, so nothing may go below
+      // it: `WHERE false` above must still remove that row.
       const groupOnly = (p: ScalarExpr): boolean =>
-        [...referencedColumns(p)].every((i) => i < plan.groupBy.length);
+        plan.groupBy.length > 0 && [...referencedColumns(p)].every((i) => i < plan.groupBy.length);
       const below = free.filter(groupOnly).map((p) => remapColumns(p, (i) => plan.groupBy[i]!));
       const above = free.filter((p) => !groupOnly(p));
       return filterOver({ ...plan, input: push(plan.input, below, ctx) }, [...above, ...fixed]);

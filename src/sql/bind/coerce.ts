@@ -79,9 +79,11 @@ export function commonType(types: readonly SqlType[], context: string, position?
       );
     }
   }
-  // A literal has no length or precision, so the common type has none either (PostgreSQL's
-  // select_common_typmod): coalesce(varchar(3) column, 'longer') is not cut, char(3) not padded.
-  return known.length < types.length ? withoutTypmod(result) : result;
+  // The modifier survives only when every input has it (PostgreSQL's select_common_typmod): a
+  // literal has none, so coalesce(varchar(3) column, 'longer') is not cut and char(3) not padded;
+  // nor has a mix of types, so `integer UNION numeric(6,2)` does not rescale the integer to 6.00.
+  const everyInputHasIt = types.every((t) => sameType(t, result) && sameTypmod(t, result));
+  return everyInputHasIt ? result : withoutTypmod(result);
 }
 
 function sameTypmod(a: SqlType, b: SqlType): boolean {

@@ -1,0 +1,117 @@
+/**
+ * @module test/fuzz/aggregate-gen
+ * Random aggregate calls (every aggregate, DISTINCT, FILTER, ORDER BY inside string_agg and
+ * array_agg) and window functions for expr-gen. Window functions whose result depends on how ties
+ * are broken (row_number, lag, first_value, ROWS frames) are used only under a total order.
+ */
+import { comparable, composite, type ExprContext, expr, predicate } from './expr-gen.ts';
+import type { Category } from './schema-gen.ts';
+import { node, type SqlNode, type SqlPart } from './sql-tree.ts';
+
+/** Inside an aggregate's arguments: any column of the level, no nested aggregates or windows. */
+function argContext(ctx: ExprContext): ExprContext {
+  // No outer references either: an aggregate over outer columns only belongs to the outer query.
+  return {
+    ...ctx,
+    atoms: ctx.rowAtoms,
+    outer: [],
+    allowAggregates: false,
+    allowWindows: false,
+    depth: ctx.depth + 1,
+  };
+}
+
+export function aggregate(ctx: ExprContext, category: Category): SqlPart {
+  const { rng } = ctx;
+  const a = argContext(ctx);
+  const filter = (): string | SqlPart =>
+    rng.chance(0.2) ? node([' FILTER (WHERE ', predicate(a), ')'], ['']) : '';
+  const distinct = rng.chance(0.2) ? 'DISTINCT ' : '';
+  const call = (fn: string, arg: SqlPart, order = ''): SqlNode =>
+    composite(category, [`${fn}(${distinct}`, arg, order, ')', filter()], []);
+  switch (category) {
+    case 'int':
+      return rng.weighted<() => SqlPart>([
+        [2, () => composite('int', ['count(*)', filter()], [])],
+        [2, () => call('count', expr(a, rng.pick(comparable)))],
+        [2, () => call('sum', expr(a, 'int'))],
+        [2, () => call(rng.pick(['min', 'max']), expr(a, 'int'))],
+      ])();
+    case 'num':
+      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, rng.pick(['num', 'int'] as const)));
+    case 'float':
+      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, 'float'));
+    case 'text': {
+      const arg = expr(a, 'text');
+      return rng.chance(0.5)
+        ? call(rng.pick(['min', 'max']), arg)
+        : composite('text', [`string_agg(${distinct}`, arg, ", ',' ORDER BY ", arg, ')', filter()], []);
+    }
+    case 'bool':
+      return call(rng.pick(['bool_and', 'bool_or', 'every']), predicate(a));
+    case 'date':
+      return call(rng.pick(['min', 'max']), expr(a, 'date'));
+    case 'intarr': {
+      const arg = expr(a, 'int');
+      return composite('intarr', [`array_agg(${distinct}`, arg, ' ORDER BY ', arg, ')', filter()], []);
+    }
+  }
+}
+
+/** Window functions whose result does not depend on how ties are broken, unless a total order exists. */
+export function windowCall(ctx: ExprContext, category: Category): SqlPart {
+  const { rng } = ctx;
+  const w = { ...ctx, allowWindows: false, allowAggregates: ctx.allowAggregates, depth: ctx.depth + 1 };
+  const partition = rng.chance(0.6) ? ['PARTITION BY ', expr(w, rng.pick(comparable)), ' '] : [];
+  const order = expr(w, rng.pick(['int', 'text', 'num', 'date'] as const));
+  const dir = rng.pick(['', ' DESC', ' NULLS FIRST', ' DESC NULLS LAST']);
+  const over = (total: boolean, frame = ''): SqlPart[] => {
+    const tail = total && ctx.totalOrder !== null ? ctx.totalOrder.map((k) => `, ${k}`).join('') : '';
+    return [' OVER (', ...partition, 'ORDER BY ', order, dir, tail, frame, ')'];
+  };
+  const total = ctx.totalOrder !== null && !ctx.allowAggregates;
+  switch (category) {
+    case 'int': {
+      const choices: [number, () => SqlPart][] = [
+        [2, () => composite('int', [rng.pick(['rank()', 'dense_rank()']), ...over(false)], [])],
+        [2, () => composite('int', ['count(', expr(w, 'int'), ')', ...over(false)], [])],
+        [1, () => composite('int', ['sum(', expr(w, 'int'), ')', ...over(false)], [])],
+      ];
+      if (total) {
+        choices.push([2, () => composite('int', ['row_number()', ...over(true)], [])]);
+        choices.push([1, () => composite('int', ['ntile(3)', ...over(true)], [])]);
+        choices.push([
+          2,
+          () =>
+            composite(
+              'int',
+              [rng.pick(['lag(', 'lead(']), expr(w, 'int'), rng.pick(['', ', 2']), ')', ...over(true)],
+              [],
+            ),
+        ]);
+        choices.push([
+          1,
+          () =>
+            composite(
+              'int',
+              ['sum(', expr(w, 'int'), ')', ...over(true, ' ROWS BETWEEN 1 PRECEDING AND CURRENT ROW')],
+              [],
+            ),
+        ]);
+      }
+      return rng.weighted(choices)();
+    }
+    case 'float':
+      return composite('float', [rng.pick(['percent_rank()', 'cume_dist()']), ...over(false)], []);
+    default: {
+      if (total && rng.chance(0.5)) {
+        return composite(
+          category,
+          [rng.pick(['first_value(', 'last_value(']), expr(w, category), ')', ...over(true)],
+          [],
+        );
+      }
+      return composite(category, [rng.pick(['min(', 'max(']), expr(w, category), ')', ...over(false)], []);
+    }
+  }
+}

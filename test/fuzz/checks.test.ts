@@ -1,0 +1,122 @@
+/**
+ * The fuzzer's judges can fail: comparison rules (multisets, float rounding, SQLSTATE classes,
+ * 0A000), and the incremental and metamorphic checks on scripted engines that answer wrongly.
+ * The minimiser shrinks a tree and a list to what still fails. No database needed.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { judgeIncremental, judgeMetamorphic } from './checks.ts';
+import { compare, fullyOrdered } from './compare.ts';
+import type { FuzzEngine, Outcome } from './engines.ts';
+import { shrinkList, shrinkTree } from './minimise.ts';
+import { list, node, render } from './sql-tree.ts';
+
+const rows = (...r: (string | null)[][]): Outcome => ({
+  ok: true,
+  floatColumns: r[0]?.map(() => false) ?? [false],
+  letters: 'T',
+  rows: r,
+});
+const error = (code: string): Outcome => ({ ok: false, code, message: `failed with ${code}` });
+
+test('rows compare as multisets unless the ORDER BY fixes the order', () => {
+  assert.equal(compare(rows(['1'], ['2']), rows(['2'], ['1']), false).kind, 'same');
+  assert.equal(compare(rows(['1'], ['2']), rows(['2'], ['1']), true).kind, 'divergence');
+  assert.equal(compare(rows(['1'], ['1']), rows(['1']), false).kind, 'divergence');
+  assert.equal(compare(rows([null]), rows(['']), false).kind, 'divergence');
+  assert.ok(fullyOrdered('SELECT a AS o0, b AS o1 FROM t ORDER BY 1, 2 DESC LIMIT 3', 2));
+  assert.ok(!fullyOrdered('SELECT a AS o0, b AS o1 FROM t ORDER BY 1 LIMIT 3', 2));
+});
+
+test('floats agree to 10 significant digits; other text must be equal', () => {
+  const f = (x: string): Outcome => ({ ok: true, floatColumns: [true], letters: 'R', rows: [[x]] });
+  assert.equal(compare(f('0.30000000000000004'), f('0.3'), false).kind, 'same');
+  assert.equal(compare(f('0.3001'), f('0.3'), false).kind, 'divergence');
+  assert.equal(compare(f('NaN'), f('NaN'), false).kind, 'same');
+  assert.equal(compare(rows(['6.00']), rows(['6']), false).kind, 'divergence');
+});
+
+test('errors compare by class; 0A000 is unsupported; an internal error always diverges', () => {
+  assert.equal(compare(error('22012'), error('22003'), false).kind, 'bothFailed');
+  assert.deepEqual(compare(error('42883'), error('22012'), false).kind, 'divergence');
+  assert.equal(compare(error('0A000'), rows(['1']), false).kind, 'unsupported');
+  assert.equal(compare(error('XX000'), error('XX000'), false).kind, 'divergence');
+  const v = compare(rows(['1']), error('42601'), false);
+  assert.ok(v.kind === 'divergence' && v.what === 'pgError');
+});
+
+/** An engine that answers from a script: `SELECT * FROM fuzz_view_0` and queries by their text. */
+function scripted(answers: (sql: string, step: number) => Outcome): FuzzEngine & { step: number } {
+  const engine = {
+    step: 0,
+    async execute(sql: string) {
+      if (sql.startsWith('BEGIN')) engine.step++;
+    },
+    async run(sql: string) {
+      return answers(sql, engine.step);
+    },
+    async close() {},
+  };
+  return engine;
+}
+
+test('incremental: a view that stops following its query is caught at that step', async () => {
+  const truth = (step: number) => rows(...Array.from({ length: step }, (_, i) => [String(i)]));
+  const pg = scripted((_, step) => truth(step));
+  // The view misses the third step's change.
+  const eddy = scripted((sql, step) =>
+    sql.includes('fuzz_view_0') ? truth(Math.min(step, 2)) : truth(step),
+  );
+  const [judged] = await judgeIncremental(
+    eddy,
+    pg,
+    ['SELECT x FROM t'],
+    [['INSERT 1'], ['INSERT 2'], ['INSERT 3']],
+  );
+  assert.equal(judged!.verdict.kind, 'divergence');
+  assert.equal(judged!.atStep, 3);
+  // Created over the first step's rows instead (hydration): judged the same way from there on.
+  const late = scripted((sql, step) =>
+    sql.includes('fuzz_view_0') ? truth(Math.min(step, 2)) : truth(step),
+  );
+  const steps = [['INSERT 1'], ['INSERT 2'], ['INSERT 3']];
+  const [hydrated] = await judgeIncremental(
+    late,
+    scripted((_, s) => truth(s)),
+    ['SELECT x FROM t'],
+    steps,
+    [true],
+  );
+  assert.equal(hydrated!.atStep, 3);
+  const good = scripted((_, step) => truth(step));
+  const [ok] = await judgeIncremental(
+    good,
+    scripted((_, s) => truth(s)),
+    ['SELECT x FROM t'],
+    [['INSERT 1']],
+  );
+  assert.equal(ok!.verdict.kind, 'same');
+});
+
+test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {
+  const eddy = scripted((sql) => {
+    if (sql.endsWith('IS NULL')) return rows();
+    if (sql.includes('WHERE NOT')) return rows(['2']);
+    if (sql.includes('WHERE')) return rows(['1']);
+    return rows(['1'], ['2'], ['3']);
+  });
+  const tree = node([node(['SELECT a AS o0 FROM t AS x0']), '(x0.a > 1)']);
+  const judged = await judgeMetamorphic('tlp', eddy, tree);
+  assert.equal(judged.verdict.kind, 'divergence');
+});
+
+test('the minimiser keeps only what the failure needs', async () => {
+  const items = ['a', 'b', 'BAD', 'c'].map((x) => node([x], ['z']));
+  const tree = node(['SELECT ', list(items, ', ', 1), ' FROM t']);
+  const small = await shrinkTree(tree, async (t) => render(t).includes('BAD'), { left: 100 });
+  assert.equal(render(small), 'SELECT BAD FROM t');
+  const kept = await shrinkList([1, 2, 3, 4, 5, 6, 7, 8], async (c) => c.includes(3) && c.includes(7), {
+    left: 100,
+  });
+  assert.deepEqual(kept, [3, 7]);
+});

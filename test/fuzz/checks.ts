@@ -1,0 +1,147 @@
+/**
+ * @module test/fuzz/checks
+ * What each mode checks, on engines that hold the same tables: ad hoc (Eddy's answer equals
+ * PostgreSQL's), incremental (a materialized view, fed the same transactions as PostgreSQL,
+ * equals PostgreSQL's answer to its query after every step), TLP (the rows of a query are exactly
+ * those of its WHERE p, WHERE NOT p and WHERE p IS NULL partitions) and NoREC (a WHERE count equals
+ * the count of rows whose predicate is true). TLP and NoREC judge Eddy alone; where they fail,
+ * PostgreSQL's answers show which query is wrong.
+ */
+import { compare, fullyOrdered, type Verdict } from './compare.ts';
+import type { FuzzEngine, Outcome } from './engines.ts';
+import type { Mode } from './round.ts';
+import { render, type SqlNode, type SqlPart } from './sql-tree.ts';
+
+/** A verdict, and for incremental runs the number of steps applied when it was reached. */
+export interface Judgement {
+  readonly verdict: Verdict;
+  readonly atStep?: number;
+}
+
+/** The queries whose results a reproduction records (PostgreSQL's answers are the expected ones). */
+export function recordQueries(mode: Mode, tree: SqlPart): string[] {
+  if (mode === 'adhoc' || mode === 'incremental') return [render(tree)];
+  const [select, p] = (tree as SqlNode).parts.map(render) as [string, string];
+  if (mode === 'tlp') return [select, ...partitions(select, p)];
+  const from = select.slice(select.indexOf(' FROM ') + 6);
+  return [
+    `SELECT count(*) FROM ${from} WHERE ${p}`,
+    `SELECT coalesce(sum(CASE WHEN ${p} THEN 1 ELSE 0 END), 0) FROM ${from}`,
+  ];
+}
+
+function partitions(select: string, p: string): string[] {
+  return [`${select} WHERE ${p}`, `${select} WHERE NOT (${p})`, `${select} WHERE (${p}) IS NULL`];
+}
+
+export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string): Promise<Judgement> {
+  const [e, p] = [await eddy.run(sql), await pg.run(sql)];
+  const columns = p.ok ? p.floatColumns.length : 0;
+  return { verdict: compare(e, p, fullyOrdered(sql, columns)) };
+}
+
+/** Concatenates successful outcomes (a UNION ALL done outside the engine), or returns the first failure. */
+function unionAll(outcomes: readonly Outcome[]): Outcome {
+  const failed = outcomes.find((o) => !o.ok);
+  if (failed !== undefined) return failed;
+  const ok = outcomes as Extract<Outcome, { ok: true }>[];
+  return { ...ok[0]!, rows: ok.flatMap((o) => o.rows) };
+}
+
+/** TLP and NoREC on Eddy: the two sides of the relation must agree; failures of either side are skipped. */
+export async function judgeMetamorphic(
+  mode: 'tlp' | 'norec',
+  eddy: FuzzEngine,
+  tree: SqlPart,
+): Promise<Judgement> {
+  const [whole, ...parts] = recordQueries(mode, tree);
+  const left = await eddy.run(whole!);
+  const pieces: Outcome[] = [];
+  for (const q of parts) pieces.push(await eddy.run(q));
+  const right = unionAll(pieces);
+  if (!left.ok || !right.ok) {
+    const failed = (!left.ok ? left : right) as Extract<Outcome, { ok: false }>;
+    if (failed.code === 'XX000')
+      return { verdict: { kind: 'divergence', what: 'internal', detail: failed.message } };
+    return {
+      verdict:
+        failed.code === '0A000' ? { kind: 'unsupported', message: failed.message } : { kind: 'bothFailed' },
+    };
+  }
+  const verdict = compare(left, right, false);
+  if (verdict.kind !== 'divergence') return { verdict };
+  return { verdict: { ...verdict, detail: `${mode} relation broken: ${verdict.detail}` } };
+}
+
+export async function applyStep(engine: FuzzEngine, statements: readonly string[]): Promise<string | null> {
+  try {
+    await engine.execute(`BEGIN; ${statements.join('; ')}; COMMIT`);
+    return null;
+  } catch (e) {
+    await engine.execute('ROLLBACK').catch(() => undefined);
+    return String((e as { code?: string }).code ?? 'XX000');
+  }
+}
+
+/**
+ * Incremental: on engines with empty tables, creates one view per query (a `hydrated` one only
+ * after the first step, so that it starts from existing rows), feeds each transaction (the first
+ * is the initial rows) to both sides, and after every step compares each view with PostgreSQL's
+ * answer to its query. A view is judged at its first divergence, then left alone.
+ */
+export async function judgeIncremental(
+  eddy: FuzzEngine,
+  pg: FuzzEngine,
+  queries: readonly string[],
+  steps: readonly (readonly string[])[],
+  hydrated: readonly boolean[] = [],
+): Promise<Judgement[]> {
+  const judged: (Judgement | undefined)[] = queries.map(() => undefined);
+  const created = queries.map(() => false);
+  const create = async (v: number, atStep: number): Promise<void> => {
+    const valid = await pg.run(queries[v]!);
+    if (!valid.ok) {
+      judged[v] = { verdict: { kind: 'bothFailed' } };
+      return;
+    }
+    try {
+      await eddy.execute(`CREATE MATERIALIZED VIEW fuzz_view_${v} AS ${queries[v]}`);
+      created[v] = true;
+    } catch (e) {
+      judged[v] = { verdict: compare(errorOutcome(e), valid, false), atStep };
+    }
+  };
+  for (let v = 0; v < queries.length; v++) if (hydrated[v] !== true) await create(v, 0);
+  for (let i = 0; i < steps.length && judged.some((j) => j === undefined); i++) {
+    const [e, p] = [await applyStep(eddy, steps[i]!), await applyStep(pg, steps[i]!)];
+    if (e !== p && (e === null || p === null || e.slice(0, 2) !== p.slice(0, 2))) {
+      const detail = `step ${i}: eddy ${e ?? 'ok'}, pg ${p ?? 'ok'}`;
+      for (let v = 0; v < queries.length; v++) {
+        judged[v] ??= { verdict: { kind: 'divergence', what: 'errorClass', detail }, atStep: i + 1 };
+      }
+      break;
+    }
+    if (i === 0) for (let v = 0; v < queries.length; v++) if (hydrated[v] === true) await create(v, 1);
+    for (let v = 0; v < queries.length; v++) {
+      if (judged[v] !== undefined || !created[v]) continue;
+      const verdict = compare(
+        await eddy.run(`SELECT * FROM fuzz_view_${v}`),
+        await pg.run(queries[v]!),
+        false,
+      );
+      if (verdict.kind === 'divergence') {
+        judged[v] = { verdict: { ...verdict, detail: `after step ${i}: ${verdict.detail}` }, atStep: i + 1 };
+      }
+    }
+  }
+  return queries.map((_, v) => judged[v] ?? { verdict: { kind: 'same' } });
+}
+
+function errorOutcome(e: unknown): Outcome {
+  const code = (e as { code?: unknown }).code;
+  return {
+    ok: false,
+    code: typeof code === 'string' && code.length === 5 ? code : 'XX000',
+    message: e instanceof Error ? e.message : String(e),
+  };
+}
