@@ -1,12 +1,13 @@
 /**
  * @module dataflow/consolidate
  * Merges equal rows of a batch, summing their weights and dropping rows whose weight sums to zero.
+ * Rows are equal when identical in form (`rowsIdentical`): a view's -1.10 +1.1 is a change.
  * An open-addressing table of Int32Array slots over row hashes, reused between calls, so the only
  * allocations are the output arrays. Rows keep the order of their first appearance (deterministic).
  */
 import type { Value } from '../common/value.ts';
 import { Batch } from './batch.ts';
-import { hashRow, rowsEqual } from './row.ts';
+import { hashRow, rowsIdentical } from './row.ts';
 
 let slots = new Int32Array(1024);
 let hashes = new Int32Array(512);
@@ -43,7 +44,7 @@ export function consolidate(batch: Batch): Batch {
         rows++;
         break;
       }
-      if (hashes[e - 1] === h && rowsEqual(values, (e - 1) * arity, src, base, arity)) {
+      if (hashes[e - 1] === h && rowsIdentical(values, (e - 1) * arity, src, base, arity)) {
         weights[e - 1]! += w;
         break;
       }

@@ -4,10 +4,18 @@
  * plus an optional per-row counter (`aux`, e.g. a join's match count). Small bags are scanned;
  * past `bagIndexRowsMin` rows an open-addressing index over row hashes makes finding, reweighting
  * and removing a row O(1) expected, so a big group is never scanned to change one row.
- * Invariant: rows are pairwise distinct; a row whose weight reaches zero is removed by its owner.
+ * Invariant: rows are pairwise distinct (by `RowMatch`); a row whose weight reaches zero is
+ * removed by its owner.
  */
 import type { Value } from '../common/value.ts';
-import { hashRow, rowsEqual } from './row.ts';
+import { hashRow, rowsEqual, rowsIdentical } from './row.ts';
+
+/**
+ * Which rows a bag merges: `form` keeps rows that differ only in form apart (1.10 and 1.1, as a
+ * join's stored side must, to emit each row as it came); `value` merges rows equal as SQL values
+ * (DISTINCT and set operations, where 1.10 = 1.1).
+ */
+export type RowMatch = 'form' | 'value';
 
 /** Bags up to this many rows are scanned linearly; larger ones carry a hash index. */
 export const bagIndexRowsMin = 8;
@@ -22,10 +30,12 @@ export class RowBag {
   total = 0;
   private hashes: number[] | null = null;
   private index: Int32Array | null = null;
+  private readonly same: typeof rowsEqual;
 
-  constructor(arity: number, withAux: boolean) {
+  constructor(arity: number, withAux: boolean, match: RowMatch = 'form') {
     this.arity = arity;
     this.aux = withAux ? [] : null;
+    this.same = match === 'form' ? rowsIdentical : rowsEqual;
   }
 
   get length(): number {
@@ -39,7 +49,7 @@ export class RowBag {
     if (index === null) {
       const values = this.values;
       const n = this.weights.length;
-      for (let s = 0, b = 0; s < n; s++, b += arity) if (rowsEqual(values, b, src, base, arity)) return s;
+      for (let s = 0, b = 0; s < n; s++, b += arity) if (this.same(values, b, src, base, arity)) return s;
       return -1;
     }
     const h = hashRow(src, base, arity);
@@ -48,7 +58,7 @@ export class RowBag {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const e = index[i]!;
       if (e === 0) return -1;
-      if (hashes[e - 1] === h && rowsEqual(this.values, (e - 1) * arity, src, base, arity)) return e - 1;
+      if (hashes[e - 1] === h && this.same(this.values, (e - 1) * arity, src, base, arity)) return e - 1;
     }
   }
 

@@ -48,6 +48,22 @@ export function rowsEqual(
   return true;
 }
 
+/**
+ * Whether two rows are the same tuple in the same form (`sameValue` column by column): the row
+ * identity of a Z-set's consolidation and of a stored table or view, where 1.10 and 1.1 are two
+ * rows because they print differently. Implies `rowsEqual`, so `hashRow` serves for both.
+ */
+export function rowsIdentical(
+  a: readonly Value[],
+  aBase: number,
+  b: readonly Value[],
+  bBase: number,
+  arity: number,
+): boolean {
+  for (let j = 0; j < arity; j++) if (!sameValue(a[aBase + j]!, b[bBase + j]!)) return false;
+  return true;
+}
+
 /** Orders rows column by column, NULLs last: the tie-break that makes ORDER BY results deterministic. */
 export function compareRows(
   a: readonly Value[],

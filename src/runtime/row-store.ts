@@ -11,6 +11,7 @@ import { InternalError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
 import { Batch } from '../dataflow/batch.ts';
+import { rowsIdentical } from '../dataflow/row.ts';
 
 interface ColumnIndex {
   readonly columns: readonly number[];
@@ -222,10 +223,9 @@ export class RowStore {
     return h;
   }
 
+  /** Row identity is the exact form (1.10 and 1.1 are two rows), as in consolidation. */
   private rowEquals(slot: number, src: readonly Value[], base: number): boolean {
-    const at = slot * this.arity;
-    for (let j = 0; j < this.arity; j++) if (!valuesEqual(this.values[at + j]!, src[base + j]!)) return false;
-    return true;
+    return rowsIdentical(this.values, slot * this.arity, src, base, this.arity);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * @module test/unit/dataflow-batch
- * Batches and consolidation: equal rows merge (NULL equal to NULL, numbers by value), zero
- * weights vanish, first-appearance order is kept, and random batches consolidate to their bag.
+ * Batches and consolidation: identical rows merge (NULL equal to NULL, NaN to NaN; a numeric's
+ * display scale counts, so 1.5 and 1.50 stay apart), zero weights vanish, first-appearance order
+ * is kept, and random batches consolidate to their bag.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -36,15 +37,24 @@ test('consolidate: weights sum per row, order of first appearance', () => {
   assert.deepEqual(c.weights, [4, 1]);
 });
 
-test('consolidate treats numerics of different scale, NaN and -0 as equal', () => {
+test('consolidate treats NaN and -0 as equal, numerics of different scale as different rows', () => {
   const b = Batch.fromRows(
     1,
     [[Numeric.parse('1.5')], [Numeric.parse('1.50')], [Number.NaN], [Number.NaN], [0], [-0]],
     [1, -1, 1, 1, 1, 1],
   );
   const c = consolidate(b);
-  assert.equal(c.length, 2);
-  assert.deepEqual(c.weights, [2, 2]);
+  assert.equal(c.length, 4);
+  assert.deepEqual(c.weights, [1, -1, 2, 2]);
+  assert.deepEqual(
+    c.values.slice(0, 2).map((v) => String(v)),
+    ['1.5', '1.50'],
+  );
+});
+
+test('consolidate cancels a numeric retracted and reinserted in the same form', () => {
+  const b = Batch.fromRows(1, [[Numeric.parse('1.50')], [Numeric.parse('1.50')]], [-1, 1]);
+  assert.equal(consolidate(b).length, 0);
 });
 
 test('consolidate of arity-0 rows sums their weights', () => {

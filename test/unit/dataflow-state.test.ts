@@ -2,11 +2,13 @@
  * @module test/unit/dataflow-state
  * The state structures under the operators, against plain models: the chunked ordered multiset
  * (positions, weighted ranks, bounds across many chunks), the row bag (find, reweight and
- * remove past the size where it builds its hash index) and the arrangement built on them.
+ * remove past the size where it builds its hash index; rows told apart by form or by value) and
+ * the arrangement built on them.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { Numeric } from '../../src/common/numeric.ts';
 import { T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
 import { compareValues } from '../../src/common/value-ops.ts';
@@ -242,4 +244,26 @@ test('sorted list with a primary key behaves like one without', () => {
     ),
     { ...fcOptions, numRuns: 40 },
   );
+});
+
+test('row bag: a form bag keeps 1.10 and 1.1 apart, a value bag merges them', () => {
+  const rows = ['1.10', '1.1', '1.1'].map((t) => [Numeric.parse(t)]);
+  for (let size = 1; size <= 20; size += 19) {
+    const form = new RowBag(1, false, 'form');
+    const value = new RowBag(1, false, 'value');
+    // Past bagIndexRowsMin the lookups go through the hash index; below it, through a scan.
+    for (let i = 0; i < size; i++) {
+      form.add([i], 0, 1, 0);
+      value.add([i], 0, 1, 0);
+    }
+    for (const row of rows) {
+      form.add(row, 0, 1, 0);
+      value.add(row, 0, 1, 0);
+    }
+    assert.equal(form.length, size + 2);
+    assert.deepEqual(form.weights.slice(size), [1, 2]);
+    assert.equal(value.length, size + 1);
+    assert.equal(String(value.values[size]), '1.10');
+    assert.deepEqual(value.weights.slice(size), [3]);
+  }
 });

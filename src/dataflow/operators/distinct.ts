@@ -15,7 +15,7 @@ export class DistinctOp implements Operator {
 
   constructor(arity: number) {
     this.arity = arity;
-    this.rows = new RowBag(arity, false);
+    this.rows = new RowBag(arity, false, 'value');
   }
 
   stateSize(): number {

@@ -34,7 +34,7 @@ export class SetOp implements Operator {
   constructor(arity: number, kind: SetOpKind) {
     this.arity = arity;
     this.kind = kind;
-    this.rows = new RowBag(arity, true);
+    this.rows = new RowBag(arity, true, 'value');
   }
 
   stateSize(): number {

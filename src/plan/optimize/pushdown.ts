@@ -148,6 +148,10 @@ function pushJoin(
   const above: ScalarExpr[] = [];
   const type = join.joinType;
   const semi = type === 'semi' || type === 'anti';
+  // A right-only ON conjunct filters the right side, except in the null-aware anti join of
+  // NOT IN, where a right row whose comparison is NULL still blocks the left row.
+  const filtersRight =
+    type === 'inner' || type === 'left' || type === 'semi' || (type === 'anti' && !join.nullAwareAnti);
   // WHERE conjuncts over the join's output.
   for (const p of parts) {
     const side = sideOf(p);
@@ -161,7 +165,7 @@ function pushJoin(
   for (const p of conjunctsOf(join.on)) {
     const side = movable(p) ? sideOf(p) : 'both';
     if (side === 'left' && (type === 'inner' || type === 'right' || type === 'semi')) leftParts.push(p);
-    else if (side === 'right' && (type === 'inner' || type === 'left' || semi)) rightParts.push(toRight(p));
+    else if (side === 'right' && filtersRight) rightParts.push(toRight(p));
     else onParts.push(p);
   }
   const pushed: LogicalPlan = {
