@@ -32,6 +32,7 @@ import {
   type BoundSortKey,
   bindEnv,
   type CollectedAggregate,
+  type CollectedWindow,
   WINDOW_BASE,
 } from './context.ts';
 import { locationOf } from './expr.ts';
@@ -422,8 +423,30 @@ function bindWindowCall(
     });
   if (call.agg_filter)
     throw new FeatureNotSupportedError('FILTER is not implemented for window functions', { position });
-  const index = collector.push({ fn, args: coercedArgs, partitionBy, orderBy, frame, type }) - 1;
+  const collected: CollectedWindow = { fn, args: coercedArgs, partitionBy, orderBy, frame, type };
+  // The same call written twice (select list and DISTINCT ON, say) is one column, as in
+  // PostgreSQL, so clauses that must name the same expression see the same one.
+  const existing = collector.findIndex((c) => sameWindowCall(c, collected));
+  const index = existing >= 0 ? existing : collector.push(collected) - 1;
   return { kind: 'column', index: WINDOW_BASE + index, type };
+}
+
+function sameWindowCall(a: CollectedWindow, b: CollectedWindow): boolean {
+  const sameExprs = (x: readonly ScalarExpr[], y: readonly ScalarExpr[]) =>
+    x.length === y.length && x.every((e, i) => exprEquals(e, y[i]!));
+  return (
+    a.fn === b.fn &&
+    sameExprs(a.args, b.args) &&
+    sameExprs(a.partitionBy, b.partitionBy) &&
+    sameExprs(
+      a.orderBy.map((k) => k.expr),
+      b.orderBy.map((k) => k.expr),
+    ) &&
+    a.orderBy.every(
+      (k, i) => k.descending === b.orderBy[i]!.descending && k.nullsFirst === b.orderBy[i]!.nullsFirst,
+    ) &&
+    JSON.stringify(a.frame) === JSON.stringify(b.frame)
+  );
 }
 
 function windowSignature(
