@@ -325,11 +325,18 @@ function aggregateSignature(
       };
     }
     case 'array_agg': {
+      // array_agg(anynonarray) and array_agg(anyarray) both take an untyped literal.
+      if (arg.type.id === 'unknown')
+        throw new SemanticError(SqlState.ambiguousFunction, 'function array_agg(unknown) is not unique', {
+          position,
+          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        });
       const type = arrayOf(argType);
       if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
       return { fn: 'array_agg', coercedArgs: [first], type };
     }
     case 'jsonb_agg':
+      requireKnownPolymorphic(arg, position);
       return { fn: 'jsonb_agg', coercedArgs: [first], type: T.jsonb };
     case 'jsonb_object_agg':
       return {
