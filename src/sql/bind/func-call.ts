@@ -25,15 +25,17 @@ import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
 import { checkArgumentCount, noFunction } from './call-checks.ts';
-import { coerce } from './coerce.ts';
+import { coerce, commonType } from './coerce.ts';
 import {
   AGGREGATE_BASE,
   type BindContext,
   type BoundSortKey,
   bindEnv,
   type CollectedAggregate,
+  type CollectedWindow,
   WINDOW_BASE,
 } from './context.ts';
+import { locationOf } from './expr.ts';
 import { aggregateLevel, outerToLevel } from './outer-aggregate.ts';
 import { pickOverload } from './overload.ts';
 import type { Scope } from './scope.ts';
@@ -209,6 +211,7 @@ function bindAggregate(
   checkArgumentCount(name, call.agg_star === true, args, position);
   const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
   const distinct = call.agg_distinct === true;
+  if (distinct) checkDistinctOrderBy(args, coercedArgs, orderBy, call.agg_order ?? []);
   const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
   const target =
     level === 0
@@ -248,6 +251,29 @@ function bindAggregate(
   return level === 0
     ? { kind: 'column', index: AGGREGATE_BASE + index, type }
     : { kind: 'outerRef', depth: level, index: AGGREGATE_BASE + index, type };
+}
+
+/**
+ * An aggregate with DISTINCT can only sort by what it deduplicates: each ORDER BY key must be one
+ * of the arguments, as written or as coerced (PostgreSQL ignores the implicit cast). An untyped
+ * literal argument is compared only in its resolved type, so ORDER BY '' never matches ''.
+ */
+function checkDistinctOrderBy(
+  args: readonly ScalarExpr[],
+  coercedArgs: readonly ScalarExpr[],
+  orderBy: readonly BoundSortKey[],
+  orderNodes: readonly Node[],
+): void {
+  orderBy.forEach((key, i) => {
+    const asWritten = args.some((a) => a.type.id !== 'unknown' && exprEquals(a, key.expr));
+    if (asWritten || coercedArgs.some((a) => exprEquals(a, key.expr))) return;
+    const node = orderNodes[i];
+    throw new SemanticError(
+      SqlState.invalidColumnReference,
+      'in an aggregate with DISTINCT, ORDER BY expressions must appear in argument list',
+      { position: node && 'SortBy' in node ? locationOf(node.SortBy.node!) : undefined },
+    );
+  });
 }
 
 function aggregateSignature(
@@ -299,11 +325,18 @@ function aggregateSignature(
       };
     }
     case 'array_agg': {
+      // array_agg(anynonarray) and array_agg(anyarray) both take an untyped literal.
+      if (arg.type.id === 'unknown')
+        throw new SemanticError(SqlState.ambiguousFunction, 'function array_agg(unknown) is not unique', {
+          position,
+          hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+        });
       const type = arrayOf(argType);
       if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
       return { fn: 'array_agg', coercedArgs: [first], type };
     }
     case 'jsonb_agg':
+      requireKnownPolymorphic(arg, position);
       return { fn: 'jsonb_agg', coercedArgs: [first], type: T.jsonb };
     case 'jsonb_object_agg':
       return {
@@ -397,8 +430,30 @@ function bindWindowCall(
     });
   if (call.agg_filter)
     throw new FeatureNotSupportedError('FILTER is not implemented for window functions', { position });
-  const index = collector.push({ fn, args: coercedArgs, partitionBy, orderBy, frame, type }) - 1;
+  const collected: CollectedWindow = { fn, args: coercedArgs, partitionBy, orderBy, frame, type };
+  // The same call written twice (select list and DISTINCT ON, say) is one column, as in
+  // PostgreSQL, so clauses that must name the same expression see the same one.
+  const existing = collector.findIndex((c) => sameWindowCall(c, collected));
+  const index = existing >= 0 ? existing : collector.push(collected) - 1;
   return { kind: 'column', index: WINDOW_BASE + index, type };
+}
+
+function sameWindowCall(a: CollectedWindow, b: CollectedWindow): boolean {
+  const sameExprs = (x: readonly ScalarExpr[], y: readonly ScalarExpr[]) =>
+    x.length === y.length && x.every((e, i) => exprEquals(e, y[i]!));
+  return (
+    a.fn === b.fn &&
+    sameExprs(a.args, b.args) &&
+    sameExprs(a.partitionBy, b.partitionBy) &&
+    sameExprs(
+      a.orderBy.map((k) => k.expr),
+      b.orderBy.map((k) => k.expr),
+    ) &&
+    a.orderBy.every(
+      (k, i) => k.descending === b.orderBy[i]!.descending && k.nullsFirst === b.orderBy[i]!.nullsFirst,
+    ) &&
+    JSON.stringify(a.frame) === JSON.stringify(b.frame)
+  );
 }
 
 function windowSignature(
@@ -420,7 +475,10 @@ function windowSignature(
     case 'lag':
     case 'lead': {
       const value = args[0]!;
-      const valueType = value.type.id === 'unknown' ? T.text : value.type;
+      // lag(x) and lag(x, n) take anyelement; lag(x, n, default) takes anycompatible, so its
+      // value and default meet at their common type (text when both are untyped literals).
+      if (args.length < 3) requireKnownPolymorphic(value, position);
+      const valueType = args[2] ? windowCommonType(name, args, position) : value.type;
       const offset = args[1]
         ? coerce(args[1], T.int4, false, position)
         : { kind: 'literal' as const, value: 1, type: T.int4 };
@@ -435,8 +493,10 @@ function windowSignature(
     }
     case 'first_value':
     case 'last_value':
+      requireKnownPolymorphic(args[0]!, position);
       return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
     case 'nth_value':
+      requireKnownPolymorphic(args[0]!, position);
       return {
         fn: 'nth_value',
         coercedArgs: [args[0]!, coerce(args[1]!, T.int4, false, position)],
@@ -454,4 +514,26 @@ function windowSignature(
       return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
   }
   throw new FeatureNotSupportedError(`window function ${name} is not supported`, { position });
+}
+
+/**
+ * An anyelement argument must bring its type: PostgreSQL cannot resolve the polymorphic type from
+ * an untyped literal alone (first_value('') is 42804), where anycompatible would fall back to text.
+ */
+function requireKnownPolymorphic(arg: ScalarExpr, position?: number): void {
+  if (arg.type.id !== 'unknown') return;
+  throw new SemanticError(
+    SqlState.datatypeMismatch,
+    'could not determine polymorphic type because input has type unknown',
+    { position },
+  );
+}
+
+/** lag/lead(value, offset, default): the anycompatible type of value and default, else 42883. */
+function windowCommonType(name: string, args: ScalarExpr[], position?: number): SqlType {
+  try {
+    return commonType([args[0]!.type, args[2]!.type], name, position);
+  } catch {
+    throw noFunction(name, args, position);
+  }
 }

@@ -6,6 +6,8 @@
  * the other operands' type), then candidates reachable by implicit casts, preferring the most
  * exact matches, then preferred types, then the candidate whose categories fit unknown arguments.
  */
+
+import { SemanticError, SqlState } from '../../common/errors.ts';
 import { arrayOf, isNumeric, type SqlType, sameType, T, typeCategory } from '../../common/types.ts';
 import { type ArgType, canCastImplicitly, isPseudoType } from '../../functions/index.ts';
 import { commonType, widerNumeric } from './coerce.ts';
@@ -31,12 +33,22 @@ export function pickOverload<C>(
   signature: (c: C) => Signature,
   args: readonly SqlType[],
 ): Resolved<C> | null {
-  const concrete: Resolved<C>[] = [];
+  const all: (Resolved<C> & { untyped: boolean })[] = [];
   for (const c of candidates) {
     const r = concretize(signature(c), args);
-    if (r) concrete.push({ candidate: c, ...r });
+    if (r) all.push({ candidate: c, ...r });
   }
-  if (concrete.length === 0) return null;
+  if (all.length === 0) return null;
+  // PostgreSQL cannot resolve anyelement / anyarray from untyped literals alone (42804); a
+  // candidate that needs no such guess is taken instead where one applies.
+  const typed = all.filter((c) => !c.untyped);
+  if (typed.length === 0) {
+    throw new SemanticError(
+      SqlState.datatypeMismatch,
+      'could not determine polymorphic type because input has type unknown',
+    );
+  }
+  const concrete: Resolved<C>[] = typed;
   const exact = concrete.find((c) => c.params.every((p, i) => matches(args[i]!, p, args)));
   if (exact) return exact;
   const known = args.filter((a) => a.id !== 'unknown');
@@ -56,7 +68,7 @@ export function pickOverload<C>(
 function concretize(
   sig: Signature,
   args: readonly SqlType[],
-): { params: SqlType[]; returns: SqlType } | null {
+): { params: SqlType[]; returns: SqlType; untyped: boolean } | null {
   let params = sig.params;
   if (sig.variadic && args.length >= params.length) {
     params = [...params, ...Array.from({ length: args.length - params.length }, () => sig.variadic!)];
@@ -64,9 +76,15 @@ function concretize(
   if (params.length !== args.length) return null;
   const elementArgs: SqlType[] = [];
   let compatible = false;
+  let simplePolymorphic = false;
+  let simpleTyped = false;
   params.forEach((p, i) => {
     const a = args[i]!;
     if (!isPseudoType(p) || p.id === 'any') return;
+    if (p.id === 'anyelement' || p.id === 'anyarray' || p.id === 'anynonarray') {
+      simplePolymorphic = true;
+      if (a.id !== 'unknown') simpleTyped = true;
+    }
     if (p.id === 'anycompatible' || p.id === 'anycompatiblearray') compatible = true;
     if (p.id === 'anyarray' || p.id === 'anycompatiblearray') {
       if (a.id === 'array') elementArgs.push(a.element);
@@ -108,7 +126,7 @@ function concretize(
     concrete.push(r);
   }
   const returns = resolve(sig.returns, undefined);
-  return returns ? { params: concrete, returns } : null;
+  return returns ? { params: concrete, returns, untyped: simplePolymorphic && !simpleTyped } : null;
 }
 
 function matches(arg: SqlType, param: SqlType, all: readonly SqlType[]): boolean {

@@ -7,7 +7,7 @@
  */
 import type { Node, ResTarget, SelectStmt } from 'libpg-query';
 import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
-import { T } from '../../common/types.ts';
+import { type SqlType, T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
@@ -30,12 +30,33 @@ import { outputName } from './output-name.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 import { applyWindows } from './windows.ts';
 
-/** Binds a query; `outer` is the enclosing query's scope for correlated subqueries (or a root scope). */
-export function bindSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): LogicalPlan {
+/**
+ * Binds a query; `outer` is the enclosing query's scope for correlated subqueries (or a root scope).
+ * `setOperand`: the query is a branch of a set operation, whose untyped literal outputs stay
+ * unknown for the set operation to resolve (see bindSetOperation).
+ */
+export function bindSelect(
+  stmt: SelectStmt,
+  outer: Scope,
+  ctx: BindContext,
+  setOperand = false,
+): LogicalPlan {
   const scope = bindWith(stmt, outer, ctx);
   if (stmt.op && stmt.op !== 'SETOP_NONE') return bindSetOperation(stmt, scope, ctx);
   if (stmt.valuesLists) return finishOrderLimit(bindValues(stmt.valuesLists, scope, ctx), stmt, scope, ctx);
-  return bindSimpleSelect(stmt, scope, ctx);
+  return bindSimpleSelect(stmt, scope, ctx, setOperand && !sortsOrGroups(stmt));
+}
+
+/**
+ * Clauses that compare select-list values, which PostgreSQL resolves an untyped literal (as text)
+ * for before a set operation could.
+ */
+function sortsOrGroups(stmt: SelectStmt): boolean {
+  return (
+    stmt.distinctClause !== undefined ||
+    (stmt.sortClause?.length ?? 0) > 0 ||
+    (stmt.groupClause?.length ?? 0) > 0
+  );
 }
 
 function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
@@ -72,7 +93,12 @@ interface SelectItem {
   readonly expr: ScalarExpr;
 }
 
-function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): LogicalPlan {
+function bindSimpleSelect(
+  stmt: SelectStmt,
+  outer: Scope,
+  ctx: BindContext,
+  keepUnknown: boolean,
+): LogicalPlan {
   const from = bindFromClause(stmt.fromClause ?? [], outer, ctx);
   const scope = new Scope(from.columns, outer, outer.ctes);
   let plan = from.plan;
@@ -89,7 +115,7 @@ function bindSimpleSelect(stmt: SelectStmt, outer: Scope, ctx: BindContext): Log
   const aggregates: CollectedAggregate[] = [];
   const windows: CollectedWindow[] = [];
   const full: BindContext = { ...ctx, aggregates, windows, aggregateClause: undefined };
-  const items = bindTargets(stmt.targetList ?? [], scope, full);
+  const items = bindTargets(stmt.targetList ?? [], scope, full, keepUnknown);
   const groupBy = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, items, scope, ctx));
   const having = stmt.havingClause
     ? coerce(
@@ -131,7 +157,12 @@ function ctx0(ctx: BindContext, clause: string): BindContext {
   return { ...ctx, aggregates: null, windows: null, aggregateClause: clause };
 }
 
-function bindTargets(targets: readonly Node[], scope: Scope, ctx: BindContext): SelectItem[] {
+function bindTargets(
+  targets: readonly Node[],
+  scope: Scope,
+  ctx: BindContext,
+  keepUnknown: boolean,
+): SelectItem[] {
   const items: SelectItem[] = [];
   for (const node of targets) {
     if (!('ResTarget' in node)) continue;
@@ -145,7 +176,10 @@ function bindTargets(targets: readonly Node[], scope: Scope, ctx: BindContext): 
     const expr = bindExpr(val, scope, ctx);
     items.push({
       name: target.name ?? outputName(val),
-      expr: expr.type.id === 'unknown' ? coerce(expr, T.text, false) : expr,
+      expr:
+        expr.type.id === 'unknown' && !(keepUnknown && expr.kind === 'literal')
+          ? coerce(expr, T.text, false)
+          : expr,
     });
   }
   return items;
@@ -448,8 +482,8 @@ function bindValues(lists: readonly Node[], scope: Scope, ctx: BindContext): Log
 }
 
 function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): LogicalPlan {
-  const left = bindSelect(stmt.larg!, scope, ctx);
-  const right = bindSelect(stmt.rarg!, scope, ctx);
+  const left = bindSelect(stmt.larg!, scope, ctx, true);
+  const right = bindSelect(stmt.rarg!, scope, ctx, true);
   const opName = stmt.op === 'SETOP_UNION' ? 'UNION' : stmt.op === 'SETOP_INTERSECT' ? 'INTERSECT' : 'EXCEPT';
   if (left.schema.length !== right.schema.length) {
     throw new SemanticError(
@@ -462,12 +496,12 @@ function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): Log
   const cast = (p: LogicalPlan): LogicalPlan =>
     p.schema.every((c, i) => c.type.id === types[i]!.id)
       ? p
-      : {
+      : (resolveUnknownOutputs(p, types, schema) ?? {
           kind: 'map',
           input: p,
           exprs: p.schema.map((c, i) => coerce({ kind: 'column', index: i, type: c.type }, types[i]!, false)),
           schema,
-        };
+        });
   const op = opName === 'UNION' ? 'union' : opName === 'INTERSECT' ? 'intersect' : 'except';
   const plan: LogicalPlan = {
     kind: 'setOp',
@@ -478,4 +512,23 @@ function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): Log
     schema,
   };
   return finishOrderLimit(plan, stmt, scope, ctx);
+}
+
+/**
+ * A set operation branch with untyped literal outputs (kept unknown by bindSelect): converts them
+ * to the resolved types where they are projected, so each converts once, as PostgreSQL's literal
+ * would ('x' for numeric fails with 22P02 even on an empty table). Null for any other branch.
+ */
+function resolveUnknownOutputs(
+  plan: LogicalPlan,
+  types: readonly SqlType[],
+  schema: readonly Column[],
+): LogicalPlan | null {
+  if (!plan.schema.some((c) => c.type.id === 'unknown')) return null;
+  if (plan.kind === 'map')
+    return { ...plan, exprs: plan.exprs.map((e, i) => coerce(e, types[i]!, false)), schema };
+  if (plan.kind !== 'topK') return null;
+  // LIMIT / OFFSET without ORDER BY leave the literal unresolved in PostgreSQL too.
+  const input = resolveUnknownOutputs(plan.input, types, schema);
+  return input && { ...plan, input, schema: input.schema };
 }
