@@ -42,29 +42,6 @@ export const knownOpen: readonly KnownOpen[] = [
     owner: 'binder',
     matches: detail(/operator does not exist: \w+\[\] \S+ \w+\[\]/),
   },
-  {
-    id: 'distinct-on-order-by-match',
-    owner: 'unassigned',
-    matches: detail(/DISTINCT ON expressions must match/),
-  },
-  {
-    id: 'distinct-aggregate-order-by-accepted',
-    owner: 'unassigned',
-    matches: detail(/in an aggregate with DISTINCT, ORDER BY expressions must appear/),
-  },
-  {
-    // In views, a NULL from the subquery is ignored when the left side is a constant.
-    id: 'not-in-null-constant-probe',
-    owner: 'subq',
-    matches: (f) =>
-      f.mode === 'incremental' &&
-      /NOT IN \(SELECT|NOT \([^()]* (=|<>|<|<=|>|>=) ANY \(SELECT/.test(f.minimalSql),
-  },
-  {
-    id: 'polymorphic-unknown-accepted',
-    owner: 'unassigned',
-    matches: detail(/could not determine polymorphic type/),
-  },
 ];
 
 export function knownOpenId(finding: FindingText): string | undefined {
