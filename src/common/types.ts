@@ -91,6 +91,13 @@ export function bpchar(length: number): ScalarType {
   return Object.freeze({ id: 'bpchar', maxLength: length });
 }
 
+/** The element type under every array level: int for int[][] (PostgreSQL's array element type). */
+export function innermostElement(type: ArrayType): SqlType {
+  let element = type.element;
+  while (element.id === 'array') element = element.element;
+  return element;
+}
+
 /** The type without its modifier: varchar(5) → varchar, char(3) → bpchar, numeric(5,2) → numeric. */
 export function withoutTypmod(type: SqlType): SqlType {
   if (type.id === 'array') return arrayOf(withoutTypmod(type.element));
