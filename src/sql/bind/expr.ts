@@ -26,7 +26,7 @@ import {
   UndefinedObjectError,
 } from '../../common/errors.ts';
 import { Numeric } from '../../common/numeric.ts';
-import { arrayOf, innermostElement, type SqlType, T, typeName } from '../../common/types.ts';
+import { arrayOf, innermostElement, nestedArrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import {
@@ -348,9 +348,7 @@ function bindArrayQuantifier(
   const elementType = array.type.id === 'array' ? innermostElement(array.type) : left.type;
   const dims = Math.max(arrayTypeDepth(array.type), 1);
   const type = comparisonType(left.type, elementType, position, 'ANY/ALL');
-  let arrayType: SqlType = type;
-  for (let d = 0; d < dims; d++) arrayType = arrayOf(arrayType);
-  const arrayExpr = coerce(array, arrayType, false, position);
+  const arrayExpr = coerce(array, nestedArrayOf(type, dims), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
   const test = compareOperator(op as CompareOp);

@@ -6,7 +6,16 @@
  * the other operands' type), then candidates reachable by implicit casts, preferring the most
  * exact matches, then preferred types, then the candidate whose categories fit unknown arguments.
  */
-import { arrayOf, isNumeric, type SqlType, sameType, T, typeCategory } from '../../common/types.ts';
+import {
+  innermostElement,
+  isNumeric,
+  nestedArrayOf,
+  type SqlType,
+  sameType,
+  T,
+  typeCategory,
+} from '../../common/types.ts';
+import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import { type ArgType, canCastImplicitly, isPseudoType } from '../../functions/index.ts';
 import { commonType, widerNumeric } from './coerce.ts';
 
@@ -63,14 +72,19 @@ function concretize(
   }
   if (params.length !== args.length) return null;
   const elementArgs: SqlType[] = [];
+  // An array's element is its innermost type (int for int[][]): dimensions are not part of the
+  // type, so each array argument keeps its own depth and the result takes the deepest.
+  let resultDepth = 1;
   let compatible = false;
   params.forEach((p, i) => {
     const a = args[i]!;
     if (!isPseudoType(p) || p.id === 'any') return;
     if (p.id === 'anycompatible' || p.id === 'anycompatiblearray') compatible = true;
     if (p.id === 'anyarray' || p.id === 'anycompatiblearray') {
-      if (a.id === 'array') elementArgs.push(a.element);
-      else if (a.id !== 'unknown') return;
+      if (a.id === 'array') {
+        elementArgs.push(innermostElement(a));
+        resultDepth = Math.max(resultDepth, arrayTypeDepth(a));
+      } else if (a.id !== 'unknown') return;
     } else if (a.id !== 'unknown') elementArgs.push(a);
   });
   if (elementArgs.some((e) => e.id === 'unknown')) return null;
@@ -94,7 +108,7 @@ function concretize(
         return arg === undefined || arg.id === 'unknown' ? T.text : arg;
       case 'anyarray':
       case 'anycompatiblearray':
-        return arrayOf(element);
+        return nestedArrayOf(element, arg?.id === 'array' ? arrayTypeDepth(arg) : resultDepth);
       case 'anynonarray':
         return element.id === 'array' ? null : element;
       default:
