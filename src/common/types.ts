@@ -91,6 +91,20 @@ export function bpchar(length: number): ScalarType {
   return Object.freeze({ id: 'bpchar', maxLength: length });
 }
 
+/** The element type under every array level: int for int[][] (PostgreSQL's array element type). */
+export function innermostElement(type: ArrayType): SqlType {
+  let element = type.element;
+  while (element.id === 'array') element = element.element;
+  return element;
+}
+
+/** `element` under `depth` array levels: int, 2 → int[][]. */
+export function nestedArrayOf(element: SqlType, depth: number): SqlType {
+  let type = element;
+  for (let d = 0; d < depth; d++) type = arrayOf(type);
+  return type;
+}
+
 /** The type without its modifier: varchar(5) → varchar, char(3) → bpchar, numeric(5,2) → numeric. */
 export function withoutTypmod(type: SqlType): SqlType {
   if (type.id === 'array') return arrayOf(withoutTypmod(type.element));

@@ -46,14 +46,42 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-/** Arrays order element-wise; a NULL element sorts above any value, as in PostgreSQL. */
+/**
+ * Arrays order as PostgreSQL's array_cmp: element-wise in storage (row-major) order, a NULL
+ * element above any value; then the array with more elements is greater; then the one with more
+ * dimensions; then dimension by dimension. A multidimensional array is nested `Value[]`s.
+ */
 function compareArrays(a: Value[], b: Value[]): number {
+  if (!Array.isArray(a[0]) && !Array.isArray(b[0])) return compareFlatArrays(a, b);
+  const byElements = compareFlatArrays(flatElements(a), flatElements(b));
+  if (byElements !== 0) return byElements;
+  const shapeA = nestedShape(a);
+  const shapeB = nestedShape(b);
+  if (shapeA.length !== shapeB.length) return shapeA.length - shapeB.length;
+  for (let i = 0; i < shapeA.length; i++) if (shapeA[i] !== shapeB[i]) return shapeA[i]! - shapeB[i]!;
+  return 0;
+}
+
+function compareFlatArrays(a: readonly Value[], b: readonly Value[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const c = compareNullable(a[i]!, b[i]!, false);
     if (c !== 0) return c;
   }
   return a.length - b.length;
+}
+
+/** The elements of a nested array in storage (row-major) order. */
+function flatElements(a: readonly Value[]): Value[] {
+  return a.flatMap((v) => (Array.isArray(v) ? flatElements(v) : [v]));
+}
+
+/** Dimension lengths of a rectangular nested array, read along its first elements; [] when empty. */
+function nestedShape(a: readonly Value[]): number[] {
+  const shape: number[] = [];
+  for (let level: Value = a as Value[]; Array.isArray(level) && level.length > 0; level = level[0]!)
+    shape.push(level.length);
+  return shape;
 }
 
 /**

@@ -5,7 +5,7 @@
  * NULL rules. A search for NULL finds NULL elements (IS NOT DISTINCT FROM); element equality is
  * the type's `=` (common/value-ops.ts), so NaN finds NaN and `1 mon` finds `30 days`.
  */
-import { DataError, SqlState } from '../common/errors.ts';
+import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { valuesEqual } from '../common/value-ops.ts';
 import { arrayShape } from './array-dims.ts';
@@ -46,14 +46,24 @@ function same(x: Value, v: Value): boolean {
 /** array_position(a, v): the first 1-based position of `v`, else NULL. Not strict. */
 export function arrayPosition(a: Value[] | null, v: Value): number | null {
   if (a === null) return null;
+  searchable(a);
   for (let i = 0; i < a.length; i++) if (same(a[i]!, v)) return i + 1;
   return null;
+}
+
+/** array_position(s) search one dimension only, as PostgreSQL (0A000 on more). */
+function searchable(a: Value[]): void {
+  if (Array.isArray(a[0])) {
+    throw new FeatureNotSupportedError('searching for elements in multidimensional arrays is not supported');
+  }
 }
 
 /** array_position(a, v, start): searching from `start`; a NULL start is an error (22004). */
 export function arrayPositionFrom(a: Value[] | null, v: Value, start: number | null): number | null {
   // PostgreSQL returns before it looks at `start` when the search cannot succeed.
-  if (a === null || a.length === 0 || (v === null && !a.includes(null))) return null;
+  if (a === null || a.length === 0) return null;
+  searchable(a);
+  if (v === null && !a.includes(null)) return null;
   if (start === null) {
     throw new DataError(SqlState.nullValueNotAllowed, 'initial position must not be null');
   }
@@ -64,6 +74,7 @@ export function arrayPositionFrom(a: Value[] | null, v: Value, start: number | n
 /** array_positions(a, v): every 1-based position of `v` (an empty array when none). Not strict. */
 export function arrayPositions(a: Value[] | null, v: Value): number[] | null {
   if (a === null) return null;
+  searchable(a);
   const out: number[] = [];
   for (let i = 0; i < a.length; i++) if (same(a[i]!, v)) out.push(i + 1);
   return out;
@@ -72,6 +83,9 @@ export function arrayPositions(a: Value[] | null, v: Value): number[] | null {
 /** array_remove(a, v): `a` without the elements not distinct from `v`. Not strict. */
 export function arrayRemove(a: Value[] | null, v: Value): Value[] | null {
   if (a === null) return null;
+  if (Array.isArray(a[0])) {
+    throw new FeatureNotSupportedError('removing elements from multidimensional arrays is not supported');
+  }
   let out: Value[] | null = null;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
@@ -84,6 +98,8 @@ export function arrayRemove(a: Value[] | null, v: Value): Value[] | null {
 /** array_replace(a, search, replacement): every element not distinct from `search` replaced. */
 export function arrayReplace(a: Value[] | null, search: Value, replacement: Value): Value[] | null {
   if (a === null) return null;
+  // A multidimensional array: every element of every row.
+  if (Array.isArray(a[0])) return a.map((row) => arrayReplace(row as Value[], search, replacement));
   let out: Value[] | null = null;
   for (let i = 0; i < a.length; i++) {
     if (!same(a[i]!, search)) continue;

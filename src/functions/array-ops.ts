@@ -7,30 +7,47 @@
 import { DataError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { compareValues, valuesEqual } from '../common/value-ops.ts';
-import { arrayShape } from './array-dims.ts';
+import { arrayShape, flattenArray } from './array-dims.ts';
 
 /** array || array (array_cat, not strict): a NULL side contributes nothing. */
 export function arrayCat(a: Value[] | null, b: Value[] | null): Value[] | null {
   if (a === null) return b;
-  if (b === null) return a;
-  return rectangular(a.concat(b));
+  if (b === null || b.length === 0) return a;
+  if (a.length === 0) return b;
+  // Same dimensions: one after the other; one dimension less: a row added before or after.
+  const depthA = arrayShape(a).length;
+  const depthB = arrayShape(b).length;
+  if (depthA === depthB) return rectangular(a.concat(b));
+  if (depthA === depthB + 1) return rectangular([...a, b]);
+  if (depthB === depthA + 1) return rectangular([a, ...b]);
+  throw incompatibleArrays();
 }
 
 /**
  * array || element (array_append, not strict): a NULL array counts as empty; a NULL element is
- * appended. On a multidimensional array the element is a row; a NULL row adds nothing.
+ * appended. (A row added to a multidimensional array is array_cat's.)
  */
 export function arrayAppend(a: Value[] | null, e: Value): Value[] {
   if (a === null) return [e];
-  if (e === null && Array.isArray(a[0])) return a;
-  return rectangular([...a, e]);
+  return [...oneDimensional(a), e];
 }
 
 /** element || array (array_prepend, not strict). */
 export function arrayPrepend(e: Value, a: Value[] | null): Value[] {
   if (a === null) return [e];
-  if (e === null && Array.isArray(a[0])) return a;
-  return rectangular([e, ...a]);
+  return [e, ...oneDimensional(a)];
+}
+
+function incompatibleArrays(): DataError {
+  return new DataError(SqlState.arraySubscriptError, 'cannot concatenate incompatible arrays');
+}
+
+/** array_append / array_prepend take an empty or one-dimensional array only (22000). */
+function oneDimensional(a: Value[]): Value[] {
+  if (Array.isArray(a[0])) {
+    throw new DataError(SqlState.dataException, 'argument must be empty or one-dimensional array');
+  }
+  return a;
 }
 
 /** A concatenation of rows must stay rectangular, as PostgreSQL requires (2202E otherwise). */
@@ -41,7 +58,7 @@ function rectangular(rows: Value[]): Value[] {
   for (const row of rows) {
     const s = Array.isArray(row) ? arrayShape(row) : null;
     if (s === null || s.length !== shape.length || s.some((n, i) => n !== shape[i])) {
-      throw new DataError(SqlState.arraySubscriptError, 'cannot concatenate incompatible arrays');
+      throw incompatibleArrays();
     }
   }
   return rows;
@@ -53,9 +70,15 @@ function includes(a: Value[], v: Value): boolean {
   return false;
 }
 
-/** a @> b: every element of b is in a; a NULL element of b is never contained. */
+/** The elements of an array of any dimensions, row after row. */
+function elementsOf(a: Value[]): Value[] {
+  return flattenArray(a, arrayShape(a).length);
+}
+
+/** a @> b: every element of b is in a; a NULL element of b is never contained. Any dimensions. */
 export function arrayContains(a: Value[], b: Value[]): boolean {
-  for (const v of b) if (v === null || !includes(a, v)) return false;
+  const within = elementsOf(a);
+  for (const v of elementsOf(b)) if (v === null || !includes(within, v)) return false;
   return true;
 }
 
@@ -65,12 +88,16 @@ export function arrayContained(a: Value[], b: Value[]): boolean {
 
 /** a && b: some non-null element is in both. */
 export function arrayOverlap(a: Value[], b: Value[]): boolean {
-  for (const v of a) if (v !== null && includes(b, v)) return true;
+  const other = elementsOf(b);
+  for (const v of elementsOf(a)) if (v !== null && includes(other, v)) return true;
   return false;
 }
 
 /** width_bucket(operand, thresholds): how many thresholds (sorted ascending) are ≤ operand. */
 export function widthBucketArray(operand: Value, thresholds: Value[]): number {
+  if (Array.isArray(thresholds[0])) {
+    throw new DataError(SqlState.arraySubscriptError, 'thresholds must be one-dimensional array');
+  }
   let lo = 0;
   let hi = thresholds.length;
   if (thresholds.includes(null)) {

@@ -26,13 +26,14 @@ import {
   UndefinedObjectError,
 } from '../../common/errors.ts';
 import { Numeric } from '../../common/numeric.ts';
-import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
+import { arrayOf, innermostElement, nestedArrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import {
   ARRAY_DIMS_MAX,
   arrayTypeDepth,
   buildNestedArray,
+  flattenArray,
   tooManyDimensions,
 } from '../../functions/array-dims.ts';
 import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
@@ -343,9 +344,11 @@ function bindArrayQuantifier(
   const array = bindExpr(e.rexpr!, scope, ctx);
   if (!compareOps.has(op))
     throw new FeatureNotSupportedError(`operator ${op} with ANY/ALL is not supported`, { position });
-  const elementType = array.type.id === 'array' ? array.type.element : left.type;
+  // The elements are those under every dimension: 1 = ANY (ARRAY[[1,2],[3,4]]) searches all four.
+  const elementType = array.type.id === 'array' ? innermostElement(array.type) : left.type;
+  const dims = Math.max(arrayTypeDepth(array.type), 1);
   const type = comparisonType(left.type, elementType, position, 'ANY/ALL');
-  const arrayExpr = coerce(array, arrayOf(type), false, position);
+  const arrayExpr = coerce(array, nestedArrayOf(type, dims), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
   const test = compareOperator(op as CompareOp);
@@ -358,7 +361,7 @@ function bindArrayQuantifier(
     type: T.bool,
     impl: (x, arr) => {
       if (arr === null) return null;
-      const items = arr as readonly (typeof x)[];
+      const items = flattenArray(arr as Value[], dims);
       if (items.length === 0) return all;
       if (x === null) return null;
       let sawNull = false;

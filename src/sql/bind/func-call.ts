@@ -175,8 +175,8 @@ export function bindSetFunction(
   const strict = def.strict;
   const dims = name === 'unnest' ? arrayTypeDepth(coerced[0]!.type) : 1;
   if (dims > 1) {
-    // unnest of a multidimensional array yields its elements, row after row (PostgreSQL's
-    // element type of int[][] is int; Eddy's polymorphic resolution stops one level down).
+    // unnest of a multidimensional array yields its elements, row after row (the element type
+    // of int[][] is int), not its rows.
     let type = coerced[0]!.type;
     while (type.id === 'array') type = type.element;
     return { args: coerced, type, rows: (values) => flattenArray((values[0] as Value[] | null) ?? [], dims) };

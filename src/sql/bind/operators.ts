@@ -5,8 +5,17 @@
  */
 import { padBpchar } from '../../common/bpchar.ts';
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
-import { isNumeric, type SqlType, T, typeName } from '../../common/types.ts';
+import {
+  type ArrayType,
+  innermostElement,
+  isNumeric,
+  type SqlType,
+  sameType,
+  T,
+  typeName,
+} from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import { type BindEnv, binaryOperators, unaryOperators } from '../../functions/index.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
@@ -87,6 +96,9 @@ export function comparisonType(a: SqlType, b: SqlType, position?: number, contex
 }
 
 function bindComparison(op: CompareOp, left: ScalarExpr, right: ScalarExpr, position?: number): ScalarExpr {
+  if (left.type.id === 'array' && right.type.id === 'array') {
+    return bindArrayComparison(op, left as ArrayExpr, right as ArrayExpr, position);
+  }
   let type: SqlType;
   try {
     type = comparisonType(left.type, right.type, position);
@@ -96,6 +108,37 @@ function bindComparison(op: CompareOp, left: ScalarExpr, right: ScalarExpr, posi
     }
     throw err;
   }
+  return {
+    kind: 'compare',
+    op,
+    left: coerce(left, type, false, position),
+    right: coerce(right, type, false, position),
+    type: T.bool,
+  };
+}
+
+type ArrayExpr = ScalarExpr & { readonly type: ArrayType };
+
+/**
+ * Two arrays compare only when their element types are the same: PostgreSQL's array operators
+ * take anyarray on both sides and no implicit cast joins int[] and bigint[] (42883). Dimensions
+ * are not part of an array's type, so int[] compares with int[][] as it is; value-ops orders
+ * arrays of any shape as PostgreSQL does.
+ */
+function bindArrayComparison(
+  op: CompareOp,
+  left: ArrayExpr,
+  right: ArrayExpr,
+  position?: number,
+): ScalarExpr {
+  const element = innermostElement(left.type);
+  if (!sameType(element, innermostElement(right.type))) {
+    throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);
+  }
+  if (arrayTypeDepth(left.type) !== arrayTypeDepth(right.type)) {
+    return { kind: 'compare', op, left, right, type: T.bool };
+  }
+  const type = comparisonType(left.type, right.type, position);
   return {
     kind: 'compare',
     op,
