@@ -26,8 +26,6 @@ export interface KnownOpen {
 /** An array constructor whose first element is itself an array. */
 const nestedArray = /ARRAY\[(ARRAY\[|COALESCE\(|'\{|x\d+\.a[01]\b)/;
 
-const detail = (pattern: RegExp) => (f: { readonly detail: string }) => pattern.test(f.detail);
-
 export const knownOpen: readonly KnownOpen[] = [
   {
     // Arrays of different depths still meet in CASE / UNION / COALESCE only at one depth (42804),
