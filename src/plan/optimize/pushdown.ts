@@ -172,7 +172,9 @@ function pushJoin(
     ...join,
     left: push(join.left, leftParts, ctx),
     right: push(join.right, rightParts, ctx),
-    on: qualOf(onParts),
+    // In the null-aware anti join a NULL condition is unknown, not false: it still blocks the
+    // left row while the right side has rows, so a NULL constant must not become FALSE there.
+    on: join.nullAwareAnti ? andOf(onParts) : qualOf(onParts),
   };
   return filterOver(pushed, above);
 }
