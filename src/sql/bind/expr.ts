@@ -220,13 +220,17 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
       return { kind: 'isDistinct', left, right, negated: e.kind === 'AEXPR_NOT_DISTINCT', type: T.bool };
     }
     case 'AEXPR_NULLIF': {
-      const [left, right] = unify(bindExpr(e.lexpr!, scope, ctx), bindExpr(e.rexpr!, scope, ctx), position);
+      const first = bindExpr(e.lexpr!, scope, ctx);
+      const [left, right] = unify(first, bindExpr(e.rexpr!, scope, ctx), position);
       const equal: ScalarExpr = { kind: 'compare', op: '=', left, right, type: T.bool };
+      // NULLIF returns the left operand of the `=` PostgreSQL picks: where a cross-type operator
+      // exists (int4 = int8, float4 = float8, date = timestamp) the first argument keeps its type.
+      const result = sameOperatorFamily(first.type, right.type) ? first : left;
       return {
         kind: 'case',
-        whens: [{ when: equal, result: { kind: 'literal', value: null, type: left.type } }],
-        otherwise: left,
-        type: left.type,
+        whens: [{ when: equal, result: { kind: 'literal', value: null, type: result.type } }],
+        otherwise: result,
+        type: result.type,
       };
     }
     case 'AEXPR_IN':
@@ -258,6 +262,17 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
 function operatorName(e: A_Expr): string {
   const names = (e.name ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   return names[names.length - 1] ?? '';
+}
+
+/** Type families whose members PostgreSQL compares with cross-type `=` operators, no cast needed. */
+const crossTypeEqualityFamilies: readonly (readonly string[])[] = [
+  ['int2', 'int4', 'int8'],
+  ['float4', 'float8'],
+  ['date', 'timestamp', 'timestamptz'],
+];
+
+function sameOperatorFamily(a: SqlType, b: SqlType): boolean {
+  return crossTypeEqualityFamilies.some((f) => f.includes(a.id) && f.includes(b.id));
 }
 
 /** Brings two expressions to their common type (for =, IS DISTINCT FROM, NULLIF). */

@@ -22,6 +22,7 @@ import {
 import { scalarFunctions } from '../../functions/index.ts';
 import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
+import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
 import { checkArgumentCount, noFunction } from './call-checks.ts';
@@ -265,8 +266,10 @@ function checkDistinctOrderBy(
   orderNodes: readonly Node[],
 ): void {
   orderBy.forEach((key, i) => {
-    const asWritten = args.some((a) => a.type.id !== 'unknown' && exprEquals(a, key.expr));
-    if (asWritten || coercedArgs.some((a) => exprEquals(a, key.expr))) return;
+    // Subqueries are bound anew where they are written: equal ones are equal plans, not one object.
+    const same = (a: ScalarExpr): boolean => exprEquals(a, key.expr, planEquals);
+    const asWritten = args.some((a) => a.type.id !== 'unknown' && same(a));
+    if (asWritten || coercedArgs.some(same)) return;
     const node = orderNodes[i];
     throw new SemanticError(
       SqlState.invalidColumnReference,
