@@ -10,7 +10,7 @@ import { SqlState, StateError } from '../common/errors.ts';
 import type { Batch } from '../dataflow/batch.ts';
 
 /** Rows of committed changes kept for open snapshots, at most (about 100 bytes each and up). */
-export const commitLogRowsMaxDefault = 1_000_000;
+const commitLogRowsMaxDefault = 1_000_000;
 
 interface LoggedStep {
   readonly step: number;

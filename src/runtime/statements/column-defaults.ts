@@ -20,7 +20,7 @@ export function columnDefaults(table: TableEntry, clock: ClockReadings): Default
   return table.columns.map((c) => columnDefault(c, clock));
 }
 
-export function columnDefault(column: TableColumn, clock: ClockReadings): DefaultProducer {
+function columnDefault(column: TableColumn, clock: ClockReadings): DefaultProducer {
   const expr = column.defaultExpr;
   if (!expr) return () => null;
   if (expr.kind === 'literal') {
