@@ -91,15 +91,7 @@ export function withExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarE
  * rewritten once and stays shared, so the work is linear in the plan's distinct nodes.
  */
 export function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => ScalarExpr): LogicalPlan {
-  const done = new Map<LogicalPlan, LogicalPlan>();
-  const visit = (p: LogicalPlan): LogicalPlan => {
-    let out = done.get(p);
-    if (!out) {
-      out = withExpressions(withChildren(p, planChildren(p).map(visit)), f);
-      done.set(p, out);
-    }
-    return out;
-  };
+  const visit = memoizePlanRewrite((p) => withExpressions(withChildren(p, planChildren(p).map(visit)), f));
   return visit(plan);
 }
 

@@ -108,6 +108,17 @@ function bindComparison(op: CompareOp, left: ScalarExpr, right: ScalarExpr, posi
     }
     throw err;
   }
+  return coercedComparison(op, left, right, type, position);
+}
+
+/** `left op right` with both sides coerced to their comparison type. */
+function coercedComparison(
+  op: CompareOp,
+  left: ScalarExpr,
+  right: ScalarExpr,
+  type: SqlType,
+  position?: number,
+): ScalarExpr {
   return {
     kind: 'compare',
     op,
@@ -138,14 +149,7 @@ function bindArrayComparison(
   if (arrayTypeDepth(left.type) !== arrayTypeDepth(right.type)) {
     return { kind: 'compare', op, left, right, type: T.bool };
   }
-  const type = comparisonType(left.type, right.type, position);
-  return {
-    kind: 'compare',
-    op,
-    left: coerce(left, type, false, position),
-    right: coerce(right, type, false, position),
-    type: T.bool,
-  };
+  return coercedComparison(op, left, right, comparisonType(left.type, right.type, position), position);
 }
 
 export function bindUnaryOperator(op: string, arg: ScalarExpr, position?: number): ScalarExpr {
