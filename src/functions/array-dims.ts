@@ -62,7 +62,8 @@ export function buildNestedArray(...subArrays: Value[]): Value[] {
   return shape.length === 0 ? [] : subArrays;
 }
 
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
+/** Whether two shapes (see `arrayShape`) are equal. */
+export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((n, i) => n === b[i]);
 }
 

@@ -6,7 +6,7 @@
 import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
 import { isCSpace } from '../common/float-text.ts';
 import type { Value } from '../common/value.ts';
-import { ARRAY_DIMS_MAX, arrayShape, tooManyDimensions } from './array-dims.ts';
+import { ARRAY_DIMS_MAX, arrayShape, sameShape, tooManyDimensions } from './array-dims.ts';
 
 const QUOTE = 34;
 const BACKSLASH = 92;
@@ -68,7 +68,7 @@ function parseLevel(
     if (dims > 1) {
       if (c !== LBRACE) throw malformed(text, 'Unexpected array element.');
       const sub = parseLevel(text, i, dims - 1, parseElement, false);
-      if (values.length > 0 && !sameShape(values[0] as Value[], sub.values)) {
+      if (values.length > 0 && !sameShape(arrayShape(values[0] as Value[]), arrayShape(sub.values))) {
         throw malformed(text, 'Multidimensional arrays must have sub-arrays with matching dimensions.');
       }
       values.push(sub.values);
@@ -89,12 +89,6 @@ function parseLevel(
     if (d === RBRACE) return { values, end: i };
     if (d !== COMMA) throw malformed(text, 'Unexpected array element.');
   }
-}
-
-function sameShape(a: readonly Value[], b: readonly Value[]): boolean {
-  const x = arrayShape(a);
-  const y = arrayShape(b);
-  return x.length === y.length && x.every((len, k) => len === y[k]);
 }
 
 /** The deepest brace nesting outside quoted elements: checked first, as PostgreSQL does. */

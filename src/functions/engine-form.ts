@@ -11,13 +11,11 @@ import { Jsonb } from '../common/jsonb.ts';
 import { Numeric } from '../common/numeric.ts';
 import { type SqlType, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { INT8_MAX, INT8_MIN } from './int-ops.ts';
 import { parseText } from './text-io.ts';
 
 /** Returns the value when it is the column type's engine form (never null), else throws 42804. */
 export type EngineFormCheck = (value: unknown) => Value;
-
-const INT8_MIN = -(2n ** 63n);
-const INT8_MAX = 2n ** 63n - 1n;
 
 /** The check for a column of `type` named `column`. */
 export function engineFormCheckFor(type: SqlType, column: string): EngineFormCheck {

@@ -14,8 +14,9 @@ const INT4_MIN = -2147483648;
 const INT4_MAX = 2147483647;
 const SAFE_MAX = Number.MAX_SAFE_INTEGER;
 const SAFE_MAX_BIG = 9007199254740991n;
-const INT8_MIN = -9223372036854775808n;
-const INT8_MAX = 9223372036854775807n;
+/** bigint's range, as JavaScript bigints. */
+export const INT8_MIN = -9223372036854775808n;
+export const INT8_MAX = 9223372036854775807n;
 
 /** Range-checks a bigint result and returns it in canonical form. */
 export function int8Canonical(v: bigint): Int8 {

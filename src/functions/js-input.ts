@@ -16,14 +16,11 @@ import { Numeric } from '../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { type CastFn, canCastAssignment, castFunction, hasTypmod } from './cast.ts';
-import { outOfRange } from './errors.ts';
+import { INT8_MAX, INT8_MIN, int8Canonical } from './int-ops.ts';
 import { parseText } from './text-io.ts';
 
 /** Converts one JS value (never null or undefined) to the column's type; throws an EddyError. */
 export type JsInput = (value: unknown) => Value;
-
-const INT8_MIN = -(2n ** 63n);
-const INT8_MAX = 2n ** 63n - 1n;
 
 /**
  * The converter into a column of `type` named `column` (the name appears in 42804 messages);
@@ -122,8 +119,7 @@ function typedValue(v: unknown): TypedValue | undefined {
     case 'number':
       return numericConstant(v);
     case 'bigint':
-      if (v < INT8_MIN || v > INT8_MAX) throw outOfRange('bigint');
-      return { type: T.int8, value: Number.isSafeInteger(Number(v)) ? Number(v) : v };
+      return { type: T.int8, value: int8Canonical(v) };
     case 'boolean':
       return { type: T.bool, value: v };
     case 'object':
