@@ -46,7 +46,7 @@ function Console({ session, onLogout }: { session: SessionInfo; onLogout: () => 
       <Sidebar objects={objects} route={route} />
       <main id="main" tabIndex={-1}>
         <header class="topbar">
-          <span class="step">{catalog ? `step ${catalog.step}` : ''}</span>
+          <span class="step">{catalog ? `catalog at step ${catalog.step}` : ''}</span>
           {error && <span class="badge bad">catalog: {error.message}</span>}
           {session.user && (
             <span class="user">

@@ -13,9 +13,9 @@ import { formatRate, perSecond } from '../rates.ts';
 import { usePoll } from '../use-poll.ts';
 
 const pollMs = 1000;
-const boxWidth = 190;
+const boxWidth = 170;
 const boxHeight = 74;
-const gapX = 60;
+const gapX = 36;
 const gapY = 18;
 
 interface NodeRates {

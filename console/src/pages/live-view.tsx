@@ -13,7 +13,7 @@ import { LiveRows } from '../live-rows.ts';
 import { ObjectTabs } from '../object-tabs.tsx';
 import { cellText } from '../result-table.tsx';
 
-export const rowWindow = 200;
+export const rowWindow = 100;
 const chartRowsMax = 2000;
 
 export function LiveView({ object }: { object: CatalogObject }) {
@@ -92,19 +92,19 @@ function LiveChart({ live, columns }: { live: LiveRows; columns: CatalogObject['
 
 function LiveTable({ live, columns }: { live: LiveRows; columns: CatalogObject['columns'] }) {
   // The latest step's inserts first, then its deletes, then the other rows, up to the window.
-  const shown: { key: string; row: readonly unknown[]; count: number; mark: string }[] = [];
+  const shown: { row: readonly unknown[]; count: number; mark: string }[] = [];
   for (const key of live.inserted) {
     const e = live.rows.get(key);
-    if (e) shown.push({ key: `+${key}`, row: e.row, count: e.count, mark: 'inserted' });
+    if (e) shown.push({ row: e.row, count: e.count, mark: 'inserted' });
     if (shown.length >= rowWindow) break;
   }
   for (const row of live.deleted) {
     if (shown.length >= rowWindow) break;
-    shown.push({ key: `-${shown.length}${JSON.stringify(row)}`, row, count: 0, mark: 'deleted' });
+    shown.push({ row, count: 0, mark: 'deleted' });
   }
   for (const [key, e] of live.rows) {
     if (shown.length >= rowWindow) break;
-    if (!live.inserted.has(key)) shown.push({ key, row: e.row, count: e.count, mark: '' });
+    if (!live.inserted.has(key)) shown.push({ row: e.row, count: e.count, mark: '' });
   }
   return (
     <div class="table-wrap">
@@ -125,8 +125,10 @@ function LiveTable({ live, columns }: { live: LiveRows; columns: CatalogObject['
           </tr>
         </thead>
         <tbody>
-          {shown.map((s) => (
-            <tr key={s.key} class={s.mark}>
+          {shown.map((s, i) => (
+            // Keyed by position: a step that replaces the shown rows rewrites cells in place
+            // instead of removing and creating rows, which is what keeps busy views cheap.
+            <tr key={i} class={s.mark}>
               {s.row.map((v, j) => (
                 <td key={j}>{cellText(v)}</td>
               ))}
