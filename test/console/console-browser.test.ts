@@ -212,6 +212,8 @@ describe('console in Chromium', { skip }, () => {
     } finally {
       clearInterval(writer);
     }
+    await page.getByText('Plan (EXPLAIN)').click();
+    await page.locator('details.explain pre', { hasText: 'Aggregate GROUP BY' }).waitFor({ timeout: waitMs });
     await checkAccessible('dataflow');
   });
 

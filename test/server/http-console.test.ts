@@ -19,7 +19,6 @@ import { ensureConsoleBuilt } from '../console/console-harness.ts';
 import { request, rows, startTestServer, type TestServer } from './http-support.ts';
 
 const users = [{ name: 'ann', password: 's3cret' }];
-const basic = { authorization: `Basic ${Buffer.from('ann:s3cret').toString('base64')}` };
 
 async function login(base: string, password = 's3cret') {
   return request(base, '/console/login', {

@@ -51,7 +51,25 @@ export function DataflowPage({ object }: { object: CatalogObject }) {
       )}
       {data && <Graph nodes={data.nodes} rates={rates} />}
       {data && <OperatorTable nodes={data.nodes} rates={rates} />}
+      <Explain sql={object.sql} />
     </section>
+  );
+}
+
+/** The view's plan as EXPLAIN prints it, stage by stage; the last stage is what the graph runs. */
+function Explain({ sql }: { sql: string }) {
+  const [plan, setPlan] = useState<string | null>(null);
+  useEffect(() => {
+    api.sql(`EXPLAIN ${sql}`).then(
+      (answer) => setPlan(answer.results[0]!.rows.map((r) => String(r[0])).join('\n')),
+      (e: Error) => setPlan(`EXPLAIN failed: ${e.message}`),
+    );
+  }, [sql]);
+  return (
+    <details class="explain">
+      <summary>Plan (EXPLAIN): the operators above come from its last stage</summary>
+      <pre class="sql">{plan ?? 'Loading…'}</pre>
+    </details>
   );
 }
 
