@@ -94,9 +94,17 @@ describe('console in Chromium', { skip }, () => {
   test('completion offers catalog names and Tab takes one; history keeps what ran', async () => {
     const editor = page.getByRole('textbox', { name: 'SQL' });
     await editor.fill('');
+    // Focus leaving the editor and coming straight back (a keyboard walk does this) must not
+    // close the list offered after the return, however long the user takes to press Tab.
+    await page.evaluate(() => {
+      const area = document.querySelector('textarea')!;
+      area.blur();
+      area.focus();
+    });
     await editor.pressSequentially('SELECT * FROM by_r');
     const offered = page.getByRole('list', { name: 'Completions' });
     await offered.getByRole('button', { name: 'by_region' }).waitFor({ timeout: waitMs });
+    await page.waitForTimeout(300);
     await editor.press('Tab');
     assert.equal(await editor.inputValue(), 'SELECT * FROM by_region');
     await page.locator('summary', { hasText: 'History' }).click();

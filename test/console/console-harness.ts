@@ -151,6 +151,7 @@ export interface PageElement {
   querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
   checkVisibility(options: Record<string, boolean>): boolean;
   blur(): void;
+  focus(): void;
 }
 export interface PageDocument {
   readonly activeElement: PageElement | null;

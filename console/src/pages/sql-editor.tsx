@@ -115,7 +115,9 @@ export function SqlEditor({
           onInput={onInput}
           onKeyDown={onKeyDown}
           onScroll={syncScroll}
-          onBlur={() => setTimeout(() => setSuggestions(null), 150)}
+          // Closes at once: a later close could hide a list offered after focus came back. A click on
+          // a suggestion keeps the focus here (its mousedown is prevented), so it needs no delay.
+          onBlur={() => setSuggestions(null)}
           aria-autocomplete="list"
           aria-describedby="sql-keys"
         />
