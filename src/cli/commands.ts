@@ -80,6 +80,17 @@ export const statusCommand = {
   options: { url: { ...urlOption.url, default: defaultHttpUrl } },
 } as const satisfies CommandSpec;
 
+export const consoleCommand = {
+  name: 'console',
+  summary:
+    'Opens the web console of a running server (what `eddy serve` serves at /) in the browser.\n' +
+    'The BROWSER environment variable names the program to open it with (else the system default).',
+  options: {
+    url: { ...urlOption.url, default: defaultHttpUrl },
+    print: { type: 'boolean', help: 'only print the address, do not open a browser' },
+  },
+} as const satisfies CommandSpec;
+
 export const demoCommand = {
   name: 'demo',
   summary: 'Runs the live demo pipeline (what `npm start` runs): a table, two views, a stream of changes.',

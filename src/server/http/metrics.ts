@@ -55,6 +55,20 @@ export class HttpMetrics {
     }
   }
 
+  /** Rows in and out since the server started, summed over relations (for the console). */
+  rowTotals(): { rowsIn: number; rowsOut: number } {
+    let rowsIn = 0;
+    let rowsOut = 0;
+    for (const n of this.rowsIn.values()) rowsIn += n;
+    for (const n of this.rowsOut.values()) rowsOut += n;
+    return { rowsIn, rowsOut };
+  }
+
+  /** Errors answered over HTTP since the server started, by SQLSTATE. */
+  errorCounts(): Record<string, number> {
+    return Object.fromEntries(this.errors);
+  }
+
   countError(code: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
