@@ -18,6 +18,7 @@ import type {
 } from 'libpg-query';
 import { ROLE_NAME } from '../../catalog/system/oids.ts';
 import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
+import { trimBpchar } from '../../common/bpchar.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
   FeatureNotSupportedError,
@@ -44,7 +45,13 @@ import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
-import { bindBinaryOperator, bindUnaryOperator, compareOps, comparisonType } from './operators.ts';
+import {
+  bindBinaryOperator,
+  bindUnaryOperator,
+  comparableBpchar,
+  compareOps,
+  comparisonType,
+} from './operators.ts';
 import type { Scope } from './scope.ts';
 import { resolveTypeName, typeNameText } from './type-name.ts';
 
@@ -217,12 +224,18 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
       const [left, right] = unify(bindExpr(e.lexpr!, scope, ctx), bindExpr(e.rexpr!, scope, ctx), position);
-      return { kind: 'isDistinct', left, right, negated: e.kind === 'AEXPR_NOT_DISTINCT', type: T.bool };
+      return {
+        kind: 'isDistinct',
+        left: comparableBpchar(left),
+        right: comparableBpchar(right),
+        negated: e.kind === 'AEXPR_NOT_DISTINCT',
+        type: T.bool,
+      };
     }
     case 'AEXPR_NULLIF': {
       const first = bindExpr(e.lexpr!, scope, ctx);
       const [left, right] = unify(first, bindExpr(e.rexpr!, scope, ctx), position);
-      const equal: ScalarExpr = { kind: 'compare', op: '=', left, right, type: T.bool };
+      const equal = equalityTest(left, right);
       // NULLIF returns the left operand of the `=` PostgreSQL picks: where a cross-type operator
       // exists (int4 = int8, float4 = float8, date = timestamp) the first argument keeps its type.
       const result = sameOperatorFamily(first.type, right.type) ? first : left;
@@ -275,6 +288,17 @@ function sameOperatorFamily(a: SqlType, b: SqlType): boolean {
   return crossTypeEqualityFamilies.some((f) => f.includes(a.id) && f.includes(b.id));
 }
 
+/** `left = right` over operands already of one type, char compared without its padding. */
+export function equalityTest(left: ScalarExpr, right: ScalarExpr): ScalarExpr {
+  return {
+    kind: 'compare',
+    op: '=',
+    left: comparableBpchar(left),
+    right: comparableBpchar(right),
+    type: T.bool,
+  };
+}
+
 /** Brings two expressions to their common type (for =, IS DISTINCT FROM, NULLIF). */
 function unify(left: ScalarExpr, right: ScalarExpr, position?: number): [ScalarExpr, ScalarExpr] {
   const type = comparisonType(left.type, right.type, position);
@@ -305,8 +329,8 @@ function bindInList(
     const type = commonType([arg.type, ...constants.map((i) => i.type)], 'IN', position);
     result = {
       kind: 'inList',
-      arg: coerce(arg, type, false, position),
-      list: constants.map((i) => coerce(i, type, false, position)),
+      arg: comparableBpchar(coerce(arg, type, false, position)),
+      list: constants.map((i) => comparableBpchar(coerce(i, type, false, position))),
       negated,
       type: T.bool,
     };
@@ -328,9 +352,9 @@ function bindBetween(e: A_Expr, scope: Scope, ctx: BindContext, position?: numbe
   const low = bindExpr(lowNode!, scope, ctx);
   const high = bindExpr(highNode!, scope, ctx);
   const type = commonType([arg.type, low.type, high.type], 'BETWEEN', position);
-  const a = coerce(arg, type, false, position);
-  const lo = coerce(low, type, false, position);
-  const hi = coerce(high, type, false, position);
+  const a = comparableBpchar(coerce(arg, type, false, position));
+  const lo = comparableBpchar(coerce(low, type, false, position));
+  const hi = comparableBpchar(coerce(high, type, false, position));
   const range = (l: ScalarExpr, h: ScalarExpr): ScalarExpr => ({
     kind: 'and',
     args: [
@@ -366,11 +390,11 @@ function bindArrayQuantifier(
   const arrayExpr = coerce(array, nestedArrayOf(type, dims), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
-  const test = compareOperator(op as CompareOp);
+  const test = compareOperator(op as CompareOp, type.id === 'bpchar');
   return {
     kind: 'call',
     name: all ? `${op} ALL` : `${op} ANY`,
-    args: [leftExpr, arrayExpr],
+    args: [comparableBpchar(leftExpr), arrayExpr],
     strict: false,
     volatile: false,
     type: T.bool,
@@ -394,7 +418,12 @@ function bindArrayQuantifier(
   };
 }
 
-function compareOperator(op: CompareOp): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
+/** The element test of ANY/ALL; char elements compare without their padding, as `=` on char. */
+function compareOperator(
+  op: CompareOp,
+  bpchar: boolean,
+): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
+  if (bpchar) return (a, b) => compareHolds(op, compareValues(a as Value, trimBpchar(b as string)));
   return (a, b) => compareHolds(op, compareValues(a as Value, b as Value));
 }
 
@@ -438,7 +467,7 @@ function bindCase(e: CaseExpr, scope: Scope, ctx: BindContext): ScalarExpr {
   const conditions = whens.map((w) => {
     if (!operand) return coerce(w.cond, T.bool, false, w.position);
     const [l, r] = unify(operand, w.cond, w.position);
-    return { kind: 'compare', op: '=', left: l, right: r, type: T.bool } as ScalarExpr;
+    return equalityTest(l, r);
   });
   return {
     kind: 'case',

@@ -12,6 +12,7 @@ import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
+import { distinctRows, setOperation } from './bpchar-keys.ts';
 import { coerce, commonType } from './coerce.ts';
 import {
   AGGREGATE_BASE,
@@ -351,7 +352,7 @@ function projectAndOrder(
     nullable: true,
   }));
   let plan: LogicalPlan = { kind: 'map', input, exprs: all, schema };
-  if (distinct) plan = { kind: 'distinct', input: plan, schema };
+  if (distinct) plan = distinctRows(plan);
   if (onColumns.length > 0) {
     const leading = sortKeys.slice(0, onColumns.length).map((k) => k.column);
     if (sortKeys.length > 0 && !onColumns.every((c) => leading.includes(c))) {
@@ -503,14 +504,7 @@ function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): Log
           schema,
         });
   const op = opName === 'UNION' ? 'union' : opName === 'INTERSECT' ? 'intersect' : 'except';
-  const plan: LogicalPlan = {
-    kind: 'setOp',
-    op,
-    all: stmt.all === true,
-    left: cast(left),
-    right: cast(right),
-    schema,
-  };
+  const plan = setOperation(op, stmt.all === true, cast(left), cast(right), schema);
   return finishOrderLimit(plan, stmt, scope, ctx);
 }
 

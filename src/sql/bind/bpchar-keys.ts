@@ -1,0 +1,152 @@
+/**
+ * @module sql/bind/bpchar-keys
+ * Grouping, DISTINCT and set operations over char values of mixed padding. A char(n) column holds
+ * every value padded to n, so equal values are equal strings there; a `bpchar` without a length
+ * (char(3) UNION char(5), coalesce(c, 'x'), `::bpchar`) can hold 'a  ' and 'a', which char's
+ * comparison calls equal. Value-ops compares without types (ARCHITECTURE.md), so the plan does it:
+ * such a column is keyed by its trimmed value and shows one of the group's values (the least, so
+ * the choice does not depend on arrival order). Both the one-shot evaluator and the dataflow run
+ * the rewritten plan. ADR 0002 records the design.
+ */
+import { T } from '../../common/types.ts';
+import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
+import type { ScalarExpr } from '../../plan/scalar.ts';
+import { comparableBpchar } from './operators.ts';
+
+/** Columns of a length-less bpchar type: their values may differ in padding only. */
+export function looseBpcharColumns(schema: readonly Column[]): number[] {
+  const out: number[] = [];
+  schema.forEach((c, i) => {
+    if (isLooseBpchar(c.type)) out.push(i);
+  });
+  return out;
+}
+
+function isLooseBpchar(type: Column['type']): boolean {
+  return type.id === 'bpchar' && type.maxLength === undefined;
+}
+
+function column(index: number, type: Column['type']): ScalarExpr {
+  return { kind: 'column', index, type };
+}
+
+/**
+ * `SELECT DISTINCT`: as it is when no column is a length-less bpchar; otherwise an aggregate
+ * grouped by every column (those trimmed) whose loose columns show min() of their values.
+ */
+export function distinctRows(input: LogicalPlan): LogicalPlan {
+  const schema = input.schema;
+  const loose = looseBpcharColumns(schema);
+  if (loose.length === 0) return { kind: 'distinct', input, schema };
+  const keys = schema.map((c, i) =>
+    loose.includes(i) ? comparableBpchar(column(i, c.type)) : column(i, c.type),
+  );
+  const originals = loose.map((i) => column(i, schema[i]!.type));
+  const pre: LogicalPlan = {
+    kind: 'map',
+    input,
+    exprs: [...keys, ...originals],
+    schema: [...keys, ...originals].map((e, i) => ({ name: `?key${i}?`, type: e.type, nullable: true })),
+  };
+  const shown: AggregateCall[] = loose.map((i, k) => minOf(schema.length + k, schema[i]!.type));
+  const grouped: LogicalPlan = {
+    kind: 'aggregate',
+    input: pre,
+    groupBy: keys.map((_, i) => i),
+    aggregates: shown,
+    schema: [
+      ...pre.schema.slice(0, keys.length),
+      ...shown.map((a) => ({ name: 'min', type: a.type, nullable: true })),
+    ],
+  };
+  return {
+    kind: 'map',
+    input: grouped,
+    exprs: schema.map((c, i) => {
+      const k = loose.indexOf(i);
+      return column(k < 0 ? i : keys.length + k, c.type);
+    }),
+    schema,
+  };
+}
+
+function minOf(argument: number, type: Column['type']): AggregateCall {
+  return { fn: 'min', args: [argument], distinct: false, filter: null, orderBy: [], type };
+}
+
+/**
+ * A set operation: UNION is DISTINCT over UNION ALL (as `distinctRows`); INTERSECT and EXCEPT
+ * compare the inputs with the loose columns trimmed, so those columns show the trimmed value.
+ */
+export function setOperation(
+  op: 'union' | 'intersect' | 'except',
+  all: boolean,
+  left: LogicalPlan,
+  right: LogicalPlan,
+  schema: readonly Column[],
+): LogicalPlan {
+  const loose = looseBpcharColumns(schema);
+  if (loose.length === 0 || (op === 'union' && all)) return { kind: 'setOp', op, all, left, right, schema };
+  if (op === 'union') return distinctRows({ kind: 'setOp', op, all: true, left, right, schema });
+  const trimmed = (p: LogicalPlan): LogicalPlan => ({
+    kind: 'map',
+    input: p,
+    exprs: schema.map((c, i) => {
+      const e = column(i, c.type);
+      return loose.includes(i) ? { ...comparableBpchar(e), type: T.bpchar } : e;
+    }),
+    schema,
+  });
+  return { kind: 'setOp', op, all, left: trimmed(left), right: trimmed(right), schema };
+}
+
+/**
+ * GROUP BY over `pre` (the group expressions in its first `groupCount` columns, aggregate inputs
+ * after them): loose bpchar groups are keyed trimmed, and a min() of their values, computed after
+ * `aggregates`, takes their place in the output, whose columns stay those of `schema`.
+ */
+export function groupedRows(
+  pre: Extract<LogicalPlan, { kind: 'map' }>,
+  groupCount: number,
+  aggregates: readonly AggregateCall[],
+  schema: readonly Column[],
+): LogicalPlan {
+  const loose = looseBpcharColumns(pre.schema.slice(0, groupCount));
+  const groupBy = Array.from({ length: groupCount }, (_, i) => i);
+  if (loose.length === 0) return { kind: 'aggregate', input: pre, groupBy, aggregates, schema };
+  const width = pre.exprs.length;
+  const keyed: LogicalPlan = {
+    kind: 'map',
+    input: pre.input,
+    exprs: [
+      ...pre.exprs.map((e, i) => (loose.includes(i) ? comparableBpchar(e) : e)),
+      ...loose.map((i) => pre.exprs[i]!),
+    ],
+    schema: [...pre.schema, ...loose.map((i) => pre.schema[i]!)],
+  };
+  // Aggregates over a grouped column read its values as they are, not the trimmed key.
+  const original = (c: number): number => (loose.includes(c) ? width + loose.indexOf(c) : c);
+  const reading = aggregates.map((a) => ({
+    ...a,
+    args: a.args.map(original),
+    filter: a.filter === null ? null : original(a.filter),
+    orderBy: a.orderBy.map((o) => ({ ...o, column: original(o.column) })),
+  }));
+  const shown = loose.map((i, k) => minOf(width + k, pre.schema[i]!.type));
+  const grouped: LogicalPlan = {
+    kind: 'aggregate',
+    input: keyed,
+    groupBy,
+    aggregates: [...reading, ...shown],
+    schema: [...schema, ...shown.map((a) => ({ name: 'min', type: a.type, nullable: true }))],
+  };
+  return {
+    kind: 'map',
+    input: grouped,
+    exprs: schema.map((c, i) => {
+      const k = loose.indexOf(i);
+      return column(k < 0 ? i : schema.length + k, c.type);
+    }),
+    schema,
+  };
+}
