@@ -613,12 +613,14 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
         throw new FeatureNotSupportedError(`operator ${op} with a subquery`, { position });
       const test = bindExpr(link.testexpr!, scope, ctx);
       const type = commonType([test.type, plan.schema[0]!.type], 'IN', position);
-      const sub = plan.schema[0]!.type.id === type.id ? plan : castPlanColumn(plan, type);
+      // char compares without its padding: both sides go through comparableBpchar.
+      const sub =
+        plan.schema[0]!.type.id === type.id && type.id !== 'bpchar' ? plan : castPlanColumn(plan, type);
       return {
         kind: 'subquery',
         subquery: link.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all',
         plan: sub,
-        test: coerce(test, type, false, position),
+        test: comparableBpchar(coerce(test, type, false, position)),
         op,
         type: T.bool,
       };
@@ -628,14 +630,11 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
   }
 }
 
+/** The subquery's one column converted to `type`, as the test of ANY/ALL compares it. */
 function castPlanColumn(plan: LogicalPlan, type: SqlType): LogicalPlan {
   const column = plan.schema[0]!;
-  return {
-    kind: 'map',
-    input: plan,
-    exprs: [coerce({ kind: 'column', index: 0, type: column.type }, type, false)],
-    schema: [{ ...column, type }],
-  };
+  const compared = comparableBpchar(coerce({ kind: 'column', index: 0, type: column.type }, type, false));
+  return { kind: 'map', input: plan, exprs: [compared], schema: [{ ...column, type: compared.type }] };
 }
 
 function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {
