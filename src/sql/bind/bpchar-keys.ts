@@ -26,6 +26,11 @@ function isLooseBpchar(type: Column['type']): boolean {
   return type.id === 'bpchar' && type.maxLength === undefined;
 }
 
+/** A length-less bpchar expression as a key (trimmed); anything else as it is. */
+export function trimmedIfLoose(expr: ScalarExpr): ScalarExpr {
+  return isLooseBpchar(expr.type) ? comparableBpchar(expr) : expr;
+}
+
 function column(index: number, type: Column['type']): ScalarExpr {
   return { kind: 'column', index, type };
 }
