@@ -36,43 +36,14 @@ function column(index: number, type: Column['type']): ScalarExpr {
 }
 
 /**
- * `SELECT DISTINCT`: as it is when no column is a length-less bpchar; otherwise an aggregate
- * grouped by every column (those trimmed) whose loose columns show min() of their values.
+ * `SELECT DISTINCT`: as it is when no column is a length-less bpchar; otherwise grouped by every
+ * column, as `groupedRows`.
  */
 export function distinctRows(input: LogicalPlan): LogicalPlan {
   const schema = input.schema;
-  const loose = looseBpcharColumns(schema);
-  if (loose.length === 0) return { kind: 'distinct', input, schema };
-  const keys = schema.map((c, i) =>
-    loose.includes(i) ? comparableBpchar(column(i, c.type)) : column(i, c.type),
-  );
-  const originals = loose.map((i) => column(i, schema[i]!.type));
-  const pre: LogicalPlan = {
-    kind: 'map',
-    input,
-    exprs: [...keys, ...originals],
-    schema: [...keys, ...originals].map((e, i) => ({ name: `?key${i}?`, type: e.type, nullable: true })),
-  };
-  const shown: AggregateCall[] = loose.map((i, k) => minOf(schema.length + k, schema[i]!.type));
-  const grouped: LogicalPlan = {
-    kind: 'aggregate',
-    input: pre,
-    groupBy: keys.map((_, i) => i),
-    aggregates: shown,
-    schema: [
-      ...pre.schema.slice(0, keys.length),
-      ...shown.map((a) => ({ name: 'min', type: a.type, nullable: true })),
-    ],
-  };
-  return {
-    kind: 'map',
-    input: grouped,
-    exprs: schema.map((c, i) => {
-      const k = loose.indexOf(i);
-      return column(k < 0 ? i : keys.length + k, c.type);
-    }),
-    schema,
-  };
+  if (looseBpcharColumns(schema).length === 0) return { kind: 'distinct', input, schema };
+  const pre = { kind: 'map' as const, input, exprs: schema.map((c, i) => column(i, c.type)), schema };
+  return groupedRows(pre, schema.length, [], schema);
 }
 
 function minOf(argument: number, type: Column['type']): AggregateCall {
@@ -80,8 +51,10 @@ function minOf(argument: number, type: Column['type']): AggregateCall {
 }
 
 /**
- * A set operation: UNION is DISTINCT over UNION ALL (as `distinctRows`); INTERSECT and EXCEPT
- * compare the inputs with the loose columns trimmed, so those columns show the trimmed value.
+ * A set operation: UNION is DISTINCT over UNION ALL (as `distinctRows`); INTERSECT and EXCEPT are
+ * the distinct rows of the left input with (without) an equal row on the right, found by a semi
+ * (anti) join on every column, so the loose columns show a left value. INTERSECT ALL and EXCEPT
+ * ALL, which count copies, compare the inputs with the loose columns trimmed and show that.
  */
 export function setOperation(
   op: 'union' | 'intersect' | 'except',
@@ -93,6 +66,7 @@ export function setOperation(
   const loose = looseBpcharColumns(schema);
   if (loose.length === 0 || (op === 'union' && all)) return { kind: 'setOp', op, all, left, right, schema };
   if (op === 'union') return distinctRows({ kind: 'setOp', op, all: true, left, right, schema });
+  if (!all) return distinctRows(matchingRows(op === 'intersect' ? 'semi' : 'anti', left, right, schema));
   const trimmed = (p: LogicalPlan): LogicalPlan => ({
     kind: 'map',
     input: p,
@@ -103,6 +77,25 @@ export function setOperation(
     schema,
   });
   return { kind: 'setOp', op, all, left: trimmed(left), right: trimmed(right), schema };
+}
+
+/** The left rows with (semi) or without (anti) a right row equal in every column, NULL matching NULL. */
+function matchingRows(
+  joinType: 'semi' | 'anti',
+  left: LogicalPlan,
+  right: LogicalPlan,
+  schema: readonly Column[],
+): LogicalPlan {
+  const arity = schema.length;
+  const same: ScalarExpr[] = schema.map((_, i) => ({
+    kind: 'isDistinct',
+    left: comparableBpchar(column(i, left.schema[i]!.type)),
+    right: comparableBpchar(column(arity + i, right.schema[i]!.type)),
+    negated: true,
+    type: T.bool,
+  }));
+  const on: ScalarExpr = same.length === 1 ? same[0]! : { kind: 'and', args: same, type: T.bool };
+  return { kind: 'join', joinType, left, right, on, schema };
 }
 
 /**
