@@ -4,9 +4,11 @@
  * every value padded to n, so equal values are equal strings there; a `bpchar` without a length
  * (char(3) UNION char(5), coalesce(c, 'x'), `::bpchar`) can hold 'a  ' and 'a', which char's
  * comparison calls equal. Value-ops compares without types (ARCHITECTURE.md), so the plan does it:
- * such a column is keyed by its trimmed value and shows one of the group's values (the least, so
- * the choice does not depend on arrival order). Both the one-shot evaluator and the dataflow run
- * the rewritten plan. ADR 0002 records the design.
+ * such a column is keyed by its trimmed value and shows one of the group's values: PostgreSQL
+ * shows whichever it met first; Eddy shows the greatest (the most padded), so the choice does not
+ * depend on arrival order and is the char(n) column's form where a column meets an unpadded
+ * literal or varchar (`coalesce(c, 'b')`), usually the commoner one. Both the one-shot evaluator
+ * and the dataflow run the rewritten plan. ADR 0002 records the design.
  */
 import { T } from '../../common/types.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
@@ -46,8 +48,8 @@ export function distinctRows(input: LogicalPlan): LogicalPlan {
   return groupedRows(pre, schema.length, [], schema);
 }
 
-function minOf(argument: number, type: Column['type']): AggregateCall {
-  return { fn: 'min', args: [argument], distinct: false, filter: null, orderBy: [], type };
+function shownValue(argument: number, type: Column['type']): AggregateCall {
+  return { fn: 'max', args: [argument], distinct: false, filter: null, orderBy: [], type };
 }
 
 /**
@@ -100,7 +102,7 @@ function matchingRows(
 
 /**
  * GROUP BY over `pre` (the group expressions in its first `groupCount` columns, aggregate inputs
- * after them): loose bpchar groups are keyed trimmed, and a min() of their values, computed after
+ * after them): loose bpchar groups are keyed trimmed, and the max() of their values, computed after
  * `aggregates`, takes their place in the output, whose columns stay those of `schema`.
  */
 export function groupedRows(
@@ -130,13 +132,13 @@ export function groupedRows(
     filter: a.filter === null ? null : original(a.filter),
     orderBy: a.orderBy.map((o) => ({ ...o, column: original(o.column) })),
   }));
-  const shown = loose.map((i, k) => minOf(width + k, pre.schema[i]!.type));
+  const shown = loose.map((i, k) => shownValue(width + k, pre.schema[i]!.type));
   const grouped: LogicalPlan = {
     kind: 'aggregate',
     input: keyed,
     groupBy,
     aggregates: [...reading, ...shown],
-    schema: [...schema, ...shown.map((a) => ({ name: 'min', type: a.type, nullable: true }))],
+    schema: [...schema, ...shown.map((a) => ({ name: 'max', type: a.type, nullable: true }))],
   };
   return {
     kind: 'map',
