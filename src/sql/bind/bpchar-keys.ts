@@ -11,7 +11,7 @@
  * and the dataflow run the rewritten plan. ADR 0002 records the design.
  */
 import { T } from '../../common/types.ts';
-import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
+import type { AggregateCall, Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { comparableBpchar } from './operators.ts';
 
@@ -148,5 +148,37 @@ export function groupedRows(
       return column(k < 0 ? i : schema.length + k, c.type);
     }),
     schema,
+  };
+}
+
+/**
+ * ORDER BY and DISTINCT ON over char: trailing spaces are insignificant to its order too (PostgreSQL's
+ * bpcharcmp), so each bpchar sort or DISTINCT ON key reads a trimmed copy of its column, appended to
+ * `plan`'s columns; the caller drops the copies after sorting. Plans without such keys are returned
+ * as they are.
+ */
+export function trimmedSortKeys(
+  plan: LogicalPlan,
+  sortKeys: readonly SortKey[],
+  partitionBy: readonly number[],
+): { plan: LogicalPlan; sortKeys: SortKey[]; partitionBy: number[] } {
+  const schema = plan.schema;
+  const keyed = [...new Set([...sortKeys.map((k) => k.column), ...partitionBy])].filter(
+    (c) => schema[c]!.type.id === 'bpchar',
+  );
+  if (keyed.length === 0) return { plan, sortKeys: [...sortKeys], partitionBy: [...partitionBy] };
+  const at = (c: number): number => (keyed.includes(c) ? schema.length + keyed.indexOf(c) : c);
+  return {
+    plan: {
+      kind: 'map',
+      input: plan,
+      exprs: [
+        ...schema.map((c, i) => column(i, c.type)),
+        ...keyed.map((c) => comparableBpchar(column(c, schema[c]!.type))),
+      ],
+      schema: [...schema, ...keyed.map((c) => ({ name: `?trimmed${c}?`, type: T.text, nullable: true }))],
+    },
+    sortKeys: sortKeys.map((k) => ({ ...k, column: at(k.column) })),
+    partitionBy: partitionBy.map(at),
   };
 }

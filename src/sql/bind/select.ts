@@ -12,7 +12,7 @@ import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
-import { distinctRows, setOperation } from './bpchar-keys.ts';
+import { distinctRows, setOperation, trimmedSortKeys } from './bpchar-keys.ts';
 import { coerce, commonType } from './coerce.ts';
 import {
   AGGREGATE_BASE,
@@ -361,28 +361,34 @@ function projectAndOrder(
         'SELECT DISTINCT ON expressions must match initial ORDER BY expressions',
       );
     }
+  }
+  const sortable = trimmedSortKeys(plan, sortKeys, onColumns);
+  plan = sortable.plan;
+  if (onColumns.length > 0) {
     plan = {
       kind: 'topK',
       input: plan,
-      partitionBy: onColumns,
-      orderBy: sortKeys,
+      partitionBy: sortable.partitionBy,
+      orderBy: sortable.sortKeys,
       limit: 1,
       offset: 0,
       withTies: false,
-      schema,
+      schema: plan.schema,
     };
   }
-  plan = applyOrderLimit(plan, stmt, sortKeys, scope, ctx);
-  if (all.length > visible) {
-    const keep = schema.slice(0, visible);
-    plan = {
-      kind: 'map',
-      input: plan,
-      exprs: keep.map((c, i) => ({ kind: 'column', index: i, type: c.type })),
-      schema: keep,
-    };
-  }
-  return plan;
+  return firstColumns(applyOrderLimit(plan, stmt, sortable.sortKeys, scope, ctx), visible);
+}
+
+/** The plan's first `count` columns: drops the hidden sort and DISTINCT ON columns. */
+function firstColumns(plan: LogicalPlan, count: number): LogicalPlan {
+  if (plan.schema.length === count) return plan;
+  const keep = plan.schema.slice(0, count);
+  return {
+    kind: 'map',
+    input: plan,
+    exprs: keep.map((c, i) => ({ kind: 'column', index: i, type: c.type })),
+    schema: keep,
+  };
 }
 
 function applyOrderLimit(
@@ -446,8 +452,10 @@ function finishOrderLimit(plan: LogicalPlan, stmt: SelectStmt, outer: Scope, ctx
     }
     return { column: o.expr.index, descending: o.descending, nullsFirst: o.nullsFirst };
   });
+  const sortable = trimmedSortKeys(plan, sortKeys, []);
   // LIMIT of a set operation or VALUES list sees no columns (PostgreSQL: 42703, not 42P10).
-  return applyOrderLimit(plan, stmt, sortKeys, new Scope([], null), ctx);
+  const ordered = applyOrderLimit(sortable.plan, stmt, sortable.sortKeys, new Scope([], null), ctx);
+  return firstColumns(ordered, plan.schema.length);
 }
 
 function bindValues(lists: readonly Node[], scope: Scope, ctx: BindContext): LogicalPlan {
