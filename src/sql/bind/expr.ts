@@ -463,7 +463,9 @@ function bindCase(e: CaseExpr, scope: Scope, ctx: BindContext): ScalarExpr {
   const otherwise: ScalarExpr = e.defresult
     ? bindExpr(e.defresult, scope, ctx)
     : { kind: 'literal', value: null, type: T.unknown };
-  const type = commonType([...whens.map((w) => w.result.type), otherwise.type], 'CASE');
+  // PostgreSQL resolves the ELSE result's type first: among strings, which cast to one another
+  // implicitly, the first known type wins, so `CASE … THEN text ELSE char(3)` is bpchar, padded.
+  const type = commonType([otherwise.type, ...whens.map((w) => w.result.type)], 'CASE');
   const conditions = whens.map((w) => {
     if (!operand) return coerce(w.cond, T.bool, false, w.position);
     const [l, r] = unify(operand, w.cond, w.position);

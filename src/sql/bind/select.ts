@@ -45,18 +45,23 @@ export function bindSelect(
   const scope = bindWith(stmt, outer, ctx);
   if (stmt.op && stmt.op !== 'SETOP_NONE') return bindSetOperation(stmt, scope, ctx);
   if (stmt.valuesLists) return finishOrderLimit(bindValues(stmt.valuesLists, scope, ctx), stmt, scope, ctx);
-  return bindSimpleSelect(stmt, scope, ctx, setOperand && !sortsOrGroups(stmt));
+  return bindSimpleSelect(stmt, scope, ctx, setOperand);
 }
 
 /**
- * Clauses that compare select-list values, which PostgreSQL resolves an untyped literal (as text)
- * for before a set operation could.
+ * The select list with each untyped literal that a clause compares resolved as text, as PostgreSQL
+ * does before a set operation could resolve it: every output under DISTINCT, else those that are
+ * GROUP BY, ORDER BY or DISTINCT ON keys. The others stay unknown for the set operation.
  */
-function sortsOrGroups(stmt: SelectStmt): boolean {
-  return (
-    stmt.distinctClause !== undefined ||
-    (stmt.sortClause?.length ?? 0) > 0 ||
-    (stmt.groupClause?.length ?? 0) > 0
+function resolveComparedLiterals(
+  items: readonly SelectItem[],
+  keys: readonly ScalarExpr[],
+  everyOutput: boolean,
+): SelectItem[] {
+  return items.map((item) =>
+    item.expr.type.id === 'unknown' && (everyOutput || keys.some((k) => exprEquals(k, item.expr)))
+      ? { ...item, expr: coerce(item.expr, T.text, false) }
+      : item,
   );
 }
 
@@ -116,8 +121,8 @@ function bindSimpleSelect(
   const aggregates: CollectedAggregate[] = [];
   const windows: CollectedWindow[] = [];
   const full: BindContext = { ...ctx, aggregates, windows, aggregateClause: undefined };
-  const items = bindTargets(stmt.targetList ?? [], scope, full, keepUnknown);
-  const groupBy = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, items, scope, ctx));
+  const bound = bindTargets(stmt.targetList ?? [], scope, full, keepUnknown);
+  const groupKeys = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, bound, scope, ctx));
   const having = stmt.havingClause
     ? coerce(
         bindExpr(stmt.havingClause, scope, { ...full, windows: null, aggregateClause: 'HAVING' }),
@@ -125,9 +130,17 @@ function bindSimpleSelect(
         false,
       )
     : null;
-  const order = bindOrderItems(stmt.sortClause ?? [], items, scope, full);
+  const boundOrder = bindOrderItems(stmt.sortClause ?? [], bound, scope, full);
   const distinctOn = (stmt.distinctClause ?? []).filter((n) => Object.keys(n).length > 0);
-  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full, 'DISTINCT ON'));
+  const boundOn = distinctOn.map((n) => bindOrderTarget(n, bound, scope, full, 'DISTINCT ON'));
+  const everyOutput = stmt.distinctClause !== undefined && distinctOn.length === 0;
+  const keys = [...groupKeys, ...boundOrder.map((o) => o.expr), ...boundOn];
+  const items = resolveComparedLiterals(bound, keys, everyOutput);
+  // A key that is an untyped literal compares as text, like the output it names.
+  const resolved = (e: ScalarExpr): ScalarExpr => (e.type.id === 'unknown' ? coerce(e, T.text, false) : e);
+  const groupBy = groupKeys.map(resolved);
+  const order = boundOrder.map((o) => ({ ...o, expr: resolved(o.expr) }));
+  const distinctOnExprs = boundOn.map(resolved);
 
   const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null;
   let exprs = items.map((i) => i.expr);
