@@ -56,7 +56,8 @@ function shownValue(argument: number, type: Column['type']): AggregateCall {
  * A set operation: UNION is DISTINCT over UNION ALL (as `distinctRows`); INTERSECT and EXCEPT are
  * the distinct rows of the left input with (without) an equal row on the right, found by a semi
  * (anti) join on every column, so the loose columns show a left value. INTERSECT ALL and EXCEPT
- * ALL, which count copies, compare the inputs with the loose columns trimmed and show that.
+ * ALL, which count copies, compare the inputs with the loose columns trimmed, then show in each
+ * copy the left input's value for that row (as `distinctRows` of the left input picks it).
  */
 export function setOperation(
   op: 'union' | 'intersect' | 'except',
@@ -78,7 +79,25 @@ export function setOperation(
     }),
     schema,
   });
-  return { kind: 'setOp', op, all, left: trimmed(left), right: trimmed(right), schema };
+  const counted: LogicalPlan = { kind: 'setOp', op, all, left: trimmed(left), right: trimmed(right), schema };
+  const shown = distinctRows(left);
+  const arity = schema.length;
+  const joined: LogicalPlan = {
+    kind: 'join',
+    joinType: 'inner',
+    left: counted,
+    right: shown,
+    on: sameRow(counted, shown),
+    schema: [...schema, ...shown.schema],
+  };
+  return {
+    kind: 'map',
+    input: joined,
+    exprs: schema.map((c, i) =>
+      loose.includes(i) ? column(arity + i, shown.schema[i]!.type) : column(i, c.type),
+    ),
+    schema,
+  };
 }
 
 /** The left rows with (semi) or without (anti) a right row equal in every column, NULL matching NULL. */
@@ -88,16 +107,20 @@ function matchingRows(
   right: LogicalPlan,
   schema: readonly Column[],
 ): LogicalPlan {
-  const arity = schema.length;
-  const same: ScalarExpr[] = schema.map((_, i) => ({
+  return { kind: 'join', joinType, left, right, on: sameRow(left, right), schema };
+}
+
+/** A join condition: the left and right rows are equal in every column as char compares, NULL matching NULL. */
+function sameRow(left: LogicalPlan, right: LogicalPlan): ScalarExpr {
+  const arity = left.schema.length;
+  const same: ScalarExpr[] = left.schema.map((c, i) => ({
     kind: 'isDistinct',
-    left: comparableBpchar(column(i, left.schema[i]!.type)),
+    left: comparableBpchar(column(i, c.type)),
     right: comparableBpchar(column(arity + i, right.schema[i]!.type)),
     negated: true,
     type: T.bool,
   }));
-  const on: ScalarExpr = same.length === 1 ? same[0]! : { kind: 'and', args: same, type: T.bool };
-  return { kind: 'join', joinType, left, right, on, schema };
+  return same.length === 1 ? same[0]! : { kind: 'and', args: same, type: T.bool };
 }
 
 /**
