@@ -15,7 +15,7 @@ export type ScalarTypeId =
   | 'float8'
   | 'text'
   | 'varchar'
-  /** char(n), `character(n)`: blank-padded; values are kept without trailing spaces (common/value.ts). */
+  /** char(n), `character(n)`: blank-padded; values are stored padded to n (common/bpchar.ts). */
   | 'bpchar'
   | 'bytea'
   | 'uuid'

@@ -73,9 +73,8 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
     case 'unknown':
     case 'uuid':
     case 'enum':
-      return value as string;
     case 'bpchar':
-      return padBpchar(value as string, type.maxLength);
+      return value as string;
     case 'bool':
       return value ? 't' : 'f';
     case 'int2':
@@ -129,18 +128,23 @@ export function truncateVarchar(s: string, max: number): string {
 
 // ---- bpchar (value form: common/bpchar.ts) ----------------------------------------------------
 
-/** char(n) on input or assignment: too long is 22001 unless only spaces would be cut. */
+/**
+ * char(n) on input or assignment: too long is 22001 unless only spaces would be cut; the value
+ * is stored padded to n. Without a length (`bpchar`) the string is kept as given, as PostgreSQL.
+ */
 export function bpcharIn(s: string, max: number | undefined): string {
-  const value = trimBpchar(s);
-  if (max !== undefined && value.length > max && codePointOffset(value, max) < value.length) {
-    throw lengthError('character', max);
+  if (max === undefined) return s;
+  const cut = codePointOffset(s, max);
+  if (cut < s.length) {
+    if (trimBpchar(s).length > cut) throw lengthError('character', max);
+    return s.slice(0, cut);
   }
-  return value;
+  return padBpchar(s, max);
 }
 
-/** char(n) on an explicit cast: silently cut to n characters. */
+/** char(n) on an explicit cast: silently cut or padded to n characters. */
 export function truncateBpchar(s: string, max: number | undefined): string {
-  return trimBpchar(max === undefined ? s : truncateVarchar(s, max));
+  return max === undefined ? s : padBpchar(truncateVarchar(s, max), max);
 }
 
 // ---- boolean ----------------------------------------------------------------------------------

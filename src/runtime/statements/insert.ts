@@ -212,7 +212,7 @@ function bpcharColumns(table: TableEntry): { index: number; length: number | und
   );
 }
 
-/** Flat rows with char(n) values in their form (trailing spaces dropped, length checked); copied only if needed. */
+/** Flat rows with char(n) values in their form (padded to n, length checked); copied only if needed. */
 function withBpcharForms(table: TableEntry, values: readonly Value[], rowCount: number): readonly Value[] {
   const padded = bpcharColumns(table);
   if (padded.length === 0) return values;

@@ -41,10 +41,8 @@ export function encoderFor(type: SqlType, zone: TimeZone): ValueEncoder {
     case 'unknown':
     case 'uuid':
     case 'enum':
-      return (v) => JSON.stringify(v);
     case 'bpchar':
-      // Padded to its length, as PostgreSQL's output function and to_json give it.
-      return (v) => JSON.stringify(formatText(v, type, zone));
+      return (v) => JSON.stringify(v);
     case 'date':
     case 'time':
     case 'timestamp':

@@ -18,6 +18,7 @@ import type {
 } from 'libpg-query';
 import { ROLE_NAME } from '../../catalog/system/oids.ts';
 import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
+import { trimBpchar } from '../../common/bpchar.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
   FeatureNotSupportedError,
@@ -44,7 +45,13 @@ import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
-import { bindBinaryOperator, bindUnaryOperator, compareOps, comparisonType } from './operators.ts';
+import {
+  bindBinaryOperator,
+  bindUnaryOperator,
+  comparableBpchar,
+  compareOps,
+  comparisonType,
+} from './operators.ts';
 import type { Scope } from './scope.ts';
 import { resolveTypeName, typeNameText } from './type-name.ts';
 
@@ -217,12 +224,18 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
       const [left, right] = unify(bindExpr(e.lexpr!, scope, ctx), bindExpr(e.rexpr!, scope, ctx), position);
-      return { kind: 'isDistinct', left, right, negated: e.kind === 'AEXPR_NOT_DISTINCT', type: T.bool };
+      return {
+        kind: 'isDistinct',
+        left: comparableBpchar(left),
+        right: comparableBpchar(right),
+        negated: e.kind === 'AEXPR_NOT_DISTINCT',
+        type: T.bool,
+      };
     }
     case 'AEXPR_NULLIF': {
       const first = bindExpr(e.lexpr!, scope, ctx);
       const [left, right] = unify(first, bindExpr(e.rexpr!, scope, ctx), position);
-      const equal: ScalarExpr = { kind: 'compare', op: '=', left, right, type: T.bool };
+      const equal = equalityTest(left, right);
       // NULLIF returns the left operand of the `=` PostgreSQL picks: where a cross-type operator
       // exists (int4 = int8, float4 = float8, date = timestamp) the first argument keeps its type.
       const result = sameOperatorFamily(first.type, right.type) ? first : left;
@@ -275,6 +288,17 @@ function sameOperatorFamily(a: SqlType, b: SqlType): boolean {
   return crossTypeEqualityFamilies.some((f) => f.includes(a.id) && f.includes(b.id));
 }
 
+/** `left = right` over operands already of one type, char compared without its padding. */
+export function equalityTest(left: ScalarExpr, right: ScalarExpr): ScalarExpr {
+  return {
+    kind: 'compare',
+    op: '=',
+    left: comparableBpchar(left),
+    right: comparableBpchar(right),
+    type: T.bool,
+  };
+}
+
 /** Brings two expressions to their common type (for =, IS DISTINCT FROM, NULLIF). */
 function unify(left: ScalarExpr, right: ScalarExpr, position?: number): [ScalarExpr, ScalarExpr] {
   const type = comparisonType(left.type, right.type, position);
@@ -305,8 +329,8 @@ function bindInList(
     const type = commonType([arg.type, ...constants.map((i) => i.type)], 'IN', position);
     result = {
       kind: 'inList',
-      arg: coerce(arg, type, false, position),
-      list: constants.map((i) => coerce(i, type, false, position)),
+      arg: comparableBpchar(coerce(arg, type, false, position)),
+      list: constants.map((i) => comparableBpchar(coerce(i, type, false, position))),
       negated,
       type: T.bool,
     };
@@ -328,9 +352,9 @@ function bindBetween(e: A_Expr, scope: Scope, ctx: BindContext, position?: numbe
   const low = bindExpr(lowNode!, scope, ctx);
   const high = bindExpr(highNode!, scope, ctx);
   const type = commonType([arg.type, low.type, high.type], 'BETWEEN', position);
-  const a = coerce(arg, type, false, position);
-  const lo = coerce(low, type, false, position);
-  const hi = coerce(high, type, false, position);
+  const a = comparableBpchar(coerce(arg, type, false, position));
+  const lo = comparableBpchar(coerce(low, type, false, position));
+  const hi = comparableBpchar(coerce(high, type, false, position));
   const range = (l: ScalarExpr, h: ScalarExpr): ScalarExpr => ({
     kind: 'and',
     args: [
@@ -366,11 +390,11 @@ function bindArrayQuantifier(
   const arrayExpr = coerce(array, nestedArrayOf(type, dims), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
-  const test = compareOperator(op as CompareOp);
+  const test = compareOperator(op as CompareOp, type.id === 'bpchar');
   return {
     kind: 'call',
     name: all ? `${op} ALL` : `${op} ANY`,
-    args: [leftExpr, arrayExpr],
+    args: [comparableBpchar(leftExpr), arrayExpr],
     strict: false,
     volatile: false,
     type: T.bool,
@@ -394,7 +418,12 @@ function bindArrayQuantifier(
   };
 }
 
-function compareOperator(op: CompareOp): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
+/** The element test of ANY/ALL; char elements compare without their padding, as `=` on char. */
+function compareOperator(
+  op: CompareOp,
+  bpchar: boolean,
+): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
+  if (bpchar) return (a, b) => compareHolds(op, compareValues(a as Value, trimBpchar(b as string)));
   return (a, b) => compareHolds(op, compareValues(a as Value, b as Value));
 }
 
@@ -434,11 +463,13 @@ function bindCase(e: CaseExpr, scope: Scope, ctx: BindContext): ScalarExpr {
   const otherwise: ScalarExpr = e.defresult
     ? bindExpr(e.defresult, scope, ctx)
     : { kind: 'literal', value: null, type: T.unknown };
-  const type = commonType([...whens.map((w) => w.result.type), otherwise.type], 'CASE');
+  // PostgreSQL resolves the ELSE result's type first: among strings, which cast to one another
+  // implicitly, the first known type wins, so `CASE … THEN text ELSE char(3)` is bpchar, padded.
+  const type = commonType([otherwise.type, ...whens.map((w) => w.result.type)], 'CASE');
   const conditions = whens.map((w) => {
     if (!operand) return coerce(w.cond, T.bool, false, w.position);
     const [l, r] = unify(operand, w.cond, w.position);
-    return { kind: 'compare', op: '=', left: l, right: r, type: T.bool } as ScalarExpr;
+    return equalityTest(l, r);
   });
   return {
     kind: 'case',
@@ -584,12 +615,14 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
         throw new FeatureNotSupportedError(`operator ${op} with a subquery`, { position });
       const test = bindExpr(link.testexpr!, scope, ctx);
       const type = commonType([test.type, plan.schema[0]!.type], 'IN', position);
-      const sub = plan.schema[0]!.type.id === type.id ? plan : castPlanColumn(plan, type);
+      // char compares without its padding: both sides go through comparableBpchar.
+      const sub =
+        plan.schema[0]!.type.id === type.id && type.id !== 'bpchar' ? plan : castPlanColumn(plan, type);
       return {
         kind: 'subquery',
         subquery: link.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all',
         plan: sub,
-        test: coerce(test, type, false, position),
+        test: comparableBpchar(coerce(test, type, false, position)),
         op,
         type: T.bool,
       };
@@ -599,14 +632,11 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
   }
 }
 
+/** The subquery's one column converted to `type`, as the test of ANY/ALL compares it. */
 function castPlanColumn(plan: LogicalPlan, type: SqlType): LogicalPlan {
   const column = plan.schema[0]!;
-  return {
-    kind: 'map',
-    input: plan,
-    exprs: [coerce({ kind: 'column', index: 0, type: column.type }, type, false)],
-    schema: [{ ...column, type }],
-  };
+  const compared = comparableBpchar(coerce({ kind: 'column', index: 0, type: column.type }, type, false));
+  return { kind: 'map', input: plan, exprs: [compared], schema: [{ ...column, type: compared.type }] };
 }
 
 function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {

@@ -25,6 +25,7 @@ import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
+import { trimmedIfLoose } from './bpchar-keys.ts';
 import { checkArgumentCount, noFunction } from './call-checks.ts';
 import { coerce, commonType } from './coerce.ts';
 import {
@@ -229,9 +230,11 @@ function bindAggregate(
   }
   // An aggregate of an enclosing query: its expressions move to that query's level.
   const atLevel = (e: ScalarExpr): ScalarExpr => (level === 0 ? e : outerToLevel(e, level, position));
+  // count(DISTINCT x) counts 'a' and 'a  ' of a length-less char once; it shows no value.
+  const keyedArgs = fn === 'count' && distinct ? coercedArgs.map(trimmedIfLoose) : coercedArgs;
   const collected: CollectedAggregate = {
     fn,
-    args: coercedArgs.map(atLevel),
+    args: keyedArgs.map(atLevel),
     distinct,
     filter: filter ? atLevel(filter) : null,
     orderBy: orderBy.map((o) => ({ ...o, expr: atLevel(o.expr) })),

@@ -3,7 +3,7 @@
  * Binds unary and binary operators: comparisons become `compare` nodes over a common type;
  * everything else resolves against the operator catalog (src/functions) by overload resolution.
  */
-import { padBpchar } from '../../common/bpchar.ts';
+import { trimBpchar } from '../../common/bpchar.ts';
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import {
   type ArrayType,
@@ -26,22 +26,28 @@ export const compareOps = new Set<string>(['=', '<>', '!=', '<', '<=', '>', '>='
 /** LIKE, ILIKE and regex matches: on char(n), PostgreSQL matches the value with its padding. */
 const PADDED_MATCH_OPS = new Set(['~~', '!~~', '~~*', '!~~*', '~', '!~', '~*', '!~*']);
 
-/** A char(n) operand as the padded text those operators see; anything else as it is. */
+/**
+ * A char operand as the text those operators see, its padding kept (the cast to text would drop
+ * it); anything else as it is.
+ */
 function paddedBpchar(expr: ScalarExpr): ScalarExpr {
-  const length = expr.type.id === 'bpchar' ? expr.type.maxLength : undefined;
-  if (length === undefined) return expr;
-  const impl = (v: Value) => padBpchar(v as string, length);
-  if (expr.kind === 'literal')
+  return expr.type.id === 'bpchar' ? asText(expr, 'bpchar_padded', (v) => v) : expr;
+}
+
+/**
+ * A char operand as char's comparison sees it: trailing spaces are insignificant (PostgreSQL's
+ * bpchareq and bpcharcmp), so the padded value form compares through `trimBpchar`. Every node
+ * that compares values of a bpchar type (=, <, IS DISTINCT FROM, IN, CASE, NULLIF, join keys)
+ * wraps its operands with this; grouping and DISTINCT see the padded values, equal within a char(n).
+ */
+export function comparableBpchar(expr: ScalarExpr): ScalarExpr {
+  return expr.type.id === 'bpchar' ? asText(expr, 'bpchar_trimmed', (v) => trimBpchar(v as string)) : expr;
+}
+
+function asText(expr: ScalarExpr, name: string, impl: (v: Value) => Value): ScalarExpr {
+  if (expr.kind === 'literal' && expr.paramIndex === undefined)
     return { kind: 'literal', value: expr.value === null ? null : impl(expr.value), type: T.text };
-  return {
-    kind: 'call',
-    name: 'bpchar_padded',
-    args: [expr],
-    impl,
-    strict: true,
-    volatile: false,
-    type: T.text,
-  };
+  return { kind: 'call', name, args: [expr], impl, strict: true, volatile: false, type: T.text };
 }
 
 export function bindBinaryOperator(
@@ -122,8 +128,8 @@ function coercedComparison(
   return {
     kind: 'compare',
     op,
-    left: coerce(left, type, false, position),
-    right: coerce(right, type, false, position),
+    left: comparableBpchar(coerce(left, type, false, position)),
+    right: comparableBpchar(coerce(right, type, false, position)),
     type: T.bool,
   };
 }
