@@ -5,17 +5,8 @@
  */
 import { padBpchar } from '../../common/bpchar.ts';
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
-import {
-  type ArrayType,
-  innermostElement,
-  isNumeric,
-  type SqlType,
-  sameType,
-  T,
-  typeName,
-} from '../../common/types.ts';
+import { type ArrayType, isNumeric, type SqlType, sameType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import { type BindEnv, binaryOperators, unaryOperators } from '../../functions/index.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
@@ -142,12 +133,8 @@ function bindArrayComparison(
   right: ArrayExpr,
   position?: number,
 ): ScalarExpr {
-  const element = innermostElement(left.type);
-  if (!sameType(element, innermostElement(right.type))) {
+  if (!sameType(left.type.element, right.type.element)) {
     throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);
-  }
-  if (arrayTypeDepth(left.type) !== arrayTypeDepth(right.type)) {
-    return { kind: 'compare', op, left, right, type: T.bool };
   }
   return coercedComparison(op, left, right, comparisonType(left.type, right.type, position), position);
 }
