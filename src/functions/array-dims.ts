@@ -39,20 +39,23 @@ function mismatched(): DataError {
 }
 
 /**
- * ARRAY[sub, …] whose elements are arrays: one more dimension. Every sub-array must be non-NULL
- * and of the same shape; when all are empty the result is the empty array, as in PostgreSQL.
+ * ARRAY[sub, …] whose elements are arrays: one more dimension. As PostgreSQL, NULL and empty
+ * sub-arrays count as empty: when all are, the result is the empty array; otherwise every
+ * sub-array must be non-empty and of the same shape (2202E).
  */
 export function buildNestedArray(...subArrays: Value[]): Value[] {
-  if (subArrays.length === 0) return [];
-  const first = subArrays[0];
-  if (!Array.isArray(first)) throw mismatched();
-  const shape = arrayShape(first);
-  if (shape.length + 1 > ARRAY_DIMS_MAX) throw tooManyDimensions(shape.length + 1);
-  for (let i = 1; i < subArrays.length; i++) {
-    const sub = subArrays[i];
-    if (!Array.isArray(sub) || !sameShape(arrayShape(sub), shape)) throw mismatched();
+  let shape: number[] | null = null;
+  let sawEmpty = false;
+  for (const sub of subArrays) {
+    const s = Array.isArray(sub) ? arrayShape(sub) : [];
+    if (s.length === 0) sawEmpty = true;
+    else if (shape === null) shape = s;
+    else if (!sameShape(s, shape)) throw mismatched();
   }
-  return shape.length === 0 ? [] : subArrays;
+  if (shape === null) return [];
+  if (sawEmpty) throw mismatched();
+  if (shape.length + 1 > ARRAY_DIMS_MAX) throw tooManyDimensions(shape.length + 1);
+  return subArrays;
 }
 
 /**
