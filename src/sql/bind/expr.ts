@@ -295,6 +295,8 @@ function bindInList(
     constants.length > 1 ? items.filter(hasColumns) : [...items.filter(hasColumns), ...constants];
   let result: ScalarExpr | null = null;
   if (constants.length > 1) {
+    // Arrays compare only with arrays of their element type (42883), as `=` does.
+    if (arg.type.id === 'array') for (const i of constants) comparisonType(arg.type, i.type, position);
     const type = commonType([arg.type, ...constants.map((i) => i.type)], 'IN', position);
     result = {
       kind: 'inList',
