@@ -109,7 +109,15 @@ const CASES: readonly [string, Column, unknown, string | { code: string }][] = [
   ['array into integer[] (elements converted)', 'a', [1, '2', 3n, null], '{1,2,3,NULL}'],
   ['array with a bad element', 'a', [1, 'x'], { code: '22P02' }],
   // integer[] holds any depth (the dimensions are the value's): nested arrays are sub-arrays.
-  ['nested arrays into integer[]', 'a', [[1, null], [3, '4']], '{{1,NULL},{3,4}}'],
+  [
+    'nested arrays into integer[]',
+    'a',
+    [
+      [1, null],
+      [3, '4'],
+    ],
+    '{{1,NULL},{3,4}}',
+  ],
   ['string of two dimensions into integer[]', 'a', '{{1},{2}}', '{{1},{2}}'],
   ['ragged nested arrays', 'a', [[1], [2, 3]], { code: '2202E' }],
   ['an array beside a number', 'a', [[1], 2], { code: '2202E' }],
