@@ -50,29 +50,42 @@ function nullPropagating(e: ScalarExpr): boolean {
  * PostgreSQL's planner raises it, whether or not any row reaches the expression.
  */
 export function foldExpression(e: ScalarExpr): ScalarExpr {
+  return fold(e, true);
+}
+
+/**
+ * `raise` false leaves an expression whose folding fails in place, raised only if a row reaches
+ * it: for a subquery's output column, which PostgreSQL drops unfolded when nothing reads it.
+ */
+function fold(e: ScalarExpr, raise: boolean): ScalarExpr {
   switch (e.kind) {
     case 'and':
     case 'or':
-      return simplifyLogic(e);
+      return simplifyLogic(e, raise);
     case 'case':
-      return simplifyCase(e);
+      return simplifyCase(e, raise);
     case 'coalesce':
-      return simplifyCoalesce(e);
+      return simplifyCoalesce(e, raise);
   }
-  const n = mapChildren(e, foldExpression);
+  const n = mapChildren(e, (c) => fold(c, raise));
   if (n.kind === 'not' && n.arg.kind === 'not') return n.arg.arg;
   if (n.kind === 'inList' && isNullLiteral(n.arg)) return literal(null, n);
   if (nullPropagating(n) && children(n).some(isNullLiteral)) return literal(null, n);
   if (!foldable(n)) return n;
-  return literal(compileScalar(n)([], 0), n);
+  if (raise) return literal(compileScalar(n)([], 0), n);
+  try {
+    return literal(compileScalar(n)([], 0), n);
+  } catch {
+    return n;
+  }
 }
 
-function simplifyLogic(n: Extract<ScalarExpr, { kind: 'and' | 'or' }>): ScalarExpr {
+function simplifyLogic(n: Extract<ScalarExpr, { kind: 'and' | 'or' }>, raise: boolean): ScalarExpr {
   const absorbing = n.kind === 'or';
   const args: ScalarExpr[] = [];
   let sawNull = false;
   for (const arg of n.args) {
-    const a = foldExpression(arg);
+    const a = fold(arg, raise);
     if (a.kind === 'literal') {
       if (a.value === absorbing) return a;
       if (a.value === null) sawNull = true;
@@ -85,26 +98,26 @@ function simplifyLogic(n: Extract<ScalarExpr, { kind: 'and' | 'or' }>): ScalarEx
   return args.length === 1 ? args[0]! : { ...n, args };
 }
 
-function simplifyCase(n: Extract<ScalarExpr, { kind: 'case' }>): ScalarExpr {
+function simplifyCase(n: Extract<ScalarExpr, { kind: 'case' }>, raise: boolean): ScalarExpr {
   const whens: { when: ScalarExpr; result: ScalarExpr }[] = [];
   for (const w of n.whens) {
-    const when = foldExpression(w.when);
+    const when = fold(w.when, raise);
     if (when.kind === 'literal') {
       if (when.value !== true) continue;
-      const result = foldExpression(w.result);
+      const result = fold(w.result, raise);
       if (whens.length === 0) return result;
       return { ...n, whens, otherwise: result };
     }
-    whens.push({ when, result: foldExpression(w.result) });
+    whens.push({ when, result: fold(w.result, raise) });
   }
-  const otherwise = foldExpression(n.otherwise);
+  const otherwise = fold(n.otherwise, raise);
   return whens.length === 0 ? otherwise : { ...n, whens, otherwise };
 }
 
-function simplifyCoalesce(n: Extract<ScalarExpr, { kind: 'coalesce' }>): ScalarExpr {
+function simplifyCoalesce(n: Extract<ScalarExpr, { kind: 'coalesce' }>, raise: boolean): ScalarExpr {
   const args: ScalarExpr[] = [];
   for (const arg of n.args) {
-    const a = foldExpression(arg);
+    const a = fold(arg, raise);
     if (isNullLiteral(a)) continue;
     args.push(a);
     if (a.kind === 'literal') break;
@@ -113,14 +126,38 @@ function simplifyCoalesce(n: Extract<ScalarExpr, { kind: 'coalesce' }>): ScalarE
   return args.length === 1 ? args[0]! : { ...n, args };
 }
 
-/** Folds constants in every node; each node of a shared subplan once (the result stays shared). */
-export const foldConstants = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
-  const p = withChildren(plan, planChildren(plan).map(foldConstants));
+/**
+ * Folds constants in every node. The query's own output columns are folded so that an error is
+ * raised, as PostgreSQL's plan always computes them; a subquery's may go unread, so an error there
+ * waits for a row (PostgreSQL drops an unread column before folding it).
+ */
+export function foldConstants(plan: LogicalPlan): LogicalPlan {
+  raiseInOutputColumns(plan);
+  return foldNode(plan);
+}
+
+function raiseInOutputColumns(plan: LogicalPlan): void {
+  switch (plan.kind) {
+    case 'map':
+      for (const e of plan.exprs) foldExpression(e);
+      return;
+    case 'orderBy':
+    case 'topK':
+    case 'distinct':
+    case 'setOp':
+      for (const child of planChildren(plan)) raiseInOutputColumns(child);
+      return;
+  }
+}
+
+/** Each node of a shared subplan is folded once (the result stays shared). */
+const foldNode = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
+  const p = withChildren(plan, planChildren(plan).map(foldNode));
   switch (p.kind) {
     case 'filter':
       return { ...p, predicate: foldQual(foldExpression(p.predicate)) };
     case 'map':
-      return { ...p, exprs: p.exprs.map(foldExpression) };
+      return { ...p, exprs: p.exprs.map((e) => fold(e, false)) };
     case 'join':
       return { ...p, on: foldQual(foldExpression(p.on)) };
     case 'values':
