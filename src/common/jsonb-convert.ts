@@ -48,7 +48,11 @@ export function jsonValueOf(value: Value, type: SqlType, zone: TimeZone = UTC): 
     case 'array': {
       const items = value as readonly Value[];
       const out = new Array<JsonValue>(items.length);
-      for (let i = 0; i < items.length; i++) out[i] = jsonValueOf(items[i]!, type.element, zone);
+      // A nested array is a sub-array (an element is never an array): it stays an array.
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        out[i] = jsonValueOf(item, Array.isArray(item) ? type : type.element, zone);
+      }
       return out;
     }
     case 'jsonb':

@@ -11,6 +11,7 @@ import { type TimeZone, UTC } from '../common/datetime-zone.ts';
 import { SemanticError, SqlState } from '../common/errors.ts';
 import { type SqlType, sameType, T, typeCategory, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { mapArrayElements } from './array-dims.ts';
 import { delegatedCast } from './delegated.ts';
 import { outOfRange } from './errors.ts';
 import { float8ToFloat4 } from './float-ops.ts';
@@ -69,7 +70,7 @@ export function castFunction(from: SqlType, to: SqlType, explicit: boolean, zone
   if (sameType(from, to) && !hasTypmod(to)) return identity;
   if (from.id === 'array' && to.id === 'array') {
     const element = castFunction(from.element, to.element, explicit, zone);
-    return (v) => (v as Value[]).map((e) => (e === null ? null : element(e)));
+    return (v) => mapArrayElements(v as Value[], element);
   }
   const direct = builtinCast(from, to);
   if (direct !== undefined) return direct;

@@ -7,7 +7,7 @@
 import { trimBpchar } from '../common/bpchar.ts';
 import { arrayOf, type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
-import { arrayTypeDepth, flattenArray } from './array-dims.ts';
+import { arrayElements } from './array-dims.ts';
 import * as A from './array-ops.ts';
 import * as B from './bytea.ts';
 import { type CatalogBuilder, P, type ScalarImpl, withDefaults } from './catalog-types.ts';
@@ -188,17 +188,16 @@ function formatFunctions(c: CatalogBuilder): void {
   ): string | null => (items === null || d === null ? null : SF.arrayToString(items, d, n));
   const bindArrayToString = (types: readonly SqlType[]): ScalarImpl => {
     const array = types[0]!;
-    if (array.id !== 'array' || array.element.id === 'text' || array.element.id === 'varchar') {
-      return withDefaults(arrayToString);
-    }
+    const element = array.id === 'array' ? array.element : array;
+    const print = element.id === 'text' || element.id === 'varchar' ? null : printerFor(element);
     // A multidimensional array joins all its elements, row after row, as PostgreSQL does.
-    const dims = arrayTypeDepth(array);
-    let element = array.element;
-    while (element.id === 'array') element = element.element;
-    const print = printerFor(element);
     return (items, d, n) =>
       arrayToString(
-        items === null ? null : flattenArray(items as Value[], dims).map(print),
+        items === null
+          ? null
+          : ((print === null
+              ? arrayElements(items as Value[])
+              : arrayElements(items as Value[]).map(print)) as (string | null)[]),
         d as string | null,
         n as string | null,
       );

@@ -132,11 +132,8 @@ function addSessionInformation(c: CatalogBuilder): void {
     strict: false,
     impl: () => null,
     bind: (types: readonly SqlType[]) => {
-      // regtype output: the type without its modifier (varchar(5) is "character varying"), and
-      // one array type whatever the dimensions (integer[][] is "integer[]").
-      let type = withoutTypmod(types[0]!);
-      while (type.id === 'array' && type.element.id === 'array') type = type.element;
-      const name = typeName(type);
+      // regtype output: the type without its modifier (varchar(5) is "character varying").
+      const name = typeName(withoutTypmod(types[0]!));
       return () => name;
     },
   });

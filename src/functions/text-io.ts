@@ -12,7 +12,6 @@ import { DataError, SqlState, unreachable } from '../common/errors.ts';
 import { float4In, float4Out, float8In, float8Out, isCSpace, trimCSpace } from '../common/float-text.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
-import { arrayTypeDepth } from './array-dims.ts';
 import { formatArrayText, parseArrayText } from './array-text.ts';
 import { codePointOffset } from './code-points.ts';
 import { delegatedFormat, delegatedParse } from './delegated.ts';
@@ -47,10 +46,8 @@ export function parseText(text: string, type: SqlType, zone: TimeZone = UTC): Va
     case 'enum':
       return enumIn(text, type);
     case 'array': {
-      let element = type.element;
-      while (element.id === 'array') element = element.element;
-      const scalar = element;
-      return parseArrayText(text, (s) => parseText(s, scalar, zone), arrayTypeDepth(type));
+      const element = type.element;
+      return parseArrayText(text, (s) => parseText(s, element, zone));
     }
     case 'numeric':
     case 'date':
@@ -89,7 +86,7 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
       return byteaOut(value as Uint8Array);
     case 'array': {
       const element = type.element;
-      return formatArrayText(value as Value[], (v) => formatText(v, element, zone), element.id === 'array');
+      return formatArrayText(value as Value[], (v) => formatText(v, element, zone));
     }
     case 'numeric':
     case 'date':

@@ -108,6 +108,19 @@ const CASES: readonly [string, Column, unknown, string | { code: string }][] = [
   ['array into jsonb', 'j', [1, { c: 2 }], '[1, {"c": 2}]'],
   ['array into integer[] (elements converted)', 'a', [1, '2', 3n, null], '{1,2,3,NULL}'],
   ['array with a bad element', 'a', [1, 'x'], { code: '22P02' }],
+  // integer[] holds any depth (the dimensions are the value's): nested arrays are sub-arrays.
+  [
+    'nested arrays into integer[]',
+    'a',
+    [
+      [1, null],
+      [3, '4'],
+    ],
+    '{{1,NULL},{3,4}}',
+  ],
+  ['string of two dimensions into integer[]', 'a', '{{1},{2}}', '{{1},{2}}'],
+  ['ragged nested arrays', 'a', [[1], [2, 3]], { code: '2202E' }],
+  ['an array beside a number', 'a', [[1], 2], { code: '2202E' }],
   ['object into integer', 'i', { a: 1 }, { code: '42804' }],
   ['number into jsonb has no assignment cast', 'j', 5, { code: '42804' }],
   // Eddy's own value classes.

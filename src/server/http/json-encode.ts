@@ -68,7 +68,7 @@ function arrayJson(values: readonly Value[], element: ValueEncoder): string {
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
     const v = values[i]!;
-    out += v === null ? 'null' : element(v);
+    out += v === null ? 'null' : Array.isArray(v) ? arrayJson(v, element) : element(v);
   }
   return `${out}]`;
 }

@@ -27,16 +27,10 @@ import {
   UndefinedObjectError,
 } from '../../common/errors.ts';
 import { Numeric } from '../../common/numeric.ts';
-import { arrayOf, innermostElement, nestedArrayOf, type SqlType, T, typeName } from '../../common/types.ts';
+import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
-import {
-  ARRAY_DIMS_MAX,
-  arrayTypeDepth,
-  buildNestedArray,
-  flattenArray,
-  tooManyDimensions,
-} from '../../functions/array-dims.ts';
+import { arrayElements, arrayShape, buildNestedArray } from '../../functions/array-dims.ts';
 import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
@@ -95,13 +89,12 @@ export function bindExpr(node: Node, scope: Scope, ctx: BindContext): ScalarExpr
       'ARRAY',
     );
     const args = elements.map((e) => coerce(e, type, false));
-    const depth = arrayTypeDepth(type) + 1;
-    if (depth > ARRAY_DIMS_MAX) throw tooManyDimensions(depth);
     return {
       kind: 'call',
       name: 'array',
       args,
-      impl: depth > 1 ? buildNestedArray : (...vs) => vs,
+      // Arrays as elements add a dimension; their shapes are checked per row (buildNestedArray).
+      impl: type.id === 'array' ? buildNestedArray : (...vs) => vs,
       strict: false,
       volatile: false,
       type: arrayOf(type),
@@ -326,6 +319,8 @@ function bindInList(
     constants.length > 1 ? items.filter(hasColumns) : [...items.filter(hasColumns), ...constants];
   let result: ScalarExpr | null = null;
   if (constants.length > 1) {
+    // Arrays compare only with arrays of their element type (42883), as `=` does.
+    if (arg.type.id === 'array') for (const i of constants) comparisonType(arg.type, i.type, position);
     const type = commonType([arg.type, ...constants.map((i) => i.type)], 'IN', position);
     result = {
       kind: 'inList',
@@ -384,10 +379,9 @@ function bindArrayQuantifier(
   if (!compareOps.has(op))
     throw new FeatureNotSupportedError(`operator ${op} with ANY/ALL is not supported`, { position });
   // The elements are those under every dimension: 1 = ANY (ARRAY[[1,2],[3,4]]) searches all four.
-  const elementType = array.type.id === 'array' ? innermostElement(array.type) : left.type;
-  const dims = Math.max(arrayTypeDepth(array.type), 1);
+  const elementType = array.type.id === 'array' ? array.type.element : left.type;
   const type = comparisonType(left.type, elementType, position, 'ANY/ALL');
-  const arrayExpr = coerce(array, nestedArrayOf(type, dims), false, position);
+  const arrayExpr = coerce(array, arrayOf(type), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
   const test = compareOperator(op as CompareOp, type.id === 'bpchar');
@@ -400,7 +394,7 @@ function bindArrayQuantifier(
     type: T.bool,
     impl: (x, arr) => {
       if (arr === null) return null;
-      const items = flattenArray(arr as Value[], dims);
+      const items = arrayElements(arr as Value[]);
       if (items.length === 0) return all;
       if (x === null) return null;
       let sawNull = false;
@@ -502,24 +496,22 @@ function parseIntervalField(text: string, field: string): Value {
   return parseInterval(text, field as IntervalField);
 }
 
-const subscript = (array: Value, index: Value): Value => (array as Value[])[(index as number) - 1] ?? null;
+/**
+ * `array[i][j]…` (1-based): as PostgreSQL, NULL unless there is one subscript per dimension of
+ * the value and each is in range. The dimensions are the value's, so this is decided per row.
+ */
+function subscriptElement(array: Value, ...indexes: Value[]): Value {
+  let level = array as Value[];
+  if (arrayShape(level).length !== indexes.length) return null;
+  for (let k = 0; k < indexes.length - 1; k++) level = level[(indexes[k] as number) - 1] as Value[];
+  return level?.[(indexes[indexes.length - 1] as number) - 1] ?? null;
+}
 
-/** `array[i]` (1-based; out of range is NULL). Slices and field selection are not supported. */
+/** `array[i]…`. Slices and field selection are not supported. */
 function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, position?: number): ScalarExpr {
-  let expr = bindExpr(e.arg!, scope, ctx);
-  const steps = e.indirection ?? [];
-  const dims = arrayTypeDepth(expr.type);
-  if (dims > 0 && steps.length !== dims && steps.every((s) => 'A_Indices' in s && !s.A_Indices.is_slice)) {
-    // PostgreSQL: as many subscripts as the array has dimensions, else the element is NULL.
-    for (const s of steps) {
-      if ('A_Indices' in s && s.A_Indices.uidx)
-        coerce(bindExpr(s.A_Indices.uidx, scope, ctx), T.int4, false, position);
-    }
-    let element = expr.type;
-    while (element.id === 'array') element = element.element;
-    return { kind: 'literal', value: null, type: element };
-  }
-  for (const step of steps) {
+  const expr = bindExpr(e.arg!, scope, ctx);
+  const indexes: ScalarExpr[] = [];
+  for (const step of e.indirection ?? []) {
     if (!('A_Indices' in step) || step.A_Indices.is_slice || !step.A_Indices.uidx) {
       throw new FeatureNotSupportedError('array slices and field selection are not supported', { position });
     }
@@ -530,19 +522,18 @@ function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, positio
         { position },
       );
     }
-    const index = coerce(bindExpr(step.A_Indices.uidx, scope, ctx), T.int4, false, position);
-    const type = expr.type.element;
-    expr = {
-      kind: 'call',
-      name: 'subscript',
-      args: [expr, index],
-      impl: subscript,
-      strict: true,
-      volatile: false,
-      type,
-    };
+    indexes.push(coerce(bindExpr(step.A_Indices.uidx, scope, ctx), T.int4, false, position));
   }
-  return expr;
+  if (expr.type.id !== 'array' || indexes.length === 0) return expr;
+  return {
+    kind: 'call',
+    name: 'subscript',
+    args: [expr, ...indexes],
+    impl: subscriptElement,
+    strict: true,
+    volatile: false,
+    type: expr.type.element,
+  };
 }
 
 /**
@@ -554,7 +545,6 @@ function arraySubquery(plan: LogicalPlan, position?: number): ScalarExpr {
     throw new SemanticError(SqlState.syntaxError, 'subquery must return only one column', { position });
   }
   const type = arrayOf(plan.schema[0]!.type);
-  if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
   // ORDER BY a column not selected leaves a projection over the sort: aggregate under it.
   const top = plan.kind === 'map' && plan.input.kind === 'orderBy' ? plan.exprs[0]! : null;
   const sorted = top?.kind === 'column' && plan.kind === 'map' ? plan.input : plan;

@@ -5,17 +5,8 @@
  */
 import { trimBpchar } from '../../common/bpchar.ts';
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
-import {
-  type ArrayType,
-  innermostElement,
-  isNumeric,
-  type SqlType,
-  sameType,
-  T,
-  typeName,
-} from '../../common/types.ts';
+import { type ArrayType, isNumeric, type SqlType, sameType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import { type BindEnv, binaryOperators, unaryOperators } from '../../functions/index.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
@@ -95,9 +86,14 @@ export function bindBinaryOperator(
  * The type both sides of a comparison convert to. char(n) against text compares as text, as
  * PostgreSQL's operator resolution picks text = text (text is the preferred string type), so the
  * text side's trailing spaces count; against char(n), varchar or a literal it compares as char.
+ * Two arrays need the same element type (`anyarray = anyarray`): IS DISTINCT FROM, NULLIF and IN
+ * compare with `=`, so `int[] IS DISTINCT FROM bigint[]` is 42883 as in PostgreSQL.
  */
 export function comparisonType(a: SqlType, b: SqlType, position?: number, context = 'operator'): SqlType {
   if ((a.id === 'bpchar' && b.id === 'text') || (a.id === 'text' && b.id === 'bpchar')) return T.text;
+  if (a.id === 'array' && b.id === 'array' && !sameType(a.element, b.element)) {
+    throw noOperator(`${typeName(a)} = ${typeName(b)}`, position);
+  }
   return commonType([a, b], context, position);
 }
 
@@ -148,12 +144,8 @@ function bindArrayComparison(
   right: ArrayExpr,
   position?: number,
 ): ScalarExpr {
-  const element = innermostElement(left.type);
-  if (!sameType(element, innermostElement(right.type))) {
+  if (!sameType(left.type.element, right.type.element)) {
     throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);
-  }
-  if (arrayTypeDepth(left.type) !== arrayTypeDepth(right.type)) {
-    return { kind: 'compare', op, left, right, type: T.bool };
   }
   return coercedComparison(op, left, right, comparisonType(left.type, right.type, position), position);
 }
