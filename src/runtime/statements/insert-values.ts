@@ -6,7 +6,7 @@
  * value is a `RowInputError` naming the table, row and column. Converters are chosen once per
  * table per call; nothing is applied until every row of the call has converted.
  */
-import type { TableEntry } from '../../catalog/catalog.ts';
+import type { TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import {
   ConstraintError,
@@ -77,8 +77,25 @@ export function tableInput(ctx: StatementContext, table: TableEntry, form: Value
     defaults ??= columnDefaults(table, settings);
     return defaults[j]!;
   };
-  const forms = table.columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
-  return { table, converter, defaultOf, scan: rowScanner(forms), formsKey: formsKey(forms) };
+  return { table, converter, defaultOf, ...shapeScan(table.columns, form) };
+}
+
+/** A table shape's scan and forms key in one value form. */
+type ShapeScan = Pick<TableInput, 'scan' | 'formsKey'>;
+
+/** Per column list (a catalog entry's, never changed once made), per value form: built once, not per call. */
+const shapeScans = new WeakMap<readonly TableColumn[], Partial<Record<ValueForm, ShapeScan>>>();
+
+function shapeScan(columns: readonly TableColumn[], form: ValueForm): ShapeScan {
+  let byForm = shapeScans.get(columns);
+  if (byForm === undefined) shapeScans.set(columns, (byForm = {}));
+  let shape = byForm[form];
+  if (shape === undefined) {
+    const forms = columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
+    shape = { scan: rowScanner(forms), formsKey: formsKey(forms) };
+    byForm[form] = shape;
+  }
+  return shape;
 }
 
 /**
