@@ -361,9 +361,11 @@ export function prepareFlatInsert(
   if (!stringsChecked) checkTextValues(values, 0, rowCount * arity);
   values = withBpcharForms(table, values, rowCount);
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
-  for (let i = 0; i < rowCount; i++)
-    for (const j of notNull)
-      if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
+  // Most sources and tables without a key have no NOT NULL column: no pass over the rows then.
+  if (notNull.length > 0)
+    for (let i = 0; i < rowCount; i++)
+      for (const j of notNull)
+        if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
   const apply = (): void => {
     const db = ctx.session.db;
     const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;
