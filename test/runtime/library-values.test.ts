@@ -242,6 +242,18 @@ describe('a call is one transaction', () => {
       (err: unknown) => err instanceof EddyError && err.code === '42601',
     );
   });
+
+  test('insertBatch: a rowCount that is not a non-negative integer, or values not an array, is 22023', async () => {
+    const db = await freshTable();
+    for (const rowCount of [undefined, 1.5, -1, Number.NaN, '1']) {
+      await assert.rejects(db.insertBatch('t', [1, 'x'], rowCount as unknown as number), {
+        code: '22023',
+        message: /rowCount must be a non-negative integer/,
+      });
+    }
+    await assert.rejects(db.insertBatch('t', 'abc' as unknown as unknown[], 1), { code: '22023' });
+    assert.deepEqual((await db.query('SELECT count(*) FROM t')).rows, [[0]]);
+  });
 });
 
 describe('DEFAULT through the library', () => {

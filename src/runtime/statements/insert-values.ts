@@ -141,6 +141,18 @@ export function convertFlat(
 ): readonly Value[] {
   const { table, scan } = input;
   const arity = table.columns.length;
+  if (!Array.isArray(values)) {
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `batch for "${table.name}" must be an array of values, got ${typeof values}`,
+    );
+  }
+  if (!Number.isSafeInteger(rowCount) || rowCount < 0) {
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `batch for "${table.name}": rowCount must be a non-negative integer, got ${String(rowCount)}`,
+    );
+  }
   if (values.length !== rowCount * arity) {
     throw new SemanticError(
       SqlState.syntaxError,
