@@ -14,10 +14,10 @@ import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
+import { parseMemorySetting, QueryGuard } from '../plan/evaluate/query-guard.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
 import type { EddyStatement } from '../sql/front/index.ts';
-import { parseMemorySetting, QueryGuard } from '../plan/evaluate/query-guard.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
 import { HydrationPendingError } from './hydration.ts';
@@ -246,7 +246,16 @@ export class Session {
     try {
       const result = this.db.catalog.readingAs(this.transaction, () =>
         executeStatement(
-          { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes, guard, mayYield },
+          {
+            text: stmt.text,
+            offset: stmt.offset,
+            params,
+            paramTypes,
+            session: this,
+            changes,
+            guard,
+            mayYield,
+          },
           stmt,
         ),
       );

@@ -79,7 +79,9 @@ test('statement_timeout stops a computing query with 57014', async () => {
 
 test('a CancelRequest stops a computing query with 57014', async () => {
   const key = a as unknown as { processID: number; secretKey: number };
-  const out = await runBeside(heavy, () => cancelRequest(t.port, { pid: key.processID, secret: key.secretKey }));
+  const out = await runBeside(heavy, () =>
+    cancelRequest(t.port, { pid: key.processID, secret: key.secretKey }),
+  );
   assert.equal(out.code, '57014');
   assert.equal(out.message, 'canceling statement due to user request');
 });
@@ -99,14 +101,18 @@ test('pg_cancel_backend(pid) stops a computing query with 57014 and answers true
 test('a cross join past eddy.query_memory fails with 53200 and says which limit; a smaller one answers', async () => {
   await a.query("SET eddy.query_memory = '64MB'");
   try {
-    const out = await runBeside('SELECT count(*) FROM generate_series(1, 10000) x, generate_series(1, 10000) y');
+    const out = await runBeside(
+      'SELECT count(*) FROM generate_series(1, 10000) x, generate_series(1, 10000) y',
+    );
     assert.equal(out.code, '53200');
     const detail = await a
       .query('SELECT * FROM generate_series(1, 3000) x, generate_series(1, 3000) y')
       .catch((e: { detail?: string; hint?: string }) => e);
     assert.match(String((detail as { detail?: string }).detail), /eddy\.query_memory = 64MB/);
     assert.match(String((detail as { hint?: string }).hint), /SET eddy\.query_memory/);
-    const small = await a.query('SELECT count(*)::int AS n FROM generate_series(1, 300) x, generate_series(1, 300) y');
+    const small = await a.query(
+      'SELECT count(*)::int AS n FROM generate_series(1, 300) x, generate_series(1, 300) y',
+    );
     assert.deepEqual(small.rows, [{ n: 90_000 }]);
   } finally {
     await a.query('RESET eddy.query_memory');

@@ -38,7 +38,10 @@ export interface QueryGuardOptions {
  * The default `eddy.query_memory`: half the V8 heap (2GB with Node's usual 4 GB heap), at most
  * 2 GiB. Several statements under it together are caught by the heap backstop.
  */
-export const defaultQueryMemoryBytes = Math.min(2 ** 31, 2 ** 20 * Math.floor(getHeapStatistics().heap_size_limit / 2 ** 21));
+export const defaultQueryMemoryBytes = Math.min(
+  2 ** 31,
+  2 ** 20 * Math.floor(getHeapStatistics().heap_size_limit / 2 ** 21),
+);
 
 export class QueryGuard {
   /** Estimated bytes of the rows the statement holds materialised now. */
@@ -132,7 +135,7 @@ function checkProcessHeap(): void {
   if (heap.used_heap_size <= heap.heap_size_limit * heapUsedFractionMax) return;
   throw new ResourceLimitError(SqlState.outOfMemory, 'out of memory', {
     detail: `The server's heap is ${Math.round((100 * heap.used_heap_size) / heap.heap_size_limit)}% full (all statements together); this statement was stopped so the server stays up.`,
-    hint: "Retry when other statements have finished, lower eddy.query_memory, or start Node with a larger --max-old-space-size.",
+    hint: 'Retry when other statements have finished, lower eddy.query_memory, or start Node with a larger --max-old-space-size.',
   });
 }
 

@@ -125,7 +125,10 @@ export function executeSet(ctx: StatementContext, stmt: VariableSetStmt): Statem
   if (name === 'timezone') settings.timeZone = checkedTimeZone(stmt.args ?? []);
   else {
     if (checkedSettings[name] && !checkedSettings[name](value)) {
-      throw new DataError(SqlState.invalidParameterValue, `invalid value for parameter "${name}": "${value}"`);
+      throw new DataError(
+        SqlState.invalidParameterValue,
+        `invalid value for parameter "${name}": "${value}"`,
+      );
     }
     settings[`guc:${name}`] = value;
   }

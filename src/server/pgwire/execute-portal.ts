@@ -109,7 +109,11 @@ function executePlain(
 }
 
 /** A view still hydrating: wait for it (bounded by statement_timeout), then run the statement again. */
-function awaitHydrationAndRerun(conn: PgConnection, e: unknown, rerun: () => void | Promise<void>): Promise<void> {
+function awaitHydrationAndRerun(
+  conn: PgConnection,
+  e: unknown,
+  rerun: () => void | Promise<void>,
+): Promise<void> {
   if (!(e instanceof HydrationPendingError)) throw e;
   return conn.session.awaitHydration(e).then(rerun);
 }
