@@ -41,10 +41,10 @@ interface Outcome {
  * Runs `sql` on A; meanwhile B sends `SELECT 1` again and again, and `duringRun` (once B got its
  * first answer, so A is surely computing) may act on A's statement.
  */
-async function runBeside(sql: string, duringRun?: () => Promise<void>): Promise<Outcome> {
+async function runBeside(sql: string | pg.QueryConfig, duringRun?: () => Promise<void>): Promise<Outcome> {
   let done = false;
   let answered = 0;
-  const running = a.query(sql).then(
+  const running = a.query(sql as pg.QueryConfig).then(
     (r: pg.QueryResult) => ({ rows: r.rows }),
     (e: { code?: string; message?: string }) => ({ code: e.code, message: e.message }),
   );
@@ -77,9 +77,13 @@ test('statement_timeout stops a computing query with 57014', async () => {
   assert.deepEqual((await a.query('SELECT 2 AS two')).rows, [{ two: 2 }]);
 });
 
-test('a CancelRequest stops a computing query with 57014', async () => {
+test('a CancelRequest stops a computing query with 57014 (extended protocol: Describe runs it)', async () => {
   const key = a as unknown as { processID: number; secretKey: number };
-  const out = await runBeside(heavy, () =>
+  const parameterized = {
+    text: 'SELECT count(*) FROM generate_series(1, $1::integer)',
+    values: [10_000_000],
+  };
+  const out = await runBeside(parameterized, () =>
     cancelRequest(t.port, { pid: key.processID, secret: key.secretKey }),
   );
   assert.equal(out.code, '57014');

@@ -166,19 +166,45 @@ export function describeStatement(conn: PgConnection, statement: PreparedStateme
   return description;
 }
 
-/** The columns a portal will return, or null; a read-only query is run now to learn them exactly. */
-export function describePortal(conn: PgConnection, portal: Portal): readonly ResultColumn[] | null {
+type PortalColumns = readonly ResultColumn[] | null;
+
+/**
+ * The columns a portal will return, or null; a read-only query is run now to learn them exactly
+ * (a long one in slices: then a promise of them).
+ */
+export function describePortal(conn: PgConnection, portal: Portal): PortalColumns | Promise<PortalColumns> {
+  const statement = portal.statement;
+  if (statement.kind === 'plain' && portal.result === null && isReadOnlyQuery(statement.text)) {
+    try {
+      portal.result = runPlain(conn, portal, true);
+    } catch (e) {
+      if (e instanceof PendingStatement) {
+        return e.result.then(
+          (result) => {
+            portal.result = result;
+            return describeKnown(conn, portal);
+          },
+          (err) => {
+            describeHydrating(conn, err);
+            return describeKnown(conn, portal);
+          },
+        );
+      }
+      describeHydrating(conn, e);
+    }
+  }
+  return describeKnown(conn, portal);
+}
+
+/** A hydrating view: describe by binding only (Execute waits for the view); other errors stand. */
+function describeHydrating(conn: PgConnection, e: unknown): void {
+  if (!(e instanceof HydrationPendingError)) throw e;
+  if (conn.session.transaction) conn.session.transaction.failed = false;
+}
+
+function describeKnown(conn: PgConnection, portal: Portal): PortalColumns {
   const statement = portal.statement;
   if (statement.kind === 'plain') {
-    if (portal.result === null && isReadOnlyQuery(statement.text)) {
-      try {
-        portal.result = runPlain(conn, portal);
-      } catch (e) {
-        // A hydrating view: describe by binding only; Execute waits for the view.
-        if (!(e instanceof HydrationPendingError)) throw e;
-        if (conn.session.transaction) conn.session.transaction.failed = false;
-      }
-    }
     if (portal.result !== null) return returnsRows(portal.result) ? portal.result.columns : null;
     if (isRowlessWrite(statement.text)) return null;
   }
