@@ -36,6 +36,8 @@ for (const [name, sql] of Object.entries(queries)) {
     cpuMs.push((used.user + used.system) / 1000);
   }
   cpuMs.sort((a, b) => a - b);
-  console.log(`${name.padEnd(20)} median CPU ${cpuMs[2]!.toFixed(0).padStart(6)} ms (min ${cpuMs[0]!.toFixed(0)})`);
+  console.log(
+    `${name.padEnd(20)} median CPU ${cpuMs[2]!.toFixed(0).padStart(6)} ms (min ${cpuMs[0]!.toFixed(0)})`,
+  );
 }
 await db.close();

@@ -34,8 +34,11 @@ export class Session {
   transaction: Transaction | null = null;
   /** SQL-level prepared statements (PREPARE … AS …), by name. */
   readonly prepared = new Map<string, PreparedSql>();
-  /** The guard of the statement running now (also while a sliced one is pending), for cancel. */
-  private runningGuard: QueryGuard | null = null;
+  /**
+   * The guards of the statements running now, for cancel: one on the wire; the library may await
+   * a sliced query while it starts another statement on the same session.
+   */
+  private readonly runningGuards = new Set<QueryGuard>();
 
   constructor(db: Database) {
     this.db = db;
@@ -75,8 +78,8 @@ export class Session {
    * shutdown): it fails with 57014 at its guard's next check. Nothing happens when idle.
    */
   cancelStatement(reason: 'user' | 'shutdown' = 'user'): boolean {
-    this.runningGuard?.cancel(reason);
-    return this.runningGuard !== null;
+    for (const guard of this.runningGuards) guard.cancel(reason);
+    return this.runningGuards.size > 0;
   }
 
   /** The guard for a statement starting now, from `statement_timeout` and `eddy.query_memory`. */
@@ -241,7 +244,7 @@ export class Session {
     if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
     const guard = this.statementGuard();
-    this.runningGuard = guard;
+    this.runningGuards.add(guard);
     let pending = false;
     try {
       const result = this.db.catalog.readingAs(this.transaction, () =>
@@ -268,24 +271,28 @@ export class Session {
       if (err instanceof PendingStatement) {
         // Only a read is sliced: it has no changes to apply when it ends.
         pending = true;
-        throw new PendingStatement(this.settlePending(err.result, guard));
+        throw new PendingStatement(this.settlePending(err.result, guard, this.transaction));
       }
       if (this.transaction) this.transaction.failed = true;
       throw asResourceLimitError(err);
     } finally {
-      if (!pending) this.runningGuard = null;
+      if (!pending) this.runningGuards.delete(guard);
     }
   }
 
   /** The end of a sliced statement: it is no longer running; its failure is a statement's failure. */
-  private async settlePending(result: Promise<StatementResult>, guard: QueryGuard): Promise<StatementResult> {
+  private async settlePending(
+    result: Promise<StatementResult>,
+    guard: QueryGuard,
+    transaction: Transaction | null,
+  ): Promise<StatementResult> {
     try {
       return await result;
     } catch (err) {
-      if (this.transaction) this.transaction.failed = true;
+      if (transaction) transaction.failed = true;
       throw asResourceLimitError(err);
     } finally {
-      if (this.runningGuard === guard) this.runningGuard = null;
+      this.runningGuards.delete(guard);
     }
   }
 

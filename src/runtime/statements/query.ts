@@ -23,11 +23,11 @@ import { readSource } from './reads.ts';
 export function executeSelect(ctx: StatementContext, stmt: SelectStmt): StatementResult {
   const plan = adhocPlan(ctx, planSelect(ctx, stmt));
   const source = readSource(ctx);
-  const session = ctx.session;
   if (!ctx.mayYield || !ctx.guard) return selectResult(plan, evaluatePlan(plan, source, ctx.guard));
-  const rows = evaluateSliced(plan, source, ctx.guard, (slice) =>
-    session.db.catalog.readingAs(session.transaction, slice),
-  );
+  // Every slice reads the catalog as this statement's transaction sees it.
+  const catalog = ctx.session.db.catalog;
+  const transaction = ctx.session.transaction;
+  const rows = evaluateSliced(plan, source, ctx.guard, (slice) => catalog.readingAs(transaction, slice));
   if (rows instanceof Promise) throw new PendingStatement(rows.then((r) => selectResult(plan, r)));
   return selectResult(plan, rows);
 }
