@@ -160,7 +160,8 @@ class Evaluator {
         const out: Rows = [];
         for (const r of yield* this.run(plan.input)) {
           for (const produced of plan.impl(args.map((f) => f(r, 0)))) {
-            out.push([...r, ...produced]);
+            // FROM f(…) alone reads one empty row: the produced row is the row (rows are never mutated).
+            out.push(r.length === 0 ? produced : r.concat(produced));
             if (guard.produced(arity)) yield;
           }
         }
