@@ -17,10 +17,19 @@ import { pgClient } from './pgwire-support.ts';
 
 const heavy = 'SELECT count(*) FROM generate_series(1, 10000000)';
 
-test('SIGTERM during a heavy query ends eddy serve cleanly', async () => {
+test('SIGTERM during a heavy query ends eddy serve cleanly (started with --query-memory)', async () => {
   const child = spawn(
     process.execPath,
-    [join(repoRoot, 'src/cli/main.ts'), 'serve', '--pg-port', '0', '--http-port', '0'],
+    [
+      join(repoRoot, 'src/cli/main.ts'),
+      'serve',
+      '--pg-port',
+      '0',
+      '--http-port',
+      '0',
+      '--query-memory',
+      '1GB',
+    ],
     {
       cwd: repoRoot,
       env: { ...process.env, EDDY_USERS: '' },
@@ -41,6 +50,8 @@ test('SIGTERM during a heavy query ends eddy serve cleanly', async () => {
   const b = await pgClient(port);
   a.on('error', () => {});
   b.on('error', () => {});
+  // --query-memory sets the sessions' default eddy.query_memory.
+  assert.deepEqual((await b.query('SHOW eddy.query_memory')).rows, [{ 'eddy.query_memory': '1GB' }]);
   const running = a.query(heavy).then(
     () => 'answered',
     (e: { code?: string }) => e.code ?? 'connection ended',

@@ -36,12 +36,22 @@ export interface QueryGuardOptions {
 
 /**
  * The default `eddy.query_memory`: half the V8 heap (2GB with Node's usual 4 GB heap), at most
- * 2 GiB. Several statements under it together are caught by the heap backstop.
+ * 2 GiB, unless the server was started with another (`eddy serve --query-memory`). Several
+ * statements under it together are caught by the heap backstop.
  */
-export const defaultQueryMemoryBytes = Math.min(
+let queryMemoryDefaultBytes = Math.min(
   2 ** 31,
   2 ** 20 * Math.floor(getHeapStatistics().heap_size_limit / 2 ** 21),
 );
+
+export function defaultQueryMemoryBytes(): number {
+  return queryMemoryDefaultBytes;
+}
+
+/** The process's default for sessions that do not SET eddy.query_memory (0: no limit of its own). */
+export function setDefaultQueryMemoryBytes(bytes: number): void {
+  queryMemoryDefaultBytes = bytes;
+}
 
 export class QueryGuard {
   /** Estimated bytes of the rows the statement holds materialised now. */
@@ -58,7 +68,7 @@ export class QueryGuard {
   constructor(options: QueryGuardOptions = {}) {
     const timeoutMs = options.timeoutMs ?? 0;
     this.deadline = timeoutMs > 0 ? performance.now() + timeoutMs : Number.POSITIVE_INFINITY;
-    this.memoryBytesMax = options.memoryBytesMax ?? defaultQueryMemoryBytes;
+    this.memoryBytesMax = options.memoryBytesMax ?? queryMemoryDefaultBytes;
     this.memorySetting = options.memorySetting ?? 'eddy.query_memory';
     this.sliceMs = options.sliceMs ?? 20;
   }

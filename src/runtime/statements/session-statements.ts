@@ -96,7 +96,6 @@ const defaults: Record<string, string> = {
   default_transaction_read_only: 'off',
   statement_timeout: '0',
   application_name: '',
-  'eddy.query_memory': formatBytes(defaultQueryMemoryBytes),
   'eddy.reference_evaluation': 'off',
 };
 
@@ -158,13 +157,20 @@ function checkedTimeZone(args: readonly Node[]): string {
   return text;
 }
 
+/** A setting's value when the session has not set it; eddy.query_memory's is the process's. */
+function defaultSetting(name: string): string | undefined {
+  return name === 'eddy.query_memory' ? formatBytes(defaultQueryMemoryBytes()) : defaults[name];
+}
+
 export function executeShow(ctx: StatementContext, stmt: VariableShowStmt): StatementResult {
   const name = (stmt.name ?? '').toLowerCase();
   const settings = ctx.session.settings;
   const value =
     name === 'timezone'
       ? settings.timeZone
-      : (transactionSetting(ctx, name) ?? (settings[`guc:${name}`] as string | undefined) ?? defaults[name]);
+      : (transactionSetting(ctx, name) ??
+        (settings[`guc:${name}`] as string | undefined) ??
+        defaultSetting(name));
   if (value === undefined) {
     throw new FeatureNotSupportedError(`unrecognized configuration parameter "${name}"`);
   }
