@@ -83,11 +83,6 @@ export class QueryGuard {
     this.sliceEnd = performance.now() + this.sliceMs;
   }
 
-  /** Ends slicing: the rest of the evaluation runs to the end (still checked). */
-  stopSlicing(): void {
-    this.sliceEnd = Number.POSITIVE_INFINITY;
-  }
-
   /**
    * Counts one row of `arity` values a node materialised; every few rows checks the limits
    * (throwing 57014 / 53200) and answers whether the evaluation should yield now.
