@@ -50,6 +50,11 @@ export const serveCommand = {
       help: 'time a connection may take to authenticate (10000)',
     },
     'max-body-size': { type: 'string', value: 'BYTES', help: 'largest HTTP request body accepted (16 MiB)' },
+    'query-memory': {
+      type: 'string',
+      value: 'SIZE',
+      help: "default eddy.query_memory: one statement's working memory (64MB, 2GB; half the heap)",
+    },
     'allowed-origin': {
       type: 'string',
       value: 'ORIGIN',

@@ -31,6 +31,8 @@ export interface SystemCatalogAccess {
   setting(name: string): string | null;
   /** pg_backend_pid: the session's process id as its client knows it (BackendKeyData). */
   backendPid(): number;
+  /** pg_cancel_backend: asks the session with that pid to cancel its statement; false when there is none. */
+  cancelBackend(pid: number): boolean;
 }
 
 export const SERVER_VERSION = '15.0';
@@ -101,6 +103,18 @@ function addSessionInformation(c: CatalogBuilder): void {
   withCatalog(c, 'pg_backend_pid', [], int4, (s) => {
     const pid = s.backendPid();
     return () => pid;
+  });
+  // Volatile: it acts when it runs, never folded away at bind time.
+  c.fn('pg_cancel_backend', {
+    args: [int4],
+    returns: bool,
+    strict: true,
+    volatile: true,
+    impl: () => false,
+    bind: (_types, env) => {
+      const access = env.system;
+      return access ? (pid) => access.cancelBackend(pid as number) : () => false;
+    },
   });
   constant(c, 'pg_postmaster_start_time', [], T.timestamptz, startedAt);
   constant(c, 'pg_conf_load_time', [], T.timestamptz, startedAt);

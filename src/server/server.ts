@@ -72,11 +72,21 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
     await pg.close();
     throw e;
   }
+  // A view whose maintenance passed the step budget is named in the log (and counted in /metrics).
+  const stopLogging = db.onStep((step) => {
+    for (const { viewId, ms } of step.overBudget) {
+      const name = db.catalog.relationById(viewId).name;
+      process.stderr.write(
+        `eddy: step ${step.step}: maintaining materialized view ${name} took ${Math.round(ms)} ms (budget ${db.viewStepBudgetMs} ms)\n`,
+      );
+    }
+  });
   return {
     db,
     pg,
     http,
     async close() {
+      stopLogging();
       await Promise.allSettled([pg.close(), http.close()]);
     },
   };

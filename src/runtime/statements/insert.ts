@@ -124,7 +124,7 @@ function sourceRows(
       ),
       schema: [],
     };
-    const values = evaluatePlan(plan, readSource(ctx));
+    const values = evaluatePlan(plan, readSource(ctx), ctx.guard);
     return values.map((row, i) => row.map((v, k) => (exprs[i]![k] === undefined ? undefined : v)));
   }
   const plan = bindQuery(select, options);
@@ -134,7 +134,7 @@ function sourceRows(
     return coerceForAssignment({ kind: 'column', index: k, type: c.type }, column.type, column.name);
   });
   const mapped: LogicalPlan = { kind: 'map', input: plan, exprs: casts, schema: plan.schema };
-  return evaluatePlan(mapped, readSource(ctx));
+  return evaluatePlan(mapped, readSource(ctx), ctx.guard);
 }
 
 function fullRow(

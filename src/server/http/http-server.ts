@@ -256,11 +256,16 @@ class HttpApi implements HttpServer {
       case 'sql': {
         requireMethod(req, 'POST');
         const body = await readBody(req, this.bodyBytesMax);
+        // A client that goes away before its answer cancels the statement (57014, unseen).
+        const gone = new AbortController();
+        res.once('close', () => {
+          if (!res.writableFinished) gone.abort();
+        });
         return this.answer(
           res,
           route,
           200,
-          await runSql(this.db, parseSqlRequest(body, req.headers['content-type']), userName),
+          await runSql(this.db, parseSqlRequest(body, req.headers['content-type']), userName, gone.signal),
         );
       }
       case 'ingest': {
