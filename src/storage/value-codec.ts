@@ -5,7 +5,7 @@
  * (same JS type, -0 and NaN kept, Numeric scale kept, jsonb numbers as they were), so a row read
  * back has the exact identity it had. `ByteWriter` / `ByteReader` also carry the record formats.
  */
-import { StorageError, SqlState } from '../common/errors.ts';
+import { SqlState, StorageError } from '../common/errors.ts';
 import { Interval } from '../common/interval.ts';
 import { Jsonb, JsonObject, type JsonValue } from '../common/jsonb.ts';
 import { Numeric } from '../common/numeric.ts';
@@ -198,27 +198,43 @@ export function corrupt(what: string): StorageError {
 }
 
 function writeValue(w: ByteWriter, v: Value): void {
-  if (v === null) return w.u8(Tag.Null);
+  if (v === null) {
+    w.u8(Tag.Null);
+    return;
+  }
   switch (typeof v) {
-    case 'boolean':
-      return w.u8(v ? Tag.True : Tag.False);
+    case 'boolean': {
+      w.u8(v ? Tag.True : Tag.False);
+      return;
+    }
     case 'number':
       if ((v | 0) === v && !Object.is(v, -0)) {
         w.u8(Tag.Int32);
-        return w.i32(v);
+        w.i32(v);
+        return;
       }
       w.u8(Tag.Float64);
-      return w.f64(v);
+      {
+        w.f64(v);
+        return;
+      }
     case 'bigint':
       w.u8(Tag.BigInt);
-      return w.bigint(v);
+      {
+        w.bigint(v);
+        return;
+      }
     case 'string':
       w.u8(Tag.Text);
-      return w.string(v);
+      {
+        w.string(v);
+        return;
+      }
   }
   if (v instanceof Uint8Array) {
     w.u8(Tag.Bytea);
-    return w.bytes(v);
+    w.bytes(v);
+    return;
   }
   if (Array.isArray(v)) {
     w.u8(Tag.Array);
@@ -228,17 +244,20 @@ function writeValue(w: ByteWriter, v: Value): void {
   }
   if (v instanceof Numeric) {
     w.u8(Tag.Numeric);
-    return writeNumeric(w, v);
+    writeNumeric(w, v);
+    return;
   }
   if (v instanceof Interval) {
     w.u8(Tag.Interval);
     w.i32(v.months);
     w.i32(v.days);
-    return w.f64(v.micros);
+    w.f64(v.micros);
+    return;
   }
   if (v instanceof Jsonb) {
     w.u8(Tag.Jsonb);
-    return writeJson(w, v.value);
+    writeJson(w, v.value);
+    return;
   }
   throw new StorageError(SqlState.internalError, `cannot store a value of form ${typeof v}`);
 }
@@ -295,19 +314,28 @@ function readValue(r: ByteReader): Value {
 }
 
 function writeJson(w: ByteWriter, v: JsonValue): void {
-  if (v === null) return w.u8(JsonTag.Null);
-  if (v === true || v === false) return w.u8(v ? JsonTag.True : JsonTag.False);
+  if (v === null) {
+    w.u8(JsonTag.Null);
+    return;
+  }
+  if (v === true || v === false) {
+    w.u8(v ? JsonTag.True : JsonTag.False);
+    return;
+  }
   if (typeof v === 'number') {
     w.u8(JsonTag.Number);
-    return w.f64(v);
+    w.f64(v);
+    return;
   }
   if (typeof v === 'string') {
     w.u8(JsonTag.String);
-    return w.string(v);
+    w.string(v);
+    return;
   }
   if (v instanceof Numeric) {
     w.u8(JsonTag.Numeric);
-    return writeNumeric(w, v);
+    writeNumeric(w, v);
+    return;
   }
   if (v instanceof JsonObject) {
     w.u8(JsonTag.Object);
