@@ -19,6 +19,7 @@ import { CommitLog } from './commit-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
+import type { ViewState, ViewStateDelta } from './view-state.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
 export interface ViewMaintainer {
@@ -28,6 +29,14 @@ export interface ViewMaintainer {
   firstError(): EddyError | undefined;
   /** The state its operators keep (for metrics). */
   stateSizes?(): readonly { readonly operator: string; readonly entries: number }[];
+  /**
+   * Checkpoints (runtime/view-state.ts, dataflow/state.ts): the whole state, then from the
+   * second save on the changes since the previous one; call between steps.
+   */
+  saveState?(): ViewState;
+  saveStateDelta?(): ViewStateDelta;
+  /** Loads an image into a maintainer freshly created for the same view and plan, before any step. */
+  restoreState?(state: ViewState): void;
 }
 
 /** Scripts kept parsed, and the longest text cached. */
