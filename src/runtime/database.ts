@@ -49,6 +49,15 @@ export type MaintainerFactory = (
   appendOnly: (relationId: number) => boolean,
 ) => ViewMaintainer;
 
+/**
+ * A materialized view as a checkpoint keeps it: its maintainer's state and its stored contents
+ * at the same step boundary (docs/adr/0004-operator-state-images.md).
+ */
+export interface ViewImage {
+  readonly state: ViewState;
+  readonly contents: Batch;
+}
+
 export interface StepChanges {
   readonly step: number;
   /** Changes of every relation (tables and views) in this step. */
@@ -89,6 +98,12 @@ export class Database {
    */
   readonly testFaults = { skipCommitValidation: false };
   private readonly createMaintainer: MaintainerFactory;
+  /**
+   * Checkpoint images of materialized views by view id, set by recovery before it re-creates the
+   * views: `addMaterializedView` then loads the view's state and contents from its image instead
+   * of hydrating it (the image must come from the same view id and plan, else it fails: XX001).
+   */
+  readonly viewImages = new Map<number, ViewImage>();
   /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
   private readonly parsed = new Map<string, readonly EddyStatement[]>();
 
@@ -229,6 +244,14 @@ export class Database {
       viewId,
       (id) => this.catalog.relationById(id).kind === 'source',
     );
+    const image = this.viewImages.get(viewId);
+    if (image !== undefined && maintainer.restoreState !== undefined) {
+      maintainer.restoreState(image.state);
+      this.viewImages.delete(viewId);
+      applyBatch(this.addStore(viewId, plan.schema.length), image.contents);
+      this.maintained.push({ id: viewId, maintainer });
+      return;
+    }
     const store = this.addStore(viewId, plan.schema.length);
     const initial = new Map<number, Batch>();
     let rows = 0;
@@ -267,6 +290,16 @@ export class Database {
     for (const m of this.maintained)
       for (const s of m.maintainer.stateSizes?.() ?? []) out.push({ viewId: m.id, ...s });
     return out;
+  }
+
+  /**
+   * The materialized views whose state a checkpoint can take now, in dependency order: every
+   * one not still hydrating (a hydrating view's state covers only part of its inputs; recovery
+   * hydrates it again). Call between steps; `maintainer.saveState()` / `saveStateDelta()` and
+   * `store(id)` give the view's state and contents at that step boundary.
+   */
+  checkpointableViews(): readonly { readonly id: number; readonly maintainer: ViewMaintainer }[] {
+    return this.maintained.filter((m) => !this.hydrating.has(m.id) && m.maintainer.saveState !== undefined);
   }
 
   /** The hydration of a view still being computed in the background, if any. */
