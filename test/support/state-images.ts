@@ -28,7 +28,7 @@ function encode(v: Plain, path: string): Plain {
   if (Array.isArray(v)) return v.map((x, i) => encode(x, `${path}[${i}]`));
   if (v instanceof Numeric) return { $numeric: [v.digits, v.scale, v.special] };
   if (v instanceof Interval) return { $interval: [v.months, v.days, v.micros] };
-  if (v instanceof Jsonb) return { $jsonb: JSON.stringify(v.value) };
+  if (v instanceof Jsonb) return { $jsonb: v.toString() };
   if (v instanceof Uint8Array) return v;
   if (Object.getPrototypeOf(v) !== Object.prototype)
     throw new Error(`not plain data at ${path}: ${(v as object).constructor.name}`);
