@@ -71,6 +71,8 @@ test('a view re-created from its checkpoint image skips hydration and follows la
   assert.equal(b.db.viewImages.size, 0, 'every image was used');
   for (const name of ['agg', 'top', 'joined', 'errs'])
     assert.deepEqual(await contents(b.session, name), await contents(a.session, name), `${name} restored`);
+  // Errors as data survive the restore, and a later delete retracts them.
+  assert.deepEqual(await contents(b.session, 'errs'), ['error 22012']);
   for (const w of later) {
     await a.session.executeWaiting(w);
     await b.session.executeWaiting(w);
@@ -81,6 +83,7 @@ test('a view re-created from its checkpoint image skips hydration and follows la
         `${name} after ${w}`,
       );
   }
+  assert.equal((await contents(b.session, 'errs')).length, 3, 'the division by zero was retracted');
 });
 
 test('an image of another plan is refused with XX001 and leaves no view behind', async () => {
