@@ -53,7 +53,10 @@ export interface StatefulOperator {
   saveState(): OperatorState;
   /** The changes since the last save (a full image if there was none); starts a new interval. */
   saveStateDelta(): OperatorStateDelta;
-  /** Loads an image into a freshly constructed operator of the same plan. */
+  /**
+   * Loads an image into a freshly constructed operator of the same plan. Changes are noted from
+   * then on, so the next `saveStateDelta` is relative to the restored image.
+   */
   restoreState(state: OperatorState): void;
 }
 
@@ -147,10 +150,17 @@ export class StateChanges<T> {
     return this.nextId;
   }
 
-  restoreIdCounter(next: Value): void {
-    if (typeof next !== 'number' || !Number.isSafeInteger(next) || next < 1)
-      throw stateMismatch('malformed entry id counter');
-    this.nextId = next;
+  /**
+   * After a restore: sets the id counter (from the image's meta; undefined keeps it) and starts
+   * noting changes, since the store holds the image just restored, so the next save can be a delta.
+   */
+  restored(nextId?: Value): void {
+    if (nextId !== undefined) {
+      if (typeof nextId !== 'number' || !Number.isSafeInteger(nextId) || nextId < 1)
+        throw stateMismatch('malformed entry id counter');
+      this.nextId = nextId;
+    }
+    this.saved();
   }
 }
 

@@ -88,7 +88,7 @@ export class TrackedRows {
       if (slot !== bag.length - 1) throw stateMismatch('row entry held twice');
       bag.ids![slot] = id;
     }
-    this.changes.restoreIdCounter(state.meta[0]!);
+    this.changes.restored(state.meta[0]);
   }
 
   private entryAt(slot: number): StateEntry {

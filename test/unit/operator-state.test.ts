@@ -82,7 +82,10 @@ function checkRestore(make: () => Operator, steps: readonly Batch[][], saveAfter
   const at = Math.min(saveAfter, steps.length - 1);
   for (let s = 0; s < at; s++) original.step(steps[s]!);
   const image = original.saveState!();
-  const kept = { meta: image.meta, entries: new Map(image.entries.map((e) => [e.id, e.data])) };
+  const keep = () => ({ meta: image.meta, entries: new Map(image.entries.map((e) => [e.id, e.data])) });
+  const kept = keep();
+  // The restored operator's deltas are relative to the image it was restored from.
+  const keptForRestored = keep();
   const restored = make();
   restored.restoreState!(plainRoundTrip(image));
   const last = steps.length - 1;
@@ -91,12 +94,22 @@ function checkRestore(make: () => Operator, steps: readonly Batch[][], saveAfter
     assert.deepEqual(shown(restored.step(steps[s]!)), expected, `step ${s} (saved after ${at})`);
     if ((s - at) % 2 === 1 || s >= last - 1) {
       applyStateDelta(kept, plainRoundTrip(original.saveStateDelta!()));
-      if (s >= last - 1)
+      const delta = restored.saveStateDelta!();
+      assert.equal(delta.full, false, 'a restored operator saves deltas');
+      applyStateDelta(keptForRestored, plainRoundTrip(delta));
+      if (s >= last - 1) {
         assert.deepEqual(
           sortedEntries(kept),
           sortedEntries(original.saveState!()),
           `image from deltas, step ${s}`,
         );
+        const restoredImage = sortedEntries(restored.saveState!());
+        assert.deepEqual(
+          sortedEntries(keptForRestored),
+          restoredImage,
+          `restored image from deltas, step ${s}`,
+        );
+      }
     }
   }
 }

@@ -268,6 +268,7 @@ export class AggregateOp implements Operator {
     this.slotsUsed = used;
     this.freeSlots.length = 0;
     for (let slot = used - 1; slot >= 0; slot--) if (live[slot] === 0) this.freeSlots.push(slot);
+    this.changes.restored();
   }
 
   /**

@@ -291,7 +291,7 @@ export class JoinOp implements Operator {
       bag.entryId = id;
       side.index.set(tuple(key, side.keys.arity), 0, bag);
     }
-    this.changes.restoreIdCounter(state.meta[0]);
+    this.changes.restored(state.meta[0]);
   }
 
   private get kind(): string {

@@ -228,7 +228,7 @@ export class NullAwareAntiJoinOp implements Operator {
         (isLeft ? this.left : this.right).set(tuple(key, this.keyBuf.length), 0, bag);
       else throw stateMismatch('malformed anti join side');
     }
-    this.changes.restoreIdCounter(state.meta[0]);
+    this.changes.restored(state.meta[0]);
   }
 
   private get kind(): string {

@@ -90,7 +90,7 @@ export class TopKWithTiesOp implements Operator {
   restoreState(state: OperatorState): void {
     expectKind(state, this.kind);
     restoreRowLists(state.entries, this.partitions, this.arity, this.newList);
-    this.changes.restoreIdCounter(state.meta[0]);
+    this.changes.restored(state.meta[0]);
   }
 
   private get kind(): string {

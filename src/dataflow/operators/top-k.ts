@@ -88,7 +88,7 @@ export class TopKOp implements Operator {
   restoreState(state: OperatorState): void {
     expectKind(state, this.kind);
     restoreRowLists(state.entries, this.partitions, this.arity, this.newList);
-    this.changes.restoreIdCounter(state.meta[0]);
+    this.changes.restored(state.meta[0]);
   }
 
   private get kind(): string {

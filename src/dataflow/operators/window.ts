@@ -343,7 +343,7 @@ export class WindowOp implements Operator {
       }
       this.partitions.set(part.key, 0, part);
     }
-    this.changes.restoreIdCounter(state.meta[0]);
+    this.changes.restored(state.meta[0]);
     this.lagReach = num(lagReach);
   }
 
