@@ -12,7 +12,14 @@ import { assert } from '../common/errors.ts';
 import { Batch } from './batch.ts';
 import { consolidate } from './consolidate.ts';
 import type { Operator } from './operator.ts';
-import { type CircuitState, type CircuitStateDelta, fingerprintOf, stateMismatch } from './state.ts';
+import {
+  type CircuitState,
+  type CircuitStateDelta,
+  type CircuitStateSlicer,
+  fingerprintOf,
+  type StateEntry,
+  stateMismatch,
+} from './state.ts';
 
 export type NodeId = number;
 export type OutputId = number;
@@ -169,6 +176,37 @@ export class Circuit {
     for (const node of this.statefulNodes())
       operators.push({ node: node.id, delta: node.op!.saveStateDelta!() });
     return { fingerprint: this.fingerprint(), operators };
+  }
+
+  /**
+   * Starts a full save in slices (dataflow/state.ts `StateSlicer`): call `next` between steps
+   * until it returns nothing, then `saveStateDelta()`; the slices with that delta applied are
+   * the image at that moment.
+   */
+  beginSaveState(): CircuitStateSlicer {
+    const slicers = this.statefulNodes().map((node) => ({
+      node: node.id,
+      slicer: node.op!.beginSaveState!(),
+    }));
+    let at = 0;
+    return {
+      fingerprint: this.fingerprint(),
+      operators: slicers.map(({ node, slicer }) => ({ node, kind: slicer.kind })),
+      next(max: number) {
+        const out: { node: number; entries: StateEntry[] }[] = [];
+        let room = max;
+        while (at < slicers.length && room > 0) {
+          const { node, slicer } = slicers[at]!;
+          const entries = slicer.next(room);
+          if (entries.length === 0) at++;
+          else {
+            out.push({ node, entries });
+            room -= entries.length;
+          }
+        }
+        return out;
+      },
+    };
   }
 
   /**

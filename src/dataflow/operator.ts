@@ -6,7 +6,7 @@
  */
 import type { Value } from '../common/value.ts';
 import type { Batch } from './batch.ts';
-import type { OperatorState, OperatorStateDelta } from './state.ts';
+import type { OperatorState, OperatorStateDelta, StateSlicer } from './state.ts';
 
 export interface Operator {
   /** Columns of each output row. */
@@ -25,6 +25,7 @@ export interface Operator {
    */
   saveState?(): OperatorState;
   saveStateDelta?(): OperatorStateDelta;
+  beginSaveState?(): StateSlicer;
   restoreState?(state: OperatorState): void;
 }
 

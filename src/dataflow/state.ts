@@ -5,11 +5,12 @@
  * join key's rows, a partition, a distinct row), each under an entry id unique within the
  * operator. After its first save it notes which entries change, so a later save can be a delta:
  * the entries changed since the previous save (whole, replacing the stored ones) and the ids of
- * entries that ceased to exist. Everything in an image is an Eddy `Value` (nested arrays used as
+ * entries that ceased to exist. A full save can also be taken in slices between steps and be
+ * brought up to date by a final delta (`StateSlicer`), so a big state never stalls a step. Everything in an image is an Eddy `Value` (nested arrays used as
  * tuples; numbers, strings, booleans, null, bigint, Numeric, Interval, Jsonb, Uint8Array): no
  * class instances of the engine, no closures, nothing shared with the live state.
  */
-import { SqlState, StorageError } from '../common/errors.ts';
+import { assert, SqlState, StorageError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { RowBag, type RowMatch } from './row-bag.ts';
 
@@ -47,17 +48,41 @@ export interface OperatorStateDelta {
   readonly deletes: number[];
 }
 
+/**
+ * A full save spread over many calls, so a large state is never serialised in one stall:
+ * `beginSaveState()` starts a change interval and fixes the entries to visit; each `next(max)`
+ * serialises up to `max` of them as they are at that moment (steps may run between calls); an
+ * empty result means done. Then `saveStateDelta()` gives every change since the begin: the
+ * entries, with that delta applied (its meta included), are the image at that moment.
+ * Any other save of the operator meanwhile ends the slicing (`next` then fails).
+ */
+export interface StateSlicer {
+  readonly kind: string;
+  next(max: number): StateEntry[];
+}
+
 /** What every stateful operator (one with `stateSize`) implements. */
 export interface StatefulOperator {
   /** A full image; from now on the operator notes changes for `saveStateDelta`. */
   saveState(): OperatorState;
   /** The changes since the last save (a full image if there was none); starts a new interval. */
   saveStateDelta(): OperatorStateDelta;
+  /** Starts a full save in slices (`StateSlicer`); finished by `saveStateDelta()`. */
+  beginSaveState(): StateSlicer;
   /**
    * Loads an image into a freshly constructed operator of the same plan. Changes are noted from
    * then on, so the next `saveStateDelta` is relative to the restored image.
    */
   restoreState(state: OperatorState): void;
+}
+
+/** A circuit's full save in slices (see `StateSlicer` and `Circuit.beginSaveState`). */
+export interface CircuitStateSlicer {
+  readonly fingerprint: string;
+  /** Each stateful operator's node position and kind, in node order. */
+  readonly operators: readonly { readonly node: number; readonly kind: string }[];
+  /** Up to `max` more entries, by operator node; an empty list when every entry was visited. */
+  next(max: number): { readonly node: number; readonly entries: StateEntry[] }[];
 }
 
 /** The state of every stateful operator of a circuit, by node position (see `Circuit.saveState`). */
@@ -271,4 +296,37 @@ export function fingerprintOf(text: string): string {
     b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
   }
   return `${(a >>> 0).toString(16).padStart(8, '0')}${(b >>> 0).toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * A slicer over entry handles fixed at the begin: `entryOf` serialises a handle's entry as it is
+ * now, or returns null for an entry deleted since (its deletion is in the final delta).
+ * `current` says whether the save that began the slicing is still the operator's latest.
+ */
+export function sliceEntries<H>(
+  kind: string,
+  handles: readonly H[],
+  entryOf: (handle: H) => StateEntry | null,
+  current: () => boolean,
+): StateSlicer {
+  let at = 0;
+  return {
+    kind,
+    next(max: number): StateEntry[] {
+      assert(current(), 'a sliced save was overtaken by another save of the operator');
+      const out: StateEntry[] = [];
+      while (at < handles.length && out.length < max) {
+        const entry = entryOf(handles[at++]!);
+        if (entry !== null) out.push(entry);
+      }
+      return out;
+    },
+  };
+}
+
+/** Starts a sliced save on `changes` (a new interval); the returned check fails once another save starts. */
+export function beginSlices<T>(changes: StateChanges<T>): () => boolean {
+  changes.saved();
+  const interval = changes.interval;
+  return () => changes.interval === interval;
 }

@@ -5,6 +5,8 @@
  * has happened), and removed rows' ids are noted as deletions (see dataflow/state.ts).
  * An entry's data is [row values, weight, aux counter or null].
  */
+
+import { assert } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { RowBag } from './row-bag.ts';
 import {
@@ -13,6 +15,7 @@ import {
   type OperatorStateDelta,
   StateChanges,
   type StateEntry,
+  type StateSlicer,
   stateMismatch,
 } from './state.ts';
 
@@ -41,10 +44,35 @@ export class TrackedRows {
     return slot;
   }
 
-  /** Removes the row at `slot` (its weights all zero). */
+  /**
+   * Removes the row at `slot` (its weights all zero). The last row moves into the slot: it is
+   * noted as changed, since a sliced save may already have visited that slot.
+   */
   removeAt(slot: number): void {
-    this.changes.noteDeleted(this.bag.ids![slot]!);
-    this.bag.removeAt(slot);
+    const bag = this.bag;
+    this.changes.noteDeleted(bag.ids![slot]!);
+    const last = bag.length - 1;
+    if (this.changes.tracking && slot !== last) this.noteRow(bag.values, last * this.arity);
+    bag.removeAt(slot);
+  }
+
+  /** A sliced full save (dataflow/state.ts `StateSlicer`): visits rows by slot. */
+  beginSave(kind: string): StateSlicer {
+    this.startInterval();
+    const interval = this.changes.interval;
+    let slot = 0;
+    return {
+      kind,
+      next: (max: number): StateEntry[] => {
+        assert(
+          this.changes.interval === interval,
+          'a sliced save was overtaken by another save of the operator',
+        );
+        const out: StateEntry[] = [];
+        while (slot < this.bag.length && out.length < max) out.push(this.entryAt(slot++));
+        return out;
+      },
+    };
   }
 
   /** The full image; starts noting changes. */

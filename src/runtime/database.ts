@@ -19,7 +19,7 @@ import { CommitLog } from './commit-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
-import type { ViewState, ViewStateDelta } from './view-state.ts';
+import type { ViewState, ViewStateDelta, ViewStateSlicer } from './view-state.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
 export interface ViewMaintainer {
@@ -35,6 +35,8 @@ export interface ViewMaintainer {
    */
   saveState?(): ViewState;
   saveStateDelta?(): ViewStateDelta;
+  /** A full save in slices between steps, so a big view's first checkpoint does not stall steps. */
+  beginSaveState?(): ViewStateSlicer;
   /** Loads an image into a maintainer freshly created for the same view and plan, before any step. */
   restoreState?(state: ViewState): void;
 }

@@ -59,6 +59,7 @@ export function createDataflowMaintainer(
       errors: errors.saveState(),
       failure: failure === null ? null : failureToData(failure),
     }),
+    beginSaveState: () => ({ version: viewStateVersion, fingerprint, circuit: circuit.beginSaveState() }),
     restoreState(state: ViewState): void {
       if (state.version !== viewStateVersion) throw stateMismatch(`view state version ${state.version}`);
       if (state.fingerprint !== fingerprint)

@@ -6,7 +6,7 @@
  * beside this state (docs/adr/0004-operator-state-images.md).
  */
 import type { Value } from '../common/value.ts';
-import type { CircuitState, CircuitStateDelta } from '../dataflow/state.ts';
+import type { CircuitState, CircuitStateDelta, CircuitStateSlicer } from '../dataflow/state.ts';
 
 /** The image format's version: a store refuses an image of another version. */
 export const viewStateVersion = 1;
@@ -20,6 +20,16 @@ export interface ViewState {
   readonly errors: Value[];
   /** The error that stopped maintenance, [code, message, detail, hint], or null. */
   readonly failure: Value[] | null;
+}
+
+/**
+ * A full save in slices (dataflow/state.ts `StateSlicer`): `circuit.next(max)` between steps until
+ * it returns nothing, then the maintainer's `saveStateDelta()` finishes it (with errors and failure).
+ */
+export interface ViewStateSlicer {
+  readonly version: number;
+  readonly fingerprint: string;
+  readonly circuit: CircuitStateSlicer;
 }
 
 /** The changes since the maintainer's previous save; `errors` and `failure` are whole. */

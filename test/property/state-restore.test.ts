@@ -1,11 +1,12 @@
 /**
  * Operator state checkpoints (issue 8) against the views of the oracle's query generator (plus
  * shapes it lacks: WITH TIES, float/numeric sums, text min/max, array_agg, row errors, VALUES):
- * each view's maintainer is saved at a random step; a fresh maintainer built from the same plan
- * restores that image (after a round trip through structuredClone) and then gets the same later
- * steps; its outputs, errors and accumulated contents must equal the original's. The restored
- * maintainer saves a delta after every step (never a full image: the store holds what it was
- * restored from); that image with every delta applied must equal its full save at the end. Seeded and replayable:
+ * each view's maintainer is saved at a random step, at once or in slices between later steps
+ * (finished by a delta); a fresh maintainer built from the same plan restores that image (after
+ * a round trip through structuredClone) and then gets the same later steps; its outputs, errors
+ * and accumulated contents must equal the original's. The restored maintainer saves a delta
+ * after every step (never a full image: the store holds what it was restored from); that image
+ * with every delta applied must equal its full save at the end. Seeded and replayable:
  *   EDDY_PROPERTY_SEED=<n> EDDY_PROPERTY_RUNS=<n> node --test test/property/state-restore.test.ts
  */
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import type { LogicalPlan } from '../../src/plan/logical.ts';
 import { Database, type ViewMaintainer } from '../../src/runtime/database.ts';
 import { createDataflowMaintainer } from '../../src/runtime/dataflow-maintainer.ts';
 import { Session } from '../../src/runtime/session.ts';
+import type { ViewState, ViewStateSlicer } from '../../src/runtime/view-state.ts';
 import { loadParser } from '../../src/sql/front/index.ts';
 import { ImageStore, plainRoundTrip, sortedImage } from '../support/state-images.ts';
 import { applyBatch, type Bag, showRow } from '../unit/dataflow-support.ts';
@@ -39,6 +41,9 @@ const extraQueryArb = fc.constantFrom(
   'SELECT x.k AS k, x.v1 AS v1, lag(x.v2, 2) OVER (ORDER BY x.v1, x.v2, x.id) AS w FROM ta AS x',
   'SELECT x.v1 AS c FROM ta AS x EXCEPT ALL SELECT y.v1 FROM tb AS y WHERE y.v2 > 0',
 );
+
+/** Restores that happened (with later steps checked), so the property cannot pass vacuously. */
+const checkedRestores = { whole: 0, sliced: 0 };
 
 function literal(v: number | string | null): string {
   if (v === null) return 'NULL';
@@ -98,15 +103,25 @@ class CheckedMaintainer implements ViewMaintainer {
   private readonly viewId: number;
   private readonly appendOnly: (id: number) => boolean;
   private readonly saveAt: number;
+  /** Entries per slice of a sliced save, or 0 for a full save at once. */
+  private readonly sliceSize: number;
+  private slicer: ViewStateSlicer | null = null;
   checkedSteps = 0;
 
-  constructor(plan: LogicalPlan, viewId: number, appendOnly: (id: number) => boolean, saveAt: number) {
+  constructor(
+    plan: LogicalPlan,
+    viewId: number,
+    appendOnly: (id: number) => boolean,
+    saveAt: number,
+    sliceSize: number,
+  ) {
     this.plan = plan;
     this.viewId = viewId;
     this.appendOnly = appendOnly;
     this.saveAt = saveAt;
+    this.sliceSize = sliceSize;
     this.original = createDataflowMaintainer(plan, viewId, appendOnly);
-    if (saveAt === 0) this.saveAndRestore();
+    if (saveAt === 0) this.startSave();
   }
 
   step(inputs: ReadonlyMap<number, Batch>): Batch {
@@ -127,7 +142,8 @@ class CheckedMaintainer implements ViewMaintainer {
       this.checkedSteps++;
     }
     this.steps++;
-    if (this.steps === this.saveAt) this.saveAndRestore();
+    if (this.slicer !== null) this.nextSlice();
+    if (this.steps === this.saveAt) this.startSave();
     return out;
   }
 
@@ -143,9 +159,39 @@ class CheckedMaintainer implements ViewMaintainer {
     assert.deepEqual(this.store.image(), full, `${context}: image from deltas`);
   }
 
-  private saveAndRestore(): void {
-    const image = this.original.saveState!();
-    this.store.putFull(plainRoundTrip(image.circuit));
+  private startSave(): void {
+    if (this.sliceSize === 0) {
+      const image = this.original.saveState!();
+      this.store.putFull(plainRoundTrip(image.circuit));
+      this.restoreTwin(image);
+      return;
+    }
+    this.slicer = this.original.beginSaveState!();
+    this.store.beginSlices(this.slicer.circuit);
+    this.nextSlice();
+  }
+
+  /** One slice of a sliced save (steps run between slices); the last one finishes it. */
+  private nextSlice(): void {
+    const slice = this.slicer!.circuit.next(this.sliceSize);
+    if (slice.length > 0) {
+      this.store.putSlice(plainRoundTrip(slice));
+      return;
+    }
+    const delta = this.original.saveStateDelta!();
+    this.store.apply(plainRoundTrip(delta.circuit));
+    this.slicer = null;
+    const { version, fingerprint } = delta;
+    this.restoreTwin({
+      version,
+      fingerprint,
+      circuit: this.store.image(),
+      errors: delta.errors,
+      failure: delta.failure,
+    });
+  }
+
+  private restoreTwin(image: ViewState): void {
     this.twin = createDataflowMaintainer(this.plan, this.viewId, this.appendOnly);
     this.twin.restoreState!(plainRoundTrip(image));
     this.twinContents = new Map(this.contents);
@@ -159,10 +205,11 @@ test('a view restored from a saved image continues exactly as the original; delt
       fc.array(fc.oneof(queryArb, extraQueryArb), { minLength: 1, maxLength: 3 }),
       historyArb,
       fc.nat(5),
-      async (queries, history, saveAt) => {
+      fc.constantFrom(0, 0, 1, 3),
+      async (queries, history, saveAt, sliceSize) => {
         const checked: CheckedMaintainer[] = [];
         const db = new Database((plan, viewId, appendOnly) => {
-          const m = new CheckedMaintainer(plan, viewId, appendOnly, saveAt);
+          const m = new CheckedMaintainer(plan, viewId, appendOnly, saveAt, sliceSize);
           checked.push(m);
           return m;
         });
@@ -174,10 +221,13 @@ test('a view restored from a saved image continues exactly as the original; delt
         const next = { id: 1 };
         for (const writes of history) await session.executeWaiting(stepSql(writes, ids, next));
         for (let i = 0; i < checked.length; i++) checked[i]!.finish(`view v${i}: ${queries[i]}`);
+        for (const m of checked)
+          if (m.checkedSteps > 0) checkedRestores[sliceSize === 0 ? 'whole' : 'sliced']++;
       },
     ),
     { seed, numRuns: runs },
   );
+  assert.ok(checkedRestores.whole > 0 && checkedRestores.sliced > 0, JSON.stringify(checkedRestores));
 });
 
 test('the structuredClone round trip keeps Eddy values and refuses engine objects', () => {

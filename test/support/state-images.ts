@@ -13,7 +13,9 @@ import {
   applyStateDelta,
   type CircuitState,
   type CircuitStateDelta,
+  type CircuitStateSlicer,
   type OperatorState,
+  type StateEntry,
 } from '../../src/dataflow/state.ts';
 
 type Plain = unknown;
@@ -81,6 +83,23 @@ export class ImageStore {
         meta: op.meta,
         entries: new Map(op.entries.map((e) => [e.id, e.data])),
       });
+    }
+  }
+
+  /** Starts an image from a sliced save: operators known, no entries yet. */
+  beginSlices(slicer: CircuitStateSlicer): void {
+    this.fingerprint = slicer.fingerprint;
+    this.operators.clear();
+    for (const { node, kind } of slicer.operators)
+      this.operators.set(node, { kind, meta: [], entries: new Map() });
+  }
+
+  /** Stores one slice (`CircuitStateSlicer.next`'s result). */
+  putSlice(slice: readonly { readonly node: number; readonly entries: readonly StateEntry[] }[]): void {
+    for (const { node, entries } of slice) {
+      const op = this.operators.get(node);
+      if (op === undefined) throw new Error(`slice for unknown operator node ${node}`);
+      for (const e of entries) op.entries.set(e.id, e.data);
     }
   }
 

@@ -6,6 +6,7 @@
  * retracts every live input row (so state lost anywhere shows); the image kept by applying a
  * delta after every later step must equal a full save at the end. Then the tricky cases by hand:
  * min/max losing its extreme in each of its forms, top-k refilling after deletes, window frames.
+ * Each property also takes a full save in slices while steps keep running (StateSlicer).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -114,6 +115,47 @@ function checkRestore(make: () => Operator, steps: readonly Batch[][], saveAfter
   }
 }
 
+/**
+ * A full save in slices (StateSlicer) begun after `beginAfter` steps, taking `sliceSize` entries
+ * between the following steps, finished by a delta: the composed image must equal a full save at
+ * that moment, and an operator restored from it must continue identically.
+ */
+function checkSlicedSave(
+  make: () => Operator,
+  steps: readonly Batch[][],
+  beginAfter: number,
+  sliceSize: number,
+): void {
+  const original = make();
+  let s = 0;
+  for (; s < Math.min(beginAfter, steps.length - 1); s++) original.step(steps[s]!);
+  const slicer = original.beginSaveState!();
+  const image = { meta: [] as Value[], entries: new Map<number, Value[]>() };
+  for (let entries = slicer.next(sliceSize); entries.length > 0; entries = slicer.next(sliceSize)) {
+    for (const e of plainRoundTrip(entries)) image.entries.set(e.id, e.data);
+    if (s < steps.length - 1) original.step(steps[s++]!);
+  }
+  applyStateDelta(image, plainRoundTrip(original.saveStateDelta!()));
+  assert.deepEqual(
+    sortedEntries(image),
+    sortedEntries(original.saveState!()),
+    `sliced image after step ${s}`,
+  );
+  const restored = make();
+  const entries = [...image.entries].map(([id, data]) => ({ id, data }));
+  restored.restoreState!({ kind: slicer.kind, meta: image.meta, entries });
+  for (; s < steps.length; s++) {
+    const expected = shown(original.step(steps[s]!));
+    assert.deepEqual(shown(restored.step(steps[s]!)), expected, `step ${s} after a sliced save`);
+  }
+}
+
+/** Both checks: a full save restored, and a sliced save (slices of 1–3 entries) restored. */
+function checkSaves(make: () => Operator, steps: readonly Batch[][], saveAfter: number): void {
+  checkRestore(make, steps, saveAfter);
+  checkSlicedSave(make, steps, saveAfter, 1 + (saveAfter % 3));
+}
+
 const saveAfterArb = fc.nat(8);
 
 // ---- aggregates: every aggregator's slot state ----
@@ -178,7 +220,7 @@ test('aggregates (every aggregator, grouped and scalar) continue identically aft
         grouped
           ? new AggregateOp(aggTypes.length, [0], [T.int4], aggregates())
           : new AggregateOp(aggTypes.length, [], [], aggregates());
-      checkRestore(
+      checkSaves(
         make,
         stepsOf(
           [aggTypes.length],
@@ -214,7 +256,7 @@ test('append-only min/max keeps its extreme across a restore', () => {
           ],
         );
       const steps = history.map((rows) => [Batch.fromRows(aggTypes.length, rows)]);
-      checkRestore(make, steps, saveAfter);
+      checkSaves(make, steps, saveAfter);
     }),
     fcOptions,
   );
@@ -238,7 +280,7 @@ test('joins of every kind (with and without a residual) continue identically aft
           : null;
         const make = () =>
           new JoinOp(2, 2, mode, [{ left: 0, right: 0, nullSafe: false, type: T.int4 }], residual);
-        checkRestore(make, stepsOf([2, 2], history), saveAfter);
+        checkSaves(make, stepsOf([2, 2], history), saveAfter);
       },
     ),
     fcOptions,
@@ -256,7 +298,7 @@ test('the null-aware anti join (NOT IN) continues identically after restore', ()
       };
       const make = () =>
         new NullAwareAntiJoinOp(2, 2, [{ left: 0, right: 0, nullSafe: false, type: T.int4 }], condition);
-      checkRestore(make, stepsOf([2, 2], history), saveAfter);
+      checkSaves(make, stepsOf([2, 2], history), saveAfter);
     }),
     fcOptions,
   );
@@ -275,8 +317,8 @@ test('distinct and every set operation continue identically after restore', () =
             [2],
             history.map(([l]) => [l]),
           );
-          checkRestore(() => new DistinctOp(2), steps, saveAfter);
-        } else checkRestore(() => new SetOp(2, kind), stepsOf([2, 2], history), saveAfter);
+          checkSaves(() => new DistinctOp(2), steps, saveAfter);
+        } else checkSaves(() => new SetOp(2, kind), stepsOf([2, 2], history), saveAfter);
       },
     ),
     fcOptions,
@@ -301,7 +343,7 @@ test('top-k with and without ties, per partition, continues identically after re
           ties
             ? new TopKWithTiesOp(3, [0], [T.int4], byCol1, limit, offset)
             : new TopKOp(3, [0], [T.int4], byCol1, limit, offset);
-        checkRestore(
+        checkSaves(
           make,
           stepsOf(
             [3],
@@ -365,7 +407,7 @@ test('window functions (ranking, lag/lead, running and framed aggregates) contin
         partitioned
           ? new WindowOp(4, [0], [T.int4], byCol1, calls())
           : new WindowOp(4, [], [], byCol1, calls());
-      checkRestore(
+      checkSaves(
         make,
         stepsOf(
           [4],

@@ -16,6 +16,7 @@ import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
 import { sameValue } from '../row.ts';
 import {
+  beginSlices,
   deltaFrom,
   expectKind,
   num,
@@ -23,6 +24,8 @@ import {
   type OperatorStateDelta,
   StateChanges,
   type StateEntry,
+  type StateSlicer,
+  sliceEntries,
   stateMismatch,
   tuple,
 } from '../state.ts';
@@ -233,6 +236,17 @@ export class AggregateOp implements Operator {
       (slot) => this.takeNoted(slot, interval),
       (slot) => this.entryAt(slot),
     );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const slots: number[] = [];
+    this.groups.forEach((slot) => {
+      slots.push(slot);
+    });
+    // After a step every allocated group has emitted its row; a released slot has not.
+    const live = (slot: number) => this.emitted[slot] === true || this.scalar;
+    return sliceEntries(this.kind, slots, (slot) => (live(slot) ? this.entryAt(slot) : null), current);
   }
 
   restoreState(state: OperatorState): void {

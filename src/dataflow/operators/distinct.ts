@@ -6,7 +6,7 @@
  */
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
-import { expectKind, type OperatorState, type OperatorStateDelta } from '../state.ts';
+import { expectKind, type OperatorState, type OperatorStateDelta, type StateSlicer } from '../state.ts';
 import { TrackedRows } from '../tracked-rows.ts';
 
 export class DistinctOp implements Operator {
@@ -29,6 +29,10 @@ export class DistinctOp implements Operator {
 
   saveStateDelta(): OperatorStateDelta {
     return this.tracked.saveDelta(this.kind);
+  }
+
+  beginSaveState(): StateSlicer {
+    return this.tracked.beginSave(this.kind);
   }
 
   restoreState(state: OperatorState): void {

@@ -17,6 +17,7 @@ import { RowBag } from '../row-bag.ts';
 import {
   bagEntry,
   bagFromData,
+  beginSlices,
   deltaFrom,
   expectKind,
   noteBag,
@@ -25,6 +26,8 @@ import {
   type SideBag,
   StateChanges,
   type StateEntry,
+  type StateSlicer,
+  sliceEntries,
   stateMismatch,
   tuple,
 } from '../state.ts';
@@ -272,12 +275,28 @@ export class JoinOp implements Operator {
       () => this.image(),
       () => [this.changes.idCounter],
       ({ bag }) => bag.length > 0,
-      ({ side, bag }) => {
-        const s = side === 0 ? this.left : this.right;
-        s.keys.extract(bag.values, 0, s.keyBuf);
-        return bagEntry(side, s.keyBuf, 0, s.keys.arity, bag);
-      },
+      ({ side, bag }) => this.entryOf(side, bag),
     );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const bags: SideBag[] = [];
+    this.left.index.forEach((bag) => {
+      bags.push({ side: 0, bag });
+    });
+    this.right.index.forEach((bag) => {
+      bags.push({ side: 1, bag });
+    });
+    const entryOf = ({ side, bag }: SideBag) => (bag.length > 0 ? this.entryOf(side, bag) : null);
+    return sliceEntries(this.kind, bags, entryOf, current);
+  }
+
+  /** A bag's entry; its key is read from its first row (all its rows share it). */
+  private entryOf(side: number, bag: RowBag): StateEntry {
+    const s = side === 0 ? this.left : this.right;
+    s.keys.extract(bag.values, 0, s.keyBuf);
+    return bagEntry(side, s.keyBuf, 0, s.keys.arity, bag);
   }
 
   restoreState(state: OperatorState): void {

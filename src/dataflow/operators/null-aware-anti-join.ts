@@ -24,6 +24,7 @@ import { RowBag } from '../row-bag.ts';
 import {
   bagEntry,
   bagFromData,
+  beginSlices,
   deltaFrom,
   expectKind,
   noteBag,
@@ -32,6 +33,8 @@ import {
   type SideBag,
   StateChanges,
   type StateEntry,
+  type StateSlicer,
+  sliceEntries,
   stateMismatch,
   tuple,
 } from '../state.ts';
@@ -211,6 +214,23 @@ export class NullAwareAntiJoinOp implements Operator {
       ({ side, bag }) => bag.length > 0 || side >= leftNulls,
       ({ side, bag }) => this.entryOf(side, bag),
     );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const bags: SideBag[] = [
+      { side: leftNulls, bag: this.leftNullKeyed },
+      { side: rightNulls, bag: this.rightNullKeyed },
+    ];
+    this.left.forEach((bag) => {
+      bags.push({ side: leftKeyed, bag });
+    });
+    this.right.forEach((bag) => {
+      bags.push({ side: rightKeyed, bag });
+    });
+    const entryOf = ({ side, bag }: SideBag) =>
+      bag.length > 0 || side >= leftNulls ? this.entryOf(side, bag) : null;
+    return sliceEntries(this.kind, bags, entryOf, current);
   }
 
   restoreState(state: OperatorState): void {

@@ -7,7 +7,7 @@
  */
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
-import { expectKind, type OperatorState, type OperatorStateDelta } from '../state.ts';
+import { expectKind, type OperatorState, type OperatorStateDelta, type StateSlicer } from '../state.ts';
 import { TrackedRows } from '../tracked-rows.ts';
 
 export type SetOpKind = 'intersect' | 'intersectAll' | 'except' | 'exceptAll';
@@ -48,6 +48,10 @@ export class SetOp implements Operator {
 
   saveStateDelta(): OperatorStateDelta {
     return this.tracked.saveDelta(this.stateKind);
+  }
+
+  beginSaveState(): StateSlicer {
+    return this.tracked.beginSave(this.stateKind);
   }
 
   restoreState(state: OperatorState): void {

@@ -19,12 +19,15 @@ import { partitionOf, restoreRowLists, rowListEntry } from '../partitions.ts';
 import { compareBySortKeys, copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 import {
+  beginSlices,
   deltaFrom,
   expectKind,
   type OperatorState,
   type OperatorStateDelta,
   StateChanges,
   type StateEntry,
+  type StateSlicer,
+  sliceEntries,
 } from '../state.ts';
 
 export class TopKWithTiesOp implements Operator {
@@ -85,6 +88,17 @@ export class TopKWithTiesOp implements Operator {
       (list) => list.size > 0,
       (list) => rowListEntry(list, this.partitionCols),
     );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const lists: SortedList<Value[]>[] = [];
+    this.partitions.forEach((list) => {
+      lists.push(list);
+    });
+    const entryOf = (list: SortedList<Value[]>) =>
+      list.size > 0 ? rowListEntry(list, this.partitionCols) : null;
+    return sliceEntries(this.kind, lists, entryOf, current);
   }
 
   restoreState(state: OperatorState): void {

@@ -6,7 +6,13 @@
 import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
-import { expectKind, type OperatorState, type OperatorStateDelta, stateMismatch } from '../state.ts';
+import {
+  expectKind,
+  type OperatorState,
+  type OperatorStateDelta,
+  type StateSlicer,
+  stateMismatch,
+} from '../state.ts';
 
 export class ValuesOp implements Operator {
   readonly arity: number;
@@ -25,6 +31,10 @@ export class ValuesOp implements Operator {
 
   saveStateDelta(): OperatorStateDelta {
     return { kind: 'values', full: false, meta: [this.pendingInitial], upserts: [], deletes: [] };
+  }
+
+  beginSaveState(): StateSlicer {
+    return { kind: 'values', next: () => [] };
   }
 
   restoreState(state: OperatorState): void {

@@ -25,6 +25,7 @@ import {
 } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 import {
+  beginSlices,
   deltaFrom,
   expectKind,
   num,
@@ -32,6 +33,8 @@ import {
   type OperatorStateDelta,
   StateChanges,
   type StateEntry,
+  type StateSlicer,
+  sliceEntries,
   stateMismatch,
   tuple,
 } from '../state.ts';
@@ -323,6 +326,16 @@ export class WindowOp implements Operator {
       (part) => part.list.size > 0,
       (part) => partitionEntry(part),
     );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const parts: Partition[] = [];
+    this.partitions.forEach((part) => {
+      parts.push(part);
+    });
+    const entryOf = (part: Partition) => (part.list.size > 0 ? partitionEntry(part) : null);
+    return sliceEntries(this.kind, parts, entryOf, current);
   }
 
   restoreState(state: OperatorState): void {
