@@ -40,6 +40,8 @@ async function feed(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
   const input = new LazyInput({ events: spec.events, batch: spec.batch, tables: def.tables, seed: 1 });
   const latencies: number[] = [];
   let busyMs = 0;
+  // The whole process's CPU over the feed: steps, the log's encoding, checkpoints, GC threads.
+  const cpuStart = process.cpuUsage();
   for (let batch = input.next(); batch !== undefined; batch = input.next()) {
     const parts: { table: string; values: Value[]; rowCount: number }[] = [];
     for (const table of def.tables) {
@@ -54,12 +56,14 @@ async function feed(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
     latencies.push(ms);
     busyMs += ms;
   }
+  const cpu = process.cpuUsage(cpuStart);
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   const stats = statsOf(db);
   const result: CheckpointRunResult = {
     mode: spec.mode,
     eventsPerSec: spec.events / (busyMs / 1000),
+    eventsPerCpuSec: spec.events / ((cpu.user + cpu.system) / 1e6),
     stepMs: { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1]! },
     checkpoints: stats?.checkpoints,
     lastCheckpointMs: stats?.lastCheckpointMs,

@@ -32,6 +32,7 @@ export interface CheckpointRunSpec {
 export interface CheckpointRunResult {
   readonly mode: CheckpointMode;
   readonly eventsPerSec?: number;
+  readonly eventsPerCpuSec?: number;
   readonly stepMs?: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly checkpoints?: number;
   readonly lastCheckpointMs?: number;
@@ -51,6 +52,8 @@ export interface CheckpointSettings {
   readonly batch: number;
   readonly queries: readonly EngineQuery[];
   readonly intervalMs: number;
+  /** Only the checkpointed run and its recovery (for a recovery-time figure at a large size). */
+  readonly recoveryOnly: boolean;
 }
 
 function size(text: string): number {
@@ -65,8 +68,14 @@ export function parseCheckpointArgs(args: readonly string[]): CheckpointSettings
     batch: 1000,
     queries: ['q4', 'groupby'] as EngineQuery[],
     intervalMs: 10_000,
+    recoveryOnly: false,
   };
   for (let i = 0; i < args.length; i += 2) {
+    if (args[i] === '--recovery-only') {
+      settings.recoveryOnly = true;
+      i--;
+      continue;
+    }
     const value = args[i + 1];
     if (value === undefined) throw new Error(`${args[i]} needs a value\n${CHECKPOINT_USAGE}`);
     if (args[i] === '--events') settings.events = size(value);
@@ -111,8 +120,8 @@ const fmt = (n: number | undefined, digits = 0) =>
 
 export async function runCheckpointSuite(settings: CheckpointSettings): Promise<void> {
   const table = [
-    '| query | run | events/s | vs log | step p50 ms | step p99 ms | step max ms | checkpoints | last checkpoint ms |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | run | events/s | vs log | events / CPU s | vs log | step p50 ms | step p99 ms | step max ms | checkpoints | last checkpoint ms |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const recoveries = [
     '| query | view rows | recovery ms | log records replayed | views restored | open ms | clean close (full checkpoint) ms |',
@@ -122,7 +131,10 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
     const results = new Map<CheckpointMode, CheckpointRunResult>();
     // The killed run's directory is the one recovery opens.
     let dir = '';
-    for (const mode of ['memory', 'log', 'checkpoints', 'recover'] as const) {
+    const modes = settings.recoveryOnly
+      ? (['checkpoints', 'recover'] as const)
+      : (['memory', 'log', 'checkpoints', 'recover'] as const);
+    for (const mode of modes) {
       if (mode !== 'recover') dir = mkdtempSync(join(tmpdir(), 'eddy-bench-ckpt-'));
       const spec = { query, events: settings.events, batch: settings.batch, mode, dir };
       try {
@@ -137,11 +149,14 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
     const recovered = results.get('recover')!;
     if (recovered.digest !== killed.digest || recovered.rows !== killed.rows)
       throw new Error(`${query}: the recovered view differs from the one at the kill`);
-    const logRate = results.get('log')!.eventsPerSec!;
+    const log = results.get('log');
     for (const mode of ['memory', 'log', 'checkpoints'] as const) {
-      const r = results.get(mode)!;
+      const r = results.get(mode);
+      if (r === undefined) continue;
+      const vsLog = log === undefined ? '–' : `${fmt(r.eventsPerSec! / log.eventsPerSec!, 2)}×`;
+      const cpuVsLog = log === undefined ? '–' : `${fmt(r.eventsPerCpuSec! / log.eventsPerCpuSec!, 2)}×`;
       table.push(
-        `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${fmt(r.eventsPerSec! / logRate, 2)}× | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)} | ${fmt(r.lastCheckpointMs)} |`,
+        `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${vsLog} | ${fmt(r.eventsPerCpuSec)} | ${cpuVsLog} | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)} | ${fmt(r.lastCheckpointMs)} |`,
       );
     }
     recoveries.push(
