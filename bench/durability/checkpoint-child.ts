@@ -67,6 +67,7 @@ async function feed(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
     stepMs: { p50: at(0.5), p99: at(0.99), max: latencies[latencies.length - 1]! },
     checkpoints: stats?.checkpoints,
     lastCheckpointMs: stats?.lastCheckpointMs,
+    lastCheckpointPauseMs: stats?.lastCheckpointPauseMs,
     ...(await viewDigest(db, spec.query)),
   };
   if (spec.mode !== 'checkpoints') await db.close();

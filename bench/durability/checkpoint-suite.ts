@@ -36,6 +36,7 @@ export interface CheckpointRunResult {
   readonly stepMs?: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly checkpoints?: number;
   readonly lastCheckpointMs?: number;
+  readonly lastCheckpointPauseMs?: number;
   /** `recover`: wall time of `Eddy.open` on the directory, and what recovery reported. */
   readonly openMs?: number;
   readonly recovery?: Pick<DurabilityStats, 'recoveryMs' | 'replayedRecords' | 'viewsRestored'>;
@@ -120,8 +121,8 @@ const fmt = (n: number | undefined, digits = 0) =>
 
 export async function runCheckpointSuite(settings: CheckpointSettings): Promise<void> {
   const table = [
-    '| query | run | events/s | vs log | events / CPU s | vs log | step p50 ms | step p99 ms | step max ms | checkpoints | last checkpoint ms |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| query | run | events/s | vs log | events / CPU s | vs log | step p50 ms | step p99 ms | step max ms | checkpoints | last checkpoint ms | its pause ms |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const recoveries = [
     '| query | view rows | recovery ms | log records replayed | views restored | open ms | clean close (full checkpoint) ms |',
@@ -156,7 +157,7 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
       const vsLog = log === undefined ? '–' : `${fmt(r.eventsPerSec! / log.eventsPerSec!, 2)}×`;
       const cpuVsLog = log === undefined ? '–' : `${fmt(r.eventsPerCpuSec! / log.eventsPerCpuSec!, 2)}×`;
       table.push(
-        `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${vsLog} | ${fmt(r.eventsPerCpuSec)} | ${cpuVsLog} | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)} | ${fmt(r.lastCheckpointMs)} |`,
+        `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${vsLog} | ${fmt(r.eventsPerCpuSec)} | ${cpuVsLog} | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)} | ${fmt(r.lastCheckpointMs)} | ${fmt(r.lastCheckpointPauseMs, 1)} |`,
       );
     }
     recoveries.push(

@@ -110,7 +110,7 @@ export class CheckpointWriter {
       writeBatch(w, t.relationId, t.batch);
       await out.maybeFlush();
     }
-    writeViewClosings(w, state.views);
+    await writeViewClosings(w, state.views, () => out.maybeFlush());
     await out.flush();
   }
 

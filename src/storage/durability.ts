@@ -33,6 +33,8 @@ export interface DurabilityStats {
   readonly viewsRestored: number;
   readonly checkpoints: number;
   readonly lastCheckpointMs: number;
+  /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
+  readonly lastCheckpointPauseMs: number;
   readonly syncs: number;
   readonly logRecords: number;
 }
@@ -51,6 +53,7 @@ export class Durability {
     viewsRestored: 0,
     checkpoints: 0,
     lastCheckpointMs: 0,
+    lastCheckpointPauseMs: 0,
   };
 
   private constructor(db: Database, dir: DataDirectory, log: InputLog, say: (line: string) => void) {
@@ -133,7 +136,9 @@ export class Durability {
           : [],
       );
     await writer.viewSlices(slicings);
+    const pauseStarted = performance.now();
     const boundary = this.boundary(slicings);
+    this.figures.lastCheckpointPauseMs = performance.now() - pauseStarted;
     // Records after the boundary go to a new segment, so old segments can be deleted whole.
     this.log.rotate();
     await writer.boundary(boundary);

@@ -84,11 +84,16 @@ export async function writeViewSlices(
 }
 
 /** Writes the views closed at the step boundary (those still maintained by the same maintainer). */
-export function writeViewClosings(w: ByteWriter, closings: readonly ViewClosing[]): void {
+export async function writeViewClosings(
+  w: ByteWriter,
+  closings: readonly ViewClosing[],
+  turn: () => Promise<void>,
+): Promise<void> {
   w.varuint(closings.length);
   for (const c of closings) {
     writeBatch(w, c.relationId, c.rows);
     w.plain(c.delta as unknown as PlainData);
+    await turn();
   }
 }
 
