@@ -5,6 +5,8 @@
  */
 
 import { CONSOLE_USAGE, parseConsoleArgs, runConsoleSuite } from './console/console-suite.ts';
+import { CHECKPOINT_USAGE, parseCheckpointArgs, runCheckpointSuite } from './durability/checkpoint-suite.ts';
+import { DURABILITY_USAGE, parseDurabilityArgs, runDurabilitySuite } from './durability/durability-suite.ts';
 import {
   USAGE as ENGINE_USAGE,
   parseEngineArgs,
@@ -14,7 +16,7 @@ import {
 import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert', 'console'];
+const SUITES = ['engine', 'serve', 'insert', 'console', 'durability', 'checkpoints'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -33,12 +35,20 @@ async function main(argv: readonly string[]): Promise<number> {
     await runConsoleSuite(parseConsoleArgs(args), `npm run bench -- ${argv.join(' ')}`);
     return 0;
   }
+  if (suite === 'durability') {
+    await runDurabilitySuite(parseDurabilityArgs(args));
+    return 0;
+  }
+  if (suite === 'checkpoints') {
+    await runCheckpointSuite(parseCheckpointArgs(args));
+    return 0;
+  }
   if (suite === 'insert') {
     await runInsertSuite(parseInsertArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}`,
   );
   return 2;
 }

@@ -12,7 +12,8 @@ const ROOT = process.env.EDDY_SERVE_ROOT ?? fileURLToPath(new URL('../../', impo
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 
-export async function startEddy(): Promise<ServeTarget> {
+/** `extraArgs`: further `eddy serve` flags; by default in memory, as the serve suite compares. */
+export async function startEddy(extraArgs: readonly string[] = ['--in-memory']): Promise<ServeTarget> {
   const pgPort = await freePort();
   const httpPort = await freePort();
   // scripts/node.sh execs Node, so the child's pid is the server's own.
@@ -26,6 +27,7 @@ export async function startEddy(): Promise<ServeTarget> {
       String(pgPort),
       '--http-port',
       String(httpPort),
+      ...extraArgs,
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );

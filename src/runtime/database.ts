@@ -7,6 +7,7 @@
  */
 import { Catalog } from '../catalog/catalog.ts';
 import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
+import { clockMicros } from '../common/clock.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import { asResourceLimitError } from '../common/stack-depth.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
@@ -16,9 +17,11 @@ import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
+import type { DdlRecord, DurableLog } from './durable-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
+import type { ViewState, ViewStateDelta, ViewStateSlicer } from './view-state.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
 export interface ViewMaintainer {
@@ -28,6 +31,16 @@ export interface ViewMaintainer {
   firstError(): EddyError | undefined;
   /** The state its operators keep (for metrics). */
   stateSizes?(): readonly { readonly operator: string; readonly entries: number }[];
+  /**
+   * Checkpoints (runtime/view-state.ts, dataflow/state.ts): the whole state, then from the
+   * second save on the changes since the previous one; call between steps.
+   */
+  saveState?(): ViewState;
+  saveStateDelta?(): ViewStateDelta;
+  /** A full save in slices between steps, so a big view's first checkpoint does not stall steps. */
+  beginSaveState?(): ViewStateSlicer;
+  /** Loads an image into a maintainer freshly created for the same view and plan, before any step. */
+  restoreState?(state: ViewState): void;
 }
 
 /** Scripts kept parsed, and the longest text cached. */
@@ -39,6 +52,15 @@ export type MaintainerFactory = (
   viewId: number,
   appendOnly: (relationId: number) => boolean,
 ) => ViewMaintainer;
+
+/**
+ * A materialized view as a checkpoint keeps it: its maintainer's state and its stored contents
+ * at the same step boundary (docs/adr/0004-operator-state-images.md).
+ */
+export interface ViewImage {
+  readonly state: ViewState;
+  readonly contents: Batch;
+}
 
 export interface StepChanges {
   readonly step: number;
@@ -86,7 +108,17 @@ export class Database {
    * to catch them.
    */
   readonly testFaults = { skipCommitValidation: false };
+  /** The input log of a durable database (null: in memory). Set once recovery is done. */
+  durableLog: DurableLog | null = null;
+  /** The DDL of the transaction being committed: logged with its step (or alone). */
+  private committingDdl: readonly DdlRecord[] = [];
   private readonly createMaintainer: MaintainerFactory;
+  /**
+   * Checkpoint images of materialized views by view id, set by recovery before it re-creates the
+   * views: `addMaterializedView` then loads the view's state and contents from its image instead
+   * of hydrating it (the image must come from the same view id and plan, else it fails: XX001).
+   */
+  readonly viewImages = new Map<number, ViewImage>();
   /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
   private readonly parsed = new Map<string, readonly EddyStatement[]>();
 
@@ -227,6 +259,14 @@ export class Database {
       viewId,
       (id) => this.catalog.relationById(id).kind === 'source',
     );
+    const image = this.viewImages.get(viewId);
+    if (image !== undefined && maintainer.restoreState !== undefined) {
+      maintainer.restoreState(image.state);
+      this.viewImages.delete(viewId);
+      applyBatch(this.addStore(viewId, plan.schema.length), image.contents);
+      this.maintained.push({ id: viewId, maintainer });
+      return;
+    }
     const store = this.addStore(viewId, plan.schema.length);
     const initial = new Map<number, Batch>();
     let rows = 0;
@@ -267,6 +307,16 @@ export class Database {
     return out;
   }
 
+  /**
+   * The materialized views whose state a checkpoint can take now, in dependency order: every
+   * one not still hydrating (a hydrating view's state covers only part of its inputs; recovery
+   * hydrates it again). Call between steps; `maintainer.saveState()` / `saveStateDelta()` and
+   * `store(id)` give the view's state and contents at that step boundary.
+   */
+  checkpointableViews(): readonly { readonly id: number; readonly maintainer: ViewMaintainer }[] {
+    return this.maintained.filter((m) => !this.hydrating.has(m.id) && m.maintainer.saveState !== undefined);
+  }
+
   /** The hydration of a view still being computed in the background, if any. */
   hydrationOf(viewId: number): Hydration | undefined {
     return this.hydrating.get(viewId);
@@ -295,9 +345,44 @@ export class Database {
    * the view stores and notifies listeners. Returns the step's changes.
    */
   commitStep(tableChanges: ChangeSet): StepChanges {
+    if (this.durableLog) this.logStep(tableChanges);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();
+    const overBudget = this.maintainViews(all);
+    this.stepNumber++;
+    this.commitLog.record(this.stepNumber, all.byRelation);
+    for (const { viewId, ms } of overBudget) {
+      const count = (this.catalog.stepOverruns.get(viewId)?.count ?? 0) + 1;
+      this.catalog.stepOverruns.set(viewId, { count, lastStep: this.stepNumber, lastMs: ms });
+    }
+    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started, overBudget };
+    this.history.record(step, this.watched);
+    for (const listener of this.listeners) listener(step);
+    return step;
+  }
+
+  /**
+   * Appends the step to the input log before any view sees it. If the log refuses it, the
+   * writers' changes already applied to the table stores are taken back out, and the error
+   * (53100 disk full) fails the statement or COMMIT with nothing changed.
+   */
+  private logStep(tableChanges: ChangeSet): void {
+    try {
+      this.durableLog!.appendStep(this.stepNumber + 1, clockMicros(), this.committingDdl, tableChanges);
+      this.committingDdl = [];
+    } catch (err) {
+      for (const [id, batch] of tableChanges.byRelation) {
+        const store = this.stores.get(id);
+        if (!store) continue;
+        for (let i = 0; i < batch.length; i++) store.apply(batch.values, i * batch.arity, -batch.weights[i]!);
+      }
+      throw err;
+    }
+  }
+
+  /** Runs every materialized view's maintainer over `all` in dependency order, adding their changes. */
+  private maintainViews(all: ChangeSet): { viewId: number; ms: number }[] {
     const overBudget: { viewId: number; ms: number }[] = [];
     for (const m of this.maintained) {
       const hydration = this.hydrating.get(m.id);
@@ -314,16 +399,35 @@ export class Database {
       applyBatch(this.store(m.id), out);
       all.byRelation.set(m.id, out);
     }
-    this.stepNumber++;
-    this.commitLog.record(this.stepNumber, all.byRelation);
-    for (const { viewId, ms } of overBudget) {
-      const count = (this.catalog.stepOverruns.get(viewId)?.count ?? 0) + 1;
-      this.catalog.stepOverruns.set(viewId, { count, lastStep: this.stepNumber, lastMs: ms });
+    return overBudget;
+  }
+
+  /**
+   * Null when every committed step and catalog change is durable (always, in memory); else a
+   * promise that settles when they are. Replies and acknowledgements wait for it.
+   */
+  whenDurable(): Promise<void> | null {
+    return this.durableLog?.whenDurable() ?? null;
+  }
+
+  /**
+   * Commits a transaction: `ddl` (the catalog changes it publishes) is logged with the step
+   * `writeStep` commits, or alone when it commits none. Throws, having logged nothing, when the
+   * log refuses the write (53100 disk full).
+   */
+  commitTransaction(ddl: readonly DdlRecord[], writeStep: () => void): void {
+    this.committingDdl = ddl;
+    try {
+      writeStep();
+      if (this.committingDdl.length > 0) this.durableLog?.appendDdl(this.committingDdl);
+    } finally {
+      this.committingDdl = [];
     }
-    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started, overBudget };
-    this.history.record(step, this.watched);
-    for (const listener of this.listeners) listener(step);
-    return step;
+  }
+
+  /** Recovery: the state restored from a checkpoint is that of `step`; numbering continues after it. */
+  restoreStepNumber(step: number): void {
+    this.stepNumber = step;
   }
 
   onStep(listener: StepListener): () => void {

@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
 import { loadParser } from '../sql/front/index.ts';
+import { Durability } from '../storage/durability.ts';
 import type { HandshakeLimits } from './handshake-bound.ts';
 import { type HttpServer, startHttpServer } from './http/index.ts';
 import { OperatorProfiles } from './http/operator-profile.ts';
@@ -20,8 +21,12 @@ export interface ServeOptions {
   readonly host?: string;
   readonly pgPort?: number;
   readonly httpPort?: number;
-  /** Data folder (durability is the storage issue's; the database lives in memory for now). */
+  /** Data folder: the database is durable there and recovered from it at start. Absent: in memory. */
   readonly dataDir?: string;
+  /** Milliseconds between checkpoints (default 10 000; 0: only at shutdown). */
+  readonly checkpointIntervalMs?: number;
+  /** Where the recovery summary goes (nowhere by default; `eddy serve` prints it). */
+  readonly info?: (line: string) => void;
   readonly users?: readonly { name: string; password: string }[];
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
@@ -35,6 +40,8 @@ export interface ServeOptions {
 
 export interface EddyServer {
   readonly db: Database;
+  /** The data directory's store, or null in memory. */
+  readonly durability: Durability | null;
   readonly pg: PgServer;
   readonly http: HttpServer;
   close(): Promise<void>;
@@ -51,8 +58,22 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   // Every view's operators are counted, for the console's dataflow graph (two clock reads per run).
   const operatorProfiles = new OperatorProfiles();
   const db = new Database(operatorProfiles.factory());
+  const durability =
+    options.dataDir === undefined
+      ? null
+      : Durability.open(db, {
+          dir: options.dataDir,
+          checkpointIntervalMs: options.checkpointIntervalMs,
+          info: options.info,
+        });
   const handshake = options.handshake;
-  const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
+  let pg: PgServer;
+  try {
+    pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
+  } catch (e) {
+    await durability?.close();
+    throw e;
+  }
   let http: HttpServer;
   try {
     http = await startHttpServer({
@@ -67,9 +88,11 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       sessions: () => ({ pgwire: pg.sessions() }),
       handshakes: () => ({ pgwire: pg.handshakes() }),
       operatorProfiles,
+      durability: () => durability?.stats ?? null,
     });
   } catch (e) {
     await pg.close();
+    await durability?.close();
     throw e;
   }
   // A view whose maintenance passed the step budget is named in the log (and counted in /metrics).
@@ -83,11 +106,14 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   });
   return {
     db,
+    durability,
     pg,
     http,
     async close() {
       stopLogging();
       await Promise.allSettled([pg.close(), http.close()]);
+      // After the listeners: a last checkpoint of everything acknowledged, then the lock goes.
+      await durability?.close();
     },
   };
 }

@@ -13,6 +13,7 @@ import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
 import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
+import type { DurabilityStats } from '../../storage/durability.ts';
 import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
 import { checkUsers } from '../server-users.ts';
 import { ConsoleApi } from './console-api.ts';
@@ -29,7 +30,7 @@ import {
 import { bodyBytesMaxDefault, readBody } from './http-body.ts';
 import { errorAnswer, HttpError, requireMethod } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
-import { HttpMetrics } from './metrics.ts';
+import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import type { OperatorProfiles } from './operator-profile.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
@@ -67,6 +68,8 @@ export interface HttpServerOptions {
   readonly handshakes?: () => Readonly<Record<string, HandshakeCounts>>;
   /** Per-operator counters of the database's views, for the console's dataflow graph (`eddy serve` keeps them). */
   readonly operatorProfiles?: OperatorProfiles;
+  /** The durable store's figures for /metrics (none in memory). */
+  readonly durability?: () => DurabilityStats | null;
 }
 
 export interface HttpServer {
@@ -205,11 +208,11 @@ class HttpApi implements HttpServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const [, first = '', name, extra] = url.pathname.split('/');
       route = routeOf(first, name !== undefined && name !== '' && extra === undefined);
-      if (route === 'health') return this.answer(res, route, 200, '{"status":"ok"}');
+      if (route === 'health') return this.answer(req, res, route, 200, '{"status":"ok"}');
       if (route === 'ready') {
         const ready = this.closing === null && (this.options.ready?.() ?? true);
         const body = ready ? `{"status":"ready","step":${this.db.currentStep}}` : '{"status":"not ready"}';
-        return this.answer(res, route, ready ? 200 : 503, body);
+        return this.answer(req, res, route, ready ? 200 : 503, body);
       }
       if (this.closing) {
         throw new HttpError(503, SqlState.adminShutdown, 'the server is shutting down', {
@@ -262,6 +265,7 @@ class HttpApi implements HttpServer {
           if (!res.writableFinished) gone.abort();
         });
         return this.answer(
+          req,
           res,
           route,
           200,
@@ -275,11 +279,11 @@ class HttpApi implements HttpServer {
         const ndjson = type.includes('ndjson') || type.includes('jsonl');
         const onConflict = conflictOption(url.searchParams.get('onConflict'));
         const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
-        return this.answer(res, route, 200, `{"inserted":${inserted},"step":${step}}`);
+        return this.answer(req, res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }
       case 'views':
         requireMethod(req, 'GET');
-        return this.answer(res, route, 200, readView(this.db, name, url.searchParams));
+        return this.answer(req, res, route, 200, readView(this.db, name, url.searchParams));
       case 'subscribe':
         requireMethod(req, 'GET');
         startSse(this.subscribe, req, res, name, url);
@@ -287,13 +291,13 @@ class HttpApi implements HttpServer {
         return;
       case 'catalog':
         requireMethod(req, 'GET');
-        return this.answer(res, route, 200, this.consoleApi.catalog());
+        return this.answer(req, res, route, 200, this.consoleApi.catalog());
       case 'stats':
         requireMethod(req, 'GET');
-        return this.answer(res, route, 200, this.consoleApi.stats());
+        return this.answer(req, res, route, 200, this.consoleApi.stats());
       case 'dataflow':
         requireMethod(req, 'GET');
-        return this.answer(res, route, 200, this.consoleApi.dataflow(name));
+        return this.answer(req, res, route, 200, this.consoleApi.dataflow(name));
       case 'metrics':
         requireMethod(req, 'GET');
         res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
@@ -302,7 +306,7 @@ class HttpApi implements HttpServer {
           this.metrics.render(this.gauges(), this.sessions?.() ?? {}, {
             ...this.options.handshakes?.(),
             http: this.handshakes.counts(),
-          }),
+          }) + durabilityMetrics(this.options.durability?.() ?? null),
         );
         return;
       default:
@@ -371,7 +375,26 @@ class HttpApi implements HttpServer {
     res.end();
   }
 
-  private answer(res: ServerResponse, route: Route, status: number, body: string): void {
+  /** Answers once the input log is synced past every step committed so far (nothing acknowledged early). */
+  private answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    route: Route,
+    status: number,
+    body: string,
+  ): void {
+    const durable = this.db.whenDurable();
+    if (durable !== null) {
+      durable.then(
+        () => this.send(res, route, status, body),
+        (err: unknown) => this.answerError(req, res, route, err),
+      );
+      return;
+    }
+    this.send(res, route, status, body);
+  }
+
+  private send(res: ServerResponse, route: Route, status: number, body: string): void {
     res.statusCode = status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     this.metrics.countRequest(route, status);

@@ -9,6 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import { type TimeZone, timeZone } from '../../common/datetime-zone.ts';
+import { AfterDurable } from '../../runtime/durable-log.ts';
 import type { Session } from '../../runtime/session.ts';
 import { backendKeyData, errorResponse, readyForQuery, type TransactionStatus } from './backend-messages.ts';
 import { type Cursor, closeAllCursors } from './cursors.ts';
@@ -98,6 +99,8 @@ export class PgConnection {
   private reported = new Map<string, string>();
   private zoneName = '';
   private zoneValue: TimeZone | null = null;
+  /** Output waits here for the input log's sync (see flush). */
+  private readonly afterDurable: AfterDurable;
 
   constructor(
     socket: Socket,
@@ -108,6 +111,7 @@ export class PgConnection {
   ) {
     this.socket = socket;
     this.session = session;
+    this.afterDurable = new AfterDurable(() => session.db.whenDurable());
     this.pid = ids.pid;
     this.secret = ids.secret;
     this.options = options;
@@ -143,9 +147,27 @@ export class PgConnection {
     return this.zoneValue;
   }
 
-  /** Hands the buffered output to the socket. */
+  /**
+   * Hands the buffered output to the socket, once the input log is synced past every step
+   * committed so far: no reply (a COMMIT's, or a read of a step still being synced) leaves
+   * before what it reports is durable. Output held meanwhile keeps its order.
+   */
   flush(): void {
-    if (this.w.length > 0 && !this.closed) this.socket.write(this.w.take());
+    if (this.w.length === 0 || this.closed) return;
+    const bytes = this.w.take();
+    this.afterDurable.run(
+      () => {
+        if (!this.closed) this.socket.write(bytes);
+      },
+      (err) =>
+        // The step was applied but could not be made durable: nothing may be acknowledged.
+        this.terminate(
+          WireError.fatal(
+            WireState.ioError,
+            `could not make the commit durable: ${(err as Error)?.message ?? err}`,
+          ),
+        ),
+    );
   }
 
   /** Whether the socket holds more than its high-water mark: wait for `drained()` before writing more. */
@@ -199,7 +221,8 @@ export class PgConnection {
     if (error) {
       this.w.abandon();
       errorResponse(this.w, error.fields);
-      this.flush();
+      // Straight out: a FATAL error acknowledges nothing, and held output is dropped with the connection.
+      this.socket.write(this.w.take());
     }
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), closeGraceMs);

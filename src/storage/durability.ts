@@ -1,0 +1,209 @@
+/**
+ * @module storage/durability
+ * A database kept in a data directory: recovery at open, the input log attached for every
+ * later write, a checkpoint every `checkpointIntervalMs` (10 s by default) and at close, and
+ * the figures /metrics shows. The entry point of `storage/` for the library and the server.
+ */
+import { clockMicros } from '../common/clock.ts';
+import type { Database } from '../runtime/database.ts';
+import { type CheckpointBoundary, CheckpointWriter, truncate } from './checkpoint.ts';
+import { DataDirectory } from './data-directory.ts';
+import { InputLog } from './input-log.ts';
+import { SegmentWriter } from './log-segments.ts';
+import { recover } from './recovery.ts';
+import type { ViewSlicing } from './view-images.ts';
+
+export const checkpointIntervalMsDefault = 10_000;
+
+export interface DurabilityOptions {
+  readonly dir: string;
+  /** Milliseconds between checkpoints (0: only at close). */
+  readonly checkpointIntervalMs?: number;
+  /** Where the recovery summary goes (nowhere by default; the server prints it). */
+  readonly info?: (line: string) => void;
+  /** Where warnings go: a skipped checkpoint, a failed one (stderr by default). */
+  readonly warn?: (line: string) => void;
+}
+
+/** Figures for /metrics and tests. */
+export interface DurabilityStats {
+  readonly recoveryMs: number;
+  readonly replayedRecords: number;
+  /** Materialized views loaded from the checkpoint's saved state at start (not recomputed). */
+  readonly viewsRestored: number;
+  /** The last recovery's time by phase: checkpoint read and decoded, restored, log replayed. */
+  readonly recoveryPhaseMs: { readonly read: number; readonly restore: number; readonly replay: number };
+  readonly checkpoints: number;
+  readonly lastCheckpointMs: number;
+  /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
+  readonly lastCheckpointPauseMs: number;
+  readonly syncs: number;
+  readonly logRecords: number;
+}
+
+export class Durability {
+  readonly dir: DataDirectory;
+  private readonly db: Database;
+  private readonly log: InputLog;
+  private readonly say: (line: string) => void;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly figures = {
+    recoveryMs: 0,
+    replayedRecords: 0,
+    viewsRestored: 0,
+    recoveryPhaseMs: { read: 0, restore: 0, replay: 0 },
+    checkpoints: 0,
+    lastCheckpointMs: 0,
+    lastCheckpointPauseMs: 0,
+  };
+
+  private constructor(db: Database, dir: DataDirectory, log: InputLog, say: (line: string) => void) {
+    this.db = db;
+    this.dir = dir;
+    this.log = log;
+    this.say = say;
+  }
+
+  /** Opens the directory (lock, format), recovers `db` (fresh, empty) from it and attaches the log. */
+  static open(db: Database, options: DurabilityOptions): Durability {
+    const say = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const info = options.info ?? (() => {});
+    const started = performance.now();
+    const dir = DataDirectory.open(options.dir);
+    try {
+      const result = recover(db, dir, say);
+      for (const why of result.skipped) say(`eddy: recovery skipped a checkpoint: ${why}`);
+      const tail = result.tail;
+      const segments = new SegmentWriter(dir.logFolder, tail ?? { firstLsn: result.lastLsn + 1 });
+      const log = new InputLog(
+        segments,
+        tail?.firstLsn ?? result.lastLsn + 1,
+        result.lastLsn,
+        result.ddlHistory,
+      );
+      db.durableLog = log;
+      const durability = new Durability(db, dir, log, say);
+      durability.figures.recoveryMs = performance.now() - started;
+      durability.figures.replayedRecords = result.replayedRecords;
+      durability.figures.viewsRestored = result.viewsRestored;
+      durability.figures.recoveryPhaseMs = result.phaseMs;
+      info(
+        `eddy: recovered ${options.dir} in ${durability.figures.recoveryMs.toFixed(1)} ms: step ${db.currentStep}, ` +
+          `checkpoint ${result.checkpointId ?? 'none'} (${result.viewsRestored} views restored), ` +
+          `${result.replayedRecords} log records replayed (checkpoint read ${result.phaseMs.read.toFixed(0)} ms, ` +
+          `restored ${result.phaseMs.restore.toFixed(0)} ms, log replayed ${result.phaseMs.replay.toFixed(0)} ms)`,
+      );
+      const interval = options.checkpointIntervalMs ?? checkpointIntervalMsDefault;
+      if (interval > 0) {
+        durability.timer = setInterval(
+          () => void durability.checkpoint().catch((e) => durability.report(e)),
+          interval,
+        );
+        durability.timer.unref();
+      }
+      return durability;
+    } catch (e) {
+      db.durableLog = null;
+      dir.close();
+      throw e;
+    }
+  }
+
+  get stats(): DurabilityStats {
+    return { ...this.figures, syncs: this.log.stats.syncs, logRecords: this.log.stats.records };
+  }
+
+  /**
+   * Writes a checkpoint of the state as of now and truncates what recovery no longer needs.
+   * One at a time: a call while one runs waits for it and returns.
+   */
+  checkpoint(): Promise<void> {
+    if (this.running) return this.running;
+    const run = this.writeOne().finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async writeOne(): Promise<void> {
+    const started = performance.now();
+    const writer = new CheckpointWriter(this.dir);
+    // Views' state is saved in slices over many turns (steps run between them), then closed,
+    // with everything else, at one step boundary: the checkpoint is the state at that boundary.
+    const slicings = this.db
+      .checkpointableViews()
+      .flatMap(({ id, maintainer }) =>
+        maintainer.beginSaveState
+          ? [{ relationId: id, maintainer, slicer: maintainer.beginSaveState() }]
+          : [],
+      );
+    await writer.viewSlices(slicings);
+    const pauseStarted = performance.now();
+    const boundary = this.boundary(slicings);
+    this.figures.lastCheckpointPauseMs = performance.now() - pauseStarted;
+    // Records after the boundary go to a new segment, so old segments can be deleted whole.
+    this.log.rotate();
+    await writer.boundary(boundary);
+    // Everything the checkpoint covers must be durable before it is marked latest.
+    await this.log.flush();
+    await writer.commit(() => this.dir.sync());
+    truncate(this.dir);
+    this.figures.checkpoints++;
+    this.figures.lastCheckpointMs = performance.now() - started;
+  }
+
+  /**
+   * The state at this step boundary, copied (this runs synchronously, between steps): the
+   * catalog, tables, and for each sliced view still maintained its rows and state's delta. A
+   * view created or dropped while slicing has no image; recovery computes it from its inputs.
+   */
+  private boundary(slicings: readonly ViewSlicing[]): CheckpointBoundary {
+    const catalog = this.db.catalog;
+    const tables = catalog
+      .allRelations()
+      .filter((r) => r.kind === 'table' && this.db.hasStore(r.id))
+      .map((r) => ({ relationId: r.id, batch: this.db.store(r.id).toBatch() }));
+    const live = new Set(this.db.checkpointableViews().map((v) => v.maintainer));
+    const views = slicings
+      .filter((s) => live.has(s.maintainer))
+      .map((s) => ({
+        relationId: s.relationId,
+        rows: this.db.store(s.relationId).toBatch(),
+        delta: s.maintainer.saveStateDelta!(),
+      }));
+    return {
+      ddlHistory: this.log.ddlHistory.slice(),
+      nextId: catalog.peekNextId(),
+      step: this.db.currentStep,
+      clockMicros: clockMicros(),
+      lsn: this.log.lastLsn,
+      tables,
+      views,
+    };
+  }
+
+  private report(e: unknown): void {
+    this.say(`eddy: checkpoint failed: ${(e as Error)?.message ?? String(e)}`);
+  }
+
+  /** Clean shutdown: a last checkpoint, then the directory is closed and unlocked. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.running;
+      await this.checkpoint();
+    } catch (e) {
+      this.report(e);
+    } finally {
+      this.db.durableLog = null;
+      await this.log.flush().catch(() => {});
+      this.log.close();
+      this.dir.close();
+    }
+  }
+}
