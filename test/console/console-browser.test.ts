@@ -16,9 +16,8 @@ import {
   collectPageErrors,
   type EddyProcess,
   ensureConsoleBuilt,
-  launchChromium,
   type PageDocument,
-  startEddy,
+  startEddyAndChromium,
   unreachableByKeyboard,
 } from './console-harness.ts';
 
@@ -37,7 +36,7 @@ describe('console in Chromium', { skip }, () => {
 
   before(async () => {
     ensureConsoleBuilt();
-    [eddy, browser] = await Promise.all([startEddy(), launchChromium()]);
+    [eddy, browser] = await startEddyAndChromium();
     const db = await eddy.client();
     await db.query(`CREATE TABLE orders (id int PRIMARY KEY, region text, amount int, at timestamp)`);
     await db.query(
@@ -267,7 +266,7 @@ describe('console with --user: login by session cookie', { skip }, () => {
 
   before(async () => {
     ensureConsoleBuilt();
-    [eddy, browser] = await Promise.all([startEddy([{ name: 'ann', password: 's3cret' }]), launchChromium()]);
+    [eddy, browser] = await startEddyAndChromium([{ name: 'ann', password: 's3cret' }]);
     const db = await eddy.client();
     await db.query('CREATE TABLE t (id int PRIMARY KEY, v text)');
     await db.query('CREATE MATERIALIZED VIEW mv AS SELECT v, count(*) AS n FROM t GROUP BY v');

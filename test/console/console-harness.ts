@@ -73,13 +73,28 @@ export interface EddyProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * The server and the browser, started together. If one fails to start, the other is closed
+ * before the error is rethrown: a test file left holding a browser process would never exit.
+ */
+export async function startEddyAndChromium(
+  users: readonly { name: string; password: string }[] = [],
+): Promise<[EddyProcess, Browser]> {
+  const [eddy, browser] = await Promise.allSettled([startEddy(users), launchChromium()]);
+  if (eddy.status === 'fulfilled' && browser.status === 'fulfilled') return [eddy.value, browser.value];
+  if (eddy.status === 'fulfilled') await eddy.value.stop();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw eddy.status === 'rejected' ? eddy.reason : (browser as PromiseRejectedResult).reason;
+}
+
 const servingLine = /serving PostgreSQL on [^:]+:(\d+) .* and HTTP on (\S+)/;
 
 /** `./eddy serve` on free loopback ports, with `users` as --user NAME:PASSWORD. */
 export async function startEddy(
   users: readonly { name: string; password: string }[] = [],
 ): Promise<EddyProcess> {
-  const args = ['eddy', 'serve', '--pg-port', '0', '--http-port', '0'];
+  // In memory: a test must not open (or depend on) the user's default data directory.
+  const args = ['eddy', 'serve', '--in-memory', '--pg-port', '0', '--http-port', '0'];
   for (const u of users) args.push('--user', `${u.name}:${u.password}`);
   const child = spawn('sh', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {

@@ -23,6 +23,7 @@ test('SIGTERM during a heavy query ends eddy serve cleanly (started with --query
     [
       join(repoRoot, 'src/cli/main.ts'),
       'serve',
+      '--in-memory',
       '--pg-port',
       '0',
       '--http-port',
