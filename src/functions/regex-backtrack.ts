@@ -295,13 +295,17 @@ class Compiler {
       this.order(split, body, this.out.length, node.greedy);
       return;
     }
+    // Each optional iteration, like the loop's, must consume something (as in ECMAScript).
+    const mark = this.slots++;
     const splits: (Inst & { op: 'split' })[] = [];
     for (let i = node.min; i < node.max; i++) {
       const split = { op: 'split' as const, first: 0, second: 0 };
       const at = this.push(split);
       splits.push(split);
       split.first = at + 1;
+      this.push({ op: 'save', slot: mark });
       this.emit(node.body);
+      this.push({ op: 'progress', slot: mark });
     }
     for (const split of splits) this.order(split, split.first, this.out.length, node.greedy);
   }
