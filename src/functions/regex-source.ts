@@ -87,6 +87,31 @@ function hasBackref(node: RegexNode): boolean {
   return false;
 }
 
+/**
+ * The code points a one-character node matches, when they are few (a character, ranges or
+ * classes such as \d and \s without Unicode properties, not negated); else null.
+ */
+export function finiteCodePoints(node: RegexNode, limit = 512): number[] | null {
+  if (node.kind === 'char') return [node.codePoint];
+  if (node.kind !== 'set' || node.negated) return null;
+  const ranges: (readonly [number, number])[] = [];
+  for (const item of node.items) {
+    if (item.kind === 'range') ranges.push([item.from, item.to]);
+    else {
+      for (const part of CLASSES[item.name]) {
+        if (typeof part === 'string') return null;
+        ranges.push(part);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (const [from, to] of ranges) {
+    if (out.length + to - from + 1 > limit) return null;
+    for (let cp = from; cp <= to; cp++) out.push(cp);
+  }
+  return out;
+}
+
 /** A JS character class for one set node, for engines that test a character at a time. */
 export function jsSetSource(node: RegexNode & { kind: 'set' }): string {
   return `[${node.negated ? '^' : ''}${classBody(node.items, 'js')}]`;

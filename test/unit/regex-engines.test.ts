@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as R from '../../src/functions/regex.ts';
-import { BACKTRACK_STEPS_MAX } from '../../src/functions/regex-backtrack.ts';
+import { BACKTRACK_STEPS_MAX, BacktrackMatcher } from '../../src/functions/regex-backtrack.ts';
 import { compilePattern, type RegexEngineName } from '../../src/functions/regex-engines.ts';
 import { parseRegex } from '../../src/functions/regex-parse.ts';
 import type { RegexNode } from '../../src/functions/regex-syntax.ts';
@@ -22,7 +22,12 @@ test('simple patterns stay on V8; ambiguous ones go to RE2; back-references to t
     ['\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}', 'v8'],
     ['\\mfoo\\M', 'v8'],
     ['^(?:abc.*)$', 'v8'],
-    ['items at (\\d+)-(\\d+)', 're2'],
+    ['items at (\\d+)-(\\d+)', 'v8'],
+    [';([^;]*);', 'v8'],
+    ['key=([^;]*);', 're2'],
+    ['\\d+-', 're2'],
+    ['a[^b]*b', 're2'],
+    ['(\\w+)@(\\w+)\\.com', 're2'],
     ['\\d+$', 're2'],
     ['(a+)+b', 're2'],
     ['(a|a)*b', 're2'],
@@ -180,4 +185,42 @@ function hasNullableLoop(node: RegexNode): boolean {
   if (node.kind === 'seq') return node.items.some(hasNullableLoop);
   if (node.kind === 'alt') return node.options.some(hasNullableLoop);
   return false;
+}
+
+test('patterns left to V8 backtrack linearly: the step-counting backtracker stays in budget on long texts', () => {
+  // The backtracker searches exactly as V8 does, counting steps: a pattern the safety check
+  // wrongly passed (quadratic or worse) would need over 10^7 steps on these 5,000-character texts.
+  const rnd = random(4);
+  const n = 5000;
+  const texts = [
+    'a'.repeat(n),
+    'ab'.repeat(n / 2),
+    '1'.repeat(n),
+    `${'a'.repeat(n - 1)}!`,
+    'x1'.repeat(n / 2),
+    'b'.repeat(n),
+  ];
+  let checked = 0;
+  for (let k = 0; k < 400 && checked < 80; k++) {
+    const pattern = randomPattern(rnd, 2, { n: 0 });
+    if (compilePattern(pattern, '').engine !== 'v8') continue;
+    assert.ok(backtracksLinearly(pattern, texts), pattern);
+    checked++;
+  }
+  assert.ok(checked >= 50, `${checked} patterns checked`);
+  // The check itself has teeth: quadratic and exponential shapes run out of steps.
+  for (const unsafe of ['a+$', '(a|b)*!', '\\d*x', '(a+)+!'])
+    assert.equal(backtracksLinearly(unsafe, texts), false);
+});
+
+/** The backtracker alone (no prefilter) searches every text within its step budget. */
+function backtracksLinearly(pattern: string, texts: string[]): boolean {
+  const matcher = new BacktrackMatcher(parseRegex(pattern, ''));
+  try {
+    for (const s of texts) matcher.exec(s, 0);
+    return true;
+  } catch (e) {
+    if ((e as { code?: string }).code === '2201B') return false;
+    throw e;
+  }
 }

@@ -1,0 +1,147 @@
+/**
+ * @module bench/regex/regex-suite
+ * `npm run bench -- regex [--rows 100000]`: the regex engines (src/functions/regex-engines.ts) on
+ * ordinary patterns over many rows and on catastrophic shapes. "before" is V8's RegExp for every
+ * pattern (what Eddy ran until issue 9: same source, no routing); "now" is the routed engine.
+ * CPU time (process.cpuUsage), since the machine may be shared. Prints a Markdown table.
+ */
+import { compilePattern, type RegexEngineName } from '../../src/functions/regex-engines.ts';
+
+export const REGEX_USAGE = 'usage: npm run bench -- regex [--rows 100000]';
+
+export function parseRegexArgs(args: readonly string[]): { rows: number } {
+  let rows = 100_000;
+  for (let i = 0; i < args.length; i += 2) {
+    if (args[i] === '--rows') rows = Number(args[i + 1]);
+    else throw new Error(REGEX_USAGE);
+  }
+  if (!Number.isInteger(rows) || rows <= 0) throw new Error(REGEX_USAGE);
+  return { rows };
+}
+
+/** Ordinary patterns, with the PostgreSQL option letters they run under. */
+const ORDINARY: [string, string][] = [
+  ['^user1', ''],
+  ['[0-9]+', ''],
+  ['foo|bar', ''],
+  ['ORDERED', 'i'],
+  ['\\mcat\\M', ''],
+  ['^\\w+ ordered \\d+', ''],
+  ['items at (\\d+)-(\\d+)', ''],
+  ['^(?:.*items.*)$', ''],
+  ['(\\w+) \\1', ''],
+];
+
+function cpuMs(work: () => void): number {
+  const start = process.cpuUsage();
+  work();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+function texts(rows: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    out.push(
+      `user${i} ordered ${i % 97} items at 2024-0${(i % 9) + 1}-1${i % 10} the cat ${i % 13 === 0 ? 'foo' : 'baz'}`,
+    );
+  }
+  return out;
+}
+
+/** `test` then `exec` over every row, best of three runs each (ms). */
+function measure(
+  pattern: string,
+  flags: string,
+  engine: RegexEngineName | undefined,
+  rows: string[],
+): [number, number] {
+  const re = compilePattern(pattern, flags, engine);
+  let test = Infinity;
+  let exec = Infinity;
+  for (let run = 0; run < 3; run++) {
+    test = Math.min(
+      test,
+      cpuMs(() => rows.forEach((s) => re.test(s))),
+    );
+    exec = Math.min(
+      exec,
+      cpuMs(() => rows.forEach((s) => re.exec(s, 0)?.group(re.groupCount))),
+    );
+  }
+  return [test, exec];
+}
+
+function ordinaryTable(rows: number): string[] {
+  const data = texts(rows);
+  const lines = [
+    `| pattern | engine now | \`~\` before (ms) | \`~\` now (ms) | match before (ms) | match now (ms) |`,
+    '| --- | --- | --: | --: | --: | --: |',
+  ];
+  for (const [pattern, flags] of ORDINARY) {
+    const engine = compilePattern(pattern, flags).engine;
+    const [testBefore, execBefore] = measure(pattern, flags, 'v8', data);
+    const [testNow, execNow] = measure(pattern, flags, undefined, data);
+    const shown = `\`${pattern.replaceAll('|', '\\|')}\`${flags === '' ? '' : ` (${flags})`}`;
+    lines.push(
+      `| ${shown} | ${engine} | ${testBefore.toFixed(0)} | ${testNow.toFixed(0)} | ${execBefore.toFixed(0)} | ${execNow.toFixed(0)} |`,
+    );
+  }
+  return lines;
+}
+
+/** Catastrophic shapes: [pattern, text of length n]. */
+const CATASTROPHIC: [string, (n: number) => string][] = [
+  ['(a+)+b', (n) => 'a'.repeat(n)],
+  ['(a|a)*b', (n) => 'a'.repeat(n)],
+  ['(a*)*b', (n) => 'a'.repeat(n)],
+  ['(x+x+)+y', (n) => 'x'.repeat(n)],
+  ['(a{1,10}){1,10}b', (n) => 'a'.repeat(n)],
+  ['\\d+$', (n) => `${'1'.repeat(n)}!`],
+  ['^(\\w+)\\s\\1$', (n) => 'a'.repeat(n)],
+];
+
+/** Today's engine on growing texts until one run passes `capMs`: the last size and its time. */
+function v8Growth(pattern: string, text: (n: number) => string, capMs: number): string {
+  const re = compilePattern(pattern, '', 'v8');
+  let n = 8;
+  let last = 0;
+  for (;;) {
+    const s = text(n);
+    last = cpuMs(() => re.test(s));
+    if (last > capMs || n >= 50_000) break;
+    // Exponential shapes double per character: step by one once a run is noticeable.
+    n = Math.min(50_000, last > 50 ? n + 1 : Math.ceil(n * (last < 1 ? 2 : 1.25)));
+  }
+  return n >= 50_000 ? `${last.toFixed(0)} ms` : `${last.toFixed(0)} ms at n = ${n}, stopped`;
+}
+
+function catastrophicTable(): string[] {
+  const lines = [
+    '| pattern | engine now | before: V8 (growing n, capped at 2 s) | now, n = 50,000 (ms) |',
+    '| --- | --- | --- | --: |',
+  ];
+  for (const [pattern, text] of CATASTROPHIC) {
+    const now = compilePattern(pattern, '');
+    const s = text(50_000);
+    let outcome = '';
+    const ms = cpuMs(() => {
+      try {
+        outcome = String(now.test(s));
+      } catch (e) {
+        outcome = (e as { code?: string }).code ?? 'error';
+      }
+    });
+    lines.push(
+      `| \`${pattern}\` | ${now.engine} | ${v8Growth(pattern, text, 2000)} | ${ms.toFixed(1)} (${outcome}) |`,
+    );
+  }
+  return lines;
+}
+
+export function runRegexSuite(options: { rows: number }): void {
+  console.log(`Ordinary patterns over ${options.rows} rows (best of 3, CPU ms):\n`);
+  console.log(ordinaryTable(options.rows).join('\n'));
+  console.log('\nCatastrophic shapes (CPU ms):\n');
+  console.log(catastrophicTable().join('\n'));
+}
