@@ -32,8 +32,11 @@ export function runsLinearOnBacktracker(re: ParsedRegex): boolean {
     first: firstChars(re.root),
     caseInsensitive: re.caseInsensitive,
   };
-  return paths(re.root, true, false, budget, null) <= BACKTRACK_PATHS_MAX;
+  return paths(re.root, 'end', false, budget, null) <= BACKTRACK_PATHS_MAX;
 }
+
+/** What follows a node up to the end of the pattern: nothing, only a final `$`, or more. */
+type Tail = 'end' | 'textEnd' | 'none';
 
 interface LoopBudget {
   singleCharLoops: number;
@@ -44,12 +47,12 @@ interface LoopBudget {
 
 /**
  * An upper bound of the ways `node` can match from one position (Infinity when unbounded).
- * `tail`: nothing follows it up to the end of the pattern; `inRepeat`: it runs inside a quantifier;
+ * `tail`: what follows it up to the end of the pattern; `inRepeat`: it runs inside a quantifier;
  * `next`: the node right after it in its sequence, if any.
  */
 function paths(
   node: RegexNode,
-  tail: boolean,
+  tail: Tail,
   inRepeat: boolean,
   budget: LoopBudget,
   next: RegexNode | null,
@@ -66,7 +69,7 @@ function paths(
       return paths(node.body, tail, inRepeat, budget, next);
     case 'look':
       // A lookaround is atomic: its body runs to its own end once per arrival.
-      return paths(node.body, true, false, { ...budget, singleCharLoops: 0, first: null }, null);
+      return paths(node.body, 'end', false, { ...budget, singleCharLoops: 0, first: null }, null);
     case 'alt': {
       let sum = 0;
       for (const option of node.options) sum += paths(option, tail, inRepeat, budget, next);
@@ -77,7 +80,7 @@ function paths(
       const last = node.items.length - 1;
       for (let i = 0; i <= last; i++) {
         const follower = i === last ? next : node.items[i + 1]!;
-        product *= paths(node.items[i]!, tail && i === last, inRepeat, budget, follower);
+        product *= paths(node.items[i]!, tailAt(node.items, i, tail), inRepeat, budget, follower);
       }
       return product;
     }
@@ -88,17 +91,19 @@ function paths(
 
 function repeatPaths(
   node: RegexNode & { kind: 'repeat' },
-  tail: boolean,
+  tail: Tail,
   inRepeat: boolean,
   budget: LoopBudget,
   next: RegexNode | null,
 ): number {
-  const body = paths(node.body, false, true, budget, null);
+  const body = paths(node.body, 'none', true, budget, null);
   if (node.max !== Infinity) {
     if (body <= 1) return node.max - node.min + 1;
     return Math.min(Infinity, (node.max - node.min + 1) * body ** node.max);
   }
-  if (tail && body !== Infinity && (node.min <= 1 || body === 1)) return body;
+  if (tail === 'end' && body !== Infinity && (node.min <= 1 || body === 1)) return body;
+  // `.*$` at the end: the loop runs to the end of the text, where `$` holds; nothing is given back.
+  if (tail === 'textEnd' && node.greedy && singleChar(node.body).kind === 'any') return 1;
   if (
     !inRepeat &&
     isSingleChar(node.body) &&
@@ -112,6 +117,16 @@ function repeatPaths(
     return 1;
   }
   return Infinity;
+}
+
+/** What follows item `i` of a sequence that `tail` follows. */
+function tailAt(items: readonly RegexNode[], i: number, tail: Tail): Tail {
+  const last = items.length - 1;
+  if (i === last) return tail;
+  const end = items[last]!;
+  return i === last - 1 && tail === 'end' && end.kind === 'assert' && end.what === 'textEnd'
+    ? 'textEnd'
+    : 'none';
 }
 
 /** The loop over `body` cannot give back a character that `next` or a match's first character takes. */
