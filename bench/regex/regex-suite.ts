@@ -2,7 +2,8 @@
  * @module bench/regex/regex-suite
  * `npm run bench -- regex [--rows 100000]`: the regex engines (src/functions/regex-engines.ts) on
  * ordinary patterns over many rows and on catastrophic shapes. "before" is V8's RegExp for every
- * pattern (what Eddy ran until issue 9: same source, no routing); "now" is the routed engine.
+ * pattern (what Eddy ran until issue 9: same source, no routing); "now" is the routed engine;
+ * "RE2" is re2js for every pattern RE2 can express (the alternative to routing).
  * CPU time (process.cpuUsage), since the machine may be shared. Prints a Markdown table.
  */
 import { compilePattern, type RegexEngineName } from '../../src/functions/regex-engines.ts';
@@ -72,19 +73,24 @@ function measure(
   return [test, exec];
 }
 
+function ms(x: number): string {
+  return x.toFixed(0);
+}
+
 function ordinaryTable(rows: number): string[] {
   const data = texts(rows);
   const lines = [
-    `| pattern | engine now | \`~\` before (ms) | \`~\` now (ms) | match before (ms) | match now (ms) |`,
-    '| --- | --- | --: | --: | --: | --: |',
+    '| pattern | engine now | `~` before | `~` now | `~` RE2 | match before | match now | match RE2 |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: |',
   ];
   for (const [pattern, flags] of ORDINARY) {
     const engine = compilePattern(pattern, flags).engine;
     const [testBefore, execBefore] = measure(pattern, flags, 'v8', data);
     const [testNow, execNow] = measure(pattern, flags, undefined, data);
+    const [testRe2, execRe2] = measure(pattern, flags, engine === 'backtrack' ? 'backtrack' : 're2', data);
     const shown = `\`${pattern.replaceAll('|', '\\|')}\`${flags === '' ? '' : ` (${flags})`}`;
     lines.push(
-      `| ${shown} | ${engine} | ${testBefore.toFixed(0)} | ${testNow.toFixed(0)} | ${execBefore.toFixed(0)} | ${execNow.toFixed(0)} |`,
+      `| ${shown} | ${engine} | ${ms(testBefore)} | ${ms(testNow)} | ${ms(testRe2)} | ${ms(execBefore)} | ${ms(execNow)} | ${ms(execRe2)} |`,
     );
   }
   return lines;
@@ -110,8 +116,8 @@ function v8Growth(pattern: string, text: (n: number) => string, capMs: number): 
     const s = text(n);
     last = cpuMs(() => re.test(s));
     if (last > capMs || n >= 50_000) break;
-    // Exponential shapes double per character: step by one once a run is noticeable.
-    n = Math.min(50_000, last > 50 ? n + 1 : Math.ceil(n * (last < 1 ? 2 : 1.25)));
+    // Exponential shapes double per character: grow gently, by one once a run is noticeable.
+    n = Math.min(50_000, last > 50 ? n + 1 : Math.ceil(n * (last < 1 ? 1.5 : 1.1)) + 1);
   }
   return n >= 50_000 ? `${last.toFixed(0)} ms` : `${last.toFixed(0)} ms at n = ${n}, stopped`;
 }
