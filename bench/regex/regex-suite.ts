@@ -107,17 +107,22 @@ const CATASTROPHIC: [string, (n: number) => string][] = [
   ['^(\\w+)\\s\\1$', (n) => 'a'.repeat(n)],
 ];
 
-/** Today's engine on growing texts until one run passes `capMs`: the last size and its time. */
+/**
+ * Today's engine on growing texts until one run passes `capMs` (or all runs together pass ten
+ * times that): the last size and its time. Exponential shapes double per character, so the size
+ * grows gently once a run is noticeable.
+ */
 function v8Growth(pattern: string, text: (n: number) => string, capMs: number): string {
   const re = compilePattern(pattern, '', 'v8');
   let n = 8;
   let last = 0;
+  let total = 0;
   for (;;) {
     const s = text(n);
     last = cpuMs(() => re.test(s));
-    if (last > capMs || n >= 50_000) break;
-    // Exponential shapes double per character: grow gently, by one once a run is noticeable.
-    n = Math.min(50_000, last > 50 ? n + 1 : Math.ceil(n * (last < 1 ? 1.5 : 1.1)) + 1);
+    total += last;
+    if (last > capMs || total > 10 * capMs || n >= 50_000) break;
+    n = Math.min(50_000, last > 50 ? n + Math.ceil(n / 20) : Math.ceil(n * (last < 1 ? 1.5 : 1.1)) + 1);
   }
   return n >= 50_000 ? `${last.toFixed(0)} ms` : `${last.toFixed(0)} ms at n = ${n}, stopped`;
 }

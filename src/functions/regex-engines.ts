@@ -55,15 +55,14 @@ class V8Regex implements CompiledRegex {
   readonly groupCount: number;
   private readonly plain: RegExp;
   private readonly global: RegExp;
-  /** With `d`, which records group offsets: slower, so only for regexp_instr's subexpressions. */
-  private readonly withIndices: RegExp;
+  /** With `d`, which records group offsets: slower, so made only for regexp_instr's subexpressions. */
+  private withIndices: RegExp | null = null;
 
   constructor(re: ParsedRegex) {
     const { source, flags } = jsSource(re);
     try {
       this.plain = new RegExp(source, flags);
       this.global = new RegExp(source, `${flags}g`);
-      this.withIndices = new RegExp(source, `${flags}dg`);
     } catch (e) {
       throw invalidRegex(e instanceof Error ? e.message.toLowerCase() : String(e));
     }
@@ -75,7 +74,9 @@ class V8Regex implements CompiledRegex {
   }
 
   exec(s: string, from: number, withSpans = false): RegexMatch | null {
-    const re = withSpans ? this.withIndices : this.global;
+    const re = withSpans
+      ? (this.withIndices ??= new RegExp(this.global.source, `${this.global.flags}d`))
+      : this.global;
     re.lastIndex = from;
     const m = re.exec(s);
     re.lastIndex = 0;
