@@ -103,15 +103,20 @@ function ordinaryTable(rows: number): string[] {
   return lines;
 }
 
-/** Catastrophic shapes: [pattern, text of length n]. */
+/**
+ * Catastrophic shapes: [pattern, text of length about n]. The texts hold the literal the pattern
+ * ends with (after a character that stops the run), so RE2 cannot reject them on that literal's
+ * absence alone and runs its automaton over the whole text.
+ */
 const CATASTROPHIC: [string, (n: number) => string][] = [
-  ['(a+)+b', (n) => 'a'.repeat(n)],
-  ['(a|a)*b', (n) => 'a'.repeat(n)],
-  ['(a*)*b', (n) => 'a'.repeat(n)],
-  ['(x+x+)+y', (n) => 'x'.repeat(n)],
-  ['(a{1,10}){1,10}b', (n) => 'a'.repeat(n)],
+  ['(a+)+b', (n) => `${'a'.repeat(n)}!b`],
+  ['(a|a)*b', (n) => `${'a'.repeat(n)}!b`],
+  ['(a*)*b', (n) => `${'a'.repeat(n)}!b`],
+  ['(x+x+)+y', (n) => `${'x'.repeat(n)}!y`],
+  ['(a{1,10}){1,10}b', (n) => `${'a'.repeat(n)}!b`],
   ['\\d+$', (n) => `${'1'.repeat(n)}!`],
-  ['^(\\w+)\\s\\1$', (n) => 'a'.repeat(n)],
+  ['^(a+)+b\\1$', (n) => `${'a'.repeat(n >> 1)}b${'a'.repeat((n >> 1) + 1)}`],
+  ['(\\w+)\\s\\1', (n) => `${'x'.repeat(n)} ab ab`],
 ];
 
 /**

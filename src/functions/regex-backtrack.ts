@@ -55,6 +55,8 @@ export class BacktrackMatcher {
   private readonly caseInsensitive: boolean;
   private readonly groupCount: number;
   private steps = 0;
+  /** The top-level search's backtracking stack, reused from one start position to the next. */
+  private readonly stack: number[] = [];
 
   constructor(re: ParsedRegex) {
     const compiler = new Compiler(re.caseInsensitive, 2 * (re.groupCount + 1));
@@ -72,7 +74,7 @@ export class BacktrackMatcher {
     const state = new Int32Array(this.slots);
     for (let start = from; start <= s.length; start += isPairAt(s, start) ? 2 : 1) {
       state.fill(-1);
-      const end = this.run(this.program, s, start, -1, state);
+      const end = this.run(this.program, s, start, -1, state, this.stack);
       if (end >= 0) {
         const bounds = state.slice(0, 2 * (this.groupCount + 1));
         bounds[0] = start;
@@ -84,8 +86,15 @@ export class BacktrackMatcher {
   }
 
   /** Runs `prog` from `pos`; the end of its first match (at `mustEnd` when >= 0), or -1. */
-  private run(prog: Inst[], s: string, startPos: number, mustEnd: number, state: Int32Array): number {
-    const stack: number[] = [];
+  private run(
+    prog: Inst[],
+    s: string,
+    startPos: number,
+    mustEnd: number,
+    state: Int32Array,
+    stack: number[] = [],
+  ): number {
+    stack.length = 0;
     let pc = 0;
     let pos = startPos;
     for (;;) {
