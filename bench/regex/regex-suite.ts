@@ -156,7 +156,7 @@ function catastrophicTable(): string[] {
       }
     });
     lines.push(
-      `| \`${pattern}\` | ${now.engine} | ${v8Growth(pattern, text, 2000)} | ${ms.toFixed(1)} (${outcome}) |`,
+      `| \`${pattern.replaceAll('|', '\\|')}\` | ${now.engine} | ${v8Growth(pattern, text, 2000)} | ${ms.toFixed(1)} (${outcome}) |`,
     );
   }
   return lines;
