@@ -3,6 +3,8 @@
  * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. With `--record`, each suite
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
+
+import { CONSOLE_USAGE, parseConsoleArgs, runConsoleSuite } from './console/console-suite.ts';
 import {
   USAGE as ENGINE_USAGE,
   parseEngineArgs,
@@ -13,7 +15,7 @@ import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-s
 import { parseRegexArgs, REGEX_USAGE, runRegexSuite } from './regex/regex-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert', 'regex'];
+const SUITES = ['engine', 'serve', 'insert', 'console', 'regex'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -28,6 +30,10 @@ async function main(argv: readonly string[]): Promise<number> {
     const wrongView = run.systems.some((s) => s.check === null || !s.check.ok);
     return run.phases.some((p) => p.status !== 'ok') || wrongView ? 1 : 0;
   }
+  if (suite === 'console') {
+    await runConsoleSuite(parseConsoleArgs(args), `npm run bench -- ${argv.join(' ')}`);
+    return 0;
+  }
   if (suite === 'insert') {
     await runInsertSuite(parseInsertArgs(args));
     return 0;
@@ -37,7 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${REGEX_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${REGEX_USAGE}`,
   );
   return 2;
 }

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { freePort, processTreeCpuSec, type ServeTarget } from './serve-target.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+// EDDY_SERVE_ROOT serves another checkout (e.g. main, for a before/after comparison).
+const ROOT = process.env.EDDY_SERVE_ROOT ?? fileURLToPath(new URL('../../', import.meta.url));
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 

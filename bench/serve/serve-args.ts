@@ -16,8 +16,9 @@ import {
 export const SERVE_USAGE = `usage: npm run bench -- serve [--duration <s per mode, 30>] [--warmup <s, 5>]
        [--clients 8] [--threads 2] [--mode ${QUERY_MODES.slice(0, 2).join(',')}] [--system ${SERVE_SYSTEMS.join(',')}]
        [--rate <writer rows/s, 10000>] [--batch <rows per INSERT, 100>] [--preload <events, 100000>]
-       [--users <distinct user_id, 10000>] [--seed 1] [--record]
-Modes: ${QUERY_MODES.join(', ')} (pgbench -M). Sizes accept k and M suffixes (10k = 10000).`;
+       [--users <distinct user_id, 10000>] [--seed 1] [--beside-only] [--record]
+Modes: ${QUERY_MODES.join(', ')} (pgbench -M). Sizes accept k and M suffixes (10k = 10000).
+--beside-only: only a heavy ad-hoc query beside a second session's SELECT 1, and its cancel.`;
 
 export interface ServeArgs {
   readonly settings: ServeSettings;
@@ -38,12 +39,17 @@ export function parseServeArgs(args: readonly string[]): ServeArgs {
     preloadRows: 100_000,
     users: 10_000,
     seed: 1,
+    besideOnly: false,
   };
   let write = false;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     if (flag === '--record') {
       write = true;
+      continue;
+    }
+    if (flag === '--beside-only') {
+      s.besideOnly = true;
       continue;
     }
     if (!FLAGS.has(flag)) throw new Error(`unknown option ${flag}\n${SERVE_USAGE}`);

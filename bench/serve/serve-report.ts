@@ -104,8 +104,19 @@ function systemLine(summary: SystemSummary): string {
       `afterwards \`events\` held ${count(c.events)} rows (expected ${count(c.expectedEvents)}), ` +
         `\`per_user\` counted ${count(c.viewCount)} over ${count(c.viewGroups)} users: ${c.ok ? 'fresh' : 'NOT FRESH'}`,
     );
+  const b = summary.beside;
+  if (b)
+    parts.push(
+      `\`${b.heavySql}\` ${b.heavyOutcome} in ${(b.heavyMs / 1000).toFixed(1)} s while a second session's ` +
+        `SELECT 1 (${b.pings}) took p50 ${ms(b.pingP50Ms)} ms, p99 ${ms(b.pingP99Ms)} ms, max ${ms(b.pingMaxMs)} ms; ` +
+        `CancelRequest to ${b.cancelOutcome}: ${ms(b.cancelToErrorMs)} ms`,
+    );
   if (summary.error !== undefined) parts.push(`error: ${summary.error.split('\n')[0]}`);
   return `- ${name}: ${parts.join('; ')}.`;
+}
+
+function ms(x: number | null): string {
+  return x === null ? '–' : x.toFixed(1);
 }
 
 function qps(p: PhaseResult | undefined): string {

@@ -3,7 +3,9 @@
  * What one serve run measures, as bench/results/serve-latest.json keeps it: one phase per system ×
  * pgbench query mode, each with pgbench's throughput and latencies and the writer's achieved rate.
  */
+
 import type { MachineInfo } from '../engine/engine-report.ts';
+import type { BesideResult } from './heavy-beside.ts';
 
 /** The floor: Eddy serves at least half of PostgreSQL's queries per second. */
 export const QPS_FLOOR = 0.5;
@@ -33,6 +35,8 @@ export interface ServeSettings {
   readonly preloadRows: number;
   readonly users: number;
   readonly seed: number;
+  /** Only the heavy-query measurement (no writer, no pgbench). */
+  readonly besideOnly?: boolean;
 }
 
 export interface LatencySummary {
@@ -68,6 +72,8 @@ export interface PhaseResult {
 /** A system's whole run: the writer over every phase, then whether the view caught every row. */
 export interface SystemSummary {
   readonly system: ServeSystem;
+  /** A heavy ad-hoc query beside a second session's SELECT 1, and its cancel (heavy-beside). */
+  readonly beside?: BesideResult | null;
   /** Set when the system could not be set up or its writer failed. */
   readonly error?: string;
   readonly writer: {

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { machineInfo } from '../engine/engine-report.ts';
 import { startEddy } from './eddy-target.ts';
+import { type BesideResult, describeBeside, measureBeside } from './heavy-beside.ts';
 import { runPgbench } from './pgbench-run.ts';
 import { POSTGRES_SETTINGS, postgresVersion, startPostgres } from './postgres-target.ts';
 import { updateServeSection } from './serve-report.ts';
@@ -101,6 +102,7 @@ async function runSystem(
   const phases: PhaseResult[] = [];
   let writerSummary: SystemSummary['writer'] = null;
   let check: SystemSummary['check'] = null;
+  let beside: BesideResult | null = null;
   let target: ServeTarget | null = null;
   let client: pg.Client | null = null;
   try {
@@ -115,6 +117,11 @@ async function runSystem(
     await client.connect();
     const source = new EventSource(1, settings.users, settings.seed);
     await setUp(client, system, source, settings.preloadRows);
+    if (settings.besideOnly) {
+      beside = await measureBeside(target);
+      console.log(describeBeside(system, beside));
+      return { phases, summary: { system, writer: null, check: null, beside } };
+    }
     const writer = await Writer.start({
       host: target.host,
       port: target.port,
@@ -140,17 +147,19 @@ async function runSystem(
     }
     check = await freshness(client, settings.preloadRows + (writerSummary?.rows ?? 0));
     console.log(`${system}: view check ${JSON.stringify(check)}`);
+    beside = await measureBeside(target);
+    console.log(describeBeside(system, beside));
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     console.log(`${system}: ${error}`);
-    for (const mode of settings.modes)
+    for (const mode of settings.besideOnly ? [] : settings.modes)
       if (!phases.some((p) => p.mode === mode)) phases.push(failedPhase(system, mode, error));
-    return { phases, summary: { system, error, writer: writerSummary, check } };
+    return { phases, summary: { system, error, writer: writerSummary, check, beside } };
   } finally {
     await client?.end().catch(() => {});
     await target?.stop();
   }
-  return { phases, summary: { system, writer: writerSummary, check } };
+  return { phases, summary: { system, writer: writerSummary, check, beside } };
 }
 
 /** A short pgbench run whose figures are dropped: JIT, caches and connections settle first. */

@@ -73,10 +73,21 @@ export interface HydrationProgress {
   readonly total: number;
 }
 
+/** A materialized view whose maintenance took longer than the step budget (pg_catalog.eddy_view_steps). */
+export interface ViewStepOverruns {
+  /** Steps whose maintenance of this view passed the budget. */
+  readonly count: number;
+  /** The last such step and how long the view's maintenance took in it. */
+  readonly lastStep: number;
+  readonly lastMs: number;
+}
+
 export class Catalog {
   private nextId = 1;
   /** Materialized views still hydrating in the background, by id (kept by the database). */
   readonly hydrating = new Map<number, HydrationProgress>();
+  /** Materialized views whose maintenance passed the step budget, by id (kept by the database). */
+  readonly stepOverruns = new Map<number, ViewStepOverruns>();
   private readonly committed = new CatalogObjects();
   /** Open transactions' uncommitted DDL, by transaction. */
   private readonly pending = new Map<object, PendingCatalogChanges>();

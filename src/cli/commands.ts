@@ -50,6 +50,11 @@ export const serveCommand = {
       help: 'time a connection may take to authenticate (10000)',
     },
     'max-body-size': { type: 'string', value: 'BYTES', help: 'largest HTTP request body accepted (16 MiB)' },
+    'query-memory': {
+      type: 'string',
+      value: 'SIZE',
+      help: "default eddy.query_memory: one statement's working memory (64MB, 2GB; half the heap)",
+    },
     'allowed-origin': {
       type: 'string',
       value: 'ORIGIN',
@@ -78,6 +83,17 @@ export const statusCommand = {
   name: 'status',
   summary: 'Whether a server answers, and its main counters (from /health and /metrics).',
   options: { url: { ...urlOption.url, default: defaultHttpUrl } },
+} as const satisfies CommandSpec;
+
+export const consoleCommand = {
+  name: 'console',
+  summary:
+    'Opens the web console of a running server (what `eddy serve` serves at /) in the browser.\n' +
+    'The BROWSER environment variable names the program to open it with (else the system default).',
+  options: {
+    url: { ...urlOption.url, default: defaultHttpUrl },
+    print: { type: 'boolean', help: 'only print the address, do not open a browser' },
+  },
 } as const satisfies CommandSpec;
 
 export const demoCommand = {

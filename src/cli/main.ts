@@ -11,6 +11,7 @@
  */
 import { type CommandSpec, commandHelp, commandSynopsis, parseCommandLine } from './command-line.ts';
 import {
+  consoleCommand,
   demoCommand,
   type ParsedCommandLine,
   runCommand,
@@ -39,6 +40,7 @@ const commands: readonly Command[] = [
   command(runCommand, async () => (await import('./run-file.ts')).runFile),
   command(sqlCommand, async () => (await import('./shell.ts')).runShell),
   command(statusCommand, async () => (await import('./remote.ts')).runStatus),
+  command(consoleCommand, async () => (await import('./console.ts')).runConsole),
   command(demoCommand, async () => (await import('./demo.ts')).runDemo),
 ];
 

@@ -40,7 +40,7 @@ export async function remoteExecute(
 }
 
 /** fetch, with an unreachable server or a malformed URL reported as one line. */
-async function fetchFrom(url: string, path: string, init: RequestInit = {}): Promise<Response> {
+export async function fetchFrom(url: string, path: string, init: RequestInit = {}): Promise<Response> {
   let target: URL;
   try {
     target = new URL(path, url);

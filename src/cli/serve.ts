@@ -4,6 +4,7 @@
  * cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
  * (`name:password,name:password`), so passwords need not appear in the process list.
  */
+import { parseMemorySetting, setDefaultQueryMemoryBytes } from '../plan/evaluate/query-guard.ts';
 import { defaultHttpPort, defaultPgPort, serve } from '../server/server.ts';
 import { parseCount, parsePort, UsageError } from './command-line.ts';
 import type { ParsedCommandLine, serveCommand } from './commands.ts';
@@ -25,6 +26,13 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
       );
     return { name: spec.slice(0, at), password: spec.slice(at + 1) };
   });
+  const queryMemory = values['query-memory'];
+  if (queryMemory !== undefined) {
+    const bytes = parseMemorySetting(queryMemory);
+    if (bytes === null)
+      throw new UsageError(`--query-memory wants a size such as 512MB or 2GB, got "${queryMemory}"`);
+    setDefaultQueryMemoryBytes(bytes);
+  }
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
     throw new UsageError('--tls-cert and --tls-key go together');
   const server = await serve({

@@ -1,18 +1,18 @@
 /**
  * @module common/bpchar
- * char(n)'s value form: kept without trailing spaces, so values equal under char's comparison
- * (which ignores trailing spaces) have equal forms for hashing, grouping and joins; padded back
- * to n characters wherever PostgreSQL shows the padding (output, to_json).
+ * char(n)'s value form: the string as PostgreSQL stores it, padded with spaces to n characters
+ * (ADR 0002). Trailing spaces are insignificant to char's comparison, so the binder compares
+ * bpchar operands through `trimBpchar` (sql/bind/operators.ts) and the cast to text trims.
  */
 
-/** Drops trailing spaces: the canonical form of a char(n) value. */
+/** Drops trailing spaces: what the cast to text leaves and what char's comparison sees. */
 export function trimBpchar(s: string): string {
   let end = s.length;
   while (end > 0 && s.charCodeAt(end - 1) === 32) end--;
   return end === s.length ? s : s.slice(0, end);
 }
 
-/** The value padded with spaces to `length` characters (code points), as char(n) prints. */
+/** The value padded with spaces to `length` characters (code points), as char(n) stores it. */
 export function padBpchar(s: string, length: number | undefined): string {
   if (length === undefined || s.length >= length * 2) return s;
   let codePoints = 0;

@@ -5,7 +5,6 @@
  * strings, dates and timestamps in ISO 8601 (`2020-01-02T03:04:05+00:00`), other types as their text.
  */
 
-import { padBpchar } from './bpchar.ts';
 import { formatDate, formatInterval, formatTime, formatTimestamp } from './datetime-format.ts';
 import { type TimeZone, UTC } from './datetime-zone.ts';
 import { DataError, SemanticError, SqlState } from './errors.ts';
@@ -49,7 +48,11 @@ export function jsonValueOf(value: Value, type: SqlType, zone: TimeZone = UTC): 
     case 'array': {
       const items = value as readonly Value[];
       const out = new Array<JsonValue>(items.length);
-      for (let i = 0; i < items.length; i++) out[i] = jsonValueOf(items[i]!, type.element, zone);
+      // A nested array is a sub-array (an element is never an array): it stays an array.
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i]!;
+        out[i] = jsonValueOf(item, Array.isArray(item) ? type : type.element, zone);
+      }
       return out;
     }
     case 'jsonb':
@@ -92,8 +95,6 @@ function scalarText(value: Value, type: SqlType, zone: TimeZone): string {
       return formatInterval(value as Interval);
     case 'bytea':
       return byteaText(value as Uint8Array);
-    case 'bpchar':
-      return padBpchar(value as string, type.maxLength);
     default:
       if (typeof value === 'string') return value;
       throw new DataError(SqlState.datatypeMismatch, `cannot convert a ${type.id} value to jsonb`);

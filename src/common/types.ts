@@ -15,7 +15,7 @@ export type ScalarTypeId =
   | 'float8'
   | 'text'
   | 'varchar'
-  /** char(n), `character(n)`: blank-padded; values are kept without trailing spaces (common/value.ts). */
+  /** char(n), `character(n)`: blank-padded; values are stored padded to n (common/bpchar.ts). */
   | 'bpchar'
   | 'bytea'
   | 'uuid'
@@ -36,9 +36,18 @@ export interface ScalarType {
   readonly scale?: number;
 }
 
+/**
+ * An array of any number of dimensions, as in PostgreSQL (`int[]` and `int[][]` are one type):
+ * the dimensions belong to each value (functions/array-dims.ts), so `element` is never an array.
+ */
 export interface ArrayType {
   readonly id: 'array';
   readonly element: SqlType;
+  /**
+   * The dimensions a column was declared with (`int[][]`: 2), kept only for pg_attribute's
+   * attndims as PostgreSQL does; nothing else reads it and it never makes two types differ.
+   */
+  readonly declaredDims?: number;
 }
 
 /** A user-defined enum. Values are carried as their label text; ordering follows `labels`. */
@@ -78,7 +87,9 @@ export const T = {
   unknown: scalar('unknown'),
 } as const satisfies Record<ScalarTypeId, ScalarType>;
 
+/** The array type of `element`; an array of arrays is the same array type (int[][] is int[]). */
 export function arrayOf(element: SqlType): ArrayType {
+  if (element.id === 'array') return element;
   return Object.freeze({ id: 'array', element });
 }
 
@@ -89,20 +100,6 @@ export function varchar(maxLength: number): ScalarType {
 /** char(n): `character(n)`, blank-padded to n on output. */
 export function bpchar(length: number): ScalarType {
   return Object.freeze({ id: 'bpchar', maxLength: length });
-}
-
-/** The element type under every array level: int for int[][] (PostgreSQL's array element type). */
-export function innermostElement(type: ArrayType): SqlType {
-  let element = type.element;
-  while (element.id === 'array') element = element.element;
-  return element;
-}
-
-/** `element` under `depth` array levels: int, 2 → int[][]. */
-export function nestedArrayOf(element: SqlType, depth: number): SqlType {
-  let type = element;
-  for (let d = 0; d < depth; d++) type = arrayOf(type);
-  return type;
 }
 
 /** The type without its modifier: varchar(5) → varchar, char(3) → bpchar, numeric(5,2) → numeric. */
@@ -163,9 +160,7 @@ const arrayOids: Partial<Record<ScalarTypeId, number>> = {
 export function typeOid(type: SqlType): number {
   switch (type.id) {
     case 'array': {
-      // int[][] is int[] to PostgreSQL: the array type of the innermost element.
-      let element = type.element;
-      while (element.id === 'array') element = element.element;
+      const element = type.element as ScalarType | EnumType;
       return element.id === 'enum' ? 2277 : (arrayOids[element.id] ?? 2277);
     }
     case 'enum':

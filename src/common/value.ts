@@ -13,7 +13,7 @@
  * | numeric                     | `Numeric`                                                      |
  * | real, double precision      | `number`                                                       |
  * | text, varchar, uuid, enum   | `string` (uuid lower-case canonical form)                      |
- * | char(n)                     | `string` without trailing spaces (common/bpchar.ts)            |
+ * | char(n)                     | `string` padded to n, as PostgreSQL stores it (common/bpchar)  |
  * | bytea                       | `Uint8Array`                                                   |
  * | date                        | `number`: days since 1970-01-01                                |
  * | time                        | `number`: microseconds since midnight                          |

@@ -1,11 +1,11 @@
 /**
  * @module functions/array-dims
- * Multidimensional arrays as nested `Value[]` (an `int[][]` is an array of `int[]` rows): the
- * ARRAY constructor keeps them rectangular and at most six dimensions deep, as PostgreSQL does,
- * so the shape can be read from the first element at each level.
+ * Multidimensional arrays as nested `Value[]` (a two-dimensional `int[]` is an array of rows):
+ * the dimensions belong to the value, never to the type (common/types.ts). Every producer keeps
+ * them rectangular and at most six dimensions deep, as PostgreSQL does, so the shape can be read
+ * from the first element at each level.
  */
 import { DataError, ResourceLimitError, SqlState } from '../common/errors.ts';
-import type { SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 
 /** PostgreSQL's MAXDIM: no array has more dimensions. */
@@ -16,13 +16,6 @@ export function tooManyDimensions(dims: number): ResourceLimitError {
     SqlState.programLimitExceeded,
     `number of array dimensions (${dims}) exceeds the maximum allowed (${ARRAY_DIMS_MAX})`,
   );
-}
-
-/** How many array levels a type has: 0 for a scalar, 2 for `int[][]`. */
-export function arrayTypeDepth(type: SqlType): number {
-  let depth = 0;
-  for (let t = type; t.id === 'array'; t = t.element) depth++;
-  return depth;
 }
 
 /** The length of each dimension of a non-empty array, outermost first; [] for the empty array. */
@@ -46,20 +39,60 @@ function mismatched(): DataError {
 }
 
 /**
- * ARRAY[sub, …] whose elements are arrays: one more dimension. Every sub-array must be non-NULL
- * and of the same shape; when all are empty the result is the empty array, as in PostgreSQL.
+ * ARRAY[sub, …] whose elements are arrays: one more dimension. As PostgreSQL, NULL and empty
+ * sub-arrays count as empty: when all are, the result is the empty array; otherwise every
+ * sub-array must be non-empty and of the same shape (2202E).
  */
 export function buildNestedArray(...subArrays: Value[]): Value[] {
-  if (subArrays.length === 0) return [];
-  const first = subArrays[0];
-  if (!Array.isArray(first)) throw mismatched();
-  const shape = arrayShape(first);
-  if (shape.length + 1 > ARRAY_DIMS_MAX) throw tooManyDimensions(shape.length + 1);
-  for (let i = 1; i < subArrays.length; i++) {
-    const sub = subArrays[i];
-    if (!Array.isArray(sub) || !sameShape(arrayShape(sub), shape)) throw mismatched();
+  let shape: number[] | null = null;
+  let sawEmpty = false;
+  for (const sub of subArrays) {
+    const s = Array.isArray(sub) ? arrayShape(sub) : [];
+    if (s.length === 0) sawEmpty = true;
+    else if (shape === null) shape = s;
+    else if (!sameShape(s, shape)) throw mismatched();
   }
-  return shape.length === 0 ? [] : subArrays;
+  if (shape === null) return [];
+  if (sawEmpty) throw mismatched();
+  if (shape.length + 1 > ARRAY_DIMS_MAX) throw tooManyDimensions(shape.length + 1);
+  return subArrays;
+}
+
+/**
+ * Whether a nested array is as every producer keeps them: rectangular, sub-arrays only above the
+ * last dimension, at most six dimensions.
+ */
+export function isRectangular(a: readonly Value[]): boolean {
+  const shape = arrayShape(a);
+  const fits = (level: readonly Value[], d: number): boolean =>
+    level.length === (shape[d] ?? 0) &&
+    level.every((v) => (d < shape.length - 1 ? Array.isArray(v) && fits(v, d + 1) : !Array.isArray(v)));
+  return shape.length <= ARRAY_DIMS_MAX && fits(a, 0);
+}
+
+/** Refuses an array from outside input (JavaScript arrays, JSON) that is not `isRectangular`. */
+export function checkRectangular(a: readonly Value[]): void {
+  const dims = arrayShape(a).length;
+  if (dims > ARRAY_DIMS_MAX) throw tooManyDimensions(dims);
+  if (!isRectangular(a)) throw mismatched();
+}
+
+/**
+ * Converts a JavaScript array of any depth with `element`; inner JavaScript arrays are
+ * sub-arrays unless the element type takes arrays itself (`jsonb`: `subArrays` false).
+ */
+export function arrayFromJs(
+  v: readonly unknown[],
+  element: (e: unknown) => Value,
+  subArrays: boolean,
+): Value[] {
+  const convert = (level: readonly unknown[]): Value[] =>
+    level.map((e) =>
+      e === null || e === undefined ? null : subArrays && Array.isArray(e) ? convert(e) : element(e),
+    );
+  const out = convert(v);
+  checkRectangular(out);
+  return out;
 }
 
 /** Whether two shapes (see `arrayShape`) are equal. */
@@ -71,6 +104,19 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export function flattenArray(a: readonly Value[], dims: number): Value[] {
   if (dims <= 1) return a as Value[];
   return a.flatMap((sub) => flattenArray(sub as Value[], dims - 1));
+}
+
+/** Every element of an array of any dimensions, in row-major order. */
+export function arrayElements(a: readonly Value[]): Value[] {
+  return flattenArray(a, arrayShape(a).length);
+}
+
+/**
+ * Applies `convert` to every non-NULL element of an array of any dimensions, keeping its shape:
+ * an element type is never an array, so a nested `Value[]` is always a sub-array.
+ */
+export function mapArrayElements(a: readonly Value[], convert: (v: Value) => Value): Value[] {
+  return a.map((v) => (v === null ? null : Array.isArray(v) ? mapArrayElements(v, convert) : convert(v)));
 }
 
 /** Nests row-major `values` into `shape` (the inverse of `flattenArray`). */
@@ -95,8 +141,10 @@ export function checkAccumulatedArrays(inputs: readonly Value[]): void {
     if (shape === null && s.length === 0) {
       throw new DataError(SqlState.arraySubscriptError, 'cannot accumulate empty arrays');
     }
-    if (shape === null) shape = s;
-    else if (!sameShape(shape, s)) {
+    if (shape === null) {
+      if (s.length + 1 > ARRAY_DIMS_MAX) throw tooManyDimensions(s.length + 1);
+      shape = s;
+    } else if (!sameShape(shape, s)) {
       throw new DataError(
         SqlState.arraySubscriptError,
         'cannot accumulate arrays of different dimensionality',

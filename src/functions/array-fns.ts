@@ -8,7 +8,7 @@
 import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { valuesEqual } from '../common/value-ops.ts';
-import { arrayShape } from './array-dims.ts';
+import { arrayElements, arrayShape } from './array-dims.ts';
 
 /** array_length(a, dim), array_upper(a, dim): the length in dimension `dim`, else NULL. */
 export function arrayLength(a: Value[], dim: number): number | null {
@@ -120,7 +120,7 @@ export function trimArray(a: Value[], n: number): Value[] {
   return n === 0 ? a : a.slice(0, a.length - n);
 }
 
-/** unnest(a): one row per element, NULLs included. */
+/** unnest(a): one row per element under every dimension (row-major), NULLs included. */
 export function unnest(a: Value[]): Value[] {
-  return a;
+  return arrayElements(a);
 }

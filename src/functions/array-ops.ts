@@ -7,7 +7,7 @@
 import { DataError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { compareValues, valuesEqual } from '../common/value-ops.ts';
-import { arrayShape, flattenArray } from './array-dims.ts';
+import { arrayElements, arrayShape, sameShape } from './array-dims.ts';
 
 /** array || array (array_cat, not strict): a NULL side contributes nothing. */
 export function arrayCat(a: Value[] | null, b: Value[] | null): Value[] | null {
@@ -57,7 +57,7 @@ function rectangular(rows: Value[]): Value[] {
   const shape = arrayShape(first);
   for (const row of rows) {
     const s = Array.isArray(row) ? arrayShape(row) : null;
-    if (s === null || s.length !== shape.length || s.some((n, i) => n !== shape[i])) {
+    if (s === null || !sameShape(s, shape)) {
       throw incompatibleArrays();
     }
   }
@@ -70,15 +70,10 @@ function includes(a: Value[], v: Value): boolean {
   return false;
 }
 
-/** The elements of an array of any dimensions, row after row. */
-function elementsOf(a: Value[]): Value[] {
-  return flattenArray(a, arrayShape(a).length);
-}
-
 /** a @> b: every element of b is in a; a NULL element of b is never contained. Any dimensions. */
 export function arrayContains(a: Value[], b: Value[]): boolean {
-  const within = elementsOf(a);
-  for (const v of elementsOf(b)) if (v === null || !includes(within, v)) return false;
+  const within = arrayElements(a);
+  for (const v of arrayElements(b)) if (v === null || !includes(within, v)) return false;
   return true;
 }
 
@@ -88,8 +83,8 @@ export function arrayContained(a: Value[], b: Value[]): boolean {
 
 /** a && b: some non-null element is in both. */
 export function arrayOverlap(a: Value[], b: Value[]): boolean {
-  const other = elementsOf(b);
-  for (const v of elementsOf(a)) if (v !== null && includes(other, v)) return true;
+  const other = arrayElements(b);
+  for (const v of arrayElements(a)) if (v !== null && includes(other, v)) return true;
   return false;
 }
 

@@ -19,23 +19,25 @@ function malformed(text: string, detail: string): DataError {
 }
 
 /**
- * Parses an array literal of `dims` dimensions (an `int[][]` has 2); `parseElement` converts each
- * non-NULL element's text. Sub-arrays must all have the same shape.
+ * Parses an array literal of any dimensions, as many as the braces opening it (`{{1,2}}` has 2);
+ * `parseElement` converts each non-NULL element's text. Sub-arrays must all have the same shape.
  */
-export function parseArrayText(text: string, parseElement: (s: string) => Value, dims = 1): Value[] {
+export function parseArrayText(text: string, parseElement: (s: string) => Value): Value[] {
   const depth = braceDepth(text);
   if (depth > ARRAY_DIMS_MAX) throw tooManyDimensions(depth);
   let i = skipSpace(text, 0);
   let expected = -1;
   if (text.charCodeAt(i) === 91) {
-    if (dims > 1)
-      throw new FeatureNotSupportedError('dimension information on multidimensional arrays is not supported');
     const bounds = parseDimensions(text, i);
     expected = bounds.count;
     i = skipSpace(text, bounds.end);
   }
   if (text.charCodeAt(i) !== LBRACE) {
     throw malformed(text, 'Array value must start with "{" or dimension information.');
+  }
+  const dims = openingBraces(text, i);
+  if (expected >= 0 && dims > 1) {
+    throw new FeatureNotSupportedError('dimension information on multidimensional arrays is not supported');
   }
   const parsed = parseLevel(text, i, dims, parseElement, true);
   if (skipSpace(text, parsed.end) !== text.length) throw malformed(text, 'Junk after closing right brace.');
@@ -74,10 +76,7 @@ function parseLevel(
       values.push(sub.values);
       i = sub.end;
     } else {
-      if (c === LBRACE) {
-        if (outermost) throw new FeatureNotSupportedError('multidimensional arrays are not supported');
-        throw malformed(text, 'Unexpected "{" character.');
-      }
+      if (c === LBRACE) throw malformed(text, 'Unexpected "{" character.');
       if (c === COMMA || c === RBRACE) throw malformed(text, `Unexpected "${text[i]}" character.`);
       const element = c === QUOTE ? readQuoted(text, i + 1) : readUnquoted(text, i);
       values.push(element.value === null ? null : parseElement(element.value));
@@ -89,6 +88,13 @@ function parseLevel(
     if (d === RBRACE) return { values, end: i };
     if (d !== COMMA) throw malformed(text, 'Unexpected array element.');
   }
+}
+
+/** How many `{` open the literal at `start`: its number of dimensions. */
+function openingBraces(text: string, start: number): number {
+  let dims = 0;
+  for (let i = start; text.charCodeAt(i) === LBRACE; i = skipSpace(text, i + 1)) dims++;
+  return dims;
 }
 
 /** The deepest brace nesting outside quoted elements: checked first, as PostgreSQL does. */
@@ -172,20 +178,17 @@ function readUnquoted(text: string, i: number): { value: string | null; end: num
 }
 
 /**
- * Prints an array literal; `formatElement` gives each non-NULL element's text. The elements of a
- * multidimensional array are sub-arrays (`nested`), printed as inner braces, never quoted.
+ * Prints an array literal of any dimensions; `formatElement` gives each non-NULL element's text.
+ * A nested `Value[]` is a sub-array (an element is never an array), printed as inner braces.
  */
-export function formatArrayText(
-  values: readonly Value[],
-  formatElement: (v: Value) => string,
-  nested = false,
-): string {
+export function formatArrayText(values: readonly Value[], formatElement: (v: Value) => string): string {
   let out = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
     const v = values[i]!;
     if (v === null) out += 'NULL';
-    else out += nested ? formatElement(v) : quoteElement(formatElement(v));
+    else if (Array.isArray(v)) out += formatArrayText(v, formatElement);
+    else out += quoteElement(formatElement(v));
   }
   return out + '}';
 }

@@ -6,10 +6,12 @@
  * Casts involving timestamptz read the session time zone given (UTC by default).
  */
 
+import { trimBpchar } from '../common/bpchar.ts';
 import { type TimeZone, UTC } from '../common/datetime-zone.ts';
 import { SemanticError, SqlState } from '../common/errors.ts';
 import { type SqlType, sameType, T, typeCategory, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { mapArrayElements } from './array-dims.ts';
 import { delegatedCast } from './delegated.ts';
 import { outOfRange } from './errors.ts';
 import { float8ToFloat4 } from './float-ops.ts';
@@ -68,7 +70,7 @@ export function castFunction(from: SqlType, to: SqlType, explicit: boolean, zone
   if (sameType(from, to) && !hasTypmod(to)) return identity;
   if (from.id === 'array' && to.id === 'array') {
     const element = castFunction(from.element, to.element, explicit, zone);
-    return (v) => (v as Value[]).map((e) => (e === null ? null : element(e)));
+    return (v) => mapArrayElements(v as Value[], element);
   }
   const direct = builtinCast(from, to);
   if (direct !== undefined) return direct;
@@ -97,8 +99,9 @@ function isStringTypeId(id: SqlType['id']): boolean {
 
 function castToString(from: SqlType, to: SqlType, explicit: boolean, zone: TimeZone): CastFn {
   let fmt: CastFn;
-  // A char(n) value is kept without its padding: to text it is as PostgreSQL's rtrim leaves it.
-  if (isStringTypeId(from.id)) fmt = identity;
+  // char(n) to text or varchar drops the padding (PostgreSQL's rtrim); to char it is kept.
+  if (from.id === 'bpchar' && to.id !== 'bpchar') fmt = trimBpchar as CastFn;
+  else if (isStringTypeId(from.id)) fmt = identity;
   else if (from.id === 'bool') fmt = (v) => (v ? 'true' : 'false');
   else fmt = (v) => formatText(v, from, zone);
   if (to.id === 'bpchar') {

@@ -4,10 +4,10 @@
  * PostgreSQL 15's signatures. Functions over `"any"` bind to their argument types: each argument
  * is printed with its type's output function, as PostgreSQL's concat and format do.
  */
-import { padBpchar } from '../common/bpchar.ts';
+import { trimBpchar } from '../common/bpchar.ts';
 import { arrayOf, type SqlType, T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
-import { arrayTypeDepth, flattenArray } from './array-dims.ts';
+import { arrayElements } from './array-dims.ts';
 import * as A from './array-ops.ts';
 import * as B from './bytea.ts';
 import { type CatalogBuilder, P, type ScalarImpl, withDefaults } from './catalog-types.ts';
@@ -24,16 +24,18 @@ type Printer = (v: Value) => string | null;
 
 /** The text form of a value of `type` (its output function), null staying null. */
 export function printerFor(type: SqlType): Printer {
-  if (type.id === 'text' || type.id === 'varchar' || type.id === 'unknown') return (v) => v as string | null;
+  if (type.id === 'text' || type.id === 'varchar' || type.id === 'bpchar' || type.id === 'unknown') {
+    return (v) => v as string | null;
+  }
   return (v) => (v === null ? null : formatText(v, type));
 }
 
 /**
  * What `||` appends: the value cast to text. Unlike the output function (concat, format), the cast
- * from char(n) drops the padding, which Eddy's char(n) values never hold.
+ * from char(n) drops the padding.
  */
 function textCastFor(type: SqlType): Printer {
-  return type.id === 'bpchar' ? (v) => v as string | null : printerFor(type);
+  return type.id === 'bpchar' ? (v) => (v === null ? null : trimBpchar(v as string)) : printerFor(type);
 }
 
 /** An impl whose arguments are first printed as text, each with its own type's output function. */
@@ -53,16 +55,7 @@ function lengthFunctions(c: CatalogBuilder): void {
   c.strict('octet_length', [text], int4, S.octetLength).strict('octet_length', [bytea], int4, B.byteaLength);
   c.strict('bit_length', [text], int4, S.bitLength).strict('bit_length', [bytea], int4, B.byteaBitLength);
   // octet_length of char(n) counts the padding (length, char_length and bit_length do not).
-  c.fn('octet_length', {
-    args: [T.bpchar],
-    returns: int4,
-    strict: true,
-    impl: S.octetLength as ScalarImpl,
-    bind: (types) => {
-      const length = types[0]!.id === 'bpchar' ? types[0]!.maxLength : undefined;
-      return (v) => S.octetLength(padBpchar(v as string, length));
-    },
-  });
+  c.strict('octet_length', [T.bpchar], int4, S.octetLength);
 }
 
 function textFunctions(c: CatalogBuilder): void {
@@ -195,17 +188,16 @@ function formatFunctions(c: CatalogBuilder): void {
   ): string | null => (items === null || d === null ? null : SF.arrayToString(items, d, n));
   const bindArrayToString = (types: readonly SqlType[]): ScalarImpl => {
     const array = types[0]!;
-    if (array.id !== 'array' || array.element.id === 'text' || array.element.id === 'varchar') {
-      return withDefaults(arrayToString);
-    }
+    const element = array.id === 'array' ? array.element : array;
+    const print = element.id === 'text' || element.id === 'varchar' ? null : printerFor(element);
     // A multidimensional array joins all its elements, row after row, as PostgreSQL does.
-    const dims = arrayTypeDepth(array);
-    let element = array.element;
-    while (element.id === 'array') element = element.element;
-    const print = printerFor(element);
     return (items, d, n) =>
       arrayToString(
-        items === null ? null : flattenArray(items as Value[], dims).map(print),
+        items === null
+          ? null
+          : ((print === null
+              ? arrayElements(items as Value[])
+              : arrayElements(items as Value[]).map(print)) as (string | null)[]),
         d as string | null,
         n as string | null,
       );

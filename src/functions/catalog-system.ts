@@ -31,6 +31,8 @@ export interface SystemCatalogAccess {
   setting(name: string): string | null;
   /** pg_backend_pid: the session's process id as its client knows it (BackendKeyData). */
   backendPid(): number;
+  /** pg_cancel_backend: asks the session with that pid to cancel its statement; false when there is none. */
+  cancelBackend(pid: number): boolean;
 }
 
 export const SERVER_VERSION = '15.0';
@@ -102,6 +104,18 @@ function addSessionInformation(c: CatalogBuilder): void {
     const pid = s.backendPid();
     return () => pid;
   });
+  // Volatile: it acts when it runs, never folded away at bind time.
+  c.fn('pg_cancel_backend', {
+    args: [int4],
+    returns: bool,
+    strict: true,
+    volatile: true,
+    impl: () => false,
+    bind: (_types, env) => {
+      const access = env.system;
+      return access ? (pid) => access.cancelBackend(pid as number) : () => false;
+    },
+  });
   constant(c, 'pg_postmaster_start_time', [], T.timestamptz, startedAt);
   constant(c, 'pg_conf_load_time', [], T.timestamptz, startedAt);
   constant(c, 'pg_is_in_recovery', [], bool, false);
@@ -132,11 +146,8 @@ function addSessionInformation(c: CatalogBuilder): void {
     strict: false,
     impl: () => null,
     bind: (types: readonly SqlType[]) => {
-      // regtype output: the type without its modifier (varchar(5) is "character varying"), and
-      // one array type whatever the dimensions (integer[][] is "integer[]").
-      let type = withoutTypmod(types[0]!);
-      while (type.id === 'array' && type.element.id === 'array') type = type.element;
-      const name = typeName(type);
+      // regtype output: the type without its modifier (varchar(5) is "character varying").
+      const name = typeName(withoutTypmod(types[0]!));
       return () => name;
     },
   });

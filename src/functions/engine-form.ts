@@ -11,6 +11,7 @@ import { Jsonb } from '../common/jsonb.ts';
 import { Numeric } from '../common/numeric.ts';
 import { type SqlType, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { isRectangular } from './array-dims.ts';
 import { INT8_MAX, INT8_MIN } from './int-ops.ts';
 import { parseText } from './text-io.ts';
 
@@ -71,7 +72,10 @@ function formTest(type: SqlType): (v: unknown) => boolean {
       return (v) => typeof v === 'string' && parseText(v, type) === v;
     case 'array': {
       const element = formTest(type.element);
-      return (v) => Array.isArray(v) && v.every((e) => e === null || element(e));
+      // A nested array is a sub-array: engine-form elements are never JavaScript arrays.
+      const fits = (v: unknown): boolean =>
+        Array.isArray(v) && v.every((e) => e === null || (Array.isArray(e) ? fits(e) : element(e)));
+      return (v) => fits(v) && isRectangular(v as Value[]);
     }
     default:
       return () => false;

@@ -3,7 +3,9 @@
  * The bulk insert's fast lane: one pass over a flat batch, row by row, that passes over values
  * already in their column's canonical form (common/value.ts), so only the others pay for a
  * converter call. The forms are chosen once per column; the loop is compiled once per table shape.
+ * Arrays that Eddy's own producers vouch for (`vouchInForm`) need no scan at all.
  */
+import { assert } from '../common/errors.ts';
 import { Numeric } from '../common/numeric.ts';
 import type { SqlType } from '../common/types.ts';
 
@@ -70,13 +72,40 @@ const FORM_TESTS: Record<ScanForm, string> = {
 
 const scanners = new Map<string, RowScanner>();
 
+/** The name of a list of forms, one per column: the scanner cache's key and what a vouch records. */
+export function formsKey(forms: readonly ScanForm[]): string {
+  return forms.join(',');
+}
+
+/** Arrays vouched for by Eddy's own code, with the forms key each value is in (module-private). */
+const vouched = new WeakMap<readonly unknown[], string>();
+
+/**
+ * Records that `values`, a row-major array of rows with one value per form, holds only values
+ * in their column's form, now and whenever its producer writes to it again: a scan would pass
+ * over all of them, so the bulk insert skips it. Only for Eddy's own producers whose values are
+ * in form by construction (the Nexmark generator), with a test holding them to it; never for
+ * an array that code outside Eddy fills. Freezing the array would prove it cannot change, but
+ * costs more than the scan it saves (BENCHMARKS.md, "Library insert path").
+ */
+export function vouchInForm(values: readonly unknown[], forms: readonly ScanForm[]): void {
+  // 'none' is never in form: a vouch naming it would be false.
+  assert(!forms.includes('none'), `no value is in form 'none' (${formsKey(forms)})`);
+  vouched.set(values, formsKey(forms));
+}
+
+/** True when `values` was vouched for with exactly these forms (by key): scanning it would find nothing. */
+export function isVouchedInForm(values: readonly unknown[], key: string): boolean {
+  return vouched.get(values) === key;
+}
+
 /**
  * The scanner for rows whose columns have these forms: one pass over the flat batch, row by row,
  * with every column's test written out in the loop body. Generated from the fixed `FORM_TESTS`
  * (never from input) and cached per list of forms, so each table shape compiles once.
  */
 export function rowScanner(forms: readonly ScanForm[]): RowScanner {
-  const key = forms.join(',');
+  const key = formsKey(forms);
   let scanner = scanners.get(key);
   if (scanner === undefined) {
     scanner = compileScanner(forms);

@@ -15,6 +15,7 @@ import { jsonbFromJs } from '../common/jsonb-convert.ts';
 import { Numeric } from '../common/numeric.ts';
 import { arrayOf, type SqlType, T, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import { arrayFromJs } from './array-dims.ts';
 import { type CastFn, canCastAssignment, castFunction, hasTypmod } from './cast.ts';
 import { INT8_MAX, INT8_MIN, int8Canonical } from './int-ops.ts';
 import { parseText } from './text-io.ts';
@@ -62,15 +63,8 @@ export function jsInputFor(type: SqlType, column: string, zone: TimeZone = UTC):
             : general(v);
     case 'array': {
       const element = jsInputFor(type.element, column, zone);
-      return (v) => {
-        if (!Array.isArray(v)) return general(v);
-        const out: Value[] = new Array(v.length);
-        for (let i = 0; i < v.length; i++) {
-          const e: unknown = v[i];
-          out[i] = e === null || e === undefined ? null : element(e);
-        }
-        return out;
-      };
+      const subArrays = type.element.id !== 'jsonb';
+      return (v) => (Array.isArray(v) ? arrayFromJs(v, element, subArrays) : general(v));
     }
     case 'jsonb':
       return (v) => (isJsonContainer(v) ? jsonbFromJs(v) : general(v));

@@ -12,7 +12,6 @@ import { DataError, SqlState, unreachable } from '../common/errors.ts';
 import { float4In, float4Out, float8In, float8Out, isCSpace, trimCSpace } from '../common/float-text.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
-import { arrayTypeDepth } from './array-dims.ts';
 import { formatArrayText, parseArrayText } from './array-text.ts';
 import { codePointOffset } from './code-points.ts';
 import { delegatedFormat, delegatedParse } from './delegated.ts';
@@ -47,10 +46,8 @@ export function parseText(text: string, type: SqlType, zone: TimeZone = UTC): Va
     case 'enum':
       return enumIn(text, type);
     case 'array': {
-      let element = type.element;
-      while (element.id === 'array') element = element.element;
-      const scalar = element;
-      return parseArrayText(text, (s) => parseText(s, scalar, zone), arrayTypeDepth(type));
+      const element = type.element;
+      return parseArrayText(text, (s) => parseText(s, element, zone));
     }
     case 'numeric':
     case 'date':
@@ -73,9 +70,8 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
     case 'unknown':
     case 'uuid':
     case 'enum':
-      return value as string;
     case 'bpchar':
-      return padBpchar(value as string, type.maxLength);
+      return value as string;
     case 'bool':
       return value ? 't' : 'f';
     case 'int2':
@@ -90,7 +86,7 @@ export function formatText(value: Value, type: SqlType, zone: TimeZone = UTC): s
       return byteaOut(value as Uint8Array);
     case 'array': {
       const element = type.element;
-      return formatArrayText(value as Value[], (v) => formatText(v, element, zone), element.id === 'array');
+      return formatArrayText(value as Value[], (v) => formatText(v, element, zone));
     }
     case 'numeric':
     case 'date':
@@ -129,18 +125,23 @@ export function truncateVarchar(s: string, max: number): string {
 
 // ---- bpchar (value form: common/bpchar.ts) ----------------------------------------------------
 
-/** char(n) on input or assignment: too long is 22001 unless only spaces would be cut. */
+/**
+ * char(n) on input or assignment: too long is 22001 unless only spaces would be cut; the value
+ * is stored padded to n. Without a length (`bpchar`) the string is kept as given, as PostgreSQL.
+ */
 export function bpcharIn(s: string, max: number | undefined): string {
-  const value = trimBpchar(s);
-  if (max !== undefined && value.length > max && codePointOffset(value, max) < value.length) {
-    throw lengthError('character', max);
+  if (max === undefined) return s;
+  const cut = codePointOffset(s, max);
+  if (cut < s.length) {
+    if (trimBpchar(s).length > cut) throw lengthError('character', max);
+    return s.slice(0, cut);
   }
-  return value;
+  return padBpchar(s, max);
 }
 
-/** char(n) on an explicit cast: silently cut to n characters. */
+/** char(n) on an explicit cast: silently cut or padded to n characters. */
 export function truncateBpchar(s: string, max: number | undefined): string {
-  return trimBpchar(max === undefined ? s : truncateVarchar(s, max));
+  return max === undefined ? s : padBpchar(truncateVarchar(s, max), max);
 }
 
 // ---- boolean ----------------------------------------------------------------------------------

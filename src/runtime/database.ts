@@ -46,6 +46,8 @@ export interface StepChanges {
   readonly changes: ChangeSet;
   /** Time commitStep spent maintaining the views, in milliseconds (for metrics). */
   readonly durationMs: number;
+  /** The views whose maintenance in this step took longer than `viewStepBudgetMs`. */
+  readonly overBudget: readonly { readonly viewId: number; readonly ms: number }[];
 }
 
 export type StepListener = (step: StepChanges) => void;
@@ -57,6 +59,11 @@ interface MaintainedView {
 
 export class Database {
   readonly catalog = new Catalog();
+  /**
+   * A view whose maintenance in one step takes longer than this is reported: counted in
+   * pg_catalog.eddy_view_steps and /metrics, logged by the server. The step still completes.
+   */
+  viewStepBudgetMs = 1000;
   private readonly stores = new Map<number, RowStore>();
   /** Materialized views in creation order, which is a topological order of their dependencies. */
   private readonly maintained: MaintainedView[] = [];
@@ -274,6 +281,7 @@ export class Database {
       this.catalog.hydrating.delete(relationId);
     }
     this.stores.delete(relationId);
+    this.catalog.stepOverruns.delete(relationId);
     this.history.forget(relationId);
     this.watched.delete(relationId);
     const i = this.maintained.findIndex((m) => m.id === relationId);
@@ -290,6 +298,7 @@ export class Database {
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();
+    const overBudget: { viewId: number; ms: number }[] = [];
     for (const m of this.maintained) {
       const hydration = this.hydrating.get(m.id);
       if (hydration) {
@@ -297,14 +306,21 @@ export class Database {
         hydration.buffered.push(new Map(all.byRelation));
         continue;
       }
+      const viewStarted = performance.now();
       const out = m.maintainer.step(all.byRelation);
+      const ms = performance.now() - viewStarted;
+      if (ms > this.viewStepBudgetMs) overBudget.push({ viewId: m.id, ms });
       if (out.length === 0) continue;
       applyBatch(this.store(m.id), out);
       all.byRelation.set(m.id, out);
     }
     this.stepNumber++;
     this.commitLog.record(this.stepNumber, all.byRelation);
-    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started };
+    for (const { viewId, ms } of overBudget) {
+      const count = (this.catalog.stepOverruns.get(viewId)?.count ?? 0) + 1;
+      this.catalog.stepOverruns.set(viewId, { count, lastStep: this.stepNumber, lastMs: ms });
+    }
+    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started, overBudget };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);
     return step;

@@ -19,8 +19,9 @@ export function createDataflowMaintainer(
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean = () => false,
+  /** The circuit to build into: a subclass may observe its operators (the server's console profiles them). */
+  circuit: Circuit = new Circuit(),
 ): ViewMaintainer {
-  const circuit = new Circuit();
   const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly });
   const errors = new RowErrors();
   // An error that escapes a stateful operator leaves its state unknown: the view stops, and its

@@ -14,12 +14,14 @@ import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
+import { parseMemorySetting, QueryGuard } from '../plan/evaluate/query-guard.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
 import type { EddyStatement } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
 import { HydrationPendingError } from './hydration.ts';
+import { PendingStatement } from './pending-statement.ts';
 import type { ResultColumn, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
 import type { PreparedSql } from './statements/prepared.ts';
@@ -32,6 +34,11 @@ export class Session {
   transaction: Transaction | null = null;
   /** SQL-level prepared statements (PREPARE … AS …), by name. */
   readonly prepared = new Map<string, PreparedSql>();
+  /**
+   * The guards of the statements running now, for cancel: one on the wire; the library may await
+   * a sliced query while it starts another statement on the same session.
+   */
+  private readonly runningGuards = new Set<QueryGuard>();
 
   constructor(db: Database) {
     this.db = db;
@@ -50,17 +57,38 @@ export class Session {
   /**
    * Executes every statement of `script`; stops at the first error (earlier ones stay done).
    * `paramTypes` declares `$n` types (the wire protocol's); otherwise a value's form decides.
+   * With `mayYield`, a script of one long query may throw a PendingStatement to await.
    */
   execute(
     script: string,
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
+    mayYield = false,
   ): StatementResult[] {
     checkTextParams(params);
     const statements = this.db.parse(script);
     const results: StatementResult[] = [];
-    for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes));
+    const yielding = mayYield && statements.length === 1;
+    for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes, yielding));
     return results;
+  }
+
+  /**
+   * Stops the statement running now (CancelRequest, pg_cancel_backend, a client gone, server
+   * shutdown): it fails with 57014 at its guard's next check. Nothing happens when idle.
+   */
+  cancelStatement(reason: 'user' | 'shutdown' = 'user'): boolean {
+    for (const guard of this.runningGuards) guard.cancel(reason);
+    return this.runningGuards.size > 0;
+  }
+
+  /** The guard for a statement starting now, from `statement_timeout` and `eddy.query_memory`. */
+  private statementGuard(): QueryGuard {
+    const memory = this.settings['guc:eddy.query_memory'];
+    return new QueryGuard({
+      timeoutMs: statementTimeoutMs(this.settings['guc:statement_timeout']),
+      memoryBytesMax: memory === undefined ? undefined : (parseMemorySetting(String(memory)) ?? undefined),
+    });
   }
 
   /**
@@ -87,11 +115,25 @@ export class Session {
   ): Promise<StatementResult> {
     for (;;) {
       try {
-        return this.executeOne(stmt, params, paramTypes);
+        return await this.executeOneYielding(stmt, params, paramTypes);
       } catch (err) {
         if (!(err instanceof HydrationPendingError)) throw err;
         await this.awaitHydration(err);
       }
+    }
+  }
+
+  /** One statement, evaluated in slices when it is a long query: then a promise of its result. */
+  private executeOneYielding(
+    stmt: EddyStatement,
+    params: readonly Value[],
+    paramTypes?: readonly (SqlType | undefined)[],
+  ): StatementResult | Promise<StatementResult> {
+    try {
+      return this.executeOne(stmt, params, paramTypes, true);
+    } catch (err) {
+      if (err instanceof PendingStatement) return err.result;
+      throw err;
     }
   }
 
@@ -190,6 +232,7 @@ export class Session {
     stmt: EddyStatement,
     params: readonly Value[],
     paramTypes?: readonly (SqlType | undefined)[],
+    mayYield = false,
   ): StatementResult {
     if (this.transaction?.failed && !endsTransaction(stmt)) {
       throw new StateError(
@@ -200,10 +243,22 @@ export class Session {
     this.startStatement();
     if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
+    const guard = this.statementGuard();
+    this.runningGuards.add(guard);
+    let pending = false;
     try {
       const result = this.db.catalog.readingAs(this.transaction, () =>
         executeStatement(
-          { text: stmt.text, offset: stmt.offset, params, paramTypes, session: this, changes },
+          {
+            text: stmt.text,
+            offset: stmt.offset,
+            params,
+            paramTypes,
+            session: this,
+            changes,
+            guard,
+            mayYield,
+          },
           stmt,
         ),
       );
@@ -213,8 +268,31 @@ export class Session {
       }
       return result;
     } catch (err) {
+      if (err instanceof PendingStatement) {
+        // Only a read is sliced: it has no changes to apply when it ends.
+        pending = true;
+        throw new PendingStatement(this.settlePending(err.result, guard, this.transaction));
+      }
       if (this.transaction) this.transaction.failed = true;
       throw asResourceLimitError(err);
+    } finally {
+      if (!pending) this.runningGuards.delete(guard);
+    }
+  }
+
+  /** The end of a sliced statement: it is no longer running; its failure is a statement's failure. */
+  private async settlePending(
+    result: Promise<StatementResult>,
+    guard: QueryGuard,
+    transaction: Transaction | null,
+  ): Promise<StatementResult> {
+    try {
+      return await result;
+    } catch (err) {
+      if (transaction) transaction.failed = true;
+      throw asResourceLimitError(err);
+    } finally {
+      this.runningGuards.delete(guard);
     }
   }
 

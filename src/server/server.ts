@@ -6,10 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
-import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
 import { loadParser } from '../sql/front/index.ts';
 import type { HandshakeLimits } from './handshake-bound.ts';
 import { type HttpServer, startHttpServer } from './http/index.ts';
+import { OperatorProfiles } from './http/operator-profile.ts';
 import { type PgServer, startPgServer } from './pgwire/index.ts';
 
 /** Default ports: not PostgreSQL's 5432, so Eddy and PostgreSQL can run side by side. */
@@ -48,7 +48,9 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
     options.tlsCertFile && options.tlsKeyFile
       ? { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) }
       : undefined;
-  const db = new Database(createDataflowMaintainer);
+  // Every view's operators are counted, for the console's dataflow graph (two clock reads per run).
+  const operatorProfiles = new OperatorProfiles();
+  const db = new Database(operatorProfiles.factory());
   const handshake = options.handshake;
   const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
   let http: HttpServer;
@@ -64,16 +66,27 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       allowedOrigins: options.allowedOrigins,
       sessions: () => ({ pgwire: pg.sessions() }),
       handshakes: () => ({ pgwire: pg.handshakes() }),
+      operatorProfiles,
     });
   } catch (e) {
     await pg.close();
     throw e;
   }
+  // A view whose maintenance passed the step budget is named in the log (and counted in /metrics).
+  const stopLogging = db.onStep((step) => {
+    for (const { viewId, ms } of step.overBudget) {
+      const name = db.catalog.relationById(viewId).name;
+      process.stderr.write(
+        `eddy: step ${step.step}: maintaining materialized view ${name} took ${Math.round(ms)} ms (budget ${db.viewStepBudgetMs} ms)\n`,
+      );
+    }
+  });
   return {
     db,
     pg,
     http,
     async close() {
+      stopLogging();
       await Promise.allSettled([pg.close(), http.close()]);
     },
   };

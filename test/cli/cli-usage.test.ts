@@ -7,10 +7,17 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
-import { demoCommand, runCommand, serveCommand, sqlCommand, statusCommand } from '../../src/cli/commands.ts';
+import {
+  consoleCommand,
+  demoCommand,
+  runCommand,
+  serveCommand,
+  sqlCommand,
+  statusCommand,
+} from '../../src/cli/commands.ts';
 import { eddy } from './cli-support.ts';
 
-const specs = [serveCommand, runCommand, sqlCommand, statusCommand, demoCommand];
+const specs = [serveCommand, runCommand, sqlCommand, statusCommand, consoleCommand, demoCommand];
 
 /** Exactly one line, naming the command, and no stack frame. */
 function assertOneLine(stderr: string, pattern: RegExp): void {

@@ -23,20 +23,7 @@ export interface KnownOpen {
   readonly matches: (finding: FindingText) => boolean;
 }
 
-/** An array constructor whose first element is itself an array. */
-const nestedArray = /ARRAY\[(ARRAY\[|COALESCE\(|'\{|x\d+\.a[01]\b)/;
-
-export const knownOpen: readonly KnownOpen[] = [
-  {
-    // Arrays of different depths still meet in CASE / UNION / COALESCE only at one depth (42804),
-    // and a text literal takes its context's depth ('{{1,2}}'::int[] is 22P02).
-    id: 'nested-arrays',
-    owner: 'values',
-    matches: (f) =>
-      /\[\]\[\]|multidimensional|types integer and integer\[\] cannot be matched/.test(f.detail) ||
-      nestedArray.test(f.minimalSql),
-  },
-];
+export const knownOpen: readonly KnownOpen[] = [];
 
 export function knownOpenId(finding: FindingText): string | undefined {
   return knownOpen.find((k) => k.matches(finding))?.id;

@@ -108,6 +108,19 @@ const CASES: readonly [string, Column, unknown, string | { code: string }][] = [
   ['array into jsonb', 'j', [1, { c: 2 }], '[1, {"c": 2}]'],
   ['array into integer[] (elements converted)', 'a', [1, '2', 3n, null], '{1,2,3,NULL}'],
   ['array with a bad element', 'a', [1, 'x'], { code: '22P02' }],
+  // integer[] holds any depth (the dimensions are the value's): nested arrays are sub-arrays.
+  [
+    'nested arrays into integer[]',
+    'a',
+    [
+      [1, null],
+      [3, '4'],
+    ],
+    '{{1,NULL},{3,4}}',
+  ],
+  ['string of two dimensions into integer[]', 'a', '{{1},{2}}', '{{1},{2}}'],
+  ['ragged nested arrays', 'a', [[1], [2, 3]], { code: '2202E' }],
+  ['an array beside a number', 'a', [[1], 2], { code: '2202E' }],
   ['object into integer', 'i', { a: 1 }, { code: '42804' }],
   ['number into jsonb has no assignment cast', 'j', 5, { code: '42804' }],
   // Eddy's own value classes.
@@ -228,6 +241,18 @@ describe('a call is one transaction', () => {
       db.insert('t', [[1, 2]]),
       (err: unknown) => err instanceof EddyError && err.code === '42601',
     );
+  });
+
+  test('insertBatch: a rowCount that is not a non-negative integer, or values not an array, is 22023', async () => {
+    const db = await freshTable();
+    for (const rowCount of [undefined, 1.5, -1, Number.NaN, '1']) {
+      await assert.rejects(db.insertBatch('t', [1, 'x'], rowCount as unknown as number), {
+        code: '22023',
+        message: /rowCount must be a non-negative integer/,
+      });
+    }
+    await assert.rejects(db.insertBatch('t', 'abc' as unknown as unknown[], 1), { code: '22023' });
+    assert.deepEqual((await db.query('SELECT count(*) FROM t')).rows, [[0]]);
   });
 });
 

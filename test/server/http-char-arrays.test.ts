@@ -44,3 +44,22 @@ test('ingested char(3) and int[][] read back padded and nested', async () => {
   assert.equal(tooLong.status, 400);
   assert.equal(tooLong.body.error.code, '22001');
 });
+
+test('one integer[] column takes any depth from /ingest; ragged input is 2202E', async () => {
+  await rows(t.base, 'CREATE TABLE mixed (id int, a integer[], j jsonb[])');
+  const answer = await ingest(t.base, 'mixed', [
+    { id: 1, a: [1, null], j: [[1, 2]] },
+    { id: 2, a: [[1], [2]], j: '{"[3]"}' },
+    { id: 3, a: '{{{7}}}' },
+  ]);
+  assert.equal(answer.status, 200, JSON.stringify(answer.body));
+  // jsonb[] elements may be JSON arrays: there an inner array is an element, not a dimension.
+  assert.deepEqual(await rows(t.base, 'SELECT id, a, array_ndims(a), j FROM mixed ORDER BY id'), [
+    [1, [1, null], 1, [[1, 2]]],
+    [2, [[1], [2]], 2, [[3]]],
+    [3, [[[7]]], 3, null],
+  ]);
+  const ragged = await ingest(t.base, 'mixed', [{ id: 4, a: [[1], 2] }]);
+  assert.equal(ragged.status, 400);
+  assert.equal(ragged.body.error.code, '2202E');
+});

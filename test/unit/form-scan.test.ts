@@ -7,7 +7,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Numeric } from '../../src/common/numeric.ts';
 import { numeric, T } from '../../src/common/types.ts';
-import { engineScanForm, jsScanForm, rowScanner, type ScanForm } from '../../src/functions/form-scan.ts';
+import {
+  engineScanForm,
+  formsKey,
+  isVouchedInForm,
+  jsScanForm,
+  rowScanner,
+  type ScanForm,
+  vouchInForm,
+} from '../../src/functions/form-scan.ts';
 
 const FORMS: ScanForm[] = ['int2', 'int4', 'safeInteger', 'number', 'string', 'boolean', 'none'];
 
@@ -66,4 +74,17 @@ test('numeric(p,s) values always meet the converter in the js form; the engine f
   assert.equal(jsScanForm(T.numeric), 'numeric');
   assert.equal(jsScanForm(numeric(5, 2)), 'none');
   assert.equal(engineScanForm(numeric(5, 2)), 'numeric');
+});
+
+test('a vouch holds for its own array and exactly the forms it names', () => {
+  const values = [1, 'a', 2, 'b'];
+  vouchInForm(values, ['int4', 'string']);
+  assert.equal(isVouchedInForm(values, formsKey(['int4', 'string'])), true);
+  assert.equal(isVouchedInForm(values, formsKey(['safeInteger', 'string'])), false);
+  assert.equal(isVouchedInForm(values, formsKey(['string', 'int4'])), false);
+  assert.equal(isVouchedInForm(values.slice(), formsKey(['int4', 'string'])), false);
+});
+
+test("no array can be vouched for in the form 'none', which no value has", () => {
+  assert.throws(() => vouchInForm([], ['int4', 'none']), { code: 'XX000' });
 });

@@ -252,5 +252,29 @@ test('arrays', () => {
     [`'{1.5,1e20,-0}'::float8[]`, io('{1.5,1e20,-0}', arrayOf(T.float8)), '{1.5,1e+20,-0}'],
     [`'{abc,NULL}'::varchar(2)[]`, io('{ab,NULL}', arrayOf(varchar(2))), '{ab,NULL}'],
   ]);
-  assert.throws(() => parseText('{{1,2},{3,4}}', ia), FeatureNotSupportedError);
+  // Any depth under one type: the braces say how many dimensions.
+  assert.deepEqual(parseText('{{1,2},{3,4}}', ia), [
+    [1, 2],
+    [3, 4],
+  ]);
+  assert.deepEqual(parseText('{{{NULL}}}', ia), [[[null]]]);
+  assert.equal(
+    formatText(
+      [
+        [1, null],
+        [3, 4],
+      ],
+      ia,
+    ),
+    '{{1,NULL},{3,4}}',
+  );
+  assert.equal(formatText([['a b'], ['{']], ta), '{{"a b"},{"{"}}');
+  const detail = (expected: string) => (e: unknown) => (e as { detail?: string }).detail === expected;
+  assert.throws(
+    () => parseText('{{1,2},{3}}', ia),
+    detail('Multidimensional arrays must have sub-arrays with matching dimensions.'),
+  );
+  assert.throws(() => parseText('{{1},2}', ia), detail('Unexpected array element.'));
+  assert.throws(() => parseText('{1,{2}}', ia), detail('Unexpected "{" character.'));
+  assert.throws(() => parseText('[1:1][1:1]={{1}}', ia), FeatureNotSupportedError);
 });

@@ -22,6 +22,7 @@ import {
   PersonCol,
   Xoshiro128,
 } from '../../src/connectors/datagen/nexmark/index.ts';
+import { engineScanForm, formsKey, isVouchedInForm, rowScanner } from '../../src/functions/form-scan.ts';
 
 function collect(options: NexmarkOptions, count: number): NexmarkEvent[] {
   return [...new NexmarkGenerator(options).events(count)];
@@ -91,6 +92,26 @@ describe('NexmarkGenerator', () => {
       other.map((e) => e.row),
       a.map((e) => e.row),
     );
+  });
+
+  it("writes only values in their column's engine form, as its batches are vouched for", () => {
+    const gen = new NexmarkGenerator({ seed: 9, maxEvents: 60_000 });
+    // One holder reused for every batch, as a source would: stale rows past rowCount count too.
+    const out = createNexmarkBatches();
+    const holders = [out.person, out.auction, out.bid];
+    const formsOf = (table: keyof typeof NEXMARK_COLUMNS) =>
+      NEXMARK_COLUMNS[table].map((c) => engineScanForm(c.type));
+    for (const batch of holders)
+      assert.ok(isVouchedInForm(batch.values, formsKey(formsOf(batch.table))), batch.table);
+    let scanned = 0;
+    while (gen.next(out, 1_000) > 0) {
+      for (const batch of holders) {
+        const firstOutOfForm = rowScanner(formsOf(batch.table))(batch.values, 0);
+        assert.equal(firstOutOfForm, batch.values.length, `${batch.table}: ${batch.values[firstOutOfForm]}`);
+        scanned += batch.rowCount;
+      }
+    }
+    assert.equal(scanned, 60_000);
   });
 
   it('gives the same rows whatever the batch size', () => {

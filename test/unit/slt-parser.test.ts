@@ -164,6 +164,9 @@ describe('formatValue', () => {
     assert.equal(formatValue(null, 'I'), 'NULL');
     assert.equal(formatValue(null, 'T'), 'NULL');
     assert.equal(formatValue('', 'T'), '(empty)');
+    // Blanks alone would write a blank line, which ends a record (a char(3) value '   ').
+    assert.equal(formatValue('   ', 'T'), '(empty)');
+    assert.equal(formatValue(' a ', 'T'), ' a ');
     assert.equal(formatValue('a\tb', 'T'), 'a@b');
     // One '@' per UTF-8 byte: é is two bytes, € three, 😀 four.
     assert.equal(sanitize('é€😀~'), '@@@@@@@@@~');

@@ -220,6 +220,12 @@ class CatalogAccess implements SystemCatalogAccess {
     return typeof pid === 'number' ? pid : process.pid;
   }
 
+  /** A wire session sets `cancelBackend` (the server knows its connections); elsewhere no pid is a backend. */
+  cancelBackend(pid: number): boolean {
+    const cancel = (this.session as Record<string, unknown>).cancelBackend;
+    return typeof cancel === 'function' ? Boolean(cancel(pid)) : false;
+  }
+
   setting(name: string): string | null {
     const settings = this.session as Record<string, unknown>;
     if (name === 'timezone' && typeof settings.timeZone === 'string') return settings.timeZone;

@@ -159,6 +159,8 @@ export const pgCatalogColumns: Readonly<Record<string, ColumnSpec>> = {
   ],
   /** Eddy's own (oid outside PostgreSQL's range): materialized views hydrating in the background. */
   eddy_hydration: [990001, 'v', `view name, done bigint, total bigint, percent double precision`],
+  /** Eddy's own: materialized views whose maintenance passed the step budget. */
+  eddy_view_steps: [990002, 'v', `view name, over_budget bigint, last_step bigint, last_ms double precision`],
   pg_matviews: [
     12038,
     'v',

@@ -67,6 +67,15 @@ export function pgIndexesRows(catalog: Catalog): SystemRow[] {
 }
 
 /** Eddy's own: the background hydration of new materialized views, one row per view still hydrating. */
+export function eddyViewStepsRows(catalog: Catalog): SystemRow[] {
+  return [...catalog.stepOverruns].map(([id, o]) => ({
+    view: catalog.relationById(id).name,
+    over_budget: o.count,
+    last_step: o.lastStep,
+    last_ms: Math.round(o.lastMs * 10) / 10,
+  }));
+}
+
 export function eddyHydrationRows(catalog: Catalog): SystemRow[] {
   return [...catalog.hydrating].map(([id, h]) => ({
     view: catalog.relationById(id).name,

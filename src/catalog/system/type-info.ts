@@ -6,7 +6,6 @@
  */
 
 import { type EnumType, type SqlType, typeOid } from '../../common/types.ts';
-import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import type { Catalog } from '../catalog.ts';
 import { builtinTypeByOid } from './builtin-types.ts';
 import { COLLATION_DEFAULT } from './oids.ts';
@@ -48,7 +47,7 @@ export function attributeType(type: SqlType): AttributeType {
     typalign: builtin?.typalign ?? 'i',
     typstorage: builtin?.typstorage ?? 'p',
     collation: isString || elementIsString ? COLLATION_DEFAULT : 0,
-    ndims: arrayTypeDepth(type),
+    ndims: type.id === 'array' ? (type.declaredDims ?? 1) : 0,
   };
 }
 

@@ -5,6 +5,8 @@
  * dataflow is checked against, so every node is implemented in the plainest correct way
  * (correlated subqueries are evaluated per outer row, as SQL defines them). A subplan read by
  * several consumers (a CTE read twice) that reads no outer row is computed once per evaluation.
+ * Each node is a generator that reports its rows to the statement's QueryGuard (limits, cancel)
+ * and yields when the guard's time slice is over; `evaluate-sliced` drives it across slices.
  */
 import { InternalError, SemanticError, SqlState, unreachable } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
@@ -14,6 +16,8 @@ import type { LogicalPlan, SortKey } from '../logical.ts';
 import { outerDepth, sharedNodes } from '../plan-visit.ts';
 import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
 import { foldAggregate } from './aggregate-fold.ts';
+import { joinRows } from './evaluate-join.ts';
+import { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
 import { evaluateWindow } from './window-fold.ts';
 
@@ -28,9 +32,28 @@ export interface EvaluationSource {
   lookup?(relationId: number, columns: readonly number[], key: readonly Value[]): Rows;
 }
 
-/** Evaluates `plan` to its bag of rows (ordered when the plan ends in ORDER BY). */
-export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource): Rows {
-  return new Evaluator(source, sharedNodes(plan, true)).run(plan);
+/** An evaluation in progress: each `next()` runs until the guard's slice is over or it is done. */
+export type Evaluation = Generator<void, Rows, void>;
+
+/**
+ * Evaluates `plan` to its bag of rows (ordered when the plan ends in ORDER BY), in one go.
+ * `guard` bounds it (57014, 53200); by default only by `eddy.query_memory`'s default.
+ */
+export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource, guard = new QueryGuard()): Rows {
+  return runToEnd(startEvaluation(plan, source, guard));
+}
+
+/** An evaluation to drive slice by slice (see evaluate-sliced). */
+export function startEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): Evaluation {
+  return new Evaluator(source, sharedNodes(plan, true), guard).run(plan);
+}
+
+/** Runs an evaluation to its end without giving the event loop a turn. */
+export function runToEnd<T>(evaluation: Generator<void, T, void>): T {
+  for (;;) {
+    const step = evaluation.next();
+    if (step.done) return step.value;
+  }
 }
 
 class Evaluator {
@@ -38,6 +61,7 @@ class Evaluator {
   private readonly hooks: ScalarHooks;
   private readonly source: EvaluationSource;
   private readonly shared: ReadonlySet<LogicalPlan>;
+  private readonly guard: QueryGuard;
   /**
    * Results of shared subplans (consumers never mutate rows): the first map holds those that read
    * no outer row; one more map per outer row being evaluated holds those that read outer rows,
@@ -45,9 +69,10 @@ class Evaluator {
    */
   private readonly sharedResults: Map<LogicalPlan, Rows>[] = [new Map()];
 
-  constructor(source: EvaluationSource, shared: ReadonlySet<LogicalPlan>) {
+  constructor(source: EvaluationSource, shared: ReadonlySet<LogicalPlan>, guard: QueryGuard) {
     this.source = source;
     this.shared = shared;
+    this.guard = guard;
     this.hooks = {
       outerRef: (e) => {
         const depth = e.depth;
@@ -62,21 +87,33 @@ class Evaluator {
     };
   }
 
-  run(plan: LogicalPlan): Rows {
-    if (!this.shared.has(plan)) return this.compute(plan);
+  *run(plan: LogicalPlan): Evaluation {
+    if (!this.shared.has(plan)) return yield* this.computeHeld(plan);
     const results = this.sharedResults[outerDepth(plan) === 0 ? 0 : this.sharedResults.length - 1]!;
     let rows = results.get(plan);
     if (!rows) {
-      rows = this.compute(plan);
+      rows = yield* this.computeHeld(plan);
       results.set(plan, rows);
     }
     return rows;
   }
 
-  private compute(plan: LogicalPlan): Rows {
+  /** Computes a node; once it is done, the memory estimate holds its rows instead of its inputs'. */
+  private *computeHeld(plan: LogicalPlan): Evaluation {
+    const before = this.guard.bytes;
+    const rows = yield* this.compute(plan);
+    this.guard.settle(before, rows.length, plan.schema.length);
+    return rows;
+  }
+
+  private *compute(plan: LogicalPlan): Evaluation {
+    const guard = this.guard;
     switch (plan.kind) {
-      case 'get':
-        return this.source.readRelation(plan.relationId);
+      case 'get': {
+        const rows = this.source.readRelation(plan.relationId);
+        guard.producedMany(rows.length, plan.schema.length);
+        return rows;
+      }
       case 'values': {
         const fns = plan.rows.map((r) => r.map((e) => this.compile(e)));
         return fns.map((r) => r.map((f) => f([], 0)));
@@ -85,35 +122,56 @@ class Evaluator {
         // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
         if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return [];
         const keep = compilePredicate(plan.predicate, this.hooks);
-        const candidates = this.indexLookup(plan) ?? this.run(plan.input);
-        return candidates.filter((r) => keep(r, 0));
-      }
-      case 'map': {
-        const fns = plan.exprs.map((e) => this.compile(e));
-        return this.run(plan.input).map((r) => fns.map((f) => f(r, 0)));
-      }
-      case 'join':
-        return this.join(plan);
-      case 'aggregate':
-        return this.aggregate(plan);
-      case 'distinct':
-        return distinct(this.run(plan.input));
-      case 'topK':
-        return this.topK(plan);
-      case 'window':
-        return evaluateWindow(plan, this.run(plan.input));
-      case 'setOp':
-        return setOperation(plan.op, plan.all, this.run(plan.left), this.run(plan.right));
-      case 'flatMap': {
-        const args = plan.args.map((e) => this.compile(e));
+        const candidates = this.indexLookup(plan) ?? (yield* this.run(plan.input));
         const out: Rows = [];
-        for (const r of this.run(plan.input)) {
-          for (const produced of plan.impl(args.map((f) => f(r, 0)))) out.push([...r, ...produced]);
+        for (const r of candidates) {
+          if (keep(r, 0)) out.push(r);
+          if (guard.worked()) yield;
         }
         return out;
       }
-      case 'orderBy':
-        return sortRows(this.run(plan.input), plan.orderBy, false);
+      case 'map': {
+        const fns = plan.exprs.map((e) => this.compile(e));
+        const out: Rows = [];
+        for (const r of yield* this.run(plan.input)) {
+          out.push(fns.map((f) => f(r, 0)));
+          if (guard.produced(fns.length)) yield;
+        }
+        return out;
+      }
+      case 'join':
+        return yield* this.join(plan);
+      case 'aggregate':
+        return yield* this.aggregate(plan);
+      case 'distinct':
+        return yield* distinct(yield* this.run(plan.input), guard);
+      case 'topK':
+        return yield* this.topK(plan);
+      case 'window':
+        return evaluateWindow(plan, yield* this.run(plan.input));
+      case 'setOp': {
+        const left = yield* this.run(plan.left);
+        const right = yield* this.run(plan.right);
+        return yield* setOperation(plan.op, plan.all, left, right, guard);
+      }
+      case 'flatMap': {
+        const args = plan.args.map((e) => this.compile(e));
+        const arity = plan.schema.length;
+        const out: Rows = [];
+        for (const r of yield* this.run(plan.input)) {
+          for (const produced of plan.impl(args.map((f) => f(r, 0)))) {
+            // FROM f(…) alone reads one empty row: the produced row is the row (rows are never mutated).
+            out.push(r.length === 0 ? produced : r.concat(produced));
+            if (guard.produced(arity)) yield;
+          }
+        }
+        return out;
+      }
+      case 'orderBy': {
+        const input = yield* this.run(plan.input);
+        guard.producedMany(input.length, 0);
+        return sortRows(input, plan.orderBy, false);
+      }
       default:
         return unreachable(plan, 'plan node');
     }
@@ -148,54 +206,24 @@ class Evaluator {
     return compileScalar(e, this.hooks);
   }
 
-  private join(plan: Extract<LogicalPlan, { kind: 'join' }>): Rows {
-    const left = this.run(plan.left);
-    const right = this.run(plan.right);
-    const on = compileScalar(plan.on, this.hooks);
-    const leftArity = plan.left.schema.length;
-    const rightArity = plan.right.schema.length;
-    const out: Rows = [];
-    const rightMatched = new Uint8Array(right.length);
-    const row: Value[] = new Array(leftArity + rightArity);
-    for (const l of left) {
-      for (let i = 0; i < leftArity; i++) row[i] = l[i]!;
-      let matched = false;
-      let unknown = false;
-      for (let j = 0; j < right.length; j++) {
-        const r = right[j]!;
-        for (let i = 0; i < rightArity; i++) row[leftArity + i] = r[i]!;
-        const test = on(row, 0);
-        if (test === null) unknown = true;
-        if (test !== true) continue;
-        matched = true;
-        rightMatched[j] = 1;
-        if (plan.joinType === 'semi' || plan.joinType === 'anti') break;
-        out.push(row.slice());
-      }
-      if (plan.joinType === 'semi' && matched) out.push(l.slice());
-      if (plan.joinType === 'anti' && !matched && !(plan.nullAwareAnti && unknown)) out.push(l.slice());
-      if ((plan.joinType === 'left' || plan.joinType === 'full') && !matched) {
-        out.push([...l, ...new Array<Value>(rightArity).fill(null)]);
-      }
-    }
-    if (plan.joinType === 'right' || plan.joinType === 'full') {
-      right.forEach((r, j) => {
-        if (!rightMatched[j]) out.push([...new Array<Value>(leftArity).fill(null), ...r]);
-      });
-    }
-    return out;
+  private *join(plan: Extract<LogicalPlan, { kind: 'join' }>): Evaluation {
+    const left = yield* this.run(plan.left);
+    const right = yield* this.run(plan.right);
+    return yield* joinRows(plan, left, right, compileScalar(plan.on, this.hooks), this.guard);
   }
 
-  private aggregate(plan: Extract<LogicalPlan, { kind: 'aggregate' }>): Rows {
-    const input = this.run(plan.input);
+  private *aggregate(plan: Extract<LogicalPlan, { kind: 'aggregate' }>): Evaluation {
+    const input = yield* this.run(plan.input);
     const groups = new RowKeyMap<Rows>();
-    for (const r of input)
+    for (const r of input) {
       groups
         .upsert(
           plan.groupBy.map((i) => r[i]!),
           () => [],
         )
         .push(r);
+      if (this.guard.worked()) yield;
+    }
     if (plan.groupBy.length === 0 && groups.size === 0) groups.upsert([], () => []);
     return groups
       .entries()
@@ -205,16 +233,19 @@ class Evaluator {
       ]);
   }
 
-  private topK(plan: Extract<LogicalPlan, { kind: 'topK' }>): Rows {
-    const input = this.run(plan.input);
+  private *topK(plan: Extract<LogicalPlan, { kind: 'topK' }>): Evaluation {
+    const input = yield* this.run(plan.input);
+    this.guard.producedMany(input.length, 0);
     const partitions = new RowKeyMap<Rows>();
-    for (const r of input)
+    for (const r of input) {
       partitions
         .upsert(
           plan.partitionBy.map((i) => r[i]!),
           () => [],
         )
         .push(r);
+      if (this.guard.worked()) yield;
+    }
     const out: Rows = [];
     const end = plan.limit === null ? Number.POSITIVE_INFINITY : plan.offset + plan.limit;
     for (const { value } of partitions.entries()) {
@@ -238,7 +269,8 @@ class Evaluator {
       this.outer.push(row);
       this.sharedResults.push(new Map());
       try {
-        const rows = this.run(e.plan);
+        // A subquery runs inside a scalar expression, which cannot yield: it runs to its end.
+        const rows = runToEnd(this.run(e.plan));
         if (!correlated) cached = rows;
         return rows;
       } finally {
@@ -288,24 +320,38 @@ class Evaluator {
   }
 }
 
-function distinct(rows: Rows): Rows {
+function* distinct(rows: Rows, guard: QueryGuard): Evaluation {
   const seen = new RowKeyMap<true>();
   const out: Rows = [];
   for (const r of rows) {
     const before = seen.size;
     seen.upsert(r, () => true);
     if (seen.size > before) out.push(r);
+    if (guard.worked()) yield;
   }
   return out;
 }
 
-function setOperation(op: 'union' | 'intersect' | 'except', all: boolean, left: Rows, right: Rows): Rows {
-  if (op === 'union') return all ? [...left, ...right] : distinct([...left, ...right]);
+function* setOperation(
+  op: 'union' | 'intersect' | 'except',
+  all: boolean,
+  left: Rows,
+  right: Rows,
+  guard: QueryGuard,
+): Evaluation {
+  if (op === 'union') {
+    guard.producedMany(left.length + right.length, 0);
+    return all ? [...left, ...right] : yield* distinct([...left, ...right], guard);
+  }
   const rightCounts = new RowKeyMap<{ n: number }>();
-  for (const r of right) rightCounts.upsert(r, () => ({ n: 0 })).n++;
+  for (const r of right) {
+    rightCounts.upsert(r, () => ({ n: 0 })).n++;
+    if (guard.worked()) yield;
+  }
   const out: Rows = [];
-  const source = all ? left : distinct(left);
+  const source = all ? left : yield* distinct(left, guard);
   for (const r of source) {
+    if (guard.worked()) yield;
     const c = rightCounts.get(r);
     const inRight = c !== undefined && c.n > 0;
     if (op === 'intersect' && inRight) {

@@ -2,8 +2,8 @@
  * @module plan/optimize/optimize
  * The rewrite pipeline applied to a bound plan before it is lowered to the dataflow, as a named
  * list of passes so EXPLAIN can show the plan after each one. Each pass preserves the plan's
- * result exactly. Ad-hoc queries are evaluated on the bound plan (the one-shot evaluator is the
- * oracle, so it sees the query as written).
+ * result exactly. Ad-hoc queries get the passes that keep the one-shot evaluator from building
+ * cross products (`adhocPasses`); the oracle tests evaluate the bound plan as written.
  */
 import { EddyError, FeatureNotSupportedError } from '../../common/errors.ts';
 import type { LogicalPlan } from '../logical.ts';
@@ -25,6 +25,16 @@ export const passes: readonly RewritePass[] = [
   { name: 'order joins', run: orderJoins },
   { name: 'prune columns', run: pruneColumns },
 ];
+
+/** Pushdown and join ordering: filters below cross products, equalities into the joins' ON. */
+const adhocPasses = passes.filter((p) => p.run === pushdownPredicates || p.run === orderJoins);
+
+/** The rewrites an ad-hoc query gets before the one-shot evaluator runs it. */
+export function rewriteAdhoc(plan: LogicalPlan): LogicalPlan {
+  let out = plan;
+  for (const pass of adhocPasses) out = runPass(pass, out);
+  return out;
+}
 
 export function optimize(plan: LogicalPlan): LogicalPlan {
   let out = plan;

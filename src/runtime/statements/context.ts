@@ -5,6 +5,7 @@
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import type { QueryGuard } from '../../plan/evaluate/query-guard.ts';
 import type { BindOptions } from '../../sql/bind/index.ts';
 import type { ChangeSet } from '../changes.ts';
 import type { Session } from '../session.ts';
@@ -21,6 +22,10 @@ export interface StatementContext {
   readonly dryRun?: boolean;
   readonly session: Session;
   readonly changes: ChangeSet;
+  /** Bounds the statement's evaluation: statement_timeout, eddy.query_memory, cancel. */
+  readonly guard?: QueryGuard;
+  /** The caller awaits a long query evaluated in slices (a PendingStatement) instead of a result. */
+  readonly mayYield?: boolean;
 }
 
 export function bindOptions(ctx: StatementContext): BindOptions {

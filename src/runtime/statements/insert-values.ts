@@ -6,7 +6,7 @@
  * value is a `RowInputError` naming the table, row and column. Converters are chosen once per
  * table per call; nothing is applied until every row of the call has converted.
  */
-import type { TableEntry } from '../../catalog/catalog.ts';
+import type { TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import {
   ConstraintError,
@@ -19,7 +19,14 @@ import {
 import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import { engineFormCheckFor } from '../../functions/engine-form.ts';
-import { engineScanForm, jsScanForm, type RowScanner, rowScanner } from '../../functions/form-scan.ts';
+import {
+  engineScanForm,
+  formsKey,
+  isVouchedInForm,
+  jsScanForm,
+  type RowScanner,
+  rowScanner,
+} from '../../functions/form-scan.ts';
 import { jsInputFor } from '../../functions/js-input.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import type { StatementContext } from './context.ts';
@@ -42,6 +49,8 @@ export interface TableInput {
   defaultOf(column: number): DefaultProducer;
   /** Finds the next value not already in its column's form: only those meet a converter. */
   readonly scan: RowScanner;
+  /** The columns' forms (functions/form-scan's `formsKey`): an array vouched for in them needs no scan. */
+  readonly formsKey: string;
 }
 
 /** A `valueForm` option as given (absent is `'js'`); anything else is 22023. */
@@ -68,8 +77,25 @@ export function tableInput(ctx: StatementContext, table: TableEntry, form: Value
     defaults ??= columnDefaults(table, settings);
     return defaults[j]!;
   };
-  const forms = table.columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
-  return { table, converter, defaultOf, scan: rowScanner(forms) };
+  return { table, converter, defaultOf, ...shapeScan(table.columns, form) };
+}
+
+/** A table shape's scan and forms key in one value form. */
+type ShapeScan = Pick<TableInput, 'scan' | 'formsKey'>;
+
+/** Per column list (a catalog entry's, never changed once made), per value form: built once, not per call. */
+const shapeScans = new WeakMap<readonly TableColumn[], Partial<Record<ValueForm, ShapeScan>>>();
+
+function shapeScan(columns: readonly TableColumn[], form: ValueForm): ShapeScan {
+  let byForm = shapeScans.get(columns);
+  if (byForm === undefined) shapeScans.set(columns, (byForm = {}));
+  let shape = byForm[form];
+  if (shape === undefined) {
+    const forms = columns.map((c) => (form === 'engine' ? engineScanForm(c.type) : jsScanForm(c.type)));
+    shape = { scan: rowScanner(forms), formsKey: formsKey(forms) };
+    byForm[form] = shape;
+  }
+  return shape;
 }
 
 /**
@@ -106,7 +132,7 @@ export function convertRows(input: TableInput, rows: readonly unknown[]): Value[
  * already in their column's form are passed over by one compiled scan (functions/form-scan) and
  * only the others meet the converter; the array is copied only once a value changes. Every string
  * returned has passed the Unicode check (in the scan or after its converter), so the insert need
- * not check them again.
+ * not check them again. An array Eddy's own producer vouched for in these forms is taken as is.
  */
 export function convertFlat(
   input: TableInput,
@@ -115,12 +141,25 @@ export function convertFlat(
 ): readonly Value[] {
   const { table, scan } = input;
   const arity = table.columns.length;
+  if (!Array.isArray(values)) {
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `batch for "${table.name}" must be an array of values, got ${typeof values}`,
+    );
+  }
+  if (!Number.isSafeInteger(rowCount) || rowCount < 0) {
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `batch for "${table.name}": rowCount must be a non-negative integer, got ${String(rowCount)}`,
+    );
+  }
   if (values.length !== rowCount * arity) {
     throw new SemanticError(
       SqlState.syntaxError,
       `batch for "${table.name}" has ${values.length} values, expected ${rowCount} rows of ${arity}`,
     );
   }
+  if (isVouchedInForm(values, input.formsKey)) return values as readonly Value[];
   let out: Value[] | null = null;
   for (let k = scan(values, 0); k < values.length; k = scan(values, k + 1)) {
     const j = k % arity;

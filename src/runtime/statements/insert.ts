@@ -124,7 +124,7 @@ function sourceRows(
       ),
       schema: [],
     };
-    const values = evaluatePlan(plan, readSource(ctx));
+    const values = evaluatePlan(plan, readSource(ctx), ctx.guard);
     return values.map((row, i) => row.map((v, k) => (exprs[i]![k] === undefined ? undefined : v)));
   }
   const plan = bindQuery(select, options);
@@ -134,7 +134,7 @@ function sourceRows(
     return coerceForAssignment({ kind: 'column', index: k, type: c.type }, column.type, column.name);
   });
   const mapped: LogicalPlan = { kind: 'map', input: plan, exprs: casts, schema: plan.schema };
-  return evaluatePlan(mapped, readSource(ctx));
+  return evaluatePlan(mapped, readSource(ctx), ctx.guard);
 }
 
 function fullRow(
@@ -212,7 +212,7 @@ function bpcharColumns(table: TableEntry): { index: number; length: number | und
   );
 }
 
-/** Flat rows with char(n) values in their form (trailing spaces dropped, length checked); copied only if needed. */
+/** Flat rows with char(n) values in their form (padded to n, length checked); copied only if needed. */
 function withBpcharForms(table: TableEntry, values: readonly Value[], rowCount: number): readonly Value[] {
   const padded = bpcharColumns(table);
   if (padded.length === 0) return values;
@@ -361,9 +361,11 @@ export function prepareFlatInsert(
   if (!stringsChecked) checkTextValues(values, 0, rowCount * arity);
   values = withBpcharForms(table, values, rowCount);
   const notNull = table.columns.flatMap((c, j) => (c.nullable ? [] : [j]));
-  for (let i = 0; i < rowCount; i++)
-    for (const j of notNull)
-      if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
+  // Most sources and tables without a key have no NOT NULL column: no pass over the rows then.
+  if (notNull.length > 0)
+    for (let i = 0; i < rowCount; i++)
+      for (const j of notNull)
+        if (values[i * arity + j] === null) checkNotNull(table, values.slice(i * arity, i * arity + arity));
   const apply = (): void => {
     const db = ctx.session.db;
     const store = !writesDeferred(ctx) && db.hasStore(table.id) ? db.store(table.id) : null;

@@ -66,7 +66,7 @@ export function executeExecute(
     const declared = prepared.paramTypes[i];
     const expr = declared ? coerce(bound, declared, false) : bound;
     const plan = { kind: 'values' as const, rows: [[expr]], schema: [] };
-    values.push(evaluatePlan(plan, readSource(ctx))[0]![0]!);
+    values.push(evaluatePlan(plan, readSource(ctx), ctx.guard)[0]![0]!);
     types.push(declared ?? (expr.type.id === 'unknown' ? undefined : expr.type));
   });
   return run(prepared.statement, values, types);

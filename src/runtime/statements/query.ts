@@ -1,32 +1,56 @@
 /**
  * @module runtime/statements/query
- * Ad-hoc SELECT: bind, then evaluate once over the current state of the relations read, with the
- * one-shot evaluator on the plan as written (queries over system catalogs get the rewrite passes).
- * Reads see the last committed step plus the session's own uncommitted writes.
+ * Ad-hoc SELECT: bind, rewrite with the passes that keep the evaluator from materialising cross
+ * products (predicate pushdown, join ordering), then evaluate once over the current state of the
+ * relations read. `SET eddy.reference_evaluation = on` skips those rewrites: the plan as written,
+ * the reference the oracle tests compare views with. A long query is evaluated in time slices
+ * when the caller can await it. Reads see the last committed step plus the session's own
+ * uncommitted writes.
  */
 import type { SelectStmt } from 'libpg-query';
 import { readsSystemRelations } from '../../catalog/system/registry.ts';
-import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
+import { evaluatePlan, type Rows } from '../../plan/evaluate/evaluate.ts';
+import { evaluateSliced } from '../../plan/evaluate/evaluate-sliced.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { foldConstants } from '../../plan/optimize/fold-constants.ts';
-import { optimize } from '../../plan/optimize/optimize.ts';
+import { optimize, rewriteAdhoc } from '../../plan/optimize/optimize.ts';
 import { bindQuery } from '../../sql/bind/index.ts';
+import { PendingStatement } from '../pending-statement.ts';
 import type { StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { readSource } from './reads.ts';
 
 export function executeSelect(ctx: StatementContext, stmt: SelectStmt): StatementResult {
-  const bound = planSelect(ctx, stmt);
-  // Catalog queries cross-join system relations (psql's \d joins pg_class with itself): rewrite
-  // them so the evaluator does not materialise the cross products.
-  const plan = readsSystemRelations(bound) ? optimize(bound) : bound;
-  const rows = evaluatePlan(plan, readSource(ctx));
+  const plan = adhocPlan(ctx, planSelect(ctx, stmt));
+  const source = readSource(ctx);
+  if (!ctx.mayYield || !ctx.guard) return selectResult(plan, evaluatePlan(plan, source, ctx.guard));
+  // Every slice reads the catalog as this statement's transaction sees it.
+  const catalog = ctx.session.db.catalog;
+  const transaction = ctx.session.transaction;
+  const rows = evaluateSliced(plan, source, ctx.guard, (slice) => catalog.readingAs(transaction, slice));
+  if (rows instanceof Promise) throw new PendingStatement(rows.then((r) => selectResult(plan, r)));
+  return selectResult(plan, rows);
+}
+
+function selectResult(plan: LogicalPlan, rows: Rows): StatementResult {
   return {
     command: `SELECT ${rows.length}`,
     rowCount: rows.length,
     columns: plan.schema.map((c) => ({ name: c.name, type: c.type })),
     rows,
   };
+}
+
+/**
+ * The plan an ad-hoc query is evaluated on. Catalog queries cross-join system relations (psql's
+ * \d joins pg_class with itself) and get every pass. Others get pushdown and join ordering, so a
+ * FROM list with per-table filters, or joined by equalities in WHERE, never materialises the
+ * cross product; they leave correlated subqueries alone (evaluated per row, as written).
+ */
+function adhocPlan(ctx: StatementContext, bound: LogicalPlan): LogicalPlan {
+  if (readsSystemRelations(bound)) return optimize(bound);
+  if (ctx.session.settings['guc:eddy.reference_evaluation'] === 'on') return bound;
+  return rewriteAdhoc(bound);
 }
 
 /**

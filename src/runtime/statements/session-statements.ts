@@ -8,6 +8,7 @@ import type { Node, TransactionStmt, VariableSetStmt, VariableShowStmt } from 'l
 import { timeZone } from '../../common/datetime-zone.ts';
 import { DataError, FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
+import { defaultQueryMemoryBytes, formatBytes, parseMemorySetting } from '../../plan/evaluate/query-guard.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import { type IsolationLevel, isolationLevel } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
@@ -95,6 +96,13 @@ const defaults: Record<string, string> = {
   default_transaction_read_only: 'off',
   statement_timeout: '0',
   application_name: '',
+  'eddy.reference_evaluation': 'off',
+};
+
+/** Eddy's own settings whose values are checked at SET time (a bad one would fail every later query). */
+const checkedSettings: Record<string, (value: string) => boolean> = {
+  'eddy.query_memory': (v) => parseMemorySetting(v) !== null,
+  'eddy.reference_evaluation': (v) => v === 'on' || v === 'off',
 };
 
 export function executeSet(ctx: StatementContext, stmt: VariableSetStmt): StatementResult {
@@ -114,7 +122,15 @@ export function executeSet(ctx: StatementContext, stmt: VariableSetStmt): Statem
     )
     .join(', ');
   if (name === 'timezone') settings.timeZone = checkedTimeZone(stmt.args ?? []);
-  else settings[`guc:${name}`] = value;
+  else {
+    if (checkedSettings[name] && !checkedSettings[name](value)) {
+      throw new DataError(
+        SqlState.invalidParameterValue,
+        `invalid value for parameter "${name}": "${value}"`,
+      );
+    }
+    settings[`guc:${name}`] = value;
+  }
   return commandResult('SET');
 }
 
@@ -141,13 +157,20 @@ function checkedTimeZone(args: readonly Node[]): string {
   return text;
 }
 
+/** A setting's value when the session has not set it; eddy.query_memory's is the process's. */
+function defaultSetting(name: string): string | undefined {
+  return name === 'eddy.query_memory' ? formatBytes(defaultQueryMemoryBytes()) : defaults[name];
+}
+
 export function executeShow(ctx: StatementContext, stmt: VariableShowStmt): StatementResult {
   const name = (stmt.name ?? '').toLowerCase();
   const settings = ctx.session.settings;
   const value =
     name === 'timezone'
       ? settings.timeZone
-      : (transactionSetting(ctx, name) ?? (settings[`guc:${name}`] as string | undefined) ?? defaults[name]);
+      : (transactionSetting(ctx, name) ??
+        (settings[`guc:${name}`] as string | undefined) ??
+        defaultSetting(name));
   if (value === undefined) {
     throw new FeatureNotSupportedError(`unrecognized configuration parameter "${name}"`);
   }

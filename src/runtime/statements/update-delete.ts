@@ -44,7 +44,7 @@ function matchingRows(
       schema: exprs.map((e, i) => ({ name: `c${i}`, type: e.type, nullable: true })),
     };
   }
-  return evaluatePlan(plan, readSource(ctx));
+  return evaluatePlan(plan, readSource(ctx), ctx.guard);
 }
 
 export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): StatementResult {

@@ -69,13 +69,7 @@ export class Credentials {
       const colon = decoded.indexOf(':');
       const name = colon < 0 ? decoded : decoded.slice(0, colon);
       const password = colon < 0 ? '' : decoded.slice(colon + 1);
-      const n = digest(name);
-      const p = digest(password);
-      let found: string | undefined;
-      for (const u of this.users)
-        if (timingSafeEqual(u.name, n) && timingSafeEqual(u.password, p)) found = u.label;
-      if (found !== undefined) return found;
-      throw unauthorized(`password authentication failed for user "${name}"`, SqlState.invalidPassword);
+      return this.login(name, password);
     }
     const token = header?.startsWith('Bearer ')
       ? header.slice(7).trim()
@@ -90,6 +84,17 @@ export class Credentials {
     for (const u of this.users) if (timingSafeEqual(u.password, t)) found = u.label;
     if (found !== undefined) return found;
     throw unauthorized('invalid bearer token', SqlState.invalidPassword);
+  }
+
+  /** The user `name` when `password` is theirs (every user compared, in constant time); else 28P01. */
+  login(name: string, password: string): string {
+    const n = digest(name);
+    const p = digest(password);
+    let found: string | undefined;
+    for (const u of this.users)
+      if (timingSafeEqual(u.name, n) && timingSafeEqual(u.password, p)) found = u.label;
+    if (found !== undefined) return found;
+    throw unauthorized(`password authentication failed for user "${name}"`, SqlState.invalidPassword);
   }
 }
 

@@ -3,6 +3,7 @@
  * Errors as HTTP answers: every error body is `{ "error": { code, message, … } }` with a SQLSTATE,
  * and its status follows from the SQLSTATE's class unless the HTTP layer chose one (401, 413, …).
  */
+import type { IncomingMessage } from 'node:http';
 import { EddyError, SqlState, type SqlStateCode } from '../../common/errors.ts';
 
 /** An error the HTTP layer raises itself, with the status it answers. */
@@ -104,4 +105,12 @@ export function errorJson(e: EddyError): string {
     fields.where = e.column === undefined ? `row ${e.row}` : `row ${e.row}, column "${e.column}"`;
   }
   return JSON.stringify(fields);
+}
+
+/** Refuses a request whose method is not `method` (405, with Allow). */
+export function requireMethod(req: IncomingMessage, method: 'GET' | 'POST'): void {
+  if (req.method === method) return;
+  throw new HttpError(405, SqlState.featureNotSupported, `method ${req.method} is not allowed here`, {
+    headers: { Allow: method },
+  });
 }

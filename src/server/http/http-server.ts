@@ -15,6 +15,10 @@ import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
 import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
 import { checkUsers } from '../server-users.ts';
+import { ConsoleApi } from './console-api.ts';
+import type { ConsoleAssets } from './console-assets.ts';
+import { isConsoleRoute, serveConsoleRoute } from './console-routes.ts';
+import { ConsoleSessions, sessionToken } from './console-session.ts';
 import {
   Credentials,
   checkHostHeader,
@@ -23,9 +27,10 @@ import {
   type HttpUser,
 } from './http-access.ts';
 import { bodyBytesMaxDefault, readBody } from './http-body.ts';
-import { errorAnswer, HttpError } from './http-errors.ts';
+import { errorAnswer, HttpError, requireMethod } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
 import { HttpMetrics } from './metrics.ts';
+import type { OperatorProfiles } from './operator-profile.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
 import { ChangesPayloadCache, type ViewSubscription } from './view-subscription.ts';
@@ -60,6 +65,8 @@ export interface HttpServerOptions {
   readonly sessions?: () => Readonly<Record<string, number>>;
   /** The handshake bounds of the other protocols served beside HTTP, for /metrics. */
   readonly handshakes?: () => Readonly<Record<string, HandshakeCounts>>;
+  /** Per-operator counters of the database's views, for the console's dataflow graph (`eddy serve` keeps them). */
+  readonly operatorProfiles?: OperatorProfiles;
 }
 
 export interface HttpServer {
@@ -80,7 +87,19 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
   return api;
 }
 
-type Route = 'sql' | 'ingest' | 'views' | 'subscribe' | 'metrics' | 'health' | 'ready' | 'other';
+type Route =
+  | 'sql'
+  | 'ingest'
+  | 'views'
+  | 'subscribe'
+  | 'metrics'
+  | 'health'
+  | 'ready'
+  | 'catalog'
+  | 'stats'
+  | 'dataflow'
+  | 'console'
+  | 'other';
 
 class HttpApi implements HttpServer {
   private readonly options: HttpServerOptions;
@@ -92,6 +111,9 @@ class HttpApi implements HttpServer {
   private readonly metrics: HttpMetrics;
   private readonly subscriptions = new Set<ViewSubscription>();
   private readonly subscribe: SubscribeContext;
+  private readonly consoleSessions = new ConsoleSessions();
+  private readonly consoleApi: ConsoleApi;
+  private consoleAssets: Promise<ConsoleAssets> | null = null;
   private readonly heartbeat: NodeJS.Timeout;
   private closing: Promise<void> | null = null;
 
@@ -124,6 +146,13 @@ class HttpApi implements HttpServer {
         if (dropped) this.metrics.subscriptionsDropped++;
       },
     };
+    this.consoleApi = new ConsoleApi({
+      db: this.db,
+      metrics: this.metrics,
+      profiles: options.operatorProfiles,
+      subscriptions: () => this.gauges(),
+      sessions: () => this.sessions?.() ?? {},
+    });
     this.heartbeat = setInterval(() => {
       for (const s of this.subscriptions) s.heartbeat();
     }, options.heartbeatIntervalMs ?? 15_000);
@@ -157,6 +186,7 @@ class HttpApi implements HttpServer {
       s.transport.close();
     }
     this.metrics.detach();
+    this.consoleApi.detach();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const grace = setTimeout(() => {
@@ -186,12 +216,32 @@ class HttpApi implements HttpServer {
           headers: { Connection: 'close' },
         });
       }
+      if (isConsoleRoute(first, name, extra)) {
+        route = 'console';
+        this.checkAccess(req, res, url, false);
+        const status = await serveConsoleRoute(this.consoleContext(), req, res, first, name);
+        this.metrics.countRequest(route, status);
+        return;
+      }
       const userName = this.checkAccess(req, res, url);
       if (req.method === 'OPTIONS') return this.preflight(res, route);
       await this.dispatch(route, req, res, url, name ?? '', userName);
     } catch (err) {
-      this.answerError(res, route, err);
+      this.answerError(req, res, route, err);
     }
+  }
+
+  private consoleContext() {
+    return {
+      credentials: this.credentials,
+      sessions: this.consoleSessions,
+      secure: this.options.tls !== undefined,
+      assets: () => {
+        // Loaded on the first request for the console: a server nobody browses never reads it.
+        this.consoleAssets ??= import('./console-assets.ts').then((m) => new m.ConsoleAssets());
+        return this.consoleAssets;
+      },
+    };
   }
 
   private async dispatch(
@@ -206,11 +256,16 @@ class HttpApi implements HttpServer {
       case 'sql': {
         requireMethod(req, 'POST');
         const body = await readBody(req, this.bodyBytesMax);
+        // A client that goes away before its answer cancels the statement (57014, unseen).
+        const gone = new AbortController();
+        res.once('close', () => {
+          if (!res.writableFinished) gone.abort();
+        });
         return this.answer(
           res,
           route,
           200,
-          await runSql(this.db, parseSqlRequest(body, req.headers['content-type']), userName),
+          await runSql(this.db, parseSqlRequest(body, req.headers['content-type']), userName, gone.signal),
         );
       }
       case 'ingest': {
@@ -230,6 +285,15 @@ class HttpApi implements HttpServer {
         startSse(this.subscribe, req, res, name, url);
         this.metrics.countRequest(route, 200);
         return;
+      case 'catalog':
+        requireMethod(req, 'GET');
+        return this.answer(res, route, 200, this.consoleApi.catalog());
+      case 'stats':
+        requireMethod(req, 'GET');
+        return this.answer(res, route, 200, this.consoleApi.stats());
+      case 'dataflow':
+        requireMethod(req, 'GET');
+        return this.answer(res, route, 200, this.consoleApi.dataflow(name));
       case 'metrics':
         requireMethod(req, 'GET');
         res.setHeader('Content-Type', 'text/plain; version=0.0.4; charset=utf-8');
@@ -243,7 +307,7 @@ class HttpApi implements HttpServer {
         return;
       default:
         throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {
-          hint: 'Endpoints: POST /sql, POST /ingest/{table}, GET /views/{name}, GET /subscribe/{view}, GET /metrics, GET /health, GET /ready.',
+          hint: 'Endpoints: POST /sql, POST /ingest/{table}, GET /views/{name}, GET /subscribe/{view}, GET /catalog, GET /stats, GET /dataflow/{view}, GET /metrics, GET /health, GET /ready; the console at /.',
         });
     }
   }
@@ -270,19 +334,32 @@ class HttpApi implements HttpServer {
    * Host (without users), origin and credentials; sets the CORS header for an allowed origin.
    * Returns the authenticated user (undefined without users, or for a preflight).
    */
-  private checkAccess(req: IncomingMessage, res: ServerResponse | null, url: URL): string | undefined {
+  private checkAccess(
+    req: IncomingMessage,
+    res: ServerResponse | null,
+    url: URL,
+    authenticate = true,
+  ): string | undefined {
     if (!this.credentials.required) checkHostHeader(req);
     const origin = checkOrigin(req, this.options.allowedOrigins ?? []);
     if (origin !== undefined && res) {
       res.setHeader('Access-Control-Allow-Origin', origin);
       res.setHeader('Vary', 'Origin');
     }
-    if (req.method === 'OPTIONS') return undefined;
-    const userName = this.credentials.required
-      ? this.credentials.authenticate(req, url.searchParams.get('access_token'))
-      : undefined;
+    if (req.method === 'OPTIONS' || !authenticate) return undefined;
+    const userName = this.credentials.required ? this.authenticate(req, url) : undefined;
     this.handshakes.authenticated(rawSocket(req.socket));
     return userName;
+  }
+
+  /** A console session cookie (when no Authorization header is sent), else the request's credentials. */
+  private authenticate(req: IncomingMessage, url: URL): string {
+    const token = sessionToken(req);
+    if (token !== undefined && req.headers.authorization === undefined) {
+      const user = this.consoleSessions.user(token);
+      if (user !== undefined) return user;
+    }
+    return this.credentials.authenticate(req, url.searchParams.get('access_token'));
   }
 
   private preflight(res: ServerResponse, route: Route): void {
@@ -301,7 +378,7 @@ class HttpApi implements HttpServer {
     res.end(body);
   }
 
-  private answerError(res: ServerResponse, route: Route, err: unknown): void {
+  private answerError(req: IncomingMessage, res: ServerResponse, route: Route, err: unknown): void {
     const answer = errorAnswer(err);
     this.metrics.countError(answer.code);
     this.metrics.countRequest(route, answer.status);
@@ -309,7 +386,11 @@ class HttpApi implements HttpServer {
       res.destroy();
       return;
     }
-    for (const [k, v] of Object.entries(answer.headers)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(answer.headers)) {
+      // The console handles a 401 with its own login form; WWW-Authenticate would pop the browser's.
+      if (k === 'WWW-Authenticate' && req.headers['x-eddy-console'] !== undefined) continue;
+      res.setHeader(k, v);
+    }
     res.statusCode = answer.status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.end(answer.body);
@@ -348,6 +429,8 @@ function rawSocket(socket: Socket): Socket {
 function routeOf(first: string, hasName: boolean): Route {
   switch (first) {
     case 'sql':
+    case 'catalog':
+    case 'stats':
     case 'metrics':
     case 'health':
     case 'ready':
@@ -355,15 +438,9 @@ function routeOf(first: string, hasName: boolean): Route {
     case 'ingest':
     case 'views':
     case 'subscribe':
+    case 'dataflow':
       return hasName ? first : 'other';
     default:
       return 'other';
   }
-}
-
-function requireMethod(req: IncomingMessage, method: 'GET' | 'POST'): void {
-  if (req.method === method) return;
-  throw new HttpError(405, SqlState.featureNotSupported, `method ${req.method} is not allowed here`, {
-    headers: { Allow: method },
-  });
 }

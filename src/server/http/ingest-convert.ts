@@ -13,6 +13,7 @@ import { nestingTooDeep } from '../../common/jsonb-parse.ts';
 import { Numeric } from '../../common/numeric.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import { arrayFromJs } from '../../functions/array-dims.ts';
 import { jsInputFor } from '../../functions/js-input.ts';
 
 /** A JSON number with its source text, from a parse that kept it (see `parseExact`). */
@@ -88,15 +89,8 @@ export function readerFor(type: SqlType, column: string, zone: TimeZone, exact: 
     case 'array': {
       const element = readerFor(type.element, column, zone, exact);
       const whole = jsInputFor(type, column, zone);
-      return (j) => {
-        if (!Array.isArray(j)) return whole(j);
-        const out: Value[] = new Array(j.length);
-        for (let i = 0; i < j.length; i++) {
-          const e: unknown = j[i];
-          out[i] = e === null ? null : element(e);
-        }
-        return out;
-      };
+      const subArrays = type.element.id !== 'jsonb';
+      return (j) => (Array.isArray(j) ? arrayFromJs(j, element, subArrays) : whole(j));
     }
     default: {
       const js = jsInputFor(type, column, zone);

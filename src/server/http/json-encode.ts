@@ -41,10 +41,8 @@ export function encoderFor(type: SqlType, zone: TimeZone): ValueEncoder {
     case 'unknown':
     case 'uuid':
     case 'enum':
-      return (v) => JSON.stringify(v);
     case 'bpchar':
-      // Padded to its length, as PostgreSQL's output function and to_json give it.
-      return (v) => JSON.stringify(formatText(v, type, zone));
+      return (v) => JSON.stringify(v);
     case 'date':
     case 'time':
     case 'timestamp':
@@ -70,7 +68,7 @@ function arrayJson(values: readonly Value[], element: ValueEncoder): string {
   for (let i = 0; i < values.length; i++) {
     if (i > 0) out += ',';
     const v = values[i]!;
-    out += v === null ? 'null' : element(v);
+    out += v === null ? 'null' : Array.isArray(v) ? arrayJson(v, element) : element(v);
   }
   return `${out}]`;
 }

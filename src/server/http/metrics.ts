@@ -55,6 +55,20 @@ export class HttpMetrics {
     }
   }
 
+  /** Rows in and out since the server started, summed over relations (for the console). */
+  rowTotals(): { rowsIn: number; rowsOut: number } {
+    let rowsIn = 0;
+    let rowsOut = 0;
+    for (const n of this.rowsIn.values()) rowsIn += n;
+    for (const n of this.rowsOut.values()) rowsOut += n;
+    return { rowsIn, rowsOut };
+  }
+
+  /** Errors answered over HTTP since the server started, by SQLSTATE. */
+  errorCounts(): Record<string, number> {
+    return Object.fromEntries(this.errors);
+  }
+
   countError(code: string): void {
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
   }
@@ -120,6 +134,14 @@ export class HttpMetrics {
       stored.push([`{relation="${escapeLabel(r.name)}",kind="${r.kind}"}`, this.db.store(r.id).size]);
     }
     metric(out, 'eddy_relation_rows', 'gauge', 'Rows kept by each table and materialized view.', stored);
+    const overruns = new Map([...this.db.catalog.stepOverruns].map(([id, o]) => [id, o.count]));
+    metric(
+      out,
+      'eddy_view_steps_over_budget_total',
+      'counter',
+      'Steps whose maintenance of a materialized view took longer than the step budget (1 s).',
+      labelled(overruns, relationName, 'view'),
+    );
     const state = new Map<string, number>();
     for (const s of this.db.operatorState()) {
       const key = `{view="${escapeLabel(nameOf(this.db, s.viewId) ?? `#${s.viewId}`)}",operator="${escapeLabel(s.operator)}"}`;

@@ -59,10 +59,19 @@ function paramValue(json: unknown): Value {
  * Runs the script (a read of a view still hydrating waits for it, as in the library); returns
  * the response body `{"results":[…],"step":n}`.
  */
-/** Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`). */
-export async function runSql(db: Database, request: SqlRequest, userName?: string): Promise<string> {
+/**
+ * Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`);
+ * `clientGone` aborting cancels the statement running then.
+ */
+export async function runSql(
+  db: Database,
+  request: SqlRequest,
+  userName?: string,
+  clientGone?: AbortSignal,
+): Promise<string> {
   const session = new Session(db);
   if (userName !== undefined) session.settings.userName = userName;
+  clientGone?.addEventListener('abort', () => session.cancelStatement(), { once: true });
   try {
     const results = await session.executeScript(request.sql, request.params);
     const zone = timeZone(session.settings.timeZone);

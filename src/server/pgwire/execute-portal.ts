@@ -8,6 +8,7 @@
 
 import type { Value } from '../../common/value.ts';
 import { HydrationPendingError } from '../../runtime/hydration.ts';
+import { PendingStatement } from '../../runtime/pending-statement.ts';
 import type { ResultColumn, StatementResult } from '../../runtime/result.ts';
 import type { StatementDescription } from '../../runtime/session.ts';
 import {
@@ -55,10 +56,13 @@ export function returnsRows(result: StatementResult): boolean {
   return result.columns.length > 0 || result.command.startsWith('SELECT');
 }
 
-/** Runs a plain statement in the session with the portal's parameters. */
-export function runPlain(conn: PgConnection, portal: Portal): StatementResult {
+/**
+ * Runs a plain statement in the session with the portal's parameters. With `mayYield`, a long
+ * query may throw a PendingStatement (evaluated in slices; the caller awaits it).
+ */
+export function runPlain(conn: PgConnection, portal: Portal, mayYield = false): StatementResult {
   transactionWarning(conn, portal.statement.text);
-  const results = conn.session.execute(portal.statement.text, portal.params, portal.paramTypes);
+  const results = conn.session.execute(portal.statement.text, portal.params, portal.paramTypes, mayYield);
   return results[results.length - 1] ?? { command: 'SELECT 0', rowCount: 0, columns: [], rows: [] };
 }
 
@@ -70,11 +74,18 @@ function executePlain(
 ): void | Promise<void> {
   if (portal.result === null) {
     try {
-      portal.result = runPlain(conn, portal);
+      portal.result = runPlain(conn, portal, true);
     } catch (e) {
-      // A view still hydrating: wait for it (bounded by statement_timeout), then run the statement.
-      if (!(e instanceof HydrationPendingError)) throw e;
-      return conn.session.awaitHydration(e).then(() => executePlain(conn, portal, maxRows, describe));
+      if (e instanceof PendingStatement) {
+        return e.result.then(
+          (result) => {
+            portal.result = result;
+            return executePlain(conn, portal, maxRows, describe);
+          },
+          (err) => awaitHydrationAndRerun(conn, err, () => executePlain(conn, portal, maxRows, describe)),
+        );
+      }
+      return awaitHydrationAndRerun(conn, e, () => executePlain(conn, portal, maxRows, describe));
     }
   }
   const result = portal.result;
@@ -95,6 +106,16 @@ function executePlain(
   const pending = writeRows(conn, result.rows, from, to, result.columns, portal.formats);
   if (pending) return pending.then(finish);
   finish();
+}
+
+/** A view still hydrating: wait for it (bounded by statement_timeout), then run the statement again. */
+function awaitHydrationAndRerun(
+  conn: PgConnection,
+  e: unknown,
+  rerun: () => void | Promise<void>,
+): Promise<void> {
+  if (!(e instanceof HydrationPendingError)) throw e;
+  return conn.session.awaitHydration(e).then(rerun);
 }
 
 /** Writes DataRows `rows[from, to)`, handing them to the socket as they pile up and waiting when it is full. */
@@ -145,19 +166,45 @@ export function describeStatement(conn: PgConnection, statement: PreparedStateme
   return description;
 }
 
-/** The columns a portal will return, or null; a read-only query is run now to learn them exactly. */
-export function describePortal(conn: PgConnection, portal: Portal): readonly ResultColumn[] | null {
+type PortalColumns = readonly ResultColumn[] | null;
+
+/**
+ * The columns a portal will return, or null; a read-only query is run now to learn them exactly
+ * (a long one in slices: then a promise of them).
+ */
+export function describePortal(conn: PgConnection, portal: Portal): PortalColumns | Promise<PortalColumns> {
+  const statement = portal.statement;
+  if (statement.kind === 'plain' && portal.result === null && isReadOnlyQuery(statement.text)) {
+    try {
+      portal.result = runPlain(conn, portal, true);
+    } catch (e) {
+      if (e instanceof PendingStatement) {
+        return e.result.then(
+          (result) => {
+            portal.result = result;
+            return describeKnown(conn, portal);
+          },
+          (err) => {
+            describeHydrating(conn, err);
+            return describeKnown(conn, portal);
+          },
+        );
+      }
+      describeHydrating(conn, e);
+    }
+  }
+  return describeKnown(conn, portal);
+}
+
+/** A hydrating view: describe by binding only (Execute waits for the view); other errors stand. */
+function describeHydrating(conn: PgConnection, e: unknown): void {
+  if (!(e instanceof HydrationPendingError)) throw e;
+  if (conn.session.transaction) conn.session.transaction.failed = false;
+}
+
+function describeKnown(conn: PgConnection, portal: Portal): PortalColumns {
   const statement = portal.statement;
   if (statement.kind === 'plain') {
-    if (portal.result === null && isReadOnlyQuery(statement.text)) {
-      try {
-        portal.result = runPlain(conn, portal);
-      } catch (e) {
-        // A hydrating view: describe by binding only; Execute waits for the view.
-        if (!(e instanceof HydrationPendingError)) throw e;
-        if (conn.session.transaction) conn.session.transaction.failed = false;
-      }
-    }
     if (portal.result !== null) return returnsRows(portal.result) ? portal.result.columns : null;
     if (isRowlessWrite(statement.text)) return null;
   }

@@ -11,6 +11,7 @@
 import type { SqlType } from '../../common/types.ts';
 import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
+import type { ResultColumn } from '../../runtime/result.ts';
 import {
   bindComplete,
   closeComplete,
@@ -104,7 +105,7 @@ export function handleBind(conn: PgConnection, body: Buffer): void {
   bindComplete(conn.w);
 }
 
-export function handleDescribe(conn: PgConnection, body: Buffer): void {
+export function handleDescribe(conn: PgConnection, body: Buffer): void | Promise<void> {
   const r = new BodyReader(body);
   const kind = r.byte();
   const name = r.cstring();
@@ -121,11 +122,17 @@ export function handleDescribe(conn: PgConnection, body: Buffer): void {
     return;
   }
   const portal = requirePortal(conn, name);
+  const describe = (columns: readonly ResultColumn[] | null) => {
+    if (columns) rowDescription(conn.w, columns, portal.formats);
+    else noData(conn.w);
+  };
   try {
     joinImplicitTransaction(conn, portal.statement);
     const columns = describePortal(conn, portal);
-    if (columns) rowDescription(conn.w, columns, portal.formats);
-    else noData(conn.w);
+    if (!(columns instanceof Promise)) return describe(columns);
+    return columns.then(describe, (e) => {
+      throw located(e, portal.statement);
+    });
   } catch (e) {
     throw located(e, portal.statement);
   }

@@ -187,8 +187,9 @@ export class PgConnection {
     });
   }
 
-  /** CancelRequest: interrupts the statement if it is waiting; nothing happens when idle. */
+  /** CancelRequest: interrupts the statement, waiting or computing; nothing happens when idle. */
   cancel(): void {
+    this.session.cancelStatement();
     this.interruptWait?.(canceled());
   }
 
@@ -331,6 +332,8 @@ export class PgConnection {
   private cleanup(): void {
     if (this.closed) return;
     this.closed = true;
+    // A query still computing for a client that is gone (or a server shutting down) stops.
+    this.session.cancelStatement('shutdown');
     this.interruptWait?.(connectionClosed());
     closeAllCursors(this, true);
     for (const portal of this.portals.values()) portal.release?.();

@@ -99,6 +99,12 @@ export async function startPgServer(options: PgServerOptions): Promise<PgServer>
       const pid = nextPid++;
       // pg_backend_pid() answers the pid this client received in BackendKeyData.
       session.settings.backendPid = pid;
+      // pg_cancel_backend(pid) reaches any connection of this server, as a CancelRequest would.
+      session.settings.cancelBackend = (target: number) => {
+        const conn = connections.get(target);
+        conn?.cancel();
+        return conn !== undefined;
+      };
       // current_user: the authenticated name (under trust, the name the client gave, as PostgreSQL).
       if (params.user) session.settings.userName = params.user;
       const conn = new PgConnection(

@@ -10,13 +10,12 @@ import type { TimeZone } from '../../common/datetime-zone.ts';
 import { Interval } from '../../common/interval.ts';
 import { Jsonb } from '../../common/jsonb.ts';
 import type { Numeric } from '../../common/numeric.ts';
-import { type ArrayType, type SqlType, typeName, typeOid } from '../../common/types.ts';
+import { type ArrayType, type SqlType, typeOid } from '../../common/types.ts';
 import { decodeUtf8 } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import {
   ARRAY_DIMS_MAX,
   arrayShape,
-  arrayTypeDepth,
   flattenArray,
   nestArray,
   tooManyDimensions,
@@ -144,8 +143,7 @@ function writeTimestamp(w: MessageWriter, micros: number): void {
  */
 function writeArrayBinary(w: MessageWriter, items: Value[], type: ArrayType, zone: TimeZone): void {
   const shape = arrayShape(items);
-  let element = type.element;
-  while (element.id === 'array') element = element.element;
+  const element = type.element;
   const scalars = flattenArray(items, shape.length);
   w.int32(shape.length)
     .int32(scalars.some((v) => v === null) ? 1 : 0)
@@ -244,15 +242,7 @@ function readArrayBinary(b: Buffer, type: ArrayType, zone: TimeZone): Value[] {
   const ndim = b.readInt32BE(0);
   if (ndim === 0) return [];
   if (ndim > ARRAY_DIMS_MAX) throw tooManyDimensions(ndim);
-  if (ndim !== arrayTypeDepth(type)) {
-    // int4[] names every int array on the wire; only the query's own cast can say int[][].
-    throw WireError.error(
-      WireState.featureNotSupported,
-      `a ${ndim}-dimensional array does not fit a parameter of type ${typeName(type)}`,
-    );
-  }
-  let element = type.element;
-  while (element.id === 'array') element = element.element;
+  const element = type.element;
   const shape: number[] = [];
   for (let d = 0; d < ndim; d++) shape.push(b.readInt32BE(12 + 8 * d));
   if (shape.some((n) => n <= 0)) throw new RangeError('bad array dimension');

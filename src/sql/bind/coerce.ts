@@ -6,9 +6,7 @@
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
 import {
-  innermostElement,
   isNumeric,
-  nestedArrayOf,
   type SqlType,
   sameType,
   T,
@@ -16,7 +14,6 @@ import {
   typeName,
   withoutTypmod,
 } from '../../common/types.ts';
-import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import {
   canCastAssignment,
   canCastExplicitly,
@@ -98,7 +95,6 @@ function sameTypmod(a: SqlType, b: SqlType): boolean {
 
 /** Converts `expr` to `type`: no-op when equal, folded for constants, else a Cast node. */
 export function coerce(expr: ScalarExpr, type: SqlType, explicit: boolean, position?: number): ScalarExpr {
-  type = withSourceDepth(expr.type, type);
   if (sameType(expr.type, type) && !needsTypmodCheck(type)) return expr;
   if (!explicit && expr.type.id !== 'unknown' && !canCastImplicitly(expr.type, type)) {
     throw new SemanticError(
@@ -119,16 +115,6 @@ export function coerce(expr: ScalarExpr, type: SqlType, explicit: boolean, posit
     );
   }
   return castNode(expr, type, explicit);
-}
-
-/**
- * Dimensions are not part of an array type (`ARRAY[[1]]::bigint[]` is a bigint[][]), so a cast
- * between arrays keeps the source's depth and converts the innermost elements.
- */
-function withSourceDepth(from: SqlType, to: SqlType): SqlType {
-  if (from.id !== 'array' || to.id !== 'array') return to;
-  const depth = arrayTypeDepth(from);
-  return depth === arrayTypeDepth(to) ? to : nestedArrayOf(innermostElement(to), depth);
 }
 
 /**

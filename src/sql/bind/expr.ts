@@ -18,6 +18,7 @@ import type {
 } from 'libpg-query';
 import { ROLE_NAME } from '../../catalog/system/oids.ts';
 import { bindCatalogCast } from '../../catalog/system/reg-cast.ts';
+import { trimBpchar } from '../../common/bpchar.ts';
 import { type IntervalField, parseInterval } from '../../common/datetime.ts';
 import {
   FeatureNotSupportedError,
@@ -26,16 +27,10 @@ import {
   UndefinedObjectError,
 } from '../../common/errors.ts';
 import { Numeric } from '../../common/numeric.ts';
-import { arrayOf, innermostElement, nestedArrayOf, type SqlType, T, typeName } from '../../common/types.ts';
+import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
-import {
-  ARRAY_DIMS_MAX,
-  arrayTypeDepth,
-  buildNestedArray,
-  flattenArray,
-  tooManyDimensions,
-} from '../../functions/array-dims.ts';
+import { arrayElements, arrayShape, buildNestedArray } from '../../functions/array-dims.ts';
 import { type ClockName, clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar.ts';
@@ -44,7 +39,13 @@ import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
 import { bindFuncCall } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
-import { bindBinaryOperator, bindUnaryOperator, compareOps, comparisonType } from './operators.ts';
+import {
+  bindBinaryOperator,
+  bindUnaryOperator,
+  comparableBpchar,
+  compareOps,
+  comparisonType,
+} from './operators.ts';
 import type { Scope } from './scope.ts';
 import { resolveTypeName, typeNameText } from './type-name.ts';
 
@@ -88,13 +89,12 @@ export function bindExpr(node: Node, scope: Scope, ctx: BindContext): ScalarExpr
       'ARRAY',
     );
     const args = elements.map((e) => coerce(e, type, false));
-    const depth = arrayTypeDepth(type) + 1;
-    if (depth > ARRAY_DIMS_MAX) throw tooManyDimensions(depth);
     return {
       kind: 'call',
       name: 'array',
       args,
-      impl: depth > 1 ? buildNestedArray : (...vs) => vs,
+      // Arrays as elements add a dimension; their shapes are checked per row (buildNestedArray).
+      impl: type.id === 'array' ? buildNestedArray : (...vs) => vs,
       strict: false,
       volatile: false,
       type: arrayOf(type),
@@ -217,12 +217,18 @@ function bindAExpr(e: A_Expr, scope: Scope, ctx: BindContext): ScalarExpr {
     case 'AEXPR_DISTINCT':
     case 'AEXPR_NOT_DISTINCT': {
       const [left, right] = unify(bindExpr(e.lexpr!, scope, ctx), bindExpr(e.rexpr!, scope, ctx), position);
-      return { kind: 'isDistinct', left, right, negated: e.kind === 'AEXPR_NOT_DISTINCT', type: T.bool };
+      return {
+        kind: 'isDistinct',
+        left: comparableBpchar(left),
+        right: comparableBpchar(right),
+        negated: e.kind === 'AEXPR_NOT_DISTINCT',
+        type: T.bool,
+      };
     }
     case 'AEXPR_NULLIF': {
       const first = bindExpr(e.lexpr!, scope, ctx);
       const [left, right] = unify(first, bindExpr(e.rexpr!, scope, ctx), position);
-      const equal: ScalarExpr = { kind: 'compare', op: '=', left, right, type: T.bool };
+      const equal = equalityTest(left, right);
       // NULLIF returns the left operand of the `=` PostgreSQL picks: where a cross-type operator
       // exists (int4 = int8, float4 = float8, date = timestamp) the first argument keeps its type.
       const result = sameOperatorFamily(first.type, right.type) ? first : left;
@@ -275,6 +281,17 @@ function sameOperatorFamily(a: SqlType, b: SqlType): boolean {
   return crossTypeEqualityFamilies.some((f) => f.includes(a.id) && f.includes(b.id));
 }
 
+/** `left = right` over operands already of one type, char compared without its padding. */
+export function equalityTest(left: ScalarExpr, right: ScalarExpr): ScalarExpr {
+  return {
+    kind: 'compare',
+    op: '=',
+    left: comparableBpchar(left),
+    right: comparableBpchar(right),
+    type: T.bool,
+  };
+}
+
 /** Brings two expressions to their common type (for =, IS DISTINCT FROM, NULLIF). */
 function unify(left: ScalarExpr, right: ScalarExpr, position?: number): [ScalarExpr, ScalarExpr] {
   const type = comparisonType(left.type, right.type, position);
@@ -302,11 +319,13 @@ function bindInList(
     constants.length > 1 ? items.filter(hasColumns) : [...items.filter(hasColumns), ...constants];
   let result: ScalarExpr | null = null;
   if (constants.length > 1) {
+    // Arrays compare only with arrays of their element type (42883), as `=` does.
+    if (arg.type.id === 'array') for (const i of constants) comparisonType(arg.type, i.type, position);
     const type = commonType([arg.type, ...constants.map((i) => i.type)], 'IN', position);
     result = {
       kind: 'inList',
-      arg: coerce(arg, type, false, position),
-      list: constants.map((i) => coerce(i, type, false, position)),
+      arg: comparableBpchar(coerce(arg, type, false, position)),
+      list: constants.map((i) => comparableBpchar(coerce(i, type, false, position))),
       negated,
       type: T.bool,
     };
@@ -328,9 +347,9 @@ function bindBetween(e: A_Expr, scope: Scope, ctx: BindContext, position?: numbe
   const low = bindExpr(lowNode!, scope, ctx);
   const high = bindExpr(highNode!, scope, ctx);
   const type = commonType([arg.type, low.type, high.type], 'BETWEEN', position);
-  const a = coerce(arg, type, false, position);
-  const lo = coerce(low, type, false, position);
-  const hi = coerce(high, type, false, position);
+  const a = comparableBpchar(coerce(arg, type, false, position));
+  const lo = comparableBpchar(coerce(low, type, false, position));
+  const hi = comparableBpchar(coerce(high, type, false, position));
   const range = (l: ScalarExpr, h: ScalarExpr): ScalarExpr => ({
     kind: 'and',
     args: [
@@ -360,23 +379,22 @@ function bindArrayQuantifier(
   if (!compareOps.has(op))
     throw new FeatureNotSupportedError(`operator ${op} with ANY/ALL is not supported`, { position });
   // The elements are those under every dimension: 1 = ANY (ARRAY[[1,2],[3,4]]) searches all four.
-  const elementType = array.type.id === 'array' ? innermostElement(array.type) : left.type;
-  const dims = Math.max(arrayTypeDepth(array.type), 1);
+  const elementType = array.type.id === 'array' ? array.type.element : left.type;
   const type = comparisonType(left.type, elementType, position, 'ANY/ALL');
-  const arrayExpr = coerce(array, nestedArrayOf(type, dims), false, position);
+  const arrayExpr = coerce(array, arrayOf(type), false, position);
   const leftExpr = coerce(left, type, false, position);
   const all = e.kind === 'AEXPR_OP_ALL';
-  const test = compareOperator(op as CompareOp);
+  const test = compareOperator(op as CompareOp, type.id === 'bpchar');
   return {
     kind: 'call',
     name: all ? `${op} ALL` : `${op} ANY`,
-    args: [leftExpr, arrayExpr],
+    args: [comparableBpchar(leftExpr), arrayExpr],
     strict: false,
     volatile: false,
     type: T.bool,
     impl: (x, arr) => {
       if (arr === null) return null;
-      const items = flattenArray(arr as Value[], dims);
+      const items = arrayElements(arr as Value[]);
       if (items.length === 0) return all;
       if (x === null) return null;
       let sawNull = false;
@@ -394,7 +412,12 @@ function bindArrayQuantifier(
   };
 }
 
-function compareOperator(op: CompareOp): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
+/** The element test of ANY/ALL; char elements compare without their padding, as `=` on char. */
+function compareOperator(
+  op: CompareOp,
+  bpchar: boolean,
+): (a: NonNullable<unknown>, b: NonNullable<unknown>) => boolean {
+  if (bpchar) return (a, b) => compareHolds(op, compareValues(a as Value, trimBpchar(b as string)));
   return (a, b) => compareHolds(op, compareValues(a as Value, b as Value));
 }
 
@@ -434,11 +457,13 @@ function bindCase(e: CaseExpr, scope: Scope, ctx: BindContext): ScalarExpr {
   const otherwise: ScalarExpr = e.defresult
     ? bindExpr(e.defresult, scope, ctx)
     : { kind: 'literal', value: null, type: T.unknown };
-  const type = commonType([...whens.map((w) => w.result.type), otherwise.type], 'CASE');
+  // PostgreSQL resolves the ELSE result's type first: among strings, which cast to one another
+  // implicitly, the first known type wins, so `CASE … THEN text ELSE char(3)` is bpchar, padded.
+  const type = commonType([otherwise.type, ...whens.map((w) => w.result.type)], 'CASE');
   const conditions = whens.map((w) => {
     if (!operand) return coerce(w.cond, T.bool, false, w.position);
     const [l, r] = unify(operand, w.cond, w.position);
-    return { kind: 'compare', op: '=', left: l, right: r, type: T.bool } as ScalarExpr;
+    return equalityTest(l, r);
   });
   return {
     kind: 'case',
@@ -471,24 +496,22 @@ function parseIntervalField(text: string, field: string): Value {
   return parseInterval(text, field as IntervalField);
 }
 
-const subscript = (array: Value, index: Value): Value => (array as Value[])[(index as number) - 1] ?? null;
+/**
+ * `array[i][j]…` (1-based): as PostgreSQL, NULL unless there is one subscript per dimension of
+ * the value and each is in range. The dimensions are the value's, so this is decided per row.
+ */
+function subscriptElement(array: Value, ...indexes: Value[]): Value {
+  let level = array as Value[];
+  if (arrayShape(level).length !== indexes.length) return null;
+  for (let k = 0; k < indexes.length - 1; k++) level = level[(indexes[k] as number) - 1] as Value[];
+  return level?.[(indexes[indexes.length - 1] as number) - 1] ?? null;
+}
 
-/** `array[i]` (1-based; out of range is NULL). Slices and field selection are not supported. */
+/** `array[i]…`. Slices and field selection are not supported. */
 function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, position?: number): ScalarExpr {
-  let expr = bindExpr(e.arg!, scope, ctx);
-  const steps = e.indirection ?? [];
-  const dims = arrayTypeDepth(expr.type);
-  if (dims > 0 && steps.length !== dims && steps.every((s) => 'A_Indices' in s && !s.A_Indices.is_slice)) {
-    // PostgreSQL: as many subscripts as the array has dimensions, else the element is NULL.
-    for (const s of steps) {
-      if ('A_Indices' in s && s.A_Indices.uidx)
-        coerce(bindExpr(s.A_Indices.uidx, scope, ctx), T.int4, false, position);
-    }
-    let element = expr.type;
-    while (element.id === 'array') element = element.element;
-    return { kind: 'literal', value: null, type: element };
-  }
-  for (const step of steps) {
+  const expr = bindExpr(e.arg!, scope, ctx);
+  const indexes: ScalarExpr[] = [];
+  for (const step of e.indirection ?? []) {
     if (!('A_Indices' in step) || step.A_Indices.is_slice || !step.A_Indices.uidx) {
       throw new FeatureNotSupportedError('array slices and field selection are not supported', { position });
     }
@@ -499,19 +522,18 @@ function bindSubscript(e: A_Indirection, scope: Scope, ctx: BindContext, positio
         { position },
       );
     }
-    const index = coerce(bindExpr(step.A_Indices.uidx, scope, ctx), T.int4, false, position);
-    const type = expr.type.element;
-    expr = {
-      kind: 'call',
-      name: 'subscript',
-      args: [expr, index],
-      impl: subscript,
-      strict: true,
-      volatile: false,
-      type,
-    };
+    indexes.push(coerce(bindExpr(step.A_Indices.uidx, scope, ctx), T.int4, false, position));
   }
-  return expr;
+  if (expr.type.id !== 'array' || indexes.length === 0) return expr;
+  return {
+    kind: 'call',
+    name: 'subscript',
+    args: [expr, ...indexes],
+    impl: subscriptElement,
+    strict: true,
+    volatile: false,
+    type: expr.type.element,
+  };
 }
 
 /**
@@ -523,7 +545,6 @@ function arraySubquery(plan: LogicalPlan, position?: number): ScalarExpr {
     throw new SemanticError(SqlState.syntaxError, 'subquery must return only one column', { position });
   }
   const type = arrayOf(plan.schema[0]!.type);
-  if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
   // ORDER BY a column not selected leaves a projection over the sort: aggregate under it.
   const top = plan.kind === 'map' && plan.input.kind === 'orderBy' ? plan.exprs[0]! : null;
   const sorted = top?.kind === 'column' && plan.kind === 'map' ? plan.input : plan;
@@ -584,12 +605,14 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
         throw new FeatureNotSupportedError(`operator ${op} with a subquery`, { position });
       const test = bindExpr(link.testexpr!, scope, ctx);
       const type = commonType([test.type, plan.schema[0]!.type], 'IN', position);
-      const sub = plan.schema[0]!.type.id === type.id ? plan : castPlanColumn(plan, type);
+      // char compares without its padding: both sides go through comparableBpchar.
+      const sub =
+        plan.schema[0]!.type.id === type.id && type.id !== 'bpchar' ? plan : castPlanColumn(plan, type);
       return {
         kind: 'subquery',
         subquery: link.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all',
         plan: sub,
-        test: coerce(test, type, false, position),
+        test: comparableBpchar(coerce(test, type, false, position)),
         op,
         type: T.bool,
       };
@@ -599,14 +622,11 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
   }
 }
 
+/** The subquery's one column converted to `type`, as the test of ANY/ALL compares it. */
 function castPlanColumn(plan: LogicalPlan, type: SqlType): LogicalPlan {
   const column = plan.schema[0]!;
-  return {
-    kind: 'map',
-    input: plan,
-    exprs: [coerce({ kind: 'column', index: 0, type: column.type }, type, false)],
-    schema: [{ ...column, type }],
-  };
+  const compared = comparableBpchar(coerce({ kind: 'column', index: 0, type: column.type }, type, false));
+  return { kind: 'map', input: plan, exprs: [compared], schema: [{ ...column, type: compared.type }] };
 }
 
 function bindSqlValueFunction(op: string, ctx: BindContext): ScalarExpr {

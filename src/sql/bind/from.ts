@@ -21,7 +21,7 @@ import { deepenOuterRefs } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
-import { bindExpr } from './expr.ts';
+import { bindExpr, equalityTest } from './expr.ts';
 import { bindSetFunction, funcName } from './func-call.ts';
 import { pickOverload } from './overload.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
@@ -341,9 +341,7 @@ function bindUsingJoin(left: BoundFrom, right: BoundFrom, joinType: JoinType, na
       ? { kind: 'literal', value: true, type: T.bool }
       : {
           kind: 'and',
-          args: pairs.map(
-            (p) => ({ kind: 'compare', op: '=', left: p.le, right: p.re, type: T.bool }) as ScalarExpr,
-          ),
+          args: pairs.map((p) => equalityTest(p.le, p.re)),
           type: T.bool,
         };
   const joined = joinBound(left, right, joinType, on);

@@ -13,18 +13,13 @@ import {
 } from '../../common/errors.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import {
-  ARRAY_DIMS_MAX,
-  arrayTypeDepth,
-  flattenArray,
-  tooManyDimensions,
-} from '../../functions/array-dims.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
+import { trimmedIfLoose } from './bpchar-keys.ts';
 import { checkArgumentCount, noFunction } from './call-checks.ts';
 import { coerce, commonType } from './coerce.ts';
 import {
@@ -174,14 +169,6 @@ export function bindSetFunction(
       )
     : def.impl;
   const strict = def.strict;
-  const dims = name === 'unnest' ? arrayTypeDepth(coerced[0]!.type) : 1;
-  if (dims > 1) {
-    // unnest of a multidimensional array yields its elements, row after row (the element type
-    // of int[][] is int), not its rows.
-    let type = coerced[0]!.type;
-    while (type.id === 'array') type = type.element;
-    return { args: coerced, type, rows: (values) => flattenArray((values[0] as Value[] | null) ?? [], dims) };
-  }
   return {
     args: coerced,
     type: resolved.returns,
@@ -229,9 +216,11 @@ function bindAggregate(
   }
   // An aggregate of an enclosing query: its expressions move to that query's level.
   const atLevel = (e: ScalarExpr): ScalarExpr => (level === 0 ? e : outerToLevel(e, level, position));
+  // count(DISTINCT x) counts 'a' and 'a  ' of a length-less char once; it shows no value.
+  const keyedArgs = fn === 'count' && distinct ? coercedArgs.map(trimmedIfLoose) : coercedArgs;
   const collected: CollectedAggregate = {
     fn,
-    args: coercedArgs.map(atLevel),
+    args: keyedArgs.map(atLevel),
     distinct,
     filter: filter ? atLevel(filter) : null,
     orderBy: orderBy.map((o) => ({ ...o, expr: atLevel(o.expr) })),
@@ -334,8 +323,8 @@ function aggregateSignature(
           position,
           hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
         });
+      // Arrays stack into one more dimension, checked per group (checkAccumulatedArrays).
       const type = arrayOf(argType);
-      if (arrayTypeDepth(type) > ARRAY_DIMS_MAX) throw tooManyDimensions(arrayTypeDepth(type));
       return { fn: 'array_agg', coercedArgs: [first], type };
     }
     case 'jsonb_agg':

@@ -12,6 +12,7 @@ import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
 import { mapPlanExpressions, planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
+import { groupedRows } from './bpchar-keys.ts';
 import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
 import type { Scope } from './scope.ts';
 
@@ -56,7 +57,7 @@ export function applyGrouping(
     type: a.type,
   }));
   const preSchema: Column[] = pre.map((e, i) => ({ name: `?group${i}?`, type: e.type, nullable: true }));
-  const mapped: LogicalPlan = { kind: 'map', input, exprs: pre, schema: preSchema };
+  const mapped = { kind: 'map' as const, input, exprs: pre, schema: preSchema };
   const schema: Column[] = [
     ...groups.map((g, i) => ({
       name:
@@ -68,13 +69,7 @@ export function applyGrouping(
     })),
     ...aggregates.map((a) => ({ name: a.fn, type: a.type, nullable: true })),
   ];
-  const plan: LogicalPlan = {
-    kind: 'aggregate',
-    input: mapped,
-    groupBy: groups.map((_, i) => i),
-    aggregates: calls,
-    schema,
-  };
+  const plan = groupedRows(mapped, groups.length, calls, schema);
   const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
   const lift = (e: ScalarExpr): ScalarExpr => {
     const g = groupOf(e);

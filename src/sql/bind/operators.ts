@@ -3,19 +3,10 @@
  * Binds unary and binary operators: comparisons become `compare` nodes over a common type;
  * everything else resolves against the operator catalog (src/functions) by overload resolution.
  */
-import { padBpchar } from '../../common/bpchar.ts';
+import { trimBpchar } from '../../common/bpchar.ts';
 import { SemanticError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
-import {
-  type ArrayType,
-  innermostElement,
-  isNumeric,
-  type SqlType,
-  sameType,
-  T,
-  typeName,
-} from '../../common/types.ts';
+import { type ArrayType, isNumeric, type SqlType, sameType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { arrayTypeDepth } from '../../functions/array-dims.ts';
 import { type BindEnv, binaryOperators, unaryOperators } from '../../functions/index.ts';
 import type { CompareOp, ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
@@ -26,22 +17,28 @@ export const compareOps = new Set<string>(['=', '<>', '!=', '<', '<=', '>', '>='
 /** LIKE, ILIKE and regex matches: on char(n), PostgreSQL matches the value with its padding. */
 const PADDED_MATCH_OPS = new Set(['~~', '!~~', '~~*', '!~~*', '~', '!~', '~*', '!~*']);
 
-/** A char(n) operand as the padded text those operators see; anything else as it is. */
+/**
+ * A char operand as the text those operators see, its padding kept (the cast to text would drop
+ * it); anything else as it is.
+ */
 function paddedBpchar(expr: ScalarExpr): ScalarExpr {
-  const length = expr.type.id === 'bpchar' ? expr.type.maxLength : undefined;
-  if (length === undefined) return expr;
-  const impl = (v: Value) => padBpchar(v as string, length);
-  if (expr.kind === 'literal')
+  return expr.type.id === 'bpchar' ? asText(expr, 'bpchar_padded', (v) => v) : expr;
+}
+
+/**
+ * A char operand as char's comparison sees it: trailing spaces are insignificant (PostgreSQL's
+ * bpchareq and bpcharcmp), so the padded value form compares through `trimBpchar`. Every node
+ * that compares values of a bpchar type (=, <, IS DISTINCT FROM, IN, CASE, NULLIF, join keys)
+ * wraps its operands with this; grouping and DISTINCT see the padded values, equal within a char(n).
+ */
+export function comparableBpchar(expr: ScalarExpr): ScalarExpr {
+  return expr.type.id === 'bpchar' ? asText(expr, 'bpchar_trimmed', (v) => trimBpchar(v as string)) : expr;
+}
+
+function asText(expr: ScalarExpr, name: string, impl: (v: Value) => Value): ScalarExpr {
+  if (expr.kind === 'literal' && expr.paramIndex === undefined)
     return { kind: 'literal', value: expr.value === null ? null : impl(expr.value), type: T.text };
-  return {
-    kind: 'call',
-    name: 'bpchar_padded',
-    args: [expr],
-    impl,
-    strict: true,
-    volatile: false,
-    type: T.text,
-  };
+  return { kind: 'call', name, args: [expr], impl, strict: true, volatile: false, type: T.text };
 }
 
 export function bindBinaryOperator(
@@ -89,9 +86,14 @@ export function bindBinaryOperator(
  * The type both sides of a comparison convert to. char(n) against text compares as text, as
  * PostgreSQL's operator resolution picks text = text (text is the preferred string type), so the
  * text side's trailing spaces count; against char(n), varchar or a literal it compares as char.
+ * Two arrays need the same element type (`anyarray = anyarray`): IS DISTINCT FROM, NULLIF and IN
+ * compare with `=`, so `int[] IS DISTINCT FROM bigint[]` is 42883 as in PostgreSQL.
  */
 export function comparisonType(a: SqlType, b: SqlType, position?: number, context = 'operator'): SqlType {
   if ((a.id === 'bpchar' && b.id === 'text') || (a.id === 'text' && b.id === 'bpchar')) return T.text;
+  if (a.id === 'array' && b.id === 'array' && !sameType(a.element, b.element)) {
+    throw noOperator(`${typeName(a)} = ${typeName(b)}`, position);
+  }
   return commonType([a, b], context, position);
 }
 
@@ -122,8 +124,8 @@ function coercedComparison(
   return {
     kind: 'compare',
     op,
-    left: coerce(left, type, false, position),
-    right: coerce(right, type, false, position),
+    left: comparableBpchar(coerce(left, type, false, position)),
+    right: comparableBpchar(coerce(right, type, false, position)),
     type: T.bool,
   };
 }
@@ -142,12 +144,8 @@ function bindArrayComparison(
   right: ArrayExpr,
   position?: number,
 ): ScalarExpr {
-  const element = innermostElement(left.type);
-  if (!sameType(element, innermostElement(right.type))) {
+  if (!sameType(left.type.element, right.type.element)) {
     throw noOperator(`${typeName(left.type)} ${op} ${typeName(right.type)}`, position);
-  }
-  if (arrayTypeDepth(left.type) !== arrayTypeDepth(right.type)) {
-    return { kind: 'compare', op, left, right, type: T.bool };
   }
   return coercedComparison(op, left, right, comparisonType(left.type, right.type, position), position);
 }

@@ -8,16 +8,7 @@
  */
 
 import { SemanticError, SqlState } from '../../common/errors.ts';
-import {
-  innermostElement,
-  isNumeric,
-  nestedArrayOf,
-  type SqlType,
-  sameType,
-  T,
-  typeCategory,
-} from '../../common/types.ts';
-import { arrayTypeDepth } from '../../functions/array-dims.ts';
+import { arrayOf, isNumeric, type SqlType, sameType, T, typeCategory } from '../../common/types.ts';
 import { type ArgType, canCastImplicitly, isPseudoType } from '../../functions/index.ts';
 import { commonType, widerNumeric } from './coerce.ts';
 
@@ -84,9 +75,6 @@ function concretize(
   }
   if (params.length !== args.length) return null;
   const elementArgs: SqlType[] = [];
-  // An array's element is its innermost type (int for int[][]): dimensions are not part of the
-  // type, so each array argument keeps its own depth and the result takes the deepest.
-  let resultDepth = 1;
   let compatible = false;
   let simplePolymorphic = false;
   let simpleTyped = false;
@@ -99,10 +87,8 @@ function concretize(
     }
     if (p.id === 'anycompatible' || p.id === 'anycompatiblearray') compatible = true;
     if (p.id === 'anyarray' || p.id === 'anycompatiblearray') {
-      if (a.id === 'array') {
-        elementArgs.push(innermostElement(a));
-        resultDepth = Math.max(resultDepth, arrayTypeDepth(a));
-      } else if (a.id !== 'unknown') return;
+      if (a.id === 'array') elementArgs.push(a.element);
+      else if (a.id !== 'unknown') return;
     } else if (a.id !== 'unknown') elementArgs.push(a);
   });
   if (elementArgs.some((e) => e.id === 'unknown')) return null;
@@ -126,7 +112,7 @@ function concretize(
         return arg === undefined || arg.id === 'unknown' ? T.text : arg;
       case 'anyarray':
       case 'anycompatiblearray':
-        return nestedArrayOf(element, arg?.id === 'array' ? arrayTypeDepth(arg) : resultDepth);
+        return arrayOf(element);
       case 'anynonarray':
         return element.id === 'array' ? null : element;
       default:

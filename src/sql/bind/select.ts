@@ -12,6 +12,7 @@ import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
+import { distinctRows, setOperation, trimmedSortKeys } from './bpchar-keys.ts';
 import { coerce, commonType } from './coerce.ts';
 import {
   AGGREGATE_BASE,
@@ -44,18 +45,23 @@ export function bindSelect(
   const scope = bindWith(stmt, outer, ctx);
   if (stmt.op && stmt.op !== 'SETOP_NONE') return bindSetOperation(stmt, scope, ctx);
   if (stmt.valuesLists) return finishOrderLimit(bindValues(stmt.valuesLists, scope, ctx), stmt, scope, ctx);
-  return bindSimpleSelect(stmt, scope, ctx, setOperand && !sortsOrGroups(stmt));
+  return bindSimpleSelect(stmt, scope, ctx, setOperand);
 }
 
 /**
- * Clauses that compare select-list values, which PostgreSQL resolves an untyped literal (as text)
- * for before a set operation could.
+ * The select list with each untyped literal that a clause compares resolved as text, as PostgreSQL
+ * does before a set operation could resolve it: every output under DISTINCT, else those that are
+ * GROUP BY, ORDER BY or DISTINCT ON keys. The others stay unknown for the set operation.
  */
-function sortsOrGroups(stmt: SelectStmt): boolean {
-  return (
-    stmt.distinctClause !== undefined ||
-    (stmt.sortClause?.length ?? 0) > 0 ||
-    (stmt.groupClause?.length ?? 0) > 0
+function resolveComparedLiterals(
+  items: readonly SelectItem[],
+  keys: readonly ScalarExpr[],
+  everyOutput: boolean,
+): SelectItem[] {
+  return items.map((item) =>
+    item.expr.type.id === 'unknown' && (everyOutput || keys.some((k) => exprEquals(k, item.expr)))
+      ? { ...item, expr: coerce(item.expr, T.text, false) }
+      : item,
   );
 }
 
@@ -115,8 +121,8 @@ function bindSimpleSelect(
   const aggregates: CollectedAggregate[] = [];
   const windows: CollectedWindow[] = [];
   const full: BindContext = { ...ctx, aggregates, windows, aggregateClause: undefined };
-  const items = bindTargets(stmt.targetList ?? [], scope, full, keepUnknown);
-  const groupBy = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, items, scope, ctx));
+  const bound = bindTargets(stmt.targetList ?? [], scope, full, keepUnknown);
+  const groupKeys = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, bound, scope, ctx));
   const having = stmt.havingClause
     ? coerce(
         bindExpr(stmt.havingClause, scope, { ...full, windows: null, aggregateClause: 'HAVING' }),
@@ -124,9 +130,17 @@ function bindSimpleSelect(
         false,
       )
     : null;
-  const order = bindOrderItems(stmt.sortClause ?? [], items, scope, full);
+  const boundOrder = bindOrderItems(stmt.sortClause ?? [], bound, scope, full);
   const distinctOn = (stmt.distinctClause ?? []).filter((n) => Object.keys(n).length > 0);
-  const distinctOnExprs = distinctOn.map((n) => bindOrderTarget(n, items, scope, full, 'DISTINCT ON'));
+  const boundOn = distinctOn.map((n) => bindOrderTarget(n, bound, scope, full, 'DISTINCT ON'));
+  const everyOutput = stmt.distinctClause !== undefined && distinctOn.length === 0;
+  const keys = [...groupKeys, ...boundOrder.map((o) => o.expr), ...boundOn];
+  const items = resolveComparedLiterals(bound, keys, everyOutput);
+  // A key that is an untyped literal compares as text, like the output it names.
+  const resolved = (e: ScalarExpr): ScalarExpr => (e.type.id === 'unknown' ? coerce(e, T.text, false) : e);
+  const groupBy = groupKeys.map(resolved);
+  const order = boundOrder.map((o) => ({ ...o, expr: resolved(o.expr) }));
+  const distinctOnExprs = boundOn.map(resolved);
 
   const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null;
   let exprs = items.map((i) => i.expr);
@@ -351,7 +365,7 @@ function projectAndOrder(
     nullable: true,
   }));
   let plan: LogicalPlan = { kind: 'map', input, exprs: all, schema };
-  if (distinct) plan = { kind: 'distinct', input: plan, schema };
+  if (distinct) plan = distinctRows(plan);
   if (onColumns.length > 0) {
     const leading = sortKeys.slice(0, onColumns.length).map((k) => k.column);
     if (sortKeys.length > 0 && !onColumns.every((c) => leading.includes(c))) {
@@ -360,28 +374,34 @@ function projectAndOrder(
         'SELECT DISTINCT ON expressions must match initial ORDER BY expressions',
       );
     }
+  }
+  const sortable = trimmedSortKeys(plan, sortKeys, onColumns);
+  plan = sortable.plan;
+  if (onColumns.length > 0) {
     plan = {
       kind: 'topK',
       input: plan,
-      partitionBy: onColumns,
-      orderBy: sortKeys,
+      partitionBy: sortable.partitionBy,
+      orderBy: sortable.sortKeys,
       limit: 1,
       offset: 0,
       withTies: false,
-      schema,
+      schema: plan.schema,
     };
   }
-  plan = applyOrderLimit(plan, stmt, sortKeys, scope, ctx);
-  if (all.length > visible) {
-    const keep = schema.slice(0, visible);
-    plan = {
-      kind: 'map',
-      input: plan,
-      exprs: keep.map((c, i) => ({ kind: 'column', index: i, type: c.type })),
-      schema: keep,
-    };
-  }
-  return plan;
+  return firstColumns(applyOrderLimit(plan, stmt, sortable.sortKeys, scope, ctx), visible);
+}
+
+/** The plan's first `count` columns: drops the hidden sort and DISTINCT ON columns. */
+function firstColumns(plan: LogicalPlan, count: number): LogicalPlan {
+  if (plan.schema.length === count) return plan;
+  const keep = plan.schema.slice(0, count);
+  return {
+    kind: 'map',
+    input: plan,
+    exprs: keep.map((c, i) => ({ kind: 'column', index: i, type: c.type })),
+    schema: keep,
+  };
 }
 
 function applyOrderLimit(
@@ -445,8 +465,10 @@ function finishOrderLimit(plan: LogicalPlan, stmt: SelectStmt, outer: Scope, ctx
     }
     return { column: o.expr.index, descending: o.descending, nullsFirst: o.nullsFirst };
   });
+  const sortable = trimmedSortKeys(plan, sortKeys, []);
   // LIMIT of a set operation or VALUES list sees no columns (PostgreSQL: 42703, not 42P10).
-  return applyOrderLimit(plan, stmt, sortKeys, new Scope([], null), ctx);
+  const ordered = applyOrderLimit(sortable.plan, stmt, sortable.sortKeys, new Scope([], null), ctx);
+  return firstColumns(ordered, plan.schema.length);
 }
 
 function bindValues(lists: readonly Node[], scope: Scope, ctx: BindContext): LogicalPlan {
@@ -503,14 +525,7 @@ function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): Log
           schema,
         });
   const op = opName === 'UNION' ? 'union' : opName === 'INTERSECT' ? 'intersect' : 'except';
-  const plan: LogicalPlan = {
-    kind: 'setOp',
-    op,
-    all: stmt.all === true,
-    left: cast(left),
-    right: cast(right),
-    schema,
-  };
+  const plan = setOperation(op, stmt.all === true, cast(left), cast(right), schema);
   return finishOrderLimit(plan, stmt, scope, ctx);
 }
 

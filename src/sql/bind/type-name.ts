@@ -56,11 +56,12 @@ export function typeNameText(typeName: TypeName): string {
 export function resolveTypeName(typeName: TypeName, catalog: Catalog): SqlType {
   const name = typeNameText(typeName);
   const mods = (typeName.typmods ?? []).map(typmodValue);
-  let type = baseType(name, mods, catalog, typeName.location);
+  const type = baseType(name, mods, catalog, typeName.location);
   const bounds = typeName.arrayBounds ?? [];
-  for (let i = 0; i < bounds.length; i++) type = arrayOf(type);
   if (bounds.length > ARRAY_DIMS_MAX) throw tooManyDimensions(bounds.length);
-  return type;
+  if (bounds.length === 0) return type;
+  const array = arrayOf(type);
+  return bounds.length === 1 ? array : Object.freeze({ ...array, declaredDims: bounds.length });
 }
 
 function baseType(name: string, mods: number[], catalog: Catalog, location?: number): SqlType {

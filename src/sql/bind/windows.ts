@@ -8,6 +8,7 @@ import type { Column, LogicalPlan, SortKey, WindowCall } from '../../plan/logica
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals, transformUp } from '../../plan/scalar-visit.ts';
 import { type CollectedWindow, WINDOW_BASE } from './context.ts';
+import { comparableBpchar } from './operators.ts';
 
 export interface Windowed {
   readonly plan: LogicalPlan;
@@ -33,9 +34,10 @@ export function applyWindows(
       const found = extra.findIndex((x) => exprEquals(x, e));
       return base + (found >= 0 ? found : extra.push(e) - 1);
     };
-    const partitionBy = spec.partitionBy.map(slot);
+    // Partitions and peers of char values ignore the padding, as char's comparison does.
+    const partitionBy = spec.partitionBy.map((e) => slot(comparableBpchar(e)));
     const orderBy: SortKey[] = spec.orderBy.map((o) => ({
-      column: slot(o.expr),
+      column: slot(comparableBpchar(o.expr)),
       descending: o.descending,
       nullsFirst: o.nullsFirst,
     }));

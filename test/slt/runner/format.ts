@@ -1,8 +1,9 @@
 /**
  * @module test/slt/runner/format
  * Renders engine values as the reference sqllogictest driver prints them for a column's type letter:
- * `I` as a truncated int64, `R` as C's `%.3f`, `T` as text; NULL as `NULL`, '' as `(empty)`, and every
- * byte outside printable ASCII as `@`. Formatting is the only place where engine values become strings.
+ * `I` as a truncated int64, `R` as C's `%.3f`, `T` as text; NULL as `NULL`, '' (and blanks alone)
+ * as `(empty)`, and every byte outside printable ASCII as `@`. Formatting is the only place where
+ * engine values become strings.
  */
 import { Numeric } from '../../../src/common/numeric.ts';
 import type { SqlType } from '../../../src/common/types.ts';
@@ -19,8 +20,10 @@ export function formatValue(value: Value, typeChar: string, type?: SqlType): str
   if (value === null) return 'NULL';
   if (typeChar === 'I') return formatInteger(value, type);
   if (typeChar === 'R') return formatReal(value, type);
-  const text = valueText(value, type);
-  return text === '' ? '(empty)' : sanitize(text);
+  // A value of blanks alone would be a blank line in a file, which ends the record, and lines lose
+  // trailing blanks when parsed anyway: it prints as the empty string does.
+  const text = sanitize(valueText(value, type));
+  return text.trimEnd() === '' ? '(empty)' : text;
 }
 
 function formatInteger(value: Value, type: SqlType | undefined): string {

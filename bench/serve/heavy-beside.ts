@@ -1,0 +1,106 @@
+/**
+ * @module bench/serve/heavy-beside
+ * What a heavy ad-hoc query does to everyone else: while session A counts ten million generated
+ * rows, session B sends `SELECT 1` every 50 ms; B's latencies (p50 / p99 / max) and A's time are
+ * recorded. Then A runs the query again and is cancelled (a CancelRequest, as psql sends) once it
+ * has been running 500 ms: the time from the cancel to A's error (57014) is recorded.
+ */
+import pg from 'pg';
+import { cancelRequest } from '../../test/server/pgwire-support.ts';
+import type { ServeTarget } from './serve-target.ts';
+
+export const HEAVY_SQL = 'SELECT count(*) FROM generate_series(1, 10000000)';
+const pingEveryMs = 50;
+const cancelAfterMs = 500;
+
+export interface BesideResult {
+  readonly heavySql: string;
+  /** A's statement: how long it took and how it ended ('answered' or its SQLSTATE). */
+  readonly heavyMs: number;
+  readonly heavyOutcome: string;
+  /** B's `SELECT 1` answered while A ran. */
+  readonly pings: number;
+  readonly pingP50Ms: number | null;
+  readonly pingP99Ms: number | null;
+  readonly pingMaxMs: number | null;
+  /** From the CancelRequest's delivery to A's error; null when A was not stopped by it. */
+  readonly cancelToErrorMs: number | null;
+  readonly cancelOutcome: string;
+}
+
+export async function measureBeside(target: ServeTarget): Promise<BesideResult> {
+  const connect = async () => {
+    const c = new pg.Client({
+      host: target.host,
+      port: target.port,
+      user: target.user,
+      database: target.database,
+    });
+    await c.connect();
+    return c;
+  };
+  const a = await connect();
+  const b = await connect();
+  try {
+    const pingsMs: number[] = [];
+    let running = true;
+    const start = performance.now();
+    const heavy = runHeavy(a).finally(() => {
+      running = false;
+    });
+    while (running) {
+      const sent = performance.now();
+      await b.query('SELECT 1');
+      // Sent while A ran: counted even when A held it up to its end (a server that cannot yield).
+      pingsMs.push(performance.now() - sent);
+      await sleep(pingEveryMs);
+    }
+    const heavyOutcome = await heavy;
+    const heavyMs = performance.now() - start;
+    pingsMs.sort((x, y) => x - y);
+    const key = a as unknown as { processID: number; secretKey: number };
+    const cancelled = runHeavy(a).then((outcome) => ({ outcome, at: performance.now() }));
+    await sleep(cancelAfterMs);
+    await cancelRequest(target.port, { pid: key.processID, secret: key.secretKey });
+    const cancelAt = performance.now();
+    const end = await cancelled;
+    return {
+      heavySql: HEAVY_SQL,
+      heavyMs,
+      heavyOutcome,
+      pings: pingsMs.length,
+      pingP50Ms: quantile(pingsMs, 0.5),
+      pingP99Ms: quantile(pingsMs, 0.99),
+      pingMaxMs: pingsMs.at(-1) ?? null,
+      cancelToErrorMs: end.outcome === '57014' ? Math.max(0, end.at - cancelAt) : null,
+      cancelOutcome: end.outcome,
+    };
+  } finally {
+    await Promise.allSettled([a.end(), b.end()]);
+  }
+}
+
+function runHeavy(client: pg.Client): Promise<string> {
+  return client.query(HEAVY_SQL).then(
+    () => 'answered',
+    (e: { code?: string; message?: string }) => e.code ?? String(e.message),
+  );
+}
+
+function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function describeBeside(system: string, r: BesideResult): string {
+  const ms = (x: number | null) => (x === null ? '–' : x.toFixed(1));
+  return (
+    `${system}: heavy query ${r.heavyOutcome} in ${ms(r.heavyMs)} ms; meanwhile ${r.pings} SELECT 1 answered, ` +
+    `p50 ${ms(r.pingP50Ms)} ms, p99 ${ms(r.pingP99Ms)} ms, max ${ms(r.pingMaxMs)} ms; ` +
+    `cancel → ${r.cancelOutcome} after ${ms(r.cancelToErrorMs)} ms`
+  );
+}

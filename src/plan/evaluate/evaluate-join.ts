@@ -1,0 +1,112 @@
+/**
+ * @module plan/evaluate/evaluate-join
+ * The one-shot evaluator's joins (every join type). When the condition has conjuncts
+ * `leftColumn = rightColumn` (or IS NOT DISTINCT FROM), the right side is hashed on those columns
+ * and each left row is tested only against the right rows with equal keys; otherwise every pair
+ * is tested. Either way a pair matches only when the whole condition is TRUE, so the hash is
+ * purely a way to skip pairs that cannot match. A generator: it yields when its guard says the
+ * evaluation's time slice is over.
+ */
+import type { Value } from '../../common/value.ts';
+import type { RowFn } from '../compile-scalar.ts';
+import type { LogicalPlan } from '../logical.ts';
+import { splitJoinCondition } from '../lower/lower-join.ts';
+import type { QueryGuard } from './query-guard.ts';
+import { RowKeyMap } from './row-key-map.ts';
+
+type Rows = Value[][];
+type JoinPlan = Extract<LogicalPlan, { kind: 'join' }>;
+
+/** Column pairs to hash on: left column, right column (relative to the right row), null-safe. */
+interface HashKey {
+  readonly left: number[];
+  readonly right: number[];
+  readonly nullSafe: boolean[];
+}
+
+/** Joins `left` and `right` under `plan`'s condition `on` (compiled over left ++ right). */
+export function* joinRows(
+  plan: JoinPlan,
+  left: Rows,
+  right: Rows,
+  on: RowFn,
+  guard: QueryGuard,
+): Generator<void, Rows, void> {
+  const leftArity = plan.left.schema.length;
+  const rightArity = plan.right.schema.length;
+  const outArity = leftArity + rightArity;
+  const semiOrAnti = plan.joinType === 'semi' || plan.joinType === 'anti';
+  // A null-aware anti join must see whether any pair is UNKNOWN, so it tests every pair.
+  const key = plan.nullAwareAnti ? null : columnKey(plan, leftArity);
+  const everyRow = key ? [] : Array.from({ length: right.length }, (_, j) => j);
+  const candidatesOf = key ? hashCandidates(right, key) : () => everyRow;
+  const out: Rows = [];
+  const rightMatched = new Uint8Array(right.length);
+  const row: Value[] = new Array(outArity);
+  for (const l of left) {
+    for (let i = 0; i < leftArity; i++) row[i] = l[i]!;
+    let matched = false;
+    let unknown = false;
+    const candidates = candidatesOf(l);
+    for (let c = 0; c < candidates.length; c++) {
+      const j = candidates[c]!;
+      const r = right[j]!;
+      for (let i = 0; i < rightArity; i++) row[leftArity + i] = r[i]!;
+      const test = on(row, 0);
+      if (guard.worked()) yield;
+      if (test === null) unknown = true;
+      if (test !== true) continue;
+      matched = true;
+      rightMatched[j] = 1;
+      if (semiOrAnti) break;
+      out.push(row.slice());
+      if (guard.produced(outArity)) yield;
+    }
+    if (plan.joinType === 'semi' && matched) out.push(l.slice());
+    if (plan.joinType === 'anti' && !matched && !(plan.nullAwareAnti && unknown)) out.push(l.slice());
+    if ((plan.joinType === 'left' || plan.joinType === 'full') && !matched) {
+      out.push([...l, ...new Array<Value>(rightArity).fill(null)]);
+    }
+  }
+  if (plan.joinType === 'right' || plan.joinType === 'full') {
+    for (let j = 0; j < right.length; j++) {
+      if (!rightMatched[j]) out.push([...new Array<Value>(leftArity).fill(null), ...right[j]!]);
+    }
+  }
+  return out;
+}
+
+/**
+ * The condition's column = column conjuncts, if any. Only plain columns: a key expression would
+ * be computed for rows the condition might never evaluate it on (`x <> 0 AND 10 / x = y`).
+ */
+function columnKey(plan: JoinPlan, leftArity: number): HashKey | null {
+  const key: HashKey = { left: [], right: [], nullSafe: [] };
+  for (const k of splitJoinCondition(plan.on, leftArity).keys) {
+    if (typeof k.left !== 'number' || typeof k.right !== 'number') continue;
+    key.left.push(k.left);
+    key.right.push(k.right);
+    key.nullSafe.push(k.nullSafe);
+  }
+  return key.left.length > 0 ? key : null;
+}
+
+/** Indexes the right rows by key; answers the right rows a left row can match. */
+function hashCandidates(right: Rows, key: HashKey): (l: readonly Value[]) => readonly number[] {
+  const byKey = new RowKeyMap<number[]>();
+  right.forEach((r, j) => {
+    const k = key.right.map((c) => r[c]!);
+    if (!hasNullKey(k, key)) byKey.upsert(k, () => []).push(j);
+  });
+  const none: readonly number[] = [];
+  return (l) => {
+    const k = key.left.map((c) => l[c]!);
+    return hasNullKey(k, key) ? none : (byKey.get(k) ?? none);
+  };
+}
+
+/** `=` never holds for NULL; IS NOT DISTINCT FROM matches NULL with NULL (as grouping does). */
+function hasNullKey(values: readonly Value[], key: HashKey): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] === null && !key.nullSafe[i]) return true;
+  return false;
+}

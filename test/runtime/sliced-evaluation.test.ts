@@ -1,0 +1,80 @@
+/**
+ * A long ad-hoc query evaluated in slices reads one consistent step: a step committed between its
+ * slices is invisible to it, also for a relation it first reads after its first slice (inside a
+ * subquery). The guard's limits: cancel (57014), the memory estimate (53200), unit parsing.
+ */
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { formatBytes, parseMemorySetting, QueryGuard } from '../../src/plan/evaluate/query-guard.ts';
+import { Database } from '../../src/runtime/database.ts';
+import { createDataflowMaintainer } from '../../src/runtime/dataflow-maintainer.ts';
+import { PendingStatement } from '../../src/runtime/pending-statement.ts';
+import { Session } from '../../src/runtime/session.ts';
+import { loadParser } from '../../src/sql/front/index.ts';
+
+before(async () => {
+  await loadParser();
+});
+
+/** Starts `sql` sliced; it must not finish in its first slice. */
+function startSliced(s: Session, sql: string): Promise<readonly unknown[][]> {
+  try {
+    s.execute(sql, [], undefined, true);
+  } catch (e) {
+    if (e instanceof PendingStatement) return e.result.then((r) => r.rows);
+    throw e;
+  }
+  assert.fail('the query finished within its first slice');
+}
+
+test('steps committed between slices are invisible to a sliced query', async () => {
+  const db = new Database(createDataflowMaintainer);
+  const reader = new Session(db);
+  const writer = new Session(db);
+  writer.execute('CREATE TABLE t (id integer); CREATE TABLE u (id integer)');
+  writer.execute('INSERT INTO t SELECT g FROM generate_series(1, 1000) g');
+  writer.execute('INSERT INTO u VALUES (1), (2), (3)');
+  // u is read by the scalar subquery, evaluated only after the long aggregate: after the first yield.
+  const pending = startSliced(
+    reader,
+    'SELECT (SELECT count(*) FROM u) AS nu, count(*) AS n, sum(t.id) AS s FROM t, generate_series(1, 2000) g',
+  );
+  writer.execute('INSERT INTO t VALUES (5000)');
+  writer.execute('INSERT INTO u VALUES (4)');
+  writer.execute('DELETE FROM t WHERE id <= 10');
+  assert.deepEqual(await pending, [[3, 2_000_000, 500_500 * 2000]]);
+  assert.deepEqual(reader.execute('SELECT count(*) FROM u')[0]!.rows, [[4]]);
+});
+
+test('a cancelled sliced query fails with 57014; the session goes on', async () => {
+  const db = new Database(createDataflowMaintainer);
+  const s = new Session(db);
+  const pending = startSliced(s, 'SELECT count(*) FROM generate_series(1, 3000000)');
+  assert.equal(s.cancelStatement(), true);
+  await assert.rejects(pending, { code: '57014', message: 'canceling statement due to user request' });
+  assert.equal(s.cancelStatement(), false, 'nothing runs any more');
+  assert.deepEqual(s.execute('SELECT 1')[0]!.rows, [[1]]);
+});
+
+test('the guard: memory estimate past its limit is 53200 naming the setting; units as PostgreSQL reads them', () => {
+  const guard = new QueryGuard({ memoryBytesMax: 1024 * 1024 });
+  assert.throws(
+    () => {
+      for (let i = 0; i < 1_000_000; i++) guard.produced(4);
+    },
+    (e: { code?: string; detail?: string }) =>
+      e.code === '53200' && /eddy\.query_memory = 1MB/.test(e.detail ?? ''),
+  );
+  const cancelled = new QueryGuard();
+  cancelled.cancel('shutdown');
+  assert.throws(() => cancelled.check(), {
+    code: '57014',
+    message: 'canceling statement due to server shutdown',
+  });
+  assert.equal(parseMemorySetting('64MB'), 64 * 2 ** 20);
+  assert.equal(parseMemorySetting('2 GB'), 2 * 2 ** 30);
+  assert.equal(parseMemorySetting('1024'), 2 ** 20, 'a bare number is kB');
+  assert.equal(parseMemorySetting('0'), 0);
+  assert.equal(parseMemorySetting('lots'), null);
+  assert.equal(formatBytes(512 * 2 ** 20), '512MB');
+});
