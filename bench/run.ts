@@ -14,9 +14,10 @@ import {
   runFailures,
 } from './engine/engine-suite.ts';
 import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-suite.ts';
+import { parseRegexArgs, REGEX_USAGE, runRegexSuite } from './regex/regex-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert', 'console', 'durability', 'checkpoints'];
+const SUITES = ['engine', 'serve', 'insert', 'console', 'durability', 'checkpoints', 'regex'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -47,8 +48,12 @@ async function main(argv: readonly string[]): Promise<number> {
     await runInsertSuite(parseInsertArgs(args));
     return 0;
   }
+  if (suite === 'regex') {
+    runRegexSuite(parseRegexArgs(args));
+    return 0;
+  }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}`,
   );
   return 2;
 }

@@ -1,30 +1,29 @@
 /**
  * @module functions/regex
  * The POSIX regular expression functions and operators (`~`, regexp_replace, regexp_match, ...).
- * Patterns are translated (regex-translate.ts) and compiled once per (pattern, options), cached.
- * Positions and counts are in code points, as PostgreSQL counts characters.
+ * Patterns are parsed and compiled once per (pattern, options), cached, for an engine that cannot
+ * hang (regex-engines.ts). Positions and counts are in code points, as PostgreSQL counts characters.
  */
 import { DataError, SqlState } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { codePointLength, codePointOffset, codePointsBefore, isPairAt } from './code-points.ts';
-import { parseRegexFlags, regexSyntaxError, translateRegex } from './regex-translate.ts';
+import { type CompiledRegex, compilePattern, type RegexMatch } from './regex-engines.ts';
 
 const CACHE_MAX = 1000;
 /** Compiled expressions by option letters, then by pattern: no key string is built per call. */
-const cache = new Map<string, Map<string, RegExp>>();
+const cache = new Map<string, Map<string, CompiledRegex>>();
 let cached = 0;
 
 /** The compiled form of `pattern` under PostgreSQL option letters `flags`. */
-export function compileRegex(pattern: string, flags: string, forceGlobal = false): RegExp {
-  const cacheKey = forceGlobal ? `${flags}+` : flags;
-  let byPattern = cache.get(cacheKey);
+export function compileRegex(pattern: string, flags: string): CompiledRegex {
+  let byPattern = cache.get(flags);
   if (byPattern === undefined) {
     byPattern = new Map();
-    cache.set(cacheKey, byPattern);
+    cache.set(flags, byPattern);
   }
   let re = byPattern.get(pattern);
   if (re === undefined) {
-    re = translateAndCompile(pattern, flags, forceGlobal);
+    re = compilePattern(pattern, flags);
     if (cached >= CACHE_MAX) {
       for (const m of cache.values()) m.clear();
       cached = 0;
@@ -33,21 +32,6 @@ export function compileRegex(pattern: string, flags: string, forceGlobal = false
     cached++;
   }
   return re;
-}
-
-function translateAndCompile(pattern: string, flags: string, forceGlobal: boolean): RegExp {
-  const o = parseRegexFlags(flags);
-  const source = translateRegex(pattern, o);
-  let js = 'u';
-  if (o.caseInsensitive) js += 'i';
-  if (!o.dotExcludesNewline) js += 's';
-  if (o.multiline) js += 'm';
-  if (o.global || forceGlobal) js += 'g';
-  try {
-    return new RegExp(source, js);
-  } catch (e) {
-    throw regexSyntaxError(e);
-  }
 }
 
 function isGlobalFlags(flags: string): boolean {
@@ -110,16 +94,20 @@ function parseReplacement(r: string): Replacement {
   return parts;
 }
 
-function expand(parts: Replacement, m: RegExpExecArray): string {
+function expand(parts: Replacement, m: RegexMatch, s: string): string {
   let out = '';
-  for (const part of parts) out += typeof part === 'string' ? part : (m[part] ?? '');
+  for (const part of parts) {
+    if (typeof part === 'string') out += part;
+    else if (part === 0) out += s.slice(m.index, m.end);
+    else out += m.group(part) ?? '';
+  }
   return out;
 }
 
 /** regexp_replace(s, pattern, replacement [, flags]): the first match, or all with `g`. */
 export function regexpReplace(s: string, p: string, r: string, flags = ''): string {
   const re = compileRegex(p, flags);
-  return replaceMatches(s, re, parseReplacement(r), 0, re.global ? 0 : 1);
+  return replaceMatches(s, re, parseReplacement(r), 0, isGlobalFlags(flags) ? 0 : 1);
 }
 
 /** regexp_replace(s, pattern, replacement, start [, n [, flags]]): n = 0 replaces every match from start. */
@@ -133,7 +121,7 @@ export function regexpReplaceAt(
 ): string {
   if (start <= 0) throw invalidParam('start', start);
   if (n !== undefined && n < 0) throw invalidParam('n', n);
-  const re = compileRegex(p, flags, true);
+  const re = compileRegex(p, flags);
   const which = n ?? (isGlobalFlags(flags) ? 0 : 1);
   return replaceMatches(s, re, parseReplacement(r), fromOffset(s, start), which);
 }
@@ -143,56 +131,46 @@ function invalidParam(name: string, v: number): DataError {
 }
 
 /** Replaces match number `which` (1-based) from offset `from`, or all of them when 0. */
-function replaceMatches(s: string, re: RegExp, parts: Replacement, from: number, which: number): string {
-  const g = re.global ? re : compileGlobal(re);
+function replaceMatches(
+  s: string,
+  re: CompiledRegex,
+  parts: Replacement,
+  from: number,
+  which: number,
+): string {
   let out = '';
   let last = 0;
   let count = 0;
-  g.lastIndex = from;
-  for (let m = g.exec(s); m !== null; m = g.exec(s)) {
+  for (const m of matchesOf(re, s, from)) {
     count++;
-    const end = m.index + m[0].length;
     if (which === 0 || count === which) {
-      out += s.slice(last, m.index) + expand(parts, m);
-      last = end;
+      out += s.slice(last, m.index) + expand(parts, m, s);
+      last = m.end;
       if (which !== 0) break;
     }
-    if (end === m.index) g.lastIndex = end + (isPairAt(s, end) ? 2 : 1);
   }
-  g.lastIndex = 0;
   return out + s.slice(last);
 }
 
-const globalOf = new WeakMap<RegExp, RegExp>();
-
-function compileGlobal(re: RegExp): RegExp {
-  let g = globalOf.get(re);
-  if (g === undefined) {
-    g = new RegExp(re.source, `${re.flags}g`);
-    globalOf.set(re, g);
+/**
+ * The matches from UTF-16 offset `from`, in order; after an empty match the search resumes one
+ * character later, so every position is tried once.
+ */
+function* matchesOf(re: CompiledRegex, s: string, from: number, withSpans = false): Generator<RegexMatch> {
+  let at = from;
+  for (let m = re.exec(s, at, withSpans); m !== null; m = re.exec(s, at, withSpans)) {
+    yield m;
+    at = m.end === m.index ? m.end + (isPairAt(s, m.end) ? 2 : 1) : m.end;
   }
-  return g;
-}
-
-const indicesOf = new WeakMap<RegExp, RegExp>();
-
-/** The same expression with the `d` flag, for group offsets (slower, so only on demand). */
-function compileWithIndices(re: RegExp): RegExp {
-  let d = indicesOf.get(re);
-  if (d === undefined) {
-    d = new RegExp(re.source, `${re.flags}d`);
-    indicesOf.set(re, d);
-  }
-  return d;
 }
 
 // ---- matching ---------------------------------------------------------------------------------
 
 /** The captures of a match as PostgreSQL reports them: the groups, or the whole match when there are none. */
-function captures(m: RegExpExecArray): Value[] {
-  if (m.length === 1) return [m[0]];
-  const out: Value[] = new Array(m.length - 1);
-  for (let i = 1; i < m.length; i++) out[i - 1] = m[i] ?? null;
+function captures(m: RegexMatch, s: string, groupCount: number): Value[] {
+  if (groupCount === 0) return [s.slice(m.index, m.end)];
+  const out: Value[] = new Array(groupCount);
+  for (let i = 1; i <= groupCount; i++) out[i - 1] = m.group(i) ?? null;
   return out;
 }
 
@@ -206,27 +184,29 @@ export function regexpMatch(s: string, p: string, flags = ''): Value[] | null {
       },
     );
   }
-  const m = compileRegex(p, flags).exec(s);
-  return m === null ? null : captures(m);
+  const re = compileRegex(p, flags);
+  const m = re.exec(s, 0);
+  return m === null ? null : captures(m, s, re.groupCount);
 }
 
 /** regexp_matches (set-returning): one row per match, every match with `g`. */
 export function regexpMatches(s: string, p: string, flags = ''): Value[][] {
   const re = compileRegex(p, flags);
-  if (!re.global) {
-    const m = re.exec(s);
-    return m === null ? [] : [captures(m)];
+  if (!isGlobalFlags(flags)) {
+    const m = re.exec(s, 0);
+    return m === null ? [] : [captures(m, s, re.groupCount)];
   }
   const rows: Value[][] = [];
-  for (const m of s.matchAll(re)) rows.push(captures(m as RegExpExecArray));
+  for (const m of matchesOf(re, s, 0)) rows.push(captures(m, s, re.groupCount));
   return rows;
 }
 
 /** substring(s FROM pattern): the first group's text if the pattern has groups, else the match. */
 export function regexSubstring(s: string, p: string): string | null {
-  const m = compileRegex(p, '').exec(s);
+  const re = compileRegex(p, '');
+  const m = re.exec(s, 0);
   if (m === null) return null;
-  return m.length > 1 ? (m[1] ?? null) : m[0];
+  return re.groupCount > 0 ? (m.group(1) ?? null) : s.slice(m.index, m.end);
 }
 
 /**
@@ -235,21 +215,17 @@ export function regexSubstring(s: string, p: string): string | null {
  */
 export function regexpSplitToArray(s: string, p: string, flags = ''): string[] {
   if (isGlobalFlags(flags)) throw noGlobal('regexp_split_to_array()');
-  const g = compileGlobal(compileRegex(p, flags));
+  const re = compileRegex(p, flags);
   const out: string[] = [];
   let start = 0;
-  g.lastIndex = 0;
-  for (let m = g.exec(s); m !== null; m = g.exec(s)) {
-    const end = m.index + m[0].length;
-    if (end === m.index) {
+  for (const m of matchesOf(re, s, 0)) {
+    if (m.end === m.index && (m.index >= s.length || m.index === start)) {
       if (m.index >= s.length) break;
-      g.lastIndex = end + (isPairAt(s, end) ? 2 : 1);
-      if (m.index === start) continue;
+      continue;
     }
     out.push(s.slice(start, m.index));
-    start = end;
+    start = m.end;
   }
-  g.lastIndex = 0;
   out.push(s.slice(start));
   return out;
 }
@@ -259,32 +235,23 @@ export function regexpSplitToTable(s: string, p: string, flags = ''): string[] {
   return regexpSplitToArray(s, p, flags);
 }
 
-/** The matches from code point `start` (1-based), in order, as [match, offset] pairs. */
+/** The matches from code point `start` (1-based), in order, with the pattern's group count. */
 function matchesFrom(
   s: string,
   p: string,
   start: number,
   flags: string,
   fn: string,
-  withIndices = false,
-): RegExpExecArray[] {
+  withSpans = false,
+): { matches: RegexMatch[]; groupCount: number } {
   if (start <= 0) throw invalidParam('start', start);
   if (isGlobalFlags(flags)) throw noGlobal(fn);
-  const base = compileGlobal(compileRegex(p, flags));
-  const g = withIndices ? compileWithIndices(base) : base;
-  const out: RegExpExecArray[] = [];
-  g.lastIndex = fromOffset(s, start);
-  for (let m = g.exec(s); m !== null; m = g.exec(s)) {
-    out.push(m);
-    const end = m.index + m[0].length;
-    if (end === m.index) g.lastIndex = end + (isPairAt(s, end) ? 2 : 1);
-  }
-  g.lastIndex = 0;
-  return out;
+  const re = compileRegex(p, flags);
+  return { matches: [...matchesOf(re, s, fromOffset(s, start), withSpans)], groupCount: re.groupCount };
 }
 
 export function regexpCount(s: string, p: string, start = 1, flags = ''): number {
-  return matchesFrom(s, p, start, flags, 'regexp_count()').length;
+  return matchesFrom(s, p, start, flags, 'regexp_count()').matches.length;
 }
 
 /** regexp_instr: where match n starts (or ends, with endoption 1), in code points; 0 when absent. */
@@ -300,9 +267,10 @@ export function regexpInstr(
   if (n <= 0) throw invalidParam('n', n);
   if (endOption !== 0 && endOption !== 1) throw invalidParam('endoption', endOption);
   if (subexpr < 0) throw invalidParam('subexpr', subexpr);
-  const m = matchesFrom(s, p, start, flags, 'regexp_instr()', subexpr > 0)[n - 1];
-  if (m === undefined || subexpr >= m.length) return 0;
-  const span = subexpr === 0 ? [m.index, m.index + m[0].length] : m.indices?.[subexpr];
+  const { matches, groupCount } = matchesFrom(s, p, start, flags, 'regexp_instr()', subexpr > 0);
+  const m = matches[n - 1];
+  if (m === undefined || subexpr > groupCount) return 0;
+  const span = subexpr === 0 ? [m.index, m.end] : m.span(subexpr);
   if (span === undefined) return 0;
   return codePointsBefore(s, span[endOption]!) + 1;
 }
@@ -310,9 +278,10 @@ export function regexpInstr(
 export function regexpSubstr(s: string, p: string, start = 1, n = 1, flags = '', subexpr = 0): string | null {
   if (n <= 0) throw invalidParam('n', n);
   if (subexpr < 0) throw invalidParam('subexpr', subexpr);
-  const m = matchesFrom(s, p, start, flags, 'regexp_substr()')[n - 1];
-  if (m === undefined || subexpr >= m.length) return null;
-  return m[subexpr] ?? null;
+  const { matches, groupCount } = matchesFrom(s, p, start, flags, 'regexp_substr()');
+  const m = matches[n - 1];
+  if (m === undefined || subexpr > groupCount) return null;
+  return subexpr === 0 ? s.slice(m.index, m.end) : (m.group(subexpr) ?? null);
 }
 
 /** UTF-16 offset of 1-based character `start`; past the end (no match) when the text is shorter. */

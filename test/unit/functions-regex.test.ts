@@ -1,5 +1,5 @@
 /**
- * Pattern matching (src/functions/regex.ts, regex-translate.ts, like.ts) against PostgreSQL 15:
+ * Pattern matching (src/functions/regex*.ts, like.ts) against PostgreSQL 15:
  * each row is the SQL run on a real server, the same computation here, and the server's answer.
  */
 
