@@ -1,0 +1,159 @@
+/**
+ * @module test/chaos/campaign
+ * A crash campaign: many seeded runs (run i of seed S has seed S + i, so any run replays alone
+ * with `--seed S+i --runs 1 --mode M`), one line per run as it ends and a summary. Used by
+ * `npm run chaos` and by the CI test, with smaller workloads there.
+ */
+import { type DriverMode, type RunConfig, type RunResult, runOne } from './run.ts';
+import { defaultShape, type WorkloadShape } from './workload.ts';
+
+export interface CampaignOptions {
+  readonly runs: number;
+  readonly seed: number;
+  readonly mode: DriverMode | 'both';
+  readonly clients: number;
+  readonly writesPerClient: number;
+  readonly writesAfter: number;
+  readonly shape?: WorkloadShape;
+  /** The database processes' environment (a short checkpoint interval, so kills land in one). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Called with each run's line as it ends. */
+  readonly report?: (line: string) => void;
+}
+
+export interface CampaignSummary {
+  readonly runs: number;
+  readonly kills: number;
+  readonly failpointKills: number;
+  readonly acked: number;
+  readonly inDoubt: number;
+  readonly inDoubtApplied: number;
+  readonly lostWrites: number;
+  readonly duplicatedRows: number;
+  readonly failed: readonly RunResult[];
+  readonly recoveryMsMedian: number;
+  readonly recoveryMsMax: number;
+  /** Per driver: recovery time median and max (the server's includes Node's start; see README). */
+  readonly recoveryByMode: Readonly<Record<string, { median: number; max: number }>>;
+  readonly failpointsAvailable: readonly string[];
+}
+
+/** The engine's failpoint names, or none when this engine has no failpoints module yet. */
+export async function loadFailpointNames(): Promise<readonly string[]> {
+  const path = '../../src/common/failpoints.ts';
+  try {
+    const module = (await import(path)) as { failpointNames?: readonly string[] };
+    return module.failpointNames ?? [];
+  } catch {
+    return [];
+  }
+}
+
+export function formatResult(r: RunResult): string {
+  const status = r.problems.length === 0 ? 'ok' : 'FAIL';
+  return [
+    `${status} seed=${r.seed} mode=${r.mode} kill=${r.killPoint} kills=${r.kills}`,
+    `acked=${r.acked} in-doubt=${r.inDoubt}(applied ${r.inDoubtApplied})`,
+    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms`,
+  ].join(' ');
+}
+
+function median(xs: readonly number[]): number {
+  if (xs.length === 0) return 0;
+  const s = xs.slice().sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
+  const failpoints = await loadFailpointNames();
+  const results: RunResult[] = [];
+  for (let i = 0; i < options.runs; i++) {
+    const seed = options.seed + i;
+    const mode: DriverMode = options.mode === 'both' ? (seed % 3 === 0 ? 'server' : 'library') : options.mode;
+    const config: RunConfig = {
+      seed,
+      mode,
+      clients: options.clients,
+      writesPerClient: options.writesPerClient,
+      writesAfter: options.writesAfter,
+      shape: options.shape ?? defaultShape,
+      failpoints,
+      env: options.env ?? {},
+    };
+    let result: RunResult;
+    try {
+      result = await runOne(config);
+    } catch (error) {
+      // The harness or the database failed outside the checks: a failed run, not a crash.
+      const message = error instanceof Error ? error.message : String(error);
+      result = {
+        seed,
+        mode,
+        killPoint: '?',
+        kills: 0,
+        acked: 0,
+        inDoubt: 0,
+        inDoubtApplied: 0,
+        lostWrites: 0,
+        duplicatedRows: 0,
+        recoveryMs: 0,
+        problems: [`run failed: ${message}`],
+      };
+    }
+    results.push(result);
+    options.report?.(formatResult(result));
+    for (const p of result.problems) options.report?.(`    ${p}`);
+    if (result.problems.length > 0)
+      options.report?.(
+        `    replay: npm run chaos -- --runs 1 --seed ${seed} --mode ${mode}${sizeFlags(options)}`,
+      );
+  }
+  const byMode: Record<string, { median: number; max: number }> = {};
+  for (const mode of ['library', 'server']) {
+    const ms = results.filter((r) => r.mode === mode && r.problems.length === 0).map((r) => r.recoveryMs);
+    if (ms.length > 0) byMode[mode] = { median: median(ms), max: Math.max(...ms) };
+  }
+  const recovery = results.map((r) => r.recoveryMs).filter((ms) => ms > 0);
+  return {
+    runs: results.length,
+    kills: results.reduce((s, r) => s + r.kills, 0),
+    failpointKills: results.filter((r) => /^[a-z-]+\.[a-z-]+@\d+$/.test(r.killPoint)).length,
+    acked: results.reduce((s, r) => s + r.acked, 0),
+    inDoubt: results.reduce((s, r) => s + r.inDoubt, 0),
+    inDoubtApplied: results.reduce((s, r) => s + r.inDoubtApplied, 0),
+    lostWrites: results.reduce((s, r) => s + r.lostWrites, 0),
+    duplicatedRows: results.reduce((s, r) => s + r.duplicatedRows, 0),
+    failed: results.filter((r) => r.problems.length > 0),
+    recoveryMsMedian: median(recovery),
+    recoveryMsMax: recovery.length ? Math.max(...recovery) : 0,
+    recoveryByMode: byMode,
+    failpointsAvailable: failpoints,
+  };
+}
+
+/** The workload flags a replay needs when they differ from the defaults. */
+function sizeFlags(o: CampaignOptions): string {
+  const d = campaignDefaults;
+  let s = '';
+  if (o.clients !== d.clients) s += ` --clients ${o.clients}`;
+  if (o.writesPerClient !== d.writesPerClient) s += ` --writes ${o.writesPerClient}`;
+  if (o.writesAfter !== d.writesAfter) s += ` --writes-after ${o.writesAfter}`;
+  return s;
+}
+
+export const campaignDefaults = { clients: 4, writesPerClient: 30, writesAfter: 5 };
+
+export function formatSummary(s: CampaignSummary): string {
+  const modes = Object.entries(s.recoveryByMode)
+    .map(([m, r]) => `${m} ${Math.round(r.median)}/${Math.round(r.max)} ms`)
+    .join(', ');
+  return [
+    `runs ${s.runs}, kills ${s.kills} (${s.failpointKills} runs killed at a failpoint), acknowledged writes ${s.acked}, in doubt ${s.inDoubt} (${s.inDoubtApplied} applied)`,
+    `lost writes ${s.lostWrites}, duplicated rows ${s.duplicatedRows}, failed runs ${s.failed.length}`,
+    `recovery median ${Math.round(s.recoveryMsMedian)} ms, max ${Math.round(s.recoveryMsMax)} ms (median/max by driver: ${modes || 'none'})`,
+    s.failpointsAvailable.length === 0
+      ? 'no failpoints in this engine: external kills only'
+      : `failpoints: ${s.failpointsAvailable.join(', ')}`,
+  ].join('\n');
+}

@@ -1,0 +1,440 @@
+/**
+ * @module test/chaos/run
+ * One crash run, a pure function of its seed (up to the timing of the processes): start the
+ * database on a fresh directory, create the schema, follow a view, run the clients, kill the
+ * process (at a failpoint the seed picks, or from outside after a number of acknowledgements),
+ * restart it (sometimes killing it again while it recovers), check the recovered state against
+ * what was acknowledged, write more, and check again.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Rng } from '../fuzz/rng.ts';
+import {
+  type ClientHistory,
+  type ClientVerdict,
+  checkClient,
+  checkViewSet,
+  checkViews,
+  type Dump,
+  SubscriberState,
+} from './check.ts';
+import type { ClientRun } from './client-loop.ts';
+import { ServerTarget } from './server-target.ts';
+import { LibraryTarget, type StartOptions, type Target, TargetDied, type TargetEvents } from './target.ts';
+import {
+  type ClientState,
+  cloneClientState,
+  droppableView,
+  emptyClientState,
+  followedView,
+  lateView,
+  views,
+  type WorkloadShape,
+  type Write,
+} from './workload.ts';
+
+export type DriverMode = 'library' | 'server';
+
+export interface RunConfig {
+  readonly seed: number;
+  readonly mode: DriverMode;
+  readonly clients: number;
+  /** Writes per client before the kill (the kill may come earlier). */
+  readonly writesPerClient: number;
+  /** Writes per client after recovery. */
+  readonly writesAfter: number;
+  readonly shape: WorkloadShape;
+  /** Failpoints the seed may pick (the engine's `failpointNames`); empty: external kills only. */
+  readonly failpoints: readonly string[];
+  /** Environment for the database processes (checkpoint interval and the like). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export interface RunResult {
+  readonly seed: number;
+  readonly mode: DriverMode;
+  readonly killPoint: string;
+  /** Processes killed (the first one, plus any killed while recovering). */
+  readonly kills: number;
+  readonly acked: number;
+  /** Writes in doubt at the kill, and how many of them turned out applied. */
+  readonly inDoubt: number;
+  readonly inDoubtApplied: number;
+  readonly lostWrites: number;
+  readonly duplicatedRows: number;
+  /** Milliseconds the final recovery took (see `recoveryNote`). */
+  readonly recoveryMs: number;
+  readonly problems: readonly string[];
+}
+
+type KillPlan =
+  | { readonly kind: 'failpoint'; readonly name: string; readonly n: number }
+  | { readonly kind: 'external'; readonly afterAcks: number; readonly delayMs: number };
+
+interface Plan {
+  readonly ddl: ClientRun['ddl'];
+  readonly kill: KillPlan;
+  /** A kill of the first restart: at a failpoint or after a delay from its start. */
+  readonly recoveryKill: { readonly failpoint?: string; readonly delayMs?: number } | undefined;
+}
+
+/** Failpoints passed while recovering (the others are passed while writing). */
+const isRecoveryFailpoint = (name: string): boolean => /recover|replay|open|load/.test(name);
+/** Failpoints passed rarely (a checkpoint or a truncation every so often): low counts. */
+const isRareFailpoint = (name: string): boolean => /checkpoint|truncat|compact/.test(name);
+
+export function planRun(config: RunConfig): Plan {
+  const rng = new Rng(config.seed, 0x4b11);
+  const ddl = rng.chance(0.5)
+    ? { at: rng.int(1, Math.max(1, config.writesPerClient - 1)), kind: rng.pick(['create', 'drop'] as const) }
+    : undefined;
+  const writing = config.failpoints.filter((f) => !isRecoveryFailpoint(f) && f !== 'enospc');
+  const recovering = config.failpoints.filter(isRecoveryFailpoint);
+  const total = config.clients * config.writesPerClient;
+  let kill: KillPlan;
+  if (writing.length > 0 && rng.chance(0.7)) {
+    const name = rng.pick(writing);
+    kill = {
+      kind: 'failpoint',
+      name,
+      n: isRareFailpoint(name) ? rng.int(1, 3) : rng.int(1, Math.max(1, total)),
+    };
+  } else {
+    kill = { kind: 'external', afterAcks: rng.int(0, Math.floor(total * 0.9)), delayMs: rng.int(0, 20) };
+  }
+  let recoveryKill: Plan['recoveryKill'];
+  if (rng.chance(0.25)) {
+    recoveryKill =
+      recovering.length > 0 && rng.chance(0.5)
+        ? { failpoint: `${rng.pick(recovering)}@1` }
+        : { delayMs: rng.int(config.mode === 'server' ? 300 : 200, 1800) };
+  }
+  return { ddl, kill, recoveryKill };
+}
+
+/** The events of one phase: each client's history, the steps seen, the subscriber. */
+class PhaseLog implements TargetEvents {
+  readonly histories = new Map<number, ClientHistory>();
+  private readonly outcomes = new Map<string, ClientHistory['writes'][number]>();
+  ackedCount = 0;
+  maxStepSeen = -1;
+  readonly unexpected: string[] = [];
+  onAck: (count: number) => void = () => {};
+
+  readonly subscriber = new SubscriberState();
+
+  constructor(states: readonly ClientState[]) {
+    for (const s of states) this.histories.set(s.client, { start: cloneClientState(s), writes: [] });
+  }
+
+  sent(write: Write): void {
+    const entry = { write, outcome: 'unknown' as const } as ClientHistory['writes'][number];
+    this.histories.get(write.client)!.writes.push(entry);
+    this.outcomes.set(write.id, entry);
+  }
+
+  acked(write: Write, step: number | undefined): void {
+    this.outcomes.get(write.id)!.outcome = 'acked';
+    if (step !== undefined && step > this.maxStepSeen) this.maxStepSeen = step;
+    this.onAck(++this.ackedCount);
+  }
+
+  failed(write: Write, code: string, message: string): void {
+    this.outcomes.get(write.id)!.outcome = 'failed';
+    this.unexpected.push(`write ${write.id} refused: ${code} ${message}`);
+  }
+
+  unknown(): void {}
+
+  snapshot(rows: readonly string[]): void {
+    this.subscriber.reset();
+    for (const r of rows) this.subscriber.apply(-1, r, 1);
+  }
+
+  change(step: number, rows: readonly (readonly [string, number])[]): void {
+    for (const [key, weight] of rows) this.subscriber.apply(step, key, weight);
+    if (step > this.subscriber.lastStep) this.subscriber.lastStep = step;
+    if (step > this.maxStepSeen) this.maxStepSeen = step;
+  }
+
+  /** Whether the view's DDL was acknowledged, failed or in doubt. */
+  ddlOutcome(): { write: Write; outcome: string } | undefined {
+    for (const h of this.histories.values()) for (const w of h.writes) if (w.write.via === 'ddl') return w;
+    return undefined;
+  }
+
+  inDoubt(): number {
+    let n = 0;
+    for (const h of this.histories.values()) n += h.writes.filter((w) => w.outcome === 'unknown').length;
+    return n;
+  }
+}
+
+function startTarget(mode: DriverMode, options: StartOptions): Target {
+  return mode === 'library' ? new LibraryTarget(options) : new ServerTarget(options);
+}
+
+/** Which views should exist after a phase, given the DDL write's outcome. */
+function expectedViews(
+  before: Map<string, boolean | 'either'>,
+  log: PhaseLog,
+): Map<string, boolean | 'either'> {
+  const out = new Map(before);
+  const ddl = log.ddlOutcome();
+  if (ddl === undefined || ddl.outcome === 'failed') return out;
+  const name = ddl.write.ddl?.create?.name ?? ddl.write.ddl?.drop ?? '';
+  const exists = ddl.write.ddl?.create !== undefined;
+  out.set(name, ddl.outcome === 'acked' ? exists : 'either');
+  return out;
+}
+
+/** Settles views in doubt from what the database holds. */
+function settleViews(expected: Map<string, boolean | 'either'>, dump: Dump): Map<string, boolean | 'either'> {
+  const present = new Set(dump.views.map((v) => v.name));
+  return new Map([...expected].map(([name, want]) => [name, want === 'either' ? present.has(name) : want]));
+}
+
+interface Verdicts {
+  readonly states: ClientState[] | undefined;
+  readonly lost: number;
+  readonly extra: number;
+  readonly applied: number;
+  readonly problems: string[];
+}
+
+function checkPhase(dump: Dump, log: PhaseLog, expected: Map<string, boolean | 'either'>): Verdicts {
+  const verdicts: ClientVerdict[] = [...log.histories.values()].map((h) => checkClient(dump, h));
+  const problems = [
+    ...verdicts.flatMap((v) => (v.problem ? [v.problem] : [])),
+    ...checkViews(dump),
+    ...checkViewSet(dump, expected),
+    ...log.unexpected,
+  ];
+  const resolved = verdicts.map((v) => v.resolved);
+  return {
+    states: resolved.every((s) => s !== undefined) ? (resolved as ClientState[]) : undefined,
+    lost: verdicts.reduce((s, v) => s + v.lostWrites, 0),
+    extra: verdicts.reduce((s, v) => s + v.extraRows, 0),
+    applied: verdicts.filter((v) => v.unknownApplied).length,
+    problems,
+  };
+}
+
+/** Starts the database until one start survives opening; the first may be killed by the plan. */
+async function recover(
+  config: RunConfig,
+  dir: string,
+  plan: Plan,
+  events: TargetEvents,
+): Promise<{ target: Target; kills: number }> {
+  let kills = 0;
+  for (let attempt = 0; ; attempt++) {
+    const killing = attempt === 0 ? plan.recoveryKill : undefined;
+    const target = startTarget(config.mode, {
+      dir,
+      failpoints: killing?.failpoint ?? '',
+      env: config.env,
+      events,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    if (killing?.delayMs !== undefined) timer = setTimeout(() => target.kill(), killing.delayMs);
+    try {
+      await target.opened;
+      if (killing?.delayMs !== undefined) {
+        // The kill may land just after open: let it, so that the plan replays the same way.
+        await Promise.race([target.exited, new Promise((r) => setTimeout(r, killing.delayMs! + 50))]);
+      }
+      if (target.alive) {
+        clearTimeout(timer);
+        return { target, kills };
+      }
+    } catch (error) {
+      if (!(error instanceof TargetDied)) throw error;
+    }
+    clearTimeout(timer);
+    await target.exited;
+    kills++;
+    if (attempt >= 3) throw new Error(`the database did not come back after ${attempt + 1} starts`);
+  }
+}
+
+function describeKill(kill: KillPlan): string {
+  return kill.kind === 'failpoint'
+    ? `${kill.name}@${kill.n}`
+    : `sigkill+${kill.afterAcks}acks+${kill.delayMs}ms`;
+}
+
+export async function runOne(config: RunConfig): Promise<RunResult> {
+  const plan = planRun(config);
+  const dir = mkdtempSync(join(tmpdir(), 'eddy-chaos-'));
+  const problems: string[] = [];
+  let killPoint = describeKill(plan.kill);
+  const states = Array.from({ length: config.clients }, (_, c) => emptyClientState(c));
+  const before = new PhaseLog(states);
+  const run: ClientRun = {
+    seed: config.seed,
+    shape: config.shape,
+    ddl: plan.ddl,
+    writes: config.writesPerClient,
+  };
+  const failpoints = plan.kill.kind === 'failpoint' ? `${plan.kill.name}@${plan.kill.n}` : '';
+  const first = startTarget(config.mode, { dir, failpoints, env: config.env, events: before });
+  let current: Target = first;
+  let kills = 1;
+  try {
+    if (plan.kill.kind === 'external') {
+      const { afterAcks, delayMs } = plan.kill;
+      before.onAck = (n) => {
+        if (n === afterAcks) setTimeout(() => first.kill(), delayMs);
+      };
+    }
+    let setupDone = false;
+    try {
+      await first.opened;
+      await first.setup();
+      setupDone = true;
+      await first.follow(followedView);
+      if (plan.kill.kind === 'external' && plan.kill.afterAcks === 0)
+        setTimeout(() => first.kill(), plan.kill.delayMs);
+      await first.runClients(states, run);
+    } catch (error) {
+      if (!(error instanceof TargetDied)) throw error;
+    }
+    if (first.alive) {
+      killPoint += ' (not reached: killed at the end)';
+      first.kill();
+    }
+    await first.exited;
+
+    const relay = new EventRelay(before);
+    const recovered = await recover(config, dir, plan, relay);
+    current = recovered.target;
+    kills += recovered.kills;
+    const recoveryMs = current.openMs;
+    let dump = await current.dump();
+    let expected = new Map<string, boolean | 'either'>(views.map((v) => [v.name, true]));
+    expected.set(lateView.name, false);
+    let verdicts: Verdicts;
+    if (!setupDone && !dump.tablesPresent && dump.views.length === 0) {
+      // The kill came before setup was acknowledged, and setup left nothing: start from scratch.
+      await current.setup();
+      dump = await current.dump();
+      verdicts = {
+        states: states.map((s) => emptyClientState(s.client)),
+        lost: 0,
+        extra: 0,
+        applied: 0,
+        problems: [],
+      };
+    } else if (!dump.tablesPresent) {
+      const lost = before.ackedCount;
+      verdicts = {
+        states: undefined,
+        lost,
+        extra: 0,
+        applied: 0,
+        problems: [`the tables are gone after recovery: all ${lost} acknowledged writes and the schema lost`],
+      };
+    } else {
+      expected = expectedViews(expected, before);
+      verdicts = checkPhase(dump, before, expected);
+    }
+    problems.push(...verdicts.problems);
+    const nextSteps = await current.probe().catch((e: unknown) => {
+      problems.push(`probe after recovery failed: ${(e as Error).message}`);
+      return Number.POSITIVE_INFINITY;
+    });
+    if (nextSteps <= before.maxStepSeen)
+      problems.push(
+        `step went back: step ${before.maxStepSeen} was seen before the crash, the next step after it is ${nextSteps}`,
+      );
+
+    if (verdicts.states !== undefined && dump.tablesPresent) {
+      problems.push(
+        ...(await continueAfterRecovery(
+          config,
+          current,
+          relay,
+          verdicts.states,
+          run,
+          settleViews(expected, dump),
+        )),
+      );
+    }
+    await current.close();
+    return {
+      seed: config.seed,
+      mode: config.mode,
+      killPoint,
+      kills,
+      acked: before.ackedCount,
+      inDoubt: before.inDoubt(),
+      inDoubtApplied: verdicts.applied,
+      lostWrites: verdicts.lost,
+      duplicatedRows: verdicts.extra,
+      recoveryMs,
+      problems,
+    };
+  } finally {
+    current.kill();
+    first.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * After recovery: a subscriber follows the view again, the clients write more, and then tables,
+ * views and the subscriber must all be exact (no write is in doubt now).
+ */
+async function continueAfterRecovery(
+  config: RunConfig,
+  target: Target,
+  relay: EventRelay,
+  states: ClientState[],
+  run: ClientRun,
+  expected: Map<string, boolean | 'either'>,
+): Promise<string[]> {
+  const after = new PhaseLog(states);
+  relay.to = after;
+  await target.follow(followedView);
+  await target.runClients(states, { ...run, writes: config.writesAfter });
+  const lastStep = await target.probe();
+  // The server's subscriber reads on its own connection: wait until it has seen the probe's step.
+  const deadline = Date.now() + 10_000;
+  while (after.subscriber.lastStep < lastStep && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 10));
+  const dump = await target.dump();
+  const verdicts = checkPhase(dump, after, expectedViews(expected, after));
+  const followed = dump.views.find((v) => v.name === followedView);
+  const subscriberProblems = followed
+    ? after.subscriber.compare(followed.stored)
+    : ['the followed view is gone'];
+  return [...verdicts.problems.map((p) => `after recovery: ${p}`), ...subscriberProblems];
+}
+
+/** Passes a target's events to the log of the current phase (each phase keeps its own). */
+class EventRelay implements TargetEvents {
+  to: TargetEvents;
+  constructor(to: TargetEvents) {
+    this.to = to;
+  }
+  sent(w: Write): void {
+    this.to.sent(w);
+  }
+  acked(w: Write, step: number | undefined): void {
+    this.to.acked(w, step);
+  }
+  failed(w: Write, code: string, message: string): void {
+    this.to.failed(w, code, message);
+  }
+  unknown(w: Write, reason: string): void {
+    this.to.unknown(w, reason);
+  }
+  snapshot(rows: readonly string[]): void {
+    this.to.snapshot(rows);
+  }
+  change(step: number, rows: readonly (readonly [string, number])[]): void {
+    this.to.change(step, rows);
+  }
+}
