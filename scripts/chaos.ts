@@ -22,7 +22,7 @@ const { values } = parseArgs({
     clients: { type: 'string', default: String(campaignDefaults.clients) },
     writes: { type: 'string', default: String(campaignDefaults.writesPerClient) },
     'writes-after': { type: 'string', default: String(campaignDefaults.writesAfter) },
-    'checkpoint-ms': { type: 'string', default: '200' },
+    'checkpoint-ms': { type: 'string', default: String(campaignDefaults.checkpointMs) },
   },
 });
 
@@ -43,7 +43,7 @@ const summary = await runCampaign({
   clients: count('clients', values.clients, 1),
   writesPerClient: count('writes', values.writes, 1),
   writesAfter: count('writes-after', values['writes-after'], 0),
-  env: { EDDY_CHECKPOINT_INTERVAL_MS: String(count('checkpoint-ms', values['checkpoint-ms'], 1)) },
+  checkpointMs: count('checkpoint-ms', values['checkpoint-ms'], 1),
   report: (line) => process.stdout.write(`${line}\n`),
 });
 process.stdout.write(`\n${formatSummary(summary)}\nelapsed ${Math.round((Date.now() - started) / 1000)} s\n`);

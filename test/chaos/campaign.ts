@@ -4,7 +4,8 @@
  * with `--seed S+i --runs 1 --mode M`), one line per run as it ends and a summary. Used by
  * `npm run chaos` and by the CI test, with smaller workloads there.
  */
-import { type DriverMode, type RunConfig, type RunResult, runOne } from './run.ts';
+import { type DriverMode, firstProcess, type RunConfig, type RunResult, runOne } from './run.ts';
+import { WarmPool } from './target.ts';
 import { defaultShape, type WorkloadShape } from './workload.ts';
 
 export interface CampaignOptions {
@@ -15,8 +16,10 @@ export interface CampaignOptions {
   readonly writesPerClient: number;
   readonly writesAfter: number;
   readonly shape?: WorkloadShape;
-  /** The database processes' environment (a short checkpoint interval, so kills land in one). */
+  /** The database processes' environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Checkpoint interval: short, so that kills land in and around checkpoints. */
+  readonly checkpointMs: number;
   /** Called with each run's line as it ends. */
   readonly report?: (line: string) => void;
 }
@@ -68,47 +71,70 @@ function median(xs: readonly number[]): number {
 export async function runCampaign(options: CampaignOptions): Promise<CampaignSummary> {
   const failpoints = await loadFailpointNames();
   const results: RunResult[] = [];
-  for (let i = 0; i < options.runs; i++) {
+  const pool = new WarmPool();
+  const configOf = (i: number): RunConfig => {
     const seed = options.seed + i;
-    const mode: DriverMode = options.mode === 'both' ? (seed % 3 === 0 ? 'server' : 'library') : options.mode;
-    const config: RunConfig = {
+    return {
       seed,
-      mode,
+      mode: options.mode === 'both' ? (seed % 3 === 0 ? 'server' : 'library') : options.mode,
       clients: options.clients,
       writesPerClient: options.writesPerClient,
       writesAfter: options.writesAfter,
       shape: options.shape ?? defaultShape,
       failpoints,
       env: options.env ?? {},
+      checkpointMs: options.checkpointMs,
+      pool,
     };
-    let result: RunResult;
-    try {
-      result = await runOne(config);
-    } catch (error) {
-      // The harness or the database failed outside the checks: a failed run, not a crash.
-      const message = error instanceof Error ? error.message : String(error);
-      result = {
-        seed,
-        mode,
-        killPoint: '?',
-        kills: 0,
-        acked: 0,
-        inDoubt: 0,
-        inDoubtApplied: 0,
-        lostWrites: 0,
-        duplicatedRows: 0,
-        recoveryMs: 0,
-        problems: [`run failed: ${message}`],
-      };
+  };
+  const prewarm = (i: number): void => {
+    const config = configOf(i);
+    if (i < options.runs && config.mode === 'library') pool.prewarm(firstProcess(config));
+  };
+  prewarm(0);
+  try {
+    for (let i = 0; i < options.runs; i++) {
+      prewarm(i + 1);
+      results.push(await runReported(configOf(i), options));
     }
-    results.push(result);
-    options.report?.(formatResult(result));
-    for (const p of result.problems) options.report?.(`    ${p}`);
-    if (result.problems.length > 0)
-      options.report?.(
-        `    replay: npm run chaos -- --runs 1 --seed ${seed} --mode ${mode}${sizeFlags(options)}`,
-      );
+  } finally {
+    await pool.close();
   }
+  return summarize(results, failpoints);
+}
+
+async function runReported(config: RunConfig, options: CampaignOptions): Promise<RunResult> {
+  const { seed, mode } = config;
+  let result: RunResult;
+  try {
+    result = await runOne(config);
+  } catch (error) {
+    // The harness or the database failed outside the checks: a failed run, not a crash.
+    const message = error instanceof Error ? error.message : String(error);
+    result = {
+      seed,
+      mode,
+      killPoint: '?',
+      kills: 0,
+      acked: 0,
+      inDoubt: 0,
+      inDoubtApplied: 0,
+      lostWrites: 0,
+      duplicatedRows: 0,
+      recoveryMs: 0,
+      problems: [`run failed: ${message}`],
+    };
+  }
+  options.report?.(formatResult(result));
+  for (const p of result.problems) options.report?.(`    ${p}`);
+  if (result.problems.length > 0)
+    options.report?.(
+      `    replay: npm run chaos -- --runs 1 --seed ${seed} --mode ${mode}${sizeFlags(options)}`,
+    );
+  return result;
+}
+
+function summarize(results: readonly RunResult[], failpoints: readonly string[]): CampaignSummary {
   const byMode: Record<string, { median: number; max: number }> = {};
   for (const mode of ['library', 'server']) {
     const ms = results.filter((r) => r.mode === mode && r.problems.length === 0).map((r) => r.recoveryMs);
@@ -139,10 +165,11 @@ function sizeFlags(o: CampaignOptions): string {
   if (o.clients !== d.clients) s += ` --clients ${o.clients}`;
   if (o.writesPerClient !== d.writesPerClient) s += ` --writes ${o.writesPerClient}`;
   if (o.writesAfter !== d.writesAfter) s += ` --writes-after ${o.writesAfter}`;
+  if (o.checkpointMs !== d.checkpointMs) s += ` --checkpoint-ms ${o.checkpointMs}`;
   return s;
 }
 
-export const campaignDefaults = { clients: 4, writesPerClient: 30, writesAfter: 5 };
+export const campaignDefaults = { clients: 4, writesPerClient: 30, writesAfter: 5, checkpointMs: 200 };
 
 export function formatSummary(s: CampaignSummary): string {
   const modes = Object.entries(s.recoveryByMode)

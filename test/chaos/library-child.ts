@@ -4,10 +4,11 @@
  * (one JSON line each on stdin) through `execute()`, `insert()` and `subscribe()`, reporting every
  * event as it happens on stdout as `@chaos {json}` lines. It is the process that gets killed: an
  * event printed before the kill is one the harness saw; an acknowledgement not printed was never
- * seen. Usage: `node library-child.ts DIR [OPEN_OPTIONS_JSON]`.
+ * seen. It starts idle (loaded, waiting for `open`), so the harness can start it ahead of time.
  */
 import { createInterface } from 'node:readline';
 import { Eddy, type Eddy as EddyType } from '../../src/eddy.ts';
+import { loadParser } from '../../src/sql/front/index.ts';
 import { canonicalRow, type Dump } from './check.ts';
 import { type ClientRun, runClientLoop } from './client-loop.ts';
 import {
@@ -24,14 +25,15 @@ function emit(event: Record<string, unknown>): void {
   process.stdout.write(`@chaos ${JSON.stringify(event)}\n`);
 }
 
-const [dir, optionsText] = process.argv.slice(2);
-if (dir === undefined) {
-  process.stderr.write('usage: library-child.ts DIR [OPEN_OPTIONS_JSON]\n');
-  process.exit(2);
+// Loaded before the harness needs this process, so that `open` measures recovery alone.
+await loadParser();
+let db: EddyType;
+
+async function open(dir: string, options: Record<string, unknown>): Promise<void> {
+  const started = performance.now();
+  db = await Eddy.open({ dir, ...options });
+  emit({ t: 'opened', ms: performance.now() - started });
 }
-const started = performance.now();
-const db: EddyType = await Eddy.open({ dir, ...(optionsText ? JSON.parse(optionsText) : {}) });
-emit({ t: 'opened', ms: performance.now() - started });
 
 /** The latest step any subscription here has seen: the step an acknowledged write landed in. */
 let lastStep = -1;
@@ -46,13 +48,52 @@ function watchTables(): void {
   watching = true;
 }
 
+/**
+ * One library instance is one session: a script's implicit transaction is open while its COMMIT
+ * waits, and `insert()` refuses to run inside it (0A000). So scripts run alone, while inserts may
+ * overlap each other (and share a group commit).
+ */
+class SessionGate {
+  private scriptRunning = false;
+  private scriptDone: Promise<void> = Promise.resolve();
+  private readonly inserts = new Set<Promise<unknown>>();
+
+  async insert<T>(f: () => Promise<T>): Promise<T> {
+    while (this.scriptRunning) await this.scriptDone;
+    const p = f();
+    this.inserts.add(p);
+    try {
+      return await p;
+    } finally {
+      this.inserts.delete(p);
+    }
+  }
+
+  async script<T>(f: () => Promise<T>): Promise<T> {
+    while (this.scriptRunning || this.inserts.size > 0)
+      await (this.scriptRunning ? this.scriptDone : Promise.allSettled([...this.inserts]));
+    this.scriptRunning = true;
+    let done = (): void => {};
+    this.scriptDone = new Promise((resolve) => {
+      done = resolve;
+    });
+    try {
+      return await f();
+    } finally {
+      this.scriptRunning = false;
+      done();
+    }
+  }
+}
+const gate = new SessionGate();
+
 async function send(write: Write): Promise<number | undefined> {
   if (write.via === 'insert') {
     const op = write.ops[0]!;
     if (op.op !== 'insert') throw new Error('an insert write holds one insert');
-    await db.insert(op.table, op.rows);
+    await gate.insert(() => db.insert(op.table, op.rows));
   } else {
-    await db.execute(statementsOf(write).join(';\n'));
+    await gate.script(() => db.execute(statementsOf(write).join(';\n')));
   }
   return lastStep;
 }
@@ -111,6 +152,7 @@ async function runClients(states: ClientState[], run: ClientRun): Promise<void> 
 }
 
 type Command =
+  | { c: 'open'; dir: string; options: Record<string, unknown> }
   | { c: 'setup' }
   | { c: 'watch' }
   | { c: 'follow'; view: string }
@@ -121,6 +163,8 @@ type Command =
 
 async function handle(command: Command): Promise<void> {
   switch (command.c) {
+    case 'open':
+      return open(command.dir, command.options);
     case 'setup':
       await db.execute(setupScript());
       return emit({ t: 'setupDone' });

@@ -21,11 +21,18 @@ import {
 } from './check.ts';
 import type { ClientRun } from './client-loop.ts';
 import { ServerTarget } from './server-target.ts';
-import { LibraryTarget, type StartOptions, type Target, TargetDied, type TargetEvents } from './target.ts';
+import {
+  LibraryTarget,
+  type ProcessOptions,
+  type StartOptions,
+  type Target,
+  TargetDied,
+  type TargetEvents,
+  type WarmPool,
+} from './target.ts';
 import {
   type ClientState,
   cloneClientState,
-  droppableView,
   emptyClientState,
   followedView,
   lateView,
@@ -47,8 +54,12 @@ export interface RunConfig {
   readonly shape: WorkloadShape;
   /** Failpoints the seed may pick (the engine's `failpointNames`); empty: external kills only. */
   readonly failpoints: readonly string[];
-  /** Environment for the database processes (checkpoint interval and the like). */
+  /** Environment for the database processes. */
   readonly env: Readonly<Record<string, string>>;
+  /** The checkpoint interval: short, so that kills land in and around checkpoints. */
+  readonly checkpointMs: number;
+  /** Library processes started ahead of time (see WarmPool). */
+  readonly pool?: WarmPool;
 }
 
 export interface RunResult {
@@ -108,7 +119,8 @@ export function planRun(config: RunConfig): Plan {
     recoveryKill =
       recovering.length > 0 && rng.chance(0.5)
         ? { failpoint: `${rng.pick(recovering)}@1` }
-        : { delayMs: rng.int(config.mode === 'server' ? 300 : 200, 1800) };
+        : // From the server's spawn (Node starts in about 1.5 s), from a warm library process's open.
+          { delayMs: config.mode === 'server' ? rng.int(300, 2000) : rng.int(0, 150) };
   }
   return { ddl, kill, recoveryKill };
 }
@@ -171,8 +183,26 @@ class PhaseLog implements TargetEvents {
   }
 }
 
-function startTarget(mode: DriverMode, options: StartOptions): Target {
-  return mode === 'library' ? new LibraryTarget(options) : new ServerTarget(options);
+/** The first process of a run: started with the kill failpoint armed, if the plan has one. */
+export function firstProcess(config: RunConfig, plan: Plan = planRun(config)): ProcessOptions {
+  const failpoints = plan.kill.kind === 'failpoint' ? `${plan.kill.name}@${plan.kill.n}` : '';
+  return { failpoints, env: config.env };
+}
+
+function recoveryProcess(config: RunConfig, plan: Plan, attempt: number): ProcessOptions {
+  return { failpoints: (attempt === 0 ? plan.recoveryKill?.failpoint : undefined) ?? '', env: config.env };
+}
+
+function startTarget(config: RunConfig, dir: string, process: ProcessOptions, events: TargetEvents): Target {
+  const options: StartOptions = {
+    ...process,
+    dir,
+    events,
+    pool: config.pool,
+    openOptions: { checkpointInterval: config.checkpointMs },
+    serveArgs: [],
+  };
+  return config.mode === 'library' ? new LibraryTarget(options) : new ServerTarget(options);
 }
 
 /** Which views should exist after a phase, given the DDL write's outcome. */
@@ -231,12 +261,7 @@ async function recover(
   let kills = 0;
   for (let attempt = 0; ; attempt++) {
     const killing = attempt === 0 ? plan.recoveryKill : undefined;
-    const target = startTarget(config.mode, {
-      dir,
-      failpoints: killing?.failpoint ?? '',
-      env: config.env,
-      events,
-    });
+    const target = startTarget(config, dir, recoveryProcess(config, plan, attempt), events);
     let timer: NodeJS.Timeout | undefined;
     if (killing?.delayMs !== undefined) timer = setTimeout(() => target.kill(), killing.delayMs);
     try {
@@ -278,15 +303,21 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     ddl: plan.ddl,
     writes: config.writesPerClient,
   };
-  const failpoints = plan.kill.kind === 'failpoint' ? `${plan.kill.name}@${plan.kill.n}` : '';
-  const first = startTarget(config.mode, { dir, failpoints, env: config.env, events: before });
+  const first = startTarget(config, dir, firstProcess(config, plan), before);
+  // The restart's process starts now, idle, so that it is warm when the kill comes.
+  if (config.mode === 'library') config.pool?.prewarm(recoveryProcess(config, plan, 0));
   let current: Target = first;
   let kills = 1;
+  let externalKillFired = false;
+  const killFirst = (): void => {
+    externalKillFired = true;
+    first.kill();
+  };
   try {
     if (plan.kill.kind === 'external') {
       const { afterAcks, delayMs } = plan.kill;
       before.onAck = (n) => {
-        if (n === afterAcks) setTimeout(() => first.kill(), delayMs);
+        if (n === afterAcks) setTimeout(killFirst, delayMs);
       };
     }
     let setupDone = false;
@@ -301,7 +332,9 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     } catch (error) {
       if (!(error instanceof TargetDied)) throw error;
     }
-    if (first.alive) {
+    // Connections break before the exit is reported: a dying process gets a moment to be seen dead.
+    await Promise.race([first.exited, new Promise((r) => setTimeout(r, 300))]);
+    if (first.alive && !externalKillFired) {
       killPoint += ' (not reached: killed at the end)';
       first.kill();
     }
@@ -334,7 +367,10 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
         lost,
         extra: 0,
         applied: 0,
-        problems: [`the tables are gone after recovery: all ${lost} acknowledged writes and the schema lost`],
+        problems: [
+          `the tables are gone after recovery: all ${lost} acknowledged writes and the schema lost`,
+          ...before.unexpected,
+        ],
       };
     } else {
       expected = expectedViews(expected, before);

@@ -47,6 +47,7 @@ export class ServerTarget implements Target {
       '0',
       '--http-port',
       '0',
+      ...options.serveArgs,
     ];
     this.handle = new ChildHandle([`${repoRoot}src/cli/main.ts`, ...args], options);
     const started = performance.now();
