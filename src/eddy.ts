@@ -30,10 +30,16 @@ import {
   valueFormOption,
 } from './runtime/statements/insert-values.ts';
 import { loadParser } from './sql/front/index.ts';
+import { Durability } from './storage/durability.ts';
 
 export interface OpenOptions {
-  /** Data folder for durable state. Not used yet: the database lives in memory (see the storage issue). */
+  /**
+   * Data folder: everything is durable there (created if missing), and reopening it recovers
+   * the database. Without it the database lives in memory and is gone at close.
+   */
   readonly dir?: string;
+  /** Milliseconds between checkpoints of a durable database (default 10 000; 0: only at close). */
+  readonly checkpointInterval?: number;
 }
 
 export interface QueryResult<T extends readonly Value[] = Row> {
@@ -77,6 +83,7 @@ export interface Subscription {
 export class Eddy {
   private readonly db: Database;
   private readonly session: Session;
+  private durability: Durability | null = null;
   private closed = false;
 
   private constructor() {
@@ -85,9 +92,20 @@ export class Eddy {
   }
 
   static async open(options: OpenOptions = {}): Promise<Eddy> {
-    void options;
     await loadParser();
-    return new Eddy();
+    const eddy = new Eddy();
+    if (options.dir !== undefined)
+      eddy.durability = Durability.open(eddy.db, {
+        dir: options.dir,
+        checkpointIntervalMs: options.checkpointInterval,
+      });
+    return eddy;
+  }
+
+  /** Writes a checkpoint now (a durable database does so periodically and at close anyway). */
+  async checkpoint(): Promise<void> {
+    this.checkOpen();
+    await this.durability?.checkpoint();
   }
 
   /**
@@ -98,11 +116,13 @@ export class Eddy {
   async execute(sql: string, params: readonly unknown[] = []): Promise<StatementResult[]> {
     this.checkOpen();
     const typed = params.map(jsParam);
-    return this.session.executeScript(
+    const results = await this.session.executeScript(
       sql,
       typed.map((p) => p.value),
       typed.map((p) => p.type),
     );
+    await this.db.whenDurable();
+    return results;
   }
 
   /**
@@ -135,7 +155,9 @@ export class Eddy {
     const ctx = this.context();
     const input = tableInput(ctx, requireTable(ctx, table), valueFormOption(options.valueForm));
     const values = convertRows(input, rows);
-    return this.write(ctx, [{ table: input.table, values, rowCount: rows.length }], options, false);
+    const count = this.write(ctx, [{ table: input.table, values, rowCount: rows.length }], options, false);
+    await this.db.whenDurable();
+    return count;
   }
 
   /**
@@ -170,7 +192,9 @@ export class Eddy {
       return { table: input.table, values: convertFlat(input, values, rowCount), rowCount };
     });
     // convertFlat has checked every string it returns.
-    return this.write(ctx, converted, options, true);
+    const count = this.write(ctx, converted, options, true);
+    await this.db.whenDurable();
+    return count;
   }
 
   /**
@@ -237,8 +261,11 @@ export class Eddy {
     }));
   }
 
+  /** Closes the database; a durable one writes a last checkpoint and releases its directory. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
+    await this.durability?.close();
   }
 
   /** A statement context with fresh clock readings (now() and DEFAULTs of this call). */

@@ -87,6 +87,16 @@ export class Catalog {
     return this.nextId++;
   }
 
+  /** The id the next object will get (the input log records it with each DDL statement). */
+  peekNextId(): number {
+    return this.nextId;
+  }
+
+  /** Recovery only: the next id, as recorded when the statement being replayed first ran. */
+  setNextId(id: number): void {
+    this.nextId = id;
+  }
+
   /**
    * Runs `body` seeing and changing the catalog as `transaction` does (null: outside a
    * transaction, where DDL is committed at once). Statements run synchronously, one at a time.

@@ -30,7 +30,17 @@ export const serveCommand = {
       help: 'PostgreSQL wire protocol port (0: any free)',
     },
     'http-port': { type: 'string', value: 'N', default: '6876', help: 'HTTP API port (0: any free)' },
-    'data-dir': { type: 'string', value: 'DIR', help: 'data folder (the database is in memory for now)' },
+    'data-dir': {
+      type: 'string',
+      value: 'DIR',
+      help: 'data folder, durable (default: $EDDY_DATA_DIR, else ~/.local/share/eddy/data)',
+    },
+    'in-memory': { type: 'boolean', help: 'keep the database in memory only: nothing survives a restart' },
+    'checkpoint-interval': {
+      type: 'string',
+      value: 'MS',
+      help: 'milliseconds between checkpoints of the data folder (10000; 0: only at shutdown)',
+    },
     user: {
       type: 'string',
       value: 'NAME:PASSWORD',

@@ -4,6 +4,8 @@
  * cleanly (listeners closed, connections ended). Users may also come from EDDY_USERS
  * (`name:password,name:password`), so passwords need not appear in the process list.
  */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { defaultHttpPort, defaultPgPort, serve } from '../server/server.ts';
 import { parseCount, parsePort, UsageError } from './command-line.ts';
 import type { ParsedCommandLine, serveCommand } from './commands.ts';
@@ -27,11 +29,19 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
   });
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
     throw new UsageError('--tls-cert and --tls-key go together');
+  if (values['in-memory'] && values['data-dir'] !== undefined)
+    throw new UsageError('--in-memory and --data-dir exclude each other');
+  const dataDir = values['in-memory'] ? undefined : (values['data-dir'] ?? defaultDataDir());
+  const interval = values['checkpoint-interval'];
+  const recovery: string[] = [];
   const server = await serve({
     host: values.host,
     pgPort: parsePort('--pg-port', values['pg-port'] ?? String(defaultPgPort)),
     httpPort: parsePort('--http-port', values['http-port'] ?? String(defaultHttpPort)),
-    dataDir: values['data-dir'],
+    dataDir,
+    checkpointIntervalMs:
+      interval === undefined ? undefined : parseCount('--checkpoint-interval', interval, 0),
+    info: (line) => recovery.push(line),
     users,
     tlsCertFile: values['tls-cert'],
     tlsKeyFile: values['tls-key'],
@@ -60,6 +70,17 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
   });
   await server.close();
   return 0;
+}
+
+/**
+ * Where `eddy serve` keeps its data without --data-dir: $EDDY_DATA_DIR, else the user's data
+ * folder (XDG), never the working directory, so serving from a clone leaves `git status` clean.
+ */
+function defaultDataDir(): string {
+  const fromEnv = process.env.EDDY_DATA_DIR;
+  if (fromEnv) return fromEnv;
+  const base = process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(base, 'eddy', 'data');
 }
 
 /** A flag's value as a positive whole number; undefined when the flag is absent (the default holds). */

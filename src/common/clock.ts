@@ -15,3 +15,11 @@ export function clockMicros(): number {
   if (reading > lastReading) lastReading = reading;
   return lastReading;
 }
+
+/**
+ * Recovery: no later reading may be earlier than `micros` (a step's clock reading from before a
+ * restart), so the clock never goes back across restarts even if the wall clock did.
+ */
+export function clockAtLeast(micros: number): void {
+  if (micros > lastReading) lastReading = micros;
+}

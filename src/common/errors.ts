@@ -93,6 +93,7 @@ export const SqlState = {
   objectInUse: '55006',
   lockNotAvailable: '55P03',
   insufficientResources: '53000',
+  diskFull: '53100',
   tooManyConnections: '53300',
   configurationLimitExceeded: '53400',
   outOfMemory: '53200',

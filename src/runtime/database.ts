@@ -7,6 +7,7 @@
  */
 import { Catalog } from '../catalog/catalog.ts';
 import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
+import { clockMicros } from '../common/clock.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import { asResourceLimitError } from '../common/stack-depth.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
@@ -16,6 +17,7 @@ import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
+import type { DdlRecord, DurableLog } from './durable-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
@@ -79,6 +81,10 @@ export class Database {
    * to catch them.
    */
   readonly testFaults = { skipCommitValidation: false };
+  /** The input log of a durable database (null: in memory). Set once recovery is done. */
+  durableLog: DurableLog | null = null;
+  /** The DDL of the transaction being committed: logged with its step (or alone). */
+  private committingDdl: readonly DdlRecord[] = [];
   private readonly createMaintainer: MaintainerFactory;
   /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
   private readonly parsed = new Map<string, readonly EddyStatement[]>();
@@ -287,9 +293,40 @@ export class Database {
    * the view stores and notifies listeners. Returns the step's changes.
    */
   commitStep(tableChanges: ChangeSet): StepChanges {
+    if (this.durableLog) this.logStep(tableChanges);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();
+    this.maintainViews(all);
+    this.stepNumber++;
+    this.commitLog.record(this.stepNumber, all.byRelation);
+    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started };
+    this.history.record(step, this.watched);
+    for (const listener of this.listeners) listener(step);
+    return step;
+  }
+
+  /**
+   * Appends the step to the input log before any view sees it. If the log refuses it, the
+   * writers' changes already applied to the table stores are taken back out, and the error
+   * (53100 disk full) fails the statement or COMMIT with nothing changed.
+   */
+  private logStep(tableChanges: ChangeSet): void {
+    try {
+      this.durableLog!.appendStep(this.stepNumber + 1, clockMicros(), this.committingDdl, tableChanges);
+      this.committingDdl = [];
+    } catch (err) {
+      for (const [id, batch] of tableChanges.byRelation) {
+        const store = this.stores.get(id);
+        if (!store) continue;
+        for (let i = 0; i < batch.length; i++) store.apply(batch.values, i * batch.arity, -batch.weights[i]!);
+      }
+      throw err;
+    }
+  }
+
+  /** Runs every materialized view's maintainer over `all` in dependency order, adding their changes. */
+  private maintainViews(all: ChangeSet): void {
     for (const m of this.maintained) {
       const hydration = this.hydrating.get(m.id);
       if (hydration) {
@@ -302,12 +339,39 @@ export class Database {
       applyBatch(this.store(m.id), out);
       all.byRelation.set(m.id, out);
     }
-    this.stepNumber++;
-    this.commitLog.record(this.stepNumber, all.byRelation);
-    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started };
-    this.history.record(step, this.watched);
-    for (const listener of this.listeners) listener(step);
-    return step;
+  }
+
+  /**
+   * Null when every committed step and catalog change is durable (always, in memory); else a
+   * promise that settles when they are. Replies and acknowledgements wait for it.
+   */
+  whenDurable(): Promise<void> | null {
+    return this.durableLog?.whenDurable() ?? null;
+  }
+
+  /**
+   * Commits a transaction: `ddl` (the catalog changes it publishes) is logged with the step
+   * `writeStep` commits, or alone when it commits none. Throws, having logged nothing, when the
+   * log refuses the write (53100 disk full).
+   */
+  commitTransaction(ddl: readonly DdlRecord[], writeStep: () => void): void {
+    this.committingDdl = ddl;
+    try {
+      writeStep();
+      if (this.committingDdl.length > 0) this.durableLog?.appendDdl(this.committingDdl);
+    } finally {
+      this.committingDdl = [];
+    }
+  }
+
+  /**
+   * Recovery: takes the stores' contents from a checkpoint (already applied to the stores) and
+   * runs them through every materialized view as one unnumbered step, then continues numbering
+   * after `step`. Nothing is logged and no listener hears of it.
+   */
+  restoreState(tableChanges: ChangeSet, step: number): void {
+    this.maintainViews(tableChanges);
+    this.stepNumber = step;
   }
 
   onStep(listener: StepListener): () => void {

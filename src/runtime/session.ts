@@ -191,6 +191,20 @@ export class Session {
     params: readonly Value[],
     paramTypes?: readonly (SqlType | undefined)[],
   ): StatementResult {
+    if (!this.transaction && this.db.durableLog && changesCatalog(stmt)) {
+      // A durable catalog change is logged by COMMIT, before it is published: run it as a
+      // transaction of its own, so a refused log write (disk full) leaves nothing behind.
+      this.begin({ implicit: true });
+      let result: StatementResult;
+      try {
+        result = this.executeOne(stmt, params, paramTypes);
+      } catch (err) {
+        this.rollback();
+        throw err;
+      }
+      this.commit();
+      return result;
+    }
     if (this.transaction?.failed && !endsTransaction(stmt)) {
       throw new StateError(
         SqlState.inFailedSqlTransaction,
@@ -200,6 +214,7 @@ export class Session {
     this.startStatement();
     if (this.transaction && takesSnapshot(stmt)) this.transaction.takeSnapshot(this.db);
     const changes = new ChangeSet();
+    const firstId = this.db.catalog.peekNextId();
     try {
       const result = this.db.catalog.readingAs(this.transaction, () =>
         executeStatement(
@@ -207,6 +222,8 @@ export class Session {
           stmt,
         ),
       );
+      if (this.transaction && changesCatalog(stmt))
+        this.transaction.ddl.push({ sql: stmt.text, firstId, timeZone: this.settings.timeZone });
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
         else this.db.commitStep(changes);
@@ -273,6 +290,20 @@ export class Session {
     this.transaction?.release(this.db);
     this.transaction = null;
   }
+}
+
+/** Statements that change the catalog: the input log records them for replay (runtime/durable-log). */
+function changesCatalog(stmt: EddyStatement): boolean {
+  if (stmt.kind !== 'postgres') return stmt.kind === 'createSource' || stmt.kind === 'drop';
+  const node = stmt.stmt;
+  return (
+    'CreateStmt' in node ||
+    'CreateEnumStmt' in node ||
+    'ViewStmt' in node ||
+    'CreateTableAsStmt' in node ||
+    'IndexStmt' in node ||
+    'DropStmt' in node
+  );
 }
 
 function isTransactionControl(stmt: EddyStatement): boolean {

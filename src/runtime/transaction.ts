@@ -15,6 +15,7 @@ import { consolidate } from '../dataflow/consolidate.ts';
 import { RowKeyMap } from '../plan/evaluate/row-key-map.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
+import type { DdlRecord } from './durable-log.ts';
 import type { RowStore } from './row-store.ts';
 import { duplicateKey } from './statements/insert.ts';
 
@@ -32,6 +33,8 @@ export function isolationLevel(requested: string): IsolationLevel {
 
 export class Transaction {
   readonly changes = new ChangeSet();
+  /** Its catalog-changing statements, in order: logged with its COMMIT for replay. */
+  readonly ddl: DdlRecord[] = [];
   failed = false;
   /** The last step committed when its first statement ran; null before that. */
   snapshot: number | null = null;
@@ -112,7 +115,7 @@ export class Transaction {
    */
   commit(db: Database): void {
     db.catalog.checkPublish(this);
-    this.commitWrites(db);
+    db.commitTransaction(this.ddl, () => this.commitWrites(db));
     for (const id of db.catalog.publish(this)) db.dropRelation(id);
   }
 

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
 import { createDataflowMaintainer } from '../runtime/dataflow-maintainer.ts';
 import { loadParser } from '../sql/front/index.ts';
+import { Durability } from '../storage/durability.ts';
 import type { HandshakeLimits } from './handshake-bound.ts';
 import { type HttpServer, startHttpServer } from './http/index.ts';
 import { type PgServer, startPgServer } from './pgwire/index.ts';
@@ -20,8 +21,12 @@ export interface ServeOptions {
   readonly host?: string;
   readonly pgPort?: number;
   readonly httpPort?: number;
-  /** Data folder (durability is the storage issue's; the database lives in memory for now). */
+  /** Data folder: the database is durable there and recovered from it at start. Absent: in memory. */
   readonly dataDir?: string;
+  /** Milliseconds between checkpoints (default 10 000; 0: only at shutdown). */
+  readonly checkpointIntervalMs?: number;
+  /** Where the recovery summary goes (nowhere by default; `eddy serve` prints it). */
+  readonly info?: (line: string) => void;
   readonly users?: readonly { name: string; password: string }[];
   readonly tlsCertFile?: string;
   readonly tlsKeyFile?: string;
@@ -35,6 +40,8 @@ export interface ServeOptions {
 
 export interface EddyServer {
   readonly db: Database;
+  /** The data directory's store, or null in memory. */
+  readonly durability: Durability | null;
   readonly pg: PgServer;
   readonly http: HttpServer;
   close(): Promise<void>;
@@ -49,8 +56,22 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       ? { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) }
       : undefined;
   const db = new Database(createDataflowMaintainer);
+  const durability =
+    options.dataDir === undefined
+      ? null
+      : Durability.open(db, {
+          dir: options.dataDir,
+          checkpointIntervalMs: options.checkpointIntervalMs,
+          info: options.info,
+        });
   const handshake = options.handshake;
-  const pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
+  let pg: PgServer;
+  try {
+    pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
+  } catch (e) {
+    await durability?.close();
+    throw e;
+  }
   let http: HttpServer;
   try {
     http = await startHttpServer({
@@ -64,17 +85,22 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       allowedOrigins: options.allowedOrigins,
       sessions: () => ({ pgwire: pg.sessions() }),
       handshakes: () => ({ pgwire: pg.handshakes() }),
+      durability: () => durability?.stats ?? null,
     });
   } catch (e) {
     await pg.close();
+    await durability?.close();
     throw e;
   }
   return {
     db,
+    durability,
     pg,
     http,
     async close() {
       await Promise.allSettled([pg.close(), http.close()]);
+      // After the listeners: a last checkpoint of everything acknowledged, then the lock goes.
+      await durability?.close();
     },
   };
 }

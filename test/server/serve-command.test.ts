@@ -24,7 +24,7 @@ interface Served {
 
 /** Starts `eddy serve ARGS` on free ports and waits for its banner. */
 async function startServe(args: readonly string[]): Promise<Served> {
-  const child = spawn(node, [main, 'serve', '--pg-port', '0', '--http-port', '0', ...args], {
+  const child = spawn(node, [main, 'serve', '--pg-port', '0', '--http-port', '0', '--in-memory', ...args], {
     cwd: repoRoot,
     env: { ...process.env, EDDY_USERS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

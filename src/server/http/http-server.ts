@@ -13,6 +13,7 @@ import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
 import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
+import type { DurabilityStats } from '../../storage/durability.ts';
 import { HandshakeBound, type HandshakeCounts, type HandshakeLimits } from '../handshake-bound.ts';
 import { checkUsers } from '../server-users.ts';
 import {
@@ -25,7 +26,7 @@ import {
 import { bodyBytesMaxDefault, readBody } from './http-body.ts';
 import { errorAnswer, HttpError } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
-import { HttpMetrics } from './metrics.ts';
+import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
 import { ChangesPayloadCache, type ViewSubscription } from './view-subscription.ts';
@@ -60,6 +61,8 @@ export interface HttpServerOptions {
   readonly sessions?: () => Readonly<Record<string, number>>;
   /** The handshake bounds of the other protocols served beside HTTP, for /metrics. */
   readonly handshakes?: () => Readonly<Record<string, HandshakeCounts>>;
+  /** The durable store's figures for /metrics (none in memory). */
+  readonly durability?: () => DurabilityStats | null;
 }
 
 export interface HttpServer {
@@ -238,7 +241,7 @@ class HttpApi implements HttpServer {
           this.metrics.render(this.gauges(), this.sessions?.() ?? {}, {
             ...this.options.handshakes?.(),
             http: this.handshakes.counts(),
-          }),
+          }) + durabilityMetrics(this.options.durability?.() ?? null),
         );
         return;
       default:
@@ -294,7 +297,20 @@ class HttpApi implements HttpServer {
     res.end();
   }
 
+  /** Answers once the input log is synced past every step committed so far (nothing acknowledged early). */
   private answer(res: ServerResponse, route: Route, status: number, body: string): void {
+    const durable = this.db.whenDurable();
+    if (durable !== null) {
+      durable.then(
+        () => this.send(res, route, status, body),
+        (err: unknown) => this.answerError(res, route, err),
+      );
+      return;
+    }
+    this.send(res, route, status, body);
+  }
+
+  private send(res: ServerResponse, route: Route, status: number, body: string): void {
     res.statusCode = status;
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     this.metrics.countRequest(route, status);

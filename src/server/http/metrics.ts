@@ -7,6 +7,7 @@
  */
 import type { RelationEntry } from '../../catalog/catalog.ts';
 import type { Database, StepChanges } from '../../runtime/database.ts';
+import type { DurabilityStats } from '../../storage/durability.ts';
 import type { HandshakeCounts } from '../handshake-bound.ts';
 
 /** Step latency histogram bounds, in seconds. */
@@ -197,6 +198,35 @@ function labelled(
     if (relation !== undefined) out.push([`{${label}="${escapeLabel(relation)}"}`, n]);
   }
   return out;
+}
+
+/** The durable store's figures: recovery at start, checkpoints, group commit. Empty in memory. */
+export function durabilityMetrics(stats: DurabilityStats | null): string {
+  if (stats === null) return '';
+  const out: string[] = [];
+  metric(out, 'eddy_recovery_seconds', 'gauge', 'Time the last start took to recover the data directory.', [
+    ['', stats.recoveryMs / 1000],
+  ]);
+  metric(out, 'eddy_recovery_log_records', 'gauge', 'Input log records replayed by the last recovery.', [
+    ['', stats.replayedRecords],
+  ]);
+  metric(out, 'eddy_checkpoints_total', 'counter', 'Checkpoints written since start.', [
+    ['', stats.checkpoints],
+  ]);
+  metric(out, 'eddy_checkpoint_last_seconds', 'gauge', 'Time the last checkpoint took.', [
+    ['', stats.lastCheckpointMs / 1000],
+  ]);
+  metric(out, 'eddy_log_records_total', 'counter', 'Input log records appended since start.', [
+    ['', stats.logRecords],
+  ]);
+  metric(
+    out,
+    'eddy_log_syncs_total',
+    'counter',
+    'Input log syncs since start (group commit: fewer than records).',
+    [['', stats.syncs]],
+  );
+  return out.join('');
 }
 
 function metric(

@@ -98,6 +98,8 @@ export class PgConnection {
   private reported = new Map<string, string>();
   private zoneName = '';
   private zoneValue: TimeZone | null = null;
+  /** Output waiting for the input log's sync (see flush). */
+  private heldOutput: Promise<void> | null = null;
 
   constructor(
     socket: Socket,
@@ -143,9 +145,36 @@ export class PgConnection {
     return this.zoneValue;
   }
 
-  /** Hands the buffered output to the socket. */
+  /**
+   * Hands the buffered output to the socket, once the input log is synced past every step
+   * committed so far: no reply (a COMMIT's, or a read of a step still being synced) leaves
+   * before what it reports is durable. Output held meanwhile keeps its order.
+   */
   flush(): void {
-    if (this.w.length > 0 && !this.closed) this.socket.write(this.w.take());
+    if (this.w.length === 0 || this.closed) return;
+    const durable = this.session.db.whenDurable();
+    if (durable === null && this.heldOutput === null) {
+      this.socket.write(this.w.take());
+      return;
+    }
+    const bytes = this.w.take();
+    const held: Promise<void> = Promise.all([this.heldOutput, durable]).then(
+      () => {
+        if (this.heldOutput === held) this.heldOutput = null;
+        if (!this.closed) this.socket.write(bytes);
+      },
+      (err: unknown) => {
+        if (this.heldOutput === held) this.heldOutput = null;
+        // The step was applied but could not be made durable: nothing may be acknowledged.
+        this.terminate(
+          WireError.fatal(
+            WireState.ioError,
+            `could not make the commit durable: ${String((err as Error)?.message ?? err)}`,
+          ),
+        );
+      },
+    );
+    this.heldOutput = held;
   }
 
   /** Whether the socket holds more than its high-water mark: wait for `drained()` before writing more. */
@@ -198,7 +227,8 @@ export class PgConnection {
     if (error) {
       this.w.abandon();
       errorResponse(this.w, error.fields);
-      this.flush();
+      // Straight out: a FATAL error acknowledges nothing, and held output is dropped with the connection.
+      this.socket.write(this.w.take());
     }
     this.socket.end();
     const timer = setTimeout(() => this.socket.destroy(), closeGraceMs);

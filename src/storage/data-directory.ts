@@ -1,0 +1,187 @@
+/**
+ * @module storage/data-directory
+ * A data directory (ADR 0003): Eddy's lock file, the LMDB environment and its sub-databases,
+ * the format check, and the one durable operation everything else builds on: `sync()`, an
+ * fdatasync of the environment's file that makes every write transaction committed before it
+ * durable. Writes are synchronous LMDB transactions without their own sync (`noSync`), so a
+ * failure (disk full) is known before the caller applies anything.
+ */
+import {
+  closeSync,
+  constants,
+  fdatasync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { type Database as LmdbDatabase, open, type RootDatabase } from 'lmdb';
+import { EddyError, ResourceLimitError, SqlState, StateError, StorageError } from '../common/errors.ts';
+import { diskFullInjected } from '../common/failpoints.ts';
+
+/** The layout version of a data directory this code reads and writes. */
+export const storageFormat = 1;
+
+/** The header of a checkpoint, kept apart from its chunks. */
+export interface CheckpointManifest {
+  readonly format: number;
+  readonly chunks: number;
+  readonly bytes: number;
+  readonly crc: number;
+  /** Log records at or below this LSN are covered by the checkpoint. */
+  readonly lsn: number;
+  readonly step: number;
+  readonly clockMicros: number;
+}
+
+export class DataDirectory {
+  readonly path: string;
+  private readonly env: RootDatabase;
+  readonly meta: LmdbDatabase<number | string, string>;
+  readonly log: LmdbDatabase<Uint8Array, number>;
+  readonly chunks: LmdbDatabase<Uint8Array, [number, number]>;
+  readonly manifests: LmdbDatabase<CheckpointManifest, number>;
+  private readonly dataFd: number;
+  private readonly lockPath: string;
+  private closed = false;
+
+  private constructor(path: string, env: RootDatabase, lockPath: string) {
+    this.path = path;
+    this.env = env;
+    this.lockPath = lockPath;
+    this.meta = env.openDB({ name: 'meta', encoding: 'json' });
+    this.log = env.openDB({ name: 'log', encoding: 'binary' });
+    this.chunks = env.openDB({ name: 'checkpoint', encoding: 'binary' });
+    this.manifests = env.openDB({ name: 'manifest', encoding: 'json' });
+    this.dataFd = openSync(join(path, 'store', 'data.mdb'), 'r');
+  }
+
+  /** Opens (creating if needed) the directory: takes its lock, checks its format version. */
+  static open(path: string): DataDirectory {
+    mkdirSync(join(path, 'store'), { recursive: true });
+    const lockPath = join(path, 'eddy.pid');
+    takeLock(lockPath, path);
+    let dir: DataDirectory | undefined;
+    try {
+      const env = open({ path: join(path, 'store'), noSync: true, maxDbs: 8, encoding: 'binary' });
+      dir = new DataDirectory(path, env, lockPath);
+      dir.checkFormat();
+      return dir;
+    } catch (e) {
+      if (dir) dir.close();
+      else unlinkSync(lockPath);
+      throw e;
+    }
+  }
+
+  private checkFormat(): void {
+    const found = this.meta.get('format');
+    if (found === undefined) {
+      this.write(() => this.meta.putSync('format', storageFormat));
+      return;
+    }
+    if (found !== storageFormat)
+      throw new StorageError(
+        SqlState.objectNotInPrerequisiteState,
+        `data directory "${this.path}" has storage format ${String(found)}, this Eddy reads format ${storageFormat}`,
+        { hint: 'Open it with the Eddy version that wrote it, or start from an empty directory.' },
+      );
+  }
+
+  /**
+   * Runs `body` as one LMDB write transaction, not synced (see `sync`). Disk full (real or the
+   * `enospc` failpoint) fails with 53100 and writes nothing; other failures with 58030.
+   */
+  write<T>(body: () => T): T {
+    if (diskFullInjected()) throw diskFull('injected by the enospc failpoint');
+    try {
+      return this.env.transactionSync(body);
+    } catch (e) {
+      if (e instanceof EddyError) throw e;
+      const text = String((e as Error)?.message ?? e);
+      if (/ENOSPC|No space left|MDB_MAP_FULL/i.test(text) || (e as { code?: unknown })?.code === 'ENOSPC')
+        throw diskFull(text);
+      throw new StorageError(SqlState.ioError, `could not write to the data directory: ${text}`, {
+        cause: e,
+      });
+    }
+  }
+
+  /** Makes every write committed so far durable (one fdatasync, on the libuv thread pool). */
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      fdatasync(this.dataFd, (err) => {
+        if (err)
+          reject(new StorageError(SqlState.ioError, `could not sync the data directory: ${err.message}`));
+        else resolve();
+      });
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.dataFd);
+    this.env.close();
+    try {
+      unlinkSync(this.lockPath);
+    } catch {}
+  }
+}
+
+function diskFull(detail: string): ResourceLimitError {
+  return new ResourceLimitError(
+    SqlState.diskFull,
+    'could not extend the input log: No space left on device',
+    { detail, hint: 'Free disk space; writes are accepted again once there is room.' },
+  );
+}
+
+/**
+ * Creates `eddy.pid` exclusively. One naming a live process means another Eddy owns the
+ * directory (55006); a stale one (its process died, e.g. by kill -9) is replaced.
+ */
+function takeLock(lockPath: string, dir: string): void {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const fd = openSync(lockPath, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o644);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+    }
+    const owner = Number.parseInt(readLock(lockPath), 10);
+    if (Number.isInteger(owner) && owner > 0 && processAlive(owner))
+      throw new StateError(
+        SqlState.objectInUse,
+        `data directory "${dir}" is in use by another Eddy (pid ${owner})`,
+        {
+          hint: 'Stop the other server first, or give this one its own --data-dir.',
+        },
+      );
+    try {
+      unlinkSync(lockPath);
+    } catch {}
+  }
+  throw new StateError(SqlState.objectInUse, `could not lock data directory "${dir}"`);
+}
+
+function readLock(lockPath: string): string {
+  try {
+    return readFileSync(lockPath, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * @module storage/durability
+ * A database kept in a data directory: recovery at open, the input log attached for every
+ * later write, a checkpoint every `checkpointIntervalMs` (10 s by default) and at close, and
+ * the figures /metrics shows. The entry point of `storage/` for the library and the server.
+ */
+import { clockMicros } from '../common/clock.ts';
+import type { Database } from '../runtime/database.ts';
+import { type CheckpointState, truncate, writeCheckpoint } from './checkpoint.ts';
+import { DataDirectory } from './data-directory.ts';
+import { InputLog } from './input-log.ts';
+import { recover } from './recovery.ts';
+
+export const checkpointIntervalMsDefault = 10_000;
+
+export interface DurabilityOptions {
+  readonly dir: string;
+  /** Milliseconds between checkpoints (0: only at close). */
+  readonly checkpointIntervalMs?: number;
+  /** Where the recovery summary goes (nowhere by default; the server prints it). */
+  readonly info?: (line: string) => void;
+  /** Where warnings go: a skipped checkpoint, a failed one (stderr by default). */
+  readonly warn?: (line: string) => void;
+}
+
+/** Figures for /metrics and tests. */
+export interface DurabilityStats {
+  readonly recoveryMs: number;
+  readonly replayedRecords: number;
+  readonly checkpoints: number;
+  readonly lastCheckpointMs: number;
+  readonly syncs: number;
+  readonly logRecords: number;
+}
+
+export class Durability {
+  readonly dir: DataDirectory;
+  private readonly db: Database;
+  private readonly log: InputLog;
+  private readonly say: (line: string) => void;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private closed = false;
+  private readonly figures = { recoveryMs: 0, replayedRecords: 0, checkpoints: 0, lastCheckpointMs: 0 };
+
+  private constructor(db: Database, dir: DataDirectory, log: InputLog, say: (line: string) => void) {
+    this.db = db;
+    this.dir = dir;
+    this.log = log;
+    this.say = say;
+  }
+
+  /** Opens the directory (lock, format), recovers `db` (fresh, empty) from it and attaches the log. */
+  static open(db: Database, options: DurabilityOptions): Durability {
+    const say = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+    const info = options.info ?? (() => {});
+    const started = performance.now();
+    const dir = DataDirectory.open(options.dir);
+    try {
+      const result = recover(db, dir, say);
+      for (const why of result.skipped) say(`eddy: recovery skipped a checkpoint: ${why}`);
+      const log = new InputLog(dir, result.lastLsn, result.ddlHistory);
+      db.durableLog = log;
+      const durability = new Durability(db, dir, log, say);
+      durability.figures.recoveryMs = performance.now() - started;
+      durability.figures.replayedRecords = result.replayedRecords;
+      info(
+        `eddy: recovered ${options.dir} in ${durability.figures.recoveryMs.toFixed(1)} ms: step ${db.currentStep}, ` +
+          `checkpoint ${result.checkpointId ?? 'none'}, ${result.replayedRecords} log records replayed`,
+      );
+      const interval = options.checkpointIntervalMs ?? checkpointIntervalMsDefault;
+      if (interval > 0) {
+        durability.timer = setInterval(
+          () => void durability.checkpoint().catch((e) => durability.report(e)),
+          interval,
+        );
+        durability.timer.unref();
+      }
+      return durability;
+    } catch (e) {
+      db.durableLog = null;
+      dir.close();
+      throw e;
+    }
+  }
+
+  get stats(): DurabilityStats {
+    return { ...this.figures, syncs: this.log.stats.syncs, logRecords: this.log.stats.records };
+  }
+
+  /**
+   * Writes a checkpoint of the state as of now and truncates what recovery no longer needs.
+   * One at a time: a call while one runs waits for it and returns.
+   */
+  checkpoint(): Promise<void> {
+    if (this.running) return this.running;
+    const run = this.writeOne().finally(() => {
+      this.running = null;
+    });
+    this.running = run;
+    return run;
+  }
+
+  private async writeOne(): Promise<void> {
+    const started = performance.now();
+    // Copied between steps (this runs synchronously): later steps do not change it.
+    const state = this.snapshot();
+    // Everything the checkpoint covers must be durable before it is marked latest.
+    await this.log.flush();
+    await writeCheckpoint(this.dir, state, () => this.dir.sync());
+    truncate(this.dir);
+    this.figures.checkpoints++;
+    this.figures.lastCheckpointMs = performance.now() - started;
+  }
+
+  private snapshot(): CheckpointState {
+    const catalog = this.db.catalog;
+    const tables = catalog
+      .allRelations()
+      .filter((r) => r.kind === 'table' && this.db.hasStore(r.id))
+      .map((r) => ({ relationId: r.id, batch: this.db.store(r.id).toBatch() }));
+    return {
+      ddlHistory: this.log.ddlHistory.slice(),
+      nextId: catalog.peekNextId(),
+      step: this.db.currentStep,
+      clockMicros: clockMicros(),
+      lsn: this.log.lastLsn,
+      tables,
+      views: [],
+    };
+  }
+
+  private report(e: unknown): void {
+    this.say(`eddy: checkpoint failed: ${(e as Error)?.message ?? String(e)}`);
+  }
+
+  /** Clean shutdown: a last checkpoint, then the directory is closed and unlocked. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    try {
+      await this.running;
+      await this.checkpoint();
+    } catch (e) {
+      this.report(e);
+    } finally {
+      this.db.durableLog = null;
+      await this.log.flush().catch(() => {});
+      this.dir.close();
+    }
+  }
+}

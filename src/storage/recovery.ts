@@ -1,0 +1,124 @@
+/**
+ * @module storage/recovery
+ * Brings a fresh database to the state its data directory holds (ADR 0003): the latest valid
+ * checkpoint (falling back to the previous one when the latest fails its checksum), then the
+ * log records after it, in order, re-forming the same steps with the same numbers. The clock is
+ * moved past every reading recovered, so it never goes back across a restart.
+ */
+import { clockAtLeast } from '../common/clock.ts';
+import { failpoint } from '../common/failpoints.ts';
+import type { Batch } from '../dataflow/batch.ts';
+import { ChangeSet } from '../runtime/changes.ts';
+import type { Database } from '../runtime/database.ts';
+import type { DdlRecord } from '../runtime/durable-log.ts';
+import { Session } from '../runtime/session.ts';
+import { type CheckpointState, checkpointIds, readCheckpoint } from './checkpoint.ts';
+import type { DataDirectory } from './data-directory.ts';
+import { decodeLogRecord } from './log-record.ts';
+import { corrupt } from './value-codec.ts';
+
+export interface RecoveryResult {
+  /** The last LSN replayed (the log continues after it). */
+  readonly lastLsn: number;
+  /** The live catalog as statements, for the next checkpoint. */
+  readonly ddlHistory: DdlRecord[];
+  readonly checkpointId: number | undefined;
+  /** Checkpoints that failed verification and were skipped, with why. */
+  readonly skipped: readonly string[];
+  readonly replayedRecords: number;
+  /** The view state the checkpoint held (restored by the caller, which knows the operators). */
+  readonly checkpoint: CheckpointState | undefined;
+}
+
+export function recover(db: Database, dir: DataDirectory, warn: (line: string) => void): RecoveryResult {
+  const { checkpoint, id, skipped } = latestValidCheckpoint(dir);
+  const ddlHistory: DdlRecord[] = [];
+  const session = new Session(db);
+  const chunkRows = db.hydrationChunkRows;
+  // Views created during recovery hydrate at once, as they did when the statements first ran.
+  db.hydrationChunkRows = Number.POSITIVE_INFINITY;
+  try {
+    let lsn = 0;
+    if (checkpoint) {
+      for (const d of checkpoint.ddlHistory) replayDdl(db, session, d, warn);
+      ddlHistory.push(...checkpoint.ddlHistory);
+      db.catalog.setNextId(Math.max(db.catalog.peekNextId(), checkpoint.nextId));
+      const changes = new ChangeSet();
+      for (const t of checkpoint.tables) {
+        if (!db.hasStore(t.relationId))
+          throw corrupt(`checkpoint ${id} holds rows of unknown relation ${t.relationId}`);
+        applyToStore(db, t.relationId, t.batch);
+        changes.byRelation.set(t.relationId, t.batch);
+      }
+      db.restoreState(changes, checkpoint.step);
+      clockAtLeast(checkpoint.clockMicros);
+      lsn = checkpoint.lsn;
+    }
+    let replayed = 0;
+    for (const { key, value } of dir.log.getRange({ start: lsn + 1 })) {
+      if (key !== lsn + 1)
+        throw corrupt(
+          `the input log jumps from record ${lsn} to ${key}${checkpoint ? '' : ' with no checkpoint before it'}`,
+        );
+      failpoint('recovery.replay');
+      const record = decodeLogRecord(value);
+      for (const d of record.ddl) replayDdl(db, session, d, warn);
+      ddlHistory.push(...record.ddl);
+      if (record.kind === 'step') {
+        if (record.step !== db.currentStep + 1)
+          throw corrupt(`log record ${key} holds step ${record.step}, expected ${db.currentStep + 1}`);
+        clockAtLeast(record.clockMicros);
+        for (const [relationId, batch] of record.changes.byRelation)
+          if (db.hasStore(relationId)) applyToStore(db, relationId, batch);
+        db.commitStep(record.changes);
+      }
+      lsn = key;
+      replayed++;
+    }
+    return { lastLsn: lsn, ddlHistory, checkpointId: id, skipped, replayedRecords: replayed, checkpoint };
+  } finally {
+    db.hydrationChunkRows = chunkRows;
+  }
+}
+
+function latestValidCheckpoint(dir: DataDirectory): {
+  checkpoint: CheckpointState | undefined;
+  id: number | undefined;
+  skipped: string[];
+} {
+  const { latest, previous } = checkpointIds(dir);
+  const skipped: string[] = [];
+  for (const id of [latest, previous]) {
+    if (id === undefined) continue;
+    try {
+      return { checkpoint: readCheckpoint(dir, id), id, skipped };
+    } catch (e) {
+      skipped.push((e as Error).message);
+    }
+  }
+  if (skipped.length > 0 && dir.log.get(1) === undefined)
+    throw corrupt(
+      `no valid checkpoint (${skipped.join('; ')}) and the log no longer starts at its beginning`,
+    );
+  return { checkpoint: undefined, id: undefined, skipped };
+}
+
+/** Re-runs a catalog change with the ids it first got. It committed then, so it succeeds now. */
+function replayDdl(db: Database, session: Session, d: DdlRecord, warn: (line: string) => void): void {
+  const high = db.catalog.peekNextId();
+  db.catalog.setNextId(d.firstId);
+  session.settings.timeZone = d.timeZone;
+  try {
+    session.execute(d.sql);
+  } catch (e) {
+    warn(
+      `recovery: a logged catalog change failed to re-run (${(e as Error).message}): ${d.sql.slice(0, 200)}`,
+    );
+  }
+  db.catalog.setNextId(Math.max(high, db.catalog.peekNextId()));
+}
+
+function applyToStore(db: Database, relationId: number, batch: Batch): void {
+  const store = db.store(relationId);
+  for (let i = 0; i < batch.length; i++) store.apply(batch.values, i * batch.arity, batch.weights[i]!);
+}
