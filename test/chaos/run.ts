@@ -200,7 +200,7 @@ function startTarget(config: RunConfig, dir: string, process: ProcessOptions, ev
     events,
     pool: config.pool,
     openOptions: { checkpointInterval: config.checkpointMs },
-    serveArgs: [],
+    serveArgs: ['--checkpoint-interval', String(config.checkpointMs)],
   };
   return config.mode === 'library' ? new LibraryTarget(options) : new ServerTarget(options);
 }
