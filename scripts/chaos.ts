@@ -1,7 +1,8 @@
 /**
  * @module scripts/chaos
  * `npm run chaos -- [--runs N] [--seed S] [--mode library|server|both] [--clients N] [--writes N]
- * [--writes-after N] [--checkpoint-ms N]`: the crash campaign (test/chaos). Prints a line per run and
+ * [--writes-after N] [--checkpoint-ms N] [--dir ROOT] [--parallel N]`: the crash campaign (test/chaos); data
+ * directories go under ROOT (the system's temporary folder by default; /dev/shm is faster). Prints a line per run and
  * a summary; exit code 1 when any run lost, duplicated or mismatched anything (each failing run
  * prints the command that replays it), 2 on bad usage.
  */
@@ -23,6 +24,8 @@ const { values } = parseArgs({
     writes: { type: 'string', default: String(campaignDefaults.writesPerClient) },
     'writes-after': { type: 'string', default: String(campaignDefaults.writesAfter) },
     'checkpoint-ms': { type: 'string', default: String(campaignDefaults.checkpointMs) },
+    dir: { type: 'string' },
+    parallel: { type: 'string', default: '1' },
   },
 });
 
@@ -44,6 +47,8 @@ const summary = await runCampaign({
   writesPerClient: count('writes', values.writes, 1),
   writesAfter: count('writes-after', values['writes-after'], 0),
   checkpointMs: count('checkpoint-ms', values['checkpoint-ms'], 1),
+  dirRoot: values.dir,
+  parallel: count('parallel', values.parallel, 1),
   report: (line) => process.stdout.write(`${line}\n`),
 });
 process.stdout.write(`\n${formatSummary(summary)}\nelapsed ${Math.round((Date.now() - started) / 1000)} s\n`);

@@ -20,6 +20,14 @@ export interface CampaignOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Checkpoint interval: short, so that kills land in and around checkpoints. */
   readonly checkpointMs: number;
+  /**
+   * Where data directories are made (the system's temporary folder by default). A kill is a
+   * process crash: what the process wrote is in the kernel's page cache and survives it whether
+   * or not it was synced, so a tmpfs (/dev/shm) checks the same thing, faster.
+   */
+  readonly dirRoot?: string;
+  /** Runs at a time (1 by default): each run mostly waits on its processes. */
+  readonly parallel?: number;
   /** Called with each run's line as it ends. */
   readonly report?: (line: string) => void;
 }
@@ -85,18 +93,25 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       env: options.env ?? {},
       checkpointMs: options.checkpointMs,
       pool,
+      dirRoot: options.dirRoot,
     };
   };
   const prewarm = (i: number): void => {
     const config = configOf(i);
     if (i < options.runs && config.mode === 'library') pool.prewarm(firstProcess(config));
   };
-  prewarm(0);
-  try {
-    for (let i = 0; i < options.runs; i++) {
-      prewarm(i + 1);
+  // Lanes take the next run as they finish one; each warms the process of the run after its own.
+  const lanes = Math.max(1, Math.min(options.parallel ?? 1, options.runs));
+  let next = 0;
+  for (let i = 0; i < lanes; i++) prewarm(i);
+  const lane = async (): Promise<void> => {
+    for (let i = next++; i < options.runs; i = next++) {
+      prewarm(i + lanes);
       results.push(await runReported(configOf(i), options));
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
     await pool.close();
   }

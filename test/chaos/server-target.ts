@@ -27,6 +27,7 @@ import {
 } from './workload.ts';
 
 export class ServerTarget implements Target {
+  readonly subscriberSeesEveryStep = true;
   readonly opened: Promise<void>;
   openMs = 0;
   private readonly handle: ChildHandle;
@@ -87,12 +88,17 @@ export class ServerTarget implements Target {
     try {
       await client.connect();
     } catch (error) {
-      throw this.diedOr(error);
+      throw await this.diedOr(error);
     }
     return client;
   }
 
-  private diedOr(error: unknown): unknown {
+  /**
+   * The error, or TargetDied when the server died: a broken connection arrives before the
+   * process's exit is reported, so the exit gets a moment to show.
+   */
+  private async diedOr(error: unknown): Promise<unknown> {
+    await Promise.race([this.handle.exited, new Promise((r) => setTimeout(r, 500))]);
     return this.handle.alive ? error : new TargetDied(`eddy serve died: ${this.stderrTail()}`);
   }
 
@@ -104,8 +110,8 @@ export class ServerTarget implements Target {
   async setup(): Promise<void> {
     const c = await this.connect();
     try {
-      await c.query(setupScript()).catch((e: unknown) => {
-        throw this.diedOr(e);
+      await c.query(setupScript()).catch(async (e: unknown) => {
+        throw await this.diedOr(e);
       });
     } finally {
       await this.release(c);
@@ -119,7 +125,7 @@ export class ServerTarget implements Target {
       await c.query(`DECLARE chaos_follow CURSOR FOR SUBSCRIBE TO ${view}`);
     } catch (error) {
       await this.release(c);
-      throw this.diedOr(error);
+      throw await this.diedOr(error);
     }
     this.events.snapshot([]);
     // Reads until the connection ends (the server died or closed).
@@ -230,7 +236,7 @@ export class ServerTarget implements Target {
       }
       return { tablesPresent, tables: tableRows, views };
     } catch (error) {
-      throw this.diedOr(error);
+      throw await this.diedOr(error);
     } finally {
       await this.release(c);
     }

@@ -51,6 +51,12 @@ export interface Target {
   readonly exited: Promise<void>;
   /** Creates the workload's tables and views, one transaction. */
   setup(): Promise<void>;
+  /**
+   * Whether the subscriber reports every step (progress rows over the wire), so the harness can
+   * wait for it to reach a step. The library's subscriber reports only steps that change the view,
+   * in order with the replies to commands, so it has caught up when a reply arrives.
+   */
+  readonly subscriberSeesEveryStep: boolean;
   /** Starts following a view (snapshot, then changes). */
   follow(view: string): Promise<void>;
   /** Runs the clients concurrently until each sent its writes or the process died. */
@@ -119,6 +125,7 @@ type Reply = { t: string } & Record<string, unknown>;
 
 /** The library driver: library-child.ts in a child process, one command at a time. */
 export class LibraryTarget implements Target {
+  readonly subscriberSeesEveryStep = false;
   readonly opened: Promise<void>;
   openMs = 0;
   private readonly handle: ChildHandle;
