@@ -65,7 +65,7 @@ export function formatResult(r: RunResult): string {
   return [
     `${status} seed=${r.seed} mode=${r.mode} kill=${r.killPoint} kills=${r.kills}`,
     `acked=${r.acked} in-doubt=${r.inDoubt}(applied ${r.inDoubtApplied})`,
-    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms`,
+    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms subscriber=${r.resume}`,
   ].join(' ');
 }
 
@@ -137,6 +137,7 @@ async function runReported(config: RunConfig, options: CampaignOptions): Promise
       lostWrites: 0,
       duplicatedRows: 0,
       recoveryMs: 0,
+      resume: '?',
       problems: [`run failed: ${message}`],
     };
   }

@@ -10,17 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../fuzz/rng.ts';
-import {
-  type ClientHistory,
-  type ClientVerdict,
-  checkClient,
-  checkViewSet,
-  checkViews,
-  type Dump,
-  SubscriberState,
-} from './check.ts';
+import { type ClientVerdict, checkClient, checkViewSet, checkViews, type Dump } from './check.ts';
 import type { ClientRun } from './client-loop.ts';
+import { EventRelay, PhaseLog } from './phase-log.ts';
 import { ServerTarget } from './server-target.ts';
+import { SseFollower } from './sse-follower.ts';
 import {
   LibraryTarget,
   type ProcessOptions,
@@ -32,13 +26,11 @@ import {
 } from './target.ts';
 import {
   type ClientState,
-  cloneClientState,
   emptyClientState,
   followedView,
   lateView,
   views,
   type WorkloadShape,
-  type Write,
 } from './workload.ts';
 
 export type DriverMode = 'library' | 'server';
@@ -76,8 +68,13 @@ export interface RunResult {
   readonly inDoubtApplied: number;
   readonly lostWrites: number;
   readonly duplicatedRows: number;
-  /** Milliseconds the final recovery took (see `recoveryNote`). */
+  /** Milliseconds the final recovery took: Eddy.open in the library, spawn to banner for the server. */
   readonly recoveryMs: number;
+  /**
+   * How the subscriber carried on after the restart: the server's SSE subscriber resumed after its
+   * last step (`resumed`) or got a `resync`; the library's re-subscribed from a snapshot.
+   */
+  readonly resume: string;
   readonly problems: readonly string[];
 }
 
@@ -125,64 +122,6 @@ export function planRun(config: RunConfig): Plan {
           { delayMs: config.mode === 'server' ? rng.int(300, 2000) : rng.int(0, 150) };
   }
   return { ddl, kill, recoveryKill };
-}
-
-/** The events of one phase: each client's history, the steps seen, the subscriber. */
-class PhaseLog implements TargetEvents {
-  readonly histories = new Map<number, ClientHistory>();
-  private readonly outcomes = new Map<string, ClientHistory['writes'][number]>();
-  ackedCount = 0;
-  maxStepSeen = -1;
-  readonly unexpected: string[] = [];
-  onAck: (count: number) => void = () => {};
-
-  readonly subscriber = new SubscriberState();
-
-  constructor(states: readonly ClientState[]) {
-    for (const s of states) this.histories.set(s.client, { start: cloneClientState(s), writes: [] });
-  }
-
-  sent(write: Write): void {
-    const entry = { write, outcome: 'unknown' as const } as ClientHistory['writes'][number];
-    this.histories.get(write.client)!.writes.push(entry);
-    this.outcomes.set(write.id, entry);
-  }
-
-  acked(write: Write, step: number | undefined): void {
-    this.outcomes.get(write.id)!.outcome = 'acked';
-    if (step !== undefined && step > this.maxStepSeen) this.maxStepSeen = step;
-    this.onAck(++this.ackedCount);
-  }
-
-  failed(write: Write, code: string, message: string): void {
-    this.outcomes.get(write.id)!.outcome = 'failed';
-    this.unexpected.push(`write ${write.id} refused: ${code} ${message}`);
-  }
-
-  unknown(): void {}
-
-  snapshot(rows: readonly string[]): void {
-    this.subscriber.reset();
-    for (const r of rows) this.subscriber.apply(-1, r, 1);
-  }
-
-  change(step: number, rows: readonly (readonly [string, number])[]): void {
-    for (const [key, weight] of rows) this.subscriber.apply(step, key, weight);
-    if (step > this.subscriber.lastStep) this.subscriber.lastStep = step;
-    if (step > this.maxStepSeen) this.maxStepSeen = step;
-  }
-
-  /** Whether the view's DDL was acknowledged, failed or in doubt. */
-  ddlOutcome(): { write: Write; outcome: string } | undefined {
-    for (const h of this.histories.values()) for (const w of h.writes) if (w.write.via === 'ddl') return w;
-    return undefined;
-  }
-
-  inDoubt(): number {
-    let n = 0;
-    for (const h of this.histories.values()) n += h.writes.filter((w) => w.outcome === 'unknown').length;
-    return n;
-  }
 }
 
 /** The first process of a run: started with the kill failpoint armed, if the plan has one. */
@@ -326,11 +265,19 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
       };
     }
     let setupDone = false;
+    let sse: SseFollower | undefined;
     try {
       await first.opened;
       await first.setup();
       setupDone = true;
       await first.follow(followedView);
+      if (first.httpBase !== undefined) {
+        sse = new SseFollower();
+        await sse.connect(first.httpBase, followedView).catch(async (e: unknown) => {
+          await Promise.race([first.exited, new Promise((r) => setTimeout(r, 500))]);
+          if (first.alive) throw e;
+        });
+      }
       if (plan.kill.kind === 'external' && plan.kill.afterAcks === 0)
         setTimeout(() => first.kill(), plan.kill.delayMs);
       await first.runClients(states, run);
@@ -350,6 +297,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     current = recovered.target;
     kills += recovered.kills;
     const recoveryMs = current.openMs;
+    if (sse) before.maxStepSeen = Math.max(before.maxStepSeen, sse.state.lastStep);
     let dump = await current.dump();
     let expected = new Map<string, boolean | 'either'>(views.map((v) => [v.name, true]));
     expected.set(lateView.name, false);
@@ -400,6 +348,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
           verdicts.states,
           run,
           settleViews(expected, dump),
+          sse,
         )),
       );
     }
@@ -415,6 +364,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
       lostWrites: verdicts.lost,
       duplicatedRows: verdicts.extra,
       recoveryMs,
+      resume: sse?.outcome ?? 'resubscribed',
       problems,
     };
   } finally {
@@ -435,47 +385,32 @@ async function continueAfterRecovery(
   states: ClientState[],
   run: ClientRun,
   expected: Map<string, boolean | 'either'>,
+  sse: SseFollower | undefined,
 ): Promise<string[]> {
   const after = new PhaseLog(states);
   relay.to = after;
   await target.follow(followedView);
+  if (sse && target.httpBase !== undefined) await sse.connect(target.httpBase, followedView);
   await target.runClients(states, { ...run, writes: config.writesAfter });
   const lastStep = await target.probe();
   // The server's subscriber reads on its own connection: wait until it has seen the probe's step.
   const deadline = Date.now() + 10_000;
-  while (target.subscriberSeesEveryStep && after.subscriber.lastStep < lastStep && Date.now() < deadline)
-    await new Promise((r) => setTimeout(r, 10));
+  const behind = (): boolean =>
+    (target.subscriberSeesEveryStep && after.subscriber.lastStep < lastStep) ||
+    (sse !== undefined && sse.state.lastStep < lastStep);
+  while (behind() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  sse?.close();
   const dump = await target.dump();
   const verdicts = checkPhase(dump, after, expectedViews(expected, after));
   const followed = dump.views.find((v) => v.name === followedView);
   const subscriberProblems = followed
     ? after.subscriber.compare(followed.stored)
     : ['the followed view is gone'];
-  return [...verdicts.problems.map((p) => `after recovery: ${p}`), ...subscriberProblems];
-}
-
-/** Passes a target's events to the log of the current phase (each phase keeps its own). */
-class EventRelay implements TargetEvents {
-  to: TargetEvents;
-  constructor(to: TargetEvents) {
-    this.to = to;
-  }
-  sent(w: Write): void {
-    this.to.sent(w);
-  }
-  acked(w: Write, step: number | undefined): void {
-    this.to.acked(w, step);
-  }
-  failed(w: Write, code: string, message: string): void {
-    this.to.failed(w, code, message);
-  }
-  unknown(w: Write, reason: string): void {
-    this.to.unknown(w, reason);
-  }
-  snapshot(rows: readonly string[]): void {
-    this.to.snapshot(rows);
-  }
-  change(step: number, rows: readonly (readonly [string, number])[]): void {
-    this.to.change(step, rows);
-  }
+  const sseProblems = sse
+    ? [
+        ...(followed ? sse.state.compare(followed.stored) : []).map((p) => `SSE ${sse.outcome} ${p}`),
+        ...sse.errors.map((e) => `SSE subscriber: ${e}`),
+      ]
+    : [];
+  return [...verdicts.problems.map((p) => `after recovery: ${p}`), ...subscriberProblems, ...sseProblems];
 }

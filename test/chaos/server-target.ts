@@ -33,7 +33,7 @@ export class ServerTarget implements Target {
   private readonly handle: ChildHandle;
   private readonly events: TargetEvents;
   private pgPort = 0;
-  private httpBase = '';
+  httpBase = '';
   private readonly clients = new Set<pg.Client>();
 
   constructor(options: StartOptions) {

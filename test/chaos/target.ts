@@ -57,6 +57,8 @@ export interface Target {
    * in order with the replies to commands, so it has caught up when a reply arrives.
    */
   readonly subscriberSeesEveryStep: boolean;
+  /** The server's HTTP address (for the SSE subscriber); undefined for the library. */
+  readonly httpBase: string | undefined;
   /** Starts following a view (snapshot, then changes). */
   follow(view: string): Promise<void>;
   /** Runs the clients concurrently until each sent its writes or the process died. */
@@ -126,6 +128,7 @@ type Reply = { t: string } & Record<string, unknown>;
 /** The library driver: library-child.ts in a child process, one command at a time. */
 export class LibraryTarget implements Target {
   readonly subscriberSeesEveryStep = false;
+  readonly httpBase = undefined;
   readonly opened: Promise<void>;
   openMs = 0;
   private readonly handle: ChildHandle;
