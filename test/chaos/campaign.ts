@@ -4,8 +4,9 @@
  * with `--seed S+i --runs 1 --mode M`), one line per run as it ends and a summary. Used by
  * `npm run chaos` and by the CI test, with smaller workloads there.
  */
-import { type DriverMode, firstProcess, type RunConfig, type RunResult, runOne } from './run.ts';
-import { WarmPool } from './target.ts';
+
+import { WarmPool } from './library-target.ts';
+import { type DriverMode, type RunConfig, type RunResult, runOne } from './run.ts';
 import { defaultShape, type WorkloadShape } from './workload.ts';
 
 export interface CampaignOptions {
@@ -96,9 +97,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       dirRoot: options.dirRoot,
     };
   };
+  // A library run gives its surviving process back for the next run; a server run leaves none.
   const prewarm = (i: number): void => {
-    const config = configOf(i);
-    if (i < options.runs && config.mode === 'library') pool.prewarm(firstProcess(config));
+    if (i < options.runs && configOf(i).mode === 'library') pool.prewarm(options.env ?? {});
   };
   // Lanes take the next run as they finish one; each warms the process of the run after its own.
   const lanes = Math.max(1, Math.min(options.parallel ?? 1, options.runs));
@@ -106,7 +107,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   for (let i = 0; i < lanes; i++) prewarm(i);
   const lane = async (): Promise<void> => {
     for (let i = next++; i < options.runs; i = next++) {
-      prewarm(i + lanes);
+      if (configOf(i).mode === 'server') prewarm(i + lanes);
       results.push(await runReported(configOf(i), options));
     }
   };

@@ -7,6 +7,7 @@
  * seen. It starts idle (loaded, waiting for `open`), so the harness can start it ahead of time.
  */
 import { createInterface } from 'node:readline';
+import { setFailpoints } from '../../src/common/failpoints.ts';
 import { Eddy, type Eddy as EddyType } from '../../src/eddy.ts';
 import { loadParser } from '../../src/sql/front/index.ts';
 import { canonicalRow, type Dump } from './check.ts';
@@ -29,7 +30,11 @@ function emit(event: Record<string, unknown>): void {
 await loadParser();
 let db: EddyType;
 
-async function open(dir: string, options: Record<string, unknown>): Promise<void> {
+async function open(dir: string, options: Record<string, unknown>, failpoints: string): Promise<void> {
+  // A reused process starts afresh: its previous database is closed, its watches gone with it.
+  watching = false;
+  lastStep = -1;
+  setFailpoints(failpoints);
   const started = performance.now();
   db = await Eddy.open({ dir, ...options });
   emit({ t: 'opened', ms: performance.now() - started });
@@ -152,19 +157,19 @@ async function runClients(states: ClientState[], run: ClientRun): Promise<void> 
 }
 
 type Command =
-  | { c: 'open'; dir: string; options: Record<string, unknown> }
+  | { c: 'open'; dir: string; options: Record<string, unknown>; failpoints: string }
   | { c: 'setup' }
   | { c: 'watch' }
   | { c: 'follow'; view: string }
   | { c: 'run'; states: ClientState[]; run: ClientRun }
   | { c: 'dump' }
   | { c: 'probe' }
-  | { c: 'close' };
+  | { c: 'close'; exit: boolean };
 
 async function handle(command: Command): Promise<void> {
   switch (command.c) {
     case 'open':
-      return open(command.dir, command.options);
+      return open(command.dir, command.options, command.failpoints);
     case 'setup':
       await db.execute(setupScript());
       return emit({ t: 'setupDone' });
@@ -183,8 +188,10 @@ async function handle(command: Command): Promise<void> {
       return emit({ t: 'probe', step: await probe() });
     case 'close':
       await db.close();
+      setFailpoints('');
       emit({ t: 'closed' });
-      process.exit(0);
+      if (command.exit) process.exit(0);
+      return;
   }
 }
 

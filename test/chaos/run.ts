@@ -12,17 +12,16 @@ import { join } from 'node:path';
 import { Rng } from '../fuzz/rng.ts';
 import { type ClientVerdict, checkClient, checkViewSet, checkViews, type Dump } from './check.ts';
 import type { ClientRun } from './client-loop.ts';
+import { LibraryTarget, type WarmPool } from './library-target.ts';
 import { EventRelay, PhaseLog } from './phase-log.ts';
 import { ServerTarget } from './server-target.ts';
 import { SseFollower } from './sse-follower.ts';
 import {
-  LibraryTarget,
   type ProcessOptions,
   type StartOptions,
   type Target,
   TargetDied,
   type TargetEvents,
-  type WarmPool,
 } from './target.ts';
 import {
   type ClientState,
@@ -247,8 +246,8 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
   const first = startTarget(config, dir, firstProcess(config, plan), before);
   // The restart's process starts now, idle, so that it is warm when the kill comes.
   if (config.mode === 'library') {
-    config.pool?.prewarm(recoveryProcess(config, plan, 0));
-    if (plan.recoveryKill) config.pool?.prewarm(recoveryProcess(config, plan, 1));
+    config.pool?.prewarm(config.env);
+    if (plan.recoveryKill) config.pool?.prewarm(config.env);
   }
   let current: Target = first;
   let kills = 1;

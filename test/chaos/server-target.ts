@@ -56,7 +56,7 @@ export class ServerTarget implements Target {
       const stop = this.handle.onDeath(() =>
         reject(new TargetDied(`eddy serve died before serving: ${this.stderrTail()}`)),
       );
-      this.handle.lines((line) => {
+      this.handle.readLines((line) => {
         const m = /PostgreSQL on [^\s]+:(\d+) .* HTTP on (https?:\/\/[^\s]+)/.exec(line);
         if (m === null) return;
         this.pgPort = Number(m[1]);
