@@ -3,6 +3,8 @@
  * `npm run bench -- <suite> [options]`: the one entry point of Eddy's benchmarks. With `--record`, each suite
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
+
+import { DURABILITY_USAGE, parseDurabilityArgs, runDurabilitySuite } from './durability/durability-suite.ts';
 import {
   USAGE as ENGINE_USAGE,
   parseEngineArgs,
@@ -12,7 +14,7 @@ import {
 import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert'];
+const SUITES = ['engine', 'serve', 'insert', 'durability'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -27,12 +29,16 @@ async function main(argv: readonly string[]): Promise<number> {
     const wrongView = run.systems.some((s) => s.check === null || !s.check.ok);
     return run.phases.some((p) => p.status !== 'ok') || wrongView ? 1 : 0;
   }
+  if (suite === 'durability') {
+    await runDurabilitySuite(parseDurabilityArgs(args));
+    return 0;
+  }
   if (suite === 'insert') {
     await runInsertSuite(parseInsertArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${DURABILITY_USAGE}`,
   );
   return 2;
 }

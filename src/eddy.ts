@@ -12,6 +12,7 @@ import { jsParam } from './functions/js-input.ts';
 import { ChangeSet } from './runtime/changes.ts';
 import { Database, type StepChanges } from './runtime/database.ts';
 import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
+import { AfterDurable } from './runtime/durable-log.ts';
 import type { ResultColumn, StatementResult } from './runtime/result.ts';
 import { Session } from './runtime/session.ts';
 import type { StatementContext } from './runtime/statements/context.ts';
@@ -243,11 +244,16 @@ export class Eddy {
     }
     const id = relation.id;
     const columns = relation.schema.map((c) => ({ name: c.name, type: c.type }));
+    // Each change is handed over once its step is durable, in step order.
+    const afterDurable = new AfterDurable(() => this.db.whenDurable());
     const off = this.db.onStep((step: StepChanges) => {
       const b = step.changes.byRelation.get(id);
       if (!b || b.length === 0) return;
       const changes = b.weights.map((weight, i) => ({ row: b.row(i), weight }));
-      onChange({ step: step.step, columns, changes });
+      afterDurable.run(
+        () => onChange({ step: step.step, columns, changes }),
+        () => {},
+      );
     });
     return { unsubscribe: off };
   }

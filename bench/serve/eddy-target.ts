@@ -11,7 +11,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 
-export async function startEddy(): Promise<ServeTarget> {
+/** `extraArgs`: further `eddy serve` flags; by default in memory, as the serve suite compares. */
+export async function startEddy(extraArgs: readonly string[] = ['--in-memory']): Promise<ServeTarget> {
   const pgPort = await freePort();
   const httpPort = await freePort();
   // scripts/node.sh execs Node, so the child's pid is the server's own.
@@ -25,6 +26,7 @@ export async function startEddy(): Promise<ServeTarget> {
       String(pgPort),
       '--http-port',
       String(httpPort),
+      ...extraArgs,
     ],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );

@@ -60,6 +60,11 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
   process.stdout.write(
     `eddy: serving PostgreSQL on ${pg.host}:${pg.port} (psql -h ${pg.host} -p ${pg.port} -U ${user}) and HTTP on ${scheme}://${http.host}:${http.port}\n`,
   );
+  process.stdout.write(
+    dataDir === undefined
+      ? 'eddy: in memory (--in-memory): nothing survives a restart\n'
+      : `eddy: data directory ${dataDir}\n${recovery.map((line) => `${line}\n`).join('')}`,
+  );
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       process.stdout.write(`eddy: ${signal}, shutting down\n`);

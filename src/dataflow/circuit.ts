@@ -5,11 +5,21 @@
  * the nodes built for it (its group); catalog relations enter through one shared input node per
  * relation, and each view reads them through its own link nodes, so a new view can be hydrated
  * from snapshots without replaying anything into the views that already exist.
+ * Checkpoints save every stateful operator's state by node position, under a fingerprint of the
+ * circuit's shape, so an image restores only into a circuit lowered from the same plan.
  */
 import { assert } from '../common/errors.ts';
 import { Batch } from './batch.ts';
 import { consolidate } from './consolidate.ts';
 import type { Operator } from './operator.ts';
+import {
+  type CircuitState,
+  type CircuitStateDelta,
+  type CircuitStateSlicer,
+  fingerprintOf,
+  type StateEntry,
+  stateMismatch,
+} from './state.ts';
 
 export type NodeId = number;
 export type OutputId = number;
@@ -148,6 +158,103 @@ export class Circuit {
       if (node.alive && op?.stateSize) out.push({ operator: op.constructor.name, entries: op.stateSize() });
     }
     return out;
+  }
+
+  /**
+   * The state of every operator that keeps any (whole images); from now on each notes its
+   * changes for `saveStateDelta`. Call between steps.
+   */
+  saveState(): CircuitState {
+    const operators: CircuitState['operators'][number][] = [];
+    for (const node of this.statefulNodes()) operators.push({ node: node.id, state: node.op!.saveState!() });
+    return { fingerprint: this.fingerprint(), operators };
+  }
+
+  /** Every stateful operator's changes since the previous save (dataflow/state.ts says how to apply them). */
+  saveStateDelta(): CircuitStateDelta {
+    const operators: CircuitStateDelta['operators'][number][] = [];
+    for (const node of this.statefulNodes())
+      operators.push({ node: node.id, delta: node.op!.saveStateDelta!() });
+    return { fingerprint: this.fingerprint(), operators };
+  }
+
+  /**
+   * Starts a full save in slices (dataflow/state.ts `StateSlicer`): call `next` between steps
+   * until it returns nothing, then `saveStateDelta()`; the slices with that delta applied are
+   * the image at that moment.
+   */
+  beginSaveState(): CircuitStateSlicer {
+    const slicers = this.statefulNodes().map((node) => ({
+      node: node.id,
+      slicer: node.op!.beginSaveState!(),
+    }));
+    let at = 0;
+    return {
+      fingerprint: this.fingerprint(),
+      operators: slicers.map(({ node, slicer }) => ({ node, kind: slicer.kind })),
+      next(max: number) {
+        const out: { node: number; entries: StateEntry[] }[] = [];
+        let room = max;
+        while (at < slicers.length && room > 0) {
+          const { node, slicer } = slicers[at]!;
+          const entries = slicer.next(room);
+          if (entries.length === 0) at++;
+          else {
+            out.push({ node, entries });
+            room -= entries.length;
+          }
+        }
+        return out;
+      },
+    };
+  }
+
+  /**
+   * Loads a `saveState` image into this circuit, freshly built from the same plan and never
+   * stepped. Fails (XX001) when the circuit's shape or any operator's kind differs.
+   */
+  restoreState(state: CircuitState): void {
+    const fingerprint = this.fingerprint();
+    if (state.fingerprint !== fingerprint)
+      throw stateMismatch(`circuit fingerprint ${state.fingerprint}, expected ${fingerprint}`);
+    const stateful = this.statefulNodes();
+    if (state.operators.length !== stateful.length)
+      throw stateMismatch(
+        `${state.operators.length} operator states for ${stateful.length} stateful operators`,
+      );
+    for (let i = 0; i < stateful.length; i++) {
+      const saved = state.operators[i]!;
+      if (saved.node !== stateful[i]!.id)
+        throw stateMismatch(`state of node ${saved.node} at node ${stateful[i]!.id}`);
+      stateful[i]!.op!.restoreState!(saved.state);
+    }
+  }
+
+  /** Live operator nodes whose operator saves state (every one with `stateSize` must). */
+  private statefulNodes(): Node[] {
+    const out: Node[] = [];
+    for (const node of this.nodes) {
+      const op = node.op;
+      if (!node.alive || op === null) continue;
+      assert(
+        op.stateSize === undefined || op.saveState !== undefined,
+        `${op.constructor.name} keeps state it cannot save`,
+      );
+      if (op.saveState) out.push(node);
+    }
+    return out;
+  }
+
+  /** A hash of the live nodes' kinds, arities, inputs, relations and operator classes. */
+  private fingerprint(): string {
+    const parts: string[] = [];
+    for (const node of this.nodes) {
+      if (!node.alive) continue;
+      const op = node.op === null ? '' : node.op.constructor.name;
+      parts.push(`${node.id}:${node.kind}:${op}:${node.arity}:${node.relationId}:${node.inputs.join(',')}`);
+    }
+    for (const [id, out] of this.outputs) parts.push(`out${id}:${out.node}`);
+    return fingerprintOf(parts.join(';'));
   }
 
   /**

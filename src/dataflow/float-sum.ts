@@ -33,6 +33,21 @@ export class FloatSum {
     }
   }
 
+  /** The exact state as plain numbers: [partials, +∞ count, −∞ count, NaN count]. */
+  toData(): number[][] {
+    return [this.partials.slice(), [this.posInf, this.negInf, this.nan]];
+  }
+
+  /** A sum rebuilt from `toData`'s form. */
+  static fromData(partials: readonly number[], counts: readonly number[]): FloatSum {
+    const sum = new FloatSum();
+    sum.partials = partials.slice();
+    sum.posInf = counts[0]!;
+    sum.negInf = counts[1]!;
+    sum.nan = counts[2]!;
+    return sum;
+  }
+
   /** The correctly rounded sum (NaN if NaN or both infinities are present). */
   value(): number {
     if (this.nan > 0 || (this.posInf > 0 && this.negInf > 0)) return Number.NaN;

@@ -33,4 +33,12 @@ export { ValuesOp } from './operators/values.ts';
 export { WindowOp } from './operators/window.ts';
 export type { SortKey } from './row.ts';
 export { RowBag } from './row-bag.ts';
+export {
+  applyStateDelta,
+  type CircuitState,
+  type CircuitStateDelta,
+  type OperatorState,
+  type OperatorStateDelta,
+  type StateEntry,
+} from './state.ts';
 export type { FrameSpec, WindowCallSpec, WindowFunctionName } from './window/window-spec.ts';

@@ -6,6 +6,7 @@
  */
 import type { Value } from '../common/value.ts';
 import type { Batch } from './batch.ts';
+import type { OperatorState, OperatorStateDelta, StateSlicer } from './state.ts';
 
 export interface Operator {
   /** Columns of each output row. */
@@ -18,6 +19,14 @@ export interface Operator {
   step(inputs: readonly Batch[]): Batch;
   /** Entries of state kept (keys of indexes, groups, partitions, distinct rows); absent when stateless. */
   stateSize?(): number;
+  /**
+   * Every operator with `stateSize` also saves and restores its state as plain data, whole or as
+   * the changes since its previous save (the contract is in dataflow/state.ts).
+   */
+  saveState?(): OperatorState;
+  saveStateDelta?(): OperatorStateDelta;
+  beginSaveState?(): StateSlicer;
+  restoreState?(state: OperatorState): void;
 }
 
 /** A compiled scalar expression over the row at `row[base…]` (plan/compile-scalar's RowFn). */

@@ -26,15 +26,21 @@ export class RowBag {
   readonly weights: number[] = [];
   /** Per-row counter kept beside the weight (join match counts); null when unused. */
   readonly aux: number[] | null;
+  /** Per-row entry ids (operators checkpointing each row as its own entry); null when unused. */
+  readonly ids: number[] | null;
   /** Sum of the weights of all rows. */
   total = 0;
+  /** The bag's own entry id and change mark, when an operator checkpoints it as one entry (state.ts). */
+  entryId = 0;
+  mark = 0;
   private hashes: number[] | null = null;
   private index: Int32Array | null = null;
   private readonly same: typeof rowsEqual;
 
-  constructor(arity: number, withAux: boolean, match: RowMatch = 'form') {
+  constructor(arity: number, withAux: boolean, match: RowMatch = 'form', withIds = false) {
     this.arity = arity;
     this.aux = withAux ? [] : null;
+    this.ids = withIds ? [] : null;
     this.same = match === 'form' ? rowsIdentical : rowsEqual;
   }
 
@@ -63,7 +69,7 @@ export class RowBag {
   }
 
   /**
-   * Adds `weight` to the row `src[base…]`, appending it (with `aux` = `auxInit`) when absent.
+   * Adds `weight` to the row `src[base…]`, appending it (with `aux` = `auxInit`, id 0) when absent.
    * Returns its slot; the caller removes the row with `removeAt` if its weight became zero.
    */
   add(src: readonly Value[], base: number, weight: number, auxInit: number): number {
@@ -78,6 +84,7 @@ export class RowBag {
     for (let j = 0; j < arity; j++) values.push(src[base + j]!);
     this.weights.push(weight);
     if (this.aux !== null) this.aux.push(auxInit);
+    if (this.ids !== null) this.ids.push(0);
     const slot = this.weights.length - 1;
     if (this.index !== null) this.indexInsert(slot, hashRow(src, base, arity));
     else if (slot + 1 > bagIndexRowsMin) this.buildIndex();
@@ -100,11 +107,13 @@ export class RowBag {
       for (let j = 0; j < arity; j++) values[to + j] = values[from + j]!;
       this.weights[slot] = this.weights[last]!;
       if (this.aux !== null) this.aux[slot] = this.aux[last]!;
+      if (this.ids !== null) this.ids[slot] = this.ids[last]!;
       if (this.hashes !== null) this.hashes[slot] = this.hashes[last]!;
     }
     this.values.length = last * arity;
     this.weights.length = last;
     if (this.aux !== null) this.aux.length = last;
+    if (this.ids !== null) this.ids.length = last;
     if (this.hashes !== null) this.hashes.length = last;
   }
 

@@ -9,9 +9,11 @@
  * `RowErrors.collect` makes a collection current while a step runs; operators that evaluate
  * expressions report into it through `reportRowError`.
  */
-import { DataError, type EddyError, SqlState } from '../common/errors.ts';
+import { DataError, type EddyError, SqlState, type SqlStateCode } from '../common/errors.ts';
+import type { Value } from '../common/value.ts';
 import { Batch } from './batch.ts';
 import type { Operator } from './operator.ts';
+import { num, stateMismatch } from './state.ts';
 
 interface LiveError {
   readonly error: EddyError;
@@ -47,6 +49,29 @@ export class RowErrors {
   first(): EddyError | undefined {
     for (const e of this.live.values()) if (e.weight > 0) return e.error;
     return undefined;
+  }
+
+  /** The live errors as plain data: [code, message, detail, hint, weight] each. */
+  saveState(): Value[] {
+    const out: Value[] = [];
+    for (const { error, weight } of this.live.values())
+      out.push([error.code, error.message, error.detail ?? null, error.hint ?? null, weight]);
+    return out;
+  }
+
+  /** Loads `saveState`'s form into an empty collection. */
+  restoreState(saved: readonly Value[]): void {
+    if (this.live.size > 0) throw stateMismatch('restoring into a used error collection');
+    for (const entry of saved) {
+      if (!Array.isArray(entry) || entry.length !== 5) throw stateMismatch('malformed row error');
+      const [code, message, detail, hint] = entry;
+      if (typeof code !== 'string' || typeof message !== 'string') throw stateMismatch('malformed row error');
+      const error = new DataError(code as SqlStateCode, message, {
+        detail: typeof detail === 'string' ? detail : undefined,
+        hint: typeof hint === 'string' ? hint : undefined,
+      });
+      this.add(error, num(entry[4]));
+    }
   }
 
   get count(): number {

@@ -49,6 +49,9 @@ export class SortedList<T> {
   private countTree: Float64Array | null = null;
   private weightTree: Float64Array | null = null;
   private readonly scratch: Cursor = { chunk: 0, offset: 0 };
+  /** The list's entry id and change mark, when an operator checkpoints it as one entry (state.ts). */
+  entryId = 0;
+  mark = 0;
 
   constructor(cmp: (a: T, b: T) => number, primary: PrimaryKey<T> | null = null) {
     this.cmp = cmp;
@@ -244,6 +247,19 @@ export class SortedList<T> {
     if (index >= this.itemCount) return;
     const cur = this.locate(index);
     while (fn(this.itemAt(cur), this.weightAtCursor(cur)) && this.advance(cur)) {}
+  }
+
+  /** Every item with its weight, in order, as two plain arrays (a checkpoint's form). */
+  toArrays(): { items: T[]; weights: number[] } {
+    const items: T[] = [];
+    const weights: number[] = [];
+    for (const chunk of this.chunks) {
+      for (let i = 0; i < chunk.items.length; i++) {
+        items.push(chunk.items[i]!);
+        weights.push(chunk.weights[i]!);
+      }
+    }
+    return { items, weights };
   }
 
   // ---- changes ----

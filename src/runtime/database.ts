@@ -21,6 +21,7 @@ import type { DdlRecord, DurableLog } from './durable-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './subscriptions.ts';
+import type { ViewState, ViewStateDelta, ViewStateSlicer } from './view-state.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
 export interface ViewMaintainer {
@@ -30,6 +31,16 @@ export interface ViewMaintainer {
   firstError(): EddyError | undefined;
   /** The state its operators keep (for metrics). */
   stateSizes?(): readonly { readonly operator: string; readonly entries: number }[];
+  /**
+   * Checkpoints (runtime/view-state.ts, dataflow/state.ts): the whole state, then from the
+   * second save on the changes since the previous one; call between steps.
+   */
+  saveState?(): ViewState;
+  saveStateDelta?(): ViewStateDelta;
+  /** A full save in slices between steps, so a big view's first checkpoint does not stall steps. */
+  beginSaveState?(): ViewStateSlicer;
+  /** Loads an image into a maintainer freshly created for the same view and plan, before any step. */
+  restoreState?(state: ViewState): void;
 }
 
 /** Scripts kept parsed, and the longest text cached. */
@@ -41,6 +52,15 @@ export type MaintainerFactory = (
   viewId: number,
   appendOnly: (relationId: number) => boolean,
 ) => ViewMaintainer;
+
+/**
+ * A materialized view as a checkpoint keeps it: its maintainer's state and its stored contents
+ * at the same step boundary (docs/adr/0004-operator-state-images.md).
+ */
+export interface ViewImage {
+  readonly state: ViewState;
+  readonly contents: Batch;
+}
 
 export interface StepChanges {
   readonly step: number;
@@ -86,6 +106,12 @@ export class Database {
   /** The DDL of the transaction being committed: logged with its step (or alone). */
   private committingDdl: readonly DdlRecord[] = [];
   private readonly createMaintainer: MaintainerFactory;
+  /**
+   * Checkpoint images of materialized views by view id, set by recovery before it re-creates the
+   * views: `addMaterializedView` then loads the view's state and contents from its image instead
+   * of hydrating it (the image must come from the same view id and plan, else it fails: XX001).
+   */
+  readonly viewImages = new Map<number, ViewImage>();
   /** Parsed scripts by their text (prepared statements and repeated queries skip the parser). */
   private readonly parsed = new Map<string, readonly EddyStatement[]>();
 
@@ -226,6 +252,14 @@ export class Database {
       viewId,
       (id) => this.catalog.relationById(id).kind === 'source',
     );
+    const image = this.viewImages.get(viewId);
+    if (image !== undefined && maintainer.restoreState !== undefined) {
+      maintainer.restoreState(image.state);
+      this.viewImages.delete(viewId);
+      applyBatch(this.addStore(viewId, plan.schema.length), image.contents);
+      this.maintained.push({ id: viewId, maintainer });
+      return;
+    }
     const store = this.addStore(viewId, plan.schema.length);
     const initial = new Map<number, Batch>();
     let rows = 0;
@@ -264,6 +298,16 @@ export class Database {
     for (const m of this.maintained)
       for (const s of m.maintainer.stateSizes?.() ?? []) out.push({ viewId: m.id, ...s });
     return out;
+  }
+
+  /**
+   * The materialized views whose state a checkpoint can take now, in dependency order: every
+   * one not still hydrating (a hydrating view's state covers only part of its inputs; recovery
+   * hydrates it again). Call between steps; `maintainer.saveState()` / `saveStateDelta()` and
+   * `store(id)` give the view's state and contents at that step boundary.
+   */
+  checkpointableViews(): readonly { readonly id: number; readonly maintainer: ViewMaintainer }[] {
+    return this.maintained.filter((m) => !this.hydrating.has(m.id) && m.maintainer.saveState !== undefined);
   }
 
   /** The hydration of a view still being computed in the background, if any. */

@@ -6,14 +6,18 @@
  * errors (dataflow/row-errors.ts) instead of failing the step. (One circuit per view keeps views independent; sharing
  * operators between views is a later optimisation.)
  */
-import { EddyError, InternalError } from '../common/errors.ts';
+import { EddyError, InternalError, type SqlStateCode } from '../common/errors.ts';
 import { asResourceLimitError } from '../common/stack-depth.ts';
+import type { Value } from '../common/value.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { Circuit } from '../dataflow/circuit.ts';
 import { RowErrors } from '../dataflow/row-errors.ts';
+import { fingerprintOf, stateMismatch } from '../dataflow/state.ts';
+import { explainPlan } from '../plan/explain.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { lowerPlan } from '../plan/lower/index.ts';
 import type { ViewMaintainer } from './database.ts';
+import { type ViewState, viewStateVersion } from './view-state.ts';
 
 export function createDataflowMaintainer(
   plan: LogicalPlan,
@@ -26,8 +30,11 @@ export function createDataflowMaintainer(
   // An error that escapes a stateful operator leaves its state unknown: the view stops, and its
   // reads raise that error from then on (the step itself, and the writes in it, still commit).
   let failure: EddyError | null = null;
+  const fingerprint = fingerprintOf(`${viewId}\n${explainPlan(plan).join('\n')}`);
+  let stepped = false;
   return {
     step(inputs: ReadonlyMap<number, Batch>): Batch {
+      stepped = true;
       if (failure) return new Batch(view.arity);
       try {
         return errors.collect(() => circuit.step(inputs).get(view.outputId) ?? new Batch(view.arity));
@@ -38,7 +45,46 @@ export function createDataflowMaintainer(
     },
     firstError: () => failure ?? errors.first(),
     stateSizes: () => circuit.stateSizes(),
+    saveState: () => ({
+      version: viewStateVersion,
+      fingerprint,
+      circuit: circuit.saveState(),
+      errors: errors.saveState(),
+      failure: failure === null ? null : failureToData(failure),
+    }),
+    saveStateDelta: () => ({
+      version: viewStateVersion,
+      fingerprint,
+      circuit: circuit.saveStateDelta(),
+      errors: errors.saveState(),
+      failure: failure === null ? null : failureToData(failure),
+    }),
+    beginSaveState: () => ({ version: viewStateVersion, fingerprint, circuit: circuit.beginSaveState() }),
+    restoreState(state: ViewState): void {
+      if (state.version !== viewStateVersion) throw stateMismatch(`view state version ${state.version}`);
+      if (state.fingerprint !== fingerprint)
+        throw stateMismatch("the view's plan differs from the saved one");
+      if (stepped) throw stateMismatch('restoring into a view that has already run');
+      circuit.restoreState(state.circuit);
+      errors.restoreState(state.errors);
+      failure = state.failure === null ? null : failureFromData(state.failure);
+    },
   };
+}
+
+function failureToData(e: EddyError): Value[] {
+  return [e.code, e.message, e.detail ?? null, e.hint ?? null];
+}
+
+function failureFromData(data: Value[]): EddyError {
+  const [code, message, detail, hint] = data;
+  if (typeof code !== 'string' || typeof message !== 'string') throw stateMismatch('malformed view failure');
+  return new EddyError({
+    code: code as SqlStateCode,
+    message,
+    detail: typeof detail === 'string' ? detail : undefined,
+    hint: typeof hint === 'string' ? hint : undefined,
+  });
 }
 
 function stopped(thrown: unknown): EddyError {

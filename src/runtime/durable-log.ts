@@ -27,3 +27,37 @@ export interface DurableLog {
   /** Null when everything appended is synced; else settles when the last append is. */
   whenDurable(): Promise<void> | null;
 }
+
+/**
+ * Runs callbacks in the order given, each only once everything committed before it was given
+ * is durable: how replies and subscriber events wait for the log without overtaking each other.
+ * In memory (nothing to wait for) each runs at once.
+ */
+export class AfterDurable {
+  private readonly whenDurable: () => Promise<void> | null;
+  private held: Promise<void> | null = null;
+
+  constructor(whenDurable: () => Promise<void> | null) {
+    this.whenDurable = whenDurable;
+  }
+
+  /** Runs `action` now or once durable; `onFailure` instead if the log could not be synced. */
+  run(action: () => void, onFailure: (err: unknown) => void): void {
+    const durable = this.whenDurable();
+    if (durable === null && this.held === null) {
+      action();
+      return;
+    }
+    const held: Promise<void> = Promise.all([this.held, durable]).then(
+      () => {
+        if (this.held === held) this.held = null;
+        action();
+      },
+      (err: unknown) => {
+        if (this.held === held) this.held = null;
+        onFailure(err);
+      },
+    );
+    this.held = held;
+  }
+}

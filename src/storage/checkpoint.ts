@@ -12,6 +12,7 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { DdlRecord } from '../runtime/durable-log.ts';
 import { type CheckpointManifest, type DataDirectory, storageFormat } from './data-directory.ts';
 import { readBatch, readDdl, writeBatch, writeDdl } from './log-record.ts';
+import { deleteCoveredSegments } from './log-segments.ts';
 import { ByteReader, ByteWriter, corrupt } from './value-codec.ts';
 
 /** Chunks are written (and the event loop yields) every this many bytes. */
@@ -192,7 +193,6 @@ export function truncate(dir: DataDirectory): void {
   const staleChunks = [...dir.chunks.getKeys()].filter((k) => !keep.has(k[0]));
   const staleManifests = [...dir.manifests.getKeys()].filter((k) => !keep.has(k));
   const coveredLsn = previous === undefined ? 0 : (dir.manifests.get(previous)?.lsn ?? 0);
-  const staleLog = coveredLsn > 0 ? [...dir.log.getKeys({ end: coveredLsn + 1 })] : [];
   let deleted = 0;
   const deleteAll = (keys: readonly unknown[], remove: (k: never) => void): void => {
     for (let i = 0; i < keys.length; i += truncateBatchKeys) {
@@ -203,7 +203,7 @@ export function truncate(dir: DataDirectory): void {
       if (deleted > 0) failpoint('truncate.middle');
     }
   };
-  deleteAll(staleLog, (k: number) => dir.log.removeSync(k));
+  deleteCoveredSegments(dir.logFolder, coveredLsn);
   deleteAll(staleManifests, (k: number) => dir.manifests.removeSync(k));
   deleteAll(staleChunks, (k: [number, number]) => dir.chunks.removeSync(k));
 }

@@ -1,10 +1,9 @@
 /**
  * @module storage/data-directory
- * A data directory (ADR 0003): Eddy's lock file, the LMDB environment and its sub-databases,
- * the format check, and the one durable operation everything else builds on: `sync()`, an
- * fdatasync of the environment's file that makes every write transaction committed before it
- * durable. Writes are synchronous LMDB transactions without their own sync (`noSync`), so a
- * failure (disk full) is known before the caller applies anything.
+ * A data directory (ADR 0003): Eddy's lock file, the LMDB environment holding the metadata and
+ * checkpoints, and the input log's folder. LMDB writes are synchronous transactions without
+ * their own sync (`noSync`): `sync()`, one fdatasync of the environment's file, makes every
+ * transaction committed before it durable, and a failure (disk full) is known at once.
  */
 import {
   closeSync,
@@ -40,7 +39,8 @@ export class DataDirectory {
   readonly path: string;
   private readonly env: RootDatabase;
   readonly meta: LmdbDatabase<number | string, string>;
-  readonly log: LmdbDatabase<Uint8Array, number>;
+  /** The input log's segment files (storage/log-segments). */
+  readonly logFolder: string;
   readonly chunks: LmdbDatabase<Uint8Array, [number, number]>;
   readonly manifests: LmdbDatabase<CheckpointManifest, number>;
   private readonly dataFd: number;
@@ -52,7 +52,7 @@ export class DataDirectory {
     this.env = env;
     this.lockPath = lockPath;
     this.meta = env.openDB({ name: 'meta', encoding: 'json' });
-    this.log = env.openDB({ name: 'log', encoding: 'binary' });
+    this.logFolder = join(path, 'log');
     this.chunks = env.openDB({ name: 'checkpoint', encoding: 'binary' });
     this.manifests = env.openDB({ name: 'manifest', encoding: 'json' });
     this.dataFd = openSync(join(path, 'store', 'data.mdb'), 'r');
@@ -95,14 +95,14 @@ export class DataDirectory {
    * `enospc` failpoint) fails with 53100 and writes nothing; other failures with 58030.
    */
   write<T>(body: () => T): T {
-    if (diskFullInjected()) throw diskFull('injected by the enospc failpoint');
+    if (diskFullInjected()) throw diskFull('the store', 'injected by the enospc failpoint');
     try {
       return this.env.transactionSync(body);
     } catch (e) {
       if (e instanceof EddyError) throw e;
       const text = String((e as Error)?.message ?? e);
       if (/ENOSPC|No space left|MDB_MAP_FULL/i.test(text) || (e as { code?: unknown })?.code === 'ENOSPC')
-        throw diskFull(text);
+        throw diskFull('the store', text);
       throw new StorageError(SqlState.ioError, `could not write to the data directory: ${text}`, {
         cause: e,
       });
@@ -131,12 +131,12 @@ export class DataDirectory {
   }
 }
 
-function diskFull(detail: string): ResourceLimitError {
-  return new ResourceLimitError(
-    SqlState.diskFull,
-    'could not extend the input log: No space left on device',
-    { detail, hint: 'Free disk space; writes are accepted again once there is room.' },
-  );
+/** The error of a write refused for lack of space (53100). */
+export function diskFull(what: string, detail: string): ResourceLimitError {
+  return new ResourceLimitError(SqlState.diskFull, `could not extend ${what}: No space left on device`, {
+    detail,
+    hint: 'Free disk space; writes are accepted again once there is room.',
+  });
 }
 
 /**

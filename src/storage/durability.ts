@@ -9,6 +9,7 @@ import type { Database } from '../runtime/database.ts';
 import { type CheckpointState, truncate, writeCheckpoint } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
 import { InputLog } from './input-log.ts';
+import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
 
 export const checkpointIntervalMsDefault = 10_000;
@@ -59,7 +60,14 @@ export class Durability {
     try {
       const result = recover(db, dir, say);
       for (const why of result.skipped) say(`eddy: recovery skipped a checkpoint: ${why}`);
-      const log = new InputLog(dir, result.lastLsn, result.ddlHistory);
+      const tail = result.tail;
+      const segments = new SegmentWriter(dir.logFolder, tail ?? { firstLsn: result.lastLsn + 1 });
+      const log = new InputLog(
+        segments,
+        tail?.firstLsn ?? result.lastLsn + 1,
+        result.lastLsn,
+        result.ddlHistory,
+      );
       db.durableLog = log;
       const durability = new Durability(db, dir, log, say);
       durability.figures.recoveryMs = performance.now() - started;
@@ -105,6 +113,8 @@ export class Durability {
     const started = performance.now();
     // Copied between steps (this runs synchronously): later steps do not change it.
     const state = this.snapshot();
+    // Records after the snapshot go to a new segment, so old segments can be deleted whole.
+    this.log.rotate();
     // Everything the checkpoint covers must be durable before it is marked latest.
     await this.log.flush();
     await writeCheckpoint(this.dir, state, () => this.dir.sync());
@@ -147,6 +157,7 @@ export class Durability {
     } finally {
       this.db.durableLog = null;
       await this.log.flush().catch(() => {});
+      this.log.close();
       this.dir.close();
     }
   }

@@ -1,15 +1,16 @@
 /**
  * @module storage/input-log
- * The input log with group commit (ADR 0003). Appends are synchronous LMDB writes of one record
- * each, numbered by LSN; durability is a separate fdatasync shared by every append made before
- * it started: while one sync runs, later commits queue and share the next. A sync that fails
- * leaves memory ahead of disk, so the log then refuses every further append (58030).
+ * The input log with group commit (ADR 0003). Appends are synchronous writes of one framed
+ * record each to the current segment (storage/log-segments), numbered by LSN; durability is a
+ * separate fdatasync shared by every append made before it started: while one sync runs, later
+ * commits queue and share the next. A sync that fails leaves memory ahead of disk, so the log
+ * then refuses every further append (58030).
  */
 import { failpoint, failpointsArmed } from '../common/failpoints.ts';
 import type { ChangeSet } from '../runtime/changes.ts';
 import type { DdlRecord, DurableLog } from '../runtime/durable-log.ts';
-import type { DataDirectory } from './data-directory.ts';
 import { encodeDdlRecord, encodeStepRecord } from './log-record.ts';
+import type { SegmentWriter } from './log-segments.ts';
 
 interface SyncWaiter {
   readonly lsn: number;
@@ -18,7 +19,9 @@ interface SyncWaiter {
 }
 
 export class InputLog implements DurableLog {
-  private readonly dir: DataDirectory;
+  private readonly segments: SegmentWriter;
+  /** The first LSN of the current segment. */
+  private segmentStart: number;
   /** The last LSN appended, and the last one known synced. */
   private appended: number;
   private synced: number;
@@ -31,8 +34,9 @@ export class InputLog implements DurableLog {
   /** Syncs done and commits they made durable (for the group-commit figures in /metrics). */
   readonly stats = { syncs: 0, records: 0 };
 
-  constructor(dir: DataDirectory, lastLsn: number, ddlHistory: DdlRecord[]) {
-    this.dir = dir;
+  constructor(segments: SegmentWriter, segmentStart: number, lastLsn: number, ddlHistory: DdlRecord[]) {
+    this.segments = segments;
+    this.segmentStart = segmentStart;
     this.appended = lastLsn;
     this.synced = lastLsn;
     this.ddlHistory = ddlHistory;
@@ -57,7 +61,7 @@ export class InputLog implements DurableLog {
     if (this.failure) throw this.failure;
     failpoint('log.before-append');
     const lsn = this.appended + 1;
-    this.dir.write(() => this.dir.log.putSync(lsn, record));
+    this.segments.append(lsn, record);
     this.appended = lsn;
     this.stats.records++;
     failpoint('log.after-append');
@@ -76,6 +80,20 @@ export class InputLog implements DurableLog {
     return promise;
   }
 
+  /**
+   * Starts a new segment after the last record (a checkpoint covering it all was just taken),
+   * so that truncation can later delete whole files. Nothing to do when the segment is empty.
+   */
+  rotate(): void {
+    if (this.failure || this.appended < this.segmentStart) return;
+    this.segmentStart = this.appended + 1;
+    this.segments.rotate(this.segmentStart);
+  }
+
+  close(): void {
+    this.segments.close();
+  }
+
   /** Resolves once everything appended so far is durable (clean shutdown, checkpoints). */
   async flush(): Promise<void> {
     await this.whenDurable();
@@ -86,7 +104,7 @@ export class InputLog implements DurableLog {
     if (this.syncing || this.waiters.length === 0) return;
     this.syncing = true;
     const target = this.appended;
-    this.dir.sync().then(
+    this.segments.sync().then(
       () => this.onSynced(target),
       (e: Error) => {
         this.syncing = false;

@@ -14,12 +14,15 @@ import type { DdlRecord } from '../runtime/durable-log.ts';
 import { Session } from '../runtime/session.ts';
 import { type CheckpointState, checkpointIds, readCheckpoint } from './checkpoint.ts';
 import type { DataDirectory } from './data-directory.ts';
-import { decodeLogRecord } from './log-record.ts';
+import { decodeLogRecord, type LogRecord } from './log-record.ts';
+import { listSegments, readSegment } from './log-segments.ts';
 import { corrupt } from './value-codec.ts';
 
 export interface RecoveryResult {
   /** The last LSN replayed (the log continues after it). */
   readonly lastLsn: number;
+  /** Where appends continue: the last segment and its whole records' length, or none yet. */
+  readonly tail: { readonly path: string; readonly validBytes: number; readonly firstLsn: number } | null;
   /** The live catalog as statements, for the next checkpoint. */
   readonly ddlHistory: DdlRecord[];
   readonly checkpointId: number | undefined;
@@ -55,30 +58,58 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
       lsn = checkpoint.lsn;
     }
     let replayed = 0;
-    for (const { key, value } of dir.log.getRange({ start: lsn + 1 })) {
-      if (key !== lsn + 1)
-        throw corrupt(
-          `the input log jumps from record ${lsn} to ${key}${checkpoint ? '' : ' with no checkpoint before it'}`,
-        );
-      failpoint('recovery.replay');
-      const record = decodeLogRecord(value);
-      for (const d of record.ddl) replayDdl(db, session, d, warn);
-      ddlHistory.push(...record.ddl);
-      if (record.kind === 'step') {
-        if (record.step !== db.currentStep + 1)
-          throw corrupt(`log record ${key} holds step ${record.step}, expected ${db.currentStep + 1}`);
-        clockAtLeast(record.clockMicros);
-        for (const [relationId, batch] of record.changes.byRelation)
-          if (db.hasStore(relationId)) applyToStore(db, relationId, batch);
-        db.commitStep(record.changes);
+    const segments = listSegments(dir.logFolder);
+    if (!checkpoint && segments.length > 0 && segments[0]!.firstLsn !== 1)
+      throw corrupt(`the input log starts at record ${segments[0]!.firstLsn} with no checkpoint before it`);
+    let tail: RecoveryResult['tail'] = null;
+    for (const [i, segment] of segments.entries()) {
+      const { entries, validBytes, tornBytes } = readSegment(segment.path);
+      const last = i === segments.length - 1;
+      if (tornBytes > 0 && !last) throw corrupt(`input log segment ${segment.path} is damaged in the middle`);
+      if (tornBytes > 0)
+        warn(`eddy: recovery cut ${tornBytes} bytes of an unfinished write off the input log`);
+      if (last) tail = { path: segment.path, validBytes, firstLsn: segment.firstLsn };
+      for (const { lsn: key, record: bytes } of entries) {
+        if (key <= lsn) continue;
+        if (key !== lsn + 1) throw corrupt(`the input log jumps from record ${lsn} to ${key}`);
+        failpoint('recovery.replay');
+        replayRecord(db, session, decodeLogRecord(bytes), ddlHistory, warn, key);
+        lsn = key;
+        replayed++;
       }
-      lsn = key;
-      replayed++;
     }
-    return { lastLsn: lsn, ddlHistory, checkpointId: id, skipped, replayedRecords: replayed, checkpoint };
+    return {
+      lastLsn: lsn,
+      tail,
+      ddlHistory,
+      checkpointId: id,
+      skipped,
+      replayedRecords: replayed,
+      checkpoint,
+    };
   } finally {
     db.hydrationChunkRows = chunkRows;
   }
+}
+
+/** Re-forms one logged step (same number, same changes) or re-runs one catalog change. */
+function replayRecord(
+  db: Database,
+  session: Session,
+  record: LogRecord,
+  ddlHistory: DdlRecord[],
+  warn: (line: string) => void,
+  lsn: number,
+): void {
+  for (const d of record.ddl) replayDdl(db, session, d, warn);
+  ddlHistory.push(...record.ddl);
+  if (record.kind !== 'step') return;
+  if (record.step !== db.currentStep + 1)
+    throw corrupt(`log record ${lsn} holds step ${record.step}, expected ${db.currentStep + 1}`);
+  clockAtLeast(record.clockMicros);
+  for (const [relationId, batch] of record.changes.byRelation)
+    if (db.hasStore(relationId)) applyToStore(db, relationId, batch);
+  db.commitStep(record.changes);
 }
 
 function latestValidCheckpoint(dir: DataDirectory): {
@@ -96,7 +127,8 @@ function latestValidCheckpoint(dir: DataDirectory): {
       skipped.push((e as Error).message);
     }
   }
-  if (skipped.length > 0 && dir.log.get(1) === undefined)
+  const first = listSegments(dir.logFolder)[0];
+  if (skipped.length > 0 && first !== undefined && first.firstLsn !== 1)
     throw corrupt(
       `no valid checkpoint (${skipped.join('; ')}) and the log no longer starts at its beginning`,
     );

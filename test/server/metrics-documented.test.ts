@@ -4,12 +4,16 @@
  * per-relation and per-code series exist), and names none it does not export.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { serve } from '../../src/server/server.ts';
 
 test('docs/openapi.yaml lists exactly the metrics /metrics exports', async () => {
-  const server = await serve({ pgPort: 0, httpPort: 0 });
+  // With a data directory, so that the durable store's metrics are exported too.
+  const dataDir = mkdtempSync(join(tmpdir(), 'eddy-metrics-'));
+  const server = await serve({ pgPort: 0, httpPort: 0, dataDir });
   try {
     const base = `http://127.0.0.1:${server.http.address().port}`;
     await fetch(`${base}/sql`, {
@@ -33,5 +37,6 @@ test('docs/openapi.yaml lists exactly the metrics /metrics exports', async () =>
     );
   } finally {
     await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });

@@ -22,6 +22,10 @@ export interface Aggregator {
    * returning false, when the result does not determine such a state (avg, float sums).
    */
   seed?(slot: number, result: Value): boolean;
+  /** Group `slot`'s state as plain data (no live references; see dataflow/state.ts). */
+  saveSlot(slot: number): Value;
+  /** Sets group `slot` (reserved and empty) to a state `saveSlot` returned. */
+  restoreSlot(slot: number, data: Value): void;
 }
 
 /** Grows `array` to `capacity` cells filled with `fill`. */

@@ -44,4 +44,12 @@ export class AppendOnlyMinMaxAgg implements Aggregator {
     this.best[slot] = result;
     return true;
   }
+
+  saveSlot(slot: number): Value {
+    return this.best[slot]!;
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    this.best[slot] = data;
+  }
 }

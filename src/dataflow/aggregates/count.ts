@@ -5,6 +5,7 @@
  * no non-NULL values), so deleting a value never needs the group's other rows.
  */
 import type { Value } from '../../common/value.ts';
+import { num, tuple } from '../state.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
 
 export class CountAgg implements Aggregator {
@@ -36,6 +37,14 @@ export class CountAgg implements Aggregator {
   seed(slot: number, result: Value): boolean {
     this.counts[slot] = result as number;
     return true;
+  }
+
+  saveSlot(slot: number): Value {
+    return this.counts[slot]!;
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    this.counts[slot] = num(data);
   }
 }
 
@@ -71,5 +80,15 @@ export class BoolAgg implements Aggregator {
   clear(slot: number): void {
     this.trues[slot] = 0;
     this.falses[slot] = 0;
+  }
+
+  saveSlot(slot: number): Value {
+    return [this.trues[slot]!, this.falses[slot]!];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const [t, f] = tuple(data, 2);
+    this.trues[slot] = num(t);
+    this.falses[slot] = num(f);
   }
 }

@@ -7,6 +7,7 @@
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
+import { num, stateMismatch, tuple } from '../state.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
 
 export class DistinctAgg implements Aggregator {
@@ -49,5 +50,24 @@ export class DistinctAgg implements Aggregator {
   clear(slot: number): void {
     this.inner.clear(slot);
     this.counts[slot] = null;
+  }
+
+  /** [inner state, [value, count, value, count, …]]. */
+  saveSlot(slot: number): Value {
+    const flat: Value[] = [];
+    this.counts[slot]?.forEach((count, key, base) => {
+      flat.push(key[base]!, count);
+    });
+    return [this.inner.saveSlot(slot), flat];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const [inner, flat] = tuple(data, 2);
+    this.inner.restoreSlot(slot, inner!);
+    if (!Array.isArray(flat) || flat.length % 2 !== 0) throw stateMismatch('malformed distinct counts');
+    if (flat.length === 0) return;
+    const counts = makeKeyMap<number>(this.types);
+    for (let i = 0; i < flat.length; i += 2) counts.set(flat, i, num(flat[i + 1]));
+    this.counts[slot] = counts;
   }
 }

@@ -13,6 +13,7 @@ import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import { NumberMultiset } from '../number-multiset.ts';
 import { SortedList } from '../sorted-list.ts';
+import { num, numbers, stateMismatch, tuple } from '../state.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
 
 type ValueSet = NumberMultiset | SortedList<Value>;
@@ -74,6 +75,53 @@ export class MinMaxAgg implements Aggregator {
     this.clear(slot);
     if (result !== null) this.add(slot, result, 1);
     return true;
+  }
+
+  /**
+   * The group's form and contents: ['single', value, count], ['append', values, counts, extreme],
+   * ['numbers', values, counts] or ['sorted', values, counts] (ascending).
+   */
+  saveSlot(slot: number): Value {
+    const set = this.sets[slot];
+    if (set === null || set === undefined) return ['single', this.singles[slot]!, this.singleCounts[slot]!];
+    if (set instanceof AppendBuffer) return ['append', set.values.slice(), set.counts.slice(), set.extreme];
+    if (set instanceof NumberMultiset) {
+      const values: number[] = [];
+      const counts: number[] = [];
+      set.forEach((v, count) => {
+        values.push(v);
+        counts.push(count);
+      });
+      return ['numbers', values, counts];
+    }
+    const { items, weights } = set.toArrays();
+    return ['sorted', items, weights];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const form = Array.isArray(data) ? data[0] : undefined;
+    if (form === 'single') {
+      const [, value, count] = tuple(data, 3);
+      this.singles[slot] = value!;
+      this.singleCounts[slot] = num(count);
+    } else if (form === 'append') {
+      const [, values, counts, extreme] = tuple(data, 4);
+      this.sets[slot] = new AppendBuffer(numbers(values), numbers(counts), num(extreme));
+    } else if (form === 'numbers') {
+      const [, values, counts] = tuple(data, 3);
+      const set = new NumberMultiset();
+      const vs = numbers(values);
+      const cs = numbers(counts);
+      for (let i = 0; i < vs.length; i++) set.add(vs[i]!, cs[i]!);
+      this.sets[slot] = set;
+    } else if (form === 'sorted') {
+      const [, values, counts] = tuple(data, 3);
+      const list = new SortedList<Value>(compareValues);
+      const cs = numbers(counts);
+      if (!Array.isArray(values) || values.length !== cs.length) throw stateMismatch('malformed min/max set');
+      for (let i = 0; i < cs.length; i++) list.insert(values[i]!, cs[i]!);
+      this.sets[slot] = list;
+    } else throw stateMismatch('malformed min/max state');
   }
 
   private add(slot: number, v: Value, weight: number): void {

@@ -11,6 +11,7 @@ import { compareNullable } from '../../common/value-ops.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import { compareBySortKey, type SortKey } from '../row.ts';
 import { SortedList } from '../sorted-list.ts';
+import { numbers, stateMismatch, tuple } from '../state.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
 
 export type OrderedKind = 'string_agg' | 'array_agg' | 'jsonb_agg' | 'jsonb_object_agg';
@@ -99,6 +100,29 @@ export class OrderedAgg implements Aggregator {
 
   clear(slot: number): void {
     this.lists[slot] = null;
+  }
+
+  /** [entries, counts] in order, or null for an empty group. */
+  saveSlot(slot: number): Value {
+    const list = this.lists[slot];
+    if (list === null || list === undefined) return null;
+    const { items, weights } = list.toArrays();
+    return [items.map((entry) => entry.slice()), weights];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    if (data === null) return;
+    const [entries, counts] = tuple(data, 2);
+    const cs = numbers(counts);
+    if (!Array.isArray(entries) || entries.length !== cs.length)
+      throw stateMismatch('malformed ordered state');
+    const list = new SortedList(this.cmp);
+    for (let i = 0; i < cs.length; i++) {
+      const entry = entries[i];
+      if (!Array.isArray(entry)) throw stateMismatch('malformed ordered entry');
+      list.insert(entry.slice(), cs[i]!);
+    }
+    this.lists[slot] = list;
   }
 }
 

@@ -11,6 +11,7 @@ import { Numeric } from '../../common/numeric.ts';
 import type { Value } from '../../common/value.ts';
 import { int8Canonical } from '../../functions/int-ops.ts';
 import { FloatSum } from '../float-sum.ts';
+import { num, numbers, stateMismatch, tuple } from '../state.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
 
 /** sum/avg over smallint, integer or bigint values. */
@@ -67,6 +68,19 @@ export class IntSumAgg implements Aggregator {
       case 'avg':
         return Numeric.avg(Numeric.fromInt(big ?? this.sums[slot]!), n);
     }
+  }
+
+  /** [count, safe-integer total, bigint total or null]. */
+  saveSlot(slot: number): Value {
+    return [this.counts[slot]!, this.sums[slot]!, this.bigs[slot]!];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const [count, sum, big] = tuple(data, 3);
+    if (big !== null && typeof big !== 'bigint') throw stateMismatch('malformed integer sum');
+    this.counts[slot] = num(count);
+    this.sums[slot] = num(sum);
+    this.bigs[slot] = big;
   }
 
   clear(slot: number): void {
@@ -158,6 +172,30 @@ export class NumericSumAgg implements Aggregator {
     return this.avg ? Numeric.avg(sum, n) : sum;
   }
 
+  /** [count, finite total, NaN count, +∞ count, −∞ count, live values per scale or null]. */
+  saveSlot(slot: number): Value {
+    const scales = this.scales[slot]!;
+    return [
+      this.counts[slot]!,
+      this.sums[slot]!,
+      this.nans[slot]!,
+      this.posInfs[slot]!,
+      this.negInfs[slot]!,
+      scales === null ? null : scales.slice(),
+    ];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const [count, sum, nans, posInfs, negInfs, scales] = tuple(data, 6);
+    if (!(sum instanceof Numeric)) throw stateMismatch('malformed numeric sum');
+    this.counts[slot] = num(count);
+    this.sums[slot] = sum;
+    this.nans[slot] = num(nans);
+    this.posInfs[slot] = num(posInfs);
+    this.negInfs[slot] = num(negInfs);
+    this.scales[slot] = scales === null ? null : numbers(scales);
+  }
+
   clear(slot: number): void {
     this.counts[slot] = 0;
     this.sums[slot] = Numeric.ZERO;
@@ -212,6 +250,22 @@ export class FloatSumAgg implements Aggregator {
     return this.output === 'float4' ? Math.fround(total) : total;
   }
 
+  /** [count, [exact partials, infinity and NaN counts] or null]. */
+  saveSlot(slot: number): Value {
+    const sum = this.sums[slot]!;
+    return [this.counts[slot]!, sum === null ? null : sum.toData()];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const [count, sum] = tuple(data, 2);
+    this.counts[slot] = num(count);
+    if (sum === null) return;
+    const [partials, counts] = tuple(sum, 2);
+    const infinities = numbers(counts);
+    if (infinities.length !== 3) throw stateMismatch('malformed float sum');
+    this.sums[slot] = FloatSum.fromData(numbers(partials), infinities);
+  }
+
   clear(slot: number): void {
     this.counts[slot] = 0;
     this.sums[slot] = null;
@@ -253,6 +307,19 @@ export class IntervalSumAgg implements Aggregator {
     if (n <= 0) return null;
     const sum = checkedInterval(this.months[slot]!, this.days[slot]!, this.micros[slot]!);
     return this.avg ? divideInterval(sum, n) : sum;
+  }
+
+  /** [count, months, days, microseconds]. */
+  saveSlot(slot: number): Value {
+    return [this.counts[slot]!, this.months[slot]!, this.days[slot]!, this.micros[slot]!];
+  }
+
+  restoreSlot(slot: number, data: Value): void {
+    const [count, months, days, micros] = tuple(data, 4);
+    this.counts[slot] = num(count);
+    this.months[slot] = num(months);
+    this.days[slot] = num(days);
+    this.micros[slot] = num(micros);
   }
 
   clear(slot: number): void {

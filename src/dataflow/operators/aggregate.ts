@@ -6,6 +6,7 @@
  * is SQL's scalar aggregate: exactly one row at all times, emitted on the very first step.
  * State: group key → slot; per slot the row count, the last emitted results and each
  * aggregator's column-wise state. Slots of emptied groups are freed and reused.
+ * Checkpoints: one state entry per live group, its id the group's slot (dataflow/state.ts).
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
@@ -14,6 +15,20 @@ import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
 import { sameValue } from '../row.ts';
+import {
+  beginSlices,
+  deltaFrom,
+  expectKind,
+  num,
+  type OperatorState,
+  type OperatorStateDelta,
+  StateChanges,
+  type StateEntry,
+  type StateSlicer,
+  sliceEntries,
+  stateMismatch,
+  tuple,
+} from '../state.ts';
 
 export interface AggregateSpec {
   readonly aggregator: Aggregator;
@@ -42,6 +57,10 @@ export class AggregateOp implements Operator {
   private readonly freeSlots: number[] = [];
   private epoch = 0;
   private readonly touched: number[] = [];
+  /** Per slot, the save interval in which the group was last noted as changed (0: not noted). */
+  private marks: number[] = [];
+  /** Changed groups (by slot) since the last save; a slot's id is the slot itself. */
+  private readonly changes = new StateChanges<number>();
   private readonly newResults: Value[];
 
   constructor(
@@ -120,6 +139,11 @@ export class AggregateOp implements Operator {
   private touch(slot: number): void {
     this.stamps[slot] = this.epoch;
     this.touched.push(slot);
+    const changes = this.changes;
+    if (changes.tracking && this.marks[slot] !== changes.interval) {
+      this.marks[slot] = changes.interval;
+      changes.add(slot);
+    }
   }
 
   /** Emits the retraction of the group's old row and the insertion of its new one, if they differ. */
@@ -172,6 +196,7 @@ export class AggregateOp implements Operator {
       this.rowCounts.push(0);
       this.emitted.push(false);
       this.stamps.push(0);
+      this.marks.push(0);
     }
     while (this.keys.length < capacity * keyArity) this.keys.push(null);
     while (this.results.length < capacity * nAggs) this.results.push(null);
@@ -191,6 +216,115 @@ export class AggregateOp implements Operator {
     this.emitted[slot] = false;
     this.rowCounts[slot] = 0;
     this.freeSlots.push(slot);
+    this.marks[slot] = 0;
+    this.changes.noteDeleted(slot);
+  }
+
+  saveState(): OperatorState {
+    const state = this.image();
+    this.changes.saved();
+    return state;
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    const interval = this.changes.interval;
+    return deltaFrom(
+      this.kind,
+      this.changes,
+      () => this.image(),
+      () => this.meta(),
+      (slot) => this.takeNoted(slot, interval),
+      (slot) => this.entryAt(slot),
+    );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const slots: number[] = [];
+    this.groups.forEach((slot) => {
+      slots.push(slot);
+    });
+    // After a step every allocated group has emitted its row; a released slot has not.
+    const live = (slot: number) => this.emitted[slot] === true || this.scalar;
+    return sliceEntries(this.kind, slots, (slot) => (live(slot) ? this.entryAt(slot) : null), current);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.kind);
+    const [pending, slotsUsed] = tuple(state.meta, 2);
+    if (typeof pending !== 'boolean') throw stateMismatch('malformed aggregate meta');
+    const used = num(slotsUsed);
+    const keyArity = this.groupCols.length;
+    const nAggs = this.aggs.length;
+    if (!this.scalar && this.groups.size > 0) throw stateMismatch('restoring into a used aggregate');
+    if (used > this.capacity) this.grow(Math.max(16, used));
+    const live = new Uint8Array(used);
+    for (const { id: slot, data } of state.entries) {
+      if (!Number.isInteger(slot) || slot < 0 || slot >= used || live[slot] === 1)
+        throw stateMismatch('aggregate group slot out of range');
+      live[slot] = 1;
+      const [key, rowCount, emitted, results, aggStates] = tuple(data, 5);
+      const keyValues = tuple(key, keyArity);
+      const resultValues = tuple(results, nAggs);
+      const states = tuple(aggStates, nAggs);
+      if (typeof emitted !== 'boolean') throw stateMismatch('malformed aggregate group');
+      for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = keyValues[k]!;
+      for (let j = 0; j < nAggs; j++) {
+        this.results[slot * nAggs + j] = resultValues[j]!;
+        this.aggs[j]!.clear(slot);
+        this.aggs[j]!.restoreSlot(slot, states[j]!);
+      }
+      this.rowCounts[slot] = num(rowCount);
+      this.emitted[slot] = emitted;
+      this.groups.set(this.keys, slot * keyArity, slot);
+    }
+    this.pendingInitial = pending;
+    this.slotsUsed = used;
+    this.freeSlots.length = 0;
+    for (let slot = used - 1; slot >= 0; slot--) if (live[slot] === 0) this.freeSlots.push(slot);
+    this.changes.restored();
+  }
+
+  /**
+   * Whether a noted slot still holds the group noted (a released slot's mark was cleared; a slot
+   * noted twice, released and reused, is taken once).
+   */
+  private takeNoted(slot: number, interval: number): boolean {
+    if (this.marks[slot] !== interval) return false;
+    this.marks[slot] = 0;
+    return true;
+  }
+
+  private get kind(): string {
+    return `aggregate/${this.inputArity}/${this.groupCols.join(',')}/${this.aggs.map((a) => a.constructor.name).join(',')}`;
+  }
+
+  private meta(): Value[] {
+    return [this.pendingInitial, this.slotsUsed];
+  }
+
+  private image(): OperatorState {
+    const entries: StateEntry[] = [];
+    this.groups.forEach((slot) => {
+      entries.push(this.entryAt(slot));
+    });
+    return { kind: this.kind, meta: this.meta(), entries };
+  }
+
+  /** A group's entry: [key, row count, emitted, last emitted results, aggregator states]. */
+  private entryAt(slot: number): StateEntry {
+    const keyArity = this.groupCols.length;
+    const nAggs = this.aggs.length;
+    return {
+      id: slot,
+      data: [
+        this.keys.slice(slot * keyArity, (slot + 1) * keyArity),
+        this.rowCounts[slot]!,
+        this.emitted[slot]!,
+        this.results.slice(slot * nAggs, (slot + 1) * nAggs),
+        this.aggs.map((a) => a.saveSlot(slot)),
+      ],
+    };
   }
 
   /** Number of live groups (for tests and memory accounting). */

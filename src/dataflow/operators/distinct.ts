@@ -6,36 +6,61 @@
  */
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
-import { RowBag } from '../row-bag.ts';
+import { expectKind, type OperatorState, type OperatorStateDelta, type StateSlicer } from '../state.ts';
+import { TrackedRows } from '../tracked-rows.ts';
 
 export class DistinctOp implements Operator {
   readonly arity: number;
   readonly pendingInitial = false;
-  private readonly rows: RowBag;
+  private readonly tracked: TrackedRows;
 
   constructor(arity: number) {
     this.arity = arity;
-    this.rows = new RowBag(arity, false, 'value');
+    this.tracked = new TrackedRows(arity, false);
   }
 
   stateSize(): number {
-    return this.rows.length;
+    return this.tracked.bag.length;
+  }
+
+  saveState(): OperatorState {
+    return this.tracked.save(this.kind);
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    return this.tracked.saveDelta(this.kind);
+  }
+
+  beginSaveState(): StateSlicer {
+    return this.tracked.beginSave(this.kind);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.kind);
+    this.tracked.restore(state);
+  }
+
+  private get kind(): string {
+    return `distinct/${this.arity}`;
   }
 
   step(inputs: readonly Batch[]): Batch {
     const input = inputs[0]!;
     const out = new Batch(this.arity);
-    const rows = this.rows;
+    const tracked = this.tracked;
+    const rows = tracked.bag;
     const src = input.values;
     const arity = this.arity;
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const w = input.weights[i]!;
       if (w === 0) continue;
-      const slot = rows.add(src, base, w, 0);
-      const after = rows.weights[slot]!;
-      const before = after - w;
+      const slot = tracked.slotOf(src, base);
+      const before = rows.weights[slot]!;
+      const after = before + w;
+      rows.weights[slot] = after;
+      rows.total += w;
       if (before > 0 !== after > 0) out.push(src, base, after > 0 ? 1 : -1);
-      if (after === 0) rows.removeAt(slot);
+      if (after === 0) tracked.removeAt(slot);
     }
     return out;
   }

@@ -7,12 +7,30 @@
  * semi/anti, a left row (with its own weight) when it gains its first / loses its last match.
  * A match is a pair with equal, matchable keys (`=` never matches NULL) and a TRUE residual.
  * State: both sides arranged by key; match counts per key (no residual) or per row (residual).
+ * Checkpoints: one state entry per key of each side, [side, key, rows] (dataflow/state.ts).
  */
 import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator, RowPredicate } from '../operator.ts';
 import { RowBag } from '../row-bag.ts';
+import {
+  bagEntry,
+  bagFromData,
+  beginSlices,
+  deltaFrom,
+  expectKind,
+  noteBag,
+  type OperatorState,
+  type OperatorStateDelta,
+  type SideBag,
+  StateChanges,
+  type StateEntry,
+  type StateSlicer,
+  sliceEntries,
+  stateMismatch,
+  tuple,
+} from '../state.ts';
 import { type JoinKeyComponent, KeyExtractor } from './join-keys.ts';
 
 export type JoinMode = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
@@ -62,6 +80,8 @@ export class JoinOp implements Operator {
   private readonly emitPairs: boolean;
   /** left ++ right, for evaluating the residual on a pair. */
   private readonly pairBuf: Value[];
+  private readonly mode: JoinMode;
+  private readonly changes = new StateChanges<SideBag>();
 
   constructor(
     leftArity: number,
@@ -71,6 +91,7 @@ export class JoinOp implements Operator {
     residual: RowPredicate | null,
   ) {
     this.residual = residual;
+    this.mode = mode;
     this.emitPairs = mode !== 'semi' && mode !== 'anti';
     this.arity = this.emitPairs ? leftArity + rightArity : leftArity;
     const keyTypes = keys.map((k) => k.type);
@@ -139,6 +160,7 @@ export class JoinOp implements Operator {
         const bagValues = bag.values;
         const otherArity = other.arity;
         const aux = bag.aux;
+        if (aux !== null) noteBag(this.changes, isLeft ? 1 : 0, bag);
         for (let s = 0, ob = 0; s < bag.length; s++, ob += otherArity) {
           if (residual !== null) {
             for (let j = 0; j < otherArity; j++) pair[otherOffset + j] = bagValues[ob + j]!;
@@ -178,12 +200,17 @@ export class JoinOp implements Operator {
     let bag = me.index.get(keyBuf, 0);
     if (bag === undefined) {
       bag = new RowBag(me.arity, me.perRowCounts && me.tracksMatches);
+      bag.entryId = this.changes.newId();
       me.index.set(keyBuf, 0, bag);
     }
+    noteBag(this.changes, isLeft ? 0 : 1, bag);
     const totalBefore = bag.total;
     const slot = bag.add(src, base, w, matched);
     if (bag.weights[slot] === 0) bag.removeAt(slot);
-    if (bag.length === 0) me.index.delete(keyBuf, 0);
+    if (bag.length === 0) {
+      me.index.delete(keyBuf, 0);
+      this.changes.noteDeleted(bag.entryId);
+    }
     if (me.tracksMatches) this.emitOwn(me, isLeft, src, base, w, matched > 0, out);
     // Without a residual every row of a key matches every row of the other side's same key, so the
     // other side's rows flip matched/unmatched together when this side's key total crosses zero.
@@ -233,6 +260,73 @@ export class JoinOp implements Operator {
     }
     if (side.emitWhenUnmatched) out.push(values, base, w);
     else if (side.pad) pushPadded(out, isLeft, values, base, side.arity, this.arity - side.arity, w);
+  }
+
+  saveState(): OperatorState {
+    const state = this.image();
+    this.changes.saved();
+    return state;
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    return deltaFrom(
+      this.kind,
+      this.changes,
+      () => this.image(),
+      () => [this.changes.idCounter],
+      ({ bag }) => bag.length > 0,
+      ({ side, bag }) => this.entryOf(side, bag),
+    );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const bags: SideBag[] = [];
+    this.left.index.forEach((bag) => {
+      bags.push({ side: 0, bag });
+    });
+    this.right.index.forEach((bag) => {
+      bags.push({ side: 1, bag });
+    });
+    const entryOf = ({ side, bag }: SideBag) => (bag.length > 0 ? this.entryOf(side, bag) : null);
+    return sliceEntries(this.kind, bags, entryOf, current);
+  }
+
+  /** A bag's entry; its key is read from its first row (all its rows share it). */
+  private entryOf(side: number, bag: RowBag): StateEntry {
+    const s = side === 0 ? this.left : this.right;
+    s.keys.extract(bag.values, 0, s.keyBuf);
+    return bagEntry(side, s.keyBuf, 0, s.keys.arity, bag);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.kind);
+    if (this.left.index.size + this.right.index.size > 0) throw stateMismatch('restoring into a used join');
+    for (const { id, data } of state.entries) {
+      const [sideTag, key, rows] = tuple(data, 3);
+      if (sideTag !== 0 && sideTag !== 1) throw stateMismatch('malformed join side');
+      const side = sideTag === 0 ? this.left : this.right;
+      const bag = bagFromData(rows!, side.arity, side.perRowCounts && side.tracksMatches);
+      bag.entryId = id;
+      side.index.set(tuple(key, side.keys.arity), 0, bag);
+    }
+    this.changes.restored(state.meta[0]);
+  }
+
+  private get kind(): string {
+    return `join/${this.mode}/${this.left.arity}/${this.right.arity}/${this.left.keys.arity}/${this.residual !== null}`;
+  }
+
+  private image(): OperatorState {
+    const entries: StateEntry[] = [];
+    const arity = this.left.keys.arity;
+    this.left.index.forEach((bag, key, base) => {
+      entries.push(bagEntry(0, key, base, arity, bag));
+    });
+    this.right.index.forEach((bag, key, base) => {
+      entries.push(bagEntry(1, key, base, arity, bag));
+    });
+    return { kind: this.kind, meta: [this.changes.idCounter], entries };
   }
 
   /** Live keys on each side (for tests and memory accounting). */

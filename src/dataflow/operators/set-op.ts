@@ -7,7 +7,8 @@
  */
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
-import { RowBag } from '../row-bag.ts';
+import { expectKind, type OperatorState, type OperatorStateDelta, type StateSlicer } from '../state.ts';
+import { TrackedRows } from '../tracked-rows.ts';
 
 export type SetOpKind = 'intersect' | 'intersectAll' | 'except' | 'exceptAll';
 
@@ -29,16 +30,37 @@ export class SetOp implements Operator {
   readonly pendingInitial = false;
   private readonly kind: SetOpKind;
   /** Rows with their left weight (`weights`) and right weight (`aux`). */
-  private readonly rows: RowBag;
+  private readonly tracked: TrackedRows;
 
   constructor(arity: number, kind: SetOpKind) {
     this.arity = arity;
     this.kind = kind;
-    this.rows = new RowBag(arity, true, 'value');
+    this.tracked = new TrackedRows(arity, true);
   }
 
   stateSize(): number {
-    return this.rows.length;
+    return this.tracked.bag.length;
+  }
+
+  saveState(): OperatorState {
+    return this.tracked.save(this.stateKind);
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    return this.tracked.saveDelta(this.stateKind);
+  }
+
+  beginSaveState(): StateSlicer {
+    return this.tracked.beginSave(this.stateKind);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.stateKind);
+    this.tracked.restore(state);
+  }
+
+  private get stateKind(): string {
+    return `set-op/${this.kind}/${this.arity}`;
   }
 
   step(inputs: readonly Batch[]): Batch {
@@ -49,23 +71,25 @@ export class SetOp implements Operator {
   }
 
   private apply(input: Batch, left: boolean, out: Batch): void {
-    const rows = this.rows;
+    const tracked = this.tracked;
+    const rows = tracked.bag;
     const arity = this.arity;
     const src = input.values;
     const aux = rows.aux!;
     for (let i = 0, base = 0; i < input.length; i++, base += arity) {
       const w = input.weights[i]!;
       if (w === 0) continue;
-      let slot = rows.find(src, base);
-      if (slot < 0) slot = rows.add(src, base, 0, 0);
+      const slot = tracked.slotOf(src, base);
       const l = rows.weights[slot]!;
       const r = aux[slot]!;
       const before = outputWeight(this.kind, l, r);
-      if (left) rows.weights[slot] = l + w;
-      else aux[slot] = r + w;
+      if (left) {
+        rows.weights[slot] = l + w;
+        rows.total += w;
+      } else aux[slot] = r + w;
       const after = outputWeight(this.kind, rows.weights[slot]!, aux[slot]!);
       if (after !== before) out.push(src, base, after - before);
-      if (rows.weights[slot] === 0 && aux[slot] === 0) rows.removeAt(slot);
+      if (rows.weights[slot] === 0 && aux[slot] === 0) tracked.removeAt(slot);
     }
   }
 }

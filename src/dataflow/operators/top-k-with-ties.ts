@@ -7,6 +7,7 @@
  * O(log n + window + ties) per step rather than TopKOp's O(rows moved); changes sorting after a
  * full window's last row reach nothing and cost O(log n).
  * State: per partition, all its rows in an ordered multiset (a later deletion may pull any in).
+ * Checkpoints: one state entry per partition (dataflow/partitions.ts, dataflow/state.ts).
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
@@ -14,9 +15,20 @@ import { Batch } from '../batch.ts';
 import { consolidate } from '../consolidate.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
-import { partitionOf } from '../partitions.ts';
+import { partitionOf, restoreRowLists, rowListEntry } from '../partitions.ts';
 import { compareBySortKeys, copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
+import {
+  beginSlices,
+  deltaFrom,
+  expectKind,
+  type OperatorState,
+  type OperatorStateDelta,
+  StateChanges,
+  type StateEntry,
+  type StateSlicer,
+  sliceEntries,
+} from '../state.ts';
 
 export class TopKWithTiesOp implements Operator {
   readonly arity: number;
@@ -31,7 +43,12 @@ export class TopKWithTiesOp implements Operator {
   private readonly from: number;
   private readonly to: number;
   private readonly cursor: Cursor = { chunk: 0, offset: 0 };
-  private readonly newList = (): SortedList<Value[]> => new SortedList(this.cmp, this.primary);
+  private readonly newList = (): SortedList<Value[]> => {
+    const list = new SortedList(this.cmp, this.primary);
+    list.entryId = this.changes.newId();
+    return list;
+  };
+  private readonly changes = new StateChanges<SortedList<Value[]>>();
 
   constructor(
     arity: number,
@@ -54,6 +71,52 @@ export class TopKWithTiesOp implements Operator {
 
   stateSize(): number {
     return this.partitions.size;
+  }
+
+  saveState(): OperatorState {
+    const state = this.image();
+    this.changes.saved();
+    return state;
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    return deltaFrom(
+      this.kind,
+      this.changes,
+      () => this.image(),
+      () => [this.changes.idCounter],
+      (list) => list.size > 0,
+      (list) => rowListEntry(list, this.partitionCols),
+    );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const lists: SortedList<Value[]>[] = [];
+    this.partitions.forEach((list) => {
+      lists.push(list);
+    });
+    const entryOf = (list: SortedList<Value[]>) =>
+      list.size > 0 ? rowListEntry(list, this.partitionCols) : null;
+    return sliceEntries(this.kind, lists, entryOf, current);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.kind);
+    restoreRowLists(state.entries, this.partitions, this.arity, this.newList);
+    this.changes.restored(state.meta[0]);
+  }
+
+  private get kind(): string {
+    return `top-k-with-ties/${this.arity}/${this.partitionCols.join(',')}/${this.from}/${this.to}`;
+  }
+
+  private image(): OperatorState {
+    const entries: StateEntry[] = [];
+    this.partitions.forEach((list) => {
+      entries.push(rowListEntry(list, this.partitionCols));
+    });
+    return { kind: this.kind, meta: [this.changes.idCounter], entries };
   }
 
   step(inputs: readonly Batch[]): Batch {
@@ -80,6 +143,7 @@ export class TopKWithTiesOp implements Operator {
         const w = input.weights[i]!;
         if (w === 0 || w > 0 !== positive) continue;
         const list = partitionOf(this.partitions, this.keyBuf, this.partitionCols, src, base, this.newList);
+        this.changes.note(list);
         const row = copyRow(src, base, arity);
         if (w > 0) list.addWeight(row, w);
         else if (list.search(row, this.cursor)) list.addWeightAtCursor(this.cursor, w);
@@ -87,7 +151,7 @@ export class TopKWithTiesOp implements Operator {
     }
     for (const [list, { key, touched }] of seen) {
       if (touched) this.emitWindow(list, 1, out);
-      if (list.size === 0) this.partitions.delete(key, 0);
+      if (list.size === 0 && this.partitions.delete(key, 0)) this.changes.noteDeleted(list.entryId);
     }
     return consolidate(out);
   }

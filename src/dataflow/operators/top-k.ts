@@ -5,15 +5,27 @@
  * ties broken by the whole row): the changed rows that fall inside, and the rows shifted in or out
  * at the window's edges. Each change costs O(log n + rows it moves), never a window rebuild.
  * State: per partition, all its rows in an ordered multiset (a later deletion may pull any in).
+ * Checkpoints: one state entry per partition (dataflow/partitions.ts, dataflow/state.ts).
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
-import { partitionOf } from '../partitions.ts';
+import { partitionOf, restoreRowLists, rowListEntry } from '../partitions.ts';
 import { copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
+import {
+  beginSlices,
+  deltaFrom,
+  expectKind,
+  type OperatorState,
+  type OperatorStateDelta,
+  StateChanges,
+  type StateEntry,
+  type StateSlicer,
+  sliceEntries,
+} from '../state.ts';
 
 export class TopKOp implements Operator {
   readonly arity: number;
@@ -30,7 +42,12 @@ export class TopKOp implements Operator {
   private readonly at: Cursor = { chunk: 0, offset: 0 };
   private readonly cursor: Cursor = { chunk: 0, offset: 0 };
   /** Bound once, so finding a partition allocates no closure per row. */
-  private readonly newList = (): SortedList<Value[]> => new SortedList(this.cmp, this.primary);
+  private readonly newList = (): SortedList<Value[]> => {
+    const list = new SortedList(this.cmp, this.primary);
+    list.entryId = this.changes.newId();
+    return list;
+  };
+  private readonly changes = new StateChanges<SortedList<Value[]>>();
 
   constructor(
     arity: number,
@@ -54,6 +71,52 @@ export class TopKOp implements Operator {
     return this.partitions.size;
   }
 
+  saveState(): OperatorState {
+    const state = this.image();
+    this.changes.saved();
+    return state;
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    return deltaFrom(
+      this.kind,
+      this.changes,
+      () => this.image(),
+      () => [this.changes.idCounter],
+      (list) => list.size > 0,
+      (list) => rowListEntry(list, this.partitionCols),
+    );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const lists: SortedList<Value[]>[] = [];
+    this.partitions.forEach((list) => {
+      lists.push(list);
+    });
+    const entryOf = (list: SortedList<Value[]>) =>
+      list.size > 0 ? rowListEntry(list, this.partitionCols) : null;
+    return sliceEntries(this.kind, lists, entryOf, current);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.kind);
+    restoreRowLists(state.entries, this.partitions, this.arity, this.newList);
+    this.changes.restored(state.meta[0]);
+  }
+
+  private get kind(): string {
+    return `top-k/${this.arity}/${this.partitionCols.join(',')}/${this.from}/${this.to}`;
+  }
+
+  private image(): OperatorState {
+    const entries: StateEntry[] = [];
+    this.partitions.forEach((list) => {
+      entries.push(rowListEntry(list, this.partitionCols));
+    });
+    return { kind: this.kind, meta: [this.changes.idCounter], entries };
+  }
+
   step(inputs: readonly Batch[]): Batch {
     const input = inputs[0]!;
     const out = new Batch(this.arity);
@@ -70,10 +133,14 @@ export class TopKOp implements Operator {
       const w = input.weights[i]!;
       if (w === 0 || w > 0 !== positive) continue;
       const list = partitionOf(this.partitions, this.keyBuf, this.partitionCols, src, base, this.newList);
+      this.changes.note(list);
       const row = copyRow(src, base, arity);
       if (w > 0) this.insert(list, row, w, out);
       else this.remove(list, row, -w, out);
-      if (list.size === 0) this.partitions.delete(this.keyBuf, 0);
+      if (list.size === 0) {
+        this.partitions.delete(this.keyBuf, 0);
+        this.changes.noteDeleted(list.entryId);
+      }
     }
   }
 

@@ -7,6 +7,7 @@
  * offsets, frame extents, peer groups; up to the partition end only for functions of position
  * such as row_number when the row count changed). Running aggregates resume from the row before.
  * State: per partition the ordered rows (one entry per copy), each with its last emitted results.
+ * Checkpoints: one state entry per partition, [key, rows, results] (dataflow/state.ts).
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
@@ -23,6 +24,20 @@ import {
   sameValue,
 } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
+import {
+  beginSlices,
+  deltaFrom,
+  expectKind,
+  num,
+  type OperatorState,
+  type OperatorStateDelta,
+  StateChanges,
+  type StateEntry,
+  type StateSlicer,
+  sliceEntries,
+  stateMismatch,
+  tuple,
+} from '../state.ts';
 import { RegionEvaluator, shiftKey, WinEntry } from '../window/window-eval.ts';
 import {
   addReach,
@@ -43,6 +58,9 @@ class Partition {
   spanHi = 0;
   sizeBefore = 0;
   stamp = 0;
+  /** Checkpoint entry id and change mark (dataflow/state.ts). */
+  entryId = 0;
+  mark = 0;
   constructor(
     key: Value[],
     cmp: (a: WinEntry, b: WinEntry) => number,
@@ -83,7 +101,12 @@ export class WindowOp implements Operator {
   private readonly cursor: Cursor = { chunk: 0, offset: 0 };
   private readonly keyBuf: Value[];
   /** Bound once, so finding a partition allocates no closure per row. */
-  private readonly newPart = (key: Value[]): Partition => new Partition(key.slice(), this.cmp, this.primary);
+  private readonly newPart = (key: Value[]): Partition => {
+    const part = new Partition(key.slice(), this.cmp, this.primary);
+    part.entryId = this.changes.newId();
+    return part;
+  };
+  private readonly changes = new StateChanges<Partition>();
   private readonly evaluator: RegionEvaluator;
   private readonly touched: Partition[] = [];
   private epoch = 0;
@@ -138,6 +161,7 @@ export class WindowOp implements Operator {
       const w = input.weights[i]!;
       if (w === 0 || w > 0 !== positive) continue;
       const part = partitionOf(this.partitions, this.keyBuf, this.partitionCols, src, base, this.newPart);
+      this.changes.note(part);
       if (part.stamp !== this.epoch) {
         part.stamp = this.epoch;
         part.sizeBefore = part.list.size;
@@ -284,7 +308,86 @@ export class WindowOp implements Operator {
 
   private deletePartition(part: Partition): void {
     this.partitions.delete(part.key, 0);
+    this.changes.noteDeleted(part.entryId);
   }
+
+  saveState(): OperatorState {
+    const state = this.image();
+    this.changes.saved();
+    return state;
+  }
+
+  saveStateDelta(): OperatorStateDelta {
+    return deltaFrom(
+      this.kind,
+      this.changes,
+      () => this.image(),
+      () => this.meta(),
+      (part) => part.list.size > 0,
+      (part) => partitionEntry(part),
+    );
+  }
+
+  beginSaveState(): StateSlicer {
+    const current = beginSlices(this.changes);
+    const parts: Partition[] = [];
+    this.partitions.forEach((part) => {
+      parts.push(part);
+    });
+    const entryOf = (part: Partition) => (part.list.size > 0 ? partitionEntry(part) : null);
+    return sliceEntries(this.kind, parts, entryOf, current);
+  }
+
+  restoreState(state: OperatorState): void {
+    expectKind(state, this.kind);
+    if (this.partitions.size > 0) throw stateMismatch('restoring into a used window operator');
+    const [, lagReach] = tuple(state.meta, 2);
+    for (const { id, data } of state.entries) {
+      const [key, rows, outs] = tuple(data, 3);
+      if (!Array.isArray(rows) || !Array.isArray(outs) || rows.length !== outs.length)
+        throw stateMismatch('malformed window partition');
+      const part = new Partition(tuple(key, this.partitionCols.length).slice(), this.cmp, this.primary);
+      part.entryId = id;
+      for (let i = 0; i < rows.length; i++) {
+        const entry = new WinEntry(tuple(rows[i], this.inputArity).slice());
+        const out = outs[i]!;
+        entry.out = out === null ? null : tuple(out, this.calls.length).slice();
+        part.list.insert(entry, 1);
+      }
+      this.partitions.set(part.key, 0, part);
+    }
+    this.changes.restored(state.meta[0]);
+    this.lagReach = num(lagReach);
+  }
+
+  private get kind(): string {
+    const calls = this.calls.map((c) => c.fn).join(',');
+    return `window/${this.inputArity}/${this.partitionCols.join(',')}/${calls}`;
+  }
+
+  private meta(): Value[] {
+    return [this.changes.idCounter, this.lagReach];
+  }
+
+  private image(): OperatorState {
+    const entries: StateEntry[] = [];
+    this.partitions.forEach((part) => {
+      entries.push(partitionEntry(part));
+    });
+    return { kind: this.kind, meta: this.meta(), entries };
+  }
+}
+
+/** A partition's entry: [key, rows in order (one per copy), each row's last emitted results]. */
+function partitionEntry(part: Partition): StateEntry {
+  const rows: Value[] = [];
+  const outs: Value[] = [];
+  part.list.forEachFrom(0, (entry) => {
+    rows.push(entry.row.slice());
+    outs.push(entry.out === null ? null : entry.out.slice());
+    return true;
+  });
+  return { id: part.entryId, data: [part.key.slice(), rows, outs] };
 }
 
 function lowerBoundKey(list: SortedList<WinEntry>, key: SortKey, target: Value): number {

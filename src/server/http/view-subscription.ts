@@ -12,6 +12,7 @@ import { UTC } from '../../common/datetime-zone.ts';
 import { EddyError, SqlState, UndefinedObjectError } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import type { Database } from '../../runtime/database.ts';
+import { AfterDurable } from '../../runtime/durable-log.ts';
 import { type SubscriptionEvent, subscribeRelation } from '../../runtime/subscriptions.ts';
 import { errorJson } from './http-errors.ts';
 import { columnsJson, rowEncoder, rowsJson } from './json-encode.ts';
@@ -65,6 +66,7 @@ export class ViewSubscription {
   private readonly onEnd: (subscription: ViewSubscription, dropped: boolean) => void;
   private readonly encodeRow: (row: readonly Value[]) => string;
   private unsubscribe: (() => void) | null = null;
+  private readonly afterDurable: AfterDurable;
   private ended = false;
   private lastProgressAt = 0;
   private pendingProgress = -1;
@@ -81,6 +83,7 @@ export class ViewSubscription {
     onEnd: (subscription: ViewSubscription, dropped: boolean) => void,
   ) {
     this.db = db;
+    this.afterDurable = new AfterDurable(() => db.whenDurable());
     this.relation = relation;
     this.transport = transport;
     this.limits = limits;
@@ -206,7 +209,22 @@ export class ViewSubscription {
     }, wait);
   }
 
+  /** Sends an event once its step is durable (events never overtake each other). */
   private emit(event: EventKind, step: number, payload: string): void {
+    this.afterDurable.run(
+      () => {
+        if (!this.ended) this.send(event, step, payload);
+      },
+      (err) =>
+        this.fail(
+          err instanceof EddyError
+            ? err
+            : new EddyError({ code: SqlState.ioError, message: String(err), cause: err }),
+        ),
+    );
+  }
+
+  private send(event: EventKind, step: number, payload: string): void {
     const buffered = this.transport.bufferedBytes();
     if (buffered > this.limits.bufferBytesMax) {
       this.fail(

@@ -9,6 +9,7 @@
  */
 import type { Socket } from 'node:net';
 import { type TimeZone, timeZone } from '../../common/datetime-zone.ts';
+import { AfterDurable } from '../../runtime/durable-log.ts';
 import type { Session } from '../../runtime/session.ts';
 import { backendKeyData, errorResponse, readyForQuery, type TransactionStatus } from './backend-messages.ts';
 import { type Cursor, closeAllCursors } from './cursors.ts';
@@ -98,8 +99,8 @@ export class PgConnection {
   private reported = new Map<string, string>();
   private zoneName = '';
   private zoneValue: TimeZone | null = null;
-  /** Output waiting for the input log's sync (see flush). */
-  private heldOutput: Promise<void> | null = null;
+  /** Output waits here for the input log's sync (see flush). */
+  private readonly afterDurable: AfterDurable;
 
   constructor(
     socket: Socket,
@@ -110,6 +111,7 @@ export class PgConnection {
   ) {
     this.socket = socket;
     this.session = session;
+    this.afterDurable = new AfterDurable(() => session.db.whenDurable());
     this.pid = ids.pid;
     this.secret = ids.secret;
     this.options = options;
@@ -152,29 +154,20 @@ export class PgConnection {
    */
   flush(): void {
     if (this.w.length === 0 || this.closed) return;
-    const durable = this.session.db.whenDurable();
-    if (durable === null && this.heldOutput === null) {
-      this.socket.write(this.w.take());
-      return;
-    }
     const bytes = this.w.take();
-    const held: Promise<void> = Promise.all([this.heldOutput, durable]).then(
+    this.afterDurable.run(
       () => {
-        if (this.heldOutput === held) this.heldOutput = null;
         if (!this.closed) this.socket.write(bytes);
       },
-      (err: unknown) => {
-        if (this.heldOutput === held) this.heldOutput = null;
+      (err) =>
         // The step was applied but could not be made durable: nothing may be acknowledged.
         this.terminate(
           WireError.fatal(
             WireState.ioError,
-            `could not make the commit durable: ${String((err as Error)?.message ?? err)}`,
+            `could not make the commit durable: ${(err as Error)?.message ?? err}`,
           ),
-        );
-      },
+        ),
     );
-    this.heldOutput = held;
   }
 
   /** Whether the socket holds more than its high-water mark: wait for `drained()` before writing more. */
