@@ -37,6 +37,8 @@ export class LibraryTarget implements Target {
   private waiter: { want: string; resolve: (r: Reply) => void; reject: (e: Error) => void } | undefined;
   private readonly events: TargetEvents;
   private readonly sent = new Map<string, Write>();
+  /** Set once the process went back to the pool: it is no longer this target's to kill. */
+  private givenBack = false;
 
   constructor(options: StartOptions) {
     this.events = options.events;
@@ -56,6 +58,11 @@ export class LibraryTarget implements Target {
     ).then((reply) => {
       this.openMs = reply.ms as number;
     });
+  }
+
+  /** `Eddy.open` is the recovery. */
+  get recoveryMs(): number {
+    return this.openMs;
   }
 
   get alive(): boolean {
@@ -159,12 +166,14 @@ export class LibraryTarget implements Target {
   async close(): Promise<void> {
     await this.command({ c: 'close', exit: this.pool === undefined }, 'closed');
     this.stopWatchingDeath();
-    if (this.pool) this.pool.giveBack(this.handle);
-    else await this.handle.exited;
+    if (this.pool) {
+      this.givenBack = true;
+      this.pool.giveBack(this.handle);
+    } else await this.handle.exited;
   }
 
   kill(): void {
-    this.handle.kill();
+    if (!this.givenBack) this.handle.kill();
   }
 }
 

@@ -67,8 +67,10 @@ export interface RunResult {
   readonly inDoubtApplied: number;
   readonly lostWrites: number;
   readonly duplicatedRows: number;
-  /** Milliseconds the final recovery took: Eddy.open in the library, spawn to banner for the server. */
+  /** Milliseconds the final recovery took, as the engine measured it. */
   readonly recoveryMs: number;
+  /** Milliseconds from the final start to serving (the server's includes Node's start). */
+  readonly restartMs: number;
   /**
    * How the subscriber carried on after the restart: the server's SSE subscriber resumed after its
    * last step (`resumed`) or got a `resync`; the library's re-subscribed from a snapshot.
@@ -251,6 +253,26 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
   }
   let current: Target = first;
   let kills = 1;
+  let recoveryMs = 0;
+  let restartMs = 0;
+  let verdicts: Verdicts | undefined;
+  let sse: SseFollower | undefined;
+  // What is known so far: a run that fails part way still reports its kill and its writes.
+  const result = (): RunResult => ({
+    seed: config.seed,
+    mode: config.mode,
+    killPoint,
+    kills,
+    acked: before.ackedCount,
+    inDoubt: before.inDoubt(),
+    inDoubtApplied: verdicts?.applied ?? 0,
+    lostWrites: verdicts?.lost ?? 0,
+    duplicatedRows: verdicts?.extra ?? 0,
+    recoveryMs,
+    restartMs,
+    resume: sse?.outcome ?? 'resubscribed',
+    problems,
+  });
   let externalKillFired = false;
   const killFirst = (): void => {
     externalKillFired = true;
@@ -264,7 +286,6 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
       };
     }
     let setupDone = false;
-    let sse: SseFollower | undefined;
     try {
       await first.opened;
       await first.setup();
@@ -295,12 +316,13 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     const recovered = await recover(config, dir, plan, relay);
     current = recovered.target;
     kills += recovered.kills;
-    const recoveryMs = current.openMs;
+    restartMs = current.openMs;
     if (sse) before.maxStepSeen = Math.max(before.maxStepSeen, sse.state.lastStep);
     let dump = await current.dump();
+    // The server prints its recovery time just after it starts serving: there by now.
+    recoveryMs = current.recoveryMs ?? Number.NaN;
     let expected = new Map<string, boolean | 'either'>(views.map((v) => [v.name, true]));
     expected.set(lateView.name, false);
-    let verdicts: Verdicts;
     if (!setupDone && !dump.tablesPresent && dump.views.length === 0) {
       // The kill came before setup was acknowledged, and setup left nothing: start from scratch.
       await current.setup();
@@ -352,20 +374,12 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
       );
     }
     await current.close();
-    return {
-      seed: config.seed,
-      mode: config.mode,
-      killPoint,
-      kills,
-      acked: before.ackedCount,
-      inDoubt: before.inDoubt(),
-      inDoubtApplied: verdicts.applied,
-      lostWrites: verdicts.lost,
-      duplicatedRows: verdicts.extra,
-      recoveryMs,
-      resume: sse?.outcome ?? 'resubscribed',
-      problems,
-    };
+    return result();
+  } catch (error) {
+    // The harness or the database failed outside the checks (a recovery that never finished, a
+    // command refused): the run fails, with what it had seen.
+    problems.push(`run failed: ${error instanceof Error ? error.message : String(error)}`);
+    return result();
   } finally {
     current.kill();
     first.kill();

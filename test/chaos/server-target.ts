@@ -30,6 +30,7 @@ export class ServerTarget implements Target {
   readonly subscriberSeesEveryStep = true;
   readonly opened: Promise<void>;
   openMs = 0;
+  recoveryMs: number | undefined;
   private readonly handle: ChildHandle;
   private readonly events: TargetEvents;
   private pgPort = 0;
@@ -57,6 +58,8 @@ export class ServerTarget implements Target {
         reject(new TargetDied(`eddy serve died before serving: ${this.stderrTail()}`)),
       );
       this.handle.readLines((line) => {
+        const recovered = /^eddy: recovered .* in ([\d.]+) ms/.exec(line);
+        if (recovered !== null) this.recoveryMs = Number(recovered[1]);
         const m = /PostgreSQL on [^\s]+:(\d+) .* HTTP on (https?:\/\/[^\s]+)/.exec(line);
         if (m === null) return;
         this.pgPort = Number(m[1]);

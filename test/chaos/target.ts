@@ -45,8 +45,13 @@ export class TargetDied extends Error {}
 export interface Target {
   /** Resolves once the database is open (recovery done); rejects when the process died first. */
   readonly opened: Promise<void>;
-  /** Milliseconds from the process's start to open, once opened. */
+  /**
+   * Milliseconds from the start to serving, once opened: `Eddy.open` in an already started library
+   * process; spawn to the listening banner for the server (Node's start included).
+   */
   readonly openMs: number;
+  /** The engine's own figure for its recovery, once known (the server prints it after the banner). */
+  readonly recoveryMs: number | undefined;
   readonly alive: boolean;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
