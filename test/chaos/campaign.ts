@@ -37,6 +37,11 @@ export interface CampaignSummary {
   readonly runs: number;
   readonly kills: number;
   readonly failpointKills: number;
+  /** Per failpoint the seeds chose for the first kill: runs that chose it, and runs where it fired. */
+  readonly byFailpoint: Readonly<Record<string, { chosen: number; fired: number }>>;
+  /** Runs with an injected disk-full write, and the writes refused by it (53100). */
+  readonly diskFullRuns: number;
+  readonly refused: number;
   readonly acked: number;
   readonly inDoubt: number;
   readonly inDoubtApplied: number;
@@ -74,7 +79,8 @@ interface MedianMax {
 export function formatResult(r: RunResult): string {
   const status = r.problems.length === 0 ? 'ok' : 'FAIL';
   return [
-    `${status} seed=${r.seed} mode=${r.mode} kill=${r.killPoint} kills=${r.kills}`,
+    `${status} seed=${r.seed} mode=${r.mode} kill=${r.killPoint}${r.recoveryKillPoint ? ` then=${r.recoveryKillPoint}` : ''} kills=${r.kills}`,
+    ...(r.diskFull ? [`disk-full=${r.diskFull} refused=${r.refused}`] : []),
     `acked=${r.acked} in-doubt=${r.inDoubt}(applied ${r.inDoubtApplied})`,
     `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms restart=${Math.round(r.restartMs)}ms subscriber=${r.resume}`,
   ].join(' ');
@@ -146,6 +152,9 @@ async function runReported(config: RunConfig, options: CampaignOptions): Promise
       seed,
       mode,
       killPoint: '?',
+      recoveryKillPoint: undefined,
+      diskFull: undefined,
+      refused: 0,
       kills: 0,
       acked: 0,
       inDoubt: 0,
@@ -167,6 +176,18 @@ async function runReported(config: RunConfig, options: CampaignOptions): Promise
   return result;
 }
 
+function tallyFailpoints(results: readonly RunResult[]): Record<string, { chosen: number; fired: number }> {
+  const out: Record<string, { chosen: number; fired: number }> = {};
+  for (const r of results) {
+    const m = /^([a-z-]+\.[a-z-]+)@\d+/.exec(r.killPoint);
+    if (m === null) continue;
+    const t = (out[m[1]!] ??= { chosen: 0, fired: 0 });
+    t.chosen++;
+    if (!r.killPoint.includes('not reached')) t.fired++;
+  }
+  return out;
+}
+
 function summarize(results: readonly RunResult[], failpoints: readonly string[]): CampaignSummary {
   const byMode: Record<string, { recovery: MedianMax; restart: MedianMax }> = {};
   for (const mode of ['library', 'server']) {
@@ -182,6 +203,9 @@ function summarize(results: readonly RunResult[], failpoints: readonly string[])
     runs: results.length,
     kills: results.reduce((s, r) => s + r.kills, 0),
     failpointKills: results.filter((r) => /^[a-z-]+\.[a-z-]+@\d+$/.test(r.killPoint)).length,
+    byFailpoint: tallyFailpoints(results),
+    diskFullRuns: results.filter((r) => r.diskFull !== undefined).length,
+    refused: results.reduce((s, r) => s + r.refused, 0),
     acked: results.reduce((s, r) => s + r.acked, 0),
     inDoubt: results.reduce((s, r) => s + r.inDoubt, 0),
     inDoubtApplied: results.reduce((s, r) => s + r.inDoubtApplied, 0),
@@ -216,6 +240,11 @@ export function formatSummary(s: CampaignSummary): string {
     .join('; ');
   return [
     `runs ${s.runs}, kills ${s.kills} (${s.failpointKills} runs killed at a failpoint), acknowledged writes ${s.acked}, in doubt ${s.inDoubt} (${s.inDoubtApplied} applied)`,
+    `failpoints fired/chosen: ${Object.entries(s.byFailpoint)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, t]) => `${name} ${t.fired}/${t.chosen}`)
+      .join(', ')}`,
+    `disk-full runs ${s.diskFullRuns}, writes refused with 53100 ${s.refused}`,
     `lost writes ${s.lostWrites}, duplicated rows ${s.duplicatedRows}, failed runs ${s.failed.length}, runs killed before any write was acknowledged ${s.killedBeforeAnyAck}`,
     `recovery median ${Math.round(s.recoveryMsMedian)} ms, max ${Math.round(s.recoveryMsMax)} ms (median/max by driver: ${modes || 'none'})`,
     s.failpointsAvailable.length === 0

@@ -15,6 +15,9 @@ export class PhaseLog implements TargetEvents {
   ackedCount = 0;
   maxStepSeen = -1;
   readonly unexpected: string[] = [];
+  /** Refusals the run provoked (disk full, 53100): they must leave nothing behind, like any refusal. */
+  allowedRefusal: string | undefined;
+  refused = 0;
   onAck: (count: number) => void = () => {};
 
   readonly subscriber = new SubscriberState();
@@ -37,7 +40,8 @@ export class PhaseLog implements TargetEvents {
 
   failed(write: Write, code: string, message: string): void {
     this.outcomes.get(write.id)!.outcome = 'failed';
-    this.unexpected.push(`write ${write.id} refused: ${code} ${message}`);
+    if (code === this.allowedRefusal) this.refused++;
+    else this.unexpected.push(`write ${write.id} refused: ${code} ${message}`);
   }
 
   unknown(): void {}

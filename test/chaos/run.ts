@@ -34,6 +34,9 @@ import {
 
 export type DriverMode = 'library' | 'server';
 
+/** SQLSTATE of a write refused for lack of disk space. */
+const diskFullCode = '53100';
+
 export interface RunConfig {
   readonly seed: number;
   readonly mode: DriverMode;
@@ -59,6 +62,11 @@ export interface RunResult {
   readonly seed: number;
   readonly mode: DriverMode;
   readonly killPoint: string;
+  /** The planned kill of the first restart, if any (it may come after recovery finished). */
+  readonly recoveryKillPoint: string | undefined;
+  /** The injected disk-full write (`enospc@n`), if any, and the writes it refused (53100). */
+  readonly diskFull: string | undefined;
+  readonly refused: number;
   /** Processes killed (the first one, plus any killed while recovering). */
   readonly kills: number;
   readonly acked: number;
@@ -88,6 +96,8 @@ interface Plan {
   readonly kill: KillPlan;
   /** A kill of the first restart: at a failpoint or after a delay from its start. */
   readonly recoveryKill: { readonly failpoint?: string; readonly delayMs?: number } | undefined;
+  /** The first process's n-th durable write fails as disk-full (`enospc@n`), if set. */
+  readonly diskFullAt: number | undefined;
 }
 
 /** Failpoints passed while recovering (the others are passed while writing). */
@@ -118,17 +128,23 @@ export function planRun(config: RunConfig): Plan {
   if (rng.chance(0.25)) {
     recoveryKill =
       recovering.length > 0 && rng.chance(0.5)
-        ? { failpoint: `${rng.pick(recovering)}@1` }
+        ? { failpoint: `${rng.pick(recovering)}@${rng.int(1, 3)}` }
         : // From the server's spawn (Node starts in about 1.5 s), from a warm library process's open.
           { delayMs: config.mode === 'server' ? rng.int(300, 2000) : rng.int(0, 150) };
   }
-  return { ddl, kill, recoveryKill };
+  // Drawn last, so that the draws above stay what they were before disk-full runs existed.
+  const diskFullAt =
+    config.failpoints.includes('enospc') && rng.chance(0.25) ? rng.int(2, Math.max(2, total)) : undefined;
+  return { ddl, kill, recoveryKill, diskFullAt };
 }
 
 /** The first process of a run: started with the kill failpoint armed, if the plan has one. */
 export function firstProcess(config: RunConfig, plan: Plan = planRun(config)): ProcessOptions {
-  const failpoints = plan.kill.kind === 'failpoint' ? `${plan.kill.name}@${plan.kill.n}` : '';
-  return { failpoints, env: config.env };
+  const armed = [
+    ...(plan.kill.kind === 'failpoint' ? [`${plan.kill.name}@${plan.kill.n}`] : []),
+    ...(plan.diskFullAt !== undefined ? [`enospc@${plan.diskFullAt}`] : []),
+  ];
+  return { failpoints: armed.join(','), env: config.env };
 }
 
 function recoveryProcess(config: RunConfig, plan: Plan, attempt: number): ProcessOptions {
@@ -226,6 +242,10 @@ async function recover(
   }
 }
 
+function describeDelay(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : `sigkill+${ms}ms`;
+}
+
 function describeKill(kill: KillPlan): string {
   return kill.kind === 'failpoint'
     ? `${kill.name}@${kill.n}`
@@ -239,6 +259,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
   let killPoint = describeKill(plan.kill);
   const states = Array.from({ length: config.clients }, (_, c) => emptyClientState(c));
   const before = new PhaseLog(states);
+  if (plan.diskFullAt !== undefined) before.allowedRefusal = diskFullCode;
   const run: ClientRun = {
     seed: config.seed,
     shape: config.shape,
@@ -262,6 +283,9 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     seed: config.seed,
     mode: config.mode,
     killPoint,
+    recoveryKillPoint: plan.recoveryKill?.failpoint ?? describeDelay(plan.recoveryKill?.delayMs),
+    diskFull: plan.diskFullAt === undefined ? undefined : `enospc@${plan.diskFullAt}`,
+    refused: before.refused,
     kills,
     acked: before.ackedCount,
     inDoubt: before.inDoubt(),
@@ -288,7 +312,11 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     let setupDone = false;
     try {
       await first.opened;
-      await first.setup();
+      // The injected disk-full write may be the setup's: refused whole, it is tried once more.
+      await first.setup().catch((e: unknown) => {
+        if ((e as { code?: unknown }).code !== diskFullCode || plan.diskFullAt === undefined) throw e;
+        return first.setup();
+      });
       setupDone = true;
       await first.follow(followedView);
       if (first.httpBase !== undefined) {
