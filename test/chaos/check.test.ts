@@ -3,7 +3,7 @@
  * The crash harness's verdicts on hand-made recovered states: it accepts exactly the acknowledged
  * writes with the write in doubt whole or absent, and reports a lost write, a write applied twice,
  * half a transaction, a view that differs from its query and a subscriber that differs from the
- * view. The workload replays from its seed.
+ * view. The workload and the run plan (kills, disk-full write) replay from their seed.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -15,6 +15,8 @@ import {
   type Dump,
   SubscriberState,
 } from './check.ts';
+import { PhaseLog } from './phase-log.ts';
+import { firstProcess, planRun, type RunConfig } from './run.ts';
 import {
   applyWrite,
   type ClientState,
@@ -152,4 +154,46 @@ test('views must equal their query; the view set follows acknowledged DDL; the s
 
 test('every table has an owner column: the rows of each client are told apart', () => {
   for (const t of tables) assert.ok(t.columns.includes('owner'), t.name);
+});
+
+test('a run plan is a function of its seed; a disk-full run arms enospc beside the kill', () => {
+  const config = (s: number): RunConfig => ({
+    seed: s,
+    mode: 'library',
+    clients: 3,
+    writesPerClient: 10,
+    writesAfter: 2,
+    shape: defaultShape,
+    failpoints: ['log.before-append', 'checkpoint.after-chunk', 'recovery.replay', 'enospc'],
+    env: {},
+    checkpointMs: 100,
+  });
+  assert.deepEqual(planRun(config(7)), planRun(config(7)));
+  const seeds = Array.from({ length: 60 }, (_, i) => i);
+  const armed = seeds.map((s) => firstProcess(config(s)).failpoints);
+  assert.ok(
+    armed.some((f) => /^[a-z.-]+@\d+,enospc@\d+$/.test(f)),
+    'a kill and a disk-full write together',
+  );
+  assert.ok(
+    armed.some((f) => f === ''),
+    'an external kill with nothing armed',
+  );
+  assert.ok(
+    seeds.every((s) => planRun(config(s)).recoveryKill?.failpoint?.startsWith('recovery.') ?? true),
+    'recovery kills use recovery failpoints only',
+  );
+});
+
+test('a refusal counts as expected only for the code the run provoked', () => {
+  const [write] = writesOf(0, 1);
+  const log = new PhaseLog([emptyClientState(0)]);
+  log.allowedRefusal = '53100';
+  log.sent(write!);
+  log.failed(write!, '53100', 'could not extend the input log');
+  assert.deepEqual([log.refused, log.unexpected.length], [1, 0]);
+  const strict = new PhaseLog([emptyClientState(0)]);
+  strict.sent(write!);
+  strict.failed(write!, '53100', 'could not extend the input log');
+  assert.deepEqual([strict.refused, strict.unexpected.length], [0, 1]);
 });
