@@ -2,7 +2,8 @@
  * @module bench/engine/state-checkpoint
  * What checkpointing a view's operator state costs (issue 8, ADR 0004): feeds an engine-suite
  * query's view (q4, groupby, …) the Nexmark events straight into its maintainer, then times a
- * full save, a restore into a fresh maintainer, and the delta after one more batch; sizes are
+ * full save, a sliced save (10k entries a slice: the longest slice is the longest stall), a
+ * restore into a fresh maintainer, and the delta after one more batch; sizes are
  * those of `v8.serialize` of the image (a stand-in for the store's value codec). Not part of the
  * timed suite; run by hand:
  *   sh scripts/node.sh bench/engine/state-checkpoint.ts [--events 1M] [--batch 10k] [--query q4,groupby]
@@ -80,8 +81,15 @@ function inputsOf(batch: InputBatch, relationIds: ReadonlyMap<string, number>): 
   return inputs;
 }
 
-function ms(start: bigint): string {
-  return `${(Number(process.hrtime.bigint() - start) / 1e6).toFixed(0)} ms`;
+/** A stopwatch: wall time and this process's CPU time (the machine may be shared). */
+function stopwatch(): () => string {
+  const wall = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(cpu);
+    const wallMs = Number(process.hrtime.bigint() - wall) / 1e6;
+    return `${wallMs.toFixed(0)} ms (cpu ${((used.user + used.system) / 1000).toFixed(0)} ms)`;
+  };
 }
 
 function mb(bytes: number): string {
@@ -92,32 +100,48 @@ async function measure(query: EngineQuery, options: Options): Promise<void> {
   const { maintainer, make, relationIds } = await openView(query);
   const def = ENGINE_QUERIES[query];
   const input = new LazyInput({ events: options.events, batch: options.batch, tables: def.tables, seed: 1 });
-  let t = process.hrtime.bigint();
+  let t = stopwatch();
   const pending: InputBatch[] = [];
   for (let b = input.next(); b !== undefined; b = input.next()) {
     pending.push(b);
     // The last batch is kept back: it is the change the delta measures.
     if (pending.length > 1) maintainer.step(inputsOf(pending.shift()!, relationIds));
   }
-  const feed = ms(t);
+  const feed = t();
   const entries = (maintainer.stateSizes?.() ?? []).reduce((n, s) => n + s.entries, 0);
-  t = process.hrtime.bigint();
+  t = stopwatch();
   const image = maintainer.saveState!();
-  const save = ms(t);
-  t = process.hrtime.bigint();
+  const save = t();
+  t = stopwatch();
   const bytes = serialize(image).length;
-  const encode = ms(t);
+  const encode = t();
+  t = stopwatch();
+  const slicer = maintainer.beginSaveState!();
+  const begin = t();
+  const sliceCpuMs: number[] = [];
+  for (;;) {
+    const cpu = process.cpuUsage();
+    const slice = slicer.circuit.next(10_000);
+    const used = process.cpuUsage(cpu);
+    if (slice.length === 0) break;
+    sliceCpuMs.push((used.user + used.system) / 1000);
+  }
+  maintainer.saveStateDelta!();
+  sliceCpuMs.sort((x, y) => x - y);
+  const median = sliceCpuMs[sliceCpuMs.length >> 1] ?? 0;
+  const longest = sliceCpuMs[sliceCpuMs.length - 1] ?? 0;
+  const sliced = `begin ${begin}, ${sliceCpuMs.length} slices of 10k entries, cpu median ${median.toFixed(0)} ms, longest ${longest.toFixed(0)} ms`;
   const twin = make();
-  t = process.hrtime.bigint();
+  t = stopwatch();
   twin.restoreState!(image);
-  const restore = ms(t);
+  const restore = t();
   const last = inputsOf(pending[0]!, relationIds);
   const a = maintainer.step(last);
   const b = twin.step(last);
   if (a.length !== b.length) throw new Error(`${query}: restored view diverged`);
-  t = process.hrtime.bigint();
+  t = stopwatch();
   const delta = maintainer.saveStateDelta!();
-  const deltaTime = ms(t);
+  const deltaTime = t();
   const deltaBytes = serialize(delta).length;
   const changed = delta.circuit.operators.reduce(
     (n, o) => n + o.delta.upserts.length + o.delta.deletes.length,
@@ -125,7 +149,7 @@ async function measure(query: EngineQuery, options: Options): Promise<void> {
   );
   console.log(
     `${query} events=${options.events} batch=${options.batch}: fed in ${feed}; ${entries} state entries; ` +
-      `full save ${save} (${mb(bytes)} serialized in ${encode}); restore ${restore}; ` +
+      `full save ${save} (${mb(bytes)} serialized in ${encode}); sliced save: ${sliced}; restore ${restore}; ` +
       `delta after one batch: ${deltaTime}, ${changed} entries, ${mb(deltaBytes)}`,
   );
 }

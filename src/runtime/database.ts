@@ -408,13 +408,8 @@ export class Database {
     }
   }
 
-  /**
-   * Recovery: takes the stores' contents from a checkpoint (already applied to the stores) and
-   * runs them through every materialized view as one unnumbered step, then continues numbering
-   * after `step`. Nothing is logged and no listener hears of it.
-   */
-  restoreState(tableChanges: ChangeSet, step: number): void {
-    this.maintainViews(tableChanges);
+  /** Recovery: the state restored from a checkpoint is that of `step`; numbering continues after it. */
+  restoreStepNumber(step: number): void {
     this.stepNumber = step;
   }
 

@@ -13,7 +13,7 @@ import type { DdlRecord } from '../runtime/durable-log.ts';
 import { type CheckpointManifest, type DataDirectory, storageFormat } from './data-directory.ts';
 import { readBatch, readDdl, writeBatch, writeDdl } from './log-record.ts';
 import { deleteCoveredSegments } from './log-segments.ts';
-import { ByteReader, ByteWriter, corrupt } from './value-codec.ts';
+import { ByteReader, ByteWriter, corrupt, type PlainData } from './value-codec.ts';
 
 /** Chunks are written (and the event loop yields) every this many bytes. */
 const chunkBytes = 1 << 20;
@@ -26,11 +26,11 @@ export interface StoredRelation {
   readonly batch: Batch;
 }
 
-/** A materialized view's state: its stored rows and its operators' saved state (encoded). */
+/** A materialized view's state: its stored rows and its maintainer's saved state (plain data). */
 export interface SavedView {
   readonly relationId: number;
   readonly rows: Batch;
-  readonly operatorState: Uint8Array;
+  readonly state: PlainData;
 }
 
 export interface CheckpointState {
@@ -85,7 +85,7 @@ export async function writeCheckpoint(
   w.varuint(state.views.length);
   for (const v of state.views) {
     writeBatch(w, v.relationId, v.rows);
-    w.bytes(v.operatorState);
+    w.plain(v.state);
     await out.maybeFlush();
   }
   await out.flush();
@@ -176,7 +176,7 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
   const views: SavedView[] = [];
   for (let n = r.varuint(); n > 0; n--) {
     const { relationId, batch } = readBatch(r);
-    views.push({ relationId, rows: batch, operatorState: r.bytes() });
+    views.push({ relationId, rows: batch, state: r.plain() });
   }
   return { ddlHistory, nextId, step, clockMicros, lsn, tables, views };
 }

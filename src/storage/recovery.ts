@@ -8,10 +8,10 @@
 import { clockAtLeast } from '../common/clock.ts';
 import { failpoint } from '../common/failpoints.ts';
 import type { Batch } from '../dataflow/batch.ts';
-import { ChangeSet } from '../runtime/changes.ts';
 import type { Database } from '../runtime/database.ts';
 import type { DdlRecord } from '../runtime/durable-log.ts';
 import { Session } from '../runtime/session.ts';
+import type { ViewState } from '../runtime/view-state.ts';
 import { type CheckpointState, checkpointIds, readCheckpoint } from './checkpoint.ts';
 import type { DataDirectory } from './data-directory.ts';
 import { decodeLogRecord, type LogRecord } from './log-record.ts';
@@ -29,8 +29,8 @@ export interface RecoveryResult {
   /** Checkpoints that failed verification and were skipped, with why. */
   readonly skipped: readonly string[];
   readonly replayedRecords: number;
-  /** The view state the checkpoint held (restored by the caller, which knows the operators). */
-  readonly checkpoint: CheckpointState | undefined;
+  /** Materialized views loaded from the checkpoint's saved state, not recomputed. */
+  readonly viewsRestored: number;
 }
 
 export function recover(db: Database, dir: DataDirectory, warn: (line: string) => void): RecoveryResult {
@@ -42,19 +42,10 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
   db.hydrationChunkRows = Number.POSITIVE_INFINITY;
   try {
     let lsn = 0;
+    let viewsRestored = 0;
     if (checkpoint) {
-      for (const d of checkpoint.ddlHistory) replayDdl(db, session, d, warn);
+      viewsRestored = restoreCheckpoint(db, session, checkpoint, warn);
       ddlHistory.push(...checkpoint.ddlHistory);
-      db.catalog.setNextId(Math.max(db.catalog.peekNextId(), checkpoint.nextId));
-      const changes = new ChangeSet();
-      for (const t of checkpoint.tables) {
-        if (!db.hasStore(t.relationId))
-          throw corrupt(`checkpoint ${id} holds rows of unknown relation ${t.relationId}`);
-        applyToStore(db, t.relationId, t.batch);
-        changes.byRelation.set(t.relationId, t.batch);
-      }
-      db.restoreState(changes, checkpoint.step);
-      clockAtLeast(checkpoint.clockMicros);
       lsn = checkpoint.lsn;
     }
     let replayed = 0;
@@ -85,11 +76,49 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
       checkpointId: id,
       skipped,
       replayedRecords: replayed,
-      checkpoint,
+      viewsRestored,
     };
   } finally {
     db.hydrationChunkRows = chunkRows;
   }
+}
+
+/**
+ * Rebuilds the catalog from the checkpoint's DDL history with each table's rows loaded as soon
+ * as the table exists, and each materialized view's saved state and contents handed to it as it
+ * is created (runtime `viewImages`): a view with an image is not hydrated; one without (it was
+ * hydrating at the checkpoint) hydrates over the checkpoint's data as it did then.
+ */
+function restoreCheckpoint(
+  db: Database,
+  session: Session,
+  checkpoint: CheckpointState,
+  warn: (line: string) => void,
+): number {
+  for (const v of checkpoint.views)
+    db.viewImages.set(v.relationId, { state: v.state as unknown as ViewState, contents: v.rows });
+  const tables = new Map(checkpoint.tables.map((t) => [t.relationId, t.batch]));
+  const loadCreatedTables = (): void => {
+    for (const [relationId, batch] of tables) {
+      if (!db.hasStore(relationId)) continue;
+      applyToStore(db, relationId, batch);
+      tables.delete(relationId);
+    }
+  };
+  let refused = 0;
+  for (const d of checkpoint.ddlHistory) {
+    refused += replayDdl(db, session, d, warn);
+    loadCreatedTables();
+  }
+  if (tables.size > 0)
+    throw corrupt(`the checkpoint holds rows of unknown relation ${[...tables.keys()][0]}`);
+  // Images not taken belong to views the history no longer creates: nothing to restore them into.
+  const restored = checkpoint.views.length - refused - db.viewImages.size;
+  db.viewImages.clear();
+  db.catalog.setNextId(Math.max(db.catalog.peekNextId(), checkpoint.nextId));
+  db.restoreStepNumber(checkpoint.step);
+  clockAtLeast(checkpoint.clockMicros);
+  return restored;
 }
 
 /** Re-forms one logged step (same number, same changes) or re-runs one catalog change. */
@@ -135,19 +164,42 @@ function latestValidCheckpoint(dir: DataDirectory): {
   return { checkpoint: undefined, id: undefined, skipped };
 }
 
-/** Re-runs a catalog change with the ids it first got. It committed then, so it succeeds now. */
-function replayDdl(db: Database, session: Session, d: DdlRecord, warn: (line: string) => void): void {
+/**
+ * Re-runs a catalog change with the ids it first got. It committed then, so it succeeds now,
+ * unless a view's saved state no longer fits its plan: the view is then computed afresh.
+ * Returns how many saved view states the statement refused.
+ */
+function replayDdl(db: Database, session: Session, d: DdlRecord, warn: (line: string) => void): number {
   const high = db.catalog.peekNextId();
   db.catalog.setNextId(d.firstId);
   session.settings.timeZone = d.timeZone;
+  let refused = 0;
   try {
     session.execute(d.sql);
   } catch (e) {
-    warn(
-      `recovery: a logged catalog change failed to re-run (${(e as Error).message}): ${d.sql.slice(0, 200)}`,
-    );
+    refused = dropImagesOf(db, d.firstId);
+    if (refused > 0) {
+      // A view's saved state did not fit its plan (XX001): compute the view afresh instead.
+      warn(
+        `eddy: recovery: a materialized view's saved state was refused (${(e as Error).message}); recomputing it`,
+      );
+      db.catalog.setNextId(d.firstId);
+      refused += replayDdl(db, session, d, warn);
+    } else {
+      warn(
+        `eddy: recovery: a logged catalog change failed to re-run (${(e as Error).message}): ${d.sql.slice(0, 200)}`,
+      );
+    }
   }
   db.catalog.setNextId(Math.max(high, db.catalog.peekNextId()));
+  return refused;
+}
+
+/** Forgets the view images the statement that started allocating at `firstId` may have used. */
+function dropImagesOf(db: Database, firstId: number): number {
+  const ids = [...db.viewImages.keys()].filter((id) => id >= firstId && id < db.catalog.peekNextId());
+  for (const id of ids) db.viewImages.delete(id);
+  return ids.length;
 }
 
 function applyToStore(db: Database, relationId: number, batch: Batch): void {

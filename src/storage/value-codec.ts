@@ -25,6 +25,8 @@ const Tag = {
   Interval: 9,
   Jsonb: 10,
   Array: 11,
+  /** Plain data only (`plain()`): an object with string keys. */
+  Object: 12,
 } as const;
 
 /** The tag byte of each jsonb node. Stored on disk: never renumber, only add. */
@@ -110,6 +112,11 @@ export class ByteWriter {
     writeValue(this, v);
   }
 
+  /** Plain data: Eddy values, arrays and objects with string keys (saved operator state). */
+  plain(v: PlainData): void {
+    writePlain(this, v);
+  }
+
   /** The bytes written (a view of the internal buffer: copy it before writing more). */
   finish(): Uint8Array {
     return this.buf.subarray(0, this.length);
@@ -191,6 +198,59 @@ export class ByteReader {
   value(): Value {
     return readValue(this);
   }
+
+  plain(): PlainData {
+    return readPlain(this);
+  }
+}
+
+/** What `plain()` stores: Eddy values, and arrays and string-keyed objects of plain data. */
+export type PlainData = Value | readonly PlainData[] | { readonly [key: string]: PlainData };
+
+function isPlainObject(v: unknown): v is { readonly [key: string]: PlainData } {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function writePlain(w: ByteWriter, v: PlainData): void {
+  if (isPlainObject(v)) {
+    const keys = Object.keys(v);
+    w.u8(Tag.Object);
+    w.varuint(keys.length);
+    for (const k of keys) {
+      w.string(k);
+      writePlain(w, v[k]!);
+    }
+  } else if (Array.isArray(v)) {
+    w.u8(Tag.Array);
+    w.varuint(v.length);
+    for (const e of v) writePlain(w, e);
+  } else writeValue(w, v as Value);
+}
+
+function readPlain(r: ByteReader): PlainData {
+  const tag = r.u8();
+  if (tag === Tag.Object) {
+    const out: Record<string, PlainData> = {};
+    for (let n = r.varuint(); n > 0; n--) {
+      // Defined, not assigned: a key such as "__proto__" stays an ordinary key.
+      Object.defineProperty(out, r.string(), {
+        value: readPlain(r),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+  if (tag === Tag.Array) {
+    const n = r.varuint();
+    const out: PlainData[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = readPlain(r);
+    return out;
+  }
+  return readTagged(r, tag);
 }
 
 export function corrupt(what: string): StorageError {
@@ -275,7 +335,10 @@ function readNumeric(r: ByteReader): Numeric {
 }
 
 function readValue(r: ByteReader): Value {
-  const tag = r.u8();
+  return readTagged(r, r.u8());
+}
+
+function readTagged(r: ByteReader, tag: number): Value {
   switch (tag) {
     case Tag.Null:
       return null;

@@ -120,11 +120,18 @@ test('kill -9 of eddy serve mid-workload keeps every acknowledged COMMIT', async
       }
     }
   });
-  while (acked.size < 150) await new Promise((r) => setTimeout(r, 10));
+  let writing = writers.length;
+  for (const w of writers) void w.finally(() => writing--);
+  while (acked.size < 150) {
+    assert.ok(writing > 0, 'every writer failed before the kill');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  // Listened for before the kill: the exit may be seen while the writers are still failing.
+  const exited = new Promise((r) => served.child.once('exit', r));
   served.child.kill('SIGKILL');
   stop = true;
   await Promise.all(writers);
-  await new Promise((r) => served.child.once('exit', r));
+  await exited;
   served = await startServe(dataDir);
   assert.match(served.banner, /eddy: recovered .* in [\d.]+ ms: step \d+/);
   const check = await client(served.port);

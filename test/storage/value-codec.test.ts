@@ -10,7 +10,7 @@ import { Jsonb } from '../../src/common/jsonb.ts';
 import { jsonbFromJs } from '../../src/common/jsonb-convert.ts';
 import { Numeric } from '../../src/common/numeric.ts';
 import type { Value } from '../../src/common/value.ts';
-import { ByteReader, ByteWriter } from '../../src/storage/value-codec.ts';
+import { ByteReader, ByteWriter, type PlainData } from '../../src/storage/value-codec.ts';
 
 /** Exact identity of forms: JS type, -0 vs 0, NaN, Numeric scale, jsonb tree shape. */
 function sameForm(a: unknown, b: unknown): boolean {
@@ -78,6 +78,44 @@ test('every value form round-trips to an identical form', () => {
     { seed: 8, numRuns: 2000 },
   );
 });
+
+/** Plain data as operator state images are made (ADR 0004): values, arrays, string-keyed objects. */
+const plainArb: fc.Arbitrary<PlainData> = fc.letrec<{
+  plain: PlainData;
+  list: PlainData[];
+  record: PlainData;
+}>((tie) => ({
+  plain: fc.oneof({ depthSize: 'small', withCrossShrink: true }, valueArb, tie('list'), tie('record')),
+  list: fc.array(tie('plain'), { maxLength: 4 }),
+  record: fc.dictionary(fc.string(), tie('plain'), { maxKeys: 4, noNullPrototype: true }),
+})).plain;
+
+test('plain data (state images) round-trips to an identical form, keys and their order included', () => {
+  fc.assert(
+    fc.property(plainArb, (data) => {
+      const w = new ByteWriter(4);
+      w.plain(data);
+      const r = new ByteReader(w.finish().slice());
+      const back = r.plain();
+      assert.ok(r.done);
+      assert.ok(sameForm(data, back));
+      assert.equal(JSON.stringify(keysOf(back)), JSON.stringify(keysOf(data)));
+    }),
+    { seed: 8, numRuns: 1000 },
+  );
+  // A plain object is not a value: reading one as a value fails with XX001.
+  const w = new ByteWriter();
+  w.plain({ a: 1 });
+  assert.throws(() => new ByteReader(w.finish()).value(), { code: 'XX001' });
+});
+
+/** The key lists of every object in `data`, depth first. */
+function keysOf(data: unknown): unknown {
+  if (Array.isArray(data)) return data.map(keysOf);
+  if (data !== null && typeof data === 'object' && !(data instanceof Uint8Array) && !(data instanceof Jsonb))
+    return Object.entries(data).map(([k, v]) => [k, keysOf(v)]);
+  return null;
+}
 
 test('numbers keep -0, NaN, infinities and their JS type', () => {
   const values: Value[] = [-0, 0, Number.NaN, Infinity, -Infinity, 2 ** 31, -(2 ** 31), 1.5, 2n ** 70n];

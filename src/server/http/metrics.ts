@@ -210,6 +210,13 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
   metric(out, 'eddy_recovery_log_records', 'gauge', 'Input log records replayed by the last recovery.', [
     ['', stats.replayedRecords],
   ]);
+  metric(
+    out,
+    'eddy_recovery_views_restored',
+    'gauge',
+    'Materialized views the last recovery loaded from checkpointed state instead of recomputing.',
+    [['', stats.viewsRestored]],
+  );
   metric(out, 'eddy_checkpoints_total', 'counter', 'Checkpoints written since start.', [
     ['', stats.checkpoints],
   ]);
