@@ -118,19 +118,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
       dirRoot: options.dirRoot,
     };
   };
-  // A library run gives its surviving process back for the next run; a server run leaves none.
-  const prewarm = (i: number): void => {
-    if (i < options.runs && configOf(i).mode === 'library') pool.prewarm(options.env ?? {});
-  };
-  // Lanes take the next run as they finish one; each warms the process of the run after its own.
+  // Lanes take the next run as they finish one. Library processes come warm from the pool: a
+  // library run gives its surviving process back, and tops the pool up for its restarts.
   const lanes = Math.max(1, Math.min(options.parallel ?? 1, options.runs));
+  if (options.mode !== 'server') pool.fill(options.env ?? {}, lanes);
   let next = 0;
-  for (let i = 0; i < lanes; i++) prewarm(i);
   const lane = async (): Promise<void> => {
-    for (let i = next++; i < options.runs; i = next++) {
-      if (configOf(i).mode === 'server') prewarm(i + lanes);
-      results.push(await runReported(configOf(i), options));
-    }
+    for (let i = next++; i < options.runs; i = next++) results.push(await runReported(configOf(i), options));
   };
   try {
     await Promise.all(Array.from({ length: lanes }, lane));

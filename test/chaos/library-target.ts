@@ -177,19 +177,40 @@ export class LibraryTarget implements Target {
   }
 }
 
-/** Idle library processes, by environment. */
+/**
+ * Idle library processes, by environment. A run tops the pool up to what it may still need;
+ * processes coming back beyond `maxIdle` are ended, so that runs which needed fewer than planned
+ * (a recovery kill that never fired) cannot pile idle processes up over a long campaign.
+ */
 export class WarmPool {
   private readonly idle = new Map<string, ChildHandle[]>();
 
-  prewarm(env: ProcessOptions['env']): void {
-    this.giveBack(startLibraryProcess(env), env);
+  private readonly maxIdle: number;
+
+  constructor(maxIdle = 4) {
+    this.maxIdle = maxIdle;
+  }
+
+  /** Starts processes until `count` idle ones with this environment wait (at most `maxIdle`). */
+  fill(env: ProcessOptions['env'], count: number): void {
+    const want = Math.min(count, this.maxIdle);
+    for (let n = this.idleWith(env).length; n < want; n++) this.giveBack(startLibraryProcess(env), env);
   }
 
   giveBack(handle: ChildHandle, env: ProcessOptions['env'] = handle.env): void {
-    const key = JSON.stringify(env);
-    const list = this.idle.get(key) ?? [];
+    const list = this.idleWith(env);
+    if (list.length >= this.maxIdle) {
+      handle.kill();
+      return;
+    }
     list.push(handle);
-    this.idle.set(key, list);
+  }
+
+  private idleWith(env: ProcessOptions['env']): ChildHandle[] {
+    const key = JSON.stringify(env);
+    const live = (this.idle.get(key) ?? []).filter((h) => h.alive);
+    this.idle.set(key, live);
+    return live;
   }
 
   /** An idle live process with this environment, if there is one. */

@@ -268,10 +268,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
   };
   const first = startTarget(config, dir, firstProcess(config, plan), before);
   // The restart's process starts now, idle, so that it is warm when the kill comes.
-  if (config.mode === 'library') {
-    config.pool?.prewarm(config.env);
-    if (plan.recoveryKill) config.pool?.prewarm(config.env);
-  }
+  if (config.mode === 'library') config.pool?.fill(config.env, plan.recoveryKill ? 2 : 1);
   let current: Target = first;
   let kills = 1;
   let recoveryMs = 0;
