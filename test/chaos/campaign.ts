@@ -41,6 +41,9 @@ export interface CampaignSummary {
   readonly byFailpoint: Readonly<Record<string, { chosen: number; fired: number }>>;
   /** Runs with an injected disk-full write, and the writes refused by it (53100). */
   readonly diskFullRuns: number;
+  /** Recoveries that said how they recovered views, and those that restored any from images. */
+  readonly recoveriesTelling: number;
+  readonly recoveriesRestoringViews: number;
   readonly refused: number;
   readonly acked: number;
   readonly inDoubt: number;
@@ -82,7 +85,7 @@ export function formatResult(r: RunResult): string {
     `${status} seed=${r.seed} mode=${r.mode} kill=${r.killPoint}${r.recoveryKillPoint ? ` then=${r.recoveryKillPoint}` : ''} kills=${r.kills}`,
     ...(r.diskFull ? [`disk-full=${r.diskFull} refused=${r.refused}`] : []),
     `acked=${r.acked} in-doubt=${r.inDoubt}(applied ${r.inDoubtApplied})`,
-    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms restart=${Math.round(r.restartMs)}ms subscriber=${r.resume}`,
+    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms restart=${Math.round(r.restartMs)}ms${r.viewsRestored === undefined ? '' : ` views-restored=${r.viewsRestored}`} subscriber=${r.resume}`,
   ].join(' ');
 }
 
@@ -157,6 +160,7 @@ async function runReported(config: RunConfig, options: CampaignOptions): Promise
       duplicatedRows: 0,
       recoveryMs: 0,
       restartMs: 0,
+      viewsRestored: undefined,
       resume: '?',
       problems: [`run failed: ${message}`],
     };
@@ -199,6 +203,8 @@ function summarize(results: readonly RunResult[], failpoints: readonly string[])
     failpointKills: results.filter((r) => /^[a-z-]+\.[a-z-]+@\d+$/.test(r.killPoint)).length,
     byFailpoint: tallyFailpoints(results),
     diskFullRuns: results.filter((r) => r.diskFull !== undefined).length,
+    recoveriesTelling: results.filter((r) => r.viewsRestored !== undefined).length,
+    recoveriesRestoringViews: results.filter((r) => (r.viewsRestored ?? 0) > 0).length,
     refused: results.reduce((s, r) => s + r.refused, 0),
     acked: results.reduce((s, r) => s + r.acked, 0),
     inDoubt: results.reduce((s, r) => s + r.inDoubt, 0),
@@ -238,7 +244,7 @@ export function formatSummary(s: CampaignSummary): string {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, t]) => `${name} ${t.fired}/${t.chosen}`)
       .join(', ')}`,
-    `disk-full runs ${s.diskFullRuns}, writes refused with 53100 ${s.refused}`,
+    `disk-full runs ${s.diskFullRuns}, writes refused with 53100 ${s.refused}; views restored from checkpoint images in ${s.recoveriesRestoringViews} of ${s.recoveriesTelling} server recoveries`,
     `lost writes ${s.lostWrites}, duplicated rows ${s.duplicatedRows}, failed runs ${s.failed.length}, runs killed before any write was acknowledged ${s.killedBeforeAnyAck}`,
     `recovery median ${Math.round(s.recoveryMsMedian)} ms, max ${Math.round(s.recoveryMsMax)} ms (median/max by driver: ${modes || 'none'})`,
     s.failpointsAvailable.length === 0

@@ -60,6 +60,9 @@ export class LibraryTarget implements Target {
     });
   }
 
+  /** The library does not say how it recovered each view. */
+  readonly viewsRestored = undefined;
+
   /** `Eddy.open` is the recovery. */
   get recoveryMs(): number {
     return this.openMs;

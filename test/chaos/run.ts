@@ -79,6 +79,8 @@ export interface RunResult {
   readonly recoveryMs: number;
   /** Milliseconds from the final start to serving (the server's includes Node's start). */
   readonly restartMs: number;
+  /** Views the final recovery restored from checkpoint images (the server tells; else undefined). */
+  readonly viewsRestored: number | undefined;
   /**
    * How the subscriber carried on after the restart: the server's SSE subscriber resumed after its
    * last step (`resumed`) or got a `resync`; the library's re-subscribed from a snapshot.
@@ -273,6 +275,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
   let kills = 1;
   let recoveryMs = 0;
   let restartMs = 0;
+  let viewsRestored: number | undefined;
   let verdicts: Verdicts | undefined;
   let sse: SseFollower | undefined;
   // What is known so far: a run that fails part way still reports its kill and its writes.
@@ -291,6 +294,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     duplicatedRows: verdicts?.extra ?? 0,
     recoveryMs,
     restartMs,
+    viewsRestored,
     resume: sse?.outcome ?? 'resubscribed',
     problems,
   });
@@ -346,6 +350,7 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     let dump = await current.dump();
     // The server prints its recovery time just after it starts serving: there by now.
     recoveryMs = current.recoveryMs ?? Number.NaN;
+    viewsRestored = current.viewsRestored;
     let expected = new Map<string, boolean | 'either'>(views.map((v) => [v.name, true]));
     expected.set(lateView.name, false);
     if (!setupDone && !dump.tablesPresent && dump.views.length === 0) {

@@ -31,6 +31,7 @@ export class ServerTarget implements Target {
   readonly opened: Promise<void>;
   openMs = 0;
   recoveryMs: number | undefined;
+  viewsRestored: number | undefined;
   private readonly handle: ChildHandle;
   private readonly events: TargetEvents;
   private pgPort = 0;
@@ -60,6 +61,8 @@ export class ServerTarget implements Target {
       this.handle.readLines((line) => {
         const recovered = /^eddy: recovered .* in ([\d.]+) ms/.exec(line);
         if (recovered !== null) this.recoveryMs = Number(recovered[1]);
+        const restored = /^eddy: recovered .*\((\d+) views restored\)/.exec(line);
+        if (restored !== null) this.viewsRestored = Number(restored[1]);
         const m = /PostgreSQL on [^\s]+:(\d+) .* HTTP on (https?:\/\/[^\s]+)/.exec(line);
         if (m === null) return;
         this.pgPort = Number(m[1]);

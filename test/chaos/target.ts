@@ -52,6 +52,8 @@ export interface Target {
   readonly openMs: number;
   /** The engine's own figure for its recovery, once known (the server prints it after the banner). */
   readonly recoveryMs: number | undefined;
+  /** Materialized views recovery restored from a checkpoint's state images, when the engine tells. */
+  readonly viewsRestored: number | undefined;
   readonly alive: boolean;
   /** Resolves when the process has exited. */
   readonly exited: Promise<void>;
