@@ -4,6 +4,7 @@
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
 
+import { CHECKPOINT_USAGE, parseCheckpointArgs, runCheckpointSuite } from './durability/checkpoint-suite.ts';
 import { DURABILITY_USAGE, parseDurabilityArgs, runDurabilitySuite } from './durability/durability-suite.ts';
 import {
   USAGE as ENGINE_USAGE,
@@ -14,7 +15,7 @@ import {
 import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert', 'durability'];
+const SUITES = ['engine', 'serve', 'insert', 'durability', 'checkpoints'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -33,12 +34,16 @@ async function main(argv: readonly string[]): Promise<number> {
     await runDurabilitySuite(parseDurabilityArgs(args));
     return 0;
   }
+  if (suite === 'checkpoints') {
+    await runCheckpointSuite(parseCheckpointArgs(args));
+    return 0;
+  }
   if (suite === 'insert') {
     await runInsertSuite(parseInsertArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${DURABILITY_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}`,
   );
   return 2;
 }

@@ -13,7 +13,18 @@ import type { DdlRecord } from '../runtime/durable-log.ts';
 import { type CheckpointManifest, type DataDirectory, storageFormat } from './data-directory.ts';
 import { readBatch, readDdl, writeBatch, writeDdl } from './log-record.ts';
 import { deleteCoveredSegments } from './log-segments.ts';
-import { ByteReader, ByteWriter, corrupt, type PlainData } from './value-codec.ts';
+import { ByteReader, ByteWriter, corrupt } from './value-codec.ts';
+import {
+  readViewClosings,
+  readViewSlices,
+  type SavedView,
+  type ViewClosing,
+  type ViewSlicing,
+  writeViewClosings,
+  writeViewSlices,
+} from './view-images.ts';
+
+export type { SavedView } from './view-images.ts';
 
 /** Chunks are written (and the event loop yields) every this many bytes. */
 const chunkBytes = 1 << 20;
@@ -26,13 +37,6 @@ export interface StoredRelation {
   readonly batch: Batch;
 }
 
-/** A materialized view's state: its stored rows and its maintainer's saved state (plain data). */
-export interface SavedView {
-  readonly relationId: number;
-  readonly rows: Batch;
-  readonly state: PlainData;
-}
-
 export interface CheckpointState {
   readonly ddlHistory: readonly DdlRecord[];
   readonly nextId: number;
@@ -41,6 +45,11 @@ export interface CheckpointState {
   readonly lsn: number;
   readonly tables: readonly StoredRelation[];
   readonly views: readonly SavedView[];
+}
+
+/** What is copied at the checkpoint's step boundary (views' images were streamed before it). */
+export interface CheckpointBoundary extends Omit<CheckpointState, 'views'> {
+  readonly views: readonly ViewClosing[];
 }
 
 /** Checkpoint ids kept: the latest and the one before it. */
@@ -53,67 +62,88 @@ export function checkpointIds(dir: DataDirectory): { latest?: number; previous?:
   };
 }
 
-/** Writes `state` as a new checkpoint and marks it latest; returns its id. Spread over turns. */
-export async function writeCheckpoint(
-  dir: DataDirectory,
-  state: CheckpointState,
-  sync: () => Promise<void>,
-): Promise<number> {
-  const { latest } = checkpointIds(dir);
-  let id = (latest ?? 0) + 1;
-  for (const key of dir.manifests.getKeys({ start: id })) if (key >= id) id = key + 1;
-  failpoint('checkpoint.before-write');
-  // Chunks of an attempt with this id that died before its manifest.
-  const leftovers = [...dir.chunks.getKeys({ start: [id, 0] })];
-  if (leftovers.length > 0)
+/**
+ * Writes one checkpoint in phases, spread over event-loop turns: `viewSlices` streams the views'
+ * sliced saves, `boundary` the state copied at the step boundary, `commit` the manifest, then
+ * marks it latest once everything is synced. Nothing is latest until `commit` returns.
+ */
+export class CheckpointWriter {
+  readonly id: number;
+  private readonly dir: DataDirectory;
+  private readonly latest: number | undefined;
+  private readonly out: ChunkWriter;
+  private boundaryState: CheckpointBoundary | undefined;
+
+  constructor(dir: DataDirectory) {
+    const { latest } = checkpointIds(dir);
+    let id = (latest ?? 0) + 1;
+    for (const key of dir.manifests.getKeys({ start: id })) if (key >= id) id = key + 1;
+    failpoint('checkpoint.before-write');
+    // Chunks of an attempt with this id that died before its manifest.
+    const leftovers = [...dir.chunks.getKeys({ start: [id, 0] })];
+    if (leftovers.length > 0)
+      dir.write(() => {
+        for (const k of leftovers) dir.chunks.removeSync(k);
+      });
+    this.dir = dir;
+    this.id = id;
+    this.latest = latest;
+    this.out = new ChunkWriter(dir, id);
+    this.out.writer.varuint(storageFormat);
+  }
+
+  async viewSlices(slicings: readonly ViewSlicing[]): Promise<void> {
+    await writeViewSlices(this.out.writer, slicings, () => this.out.maybeFlush(true));
+  }
+
+  async boundary(state: CheckpointBoundary): Promise<void> {
+    this.boundaryState = state;
+    const { out } = this;
+    const w = out.writer;
+    w.varuint(state.step);
+    w.f64(state.clockMicros);
+    w.varuint(state.lsn);
+    w.varuint(state.nextId);
+    writeDdl(w, state.ddlHistory);
+    w.varuint(state.tables.length);
+    for (const t of state.tables) {
+      writeBatch(w, t.relationId, t.batch);
+      await out.maybeFlush();
+    }
+    await writeViewClosings(w, state.views, () => out.maybeFlush());
+    await out.flush();
+  }
+
+  /** Writes the manifest and marks the checkpoint latest, each only after `sync`. */
+  async commit(sync: () => Promise<void>): Promise<void> {
+    const { dir, out } = this;
+    const state = this.boundaryState;
+    if (state === undefined) throw new Error('checkpoint committed before its boundary was written');
+    const manifest: CheckpointManifest = {
+      format: storageFormat,
+      chunks: out.chunks,
+      bytes: out.bytes,
+      crc: out.crc,
+      lsn: state.lsn,
+      step: state.step,
+      clockMicros: state.clockMicros,
+    };
+    dir.write(() => dir.manifests.putSync(this.id, manifest));
+    failpoint('checkpoint.after-manifest');
+    await sync();
+    failpoint('checkpoint.before-latest');
     dir.write(() => {
-      for (const k of leftovers) dir.chunks.removeSync(k);
+      if (this.latest !== undefined) dir.meta.putSync('previous', this.latest);
+      dir.meta.putSync('latest', this.id);
     });
-  const out = new ChunkWriter(dir, id);
-  const w = out.writer;
-  w.varuint(storageFormat);
-  w.varuint(state.step);
-  w.f64(state.clockMicros);
-  w.varuint(state.lsn);
-  w.varuint(state.nextId);
-  writeDdl(w, state.ddlHistory);
-  w.varuint(state.tables.length);
-  for (const t of state.tables) {
-    writeBatch(w, t.relationId, t.batch);
-    await out.maybeFlush();
+    await sync();
+    failpoint('checkpoint.after-latest');
   }
-  w.varuint(state.views.length);
-  for (const v of state.views) {
-    writeBatch(w, v.relationId, v.rows);
-    w.plain(v.state);
-    await out.maybeFlush();
-  }
-  await out.flush();
-  const manifest: CheckpointManifest = {
-    format: storageFormat,
-    chunks: out.chunks,
-    bytes: out.bytes,
-    crc: out.crc,
-    lsn: state.lsn,
-    step: state.step,
-    clockMicros: state.clockMicros,
-  };
-  dir.write(() => dir.manifests.putSync(id, manifest));
-  failpoint('checkpoint.after-manifest');
-  await sync();
-  failpoint('checkpoint.before-latest');
-  dir.write(() => {
-    if (latest !== undefined) dir.meta.putSync('previous', latest);
-    dir.meta.putSync('latest', id);
-  });
-  await sync();
-  failpoint('checkpoint.after-latest');
-  return id;
 }
 
 /** Writes a payload as numbered chunks, each in its own write transaction, with a running CRC. */
 class ChunkWriter {
-  writer = new ByteWriter(chunkBytes + 4096);
+  readonly writer = new ByteWriter(chunkBytes + 4096);
   chunks = 0;
   bytes = 0;
   crc = 0;
@@ -125,22 +155,29 @@ class ChunkWriter {
     this.id = id;
   }
 
-  async maybeFlush(): Promise<void> {
+  /** Flushes a full chunk; with `yieldAnyway`, lets a turn pass even when there is none. */
+  async maybeFlush(yieldAnyway = false): Promise<void> {
     if (this.writer.length >= chunkBytes) await this.flush();
+    else if (yieldAnyway) await nextTurn();
   }
 
   async flush(): Promise<void> {
     const bytes = this.writer.finish().slice();
-    this.writer = new ByteWriter(chunkBytes + 4096);
+    // Reset, not replaced: callers hold on to `writer` across flushes.
+    this.writer.reset();
     const key: [number, number] = [this.id, this.chunks];
     this.dir.write(() => this.dir.chunks.putSync(key, bytes));
     this.crc = crc32(bytes, this.crc);
     this.bytes += bytes.length;
     this.chunks++;
     failpoint('checkpoint.after-chunk');
-    // Let steps run between chunks: the state was copied before the first chunk.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Let steps run between chunks.
+    await nextTurn();
   }
+}
+
+function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
 /** Reads and verifies checkpoint `id`; a missing chunk, a wrong length or CRC throws XX001. */
@@ -163,6 +200,7 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
   const r = new ByteReader(payload);
   const format = r.varuint();
   if (format !== storageFormat) throw corrupt(`checkpoint ${id} has format ${format}`);
+  const slices = readViewSlices(r);
   const step = r.varuint();
   const clockMicros = r.f64();
   const lsn = r.varuint();
@@ -173,11 +211,8 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
     const { relationId, batch } = readBatch(r);
     tables.push({ relationId, batch });
   }
-  const views: SavedView[] = [];
-  for (let n = r.varuint(); n > 0; n--) {
-    const { relationId, batch } = readBatch(r);
-    views.push({ relationId, rows: batch, state: r.plain() });
-  }
+  const views = readViewClosings(r, slices);
+  if (!r.done) throw corrupt(`checkpoint ${id} has bytes after its end`);
   return { ddlHistory, nextId, step, clockMicros, lsn, tables, views };
 }
 

@@ -21,7 +21,7 @@ import { EddyError, ResourceLimitError, SqlState, StateError, StorageError } fro
 import { diskFullInjected } from '../common/failpoints.ts';
 
 /** The layout version of a data directory this code reads and writes. */
-export const storageFormat = 1;
+export const storageFormat = 2;
 
 /** The header of a checkpoint, kept apart from its chunks. */
 export interface CheckpointManifest {

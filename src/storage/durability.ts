@@ -6,12 +6,12 @@
  */
 import { clockMicros } from '../common/clock.ts';
 import type { Database } from '../runtime/database.ts';
-import { type CheckpointState, truncate, writeCheckpoint } from './checkpoint.ts';
+import { type CheckpointBoundary, CheckpointWriter, truncate } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
 import { InputLog } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
-import type { PlainData } from './value-codec.ts';
+import type { ViewSlicing } from './view-images.ts';
 
 export const checkpointIntervalMsDefault = 10_000;
 
@@ -33,6 +33,8 @@ export interface DurabilityStats {
   readonly viewsRestored: number;
   readonly checkpoints: number;
   readonly lastCheckpointMs: number;
+  /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
+  readonly lastCheckpointPauseMs: number;
   readonly syncs: number;
   readonly logRecords: number;
 }
@@ -51,6 +53,7 @@ export class Durability {
     viewsRestored: 0,
     checkpoints: 0,
     lastCheckpointMs: 0,
+    lastCheckpointPauseMs: 0,
   };
 
   private constructor(db: Database, dir: DataDirectory, log: InputLog, say: (line: string) => void) {
@@ -122,30 +125,50 @@ export class Durability {
 
   private async writeOne(): Promise<void> {
     const started = performance.now();
-    // Copied between steps (this runs synchronously): later steps do not change it.
-    const state = this.snapshot();
-    // Records after the snapshot go to a new segment, so old segments can be deleted whole.
+    const writer = new CheckpointWriter(this.dir);
+    // Views' state is saved in slices over many turns (steps run between them), then closed,
+    // with everything else, at one step boundary: the checkpoint is the state at that boundary.
+    const slicings = this.db
+      .checkpointableViews()
+      .flatMap(({ id, maintainer }) =>
+        maintainer.beginSaveState
+          ? [{ relationId: id, maintainer, slicer: maintainer.beginSaveState() }]
+          : [],
+      );
+    await writer.viewSlices(slicings);
+    const pauseStarted = performance.now();
+    const boundary = this.boundary(slicings);
+    this.figures.lastCheckpointPauseMs = performance.now() - pauseStarted;
+    // Records after the boundary go to a new segment, so old segments can be deleted whole.
     this.log.rotate();
+    await writer.boundary(boundary);
     // Everything the checkpoint covers must be durable before it is marked latest.
     await this.log.flush();
-    await writeCheckpoint(this.dir, state, () => this.dir.sync());
+    await writer.commit(() => this.dir.sync());
     truncate(this.dir);
     this.figures.checkpoints++;
     this.figures.lastCheckpointMs = performance.now() - started;
   }
 
-  private snapshot(): CheckpointState {
+  /**
+   * The state at this step boundary, copied (this runs synchronously, between steps): the
+   * catalog, tables, and for each sliced view still maintained its rows and state's delta. A
+   * view created or dropped while slicing has no image; recovery computes it from its inputs.
+   */
+  private boundary(slicings: readonly ViewSlicing[]): CheckpointBoundary {
     const catalog = this.db.catalog;
     const tables = catalog
       .allRelations()
       .filter((r) => r.kind === 'table' && this.db.hasStore(r.id))
       .map((r) => ({ relationId: r.id, batch: this.db.store(r.id).toBatch() }));
-    // Full images, copied now (nothing shared with the live state); encoded over later turns.
-    const views = this.db.checkpointableViews().map((v) => ({
-      relationId: v.id,
-      rows: this.db.store(v.id).toBatch(),
-      state: v.maintainer.saveState!() as unknown as PlainData,
-    }));
+    const live = new Set(this.db.checkpointableViews().map((v) => v.maintainer));
+    const views = slicings
+      .filter((s) => live.has(s.maintainer))
+      .map((s) => ({
+        relationId: s.relationId,
+        rows: this.db.store(s.relationId).toBatch(),
+        delta: s.maintainer.saveStateDelta!(),
+      }));
     return {
       ddlHistory: this.log.ddlHistory.slice(),
       nextId: catalog.peekNextId(),

@@ -11,7 +11,6 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { Database } from '../runtime/database.ts';
 import type { DdlRecord } from '../runtime/durable-log.ts';
 import { Session } from '../runtime/session.ts';
-import type { ViewState } from '../runtime/view-state.ts';
 import { type CheckpointState, checkpointIds, readCheckpoint } from './checkpoint.ts';
 import type { DataDirectory } from './data-directory.ts';
 import { decodeLogRecord, type LogRecord } from './log-record.ts';
@@ -95,8 +94,7 @@ function restoreCheckpoint(
   checkpoint: CheckpointState,
   warn: (line: string) => void,
 ): number {
-  for (const v of checkpoint.views)
-    db.viewImages.set(v.relationId, { state: v.state as unknown as ViewState, contents: v.rows });
+  for (const v of checkpoint.views) db.viewImages.set(v.relationId, { state: v.state, contents: v.rows });
   const tables = new Map(checkpoint.tables.map((t) => [t.relationId, t.batch]));
   const loadCreatedTables = (): void => {
     for (const [relationId, batch] of tables) {

@@ -65,6 +65,11 @@ export class ByteWriter {
     this.view = new DataView(next.buffer);
   }
 
+  /** Empties the buffer (its memory is kept for what is written next). */
+  reset(): void {
+    this.length = 0;
+  }
+
   u8(n: number): void {
     this.ensure(1);
     this.buf[this.length++] = n;

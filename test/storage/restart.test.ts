@@ -114,6 +114,28 @@ test('DROP frees state, and a name reused after DROP gets the new object', async
   await db.close();
 });
 
+test('a checkpoint of many chunks (tables and views over 1 MB) restores whole', async () => {
+  const dir = freshDir();
+  let db = await open(dir);
+  await db.execute(
+    'CREATE TABLE big (id int PRIMARY KEY, note text); CREATE MATERIALIZED VIEW copy AS SELECT id, note FROM big WHERE id % 2 = 0',
+  );
+  const note = 'x'.repeat(40);
+  for (let k = 0; k < 4; k++)
+    await db.insert(
+      'big',
+      Array.from({ length: 30_000 }, (_, i) => [k * 30_000 + i, `${note}${i}`]),
+    );
+  await db.checkpoint();
+  abandon(db);
+  db = await open(dir);
+  assert.deepEqual((await db.query('SELECT count(*)::int, count(DISTINCT note)::int FROM big')).rows, [
+    [120_000, 30_000],
+  ]);
+  assert.deepEqual((await db.query('SELECT count(*)::int FROM copy')).rows, [[60_000]]);
+  await db.close();
+});
+
 test('a second opener of a directory in use is refused with 55006', async () => {
   const dir = freshDir();
   const db = await open(dir);

@@ -223,6 +223,13 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
   metric(out, 'eddy_checkpoint_last_seconds', 'gauge', 'Time the last checkpoint took.', [
     ['', stats.lastCheckpointMs / 1000],
   ]);
+  metric(
+    out,
+    'eddy_checkpoint_last_pause_seconds',
+    'gauge',
+    "The last checkpoint's pause of steps (tables copied and views closed at its step boundary).",
+    [['', stats.lastCheckpointPauseMs / 1000]],
+  );
   metric(out, 'eddy_log_records_total', 'counter', 'Input log records appended since start.', [
     ['', stats.logRecords],
   ]);
