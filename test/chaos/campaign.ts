@@ -244,7 +244,7 @@ export function formatSummary(s: CampaignSummary): string {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([name, t]) => `${name} ${t.fired}/${t.chosen}`)
       .join(', ')}`,
-    `disk-full runs ${s.diskFullRuns}, writes refused with 53100 ${s.refused}; views restored from checkpoint images in ${s.recoveriesRestoringViews} of ${s.recoveriesTelling} server recoveries`,
+    `disk-full runs ${s.diskFullRuns}, writes refused with 53100 ${s.refused}; views restored from checkpoint images in ${s.recoveriesRestoringViews} of ${s.recoveriesTelling} final recoveries`,
     `lost writes ${s.lostWrites}, duplicated rows ${s.duplicatedRows}, failed runs ${s.failed.length}, runs killed before any write was acknowledged ${s.killedBeforeAnyAck}`,
     `recovery median ${Math.round(s.recoveryMsMedian)} ms, max ${Math.round(s.recoveryMsMax)} ms (median/max by driver: ${modes || 'none'})`,
     s.failpointsAvailable.length === 0

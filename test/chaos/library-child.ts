@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { setFailpoints } from '../../src/common/failpoints.ts';
 import { Eddy, type Eddy as EddyType } from '../../src/eddy.ts';
 import { loadParser } from '../../src/sql/front/index.ts';
+import type { DurabilityStats } from '../../src/storage/durability.ts';
 import { canonicalRow, type Dump } from './check.ts';
 import { type ClientRun, runClientLoop } from './client-loop.ts';
 import {
@@ -37,7 +38,10 @@ async function open(dir: string, options: Record<string, unknown>, failpoints: s
   setFailpoints(failpoints);
   const started = performance.now();
   db = await Eddy.open({ dir, ...options });
-  emit({ t: 'opened', ms: performance.now() - started });
+  const ms = performance.now() - started;
+  // The engine's own recovery figures (what eddy serve prints); the library API does not expose them.
+  const stats = (db as unknown as { durability: { stats: DurabilityStats } | null }).durability?.stats;
+  emit({ t: 'opened', ms, recoveryMs: stats?.recoveryMs, viewsRestored: stats?.viewsRestored });
 }
 
 /** The latest step any subscription here has seen: the step an acknowledged write landed in. */

@@ -57,16 +57,13 @@ export class LibraryTarget implements Target {
       'opened',
     ).then((reply) => {
       this.openMs = reply.ms as number;
+      this.recoveryMs = reply.recoveryMs as number | undefined;
+      this.viewsRestored = reply.viewsRestored as number | undefined;
     });
   }
 
-  /** The library does not say how it recovered each view. */
-  readonly viewsRestored = undefined;
-
-  /** `Eddy.open` is the recovery. */
-  get recoveryMs(): number {
-    return this.openMs;
-  }
+  recoveryMs: number | undefined;
+  viewsRestored: number | undefined;
 
   get alive(): boolean {
     return this.handle.alive;

@@ -79,7 +79,7 @@ export interface RunResult {
   readonly recoveryMs: number;
   /** Milliseconds from the final start to serving (the server's includes Node's start). */
   readonly restartMs: number;
-  /** Views the final recovery restored from checkpoint images (the server tells; else undefined). */
+  /** Views the final recovery restored from checkpoint images, as the engine reports it. */
   readonly viewsRestored: number | undefined;
   /**
    * How the subscriber carried on after the restart: the server's SSE subscriber resumed after its
