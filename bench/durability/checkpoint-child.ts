@@ -89,6 +89,7 @@ async function recoverRun(spec: CheckpointRunSpec): Promise<CheckpointRunResult>
       recoveryMs: stats.recoveryMs,
       replayedRecords: stats.replayedRecords,
       viewsRestored: stats.viewsRestored,
+      recoveryPhaseMs: stats.recoveryPhaseMs,
     },
     closeMs: performance.now() - closing,
     ...view,

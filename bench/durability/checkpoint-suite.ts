@@ -39,7 +39,10 @@ export interface CheckpointRunResult {
   readonly lastCheckpointPauseMs?: number;
   /** `recover`: wall time of `Eddy.open` on the directory, and what recovery reported. */
   readonly openMs?: number;
-  readonly recovery?: Pick<DurabilityStats, 'recoveryMs' | 'replayedRecords' | 'viewsRestored'>;
+  readonly recovery?: Pick<
+    DurabilityStats,
+    'recoveryMs' | 'replayedRecords' | 'viewsRestored' | 'recoveryPhaseMs'
+  >;
   /** `recover`: the clean close, which writes a full checkpoint of the recovered state. */
   readonly closeMs?: number;
   readonly rows: number;

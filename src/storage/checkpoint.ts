@@ -28,6 +28,8 @@ export type { SavedView } from './view-images.ts';
 
 /** Chunks are written (and the event loop yields) every this many bytes. */
 const chunkBytes = 1 << 20;
+/** Free space a checkpoint wants beyond its expected size (LMDB grows its file in steps). */
+const checkpointSlackBytes = 32 << 20;
 /** Keys deleted per LMDB transaction while truncating. */
 const truncateBatchKeys = 1000;
 
@@ -76,6 +78,9 @@ export class CheckpointWriter {
 
   constructor(dir: DataDirectory) {
     const { latest } = checkpointIds(dir);
+    // Room for a checkpoint somewhat larger than the last, with slack for LMDB's own growth.
+    const lastBytes = latest === undefined ? 0 : (dir.manifests.get(latest)?.bytes ?? 0);
+    dir.ensureRoom(lastBytes * 1.5 + checkpointSlackBytes);
     let id = (latest ?? 0) + 1;
     for (const key of dir.manifests.getKeys({ start: id })) if (key >= id) id = key + 1;
     failpoint('checkpoint.before-write');

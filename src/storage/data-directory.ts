@@ -12,6 +12,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  statfsSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -107,6 +108,18 @@ export class DataDirectory {
         cause: e,
       });
     }
+  }
+
+  /**
+   * Refuses (53100) when the file system holding the directory has less than `bytes` free.
+   * Checkpoints ask first: LMDB's own error on a full disk leaves its native state damaged
+   * (the process later aborts), so the store must not be driven into one.
+   */
+  ensureRoom(bytes: number): void {
+    const { bavail, bsize } = statfsSync(this.path);
+    const free = bavail * bsize;
+    if (free < bytes)
+      throw diskFull('the store', `${free} bytes free in ${this.path}, about ${Math.ceil(bytes)} needed`);
   }
 
   /** Makes every write committed so far durable (one fdatasync, on the libuv thread pool). */

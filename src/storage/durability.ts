@@ -31,6 +31,8 @@ export interface DurabilityStats {
   readonly replayedRecords: number;
   /** Materialized views loaded from the checkpoint's saved state at start (not recomputed). */
   readonly viewsRestored: number;
+  /** The last recovery's time by phase: checkpoint read and decoded, restored, log replayed. */
+  readonly recoveryPhaseMs: { readonly read: number; readonly restore: number; readonly replay: number };
   readonly checkpoints: number;
   readonly lastCheckpointMs: number;
   /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
@@ -51,6 +53,7 @@ export class Durability {
     recoveryMs: 0,
     replayedRecords: 0,
     viewsRestored: 0,
+    recoveryPhaseMs: { read: 0, restore: 0, replay: 0 },
     checkpoints: 0,
     lastCheckpointMs: 0,
     lastCheckpointPauseMs: 0,
@@ -85,10 +88,12 @@ export class Durability {
       durability.figures.recoveryMs = performance.now() - started;
       durability.figures.replayedRecords = result.replayedRecords;
       durability.figures.viewsRestored = result.viewsRestored;
+      durability.figures.recoveryPhaseMs = result.phaseMs;
       info(
         `eddy: recovered ${options.dir} in ${durability.figures.recoveryMs.toFixed(1)} ms: step ${db.currentStep}, ` +
           `checkpoint ${result.checkpointId ?? 'none'} (${result.viewsRestored} views restored), ` +
-          `${result.replayedRecords} log records replayed`,
+          `${result.replayedRecords} log records replayed (checkpoint read ${result.phaseMs.read.toFixed(0)} ms, ` +
+          `restored ${result.phaseMs.restore.toFixed(0)} ms, log replayed ${result.phaseMs.replay.toFixed(0)} ms)`,
       );
       const interval = options.checkpointIntervalMs ?? checkpointIntervalMsDefault;
       if (interval > 0) {

@@ -30,10 +30,21 @@ export interface RecoveryResult {
   readonly replayedRecords: number;
   /** Materialized views loaded from the checkpoint's saved state, not recomputed. */
   readonly viewsRestored: number;
+  /** Where the time went: reading and decoding the checkpoint, restoring it, replaying the log. */
+  readonly phaseMs: { readonly read: number; readonly restore: number; readonly replay: number };
 }
 
 export function recover(db: Database, dir: DataDirectory, warn: (line: string) => void): RecoveryResult {
+  const phase = { read: 0, restore: 0, replay: 0 };
+  let mark = performance.now();
+  const lap = (): number => {
+    const now = performance.now();
+    const ms = now - mark;
+    mark = now;
+    return ms;
+  };
   const { checkpoint, id, skipped } = latestValidCheckpoint(dir);
+  phase.read = lap();
   const ddlHistory: DdlRecord[] = [];
   const session = new Session(db);
   const chunkRows = db.hydrationChunkRows;
@@ -44,6 +55,7 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
     let viewsRestored = 0;
     if (checkpoint) {
       viewsRestored = restoreCheckpoint(db, session, checkpoint, warn);
+      phase.restore = lap();
       ddlHistory.push(...checkpoint.ddlHistory);
       lsn = checkpoint.lsn;
     }
@@ -68,7 +80,9 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
         replayed++;
       }
     }
+    phase.replay = lap();
     return {
+      phaseMs: phase,
       lastLsn: lsn,
       tail,
       ddlHistory,

@@ -17,12 +17,17 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** `./eddy ARGS…` with `input` on its standard input (closed at once when absent). */
+/**
+ * `./eddy ARGS…` with `input` on its standard input (closed at once when absent). Each run gets
+ * its own default data directory (EDDY_DATA_DIR) in the scratch folder: tests never touch the
+ * user's own (~/.local/share/eddy/data), nor share one's lock.
+ */
 export function eddy(args: readonly string[], input = '', env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const dataDir = join(scratch, `data-${++dataDirs}`);
   return new Promise((resolve, reject) => {
     const child = spawn('sh', [join(repoRoot, 'eddy'), ...args], {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      env: { ...process.env, EDDY_DATA_DIR: dataDir, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -41,6 +46,7 @@ export function eddy(args: readonly string[], input = '', env: NodeJS.ProcessEnv
 
 const scratch = mkdtempSync(join(tmpdir(), 'eddy-cli-test-'));
 let files = 0;
+let dataDirs = 0;
 
 /** Writes `sql` to a new file in a temporary folder; returns its path. */
 export function sqlFile(sql: string): string {

@@ -12,6 +12,7 @@ import { after, afterEach, test } from 'node:test';
 import { open as openLmdb } from 'lmdb';
 import { failpointNames, setFailpoints } from '../../src/common/failpoints.ts';
 import { Eddy } from '../../src/eddy.ts';
+import type { DataDirectory } from '../../src/storage/data-directory.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -73,6 +74,30 @@ test('a full disk refuses the write with 53100, changes nothing, and writes resu
   assert.deepEqual(await values(db, 'SELECT a FROM t ORDER BY a'), [1, 6]);
   assert.deepEqual(await values(db, 'SELECT c FROM n'), [2]);
   assert.deepEqual(await values(db, 'SELECT count(*) FROM u'), [0]);
+  await db.close();
+});
+
+test('a checkpoint is not started without room for it: 53100 before LMDB writes anything', async () => {
+  const dir = freshDir();
+  const db = await open(dir);
+  await db.execute('CREATE TABLE t (a int)');
+  await db.insert('t', [[1]]);
+  const data = (db as unknown as { durability: { dir: DataDirectory } }).durability.dir;
+  assert.throws(() => data.ensureRoom(2 ** 60), { code: '53100', message: /could not extend the store/ });
+  data.ensureRoom(1);
+  // A disk with less room than that: the checkpoint is refused and nothing of it is written.
+  const asked: number[] = [];
+  const ensureRoom = data.ensureRoom.bind(data);
+  data.ensureRoom = (bytes: number) => {
+    asked.push(bytes);
+    ensureRoom(2 ** 60);
+  };
+  await assert.rejects(db.checkpoint(), { code: '53100' });
+  assert.ok(asked.length === 1 && asked[0]! >= 32 << 20, `asked for ${asked}`);
+  assert.equal(data.meta.get('latest'), undefined);
+  data.ensureRoom = ensureRoom;
+  await db.checkpoint();
+  assert.equal(data.meta.get('latest'), 1);
   await db.close();
 });
 
