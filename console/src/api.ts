@@ -63,7 +63,8 @@ export interface Stats {
   readonly sessions: Readonly<Record<string, number>>;
   readonly subscriptions: { readonly sse: number; readonly websocket: number };
   readonly errors: Readonly<Record<string, number>>;
-  readonly viewErrors: readonly ({ readonly view: string } & ApiErrorFields)[];
+  /** `rows`: the view's own rows in error now (0 when the error comes from a view it reads). */
+  readonly viewErrors: readonly ({ readonly view: string; readonly rows: number } & ApiErrorFields)[];
 }
 
 export interface DataflowNode {

@@ -29,6 +29,8 @@ export interface ViewMaintainer {
   step(inputs: ReadonlyMap<number, Batch>): Batch;
   /** A live row error (errors as data): reads of the view raise it while it lasts. */
   firstError(): EddyError | undefined;
+  /** How many of the view's rows are in error now (errors as data: their weights summed). */
+  errorRows?(): number;
   /** The state its operators keep (for metrics). */
   stateSizes?(): readonly { readonly operator: string; readonly entries: number }[];
   /**
@@ -194,6 +196,14 @@ export class Database {
   /** The live row error of a view (or of a view it reads), if any; 55000 while it hydrates. */
   liveError(relationId: number): EddyError | undefined {
     return this.viewError(relationId, new Set());
+  }
+
+  /**
+   * How many rows of the view itself are in error now (0 for a view whose error comes from a view
+   * it reads, and for relations that are not materialized views).
+   */
+  viewErrorRows(relationId: number): number {
+    return this.maintained.find((m) => m.id === relationId)?.maintainer.errorRows?.() ?? 0;
   }
 
   /** Column sets a relation's store is indexed on (primary key, CREATE INDEX). */

@@ -45,6 +45,7 @@ export function createDataflowMaintainer(
       }
     },
     firstError: () => failure ?? errors.first(),
+    errorRows: () => errors.count,
     stateSizes: () => circuit.stateSizes(),
     saveState: () => ({
       version: viewStateVersion,

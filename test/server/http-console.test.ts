@@ -198,13 +198,16 @@ describe('catalog, stats and dataflow', () => {
   test('/stats and /catalog show a view with rows in error (errors as data)', async () => {
     await rows(
       t.base,
-      `CREATE MATERIALIZED VIEW ratio AS SELECT id, 100 / amount AS r FROM orders; INSERT INTO orders VALUES (5, 'zero', 0)`,
+      `CREATE MATERIALIZED VIEW ratio AS SELECT id, 100 / amount AS r FROM orders; INSERT INTO orders VALUES (5, 'zero', 0), (6, 'zero', 0)`,
     );
     const stats = (await request(t.base, '/stats')).body;
     assert.deepEqual(
-      stats.viewErrors.map((e: { view: string; code: string }) => [e.view, e.code]),
-      [['ratio', '22012']],
+      stats.viewErrors.map((e: { view: string; rows: number; code: string }) => [e.view, e.rows, e.code]),
+      [['ratio', 2, '22012']],
     );
+    await rows(t.base, 'DELETE FROM orders WHERE id = 6');
+    const one = (await request(t.base, '/stats')).body;
+    assert.equal(one.viewErrors[0].rows, 1);
     const catalog = (await request(t.base, '/catalog')).body;
     assert.equal(catalog.objects.find((o: { name: string }) => o.name === 'ratio').error.code, '22012');
     await rows(t.base, 'DELETE FROM orders WHERE id = 5; DROP MATERIALIZED VIEW ratio');

@@ -145,6 +145,9 @@ export function Overview() {
                 {data.viewErrors.map((e) => (
                   <li key={e.view}>
                     <a href={hrefOf({ page: 'live', name: e.view })}>{e.view}</a>:{' '}
+                    {e.rows > 0 && (
+                      <span class="error-rows">{e.rows === 1 ? '1 row' : `${e.rows} rows`}, </span>
+                    )}
                     <strong class="sqlstate">{e.code}</strong> {e.message}
                   </li>
                 ))}

@@ -90,7 +90,7 @@ export class ConsoleApi {
     for (const r of db.catalog.allRelations()) {
       if (r.kind !== 'materializedView' || db.catalog.hydrating.has(r.id)) continue;
       const error = liveErrorJson(db, r);
-      if (error) viewErrors.push({ view: r.name, ...error });
+      if (error) viewErrors.push({ view: r.name, rows: db.viewErrorRows(r.id), ...error });
     }
     return JSON.stringify({
       now,
