@@ -4,6 +4,7 @@
  * row-major array: `fn(row, base)` reads column i as `row[base + i]`. Compiled once per plan, run
  * per row, so the closures allocate nothing per call. SQL's three-valued logic is exact here.
  */
+import { trimBpchar } from '../common/bpchar.ts';
 import { FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { compareValues, valuesEqual } from '../common/value-ops.ts';
@@ -137,11 +138,13 @@ const compilers: { [K in ScalarKind]: Compiler<K> } = {
   minMax: (e, compile) => {
     const args = e.args.map(compile);
     const sign = e.greatest ? 1 : -1;
+    // char compares without its trailing spaces; of equal values the first is kept, padding and all.
+    const compare = e.type.id === 'bpchar' ? compareBpchar : compareValues;
     return (row, base) => {
       let best: Value = null;
       for (let i = 0; i < args.length; i++) {
         const v = args[i]!(row, base);
-        if (v !== null && (best === null || sign * compareValues(v, best) > 0)) best = v;
+        if (v !== null && (best === null || sign * compare(v, best) > 0)) best = v;
       }
       return best;
     };
@@ -223,6 +226,10 @@ function compileCompare(op: CompareOp, left: RowFn, right: RowFn): RowFn {
     const b = right(row, base);
     return a === null || b === null ? null : test(a, b);
   };
+}
+
+function compareBpchar(a: Value, b: Value): number {
+  return compareValues(trimBpchar(a as string), trimBpchar(b as string));
 }
 
 const compareTests: Record<CompareOp, (a: Value, b: Value) => boolean> = {
