@@ -6,8 +6,9 @@
  * a column is never computed, and errors only a row would raise in it are never raised: here it
  * becomes NULL. Every expression it keeps is folded at plan time, so an error folding a constant
  * is the query's error even on no rows (`ARRAY[ARRAY[1], ARRAY[1,2]]` fails on an empty table):
- * here it is raised. The plan is walked from its output down, carrying which output columns of
- * each node some consumer reads.
+ * here it is raised, after a pulled-up subquery's constant columns are put in their readers'
+ * expressions, as the pull-up puts them. The plan is walked from its output down, carrying which
+ * output columns of each node some consumer reads.
  */
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
@@ -16,7 +17,13 @@ import { anyNode, children, referencedColumns, transformUp } from '../scalar-vis
 import { foldExpression } from './fold-expression.ts';
 
 type Columns = ReadonlySet<number>;
-type Visit = (plan: LogicalPlan, read: Columns) => LogicalPlan;
+
+interface Walk {
+  /** `plan` rewritten for the output columns `read`. */
+  visit(plan: LogicalPlan, read: Columns): LogicalPlan;
+  /** Whether `plan` is a CTE or view read more than once (planned whole, never pulled up). */
+  shared(plan: LogicalPlan): boolean;
+}
 
 /**
  * `plan` with every output column no consumer reads replaced by NULL (volatile ones excepted, kept
@@ -27,29 +34,32 @@ export function nullUnreadColumns(plan: LogicalPlan): LogicalPlan {
   // A CTE or view read twice is planned once as a whole (a materialized CTE keeps every column).
   const shared = sharedNodes(plan, true);
   const done = new Map<LogicalPlan, LogicalPlan>();
-  const visit: Visit = (p, read) => {
-    if (!shared.has(p)) return rewriteNode(p, read, visit);
-    let out = done.get(p);
-    if (!out) {
-      out = rewriteNode(p, allColumns(p), visit);
-      done.set(p, out);
-    }
-    return out;
+  const walk: Walk = {
+    visit(p, read) {
+      if (!shared.has(p)) return rewriteNode(p, read, walk);
+      let out = done.get(p);
+      if (!out) {
+        out = rewriteNode(p, allColumns(p), walk);
+        done.set(p, out);
+      }
+      return out;
+    },
+    shared: (p) => shared.has(p),
   };
-  return visit(plan, allColumns(plan));
+  return walk.visit(plan, allColumns(plan));
 }
 
 /**
  * Keeps `e` (an expression PostgreSQL plans): folds it, raising what folding raises, adds the
  * input columns it reads to `into`, and rewrites the subqueries folding kept.
  */
-function keep(e: ScalarExpr, into: Set<number>, visit: Visit): ScalarExpr {
+function keep(e: ScalarExpr, into: Set<number>, walk: Walk): ScalarExpr {
   const folded = foldExpression(e);
   referencedColumns(folded, into);
   const rewritten = new Map<LogicalPlan, LogicalPlan>();
   for (const s of subqueriesOf(folded)) {
     outerColumns(s.plan, 1, into);
-    rewritten.set(s.plan, rewriteSubquery(s, visit));
+    rewritten.set(s.plan, rewriteSubquery(s, walk));
   }
   if (rewritten.size === 0) return e;
   return transformUp(e, (n) => {
@@ -65,7 +75,10 @@ function nullOf(e: ScalarExpr): ScalarExpr {
 const isVolatile = (e: ScalarExpr): boolean => anyNode(e, (n) => n.kind === 'call' && n.volatile);
 
 /** `p` with its children rewritten for the columns of them its kept expressions read. */
-function rewriteNode(p: LogicalPlan, read: Columns, visit: Visit): LogicalPlan {
+function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
+  const visit = walk.visit;
+  const inline = (e: ScalarExpr, input: LogicalPlan) =>
+    inlineConstants(e, (i) => constantColumn(input, i, walk));
   switch (p.kind) {
     case 'get':
       return p;
@@ -73,26 +86,28 @@ function rewriteNode(p: LogicalPlan, read: Columns, visit: Visit): LogicalPlan {
       // A one-row VALUES is pulled up like a simple subquery; a longer one is planned whole.
       const wanted = p.rows.length === 1 ? read : allColumns(p);
       const rows = p.rows.map((row) =>
-        row.map((e, i) => (wanted.has(i) || isVolatile(e) ? keep(e, new Set(), visit) : nullOf(e))),
+        row.map((e, i) => (wanted.has(i) || isVolatile(e) ? keep(e, new Set(), walk) : nullOf(e))),
       );
       return { ...p, rows };
     }
     case 'filter': {
       const inputRead = new Set(read);
-      const predicate = keep(p.predicate, inputRead, visit);
+      const predicate = keep(inline(p.predicate, p.input), inputRead, walk);
       return { ...p, predicate, input: visit(p.input, inputRead) };
     }
     case 'map': {
       const inputRead = new Set<number>();
       const exprs = p.exprs.map((e, i) =>
-        read.has(i) || isVolatile(e) ? keep(e, inputRead, visit) : nullOf(e),
+        read.has(i) || isVolatile(e) ? keep(inline(e, p.input), inputRead, walk) : nullOf(e),
       );
       return { ...p, exprs, input: visit(p.input, inputRead) };
     }
     case 'join': {
       const needed = new Set(read);
-      const on = keep(p.on, needed, visit);
       const nl = p.left.schema.length;
+      const sideConstant = (i: number) =>
+        i < nl ? joinSideConstant(p, 'left', i, walk) : joinSideConstant(p, 'right', i - nl, walk);
+      const on = keep(inlineConstants(p.on, sideConstant), needed, walk);
       const left = new Set([...needed].filter((i) => i < nl));
       const right = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
       return { ...p, on, left: visit(p.left, left), right: visit(p.right, right) };
@@ -132,7 +147,7 @@ function rewriteNode(p: LogicalPlan, read: Columns, visit: Visit): LogicalPlan {
     case 'flatMap': {
       const arity = p.input.schema.length;
       const inputRead = new Set([...read].filter((i) => i < arity));
-      const args = p.args.map((e) => keep(e, inputRead, visit));
+      const args = p.args.map((e) => keep(inline(e, p.input), inputRead, walk));
       return { ...p, args, input: visit(p.input, inputRead) };
     }
     // Every column of a DISTINCT is compared; a set operation is planned whole.
@@ -152,7 +167,8 @@ function allColumns(plan: LogicalPlan): Columns {
  * PostgreSQL throws away (with its DISTINCT and ORDER BY) unless the query aggregates, limits,
  * combines rows or calls a set-returning function.
  */
-function rewriteSubquery(s: Subquery, visit: Visit): LogicalPlan {
+function rewriteSubquery(s: Subquery, walk: Walk): LogicalPlan {
+  const visit = walk.visit;
   if (s.subquery !== 'exists' || !existsDiscardsOutput(s.plan)) return visit(s.plan, allColumns(s.plan));
   const shell = (p: LogicalPlan): LogicalPlan =>
     p.kind === 'distinct' || p.kind === 'orderBy' ? { ...p, input: shell(p.input) } : visit(p, new Set());
@@ -170,6 +186,67 @@ function existsDiscardsOutput(plan: LogicalPlan): boolean {
     p.kind === 'setOp' ||
     p.kind === 'flatMap'
   );
+}
+
+/**
+ * The constant expression column `index` of `plan` always holds, where PostgreSQL pulls a simple
+ * subquery up into its reader and so folds that constant in the reader's expressions
+ * (`ARRAY[x.a, ARRAY[1,2]]` over `(SELECT ARRAY[1] AS a …) x` fails while planning). Not through
+ * a subquery that aggregates, limits, sorts or combines rows, a CTE read twice, or the nullable
+ * side of an outer join (PostgreSQL keeps a placeholder there, NULL for unmatched rows).
+ */
+function constantColumn(plan: LogicalPlan, index: number, walk: Walk): ScalarExpr | undefined {
+  if (walk.shared(plan)) return undefined;
+  switch (plan.kind) {
+    case 'map': {
+      const e = plan.exprs[index]!;
+      if (e.kind === 'column') return constantColumn(plan.input, e.index, walk);
+      return isConstant(e) && pulledUp(plan) ? e : undefined;
+    }
+    case 'filter':
+      return constantColumn(plan.input, index, walk);
+    case 'join': {
+      const nl = plan.left.schema.length;
+      return index < nl
+        ? joinSideConstant(plan, 'left', index, walk)
+        : joinSideConstant(plan, 'right', index - nl, walk);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function joinSideConstant(
+  join: Extract<LogicalPlan, { kind: 'join' }>,
+  side: 'left' | 'right',
+  index: number,
+  walk: Walk,
+): ScalarExpr | undefined {
+  const nullable = join.joinType === 'full' || join.joinType === (side === 'left' ? 'right' : 'left');
+  return nullable ? undefined : constantColumn(join[side], index, walk);
+}
+
+/** A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only. */
+function pulledUp(map: Extract<LogicalPlan, { kind: 'map' }>): boolean {
+  let p = map.input;
+  while (p.kind === 'filter') p = p.input;
+  return p.kind === 'get' || p.kind === 'join' || p.kind === 'map' || p.kind === 'values';
+}
+
+function isConstant(e: ScalarExpr): boolean {
+  return !anyNode(
+    e,
+    (n) =>
+      n.kind === 'column' ||
+      n.kind === 'outerRef' ||
+      n.kind === 'subquery' ||
+      (n.kind === 'call' && n.volatile),
+  );
+}
+
+/** `e` with each column reference `constantOf` resolves replaced by that constant. */
+function inlineConstants(e: ScalarExpr, constantOf: (index: number) => ScalarExpr | undefined): ScalarExpr {
+  return transformUp(e, (n) => (n.kind === 'column' ? (constantOf(n.index) ?? n) : n));
 }
 
 /** The subquery expressions in `e`, outside any subquery plan. */
