@@ -12,6 +12,7 @@
  */
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
+import { isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { foldExpression } from './fold-expression.ts';
@@ -192,11 +193,12 @@ function existsDiscardsOutput(plan: LogicalPlan): boolean {
  * The constant expression column `index` of `plan` always holds, where PostgreSQL pulls a simple
  * subquery up into its reader and so folds that constant in the reader's expressions
  * (`ARRAY[x.a, ARRAY[1,2]]` over `(SELECT ARRAY[1] AS a …) x` fails while planning). Not through
- * a subquery that aggregates, limits, sorts or combines rows, a CTE read twice, or the nullable
- * side of an outer join (PostgreSQL keeps a placeholder there, NULL for unmatched rows).
+ * a subquery that aggregates, limits, sorts or combines rows or has its own WITH
+ * (`pull-up-barrier.ts`), a CTE read twice, or the nullable side of an outer join (PostgreSQL
+ * keeps a placeholder there, NULL for unmatched rows).
  */
 function constantColumn(plan: LogicalPlan, index: number, walk: Walk): ScalarExpr | undefined {
-  if (walk.shared(plan)) return undefined;
+  if (walk.shared(plan) || isPullUpBarrier(plan)) return undefined;
   switch (plan.kind) {
     case 'map': {
       const e = plan.exprs[index]!;
@@ -226,8 +228,12 @@ function joinSideConstant(
   return nullable ? undefined : constantColumn(join[side], index, walk);
 }
 
-/** A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only. */
+/**
+ * A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only,
+ * computing nothing volatile (which pulling up could evaluate more than once).
+ */
 function pulledUp(map: Extract<LogicalPlan, { kind: 'map' }>): boolean {
+  if (map.exprs.some(isVolatile)) return false;
   let p = map.input;
   while (p.kind === 'filter') p = p.input;
   return p.kind === 'get' || p.kind === 'join' || p.kind === 'map' || p.kind === 'values';
