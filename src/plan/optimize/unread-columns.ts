@@ -94,6 +94,9 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
     case 'filter': {
       const inputRead = new Set(read);
       const predicate = keep(inline(p.predicate, p.input), inputRead, walk);
+      // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
+      // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
+      if (overSubquery(p) && isRuledOut(foldExpression(predicate))) return { ...p, predicate };
       return { ...p, predicate, input: visit(p.input, inputRead) };
     }
     case 'map': {
@@ -158,6 +161,15 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       return { ...p, left: visit(p.left, allColumns(p.left)), right: visit(p.right, allColumns(p.right)) };
   }
 }
+
+function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>): boolean {
+  const k = filter.input.kind;
+  return (
+    k === 'map' || k === 'distinct' || k === 'topK' || k === 'setOp' || k === 'orderBy' || k === 'window'
+  );
+}
+
+const isRuledOut = (e: ScalarExpr): boolean => e.kind === 'literal' && e.value !== true;
 
 function allColumns(plan: LogicalPlan): Columns {
   return new Set(plan.schema.keys());
