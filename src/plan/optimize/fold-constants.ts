@@ -28,8 +28,14 @@ export function foldConstants(plan: LogicalPlan): LogicalPlan {
 export const foldPlan = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
   const p = withChildren(plan, planChildren(plan).map(foldPlan));
   switch (p.kind) {
-    case 'filter':
-      return { ...p, predicate: foldQual(foldQuietly(p.predicate)) };
+    case 'filter': {
+      const predicate = foldQual(foldQuietly(p.predicate));
+      // Never TRUE: like PostgreSQL's one-time filter, the input is never run, so a view does not
+      // compute it either (nor keep its rows' errors).
+      if (predicate.kind === 'literal' && predicate.value !== true)
+        return { kind: 'values', rows: [], schema: p.schema };
+      return { ...p, predicate };
+    }
     case 'map':
       return { ...p, exprs: p.exprs.map(foldQuietly) };
     case 'join':
