@@ -37,9 +37,20 @@ export const foldPlan = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
       return { ...p, predicate };
     }
     case 'map':
+      if (isEmpty(p.input)) return { kind: 'values', rows: [], schema: p.schema };
       return { ...p, exprs: p.exprs.map(foldQuietly) };
-    case 'join':
+    case 'join': {
+      // A join with an input that is provably empty and no row to keep from the other side is
+      // empty: PostgreSQL plans it as such and never runs the other input.
+      const empty = isEmpty;
+      const t = p.joinType;
+      if (
+        (empty(p.left) && t !== 'right' && t !== 'full') ||
+        (empty(p.right) && (t === 'inner' || t === 'right' || t === 'semi'))
+      )
+        return { kind: 'values', rows: [], schema: p.schema };
       return { ...p, on: foldQual(foldQuietly(p.on)) };
+    }
     case 'values':
       return { ...p, rows: p.rows.map((r) => r.map(foldQuietly)) };
     case 'flatMap':
@@ -52,6 +63,11 @@ export const foldPlan = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
       return p;
   }
 });
+
+/** A plan folding has shown to have no rows (nothing below it is ever run). */
+function isEmpty(plan: LogicalPlan): boolean {
+  return plan.kind === 'values' && plan.rows.length === 0;
+}
 
 /**
  * A WHERE / ON condition is a list of quals that must all be TRUE: if any is a constant other than
