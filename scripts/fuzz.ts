@@ -57,6 +57,7 @@ function summaryOf(tally: Tally) {
     checks: tally.checks,
     same: tally.same,
     bothFailed: tally.bothFailed,
+    joinOrder: tally.joinOrder,
     unsupportedTotal: [...tally.unsupported.values()].reduce((a, b) => a + b, 0),
     unsupported: [...tally.unsupported].sort((a, b) => b[1] - a[1]).slice(0, 15),
     divergences: tally.divergences,
@@ -115,7 +116,7 @@ const summary = summaryOf(tally);
 writeSummary(tally);
 process.stdout.write(
   `fuzz: seed ${seed}, ${summary.rounds} rounds in ${summary.seconds} s; checks ${JSON.stringify(tally.checks)}; ` +
-    `same ${summary.same}, both failed ${summary.bothFailed}, unsupported ${summary.unsupportedTotal}; ` +
+    `same ${summary.same}, both failed ${summary.bothFailed}, join order ${summary.joinOrder}, unsupported ${summary.unsupportedTotal}; ` +
     `divergences ${JSON.stringify(tally.divergences)} (${summary.distinctFindings} distinct, ${summary.knownOpen} known open)\n`,
 );
 for (const [shape, n] of summary.unsupported.slice(0, 8))

@@ -134,8 +134,38 @@ export function sameValue(a: Value, b: Value): boolean {
 }
 
 /**
- * A comparator of whole rows (arrays from index 0): by ORDER BY keys, then by the whole row, so
- * distinct rows never tie. Numbers and strings compare inline; other forms go through value-ops.
+ * Orders two values that SQL finds equal (`valuesEqual`) by their form: 1.1 before 1.10, so that
+ * an operator keeping rows in order (top-k, window) finds the very row a retraction names.
+ */
+function compareForms(x: Value, y: Value): number {
+  if (sameValue(x, y)) return 0;
+  if (x instanceof Numeric && y instanceof Numeric) {
+    if (x.scale !== y.scale) return x.scale - y.scale;
+    return x.digits < y.digits ? -1 : x.digits > y.digits ? 1 : 0;
+  }
+  if (x instanceof Interval && y instanceof Interval) return x.months - y.months || x.days - y.days;
+  if (Array.isArray(x) && Array.isArray(y)) {
+    for (let i = 0; i < x.length && i < y.length; i++) {
+      const c = compareForms(x[i]!, y[i]!);
+      if (c !== 0) return c;
+    }
+  }
+  return 0;
+}
+
+/** `compareRows` for rows it finds equal: orders them by form, column by column. */
+function compareRowForms(a: readonly Value[], b: readonly Value[], arity: number): number {
+  for (let j = 0; j < arity; j++) {
+    const c = compareForms(a[j]!, b[j]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/**
+ * A comparator of whole rows (arrays from index 0): by ORDER BY keys, then by the whole row, then
+ * by form, so distinct rows never tie. Numbers and strings compare inline; other forms go through
+ * value-ops.
  */
 export function makeRowComparator(
   keys: readonly SortKey[],
@@ -158,7 +188,7 @@ export function makeRowComparator(
       else c = compareValues(x, y);
       if (c !== 0) return sign[k]! * c;
     }
-    return compareRows(a, 0, b, 0, arity);
+    return compareRows(a, 0, b, 0, arity) || compareRowForms(a, b, arity);
   };
 }
 

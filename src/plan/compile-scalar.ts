@@ -4,6 +4,7 @@
  * row-major array: `fn(row, base)` reads column i as `row[base + i]`. Compiled once per plan, run
  * per row, so the closures allocate nothing per call. SQL's three-valued logic is exact here.
  */
+import { trimBpchar } from '../common/bpchar.ts';
 import { FeatureNotSupportedError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import { compareValues, valuesEqual } from '../common/value-ops.ts';
@@ -137,11 +138,13 @@ const compilers: { [K in ScalarKind]: Compiler<K> } = {
   minMax: (e, compile) => {
     const args = e.args.map(compile);
     const sign = e.greatest ? 1 : -1;
+    // char compares without its trailing spaces; of equal values the first is kept, padding and all.
+    const compare = e.type.id === 'bpchar' ? compareBpchar : compareValues;
     return (row, base) => {
       let best: Value = null;
       for (let i = 0; i < args.length; i++) {
         const v = args[i]!(row, base);
-        if (v !== null && (best === null || sign * compareValues(v, best) > 0)) best = v;
+        if (v !== null && (best === null || sign * compare(v, best) > 0)) best = v;
       }
       return best;
     };
@@ -152,7 +155,11 @@ const compilers: { [K in ScalarKind]: Compiler<K> } = {
     const negated = e.negated;
     return (row, base) => {
       const v = arg(row, base);
-      if (v === null) return null;
+      if (v === null) {
+        // The list is evaluated all the same, as PostgreSQL builds it before the comparisons.
+        for (let i = 0; i < list.length; i++) list[i]!(row, base);
+        return null;
+      }
       let sawNull = false;
       for (let i = 0; i < list.length; i++) {
         const x = list[i]!(row, base);
@@ -172,6 +179,11 @@ const compilers: { [K in ScalarKind]: Compiler<K> } = {
   },
 };
 
+/**
+ * Every argument is evaluated before a strict call sees a NULL among them, as PostgreSQL's
+ * executor does: an error in one argument is raised even beside a NULL one. (A constant NULL
+ * argument is another matter: folding makes the call NULL before anything runs.)
+ */
 function compileCall(impl: (...args: Value[]) => Value, args: RowFn[], strict: boolean): RowFn {
   if (args.length === 0) return () => impl();
   if (args.length === 1) {
@@ -189,32 +201,35 @@ function compileCall(impl: (...args: Value[]) => Value, args: RowFn[], strict: b
     return strict
       ? (row, base) => {
           const x = a(row, base);
-          if (x === null) return null;
           const y = b(row, base);
-          return y === null ? null : impl(x, y);
+          return x === null || y === null ? null : impl(x, y);
         }
       : (row, base) => impl(a(row, base), b(row, base));
   }
   return (row, base) => {
     const values: Value[] = new Array(args.length);
+    let sawNull = false;
     for (let i = 0; i < args.length; i++) {
       const v = args[i]!(row, base);
-      if (v === null && strict) return null;
+      if (v === null) sawNull = true;
       values[i] = v;
     }
-    return impl(...values);
+    return sawNull && strict ? null : impl(...values);
   };
 }
 
+/** Both sides are evaluated before a NULL makes the result NULL (see `compileCall`). */
 function compileCompare(op: CompareOp, left: RowFn, right: RowFn): RowFn {
   const test = compareTests[op];
   return (row, base) => {
     const a = left(row, base);
-    if (a === null) return null;
     const b = right(row, base);
-    if (b === null) return null;
-    return test(a, b);
+    return a === null || b === null ? null : test(a, b);
   };
+}
+
+function compareBpchar(a: Value, b: Value): number {
+  return compareValues(trimBpchar(a as string), trimBpchar(b as string));
 }
 
 const compareTests: Record<CompareOp, (a: Value, b: Value) => boolean> = {

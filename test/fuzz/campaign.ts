@@ -42,6 +42,8 @@ export interface Tally {
   checks: Record<Mode, number>;
   same: number;
   bothFailed: number;
+  /** One-sided data errors PostgreSQL agrees with when it joins in the written order. */
+  joinOrder: number;
   unsupported: Map<string, number>;
   divergences: Record<Mode, number>;
   findings: Finding[];
@@ -70,6 +72,7 @@ export function emptyTally(): Tally {
     checks: zero(),
     same: 0,
     bothFailed: 0,
+    joinOrder: 0,
     unsupported: new Map(),
     divergences: zero(),
     findings: [],
@@ -100,6 +103,7 @@ async function record(verdict: Verdict, repro: Repro, options: CampaignOptions, 
   tally.checks[repro.mode]++;
   if (verdict.kind === 'same') tally.same++;
   else if (verdict.kind === 'bothFailed') tally.bothFailed++;
+  else if (verdict.kind === 'joinOrder') tally.joinOrder++;
   else if (verdict.kind === 'unsupported') {
     const shape = shapeOf(verdict.message);
     tally.unsupported.set(shape, (tally.unsupported.get(shape) ?? 0) + 1);

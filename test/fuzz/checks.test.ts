@@ -1,11 +1,12 @@
 /**
  * The fuzzer's judges can fail: comparison rules (multisets, float rounding, SQLSTATE classes,
- * 0A000), and the incremental and metamorphic checks on scripted engines that answer wrongly.
+ * 0A000), the ad-hoc join-order recheck, and the incremental and metamorphic checks on scripted
+ * engines that answer wrongly.
  * The minimiser shrinks a tree and a list to what still fails. No database needed.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judgeIncremental, judgeMetamorphic } from './checks.ts';
+import { judgeAdhoc, judgeIncremental, judgeMetamorphic } from './checks.ts';
 import { compare, fullyOrdered } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
@@ -96,6 +97,45 @@ test('incremental: a view that stops following its query is caught at that step'
     [['INSERT 1']],
   );
   assert.equal(ok!.verdict.kind, 'same');
+});
+
+/** A PostgreSQL whose answer depends on whether it may reorder joins (as `SET LOCAL` in a transaction allows). */
+function joinOrderDependent(reordered: Outcome, written: Outcome): FuzzEngine & { rechecks: number } {
+  let writtenOrder = false;
+  const engine = {
+    rechecks: 0,
+    async execute(sql: string) {
+      if (sql.includes('join_collapse_limit = 1')) {
+        writtenOrder = true;
+        engine.rechecks++;
+      }
+      if (sql === 'ROLLBACK') writtenOrder = false;
+    },
+    async run() {
+      return writtenOrder ? written : reordered;
+    },
+    async close() {},
+  };
+  return engine;
+}
+
+test('ad hoc: a data error only one side raises is a divergence unless PostgreSQL agrees joining as written', async () => {
+  const eddy = scripted(() => rows(['1']));
+  const artefact = await judgeAdhoc(eddy, joinOrderDependent(error('2202E'), rows(['1'])), 'SELECT 1');
+  assert.equal(artefact.verdict.kind, 'joinOrder');
+  const stillFails = await judgeAdhoc(eddy, joinOrderDependent(error('2202E'), error('2202E')), 'SELECT 1');
+  assert.ok(stillFails.verdict.kind === 'divergence' && stillFails.verdict.what === 'pgError');
+  const otherRows = await judgeAdhoc(eddy, joinOrderDependent(error('22012'), rows(['2'])), 'SELECT 1');
+  assert.equal(otherRows.verdict.kind, 'divergence');
+  // Eddy's error, which PostgreSQL raises too when it joins as written.
+  const failing = scripted(() => error('22012'));
+  const eddySide = await judgeAdhoc(failing, joinOrderDependent(rows(['1']), error('22012')), 'SELECT 1');
+  assert.equal(eddySide.verdict.kind, 'joinOrder');
+  // Not a data error: no recheck.
+  const undefinedColumn = joinOrderDependent(error('42703'), rows(['1']));
+  const other = await judgeAdhoc(eddy, undefinedColumn, 'SELECT 1');
+  assert.equal(other.verdict.kind, 'divergence');
+  assert.equal(undefinedColumn.rechecks, 0);
 });
 
 test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {

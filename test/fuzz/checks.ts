@@ -36,8 +36,35 @@ function partitions(select: string, p: string): string[] {
 
 export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string): Promise<Judgement> {
   const [e, p] = [await eddy.run(sql), await pg.run(sql)];
-  const columns = p.ok ? p.floatColumns.length : 0;
-  return { verdict: compare(e, p, fullyOrdered(sql, columns)) };
+  const ordered = (o: Outcome) => fullyOrdered(sql, o.ok ? o.floatColumns.length : 0);
+  const verdict = compare(e, p, ordered(p));
+  if (!oneSidedDataError(verdict, e, p)) return { verdict };
+  const written = await runInWrittenJoinOrder(pg, sql);
+  const again = compare(e, written, ordered(written));
+  if (again.kind !== 'same' && again.kind !== 'bothFailed') return { verdict };
+  return { verdict: { kind: 'joinOrder', detail: (verdict as { detail: string }).detail } };
+}
+
+/**
+ * Only one side raised a data error (class 22): which rows reach an expression, and so whether
+ * one of them makes it fail, depends on the order the joins run in, which PostgreSQL's planner
+ * picks by cost (it may join a LEFT JOIN's table before the inner join written first, and
+ * evaluate a WHERE on rows the written order never makes). Eddy joins in the written order.
+ */
+function oneSidedDataError(verdict: Verdict, eddy: Outcome, pg: Outcome): boolean {
+  if (verdict.kind !== 'divergence') return false;
+  const failed = verdict.what === 'pgError' ? pg : verdict.what === 'eddyError' ? eddy : undefined;
+  return failed !== undefined && !failed.ok && failed.code.startsWith('22');
+}
+
+/** PostgreSQL's answer with its join order fixed to the query's own (no join reordering). */
+async function runInWrittenJoinOrder(pg: FuzzEngine, sql: string): Promise<Outcome> {
+  await pg.execute('BEGIN; SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1');
+  try {
+    return await pg.run(sql);
+  } finally {
+    await pg.execute('ROLLBACK');
+  }
 }
 
 /** Concatenates successful outcomes (a UNION ALL done outside the engine), or returns the first failure. */

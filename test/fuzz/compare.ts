@@ -11,6 +11,8 @@ export type Verdict =
   | { readonly kind: 'same' }
   | { readonly kind: 'bothFailed' }
   | { readonly kind: 'unsupported'; readonly message: string }
+  /** A data error only one side raised, which PostgreSQL agrees with when it joins as written. */
+  | { readonly kind: 'joinOrder'; readonly detail: string }
   | { readonly kind: 'divergence'; readonly what: DivergenceKind; readonly detail: string };
 
 /** rows: both answered differently; eddyError/pgError: only one side failed; errorClass: both failed differently. */

@@ -8,7 +8,7 @@
 import { EddyError, FeatureNotSupportedError } from '../../common/errors.ts';
 import type { LogicalPlan } from '../logical.ts';
 import { decorrelate } from './decorrelate.ts';
-import { foldConstants } from './fold-constants.ts';
+import { foldPlan } from './fold-constants.ts';
 import { orderJoins } from './join-order.ts';
 import { pruneColumns } from './prune-columns.ts';
 import { pushdownPredicates } from './pushdown.ts';
@@ -20,7 +20,7 @@ export interface RewritePass {
 
 export const passes: readonly RewritePass[] = [
   { name: 'decorrelate', run: decorrelate },
-  { name: 'fold constants', run: foldConstants },
+  { name: 'fold constants', run: foldPlan },
   { name: 'push down predicates', run: pushdownPredicates },
   { name: 'order joins', run: orderJoins },
   { name: 'prune columns', run: pruneColumns },

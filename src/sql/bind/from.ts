@@ -18,6 +18,7 @@ import type { Value } from '../../common/value.ts';
 import { type RecordSetFunctionDef, recordSetFunctions } from '../../functions/index.ts';
 import type { Column, JoinType, LogicalPlan } from '../../plan/logical.ts';
 import { deepenOuterRefs } from '../../plan/plan-visit.ts';
+import { markPullUpBarrier } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { coerce, commonType } from './coerce.ts';
 import type { BindContext } from './context.ts';
@@ -107,6 +108,7 @@ function bindRangeSubselect(rs: RangeSubselect, outer: Scope, ctx: BindContext):
   const sub = rs.subquery;
   if (!sub || !('SelectStmt' in sub)) throw new FeatureNotSupportedError('subquery in FROM');
   const plan = ctx.bindSubquery(sub.SelectStmt, outer, ctx.outerAggregates);
+  markPullUpBarrier(sub.SelectStmt, plan);
   const alias = rs.alias?.aliasname ?? null;
   const colnames = (rs.alias?.colnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   const columns = plan.schema.map((c, i) => ({

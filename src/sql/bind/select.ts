@@ -10,6 +10,7 @@ import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from '..
 import { type SqlType, T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
+import { markPullUpBarrier } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
 import { distinctRows, setOperation, trimmedSortKeys } from './bpchar-keys.ts';
@@ -77,6 +78,7 @@ function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
     if (!query || !('SelectStmt' in query))
       throw new FeatureNotSupportedError('only SELECT is supported in WITH');
     const plan = bindSelect(query.SelectStmt, scope, ctx);
+    markPullUpBarrier(query.SelectStmt, plan);
     const aliases = (cte.aliascolnames ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
     const names = plan.schema.map((c, i) => aliases[i] ?? c.name);
     if (

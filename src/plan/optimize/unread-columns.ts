@@ -1,0 +1,290 @@
+/**
+ * @module plan/optimize/unread-columns
+ * What PostgreSQL's planner keeps of a query, applied to a bound plan before anything runs. It
+ * drops a subquery's output column that nothing reads (pulling a simple subquery up into its
+ * parent, `remove_unused_subquery_outputs` otherwise, an EXISTS subquery's whole output), so such
+ * a column is never computed, and errors only a row would raise in it are never raised: here it
+ * becomes NULL. Every expression it keeps is folded at plan time, so an error folding a constant
+ * is the query's error even on no rows (`ARRAY[ARRAY[1], ARRAY[1,2]]` fails on an empty table):
+ * here it is raised, after a pulled-up subquery's constant columns are put in their readers'
+ * expressions, as the pull-up puts them. The plan is walked from its output down, carrying which
+ * output columns of each node some consumer reads.
+ */
+import type { LogicalPlan } from '../logical.ts';
+import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
+import { isPullUpBarrier } from '../pull-up-barrier.ts';
+import type { ScalarExpr, Subquery } from '../scalar.ts';
+import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
+import { foldExpression } from './fold-expression.ts';
+
+type Columns = ReadonlySet<number>;
+
+interface Walk {
+  /** `plan` rewritten for the output columns `read`. */
+  visit(plan: LogicalPlan, read: Columns): LogicalPlan;
+  /** Whether `plan` is a CTE or view read more than once (planned whole, never pulled up). */
+  shared(plan: LogicalPlan): boolean;
+}
+
+/**
+ * `plan` with every output column no consumer reads replaced by NULL (volatile ones excepted, kept
+ * for their side effects as PostgreSQL keeps them); throws the first error folding the constants
+ * of what is kept raises.
+ */
+export function nullUnreadColumns(plan: LogicalPlan): LogicalPlan {
+  // A CTE or view read twice is planned once as a whole (a materialized CTE keeps every column).
+  const shared = sharedNodes(plan, true);
+  const done = new Map<LogicalPlan, LogicalPlan>();
+  const walk: Walk = {
+    visit(p, read) {
+      if (!shared.has(p)) return rewriteNode(p, read, walk);
+      let out = done.get(p);
+      if (!out) {
+        out = rewriteNode(p, allColumns(p), walk);
+        done.set(p, out);
+      }
+      return out;
+    },
+    shared: (p) => shared.has(p),
+  };
+  return walk.visit(plan, allColumns(plan));
+}
+
+/**
+ * Keeps `e` (an expression PostgreSQL plans): folds it, raising what folding raises, adds the
+ * input columns it reads to `into`, and rewrites the subqueries folding kept.
+ */
+function keep(e: ScalarExpr, into: Set<number>, walk: Walk): ScalarExpr {
+  const folded = foldExpression(e);
+  referencedColumns(folded, into);
+  const rewritten = new Map<LogicalPlan, LogicalPlan>();
+  for (const s of subqueriesOf(folded)) {
+    outerColumns(s.plan, 1, into);
+    rewritten.set(s.plan, rewriteSubquery(s, walk));
+  }
+  if (rewritten.size === 0) return e;
+  return transformUp(e, (n) => {
+    const plan = n.kind === 'subquery' ? rewritten.get(n.plan) : undefined;
+    return plan ? { ...n, plan } : n;
+  });
+}
+
+function nullOf(e: ScalarExpr): ScalarExpr {
+  return { kind: 'literal', value: null, type: e.type };
+}
+
+const isVolatile = (e: ScalarExpr): boolean => anyNode(e, (n) => n.kind === 'call' && n.volatile);
+
+/** `p` with its children rewritten for the columns of them its kept expressions read. */
+function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
+  const visit = walk.visit;
+  const inline = (e: ScalarExpr, input: LogicalPlan) =>
+    inlineConstants(e, (i) => constantColumn(input, i, walk));
+  switch (p.kind) {
+    case 'get':
+      return p;
+    case 'values': {
+      // A one-row VALUES is pulled up like a simple subquery; a longer one is planned whole.
+      const wanted = p.rows.length === 1 ? read : allColumns(p);
+      const rows = p.rows.map((row) =>
+        row.map((e, i) => (wanted.has(i) || isVolatile(e) ? keep(e, new Set(), walk) : nullOf(e))),
+      );
+      return { ...p, rows };
+    }
+    case 'filter': {
+      const inputRead = new Set(read);
+      const predicate = keep(inline(p.predicate, p.input), inputRead, walk);
+      // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
+      // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
+      if (overSubquery(p) && isRuledOut(foldExpression(predicate))) return { ...p, predicate };
+      return { ...p, predicate, input: visit(p.input, inputRead) };
+    }
+    case 'map': {
+      const inputRead = new Set<number>();
+      const exprs = p.exprs.map((e, i) =>
+        read.has(i) || isVolatile(e) ? keep(inline(e, p.input), inputRead, walk) : nullOf(e),
+      );
+      return { ...p, exprs, input: visit(p.input, inputRead) };
+    }
+    case 'join': {
+      const needed = new Set(read);
+      const nl = p.left.schema.length;
+      const sideConstant = (i: number) =>
+        i < nl ? joinSideConstant(p, 'left', i, walk) : joinSideConstant(p, 'right', i - nl, walk);
+      const on = keep(inlineConstants(p.on, sideConstant), needed, walk);
+      const left = new Set([...needed].filter((i) => i < nl));
+      const right = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
+      return { ...p, on, left: visit(p.left, left), right: visit(p.right, right) };
+    }
+    case 'aggregate': {
+      const g = p.groupBy.length;
+      const inputRead = new Set(p.groupBy);
+      p.aggregates.forEach((call, k) => {
+        if (!read.has(g + k)) {
+          // jsonb_object_agg raises on a NULL key: an unread one keeps its keys.
+          if (call.fn === 'jsonb_object_agg') inputRead.add(call.args[0]!);
+          return;
+        }
+        for (const a of call.args) inputRead.add(a);
+        if (call.filter !== null) inputRead.add(call.filter);
+        for (const o of call.orderBy) inputRead.add(o.column);
+      });
+      return { ...p, input: visit(p.input, inputRead) };
+    }
+    case 'window': {
+      const arity = p.input.schema.length;
+      const inputRead = new Set([...read].filter((i) => i < arity));
+      for (const i of p.partitionBy) inputRead.add(i);
+      for (const o of p.orderBy) inputRead.add(o.column);
+      p.calls.forEach((call, k) => {
+        if (read.has(arity + k)) for (const a of call.args) inputRead.add(a);
+      });
+      return { ...p, input: visit(p.input, inputRead) };
+    }
+    case 'topK':
+    case 'orderBy': {
+      const inputRead = new Set(read);
+      if (p.kind === 'topK') for (const i of p.partitionBy) inputRead.add(i);
+      for (const o of p.orderBy) inputRead.add(o.column);
+      return { ...p, input: visit(p.input, inputRead) };
+    }
+    case 'flatMap': {
+      const arity = p.input.schema.length;
+      const inputRead = new Set([...read].filter((i) => i < arity));
+      const args = p.args.map((e) => keep(inline(e, p.input), inputRead, walk));
+      return { ...p, args, input: visit(p.input, inputRead) };
+    }
+    // Every column of a DISTINCT is compared; a set operation is planned whole.
+    case 'distinct':
+      return { ...p, input: visit(p.input, allColumns(p.input)) };
+    case 'setOp':
+      return { ...p, left: visit(p.left, allColumns(p.left)), right: visit(p.right, allColumns(p.right)) };
+  }
+}
+
+function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>): boolean {
+  const k = filter.input.kind;
+  return (
+    k === 'map' || k === 'distinct' || k === 'topK' || k === 'setOp' || k === 'orderBy' || k === 'window'
+  );
+}
+
+const isRuledOut = (e: ScalarExpr): boolean => e.kind === 'literal' && e.value !== true;
+
+function allColumns(plan: LogicalPlan): Columns {
+  return new Set(plan.schema.keys());
+}
+
+/**
+ * A subquery expression's plan: all its columns are read, except for an EXISTS, whose output
+ * PostgreSQL throws away (with its DISTINCT and ORDER BY) unless the query aggregates, limits,
+ * combines rows or calls a set-returning function.
+ */
+function rewriteSubquery(s: Subquery, walk: Walk): LogicalPlan {
+  const visit = walk.visit;
+  if (s.subquery !== 'exists' || !existsDiscardsOutput(s.plan)) return visit(s.plan, allColumns(s.plan));
+  const shell = (p: LogicalPlan): LogicalPlan =>
+    p.kind === 'distinct' || p.kind === 'orderBy' ? { ...p, input: shell(p.input) } : visit(p, new Set());
+  return shell(s.plan);
+}
+
+function existsDiscardsOutput(plan: LogicalPlan): boolean {
+  let p = plan;
+  while (p.kind === 'distinct' || p.kind === 'orderBy' || p.kind === 'map' || p.kind === 'filter')
+    p = p.input;
+  return !(
+    p.kind === 'aggregate' ||
+    p.kind === 'window' ||
+    p.kind === 'topK' ||
+    p.kind === 'setOp' ||
+    p.kind === 'flatMap'
+  );
+}
+
+/**
+ * The constant expression column `index` of `plan` always holds, where PostgreSQL pulls a simple
+ * subquery up into its reader and so folds that constant in the reader's expressions
+ * (`ARRAY[x.a, ARRAY[1,2]]` over `(SELECT ARRAY[1] AS a …) x` fails while planning). Not through
+ * a subquery that aggregates, limits, sorts or combines rows or has its own WITH
+ * (`pull-up-barrier.ts`), a CTE read twice, or the nullable side of an outer join (PostgreSQL
+ * keeps a placeholder there, NULL for unmatched rows).
+ */
+function constantColumn(plan: LogicalPlan, index: number, walk: Walk): ScalarExpr | undefined {
+  if (walk.shared(plan) || isPullUpBarrier(plan)) return undefined;
+  switch (plan.kind) {
+    case 'map': {
+      const e = plan.exprs[index]!;
+      if (e.kind === 'column') return constantColumn(plan.input, e.index, walk);
+      return isConstant(e) && pulledUp(plan) ? e : undefined;
+    }
+    case 'filter':
+      return constantColumn(plan.input, index, walk);
+    case 'join': {
+      const nl = plan.left.schema.length;
+      return index < nl
+        ? joinSideConstant(plan, 'left', index, walk)
+        : joinSideConstant(plan, 'right', index - nl, walk);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function joinSideConstant(
+  join: Extract<LogicalPlan, { kind: 'join' }>,
+  side: 'left' | 'right',
+  index: number,
+  walk: Walk,
+): ScalarExpr | undefined {
+  const nullable = join.joinType === 'full' || join.joinType === (side === 'left' ? 'right' : 'left');
+  return nullable ? undefined : constantColumn(join[side], index, walk);
+}
+
+/**
+ * A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only,
+ * computing nothing volatile (which pulling up could evaluate more than once).
+ */
+function pulledUp(map: Extract<LogicalPlan, { kind: 'map' }>): boolean {
+  if (map.exprs.some(isVolatile)) return false;
+  let p = map.input;
+  while (p.kind === 'filter') p = p.input;
+  return p.kind === 'get' || p.kind === 'join' || p.kind === 'map' || p.kind === 'values';
+}
+
+function isConstant(e: ScalarExpr): boolean {
+  return !anyNode(
+    e,
+    (n) =>
+      n.kind === 'column' ||
+      n.kind === 'outerRef' ||
+      n.kind === 'subquery' ||
+      (n.kind === 'call' && n.volatile),
+  );
+}
+
+/** `e` with each column reference `constantOf` resolves replaced by that constant. */
+function inlineConstants(e: ScalarExpr, constantOf: (index: number) => ScalarExpr | undefined): ScalarExpr {
+  return transformUp(e, (n) => (n.kind === 'column' ? (constantOf(n.index) ?? n) : n));
+}
+
+/** The subquery expressions in `e`, outside any subquery plan. */
+function subqueriesOf(e: ScalarExpr, into: Subquery[] = []): Subquery[] {
+  if (e.kind === 'subquery') into.push(e);
+  for (const c of children(e)) subqueriesOf(c, into);
+  return into;
+}
+
+/**
+ * Adds to `into` the columns of the enclosing row that `plan`, a subquery `depth` levels in,
+ * reads through outer references: they are read as surely as a plain column reference.
+ */
+function outerColumns(plan: LogicalPlan, depth: number, into: Set<number>): void {
+  const visitExpr = (e: ScalarExpr): void => {
+    if (e.kind === 'outerRef' && e.depth === depth) into.add(e.index);
+    if (e.kind === 'subquery') outerColumns(e.plan, depth + 1, into);
+    for (const c of children(e)) visitExpr(c);
+  };
+  forEachNode(plan, false, (node) => {
+    for (const e of planExpressions(node)) visitExpr(e);
+  });
+}

@@ -1,0 +1,21 @@
+/**
+ * @module plan/pull-up-barrier
+ * Subquery plans PostgreSQL plans on their own instead of pulling them up into their reader: a
+ * FROM subquery or CTE with its own WITH or ORDER BY, which the plan's shape does not show. The
+ * binder marks the plans it makes for them; constant folding (`optimize/unread-columns.ts`), which
+ * runs on the bound plan, does not carry their constant columns into the reader. A rewritten node
+ * is a new object and unmarked: the mark means something on the bound plan only.
+ */
+import type { SelectStmt } from 'libpg-query';
+import type { LogicalPlan } from './logical.ts';
+
+const barriers = new WeakSet<LogicalPlan>();
+
+/** Marks `plan`, bound from `stmt`, when PostgreSQL would not pull `stmt` up into its reader. */
+export function markPullUpBarrier(stmt: SelectStmt, plan: LogicalPlan): void {
+  if (stmt.withClause !== undefined || (stmt.sortClause?.length ?? 0) > 0) barriers.add(plan);
+}
+
+export function isPullUpBarrier(plan: LogicalPlan): boolean {
+  return barriers.has(plan);
+}
