@@ -12,20 +12,10 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
-import { partitionOf, restoreRowLists, rowListEntry } from '../partitions.ts';
+import { partitionOf, RowListsState } from '../partitions.ts';
 import { copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
-import {
-  beginSlices,
-  deltaFrom,
-  expectKind,
-  type OperatorState,
-  type OperatorStateDelta,
-  StateChanges,
-  type StateEntry,
-  type StateSlicer,
-  sliceEntries,
-} from '../state.ts';
+import { type OperatorState, type OperatorStateDelta, StateChanges, type StateSlicer } from '../state.ts';
 
 export class TopKOp implements Operator {
   readonly arity: number;
@@ -48,6 +38,7 @@ export class TopKOp implements Operator {
     return list;
   };
   private readonly changes = new StateChanges<SortedList<Value[]>>();
+  private readonly state: RowListsState;
 
   constructor(
     arity: number,
@@ -65,6 +56,8 @@ export class TopKOp implements Operator {
     this.to = limit === null ? Number.POSITIVE_INFINITY : offset + limit;
     this.cmp = makeRowComparator(orderBy, arity);
     this.primary = makeRowPrimaryKey(orderBy);
+    const kind = `top-k/${arity}/${partitionCols.join(',')}/${this.from}/${this.to}`;
+    this.state = new RowListsState(kind, this.partitions, partitionCols, this.changes);
   }
 
   stateSize(): number {
@@ -72,49 +65,19 @@ export class TopKOp implements Operator {
   }
 
   saveState(): OperatorState {
-    const state = this.image();
-    this.changes.saved();
-    return state;
+    return this.state.save();
   }
 
   saveStateDelta(): OperatorStateDelta {
-    return deltaFrom(
-      this.kind,
-      this.changes,
-      () => this.image(),
-      () => [this.changes.idCounter],
-      (list) => list.size > 0,
-      (list) => rowListEntry(list, this.partitionCols),
-    );
+    return this.state.saveDelta();
   }
 
   beginSaveState(): StateSlicer {
-    const current = beginSlices(this.changes);
-    const lists: SortedList<Value[]>[] = [];
-    this.partitions.forEach((list) => {
-      lists.push(list);
-    });
-    const entryOf = (list: SortedList<Value[]>) =>
-      list.size > 0 ? rowListEntry(list, this.partitionCols) : null;
-    return sliceEntries(this.kind, lists, entryOf, current);
+    return this.state.beginSave();
   }
 
   restoreState(state: OperatorState): void {
-    expectKind(state, this.kind);
-    restoreRowLists(state.entries, this.partitions, this.arity, this.newList);
-    this.changes.restored(state.meta[0]);
-  }
-
-  private get kind(): string {
-    return `top-k/${this.arity}/${this.partitionCols.join(',')}/${this.from}/${this.to}`;
-  }
-
-  private image(): OperatorState {
-    const entries: StateEntry[] = [];
-    this.partitions.forEach((list) => {
-      entries.push(rowListEntry(list, this.partitionCols));
-    });
-    return { kind: this.kind, meta: [this.changes.idCounter], entries };
+    this.state.restore(state, this.arity, this.newList);
   }
 
   step(inputs: readonly Batch[]): Batch {
