@@ -14,7 +14,7 @@ import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
-import { parseMemorySetting, QueryGuard } from '../plan/evaluate/query-guard.ts';
+import { canceledError, parseMemorySetting, QueryGuard } from '../plan/evaluate/query-guard.ts';
 import type { SessionSettings } from '../sql/bind/context.ts';
 import { inferParamTypes } from '../sql/bind/params.ts';
 import type { EddyStatement } from '../sql/front/index.ts';
@@ -39,6 +39,8 @@ export class Session {
    * a sliced query while it starts another statement on the same session.
    */
   private readonly runningGuards = new Set<QueryGuard>();
+  /** Rejects the wait of a statement waiting for a hydrating view (cancel reaches it too). */
+  private readonly runningWaits = new Set<(err: StateError) => void>();
 
   constructor(db: Database) {
     this.db = db;
@@ -79,7 +81,8 @@ export class Session {
    */
   cancelStatement(reason: 'user' | 'shutdown' = 'user'): boolean {
     for (const guard of this.runningGuards) guard.cancel(reason);
-    return this.runningGuards.size > 0;
+    for (const stopWait of this.runningWaits) stopWait(canceledError(reason));
+    return this.runningGuards.size + this.runningWaits.size > 0;
   }
 
   /** The guard for a statement starting now, from `statement_timeout` and `eddy.query_memory`. */
@@ -148,13 +151,17 @@ export class Session {
     script: string,
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
+    stopped?: AbortSignal,
   ): Promise<StatementResult[]> {
     checkTextParams(params);
     const statements = this.db.parse(script);
+    if (stopped?.aborted) throw canceledError('user');
     if (statements.length < 2) return this.executeWaiting(script, params, paramTypes);
     const results: StatementResult[] = [];
     try {
       for (const stmt of statements) {
+        // A client gone between statements (its abort cancels the running one) stops the rest.
+        if (stopped?.aborted) throw canceledError('user');
         if (!this.transaction && !isTransactionControl(stmt)) this.begin({ implicit: true });
         results.push(await this.executeOneWaiting(stmt, params, paramTypes));
       }
@@ -174,7 +181,19 @@ export class Session {
   async awaitHydration(err: HydrationPendingError): Promise<void> {
     if (this.settings['guc:eddy.hydration_wait'] === 'off') throw err;
     if (this.transaction) this.transaction.failed = false;
-    await waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout']));
+    let stopWait: ((err: StateError) => void) | undefined;
+    const canceled = new Promise<never>((_, reject) => {
+      stopWait = reject;
+    });
+    this.runningWaits.add(stopWait!);
+    try {
+      await Promise.race([
+        waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout'])),
+        canceled,
+      ]);
+    } finally {
+      this.runningWaits.delete(stopWait!);
+    }
   }
 
   /**

@@ -2,7 +2,8 @@
  * @module test/server/statement-shutdown
  * A computing query does not hold the server hostage: SIGTERM to `eddy serve` while a heavy
  * query runs ends the process cleanly (exit code 0), and an HTTP client that goes away cancels
- * its statement (57014).
+ * its statement (57014), also while it waits for a hydrating view, and no later statement of its
+ * script runs.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -72,4 +73,42 @@ test('an HTTP client that goes away cancels its statement with 57014', async () 
   const answer = runSql(db, { sql: heavy, params: [] }, undefined, gone.signal);
   setTimeout(() => gone.abort(), 50);
   await assert.rejects(answer, { code: '57014' });
+});
+
+test('an HTTP client gone before its script starts runs none of it', async () => {
+  await loadParser();
+  const db = new Database(createDataflowMaintainer);
+  await runSql(db, { sql: 'CREATE TABLE t (i integer)', params: [] });
+  const sql = 'INSERT INTO t VALUES (1); INSERT INTO t VALUES (2)';
+  await assert.rejects(runSql(db, { sql, params: [] }, undefined, AbortSignal.abort()), { code: '57014' });
+  assert.match(await runSql(db, { sql: 'SELECT count(*) AS n FROM t', params: [] }), /"rows":\[\[0\]\]/);
+});
+
+test('an HTTP client gone while its script waits for a hydrating view stops the whole script', async () => {
+  await loadParser();
+  const db = new Database(createDataflowMaintainer);
+  db.hydrationChunkRows = 10;
+  await runSql(db, { sql: 'CREATE TABLE t (id integer PRIMARY KEY, g integer)', params: [] });
+  const values = Array.from({ length: 20_000 }, (_, i) => `(${i}, ${i % 10})`).join(', ');
+  await runSql(db, { sql: `INSERT INTO t VALUES ${values}`, params: [] });
+  await runSql(db, {
+    sql: 'CREATE MATERIALIZED VIEW v AS SELECT g, count(*) AS n FROM t GROUP BY g',
+    params: [],
+  });
+  assert.ok(db.hydrationOf(db.catalog.relation('v')!.id), 'hydrating in the background');
+  const gone = new AbortController();
+  // The read waits for the view; the INSERT after it would commit with it (one implicit transaction).
+  const answer = runSql(
+    db,
+    { sql: 'SELECT count(*) FROM v; INSERT INTO t VALUES (-1, 0)', params: [] },
+    undefined,
+    gone.signal,
+  );
+  setTimeout(() => gone.abort(), 5);
+  await assert.rejects(answer, { code: '57014' });
+  assert.ok(db.hydrationOf(db.catalog.relation('v')!.id), 'cancelled while the view was still hydrating');
+  assert.match(
+    await runSql(db, { sql: 'SELECT count(*) AS n FROM t WHERE id = -1', params: [] }),
+    /"rows":\[\[0\]\]/,
+  );
 });

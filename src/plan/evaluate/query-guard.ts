@@ -128,7 +128,8 @@ export class QueryGuard {
   }
 }
 
-function canceledError(reason: 'user' | 'shutdown'): StateError {
+/** The error of a cancelled statement (CancelRequest, pg_cancel_backend, a client gone, shutdown). */
+export function canceledError(reason: 'user' | 'shutdown'): StateError {
   return reason === 'shutdown'
     ? new StateError(SqlState.queryCanceled, 'canceling statement due to server shutdown')
     : new StateError(SqlState.queryCanceled, 'canceling statement due to user request');

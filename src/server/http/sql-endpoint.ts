@@ -61,7 +61,9 @@ function paramValue(json: unknown): Value {
  */
 /**
  * Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`);
- * `clientGone` aborting cancels the statement running then.
+ * `clientGone` aborting cancels the statement running or waiting then, and the script's later
+ * statements never run (a transaction it left open is rolled back, as PostgreSQL does when a
+ * connection drops).
  */
 export async function runSql(
   db: Database,
@@ -73,7 +75,7 @@ export async function runSql(
   if (userName !== undefined) session.settings.userName = userName;
   clientGone?.addEventListener('abort', () => session.cancelStatement(), { once: true });
   try {
-    const results = await session.executeScript(request.sql, request.params);
+    const results = await session.executeScript(request.sql, request.params, undefined, clientGone);
     const zone = timeZone(session.settings.timeZone);
     let out = '{"results":[';
     for (let i = 0; i < results.length; i++) {
