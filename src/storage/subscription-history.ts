@@ -70,5 +70,5 @@ export function readWatched(dir: DataDirectory): number[] {
  */
 export function writeWatched(dir: DataDirectory, ids: Iterable<number>): void {
   const list = [...ids].sort((a, b) => a - b);
-  dir.write(() => dir.meta.putSync(watchedKey, list));
+  dir.write(() => dir.meta.putSync(watchedKey, list), { injectable: false });
 }
