@@ -5,7 +5,7 @@
  */
 
 import type { TableEntry } from './catalog/catalog.ts';
-import { FeatureNotSupportedError, SemanticError, SqlState } from './common/errors.ts';
+import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from './common/errors.ts';
 import type { SqlType } from './common/types.ts';
 import type { Row, Value } from './common/value.ts';
 import { jsParam } from './functions/js-input.ts';
@@ -30,6 +30,7 @@ import {
   type ValueForm,
   valueFormOption,
 } from './runtime/statements/insert-values.ts';
+import { type SubscriptionEvent, subscribeRelation } from './runtime/subscriptions.ts';
 import { loadParser } from './sql/front/index.ts';
 import { Durability } from './storage/durability.ts';
 
@@ -41,6 +42,12 @@ export interface OpenOptions {
   readonly dir?: string;
   /** Milliseconds between checkpoints of a durable database (default 10 000; 0: only at close). */
   readonly checkpointInterval?: number;
+  /**
+   * Rows of change history kept per subscribed table or view, so that a subscriber can resume
+   * after a step (`subscribe(…, { afterStep })`), across restarts too (default 100 000). A
+   * resume from before the oldest step kept gets a resync.
+   */
+  readonly subscriptionHistoryRows?: number;
 }
 
 export interface QueryResult<T extends readonly Value[] = Row> {
@@ -69,6 +76,22 @@ export interface ViewChange {
   readonly step: number;
   readonly columns: readonly ResultColumn[];
   readonly changes: readonly { readonly row: Row; readonly weight: number }[];
+  /**
+   * Set on a resumed subscription whose `afterStep` the retained history no longer reaches (or
+   * a step this database has not reached): `changes` is then the view's whole contents as of
+   * `step` (weight 1 per copy), replacing everything received before.
+   */
+  readonly resync?: true;
+}
+
+/** Options of `subscribe()`. */
+export interface SubscribeViewOptions {
+  /**
+   * Resume after this step (the `step` of the last change received, or `currentStep` when
+   * subscribing): the changes of every later step come first, from the retained history, even
+   * across a restart of a durable database; a `resync` change if it no longer reaches back.
+   */
+  readonly afterStep?: number;
 }
 
 export interface RelationInfo {
@@ -95,6 +118,15 @@ export class Eddy {
   static async open(options: OpenOptions = {}): Promise<Eddy> {
     await loadParser();
     const eddy = new Eddy();
+    const historyRows = options.subscriptionHistoryRows;
+    if (historyRows !== undefined) {
+      if (!Number.isSafeInteger(historyRows) || historyRows < 0)
+        throw new DataError(
+          SqlState.invalidParameterValue,
+          `subscriptionHistoryRows must be a non-negative integer, not ${String(historyRows)}`,
+        );
+      eddy.db.history.rowsMax = historyRows;
+    }
     if (options.dir !== undefined)
       eddy.durability = Durability.open(eddy.db, {
         dir: options.dir,
@@ -232,9 +264,22 @@ export class Eddy {
     return total;
   }
 
-  /** Calls `onChange` with the view's changes at every step that changes it. */
-  subscribe(view: string, onChange: (change: ViewChange) => void): Subscription {
+  /** The number of the last committed step: a token to resume a subscription after. */
+  get currentStep(): number {
+    return this.db.currentStep;
+  }
+
+  /**
+   * Calls `onChange` with the view's changes at every step that changes it, from the next step
+   * on, or with `afterStep` from the step after that one (see SubscribeViewOptions).
+   */
+  subscribe(
+    view: string,
+    onChange: (change: ViewChange) => void,
+    options: SubscribeViewOptions = {},
+  ): Subscription {
     this.checkOpen();
+    if (options.afterStep !== undefined) return this.resume(view, options.afterStep, onChange);
     const relation = this.db.catalog.requireRelation(view);
     if (relation.kind === 'view') {
       throw new SemanticError(
@@ -244,6 +289,8 @@ export class Eddy {
     }
     const id = relation.id;
     const columns = relation.schema.map((c) => ({ name: c.name, type: c.type }));
+    // Its history is kept from now on, so that the subscriber can resume after a step it saw.
+    if (relation.kind !== 'source') this.db.watch(id);
     // Each change is handed over once its step is durable, in step order.
     const afterDurable = new AfterDurable(() => this.db.whenDurable());
     const off = this.db.onStep((step: StepChanges) => {
@@ -255,6 +302,41 @@ export class Eddy {
         () => {},
       );
     });
+    return { unsubscribe: off };
+  }
+
+  /** A subscription resumed after `afterStep`: the retained history, then every later step. */
+  private resume(view: string, afterStep: number, onChange: (change: ViewChange) => void): Subscription {
+    if (!Number.isSafeInteger(afterStep) || afterStep < 0)
+      throw new DataError(
+        SqlState.invalidParameterValue,
+        `afterStep must be a step number (a non-negative integer), not ${String(afterStep)}`,
+      );
+    const relation = this.db.catalog.requireRelation(view);
+    const columns = relation.schema.map((c) => ({ name: c.name, type: c.type }));
+    // A step not reached here (a token from another database) is answered with the contents.
+    const ahead = afterStep > this.db.currentStep;
+    const afterDurable = new AfterDurable(() => this.db.whenDurable());
+    const deliver = (event: SubscriptionEvent): void => {
+      let change: ViewChange;
+      if (event.kind === 'changes') {
+        const changes = event.weights.map((weight, i) => ({ row: event.rows[i]!, weight }));
+        change = { step: event.step, columns, changes };
+      } else if (event.kind === 'resync' || event.kind === 'snapshot') {
+        const changes = event.rows.map((row) => ({ row, weight: 1 }));
+        change = { step: event.step, columns, changes, resync: true };
+      } else return;
+      afterDurable.run(
+        () => onChange(change),
+        () => {},
+      );
+    };
+    const off = subscribeRelation(
+      this.db,
+      relation.id,
+      ahead ? { snapshot: true } : { afterStep, snapshot: false },
+      deliver,
+    );
     return { unsubscribe: off };
   }
 

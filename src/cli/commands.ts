@@ -41,6 +41,11 @@ export const serveCommand = {
       value: 'MS',
       help: 'milliseconds between checkpoints of the data folder (10000; 0: only at shutdown)',
     },
+    'subscription-history-rows': {
+      type: 'string',
+      value: 'N',
+      help: 'rows of change history kept per subscribed view for resuming subscribers (100000)',
+    },
     user: {
       type: 'string',
       value: 'NAME:PASSWORD',

@@ -41,6 +41,7 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
     throw new UsageError('--in-memory and --data-dir exclude each other');
   const dataDir = values['in-memory'] ? undefined : (values['data-dir'] ?? defaultDataDir());
   const interval = values['checkpoint-interval'];
+  const historyRows = values['subscription-history-rows'];
   const recovery: string[] = [];
   const server = await serve({
     host: values.host,
@@ -58,6 +59,8 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
       handshakeTimeoutMs: positiveCount('--handshake-timeout-ms', values['handshake-timeout-ms']),
     },
     bodyBytesMax: positiveCount('--max-body-size', values['max-body-size']),
+    subscriptionHistoryRows:
+      historyRows === undefined ? undefined : parseCount('--subscription-history-rows', historyRows, 0),
     allowedOrigins: values['allowed-origin'],
   });
   const pg = server.pg.address();

@@ -20,7 +20,7 @@ import { CommitLog } from './commit-log.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
-import { StepHistory } from './subscriptions.ts';
+import { StepHistory } from './step-history.ts';
 import type { ViewState, ViewStateDelta, ViewStateSlicer } from './view-state.ts';
 
 /** Keeps one materialized view's contents up to date from its inputs' changes. */
@@ -101,6 +101,8 @@ export class Database {
   readonly history = new StepHistory();
   /** Relations that have had a subscriber: only their history is kept. */
   readonly watched = new Set<number>();
+  /** Told when a relation gets its first subscriber (a durable database remembers it). */
+  onFirstWatch: ((relationId: number) => void) | null = null;
   /** Steps committed since the oldest open transaction's snapshot (snapshot reads, COMMIT checks). */
   readonly commitLog = new CommitLog();
   /**
@@ -436,6 +438,13 @@ export class Database {
   }
 
   /** Recovery: the state restored from a checkpoint is that of `step`; numbering continues after it. */
+  /** Keeps the history of `relationId` from now on (it has a subscriber). */
+  watch(relationId: number): void {
+    if (this.watched.has(relationId)) return;
+    this.watched.add(relationId);
+    this.onFirstWatch?.(relationId);
+  }
+
   restoreStepNumber(step: number): void {
     this.stepNumber = step;
   }

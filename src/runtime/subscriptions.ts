@@ -6,10 +6,12 @@
  * resume after the last step it saw, with no gap and no duplicate; when that history no longer
  * reaches back far enough, it gets a fresh snapshot instead (`resync`).
  */
-import { type EddyError, SemanticError, SqlState } from '../common/errors.ts';
+import { type EddyError, SemanticError, SqlState, StateError } from '../common/errors.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
-import type { Database, StepChanges } from './database.ts';
+import type { Database } from './database.ts';
+
+export { historyRowsMax } from './step-history.ts';
 
 export type SubscriptionEvent =
   /** The relation's contents as of `step` (all weights +1 per copy). */
@@ -36,56 +38,45 @@ export type SubscriptionEvent =
 export interface SubscribeOptions {
   /** Send the current contents first (default true). */
   readonly snapshot?: boolean;
-  /** Resume after this step: replay later steps from history, or resync if it is gone. */
+  /**
+   * Resume after this step: replay later steps from the retained history (a run of steps that
+   * left the relation unchanged comes as one progress event, for its last step), or resync if
+   * the history no longer reaches back to it.
+   */
   readonly afterStep?: number;
 }
 
 export type SubscriptionListener = (event: SubscriptionEvent) => void;
 
-/** Rows of change history kept per relation for resuming subscribers. */
-export const historyRowsMax = 100_000;
-
-interface HistoryEntry {
-  readonly step: number;
-  readonly batch: Batch | null;
-}
-
-/** Recent steps' changes per relation, trimmed to `historyRowsMax` rows each. */
-export class StepHistory {
-  private readonly byRelation = new Map<number, { entries: HistoryEntry[]; rows: number; since: number }>();
-
-  /** Records `step` for every watched relation (null batch: no change). */
-  record(step: StepChanges, watched: Iterable<number>): void {
-    for (const id of watched) {
-      let h = this.byRelation.get(id);
-      if (!h) this.byRelation.set(id, (h = { entries: [], rows: 0, since: step.step - 1 }));
-      const batch = step.changes.byRelation.get(id) ?? null;
-      h.entries.push({ step: step.step, batch: batch && batch.length > 0 ? batch : null });
-      h.rows += batch?.length ?? 0;
-      while (h.rows > historyRowsMax && h.entries.length > 1) {
-        const dropped = h.entries.shift()!;
-        h.rows -= dropped.batch?.length ?? 0;
-        h.since = dropped.step;
-      }
-    }
-  }
-
-  /** The entries after `afterStep`, or null if the history does not reach back that far. */
-  after(relationId: number, afterStep: number): HistoryEntry[] | null {
-    const h = this.byRelation.get(relationId);
-    if (!h || afterStep < h.since) return null;
-    return h.entries.filter((e) => e.step > afterStep);
-  }
-
-  forget(relationId: number): void {
-    this.byRelation.delete(relationId);
-  }
-}
-
 export function rowsOf(batch: Batch): { rows: Value[][]; weights: number[] } {
   const rows: Value[][] = [];
   for (let i = 0; i < batch.length; i++) rows.push(batch.row(i));
   return { rows, weights: batch.weights.slice() };
+}
+
+/**
+ * Null when a subscription to `relationId` can resume after `afterStep` with no gap; else why
+ * not (55000): the step is ahead of this database, or the retained history no longer reaches
+ * back to it. For surfaces that refuse rather than resync (the wire protocol's SUBSCRIBE).
+ */
+export function resumeRefusal(db: Database, relationId: number, afterStep: number): StateError | null {
+  const current = db.currentStep;
+  const hint = 'Subscribe again without a step to resume after, which starts from a snapshot.';
+  if (afterStep > current)
+    return new StateError(
+      SqlState.objectNotInPrerequisiteState,
+      `cannot resume after step ${afterStep}: the database is at step ${current}`,
+      { hint },
+    );
+  if (afterStep === current || db.history.after(relationId, afterStep) !== null) return null;
+  return new StateError(
+    SqlState.objectNotInPrerequisiteState,
+    `cannot resume after step ${afterStep}: the retained change history no longer reaches back to it`,
+    {
+      hint,
+      detail: 'Eddy keeps a bounded history of each subscribed relation (--subscription-history-rows).',
+    },
+  );
 }
 
 /**
@@ -106,10 +97,10 @@ export function subscribeRelation(
     );
   }
   const errors = relation.kind === 'materializedView' ? new ErrorState(db, relationId) : null;
-  db.watched.add(relationId);
+  db.watch(relationId);
   const current = db.currentStep;
   if (options.afterStep !== undefined && options.afterStep <= current) {
-    const replay = db.history.after(relationId, options.afterStep);
+    const replay = options.afterStep === current ? [] : db.history.after(relationId, options.afterStep);
     if (replay === null) listener({ kind: 'resync', step: current, rows: db.readStoredRows(relationId) });
     else
       for (const e of replay)

@@ -34,6 +34,8 @@ export interface ServeOptions {
   readonly handshake?: Partial<HandshakeLimits>;
   /** Largest HTTP request body in bytes (default 16 MiB). */
   readonly bodyBytesMax?: number;
+  /** Rows of change history kept per subscribed relation for resuming subscribers (default 100 000). */
+  readonly subscriptionHistoryRows?: number;
   /** Browser origins besides the server's own that may call the HTTP API (`*`: any). */
   readonly allowedOrigins?: readonly string[];
 }
@@ -58,6 +60,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   // Every view's operators are counted, for the console's dataflow graph (two clock reads per run).
   const operatorProfiles = new OperatorProfiles();
   const db = new Database(operatorProfiles.factory());
+  if (options.subscriptionHistoryRows !== undefined) db.history.rowsMax = options.subscriptionHistoryRows;
   const durability =
     options.dataDir === undefined
       ? null

@@ -1,7 +1,8 @@
 /**
  * @module storage/checkpoint
  * Checkpoints (ADR 0003): the catalog (as its DDL history), step number, clock reading, covered
- * LSN, every table's rows and every materialized view's saved state, written as CRC-checked
+ * LSN, every table's rows, every materialized view's saved state and the subscription history
+ * (format 3), written as CRC-checked
  * chunks over several event-loop turns, then a manifest, then marked `latest` in one LMDB
  * transaction only once everything is synced. Then what recovery no longer needs goes: log
  * records the previous checkpoint covers and every older or unfinished checkpoint.
@@ -10,9 +11,16 @@ import { crc32 } from 'node:zlib';
 import { failpoint } from '../common/failpoints.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { DdlRecord } from '../runtime/durable-log.ts';
-import { type CheckpointManifest, type DataDirectory, storageFormat } from './data-directory.ts';
+import type { RelationHistory } from '../runtime/step-history.ts';
+import {
+  type CheckpointManifest,
+  type DataDirectory,
+  storageFormat,
+  storageFormatsRead,
+} from './data-directory.ts';
 import { readBatch, readDdl, writeBatch, writeDdl } from './log-record.ts';
 import { deleteCoveredSegments } from './log-segments.ts';
+import { readHistories, writeHistories } from './subscription-history.ts';
 import { ByteReader, ByteWriter, corrupt } from './value-codec.ts';
 import {
   readViewClosings,
@@ -47,6 +55,8 @@ export interface CheckpointState {
   readonly lsn: number;
   readonly tables: readonly StoredRelation[];
   readonly views: readonly SavedView[];
+  /** Watched relations' retained change history at the step boundary (empty before format 3). */
+  readonly histories: readonly RelationHistory[];
 }
 
 /** What is copied at the checkpoint's step boundary (views' images were streamed before it). */
@@ -116,6 +126,7 @@ export class CheckpointWriter {
       await out.maybeFlush();
     }
     await writeViewClosings(w, state.views, () => out.maybeFlush());
+    await writeHistories(w, state.histories, () => out.maybeFlush());
     await out.flush();
   }
 
@@ -189,8 +200,10 @@ function nextTurn(): Promise<void> {
 export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState {
   const manifest = dir.manifests.get(id);
   if (!manifest) throw corrupt(`checkpoint ${id} has no manifest`);
-  if (manifest.format !== storageFormat)
-    throw corrupt(`checkpoint ${id} has format ${manifest.format}, this Eddy reads ${storageFormat}`);
+  if (!storageFormatsRead.includes(manifest.format))
+    throw corrupt(
+      `checkpoint ${id} has format ${manifest.format}, this Eddy reads ${storageFormatsRead.join(', ')}`,
+    );
   const parts: Uint8Array[] = [];
   let crc = 0;
   for (let i = 0; i < manifest.chunks; i++) {
@@ -204,7 +217,7 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
     throw corrupt(`checkpoint ${id} fails its checksum`);
   const r = new ByteReader(payload);
   const format = r.varuint();
-  if (format !== storageFormat) throw corrupt(`checkpoint ${id} has format ${format}`);
+  if (format !== manifest.format) throw corrupt(`checkpoint ${id} has format ${format}`);
   const slices = readViewSlices(r);
   const step = r.varuint();
   const clockMicros = r.f64();
@@ -217,8 +230,9 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
     tables.push({ relationId, batch });
   }
   const views = readViewClosings(r, slices);
+  const histories = format >= 3 ? readHistories(r) : [];
   if (!r.done) throw corrupt(`checkpoint ${id} has bytes after its end`);
-  return { ddlHistory, nextId, step, clockMicros, lsn, tables, views };
+  return { ddlHistory, nextId, step, clockMicros, lsn, tables, views, histories };
 }
 
 /**

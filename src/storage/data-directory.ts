@@ -21,8 +21,10 @@ import { type Database as LmdbDatabase, open, type RootDatabase } from 'lmdb';
 import { EddyError, ResourceLimitError, SqlState, StateError, StorageError } from '../common/errors.ts';
 import { diskFullInjected } from '../common/failpoints.ts';
 
-/** The layout version of a data directory this code reads and writes. */
-export const storageFormat = 2;
+/** The layout version of a data directory this code writes. */
+export const storageFormat = 3;
+/** Older versions it still reads: format 2 checkpoints carry no subscription history. */
+export const storageFormatsRead: readonly number[] = [2, 3];
 
 /** The header of a checkpoint, kept apart from its chunks. */
 export interface CheckpointManifest {
@@ -39,7 +41,7 @@ export interface CheckpointManifest {
 export class DataDirectory {
   readonly path: string;
   private readonly env: RootDatabase;
-  readonly meta: LmdbDatabase<number | string, string>;
+  readonly meta: LmdbDatabase<number | string | number[], string>;
   /** The input log's segment files (storage/log-segments). */
   readonly logFolder: string;
   readonly chunks: LmdbDatabase<Uint8Array, [number, number]>;
@@ -83,20 +85,27 @@ export class DataDirectory {
       this.write(() => this.meta.putSync('format', storageFormat));
       return;
     }
-    if (found !== storageFormat)
-      throw new StorageError(
-        SqlState.objectNotInPrerequisiteState,
-        `data directory "${this.path}" has storage format ${String(found)}, this Eddy reads format ${storageFormat}`,
-        { hint: 'Open it with the Eddy version that wrote it, or start from an empty directory.' },
-      );
+    if (found === storageFormat) return;
+    if (typeof found === 'number' && storageFormatsRead.includes(found)) {
+      // Its checkpoints stay readable; those written from now on have the new format.
+      this.write(() => this.meta.putSync('format', storageFormat));
+      return;
+    }
+    throw new StorageError(
+      SqlState.objectNotInPrerequisiteState,
+      `data directory "${this.path}" has storage format ${String(found)}, this Eddy reads formats ${storageFormatsRead.join(', ')}`,
+      { hint: 'Open it with the Eddy version that wrote it, or start from an empty directory.' },
+    );
   }
 
   /**
    * Runs `body` as one LMDB write transaction, not synced (see `sync`). Disk full (real or the
    * `enospc` failpoint) fails with 53100 and writes nothing; other failures with 58030.
+   * `injectable: false` keeps the failpoint out: for bookkeeping that is not one of the durable
+   * writes the failpoint's count numbers (the watched relations), so seeds keep their meaning.
    */
-  write<T>(body: () => T): T {
-    if (diskFullInjected()) throw diskFull('the store', 'injected by the enospc failpoint');
+  write<T>(body: () => T, { injectable = true }: { readonly injectable?: boolean } = {}): T {
+    if (injectable && diskFullInjected()) throw diskFull('the store', 'injected by the enospc failpoint');
     try {
       return this.env.transactionSync(body);
     } catch (e) {

@@ -11,6 +11,7 @@ import { DataDirectory } from './data-directory.ts';
 import { InputLog } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
+import { readWatched, writeWatched } from './subscription-history.ts';
 import type { ViewSlicing } from './view-images.ts';
 
 export const checkpointIntervalMsDefault = 10_000;
@@ -85,6 +86,7 @@ export class Durability {
       );
       db.durableLog = log;
       const durability = new Durability(db, dir, log, say);
+      durability.rememberWatched();
       durability.figures.recoveryMs = performance.now() - started;
       durability.figures.replayedRecords = result.replayedRecords;
       durability.figures.viewsRestored = result.viewsRestored;
@@ -109,6 +111,24 @@ export class Durability {
       dir.close();
       throw e;
     }
+  }
+
+  /**
+   * Keeps the set of watched relations in the directory: now (dropped ones leave it) and
+   * whenever a relation gets its first subscriber, so that recovery records their history.
+   */
+  private rememberWatched(): void {
+    const save = (): void => {
+      try {
+        writeWatched(this.dir, this.db.watched);
+      } catch (e) {
+        // Only costs a resync after a restart: the subscription goes on.
+        this.say(`eddy: could not record a subscribed relation: ${(e as Error)?.message ?? String(e)}`);
+      }
+    };
+    const saved = readWatched(this.dir);
+    if (saved.length !== this.db.watched.size || saved.some((id) => !this.db.watched.has(id))) save();
+    this.db.onFirstWatch = save;
   }
 
   get stats(): DurabilityStats {
@@ -182,6 +202,7 @@ export class Durability {
       lsn: this.log.lastLsn,
       tables,
       views,
+      histories: this.db.history.copy(),
     };
   }
 
@@ -201,6 +222,7 @@ export class Durability {
       this.report(e);
     } finally {
       this.db.durableLog = null;
+      this.db.onFirstWatch = null;
       await this.log.flush().catch(() => {});
       this.log.close();
       this.dir.close();

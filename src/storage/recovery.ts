@@ -3,7 +3,8 @@
  * Brings a fresh database to the state its data directory holds (ADR 0003): the latest valid
  * checkpoint (falling back to the previous one when the latest fails its checksum), then the
  * log records after it, in order, re-forming the same steps with the same numbers. The clock is
- * moved past every reading recovered, so it never goes back across a restart.
+ * moved past every reading recovered, so it never goes back across a restart. Watched relations
+ * get their subscription history back: the checkpoint's, extended by every replayed step.
  */
 import { clockAtLeast } from '../common/clock.ts';
 import { failpoint } from '../common/failpoints.ts';
@@ -15,6 +16,7 @@ import { type CheckpointState, checkpointIds, readCheckpoint } from './checkpoin
 import type { DataDirectory } from './data-directory.ts';
 import { decodeLogRecord, type LogRecord } from './log-record.ts';
 import { listSegments, readSegment } from './log-segments.ts';
+import { readWatched } from './subscription-history.ts';
 import { corrupt } from './value-codec.ts';
 
 export interface RecoveryResult {
@@ -53,12 +55,15 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
   try {
     let lsn = 0;
     let viewsRestored = 0;
+    const histories = new HistoryResumption(db, readWatched(dir));
     if (checkpoint) {
       viewsRestored = restoreCheckpoint(db, session, checkpoint, warn);
+      histories.restore(checkpoint.histories);
       phase.restore = lap();
       ddlHistory.push(...checkpoint.ddlHistory);
       lsn = checkpoint.lsn;
     }
+    histories.coverCreated();
     let replayed = 0;
     const segments = listSegments(dir.logFolder);
     if (!checkpoint && segments.length > 0 && segments[0]!.firstLsn !== 1)
@@ -76,6 +81,7 @@ export function recover(db: Database, dir: DataDirectory, warn: (line: string) =
         if (key !== lsn + 1) throw corrupt(`the input log jumps from record ${lsn} to ${key}`);
         failpoint('recovery.replay');
         replayRecord(db, session, decodeLogRecord(bytes), ddlHistory, warn, key);
+        histories.coverCreated();
         lsn = key;
         replayed++;
       }
@@ -131,6 +137,46 @@ function restoreCheckpoint(
   db.restoreStepNumber(checkpoint.step);
   clockAtLeast(checkpoint.clockMicros);
   return restored;
+}
+
+/**
+ * Gives watched relations their subscription history back. A relation keeps the checkpoint's
+ * history if it has one; any other watched relation is covered from when recovery first finds
+ * it (the checkpoint's step, or the replayed record that created it), so the steps replayed
+ * after that are recorded as they are re-formed, with the same numbers and changes.
+ */
+class HistoryResumption {
+  private readonly db: Database;
+  /** Watched relations not yet covered (not created yet, or dropped for good). */
+  private readonly pending: Set<number>;
+
+  constructor(db: Database, watched: readonly number[]) {
+    this.db = db;
+    this.pending = new Set(watched);
+  }
+
+  restore(saved: CheckpointState['histories']): void {
+    for (const h of saved) {
+      // A history that does not end at the checkpoint's step would leave a gap: start afresh.
+      if (!this.db.hasStore(h.relationId) || h.through !== this.db.currentStep) {
+        this.pending.add(h.relationId);
+        continue;
+      }
+      this.db.history.restore(h);
+      this.db.watched.add(h.relationId);
+      this.pending.delete(h.relationId);
+    }
+  }
+
+  /** Starts covering the watched relations that exist now, from the current step on. */
+  coverCreated(): void {
+    for (const id of this.pending) {
+      if (!this.db.hasStore(id)) continue;
+      this.db.history.begin(id, this.db.currentStep);
+      this.db.watched.add(id);
+      this.pending.delete(id);
+    }
+  }
 }
 
 /** Re-forms one logged step (same number, same changes) or re-runs one catalog change. */

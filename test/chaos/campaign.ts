@@ -50,6 +50,10 @@ export interface CampaignSummary {
   readonly inDoubtApplied: number;
   readonly lostWrites: number;
   readonly duplicatedRows: number;
+  /** Subscribers resuming after the restart that got a resync rather than the changes they missed. */
+  readonly resyncs: number;
+  /** Runs whose follower resumed after its last step with the changes it missed. */
+  readonly followersResumed: number;
   readonly failed: readonly RunResult[];
   /**
    * Runs whose first process died before any write was acknowledged (a kill during setup, which
@@ -85,7 +89,7 @@ export function formatResult(r: RunResult): string {
     `${status} seed=${r.seed} mode=${r.mode} kill=${r.killPoint}${r.recoveryKillPoint ? ` then=${r.recoveryKillPoint}` : ''} kills=${r.kills}`,
     ...(r.diskFull ? [`disk-full=${r.diskFull} refused=${r.refused}`] : []),
     `acked=${r.acked} in-doubt=${r.inDoubt}(applied ${r.inDoubtApplied})`,
-    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms restart=${Math.round(r.restartMs)}ms${r.viewsRestored === undefined ? '' : ` views-restored=${r.viewsRestored}`} subscriber=${r.resume}`,
+    `lost=${r.lostWrites} duplicated=${r.duplicatedRows} recovery=${Math.round(r.recoveryMs)}ms restart=${Math.round(r.restartMs)}ms${r.viewsRestored === undefined ? '' : ` views-restored=${r.viewsRestored}`} subscribers=${r.resume} resyncs=${r.resyncs}`,
   ].join(' ');
 }
 
@@ -162,6 +166,7 @@ async function runReported(config: RunConfig, options: CampaignOptions): Promise
       restartMs: 0,
       viewsRestored: undefined,
       resume: '?',
+      resyncs: 0,
       problems: [`run failed: ${message}`],
     };
   }
@@ -211,6 +216,8 @@ function summarize(results: readonly RunResult[], failpoints: readonly string[])
     inDoubtApplied: results.reduce((s, r) => s + r.inDoubtApplied, 0),
     lostWrites: results.reduce((s, r) => s + r.lostWrites, 0),
     duplicatedRows: results.reduce((s, r) => s + r.duplicatedRows, 0),
+    resyncs: results.reduce((s, r) => s + r.resyncs, 0),
+    followersResumed: results.filter((r) => r.resume.startsWith('follower resumed')).length,
     failed: results.filter((r) => r.problems.length > 0),
     killedBeforeAnyAck: results.filter((r) => r.acked === 0).length,
     recoveryMsMedian: median(recovery),
@@ -245,7 +252,7 @@ export function formatSummary(s: CampaignSummary): string {
       .map(([name, t]) => `${name} ${t.fired}/${t.chosen}`)
       .join(', ')}`,
     `disk-full runs ${s.diskFullRuns}, writes refused with 53100 ${s.refused}; views restored from checkpoint images in ${s.recoveriesRestoringViews} of ${s.recoveriesTelling} final recoveries`,
-    `lost writes ${s.lostWrites}, duplicated rows ${s.duplicatedRows}, failed runs ${s.failed.length}, runs killed before any write was acknowledged ${s.killedBeforeAnyAck}`,
+    `lost writes ${s.lostWrites}, duplicated rows ${s.duplicatedRows}, subscribers resumed by step token ${s.followersResumed} runs, resynced ${s.resyncs}, failed runs ${s.failed.length}, runs killed before any write was acknowledged ${s.killedBeforeAnyAck}`,
     `recovery median ${Math.round(s.recoveryMsMedian)} ms, max ${Math.round(s.recoveryMsMax)} ms (median/max by driver: ${modes || 'none'})`,
     s.failpointsAvailable.length === 0
       ? 'no failpoints in this engine: external kills only'

@@ -3,7 +3,8 @@
  * CI's share of the crash campaign: 50 seeded runs, each killing the database once (at a
  * failpoint the seed picks, or by SIGKILL from outside) and some again while it recovers, through
  * the library and the server. Every acknowledged write must survive exactly once, every view must
- * equal its query, steps must not go back and the subscriber must end with the view's contents.
+ * equal its query, steps must not go back, and the subscribers, resuming after their last step,
+ * must get the changes they missed (no resync) and end with the view's contents.
  * The long campaign is `npm run chaos -- --runs 1000`.
  */
 import assert from 'node:assert/strict';
@@ -38,6 +39,8 @@ test(`${runs} seeded kills and recoveries, library and server: nothing lost, not
   assert.ok(summary.kills >= runs);
   assert.ok(summary.failpointKills >= runs / 4, formatSummary(summary));
   assert.ok(summary.acked > runs * 5, formatSummary(summary));
+  // Subscribers carried on from their step tokens (a resync fails its run).
+  assert.ok(summary.followersResumed >= runs / 2, formatSummary(summary));
   // A process that dies before its run starts writing (a warm process gone bad) would pass as a
   // kill during setup: only a few seeds plan that.
   assert.ok(summary.killedBeforeAnyAck <= runs / 5, formatSummary(summary));

@@ -224,6 +224,13 @@ export class SubscriberState {
     this.resets++;
   }
 
+  /** Carries on from where `other` stopped (a subscriber resuming after a restart). */
+  continueFrom(other: SubscriberState): void {
+    this.rows.clear();
+    for (const [key, n] of other.rows) this.rows.set(key, n);
+    this.lastStep = other.lastStep;
+  }
+
   apply(step: number, key: string, weight: number): void {
     const n = (this.rows.get(key) ?? 0) + weight;
     if (n === 0) this.rows.delete(key);

@@ -127,14 +127,23 @@ async function dump(): Promise<Dump> {
   return { tablesPresent, tables: tableRows, views };
 }
 
-/** Follows a view from a snapshot: the read and the subscription happen with no step between. */
-async function follow(view: string): Promise<void> {
-  const snapshot = await db.query(`SELECT * FROM ${view}`);
-  db.subscribe(view, (c) => {
-    noteStep(c.step);
-    emit({ t: 'change', step: c.step, rows: c.changes.map((x) => [canonicalRow(x.row), x.weight]) });
-  });
-  emit({ t: 'snapshot', rows: snapshot.rows.map(canonicalRow) });
+/**
+ * Follows a view from a snapshot (the read and the subscription happen with no step between),
+ * or resuming after `afterStep`: the changes since, or a resync with the view's contents.
+ */
+async function follow(view: string, afterStep: number | undefined): Promise<void> {
+  const snapshot = afterStep === undefined ? await db.query(`SELECT * FROM ${view}`) : undefined;
+  db.subscribe(
+    view,
+    (c) => {
+      noteStep(c.step);
+      if (c.resync) emit({ t: 'resync', step: c.step, rows: c.changes.map((x) => canonicalRow(x.row)) });
+      else emit({ t: 'change', step: c.step, rows: c.changes.map((x) => [canonicalRow(x.row), x.weight]) });
+    },
+    { afterStep },
+  );
+  if (snapshot) emit({ t: 'snapshot', step: db.currentStep, rows: snapshot.rows.map(canonicalRow) });
+  else emit({ t: 'followed' });
 }
 
 async function probe(): Promise<number> {
@@ -164,7 +173,7 @@ type Command =
   | { c: 'open'; dir: string; options: Record<string, unknown>; failpoints: string }
   | { c: 'setup' }
   | { c: 'watch' }
-  | { c: 'follow'; view: string }
+  | { c: 'follow'; view: string; afterStep?: number }
   | { c: 'run'; states: ClientState[]; run: ClientRun }
   | { c: 'dump' }
   | { c: 'probe' }
@@ -181,7 +190,7 @@ async function handle(command: Command): Promise<void> {
       watchTables();
       return emit({ t: 'watching' });
     case 'follow':
-      await follow(command.view);
+      await follow(command.view, command.afterStep);
       return;
     case 'run':
       await runClients(command.states, command.run);

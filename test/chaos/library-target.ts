@@ -112,7 +112,12 @@ export class LibraryTarget implements Target {
         return true;
       case 'snapshot':
         e.snapshot(event.rows as string[]);
+        if (typeof event.step === 'number') e.change(event.step, []);
         return false;
+      case 'resync':
+        e.resync(event.rows as string[]);
+        e.change(event.step as number, []);
+        return true;
       default:
         return false;
     }
@@ -137,8 +142,9 @@ export class LibraryTarget implements Target {
     await this.command({ c: 'setup' }, 'setupDone');
   }
 
-  async follow(view: string): Promise<void> {
-    await this.command({ c: 'follow', view }, 'snapshot');
+  async follow(view: string, afterStep?: number): Promise<void> {
+    if (afterStep === undefined) await this.command({ c: 'follow', view }, 'snapshot');
+    else await this.command({ c: 'follow', view, afterStep }, 'followed');
   }
 
   async runClients(states: readonly ClientState[], run: ClientRun): Promise<void> {

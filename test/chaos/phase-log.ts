@@ -21,6 +21,10 @@ export class PhaseLog implements TargetEvents {
   onAck: (count: number) => void = () => {};
 
   readonly subscriber = new SubscriberState();
+  /** Whether the subscriber got its start (a snapshot), so it has a step to resume after. */
+  following = false;
+  /** Resumptions answered with the view's contents instead of the missed changes. */
+  resyncs = 0;
 
   constructor(states: readonly ClientState[]) {
     for (const s of states) this.histories.set(s.client, { start: cloneClientState(s), writes: [] });
@@ -47,8 +51,14 @@ export class PhaseLog implements TargetEvents {
   unknown(): void {}
 
   snapshot(rows: readonly string[]): void {
+    this.following = true;
     this.subscriber.reset();
     for (const r of rows) this.subscriber.apply(-1, r, 1);
+  }
+
+  resync(rows: readonly string[]): void {
+    this.resyncs++;
+    this.snapshot(rows);
   }
 
   change(step: number, rows: readonly (readonly [string, number])[]): void {
@@ -90,6 +100,9 @@ export class EventRelay implements TargetEvents {
   }
   snapshot(rows: readonly string[]): void {
     this.to.snapshot(rows);
+  }
+  resync(rows: readonly string[]): void {
+    this.to.resync(rows);
   }
   change(step: number, rows: readonly (readonly [string, number])[]): void {
     this.to.change(step, rows);

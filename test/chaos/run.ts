@@ -82,10 +82,13 @@ export interface RunResult {
   /** Views the final recovery restored from checkpoint images, as the engine reports it. */
   readonly viewsRestored: number | undefined;
   /**
-   * How the subscriber carried on after the restart: the server's SSE subscriber resumed after its
-   * last step (`resumed`) or got a `resync`; the library's re-subscribed from a snapshot.
+   * How the subscribers carried on after the restart: the follower (library subscribe or wire
+   * cursor) and the server's SSE subscriber each resumed after their last step (`resumed`), got
+   * a `resync`, or started afresh from a snapshot (`snapshot`: they had no step yet).
    */
   readonly resume: string;
+  /** Resumptions answered with a resync (none is expected: the workload fits in the history kept). */
+  readonly resyncs: number;
   readonly problems: readonly string[];
 }
 
@@ -278,6 +281,8 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
   let viewsRestored: number | undefined;
   let verdicts: Verdicts | undefined;
   let sse: SseFollower | undefined;
+  let follower: string | undefined;
+  let followerResyncs = 0;
   // What is known so far: a run that fails part way still reports its kill and its writes.
   const result = (): RunResult => ({
     seed: config.seed,
@@ -295,7 +300,8 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
     recoveryMs,
     restartMs,
     viewsRestored,
-    resume: sse?.outcome ?? 'resubscribed',
+    resume: [`follower ${follower ?? 'none'}`, ...(sse ? [`sse ${sse.outcome}`] : [])].join(', '),
+    resyncs: followerResyncs + (sse?.outcome === 'resync' ? 1 : 0),
     problems,
   });
   let externalKillFired = false;
@@ -391,17 +397,26 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
       );
 
     if (verdicts.states !== undefined && dump.tablesPresent) {
+      const after = new PhaseLog(verdicts.states);
+      relay.to = after;
+      follower = await resumeFollower(current, before, after);
       problems.push(
         ...(await continueAfterRecovery(
           config,
           current,
-          relay,
+          after,
           verdicts.states,
           run,
           settleViews(expected, dump),
           sse,
         )),
       );
+      followerResyncs = after.resyncs;
+      const resyncs = followerResyncs + (sse?.outcome === 'resync' ? 1 : 0);
+      if (resyncs > 0)
+        problems.push(
+          `${resyncs} subscriber(s) got a resync though their step was within the retained history (follower ${follower}, sse ${sse?.outcome ?? 'none'})`,
+        );
     }
     await current.close();
     return result();
@@ -418,21 +433,35 @@ export async function runOne(config: RunConfig): Promise<RunResult> {
 }
 
 /**
- * After recovery: a subscriber follows the view again, the clients write more, and then tables,
- * views and the subscriber must all be exact (no write is in doubt now).
+ * The follower carries on after recovery: from its last step token, with the rows it had
+ * (`resumed`, or `resync` when the database sent the contents instead), or from a snapshot when
+ * it had not started before the kill.
+ */
+async function resumeFollower(target: Target, before: PhaseLog, after: PhaseLog): Promise<string> {
+  const token = before.following && before.subscriber.lastStep >= 0 ? before.subscriber.lastStep : undefined;
+  if (token === undefined) {
+    await target.follow(followedView);
+    return 'snapshot';
+  }
+  after.following = true;
+  after.subscriber.continueFrom(before.subscriber);
+  await target.follow(followedView, token);
+  return after.resyncs > 0 ? 'resync' : 'resumed';
+}
+
+/**
+ * After recovery: the subscribers follow the view again, the clients write more, and then
+ * tables, views and the subscribers must all be exact (no write is in doubt now).
  */
 async function continueAfterRecovery(
   config: RunConfig,
   target: Target,
-  relay: EventRelay,
+  after: PhaseLog,
   states: ClientState[],
   run: ClientRun,
   expected: Map<string, boolean | 'either'>,
   sse: SseFollower | undefined,
 ): Promise<string[]> {
-  const after = new PhaseLog(states);
-  relay.to = after;
-  await target.follow(followedView);
   if (sse && target.httpBase !== undefined) await sse.connect(target.httpBase, followedView);
   await target.runClients(states, { ...run, writes: config.writesAfter });
   const lastStep = await target.probe();

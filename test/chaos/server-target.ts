@@ -124,16 +124,29 @@ export class ServerTarget implements Target {
     }
   }
 
-  async follow(view: string): Promise<void> {
+  async follow(view: string, afterStep?: number): Promise<void> {
     const c = await this.connect();
-    try {
+    let resumed = afterStep !== undefined;
+    const declare = async (): Promise<void> => {
       await c.query('BEGIN');
-      await c.query(`DECLARE chaos_follow CURSOR FOR SUBSCRIBE TO ${view}`);
+      const resume = resumed ? ` WITH (after_step = ${afterStep})` : '';
+      await c.query(`DECLARE chaos_follow CURSOR FOR SUBSCRIBE TO ${view}${resume}`);
+    };
+    try {
+      await declare().catch(async (error: unknown) => {
+        // 55000: the step is out of the retained history's reach: start again from a snapshot.
+        if (!resumed || (error as { code?: string }).code !== '55000') throw error;
+        await c.query('ROLLBACK');
+        resumed = false;
+        this.events.resync([]);
+        await declare();
+      });
     } catch (error) {
       await this.release(c);
       throw await this.diedOr(error);
     }
-    this.events.snapshot([]);
+    // A snapshot's rows arrive as the first step's changes; a resumed cursor carries on.
+    if (afterStep === undefined) this.events.snapshot([]);
     // Reads until the connection ends (the server died or closed).
     void (async () => {
       for (;;) {

@@ -17,6 +17,8 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export interface TargetEvents extends WriteEvents {
   /** The subscriber (re)started from a snapshot of the followed view. */
   snapshot(rows: readonly string[]): void;
+  /** A resumed subscriber was sent the view's contents instead (its step was out of reach). */
+  resync(rows: readonly string[]): void;
   /** The subscriber saw one step's changes (keys with weights). */
   change(step: number, rows: readonly (readonly [string, number])[]): void;
 }
@@ -67,8 +69,11 @@ export interface Target {
   readonly subscriberSeesEveryStep: boolean;
   /** The server's HTTP address (for the SSE subscriber); undefined for the library. */
   readonly httpBase: string | undefined;
-  /** Starts following a view (snapshot, then changes). */
-  follow(view: string): Promise<void>;
+  /**
+   * Starts following a view: from a snapshot, or, with `afterStep`, resuming after that step
+   * (the changes since; a resync event when the database cannot replay them).
+   */
+  follow(view: string, afterStep?: number): Promise<void>;
   /** Runs the clients concurrently until each sent its writes or the process died. */
   runClients(states: readonly ClientState[], run: ClientRun): Promise<void>;
   dump(): Promise<Dump>;

@@ -230,3 +230,60 @@ test('errors: unknown relation with its position, bad options, a view that is no
   await raw.until('Z');
   raw.end();
 });
+
+test('WITH (after_step = N) resumes after a step: its changes since, no snapshot; 55000 out of reach, 22023 not a step', async () => {
+  await freshTable('c7');
+  const reader = await pgClient(t.port);
+  try {
+    // Watched from here: a first subscription keeps the table's history.
+    await reader.query('BEGIN');
+    await reader.query('DECLARE w CURSOR FOR SUBSCRIBE c7 WITH (snapshot = false)');
+    await reader.query('COMMIT');
+    const token = step();
+    await writer.query("INSERT INTO c7 VALUES ('c', 3)");
+    await writer.query('INSERT INTO other VALUES (7)');
+    await writer.query("UPDATE c7 SET v = 10 WHERE k = 'a'");
+    await writer.query('INSERT INTO other VALUES (8)');
+    await writer.query('INSERT INTO other VALUES (9)');
+    await reader.query('BEGIN');
+    await reader.query(`DECLARE r CURSOR FOR SUBSCRIBE c7 WITH (after_step = ${token})`);
+    const replay = await reader.query('FETCH ALL r');
+    const s = step();
+    // Steps that left the table unchanged before its last change are implied; the last run of them is one progress row.
+    // In step order; rows of one step in any order.
+    assert.deepEqual(
+      replay.rows.map((r) => Number(r.eddy_step)),
+      [token + 1, s - 2, s - 2, s],
+    );
+    assert.deepEqual(
+      replay.rows
+        .map((r) => JSON.stringify([Number(r.eddy_step), r.eddy_progressed, r.eddy_weight, r.k, r.v]))
+        .sort(),
+      [
+        [token + 1, false, '1', 'c', 3],
+        [s - 2, false, '-1', 'a', 1],
+        [s - 2, false, '1', 'a', 10],
+        [s, true, null, null, null],
+      ]
+        .map((r) => JSON.stringify(r))
+        .sort(),
+    );
+    await reader.query('COMMIT');
+    const refused = async (afterStep: string, code: string): Promise<void> => {
+      await reader.query('BEGIN');
+      await assert.rejects(
+        reader.query(`DECLARE r CURSOR FOR SUBSCRIBE c7 WITH (after_step = ${afterStep})`),
+        {
+          code,
+        },
+      );
+      await reader.query('ROLLBACK');
+    };
+    await refused(String(token - 1), '55000'); // before the history began
+    await refused(String(s + 5), '55000'); // a step this database has not reached
+    await refused("'x1'", '22023');
+    await refused('-1', '22023');
+  } finally {
+    await reader.end();
+  }
+});

@@ -86,22 +86,34 @@ export function describeSubscribe(session: Session, sub: Subscription, text: str
   return [...feedColumnsPrefix, ...columns];
 }
 
-/** `WITH (snapshot = true|false, progress = true|false)`. */
+/** `WITH (snapshot = true|false, progress = true|false, after_step = N)`. */
 export function feedOptions(options: readonly WithOption[]): FeedOptions {
   let snapshot = true;
   let progress = true;
+  let afterStep: number | undefined;
   for (const o of options) {
     const key = o.key.toLowerCase();
-    if (key !== 'snapshot' && key !== 'progress') {
+    if (key === 'snapshot') snapshot = booleanOption(o);
+    else if (key === 'progress') progress = booleanOption(o);
+    else if (key === 'after_step') afterStep = stepOption(o);
+    else
       throw WireError.error(WireState.invalidParameterValue, `unrecognized SUBSCRIBE option "${o.key}"`, {
-        hint: 'SUBSCRIBE takes the options snapshot and progress.',
+        hint: 'SUBSCRIBE takes the options snapshot, progress and after_step.',
       });
-    }
-    const value = booleanOption(o);
-    if (key === 'snapshot') snapshot = value;
-    else progress = value;
   }
-  return { snapshot, progress };
+  return { snapshot, progress, afterStep };
+}
+
+/** A step number: digits, as a number or a string literal (a token kept as text). */
+function stepOption(o: WithOption): number {
+  const v = o.value;
+  const text = v.kind === 'number' || v.kind === 'string' ? v.value.trim() : '';
+  const step = Number(text);
+  if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(step))
+    throw WireError.error(WireState.invalidParameterValue, `${o.key} requires a step number`, {
+      hint: 'A step number is the eddy_step of the last row received (a non-negative integer).',
+    });
+  return step;
 }
 
 function booleanOption(o: WithOption): boolean {

@@ -14,7 +14,7 @@ import { T } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import type { Database } from '../../runtime/database.ts';
 import type { ResultColumn } from '../../runtime/result.ts';
-import { type SubscriptionEvent, subscribeRelation } from '../../runtime/subscriptions.ts';
+import { resumeRefusal, type SubscriptionEvent, subscribeRelation } from '../../runtime/subscriptions.ts';
 import { type ErrorFields, WireError, WireState } from './wire-error.ts';
 
 export interface FeedOptions {
@@ -22,6 +22,11 @@ export interface FeedOptions {
   readonly snapshot: boolean;
   /** Send a progress row for each step that did not change the relation (default true). */
   readonly progress: boolean;
+  /**
+   * Resume after this step: no snapshot, the retained history's steps since, then live ones.
+   * Refused (55000) when the history does not reach back to it.
+   */
+  readonly afterStep?: number;
 }
 
 interface Chunk {
@@ -81,7 +86,17 @@ export class SubscriptionFeed {
     this.arity = relationColumns.length;
     this.limits = limits;
     this.progress = options.progress;
-    const stop = subscribeRelation(db, relationId, { snapshot: options.snapshot }, (e) => this.onEvent(e));
+    const { afterStep } = options;
+    if (afterStep !== undefined) {
+      const refusal = resumeRefusal(db, relationId, afterStep);
+      if (refusal) throw refusal;
+    }
+    const stop = subscribeRelation(
+      db,
+      relationId,
+      afterStep === undefined ? { snapshot: options.snapshot } : { afterStep, snapshot: false },
+      (e) => this.onEvent(e),
+    );
     if (this.stopped) stop();
     else this.stop = stop;
   }
