@@ -20,8 +20,16 @@ import {
   type StateEntry,
   stateMismatch,
 } from './state.ts';
+import { cached } from './state-bytes.ts';
 
 export type NodeId = number;
+
+/** One operator's state: class name, entries (`Operator.stateSize`), approximate bytes. */
+export interface OperatorStateSize {
+  readonly operator: string;
+  readonly entries: number;
+  readonly bytes: number;
+}
 export type OutputId = number;
 
 type NodeKind = 'input' | 'link' | 'operator';
@@ -38,6 +46,8 @@ class Node {
   /** The view (group) owning the node; -1 for shared input nodes. */
   readonly group: number;
   alive = true;
+  /** Moves whenever the operator's state may have changed (runs, restores): keys state-bytes walks. */
+  version = 0;
   /** This step's delta, between the node running and the end of the step. */
   delta: Batch | null = null;
 
@@ -150,12 +160,17 @@ export class Circuit {
     return this.nodes[this.outputs.get(output)!.node]!.arity;
   }
 
-  /** The state kept by each live operator that keeps any: its class name and entry count. */
-  stateSizes(): { readonly operator: string; readonly entries: number }[] {
-    const out: { operator: string; entries: number }[] = [];
+  /**
+   * The state kept by each live operator that keeps any: its class name, entry count and
+   * approximate bytes (walked again only for operators that ran since the last call).
+   */
+  stateSizes(): OperatorStateSize[] {
+    const out: OperatorStateSize[] = [];
     for (const node of this.nodes) {
       const op = node.op;
-      if (node.alive && op?.stateSize) out.push({ operator: op.constructor.name, entries: op.stateSize() });
+      if (!node.alive || !op?.stateSize) continue;
+      const bytes = op.stateBytes ? cached(op, node.version, () => op.stateBytes!()) : 0;
+      out.push({ operator: op.constructor.name, entries: op.stateSize(), bytes });
     }
     return out;
   }
@@ -227,6 +242,7 @@ export class Circuit {
       if (saved.node !== stateful[i]!.id)
         throw stateMismatch(`state of node ${saved.node} at node ${stateful[i]!.id}`);
       stateful[i]!.op!.restoreState!(saved.state);
+      stateful[i]!.version++;
     }
   }
 
@@ -315,6 +331,7 @@ export class Circuit {
       inputs.push(delta ?? new Batch(source.arity));
     }
     if (!any && !op.pendingInitial) return null;
+    node.version++;
     return op.step(inputs);
   }
 

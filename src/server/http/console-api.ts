@@ -10,10 +10,11 @@
 import type { RelationEntry } from '../../catalog/catalog.ts';
 import { EddyError, SqlState } from '../../common/errors.ts';
 import { typeName } from '../../common/types.ts';
+import { cached } from '../../dataflow/state-bytes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { HttpError } from './http-errors.ts';
 import type { HttpMetrics, SubscriptionGauges } from './metrics.ts';
-import type { OperatorProfiles } from './operator-profile.ts';
+import type { OperatorProfiles, ProfiledNode } from './operator-profile.ts';
 import { requireRelation } from './relation-name.ts';
 
 /** Steps whose latency the percentiles are taken over: those of the last `latencyWindowMs`. */
@@ -103,7 +104,7 @@ export class ConsoleApi {
         p50Ms: percentile(recent, 0.5),
         p99Ms: percentile(recent, 0.99),
       },
-      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, stateBytes: operatorStateBytes(db) },
       sessions: this.sources.sessions(),
       subscriptions: this.sources.subscriptions(),
       errors: metrics.errorCounts(),
@@ -137,6 +138,7 @@ export class ConsoleApi {
       runs: n.runs,
       busyMs: n.busyMs,
       stateEntries: n.op?.stateSize?.() ?? null,
+      stateBytes: stateBytesOf(n),
     }));
     return JSON.stringify({
       view: view.name,
@@ -146,6 +148,20 @@ export class ConsoleApi {
       nodes,
     });
   }
+}
+
+/** The approximate bytes of every materialized view's operator state (runtime `operatorState`). */
+function operatorStateBytes(db: Database): number {
+  let total = 0;
+  for (const s of db.operatorState()) total += s.bytes;
+  return total;
+}
+
+/** A node's approximate state bytes (walked again only after it ran), or null when stateless. */
+function stateBytesOf(n: ProfiledNode): number | null {
+  const op = n.op;
+  if (!op?.stateBytes) return null;
+  return cached(op, n.runs, () => op.stateBytes!());
 }
 
 function relationNameOrNull(db: Database, id: number): string | null {
