@@ -20,7 +20,7 @@ import {
   type StateEntry,
   stateMismatch,
 } from './state.ts';
-import { cached } from './state-bytes.ts';
+import { cachedStateBytes } from './state-bytes.ts';
 
 export type NodeId = number;
 
@@ -162,15 +162,18 @@ export class Circuit {
 
   /**
    * The state kept by each live operator that keeps any: its class name, entry count and
-   * approximate bytes (walked again only for operators that ran since the last call).
+   * approximate bytes (walked again only for operators that ran since: `cachedStateBytes`).
    */
   stateSizes(): OperatorStateSize[] {
     const out: OperatorStateSize[] = [];
     for (const node of this.nodes) {
       const op = node.op;
       if (!node.alive || !op?.stateSize) continue;
-      const bytes = op.stateBytes ? cached(op, node.version, () => op.stateBytes!()) : 0;
-      out.push({ operator: op.constructor.name, entries: op.stateSize(), bytes });
+      out.push({
+        operator: op.constructor.name,
+        entries: op.stateSize(),
+        bytes: cachedStateBytes(op, node.version) ?? 0,
+      });
     }
     return out;
   }

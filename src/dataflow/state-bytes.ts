@@ -4,7 +4,8 @@
  * objects it holds priced with a size model of V8's representations (64-bit, no pointer
  * compression, as Node's official builds; the figures were calibrated against heap deltas and
  * are checked by test/unit/state-bytes.test.ts). Nothing is counted on the step's hot path: the
- * walk runs only when the console or /metrics asks, at most once per operator run (`cached`).
+ * walk runs only when the console or /metrics asks, at most once per operator run, and for a
+ * large state at most every few seconds (`cachedStateBytes`).
  *
  * The model, per heap object (pointer-sized slots of 8 bytes):
  * - small integers (31-bit Smis), booleans, null: the slot that holds them, nothing more;
@@ -27,6 +28,8 @@
  * exact under the model for small states and a statistical estimate for large ones: within a
  * few per cent when elements are alike, and the model itself is within 0.5×–2× of V8's heap.
  */
+
+import type { Operator } from './operator.ts';
 
 /** Children priced one by one per container; beyond, an evenly spread sample. */
 export const sampleMax = 64;
@@ -206,17 +209,27 @@ function roundUp8(n: number): number {
   return (n + 7) & ~7;
 }
 
-/** The last walk of each operator, with the version (its run count) it was taken at. */
-const walks = new WeakMap<object, { version: number; bytes: number }>();
+/** Operators with more state entries than this are walked again at most every `largeWalkEveryMs`. */
+export const largeStateEntries = 10_000;
+/** A large state's walk costs up to tens of milliseconds: often enough for a console, rarely enough to cost little. */
+export const largeWalkEveryMs = 5_000;
+
+/** The last walk of each operator: the version (its run count) and time it was taken at. */
+const walks = new WeakMap<object, { version: number; atMs: number; bytes: number }>();
 
 /**
- * `measure(owner)`, walked again only when `version` (a counter that moves whenever the owner's
- * state may have changed, such as its number of runs) differs from the last walk's.
+ * The operator's `stateBytes()`, walked again only when `version` (a counter that moves whenever
+ * its state may have changed, such as its number of runs) differs from the last walk's, and for
+ * a large state no sooner than `largeWalkEveryMs` after it (the figure may lag by that much).
  */
-export function cached(owner: object, version: number, measure: () => number): number {
-  const last = walks.get(owner);
-  if (last !== undefined && last.version === version) return last.bytes;
-  const bytes = measure();
-  walks.set(owner, { version, bytes });
+export function cachedStateBytes(op: Operator, version: number, nowMs = performance.now()): number | null {
+  if (!op.stateBytes) return null;
+  const last = walks.get(op);
+  if (last !== undefined) {
+    const recent = nowMs - last.atMs < largeWalkEveryMs && (op.stateSize?.() ?? 0) > largeStateEntries;
+    if (last.version === version || recent) return last.bytes;
+  }
+  const bytes = op.stateBytes();
+  walks.set(op, { version, atMs: nowMs, bytes });
   return bytes;
 }

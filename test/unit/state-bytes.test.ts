@@ -26,7 +26,14 @@ import { TopKWithTiesOp } from '../../src/dataflow/operators/top-k-with-ties.ts'
 import { WindowOp } from '../../src/dataflow/operators/window.ts';
 import type { SortKey } from '../../src/dataflow/row.ts';
 import { RowErrors } from '../../src/dataflow/row-errors.ts';
-import { approxRetainedBytes, cached, primitiveBytes, stringBytes } from '../../src/dataflow/state-bytes.ts';
+import {
+  approxRetainedBytes,
+  cachedStateBytes,
+  largeStateEntries,
+  largeWalkEveryMs,
+  primitiveBytes,
+  stringBytes,
+} from '../../src/dataflow/state-bytes.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -237,11 +244,21 @@ test('a large container is priced from a sample, close to the exact walk', () =>
   assert.ok(Math.abs(sampled - exact) < 0.05 * exact, `sampled ${sampled}, exact ${exact}`);
 });
 
-test('cached walks again only when the version moves', () => {
-  const owner = {};
+test('a walk is taken again only when the operator ran, and for a large state not within seconds', () => {
   let walks = 0;
-  const measure = () => ++walks;
-  assert.equal(cached(owner, 1, measure), 1);
-  assert.equal(cached(owner, 1, measure), 1);
-  assert.equal(cached(owner, 2, measure), 2);
+  let entries = 10;
+  const op = {
+    arity: 1,
+    pendingInitial: false,
+    step: (inputs: readonly Batch[]) => inputs[0]!,
+    stateSize: () => entries,
+    stateBytes: () => ++walks,
+  };
+  assert.equal(cachedStateBytes(op, 1, 0), 1);
+  assert.equal(cachedStateBytes(op, 1, 10), 1, 'same version: the last walk');
+  assert.equal(cachedStateBytes(op, 2, 20), 2, 'it ran: walked again');
+  entries = largeStateEntries + 1;
+  assert.equal(cachedStateBytes(op, 3, 30), 2, 'a large state walked 10 ms ago: the last walk');
+  assert.equal(cachedStateBytes(op, 3, 20 + largeWalkEveryMs), 3, 'once the interval has passed');
+  assert.equal(cachedStateBytes({ ...op, stateBytes: undefined }, 1, 0), null, 'stateless');
 });

@@ -10,11 +10,11 @@
 import type { RelationEntry } from '../../catalog/catalog.ts';
 import { EddyError, SqlState } from '../../common/errors.ts';
 import { typeName } from '../../common/types.ts';
-import { cached } from '../../dataflow/state-bytes.ts';
+import { cachedStateBytes } from '../../dataflow/state-bytes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { HttpError } from './http-errors.ts';
 import type { HttpMetrics, SubscriptionGauges } from './metrics.ts';
-import type { OperatorProfiles, ProfiledNode } from './operator-profile.ts';
+import type { OperatorProfiles } from './operator-profile.ts';
 import { requireRelation } from './relation-name.ts';
 
 /** Steps whose latency the percentiles are taken over: those of the last `latencyWindowMs`. */
@@ -138,7 +138,7 @@ export class ConsoleApi {
       runs: n.runs,
       busyMs: n.busyMs,
       stateEntries: n.op?.stateSize?.() ?? null,
-      stateBytes: stateBytesOf(n),
+      stateBytes: n.op ? cachedStateBytes(n.op, n.runs) : null,
     }));
     return JSON.stringify({
       view: view.name,
@@ -155,13 +155,6 @@ function operatorStateBytes(db: Database): number {
   let total = 0;
   for (const s of db.operatorState()) total += s.bytes;
   return total;
-}
-
-/** A node's approximate state bytes (walked again only after it ran), or null when stateless. */
-function stateBytesOf(n: ProfiledNode): number | null {
-  const op = n.op;
-  if (!op?.stateBytes) return null;
-  return cached(op, n.runs, () => op.stateBytes!());
 }
 
 function relationNameOrNull(db: Database, id: number): string | null {
