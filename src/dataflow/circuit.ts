@@ -23,6 +23,7 @@ import {
 import { cachedStateBytes } from './state-bytes.ts';
 
 export type NodeId = number;
+export type OutputId = number;
 
 /** One operator's state: class name, entries (`Operator.stateSize`), approximate bytes. */
 export interface OperatorStateSize {
@@ -30,7 +31,6 @@ export interface OperatorStateSize {
   readonly entries: number;
   readonly bytes: number;
 }
-export type OutputId = number;
 
 type NodeKind = 'input' | 'link' | 'operator';
 
