@@ -249,15 +249,15 @@ export class Circuit {
     }
   }
 
-  /** Live operator nodes whose operator saves state (every one with `stateSize` must). */
+  /** Live operator nodes whose operator saves state (every one with `stateSize` must, and size it). */
   private statefulNodes(): Node[] {
     const out: Node[] = [];
     for (const node of this.nodes) {
       const op = node.op;
       if (!node.alive || op === null) continue;
       assert(
-        op.stateSize === undefined || op.saveState !== undefined,
-        `${op.constructor.name} keeps state it cannot save`,
+        op.stateSize === undefined || (op.saveState !== undefined && op.stateBytes !== undefined),
+        `${op.constructor.name} keeps state it cannot save or size`,
       );
       if (op.saveState) out.push(node);
     }
