@@ -45,7 +45,8 @@ try {
   await write(120);
   const writer = setInterval(() => void write(3).catch(() => {}), 250);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  const shoot = async (hash: string, name: string, ready: (p: Page) => Promise<unknown>) => {
+  const shoot = async (hash: string, name: string, ready: (p: Page) => Promise<unknown>, height = 800) => {
+    await page.setViewportSize({ width: 1280, height });
     await page.goto(`${eddy.base}/#${hash}`);
     await ready(page);
     await page.waitForTimeout(3500);
@@ -55,7 +56,17 @@ try {
   await shoot('/', 'overview', (p) => p.locator('.figure-step').waitFor());
   await shoot('/object/revenue_by_region/live', 'live-view', (p) => p.locator('figure.chart').waitFor());
   await shoot('/object/revenue_per_minute/live', 'live-chart', (p) => p.locator('figure.chart').waitFor());
-  await shoot('/object/revenue_by_region/dataflow', 'dataflow', (p) => p.locator('svg.graph').waitFor());
+  // Taller: the graph, the operator table (state entries and bytes) and the plan opened.
+  await shoot(
+    '/object/revenue_by_region/dataflow',
+    'dataflow',
+    async (p) => {
+      await p.locator('svg.graph').waitFor();
+      await p.getByText('Plan (EXPLAIN)').click();
+      await p.locator('details.explain pre').waitFor();
+    },
+    1040,
+  );
   await shoot('/object/orders/detail', 'object-detail', (p) => p.locator('.row-count').waitFor());
   clearInterval(writer);
   await shoot('/sql', 'sql-editor', async (p) => {

@@ -59,7 +59,8 @@ export interface Stats {
   readonly rowsIn: number;
   readonly rowsOut: number;
   readonly latency: { readonly steps: number; readonly p50Ms: number | null; readonly p99Ms: number | null };
-  readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number };
+  /** `stateBytes`: every materialized view's operator state, approximate (docs/console.md). */
+  readonly memory: { readonly rssBytes: number; readonly heapUsedBytes: number; readonly stateBytes: number };
   readonly sessions: Readonly<Record<string, number>>;
   readonly subscriptions: { readonly sse: number; readonly websocket: number };
   readonly errors: Readonly<Record<string, number>>;
@@ -77,6 +78,8 @@ export interface DataflowNode {
   readonly runs: number;
   readonly busyMs: number;
   readonly stateEntries: number | null;
+  /** Approximate bytes retained by the operator's state (docs/console.md); null when stateless. */
+  readonly stateBytes: number | null;
 }
 
 export interface Dataflow {

@@ -20,9 +20,17 @@ import {
   type StateEntry,
   stateMismatch,
 } from './state.ts';
+import { cachedStateBytes } from './state-bytes.ts';
 
 export type NodeId = number;
 export type OutputId = number;
+
+/** One operator's state: class name, entries (`Operator.stateSize`), approximate bytes. */
+export interface OperatorStateSize {
+  readonly operator: string;
+  readonly entries: number;
+  readonly bytes: number;
+}
 
 type NodeKind = 'input' | 'link' | 'operator';
 
@@ -38,6 +46,8 @@ class Node {
   /** The view (group) owning the node; -1 for shared input nodes. */
   readonly group: number;
   alive = true;
+  /** Moves whenever the operator's state may have changed (runs, restores): keys state-bytes walks. */
+  version = 0;
   /** This step's delta, between the node running and the end of the step. */
   delta: Batch | null = null;
 
@@ -150,12 +160,20 @@ export class Circuit {
     return this.nodes[this.outputs.get(output)!.node]!.arity;
   }
 
-  /** The state kept by each live operator that keeps any: its class name and entry count. */
-  stateSizes(): { readonly operator: string; readonly entries: number }[] {
-    const out: { operator: string; entries: number }[] = [];
+  /**
+   * The state kept by each live operator that keeps any: its class name, entry count and
+   * approximate bytes (walked again only for operators that ran since: `cachedStateBytes`).
+   */
+  stateSizes(): OperatorStateSize[] {
+    const out: OperatorStateSize[] = [];
     for (const node of this.nodes) {
       const op = node.op;
-      if (node.alive && op?.stateSize) out.push({ operator: op.constructor.name, entries: op.stateSize() });
+      if (!node.alive || !op?.stateSize) continue;
+      out.push({
+        operator: op.constructor.name,
+        entries: op.stateSize(),
+        bytes: cachedStateBytes(op, node.version) ?? 0,
+      });
     }
     return out;
   }
@@ -227,18 +245,19 @@ export class Circuit {
       if (saved.node !== stateful[i]!.id)
         throw stateMismatch(`state of node ${saved.node} at node ${stateful[i]!.id}`);
       stateful[i]!.op!.restoreState!(saved.state);
+      stateful[i]!.version++;
     }
   }
 
-  /** Live operator nodes whose operator saves state (every one with `stateSize` must). */
+  /** Live operator nodes whose operator saves state (every one with `stateSize` must, and size it). */
   private statefulNodes(): Node[] {
     const out: Node[] = [];
     for (const node of this.nodes) {
       const op = node.op;
       if (!node.alive || op === null) continue;
       assert(
-        op.stateSize === undefined || op.saveState !== undefined,
-        `${op.constructor.name} keeps state it cannot save`,
+        op.stateSize === undefined || (op.saveState !== undefined && op.stateBytes !== undefined),
+        `${op.constructor.name} keeps state it cannot save or size`,
       );
       if (op.saveState) out.push(node);
     }
@@ -315,6 +334,7 @@ export class Circuit {
       inputs.push(delta ?? new Batch(source.arity));
     }
     if (!any && !op.pendingInitial) return null;
+    node.version++;
     return op.step(inputs);
   }
 

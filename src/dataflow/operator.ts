@@ -20,6 +20,11 @@ export interface Operator {
   /** Entries of state kept (keys of indexes, groups, partitions, distinct rows); absent when stateless. */
   stateSize?(): number;
   /**
+   * Approximate bytes retained by that state (dataflow/state-bytes.ts: a bounded walk priced
+   * with a model of V8's representations); every operator with `stateSize` has it.
+   */
+  stateBytes?(): number;
+  /**
    * Every operator with `stateSize` also saves and restores its state as plain data, whole or as
    * the changes since its previous save (the contract is in dataflow/state.ts).
    */

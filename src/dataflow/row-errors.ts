@@ -14,6 +14,7 @@ import type { Value } from '../common/value.ts';
 import { Batch } from './batch.ts';
 import type { Operator } from './operator.ts';
 import { num, stateMismatch } from './state.ts';
+import { approxRetainedBytes } from './state-bytes.ts';
 
 interface LiveError {
   readonly error: EddyError;
@@ -72,6 +73,16 @@ export class RowErrors {
       });
       this.add(error, num(entry[4]));
     }
+  }
+
+  /** Distinct live errors (by code and message). */
+  stateSize(): number {
+    return this.live.size;
+  }
+
+  /** Approximate bytes the live errors retain (dataflow/state-bytes.ts). */
+  stateBytes(): number {
+    return approxRetainedBytes(this.live);
   }
 
   get count(): number {

@@ -13,6 +13,7 @@ import { asResourceLimitError } from '../common/stack-depth.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
+import type { OperatorStateSize } from '../dataflow/circuit.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
@@ -32,7 +33,7 @@ export interface ViewMaintainer {
   /** How many of the view's rows are in error now (errors as data: their weights summed). */
   errorRows?(): number;
   /** The state its operators keep (for metrics). */
-  stateSizes?(): readonly { readonly operator: string; readonly entries: number }[];
+  stateSizes?(): readonly OperatorStateSize[];
   /**
    * Checkpoints (runtime/view-state.ts, dataflow/state.ts): the whole state, then from the
    * second save on the changes since the previous one; call between steps.
@@ -311,9 +312,9 @@ export class Database {
     setImmediate(work);
   }
 
-  /** Per materialized view, the state its operators keep (operator class, entries). */
-  operatorState(): { readonly viewId: number; readonly operator: string; readonly entries: number }[] {
-    const out: { viewId: number; operator: string; entries: number }[] = [];
+  /** Per materialized view, the state its operators keep (operator class, entries, approximate bytes). */
+  operatorState(): ({ readonly viewId: number } & OperatorStateSize)[] {
+    const out: ({ viewId: number } & OperatorStateSize)[] = [];
     for (const m of this.maintained)
       for (const s of m.maintainer.stateSizes?.() ?? []) out.push({ viewId: m.id, ...s });
     return out;

@@ -46,7 +46,13 @@ export function createDataflowMaintainer(
     },
     firstError: () => failure ?? errors.first(),
     errorRows: () => errors.count,
-    stateSizes: () => circuit.stateSizes(),
+    stateSizes: () => {
+      const sizes = circuit.stateSizes();
+      // The error collection keeps state too (errors as data), while it holds any.
+      const live = errors.stateSize();
+      if (live > 0) sizes.push({ operator: 'RowErrors', entries: live, bytes: errors.stateBytes() });
+      return sizes;
+    },
     saveState: () => ({
       version: viewStateVersion,
       fingerprint,

@@ -3,9 +3,9 @@
  * The console in a real browser (headless Chromium via playwright-core) against a real
  * `eddy serve`, writes made over the PostgreSQL protocol (`pg`): SQL run from the editor, an
  * error's SQLSTATE and position marked, name completion, a live view receiving a row and its
- * chart moving, a reload that resumes without a gap, the dataflow counters moving, the overview,
- * and on every page axe-core's check (no critical violations) and a keyboard walk that reaches
- * every control. The page must log no error (a CSP violation included).
+ * chart moving, a reload that resumes without a gap, the dataflow counters and state bytes moving,
+ * the overview, and on every page axe-core's check (no critical violations) and a keyboard walk
+ * that reaches every control. The page must log no error (a CSP violation included).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -219,6 +219,28 @@ describe('console in Chromium', { skip }, () => {
     } finally {
       clearInterval(writer);
     }
+    // State bytes show in human units, in the table and on the graph, and follow the state.
+    const bytesCell = aggregate.locator('.state-bytes');
+    const bytesBefore = (await bytesCell.textContent()) ?? '';
+    assert.match(bytesBefore, /^≈ \d+(\.\d)? (B|KiB|MiB)$/);
+    assert.match(
+      (await page.locator('svg.graph g.node[data-operator="AggregateOp"] text.state').textContent()) ?? '',
+      /^state \d+ · ≈ /,
+    );
+    await db.query(
+      `INSERT INTO orders SELECT 10000 + i, 'region ' || i, i, now()::timestamp FROM generate_series(1, 500) AS i`,
+    );
+    await page.waitForFunction(
+      (before) => {
+        const row = [...document.querySelectorAll('table.operators tbody tr')].find((r) =>
+          r.textContent?.includes('AggregateOp'),
+        );
+        const text = row?.querySelector('.state-bytes')?.textContent;
+        return text !== undefined && text !== before;
+      },
+      bytesBefore,
+      { timeout: waitMs },
+    );
     await page.getByText('Plan (EXPLAIN)').click();
     await page.locator('details.explain pre', { hasText: 'Aggregate GROUP BY' }).waitFor({ timeout: waitMs });
     await checkAccessible('dataflow');
@@ -243,6 +265,7 @@ describe('console in Chromium', { skip }, () => {
       null,
       { timeout: waitMs },
     );
+    assert.match((await page.locator('.state-bytes').textContent()) ?? '', /^≈ \d+(\.\d)? (B|KiB|MiB)$/);
     await checkAccessible('overview');
   });
 

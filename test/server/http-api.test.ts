@@ -268,6 +268,12 @@ describe('health, readiness, metrics, routing', () => {
     assert.equal(await metric(t.base, 'eddy_errors_total{code="42P01"}'), 1);
     assert.equal(await metric(t.base, 'eddy_http_requests_total{route="sql",status="404"}'), 1);
     assert.equal(await metric(t.base, 'eddy_http_subscriptions{transport="sse"}'), 0);
+    const aggregateBytes = await metric(
+      t.base,
+      'eddy_operator_state_bytes{view="mv",operator="AggregateOp"}',
+    );
+    assert.ok(aggregateBytes > 0);
+    assert.ok((await metric(t.base, 'eddy_view_state_bytes{view="mv"}')) >= aggregateBytes);
   });
 
   test('an unknown path is 404 with a hint listing the endpoints', async () => {

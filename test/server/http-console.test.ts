@@ -192,6 +192,7 @@ describe('catalog, stats and dataflow', () => {
     );
     assert.equal(after.errors['42P01'], (before.errors['42P01'] ?? 0) + 1);
     assert.ok(after.memory.rssBytes > 0);
+    assert.ok(after.memory.stateBytes > 0, 'the views keep operator state');
     assert.deepEqual(after.subscriptions, { sse: 0, websocket: 0, bufferedBytes: 0 });
   });
 
@@ -223,6 +224,11 @@ describe('catalog, stats and dataflow', () => {
     const aggregate = first.nodes.find((n: { operator: string }) => n.operator === 'AggregateOp');
     assert.ok(aggregate, JSON.stringify(first.nodes));
     assert.equal(aggregate.stateEntries, 3);
+    assert.ok(aggregate.stateBytes > 0, 'an aggregate reports the bytes of its groups');
+    assert.ok(
+      reads.every((n: { stateBytes: number | null }) => n.stateBytes === null),
+      'reads keep no state',
+    );
     for (const n of first.nodes) for (const i of n.inputs) assert.ok(i < n.id, 'inputs come first');
     await rows(t.base, `INSERT INTO orders VALUES (10, 'east', 2), (11, 'east', 3)`);
     const second = (await request(t.base, '/dataflow/by_region')).body;
@@ -232,6 +238,22 @@ describe('catalog, stats and dataflow', () => {
     assert.equal(again.runs, aggregate.runs + 1);
     assert.ok(again.busyMs > aggregate.busyMs);
     assert.equal(again.stateEntries, 4);
+    // Bytes follow the state: 200 new groups add to them, and deleting them takes that back.
+    const aggregateOf = async () =>
+      (await request(t.base, '/dataflow/by_region')).body.nodes.find(
+        (n: { id: number }) => n.id === aggregate.id,
+      );
+    await rows(
+      t.base,
+      `INSERT INTO orders SELECT 1000 + i, 'region ' || i, i FROM generate_series(1, 200) AS i`,
+    );
+    const grown = await aggregateOf();
+    assert.equal(grown.stateEntries, 204);
+    assert.ok(grown.stateBytes > again.stateBytes + 200 * 40, `${again.stateBytes} → ${grown.stateBytes}`);
+    await rows(t.base, `DELETE FROM orders WHERE id > 1000`);
+    const shrunk = await aggregateOf();
+    assert.equal(shrunk.stateEntries, 4);
+    assert.ok(shrunk.stateBytes < grown.stateBytes, `${grown.stateBytes} → ${shrunk.stateBytes}`);
     // Profiling changes nothing in what the view holds.
     assert.deepEqual(
       await rows(t.base, 'SELECT * FROM by_region ORDER BY region'),

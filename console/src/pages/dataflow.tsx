@@ -1,15 +1,15 @@
 /**
  * @module console/pages/dataflow
  * A materialized view's dataflow: its operators as a graph (relations read on the left, the
- * view's output on the right), each with rows in and out per second, state entries and its share
- * of the view's step time over the last interval, coloured by that share so the slow operator
- * stands out; hydration progress while the view is being built. Counters come from
+ * view's output on the right), each with rows in and out per second, state entries and
+ * approximate bytes, and its share of the view's step time over the last interval, coloured by
+ * that share so the slow operator stands out; hydration progress while the view is being built. Counters come from
  * `GET /dataflow/{view}` once a second; rates are the difference of two samples.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, type CatalogObject, type Dataflow, type DataflowNode } from '../api.ts';
 import { ObjectTabs } from '../object-tabs.tsx';
-import { formatRate, perSecond } from '../rates.ts';
+import { formatBytes, formatRate, perSecond } from '../rates.ts';
 import { usePoll } from '../use-poll.ts';
 
 const pollMs = 1000;
@@ -92,6 +92,14 @@ function ratesBetween(now: Dataflow, before: Dataflow | null): Map<number, NodeR
 }
 
 /** Green (idle) to red (all of the step time), by share. */
+/** "state 204 · ≈ 12.3 KiB": entries and approximate bytes (docs/console.md says how they are priced). */
+function stateLabel(n: DataflowNode): string {
+  if (n.stateEntries === null) return 'no state';
+  return n.stateBytes === null
+    ? `state ${n.stateEntries}`
+    : `state ${n.stateEntries} · ≈ ${formatBytes(n.stateBytes)}`;
+}
+
 function loadColour(share: number): string {
   const hue = Math.round(140 * (1 - Math.min(1, share)));
   return `hsl(${hue} 70% 88%)`;
@@ -169,8 +177,8 @@ function Graph({ nodes, rates }: { nodes: readonly DataflowNode[]; rates: Readon
                   <text x="8" y="52">
                     {Math.round((r?.share ?? 0) * 100)} % of step time
                   </text>
-                  <text x="8" y="68">
-                    state {n.stateEntries ?? '–'}
+                  <text x="8" y="68" class="state">
+                    {stateLabel(n)}
                   </text>
                 </>
               )}
@@ -205,6 +213,7 @@ function OperatorTable({
             <th scope="col">time share</th>
             <th scope="col">busy ms</th>
             <th scope="col">state entries</th>
+            <th scope="col">state bytes</th>
           </tr>
         </thead>
         <tbody>
@@ -226,6 +235,9 @@ function OperatorTable({
                   <td>{Math.round((r?.share ?? 0) * 100)} %</td>
                   <td>{n.busyMs.toFixed(2)}</td>
                   <td>{n.stateEntries ?? '–'}</td>
+                  <td class="state-bytes" title={n.stateBytes === null ? undefined : `${n.stateBytes} bytes`}>
+                    {n.stateBytes === null ? '–' : `≈ ${formatBytes(n.stateBytes)}`}
+                  </td>
                 </tr>
               );
             })}

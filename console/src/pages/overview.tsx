@@ -96,6 +96,10 @@ export function Overview() {
             </dd>
           </div>
           <div>
+            <dt>Operator state</dt>
+            <dd class="state-bytes">≈ {formatBytes(data.memory.stateBytes)}</dd>
+          </div>
+          <div>
             <dt>Sessions</dt>
             <dd>
               {Object.entries(data.sessions)

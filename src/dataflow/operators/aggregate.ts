@@ -29,6 +29,7 @@ import {
   stateMismatch,
   tuple,
 } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 
 export interface AggregateSpec {
   readonly aggregator: Aggregator;
@@ -84,6 +85,10 @@ export class AggregateOp implements Operator {
 
   stateSize(): number {
     return this.groups.size;
+  }
+
+  stateBytes(): number {
+    return approxRetainedBytes([this]);
   }
 
   step(inputs: readonly Batch[]): Batch {

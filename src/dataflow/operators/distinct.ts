@@ -7,6 +7,7 @@
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
 import { expectKind, type OperatorState, type OperatorStateDelta, type StateSlicer } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 import { TrackedRows } from '../tracked-rows.ts';
 
 export class DistinctOp implements Operator {
@@ -21,6 +22,10 @@ export class DistinctOp implements Operator {
 
   stateSize(): number {
     return this.tracked.bag.length;
+  }
+
+  stateBytes(): number {
+    return approxRetainedBytes([this.tracked]);
   }
 
   saveState(): OperatorState {

@@ -31,6 +31,7 @@ import {
   stateMismatch,
   tuple,
 } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 import { type JoinKeyComponent, KeyExtractor } from './join-keys.ts';
 
 export type JoinMode = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
@@ -125,6 +126,11 @@ export class JoinOp implements Operator {
 
   stateSize(): number {
     return this.left.index.size + this.right.index.size;
+  }
+
+  stateBytes(): number {
+    // The sides own the rows; the notes of changes for the next checkpoint only point at them.
+    return approxRetainedBytes([this.left, this.right]);
   }
 
   step(inputs: readonly Batch[]): Batch {

@@ -38,6 +38,7 @@ import {
   stateMismatch,
   tuple,
 } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 import { type JoinKeyComponent, KeyExtractor } from './join-keys.ts';
 
 export class NullAwareAntiJoinOp implements Operator {
@@ -85,6 +86,11 @@ export class NullAwareAntiJoinOp implements Operator {
 
   stateSize(): number {
     return this.left.size + this.right.size;
+  }
+
+  stateBytes(): number {
+    // The bags own the rows; the notes of changes for the next checkpoint only point at them.
+    return approxRetainedBytes([this.left, this.leftNullKeyed, this.right, this.rightNullKeyed]);
   }
 
   step(inputs: readonly Batch[]): Batch {

@@ -8,6 +8,7 @@
 import { Batch } from '../batch.ts';
 import type { Operator } from '../operator.ts';
 import { expectKind, type OperatorState, type OperatorStateDelta, type StateSlicer } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 import { TrackedRows } from '../tracked-rows.ts';
 
 export type SetOpKind = 'intersect' | 'intersectAll' | 'except' | 'exceptAll';
@@ -40,6 +41,10 @@ export class SetOp implements Operator {
 
   stateSize(): number {
     return this.tracked.bag.length;
+  }
+
+  stateBytes(): number {
+    return approxRetainedBytes([this.tracked]);
   }
 
   saveState(): OperatorState {

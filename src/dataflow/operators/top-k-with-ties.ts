@@ -19,6 +19,7 @@ import { partitionOf, RowListsState } from '../partitions.ts';
 import { compareBySortKeys, copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 import { type OperatorState, type OperatorStateDelta, StateChanges, type StateSlicer } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 
 export class TopKWithTiesOp implements Operator {
   readonly arity: number;
@@ -64,6 +65,11 @@ export class TopKWithTiesOp implements Operator {
 
   stateSize(): number {
     return this.partitions.size;
+  }
+
+  stateBytes(): number {
+    // The partitions own the rows; the checkpoint notes only point at them.
+    return approxRetainedBytes([this.partitions]);
   }
 
   saveState(): OperatorState {

@@ -16,6 +16,7 @@ import { partitionOf, RowListsState } from '../partitions.ts';
 import { copyRow, makeRowComparator, makeRowPrimaryKey, type SortKey } from '../row.ts';
 import { type Cursor, SortedList } from '../sorted-list.ts';
 import { type OperatorState, type OperatorStateDelta, StateChanges, type StateSlicer } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 
 export class TopKOp implements Operator {
   readonly arity: number;
@@ -62,6 +63,11 @@ export class TopKOp implements Operator {
 
   stateSize(): number {
     return this.partitions.size;
+  }
+
+  stateBytes(): number {
+    // The partitions own the rows; the checkpoint notes only point at them.
+    return approxRetainedBytes([this.partitions]);
   }
 
   saveState(): OperatorState {

@@ -38,6 +38,7 @@ import {
   stateMismatch,
   tuple,
 } from '../state.ts';
+import { approxRetainedBytes } from '../state-bytes.ts';
 import { RegionEvaluator, shiftKey, WinEntry } from '../window/window-eval.ts';
 import {
   addReach,
@@ -141,6 +142,11 @@ export class WindowOp implements Operator {
 
   stateSize(): number {
     return this.partitions.size;
+  }
+
+  stateBytes(): number {
+    // The partitions own the rows; the step's scratch and checkpoint notes only point at them.
+    return approxRetainedBytes([this.partitions]);
   }
 
   step(inputs: readonly Batch[]): Batch {

@@ -10,6 +10,7 @@
 import type { RelationEntry } from '../../catalog/catalog.ts';
 import { EddyError, SqlState } from '../../common/errors.ts';
 import { typeName } from '../../common/types.ts';
+import { cachedStateBytes } from '../../dataflow/state-bytes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { HttpError } from './http-errors.ts';
 import type { HttpMetrics, SubscriptionGauges } from './metrics.ts';
@@ -103,7 +104,7 @@ export class ConsoleApi {
         p50Ms: percentile(recent, 0.5),
         p99Ms: percentile(recent, 0.99),
       },
-      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+      memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, stateBytes: operatorStateBytes(db) },
       sessions: this.sources.sessions(),
       subscriptions: this.sources.subscriptions(),
       errors: metrics.errorCounts(),
@@ -137,6 +138,7 @@ export class ConsoleApi {
       runs: n.runs,
       busyMs: n.busyMs,
       stateEntries: n.op?.stateSize?.() ?? null,
+      stateBytes: n.op ? cachedStateBytes(n.op, n.runs) : null,
     }));
     return JSON.stringify({
       view: view.name,
@@ -146,6 +148,13 @@ export class ConsoleApi {
       nodes,
     });
   }
+}
+
+/** The approximate bytes of every materialized view's operator state (runtime `operatorState`). */
+function operatorStateBytes(db: Database): number {
+  let total = 0;
+  for (const s of db.operatorState()) total += s.bytes;
+  return total;
 }
 
 function relationNameOrNull(db: Database, id: number): string | null {

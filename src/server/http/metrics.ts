@@ -144,9 +144,14 @@ export class HttpMetrics {
       labelled(overruns, relationName, 'view'),
     );
     const state = new Map<string, number>();
+    const stateBytes = new Map<string, number>();
+    const viewBytes = new Map<string, number>();
     for (const s of this.db.operatorState()) {
-      const key = `{view="${escapeLabel(nameOf(this.db, s.viewId) ?? `#${s.viewId}`)}",operator="${escapeLabel(s.operator)}"}`;
+      const view = `view="${escapeLabel(nameOf(this.db, s.viewId) ?? `#${s.viewId}`)}"`;
+      const key = `{${view},operator="${escapeLabel(s.operator)}"}`;
       state.set(key, (state.get(key) ?? 0) + s.entries);
+      stateBytes.set(key, (stateBytes.get(key) ?? 0) + s.bytes);
+      viewBytes.set(`{${view}}`, (viewBytes.get(`{${view}}`) ?? 0) + s.bytes);
     }
     metric(
       out,
@@ -154,6 +159,20 @@ export class HttpMetrics {
       'gauge',
       'State kept by the operators of each materialized view: keys of indexes, groups, partitions, distinct rows.',
       [...state],
+    );
+    metric(
+      out,
+      'eddy_operator_state_bytes',
+      'gauge',
+      "Approximate bytes of the operators' state, by a sampled walk priced with a model of V8's heap (docs/console.md).",
+      [...stateBytes],
+    );
+    metric(
+      out,
+      'eddy_view_state_bytes',
+      'gauge',
+      "Approximate bytes of each materialized view's operator state (the sum of eddy_operator_state_bytes).",
+      [...viewBytes],
     );
     metric(out, 'eddy_http_subscriptions', 'gauge', 'Open HTTP subscriptions.', [
       ['{transport="sse"}', subscriptions.sse],
