@@ -65,6 +65,7 @@ export async function startEddy(extraArgs: readonly string[] = ['--in-memory']):
     user: 'eddy',
     database: 'eddy',
     cpuSeconds: () => processTreeCpuSec(pid, false),
+    metricsUrl: `http://127.0.0.1:${httpPort}/metrics`,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');

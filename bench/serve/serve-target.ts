@@ -17,6 +17,8 @@ export interface ServeTarget {
   readonly database: string;
   /** User + system CPU seconds of the server's processes so far (children that exited included). */
   cpuSeconds(): number;
+  /** Eddy's HTTP /metrics address (PostgreSQL has none). */
+  readonly metricsUrl?: string;
   stop(): Promise<void>;
 }
 

@@ -38,8 +38,11 @@ export interface DurabilityStats {
   readonly lastCheckpointMs: number;
   /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
   readonly lastCheckpointPauseMs: number;
-  readonly syncs: number;
   readonly logRecords: number;
+  readonly syncs: number;
+  /** Records the syncs made durable: over `syncs`, how many commits shared a sync. */
+  readonly syncedRecords: number;
+  readonly syncMs: number;
 }
 
 export class Durability {
@@ -132,7 +135,14 @@ export class Durability {
   }
 
   get stats(): DurabilityStats {
-    return { ...this.figures, syncs: this.log.stats.syncs, logRecords: this.log.stats.records };
+    const log = this.log.stats;
+    return {
+      ...this.figures,
+      logRecords: log.records,
+      syncs: log.syncs,
+      syncedRecords: log.syncedRecords,
+      syncMs: log.syncMs,
+    };
   }
 
   /**

@@ -31,8 +31,13 @@ export class InputLog implements DurableLog {
   private failure: Error | null = null;
   /** Every committed catalog change, in order: checkpoints store it to rebuild the catalog. */
   readonly ddlHistory: DdlRecord[];
-  /** Syncs done and commits they made durable (for the group-commit figures in /metrics). */
-  readonly stats = { syncs: 0, records: 0 };
+  /**
+   * For the group-commit figures in /metrics: records appended; syncs done, the records they
+   * made durable (one per commit; more than syncs when commits share a sync) and the time from a
+   * sync's start to its commits' release (the thread pool's and event loop's waits included).
+   */
+  readonly stats = { records: 0, syncs: 0, syncedRecords: 0, syncMs: 0 };
+  private syncStarted = 0;
 
   constructor(segments: SegmentWriter, segmentStart: number, lastLsn: number, ddlHistory: DdlRecord[]) {
     this.segments = segments;
@@ -104,6 +109,7 @@ export class InputLog implements DurableLog {
     if (this.syncing || this.waiters.length === 0) return;
     this.syncing = true;
     const target = this.appended;
+    this.syncStarted = performance.now();
     this.segments.sync().then(
       () => this.onSynced(target),
       (e: Error) => {
@@ -116,6 +122,8 @@ export class InputLog implements DurableLog {
 
   private onSynced(target: number): void {
     this.syncing = false;
+    this.stats.syncMs += performance.now() - this.syncStarted;
+    this.stats.syncedRecords += target - this.synced;
     this.synced = Math.max(this.synced, target);
     this.stats.syncs++;
     failpoint('group-commit.synced');

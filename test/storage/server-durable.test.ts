@@ -49,6 +49,10 @@ test('wire and HTTP writes survive a restart; a second server on the directory i
   const records = Number(/^eddy_log_records_total (\d+)/m.exec(metrics)?.[1]);
   const syncs = Number(/^eddy_log_syncs_total (\d+)/m.exec(metrics)?.[1]);
   assert.ok(records >= 163 && syncs >= 1 && syncs <= records, metrics);
+  // Eight clients commit at once: the syncs are shared (the figure is records made durable per sync).
+  const perSync = Number(/^eddy_log_records_per_sync (\S+)/m.exec(metrics)?.[1]);
+  assert.ok(perSync >= 1 && perSync <= records, metrics);
+  assert.ok(Number(/^eddy_log_sync_seconds_total (\S+)/m.exec(metrics)?.[1]) > 0, metrics);
   await assert.rejects(serve({ pgPort: 0, httpPort: 0, dataDir }), { code: '55006' });
   await Promise.all(clients.map((c) => c.end()));
   await server.close();

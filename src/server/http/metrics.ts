@@ -281,6 +281,20 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
     'Input log syncs since start (group commit: fewer than records).',
     [['', stats.syncs]],
   );
+  metric(
+    out,
+    'eddy_log_sync_seconds_total',
+    'counter',
+    "Time the input log's syncs took, from start to releasing their commits.",
+    [['', stats.syncMs / 1000]],
+  );
+  metric(
+    out,
+    'eddy_log_records_per_sync',
+    'gauge',
+    'Input log records (one per commit) made durable per sync since start: how many commits shared a sync.',
+    [['', stats.syncs === 0 ? 0 : stats.syncedRecords / stats.syncs]],
+  );
   return out.join('');
 }
 
