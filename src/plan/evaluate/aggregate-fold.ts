@@ -12,16 +12,18 @@ import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
+import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
+import { type Evaluation, runToEnd } from './row-stream.ts';
 import { RunningSum } from './running-sum.ts';
+import { sortSliced } from './sort-sliced.ts';
 
-/** One aggregate call over one group, fed row by row. */
-export interface AggregateAccumulator {
-  /** Whether `add` keeps the row (the caller counts it in the memory estimate). */
-  readonly holdsRows: boolean;
-  add(row: readonly Value[]): void;
-  result(): Value;
-}
+/**
+ * One aggregate call over one group, fed row by row. A running one answers its `value()`; one
+ * that holds the group's rows (the caller counts them in the memory estimate) folds them in
+ * `finish`, which may sort them, in slices.
+ */
+export type AggregateAccumulator = RunningAggregate | HeldRowsAggregate;
 
 /** Starts `call` over a new group of rows of `schema`. */
 export function startAggregate(call: AggregateCall, schema: Schema): AggregateAccumulator {
@@ -30,21 +32,22 @@ export function startAggregate(call: AggregateCall, schema: Schema): AggregateAc
     : new RunningAggregate(call, call.fn === 'count_star' ? null : schema[call.args[0]!]!.type);
 }
 
-/** Computes `call` over the rows of one group. */
+/** Computes `call` over the rows of one group in one go (a window frame); `guard` may cancel it. */
 export function foldAggregate(
   call: AggregateCall,
   rows: readonly (readonly Value[])[],
   schema: Schema,
+  guard: QueryGuard,
 ): Value {
   const accumulator = startAggregate(call, schema);
   for (const r of rows) accumulator.add(r);
-  return accumulator.result();
+  return accumulator.holdsRows ? runToEnd(accumulator.finish(guard)) : accumulator.value();
 }
 
 const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'jsonb_object_agg']);
 
 /** count, sum, avg, min, max, bool_and, bool_or without DISTINCT: a running value. */
-class RunningAggregate implements AggregateAccumulator {
+class RunningAggregate {
   readonly holdsRows = false;
   private readonly fn: AggregateCall['fn'];
   private readonly filter: number | null;
@@ -91,7 +94,7 @@ class RunningAggregate implements AggregateAccumulator {
     }
   }
 
-  result(): Value {
+  value(): Value {
     switch (this.fn) {
       case 'count_star':
       case 'count':
@@ -113,7 +116,7 @@ class RunningAggregate implements AggregateAccumulator {
 }
 
 /** Order-sensitive aggregates and DISTINCT: the group's rows, folded at the end. */
-class HeldRowsAggregate implements AggregateAccumulator {
+class HeldRowsAggregate {
   readonly holdsRows = true;
   private readonly call: AggregateCall;
   private readonly schema: Schema;
@@ -128,10 +131,10 @@ class HeldRowsAggregate implements AggregateAccumulator {
     if (this.call.filter === null || row[this.call.filter] === true) this.rows.push(row);
   }
 
-  result(): Value {
+  *finish(guard: QueryGuard): Evaluation<Value> {
     const call = this.call;
     const ordered = orderedAggregates.has(call.fn);
-    const input = ordered ? orderedInput(call, this.rows) : this.rows;
+    const input = ordered ? yield* orderedInput(call, this.rows, guard) : this.rows;
     if (call.fn === 'count_star') return input.length;
     const argIndex = call.args[0]!;
     const argType = this.schema[argIndex]!.type;
@@ -166,7 +169,7 @@ class HeldRowsAggregate implements AggregateAccumulator {
     // count, sum, avg, min, max, bool_and, bool_or (DISTINCT): over the distinct values.
     const running = new RunningAggregate({ ...call, filter: null }, argType);
     for (const v of values) running.addValue(v);
-    return running.result();
+    return running.value();
   }
 }
 
@@ -187,7 +190,11 @@ function distinctValues(values: readonly Value[]): Value[] {
  * ties (and calls without ORDER BY) by the arguments ascending, NULLs last, so the result is
  * deterministic (the dataflow uses the same order); with DISTINCT, equal entries once.
  */
-function orderedInput(call: AggregateCall, rows: readonly (readonly Value[])[]): (readonly Value[])[] {
+function* orderedInput(
+  call: AggregateCall,
+  rows: (readonly Value[])[],
+  guard: QueryGuard,
+): Evaluation<(readonly Value[])[]> {
   const compare = (a: readonly Value[], b: readonly Value[]): number => {
     for (const k of call.orderBy) {
       const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
@@ -199,6 +206,6 @@ function orderedInput(call: AggregateCall, rows: readonly (readonly Value[])[]):
     }
     return 0;
   };
-  const sorted = [...rows].sort(compare);
+  const sorted = yield* sortSliced(rows, compare, guard);
   return call.distinct ? sorted.filter((r, i) => i === 0 || compare(sorted[i - 1]!, r) !== 0) : sorted;
 }

@@ -44,7 +44,9 @@ export function* aggregateRows(plan: PlanOf<'aggregate'>, input: RowStream, guar
     }
     if (plan.groupBy.length === 0 && groups.size === 0) groups.upsert(noKey, start);
     for (const { key, value } of groups.entries()) {
-      yield [...key, ...value.map((a) => a.result())];
+      const row = [...key];
+      for (const a of value) row.push(a.holdsRows ? yield* a.finish(guard) : a.value());
+      yield row;
       if (guard.worked()) yield;
     }
   } finally {

@@ -20,10 +20,17 @@ import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
 import { aggregateRows, distinctRows, orderByRows, setOperationRows, topKRows } from './evaluate-holding.ts';
 import { joinRows } from './evaluate-join.ts';
 import { QueryGuard } from './query-guard.ts';
-import { collectRows, type Evaluation, type RowStream, type Rows, streamRows } from './row-stream.ts';
+import {
+  collectRows,
+  type Evaluation,
+  type RowStream,
+  type Rows,
+  runToEnd,
+  streamRows,
+} from './row-stream.ts';
 import { evaluateWindow } from './window-fold.ts';
 
-export type { Evaluation, Rows } from './row-stream.ts';
+export { type Evaluation, type Rows, runToEnd } from './row-stream.ts';
 
 export interface EvaluationSource {
   /** The current contents of a relation (table, source or materialized view), as a bag of rows. */
@@ -45,14 +52,6 @@ export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource, guard 
 /** An evaluation to drive slice by slice (see evaluate-sliced). */
 export function startEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): Evaluation {
   return new Evaluator(source, sharedNodes(plan, true), guard).run(plan);
-}
-
-/** Runs an evaluation to its end without giving the event loop a turn. */
-export function runToEnd<T>(evaluation: Generator<void, T, void>): T {
-  for (;;) {
-    const step = evaluation.next();
-    if (step.done) return step.value;
-  }
 }
 
 class Evaluator {

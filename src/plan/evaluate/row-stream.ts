@@ -42,3 +42,11 @@ export function* streamRows(rows: readonly Value[][], guard: QueryGuard): RowStr
     if (guard.worked()) yield;
   }
 }
+
+/** Runs a computation to its end without giving the event loop a turn (pauses are skipped). */
+export function runToEnd<T>(evaluation: Generator<undefined | Value[], T, void>): T {
+  for (;;) {
+    const step = evaluation.next();
+    if (step.done) return step.value;
+  }
+}

@@ -9,7 +9,7 @@ import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey } from '../../common/value-ops.ts';
 import type { SortKey } from '../logical.ts';
 import type { QueryGuard } from './query-guard.ts';
-import type { Evaluation, Rows } from './row-stream.ts';
+import type { Evaluation } from './row-stream.ts';
 
 /** Rows per natively sorted run: a few milliseconds of comparisons, well inside a 20 ms slice. */
 const sortRunRows = 4096;
@@ -41,7 +41,11 @@ export function sortKeysEqual(a: readonly Value[], b: readonly Value[], keys: re
 }
 
 /** Sorts `rows` (the caller's own array: it is reordered) by `compare`, yielding between pieces. */
-export function* sortSliced(rows: Rows, compare: RowComparator, guard: QueryGuard): Evaluation<Rows> {
+export function* sortSliced<R extends readonly Value[]>(
+  rows: R[],
+  compare: RowComparator,
+  guard: QueryGuard,
+): Evaluation<R[]> {
   const n = rows.length;
   if (n <= sortRunRows) {
     rows.sort(compare);
@@ -55,7 +59,7 @@ export function* sortSliced(rows: Rows, compare: RowComparator, guard: QueryGuar
     if (guard.workedMany(end - start)) yield;
   }
   let from = rows;
-  let to: Rows = new Array(n);
+  let to: R[] = new Array(n);
   for (let width = sortRunRows; width < n; width *= 2) {
     for (let left = 0; left < n; left += 2 * width) {
       yield* mergeRuns(
@@ -74,9 +78,9 @@ export function* sortSliced(rows: Rows, compare: RowComparator, guard: QueryGuar
 }
 
 /** Merges the sorted `from[left, middle)` and `from[middle, end)` into `to[left, end)`. */
-function* mergeRuns(
-  from: Rows,
-  to: Rows,
+function* mergeRuns<R extends readonly Value[]>(
+  from: R[],
+  to: R[],
   left: number,
   middle: number,
   end: number,

@@ -45,7 +45,10 @@ export function* evaluateWindow(plan: LogicalWindow, input: RowStream, guard: Qu
       const rows = yield* sortSliced(value, compare, guard);
       const peers = peerGroups(rows, plan);
       for (let i = 0; i < rows.length; i++) {
-        yield [...rows[i]!, ...plan.calls.map((call) => computeCall(call, rows, i, peers, plan, work))];
+        yield [
+          ...rows[i]!,
+          ...plan.calls.map((call) => computeCall(call, rows, i, peers, plan, work, guard)),
+        ];
         const units = 1 + work.frameRows;
         work.frameRows = 0;
         if (guard.workedMany(units)) yield;
@@ -95,6 +98,7 @@ function computeCall(
   peers: Peers,
   plan: LogicalWindow,
   work: { frameRows: number },
+  guard: QueryGuard,
 ): Value {
   const n = rows.length;
   const arg = (k: number, row = rows[i]!): Value => row[call.args[k]!]!;
@@ -157,7 +161,7 @@ function computeCall(
         orderBy: [],
         type: call.type,
       };
-      return foldAggregate(agg, frame, plan.input.schema);
+      return foldAggregate(agg, frame, plan.input.schema, guard);
     }
   }
 }
