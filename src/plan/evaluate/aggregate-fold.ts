@@ -131,6 +131,7 @@ class HeldRowsAggregate {
     if (this.call.filter === null || row[this.call.filter] === true) this.rows.push(row);
   }
 
+  /** Folds the held rows; every loop over them reports to `guard` (and yields when told). */
   *finish(guard: QueryGuard): Evaluation<Value> {
     const call = this.call;
     const ordered = orderedAggregates.has(call.fn);
@@ -138,21 +139,10 @@ class HeldRowsAggregate {
     if (call.fn === 'count_star') return input.length;
     const argIndex = call.args[0]!;
     const argType = this.schema[argIndex]!.type;
-    const values = ordered ? input.map((r) => r[argIndex]!) : distinctValues(input.map((r) => r[argIndex]!));
+    if (call.fn === 'string_agg') return yield* stringAgg(input, argIndex, call.args[1]!, guard);
+    const column = yield* columnOf(input, argIndex, guard);
+    const values = ordered ? column : yield* distinctValues(column, guard);
     switch (call.fn) {
-      case 'string_agg': {
-        let out: string | null = null;
-        for (const r of input) {
-          const v = r[argIndex]!;
-          if (v === null) continue;
-          const delimiter = r[call.args[1]!];
-          out =
-            out === null
-              ? (v as string)
-              : out + (delimiter === null ? '' : (delimiter as string)) + (v as string);
-        }
-        return out;
-      }
       case 'array_agg':
         if (argType.id === 'array') checkAccumulatedArrays(values);
         return input.length === 0 ? null : (values as Value);
@@ -160,8 +150,8 @@ class HeldRowsAggregate {
         return jsonbAgg(values, argType);
       case 'jsonb_object_agg':
         return jsonbObjectAgg(
-          input.map((r) => r[argIndex]!),
-          input.map((r) => r[call.args[1]!]!),
+          values,
+          yield* columnOf(input, call.args[1]!, guard),
           argType,
           this.schema[call.args[1]!]!.type,
         );
@@ -173,14 +163,51 @@ class HeldRowsAggregate {
   }
 }
 
+/** string_agg(value, delimiter): the non-NULL values joined, each after its own row's delimiter. */
+function* stringAgg(
+  input: readonly (readonly Value[])[],
+  valueIndex: number,
+  delimiterIndex: number,
+  guard: QueryGuard,
+): Evaluation<string | null> {
+  let out: string | null = null;
+  for (const r of input) {
+    const v = r[valueIndex]!;
+    if (v !== null) {
+      const delimiter = r[delimiterIndex];
+      out =
+        out === null
+          ? (v as string)
+          : out + (delimiter === null ? '' : (delimiter as string)) + (v as string);
+    }
+    if (guard.worked()) yield;
+  }
+  return out;
+}
+
+/** One column of the rows. */
+function* columnOf(
+  input: readonly (readonly Value[])[],
+  index: number,
+  guard: QueryGuard,
+): Evaluation<Value[]> {
+  const out: Value[] = new Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    out[i] = input[i]![index]!;
+    if (guard.worked()) yield;
+  }
+  return out;
+}
+
 /** The distinct values (NULL kept once: array_agg(DISTINCT …) keeps it; the others skip NULLs anyway). */
-function distinctValues(values: readonly Value[]): Value[] {
+function* distinctValues(values: readonly Value[], guard: QueryGuard): Evaluation<Value[]> {
   const seen = new RowKeyMap<true>();
   const out: Value[] = [];
   for (const v of values) {
     const before = seen.size;
     seen.upsert([v], () => true);
     if (seen.size > before) out.push(v);
+    if (guard.worked()) yield;
   }
   return out;
 }
