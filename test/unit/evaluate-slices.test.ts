@@ -114,9 +114,9 @@ test('a one-group array_agg(… ORDER BY …) folds in slices; a cancel reaches 
   assert.throws(() => drive(aggregate, again.rows, again.reads, 3), { code: '57014' });
 });
 
-test('count(*) over a streamed set-returning function holds none of its rows', () => {
-  const count = 1_000_000;
-  const series: LogicalPlan = {
+/** FROM series(): `count` rows 0, 1, 2, … produced lazily, as generate_series now does. */
+function series(count: number): LogicalPlan {
+  return {
     kind: 'flatMap',
     input: { kind: 'values', rows: [[]], schema: [] },
     name: 'series',
@@ -126,9 +126,13 @@ test('count(*) over a streamed set-returning function holds none of its rows', (
     },
     schema,
   };
+}
+
+test('count(*) over a streamed set-returning function holds none of its rows', () => {
+  const count = 1_000_000;
   const plan: LogicalPlan = {
     kind: 'aggregate',
-    input: series,
+    input: series(count),
     groupBy: [],
     aggregates: [{ fn: 'count_star', args: [], distinct: false, filter: null, orderBy: [], type: T.int8 }],
     schema: [{ name: 'count', type: T.int8, nullable: false }],
@@ -137,6 +141,27 @@ test('count(*) over a streamed set-returning function holds none of its rows', (
   assert.deepEqual(evaluatePlan(plan, table([]), guard), [[count]]);
   // Before, the million rows were held (~60 MB by the estimate) until the count saw them.
   assert.ok(guard.bytesPeak < 4096, `the estimate peaked at ${guard.bytesPeak} bytes`);
+});
+
+test('ORDER BY … LIMIT 10 over a million streamed rows holds about a thousand of them', () => {
+  const plan: LogicalPlan = {
+    kind: 'topK',
+    input: series(1_000_000),
+    partitionBy: [],
+    orderBy: [{ ...ascending, descending: true }],
+    limit: 10,
+    offset: 5,
+    withTies: false,
+    schema,
+  };
+  const guard = new QueryGuard();
+  const rows = evaluatePlan(plan, table([]), guard);
+  assert.deepEqual(
+    rows.map((r) => r[0]),
+    Array.from({ length: 10 }, (_, i) => 999_994 - i),
+  );
+  // 1,024 one-column rows are 64 kB by the estimate; before, all million were held (64 MB).
+  assert.ok(guard.bytesPeak < 200_000, `the estimate peaked at ${guard.bytesPeak} bytes`);
 });
 
 test('eddy.query_memory = 10MB still answers count(*) over 3,000,000 generated rows', () => {

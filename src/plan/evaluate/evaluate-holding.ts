@@ -11,8 +11,8 @@ import type { LogicalPlan } from '../logical.ts';
 import { type AggregateAccumulator, startAggregate } from './aggregate-fold.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
-import { collectRows, type RowStream, type Rows } from './row-stream.ts';
-import { rowComparator, sortKeysEqual, sortSliced } from './sort-sliced.ts';
+import { collectRows, type Evaluation, type RowStream, type Rows } from './row-stream.ts';
+import { type RowComparator, rowComparator, sortKeysEqual, sortSliced } from './sort-sliced.ts';
 
 type PlanOf<K extends LogicalPlan['kind']> = Extract<LogicalPlan, { kind: K }>;
 
@@ -141,15 +141,23 @@ export function* orderByRows(plan: PlanOf<'orderBy'>, input: RowStream, guard: Q
   }
 }
 
+/** Rows a top-k partition buffers at least before it sorts and drops those past the limit. */
+const topKPruneRowsMin = 1024;
+
 /**
  * LIMIT / OFFSET, per partition when partitioned: the rows in ORDER BY order, ties broken by the
  * whole row (so the choice is the one the dataflow's top-k makes), WITH TIES extending the last.
+ * With a limit, a partition holds at most about twice `offset + limit` rows (at least 1,024): when
+ * its buffer is full it is sorted and cut back to the rows that can still be among the first.
  */
 export function* topKRows(plan: PlanOf<'topK'>, input: RowStream, guard: QueryGuard): RowStream {
   const arity = plan.schema.length;
-  const partitions = new RowKeyMap<Rows>();
+  const partitions = new RowKeyMap<{ rows: Rows; pruneAt: number }>();
   const keyOf =
     plan.partitionBy.length === 0 ? () => noKey : (r: Value[]) => plan.partitionBy.map((i) => r[i]!);
+  const end = plan.limit === null ? Number.POSITIVE_INFINITY : plan.offset + plan.limit;
+  const pruneAt = Math.max(2 * end, topKPruneRowsMin);
+  const compare = rowComparator(plan.orderBy, true);
   let held = 0;
   try {
     for (const r of input) {
@@ -157,26 +165,50 @@ export function* topKRows(plan: PlanOf<'topK'>, input: RowStream, guard: QueryGu
         yield;
         continue;
       }
-      partitions.upsert(keyOf(r), () => []).push(r);
+      const partition = partitions.upsert(keyOf(r), () => ({ rows: [], pruneAt }));
+      partition.rows.push(r);
       guard.hold(1, arity);
       held++;
+      if (partition.rows.length >= partition.pruneAt) {
+        const before = partition.rows.length;
+        // A row past the first `end` of a subset (and not tied with its last) is past them in all.
+        partition.rows = yield* firstRows(partition.rows, end, 0, plan, compare, guard);
+        guard.release(before - partition.rows.length, arity);
+        held -= before - partition.rows.length;
+        // Many ties kept: wait for as many new rows again, so pruning stays amortised.
+        partition.pruneAt = Math.max(pruneAt, 2 * partition.rows.length);
+      }
       if (guard.worked()) yield;
     }
-    const end = plan.limit === null ? Number.POSITIVE_INFINITY : plan.offset + plan.limit;
-    const compare = rowComparator(plan.orderBy, true);
     for (const { value } of partitions.entries()) {
-      const sorted = yield* sortSliced(value, compare, guard);
-      let stop = Math.min(end, sorted.length);
-      if (plan.withTies && stop > plan.offset) {
-        const last = sorted[stop - 1]!;
-        while (stop < sorted.length && sortKeysEqual(sorted[stop]!, last, plan.orderBy)) stop++;
-      }
-      for (let i = plan.offset; i < stop; i++) {
-        yield sorted[i]!;
+      const first = yield* firstRows(value.rows, end, plan.offset, plan, compare, guard);
+      for (let i = plan.offset; i < first.length; i++) {
+        yield first[i]!;
         if (guard.worked()) yield;
       }
     }
   } finally {
     guard.release(held, arity);
   }
+}
+
+/**
+ * The first `end` of `rows` (the caller's own array) in top-k order; WITH TIES extends the last
+ * one's peers when more than `tiesPast` rows are kept.
+ */
+function* firstRows(
+  rows: Rows,
+  end: number,
+  tiesPast: number,
+  plan: PlanOf<'topK'>,
+  compare: RowComparator,
+  guard: QueryGuard,
+): Evaluation<Rows> {
+  const sorted = yield* sortSliced(rows, compare, guard);
+  let stop = Math.min(end, sorted.length);
+  if (plan.withTies && stop > tiesPast) {
+    const last = sorted[stop - 1]!;
+    while (stop < sorted.length && sortKeysEqual(sorted[stop]!, last, plan.orderBy)) stop++;
+  }
+  return stop === sorted.length ? sorted : sorted.slice(0, stop);
 }
