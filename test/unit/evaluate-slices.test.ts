@@ -3,8 +3,8 @@
  * What the one-shot evaluator holds and how finely it slices, measured as outcomes (no timings):
  * a sort's and a one-group ordered aggregate's comparisons are spread over many time slices, and
  * a cancel lands inside them (57014); rows streamed from a set-returning function into count(*)
- * are never held, so a low eddy.query_memory still answers it. The guard runs with 0 ms slices,
- * so every check ends a slice.
+ * are never held, so a low eddy.query_memory still answers it; a top-k holds about 1,024 rows.
+ * The guard runs with 0 ms slices, so every check ends a slice.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
