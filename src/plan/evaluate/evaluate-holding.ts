@@ -42,7 +42,10 @@ export function* aggregateRows(plan: PlanOf<'aggregate'>, input: RowStream, guar
       }
       if (guard.worked()) yield;
     }
-    if (plan.groupBy.length === 0 && groups.size === 0) groups.upsert(noKey, start);
+    if (plan.groupBy.length === 0 && groups.size === 0) {
+      groups.upsert(noKey, start);
+      guard.hold(1, plan.schema.length);
+    }
     for (const { key, value } of groups.entries()) {
       const row = [...key];
       for (const a of value) row.push(a.holdsRows ? yield* a.finish(guard) : a.value());
