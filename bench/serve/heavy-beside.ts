@@ -3,17 +3,24 @@
  * What a heavy ad-hoc query does to everyone else: while session A counts ten million generated
  * rows, session B sends `SELECT 1` every 50 ms; B's latencies (p50 / p99 / max) and A's time are
  * recorded. Then A runs the query again and is cancelled (a CancelRequest, as psql sends) once it
- * has been running 500 ms: the time from the cancel to A's error (57014) is recorded.
+ * has been running 500 ms: the time from the cancel to A's error (57014) is recorded. Last, B's
+ * latencies beside two more shapes that must hold their input: a sort of 2 M rows and an ordered
+ * aggregate over one group of 1 M rows.
  */
 import pg from 'pg';
 import { cancelRequest } from '../../test/server/pgwire-support.ts';
 import type { ServeTarget } from './serve-target.ts';
 
 export const HEAVY_SQL = 'SELECT count(*) FROM generate_series(1, 10000000)';
+/** Measured like HEAVY_SQL, without the cancel (OFFSET and length() keep the answers small). */
+export const MORE_HEAVY_SQL = [
+  'SELECT g FROM generate_series(1, 2000000) g ORDER BY g DESC OFFSET 1999999',
+  "SELECT length(string_agg(g::text, ',' ORDER BY g DESC)) FROM generate_series(1, 1000000) g",
+];
 const pingEveryMs = 50;
 const cancelAfterMs = 500;
 
-export interface BesideResult {
+export interface HeavyShapeResult {
   readonly heavySql: string;
   /** A's statement: how long it took and how it ended ('answered' or its SQLSTATE). */
   readonly heavyMs: number;
@@ -23,9 +30,14 @@ export interface BesideResult {
   readonly pingP50Ms: number | null;
   readonly pingP99Ms: number | null;
   readonly pingMaxMs: number | null;
+}
+
+export interface BesideResult extends HeavyShapeResult {
   /** From the CancelRequest's delivery to A's error; null when A was not stopped by it. */
   readonly cancelToErrorMs: number | null;
   readonly cancelOutcome: string;
+  /** The MORE_HEAVY_SQL shapes (absent in records made before they were added). */
+  readonly more?: readonly HeavyShapeResult[];
 }
 
 export async function measureBeside(target: ServeTarget): Promise<BesideResult> {
@@ -42,46 +54,57 @@ export async function measureBeside(target: ServeTarget): Promise<BesideResult> 
   const a = await connect();
   const b = await connect();
   try {
-    const pingsMs: number[] = [];
-    let running = true;
-    const start = performance.now();
-    const heavy = runHeavy(a).finally(() => {
-      running = false;
-    });
-    while (running) {
-      const sent = performance.now();
-      await b.query('SELECT 1');
-      // Sent while A ran: counted even when A held it up to its end (a server that cannot yield).
-      pingsMs.push(performance.now() - sent);
-      await sleep(pingEveryMs);
-    }
-    const heavyOutcome = await heavy;
-    const heavyMs = performance.now() - start;
-    pingsMs.sort((x, y) => x - y);
+    const first = await measureShape(a, b, HEAVY_SQL);
     const key = a as unknown as { processID: number; secretKey: number };
-    const cancelled = runHeavy(a).then((outcome) => ({ outcome, at: performance.now() }));
+    const cancelled = runHeavy(a, HEAVY_SQL).then((outcome) => ({ outcome, at: performance.now() }));
     await sleep(cancelAfterMs);
     await cancelRequest(target.port, { pid: key.processID, secret: key.secretKey });
     const cancelAt = performance.now();
     const end = await cancelled;
+    const more: HeavyShapeResult[] = [];
+    for (const sql of MORE_HEAVY_SQL) more.push(await measureShape(a, b, sql));
     return {
-      heavySql: HEAVY_SQL,
-      heavyMs,
-      heavyOutcome,
-      pings: pingsMs.length,
-      pingP50Ms: quantile(pingsMs, 0.5),
-      pingP99Ms: quantile(pingsMs, 0.99),
-      pingMaxMs: pingsMs.at(-1) ?? null,
+      ...first,
       cancelToErrorMs: end.outcome === '57014' ? Math.max(0, end.at - cancelAt) : null,
       cancelOutcome: end.outcome,
+      more,
     };
   } finally {
     await Promise.allSettled([a.end(), b.end()]);
   }
 }
 
-function runHeavy(client: pg.Client): Promise<string> {
-  return client.query(HEAVY_SQL).then(
+/** Runs `sql` on A while B sends `SELECT 1` every 50 ms; B's latencies and A's time. */
+async function measureShape(a: pg.Client, b: pg.Client, sql: string): Promise<HeavyShapeResult> {
+  const pingsMs: number[] = [];
+  let running = true;
+  const start = performance.now();
+  const heavy = runHeavy(a, sql).finally(() => {
+    running = false;
+  });
+  while (running) {
+    const sent = performance.now();
+    await b.query('SELECT 1');
+    // Sent while A ran: counted even when A held it up to its end (a server that cannot yield).
+    pingsMs.push(performance.now() - sent);
+    await sleep(pingEveryMs);
+  }
+  const heavyOutcome = await heavy;
+  const heavyMs = performance.now() - start;
+  pingsMs.sort((x, y) => x - y);
+  return {
+    heavySql: sql,
+    heavyMs,
+    heavyOutcome,
+    pings: pingsMs.length,
+    pingP50Ms: quantile(pingsMs, 0.5),
+    pingP99Ms: quantile(pingsMs, 0.99),
+    pingMaxMs: pingsMs.at(-1) ?? null,
+  };
+}
+
+function runHeavy(client: pg.Client, sql: string): Promise<string> {
+  return client.query(sql).then(
     () => 'answered',
     (e: { code?: string; message?: string }) => e.code ?? String(e.message),
   );
@@ -98,9 +121,11 @@ function sleep(ms: number): Promise<void> {
 
 export function describeBeside(system: string, r: BesideResult): string {
   const ms = (x: number | null) => (x === null ? '–' : x.toFixed(1));
-  return (
-    `${system}: heavy query ${r.heavyOutcome} in ${ms(r.heavyMs)} ms; meanwhile ${r.pings} SELECT 1 answered, ` +
-    `p50 ${ms(r.pingP50Ms)} ms, p99 ${ms(r.pingP99Ms)} ms, max ${ms(r.pingMaxMs)} ms; ` +
-    `cancel → ${r.cancelOutcome} after ${ms(r.cancelToErrorMs)} ms`
-  );
+  const shape = (x: HeavyShapeResult) =>
+    `${x.heavySql}: ${x.heavyOutcome} in ${ms(x.heavyMs)} ms; meanwhile ${x.pings} SELECT 1 answered, ` +
+    `p50 ${ms(x.pingP50Ms)} ms, p99 ${ms(x.pingP99Ms)} ms, max ${ms(x.pingMaxMs)} ms`;
+  return [
+    `${system}: ${shape(r)}; cancel → ${r.cancelOutcome} after ${ms(r.cancelToErrorMs)} ms`,
+    ...(r.more ?? []).map((x) => `${system}: ${shape(x)}`),
+  ].join('\n');
 }

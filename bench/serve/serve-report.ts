@@ -109,7 +109,14 @@ function systemLine(summary: SystemSummary): string {
     parts.push(
       `\`${b.heavySql}\` ${b.heavyOutcome} in ${(b.heavyMs / 1000).toFixed(1)} s while a second session's ` +
         `SELECT 1 (${b.pings}) took p50 ${ms(b.pingP50Ms)} ms, p99 ${ms(b.pingP99Ms)} ms, max ${ms(b.pingMaxMs)} ms; ` +
-        `CancelRequest to ${b.cancelOutcome}: ${ms(b.cancelToErrorMs)} ms`,
+        `CancelRequest to ${b.cancelOutcome}: ${ms(b.cancelToErrorMs)} ms` +
+        (b.more ?? [])
+          .map(
+            (x) =>
+              `; \`${x.heavySql}\` ${x.heavyOutcome} in ${(x.heavyMs / 1000).toFixed(1)} s while SELECT 1 ` +
+              `(${x.pings}) took p50 ${ms(x.pingP50Ms)} ms, p99 ${ms(x.pingP99Ms)} ms, max ${ms(x.pingMaxMs)} ms`,
+          )
+          .join(''),
     );
   if (summary.error !== undefined) parts.push(`error: ${summary.error.split('\n')[0]}`);
   return `- ${name}: ${parts.join('; ')}.`;

@@ -32,6 +32,14 @@ export function isPseudoType(t: ArgType): t is PseudoType {
 
 export type ScalarImpl = (...args: Value[]) => Value;
 
+/**
+ * A set-returning function's implementation that yields its values lazily. `Value` covers arrays
+ * (which the binder also accepts) but not generators, hence the one cast, kept here.
+ */
+export function setReturning(impl: (...args: Value[]) => Iterable<Value>): ScalarImpl {
+  return impl as unknown as ScalarImpl;
+}
+
 /** What a `bind` may depend on besides argument types: the session's settings at bind time. */
 export interface BindEnv {
   /** The session's TimeZone (timestamptz input, output, arithmetic and extraction depend on it). */
@@ -49,7 +57,10 @@ export interface ScalarFunctionDef {
   /** Strict: NULL in any argument gives NULL without calling impl. */
   strict: boolean;
   volatile?: boolean;
-  /** Set-returning (regexp_matches, ...): impl returns an array of result values, one per row. */
+  /**
+   * Set-returning (regexp_matches, ...): impl returns an iterable of result values, one per row
+   * (an array, or a generator through `setReturning` so a long series is never held whole).
+   */
   returnsSet?: boolean;
   /**
    * The implementation. A method signature on purpose: TypeScript then checks the typed functions

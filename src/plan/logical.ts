@@ -223,8 +223,11 @@ export interface LogicalFlatMap {
   readonly input: LogicalPlan;
   readonly name: string;
   readonly args: readonly ScalarExpr[];
-  /** Produces the output rows (each of `schema.length - input arity` values) for the arguments. */
-  readonly impl: (args: readonly Value[]) => Value[][];
+  /**
+   * Produces the output rows (each of `schema.length - input arity` values) for the arguments,
+   * lazily where the function can (generate_series), so a consumer may stream them.
+   */
+  readonly impl: (args: readonly Value[]) => Iterable<Value[]>;
   readonly schema: Schema;
 }
 

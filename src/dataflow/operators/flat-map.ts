@@ -7,7 +7,7 @@ import type { Value } from '../../common/value.ts';
 import { Batch } from '../batch.ts';
 import type { Operator, RowFn } from '../operator.ts';
 
-export type SetReturningFn = (args: readonly Value[]) => Value[][];
+export type SetReturningFn = (args: readonly Value[]) => Iterable<Value[]>;
 
 export class FlatMapOp implements Operator {
   readonly arity: number;
@@ -36,10 +36,8 @@ export class FlatMapOp implements Operator {
     const argBuf = this.argBuf;
     for (let i = 0, base = 0; i < input.length; i++, base += inArity) {
       for (let a = 0; a < args.length; a++) argBuf[a] = args[a]!(src, base);
-      const rows = this.impl(argBuf);
       const w = input.weights[i]!;
-      for (let r = 0; r < rows.length; r++) {
-        const produced = rows[r]!;
+      for (const produced of this.impl(argBuf)) {
         for (let j = 0; j < inArity; j++) values.push(src[base + j]!);
         for (let j = 0; j < extra; j++) values.push(produced[j] ?? null);
         out.weights.push(w);

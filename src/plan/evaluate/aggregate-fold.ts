@@ -1,111 +1,227 @@
 /**
  * @module plan/evaluate/aggregate-fold
- * One-shot aggregate computation: folds the rows of one group into each aggregate's result, with
- * PostgreSQL's types (sum(int4) is bigint, sum(bigint) and avg(int) are numeric) and NULL rules.
- * The reference the incremental aggregates are checked against, so it favours plainness.
+ * One-shot aggregate computation, with PostgreSQL's types (sum(int4) is bigint, sum(bigint) and
+ * avg(int) are numeric) and NULL rules. An accumulator takes a group's rows one at a time: the
+ * plain aggregates keep a running value, so a group of millions of rows holds none of them; the
+ * order-sensitive ones and DISTINCT keep the group's rows and fold them at the end. The reference
+ * the incremental aggregates are checked against, so it favours plainness.
  */
-import { addIntervals, divideInterval, type Interval } from '../../common/interval.ts';
 import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
-import { Numeric } from '../../common/numeric.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
-import { FloatSum } from '../../dataflow/float-sum.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
-import { floatOverflow } from '../../functions/errors.ts';
-import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
+import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
+import { type Evaluation, runToEnd } from './row-stream.ts';
+import { RunningSum } from './running-sum.ts';
+import { sortSliced } from './sort-sliced.ts';
 
-/** Computes `call` over the rows of one group. */
+/**
+ * One aggregate call over one group, fed row by row. A running one answers its `value()`; one
+ * that holds the group's rows (the caller counts them in the memory estimate) folds them in
+ * `finish`, which may sort them, in slices.
+ */
+export type AggregateAccumulator = RunningAggregate | HeldRowsAggregate;
+
+/** Starts `call` over a new group of rows of `schema`. */
+export function startAggregate(call: AggregateCall, schema: Schema): AggregateAccumulator {
+  return call.distinct || orderedAggregates.has(call.fn)
+    ? new HeldRowsAggregate(call, schema)
+    : new RunningAggregate(call, call.fn === 'count_star' ? null : schema[call.args[0]!]!.type);
+}
+
+/** Computes `call` over the rows of one group in one go (a window frame); `guard` may cancel it. */
 export function foldAggregate(
   call: AggregateCall,
   rows: readonly (readonly Value[])[],
   schema: Schema,
+  guard: QueryGuard,
 ): Value {
-  let input: readonly (readonly Value[])[] =
-    call.filter === null ? rows : rows.filter((r) => r[call.filter!] === true);
-  if (orderedAggregates.has(call.fn)) input = orderedInput(call, input);
-  if (call.fn === 'count_star') return input.length;
-  const argIndex = call.args[0]!;
-  const argType = schema[argIndex]!.type;
-  let values: Value[] = input.map((r) => r[argIndex]!);
-  if (call.distinct && !orderedAggregates.has(call.fn)) values = distinctValues(values);
-  switch (call.fn) {
-    case 'count':
-      return values.filter((v) => v !== null).length;
-    case 'sum':
-      return sumValues(
-        values.filter((v) => v !== null),
-        argType,
-      );
-    case 'avg':
-      return avgValues(
-        values.filter((v) => v !== null),
-        argType,
-      );
-    case 'min':
-    case 'max': {
-      let best: Value = null;
-      const sign = call.fn === 'max' ? 1 : -1;
-      for (const v of values)
-        if (v !== null && (best === null || sign * compareValues(v, best) > 0)) best = v;
-      return best;
-    }
-    case 'bool_and':
-    case 'bool_or': {
-      const present = values.filter((v) => v !== null);
-      if (present.length === 0) return null;
-      return call.fn === 'bool_and' ? present.every((v) => v === true) : present.some((v) => v === true);
-    }
-    case 'string_agg': {
-      let out: string | null = null;
-      for (const r of input) {
-        const v = r[argIndex]!;
-        if (v === null) continue;
-        const delimiter = r[call.args[1]!];
-        out =
-          out === null
-            ? (v as string)
-            : out + (delimiter === null ? '' : (delimiter as string)) + (v as string);
+  const accumulator = startAggregate(call, schema);
+  for (const r of rows) accumulator.add(r);
+  return accumulator.holdsRows ? runToEnd(accumulator.finish(guard)) : accumulator.value();
+}
+
+const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'jsonb_object_agg']);
+
+/** count, sum, avg, min, max, bool_and, bool_or without DISTINCT: a running value. */
+class RunningAggregate {
+  readonly holdsRows = false;
+  private readonly fn: AggregateCall['fn'];
+  private readonly filter: number | null;
+  private readonly argIndex: number;
+  private readonly sum: RunningSum | null;
+  private count = 0;
+  private best: Value = null;
+  private sawFalse = false;
+  private sawTrue = false;
+
+  constructor(call: AggregateCall, argType: SqlType | null) {
+    this.fn = call.fn;
+    this.filter = call.filter;
+    this.argIndex = call.args[0] ?? -1;
+    this.sum = (call.fn === 'sum' || call.fn === 'avg') && argType ? new RunningSum(argType) : null;
+  }
+
+  add(row: readonly Value[]): void {
+    if (this.filter !== null && row[this.filter] !== true) return;
+    if (this.fn === 'count_star') this.count++;
+    else this.addValue(row[this.argIndex]!);
+  }
+
+  /** Adds one argument value (NULLs are skipped by every aggregate here). */
+  addValue(v: Value): void {
+    if (v === null) return;
+    this.count++;
+    switch (this.fn) {
+      case 'sum':
+      case 'avg':
+        this.sum!.add(v);
+        return;
+      case 'min':
+      case 'max': {
+        const sign = this.fn === 'max' ? 1 : -1;
+        if (this.best === null || sign * compareValues(v, this.best) > 0) this.best = v;
+        return;
       }
-      return out;
+      case 'bool_and':
+      case 'bool_or':
+        if (v === true) this.sawTrue = true;
+        else this.sawFalse = true;
+        return;
     }
-    case 'array_agg':
-      if (argType.id === 'array') checkAccumulatedArrays(values);
-      return input.length === 0 ? null : (values as Value);
-    case 'jsonb_agg':
-      return jsonbAgg(values, argType);
-    case 'jsonb_object_agg':
-      return jsonbObjectAgg(
-        input.map((r) => r[argIndex]!),
-        input.map((r) => r[call.args[1]!]!),
-        argType,
-        schema[call.args[1]!]!.type,
-      );
+  }
+
+  value(): Value {
+    switch (this.fn) {
+      case 'count_star':
+      case 'count':
+        return this.count;
+      case 'sum':
+        return this.sum!.sum();
+      case 'avg':
+        return this.sum!.avg();
+      case 'min':
+      case 'max':
+        return this.best;
+      case 'bool_and':
+        return this.count === 0 ? null : !this.sawFalse;
+      case 'bool_or':
+        return this.count === 0 ? null : this.sawTrue;
+    }
+    return null;
   }
 }
 
+/** Order-sensitive aggregates and DISTINCT: the group's rows, folded at the end. */
+class HeldRowsAggregate {
+  readonly holdsRows = true;
+  private readonly call: AggregateCall;
+  private readonly schema: Schema;
+  private readonly rows: (readonly Value[])[] = [];
+
+  constructor(call: AggregateCall, schema: Schema) {
+    this.call = call;
+    this.schema = schema;
+  }
+
+  add(row: readonly Value[]): void {
+    if (this.call.filter === null || row[this.call.filter] === true) this.rows.push(row);
+  }
+
+  /** Folds the held rows; every loop over them reports to `guard` (and yields when told). */
+  *finish(guard: QueryGuard): Evaluation<Value> {
+    const call = this.call;
+    const ordered = orderedAggregates.has(call.fn);
+    const input = ordered ? yield* orderedInput(call, this.rows, guard) : this.rows;
+    if (call.fn === 'count_star') return input.length;
+    const argIndex = call.args[0]!;
+    const argType = this.schema[argIndex]!.type;
+    if (call.fn === 'string_agg') return yield* stringAgg(input, argIndex, call.args[1]!, guard);
+    const column = yield* columnOf(input, argIndex, guard);
+    const values = ordered ? column : yield* distinctValues(column, guard);
+    switch (call.fn) {
+      case 'array_agg':
+        if (argType.id === 'array') checkAccumulatedArrays(values);
+        return input.length === 0 ? null : (values as Value);
+      case 'jsonb_agg':
+        return jsonbAgg(values, argType);
+      case 'jsonb_object_agg':
+        return jsonbObjectAgg(
+          values,
+          yield* columnOf(input, call.args[1]!, guard),
+          argType,
+          this.schema[call.args[1]!]!.type,
+        );
+    }
+    // count, sum, avg, min, max, bool_and, bool_or (DISTINCT): over the distinct values.
+    const running = new RunningAggregate({ ...call, filter: null }, argType);
+    for (const v of values) running.addValue(v);
+    return running.value();
+  }
+}
+
+/** string_agg(value, delimiter): the non-NULL values joined, each after its own row's delimiter. */
+function* stringAgg(
+  input: readonly (readonly Value[])[],
+  valueIndex: number,
+  delimiterIndex: number,
+  guard: QueryGuard,
+): Evaluation<string | null> {
+  let out: string | null = null;
+  for (const r of input) {
+    const v = r[valueIndex]!;
+    if (v !== null) {
+      const delimiter = r[delimiterIndex];
+      out =
+        out === null
+          ? (v as string)
+          : out + (delimiter === null ? '' : (delimiter as string)) + (v as string);
+    }
+    if (guard.worked()) yield;
+  }
+  return out;
+}
+
+/** One column of the rows. */
+function* columnOf(
+  input: readonly (readonly Value[])[],
+  index: number,
+  guard: QueryGuard,
+): Evaluation<Value[]> {
+  const out: Value[] = new Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    out[i] = input[i]![index]!;
+    if (guard.worked()) yield;
+  }
+  return out;
+}
+
 /** The distinct values (NULL kept once: array_agg(DISTINCT …) keeps it; the others skip NULLs anyway). */
-function distinctValues(values: readonly Value[]): Value[] {
+function* distinctValues(values: readonly Value[], guard: QueryGuard): Evaluation<Value[]> {
   const seen = new RowKeyMap<true>();
   const out: Value[] = [];
   for (const v of values) {
     const before = seen.size;
     seen.upsert([v], () => true);
     if (seen.size > before) out.push(v);
+    if (guard.worked()) yield;
   }
   return out;
 }
-
-const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'jsonb_object_agg']);
 
 /**
  * The rows of an order-sensitive aggregate in the order it sees them: by the call's ORDER BY,
  * ties (and calls without ORDER BY) by the arguments ascending, NULLs last, so the result is
  * deterministic (the dataflow uses the same order); with DISTINCT, equal entries once.
  */
-function orderedInput(call: AggregateCall, rows: readonly (readonly Value[])[]): (readonly Value[])[] {
+function* orderedInput(
+  call: AggregateCall,
+  rows: (readonly Value[])[],
+  guard: QueryGuard,
+): Evaluation<(readonly Value[])[]> {
   const compare = (a: readonly Value[], b: readonly Value[]): number => {
     for (const k of call.orderBy) {
       const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
@@ -117,77 +233,6 @@ function orderedInput(call: AggregateCall, rows: readonly (readonly Value[])[]):
     }
     return 0;
   };
-  const sorted = [...rows].sort(compare);
+  const sorted = yield* sortSliced(rows, compare, guard);
   return call.distinct ? sorted.filter((r, i) => i === 0 || compare(sorted[i - 1]!, r) !== 0) : sorted;
-}
-
-/** sum(): int2/int4 → int8, int8/numeric → numeric, float → float, interval → interval; NULL if empty. */
-export function sumValues(values: readonly Value[], type: SqlType): Value {
-  if (values.length === 0) return null;
-  switch (type.id) {
-    case 'int2':
-    case 'int4': {
-      let total = 0;
-      for (const v of values) total += v as number;
-      return Number.isSafeInteger(total)
-        ? total
-        : int8Canonical(values.reduce<bigint>((s, v) => s + BigInt(v as number), 0n));
-    }
-    case 'int8': {
-      let total = 0n;
-      for (const v of values) total += BigInt(v as number | bigint);
-      return Numeric.fromInt(total);
-    }
-    case 'numeric': {
-      let total = values[0] as Numeric;
-      for (let i = 1; i < values.length; i++) total = total.add(values[i] as Numeric);
-      return total;
-    }
-    case 'float4':
-    case 'float8': {
-      const total = exactFloatSum(values);
-      return type.id === 'float4' ? Math.fround(total) : total;
-    }
-    case 'interval': {
-      let total = values[0] as Interval;
-      for (let i = 1; i < values.length; i++) total = addIntervals(total, values[i] as Interval);
-      return total;
-    }
-  }
-  return null;
-}
-
-/** avg(): integers and numeric → numeric (PostgreSQL's scale), floats → float8, interval → interval. */
-export function avgValues(values: readonly Value[], type: SqlType): Value {
-  if (values.length === 0) return null;
-  switch (type.id) {
-    case 'int2':
-    case 'int4':
-    case 'int8': {
-      let total = 0n;
-      for (const v of values) total += BigInt(v as number | bigint);
-      return Numeric.avg(Numeric.fromInt(total), values.length);
-    }
-    case 'numeric':
-      return Numeric.avg(sumValues(values, type) as Numeric, values.length);
-    case 'float4':
-    case 'float8':
-      return exactFloatSum(values) / values.length;
-    case 'interval':
-      return divideInterval(sumValues(values, type) as Interval, values.length);
-  }
-  return null;
-}
-
-/**
- * A float sum that does not depend on the order of the values (correctly rounded), as the
- * dataflow's incremental sum computes it; an infinite result from finite values is PostgreSQL's
- * overflow error.
- */
-function exactFloatSum(values: readonly Value[]): number {
-  const sum = new FloatSum();
-  for (const v of values) sum.add(v as number, 1);
-  const total = sum.value();
-  if (!Number.isFinite(total) && values.every((v) => Number.isFinite(v as number))) throw floatOverflow();
-  return total;
 }

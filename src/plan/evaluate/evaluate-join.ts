@@ -4,8 +4,8 @@
  * `leftColumn = rightColumn` (or IS NOT DISTINCT FROM), the right side is hashed on those columns
  * and each left row is tested only against the right rows with equal keys; otherwise every pair
  * is tested. Either way a pair matches only when the whole condition is TRUE, so the hash is
- * purely a way to skip pairs that cannot match. A generator: it yields when its guard says the
- * evaluation's time slice is over.
+ * purely a way to skip pairs that cannot match. The left side streams through; the right side
+ * is held. It yields when its guard says the evaluation's time slice is over.
  */
 import type { Value } from '../../common/value.ts';
 import type { RowFn } from '../compile-scalar.ts';
@@ -13,8 +13,8 @@ import type { LogicalPlan } from '../logical.ts';
 import { splitJoinCondition } from '../lower/lower-join.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
+import { collectRows, type Evaluation, type RowStream, type Rows } from './row-stream.ts';
 
-type Rows = Value[][];
 type JoinPlan = Extract<LogicalPlan, { kind: 'join' }>;
 
 /** Column pairs to hash on: left column, right column (relative to the right row), null-safe. */
@@ -24,56 +24,75 @@ interface HashKey {
   readonly nullSafe: boolean[];
 }
 
-/** Joins `left` and `right` under `plan`'s condition `on` (compiled over left ++ right). */
+/**
+ * Joins the `left` stream with the `right` rows under `plan`'s condition `on` (compiled over
+ * left ++ right). The right side is read (and held) once the left side's first row is there, as
+ * PostgreSQL's hash join reads its outer side's first row before it builds; the left side streams.
+ */
 export function* joinRows(
   plan: JoinPlan,
-  left: Rows,
-  right: Rows,
+  left: RowStream,
+  rightStream: RowStream,
   on: RowFn,
   guard: QueryGuard,
-): Generator<void, Rows, void> {
+): RowStream {
   const leftArity = plan.left.schema.length;
   const rightArity = plan.right.schema.length;
   const outArity = leftArity + rightArity;
   const semiOrAnti = plan.joinType === 'semi' || plan.joinType === 'anti';
   // A null-aware anti join must see whether any pair is UNKNOWN, so it tests every pair.
   const key = plan.nullAwareAnti ? null : columnKey(plan, leftArity);
-  const everyRow = key ? [] : Array.from({ length: right.length }, (_, j) => j);
-  const candidatesOf = key ? hashCandidates(right, key) : () => everyRow;
-  const out: Rows = [];
-  const rightMatched = new Uint8Array(right.length);
+  let right: Rows | null = null;
+  let candidatesOf: (l: readonly Value[]) => readonly number[] = () => [];
+  let rightMatched = new Uint8Array(0);
+  function* build(): Evaluation<Rows> {
+    const rows = yield* collectRows(rightStream, rightArity, guard);
+    const everyRow = key ? [] : Array.from({ length: rows.length }, (_, j) => j);
+    candidatesOf = key ? yield* hashCandidates(rows, key, guard) : () => everyRow;
+    rightMatched = new Uint8Array(rows.length);
+    return rows;
+  }
   const row: Value[] = new Array(outArity);
-  for (const l of left) {
-    for (let i = 0; i < leftArity; i++) row[i] = l[i]!;
-    let matched = false;
-    let unknown = false;
-    const candidates = candidatesOf(l);
-    for (let c = 0; c < candidates.length; c++) {
-      const j = candidates[c]!;
-      const r = right[j]!;
-      for (let i = 0; i < rightArity; i++) row[leftArity + i] = r[i]!;
-      const test = on(row, 0);
-      if (guard.worked()) yield;
-      if (test === null) unknown = true;
-      if (test !== true) continue;
-      matched = true;
-      rightMatched[j] = 1;
-      if (semiOrAnti) break;
-      out.push(row.slice());
-      if (guard.produced(outArity)) yield;
+  try {
+    for (const l of left) {
+      if (l === undefined) {
+        yield;
+        continue;
+      }
+      right ??= yield* build();
+      for (let i = 0; i < leftArity; i++) row[i] = l[i]!;
+      let matched = false;
+      let unknown = false;
+      const candidates = candidatesOf(l);
+      for (let c = 0; c < candidates.length; c++) {
+        const j = candidates[c]!;
+        const r = right[j]!;
+        for (let i = 0; i < rightArity; i++) row[leftArity + i] = r[i]!;
+        const test = on(row, 0);
+        if (guard.worked()) yield;
+        if (test === null) unknown = true;
+        if (test !== true) continue;
+        matched = true;
+        rightMatched[j] = 1;
+        if (semiOrAnti) break;
+        yield row.slice();
+      }
+      if (plan.joinType === 'semi' && matched) yield l;
+      if (plan.joinType === 'anti' && !matched && !(plan.nullAwareAnti && unknown)) yield l;
+      if ((plan.joinType === 'left' || plan.joinType === 'full') && !matched) {
+        yield [...l, ...new Array<Value>(rightArity).fill(null)];
+      }
     }
-    if (plan.joinType === 'semi' && matched) out.push(l.slice());
-    if (plan.joinType === 'anti' && !matched && !(plan.nullAwareAnti && unknown)) out.push(l.slice());
-    if ((plan.joinType === 'left' || plan.joinType === 'full') && !matched) {
-      out.push([...l, ...new Array<Value>(rightArity).fill(null)]);
+    right ??= yield* build();
+    if (plan.joinType === 'right' || plan.joinType === 'full') {
+      for (let j = 0; j < right.length; j++) {
+        if (!rightMatched[j]) yield [...new Array<Value>(leftArity).fill(null), ...right[j]!];
+        if (guard.worked()) yield;
+      }
     }
+  } finally {
+    if (right) guard.release(right.length, rightArity);
   }
-  if (plan.joinType === 'right' || plan.joinType === 'full') {
-    for (let j = 0; j < right.length; j++) {
-      if (!rightMatched[j]) out.push([...new Array<Value>(leftArity).fill(null), ...right[j]!]);
-    }
-  }
-  return out;
 }
 
 /**
@@ -92,12 +111,17 @@ function columnKey(plan: JoinPlan, leftArity: number): HashKey | null {
 }
 
 /** Indexes the right rows by key; answers the right rows a left row can match. */
-function hashCandidates(right: Rows, key: HashKey): (l: readonly Value[]) => readonly number[] {
+function* hashCandidates(
+  right: Rows,
+  key: HashKey,
+  guard: QueryGuard,
+): Evaluation<(l: readonly Value[]) => readonly number[]> {
   const byKey = new RowKeyMap<number[]>();
-  right.forEach((r, j) => {
-    const k = key.right.map((c) => r[c]!);
+  for (let j = 0; j < right.length; j++) {
+    const k = key.right.map((c) => right[j]![c]!);
     if (!hasNullKey(k, key)) byKey.upsert(k, () => []).push(j);
-  });
+    if (guard.worked()) yield;
+  }
   const none: readonly number[] = [];
   return (l) => {
     const k = key.left.map((c) => l[c]!);

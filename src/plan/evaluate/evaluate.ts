@@ -5,23 +5,32 @@
  * dataflow is checked against, so every node is implemented in the plainest correct way
  * (correlated subqueries are evaluated per outer row, as SQL defines them). A subplan read by
  * several consumers (a CTE read twice) that reads no outer row is computed once per evaluation.
- * Each node is a generator that reports its rows to the statement's QueryGuard (limits, cancel)
- * and yields when the guard's time slice is over; `evaluate-sliced` drives it across slices.
+ * Each node is a generator streaming its rows to its consumer (row-stream), so a pipeline of
+ * scans, filters, projections and set-returning functions holds no rows; every loop reports to
+ * the statement's QueryGuard (limits, cancel) and passes a pause up when the guard's time slice
+ * is over; `evaluate-sliced` drives it across slices.
  */
 import { InternalError, SemanticError, SqlState, unreachable } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
+import { compareValues } from '../../common/value-ops.ts';
 import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
-import type { LogicalPlan, SortKey } from '../logical.ts';
+import type { LogicalPlan } from '../logical.ts';
 import { outerDepth, sharedNodes } from '../plan-visit.ts';
 import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
-import { foldAggregate } from './aggregate-fold.ts';
+import { aggregateRows, distinctRows, orderByRows, setOperationRows, topKRows } from './evaluate-holding.ts';
 import { joinRows } from './evaluate-join.ts';
 import { QueryGuard } from './query-guard.ts';
-import { RowKeyMap } from './row-key-map.ts';
+import {
+  collectRows,
+  type Evaluation,
+  type RowStream,
+  type Rows,
+  runToEnd,
+  streamRows,
+} from './row-stream.ts';
 import { evaluateWindow } from './window-fold.ts';
 
-export type Rows = Value[][];
+export { type Evaluation, type Rows, runToEnd } from './row-stream.ts';
 
 export interface EvaluationSource {
   /** The current contents of a relation (table, source or materialized view), as a bag of rows. */
@@ -31,9 +40,6 @@ export interface EvaluationSource {
   /** The rows whose `columns` equal `key`, from an index on exactly those columns. */
   lookup?(relationId: number, columns: readonly number[], key: readonly Value[]): Rows;
 }
-
-/** An evaluation in progress: each `next()` runs until the guard's slice is over or it is done. */
-export type Evaluation = Generator<void, Rows, void>;
 
 /**
  * Evaluates `plan` to its bag of rows (ordered when the plan ends in ORDER BY), in one go.
@@ -46,14 +52,6 @@ export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource, guard 
 /** An evaluation to drive slice by slice (see evaluate-sliced). */
 export function startEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): Evaluation {
   return new Evaluator(source, sharedNodes(plan, true), guard).run(plan);
-}
-
-/** Runs an evaluation to its end without giving the event loop a turn. */
-export function runToEnd<T>(evaluation: Generator<void, T, void>): T {
-  for (;;) {
-    const step = evaluation.next();
-    if (step.done) return step.value;
-  }
 }
 
 class Evaluator {
@@ -87,93 +85,124 @@ class Evaluator {
     };
   }
 
+  /** A node's rows, held (the query's result, a subquery's, a shared subplan's). */
   *run(plan: LogicalPlan): Evaluation {
-    if (!this.shared.has(plan)) return yield* this.computeHeld(plan);
+    if (!this.shared.has(plan))
+      return yield* collectRows(this.streamNode(plan), plan.schema.length, this.guard);
     const results = this.sharedResults[outerDepth(plan) === 0 ? 0 : this.sharedResults.length - 1]!;
     let rows = results.get(plan);
     if (!rows) {
-      rows = yield* this.computeHeld(plan);
+      rows = yield* collectRows(this.streamNode(plan), plan.schema.length, this.guard);
       results.set(plan, rows);
     }
     return rows;
   }
 
-  /** Computes a node; once it is done, the memory estimate holds its rows instead of its inputs'. */
-  private *computeHeld(plan: LogicalPlan): Evaluation {
-    const before = this.guard.bytes;
-    const rows = yield* this.compute(plan);
-    this.guard.settle(before, rows.length, plan.schema.length);
-    return rows;
+  /**
+   * A node's rows one at a time (a shared subplan's from its held result). It hands out the
+   * node's own generator rather than wrapping it: every wrapping generator costs each row a hop.
+   */
+  private stream(plan: LogicalPlan): RowStream {
+    return this.shared.has(plan) ? this.streamShared(plan) : this.streamNode(plan);
   }
 
-  private *compute(plan: LogicalPlan): Evaluation {
+  private *streamShared(plan: LogicalPlan): RowStream {
+    yield* streamRows(yield* this.run(plan), this.guard);
+  }
+
+  private streamNode(plan: LogicalPlan): RowStream {
     const guard = this.guard;
     switch (plan.kind) {
-      case 'get': {
-        const rows = this.source.readRelation(plan.relationId);
-        guard.producedMany(rows.length, plan.schema.length);
-        return rows;
-      }
-      case 'values': {
-        const fns = plan.rows.map((r) => r.map((e) => this.compile(e)));
-        return fns.map((r) => r.map((f) => f([], 0)));
-      }
-      case 'filter': {
-        // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
-        if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return [];
-        const keep = compilePredicate(plan.predicate, this.hooks);
-        const candidates = this.indexLookup(plan) ?? (yield* this.run(plan.input));
-        const out: Rows = [];
-        for (const r of candidates) {
-          if (keep(r, 0)) out.push(r);
-          if (guard.worked()) yield;
-        }
-        return out;
-      }
-      case 'map': {
-        const fns = plan.exprs.map((e) => this.compile(e));
-        const out: Rows = [];
-        for (const r of yield* this.run(plan.input)) {
-          out.push(fns.map((f) => f(r, 0)));
-          if (guard.produced(fns.length)) yield;
-        }
-        return out;
-      }
+      case 'get':
+        return this.scan(plan);
+      case 'values':
+        return this.values(plan);
+      case 'filter':
+        return this.filter(plan);
+      case 'map':
+        return this.map(plan);
       case 'join':
-        return yield* this.join(plan);
+        return joinRows(
+          plan,
+          this.stream(plan.left),
+          this.stream(plan.right),
+          compileScalar(plan.on, this.hooks),
+          guard,
+        );
       case 'aggregate':
-        return yield* this.aggregate(plan);
+        return aggregateRows(plan, this.stream(plan.input), guard);
       case 'distinct':
-        return yield* distinct(yield* this.run(plan.input), guard);
+        return distinctRows(this.stream(plan.input), plan.schema.length, guard);
       case 'topK':
-        return yield* this.topK(plan);
+        return topKRows(plan, this.stream(plan.input), guard);
       case 'window':
-        return evaluateWindow(plan, yield* this.run(plan.input));
-      case 'setOp': {
-        const left = yield* this.run(plan.left);
-        const right = yield* this.run(plan.right);
-        return yield* setOperation(plan.op, plan.all, left, right, guard);
-      }
-      case 'flatMap': {
-        const args = plan.args.map((e) => this.compile(e));
-        const arity = plan.schema.length;
-        const out: Rows = [];
-        for (const r of yield* this.run(plan.input)) {
-          for (const produced of plan.impl(args.map((f) => f(r, 0)))) {
-            // FROM f(…) alone reads one empty row: the produced row is the row (rows are never mutated).
-            out.push(r.length === 0 ? produced : r.concat(produced));
-            if (guard.produced(arity)) yield;
-          }
-        }
-        return out;
-      }
-      case 'orderBy': {
-        const input = yield* this.run(plan.input);
-        guard.producedMany(input.length, 0);
-        return sortRows(input, plan.orderBy, false);
-      }
+        return evaluateWindow(plan, this.stream(plan.input), guard);
+      case 'setOp':
+        return setOperationRows(plan, this.stream(plan.left), this.stream(plan.right), guard);
+      case 'flatMap':
+        return this.flatMap(plan);
+      case 'orderBy':
+        return orderByRows(plan, this.stream(plan.input), guard);
       default:
         return unreachable(plan, 'plan node');
+    }
+  }
+
+  private *scan(plan: Extract<LogicalPlan, { kind: 'get' }>): RowStream {
+    const rows = this.source.readRelation(plan.relationId);
+    // The relation's rows (a snapshot the store handed out) are held while they are scanned.
+    this.guard.hold(rows.length, plan.schema.length);
+    try {
+      for (const r of rows) {
+        yield r;
+        if (this.guard.worked()) yield;
+      }
+    } finally {
+      this.guard.release(rows.length, plan.schema.length);
+    }
+  }
+
+  private *values(plan: Extract<LogicalPlan, { kind: 'values' }>): RowStream {
+    for (const r of plan.rows) yield r.map((e) => this.compile(e)([], 0));
+  }
+
+  private *filter(plan: Extract<LogicalPlan, { kind: 'filter' }>): RowStream {
+    // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
+    if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return;
+    const keep = compilePredicate(plan.predicate, this.hooks);
+    const looked = this.indexLookup(plan);
+    for (const r of looked ?? this.stream(plan.input)) {
+      if (r === undefined) yield;
+      else if (keep(r, 0)) yield r;
+      if (this.guard.worked()) yield;
+    }
+  }
+
+  private *map(plan: Extract<LogicalPlan, { kind: 'map' }>): RowStream {
+    const fns = plan.exprs.map((e) => this.compile(e));
+    for (const r of this.stream(plan.input)) {
+      if (r === undefined) {
+        yield;
+        continue;
+      }
+      yield fns.map((f) => f(r, 0));
+      if (this.guard.worked()) yield;
+    }
+  }
+
+  /** Each input row extended by each row of the set-returning function, as the function yields them. */
+  private *flatMap(plan: Extract<LogicalPlan, { kind: 'flatMap' }>): RowStream {
+    const args = plan.args.map((e) => this.compile(e));
+    for (const r of this.stream(plan.input)) {
+      if (r === undefined) {
+        yield;
+        continue;
+      }
+      for (const produced of plan.impl(args.map((f) => f(r, 0)))) {
+        // FROM f(…) alone reads one empty row: the produced row is the row (rows are never mutated).
+        yield r.length === 0 ? produced : r.concat(produced);
+        if (this.guard.worked()) yield;
+      }
     }
   }
 
@@ -206,60 +235,6 @@ class Evaluator {
     return compileScalar(e, this.hooks);
   }
 
-  private *join(plan: Extract<LogicalPlan, { kind: 'join' }>): Evaluation {
-    const left = yield* this.run(plan.left);
-    const right = yield* this.run(plan.right);
-    return yield* joinRows(plan, left, right, compileScalar(plan.on, this.hooks), this.guard);
-  }
-
-  private *aggregate(plan: Extract<LogicalPlan, { kind: 'aggregate' }>): Evaluation {
-    const input = yield* this.run(plan.input);
-    const groups = new RowKeyMap<Rows>();
-    for (const r of input) {
-      groups
-        .upsert(
-          plan.groupBy.map((i) => r[i]!),
-          () => [],
-        )
-        .push(r);
-      if (this.guard.worked()) yield;
-    }
-    if (plan.groupBy.length === 0 && groups.size === 0) groups.upsert([], () => []);
-    return groups
-      .entries()
-      .map(({ key, value }) => [
-        ...key,
-        ...plan.aggregates.map((call) => foldAggregate(call, value, plan.input.schema)),
-      ]);
-  }
-
-  private *topK(plan: Extract<LogicalPlan, { kind: 'topK' }>): Evaluation {
-    const input = yield* this.run(plan.input);
-    this.guard.producedMany(input.length, 0);
-    const partitions = new RowKeyMap<Rows>();
-    for (const r of input) {
-      partitions
-        .upsert(
-          plan.partitionBy.map((i) => r[i]!),
-          () => [],
-        )
-        .push(r);
-      if (this.guard.worked()) yield;
-    }
-    const out: Rows = [];
-    const end = plan.limit === null ? Number.POSITIVE_INFINITY : plan.offset + plan.limit;
-    for (const { value } of partitions.entries()) {
-      const sorted = sortRows(value, plan.orderBy, true);
-      let stop = Math.min(end, sorted.length);
-      if (plan.withTies && stop > plan.offset) {
-        const last = sorted[stop - 1]!;
-        while (stop < sorted.length && sortKeysEqual(sorted[stop]!, last, plan.orderBy)) stop++;
-      }
-      for (let i = plan.offset; i < stop; i++) out.push(sorted[i]!);
-    }
-    return out;
-  }
-
   private compileSubquery(e: Subquery, compile: (x: ScalarExpr) => RowFn): RowFn {
     const test = e.test ? compile(e.test) : null;
     const correlated = outerDepth(e.plan) > 0;
@@ -271,7 +246,9 @@ class Evaluator {
       try {
         // A subquery runs inside a scalar expression, which cannot yield: it runs to its end.
         const rows = runToEnd(this.run(e.plan));
-        if (!correlated) cached = rows;
+        // A correlated subquery's rows are used for this outer row only, then dropped.
+        if (correlated) this.guard.release(rows.length, e.plan.schema.length);
+        else cached = rows;
         return rows;
       } finally {
         this.outer.pop();
@@ -318,73 +295,4 @@ class Evaluator {
       }
     }
   }
-}
-
-function* distinct(rows: Rows, guard: QueryGuard): Evaluation {
-  const seen = new RowKeyMap<true>();
-  const out: Rows = [];
-  for (const r of rows) {
-    const before = seen.size;
-    seen.upsert(r, () => true);
-    if (seen.size > before) out.push(r);
-    if (guard.worked()) yield;
-  }
-  return out;
-}
-
-function* setOperation(
-  op: 'union' | 'intersect' | 'except',
-  all: boolean,
-  left: Rows,
-  right: Rows,
-  guard: QueryGuard,
-): Evaluation {
-  if (op === 'union') {
-    guard.producedMany(left.length + right.length, 0);
-    return all ? [...left, ...right] : yield* distinct([...left, ...right], guard);
-  }
-  const rightCounts = new RowKeyMap<{ n: number }>();
-  for (const r of right) {
-    rightCounts.upsert(r, () => ({ n: 0 })).n++;
-    if (guard.worked()) yield;
-  }
-  const out: Rows = [];
-  const source = all ? left : yield* distinct(left, guard);
-  for (const r of source) {
-    if (guard.worked()) yield;
-    const c = rightCounts.get(r);
-    const inRight = c !== undefined && c.n > 0;
-    if (op === 'intersect' && inRight) {
-      out.push(r);
-      if (all) c!.n--;
-    } else if (op === 'except') {
-      if (!inRight) out.push(r);
-      else if (all) c!.n--;
-    }
-  }
-  return out;
-}
-
-/**
- * Sorts rows by `keys`. With `total`, ties are broken by the whole row so that the order (and a
- * LIMIT's choice) is deterministic and identical to what the dataflow's top-k keeps.
- */
-/** Whether two rows tie under ORDER BY (peers): equal on every sort key. */
-function sortKeysEqual(a: readonly Value[], b: readonly Value[], keys: readonly SortKey[]): boolean {
-  return keys.every((k) => compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst) === 0);
-}
-
-export function sortRows(rows: Rows, keys: readonly SortKey[], total: boolean): Rows {
-  return [...rows].sort((a, b) => {
-    for (const k of keys) {
-      const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
-      if (c !== 0) return c;
-    }
-    if (!total) return 0;
-    for (let i = 0; i < a.length; i++) {
-      const c = compareNullable(a[i]!, b[i]!, false);
-      if (c !== 0) return c;
-    }
-    return 0;
-  });
 }

@@ -56,6 +56,8 @@ export function setDefaultQueryMemoryBytes(bytes: number): void {
 export class QueryGuard {
   /** Estimated bytes of the rows the statement holds materialised now. */
   bytes = 0;
+  /** The most `bytes` has been (read by tests; kept at each hold, not per row). */
+  bytesPeak = 0;
   private rowsUntilCheck = checkEveryRows;
   private checks = 0;
   private readonly deadline: number;
@@ -88,7 +90,7 @@ export class QueryGuard {
    * (throwing 57014 / 53200) and answers whether the evaluation should yield now.
    */
   produced(arity: number): boolean {
-    this.bytes += rowBytes + valueBytes * arity;
+    this.hold(1, arity);
     return this.worked();
   }
 
@@ -99,15 +101,23 @@ export class QueryGuard {
     return this.check();
   }
 
-  /** Counts `count` rows of `arity` values materialised at once (a relation read, a sort's copy). */
-  producedMany(count: number, arity: number): void {
-    this.bytes += count * (rowBytes + valueBytes * arity);
-    this.check();
+  /** Counts `units` of work done at once (a sorted run: its comparisons); checks when they add up. */
+  workedMany(units: number): boolean {
+    this.rowsUntilCheck -= units;
+    if (this.rowsUntilCheck > 0) return false;
+    this.rowsUntilCheck = checkEveryRows;
+    return this.check();
   }
 
-  /** A node finished: what its inputs held is released, its own `count` rows of `arity` are held. */
-  settle(bytesBefore: number, count: number, arity: number): void {
-    this.bytes = bytesBefore + count * (rowBytes + valueBytes * arity);
+  /** Counts `count` rows of `arity` values a node now holds (checked at the next check). */
+  hold(count: number, arity: number): void {
+    this.bytes += count * (rowBytes + valueBytes * arity);
+    if (this.bytes > this.bytesPeak) this.bytesPeak = this.bytes;
+  }
+
+  /** A node let go of `count` rows of `arity` values it held. */
+  release(count: number, arity: number): void {
+    this.bytes -= count * (rowBytes + valueBytes * arity);
   }
 
   /** Checks every limit now; answers whether the current slice is over. */

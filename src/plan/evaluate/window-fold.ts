@@ -2,49 +2,61 @@
  * @module plan/evaluate/window-fold
  * One-shot window functions: sorts each partition and computes every call for every row from
  * its partition and frame, directly from the definitions (quadratic in the worst case: this is
- * the reference the incremental window operator is checked against).
+ * the reference the incremental window operator is checked against). One frame's fold runs
+ * whole; the guard hears of it (and the slice may end) after each row.
  */
 import { DataError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable, compareSortKey } from '../../common/value-ops.ts';
+import { compareSortKey } from '../../common/value-ops.ts';
 import type { AggregateCall, FrameBound, LogicalWindow, WindowCall } from '../logical.ts';
 import { foldAggregate } from './aggregate-fold.ts';
+import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
+import type { RowStream, Rows } from './row-stream.ts';
+import { rowComparator, sortSliced } from './sort-sliced.ts';
 
-type Rows = Value[][];
-
-export function evaluateWindow(plan: LogicalWindow, input: Rows): Rows {
+/**
+ * The window node: partitions its input (held, counted), sorts each partition in slices and
+ * emits each row with its calls' values, reporting to the guard per row and per frame row folded.
+ */
+export function* evaluateWindow(plan: LogicalWindow, input: RowStream, guard: QueryGuard): RowStream {
+  const arity = plan.input.schema.length;
   const partitions = new RowKeyMap<Rows>();
-  for (const r of input)
-    partitions
-      .upsert(
-        plan.partitionBy.map((i) => r[i]!),
-        () => [],
-      )
-      .push(r);
-  const out: Rows = [];
-  for (const { value } of partitions.entries()) {
-    const rows = sortPartition(value, plan);
-    const peers = peerGroups(rows, plan);
-    for (let i = 0; i < rows.length; i++) {
-      out.push([...rows[i]!, ...plan.calls.map((call) => computeCall(call, rows, i, peers, plan))]);
+  let held = 0;
+  try {
+    for (const r of input) {
+      if (r === undefined) {
+        yield;
+        continue;
+      }
+      partitions
+        .upsert(
+          plan.partitionBy.map((i) => r[i]!),
+          () => [],
+        )
+        .push(r);
+      guard.hold(1, arity);
+      held++;
+      if (guard.worked()) yield;
     }
+    const compare = rowComparator(plan.orderBy, true);
+    const work = { frameRows: 0 };
+    for (const { value } of partitions.entries()) {
+      const rows = yield* sortSliced(value, compare, guard);
+      const peers = peerGroups(rows, plan);
+      for (let i = 0; i < rows.length; i++) {
+        yield [
+          ...rows[i]!,
+          ...plan.calls.map((call) => computeCall(call, rows, i, peers, plan, work, guard)),
+        ];
+        const units = 1 + work.frameRows;
+        work.frameRows = 0;
+        if (guard.workedMany(units)) yield;
+      }
+    }
+  } finally {
+    guard.release(held, arity);
   }
-  return out;
-}
-
-function sortPartition(rows: Rows, plan: LogicalWindow): Rows {
-  return [...rows].sort((a, b) => {
-    for (const k of plan.orderBy) {
-      const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
-      if (c !== 0) return c;
-    }
-    for (let i = 0; i < a.length; i++) {
-      const c = compareNullable(a[i]!, b[i]!, false);
-      if (c !== 0) return c;
-    }
-    return 0;
-  });
 }
 
 interface Peers {
@@ -79,7 +91,15 @@ function peerGroups(rows: Rows, plan: LogicalWindow): Peers {
   return { first, last, ordinal };
 }
 
-function computeCall(call: WindowCall, rows: Rows, i: number, peers: Peers, plan: LogicalWindow): Value {
+function computeCall(
+  call: WindowCall,
+  rows: Rows,
+  i: number,
+  peers: Peers,
+  plan: LogicalWindow,
+  work: { frameRows: number },
+  guard: QueryGuard,
+): Value {
   const n = rows.length;
   const arg = (k: number, row = rows[i]!): Value => row[call.args[k]!]!;
   switch (call.fn) {
@@ -132,6 +152,7 @@ function computeCall(call: WindowCall, rows: Rows, i: number, peers: Peers, plan
     }
     default: {
       const frame = start <= end ? rows.slice(start, end + 1) : [];
+      work.frameRows += frame.length;
       const agg: AggregateCall = {
         fn: call.fn,
         args: call.args,
@@ -140,7 +161,7 @@ function computeCall(call: WindowCall, rows: Rows, i: number, peers: Peers, plan
         orderBy: [],
         type: call.type,
       };
-      return foldAggregate(agg, frame, plan.input.schema);
+      return foldAggregate(agg, frame, plan.input.schema, guard);
     }
   }
 }

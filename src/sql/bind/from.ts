@@ -171,7 +171,7 @@ function bindRangeFunction(rf: RangeFunction, outer: Scope, ctx: BindContext): B
 interface SetFunction {
   readonly args: ScalarExpr[];
   readonly columns: readonly { readonly name: string; readonly type: SqlType }[];
-  readonly rows: (values: readonly Value[]) => Value[][];
+  readonly rows: (values: readonly Value[]) => Iterable<Value[]>;
 }
 
 function scalarSetFunction(
@@ -184,7 +184,9 @@ function scalarSetFunction(
   return {
     args: fn.args,
     columns: [{ name, type: fn.type }],
-    rows: (values) => fn.rows(values).map((v) => [v]),
+    rows: function* (values) {
+      for (const v of fn.rows(values)) yield [v];
+    },
   };
 }
 

@@ -147,7 +147,7 @@ export function bindSetFunction(
   args: ScalarExpr[],
   ctx: BindContext,
   position?: number,
-): { args: ScalarExpr[]; type: SqlType; rows: (values: readonly Value[]) => Value[] } {
+): { args: ScalarExpr[]; type: SqlType; rows: (values: readonly Value[]) => Iterable<Value> } {
   const defs = (scalarFunctions[name] ?? []).filter((d) => d.returnsSet);
   if (defs.length === 0) {
     if (scalarFunctions[name])
@@ -173,7 +173,7 @@ export function bindSetFunction(
     args: coerced,
     type: resolved.returns,
     rows: (values) =>
-      strict && values.some((v) => v === null) ? [] : ((impl(...values) as Value[] | null) ?? []),
+      strict && values.some((v) => v === null) ? [] : ((impl(...values) as Iterable<Value> | null) ?? []),
   };
 }
 
