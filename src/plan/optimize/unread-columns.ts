@@ -96,7 +96,7 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       const predicate = keep(inline(p.predicate, p.input), inputRead, walk);
       // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
       // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
-      if (overSubquery(p) && isRuledOut(foldExpression(predicate))) return { ...p, predicate };
+      if (isRuledOut(foldExpression(predicate)) && overSubquery(p, walk)) return { ...p, predicate };
       return { ...p, predicate, input: visit(p.input, inputRead) };
     }
     case 'map': {
@@ -162,8 +162,16 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
   }
 }
 
-function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>): boolean {
-  const k = filter.input.kind;
+/**
+ * Whether the filter's input is one FROM relation that is a subquery PostgreSQL plans on its own
+ * (looking through subqueries it pulls up). Over a join (a USING join's merged columns included)
+ * the constant-FALSE WHERE becomes a gate above the join, and the subqueries are planned.
+ */
+function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>, walk: Walk): boolean {
+  let p = filter.input;
+  while (!walk.shared(p) && !isPullUpBarrier(p) && (p.kind === 'filter' || (p.kind === 'map' && pulledUp(p))))
+    p = p.input;
+  const k = p.kind;
   return (
     k === 'map' || k === 'distinct' || k === 'topK' || k === 'setOp' || k === 'orderBy' || k === 'window'
   );
