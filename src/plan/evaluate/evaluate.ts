@@ -13,6 +13,7 @@ import type { Value } from '../../common/value.ts';
 import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
 import type { LogicalPlan, SortKey } from '../logical.ts';
+import { conjunction, splitOneTimeQuals } from '../one-time-filter.ts';
 import { outerDepth, sharedNodes } from '../plan-visit.ts';
 import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
 import { foldAggregate } from './aggregate-fold.ts';
@@ -121,7 +122,10 @@ class Evaluator {
       case 'filter': {
         // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
         if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return [];
-        const keep = compilePredicate(plan.predicate, this.hooks);
+        // Quals that read no column run first, once; unless all are TRUE the input never runs.
+        const { oneTime, perRow } = splitOneTimeQuals(plan.predicate);
+        if (!oneTime.every((q) => compilePredicate(q, this.hooks)([], 0))) return [];
+        const keep = compilePredicate(conjunction(perRow, plan.predicate), this.hooks);
         const candidates = this.indexLookup(plan) ?? (yield* this.run(plan.input));
         const out: Rows = [];
         for (const r of candidates) {

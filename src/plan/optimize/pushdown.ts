@@ -10,6 +10,7 @@ import type { LogicalPlan } from '../logical.ts';
 import { planChildren, sharedNodes, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
+import { isGate } from './gate-inputs.ts';
 
 export function conjunctsOf(e: ScalarExpr): ScalarExpr[] {
   return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : e.kind === 'literal' && e.value === true ? [] : [e];
@@ -92,6 +93,8 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): L
       break;
     }
     case 'join':
+      // Below a gate rows may not be computed yet (gate-inputs.ts): nothing is evaluated there.
+      if (isGate(plan)) return filterOver(plan, parts);
       pushed = pushJoin(plan, free, ctx);
       break;
     case 'distinct':
