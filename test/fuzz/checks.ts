@@ -39,17 +39,24 @@ export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string):
   const ordered = (o: Outcome) => fullyOrdered(sql, o.ok ? o.floatColumns.length : 0);
   const verdict = compare(e, p, ordered(p));
   if (!oneSidedDataError(verdict, e, p)) return { verdict };
-  const written = await runInWrittenJoinOrder(pg, sql);
-  const again = compare(e, written, ordered(written));
-  if (again.kind !== 'same' && again.kind !== 'bothFailed') return { verdict };
-  return { verdict: { kind: 'joinOrder', detail: (verdict as { detail: string }).detail } };
+  const detail = (verdict as { detail: string }).detail;
+  for (const plan of alternativePlans) {
+    const other = await runWithSettings(pg, plan.settings, sql);
+    const again = compare(e, other, ordered(other));
+    if (again.kind !== 'same' && again.kind !== 'bothFailed') continue;
+    if (plan === alternativePlans[0]) return { verdict: { kind: 'joinOrder', detail } };
+    return { verdict: { kind: 'planDependent', detail: `${detail} (PostgreSQL agrees with ${plan.name})` } };
+  }
+  return { verdict };
 }
 
 /**
  * Only one side raised a data error (class 22): which rows reach an expression, and so whether
- * one of them makes it fail, depends on the order the joins run in, which PostgreSQL's planner
- * picks by cost (it may join a LEFT JOIN's table before the inner join written first, and
- * evaluate a WHERE on rows the written order never makes). Eddy joins in the written order.
+ * one of them makes it fail, can depend on the plan PostgreSQL's planner picks by cost: the order
+ * the joins run in (it may join a LEFT JOIN's table before the inner join written first, and
+ * evaluate a WHERE on rows the written order never makes), or a join method that reads an input
+ * PostgreSQL's executor would otherwise skip (a hash join builds its inner side before it sees
+ * that the outer one is empty; a materialised inner side is read once whatever the outer rows).
  */
 function oneSidedDataError(verdict: Verdict, eddy: Outcome, pg: Outcome): boolean {
   if (verdict.kind !== 'divergence') return false;
@@ -57,9 +64,26 @@ function oneSidedDataError(verdict: Verdict, eddy: Outcome, pg: Outcome): boolea
   return failed !== undefined && !failed.ok && failed.code.startsWith('22');
 }
 
-/** PostgreSQL's answer with its join order fixed to the query's own (no join reordering). */
-async function runInWrittenJoinOrder(pg: FuzzEngine, sql: string): Promise<Outcome> {
-  await pg.execute('BEGIN; SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1');
+/**
+ * Planner settings a one-sided data error is re-run under, in order: the written join order
+ * first (Eddy joins as written; agreement there counts as `joinOrder`), then each join method
+ * alone or left out, and no Materialize nodes (agreement there counts as `planDependent`).
+ * PostgreSQL answering both ways shows that its outcome is its plan's, not SQL's.
+ */
+export const alternativePlans: readonly { readonly name: string; readonly settings: readonly string[] }[] = [
+  { name: 'the written join order', settings: ['join_collapse_limit = 1', 'from_collapse_limit = 1'] },
+  { name: 'no hash joins', settings: ['enable_hashjoin = off'] },
+  { name: 'no merge joins', settings: ['enable_mergejoin = off'] },
+  { name: 'no nested loops', settings: ['enable_nestloop = off'] },
+  { name: 'nested loops only', settings: ['enable_hashjoin = off', 'enable_mergejoin = off'] },
+  { name: 'merge joins only', settings: ['enable_hashjoin = off', 'enable_nestloop = off'] },
+  { name: 'hash joins only', settings: ['enable_mergejoin = off', 'enable_nestloop = off'] },
+  { name: 'no Materialize nodes', settings: ['enable_material = off'] },
+];
+
+/** PostgreSQL's answer under `settings` (SET LOCAL, undone by the ROLLBACK). */
+async function runWithSettings(pg: FuzzEngine, settings: readonly string[], sql: string): Promise<Outcome> {
+  await pg.execute(`BEGIN; ${settings.map((s) => `SET LOCAL ${s}`).join('; ')}`);
   try {
     return await pg.run(sql);
   } finally {
