@@ -12,6 +12,7 @@
  */
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
+import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
 import { isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
@@ -32,11 +33,14 @@ interface Walk {
  * of what is kept raises.
  */
 export function nullUnreadColumns(plan: LogicalPlan): LogicalPlan {
-  // A CTE or view read twice is planned once as a whole (a materialized CTE keeps every column).
-  const shared = sharedNodes(plan, true);
+  // A CTE or view read twice is planned once as a whole (a materialized CTE keeps every column),
+  // also one read twice in the query text but once here, or only from CTEs nothing reads.
+  const sharedHere = sharedNodes(plan, true);
+  const shared = { has: (p: LogicalPlan) => sharedHere.has(p) || isPlannedCte(p) };
   const done = new Map<LogicalPlan, LogicalPlan>();
   const walk: Walk = {
     visit(p, read) {
+      for (const cte of plannedCtesOf(p)) walk.visit(cte, allColumns(cte));
       if (!shared.has(p)) return rewriteNode(p, read, walk);
       let out = done.get(p);
       if (!out) {
