@@ -176,6 +176,22 @@ test('ad hoc: a one-sided data error PostgreSQL also raises under other planner 
   assert.equal(otherRows.rechecks, 0);
 });
 
+test('incremental: a view error PostgreSQL meets under other planner settings is plan-dependent', async () => {
+  const eddy = scripted((sql) => (sql.includes('fuzz_view_0') ? error('2202E') : rows(['1'])));
+  const noMaterial = planDependent((s) =>
+    s.includes('enable_material = off') ? error('2202E') : rows(['1']),
+  );
+  const [excused] = await judgeIncremental(eddy, noMaterial, ['SELECT x FROM t'], [['INSERT 1']]);
+  assert.equal(excused!.verdict.kind, 'planDependent');
+  const [open] = await judgeIncremental(
+    eddy,
+    planDependent(() => rows(['1'])),
+    ['SELECT x FROM t'],
+    [['INSERT 1']],
+  );
+  assert.ok(open!.verdict.kind === 'divergence' && open!.verdict.what === 'eddyError');
+});
+
 test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {
   const eddy = scripted((sql) => {
     if (sql.endsWith('IS NULL')) return rows();
