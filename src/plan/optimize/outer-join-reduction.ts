@@ -92,6 +92,31 @@ function conjuncts(e: ScalarExpr): ScalarExpr[] {
 /** Adds the columns whose NULL makes the qual `q` not TRUE (it is NULL or FALSE then). */
 function nullRejected(q: ScalarExpr, into: Set<number>): void {
   switch (q.kind) {
+    case 'isNull':
+      // x IS NOT NULL; x IS NULL passes the NULL-extended rows.
+      if (q.negated) nullPropagating(q.arg, into);
+      return;
+    case 'isDistinct':
+      // x IS TRUE / IS FALSE (x IS NOT DISTINCT FROM a constant that is not NULL).
+      if (q.negated) comparedWithConstant(q.left, q.right, into);
+      return;
+    case 'not':
+      // NOT (x IS NOT TRUE) is x IS TRUE; NOT (x IS NULL) is x IS NOT NULL; NOT of a
+      // NULL-propagating x is NULL.
+      if (q.arg.kind === 'isDistinct' && !q.arg.negated) comparedWithConstant(q.arg.left, q.arg.right, into);
+      else if (q.arg.kind === 'isNull' && !q.arg.negated) nullPropagating(q.arg.arg, into);
+      else nullPropagating(q.arg, into);
+      return;
+    case 'or': {
+      // Rejected by every branch.
+      const [first, ...rest] = q.args.map((a) => {
+        const s = new Set<number>();
+        for (const c of conjuncts(a)) nullRejected(c, s);
+        return s;
+      });
+      for (const c of first ?? []) if (rest.every((s) => s.has(c))) into.add(c);
+      return;
+    }
     case 'compare':
       nullPropagating(q.left, into);
       nullPropagating(q.right, into);
@@ -109,6 +134,11 @@ function nullRejected(q: ScalarExpr, into: Set<number>): void {
     default:
       return;
   }
+}
+
+function comparedWithConstant(left: ScalarExpr, right: ScalarExpr, into: Set<number>): void {
+  if (right.kind === 'literal' && right.value !== null) nullPropagating(left, into);
+  else if (left.kind === 'literal' && left.value !== null) nullPropagating(right, into);
 }
 
 /** Adds the columns whose NULL makes `e` NULL (through strict calls, casts and comparisons). */
