@@ -16,7 +16,7 @@ import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
 import { isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
-import { foldExpression } from './fold-expression.ts';
+import { foldExpression, foldQuietly } from './fold-expression.ts';
 
 type Columns = ReadonlySet<number>;
 
@@ -288,7 +288,8 @@ function subqueriesOf(e: ScalarExpr, into: Subquery[] = []): Subquery[] {
 
 /**
  * Adds to `into` the columns of the enclosing row that `plan`, a subquery `depth` levels in,
- * reads through outer references: they are read as surely as a plain column reference.
+ * reads through outer references that folding keeps: they are read as surely as a plain column
+ * reference.
  */
 function outerColumns(plan: LogicalPlan, depth: number, into: Set<number>): void {
   const visitExpr = (e: ScalarExpr): void => {
@@ -296,7 +297,8 @@ function outerColumns(plan: LogicalPlan, depth: number, into: Set<number>): void
     if (e.kind === 'subquery') outerColumns(e.plan, depth + 1, into);
     for (const c of children(e)) visitExpr(c);
   };
+  // As folded: a reference folding drops (`false AND x.c = 1`) reads nothing.
   forEachNode(plan, false, (node) => {
-    for (const e of planExpressions(node)) visitExpr(e);
+    for (const e of planExpressions(node)) visitExpr(foldQuietly(e));
   });
 }
