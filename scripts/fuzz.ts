@@ -58,6 +58,7 @@ function summaryOf(tally: Tally) {
     same: tally.same,
     bothFailed: tally.bothFailed,
     joinOrder: tally.joinOrder,
+    planDependent: tally.planDependent,
     unsupportedTotal: [...tally.unsupported.values()].reduce((a, b) => a + b, 0),
     unsupported: [...tally.unsupported].sort((a, b) => b[1] - a[1]).slice(0, 15),
     divergences: tally.divergences,
@@ -116,7 +117,7 @@ const summary = summaryOf(tally);
 writeSummary(tally);
 process.stdout.write(
   `fuzz: seed ${seed}, ${summary.rounds} rounds in ${summary.seconds} s; checks ${JSON.stringify(tally.checks)}; ` +
-    `same ${summary.same}, both failed ${summary.bothFailed}, join order ${summary.joinOrder}, unsupported ${summary.unsupportedTotal}; ` +
+    `same ${summary.same}, both failed ${summary.bothFailed}, join order ${summary.joinOrder}, plan-dependent ${summary.planDependent}, unsupported ${summary.unsupportedTotal}; ` +
     `divergences ${JSON.stringify(tally.divergences)} (${summary.distinctFindings} distinct, ${summary.knownOpen} known open)\n`,
 );
 for (const [shape, n] of summary.unsupported.slice(0, 8))

@@ -44,6 +44,8 @@ export interface Tally {
   bothFailed: number;
   /** One-sided data errors PostgreSQL agrees with when it joins in the written order. */
   joinOrder: number;
+  /** One-sided data errors PostgreSQL agrees with under other planner settings (checks.ts). */
+  planDependent: number;
   unsupported: Map<string, number>;
   divergences: Record<Mode, number>;
   findings: Finding[];
@@ -73,6 +75,7 @@ export function emptyTally(): Tally {
     same: 0,
     bothFailed: 0,
     joinOrder: 0,
+    planDependent: 0,
     unsupported: new Map(),
     divergences: zero(),
     findings: [],
@@ -104,6 +107,7 @@ async function record(verdict: Verdict, repro: Repro, options: CampaignOptions, 
   if (verdict.kind === 'same') tally.same++;
   else if (verdict.kind === 'bothFailed') tally.bothFailed++;
   else if (verdict.kind === 'joinOrder') tally.joinOrder++;
+  else if (verdict.kind === 'planDependent') tally.planDependent++;
   else if (verdict.kind === 'unsupported') {
     const shape = shapeOf(verdict.message);
     tally.unsupported.set(shape, (tally.unsupported.get(shape) ?? 0) + 1);

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { judgeAdhoc, judgeIncremental, judgeMetamorphic } from './checks.ts';
+import { alternativePlans, judgeAdhoc, judgeIncremental, judgeMetamorphic } from './checks.ts';
 import { compare, fullyOrdered } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
@@ -99,25 +99,29 @@ test('incremental: a view that stops following its query is caught at that step'
   assert.equal(ok!.verdict.kind, 'same');
 });
 
-/** A PostgreSQL whose answer depends on whether it may reorder joins (as `SET LOCAL` in a transaction allows). */
-function joinOrderDependent(reordered: Outcome, written: Outcome): FuzzEngine & { rechecks: number } {
-  let writtenOrder = false;
+/** A PostgreSQL whose answer depends on the planner settings of its transaction (`SET LOCAL`). */
+function planDependent(answer: (settings: string) => Outcome): FuzzEngine & { rechecks: number } {
+  let settings = '';
   const engine = {
     rechecks: 0,
     async execute(sql: string) {
-      if (sql.includes('join_collapse_limit = 1')) {
-        writtenOrder = true;
+      if (sql.startsWith('BEGIN')) {
+        settings = sql;
         engine.rechecks++;
       }
-      if (sql === 'ROLLBACK') writtenOrder = false;
+      if (sql === 'ROLLBACK') settings = '';
     },
     async run() {
-      return writtenOrder ? written : reordered;
+      return answer(settings);
     },
     async close() {},
   };
   return engine;
 }
+
+/** Answers `written` when the join order is fixed to the written one, `reordered` otherwise. */
+const joinOrderDependent = (reordered: Outcome, written: Outcome) =>
+  planDependent((settings) => (settings.includes('join_collapse_limit = 1') ? written : reordered));
 
 test('ad hoc: a data error only one side raises is a divergence unless PostgreSQL agrees joining as written', async () => {
   const eddy = scripted(() => rows(['1']));
@@ -136,6 +140,56 @@ test('ad hoc: a data error only one side raises is a divergence unless PostgreSQ
   const other = await judgeAdhoc(eddy, undefinedColumn, 'SELECT 1');
   assert.equal(other.verdict.kind, 'divergence');
   assert.equal(undefinedColumn.rechecks, 0);
+});
+
+test('ad hoc: a one-sided data error PostgreSQL also raises under other planner settings is plan-dependent', async () => {
+  const eddyFails = scripted(() => error('2202E'));
+  // PostgreSQL reads the failing rows only without Materialize nodes (fuzz 606:404).
+  const noMaterial = planDependent((s) =>
+    s.includes('enable_material = off') ? error('2202E') : rows(['1']),
+  );
+  const excused = await judgeAdhoc(eddyFails, noMaterial, 'SELECT 1');
+  assert.equal(excused.verdict.kind, 'planDependent');
+  assert.match((excused.verdict as { detail: string }).detail, /no Materialize nodes/);
+  // PostgreSQL answers under every setting: Eddy's error stays a divergence, after every recheck.
+  const never = planDependent(() => rows(['1']));
+  const open = await judgeAdhoc(eddyFails, never, 'SELECT 1');
+  assert.ok(open.verdict.kind === 'divergence' && open.verdict.what === 'eddyError');
+  assert.equal(never.rechecks, alternativePlans.length);
+  // Not class 22 (a subquery's extra row): no recheck, even if a setting would flip it.
+  const cardinality = planDependent((s) => (s === '' ? error('21000') : rows(['1'])));
+  const notData = await judgeAdhoc(
+    scripted(() => rows(['1'])),
+    cardinality,
+    'SELECT 1',
+  );
+  assert.equal(notData.verdict.kind, 'divergence');
+  assert.equal(cardinality.rechecks, 0);
+  // Different rows are never excused, whatever a setting answers.
+  const otherRows = planDependent((s) => (s.includes('enable_hashjoin = off') ? rows(['2']) : rows(['1'])));
+  const wrong = await judgeAdhoc(
+    scripted(() => rows(['2'])),
+    otherRows,
+    'SELECT 1',
+  );
+  assert.ok(wrong.verdict.kind === 'divergence' && wrong.verdict.what === 'rows');
+  assert.equal(otherRows.rechecks, 0);
+});
+
+test('incremental: a view error PostgreSQL meets under other planner settings is plan-dependent', async () => {
+  const eddy = scripted((sql) => (sql.includes('fuzz_view_0') ? error('2202E') : rows(['1'])));
+  const noMaterial = planDependent((s) =>
+    s.includes('enable_material = off') ? error('2202E') : rows(['1']),
+  );
+  const [excused] = await judgeIncremental(eddy, noMaterial, ['SELECT x FROM t'], [['INSERT 1']]);
+  assert.equal(excused!.verdict.kind, 'planDependent');
+  const [open] = await judgeIncremental(
+    eddy,
+    planDependent(() => rows(['1'])),
+    ['SELECT x FROM t'],
+    [['INSERT 1']],
+  );
+  assert.ok(open!.verdict.kind === 'divergence' && open!.verdict.what === 'eddyError');
 });
 
 test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {

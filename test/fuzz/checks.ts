@@ -37,19 +37,40 @@ function partitions(select: string, p: string): string[] {
 export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string): Promise<Judgement> {
   const [e, p] = [await eddy.run(sql), await pg.run(sql)];
   const ordered = (o: Outcome) => fullyOrdered(sql, o.ok ? o.floatColumns.length : 0);
-  const verdict = compare(e, p, ordered(p));
-  if (!oneSidedDataError(verdict, e, p)) return { verdict };
-  const written = await runInWrittenJoinOrder(pg, sql);
-  const again = compare(e, written, ordered(written));
-  if (again.kind !== 'same' && again.kind !== 'bothFailed') return { verdict };
-  return { verdict: { kind: 'joinOrder', detail: (verdict as { detail: string }).detail } };
+  return { verdict: await recheckPlans(compare(e, p, ordered(p)), e, p, pg, sql, ordered) };
+}
+
+/**
+ * `verdict` unless it is a one-sided data error that PostgreSQL, re-run under one of
+ * `alternativePlans`, agrees with: then `joinOrder` or `planDependent`.
+ */
+async function recheckPlans(
+  verdict: Verdict,
+  e: Outcome,
+  p: Outcome,
+  pg: FuzzEngine,
+  sql: string,
+  ordered: (o: Outcome) => boolean,
+): Promise<Verdict> {
+  if (!oneSidedDataError(verdict, e, p)) return verdict;
+  const detail = (verdict as { detail: string }).detail;
+  for (const plan of alternativePlans) {
+    const other = await runWithSettings(pg, plan.settings, sql);
+    const again = compare(e, other, ordered(other));
+    if (again.kind !== 'same' && again.kind !== 'bothFailed') continue;
+    if (plan === alternativePlans[0]) return { kind: 'joinOrder', detail };
+    return { kind: 'planDependent', detail: `${detail} (PostgreSQL agrees with ${plan.name})` };
+  }
+  return verdict;
 }
 
 /**
  * Only one side raised a data error (class 22): which rows reach an expression, and so whether
- * one of them makes it fail, depends on the order the joins run in, which PostgreSQL's planner
- * picks by cost (it may join a LEFT JOIN's table before the inner join written first, and
- * evaluate a WHERE on rows the written order never makes). Eddy joins in the written order.
+ * one of them makes it fail, can depend on the plan PostgreSQL's planner picks by cost: the order
+ * the joins run in (it may join a LEFT JOIN's table before the inner join written first, and
+ * evaluate a WHERE on rows the written order never makes), or a join method that reads an input
+ * PostgreSQL's executor would otherwise skip (a hash join builds its inner side before it sees
+ * that the outer one is empty; a materialised inner side is read once whatever the outer rows).
  */
 function oneSidedDataError(verdict: Verdict, eddy: Outcome, pg: Outcome): boolean {
   if (verdict.kind !== 'divergence') return false;
@@ -57,9 +78,26 @@ function oneSidedDataError(verdict: Verdict, eddy: Outcome, pg: Outcome): boolea
   return failed !== undefined && !failed.ok && failed.code.startsWith('22');
 }
 
-/** PostgreSQL's answer with its join order fixed to the query's own (no join reordering). */
-async function runInWrittenJoinOrder(pg: FuzzEngine, sql: string): Promise<Outcome> {
-  await pg.execute('BEGIN; SET LOCAL join_collapse_limit = 1; SET LOCAL from_collapse_limit = 1');
+/**
+ * Planner settings a one-sided data error is re-run under, in order: the written join order
+ * first (Eddy joins as written; agreement there counts as `joinOrder`), then each join method
+ * alone or left out, and no Materialize nodes (agreement there counts as `planDependent`).
+ * PostgreSQL answering both ways shows that its outcome is its plan's, not SQL's.
+ */
+export const alternativePlans: readonly { readonly name: string; readonly settings: readonly string[] }[] = [
+  { name: 'the written join order', settings: ['join_collapse_limit = 1', 'from_collapse_limit = 1'] },
+  { name: 'no hash joins', settings: ['enable_hashjoin = off'] },
+  { name: 'no merge joins', settings: ['enable_mergejoin = off'] },
+  { name: 'no nested loops', settings: ['enable_nestloop = off'] },
+  { name: 'nested loops only', settings: ['enable_hashjoin = off', 'enable_mergejoin = off'] },
+  { name: 'merge joins only', settings: ['enable_hashjoin = off', 'enable_nestloop = off'] },
+  { name: 'hash joins only', settings: ['enable_mergejoin = off', 'enable_nestloop = off'] },
+  { name: 'no Materialize nodes', settings: ['enable_material = off'] },
+];
+
+/** PostgreSQL's answer under `settings` (SET LOCAL, undone by the ROLLBACK). */
+async function runWithSettings(pg: FuzzEngine, settings: readonly string[], sql: string): Promise<Outcome> {
+  await pg.execute(`BEGIN; ${settings.map((s) => `SET LOCAL ${s}`).join('; ')}`);
   try {
     return await pg.run(sql);
   } finally {
@@ -114,7 +152,8 @@ export async function applyStep(engine: FuzzEngine, statements: readonly string[
  * Incremental: on engines with empty tables, creates one view per query (a `hydrated` one only
  * after the first step, so that it starts from existing rows), feeds each transaction (the first
  * is the initial rows) to both sides, and after every step compares each view with PostgreSQL's
- * answer to its query. A view is judged at its first divergence, then left alone.
+ * answer to its query. A view is judged at its first divergence, then left alone; a one-sided
+ * data error is rechecked under other plans as ad hoc (`recheckPlans`).
  */
 export async function judgeIncremental(
   eddy: FuzzEngine,
@@ -124,6 +163,8 @@ export async function judgeIncremental(
   hydrated: readonly boolean[] = [],
 ): Promise<Judgement[]> {
   const judged: (Judgement | undefined)[] = queries.map(() => undefined);
+  // A step where the view's error was PostgreSQL's plan's choice: kept judging, counted as such.
+  const excused: (Judgement | undefined)[] = queries.map(() => undefined);
   const created = queries.map(() => false);
   const create = async (v: number, atStep: number): Promise<void> => {
     const valid = await pg.run(queries[v]!);
@@ -151,17 +192,16 @@ export async function judgeIncremental(
     if (i === 0) for (let v = 0; v < queries.length; v++) if (hydrated[v] === true) await create(v, 1);
     for (let v = 0; v < queries.length; v++) {
       if (judged[v] !== undefined || !created[v]) continue;
-      const verdict = compare(
-        await eddy.run(`SELECT * FROM fuzz_view_${v}`),
-        await pg.run(queries[v]!),
-        false,
-      );
+      const [e, p] = [await eddy.run(`SELECT * FROM fuzz_view_${v}`), await pg.run(queries[v]!)];
+      const verdict = await recheckPlans(compare(e, p, false), e, p, pg, queries[v]!, () => false);
       if (verdict.kind === 'divergence') {
         judged[v] = { verdict: { ...verdict, detail: `after step ${i}: ${verdict.detail}` }, atStep: i + 1 };
+      } else if (verdict.kind === 'joinOrder' || verdict.kind === 'planDependent') {
+        excused[v] ??= { verdict, atStep: i + 1 };
       }
     }
   }
-  return queries.map((_, v) => judged[v] ?? { verdict: { kind: 'same' } });
+  return queries.map((_, v) => judged[v] ?? excused[v] ?? { verdict: { kind: 'same' } });
 }
 
 function errorOutcome(e: unknown): Outcome {

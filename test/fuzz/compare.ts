@@ -13,6 +13,8 @@ export type Verdict =
   | { readonly kind: 'unsupported'; readonly message: string }
   /** A data error only one side raised, which PostgreSQL agrees with when it joins as written. */
   | { readonly kind: 'joinOrder'; readonly detail: string }
+  /** Likewise, under other planner settings (join methods, Materialize): see `alternativePlans`. */
+  | { readonly kind: 'planDependent'; readonly detail: string }
   | { readonly kind: 'divergence'; readonly what: DivergenceKind; readonly detail: string };
 
 /** rows: both answered differently; eddyError/pgError: only one side failed; errorClass: both failed differently. */

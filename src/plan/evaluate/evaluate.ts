@@ -15,6 +15,7 @@ import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
 import { compilePredicate, compileScalar, type RowFn, type ScalarHooks } from '../compile-scalar.ts';
 import type { LogicalPlan } from '../logical.ts';
+import { conjunction, splitOneTimeQuals } from '../one-time-filter.ts';
 import { outerDepth, sharedNodes } from '../plan-visit.ts';
 import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
 import { aggregateRows, distinctRows, orderByRows, setOperationRows, topKRows } from './evaluate-holding.ts';
@@ -169,7 +170,10 @@ class Evaluator {
   private *filter(plan: Extract<LogicalPlan, { kind: 'filter' }>): RowStream {
     // A constant FALSE / NULL filter never runs its input (PostgreSQL's one-time filter).
     if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return;
-    const keep = compilePredicate(plan.predicate, this.hooks);
+    // Quals that read no column run first, once; unless all are TRUE the input never runs.
+    const { oneTime, perRow } = splitOneTimeQuals(plan.predicate);
+    if (!oneTime.every((q) => compilePredicate(q, this.hooks)([], 0))) return;
+    const keep = compilePredicate(conjunction(perRow, plan.predicate), this.hooks);
     const looked = this.indexLookup(plan);
     for (const r of looked ?? this.stream(plan.input)) {
       if (r === undefined) yield;

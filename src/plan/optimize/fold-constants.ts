@@ -10,14 +10,15 @@ import type { LogicalPlan } from '../logical.ts';
 import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { foldQuietly } from './fold-expression.ts';
+import { reduceOuterJoins } from './outer-join-reduction.ts';
 import { nullUnreadColumns } from './unread-columns.ts';
 
 /**
  * A bound plan as PostgreSQL's planner leaves it: unread subquery columns dropped (NULL), the
- * errors of folding the rest raised, the rest folded.
+ * errors of folding the rest raised, outer joins a WHERE makes inner reduced, the rest folded.
  */
 export function foldConstants(plan: LogicalPlan): LogicalPlan {
-  return foldPlan(nullUnreadColumns(plan));
+  return foldPlan(reduceOuterJoins(nullUnreadColumns(plan)));
 }
 
 /**
@@ -27,6 +28,9 @@ export function foldConstants(plan: LogicalPlan): LogicalPlan {
  */
 export const foldPlan = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
   const p = withChildren(plan, planChildren(plan).map(foldPlan));
+  // Nothing in, nothing out (a grouped aggregate included; one without GROUP BY makes a row):
+  // PostgreSQL plans such a node as empty, and what reads it (a join) never runs its other input.
+  if (emptyFromEmptyInput(p)) return { kind: 'values', rows: [], schema: p.schema };
   switch (p.kind) {
     case 'filter': {
       const predicate = foldQual(foldQuietly(p.predicate));
@@ -37,7 +41,6 @@ export const foldPlan = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
       return { ...p, predicate };
     }
     case 'map':
-      if (isEmpty(p.input)) return { kind: 'values', rows: [], schema: p.schema };
       return { ...p, exprs: p.exprs.map(foldQuietly) };
     case 'join': {
       // A join with an input that is provably empty and no row to keep from the other side is
@@ -63,6 +66,26 @@ export const foldPlan = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
       return p;
   }
 });
+
+function emptyFromEmptyInput(p: LogicalPlan): boolean {
+  switch (p.kind) {
+    case 'aggregate':
+      return p.groupBy.length > 0 && isEmpty(p.input);
+    case 'map':
+    case 'filter':
+    case 'distinct':
+    case 'topK':
+    case 'orderBy':
+    case 'window':
+    case 'flatMap':
+      return isEmpty(p.input);
+    case 'setOp':
+      if (p.op === 'union') return isEmpty(p.left) && isEmpty(p.right);
+      return isEmpty(p.left) || (p.op === 'intersect' && isEmpty(p.right));
+    default:
+      return false;
+  }
+}
 
 /** A plan folding has shown to have no rows (nothing below it is ever run). */
 function isEmpty(plan: LogicalPlan): boolean {

@@ -9,6 +9,7 @@ import { EddyError, FeatureNotSupportedError } from '../../common/errors.ts';
 import type { LogicalPlan } from '../logical.ts';
 import { decorrelate } from './decorrelate.ts';
 import { foldPlan } from './fold-constants.ts';
+import { gateInputs } from './gate-inputs.ts';
 import { orderJoins } from './join-order.ts';
 import { pruneColumns } from './prune-columns.ts';
 import { pushdownPredicates } from './pushdown.ts';
@@ -19,6 +20,7 @@ export interface RewritePass {
 }
 
 export const passes: readonly RewritePass[] = [
+  { name: 'gate inputs', run: gateInputs },
   { name: 'decorrelate', run: decorrelate },
   { name: 'fold constants', run: foldPlan },
   { name: 'push down predicates', run: pushdownPredicates },

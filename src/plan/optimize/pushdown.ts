@@ -10,6 +10,7 @@ import type { LogicalPlan } from '../logical.ts';
 import { planChildren, sharedNodes, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
+import { isGate } from './gate-inputs.ts';
 
 export function conjunctsOf(e: ScalarExpr): ScalarExpr[] {
   return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : e.kind === 'literal' && e.value === true ? [] : [e];
@@ -92,6 +93,8 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): L
       break;
     }
     case 'join':
+      // Below a gate rows may not be computed yet (gate-inputs.ts): nothing is evaluated there.
+      if (isGate(plan)) return filterOver(plan, parts);
       pushed = pushJoin(plan, free, ctx);
       break;
     case 'distinct':
@@ -152,6 +155,14 @@ function pushJoin(
   // NOT IN, where a right row whose comparison is NULL still blocks the left row.
   const filtersRight =
     type === 'inner' || type === 'left' || type === 'semi' || (type === 'anti' && !join.nullAwareAnti);
+  // The join's own ON conjuncts, first: a pair the ON rejects never meets a WHERE conjunct that
+  // joins it (as written, the WHERE runs on the join's output; an error there stays unraised).
+  for (const p of conjunctsOf(join.on)) {
+    const side = movable(p) ? sideOf(p) : 'both';
+    if (side === 'left' && (type === 'inner' || type === 'right' || type === 'semi')) leftParts.push(p);
+    else if (side === 'right' && filtersRight) rightParts.push(toRight(p));
+    else onParts.push(p);
+  }
   // WHERE conjuncts over the join's output.
   for (const p of parts) {
     const side = sideOf(p);
@@ -160,13 +171,6 @@ function pushJoin(
     else if (side === 'right' && (type === 'inner' || type === 'right')) rightParts.push(toRight(p));
     else if (side === 'both' && type === 'inner') onParts.push(p);
     else above.push(p);
-  }
-  // The join's own ON conjuncts.
-  for (const p of conjunctsOf(join.on)) {
-    const side = movable(p) ? sideOf(p) : 'both';
-    if (side === 'left' && (type === 'inner' || type === 'right' || type === 'semi')) leftParts.push(p);
-    else if (side === 'right' && filtersRight) rightParts.push(toRight(p));
-    else onParts.push(p);
   }
   const pushed: LogicalPlan = {
     ...join,

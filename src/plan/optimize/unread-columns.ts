@@ -12,10 +12,11 @@
  */
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
+import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
 import { isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
-import { foldExpression } from './fold-expression.ts';
+import { foldExpression, foldQuietly } from './fold-expression.ts';
 
 type Columns = ReadonlySet<number>;
 
@@ -32,11 +33,14 @@ interface Walk {
  * of what is kept raises.
  */
 export function nullUnreadColumns(plan: LogicalPlan): LogicalPlan {
-  // A CTE or view read twice is planned once as a whole (a materialized CTE keeps every column).
-  const shared = sharedNodes(plan, true);
+  // A CTE or view read twice is planned once as a whole (a materialized CTE keeps every column),
+  // also one read twice in the query text but once here, or only from CTEs nothing reads.
+  const sharedHere = sharedNodes(plan, true);
+  const shared = { has: (p: LogicalPlan) => sharedHere.has(p) || isPlannedCte(p) };
   const done = new Map<LogicalPlan, LogicalPlan>();
   const walk: Walk = {
     visit(p, read) {
+      for (const cte of plannedCtesOf(p)) walk.visit(cte, allColumns(cte));
       if (!shared.has(p)) return rewriteNode(p, read, walk);
       let out = done.get(p);
       if (!out) {
@@ -96,7 +100,7 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       const predicate = keep(inline(p.predicate, p.input), inputRead, walk);
       // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
       // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
-      if (overSubquery(p) && isRuledOut(foldExpression(predicate))) return { ...p, predicate };
+      if (isRuledOut(foldExpression(predicate)) && overSubquery(p, walk)) return { ...p, predicate };
       return { ...p, predicate, input: visit(p.input, inputRead) };
     }
     case 'map': {
@@ -162,8 +166,16 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
   }
 }
 
-function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>): boolean {
-  const k = filter.input.kind;
+/**
+ * Whether the filter's input is one FROM relation that is a subquery PostgreSQL plans on its own
+ * (looking through subqueries it pulls up). Over a join (a USING join's merged columns included)
+ * the constant-FALSE WHERE becomes a gate above the join, and the subqueries are planned.
+ */
+function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>, walk: Walk): boolean {
+  let p = filter.input;
+  while (!walk.shared(p) && !isPullUpBarrier(p) && (p.kind === 'filter' || (p.kind === 'map' && pulledUp(p))))
+    p = p.input;
+  const k = p.kind;
   return (
     k === 'map' || k === 'distinct' || k === 'topK' || k === 'setOp' || k === 'orderBy' || k === 'window'
   );
@@ -276,7 +288,8 @@ function subqueriesOf(e: ScalarExpr, into: Subquery[] = []): Subquery[] {
 
 /**
  * Adds to `into` the columns of the enclosing row that `plan`, a subquery `depth` levels in,
- * reads through outer references: they are read as surely as a plain column reference.
+ * reads through outer references that folding keeps: they are read as surely as a plain column
+ * reference.
  */
 function outerColumns(plan: LogicalPlan, depth: number, into: Set<number>): void {
   const visitExpr = (e: ScalarExpr): void => {
@@ -284,7 +297,8 @@ function outerColumns(plan: LogicalPlan, depth: number, into: Set<number>): void
     if (e.kind === 'subquery') outerColumns(e.plan, depth + 1, into);
     for (const c of children(e)) visitExpr(c);
   };
+  // As folded: a reference folding drops (`false AND x.c = 1`) reads nothing.
   forEachNode(plan, false, (node) => {
-    for (const e of planExpressions(node)) visitExpr(e);
+    for (const e of planExpressions(node)) visitExpr(foldQuietly(e));
   });
 }

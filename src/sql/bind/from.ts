@@ -59,6 +59,7 @@ function bindRangeVar(rv: RangeVar, outer: Scope, ctx: BindContext): BoundFrom {
   const cte = rv.schemaname ? undefined : outer.cte(name);
   let plan: LogicalPlan;
   if (cte) {
+    cte.references++;
     // Read from a subquery deeper than the WITH, its outer references reach further out.
     plan = deepenOuterRefs(cte.plan, outer.level - cte.level);
   } else {

@@ -30,6 +30,8 @@ export interface BoundCte {
   readonly names: string[];
   /** The `level` of the scope its body's outer references count from (see Scope.level). */
   readonly level: number;
+  /** How many times the query text reads it so far, unread CTEs' references included. */
+  references: number;
 }
 
 export class Scope {

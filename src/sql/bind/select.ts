@@ -10,6 +10,7 @@ import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from '..
 import { type SqlType, T } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
+import { markPlannedCte } from '../../plan/planned-ctes.ts';
 import { markPullUpBarrier } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
@@ -44,9 +45,16 @@ export function bindSelect(
   setOperand = false,
 ): LogicalPlan {
   const scope = bindWith(stmt, outer, ctx);
-  if (stmt.op && stmt.op !== 'SETOP_NONE') return bindSetOperation(stmt, scope, ctx);
-  if (stmt.valuesLists) return finishOrderLimit(bindValues(stmt.valuesLists, scope, ctx), stmt, scope, ctx);
-  return bindSimpleSelect(stmt, scope, ctx, setOperand);
+  const plan =
+    stmt.op && stmt.op !== 'SETOP_NONE'
+      ? bindSetOperation(stmt, scope, ctx)
+      : stmt.valuesLists
+        ? finishOrderLimit(bindValues(stmt.valuesLists, scope, ctx), stmt, scope, ctx)
+        : bindSimpleSelect(stmt, scope, ctx, setOperand);
+  // Now that every reference is bound: a CTE read more than once is planned whole.
+  for (const [name, cte] of scope.ctes)
+    if (cte.references > 1 && outer.ctes.get(name) !== cte) markPlannedCte(plan, cte.plan);
+  return plan;
 }
 
 /**
@@ -91,7 +99,7 @@ function bindWith(stmt: SelectStmt, outer: Scope, ctx: BindContext): Scope {
         `WITH query name "${cte.ctename}" specified more than once`,
       );
     }
-    scope.ctes.set(cte.ctename!, { plan, names, level: scope.level });
+    scope.ctes.set(cte.ctename!, { plan, names, level: scope.level, references: 0 });
   }
   return scope;
 }

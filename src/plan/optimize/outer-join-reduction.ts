@@ -1,0 +1,163 @@
+/**
+ * @module plan/optimize/outer-join-reduction
+ * An outer join under a WHERE that no NULL-extended row can pass becomes the join that keeps only
+ * what passes (LEFT/RIGHT → INNER, FULL → LEFT/RIGHT), as PostgreSQL's planner reduces it
+ * (reduce_outer_joins). The result is the same; what changes is which rows the WHERE is
+ * evaluated on: PostgreSQL never evaluates it on NULL-extended rows, so an error such a row would
+ * raise (`x.a = ANY(ARRAY[y.arr, ARRAY[1,2]])`) is not raised. Part of constant folding, so ad-hoc
+ * queries, the reference evaluation and views all see the reduced join.
+ */
+import type { JoinType, LogicalPlan } from '../logical.ts';
+import { memoizePlanRewrite, sharedNodes } from '../plan-visit.ts';
+import type { ScalarExpr } from '../scalar.ts';
+
+type Join = Extract<LogicalPlan, { kind: 'join' }>;
+
+/** `plan` with every outer join reduced that a WHERE directly above it (through joins) allows. */
+export function reduceOuterJoins(plan: LogicalPlan): LogicalPlan {
+  // A node read twice (a CTE) is left as it is: its other readers may keep the NULL-extended rows.
+  const shared = sharedNodes(plan, true);
+  const rewrite = memoizePlanRewrite((p: LogicalPlan): LogicalPlan => {
+    const node = withInputs(p, rewrite);
+    if (node.kind !== 'filter') return node;
+    const rejected = new Set<number>();
+    for (const q of conjuncts(node.predicate)) nullRejected(q, rejected);
+    const input = reduce(node.input, rejected, shared);
+    return input === node.input ? node : { ...node, input };
+  });
+  return rewrite(plan);
+}
+
+function withInputs(p: LogicalPlan, f: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
+  switch (p.kind) {
+    case 'get':
+    case 'values':
+      return p;
+    case 'join':
+    case 'setOp': {
+      const [left, right] = [f(p.left), f(p.right)];
+      return left === p.left && right === p.right ? p : { ...p, left, right };
+    }
+    default: {
+      const input = f(p.input);
+      return input === p.input ? p : { ...p, input };
+    }
+  }
+}
+
+/**
+ * `plan` with the outer joins reduced that rows whose columns `rejected` are NULL cannot pass
+ * (those rows are filtered out above it anyway).
+ */
+function reduce(
+  plan: LogicalPlan,
+  rejected: ReadonlySet<number>,
+  shared: ReadonlySet<LogicalPlan>,
+): LogicalPlan {
+  if (rejected.size === 0 || shared.has(plan)) return plan;
+  if (plan.kind === 'filter') {
+    const input = reduce(plan.input, rejected, shared);
+    return input === plan.input ? plan : { ...plan, input };
+  }
+  if (plan.kind !== 'join') return plan;
+  const nl = plan.left.schema.length;
+  const leftRejected = new Set([...rejected].filter((i) => i < nl));
+  const rightRejected = new Set([...rejected].filter((i) => i >= nl).map((i) => i - nl));
+  const joinType = reducedType(plan.joinType, leftRejected.size > 0, rightRejected.size > 0);
+  // Only a side whose rows reach the output unchanged passes the rejection on to its own joins.
+  const keepsLeft = joinType === 'inner' || joinType === 'left' || joinType === 'semi' || joinType === 'anti';
+  const keepsRight = joinType === 'inner' || joinType === 'right';
+  const left = keepsLeft ? reduce(plan.left, leftRejected, shared) : plan.left;
+  const right = keepsRight ? reduce(plan.right, rightRejected, shared) : plan.right;
+  if (joinType === plan.joinType && left === plan.left && right === plan.right) return plan;
+  return { ...plan, joinType, left, right } satisfies Join;
+}
+
+/** The join type left once rows with a NULL-extended left (right) side are rejected. */
+function reducedType(type: JoinType, leftRejected: boolean, rightRejected: boolean): JoinType {
+  if (type === 'left' && rightRejected) return 'inner';
+  if (type === 'right' && leftRejected) return 'inner';
+  if (type === 'full') {
+    if (leftRejected && rightRejected) return 'inner';
+    if (leftRejected) return 'left';
+    if (rightRejected) return 'right';
+  }
+  return type;
+}
+
+function conjuncts(e: ScalarExpr): ScalarExpr[] {
+  return e.kind === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
+
+/** Adds the columns whose NULL makes the qual `q` not TRUE (it is NULL or FALSE then). */
+function nullRejected(q: ScalarExpr, into: Set<number>): void {
+  switch (q.kind) {
+    case 'isNull':
+      // x IS NOT NULL; x IS NULL passes the NULL-extended rows.
+      if (q.negated) nullPropagating(q.arg, into);
+      return;
+    case 'isDistinct':
+      // x IS TRUE / IS FALSE (x IS NOT DISTINCT FROM a constant that is not NULL).
+      if (q.negated) comparedWithConstant(q.left, q.right, into);
+      return;
+    case 'not':
+      // NOT (x IS NOT TRUE) is x IS TRUE; NOT (x IS NULL) is x IS NOT NULL; NOT of a
+      // NULL-propagating x is NULL.
+      if (q.arg.kind === 'isDistinct' && !q.arg.negated) comparedWithConstant(q.arg.left, q.arg.right, into);
+      else if (q.arg.kind === 'isNull' && !q.arg.negated) nullPropagating(q.arg.arg, into);
+      else nullPropagating(q.arg, into);
+      return;
+    case 'or': {
+      // Rejected by every branch.
+      const [first, ...rest] = q.args.map((a) => {
+        const s = new Set<number>();
+        for (const c of conjuncts(a)) nullRejected(c, s);
+        return s;
+      });
+      for (const c of first ?? []) if (rest.every((s) => s.has(c))) into.add(c);
+      return;
+    }
+    case 'compare':
+      nullPropagating(q.left, into);
+      nullPropagating(q.right, into);
+      return;
+    case 'inList':
+      nullPropagating(q.arg, into);
+      return;
+    case 'call':
+      // x op ANY (array) is NULL or FALSE for a NULL x or array (FALSE on an empty array); with ALL
+      // an empty array makes it TRUE whatever x is.
+      if (q.name.endsWith(' ANY')) for (const a of q.args) nullPropagating(a, into);
+      else if (q.name.endsWith(' ALL')) nullPropagating(q.args[1]!, into);
+      else if (q.strict) for (const a of q.args) nullPropagating(a, into);
+      return;
+    default:
+      return;
+  }
+}
+
+function comparedWithConstant(left: ScalarExpr, right: ScalarExpr, into: Set<number>): void {
+  if (right.kind === 'literal' && right.value !== null) nullPropagating(left, into);
+  else if (left.kind === 'literal' && left.value !== null) nullPropagating(right, into);
+}
+
+/** Adds the columns whose NULL makes `e` NULL (through strict calls, casts and comparisons). */
+function nullPropagating(e: ScalarExpr, into: Set<number>): void {
+  switch (e.kind) {
+    case 'column':
+      into.add(e.index);
+      return;
+    case 'cast':
+      nullPropagating(e.arg, into);
+      return;
+    case 'compare':
+      nullPropagating(e.left, into);
+      nullPropagating(e.right, into);
+      return;
+    case 'call':
+      if (e.strict) for (const a of e.args) nullPropagating(a, into);
+      return;
+    default:
+      return;
+  }
+}
