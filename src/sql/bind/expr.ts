@@ -604,7 +604,8 @@ function bindSubLink(link: SubLink, scope: Scope, ctx: BindContext): ScalarExpr 
       if (!compareOps.has(op))
         throw new FeatureNotSupportedError(`operator ${op} with a subquery`, { position });
       const test = bindExpr(link.testexpr!, scope, ctx);
-      const type = commonType([test.type, plan.schema[0]!.type], 'IN', position);
+      // Resolved as the operator is (char against text compares as text, padding dropped).
+      const type = comparisonType(test.type, plan.schema[0]!.type, position, 'IN');
       // char compares without its padding: both sides go through comparableBpchar.
       const sub =
         plan.schema[0]!.type.id === type.id && type.id !== 'bpchar' ? plan : castPlanColumn(plan, type);
