@@ -80,8 +80,9 @@ function emptyFromEmptyInput(p: LogicalPlan): boolean {
     case 'flatMap':
       return isEmpty(p.input);
     case 'setOp':
-      if (p.op === 'union') return isEmpty(p.left) && isEmpty(p.right);
-      return isEmpty(p.left) || (p.op === 'intersect' && isEmpty(p.right));
+      // PostgreSQL's SetOp reads both inputs whatever one of them holds (an empty INTERSECT or
+      // EXCEPT input does not stop the other from running and raising its row errors).
+      return isEmpty(p.left) && isEmpty(p.right);
     default:
       return false;
   }
