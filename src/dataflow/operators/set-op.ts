@@ -88,12 +88,17 @@ export class SetOp implements Operator {
       const l = rows.weights[slot]!;
       const r = aux[slot]!;
       const before = outputWeight(this.kind, l, r);
+      const at = slot * arity;
       if (left) {
+        // Rows equal as values may differ in form (1.00 and 1.0000): the output takes the left
+        // input's, as a query's INTERSECT / EXCEPT does. While l is 0 nothing was emitted yet.
+        if (l === 0) for (let j = 0; j < arity; j++) rows.values[at + j] = src[base + j]!;
         rows.weights[slot] = l + w;
         rows.total += w;
       } else aux[slot] = r + w;
       const after = outputWeight(this.kind, rows.weights[slot]!, aux[slot]!);
-      if (after !== before) out.push(src, base, after - before);
+      // Emitted in the stored form, so a later retraction takes back exactly the row it added.
+      if (after !== before) out.push(rows.values, at, after - before);
       if (rows.weights[slot] === 0 && aux[slot] === 0) tracked.removeAt(slot);
     }
   }
