@@ -7,9 +7,9 @@
  * placed at the lowest join that has all its columns; the original column order is restored.
  */
 import type { LogicalPlan } from '../logical.ts';
-import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
+import { memoizePlanRewrite, outerDepth, planChildren, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
-import { referencedColumns, remapColumns } from '../scalar-visit.ts';
+import { anyNode, referencedColumns, remapColumns } from '../scalar-visit.ts';
 import { andOf, conjunctsOf } from './pushdown.ts';
 
 interface Flat {
@@ -36,6 +36,10 @@ function orderJoinsOf(plan: LogicalPlan): LogicalPlan {
     return withChildren(plan, planChildren(plan).map(orderJoins));
   const flat: Flat = { leaves: [], conjuncts: [] };
   flatten(plan, 0, flat);
+  // A correlated subquery in a condition reads the joined row through outer references, which
+  // neither the columns it is placed by nor the remapping see: such a tree keeps its written order.
+  if (flat.conjuncts.some(readsJoinedRowInSubquery))
+    return withChildren(plan, planChildren(plan).map(orderJoins));
   const leaves = flat.leaves.map(orderJoins);
   if (leaves.length < 3)
     return rebuild(
@@ -141,4 +145,8 @@ function owningLeaf(starts: number[], col: number): number {
   let i = starts.length - 1;
   while (starts[i]! > col) i--;
   return i;
+}
+
+function readsJoinedRowInSubquery(c: ScalarExpr): boolean {
+  return anyNode(c, (n) => n.kind === 'subquery' && outerDepth(n.plan) > 0);
 }
