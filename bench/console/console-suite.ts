@@ -19,6 +19,7 @@ import {
   startEddy,
 } from '../../test/console/console-harness.ts';
 import { type MachineInfo, machineInfo } from '../engine/engine-report.ts';
+import { markdownTable } from '../markdown-table.ts';
 
 export const CONSOLE_USAGE = `console suite: npm run bench -- console [--seconds 20] [--rows-per-step 1000] [--steps-per-second 10] [--record]
   frame rate of the console's live view in headless Chromium while a view changes, and the bundle size`;
@@ -266,22 +267,33 @@ function updateBenchmarksMd(r: ConsoleResult, command: string): void {
     `(one UPDATE over the PostgreSQL protocol per step, aiming at ${r.settings.stepsPerSecond} steps/s), its live view open;`,
     `frames timed by requestAnimationFrame for ${r.settings.seconds} s.`,
     '',
-    '| measure | value |',
-    '| --- | --- |',
-    `| the same page with no writes (first ${idleMs / 1000} s) | ${r.idleFrames.framesPerSecond.toFixed(1)} frames/s, p99 ${r.idleFrames.p99Ms.toFixed(1)} ms |`,
-    `| machine load average (1 min) at the end | ${r.loadAverage.toFixed(1)} |`,
-    `| page main thread busy: script / layout / style / all tasks | ${[r.pageBusy.script, r.pageBusy.layout, r.pageBusy.style, r.pageBusy.task].map((x) => `${(x * 100).toFixed(0)} %`).join(' / ')} |`,
-    `| steps committed | ${r.stepsCommitted} (${r.achievedStepsPerSecond.toFixed(1)}/s) |`,
-    `| frames per second | ${f.framesPerSecond.toFixed(1)} |`,
-    `| frame time p50 / p99 / max | ${f.p50Ms.toFixed(1)} / ${f.p99Ms.toFixed(1)} / ${f.maxMs.toFixed(0)} ms |`,
-    `| frames over 50 ms | ${(f.longShare * 100).toFixed(1)} % |`,
-    `| page behind the server at the end | ${r.stepsBehind} steps |`,
-    `| page JS heap at the end | ${r.pageHeapBytes === null ? '–' : kib(r.pageHeapBytes)} |`,
+    ...markdownTable(['measure', 'value'], 'll', [
+      [
+        `the same page with no writes (first ${idleMs / 1000} s)`,
+        `${r.idleFrames.framesPerSecond.toFixed(1)} frames/s, p99 ${r.idleFrames.p99Ms.toFixed(1)} ms`,
+      ],
+      ['machine load average (1 min) at the end', r.loadAverage.toFixed(1)],
+      [
+        'page main thread busy: script / layout / style / all tasks',
+        [r.pageBusy.script, r.pageBusy.layout, r.pageBusy.style, r.pageBusy.task]
+          .map((x) => `${(x * 100).toFixed(0)} %`)
+          .join(' / '),
+      ],
+      ['steps committed', `${r.stepsCommitted} (${r.achievedStepsPerSecond.toFixed(1)}/s)`],
+      ['frames per second', f.framesPerSecond.toFixed(1)],
+      [
+        'frame time p50 / p99 / max',
+        `${f.p50Ms.toFixed(1)} / ${f.p99Ms.toFixed(1)} / ${f.maxMs.toFixed(0)} ms`,
+      ],
+      ['frames over 50 ms', `${(f.longShare * 100).toFixed(1)} %`],
+      ['page behind the server at the end', `${r.stepsBehind} steps`],
+      ['page JS heap at the end', r.pageHeapBytes === null ? '–' : kib(r.pageHeapBytes)],
+    ]),
     '',
-    '| bundle file | size | gzipped |',
-    '| --- | --- | --- |',
-    ...r.bundle.map((b) => `| \`${b.file}\` | ${kib(b.bytes)} | ${kib(b.gzipBytes)} |`),
-    `| total | ${kib(total.bytes)} | ${kib(total.gzip)} |`,
+    ...markdownTable(['bundle file', 'size', 'gzipped'], 'lll', [
+      ...r.bundle.map((b) => [`\`${b.file}\``, kib(b.bytes), kib(b.gzipBytes)]),
+      ['total', kib(total.bytes), kib(total.gzip)],
+    ]),
     END,
   ].join('\n');
   const begin = text.indexOf(BEGIN);

@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, totalmem } from 'node:os';
+import { markdownTable } from '../markdown-table.ts';
 import type { EngineResult } from './engine-result.ts';
 
 /** Found by its prefix, so the note after it may change. */
@@ -127,16 +128,6 @@ function decileRatio(r: EngineResult): string {
   const first = r.firstDecileEventsPerSec;
   const last = r.lastDecileEventsPerSec;
   return first && last ? `${(last / first).toFixed(2)}×` : '–';
-}
-
-/** A table laid out as biome formats Markdown (padded cells, aligned separators), so lint passes. */
-function markdownTable(headers: string[], align: string, rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i].length)));
-  const cell = (text: string, i: number) =>
-    align[i] === 'r' ? text.padStart(widths[i]) : text.padEnd(widths[i]);
-  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
-  const rule = widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
-  return [line(headers), `| ${rule.join(' | ')} |`, ...rows.map(line)];
 }
 
 /** Replaces the engine section of BENCHMARKS.md (appending one if the markers are absent). */

@@ -4,6 +4,7 @@
  * the hand-written method included, is left as it is. Appends a section when the markers are absent.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { markdownTable } from '../markdown-table.ts';
 import { type PhaseResult, QPS_FLOOR, type ServeRun, type SystemSummary } from './serve-result.ts';
 
 /** Found by its prefix, so the note after it may change. */
@@ -133,16 +134,6 @@ function qps(p: PhaseResult | undefined): string {
 
 function count(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** A table laid out as biome formats Markdown (padded cells, aligned separators), so lint passes. */
-function markdownTable(headers: string[], align: string, rows: string[][]): string[] {
-  const widths = headers.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i].length)));
-  const cell = (text: string, i: number) =>
-    align[i] === 'r' ? text.padStart(widths[i]) : text.padEnd(widths[i]);
-  const line = (cells: string[]) => `| ${cells.map(cell).join(' | ')} |`;
-  const rule = widths.map((w, i) => (align[i] === 'r' ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
-  return [line(headers), `| ${rule.join(' | ')} |`, ...rows.map(line)];
 }
 
 /** Replaces the serve section of BENCHMARKS.md, or appends one under its own heading. */
