@@ -181,18 +181,18 @@ export class Session {
   async awaitHydration(err: HydrationPendingError): Promise<void> {
     if (this.settings['guc:eddy.hydration_wait'] === 'off') throw err;
     if (this.transaction) this.transaction.failed = false;
-    let stopWait: ((err: StateError) => void) | undefined;
+    let stopWait!: (err: StateError) => void;
     const canceled = new Promise<never>((_, reject) => {
       stopWait = reject;
     });
-    this.runningWaits.add(stopWait!);
+    this.runningWaits.add(stopWait);
     try {
       await Promise.race([
         waitFor(err.ready, statementTimeoutMs(this.settings['guc:statement_timeout'])),
         canceled,
       ]);
     } finally {
-      this.runningWaits.delete(stopWait!);
+      this.runningWaits.delete(stopWait);
     }
   }
 
