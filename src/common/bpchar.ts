@@ -4,6 +4,8 @@
  * (ADR 0002). Trailing spaces are insignificant to char's comparison, so the binder compares
  * bpchar operands through `trimBpchar` (sql/bind/operators.ts) and the cast to text trims.
  */
+import type { Value } from './value.ts';
+import { compareNullable, compareValues } from './value-ops.ts';
 
 /** Drops trailing spaces: what the cast to text leaves and what char's comparison sees. */
 export function trimBpchar(s: string): string {
@@ -21,4 +23,23 @@ export function padBpchar(s: string, length: number | undefined): string {
     if (c < 0xd800 || c > 0xdbff) codePoints++;
   }
   return codePoints < length ? s + ' '.repeat(length - codePoints) : s;
+}
+
+/**
+ * The order of an aggregate's argument values where DISTINCT keeps one of each (ordered
+ * aggregates, ADR 0002): a bpchar value by its trimmed form first, so the forms of one char value
+ * ('a', 'a  ') sort next to each other, least padded first; then exactly, NULLs last.
+ */
+export function compareArgumentValues(a: Value, b: Value, bpchar: boolean): number {
+  if (bpchar && typeof a === 'string' && typeof b === 'string') {
+    const c = compareValues(trimBpchar(a), trimBpchar(b));
+    if (c !== 0) return c;
+  }
+  return compareNullable(a, b, false);
+}
+
+/** Whether DISTINCT counts two argument values as one: bpchar ones ignoring trailing spaces. */
+export function sameArgumentValue(a: Value, b: Value, bpchar: boolean): boolean {
+  if (bpchar && typeof a === 'string' && typeof b === 'string') return trimBpchar(a) === trimBpchar(b);
+  return compareNullable(a, b, false) === 0;
 }

@@ -3,11 +3,14 @@
  * string_agg, array_agg, jsonb_agg, jsonb_object_agg: per group the ordered multiset of entries
  * (ORDER BY keys within the call, then the arguments, so ties break deterministically), each with
  * its count. A change updates one entry; the result is rebuilt from the entries in order (its size
- * is the group's anyway). With DISTINCT each entry contributes once whatever its count.
+ * is the group's anyway). With DISTINCT each entry contributes once whatever its count, and the
+ * forms of one char value ('a', 'a  ', kept apart as entries so retractions stay exact) count as
+ * one entry, shown in its most padded form, as grouping shows it (ADR 0002).
  */
+
+import { compareArgumentValues, sameArgumentValue } from '../../common/bpchar.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable } from '../../common/value-ops.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import { compareBySortKey, type SortKey } from '../row.ts';
 import { SortedList } from '../sorted-list.ts';
@@ -28,6 +31,8 @@ export class OrderedAgg implements Aggregator {
   private readonly finish: OrderedFinisher;
   private readonly argTypes: readonly SqlType[];
   private readonly cmp: (a: Value[], b: Value[]) => number;
+  /** Whether two entries are one for DISTINCT (their char arguments compared trimmed). */
+  private readonly sameEntry: (a: Value[], b: Value[]) => boolean;
   private readonly lists: (SortedList<Value[]> | null)[] = [];
 
   constructor(options: {
@@ -51,16 +56,28 @@ export class OrderedAgg implements Aggregator {
       nullsFirst: k.nullsFirst,
     }));
     const width = keys.length + this.argCols.length;
-    this.cmp = (a, b) => {
+    const bpchar = this.argTypes.map((t) => t.id === 'bpchar');
+    const compareKeys = (a: Value[], b: Value[]): number => {
       for (let i = 0; i < keys.length; i++) {
         const c = compareBySortKey(a[i]!, b[i]!, keys[i]!);
         if (c !== 0) return c;
       }
+      return 0;
+    };
+    this.cmp = (a, b) => {
+      const c = compareKeys(a, b);
+      if (c !== 0) return c;
       for (let i = keys.length; i < width; i++) {
-        const c = compareNullable(a[i]!, b[i]!, false);
-        if (c !== 0) return c;
+        const byArgument = compareArgumentValues(a[i]!, b[i]!, bpchar[i - keys.length]!);
+        if (byArgument !== 0) return byArgument;
       }
       return 0;
+    };
+    this.sameEntry = (a, b) => {
+      if (compareKeys(a, b) !== 0) return false;
+      for (let i = keys.length; i < width; i++)
+        if (!sameArgumentValue(a[i]!, b[i]!, bpchar[i - keys.length]!)) return false;
+      return true;
     };
   }
 
@@ -88,13 +105,23 @@ export class OrderedAgg implements Aggregator {
     if (list === null || list === undefined || list.size === 0) return null;
     const skip = this.orderBy.length;
     const args: Value[][] = [];
-    const distinct = this.distinct;
-    list.forEachFrom(0, (entry, count) => {
-      const a = skip === 0 ? entry : entry.slice(skip);
-      const times = distinct ? 1 : count;
-      for (let k = 0; k < times; k++) args.push(a);
-      return true;
-    });
+    const argsOf = (entry: Value[]): Value[] => (skip === 0 ? entry : entry.slice(skip));
+    if (this.distinct) {
+      // Entries one for DISTINCT are adjacent; the last of each run is the most padded.
+      let pending: Value[] | null = null;
+      list.forEachFrom(0, (entry) => {
+        if (pending !== null && !this.sameEntry(pending, entry)) args.push(argsOf(pending));
+        pending = entry;
+        return true;
+      });
+      if (pending !== null) args.push(argsOf(pending));
+    } else {
+      list.forEachFrom(0, (entry, count) => {
+        const a = argsOf(entry);
+        for (let k = 0; k < count; k++) args.push(a);
+        return true;
+      });
+    }
     return this.finish(args, this.argTypes);
   }
 

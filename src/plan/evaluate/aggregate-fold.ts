@@ -6,10 +6,12 @@
  * order-sensitive ones and DISTINCT keep the group's rows and fold them at the end. The reference
  * the incremental aggregates are checked against, so it favours plainness.
  */
+
+import { compareArgumentValues, sameArgumentValue } from '../../common/bpchar.ts';
 import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { compareNullable, compareSortKey, compareValues } from '../../common/value-ops.ts';
+import { compareSortKey, compareValues } from '../../common/value-ops.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
 import type { QueryGuard } from './query-guard.ts';
@@ -135,7 +137,7 @@ class HeldRowsAggregate {
   *finish(guard: QueryGuard): Evaluation<Value> {
     const call = this.call;
     const ordered = orderedAggregates.has(call.fn);
-    const input = ordered ? yield* orderedInput(call, this.rows, guard) : this.rows;
+    const input = ordered ? yield* orderedInput(call, this.rows, this.schema, guard) : this.rows;
     if (call.fn === 'count_star') return input.length;
     const argIndex = call.args[0]!;
     const argType = this.schema[argIndex]!.type;
@@ -215,24 +217,38 @@ function* distinctValues(values: readonly Value[], guard: QueryGuard): Evaluatio
 /**
  * The rows of an order-sensitive aggregate in the order it sees them: by the call's ORDER BY,
  * ties (and calls without ORDER BY) by the arguments ascending, NULLs last, so the result is
- * deterministic (the dataflow uses the same order); with DISTINCT, equal entries once.
+ * deterministic (the dataflow uses the same order). With DISTINCT, equal entries once: forms of
+ * one char value sort together, least padded first, and the last of them (the most padded) is
+ * kept, as grouping shows it (ADR 0002).
  */
 function* orderedInput(
   call: AggregateCall,
   rows: (readonly Value[])[],
+  schema: Schema,
   guard: QueryGuard,
 ): Evaluation<(readonly Value[])[]> {
-  const compare = (a: readonly Value[], b: readonly Value[]): number => {
+  const bpchar = call.args.map((i) => schema[i]!.type.id === 'bpchar');
+  const compareKeys = (a: readonly Value[], b: readonly Value[]): number => {
     for (const k of call.orderBy) {
       const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
       if (c !== 0) return c;
     }
-    for (const i of call.args) {
-      const c = compareNullable(a[i]!, b[i]!, false);
-      if (c !== 0) return c;
+    return 0;
+  };
+  const compare = (a: readonly Value[], b: readonly Value[]): number => {
+    const c = compareKeys(a, b);
+    if (c !== 0) return c;
+    for (let k = 0; k < call.args.length; k++) {
+      const i = call.args[k]!;
+      const byArgument = compareArgumentValues(a[i]!, b[i]!, bpchar[k]!);
+      if (byArgument !== 0) return byArgument;
     }
     return 0;
   };
+  const same = (a: readonly Value[], b: readonly Value[]): boolean =>
+    compareKeys(a, b) === 0 && call.args.every((i, k) => sameArgumentValue(a[i]!, b[i]!, bpchar[k]!));
   const sorted = yield* sortSliced(rows, compare, guard);
-  return call.distinct ? sorted.filter((r, i) => i === 0 || compare(sorted[i - 1]!, r) !== 0) : sorted;
+  return call.distinct
+    ? sorted.filter((r, i) => i === sorted.length - 1 || !same(r, sorted[i + 1]!))
+    : sorted;
 }

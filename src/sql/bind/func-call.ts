@@ -195,11 +195,13 @@ function bindAggregate(
   };
   const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
   const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
-  const orderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
+  const writtenOrderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
   checkArgumentCount(name, call.agg_star === true, args, position);
   const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
   const distinct = call.agg_distinct === true;
-  if (distinct) checkDistinctOrderBy(args, coercedArgs, orderBy, call.agg_order ?? []);
+  const orderBy = distinct
+    ? distinctOrderBy(args, coercedArgs, writtenOrderBy, call.agg_order ?? [])
+    : writtenOrderBy;
   const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
   const target =
     level === 0
@@ -246,19 +248,22 @@ function bindAggregate(
 /**
  * An aggregate with DISTINCT can only sort by what it deduplicates: each ORDER BY key must be one
  * of the arguments, as written or as coerced (PostgreSQL ignores the implicit cast). An untyped
- * literal argument is compared only in its resolved type, so ORDER BY '' never matches ''.
+ * literal argument is compared only in its resolved type, so ORDER BY '' never matches ''. The
+ * key sorts by the argument as coerced (string_agg's text), as PostgreSQL's, and a length-less
+ * char one by its trimmed value, so the forms of one char value are ties that DISTINCT merges.
  */
-function checkDistinctOrderBy(
+function distinctOrderBy(
   args: readonly ScalarExpr[],
   coercedArgs: readonly ScalarExpr[],
   orderBy: readonly BoundSortKey[],
   orderNodes: readonly Node[],
-): void {
-  orderBy.forEach((key, i) => {
+): BoundSortKey[] {
+  return orderBy.map((key, i) => {
     // Subqueries are bound anew where they are written: equal ones are equal plans, not one object.
     const same = (a: ScalarExpr): boolean => exprEquals(a, key.expr, planEquals);
-    const asWritten = args.some((a) => a.type.id !== 'unknown' && same(a));
-    if (asWritten || coercedArgs.some(same)) return;
+    let argument = args.findIndex((a) => a.type.id !== 'unknown' && same(a));
+    if (argument < 0) argument = coercedArgs.findIndex(same);
+    if (argument >= 0) return { ...key, expr: trimmedIfLoose(coercedArgs[argument]!) };
     const node = orderNodes[i];
     throw new SemanticError(
       SqlState.invalidColumnReference,
