@@ -1,6 +1,6 @@
 /**
  * @module plan/optimize/outer-join-reduction
- * An outer join under a WHERE that no NULL-extended row can pass becomes the join that keeps only
+ * An outer join under a WHERE or a join's ON that no NULL-extended row can pass becomes the join that keeps only
  * what passes (LEFT/RIGHT → INNER, FULL → LEFT/RIGHT), as PostgreSQL's planner reduces it
  * (reduce_outer_joins). The result is the same; what changes is which rows the WHERE is
  * evaluated on: PostgreSQL never evaluates it on NULL-extended rows, so an error such a row would
@@ -19,10 +19,10 @@ export function reduceOuterJoins(plan: LogicalPlan): LogicalPlan {
   const shared = sharedNodes(plan, true);
   const rewrite = memoizePlanRewrite((p: LogicalPlan): LogicalPlan => {
     const node = withInputs(p, rewrite);
+    // A join's own ON clause reduces the joins below it (see `reduce`).
+    if (node.kind === 'join') return reduce(node, new Set(), shared);
     if (node.kind !== 'filter') return node;
-    const rejected = new Set<number>();
-    for (const q of conjuncts(node.predicate)) nullRejected(q, rejected);
-    const input = reduce(node.input, rejected, shared);
+    const input = reduce(node.input, rejectedBy(node.predicate), shared);
     return input === node.input ? node : { ...node, input };
   });
   return rewrite(plan);
@@ -45,32 +45,61 @@ function withInputs(p: LogicalPlan, f: (p: LogicalPlan) => LogicalPlan): Logical
   }
 }
 
+/** The columns whose NULL makes `predicate` not TRUE. */
+function rejectedBy(predicate: ScalarExpr): Set<number> {
+  const rejected = new Set<number>();
+  for (const q of conjuncts(predicate)) nullRejected(q, rejected);
+  return rejected;
+}
+
 /**
  * `plan` with the outer joins reduced that rows whose columns `rejected` are NULL cannot pass
- * (those rows are filtered out above it anyway).
+ * (those rows are filtered out above it anyway). A join's ON clause rejects too, as PostgreSQL's
+ * reduce_outer_joins uses it: an inner join's for both sides, an outer join's for its nullable
+ * side only (a row of that side failing ON matches nothing, so it never reaches the output), as
+ * in `(x0 LEFT JOIN x1 …) RIGHT JOIN x2 ON x1.l1 = ANY(…)`, where PostgreSQL then never
+ * evaluates the ON over a NULL-extended x1 (fuzz case 808:1431).
  */
 function reduce(
   plan: LogicalPlan,
   rejected: ReadonlySet<number>,
   shared: ReadonlySet<LogicalPlan>,
 ): LogicalPlan {
-  if (rejected.size === 0 || shared.has(plan)) return plan;
+  if (shared.has(plan)) return plan;
   if (plan.kind === 'filter') {
+    if (rejected.size === 0) return plan;
     const input = reduce(plan.input, rejected, shared);
     return input === plan.input ? plan : { ...plan, input };
   }
   if (plan.kind !== 'join') return plan;
   const nl = plan.left.schema.length;
-  const leftRejected = new Set([...rejected].filter((i) => i < nl));
-  const rightRejected = new Set([...rejected].filter((i) => i >= nl).map((i) => i - nl));
+  const [leftRejected, rightRejected] = split(rejected, nl);
   const joinType = reducedType(plan.joinType, leftRejected.size > 0, rightRejected.size > 0);
-  // Only a side whose rows reach the output unchanged passes the rejection on to its own joins.
+  const byOn =
+    joinType === 'inner' || joinType === 'left' || joinType === 'right'
+      ? rejectedBy(plan.on)
+      : new Set<number>();
+  const [leftByOn, rightByOn] = split(byOn, nl);
+  // Only a side whose rows reach the output unchanged passes the rejection above on to its own joins.
   const keepsLeft = joinType === 'inner' || joinType === 'left' || joinType === 'semi' || joinType === 'anti';
   const keepsRight = joinType === 'inner' || joinType === 'right';
-  const left = keepsLeft ? reduce(plan.left, leftRejected, shared) : plan.left;
-  const right = keepsRight ? reduce(plan.right, rightRejected, shared) : plan.right;
+  const leftPass = union(keepsLeft ? leftRejected : null, joinType === 'left' ? null : leftByOn);
+  const rightPass = union(keepsRight ? rightRejected : null, joinType === 'right' ? null : rightByOn);
+  const left = leftPass.size > 0 ? reduce(plan.left, leftPass, shared) : plan.left;
+  const right = rightPass.size > 0 ? reduce(plan.right, rightPass, shared) : plan.right;
   if (joinType === plan.joinType && left === plan.left && right === plan.right) return plan;
   return { ...plan, joinType, left, right } satisfies Join;
+}
+
+/** The columns of a join's row split into its left input's and its right input's (renumbered). */
+function split(columns: ReadonlySet<number>, leftWidth: number): [Set<number>, Set<number>] {
+  const left = new Set([...columns].filter((i) => i < leftWidth));
+  const right = new Set([...columns].filter((i) => i >= leftWidth).map((i) => i - leftWidth));
+  return [left, right];
+}
+
+function union(a: ReadonlySet<number> | null, b: ReadonlySet<number> | null): Set<number> {
+  return new Set([...(a ?? []), ...(b ?? [])]);
 }
 
 /** The join type left once rows with a NULL-extended left (right) side are rejected. */
