@@ -46,6 +46,8 @@ export interface Tally {
   joinOrder: number;
   /** One-sided data errors PostgreSQL agrees with under other planner settings (checks.ts). */
   planDependent: number;
+  /** Rows differing only in INTERSECT's choice of form for equal values (form-choice.ts). */
+  formChoice: number;
   unsupported: Map<string, number>;
   divergences: Record<Mode, number>;
   findings: Finding[];
@@ -76,6 +78,7 @@ export function emptyTally(): Tally {
     bothFailed: 0,
     joinOrder: 0,
     planDependent: 0,
+    formChoice: 0,
     unsupported: new Map(),
     divergences: zero(),
     findings: [],
@@ -108,6 +111,7 @@ async function record(verdict: Verdict, repro: Repro, options: CampaignOptions, 
   else if (verdict.kind === 'bothFailed') tally.bothFailed++;
   else if (verdict.kind === 'joinOrder') tally.joinOrder++;
   else if (verdict.kind === 'planDependent') tally.planDependent++;
+  else if (verdict.kind === 'formChoice') tally.formChoice++;
   else if (verdict.kind === 'unsupported') {
     const shape = shapeOf(verdict.message);
     tally.unsupported.set(shape, (tally.unsupported.get(shape) ?? 0) + 1);

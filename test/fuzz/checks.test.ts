@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { alternativePlans, judgeAdhoc, judgeIncremental, judgeMetamorphic } from './checks.ts';
 import { compare, fullyOrdered } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
+import { leftFormIntersect } from './form-choice.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
 import { list, node, render } from './sql-tree.ts';
 
@@ -190,6 +191,81 @@ test('incremental: a view error PostgreSQL meets under other planner settings is
     [['INSERT 1']],
   );
   assert.ok(open!.verdict.kind === 'divergence' && open!.verdict.what === 'eddyError');
+});
+
+const left = "(SELECT 1.00 AS o0 FROM t0 AS x0 WHERE x0.s = ')') INTERSECT";
+const intersect = `${left} (SELECT x1.n AS o0 FROM t0 AS x1)`;
+/** A PostgreSQL printing the right input's form of equal values, the left's through EXCEPT. */
+const formOfSmaller = (asWritten: Outcome, leftForms: Outcome) =>
+  scripted((sql) => (sql.includes(' EXCEPT ') ? leftForms : asWritten));
+
+test('leftFormIntersect rewrites only a top-level INTERSECT, reading quoted parentheses as text', () => {
+  const a = "(SELECT 1.00 AS o0 FROM t0 AS x0 WHERE x0.s = ')')";
+  assert.equal(leftFormIntersect(intersect), `${a} EXCEPT (${a} EXCEPT (SELECT x1.n AS o0 FROM t0 AS x1))`);
+  assert.equal(
+    leftFormIntersect('(SELECT 1) INTERSECT ALL (SELECT 2)'),
+    '(SELECT 1) EXCEPT ALL ((SELECT 1) EXCEPT ALL (SELECT 2))',
+  );
+  assert.equal(leftFormIntersect('(SELECT 1) UNION (SELECT 2)'), null);
+  assert.equal(leftFormIntersect('SELECT * FROM ((SELECT 1) INTERSECT (SELECT 2)) AS q'), null);
+  assert.equal(leftFormIntersect('(SELECT 1) INTERSECT (SELECT 2) ORDER BY 1'), null);
+});
+
+test("ad hoc: INTERSECT's form of equal values is a form choice only if PostgreSQL gives Eddy's rows in the left input's forms", async () => {
+  const eddy = scripted(() => rows(['1.00'], ['a  ']));
+  const excused = await judgeAdhoc(
+    eddy,
+    formOfSmaller(rows(['1.0000'], ['a']), rows(['1.00'], ['a  '])),
+    intersect,
+  );
+  assert.equal(excused.verdict.kind, 'formChoice');
+  // Different values (2.00 is not 1.0000) are never excused, whatever the rewritten query answers.
+  const otherValue = await judgeAdhoc(
+    scripted(() => rows(['2.00'])),
+    formOfSmaller(rows(['1.0000']), rows(['2.00'])),
+    intersect,
+  );
+  assert.ok(otherValue.verdict.kind === 'divergence' && otherValue.verdict.what === 'rows');
+  // Equal values, but PostgreSQL shows its form whichever input comes first.
+  const sameForm = await judgeAdhoc(
+    eddy,
+    formOfSmaller(rows(['1.0000'], ['a']), rows(['1.0000'], ['a'])),
+    intersect,
+  );
+  assert.equal(sameForm.verdict.kind, 'divergence');
+  // Not an INTERSECT: nothing to ask.
+  const union = await judgeAdhoc(
+    eddy,
+    scripted(() => rows(['1.0000'], ['a'])),
+    '(SELECT 1.00) UNION (SELECT 1.0000)',
+  );
+  assert.equal(union.verdict.kind, 'divergence');
+  // Text that differs in trailing spaces but was not INTERSECT's choice: PostgreSQL disagrees.
+  const padded = await judgeAdhoc(
+    scripted(() => rows(['a  '])),
+    formOfSmaller(rows(['a']), rows(['a'])),
+    intersect,
+  );
+  assert.equal(padded.verdict.kind, 'divergence');
+});
+
+test("incremental: a view showing INTERSECT's other form is a form choice, judged on", async () => {
+  const view = (step: number) => (step === 1 ? rows(['1.00']) : rows(['3']));
+  const eddy = () => scripted((sql, step) => (sql.includes('fuzz_view_0') ? view(step) : rows()));
+  const truth = (sql: string, step: number) =>
+    step === 1 && !sql.includes(' EXCEPT ') ? rows(['1.0000']) : view(step);
+  const [excused] = await judgeIncremental(
+    eddy(),
+    scripted(truth),
+    [intersect],
+    [['INSERT 1'], ['INSERT 2']],
+  );
+  assert.equal(excused!.verdict.kind, 'formChoice');
+  // A later step whose rows differ in value is still a divergence.
+  const wrongLater = scripted((sql, step) => (step === 2 ? rows(['4']) : truth(sql, step)));
+  const [open] = await judgeIncremental(eddy(), wrongLater, [intersect], [['INSERT 1'], ['INSERT 2']]);
+  assert.equal(open!.verdict.kind, 'divergence');
+  assert.equal(open!.atStep, 2);
 });
 
 test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {

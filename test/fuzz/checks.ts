@@ -5,10 +5,12 @@
  * equals PostgreSQL's answer to its query after every step), TLP (the rows of a query are exactly
  * those of its WHERE p, WHERE NOT p and WHERE p IS NULL partitions) and NoREC (a WHERE count equals
  * the count of rows whose predicate is true). TLP and NoREC judge Eddy alone; where they fail,
- * PostgreSQL's answers show which query is wrong.
+ * PostgreSQL's answers show which query is wrong. Ad hoc and incremental recheck a one-sided data
+ * error under other plans and a rows difference in INTERSECT's forms (form-choice.ts).
  */
 import { compare, fullyOrdered, type Verdict } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
+import { recheckFormChoice } from './form-choice.ts';
 import type { Mode } from './round.ts';
 import { render, type SqlNode, type SqlPart } from './sql-tree.ts';
 
@@ -37,7 +39,8 @@ function partitions(select: string, p: string): string[] {
 export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string): Promise<Judgement> {
   const [e, p] = [await eddy.run(sql), await pg.run(sql)];
   const ordered = (o: Outcome) => fullyOrdered(sql, o.ok ? o.floatColumns.length : 0);
-  return { verdict: await recheckPlans(compare(e, p, ordered(p)), e, p, pg, sql, ordered) };
+  const verdict = await recheckPlans(compare(e, p, ordered(p)), e, p, pg, sql, ordered);
+  return { verdict: await recheckFormChoice(verdict, e, p, pg, sql) };
 }
 
 /**
@@ -193,10 +196,15 @@ export async function judgeIncremental(
     for (let v = 0; v < queries.length; v++) {
       if (judged[v] !== undefined || !created[v]) continue;
       const [e, p] = [await eddy.run(`SELECT * FROM fuzz_view_${v}`), await pg.run(queries[v]!)];
-      const verdict = await recheckPlans(compare(e, p, false), e, p, pg, queries[v]!, () => false);
+      const planned = await recheckPlans(compare(e, p, false), e, p, pg, queries[v]!, () => false);
+      const verdict = await recheckFormChoice(planned, e, p, pg, queries[v]!);
       if (verdict.kind === 'divergence') {
         judged[v] = { verdict: { ...verdict, detail: `after step ${i}: ${verdict.detail}` }, atStep: i + 1 };
-      } else if (verdict.kind === 'joinOrder' || verdict.kind === 'planDependent') {
+      } else if (
+        verdict.kind === 'joinOrder' ||
+        verdict.kind === 'planDependent' ||
+        verdict.kind === 'formChoice'
+      ) {
         excused[v] ??= { verdict, atStep: i + 1 };
       }
     }

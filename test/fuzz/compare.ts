@@ -15,6 +15,8 @@ export type Verdict =
   | { readonly kind: 'joinOrder'; readonly detail: string }
   /** Likewise, under other planner settings (join methods, Materialize): see `alternativePlans`. */
   | { readonly kind: 'planDependent'; readonly detail: string }
+  /** Rows differing only in INTERSECT's choice of form for equal values (form-choice.ts). */
+  | { readonly kind: 'formChoice'; readonly detail: string }
   | { readonly kind: 'divergence'; readonly what: DivergenceKind; readonly detail: string };
 
 /** rows: both answered differently; eddyError/pgError: only one side failed; errorClass: both failed differently. */
