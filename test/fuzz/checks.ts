@@ -141,13 +141,20 @@ export async function judgeMetamorphic(
   return { verdict: { ...verdict, detail: `${mode} relation broken: ${verdict.detail}` } };
 }
 
+/**
+ * Applies one transaction: null, or the failure as its SQLSTATE (XX000 when the error has none)
+ * followed by its message, so a failed step's report says what failed (808:1429 had only a code).
+ */
 export async function applyStep(engine: FuzzEngine, statements: readonly string[]): Promise<string | null> {
   try {
     await engine.execute(`BEGIN; ${statements.join('; ')}; COMMIT`);
     return null;
   } catch (e) {
     await engine.execute('ROLLBACK').catch(() => undefined);
-    return String((e as { code?: string }).code ?? 'XX000');
+    const failure = errorOutcome(e) as Extract<Outcome, { ok: false }>;
+    // An error without a SQLSTATE is not Eddy's own: its class (RangeError, TypeError) says more.
+    const uncoded = e instanceof Error && (e as { code?: unknown }).code === undefined ? `${e.name}: ` : '';
+    return `${failure.code} ${uncoded}${failure.message}`.slice(0, 300);
   }
 }
 
