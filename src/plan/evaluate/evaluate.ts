@@ -31,7 +31,7 @@ import {
 } from './row-stream.ts';
 import { evaluateWindow } from './window-fold.ts';
 
-export { type Evaluation, type Rows, runToEnd } from './row-stream.ts';
+export { type Evaluation, type RowStream, type Rows, runToEnd } from './row-stream.ts';
 
 export interface EvaluationSource {
   /** The current contents of a relation (table, source or materialized view), as a bag of rows. */
@@ -53,6 +53,11 @@ export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource, guard 
 /** An evaluation to drive slice by slice (see evaluate-sliced). */
 export function startEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): Evaluation {
   return new Evaluator(source, sharedNodes(plan, true), guard).run(plan);
+}
+
+/** An evaluation whose result rows are handed out one at a time, never held (see evaluate-sliced). */
+export function streamEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): RowStream {
+  return new Evaluator(source, sharedNodes(plan, true), guard).stream(plan);
 }
 
 class Evaluator {
@@ -103,7 +108,7 @@ class Evaluator {
    * A node's rows one at a time (a shared subplan's from its held result). It hands out the
    * node's own generator rather than wrapping it: every wrapping generator costs each row a hop.
    */
-  private stream(plan: LogicalPlan): RowStream {
+  stream(plan: LogicalPlan): RowStream {
     return this.shared.has(plan) ? this.streamShared(plan) : this.streamNode(plan);
   }
 

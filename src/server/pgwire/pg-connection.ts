@@ -175,10 +175,15 @@ export class PgConnection {
     return this.socket.writableNeedDrain;
   }
 
-  drained(): Promise<void> {
+  /** Waits for the socket to drain; `alsoWake` may end the wait early (a statement's deadline). */
+  drained(alsoWake?: (wake: () => void) => () => void): Promise<void> {
     return this.waitFor((done) => {
       this.socket.once('drain', done);
-      return () => this.socket.off('drain', done);
+      const undoWake = alsoWake?.(done);
+      return () => {
+        this.socket.off('drain', done);
+        undoWake?.();
+      };
     });
   }
 
