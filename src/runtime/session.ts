@@ -343,7 +343,11 @@ export class Session {
   }
 
   /** Rows still in flight: the statement runs until they end; their failure is a statement's failure. */
-  private settleStreaming(more: RowsInFlight, guard: QueryGuard, transaction: Transaction | null): RowsInFlight {
+  private settleStreaming(
+    more: RowsInFlight,
+    guard: QueryGuard,
+    transaction: Transaction | null,
+  ): RowsInFlight {
     const end = () => this.runningGuards.delete(guard);
     return {
       pull: (take) => {

@@ -103,7 +103,8 @@ export class QueryGuard {
       return () => {};
     }
     this.watchers.add(once);
-    if (Number.isFinite(this.deadline)) timer = setTimeout(once, Math.max(0, this.deadline - performance.now()));
+    if (Number.isFinite(this.deadline))
+      timer = setTimeout(once, Math.max(0, this.deadline - performance.now()));
     return undo;
   }
 

@@ -7,6 +7,7 @@
  */
 
 import type { Value } from '../../common/value.ts';
+import { nextTurn } from '../../plan/evaluate/evaluate-sliced.ts';
 import { HydrationPendingError } from '../../runtime/hydration.ts';
 import { PendingStatement } from '../../runtime/pending-statement.ts';
 import type { ResultColumn, StatementResult } from '../../runtime/result.ts';
@@ -20,7 +21,6 @@ import {
   portalSuspended,
   rowDescription,
 } from './backend-messages.ts';
-import { nextTurn } from '../../plan/evaluate/evaluate-sliced.ts';
 import { executeCopy } from './copy-out.ts';
 import { cursorStatementColumns, executeCursorStatement } from './cursors.ts';
 import { flushBytes, type PgConnection } from './pg-connection.ts';

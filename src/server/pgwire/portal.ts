@@ -90,7 +90,18 @@ export function makePortal(
   paramTypes: readonly (SqlType | undefined)[],
   formats: Formats,
 ): Portal {
-  return { name, statement, params, paramTypes, formats, result: null, sent: 0, inFlight: null, feed: null, release: null };
+  return {
+    name,
+    statement,
+    params,
+    paramTypes,
+    formats,
+    result: null,
+    sent: 0,
+    inFlight: null,
+    feed: null,
+    release: null,
+  };
 }
 
 /** Maps an engine position (1-based index into the statement's text) to the client's character position. */
