@@ -12,7 +12,13 @@ import type { Value } from '../../common/value.ts';
 import { valuesEqual } from '../../common/value-ops.ts';
 import type { LogicalPlan } from '../logical.ts';
 import { readRelations } from '../plan-visit.ts';
-import { type EvaluationSource, type RowStream, type Rows, streamEvaluation } from './evaluate.ts';
+import {
+  type EvaluationSource,
+  type RelationRows,
+  type RowStream,
+  type Rows,
+  streamEvaluation,
+} from './evaluate.ts';
 import type { QueryGuard } from './query-guard.ts';
 
 /** Runs `fn` in the statement's context (its transaction's view of the catalog). */
@@ -143,7 +149,7 @@ export class SlicedRows {
 class FreezingSource implements EvaluationSource {
   private readonly live: EvaluationSource;
   private readonly relationIds: ReadonlySet<number>;
-  private readonly read = new Map<number, Rows>();
+  private readonly read = new Map<number, RelationRows>();
   private frozen = false;
 
   get isFrozen(): boolean {
@@ -158,7 +164,7 @@ class FreezingSource implements EvaluationSource {
 
   indexes?: (relationId: number) => readonly (readonly number[])[];
 
-  readRelation(relationId: number): Rows {
+  readRelation(relationId: number): RelationRows {
     let rows = this.read.get(relationId);
     if (!rows) {
       rows = this.live.readRelation(relationId);
@@ -170,7 +176,10 @@ class FreezingSource implements EvaluationSource {
   lookup(relationId: number, columns: readonly number[], key: readonly Value[]): Rows {
     if (!this.frozen && this.live.lookup) return this.live.lookup(relationId, columns, key);
     if (key.some((v) => v === null)) return [];
-    return this.readRelation(relationId).filter((r) => columns.every((c, i) => valuesEqual(r[c]!, key[i]!)));
+    const out: Rows = [];
+    for (const r of this.readRelation(relationId))
+      if (columns.every((c, i) => valuesEqual(r[c]!, key[i]!))) out.push(r);
+    return out;
   }
 
   /** Reads every relation not read yet: from now on, nothing reads the live stores. */
