@@ -219,6 +219,21 @@ test("Execute's row limit holds on a portal whose rows are still being evaluated
         ['C', 1_500_000, 'COMMIT'],
       ],
     );
+    // A portal suspended mid-evaluation ends with its transaction, as in PostgreSQL.
+    c.socket.write(
+      Buffer.concat([
+        fe.query('BEGIN'),
+        fe.parse('', 'SELECT g FROM generate_series(1, 1500000) g'),
+        fe.bind('half', '', []),
+        fe.execute('half', 600_000),
+        fe.sync(),
+        fe.query('COMMIT'),
+        fe.execute('half', 10),
+        fe.sync(),
+      ]),
+    );
+    await c.until('Z', 4);
+    assert.equal(c.lastErrorCode(), '34000');
   } finally {
     c.socket.destroy();
   }
