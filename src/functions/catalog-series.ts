@@ -13,8 +13,12 @@ import { T } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { type CatalogBuilder, setReturning } from './catalog-types.ts';
 
-/** The most rows one generate_series call may produce. */
-export const seriesRowsMax = 10_000_000;
+/**
+ * The most rows one generate_series call may produce. An ad-hoc query is bounded by its guard
+ * (statement_timeout, cancel, eddy.query_memory) and streams its rows to the client, so this
+ * only stops a typo in a materialized view from growing without end.
+ */
+export const seriesRowsMax = 100_000_000;
 
 function zeroStep(): DataError {
   return new DataError(SqlState.invalidParameterValue, 'step size cannot equal zero');

@@ -14,6 +14,7 @@ import { checkUnicodeText } from '../common/utf8-text.ts';
 import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { OperatorStateSize } from '../dataflow/circuit.ts';
+import type { RelationRows } from '../plan/evaluate/row-stream.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
@@ -179,11 +180,14 @@ export class Database {
     return store;
   }
 
-  /** The contents of a table or materialized view; a view with live row errors raises the first. */
-  readRelation(relationId: number): Value[][] {
+  /**
+   * The contents of a table or materialized view as of now (a snapshot later steps never
+   * change, taken without copying); a view with live row errors raises the first.
+   */
+  readRelation(relationId: number): RelationRows {
     if (isSystemRelationId(relationId)) return readSystemRelation(this.catalog, relationId);
     this.raiseViewError(relationId);
-    return this.store(relationId).scan();
+    return this.store(relationId).snapshot();
   }
 
   /**

@@ -22,7 +22,7 @@ import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
 import { HydrationPendingError } from './hydration.ts';
 import { PendingStatement } from './pending-statement.ts';
-import type { ResultColumn, StatementResult } from './result.ts';
+import type { ResultColumn, RowsInFlight, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
 import type { PreparedSql } from './statements/prepared.ts';
 import { planSelect } from './statements/query.ts';
@@ -59,19 +59,22 @@ export class Session {
   /**
    * Executes every statement of `script`; stops at the first error (earlier ones stay done).
    * `paramTypes` declares `$n` types (the wire protocol's); otherwise a value's form decides.
-   * With `mayYield`, a script of one long query may throw a PendingStatement to await.
+   * With `mayYield`, a script of one long query may throw a PendingStatement to await, or with
+   * `streamRows` return its rows still in flight (`more`: the statement runs until they end).
    */
   execute(
     script: string,
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
     mayYield = false,
+    streamRows = false,
   ): StatementResult[] {
     checkTextParams(params);
     const statements = this.db.parse(script);
     const results: StatementResult[] = [];
     const yielding = mayYield && statements.length === 1;
-    for (const stmt of statements) results.push(this.executeOne(stmt, params, paramTypes, yielding));
+    for (const stmt of statements)
+      results.push(this.executeOne(stmt, params, paramTypes, yielding, yielding && streamRows));
     return results;
   }
 
@@ -252,6 +255,7 @@ export class Session {
     params: readonly Value[],
     paramTypes?: readonly (SqlType | undefined)[],
     mayYield = false,
+    streamRows = false,
   ): StatementResult {
     if (!this.transaction && this.db.durableLog && changesCatalog(stmt)) {
       // A durable catalog change is logged by COMMIT, before it is published: run it as a
@@ -292,6 +296,7 @@ export class Session {
             changes,
             guard,
             mayYield,
+            streamRows,
           },
           stmt,
         ),
@@ -301,6 +306,11 @@ export class Session {
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
         else this.db.commitStep(changes);
+      }
+      if (result.more) {
+        // Only a read streams: it has no changes to apply when it ends.
+        pending = true;
+        return { ...result, more: this.settleStreaming(result.more, guard, this.transaction) };
       }
       return result;
     } catch (err) {
@@ -330,6 +340,33 @@ export class Session {
     } finally {
       this.runningGuards.delete(guard);
     }
+  }
+
+  /** Rows still in flight: the statement runs until they end; their failure is a statement's failure. */
+  private settleStreaming(
+    more: RowsInFlight,
+    guard: QueryGuard,
+    transaction: Transaction | null,
+  ): RowsInFlight {
+    const end = () => this.runningGuards.delete(guard);
+    return {
+      pull: (take) => {
+        try {
+          const ended = more.pull(take);
+          if (ended) end();
+          return ended;
+        } catch (err) {
+          end();
+          if (transaction) transaction.failed = true;
+          throw asResourceLimitError(err);
+        }
+      },
+      watch: (wake) => more.watch(wake),
+      close: () => {
+        more.close();
+        end();
+      },
+    };
   }
 
   /**

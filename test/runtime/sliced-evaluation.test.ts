@@ -78,3 +78,40 @@ test('the guard: memory estimate past its limit is 53200 naming the setting; uni
   assert.equal(parseMemorySetting('lots'), null);
   assert.equal(formatBytes(512 * 2 ** 20), '512MB');
 });
+
+test('rows in flight: pulled slice by slice from one step; a cancel wakes a waiting receiver, then 57014', async () => {
+  const db = new Database(createDataflowMaintainer);
+  const reader = new Session(db);
+  const writer = new Session(db);
+  writer.execute('CREATE TABLE t (id integer)');
+  writer.execute('INSERT INTO t SELECT g FROM generate_series(1, 1000) g');
+  const sql = 'SELECT t.id, g FROM t, generate_series(1, 1000) g';
+  const [first] = reader.execute(sql, [], undefined, true, true);
+  assert.ok(first?.more, 'a million rows outlast the first slice');
+  writer.execute('INSERT INTO t VALUES (5000)');
+  let count = first.rows.length;
+  let pulls = 0;
+  while (!first.more.pull(() => ++count > 0)) pulls++;
+  assert.equal(count, 1_000_000, 'the row inserted after the first slice is not seen');
+  assert.ok(pulls > 0);
+  assert.equal(reader.cancelStatement(), false, 'the statement ended with its rows');
+
+  // A receiver that waits (a full socket) is woken by a cancel; the next pull fails.
+  const [second] = reader.execute(sql, [], undefined, true, true);
+  const more = second!.more!;
+  const woken = new Promise<void>((resolve) => more.watch(resolve));
+  assert.equal(reader.cancelStatement(), true);
+  await woken;
+  assert.throws(() => more.pull(() => true), { code: '57014' });
+  assert.equal(reader.cancelStatement(), false);
+
+  // statement_timeout wakes it too; closing early ends the statement.
+  reader.execute("SET statement_timeout = '50ms'");
+  const [third] = reader.execute(sql, [], undefined, true, true);
+  await new Promise<void>((resolve) => third!.more!.watch(resolve));
+  assert.throws(() => third!.more!.pull(() => true), { code: '57014', message: /statement timeout/ });
+  reader.execute('RESET statement_timeout');
+  const [fourth] = reader.execute(sql, [], undefined, true, true);
+  fourth!.more!.close();
+  assert.equal(reader.cancelStatement(), false);
+});

@@ -111,7 +111,7 @@ test('a sort of a cross join past eddy.query_memory fails with 53200 and says wh
     );
     assert.equal(out.code, '53200');
     const detail = await a
-      .query('SELECT * FROM generate_series(1, 3000) x, generate_series(1, 3000) y')
+      .query('SELECT * FROM generate_series(1, 3000) x, generate_series(1, 3000) y ORDER BY y, x')
       .catch((e: { detail?: string; hint?: string }) => e);
     assert.match(String((detail as { detail?: string }).detail), /eddy\.query_memory = 64MB/);
     assert.match(String((detail as { hint?: string }).hint), /SET eddy\.query_memory/);

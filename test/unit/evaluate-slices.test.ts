@@ -173,3 +173,40 @@ test('eddy.query_memory = 10MB still answers count(*) over 3,000,000 generated r
     code: '53200',
   });
 });
+
+test('a running sum and a whole-partition count over 20,000 rows read each row once per fold, in slices', () => {
+  const n = 20_000;
+  const { rows, reads } = countedRows();
+  const some = rows.slice(0, n).map((_, i) => rows[(i * 7) % N]!);
+  const frame = (end: 'currentRow' | 'unboundedFollowing') => ({
+    mode: 'rows' as const,
+    start: { kind: 'unboundedPreceding' as const },
+    end: { kind: end },
+  });
+  const plan: LogicalPlan = {
+    kind: 'window',
+    input: get,
+    partitionBy: [],
+    orderBy: [ascending],
+    calls: [
+      { fn: 'sum', args: [0], frame: frame('currentRow'), type: T.int8 },
+      { fn: 'count_star', args: [], frame: frame('unboundedFollowing'), type: T.int8 },
+    ],
+    schema: [
+      ...schema,
+      { name: 's', type: T.int8, nullable: true },
+      { name: 'c', type: T.int8, nullable: true },
+    ],
+  };
+  const sorted = some.map((r) => r[0] as number).sort((a, b) => a - b);
+  reads.n = 0;
+  const { readingSlices, result } = drive(plan, some, reads);
+  // Sorting reads about 2·n·log2(n) values; folding each frame afresh read n²/2 (200 M) more.
+  assert.ok(reads.n < 40 * n, `${reads.n} value reads`);
+  assert.ok(readingSlices >= 10, `only ${readingSlices} slices read rows`);
+  let running = 0;
+  for (let i = 0; i < n; i++) {
+    running += sorted[i]!;
+    assert.deepEqual(result[i], [sorted[i], running, n]);
+  }
+});

@@ -24,6 +24,7 @@ import { QueryGuard } from './query-guard.ts';
 import {
   collectRows,
   type Evaluation,
+  type RelationRows,
   type RowStream,
   type Rows,
   runToEnd,
@@ -31,11 +32,11 @@ import {
 } from './row-stream.ts';
 import { evaluateWindow } from './window-fold.ts';
 
-export { type Evaluation, type Rows, runToEnd } from './row-stream.ts';
+export { type Evaluation, type RelationRows, type RowStream, type Rows, runToEnd } from './row-stream.ts';
 
 export interface EvaluationSource {
   /** The current contents of a relation (table, source or materialized view), as a bag of rows. */
-  readRelation(relationId: number): Rows;
+  readRelation(relationId: number): RelationRows;
   /** Column sets the relation is indexed on (primary key, CREATE INDEX), for point lookups. */
   indexes?(relationId: number): readonly (readonly number[])[];
   /** The rows whose `columns` equal `key`, from an index on exactly those columns. */
@@ -53,6 +54,11 @@ export function evaluatePlan(plan: LogicalPlan, source: EvaluationSource, guard 
 /** An evaluation to drive slice by slice (see evaluate-sliced). */
 export function startEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): Evaluation {
   return new Evaluator(source, sharedNodes(plan, true), guard).run(plan);
+}
+
+/** An evaluation whose result rows are handed out one at a time, never held (see evaluate-sliced). */
+export function streamEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): RowStream {
+  return new Evaluator(source, sharedNodes(plan, true), guard).stream(plan);
 }
 
 class Evaluator {
@@ -103,7 +109,7 @@ class Evaluator {
    * A node's rows one at a time (a shared subplan's from its held result). It hands out the
    * node's own generator rather than wrapping it: every wrapping generator costs each row a hop.
    */
-  private stream(plan: LogicalPlan): RowStream {
+  stream(plan: LogicalPlan): RowStream {
     return this.shared.has(plan) ? this.streamShared(plan) : this.streamNode(plan);
   }
 
@@ -151,15 +157,17 @@ class Evaluator {
 
   private *scan(plan: Extract<LogicalPlan, { kind: 'get' }>): RowStream {
     const rows = this.source.readRelation(plan.relationId);
-    // The relation's rows (a snapshot the store handed out) are held while they are scanned.
-    this.guard.hold(rows.length, plan.schema.length);
+    // Rows materialised for this query (a transaction's overlay) are held while they are scanned;
+    // a store's snapshot shares the store's chunks and costs nothing of its own.
+    const held = Array.isArray(rows) ? rows.length : 0;
+    this.guard.hold(held, plan.schema.length);
     try {
       for (const r of rows) {
         yield r;
         if (this.guard.worked()) yield;
       }
     } finally {
-      this.guard.release(rows.length, plan.schema.length);
+      this.guard.release(held, plan.schema.length);
     }
   }
 

@@ -66,6 +66,8 @@ export class QueryGuard {
   private readonly sliceMs: number;
   private sliceEnd = Number.POSITIVE_INFINITY;
   private cancelReason: 'user' | 'shutdown' | null = null;
+  /** Callbacks of waits outside the evaluation (a client's full socket) that a cancel ends. */
+  private readonly watchers = new Set<() => void>();
 
   constructor(options: QueryGuardOptions = {}) {
     const timeoutMs = options.timeoutMs ?? 0;
@@ -78,6 +80,32 @@ export class QueryGuard {
   /** Asks the statement to stop: its next check throws 57014. */
   cancel(reason: 'user' | 'shutdown' = 'user'): void {
     this.cancelReason ??= reason;
+    for (const wake of [...this.watchers]) wake();
+  }
+
+  /**
+   * Calls `wake` once when the statement is cancelled or its deadline passes, so a wait outside
+   * the evaluation (for a client to read what was sent) ends and the next check throws 57014, as
+   * PostgreSQL's statement_timeout ends a statement blocked sending its rows. Answers the undo.
+   */
+  watch(wake: () => void): () => void {
+    let timer: NodeJS.Timeout | undefined;
+    const once = () => {
+      undo();
+      wake();
+    };
+    const undo = () => {
+      clearTimeout(timer);
+      this.watchers.delete(once);
+    };
+    if (this.cancelReason !== null) {
+      queueMicrotask(wake);
+      return () => {};
+    }
+    this.watchers.add(once);
+    if (Number.isFinite(this.deadline))
+      timer = setTimeout(once, Math.max(0, this.deadline - performance.now()));
+    return undo;
   }
 
   /** Starts a time slice: `produced` answers true once it is over (never, outside a sliced run). */

@@ -11,6 +11,14 @@ import type { QueryGuard } from './query-guard.ts';
 
 export type Rows = Value[][];
 
+/**
+ * A relation's rows as a source hands them out: an array, or a store's snapshot read lazily
+ * (runtime/row-store), which costs nothing to take whatever the relation's size.
+ */
+export interface RelationRows extends Iterable<Value[]> {
+  readonly length: number;
+}
+
 /** A node's rows, one at a time; `undefined` is a pause (the slice is over: pass it up, go on). */
 export type RowStream = Generator<Value[] | undefined, void, void>;
 

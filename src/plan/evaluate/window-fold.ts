@@ -1,15 +1,17 @@
 /**
  * @module plan/evaluate/window-fold
  * One-shot window functions: sorts each partition and computes every call for every row from
- * its partition and frame, directly from the definitions (quadratic in the worst case: this is
- * the reference the incremental window operator is checked against). One frame's fold runs
- * whole; the guard hears of it (and the slice may end) after each row.
+ * its partition and frame, directly from the definitions (this is the reference the incremental
+ * window operator is checked against). A plain aggregate (count, sum, avg, min, max, bool_*) over
+ * frames that start at the partition's first row (running totals, the whole partition) keeps one
+ * running value per partition, fed as the frame end moves on, in slices: linear. Other frames
+ * are folded per row (quadratic in the frame), each fold whole; the guard hears of it after each row.
  */
 import { DataError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { compareSortKey } from '../../common/value-ops.ts';
 import type { AggregateCall, FrameBound, LogicalWindow, WindowCall } from '../logical.ts';
-import { foldAggregate } from './aggregate-fold.ts';
+import { type AggregateAccumulator, foldAggregate, startAggregate } from './aggregate-fold.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
 import type { RowStream, Rows } from './row-stream.ts';
@@ -44,10 +46,22 @@ export function* evaluateWindow(plan: LogicalWindow, input: RowStream, guard: Qu
     for (const { value } of partitions.entries()) {
       const rows = yield* sortSliced(value, compare, guard);
       const peers = peerGroups(rows, plan);
+      const folds = plan.calls.map((call) => growingFrameFold(call, plan));
       for (let i = 0; i < rows.length; i++) {
+        for (let c = 0; c < folds.length; c++) {
+          const fold = folds[c];
+          if (!fold) continue;
+          const end = frameBounds(plan.calls[c]!, i, rows.length, peers, plan)[1];
+          while (fold.next <= end) {
+            fold.accumulator.add(rows[fold.next++]!);
+            if (guard.worked()) yield;
+          }
+        }
         yield [
           ...rows[i]!,
-          ...plan.calls.map((call) => computeCall(call, rows, i, peers, plan, work, guard)),
+          ...plan.calls.map((call, c) =>
+            folds[c] ? folds[c].accumulator.value() : computeCall(call, rows, i, peers, plan, work, guard),
+          ),
         ];
         const units = 1 + work.frameRows;
         work.frameRows = 0;
@@ -153,17 +167,55 @@ function computeCall(
     default: {
       const frame = start <= end ? rows.slice(start, end + 1) : [];
       work.frameRows += frame.length;
-      const agg: AggregateCall = {
-        fn: call.fn,
-        args: call.args,
-        distinct: false,
-        filter: null,
-        orderBy: [],
-        type: call.type,
-      };
-      return foldAggregate(agg, frame, plan.input.schema, guard);
+      return foldAggregate(aggregateOf(call), frame, plan.input.schema, guard);
     }
   }
+}
+
+/** A window call that is an aggregate (not one of `positionalFunctions`), as the aggregate fold takes it. */
+function aggregateOf(call: WindowCall): AggregateCall {
+  return {
+    fn: call.fn as AggregateCall['fn'],
+    args: call.args,
+    distinct: false,
+    filter: null,
+    orderBy: [],
+    type: call.type,
+  };
+}
+
+/** The window functions that are not aggregates (computed from positions, not folded). */
+const positionalFunctions = new Set([
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+]);
+
+interface GrowingFrameFold {
+  readonly accumulator: Extract<AggregateAccumulator, { holdsRows: false }>;
+  /** The partition's next row to add: the frame so far is [0, next). */
+  next: number;
+}
+
+/**
+ * A running accumulator for an aggregate call whose frames start at the partition's first row:
+ * every frame end (current row or its last peer, n preceding or following, the last row) never
+ * moves back as the row moves on, so each frame is the previous one plus the rows after it, and
+ * the value at a row is the fold of its frame, as folding that frame afresh gives. Null for the
+ * other calls, and for aggregates that hold their rows (string_agg, array_agg…).
+ */
+function growingFrameFold(call: WindowCall, plan: LogicalWindow): GrowingFrameFold | null {
+  if (positionalFunctions.has(call.fn) || call.frame.start.kind !== 'unboundedPreceding') return null;
+  const accumulator = startAggregate(aggregateOf(call), plan.input.schema);
+  return accumulator.holdsRows ? null : { accumulator, next: 0 };
 }
 
 function ntile(buckets: number, n: number, i: number): number {

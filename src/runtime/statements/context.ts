@@ -26,6 +26,8 @@ export interface StatementContext {
   readonly guard?: QueryGuard;
   /** The caller awaits a long query evaluated in slices (a PendingStatement) instead of a result. */
   readonly mayYield?: boolean;
+  /** With `mayYield`: a long query returns its first slice's rows and the rest to pull (`more`). */
+  readonly streamRows?: boolean;
 }
 
 export function bindOptions(ctx: StatementContext): BindOptions {

@@ -4,13 +4,14 @@
  * products (predicate pushdown, join ordering), then evaluate once over the current state of the
  * relations read. `SET eddy.reference_evaluation = on` skips those rewrites: the plan as written,
  * the reference the oracle tests compare views with. A long query is evaluated in time slices
- * when the caller can await it. Reads see the last committed step plus the session's own
+ * when the caller can await it, or streams its rows past the first slice when the caller pulls
+ * them (the wire protocol). Reads see the last committed step plus the session's own
  * uncommitted writes.
  */
 import type { SelectStmt } from 'libpg-query';
 import { readsSystemRelations } from '../../catalog/system/registry.ts';
 import { evaluatePlan, type Rows } from '../../plan/evaluate/evaluate.ts';
-import { evaluateSliced } from '../../plan/evaluate/evaluate-sliced.ts';
+import { evaluateSliced, type SliceContext, streamSliced } from '../../plan/evaluate/evaluate-sliced.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { foldConstants } from '../../plan/optimize/fold-constants.ts';
 import { optimize, rewriteAdhoc } from '../../plan/optimize/optimize.ts';
@@ -27,7 +28,12 @@ export function executeSelect(ctx: StatementContext, stmt: SelectStmt): Statemen
   // Every slice reads the catalog as this statement's transaction sees it.
   const catalog = ctx.session.db.catalog;
   const transaction = ctx.session.transaction;
-  const rows = evaluateSliced(plan, source, ctx.guard, (slice) => catalog.readingAs(transaction, slice));
+  const within: SliceContext = (slice) => catalog.readingAs(transaction, slice);
+  if (ctx.streamRows) {
+    const { rows, more } = streamSliced(plan, source, ctx.guard, within);
+    return more ? { ...selectResult(plan, rows), more } : selectResult(plan, rows);
+  }
+  const rows = evaluateSliced(plan, source, ctx.guard, within);
   if (rows instanceof Promise) throw new PendingStatement(rows.then((r) => selectResult(plan, r)));
   return selectResult(plan, rows);
 }

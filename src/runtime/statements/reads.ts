@@ -57,7 +57,7 @@ function rowsWithKey(batch: Batch, columns: readonly number[], key: readonly Val
 }
 
 /** `rows` with the weighted changes of `batch` applied (a removal takes out one equal row per unit). */
-function overlay(rows: Value[][], batch: Batch): Value[][] {
+function overlay(rows: Iterable<Value[]>, batch: Batch): Value[][] {
   const net = new RowKeyMap<{ row: Value[]; weight: number }>();
   for (let i = 0; i < batch.length; i++) {
     const row = batch.row(i);

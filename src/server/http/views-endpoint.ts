@@ -71,7 +71,7 @@ function columnIndex(relation: RelationEntry, name: string): number {
  * are all filtered when there is one, else one pass over the store that copies only matches.
  */
 function readStored(db: Database, relation: RelationEntry, filters: readonly Filter[]): Value[][] {
-  if (filters.length === 0) return db.readRelation(relation.id);
+  if (filters.length === 0) return [...db.readRelation(relation.id)];
   const byColumn = new Map<number, Value>();
   for (const f of filters) byColumn.set(f.column, f.value);
   const index = db.indexes(relation.id).find((cols) => cols.every((c) => byColumn.has(c)));

@@ -7,6 +7,7 @@
  */
 
 import type { Value } from '../../common/value.ts';
+import { nextTurn } from '../../plan/evaluate/evaluate-sliced.ts';
 import { HydrationPendingError } from '../../runtime/hydration.ts';
 import { PendingStatement } from '../../runtime/pending-statement.ts';
 import type { ResultColumn, StatementResult } from '../../runtime/result.ts';
@@ -58,12 +59,32 @@ export function returnsRows(result: StatementResult): boolean {
 
 /**
  * Runs a plain statement in the session with the portal's parameters. With `mayYield`, a long
- * query may throw a PendingStatement (evaluated in slices; the caller awaits it).
+ * query returns the rows of its first time slice and the rest in flight (`more`), or, past the
+ * first slice of a statement that is not a plain query, throws a PendingStatement to await.
  */
 export function runPlain(conn: PgConnection, portal: Portal, mayYield = false): StatementResult {
   transactionWarning(conn, portal.statement.text);
-  const results = conn.session.execute(portal.statement.text, portal.params, portal.paramTypes, mayYield);
+  const results = conn.session.execute(
+    portal.statement.text,
+    portal.params,
+    portal.paramTypes,
+    mayYield,
+    mayYield,
+  );
   return results[results.length - 1] ?? { command: 'SELECT 0', rowCount: 0, columns: [], rows: [] };
+}
+
+/** Keeps a statement's result on its portal; rows still in flight end when the portal closes. */
+function adoptResult(portal: Portal, result: StatementResult): void {
+  portal.result = result;
+  const more = result.more;
+  if (more) {
+    portal.inFlight = more;
+    portal.release = () => {
+      portal.inFlight = null;
+      more.close();
+    };
+  }
 }
 
 function executePlain(
@@ -72,14 +93,16 @@ function executePlain(
   maxRows: number,
   describe: boolean,
 ): void | Promise<void> {
-  if (portal.result === null) {
+  let result = portal.result;
+  if (result === null) {
     try {
-      portal.result = runPlain(conn, portal, true);
+      result = runPlain(conn, portal, true);
+      adoptResult(portal, result);
     } catch (e) {
       if (e instanceof PendingStatement) {
         return e.result.then(
-          (result) => {
-            portal.result = result;
+          (done) => {
+            adoptResult(portal, done);
             return executePlain(conn, portal, maxRows, describe);
           },
           (err) => awaitHydrationAndRerun(conn, err, () => executePlain(conn, portal, maxRows, describe)),
@@ -88,7 +111,6 @@ function executePlain(
       return awaitHydrationAndRerun(conn, e, () => executePlain(conn, portal, maxRows, describe));
     }
   }
-  const result = portal.result;
   if (!returnsRows(result)) {
     commandComplete(conn.w, result.command);
     conn.afterStatement(result.command);
@@ -96,16 +118,72 @@ function executePlain(
   }
   if (describe) rowDescription(conn.w, result.columns, portal.formats);
   const from = portal.sent;
-  const to = maxRows > 0 ? Math.min(result.rows.length, from + maxRows) : result.rows.length;
-  portal.sent = to;
+  const limit = maxRows > 0 ? maxRows : Number.POSITIVE_INFINITY;
+  const to = Math.min(result.rows.length, from + limit);
+  portal.sent = Math.max(from, to);
   const finish = () => {
-    if (to < result.rows.length) portalSuspended(conn.w);
-    else commandComplete(conn.w, from === 0 ? result.command : `SELECT ${to - from}`);
+    if (portal.sent < result.rows.length || portal.inFlight) portalSuspended(conn.w);
+    // A result in flight has its count once it ended; so has one sent in several Executes.
+    else if (from === 0 && !result.more) commandComplete(conn.w, result.command);
+    else commandComplete(conn.w, `SELECT ${portal.sent - from}`);
     conn.afterStatement(result.command);
   };
   const pending = writeRows(conn, result.rows, from, to, result.columns, portal.formats);
-  if (pending) return pending.then(finish);
-  finish();
+  const rest = () => {
+    if (!portal.inFlight || portal.sent - from >= limit) return finish();
+    return streamInFlight(conn, portal, from + limit, result.columns).then(finish);
+  };
+  if (pending) return pending.then(rest);
+  return rest();
+}
+
+/**
+ * Sends a result's rows in flight as the evaluation yields them, one time slice per turn of the
+ * event loop, until they end or the portal has sent `sentMax` rows. While the client's socket
+ * is full the evaluation waits (it holds what it held, nothing more is buffered); cancel and
+ * statement_timeout still end it meanwhile, as in PostgreSQL. An error ends the rows: the client
+ * has the rows sent so far, then the ErrorResponse.
+ */
+async function streamInFlight(
+  conn: PgConnection,
+  portal: Portal,
+  sentMax: number,
+  columns: readonly ResultColumn[],
+): Promise<void> {
+  const rows = portal.inFlight!;
+  const w = conn.w;
+  const zone = conn.zone();
+  const formats = portal.formats;
+  let socketFull = false;
+  const take = (row: Value[]) => {
+    dataRow(w, row, columns, formats, zone);
+    portal.sent++;
+    if (w.length >= flushBytes) {
+      conn.flush();
+      socketFull = conn.needsDrain();
+    }
+    return !socketFull && portal.sent < sentMax;
+  };
+  try {
+    for (;;) {
+      if (socketFull) await conn.drained((wake) => rows.watch(wake));
+      else await nextTurn();
+      socketFull = false;
+      const ended = rows.pull(take);
+      conn.flush();
+      if (ended) {
+        portal.inFlight = null;
+        portal.release = null;
+        return;
+      }
+      if (portal.sent >= sentMax) return;
+    }
+  } catch (e) {
+    portal.inFlight = null;
+    portal.release = null;
+    rows.close();
+    throw e;
+  }
 }
 
 /** A view still hydrating: wait for it (bounded by statement_timeout), then run the statement again. */
@@ -176,12 +254,12 @@ export function describePortal(conn: PgConnection, portal: Portal): PortalColumn
   const statement = portal.statement;
   if (statement.kind === 'plain' && portal.result === null && isReadOnlyQuery(statement.text)) {
     try {
-      portal.result = runPlain(conn, portal, true);
+      adoptResult(portal, runPlain(conn, portal, true));
     } catch (e) {
       if (e instanceof PendingStatement) {
         return e.result.then(
           (result) => {
-            portal.result = result;
+            adoptResult(portal, result);
             return describeKnown(conn, portal);
           },
           (err) => {

@@ -172,6 +172,14 @@ export function closeTransactionPortals(conn: PgConnection): void {
   for (const name of [...conn.portals.keys()]) closePortal(conn, name);
 }
 
+/**
+ * Ends the portals whose rows are still being evaluated once their transaction has ended (a
+ * COMMIT or ROLLBACK in between): their statements stop holding what they hold.
+ */
+export function closeInFlightPortals(conn: PgConnection): void {
+  for (const [name, portal] of [...conn.portals]) if (portal.inFlight) closePortal(conn, name);
+}
+
 function closePortal(conn: PgConnection, name: string): void {
   const portal = conn.portals.get(name);
   if (!portal) return;

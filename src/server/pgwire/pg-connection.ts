@@ -14,6 +14,7 @@ import type { Session } from '../../runtime/session.ts';
 import { backendKeyData, errorResponse, readyForQuery, type TransactionStatus } from './backend-messages.ts';
 import { type Cursor, closeAllCursors } from './cursors.ts';
 import {
+  closeInFlightPortals,
   closeTransactionPortals,
   handleBind,
   handleClose,
@@ -175,10 +176,15 @@ export class PgConnection {
     return this.socket.writableNeedDrain;
   }
 
-  drained(): Promise<void> {
+  /** Waits for the socket to drain; `alsoWake` may end the wait early (a statement's deadline). */
+  drained(alsoWake?: (wake: () => void) => () => void): Promise<void> {
     return this.waitFor((done) => {
       this.socket.once('drain', done);
-      return () => this.socket.off('drain', done);
+      const undoWake = alsoWake?.(done);
+      return () => {
+        this.socket.off('drain', done);
+        undoWake?.();
+      };
     });
   }
 
@@ -243,10 +249,13 @@ export class PgConnection {
     errorResponse(this.w, fields);
   }
 
-  /** After each statement: report changed settings; cursors end with their transaction. */
+  /** After each statement: report changed settings; cursors and portals still computing end with their transaction. */
   afterStatement(command: string): void {
     if (command === 'SET' || command === 'RESET') reportChanges(this.w, this.session, this.reported);
-    if (this.session.transaction === null && this.cursors.size > 0) closeAllCursors(this, false);
+    if (this.session.transaction === null) {
+      if (this.cursors.size > 0) closeAllCursors(this, false);
+      closeInFlightPortals(this);
+    }
   }
 
   private receive(chunk: Buffer): void {

@@ -7,7 +7,7 @@
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import type { StatementResult } from '../../runtime/result.ts';
+import type { RowsInFlight, StatementResult } from '../../runtime/result.ts';
 import type { StatementDescription } from '../../runtime/session.ts';
 import { characterPosition } from '../../sql/front/index.ts';
 import type { Formats } from './backend-messages.ts';
@@ -38,8 +38,10 @@ export interface Portal {
   readonly formats: Formats;
   /** A plain statement's result, once run (Describe may run a query early). */
   result: StatementResult | null;
-  /** Rows of `result` already sent. */
+  /** Rows of `result` already sent (past `result.rows` once its rows in flight are sent). */
   sent: number;
+  /** The rows of `result` still being evaluated, until they end (`result.more`). */
+  inFlight: RowsInFlight | null;
   /** A SUBSCRIBE portal's feed, once started, and what ends it. */
   feed: SubscriptionFeed | null;
   release: (() => void) | null;
@@ -88,7 +90,18 @@ export function makePortal(
   paramTypes: readonly (SqlType | undefined)[],
   formats: Formats,
 ): Portal {
-  return { name, statement, params, paramTypes, formats, result: null, sent: 0, feed: null, release: null };
+  return {
+    name,
+    statement,
+    params,
+    paramTypes,
+    formats,
+    result: null,
+    sent: 0,
+    inFlight: null,
+    feed: null,
+    release: null,
+  };
 }
 
 /** Maps an engine position (1-based index into the statement's text) to the client's character position. */
