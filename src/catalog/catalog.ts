@@ -15,6 +15,7 @@ import {
   UndefinedObjectError,
 } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
+import type { KafkaSourceSpec } from '../connectors/kafka/kafka-options.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
 import { CatalogObjects, PendingCatalogChanges } from './catalog-objects.ts';
@@ -43,6 +44,10 @@ export interface TableEntry extends RelationBase {
   readonly columns: readonly TableColumn[];
   /** Column positions of the primary key (empty when none). */
   readonly primaryKey: readonly number[];
+  /** A source fed by a connector: its options, which runtime/sources runs it by. */
+  readonly connector?: KafkaSourceSpec;
+  /** The source that keeps this table (its dead letters or positions): SQL reads it, never writes. */
+  readonly keptBy?: string;
 }
 
 export interface ViewEntry extends RelationBase {

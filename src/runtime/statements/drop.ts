@@ -20,6 +20,7 @@ import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
+import { keptTables } from './create-source.ts';
 
 const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {
   OBJECT_TABLE: { kind: 'table', word: 'table', tag: 'DROP TABLE' },
@@ -100,6 +101,13 @@ function dropRelation(
   cascade: boolean,
   transaction: Transaction | null = null,
 ): void {
+  if (relation.kind === 'table' && relation.keptBy !== undefined && db.catalog.relation(relation.keptBy)) {
+    throw new SemanticError(
+      SqlState.dependentObjectsStillExist,
+      `cannot drop table ${relation.name} because source ${relation.keptBy} keeps it`,
+      { hint: `DROP SOURCE ${relation.keptBy} drops it too.` },
+    );
+  }
   const dependents = db.catalog.dependents(relation.id);
   if (dependents.length > 0 && !cascade) {
     throw new SemanticError(
@@ -158,6 +166,9 @@ export function dropSources(
       throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);
     }
     dropRelation(db, relation, stmt.cascade, ctx.session.transaction);
+    // The tables a connector source keeps (dead letters, positions) go with it.
+    for (const kept of keptTables(db, relation.name))
+      dropRelation(db, kept, stmt.cascade, ctx.session.transaction);
   }
   return commandResult('DROP SOURCE');
 }

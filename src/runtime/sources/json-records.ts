@@ -1,0 +1,113 @@
+/**
+ * @module runtime/sources/json-records
+ * Kafka record values (JSON objects) → a source's rows, one record at a time, so that a record
+ * that cannot be read becomes a dead letter (with its SQLSTATE and message) instead of failing
+ * the others. Values are converted as `POST /ingest` converts them (server/http/ingest-convert):
+ * a JSON string by the type's text input, numbers exactly, jsonb from any JSON. Keys that are no
+ * column are ignored (producers add fields over time); a missing key takes the column's DEFAULT.
+ */
+import type { TableEntry } from '../../catalog/catalog.ts';
+import type { TimeZone } from '../../common/datetime-zone.ts';
+import { ConstraintError, DataError, EddyError, SqlState } from '../../common/errors.ts';
+import type { Value } from '../../common/value.ts';
+import { type JsonReader, needsExactParse, parseExact, readerFor } from '../../server/http/ingest-convert.ts';
+import type { DefaultProducer } from '../statements/column-defaults.ts';
+
+/** Why a record became a dead letter. */
+export interface RecordError {
+  readonly code: string;
+  readonly message: string;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class JsonRecordDecoder {
+  private readonly table: TableEntry;
+  private readonly defaults: readonly DefaultProducer[];
+  private readonly maxBytes: number;
+  private readonly readers: { fast: JsonReader[]; exact: JsonReader[] };
+
+  constructor(table: TableEntry, defaults: readonly DefaultProducer[], zone: TimeZone, maxBytes: number) {
+    this.table = table;
+    this.defaults = defaults;
+    this.maxBytes = maxBytes;
+    const cols = table.columns;
+    this.readers = {
+      fast: cols.map((c) => readerFor(c.type, c.name, zone, false)),
+      exact: cols.map((c) => readerFor(c.type, c.name, zone, true)),
+    };
+  }
+
+  /** Appends the record's row to `out` (flat, in column order), or answers why it cannot. */
+  decode(value: Buffer | null, out: Value[]): RecordError | null {
+    try {
+      out.push(...this.row(value));
+      return null;
+    } catch (err) {
+      if (err instanceof EddyError) return { code: err.code, message: err.message };
+      return { code: SqlState.invalidTextRepresentation, message: String(err) };
+    }
+  }
+
+  private row(value: Buffer | null): Value[] {
+    if (value === null)
+      throw new DataError(SqlState.nullValueNotAllowed, 'the record has no value (a tombstone)');
+    if (value.length > this.maxBytes)
+      throw new DataError(
+        SqlState.programLimitExceeded,
+        `the record's value is ${value.length} bytes, more than max_record_bytes (${this.maxBytes})`,
+      );
+    let text: string;
+    try {
+      text = strictUtf8.decode(value);
+    } catch {
+      throw new DataError(SqlState.characterNotInRepertoire, 'the record is not valid UTF-8');
+    }
+    const columns = this.table.columns;
+    const exact = needsExactParse(
+      text,
+      columns.map((c) => c.type),
+    );
+    let json: unknown;
+    try {
+      json = exact ? parseExact(text) : JSON.parse(text);
+    } catch (err) {
+      if (err instanceof EddyError) throw err;
+      throw new DataError(SqlState.invalidTextRepresentation, 'invalid input syntax for type json', {
+        detail: err instanceof Error ? err.message : String(err),
+      });
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      throw new DataError(SqlState.invalidTextRepresentation, 'the record is not a JSON object');
+    const record = json as Record<string, unknown>;
+    const readers = exact ? this.readers.exact : this.readers.fast;
+    const row: Value[] = new Array(columns.length);
+    for (let j = 0; j < columns.length; j++) {
+      const column = columns[j]!;
+      const field = Object.hasOwn(record, column.name) ? record[column.name] : undefined;
+      try {
+        row[j] = field === undefined ? this.defaults[j]!() : field === null ? null : readers[j]!(field);
+      } catch (err) {
+        if (err instanceof EddyError)
+          throw new DataError(err.code, `column "${column.name}": ${err.message}`);
+        throw err;
+      }
+      if (row[j] === null && !column.nullable)
+        throw new ConstraintError(
+          SqlState.notNullViolation,
+          `null value in column "${column.name}" of relation "${this.table.name}" violates not-null constraint`,
+        );
+    }
+    return row;
+  }
+}
+
+/** A record's bytes as dead-letter text: invalid UTF-8 replaced, NUL dropped, at most `max` chars. */
+export function rawText(value: Buffer | null, max: number): string | null {
+  if (value === null) return null;
+  const text = value
+    .subarray(0, max * 4)
+    .toString('utf8')
+    .replaceAll('\0', '');
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
