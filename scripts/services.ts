@@ -123,6 +123,16 @@ function startDetached(command: string, args: readonly string[], logFile: string
   return child.pid;
 }
 
+/** Runs `wait`; if it fails, the process it waited for is stopped before the error goes on. */
+async function stoppedOnFailure(pid: number, wait: () => Promise<void>): Promise<void> {
+  try {
+    await wait();
+  } catch (err) {
+    await stopProcess(pid, 5_000);
+    throw err;
+  }
+}
+
 async function startKafka(root: string): Promise<ServicesState['kafka']> {
   const started = performance.now();
   const dir = join(root, 'kafka');
@@ -176,8 +186,10 @@ async function startKafka(root: string): Promise<ServicesState['kafka']> {
     stdio: 'ignore',
   });
   const pid = startDetached('java', [...java, 'kafka.Kafka', config], join(dir, 'stdout.log'));
-  await waitForLine(join(dir, 'broker.log'), 'Kafka Server started', 120_000, 'Kafka', pid);
-  await waitForPort(port, 10_000, 'Kafka', pid);
+  await stoppedOnFailure(pid, async () => {
+    await waitForLine(join(dir, 'broker.log'), 'Kafka Server started', 120_000, 'Kafka', pid);
+    await waitForPort(port, 10_000, 'Kafka', pid);
+  });
   const startMs = Math.round(performance.now() - started);
   return { pid, brokers: `127.0.0.1:${port}`, startMs };
 }
@@ -188,7 +200,7 @@ async function startNats(root: string): Promise<ServicesState['nats']> {
   const port = await freePort();
   const args = ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', join(dir, 'jetstream')];
   const pid = startDetached('nats-server', args, join(dir, 'nats.log'));
-  await waitForPort(port, 20_000, 'nats-server', pid);
+  await stoppedOnFailure(pid, () => waitForPort(port, 20_000, 'nats-server', pid));
   return { pid, url: `nats://127.0.0.1:${port}` };
 }
 
@@ -204,13 +216,23 @@ async function up(): Promise<void> {
   rmSync(root, { recursive: true, force: true });
   mkdirSync(root, { recursive: true });
   const started = performance.now();
-  const [pg, kafka, nats] = await Promise.all([
+  const [pgStart, kafkaStart, natsStart] = await Promise.allSettled([
     startPostgresCluster({
       settings: ['wal_level=logical', 'max_replication_slots=10', 'max_wal_senders=10'],
     }),
     startKafka(root),
     startNats(root),
   ]);
+  if (pgStart.status === 'rejected' || kafkaStart.status === 'rejected' || natsStart.status === 'rejected') {
+    // Nothing half-started is left behind: what did start is stopped again.
+    if (pgStart.status === 'fulfilled') await pgStart.value.stop();
+    if (kafkaStart.status === 'fulfilled') await stopProcess(kafkaStart.value.pid, 15_000);
+    if (natsStart.status === 'fulfilled') await stopProcess(natsStart.value.pid, 5_000);
+    rmSync(root, { recursive: true, force: true });
+    const failed = [pgStart, kafkaStart, natsStart].find((r) => r.status === 'rejected');
+    throw failed?.reason;
+  }
+  const [pg, kafka, nats] = [pgStart.value, kafkaStart.value, natsStart.value];
   const state: ServicesState = { root, pg: { root: pg.root, url: pg.url }, kafka, nats };
   writeFileSync(statePath, JSON.stringify(state, null, 2));
   log(
