@@ -87,8 +87,27 @@ export interface ViewStepOverruns {
   readonly lastMs: number;
 }
 
+/** A connector source's progress (pg_catalog.eddy_sources, SHOW SOURCES, /metrics); kept by runtime/sources. */
+export interface SourceStatus {
+  readonly state: 'starting' | 'running' | 'retrying' | 'stopped';
+  readonly lastError: string | null;
+  /** Records read into the source's rows, and dead-lettered, since the server started. */
+  readonly records: number;
+  readonly deadLetters: number;
+  readonly bytes: number;
+  readonly steps: number;
+  /** Failed reads (each followed by a retry). */
+  readonly errors: number;
+  /** Records upstream not yet read, over all partitions (as of the last poll). */
+  readonly lag: number;
+  /** Each partition's next offset to read. */
+  readonly positions: ReadonlyMap<number, bigint>;
+}
+
 export class Catalog {
   private nextId = 1;
+  /** Connector sources' progress, by source id (kept by runtime/sources while each runs). */
+  readonly sourceStatus = new Map<number, SourceStatus>();
   /** Materialized views still hydrating in the background, by id (kept by the database). */
   readonly hydrating = new Map<number, HydrationProgress>();
   /** Materialized views whose maintenance passed the step budget, by id (kept by the database). */

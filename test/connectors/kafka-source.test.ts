@@ -94,6 +94,23 @@ withService(
       assert.match(metrics, /eddy_source_dead_letters_total\{source="s",connector="kafka"\} 6/);
       assert.match(metrics, /eddy_source_lag_records\{source="s",connector="kafka"\} 0/);
 
+      const shown = await one(c, 'SHOW SOURCES');
+      assert.deepEqual(
+        { ...shown },
+        {
+          source: 's',
+          connector: 'kafka',
+          topic,
+          state: 'running',
+          positions: '0:102,1:102,2:102',
+          lag: '0',
+          records: '300',
+          dead_letters: '6',
+          read_errors: '0',
+          last_error: null,
+        },
+      );
+
       // More records flow into the same view.
       await produce(brokers, topic, partitions, [JSON.stringify({ id: 1000, g: 0 })]);
       await eventually(

@@ -8,7 +8,7 @@
  * step left it (nothing lost, nothing twice). The next poll waits until the step is durable and
  * applied, which is the backpressure: a source never has more than one poll in memory.
  */
-import type { TableEntry } from '../../catalog/catalog.ts';
+import type { SourceStatus, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import type { Value } from '../../common/value.ts';
 import type { KafkaSourceSpec } from '../../connectors/kafka/kafka-options.ts';
@@ -22,23 +22,10 @@ import { deadLetterTableName, offsetTableName } from '../statements/create-sourc
 import { ingestFlat } from '../statements/insert.ts';
 import { JsonRecordDecoder, rawText } from './json-records.ts';
 
-export type SourceState = 'starting' | 'running' | 'retrying' | 'stopped';
-
-/** A source's figures for /metrics and pg_catalog. */
-export interface SourceStats {
+/** A source's figures for /metrics, by name. */
+export interface SourceStats extends SourceStatus {
   readonly name: string;
   readonly connector: string;
-  readonly state: SourceState;
-  readonly lastError: string | null;
-  readonly records: number;
-  readonly deadLetters: number;
-  readonly bytes: number;
-  readonly steps: number;
-  readonly errors: number;
-  /** Records in the topic not yet read, over all partitions (from the last poll's high watermarks). */
-  readonly lag: number;
-  /** Each partition's next offset to read. */
-  readonly positions: ReadonlyMap<number, bigint>;
 }
 
 const rawTextMax = 4096;
@@ -58,7 +45,7 @@ export class KafkaSource {
   private partitionsCheckedAt = 0;
   private readonly highWatermarks = new Map<number, bigint>();
   private stats = { records: 0, deadLetters: 0, bytes: 0, steps: 0, errors: 0 };
-  private state: SourceState = 'starting';
+  private state: SourceStatus['state'] = 'starting';
   private lastError: string | null = null;
 
   constructor(db: Database, source: TableEntry, log: (line: string) => void) {
@@ -78,24 +65,26 @@ export class KafkaSource {
     this.wake?.();
     await this.running;
     this.state = 'stopped';
+    this.db.catalog.sourceStatus.delete(this.sourceId);
   }
 
   snapshot(): SourceStats {
+    return { name: this.name, connector: 'kafka', ...this.status() };
+  }
+
+  private status(): SourceStatus {
     const positions = this.positions();
     let lag = 0;
     for (const [p, next] of positions) {
       const high = this.highWatermarks.get(p);
       if (high !== undefined && high > next) lag += Number(high - next);
     }
-    return {
-      name: this.name,
-      connector: 'kafka',
-      state: this.state,
-      lastError: this.lastError,
-      lag,
-      positions,
-      ...this.stats,
-    };
+    return { state: this.state, lastError: this.lastError, lag, positions, ...this.stats };
+  }
+
+  /** Shows the current status in pg_catalog.eddy_sources. */
+  private publish(): void {
+    if (!this.stopped && this.stillExists()) this.db.catalog.sourceStatus.set(this.sourceId, this.status());
   }
 
   private async loop(): Promise<void> {
@@ -103,6 +92,7 @@ export class KafkaSource {
     while (!this.stopped) {
       try {
         await this.pollOnce();
+        this.publish();
         backoff = retryMs.first;
       } catch (err) {
         if (this.stopped) break;
@@ -112,6 +102,7 @@ export class KafkaSource {
           this.log(`source ${this.name}: ${message}; retrying`);
         this.state = 'retrying';
         this.lastError = message;
+        this.publish();
         await this.reader?.close().catch(() => {});
         this.reader = null;
         await this.sleep(backoff);

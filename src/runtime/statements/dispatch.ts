@@ -26,6 +26,11 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
       return executePostgres(ctx, stmt.stmt);
     case 'createSource':
       return executeCreateSource(ctx, stmt);
+    case 'showObjects':
+      if (stmt.objectKind === 'sources') return executeShowSources(ctx, stmt.like);
+      throw new FeatureNotSupportedError(
+        `SHOW ${stmt.objectKind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
+      );
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
       throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
@@ -34,6 +39,13 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
         `${stmt.kind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
   }
+}
+
+/** SHOW SOURCES [LIKE 'pattern']: pg_catalog.eddy_sources, by name. */
+function executeShowSources(ctx: StatementContext, like: string | undefined): StatementResult {
+  const filter = like === undefined ? '' : ` WHERE source LIKE '${like.replaceAll("'", "''")}'`;
+  const [select] = ctx.session.db.parse(`SELECT * FROM pg_catalog.eddy_sources${filter} ORDER BY source`);
+  return executeStatement(ctx, select!);
 }
 
 function executePostgres(ctx: StatementContext, node: Node): StatementResult {
