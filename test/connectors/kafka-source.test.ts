@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { Eddy } from '../../src/eddy.ts';
 import { serve } from '../../src/server/server.ts';
 import { withService } from '../support/services.ts';
 import { createTopic, eventually, produce } from './kafka-support.ts';
@@ -235,3 +236,36 @@ withService(
     }
   },
 );
+
+withService('kafka', 'the library runs Kafka sources too, from `start = latest`', async (brokers) => {
+  const topic = await createTopic(brokers, 2);
+  await produce(brokers, topic, 2, [JSON.stringify({ a: -1 }), JSON.stringify({ a: -2 })]);
+  const eddy = await Eddy.open();
+  try {
+    await eddy.execute(
+      `CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}', start = 'latest');
+       CREATE MATERIALIZED VIEW m AS SELECT count(*) AS n, sum(a) AS total FROM s`,
+    );
+    // The positions are recorded before anything is read: records produced from now on are read.
+    await eventually(
+      async () => (await eddy.query('SELECT count(*) AS n FROM s_offsets')).rows[0]![0] === 2,
+      30_000,
+      async () => 'no positions recorded',
+    );
+    await produce(
+      brokers,
+      topic,
+      2,
+      [1, 2, 3, 4].map((a) => JSON.stringify({ a })),
+    );
+    const totals = async () => (await eddy.query('SELECT n, total FROM m')).rows[0];
+    await eventually(
+      async () => (await totals())?.[0] === 4,
+      30_000,
+      async () => JSON.stringify(await totals()),
+    );
+    assert.deepEqual(await totals(), [4, 10]);
+  } finally {
+    await eddy.close();
+  }
+});

@@ -7,7 +7,7 @@
  * dropped), and answers the records with their offsets, every partition's next position and its
  * high watermark (for lag). Built on `@platformatic/kafka`'s low-level fetch (docs/dependencies.md).
  */
-import { Consumer } from '@platformatic/kafka';
+import type { Consumer } from '@platformatic/kafka';
 
 /** One record as the source reads it. */
 export interface FetchedRecord {
@@ -44,15 +44,22 @@ export class KafkaReader {
   private readonly consumer: Consumer;
   private readonly options: KafkaReaderOptions;
 
-  constructor(options: KafkaReaderOptions) {
+  private constructor(options: KafkaReaderOptions, consumer: Consumer) {
     this.options = options;
-    this.consumer = new Consumer({
+    this.consumer = consumer;
+  }
+
+  /** A reader; the client library is loaded on first use (it takes ~0.6 s), not with Eddy. */
+  static async open(options: KafkaReaderOptions): Promise<KafkaReader> {
+    const { Consumer } = await import('@platformatic/kafka');
+    const consumer = new Consumer({
       clientId: options.clientId,
       // Required by the client; never joined: no group membership, no commits.
       groupId: `${options.clientId}-unused`,
       bootstrapBrokers: [...options.brokers],
       retries: 0,
     });
+    return new KafkaReader(options, consumer);
   }
 
   /** The topic's partition count; fails (UNKNOWN_TOPIC_OR_PARTITION) when it does not exist. */

@@ -126,7 +126,7 @@ export class KafkaSource {
   /** One poll and its step; first makes sure every partition has a recorded position. */
   private async pollOnce(): Promise<void> {
     if (this.reader === null) {
-      this.reader = new KafkaReader({
+      this.reader = await KafkaReader.open({
         brokers: this.spec.brokers,
         topic: this.spec.topic,
         clientId: `eddy-source-${this.name}`,
