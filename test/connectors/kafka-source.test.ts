@@ -15,7 +15,7 @@ import pg from 'pg';
 import { Eddy } from '../../src/eddy.ts';
 import { serve } from '../../src/server/server.ts';
 import { withService } from '../support/services.ts';
-import { createTopic, eventually, produce } from './kafka-support.ts';
+import { createTopic, eventually, produce, produceTransactions } from './kafka-support.ts';
 
 async function client(port: number): Promise<pg.Client> {
   const c = new pg.Client({ host: '127.0.0.1', port, user: 'eddy', database: 'eddy' });
@@ -269,3 +269,36 @@ withService('kafka', 'the library runs Kafka sources too, from `start = latest`'
     await eddy.close();
   }
 });
+
+withService(
+  'kafka',
+  'records of aborted Kafka transactions are not read, committed ones are',
+  async (brokers) => {
+    const topic = await createTopic(brokers, 1);
+    const json = (...as: number[]) => as.map((a) => JSON.stringify({ a }));
+    await produceTransactions(brokers, topic, [
+      { values: json(1, 2), commit: true },
+      { values: json(100, 200), commit: false },
+      { values: json(3), commit: true },
+    ]);
+    await produce(brokers, topic, 1, json(4));
+    const eddy = await Eddy.open();
+    try {
+      await eddy.execute(
+        `CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}');
+       CREATE MATERIALIZED VIEW m AS SELECT count(*) AS n, sum(a) AS total FROM s`,
+      );
+      const totals = async () => (await eddy.query('SELECT n, total FROM m')).rows[0];
+      // Records 0-1, marker 2, aborted 3-4, marker 5, record 6, marker 7, the plain record 8.
+      const next = async () => (await eddy.query('SELECT next_offset FROM s_offsets')).rows[0]?.[0];
+      await eventually(
+        async () => (await next()) === 9,
+        30_000,
+        async () => `next offset ${await next()}`,
+      );
+      assert.deepEqual(await totals(), [4, 10]);
+    } finally {
+      await eddy.close();
+    }
+  },
+);

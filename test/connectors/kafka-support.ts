@@ -52,3 +52,32 @@ export async function eventually(
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * Produces each of `transactions` as one Kafka transaction on partition 0, committed or aborted
+ * as it says, from one transactional producer.
+ */
+export async function produceTransactions(
+  brokers: string,
+  topic: string,
+  transactions: readonly { readonly values: readonly string[]; readonly commit: boolean }[],
+): Promise<void> {
+  const producer = new Producer({
+    clientId: 'eddy-test-transactions',
+    bootstrapBrokers: [brokers],
+    transactionalId: `eddy-test-${randomBytes(6).toString('hex')}`,
+    idempotent: true,
+  });
+  try {
+    for (const { values, commit } of transactions) {
+      const transaction = await producer.beginTransaction();
+      await transaction.send({
+        messages: values.map((v) => ({ topic, partition: 0, value: Buffer.from(v) })),
+      });
+      if (commit) await transaction.commit();
+      else await transaction.abort();
+    }
+  } finally {
+    await producer.close();
+  }
+}

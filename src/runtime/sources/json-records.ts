@@ -9,8 +9,15 @@
 import type { TableEntry } from '../../catalog/catalog.ts';
 import type { TimeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, DataError, EddyError, SqlState } from '../../common/errors.ts';
+import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { type JsonReader, needsExactParse, parseExact, readerFor } from '../../server/http/ingest-convert.ts';
+import {
+  type JsonReader,
+  needExactNumbers,
+  needsExactParse,
+  parseExact,
+  readerFor,
+} from '../../server/http/ingest-convert.ts';
 import type { DefaultProducer } from '../statements/column-defaults.ts';
 
 /** Why a record became a dead letter. */
@@ -26,12 +33,14 @@ export class JsonRecordDecoder {
   private readonly defaults: readonly DefaultProducer[];
   private readonly maxBytes: number;
   private readonly readers: { fast: JsonReader[]; exact: JsonReader[] };
+  private readonly types: readonly SqlType[];
 
   constructor(table: TableEntry, defaults: readonly DefaultProducer[], zone: TimeZone, maxBytes: number) {
     this.table = table;
     this.defaults = defaults;
     this.maxBytes = maxBytes;
     const cols = table.columns;
+    this.types = cols.map((c) => c.type);
     this.readers = {
       fast: cols.map((c) => readerFor(c.type, c.name, zone, false)),
       exact: cols.map((c) => readerFor(c.type, c.name, zone, true)),
@@ -63,11 +72,18 @@ export class JsonRecordDecoder {
     } catch {
       throw new DataError(SqlState.characterNotInRepertoire, 'the record is not valid UTF-8');
     }
+    const exact = needsExactParse(text, this.types);
+    try {
+      return this.convert(text, exact);
+    } catch (err) {
+      // A number a double cannot hold exactly, for an integer or numeric column: read its text.
+      if (err !== needExactNumbers || exact) throw err;
+      return this.convert(text, true);
+    }
+  }
+
+  private convert(text: string, exact: boolean): Value[] {
     const columns = this.table.columns;
-    const exact = needsExactParse(
-      text,
-      columns.map((c) => c.type),
-    );
     let json: unknown;
     try {
       json = exact ? parseExact(text) : JSON.parse(text);

@@ -108,8 +108,17 @@ function dropRelation(
       { hint: `DROP SOURCE ${relation.keptBy} drops it too.` },
     );
   }
+  if (!cascade) refuseDependents(db, relation);
   const dependents = db.catalog.dependents(relation.id);
-  if (dependents.length > 0 && !cascade) {
+  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
+  db.catalog.removeRelation(relation.id);
+  if (!transaction) db.dropRelation(relation.id);
+}
+
+/** 2BP01 while other objects depend on `relation` (DROP without CASCADE). */
+function refuseDependents(db: Database, relation: RelationEntry): void {
+  const dependents = db.catalog.dependents(relation.id);
+  if (dependents.length > 0) {
     throw new SemanticError(
       SqlState.dependentObjectsStillExist,
       `cannot drop ${words[relation.kind]} ${relation.name} because other objects depend on it`,
@@ -121,9 +130,6 @@ function dropRelation(
       },
     );
   }
-  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
-  db.catalog.removeRelation(relation.id);
-  if (!transaction) db.dropRelation(relation.id);
 }
 
 /**
@@ -165,10 +171,12 @@ export function dropSources(
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a source`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);
     }
+    // The tables a connector source keeps (dead letters, positions) go with it: checked first,
+    // so that a view over one of them refuses the whole DROP before anything is dropped.
+    const kept = keptTables(db, relation.name);
+    if (!stmt.cascade) for (const table of kept) refuseDependents(db, table);
     dropRelation(db, relation, stmt.cascade, ctx.session.transaction);
-    // The tables a connector source keeps (dead letters, positions) go with it.
-    for (const kept of keptTables(db, relation.name))
-      dropRelation(db, kept, stmt.cascade, ctx.session.transaction);
+    for (const table of kept) dropRelation(db, table, stmt.cascade, ctx.session.transaction);
   }
   return commandResult('DROP SOURCE');
 }
