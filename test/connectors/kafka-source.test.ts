@@ -15,7 +15,7 @@ import pg from 'pg';
 import { Eddy } from '../../src/eddy.ts';
 import { serve } from '../../src/server/server.ts';
 import { withService } from '../support/services.ts';
-import { createTopic, eventually, produce, produceTransactions } from './kafka-support.ts';
+import { createTopic, deleteTopic, eventually, produce, produceTransactions } from './kafka-support.ts';
 
 async function client(port: number): Promise<pg.Client> {
   const c = new pg.Client({ host: '127.0.0.1', port, user: 'eddy', database: 'eddy' });
@@ -297,6 +297,50 @@ withService(
         async () => `next offset ${await next()}`,
       );
       assert.deepEqual(await totals(), [4, 10]);
+    } finally {
+      await eddy.close();
+    }
+  },
+);
+
+withService(
+  'kafka',
+  'a topic re-created under the source: positions out of range, shown, retried',
+  async (brokers) => {
+    const topic = await createTopic(brokers, 1);
+    await produce(brokers, topic, 1, ['{"a": 1}', '{"a": 2}', '{"a": 3}']);
+    const eddy = await Eddy.open();
+    try {
+      await eddy.execute(
+        `CREATE SOURCE s (a int) WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}')`,
+      );
+      const shown = async () =>
+        (await eddy.query('SELECT state, positions, last_error FROM pg_catalog.eddy_sources')).rows[0];
+      await eventually(
+        async () => (await shown())?.[1] === '0:3',
+        30_000,
+        async () => JSON.stringify(await shown()),
+      );
+      await deleteTopic(brokers, topic);
+      // Deleting a topic completes in the background; the new one may take a few tries to create.
+      await eventually(
+        async () =>
+          createTopic(brokers, 1, topic).then(
+            () => true,
+            () => false,
+          ),
+        30_000,
+        async () => `could not re-create ${topic}`,
+      );
+      // First the stale topic id is refused, then (with fresh metadata) the position itself.
+      const outOfRange = async () => {
+        const row = await shown();
+        return row?.[0] === 'retrying' && /not within the range of offsets/.test(String(row?.[2]));
+      };
+      await eventually(outOfRange, 30_000, async () => JSON.stringify(await shown()));
+      assert.equal((await shown())?.[1], '0:3');
+      // Nothing is read twice or skipped silently: the source waits at its position.
+      assert.deepEqual((await eddy.query('SELECT count(*) FROM s_dead_letters')).rows, [[0]]);
     } finally {
       await eddy.close();
     }

@@ -6,9 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { Admin, Producer } from '@platformatic/kafka';
 
-/** Creates a topic with a fresh name; answers the name. */
-export async function createTopic(brokers: string, partitions: number): Promise<string> {
-  const topic = `eddy-test-${randomBytes(6).toString('hex')}`;
+/** Creates a topic (by default with a fresh name); answers the name. */
+export async function createTopic(
+  brokers: string,
+  partitions: number,
+  topic = `eddy-test-${randomBytes(6).toString('hex')}`,
+): Promise<string> {
   const admin = new Admin({ clientId: 'eddy-test-admin', bootstrapBrokers: [brokers] });
   try {
     await admin.createTopics({ topics: [topic], partitions, replicas: 1 });
@@ -79,5 +82,14 @@ export async function produceTransactions(
     }
   } finally {
     await producer.close();
+  }
+}
+
+export async function deleteTopic(brokers: string, topic: string): Promise<void> {
+  const admin = new Admin({ clientId: 'eddy-test-admin', bootstrapBrokers: [brokers] });
+  try {
+    await admin.deleteTopics({ topics: [topic] });
+  } finally {
+    await admin.close();
   }
 }

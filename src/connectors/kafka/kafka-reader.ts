@@ -193,3 +193,17 @@ export function readBatches(
   }
   return last;
 }
+
+/**
+ * An error of the Kafka client as one line: its message with those of the errors it wraps (a
+ * failed response carries one per partition or broker, such as "The requested offset is not
+ * within the range of offsets maintained by the server.").
+ */
+export function kafkaErrorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const inner = (err as { errors?: unknown }).errors;
+  const causes = Array.isArray(inner)
+    ? [...new Set(inner.map((e: unknown) => (e instanceof Error ? e.message : String(e))))]
+    : [];
+  return causes.length === 0 ? err.message : `${err.message}: ${causes.join('; ')}`;
+}

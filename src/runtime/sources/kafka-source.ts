@@ -12,7 +12,7 @@ import type { SourceStatus, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import type { Value } from '../../common/value.ts';
 import type { KafkaSourceSpec } from '../../connectors/kafka/kafka-options.ts';
-import { KafkaReader } from '../../connectors/kafka/kafka-reader.ts';
+import { KafkaReader, kafkaErrorMessage } from '../../connectors/kafka/kafka-reader.ts';
 import { ChangeSet } from '../changes.ts';
 import type { Database } from '../database.ts';
 import { Session } from '../session.ts';
@@ -97,7 +97,7 @@ export class KafkaSource {
       } catch (err) {
         if (this.stopped) break;
         this.stats.errors++;
-        const message = err instanceof Error ? err.message : String(err);
+        const message = kafkaErrorMessage(err);
         if (this.state !== 'retrying' || this.lastError !== message)
           this.log(`source ${this.name}: ${message}; retrying`);
         this.state = 'retrying';
