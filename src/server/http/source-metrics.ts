@@ -2,13 +2,13 @@
  * @module server/http/source-metrics
  * /metrics for connector sources (runtime/sources): records read and dead-lettered, bytes, steps,
  * read errors (each followed by a retry), lag in records and whether the source is running, one
- * series per source. Rates are the counters' rates, as Prometheus computes them.
+ * series per source (each metric's HELP and TYPE also without sources, so that the set of metric
+ * names does not depend on them). Rates are the counters' rates, as Prometheus computes them.
  */
 import type { SourceStats } from '../../runtime/sources/kafka-source.ts';
 import { escapeLabel, metric } from './metrics.ts';
 
 export function sourceMetrics(sources: readonly SourceStats[]): string {
-  if (sources.length === 0) return '';
   const out: string[] = [];
   const per = (value: (s: SourceStats) => number) =>
     sources.map((s) => [`{source="${escapeLabel(s.name)}",connector="${s.connector}"}`, value(s)] as const);
