@@ -43,6 +43,8 @@ withService(
       JSON.stringify({ id: 7, g: 1, name: 'x'.repeat(500) }),
       '[1, 2]',
       null,
+      '{"id": 8, "name": "nul \\u0000 inside"}',
+      '{"id": "1\\u0000"}',
     ];
     await produce(brokers, topic, partitions, [...good.slice(0, 150), ...bad, ...good.slice(150)]);
     const server = await serve({ pgPort: 0, httpPort: 0 });
@@ -60,7 +62,7 @@ withService(
       await eventually(
         async () =>
           (await count()) === 300 &&
-          Number((await one(c, 'SELECT count(*) AS n FROM s_dead_letters')).n) === 6,
+          Number((await one(c, 'SELECT count(*) AS n FROM s_dead_letters')).n) === 8,
         30_000,
         async () => `view has ${await count()} rows`,
       );
@@ -75,6 +77,8 @@ withService(
       );
       assert.deepEqual(dead.rows.map((r) => r.error_code).sort(), [
         '22004',
+        '22021',
+        '22P02',
         '22P02',
         '22P02',
         '22P02',
@@ -87,12 +91,12 @@ withService(
       assert.deepEqual(
         offsets.rows.map((r) => Number(r.next_offset)),
         [0, 1, 2].map(
-          (p) => Array.from({ length: 306 }, (_, i) => i).filter((i) => i % partitions === p).length,
+          (p) => Array.from({ length: 308 }, (_, i) => i).filter((i) => i % partitions === p).length,
         ),
       );
       const metrics = await (await fetch(`http://127.0.0.1:${server.http.address().port}/metrics`)).text();
       assert.match(metrics, /eddy_source_records_total\{source="s",connector="kafka"\} 300/);
-      assert.match(metrics, /eddy_source_dead_letters_total\{source="s",connector="kafka"\} 6/);
+      assert.match(metrics, /eddy_source_dead_letters_total\{source="s",connector="kafka"\} 8/);
       assert.match(metrics, /eddy_source_lag_records\{source="s",connector="kafka"\} 0/);
 
       const shown = await one(c, 'SHOW SOURCES');
@@ -103,10 +107,10 @@ withService(
           connector: 'kafka',
           topic,
           state: 'running',
-          positions: '0:102,1:102,2:102',
+          positions: '0:103,1:103,2:102',
           lag: '0',
           records: '300',
-          dead_letters: '6',
+          dead_letters: '8',
           read_errors: '0',
           last_error: null,
         },

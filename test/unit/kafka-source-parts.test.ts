@@ -18,7 +18,7 @@ import type { Value } from '../../src/common/value.ts';
 import { kafkaSourceSpec } from '../../src/connectors/kafka/kafka-options.ts';
 import { type Batch, type FetchedRecord, readBatches } from '../../src/connectors/kafka/kafka-reader.ts';
 import { Eddy } from '../../src/eddy.ts';
-import { JsonRecordDecoder, rawText } from '../../src/runtime/sources/json-records.ts';
+import { JsonRecordDecoder, rawText, storableText } from '../../src/runtime/sources/json-records.ts';
 
 const base = [
   { key: 'connector', value: 'kafka' },
@@ -96,6 +96,8 @@ test('JSON records that cannot be read answer their SQLSTATE, the row untouched'
     ['{"id": 99999999999999999999}', '22003', /column "id": bigint out of range/],
     ['{"name": "no id"}', '23502', /null value in column "id"/],
     ['{"id": null}', '23502', /null value in column "id"/],
+    ['{"id": 1, "name": "a\\u0000b"}', '22021', /column "name": invalid byte sequence/],
+    ['{"id": 1, "name": "\\ud800"}', '22021', /column "name"/],
     [Buffer.from([0x7b, 0xff, 0x7d]), '22021', /UTF-8/],
     [`{"id": 1, "name": "${'x'.repeat(80)}"}`, '54000', /max_record_bytes \(64\)/],
     [null, '22004', /tombstone/],
@@ -109,6 +111,7 @@ test('JSON records that cannot be read answer their SQLSTATE, the row untouched'
   assert.equal(rawText(Buffer.from([0x61, 0, 0xff]), 10), 'a\uFFFD');
   assert.equal(rawText(Buffer.from('abcdef'), 3), 'abc…');
   assert.equal(rawText(null, 3), null);
+  assert.equal(storableText('a\0b\ud800c', 10), 'ab\uFFFDc');
 });
 
 function batch(firstOffset: number, values: (string | null)[], producerId = -1, attributes = 0): Batch {

@@ -10,6 +10,7 @@ import type { TableEntry } from '../../catalog/catalog.ts';
 import type { TimeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, DataError, EddyError, SqlState } from '../../common/errors.ts';
 import type { SqlType } from '../../common/types.ts';
+import { checkUnicodeText } from '../../common/utf8-text.ts';
 import type { Value } from '../../common/value.ts';
 import {
   type JsonReader,
@@ -102,7 +103,11 @@ export class JsonRecordDecoder {
       const column = columns[j]!;
       const field = Object.hasOwn(record, column.name) ? record[column.name] : undefined;
       try {
-        row[j] = field === undefined ? this.defaults[j]!() : field === null ? null : readers[j]!(field);
+        const value = field === undefined ? this.defaults[j]!() : field === null ? null : readers[j]!(field);
+        // As every write does: text is Unicode without NUL (22021), checked here so that one bad
+        // record is a dead letter rather than a failed poll.
+        if (typeof value === 'string') checkUnicodeText(value);
+        row[j] = value;
       } catch (err) {
         if (err instanceof EddyError)
           throw new DataError(err.code, `column "${column.name}": ${err.message}`);
@@ -118,12 +123,17 @@ export class JsonRecordDecoder {
   }
 }
 
-/** A record's bytes as dead-letter text: invalid UTF-8 replaced, NUL dropped, at most `max` chars. */
+/** A record's bytes as dead-letter text: invalid UTF-8 replaced, at most `max` characters. */
 export function rawText(value: Buffer | null, max: number): string | null {
   if (value === null) return null;
-  const text = value
-    .subarray(0, max * 4)
-    .toString('utf8')
-    .replaceAll('\0', '');
-  return text.length > max ? `${text.slice(0, max)}…` : text;
+  return storableText(value.subarray(0, max * 4).toString('utf8'), max);
+}
+
+/**
+ * `text` as a text value may hold (no NUL, no lone surrogate: an error message can quote the bad
+ * input), cut to `max` characters with an ellipsis.
+ */
+export function storableText(text: string, max: number): string {
+  const clean = text.toWellFormed().replaceAll('\0', '');
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }

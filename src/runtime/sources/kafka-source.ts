@@ -20,7 +20,7 @@ import { columnDefaults } from '../statements/column-defaults.ts';
 import type { StatementContext } from '../statements/context.ts';
 import { deadLetterTableName, offsetTableName } from '../statements/create-source.ts';
 import { ingestFlat } from '../statements/insert.ts';
-import { JsonRecordDecoder, rawText } from './json-records.ts';
+import { JsonRecordDecoder, rawText, storableText } from './json-records.ts';
 
 /** A source's figures for /metrics, by name. */
 export interface SourceStats extends SourceStatus {
@@ -169,7 +169,7 @@ export class KafkaSource {
           Number(record.offset),
           rawText(record.value, rawTextMax),
           error.code,
-          error.message,
+          storableText(error.message, rawTextMax),
           receivedAt,
         );
     }
