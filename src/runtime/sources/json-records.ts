@@ -2,7 +2,7 @@
  * @module runtime/sources/json-records
  * Kafka record values (JSON objects) → a source's rows, one record at a time, so that a record
  * that cannot be read becomes a dead letter (with its SQLSTATE and message) instead of failing
- * the others. Values are converted as `POST /ingest` converts them (server/http/ingest-convert):
+ * the others. Values are converted as `POST /ingest` converts them (functions/json-input):
  * a JSON string by the type's text input, numbers exactly, jsonb from any JSON. Keys that are no
  * column are ignored (producers add fields over time); a missing key takes the column's DEFAULT.
  */
@@ -18,7 +18,7 @@ import {
   needsExactParse,
   parseExact,
   readerFor,
-} from '../../server/http/ingest-convert.ts';
+} from '../../functions/json-input.ts';
 import type { DefaultProducer } from '../statements/column-defaults.ts';
 
 /** Why a record became a dead letter. */
