@@ -50,13 +50,12 @@ withService(
     const server = await serve({ pgPort: 0, httpPort: 0 });
     const c = await client(server.pg.address().port);
     try {
+      // One transaction: the source starts reading only once the view over it exists too.
       await c.query(
         `CREATE SOURCE s (id int NOT NULL, g int, name text)
-         WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}', start = 'earliest', max_record_bytes = 200)
-         FORMAT PLAIN ENCODE JSON`,
-      );
-      await c.query(
-        'CREATE MATERIALIZED VIEW v AS SELECT g, count(*) AS n, sum(id) AS total FROM s GROUP BY g',
+           WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}', start = 'earliest', max_record_bytes = 200)
+           FORMAT PLAIN ENCODE JSON;
+         CREATE MATERIALIZED VIEW v AS SELECT g, count(*) AS n, sum(id) AS total FROM s GROUP BY g`,
       );
       const count = async () => Number((await one(c, 'SELECT coalesce(sum(n), 0) AS n FROM v')).n);
       await eventually(
