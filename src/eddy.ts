@@ -15,6 +15,7 @@ import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
 import { AfterDurable } from './runtime/durable-log.ts';
 import type { ResultColumn, StatementResult } from './runtime/result.ts';
 import { Session } from './runtime/session.ts';
+import { SourceRunner } from './runtime/sources/source-runner.ts';
 import type { StatementContext } from './runtime/statements/context.ts';
 import {
   conflictOption,
@@ -108,11 +109,14 @@ export class Eddy {
   private readonly db: Database;
   private readonly session: Session;
   private durability: Durability | null = null;
+  /** Connector sources (Kafka) run while the database is open; their read errors go to stderr. */
+  private readonly sources: SourceRunner;
   private closed = false;
 
   private constructor() {
     this.db = new Database(createDataflowMaintainer);
     this.session = new Session(this.db);
+    this.sources = new SourceRunner(this.db, (line) => process.stderr.write(`eddy: ${line}\n`));
   }
 
   static async open(options: OpenOptions = {}): Promise<Eddy> {
@@ -132,6 +136,7 @@ export class Eddy {
         dir: options.dir,
         checkpointIntervalMs: options.checkpointInterval,
       });
+    eddy.sources.start();
     return eddy;
   }
 
@@ -353,6 +358,7 @@ export class Eddy {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.sources.stop();
     await this.durability?.close();
   }
 

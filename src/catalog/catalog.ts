@@ -15,6 +15,7 @@ import {
   UndefinedObjectError,
 } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
+import type { KafkaSourceSpec } from '../connectors/kafka/kafka-options.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
 import { CatalogObjects, PendingCatalogChanges } from './catalog-objects.ts';
@@ -43,6 +44,10 @@ export interface TableEntry extends RelationBase {
   readonly columns: readonly TableColumn[];
   /** Column positions of the primary key (empty when none). */
   readonly primaryKey: readonly number[];
+  /** A source fed by a connector: its options, which runtime/sources runs it by. */
+  readonly connector?: KafkaSourceSpec;
+  /** The source that keeps this table (its dead letters or positions): SQL reads it, never writes. */
+  readonly keptBy?: string;
 }
 
 export interface ViewEntry extends RelationBase {
@@ -82,8 +87,27 @@ export interface ViewStepOverruns {
   readonly lastMs: number;
 }
 
+/** A connector source's progress (pg_catalog.eddy_sources, SHOW SOURCES, /metrics); kept by runtime/sources. */
+export interface SourceStatus {
+  readonly state: 'starting' | 'running' | 'retrying' | 'stopped';
+  readonly lastError: string | null;
+  /** Records read into the source's rows, and dead-lettered, since the server started. */
+  readonly records: number;
+  readonly deadLetters: number;
+  readonly bytes: number;
+  readonly steps: number;
+  /** Failed reads (each followed by a retry). */
+  readonly errors: number;
+  /** Records upstream not yet read, over all partitions (as of the last poll). */
+  readonly lag: number;
+  /** Each partition's next offset to read. */
+  readonly positions: ReadonlyMap<number, bigint>;
+}
+
 export class Catalog {
   private nextId = 1;
+  /** Connector sources' progress, by source id (kept by runtime/sources while each runs). */
+  readonly sourceStatus = new Map<number, SourceStatus>();
   /** Materialized views still hydrating in the background, by id (kept by the database). */
   readonly hydrating = new Map<number, HydrationProgress>();
   /** Materialized views whose maintenance passed the step budget, by id (kept by the database). */

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
+import { SourceRunner } from '../runtime/sources/source-runner.ts';
 import { loadParser } from '../sql/front/index.ts';
 import { Durability } from '../storage/durability.ts';
 import type { HandshakeLimits } from './handshake-bound.ts';
@@ -70,10 +71,14 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
           info: options.info,
         });
   const handshake = options.handshake;
+  // Connector sources (Kafka) run from here on, from the positions recovery restored.
+  const sources = new SourceRunner(db, (line) => process.stderr.write(`eddy: ${line}\n`));
+  sources.start();
   let pg: PgServer;
   try {
     pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
   } catch (e) {
+    await sources.stop();
     await durability?.close();
     throw e;
   }
@@ -92,8 +97,10 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       handshakes: () => ({ pgwire: pg.handshakes() }),
       operatorProfiles,
       durability: () => durability?.stats ?? null,
+      sources: () => sources.stats(),
     });
   } catch (e) {
+    await sources.stop();
     await pg.close();
     await durability?.close();
     throw e;
@@ -114,6 +121,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
     http,
     async close() {
       stopLogging();
+      await sources.stop();
       await Promise.allSettled([pg.close(), http.close()]);
       // After the listeners: a last checkpoint of everything acknowledged, then the lock goes.
       await durability?.close();

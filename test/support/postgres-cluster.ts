@@ -23,6 +23,8 @@ export interface PostgresCluster {
   readonly postmasterPid: number;
   /** `postgres://…` URL of the cluster's default database. */
   readonly url: string;
+  /** The temporary folder holding the cluster (data, socket, server.log); `stop` removes it. */
+  readonly root: string;
   stop(): Promise<void>;
 }
 
@@ -107,12 +109,20 @@ export async function startPostgresCluster(options: ClusterOptions = {}): Promis
     database: 'postgres',
     postmasterPid,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    async stop() {
-      try {
-        await asOwner('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(root, { recursive: true, force: true });
-      }
-    },
+    root,
+    stop: () => stopPostgresCluster(root),
   };
+}
+
+/**
+ * Stops the cluster started in `root` (by this process or another, as `npm run services -- down`
+ * does) and removes the folder.
+ */
+export async function stopPostgresCluster(root: string): Promise<void> {
+  try {
+    if (existsSync(join(root, 'data', 'postmaster.pid')))
+      await asOwner('pg_ctl', ['-D', join(root, 'data'), '-m', 'fast', '-w', 'stop']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }

@@ -161,6 +161,13 @@ export const pgCatalogColumns: Readonly<Record<string, ColumnSpec>> = {
   eddy_hydration: [990001, 'v', `view name, done bigint, total bigint, percent double precision`],
   /** Eddy's own: materialized views whose maintenance passed the step budget. */
   eddy_view_steps: [990002, 'v', `view name, over_budget bigint, last_step bigint, last_ms double precision`],
+  /** Eddy's own: connector sources, their positions, lag and error counts (SHOW SOURCES). */
+  eddy_sources: [
+    990003,
+    'v',
+    `source name, connector text, topic text, state text, positions text, lag bigint, records bigint,
+     dead_letters bigint, read_errors bigint, last_error text`,
+  ],
   pg_matviews: [
     12038,
     'v',

@@ -84,3 +84,26 @@ export function eddyHydrationRows(catalog: Catalog): SystemRow[] {
     percent: h.total === 0 ? 100 : Math.floor((h.done / h.total) * 1000) / 10,
   }));
 }
+
+/** Connector sources with their progress; a source not yet polled shows as starting. */
+export function eddySourcesRows(catalog: Catalog): SystemRow[] {
+  return catalog.allRelations().flatMap((r) => {
+    if (r.kind !== 'source' || r.connector === undefined) return [];
+    const status = catalog.sourceStatus.get(r.id);
+    const positions = [...(status?.positions ?? [])].map(([p, next]) => `${p}:${next}`).join(',');
+    return [
+      {
+        source: r.name,
+        connector: r.connector.connector,
+        topic: r.connector.topic,
+        state: status?.state ?? 'starting',
+        positions,
+        lag: status?.lag ?? 0,
+        records: status?.records ?? 0,
+        dead_letters: status?.deadLetters ?? 0,
+        read_errors: status?.errors ?? 0,
+        last_error: status?.lastError ?? null,
+      },
+    ];
+  });
+}

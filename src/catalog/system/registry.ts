@@ -47,6 +47,7 @@ const producers: Readonly<Record<string, Producer>> = {
   'pg_catalog.pg_matviews': V.pgMatviewsRows,
   'pg_catalog.eddy_hydration': V.eddyHydrationRows,
   'pg_catalog.eddy_view_steps': V.eddyViewStepsRows,
+  'pg_catalog.eddy_sources': V.eddySourcesRows,
   'pg_catalog.pg_indexes': V.pgIndexesRows,
   'information_schema.schemata': I.schemataRows,
   'information_schema.tables': I.tablesRows,

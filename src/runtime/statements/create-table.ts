@@ -7,6 +7,7 @@ import type { ColumnDef, Constraint, CreateEnumStmt, CreateStmt, Node } from 'li
 import type { TableColumn } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { EnumType } from '../../common/types.ts';
+import type { KafkaSourceSpec } from '../../connectors/kafka/kafka-options.ts';
 import { bindScalar, coerceForAssignment, resolveTypeName } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
@@ -15,6 +16,7 @@ export function executeCreateTable(
   ctx: StatementContext,
   stmt: CreateStmt,
   kind: 'table' | 'source' = 'table',
+  connector?: KafkaSourceSpec,
 ): StatementResult {
   const catalog = ctx.session.db.catalog;
   const name = stmt.relation!.relname!;
@@ -89,7 +91,7 @@ export function executeCreateTable(
     throw new FeatureNotSupportedError('upsert sources (a source with a primary key) are not supported yet');
   }
   const id = catalog.allocateId();
-  catalog.addRelation({ kind, id, name, schema: columns, columns, primaryKey, sql: ctx.text });
+  catalog.addRelation({ kind, id, name, schema: columns, columns, primaryKey, sql: ctx.text, connector });
   if (kind === 'table') ctx.session.db.addStore(id, columns.length, primaryKey);
   return commandResult(tag);
 }

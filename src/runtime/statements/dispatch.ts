@@ -7,6 +7,7 @@ import { FeatureNotSupportedError, SqlState, StateError } from '../../common/err
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import { executeCreateSource } from './create-source.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
 import { dropSources, executeDrop } from './drop.ts';
@@ -24,12 +25,12 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
     case 'postgres':
       return executePostgres(ctx, stmt.stmt);
     case 'createSource':
-      if (stmt.with.length > 0 || stmt.format || stmt.watermarks.length > 0 || stmt.structs.length > 0) {
-        throw new FeatureNotSupportedError(
-          'sources with connectors, formats or watermarks are not supported yet',
-        );
-      }
-      return executeCreateTable(ctx, stmt.table, 'source');
+      return executeCreateSource(ctx, stmt);
+    case 'showObjects':
+      if (stmt.objectKind === 'sources') return executeShowSources(ctx, stmt.like);
+      throw new FeatureNotSupportedError(
+        `SHOW ${stmt.objectKind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
+      );
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
       throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
@@ -38,6 +39,13 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
         `${stmt.kind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
   }
+}
+
+/** SHOW SOURCES [LIKE 'pattern']: pg_catalog.eddy_sources, by name. */
+function executeShowSources(ctx: StatementContext, like: string | undefined): StatementResult {
+  const filter = like === undefined ? '' : ` WHERE source LIKE '${like.replaceAll("'", "''")}'`;
+  const [select] = ctx.session.db.parse(`SELECT * FROM pg_catalog.eddy_sources${filter} ORDER BY source`);
+  return executeStatement(ctx, select!);
 }
 
 function executePostgres(ctx: StatementContext, node: Node): StatementResult {

@@ -20,6 +20,7 @@ import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
+import { keptTables } from './create-source.ts';
 
 const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {
   OBJECT_TABLE: { kind: 'table', word: 'table', tag: 'DROP TABLE' },
@@ -100,8 +101,24 @@ function dropRelation(
   cascade: boolean,
   transaction: Transaction | null = null,
 ): void {
+  if (relation.kind === 'table' && relation.keptBy !== undefined && db.catalog.relation(relation.keptBy)) {
+    throw new SemanticError(
+      SqlState.dependentObjectsStillExist,
+      `cannot drop table ${relation.name} because source ${relation.keptBy} keeps it`,
+      { hint: `DROP SOURCE ${relation.keptBy} drops it too.` },
+    );
+  }
+  if (!cascade) refuseDependents(db, relation);
   const dependents = db.catalog.dependents(relation.id);
-  if (dependents.length > 0 && !cascade) {
+  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
+  db.catalog.removeRelation(relation.id);
+  if (!transaction) db.dropRelation(relation.id);
+}
+
+/** 2BP01 while other objects depend on `relation` (DROP without CASCADE). */
+function refuseDependents(db: Database, relation: RelationEntry): void {
+  const dependents = db.catalog.dependents(relation.id);
+  if (dependents.length > 0) {
     throw new SemanticError(
       SqlState.dependentObjectsStillExist,
       `cannot drop ${words[relation.kind]} ${relation.name} because other objects depend on it`,
@@ -113,9 +130,6 @@ function dropRelation(
       },
     );
   }
-  for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
-  db.catalog.removeRelation(relation.id);
-  if (!transaction) db.dropRelation(relation.id);
 }
 
 /**
@@ -157,7 +171,12 @@ export function dropSources(
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a source`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `source "${name}" does not exist`);
     }
+    // The tables a connector source keeps (dead letters, positions) go with it: checked first,
+    // so that a view over one of them refuses the whole DROP before anything is dropped.
+    const kept = keptTables(db, relation.name);
+    if (!stmt.cascade) for (const table of kept) refuseDependents(db, table);
     dropRelation(db, relation, stmt.cascade, ctx.session.transaction);
+    for (const table of kept) dropRelation(db, table, stmt.cascade, ctx.session.transaction);
   }
   return commandResult('DROP SOURCE');
 }

@@ -25,6 +25,7 @@ import { commandResult, type StatementResult } from '../result.ts';
 import type { RowStore } from '../row-store.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
+import { refuseKeptRelation } from './create-source.ts';
 import { keyExists, readSource, writesDeferred } from './reads.ts';
 
 export function executeInsert(ctx: StatementContext, stmt: InsertStmt): StatementResult {
@@ -60,6 +61,7 @@ export function requireTable(
       `cannot change ${relation.kind === 'view' ? 'view' : 'materialized view'} "${name}"`,
     );
   }
+  refuseKeptRelation(relation as TableEntry);
   if (relation.kind === 'source' && write !== 'insert') {
     throw new FeatureNotSupportedError(
       `cannot ${write.toUpperCase()} source "${name}": a source is append-only`,

@@ -5,12 +5,14 @@
  * against the one shared Database; statements and ingests run synchronously once their body is
  * read, so each sees and leaves the database at a step boundary.
  */
+
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
+import type { SourceStats } from '../../runtime/sources/kafka-source.ts';
 import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
 import type { DurabilityStats } from '../../storage/durability.ts';
@@ -32,6 +34,7 @@ import { errorAnswer, HttpError, requireMethod } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
 import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import type { OperatorProfiles } from './operator-profile.ts';
+import { sourceMetrics } from './source-metrics.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
 import { ChangesPayloadCache, type ViewSubscription } from './view-subscription.ts';
@@ -70,6 +73,8 @@ export interface HttpServerOptions {
   readonly operatorProfiles?: OperatorProfiles;
   /** The durable store's figures for /metrics (none in memory). */
   readonly durability?: () => DurabilityStats | null;
+  /** The connector sources' figures for /metrics (none without connector sources). */
+  readonly sources?: () => readonly SourceStats[];
 }
 
 export interface HttpServer {
@@ -306,7 +311,9 @@ class HttpApi implements HttpServer {
           this.metrics.render(this.gauges(), this.sessions?.() ?? {}, {
             ...this.options.handshakes?.(),
             http: this.handshakes.counts(),
-          }) + durabilityMetrics(this.options.durability?.() ?? null),
+          }) +
+            durabilityMetrics(this.options.durability?.() ?? null) +
+            sourceMetrics(this.options.sources?.() ?? []),
         );
         return;
       default:

@@ -9,6 +9,13 @@ import type { TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
 import { ConstraintError, DataError, EddyError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
+import {
+  type JsonReader,
+  needExactNumbers,
+  needsExactParse,
+  parseExact,
+  readerFor,
+} from '../../functions/json-input.ts';
 import { ChangeSet } from '../../runtime/changes.ts';
 import type { Database } from '../../runtime/database.ts';
 import { Session } from '../../runtime/session.ts';
@@ -16,13 +23,6 @@ import { columnDefaults, type DefaultProducer } from '../../runtime/statements/c
 import type { StatementContext } from '../../runtime/statements/context.ts';
 import { ingestFlat, type OnConflict, requireTable } from '../../runtime/statements/insert.ts';
 import { IngestRowError } from './http-errors.ts';
-import {
-  type JsonReader,
-  needExactNumbers,
-  needsExactParse,
-  parseExact,
-  readerFor,
-} from './ingest-convert.ts';
 import { relationName } from './relation-name.ts';
 
 export interface IngestResult {

@@ -298,7 +298,7 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
   return out.join('');
 }
 
-function metric(
+export function metric(
   out: string[],
   name: string,
   type: 'counter' | 'gauge',
@@ -310,6 +310,6 @@ function metric(
 }
 
 /** Prometheus label values escape backslash, double quote and newline. */
-function escapeLabel(s: string): string {
+export function escapeLabel(s: string): string {
   return s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`));
 }

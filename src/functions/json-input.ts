@@ -1,20 +1,21 @@
 /**
- * @module server/http/ingest-convert
- * JSON values → SQL values for ingest, one reader per column type compiled once per request,
- * with the library's mapping (functions/js-input): a JSON string is read with the type's text
- * input, a number is a numeric constant under the assignment cast, a boolean a boolean, arrays
- * fit array columns and any JSON value fits jsonb; anything without an assignment cast is 42804.
- * Numbers that a double cannot hold exactly are re-read from their source text (`ExactNumber`),
- * so bigint and numeric values stay exact.
+ * @module functions/json-input
+ * JSON values → SQL values for ingest (`POST /ingest`, connector sources' JSON records), one
+ * reader per column type compiled once per request or source, with the library's mapping
+ * (functions/js-input): a JSON string is read with the type's text input, a number is a numeric
+ * constant under the assignment cast, a boolean a boolean, arrays fit array columns and any JSON
+ * value fits jsonb; anything without an assignment cast is 42804. Numbers that a double cannot
+ * hold exactly are re-read from their source text (`ExactNumber`), so bigint and numeric values
+ * stay exact.
  */
-import type { TimeZone } from '../../common/datetime-zone.ts';
-import { checkJsNestingDepth, jsonbFromJs } from '../../common/jsonb-convert.ts';
-import { nestingTooDeep } from '../../common/jsonb-parse.ts';
-import { Numeric } from '../../common/numeric.ts';
-import type { SqlType } from '../../common/types.ts';
-import type { Value } from '../../common/value.ts';
-import { arrayFromJs } from '../../functions/array-dims.ts';
-import { jsInputFor } from '../../functions/js-input.ts';
+import type { TimeZone } from '../common/datetime-zone.ts';
+import { checkJsNestingDepth, jsonbFromJs } from '../common/jsonb-convert.ts';
+import { nestingTooDeep } from '../common/jsonb-parse.ts';
+import { Numeric } from '../common/numeric.ts';
+import type { SqlType } from '../common/types.ts';
+import type { Value } from '../common/value.ts';
+import { arrayFromJs } from './array-dims.ts';
+import { jsInputFor } from './js-input.ts';
 
 /** A JSON number with its source text, from a parse that kept it (see `parseExact`). */
 export class ExactNumber {
