@@ -19,6 +19,7 @@ import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
+import { applyEventTime, type LateCounts } from './event-time.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './step-history.ts';
@@ -73,6 +74,8 @@ export interface StepChanges {
   readonly durationMs: number;
   /** The views whose maintenance in this step took longer than `viewStepBudgetMs`. */
   readonly overBudget: readonly { readonly viewId: number; readonly ms: number }[];
+  /** Rows diverted as late in this step (runtime/event-time), by the relation written to. */
+  readonly late: LateCounts;
 }
 
 export type StepListener = (step: StepChanges) => void;
@@ -94,6 +97,8 @@ export class Database {
   private readonly maintained: MaintainedView[] = [];
   private readonly listeners = new Set<StepListener>();
   private stepNumber = 0;
+  /** Rows diverted as late since the process started, by relation (for metrics). */
+  readonly lateRows = new Map<number, number>();
   /** Views still hydrating in the background, by id. */
   private readonly hydrating = new Map<number, Hydration>();
   /** Snapshot rows fed per event-loop turn while hydrating; fewer rows in all hydrate at once. */
@@ -358,7 +363,9 @@ export class Database {
    * the view stores and notifies listeners. Returns the step's changes.
    */
   commitStep(tableChanges: ChangeSet): StepChanges {
+    const late = applyEventTime(this, tableChanges);
     if (this.durableLog) this.logStep(tableChanges);
+    for (const [id, n] of late) this.lateRows.set(id, (this.lateRows.get(id) ?? 0) + n);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();
@@ -369,7 +376,13 @@ export class Database {
       const count = (this.catalog.stepOverruns.get(viewId)?.count ?? 0) + 1;
       this.catalog.stepOverruns.set(viewId, { count, lastStep: this.stepNumber, lastMs: ms });
     }
-    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started, overBudget };
+    const step = {
+      step: this.stepNumber,
+      changes: all,
+      durationMs: performance.now() - started,
+      overBudget,
+      late,
+    };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);
     return step;

@@ -391,7 +391,13 @@ export class Session {
 
 /** Statements that change the catalog: the input log records them for replay (runtime/durable-log). */
 function changesCatalog(stmt: EddyStatement): boolean {
-  if (stmt.kind !== 'postgres') return stmt.kind === 'createSource' || stmt.kind === 'drop';
+  if (stmt.kind !== 'postgres')
+    return (
+      stmt.kind === 'createSource' ||
+      stmt.kind === 'createTable' ||
+      stmt.kind === 'createMaterializedView' ||
+      stmt.kind === 'drop'
+    );
   const node = stmt.stmt;
   return (
     'CreateStmt' in node ||

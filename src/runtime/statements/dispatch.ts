@@ -2,13 +2,15 @@
  * @module runtime/statements/dispatch
  * Routes each parsed statement to its handler; anything else is reported as not supported.
  */
-import type { Node } from 'libpg-query';
+import type { CreateStmt, Node } from 'libpg-query';
 import { FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
+import type { WatermarkClause } from '../../sql/front/ast.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
+import { addWatermark } from './create-watermark.ts';
 import { dropSources, executeDrop } from './drop.ts';
 import { executeExplain } from './explain.ts';
 import { executeInsert } from './insert.ts';
@@ -24,12 +26,17 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
     case 'postgres':
       return executePostgres(ctx, stmt.stmt);
     case 'createSource':
-      if (stmt.with.length > 0 || stmt.format || stmt.watermarks.length > 0 || stmt.structs.length > 0) {
-        throw new FeatureNotSupportedError(
-          'sources with connectors, formats or watermarks are not supported yet',
-        );
+      if (stmt.with.length > 0 || stmt.format || stmt.structs.length > 0) {
+        throw new FeatureNotSupportedError('sources with connectors or formats are not supported yet');
       }
-      return executeCreateTable(ctx, stmt.table, 'source');
+      return withWatermark(ctx, stmt.table, stmt.watermarks, () =>
+        executeCreateTable(ctx, stmt.table, 'source'),
+      );
+    case 'createTable':
+      if (stmt.with.length > 0 || stmt.format || stmt.structs.length > 0) {
+        throw new FeatureNotSupportedError('tables with connectors or formats are not supported yet');
+      }
+      return withWatermark(ctx, stmt.stmt, stmt.watermarks, () => executeCreateTable(ctx, stmt.stmt));
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
       throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
@@ -38,6 +45,30 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
         `${stmt.kind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
   }
+}
+
+/** Runs a CREATE; a relation it created gets its `WATERMARK FOR` (IF NOT EXISTS over an old one: none). */
+function withWatermark(
+  ctx: StatementContext,
+  stmt: CreateStmt,
+  watermarks: readonly WatermarkClause[],
+  create: () => StatementResult,
+): StatementResult {
+  const name = stmt.relation!.relname!;
+  const catalog = ctx.session.db.catalog;
+  const existed = catalog.relation(name) !== undefined;
+  const result = create();
+  if (existed || watermarks.length === 0) return result;
+  try {
+    addWatermark(ctx, name, watermarks);
+  } catch (err) {
+    // Outside a transaction the relation is already published: a refused watermark takes it back.
+    const created = catalog.relation(name)!;
+    catalog.removeRelation(created.id);
+    ctx.session.db.dropRelation(created.id);
+    throw err;
+  }
+  return result;
 }
 
 function executePostgres(ctx: StatementContext, node: Node): StatementResult {

@@ -20,6 +20,7 @@ import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
+import { eventTimeTables } from './create-watermark.ts';
 
 const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {
   OBJECT_TABLE: { kind: 'table', word: 'table', tag: 'DROP TABLE' },
@@ -114,6 +115,9 @@ function dropRelation(
     );
   }
   for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
+  if (relation.kind === 'table' || relation.kind === 'source')
+    for (const id of eventTimeTables(relation))
+      dropRelation(db, db.catalog.relationById(id), cascade, transaction);
   db.catalog.removeRelation(relation.id);
   if (!transaction) db.dropRelation(relation.id);
 }
