@@ -15,6 +15,7 @@ import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { OperatorStateSize } from '../dataflow/circuit.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
+import type { WindowClose } from '../plan/window-close.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
@@ -55,6 +56,7 @@ export type MaintainerFactory = (
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean,
+  windowClose?: WindowClose,
 ) => ViewMaintainer;
 
 /**
@@ -263,6 +265,8 @@ export class Database {
     plan: LogicalPlan,
     reads: ReadonlySet<number>,
     viewName = `#${viewId}`,
+    /** EMIT ON WINDOW CLOSE (its watermark tables are among `reads`). */
+    windowClose?: WindowClose,
   ): void {
     if ([...reads].some(isSystemRelationId))
       throw new FeatureNotSupportedError('materialized views over system catalogs are not supported', {
@@ -276,6 +280,7 @@ export class Database {
       plan,
       viewId,
       (id) => this.catalog.relationById(id).kind === 'source',
+      windowClose,
     );
     const image = this.viewImages.get(viewId);
     if (image !== undefined && maintainer.restoreState !== undefined) {

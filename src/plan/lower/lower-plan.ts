@@ -24,6 +24,7 @@ import { TopKWithTiesOp } from '../../dataflow/operators/top-k-with-ties.ts';
 import { UnionOp } from '../../dataflow/operators/union.ts';
 import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
+import { WindowCloseOp } from '../../dataflow/operators/window-close.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
 import { isAppendOnly } from '../append-only.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
@@ -31,6 +32,7 @@ import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { children } from '../scalar-visit.ts';
+import type { WindowClose } from '../window-close.ts';
 import { compileResidual, splitJoinCondition } from './lower-join.ts';
 import { aggregateSpec, windowCallSpec } from './lower-window.ts';
 
@@ -42,6 +44,8 @@ export interface LowerOptions {
   readonly relationId?: number;
   /** Whether a relation only ever receives insertions (sources): lets operators keep less state. */
   readonly appendOnly?: (relationId: number) => boolean;
+  /** EMIT ON WINDOW CLOSE: the view's output waits for its windows to close (plan/window-close). */
+  readonly windowClose?: WindowClose;
 }
 
 export interface LoweredView {
@@ -59,7 +63,15 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   const group = circuit.beginView();
   try {
     const appendOnly = options.appendOnly ?? (() => false);
-    const root = lower({ circuit, group, appendOnly, lowered: new Map() }, plan);
+    const ctx: Context = { circuit, group, appendOnly, lowered: new Map() };
+    let root = lower(ctx, plan);
+    const close = options.windowClose;
+    if (close) {
+      // EMIT ON WINDOW CLOSE: the view's changes wait for the watermark that closes their window.
+      const watermark = lower(ctx, close.watermark);
+      const op = new WindowCloseOp(plan.schema.length, close.closeColumn, close.offsetMicros);
+      root = add(ctx, op, [root, watermark]);
+    }
     const outputId = circuit.finishView(group, root, options.relationId);
     return { outputId, group, arity: plan.schema.length };
   } catch (e) {

@@ -37,6 +37,8 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
         throw new FeatureNotSupportedError('tables with connectors or formats are not supported yet');
       }
       return withWatermark(ctx, stmt.stmt, stmt.watermarks, () => executeCreateTable(ctx, stmt.stmt));
+    case 'createMaterializedView':
+      return executeCreateMaterializedView(ctx, stmt.stmt, stmt.emitLocation);
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
       throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);

@@ -105,9 +105,9 @@ export class OperatorProfiles {
 
   /** A maintainer factory that builds every view into a profiled circuit kept here. */
   factory(): MaintainerFactory {
-    return (plan: LogicalPlan, viewId: number, appendOnly: (relationId: number) => boolean) => {
+    return (plan, viewId, appendOnly, windowClose) => {
       const circuit = new ProfiledCircuit();
-      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, circuit);
+      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, windowClose, circuit);
       this.circuits.set(viewId, circuit);
       return maintainer;
     };
