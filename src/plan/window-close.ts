@@ -31,7 +31,13 @@ export interface WindowClose {
   readonly reads: readonly number[];
 }
 
-type WatermarkOf = (relationId: number) => RelationWatermark | undefined;
+/** What a view's maintenance knows of event time (runtime/database hands it to the lowering). */
+export interface EventTimeOptions {
+  readonly windowClose?: WindowClose;
+  readonly watermarkOf?: WatermarkOf;
+}
+
+export type WatermarkOf = (relationId: number) => RelationWatermark | undefined;
 
 interface Lineage {
   readonly offsetMicros: number;
@@ -53,16 +59,63 @@ export function windowCloseOf(plan: LogicalPlan, watermarkOf: WatermarkOf, posit
       'EMIT ON WINDOW CLOSE needs the window_end or window_start of TUMBLE or HOP over a relation with a watermark among the output columns',
       { position, hint: 'Select (and group by) window_end or window_start.' },
     );
-  const sources = [...chosen.lineage.relations].map((id) => ({ id, mark: watermarkOf(id)! }));
-  const type = sources[0]!.mark.type;
-  if (sources.some((s) => s.mark.type.id !== type.id))
+  const { watermark, reads } = watermarkPlan(chosen.lineage.relations, watermarkOf, position);
+  return { closeColumn: chosen.column, offsetMicros: chosen.lineage.offsetMicros, watermark, reads };
+}
+
+/**
+ * How a GROUP BY over windows can free the groups of closed windows: a group key that is a window
+ * bound, over an input that reads only relations with watermarks through filters, projections
+ * and window functions (no join, which could bring rows to a closed window from elsewhere), so
+ * once the watermark passes the window's end no change can reach the group again.
+ */
+export function groupClosing(
+  plan: LogicalPlan & { kind: 'aggregate' },
+  watermarkOf: WatermarkOf,
+): { keyIndex: number; offsetMicros: number; watermark: LogicalPlan } | undefined {
+  if (!linearOverWatermarks(plan.input, watermarkOf)) return undefined;
+  for (let k = 0; k < plan.groupBy.length; k++) {
+    const lineage = windowBound(plan.input, plan.groupBy[k]!, watermarkOf);
+    if (!lineage) continue;
+    try {
+      const { watermark } = watermarkPlan(lineage.relations, watermarkOf);
+      return { keyIndex: k, offsetMicros: lineage.offsetMicros, watermark };
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function linearOverWatermarks(plan: LogicalPlan, watermarkOf: WatermarkOf): boolean {
+  switch (plan.kind) {
+    case 'get':
+      return watermarkOf(plan.relationId) !== undefined;
+    case 'filter':
+    case 'map':
+    case 'flatMap':
+      return linearOverWatermarks(plan.input, watermarkOf);
+    default:
+      return false;
+  }
+}
+
+/** The least watermark of `relations`, as a one-row plan over their watermark tables. */
+function watermarkPlan(
+  relations: ReadonlySet<number>,
+  watermarkOf: WatermarkOf,
+  position?: number,
+): { watermark: LogicalPlan; reads: number[] } {
+  const sources = [...relations].map((id) => watermarkOf(id)!);
+  const type = sources[0]!.type;
+  if (sources.some((mark) => mark.type.id !== type.id))
     throw new FeatureNotSupportedError(
       'EMIT ON WINDOW CLOSE over windows of both timestamp and timestamptz event times is not supported',
       { position },
     );
   const column = { name: 'watermark', type, nullable: true };
   const perRelation = sources.map(
-    ({ mark }): LogicalPlan => ({
+    (mark): LogicalPlan => ({
       kind: 'map',
       input: {
         kind: 'get',
@@ -87,12 +140,7 @@ export function windowCloseOf(plan: LogicalPlan, watermarkOf: WatermarkOf, posit
     aggregates: [{ fn: 'min', args: [0], distinct: false, filter: null, orderBy: [], type }],
     schema: [column],
   };
-  return {
-    closeColumn: chosen.column,
-    offsetMicros: chosen.lineage.offsetMicros,
-    watermark,
-    reads: sources.map((s) => s.mark.stateRelationId),
-  };
+  return { watermark, reads: sources.map((mark) => mark.stateRelationId) };
 }
 
 /** Whether output column `index` of `plan` is a window bound, and of which relations' event time. */

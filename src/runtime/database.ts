@@ -15,12 +15,12 @@ import type { Value } from '../common/value.ts';
 import type { Batch } from '../dataflow/batch.ts';
 import type { OperatorStateSize } from '../dataflow/circuit.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
-import type { WindowClose } from '../plan/window-close.ts';
+import type { EventTimeOptions, WindowClose } from '../plan/window-close.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
-import { applyEventTime, type LateCounts } from './event-time.ts';
+import { applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './step-history.ts';
@@ -56,7 +56,7 @@ export type MaintainerFactory = (
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean,
-  windowClose?: WindowClose,
+  eventTime?: EventTimeOptions,
 ) => ViewMaintainer;
 
 /**
@@ -279,8 +279,12 @@ export class Database {
     const maintainer = this.createMaintainer(
       plan,
       viewId,
-      (id) => this.catalog.relationById(id).kind === 'source',
-      windowClose,
+      (id) => {
+        // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
+        const relation = this.catalog.relationById(id);
+        return relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined);
+      },
+      { windowClose, watermarkOf: (id) => relationWatermark(this.catalog, id) },
     );
     const image = this.viewImages.get(viewId);
     if (image !== undefined && maintainer.restoreState !== undefined) {

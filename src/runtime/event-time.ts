@@ -14,6 +14,7 @@ import type { Catalog, TableEntry, WatermarkSpec } from '../catalog/catalog.ts';
 import type { Value } from '../common/value.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { compileScalar, type RowFn } from '../plan/compile-scalar.ts';
+import type { RelationWatermark } from '../plan/window-close.ts';
 import type { ChangeSet } from './changes.ts';
 import type { RowStore } from './row-store.ts';
 
@@ -138,4 +139,18 @@ function countRows(batch: Batch): number {
   let n = 0;
   for (let i = 0; i < batch.length; i++) n += batch.weights[i]!;
   return n;
+}
+
+/** A relation's watermark as the planner sees it (plan/window-close), if it declares one. */
+export function relationWatermark(catalog: Catalog, relationId: number): RelationWatermark | undefined {
+  const relation = catalog.relationById(relationId);
+  if ((relation.kind !== 'table' && relation.kind !== 'source') || relation.watermark === undefined)
+    return undefined;
+  const spec = relation.watermark;
+  return {
+    column: spec.column,
+    stateRelationId: spec.stateRelationId,
+    stateName: catalog.relationById(spec.stateRelationId).name,
+    type: relation.columns[spec.column]!.type,
+  };
 }

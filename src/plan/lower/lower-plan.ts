@@ -32,7 +32,7 @@ import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { children } from '../scalar-visit.ts';
-import type { WindowClose } from '../window-close.ts';
+import { groupClosing, type WatermarkOf, type WindowClose } from '../window-close.ts';
 import { compileResidual, splitJoinCondition } from './lower-join.ts';
 import { aggregateSpec, windowCallSpec } from './lower-window.ts';
 
@@ -46,6 +46,8 @@ export interface LowerOptions {
   readonly appendOnly?: (relationId: number) => boolean;
   /** EMIT ON WINDOW CLOSE: the view's output waits for its windows to close (plan/window-close). */
   readonly windowClose?: WindowClose;
+  /** Relations' watermarks: aggregates over windows free the groups of closed windows. */
+  readonly watermarkOf?: WatermarkOf;
 }
 
 export interface LoweredView {
@@ -63,7 +65,7 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   const group = circuit.beginView();
   try {
     const appendOnly = options.appendOnly ?? (() => false);
-    const ctx: Context = { circuit, group, appendOnly, lowered: new Map() };
+    const ctx: Context = { circuit, group, appendOnly, watermarkOf: options.watermarkOf, lowered: new Map() };
     let root = lower(ctx, plan);
     const close = options.windowClose;
     if (close) {
@@ -84,6 +86,7 @@ interface Context {
   readonly circuit: Circuit;
   readonly group: number;
   readonly appendOnly: (relationId: number) => boolean;
+  readonly watermarkOf: WatermarkOf | undefined;
   /** The node already built for each plan node, so a shared subplan is built once. */
   readonly lowered: Map<LogicalPlan, NodeId>;
 }
@@ -159,7 +162,14 @@ const lowerings: Lowering = {
     const appendOnly = isAppendOnly(p.input, ctx.appendOnly);
     const specs = p.aggregates.map((a) => aggregateSpec(a, schema, appendOnly));
     const groupTypes = p.groupBy.map((g) => schema[g]!.type);
-    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+    const closing = ctx.watermarkOf && groupClosing(p, ctx.watermarkOf);
+    if (!closing) return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+    // Groups of windows the watermark has closed are freed: the watermark is a second input.
+    const watermark = lower(ctx, closing.watermark);
+    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs, closing), [
+      input,
+      watermark,
+    ]);
   },
 
   distinct: (ctx, p) => add(ctx, new DistinctOp(p.schema.length), [lower(ctx, p.input)]),

@@ -11,9 +11,9 @@ import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
 import { windowCloseOf } from '../../plan/window-close.ts';
 import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
+import { relationWatermark } from '../event-time.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
-import { relationWatermark } from './create-watermark.ts';
 import { planSelect } from './query.ts';
 
 function renameColumns(plan: LogicalPlan, aliases: readonly Node[]): LogicalPlan {

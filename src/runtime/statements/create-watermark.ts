@@ -6,10 +6,9 @@
  * partition). A table with a watermark is append-only: a primary key (which makes INSERT an
  * upsert with ON CONFLICT) is refused with 0A000, and so are UPDATE and DELETE on it later.
  */
-import type { Catalog, TableColumn, TableEntry, WatermarkSpec } from '../../catalog/catalog.ts';
+import type { TableColumn, TableEntry, WatermarkSpec } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T, typeName } from '../../common/types.ts';
-import type { RelationWatermark } from '../../plan/window-close.ts';
 import { bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
 import type { WatermarkClause } from '../../sql/front/ast.ts';
 import { bindOptions, type StatementContext } from './context.ts';
@@ -110,18 +109,4 @@ export function refuseEventTimeWrite(relation: TableEntry, write: 'insert' | 'up
 /** The tables a relation keeps for its event time (dropped with it). */
 export function eventTimeTables(relation: TableEntry): number[] {
   return relation.watermark ? [relation.watermark.lateRelationId, relation.watermark.stateRelationId] : [];
-}
-
-/** A relation's watermark as the planner sees it (plan/window-close), if it declares one. */
-export function relationWatermark(catalog: Catalog, relationId: number): RelationWatermark | undefined {
-  const relation = catalog.relationById(relationId);
-  if ((relation.kind !== 'table' && relation.kind !== 'source') || relation.watermark === undefined)
-    return undefined;
-  const spec = relation.watermark;
-  return {
-    column: spec.column,
-    stateRelationId: spec.stateRelationId,
-    stateName: catalog.relationById(spec.stateRelationId).name,
-    type: relation.columns[spec.column]!.type,
-  };
 }

@@ -105,9 +105,9 @@ export class OperatorProfiles {
 
   /** A maintainer factory that builds every view into a profiled circuit kept here. */
   factory(): MaintainerFactory {
-    return (plan, viewId, appendOnly, windowClose) => {
+    return (plan, viewId, appendOnly, eventTime) => {
       const circuit = new ProfiledCircuit();
-      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, windowClose, circuit);
+      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, eventTime, circuit);
       this.circuits.set(viewId, circuit);
       return maintainer;
     };
