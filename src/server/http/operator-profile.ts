@@ -10,7 +10,6 @@ import type { Batch } from '../../dataflow/batch.ts';
 import { Circuit, type NodeId } from '../../dataflow/circuit.ts';
 import type { Operator } from '../../dataflow/operator.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
-import type { LogicalPlan } from '../../plan/logical.ts';
 import type { MaintainerFactory } from '../../runtime/database.ts';
 import { createDataflowMaintainer } from '../../runtime/dataflow-maintainer.ts';
 
