@@ -154,3 +154,17 @@ export function relationWatermark(catalog: Catalog, relationId: number): Relatio
     type: relation.columns[spec.column]!.type,
   };
 }
+
+/** The NOTICEs a client gets for the late rows its write's step diverted (DESIGN: never silently). */
+export function lateNotices(catalog: Catalog, late: LateCounts): string[] {
+  const out: string[] = [];
+  for (const [relationId, rows] of late) {
+    const relation = catalog.relationById(relationId);
+    if (relation.kind !== 'source' && relation.kind !== 'table') continue;
+    const lateTable = catalog.relationById(relation.watermark!.lateRelationId).name;
+    out.push(
+      `${rows} ${rows === 1 ? 'row was' : 'rows were'} behind the watermark of "${relation.name}" and went to ${lateTable}`,
+    );
+  }
+  return out;
+}

@@ -17,6 +17,8 @@ export interface StatementResult {
   readonly rowCount: number;
   readonly columns: readonly ResultColumn[];
   readonly rows: readonly Value[][];
+  /** NOTICE messages the statement raised (late rows diverted by the step it committed). */
+  readonly notices?: readonly string[];
 }
 
 export function commandResult(command: string, rowCount = 0): StatementResult {

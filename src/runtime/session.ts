@@ -20,6 +20,7 @@ import { inferParamTypes } from '../sql/bind/params.ts';
 import type { EddyStatement } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
+import { type LateCounts, lateNotices } from './event-time.ts';
 import { HydrationPendingError } from './hydration.ts';
 import { PendingStatement } from './pending-statement.ts';
 import type { ResultColumn, StatementResult } from './result.ts';
@@ -39,6 +40,8 @@ export class Session {
    * a sliced query while it starts another statement on the same session.
    */
   private readonly runningGuards = new Set<QueryGuard>();
+  /** NOTICEs raised by steps this session committed, not yet attached to a result. */
+  private readonly notices: string[] = [];
   /** Rejects the wait of a statement waiting for a hydrating view (cancel reaches it too). */
   private readonly runningWaits = new Set<(err: StateError) => void>();
 
@@ -166,6 +169,7 @@ export class Session {
         results.push(await this.executeOneWaiting(stmt, params, paramTypes));
       }
       if (this.transaction?.implicit) this.commit();
+      if (results.length > 0) results.push(this.withNotices(results.pop()!));
       return results;
     } catch (err) {
       if (this.transaction?.implicit) this.rollback();
@@ -300,9 +304,9 @@ export class Session {
         this.transaction.ddl.push({ sql: stmt.text, firstId, timeZone: this.settings.timeZone });
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
-        else this.db.commitStep(changes);
+        else this.noteLate(this.db.commitStep(changes).late);
       }
-      return result;
+      return this.withNotices(result);
     } catch (err) {
       if (err instanceof PendingStatement) {
         // Only a read is sliced: it has no changes to apply when it ends.
@@ -362,6 +366,19 @@ export class Session {
    * rolls back instead. A conflict with a concurrent commit throws (40001, 23505) and the
    * transaction is gone, rolled back, as in PostgreSQL.
    */
+  /** Late rows diverted by a step this session committed: NOTICEs for its statement's result. */
+  private noteLate(late: LateCounts): void {
+    if (late.size > 0) this.notices.push(...lateNotices(this.db.catalog, late));
+  }
+
+  /** The result with the NOTICEs raised since the last one was returned. */
+  private withNotices(result: StatementResult): StatementResult {
+    if (this.notices.length === 0) return result;
+    const notices = [...(result.notices ?? []), ...this.notices];
+    this.notices.length = 0;
+    return { ...result, notices };
+  }
+
   commit(): 'COMMIT' | 'ROLLBACK' {
     const txn = this.transaction;
     this.transaction = null;
@@ -369,7 +386,7 @@ export class Session {
     let committed = false;
     try {
       if (txn.failed) return 'ROLLBACK';
-      txn.commit(this.db);
+      this.noteLate(txn.commit(this.db));
       committed = true;
       return 'COMMIT';
     } finally {

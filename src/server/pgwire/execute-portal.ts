@@ -89,6 +89,10 @@ function executePlain(
     }
   }
   const result = portal.result;
+  // NOTICEs once, before the first rows (a suspended portal's later rows do not repeat them).
+  if (portal.sent === 0)
+    for (const message of result.notices ?? [])
+      noticeResponse(conn.w, { severity: 'NOTICE', code: WireState.successfulCompletion, message });
   if (!returnsRows(result)) {
     commandComplete(conn.w, result.command);
     conn.afterStatement(result.command);
