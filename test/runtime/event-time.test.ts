@@ -78,6 +78,7 @@ test('a table with a watermark is append-only; kept tables are read-only; DROP t
   assert.throws(() => s.execute(`INSERT INTO bid_watermarks VALUES ('', now())`), { code: '42809' });
   assert.throws(() => s.execute('CREATE TABLE u (a integer, WATERMARK FOR a AS a)'), { code: '42804' });
   assert.throws(() => s.execute('CREATE TABLE u (a timestamp, WATERMARK FOR b AS a)'), { code: '42703' });
+  assert.throws(() => s.execute('DROP TABLE t_late'), { code: '2BP01' });
   s.execute('DROP TABLE t');
   assert.throws(() => s.execute('SELECT * FROM t_late'), { code: '42P01' });
   assert.throws(() => s.execute('SELECT * FROM t_watermarks'), { code: '42P01' });

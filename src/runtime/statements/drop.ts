@@ -85,6 +85,12 @@ export function executeDrop(ctx: StatementContext, stmt: DropStmt): StatementRes
       if (relation) throw new SemanticError(SqlState.wrongObjectType, `"${name}" is not a ${spec.word}`);
       throw new UndefinedObjectError(SqlState.undefinedTable, `${spec.word} "${name}" does not exist`);
     }
+    if (relation.kind === 'table' && relation.keptBy !== undefined)
+      throw new SemanticError(
+        SqlState.dependentObjectsStillExist,
+        `cannot drop table ${name} because ${relation.keptBy} requires it`,
+        { hint: `You can drop ${relation.keptBy} instead.` },
+      );
     dropRelation(db, relation, cascade, ctx.session.transaction);
   }
   return commandResult(spec.tag);
