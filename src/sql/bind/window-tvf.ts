@@ -22,6 +22,8 @@ import { bindExpr } from './expr.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 
 const USECS_PER_DAY = 86_400_000_000;
+/** HOP's windows per row (size / slide) at most: a row fans out into that many. */
+const maxWindowsPerRow = 10_000;
 
 /** The window table functions by name; `session` is known but refused. */
 export const windowTableFunctions = new Set(['tumble', 'hop', 'session']);
@@ -78,6 +80,12 @@ export function bindWindowTableFunction(
   const size = intervals[intervals.length - 1]!;
   const slideMicros = windowMicros(slide, position);
   const sizeMicros = windowMicros(size, position);
+  if (Math.ceil(sizeMicros / slideMicros) > maxWindowsPerRow)
+    throw new SemanticError(
+      SqlState.invalidParameterValue,
+      `HOP would put each row in ${Math.ceil(sizeMicros / slideMicros)} windows; at most ${maxWindowsPerRow} are allowed`,
+      { position, hint: 'Use a larger slide or a smaller size.' },
+    );
   const input = relation.plan;
   const alias = rf.alias?.aliasname ?? relationName;
   const schema = [
