@@ -151,3 +151,57 @@ test('a windowed aggregate frees the groups of closed windows; the view keeps th
   assert.equal(openWindows, 18);
   assert.equal(entries(db, 'hot', 'AggregateOp'), openWindows + 1);
 });
+
+test('the oracle: views over a watermarked source equal the batch query over its on-time rows', () => {
+  const { s, rows } = open();
+  // The same rows go to a plain table; the source's on-time rows are those minus its late ones.
+  s.execute('CREATE TABLE plain (auction integer, price integer, date_time timestamp)');
+  const windows = `FROM TUMBLE(bid, date_time, INTERVAL '10' SECOND) GROUP BY auction, window_start, window_end`;
+  s.execute(
+    `CREATE MATERIALIZED VIEW eowc AS SELECT auction, window_start, window_end, count(*) AS n, sum(price) AS p ${windows} EMIT ON WINDOW CLOSE`,
+  );
+  s.execute(
+    `CREATE MATERIALIZED VIEW live AS SELECT auction, window_start, window_end, count(*) AS n, sum(price) AS p ${windows}`,
+  );
+  const oracle = (closedOnly: boolean) =>
+    `SELECT auction, window_start, window_end, count(*) AS n, sum(price) AS p
+       FROM TUMBLE(on_time, date_time, INTERVAL '10' SECOND)
+       ${closedOnly ? 'WHERE window_end <= (SELECT watermark FROM bid_watermarks)' : ''}
+       GROUP BY auction, window_start, window_end ORDER BY 1, 2`;
+  const withOnTime = (q: string) =>
+    `WITH on_time AS (SELECT * FROM plain EXCEPT ALL SELECT * FROM bid_late) ${q}`;
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return Math.floor(seed / 65536) % n; // the LCG's high bits: its low bits cycle
+  };
+  let watermark = -Infinity;
+  let clock = 0;
+  for (let step = 0; step < 40; step++) {
+    const values: string[] = [];
+    const times: number[] = [];
+    for (let i = 1 + random(4); i > 0; i--) {
+      clock += random(3);
+      const t = clock - random(8); // up to 8 s out of order: some rows are late
+      times.push(t);
+      values.push(`(${random(3)}, ${random(100)}, '2020-01-01'::timestamp + INTERVAL '${t} seconds')`);
+    }
+    const expectedLate = times.filter((t) => t < watermark).length;
+    const lateBefore = rows('SELECT count(*) FROM bid_late')[0]![0] as number;
+    s.execute(`INSERT INTO bid VALUES ${values.join(', ')}; INSERT INTO plain VALUES ${values.join(', ')}`);
+    assert.equal((rows('SELECT count(*) FROM bid_late')[0]![0] as number) - lateBefore, expectedLate);
+    for (const t of times) if (!(t < watermark)) watermark = Math.max(watermark, t - 4);
+    assert.deepEqual(
+      rows('SELECT * FROM eowc ORDER BY 1, 2'),
+      rows(withOnTime(oracle(true))),
+      `step ${step}`,
+    );
+    assert.deepEqual(
+      rows('SELECT * FROM live ORDER BY 1, 2'),
+      rows(withOnTime(oracle(false))),
+      `step ${step}`,
+    );
+  }
+  assert.ok((rows('SELECT count(*) FROM bid_late')[0]![0] as number) > 0, 'the workload has late rows');
+  assert.ok((rows('SELECT count(*) FROM eowc')[0]![0] as number) > 0, 'and closed windows');
+});
