@@ -79,6 +79,13 @@ test('a table with a watermark is append-only; kept tables are read-only; DROP t
   assert.throws(() => s.execute('CREATE TABLE u (a integer, WATERMARK FOR a AS a)'), { code: '42804' });
   assert.throws(() => s.execute('CREATE TABLE u (a timestamp, WATERMARK FOR b AS a)'), { code: '42703' });
   assert.throws(() => s.execute('DROP TABLE t_late'), { code: '2BP01' });
+  for (const expr of ['now()', "at + random() * INTERVAL '1 second'", '(SELECT max(date_time) FROM bid)'])
+    assert.throws(() => s.execute(`CREATE TABLE u (at timestamp, WATERMARK FOR at AS ${expr})`), {
+      code: '0A000',
+    });
+  assert.throws(() => s.execute('CREATE TABLE u (n int, at timestamp, WATERMARK FOR at AS n)'), {
+    code: '42804',
+  });
   s.execute('DROP TABLE t');
   assert.throws(() => s.execute('SELECT * FROM t_late'), { code: '42P01' });
   assert.throws(() => s.execute('SELECT * FROM t_watermarks'), { code: '42P01' });

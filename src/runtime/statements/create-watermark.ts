@@ -9,6 +9,7 @@
 import type { TableColumn, TableEntry, WatermarkSpec } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T, typeName } from '../../common/types.ts';
+import { anyNode } from '../../plan/scalar-visit.ts';
 import { bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
 import type { WatermarkClause } from '../../sql/front/ast.ts';
 import { bindOptions, type StatementContext } from './context.ts';
@@ -48,7 +49,20 @@ export function addWatermark(ctx: StatementContext, name: string, clauses: reado
       { position: clause.columnLocation + 1 },
     );
   const scope = relation.columns.map((c, index) => ({ table: name, name: c.name, type: c.type, index }));
-  const bound = bindScalar(clause.expr, scope, bindOptions(ctx), 'WATERMARK expressions');
+  const bound = bindScalar(
+    clause.expr,
+    scope,
+    { ...bindOptions(ctx), deferClock: true },
+    'WATERMARK expressions',
+  );
+  // Replay re-forms the watermark from the rows alone: the clock, chance or other rows may not enter.
+  if (
+    anyNode(bound, (e) => e.kind === 'subquery' || e.kind === 'outerRef' || (e.kind === 'call' && e.volatile))
+  )
+    throw new FeatureNotSupportedError(
+      'a WATERMARK expression must depend on its row alone (no subqueries, no volatile functions)',
+      { position: clause.location + 1 },
+    );
   const expr = coerceForAssignment(bound, type, clause.column);
   for (const kept of [lateTableName(name), watermarkTableName(name)])
     if (catalog.relation(kept))
