@@ -48,6 +48,26 @@ export interface TableEntry extends RelationBase {
   readonly connector?: KafkaSourceSpec;
   /** The source that keeps this table (its dead letters or positions): SQL reads it, never writes. */
   readonly keptBy?: string;
+  /** `WATERMARK FOR col AS expr`: the relation is append-only and diverts late rows (runtime/event-time). */
+  readonly watermark?: WatermarkSpec;
+}
+
+/**
+ * A relation's event-time declaration. The watermark is the largest `expr` over the rows accepted
+ * so far (per partition; the relation's is the least over its partitions). Rows whose `column` is
+ * behind it when they arrive go to the late-data table; the watermark itself lives in a table
+ * kept by the relation, written in the step that advances it, so the input log and checkpoints
+ * keep it with the data.
+ */
+export interface WatermarkSpec {
+  /** The event-time column (timestamp or timestamptz). */
+  readonly column: number;
+  /** Over the relation's row, of the column's type. */
+  readonly expr: ScalarExpr;
+  /** `<relation>_late`: the relation's columns, the rows diverted as late. */
+  readonly lateRelationId: number;
+  /** `<relation>_watermarks`: (partition, watermark), one row per partition seen. */
+  readonly stateRelationId: number;
 }
 
 export interface ViewEntry extends RelationBase {
@@ -193,6 +213,12 @@ export class Catalog {
     const own = this.ownChanges(true);
     (own?.added ?? this.committed).addRelation(entry);
     own?.created.add(entry.id);
+  }
+
+  /** Replaces the entry of a relation the running statement created (same id and name). */
+  replaceRelation(entry: RelationEntry): void {
+    this.removeRelation(entry.id);
+    this.addRelation(entry);
   }
 
   removeRelation(id: number): void {

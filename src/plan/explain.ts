@@ -4,6 +4,8 @@
  * written over the input's column names (`#i` where a column has no name).
  */
 
+import { formatInterval } from '../common/datetime-format.ts';
+import { Interval } from '../common/interval.ts';
 import { typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { isBareClockName } from './clock-calls.ts';
@@ -136,5 +138,6 @@ export function formatScalar(e: ScalarExpr, schema: Schema): string {
 function formatLiteral(v: Value): string {
   if (v === null) return 'NULL';
   if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
+  if (v instanceof Interval) return `interval '${formatInterval(v)}'`;
   return String(v);
 }

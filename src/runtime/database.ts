@@ -16,10 +16,12 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { OperatorStateSize } from '../dataflow/circuit.ts';
 import type { RelationRows } from '../plan/evaluate/row-stream.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
+import type { EventTimeOptions, WindowClose } from '../plan/window-close.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
+import { applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import { RowStore } from './row-store.ts';
 import { StepHistory } from './step-history.ts';
@@ -55,6 +57,7 @@ export type MaintainerFactory = (
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean,
+  eventTime?: EventTimeOptions,
 ) => ViewMaintainer;
 
 /**
@@ -74,6 +77,8 @@ export interface StepChanges {
   readonly durationMs: number;
   /** The views whose maintenance in this step took longer than `viewStepBudgetMs`. */
   readonly overBudget: readonly { readonly viewId: number; readonly ms: number }[];
+  /** Rows diverted as late in this step (runtime/event-time), by the relation written to. */
+  readonly late: LateCounts;
 }
 
 export type StepListener = (step: StepChanges) => void;
@@ -95,6 +100,8 @@ export class Database {
   private readonly maintained: MaintainedView[] = [];
   private readonly listeners = new Set<StepListener>();
   private stepNumber = 0;
+  /** Rows diverted as late since the process started, by relation (for metrics). */
+  readonly lateRows = new Map<number, number>();
   /** Views still hydrating in the background, by id. */
   private readonly hydrating = new Map<number, Hydration>();
   /** Snapshot rows fed per event-loop turn while hydrating; fewer rows in all hydrate at once. */
@@ -262,6 +269,8 @@ export class Database {
     plan: LogicalPlan,
     reads: ReadonlySet<number>,
     viewName = `#${viewId}`,
+    /** EMIT ON WINDOW CLOSE (its watermark tables are among `reads`). */
+    windowClose?: WindowClose,
   ): void {
     if ([...reads].some(isSystemRelationId))
       throw new FeatureNotSupportedError('materialized views over system catalogs are not supported', {
@@ -274,7 +283,12 @@ export class Database {
     const maintainer = this.createMaintainer(
       plan,
       viewId,
-      (id) => this.catalog.relationById(id).kind === 'source',
+      (id) => {
+        // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
+        const relation = this.catalog.relationById(id);
+        return relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined);
+      },
+      { windowClose, watermarkOf: (id) => relationWatermark(this.catalog, id) },
     );
     const image = this.viewImages.get(viewId);
     if (image !== undefined && maintainer.restoreState !== undefined) {
@@ -362,7 +376,9 @@ export class Database {
    * the view stores and notifies listeners. Returns the step's changes.
    */
   commitStep(tableChanges: ChangeSet): StepChanges {
+    const late = applyEventTime(this, tableChanges);
     if (this.durableLog) this.logStep(tableChanges);
+    for (const [id, n] of late) this.lateRows.set(id, (this.lateRows.get(id) ?? 0) + n);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();
@@ -373,7 +389,13 @@ export class Database {
       const count = (this.catalog.stepOverruns.get(viewId)?.count ?? 0) + 1;
       this.catalog.stepOverruns.set(viewId, { count, lastStep: this.stepNumber, lastMs: ms });
     }
-    const step = { step: this.stepNumber, changes: all, durationMs: performance.now() - started, overBudget };
+    const step = {
+      step: this.stepNumber,
+      changes: all,
+      durationMs: performance.now() - started,
+      overBudget,
+      late,
+    };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);
     return step;

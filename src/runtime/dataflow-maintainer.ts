@@ -16,6 +16,7 @@ import { fingerprintOf, stateMismatch } from '../dataflow/state.ts';
 import { explainPlan } from '../plan/explain.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { lowerPlan } from '../plan/lower/index.ts';
+import type { EventTimeOptions } from '../plan/window-close.ts';
 import type { ViewMaintainer } from './database.ts';
 import { type ViewState, viewStateVersion } from './view-state.ts';
 
@@ -23,15 +24,21 @@ export function createDataflowMaintainer(
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean = () => false,
+  /** EMIT ON WINDOW CLOSE and relations' watermarks (plan/window-close). */
+  eventTime: EventTimeOptions = {},
   /** The circuit to build into: a subclass may observe its operators (the server's console profiles them). */
   circuit: Circuit = new Circuit(),
 ): ViewMaintainer {
-  const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly });
+  const { windowClose, watermarkOf } = eventTime;
+  const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly, windowClose, watermarkOf });
   const errors = new RowErrors();
   // An error that escapes a stateful operator leaves its state unknown: the view stops, and its
   // reads raise that error from then on (the step itself, and the writes in it, still commit).
   let failure: EddyError | null = null;
-  const fingerprint = fingerprintOf(`${viewId}\n${explainPlan(plan).join('\n')}`);
+  const closing = windowClose
+    ? `\nemit on window close ${windowClose.closeColumn}+${windowClose.offsetMicros}`
+    : '';
+  const fingerprint = fingerprintOf(`${viewId}\n${explainPlan(plan).join('\n')}${closing}`);
   let stepped = false;
   return {
     step(inputs: ReadonlyMap<number, Batch>): Batch {

@@ -24,6 +24,8 @@ export interface StatementResult {
    * only (the final count is known once `more` ends). The statement runs until `more` ends.
    */
   readonly more?: RowsInFlight;
+  /** NOTICE messages the statement raised (late rows diverted by the step it committed). */
+  readonly notices?: readonly string[];
 }
 
 /** A query's remaining rows, evaluated as they are pulled: the statement runs until they end. */

@@ -20,6 +20,7 @@ import { inferParamTypes } from '../sql/bind/params.ts';
 import type { EddyStatement } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
+import { type LateCounts, lateNotices } from './event-time.ts';
 import { HydrationPendingError } from './hydration.ts';
 import { PendingStatement } from './pending-statement.ts';
 import type { ResultColumn, RowsInFlight, StatementResult } from './result.ts';
@@ -39,6 +40,8 @@ export class Session {
    * a sliced query while it starts another statement on the same session.
    */
   private readonly runningGuards = new Set<QueryGuard>();
+  /** NOTICEs raised by steps this session committed, not yet attached to a result. */
+  private readonly notices: string[] = [];
   /** Rejects the wait of a statement waiting for a hydrating view (cancel reaches it too). */
   private readonly runningWaits = new Set<(err: StateError) => void>();
 
@@ -169,6 +172,7 @@ export class Session {
         results.push(await this.executeOneWaiting(stmt, params, paramTypes));
       }
       if (this.transaction?.implicit) this.commit();
+      if (results.length > 0) results.push(this.withNotices(results.pop()!));
       return results;
     } catch (err) {
       if (this.transaction?.implicit) this.rollback();
@@ -305,14 +309,17 @@ export class Session {
         this.transaction.ddl.push({ sql: stmt.text, firstId, timeZone: this.settings.timeZone });
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
-        else this.db.commitStep(changes);
+        else this.noteLate(this.db.commitStep(changes).late);
       }
       if (result.more) {
         // Only a read streams: it has no changes to apply when it ends.
         pending = true;
-        return { ...result, more: this.settleStreaming(result.more, guard, this.transaction) };
+        return this.withNotices({
+          ...result,
+          more: this.settleStreaming(result.more, guard, this.transaction),
+        });
       }
-      return result;
+      return this.withNotices(result);
     } catch (err) {
       if (err instanceof PendingStatement) {
         // Only a read is sliced: it has no changes to apply when it ends.
@@ -394,6 +401,19 @@ export class Session {
     return isolationLevel(String(this.settings['guc:default_transaction_isolation'] ?? ''));
   }
 
+  /** Late rows diverted by a step this session committed: NOTICEs for its statement's result. */
+  private noteLate(late: LateCounts): void {
+    if (late.size > 0) this.notices.push(...lateNotices(this.db.catalog, late));
+  }
+
+  /** The result with the NOTICEs raised since the last one was returned. */
+  private withNotices(result: StatementResult): StatementResult {
+    if (this.notices.length === 0) return result;
+    const notices = [...(result.notices ?? []), ...this.notices];
+    this.notices.length = 0;
+    return { ...result, notices };
+  }
+
   /**
    * Commits the open transaction's writes as one step, all or nothing; a failed transaction
    * rolls back instead. A conflict with a concurrent commit throws (40001, 23505) and the
@@ -406,7 +426,7 @@ export class Session {
     let committed = false;
     try {
       if (txn.failed) return 'ROLLBACK';
-      txn.commit(this.db);
+      this.noteLate(txn.commit(this.db));
       committed = true;
       return 'COMMIT';
     } finally {
@@ -428,7 +448,13 @@ export class Session {
 
 /** Statements that change the catalog: the input log records them for replay (runtime/durable-log). */
 function changesCatalog(stmt: EddyStatement): boolean {
-  if (stmt.kind !== 'postgres') return stmt.kind === 'createSource' || stmt.kind === 'drop';
+  if (stmt.kind !== 'postgres')
+    return (
+      stmt.kind === 'createSource' ||
+      stmt.kind === 'createTable' ||
+      stmt.kind === 'createMaterializedView' ||
+      stmt.kind === 'drop'
+    );
   const node = stmt.stmt;
   return (
     'CreateStmt' in node ||

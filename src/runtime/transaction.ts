@@ -14,8 +14,9 @@ import { Batch } from '../dataflow/batch.ts';
 import { consolidate } from '../dataflow/consolidate.ts';
 import { RowKeyMap } from '../plan/evaluate/row-key-map.ts';
 import { ChangeSet } from './changes.ts';
-import type { Database } from './database.ts';
+import type { Database, StepChanges } from './database.ts';
 import type { DdlRecord } from './durable-log.ts';
+import type { LateCounts } from './event-time.ts';
 import type { RowStore } from './row-store.ts';
 import { duplicateKey } from './statements/insert.ts';
 
@@ -113,13 +114,18 @@ export class Transaction {
    * (40001), a key it inserts that someone else inserted (23505), and, when serializable, rows
    * it read (a key looked up, a relation scanned) that someone else wrote (40001).
    */
-  commit(db: Database): void {
+  /** Returns the rows its step diverted as late (runtime/event-time), by relation. */
+  commit(db: Database): LateCounts {
     db.catalog.checkPublish(this);
-    db.commitTransaction(this.ddl, () => this.commitWrites(db));
+    let late: LateCounts = new Map();
+    db.commitTransaction(this.ddl, () => {
+      late = this.commitWrites(db)?.late ?? late;
+    });
     for (const id of db.catalog.publish(this)) db.dropRelation(id);
+    return late;
   }
 
-  private commitWrites(db: Database): void {
+  private commitWrites(db: Database): StepChanges | undefined {
     const net = new ChangeSet();
     for (const [id, batch] of this.changes.byRelation) {
       // Writes to a relation it dropped afterwards go with it.
@@ -137,7 +143,7 @@ export class Transaction {
       else
         for (let i = 0; i < batch.length; i++) store.apply(batch.values, i * batch.arity, batch.weights[i]!);
     }
-    db.commitStep(net);
+    return db.commitStep(net);
   }
 
   private validate(db: Database, net: ChangeSet): void {

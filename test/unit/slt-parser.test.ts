@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { Numeric } from '../../src/common/numeric.ts';
 import { T } from '../../src/common/types.ts';
 import { formatValue, printfFixed3, sanitize, truncateToInt64 } from '../slt/runner/format.ts';
-import { isSkipped, parseSlt, type QueryRecord } from '../slt/runner/parser.ts';
+import { engineNames, isSkipped, parseSlt, type QueryRecord } from '../slt/runner/parser.ts';
 import { canonicalValues, checkResult, hashSummary, md5Values } from '../slt/runner/result-check.ts';
 
 const sample = [
@@ -97,6 +97,13 @@ describe('parseSlt', () => {
     assert.equal(isSkipped([{ kind: 'onlyif', engine: 'mysql' }]), true);
     assert.equal(isSkipped([{ kind: 'onlyif', engine: 'postgresql' }]), false);
     assert.equal(isSkipped([]), false);
+    // Eddy also answers to `eddy`: its own syntax beside PostgreSQL's spelling of the same query.
+    const eddy = engineNames('eddy');
+    assert.equal(isSkipped([{ kind: 'onlyif', engine: 'eddy' }], eddy), false);
+    assert.equal(isSkipped([{ kind: 'onlyif', engine: 'eddy' }], engineNames('postgres')), true);
+    assert.equal(isSkipped([{ kind: 'skipif', engine: 'eddy' }], eddy), true);
+    assert.equal(isSkipped([{ kind: 'skipif', engine: 'eddy' }], engineNames('postgres')), false);
+    assert.equal(isSkipped([{ kind: 'onlyif', engine: 'postgresql' }], eddy), false);
   });
 
   test('a malformed header is reported with its line', () => {

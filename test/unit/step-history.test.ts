@@ -22,7 +22,7 @@ function stepOf(step: number, rowsByRelation: Record<number, number>): StepChang
         Array.from({ length: rows }, () => 1),
       ),
     );
-  return { step, changes, durationMs: 0, overBudget: [] };
+  return { step, changes, durationMs: 0, overBudget: [], late: new Map() };
 }
 
 const shape = (entries: ReturnType<StepHistory['after']>) =>

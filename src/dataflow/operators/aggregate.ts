@@ -37,6 +37,16 @@ export interface AggregateSpec {
   readonly filter: number;
 }
 
+/**
+ * A group key that is a window bound (plan/window-close `groupClosing`): once the watermark (the
+ * operator's second input) passes `key + offsetMicros`, the group can no longer change, and its
+ * state is dropped without retracting its row.
+ */
+export interface GroupClosing {
+  readonly keyIndex: number;
+  readonly offsetMicros: number;
+}
+
 export class AggregateOp implements Operator {
   readonly arity: number;
   pendingInitial: boolean;
@@ -63,13 +73,16 @@ export class AggregateOp implements Operator {
   /** Changed groups (by slot) since the last save; a slot's id is the slot itself. */
   private readonly changes = new StateChanges<number>();
   private readonly newResults: Value[];
+  private readonly closing: GroupClosing | undefined;
 
   constructor(
     inputArity: number,
     groupCols: readonly number[],
     groupTypes: readonly SqlType[],
     specs: readonly AggregateSpec[],
+    closing?: GroupClosing,
   ) {
+    this.closing = closing;
     this.inputArity = inputArity;
     this.groupCols = groupCols;
     this.aggs = specs.map((s) => s.aggregator);
@@ -105,7 +118,24 @@ export class AggregateOp implements Operator {
     for (let t = 0; t < this.touched.length; t++) this.emitChange(this.touched[t]!, out);
     // Each group emits at most its old row and a different new row: no two output rows are equal.
     out.consolidated = true;
+    const watermarks = inputs[1];
+    if (this.closing && watermarks)
+      for (let i = 0; i < watermarks.length; i++)
+        if (watermarks.weights[i]! > 0) this.forgetClosed(this.closing, watermarks.values[i]!);
     return out;
+  }
+
+  /** Drops the groups whose window the watermark has closed (their rows stay emitted). */
+  private forgetClosed(closing: GroupClosing, watermark: Value): void {
+    if (watermark === null) return;
+    const keyArity = this.groupCols.length;
+    const closed: number[] = [];
+    this.groups.forEach((slot) => {
+      const bound = this.keys[slot * keyArity + closing.keyIndex];
+      if (bound !== null && (bound as number) + closing.offsetMicros <= (watermark as number))
+        closed.push(slot);
+    });
+    for (const slot of closed) this.release(slot);
   }
 
   /** Applies the rows of one sign; returns whether rows of the other sign were seen. */

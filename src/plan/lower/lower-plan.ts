@@ -24,6 +24,7 @@ import { TopKWithTiesOp } from '../../dataflow/operators/top-k-with-ties.ts';
 import { UnionOp } from '../../dataflow/operators/union.ts';
 import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
+import { WindowCloseOp } from '../../dataflow/operators/window-close.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
 import { isAppendOnly } from '../append-only.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
@@ -31,6 +32,7 @@ import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { children } from '../scalar-visit.ts';
+import { groupClosing, type WatermarkOf, type WindowClose } from '../window-close.ts';
 import { compileResidual, splitJoinCondition } from './lower-join.ts';
 import { aggregateSpec, windowCallSpec } from './lower-window.ts';
 
@@ -42,6 +44,10 @@ export interface LowerOptions {
   readonly relationId?: number;
   /** Whether a relation only ever receives insertions (sources): lets operators keep less state. */
   readonly appendOnly?: (relationId: number) => boolean;
+  /** EMIT ON WINDOW CLOSE: the view's output waits for its windows to close (plan/window-close). */
+  readonly windowClose?: WindowClose;
+  /** Relations' watermarks: aggregates over windows free the groups of closed windows. */
+  readonly watermarkOf?: WatermarkOf;
 }
 
 export interface LoweredView {
@@ -59,7 +65,15 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   const group = circuit.beginView();
   try {
     const appendOnly = options.appendOnly ?? (() => false);
-    const root = lower({ circuit, group, appendOnly, lowered: new Map() }, plan);
+    const ctx: Context = { circuit, group, appendOnly, watermarkOf: options.watermarkOf, lowered: new Map() };
+    let root = lower(ctx, plan);
+    const close = options.windowClose;
+    if (close) {
+      // EMIT ON WINDOW CLOSE: the view's changes wait for the watermark that closes their window.
+      const watermark = lower(ctx, close.watermark);
+      const op = new WindowCloseOp(plan.schema.length, close.closeColumn, close.offsetMicros);
+      root = add(ctx, op, [root, watermark]);
+    }
     const outputId = circuit.finishView(group, root, options.relationId);
     return { outputId, group, arity: plan.schema.length };
   } catch (e) {
@@ -72,6 +86,7 @@ interface Context {
   readonly circuit: Circuit;
   readonly group: number;
   readonly appendOnly: (relationId: number) => boolean;
+  readonly watermarkOf: WatermarkOf | undefined;
   /** The node already built for each plan node, so a shared subplan is built once. */
   readonly lowered: Map<LogicalPlan, NodeId>;
 }
@@ -147,7 +162,14 @@ const lowerings: Lowering = {
     const appendOnly = isAppendOnly(p.input, ctx.appendOnly);
     const specs = p.aggregates.map((a) => aggregateSpec(a, schema, appendOnly));
     const groupTypes = p.groupBy.map((g) => schema[g]!.type);
-    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+    const closing = ctx.watermarkOf && groupClosing(p, ctx.watermarkOf);
+    if (!closing) return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+    // Groups of windows the watermark has closed are freed: the watermark is a second input.
+    const watermark = lower(ctx, closing.watermark);
+    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs, closing), [
+      input,
+      watermark,
+    ]);
   },
 
   distinct: (ctx, p) => add(ctx, new DistinctOp(p.schema.length), [lower(ctx, p.input)]),

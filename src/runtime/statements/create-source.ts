@@ -44,8 +44,6 @@ export function offsetTableName(source: string): string {
 }
 
 export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceStatement): StatementResult {
-  if (stmt.watermarks.length > 0 || stmt.structs.length > 0)
-    throw new FeatureNotSupportedError('sources with watermarks or struct columns are not supported yet');
   if (stmt.with.length === 0 && stmt.format === undefined)
     return executeCreateTable(ctx, stmt.table, 'source');
   const options = stmt.with.map(optionOf);

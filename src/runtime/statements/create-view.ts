@@ -9,7 +9,9 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
+import { windowCloseOf } from '../../plan/window-close.ts';
 import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
+import { relationWatermark } from '../event-time.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { planSelect } from './query.ts';
@@ -80,6 +82,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
 export function executeCreateMaterializedView(
   ctx: StatementContext,
   stmt: CreateTableAsStmt,
+  /** Where `EMIT ON WINDOW CLOSE` was written, when it was. */
+  emitOnWindowClose?: number,
 ): StatementResult {
   const db = ctx.session.db;
   const name = stmt.into!.rel!.relname!;
@@ -93,7 +97,11 @@ export function executeCreateMaterializedView(
   const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
   refuseClockDependence(query, db.catalog);
-  const reads = readRelations(plan);
+  const windowClose =
+    emitOnWindowClose === undefined
+      ? undefined
+      : windowCloseOf(plan, (relationId) => relationWatermark(db.catalog, relationId), emitOnWindowClose + 1);
+  const reads = new Set([...readRelations(plan), ...(windowClose?.reads ?? [])]);
   const id = db.catalog.allocateId();
   const entry: ViewEntry = {
     kind: 'materializedView',
@@ -107,7 +115,7 @@ export function executeCreateMaterializedView(
   // Named first: a name taken meanwhile fails before any maintenance starts.
   db.catalog.addRelation(entry);
   try {
-    db.addMaterializedView(id, optimize(plan), reads, name);
+    db.addMaterializedView(id, optimize(plan), reads, name, windowClose);
   } catch (err) {
     db.catalog.removeRelation(id);
     throw err;

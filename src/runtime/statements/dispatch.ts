@@ -2,14 +2,16 @@
  * @module runtime/statements/dispatch
  * Routes each parsed statement to its handler; anything else is reported as not supported.
  */
-import type { Node } from 'libpg-query';
+import type { CreateStmt, Node } from 'libpg-query';
 import { FeatureNotSupportedError, SqlState, StateError } from '../../common/errors.ts';
+import type { WatermarkClause } from '../../sql/front/ast.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
-import { executeCreateSource } from './create-source.ts';
+import { executeCreateSource, keptTables } from './create-source.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
+import { addWatermark } from './create-watermark.ts';
 import { dropSources, executeDrop } from './drop.ts';
 import { executeExplain } from './explain.ts';
 import { executeInsert } from './insert.ts';
@@ -25,7 +27,16 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
     case 'postgres':
       return executePostgres(ctx, stmt.stmt);
     case 'createSource':
-      return executeCreateSource(ctx, stmt);
+      if (stmt.structs.length > 0)
+        throw new FeatureNotSupportedError('sources with struct columns are not supported yet');
+      return withWatermark(ctx, stmt.table, stmt.watermarks, () => executeCreateSource(ctx, stmt));
+    case 'createTable':
+      if (stmt.with.length > 0 || stmt.format || stmt.structs.length > 0) {
+        throw new FeatureNotSupportedError('tables with connectors or formats are not supported yet');
+      }
+      return withWatermark(ctx, stmt.stmt, stmt.watermarks, () => executeCreateTable(ctx, stmt.stmt));
+    case 'createMaterializedView':
+      return executeCreateMaterializedView(ctx, stmt.stmt, stmt.emitLocation);
     case 'showObjects':
       if (stmt.objectKind === 'sources') return executeShowSources(ctx, stmt.like);
       throw new FeatureNotSupportedError(
@@ -46,6 +57,31 @@ function executeShowSources(ctx: StatementContext, like: string | undefined): St
   const filter = like === undefined ? '' : ` WHERE source LIKE '${like.replaceAll("'", "''")}'`;
   const [select] = ctx.session.db.parse(`SELECT * FROM pg_catalog.eddy_sources${filter} ORDER BY source`);
   return executeStatement(ctx, select!);
+}
+
+/** Runs a CREATE; a relation it created gets its `WATERMARK FOR` (IF NOT EXISTS over an old one: none). */
+function withWatermark(
+  ctx: StatementContext,
+  stmt: CreateStmt,
+  watermarks: readonly WatermarkClause[],
+  create: () => StatementResult,
+): StatementResult {
+  const name = stmt.relation!.relname!;
+  const catalog = ctx.session.db.catalog;
+  const existed = catalog.relation(name) !== undefined;
+  const result = create();
+  if (existed || watermarks.length === 0) return result;
+  try {
+    addWatermark(ctx, name, watermarks);
+  } catch (err) {
+    // Outside a transaction the relation is already published: a refused watermark takes it back.
+    for (const created of [catalog.relation(name)!, ...keptTables(ctx.session.db, name)]) {
+      catalog.removeRelation(created.id);
+      ctx.session.db.dropRelation(created.id);
+    }
+    throw err;
+  }
+  return result;
 }
 
 function executePostgres(ctx: StatementContext, node: Node): StatementResult {

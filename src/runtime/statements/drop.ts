@@ -21,6 +21,7 @@ import { commandResult, type StatementResult } from '../result.ts';
 import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
 import { keptTables } from './create-source.ts';
+import { eventTimeTables } from './create-watermark.ts';
 
 const kinds: Record<string, { kind: RelationEntry['kind'] | 'index' | 'type'; word: string; tag: string }> = {
   OBJECT_TABLE: { kind: 'table', word: 'table', tag: 'DROP TABLE' },
@@ -100,17 +101,30 @@ function dropRelation(
   relation: RelationEntry,
   cascade: boolean,
   transaction: Transaction | null = null,
+  keeperGoing = false,
 ): void {
-  if (relation.kind === 'table' && relation.keptBy !== undefined && db.catalog.relation(relation.keptBy)) {
+  if (
+    !keeperGoing &&
+    relation.kind === 'table' &&
+    relation.keptBy !== undefined &&
+    db.catalog.relation(relation.keptBy)
+  ) {
     throw new SemanticError(
       SqlState.dependentObjectsStillExist,
-      `cannot drop table ${relation.name} because source ${relation.keptBy} keeps it`,
-      { hint: `DROP SOURCE ${relation.keptBy} drops it too.` },
+      `cannot drop table ${relation.name} because ${relation.keptBy} keeps it`,
+      { hint: `DROP ${relation.keptBy} drops it too.` },
     );
   }
-  if (!cascade) refuseDependents(db, relation);
+  // The late-data and watermark tables of a relation with a watermark go with it: their
+  // dependents are checked before anything is dropped.
+  const kept =
+    relation.kind === 'table' || relation.kind === 'source'
+      ? eventTimeTables(relation).map((id) => db.catalog.relationById(id))
+      : [];
+  if (!cascade) for (const r of [relation, ...kept]) refuseDependents(db, r);
   const dependents = db.catalog.dependents(relation.id);
   for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
+  for (const table of kept) dropRelation(db, table, cascade, transaction, true);
   db.catalog.removeRelation(relation.id);
   if (!transaction) db.dropRelation(relation.id);
 }

@@ -26,6 +26,7 @@ import type { RowStore } from '../row-store.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { refuseKeptRelation } from './create-source.ts';
+import { refuseEventTimeWrite } from './create-watermark.ts';
 import { keyExists, readSource, writesDeferred } from './reads.ts';
 
 export function executeInsert(ctx: StatementContext, stmt: InsertStmt): StatementResult {
@@ -67,6 +68,7 @@ export function requireTable(
       `cannot ${write.toUpperCase()} source "${name}": a source is append-only`,
     );
   }
+  refuseEventTimeWrite(relation as TableEntry, write);
   return relation as TableEntry;
 }
 

@@ -143,6 +143,13 @@ export class HttpMetrics {
       'Steps whose maintenance of a materialized view took longer than the step budget (1 s).',
       labelled(overruns, relationName, 'view'),
     );
+    metric(
+      out,
+      'eddy_late_rows_total',
+      'counter',
+      "Rows diverted into a relation's late-data table, being behind its watermark when they arrived.",
+      labelled(this.db.lateRows, relationName, 'relation'),
+    );
     const state = new Map<string, number>();
     const stateBytes = new Map<string, number>();
     const viewBytes = new Map<string, number>();

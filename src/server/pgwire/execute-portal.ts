@@ -111,6 +111,10 @@ function executePlain(
       return awaitHydrationAndRerun(conn, e, () => executePlain(conn, portal, maxRows, describe));
     }
   }
+  // NOTICEs once, before the first rows (a suspended portal's later rows do not repeat them).
+  if (portal.sent === 0)
+    for (const message of result.notices ?? [])
+      noticeResponse(conn.w, { severity: 'NOTICE', code: WireState.successfulCompletion, message });
   if (!returnsRows(result)) {
     commandComplete(conn.w, result.command);
     conn.afterStatement(result.command);

@@ -26,6 +26,7 @@ import { bindExpr, equalityTest } from './expr.ts';
 import { bindSetFunction, funcName } from './func-call.ts';
 import { pickOverload } from './overload.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
+import { bindWindowTableFunction, windowTableFunctions } from './window-tvf.ts';
 
 export interface BoundFrom {
   readonly plan: LogicalPlan;
@@ -139,6 +140,10 @@ function bindRangeFunction(rf: RangeFunction, outer: Scope, ctx: BindContext): B
   }
   const call = callNode.FuncCall;
   const name = funcName(call);
+  if (windowTableFunctions.has(name) && (call.funcname ?? []).length === 1)
+    return bindWindowTableFunction(name, call, rf, outer, ctx, (relation) =>
+      bindFromItem(relation, outer, ctx),
+    );
   const position = call.location === undefined ? undefined : call.location + 1;
   const scalarCtx: BindContext = {
     ...ctx,

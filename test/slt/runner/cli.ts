@@ -18,7 +18,7 @@ import { type EngineKind, engineFactory } from './engine.ts';
 import { planFile } from './file-plan.ts';
 import { emptyStats, type IncrementalStats, runIncremental } from './incremental.ts';
 import { formatFailure, type Mode, summaryLine, type Tally, tallyFile, type Verdicts } from './outcome.ts';
-import { parseSlt } from './parser.ts';
+import { engineNames, parseSlt } from './parser.ts';
 
 const usage =
   'usage: npm run slt -- [--mode adhoc|incremental|both] [--sample K] [--seed N] [--engine eddy|postgres]\n' +
@@ -124,7 +124,12 @@ async function main(): Promise<number> {
   if (options.failures !== undefined) writeFileSync(options.failures, '');
   for (const path of collectFiles(options.paths)) {
     const file = relative(process.cwd(), path) || path;
-    const plan = planFile(file, parseSlt(readFileSync(path, 'utf8'), file), options.sample);
+    const plan = planFile(
+      file,
+      parseSlt(readFileSync(path, 'utf8'), file),
+      options.sample,
+      engineNames(options.engine),
+    );
     const results: { mode: Mode; verdicts: Verdicts }[] = [];
     const times: string[] = [];
     for (const mode of options.modes) {

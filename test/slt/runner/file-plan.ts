@@ -14,12 +14,17 @@ export interface FilePlan {
   readonly state: ReadonlyMap<number, RecordState>;
 }
 
-export function planFile(file: string, records: readonly SltRecord[], sample: number): FilePlan {
+export function planFile(
+  file: string,
+  records: readonly SltRecord[],
+  sample: number,
+  engineNames?: readonly string[],
+): FilePlan {
   const state = new Map<number, RecordState>();
   let queryIndex = 0;
   for (let i = 0; i < records.length; i++) {
     const r = records[i];
-    const skipped = isSkipped(r.conditions);
+    const skipped = isSkipped(r.conditions, engineNames);
     if (r.kind === 'halt') {
       if (skipped) continue;
       break;

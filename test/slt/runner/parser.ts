@@ -196,12 +196,22 @@ function parseQuery(
 }
 
 /**
- * Whether an engine named `engine` skips a record: a `skipif` naming it, or an `onlyif` naming
- * another engine. Nothing else makes a record skipped.
+ * Whether an engine answering to `names` skips a record: a `skipif` naming one of them, or an
+ * `onlyif` naming none. Nothing else makes a record skipped. Every engine answers to
+ * `postgresql`; Eddy also to `eddy`, so a golden file can give Eddy's own syntax (`onlyif eddy`)
+ * beside PostgreSQL's spelling of the same query (`skipif eddy`), both with one expected result.
  */
-export function isSkipped(conditions: readonly Condition[], engine = engineName): boolean {
+export function isSkipped(
+  conditions: readonly Condition[],
+  names: readonly string[] = [engineName],
+): boolean {
   for (const c of conditions) {
-    if (c.kind === 'skipif' ? c.engine === engine : c.engine !== engine) return true;
+    if (c.kind === 'skipif' ? names.includes(c.engine) : !names.includes(c.engine)) return true;
   }
   return false;
+}
+
+/** The names an engine answers to in `skipif` / `onlyif`. */
+export function engineNames(engine: 'eddy' | 'postgres'): readonly string[] {
+  return engine === 'eddy' ? [engineName, 'eddy'] : [engineName];
 }
