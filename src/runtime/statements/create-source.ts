@@ -87,12 +87,12 @@ export function keptTables(db: Database, source: string): RelationEntry[] {
     .filter((r): r is RelationEntry => r?.kind === 'table' && r.keptBy === source);
 }
 
-/** A table kept by a source, or a connector source: written by the source alone (42809). */
+/** A table kept by a relation (a source's dead letters or offsets, late rows, watermarks), or a connector source: written by Eddy alone (42809). */
 export function refuseKeptRelation(relation: TableEntry): void {
   if (relation.keptBy !== undefined)
     throw new SemanticError(
       SqlState.wrongObjectType,
-      `cannot change table "${relation.name}": source ${relation.keptBy} keeps it`,
+      `cannot change table "${relation.name}": ${relation.keptBy} keeps it`,
     );
   if (relation.connector !== undefined)
     throw new SemanticError(
