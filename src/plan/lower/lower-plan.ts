@@ -25,6 +25,7 @@ import { UnionOp } from '../../dataflow/operators/union.ts';
 import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
+import type { SpillContext } from '../../dataflow/spilling-key-map.ts';
 import { isAppendOnly } from '../append-only.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { LogicalKind, LogicalPlan } from '../logical.ts';
@@ -42,6 +43,8 @@ export interface LowerOptions {
   readonly relationId?: number;
   /** Whether a relation only ever receives insertions (sources): lets operators keep less state. */
   readonly appendOnly?: (relationId: number) => boolean;
+  /** Under a memory budget: where join sides and groups keep cold keys (ADR 0006). */
+  readonly spill?: SpillContext | null;
 }
 
 export interface LoweredView {
@@ -59,7 +62,8 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   const group = circuit.beginView();
   try {
     const appendOnly = options.appendOnly ?? (() => false);
-    const root = lower({ circuit, group, appendOnly, lowered: new Map() }, plan);
+    const spill = options.spill ?? null;
+    const root = lower({ circuit, group, appendOnly, spill, lowered: new Map() }, plan);
     const outputId = circuit.finishView(group, root, options.relationId);
     return { outputId, group, arity: plan.schema.length };
   } catch (e) {
@@ -72,6 +76,7 @@ interface Context {
   readonly circuit: Circuit;
   readonly group: number;
   readonly appendOnly: (relationId: number) => boolean;
+  readonly spill: SpillContext | null;
   /** The node already built for each plan node, so a shared subplan is built once. */
   readonly lowered: Map<LogicalPlan, NodeId>;
 }
@@ -135,7 +140,7 @@ const lowerings: Lowering = {
       const nullAware = new NullAwareAntiJoinOp(leftArity, rightArity, keys, compileScalar(p.on));
       return add(ctx, nullAware, [left, right]);
     }
-    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual)), [
+    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual), ctx.spill), [
       left,
       right,
     ]);
@@ -147,7 +152,7 @@ const lowerings: Lowering = {
     const appendOnly = isAppendOnly(p.input, ctx.appendOnly);
     const specs = p.aggregates.map((a) => aggregateSpec(a, schema, appendOnly));
     const groupTypes = p.groupBy.map((g) => schema[g]!.type);
-    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs, ctx.spill), [input]);
   },
 
   distinct: (ctx, p) => add(ctx, new DistinctOp(p.schema.length), [lower(ctx, p.input)]),
