@@ -13,12 +13,28 @@ import { hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { rowsIdentical } from '../dataflow/row.ts';
 
+/** What reads, writes and checkpoints use of a relation's contents (a table's or a view's). */
+export interface RelationStore {
+  readonly arity: number;
+  /** Number of rows, counting duplicates. */
+  readonly size: number;
+  apply(src: readonly Value[], base: number, weight: number): void;
+  count(src: readonly Value[], base: number): number;
+  lookupKey(key: readonly Value[]): Value[] | undefined;
+  keyOf(row: readonly Value[]): Value[];
+  addIndex(columns: readonly number[]): void;
+  indexColumns(): readonly (readonly number[])[];
+  lookup(columns: readonly number[], key: readonly Value[]): Value[][];
+  scan(): Value[][];
+  toBatch(): Batch;
+}
+
 interface ColumnIndex {
   readonly columns: readonly number[];
   slots: Map<number, number[]>;
 }
 
-export class RowStore {
+export class RowStore implements RelationStore {
   readonly arity: number;
   private values: Value[] = [];
   private counts: number[] = [];

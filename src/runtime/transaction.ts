@@ -16,7 +16,7 @@ import { RowKeyMap } from '../plan/evaluate/row-key-map.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
 import type { DdlRecord } from './durable-log.ts';
-import type { RowStore } from './row-store.ts';
+import type { RelationStore } from './row-store.ts';
 import { duplicateKey } from './statements/insert.ts';
 
 /**
@@ -228,7 +228,7 @@ function validateTableWrites(db: Database, table: TableEntry, writes: Batch, lat
  * (the concurrent writer's update is overwritten), removals of rows no longer there are
  * dropped. Returns the changes actually applied, so the views still agree with the table.
  */
-function applyLastWriterWins(store: RowStore, batch: Batch): Batch {
+function applyLastWriterWins(store: RelationStore, batch: Batch): Batch {
   const applied = new Batch(batch.arity);
   const apply = (src: readonly Value[], base: number, weight: number): void => {
     store.apply(src, base, weight);

@@ -5,12 +5,16 @@
  * the figures /metrics shows. The entry point of `storage/` for the library and the server.
  */
 import { clockMicros } from '../common/clock.ts';
+import { Batch } from '../dataflow/batch.ts';
 import type { Database } from '../runtime/database.ts';
+import { MemoryBudget } from '../runtime/memory-budget.ts';
+import { SpillingViewStore } from '../runtime/spilling-view-store.ts';
 import { type CheckpointBoundary, CheckpointWriter, truncate } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
 import { InputLog } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
+import { LmdbSpillSpaces } from './spill-space.ts';
 import { readWatched, writeWatched } from './subscription-history.ts';
 import type { ViewSlicing } from './view-images.ts';
 
@@ -20,6 +24,11 @@ export interface DurabilityOptions {
   readonly dir: string;
   /** Milliseconds between checkpoints (0: only at close). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Anonymous resident memory (RssAnon) to stay under: views' state beyond it spills into the
+   * directory (ADR 0006). Undefined: no budget, everything in memory.
+   */
+  readonly memoryBudgetBytes?: number;
   /** Where the recovery summary goes (nowhere by default; the server prints it). */
   readonly info?: (line: string) => void;
   /** Where warnings go: a skipped checkpoint, a failed one (stderr by default). */
@@ -77,6 +86,10 @@ export class Durability {
     const started = performance.now();
     const dir = DataDirectory.open(options.dir);
     try {
+      if (options.memoryBudgetBytes !== undefined) {
+        const spaces = new LmdbSpillSpaces(dir);
+        db.memoryBudget = new MemoryBudget(options.memoryBudgetBytes, () => spaces.create(), { warn: say });
+      }
       const result = recover(db, dir, say);
       for (const why of result.skipped) say(`eddy: recovery skipped a checkpoint: ${why}`);
       const tail = result.tail;
@@ -111,6 +124,7 @@ export class Durability {
       return durability;
     } catch (e) {
       db.durableLog = null;
+      db.memoryBudget = null;
       dir.close();
       throw e;
     }
@@ -201,7 +215,7 @@ export class Durability {
       .filter((s) => live.has(s.maintainer))
       .map((s) => ({
         relationId: s.relationId,
-        rows: this.db.store(s.relationId).toBatch(),
+        rows: this.boundaryRows(s.relationId),
         delta: s.maintainer.saveStateDelta!(),
       }));
     return {
@@ -214,6 +228,12 @@ export class Durability {
       views,
       histories: this.db.history.copy(),
     };
+  }
+
+  /** A view's rows at the boundary; spilling contents are in the view's sliced state instead (ADR 0006). */
+  private boundaryRows(relationId: number): Batch {
+    const store = this.db.store(relationId);
+    return store instanceof SpillingViewStore ? new Batch(store.arity) : store.toBatch();
   }
 
   private report(e: unknown): void {

@@ -17,6 +17,7 @@ import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
 import { sameValue } from '../row.ts';
+import { type SpillCodec, type SpillContext, SpillingKeyMap } from '../spilling-key-map.ts';
 import {
   beginSlices,
   chainSlicer,
@@ -33,7 +34,6 @@ import {
   tuple,
 } from '../state.ts';
 import { approxRetainedBytes } from '../state-bytes.ts';
-import { type SpillCodec, type SpillContext, SpillingKeyMap } from '../spilling-key-map.ts';
 
 export interface AggregateSpec {
   readonly aggregator: Aggregator;
@@ -110,8 +110,7 @@ export class AggregateOp implements Operator {
     return {
       encode: (slot) => this.entryAt(slot),
       decode: (entry) => this.restoreGroup(entry.id, entry.data),
-      pinned: (slot) =>
-        this.slicing || (this.changes.tracking && this.marks[slot] === this.changes.interval),
+      pinned: (slot) => this.slicing || (this.changes.tracking && this.marks[slot] === this.changes.interval),
       evicted: (slot) => this.clearSlot(slot),
     };
   }
@@ -290,7 +289,12 @@ export class AggregateOp implements Operator {
     this.slicing = true;
     // After a step every allocated group has emitted its row; a released slot has not.
     const live = (slot: number) => this.emitted[slot] === true || this.scalar;
-    const resident = sliceEntries(this.kind, slots, (slot) => (live(slot) ? this.entryAt(slot) : null), current);
+    const resident = sliceEntries(
+      this.kind,
+      slots,
+      (slot) => (live(slot) ? this.entryAt(slot) : null),
+      current,
+    );
     return chainSlicer(resident, spilled);
   }
 

@@ -14,6 +14,7 @@ import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator, RowPredicate } from '../operator.ts';
 import { RowBag } from '../row-bag.ts';
+import { type SpillCodec, type SpillContext, SpillingKeyMap } from '../spilling-key-map.ts';
 import {
   bagEntry,
   bagFromData,
@@ -33,7 +34,6 @@ import {
   tuple,
 } from '../state.ts';
 import { approxRetainedBytes } from '../state-bytes.ts';
-import { type SpillCodec, type SpillContext, SpillingKeyMap } from '../spilling-key-map.ts';
 import { type JoinKeyComponent, KeyExtractor } from './join-keys.ts';
 
 export type JoinMode = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
@@ -103,7 +103,9 @@ export class JoinOp implements Operator {
     const nullSafe = keys.map((k) => k.nullSafe);
     const perRow = residual !== null;
     const index = (side: number, arity: number, withAux: boolean): KeyMap<RowBag> =>
-      spill === null ? makeKeyMap<RowBag>(keyTypes) : spill.keyMap(keyTypes, this.bagCodec(side, arity, withAux));
+      spill === null
+        ? makeKeyMap<RowBag>(keyTypes)
+        : spill.keyMap(keyTypes, this.bagCodec(side, arity, withAux));
     const leftPad = mode === 'left' || mode === 'full';
     this.left = new Side(
       leftArity,

@@ -140,10 +140,11 @@ const lowerings: Lowering = {
       const nullAware = new NullAwareAntiJoinOp(leftArity, rightArity, keys, compileScalar(p.on));
       return add(ctx, nullAware, [left, right]);
     }
-    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual), ctx.spill), [
-      left,
-      right,
-    ]);
+    return add(
+      ctx,
+      new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual), ctx.spill),
+      [left, right],
+    );
   },
 
   aggregate: (ctx, p) => {

@@ -10,7 +10,6 @@ import type { Batch } from '../../dataflow/batch.ts';
 import { Circuit, type NodeId } from '../../dataflow/circuit.ts';
 import type { Operator } from '../../dataflow/operator.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
-import type { LogicalPlan } from '../../plan/logical.ts';
 import type { MaintainerFactory } from '../../runtime/database.ts';
 import { createDataflowMaintainer } from '../../runtime/dataflow-maintainer.ts';
 
@@ -105,9 +104,9 @@ export class OperatorProfiles {
 
   /** A maintainer factory that builds every view into a profiled circuit kept here. */
   factory(): MaintainerFactory {
-    return (plan: LogicalPlan, viewId: number, appendOnly: (relationId: number) => boolean) => {
+    return (plan, viewId, appendOnly, options) => {
       const circuit = new ProfiledCircuit();
-      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, circuit);
+      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, { ...options, circuit });
       this.circuits.set(viewId, circuit);
       return maintainer;
     };
