@@ -54,6 +54,51 @@ export interface SpillContext {
   keyMap<T>(keyTypes: readonly SqlType[], codec: SpillCodec<T>): KeyMap<T>;
 }
 
+/**
+ * Which key hashes may have a spilled copy: a Bloom filter (two probes from one 32-bit hash), so a
+ * key never spilled (a new group, a new join key) costs no read of the space. Deleted copies stay
+ * set until it is rebuilt, which only costs a read that finds nothing.
+ */
+class SpilledHashes {
+  private bits = new Int32Array(1 << 12);
+  private mask = (1 << 17) - 1;
+  private added = 0;
+
+  add(hash: number): void {
+    this.set(hash);
+    this.set(Math.imul(hash, 0x9e3779b1) ^ (hash >>> 15));
+    this.added++;
+  }
+
+  mayHave(hash: number): boolean {
+    return this.test(hash) && this.test(Math.imul(hash, 0x9e3779b1) ^ (hash >>> 15));
+  }
+
+  /** Whether it holds too many hashes for its size (over one per 12 bits, ~2 % false positives). */
+  get full(): boolean {
+    return this.added * 12 > this.bits.length * 32;
+  }
+
+  /** Starts over, sized for `count` hashes. */
+  reset(count: number): void {
+    let words = 1 << 12;
+    while (words * 32 < count * 24) words <<= 1;
+    this.bits = new Int32Array(words);
+    this.mask = words * 32 - 1;
+    this.added = 0;
+  }
+
+  private set(h: number): void {
+    const bit = h & this.mask;
+    this.bits[bit >>> 5]! |= 1 << (bit & 31);
+  }
+
+  private test(h: number): boolean {
+    const bit = h & this.mask;
+    return (this.bits[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+}
+
 /** A resident entry; `state` undefined is a tombstone: deleted here, its stale copy still spilled. */
 class Resident<T> {
   readonly key: Value[];
@@ -82,6 +127,7 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
   private live = 0;
   /** Entries whose copy is in the space (shadowed ones included). */
   private stored = 0;
+  private readonly filter = new SpilledHashes();
 
   constructor(keyTypes: readonly SqlType[], space: SpillSpace, codec: SpillCodec<T>) {
     this.keyArity = keyTypes.length;
@@ -221,19 +267,23 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
 
   /**
    * Writes cold entries out until at most `target` stay resident, and deleted ones' stale
-   * copies away; one write transaction. Call between steps only. Returns the entries evicted.
+   * copies away. Call between steps only. Memory changes only once the space has taken the
+   * writes: if it fails (disk full), every entry stays resident and the error is thrown.
+   * Returns the entries evicted.
    */
   evict(target: number): number {
     const pending = new Map<number, SpilledEntry[]>();
     const bucket = (h: number): SpilledEntry[] => {
       let b = pending.get(h);
       if (b === undefined) {
-        b = (this.stored > 0 ? this.space.read(h) : undefined) ?? [];
+        b = (this.filter.mayHave(h) ? this.space.read(h) : undefined) ?? [];
         pending.set(h, b);
       }
       return b;
     };
     const arity = this.keyArity;
+    const deleted: Resident<T>[] = [];
+    let copiesDeleted = 0;
     for (const r of this.tombstones) {
       // A key deleted and set again is no tombstone any more: its stale copy is overwritten on eviction.
       if (r.state !== undefined) continue;
@@ -241,43 +291,72 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
       const at = b.findIndex((e) => rowsEqual(e[0], 0, r.key, 0, arity));
       if (at >= 0) {
         b.splice(at, 1);
-        this.stored--;
+        copiesDeleted++;
       }
-      this.drop(r);
+      deleted.push(r);
     }
-    this.tombstones.length = 0;
-    let evicted = 0;
+    const evicted: Resident<T>[] = [];
     const ring = this.ring;
-    for (let scanned = 0, limit = ring.length * 2; ring.length > target && scanned < limit; scanned++) {
+    const keep = ring.length - deleted.length;
+    for (let scanned = 0, limit = ring.length * 2; keep - evicted.length > target && scanned < limit; scanned++) {
       if (this.hand >= ring.length) this.hand = 0;
-      const r = ring[this.hand]!;
-      if (r.used || this.codec.pinned(r.state!)) {
+      const r = ring[this.hand++]!;
+      if (r.state === undefined) continue;
+      if (r.used || this.codec.pinned(r.state)) {
         r.used = false;
-        this.hand++;
         continue;
       }
-      const entry = this.codec.encode(r.state!, r.key);
-      const b = bucket(hashRow(r.key, 0, arity));
+      const entry = this.codec.encode(r.state, r.key);
+      const hash = hashRow(r.key, 0, arity);
+      const b = bucket(hash);
       const spilled: SpilledEntry = [r.key, entry.id, entry.data];
       const at = r.stored ? b.findIndex((e) => rowsEqual(e[0], 0, r.key, 0, arity)) : -1;
       if (at >= 0) b[at] = spilled;
-      else {
-        b.push(spilled);
-        this.stored++;
-      }
+      else b.push(spilled);
+      // Marked now: a failed write below may still have stored part of it.
+      r.used = true;
+      evicted.push(r);
+    }
+    for (const r of evicted) this.filter.add(hashRow(r.key, 0, arity));
+    try {
+      if (pending.size > 0) this.space.writeBuckets(pending);
+    } catch (e) {
+      // Some buckets may be written: every entry tried may have a copy now, which its resident shadows.
+      for (const r of evicted) this.markStored(r);
+      throw e;
+    }
+    this.stored -= copiesDeleted;
+    for (const r of deleted) this.drop(r);
+    this.tombstones.length = 0;
+    for (const r of evicted) {
+      this.markStored(r);
       const state = r.state!;
       this.drop(r);
       this.codec.evicted?.(state);
-      evicted++;
     }
-    if (pending.size > 0) this.space.writeBuckets(pending);
-    this.counters.evictions += evicted;
-    return evicted;
+    if (this.filter.full) this.rebuildFilter();
+    this.counters.evictions += evicted.length;
+    return evicted.length;
+  }
+
+  private markStored(r: Resident<T>): void {
+    if (r.stored) return;
+    r.stored = true;
+    this.stored++;
+  }
+
+  /** Sizes the filter anew from the hashes the space holds now (dropping deleted copies' bits). */
+  private rebuildFilter(): void {
+    const hashes = this.space.hashes();
+    this.filter.reset(Math.max(hashes.length, this.stored) * 2);
+    for (const h of hashes) this.filter.add(h);
   }
 
   /** The spilled copy of the key, if any. */
   private find(key: readonly Value[], base: number): SpilledEntry | undefined {
-    const bucket = this.space.read(hashRow(key, base, this.keyArity));
+    const hash = hashRow(key, base, this.keyArity);
+    if (!this.filter.mayHave(hash)) return undefined;
+    const bucket = this.space.read(hash);
     if (bucket === undefined) return undefined;
     for (const e of bucket) if (rowsEqual(e[0], 0, key, base, this.keyArity)) return e;
     return undefined;

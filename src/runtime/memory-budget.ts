@@ -8,6 +8,8 @@
  * after a garbage collection), below 70 % it lets the capacity grow back.
  */
 import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { SqlType } from '../common/types.ts';
 import {
   type SpillCodec,
@@ -24,6 +26,27 @@ const growBelow = 0.7;
 const shrinkKeeps = 0.75;
 /** Entries every map may keep resident whatever the pressure (the hot set has to live somewhere). */
 const residentMinPerMap = 64;
+/** Resident entries over capacity by this factor, all pinned, ask for an early checkpoint. */
+const pinnedSlack = 1.5;
+/** After a failed spill (disk full), this many steps pass before the next try. */
+const pauseStepsAfterFailure = 100;
+
+/** Full garbage collections asked for at most this often (each costs tens of milliseconds). */
+const collectEveryMs = 200;
+
+let fullCollection: (() => void) | null = null;
+
+/**
+ * Runs a full garbage collection. Over the budget, RssAnon counts garbage the collector has not
+ * reclaimed yet: collecting first keeps the caches from being shrunk for memory that is free.
+ */
+function collectGarbage(): void {
+  if (fullCollection === null) {
+    setFlagsFromString('--expose-gc');
+    fullCollection = runInNewContext('gc') as () => void;
+  }
+  fullCollection();
+}
 
 /** The process's anonymous resident memory in bytes (RssAnon; RSS where /proc is missing). */
 export function readRssAnonBytes(): number {
@@ -47,6 +70,8 @@ export interface MemoryBudgetStats {
   readonly cacheHits: number;
   readonly cacheMisses: number;
   readonly evictions: number;
+  /** Spills that failed (e.g. disk full): the state stayed in memory. */
+  readonly spillFailures: number;
 }
 
 export class MemoryBudget {
@@ -55,6 +80,11 @@ export class MemoryBudget {
   private readonly readRss: () => number;
   private readonly warn: (line: string) => void;
   private readonly views = new Map<number, SpillingKeyMap<unknown>[]>();
+  /**
+   * Told when entries changed since the last checkpoint keep the resident set over its capacity
+   * (they cannot be evicted before a checkpoint saves them): a durable database checkpoints early.
+   */
+  onPinned: (() => void) | null = null;
   /** Resident entries allowed over all maps. */
   private capacity = Number.POSITIVE_INFINITY;
   private lastShrinkRss = 0;
@@ -64,6 +94,10 @@ export class MemoryBudget {
   private rss = 0;
   private peak = 0;
   private overBudget = 0;
+  private spillFailures = 0;
+  private collectedAt = Number.NEGATIVE_INFINITY;
+  /** Steps to go before spilling is tried again after a failure. */
+  private pauseSteps = 0;
 
   constructor(
     budgetBytes: number,
@@ -102,7 +136,12 @@ export class MemoryBudget {
 
   /** Between steps: reads RssAnon and evicts cold entries when the budget asks for it. */
   afterStep(): void {
-    const rss = this.readRss();
+    let rss = this.readRss();
+    if (rss > this.budgetBytes * shrinkAbove && performance.now() - this.collectedAt > collectEveryMs) {
+      collectGarbage();
+      this.collectedAt = performance.now();
+      rss = this.readRss();
+    }
     this.rss = rss;
     if (rss > this.peak) this.peak = rss;
     const resident = this.residentEntries();
@@ -117,6 +156,8 @@ export class MemoryBudget {
       this.lastShrinkRss = 0;
     }
     if (resident > this.capacity) this.evict(resident);
+    // What could not go is pinned: changed since the last checkpoint, whose save frees it.
+    if (this.residentEntries() > this.capacity * pinnedSlack) this.onPinned?.();
   }
 
   private over(resident: number): void {
@@ -131,12 +172,24 @@ export class MemoryBudget {
   }
 
   private evict(resident: number): void {
+    if (this.pauseSteps > 0) {
+      this.pauseSteps--;
+      return;
+    }
     const share = this.capacity / resident;
-    for (const maps of this.views.values())
-      for (const map of maps) {
-        const target = Math.max(residentMinPerMap, Math.floor(map.residentCount * share));
-        if (map.residentCount > target) map.evict(target);
-      }
+    try {
+      for (const maps of this.views.values())
+        for (const map of maps) {
+          const target = Math.max(residentMinPerMap, Math.floor(map.residentCount * share));
+          if (map.residentCount > target) map.evict(target);
+        }
+    } catch (e) {
+      // The step is committed already; state stays resident (correct, only over budget) and
+      // spilling pauses, e.g. until a full disk has room again.
+      this.spillFailures++;
+      this.pauseSteps = pauseStepsAfterFailure;
+      this.warn(`eddy: could not spill state to the data directory: ${(e as Error)?.message ?? String(e)}`);
+    }
   }
 
   private residentEntries(): number {
@@ -173,6 +226,7 @@ export class MemoryBudget {
       cacheHits: totals.hits,
       cacheMisses: totals.misses,
       evictions: totals.evictions,
+      spillFailures: this.spillFailures,
     };
   }
 }

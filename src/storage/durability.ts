@@ -19,6 +19,8 @@ import { readWatched, writeWatched } from './subscription-history.ts';
 import type { ViewSlicing } from './view-images.ts';
 
 export const checkpointIntervalMsDefault = 10_000;
+/** Early checkpoints asked for by the memory budget are at least this far apart. */
+const pressureCheckpointGapMs = 1000;
 
 export interface DurabilityOptions {
   readonly dir: string;
@@ -44,6 +46,8 @@ export interface DurabilityStats {
   /** The last recovery's time by phase: checkpoint read and decoded, restored, log replayed. */
   readonly recoveryPhaseMs: { readonly read: number; readonly restore: number; readonly replay: number };
   readonly checkpoints: number;
+  /** Checkpoints taken early because changed state kept memory over the budget (ADR 0006). */
+  readonly pressureCheckpoints: number;
   readonly lastCheckpointMs: number;
   /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
   readonly lastCheckpointPauseMs: number;
@@ -62,7 +66,9 @@ export class Durability {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private closed = false;
+  private lastEndedAt = Number.NEGATIVE_INFINITY;
   private readonly figures = {
+    pressureCheckpoints: 0,
     recoveryMs: 0,
     replayedRecords: 0,
     viewsRestored: 0,
@@ -102,6 +108,7 @@ export class Durability {
       );
       db.durableLog = log;
       const durability = new Durability(db, dir, log, say);
+      if (db.memoryBudget !== null) db.memoryBudget.onPinned = () => durability.checkpointUnderPressure();
       durability.rememberWatched();
       durability.figures.recoveryMs = performance.now() - started;
       durability.figures.replayedRecords = result.replayedRecords;
@@ -172,6 +179,17 @@ export class Durability {
     return run;
   }
 
+  /**
+   * Under a memory budget, state changed since the last checkpoint stays in memory until one
+   * saves it (ADR 0006): when that is what keeps memory over the budget, checkpoint early (at
+   * most one at a time, and not again within `pressureCheckpointGapMs` of the last).
+   */
+  checkpointUnderPressure(): void {
+    if (this.closed || this.running || performance.now() - this.lastEndedAt < pressureCheckpointGapMs) return;
+    this.figures.pressureCheckpoints++;
+    void this.checkpoint().catch((e) => this.report(e));
+  }
+
   private async writeOne(): Promise<void> {
     const started = performance.now();
     const writer = new CheckpointWriter(this.dir);
@@ -197,6 +215,7 @@ export class Durability {
     truncate(this.dir);
     this.figures.checkpoints++;
     this.figures.lastCheckpointMs = performance.now() - started;
+    this.lastEndedAt = performance.now();
   }
 
   /**

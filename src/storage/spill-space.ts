@@ -11,8 +11,13 @@ import type { SpilledEntry, SpillSpace } from '../dataflow/spilling-key-map.ts';
 import type { DataDirectory } from './data-directory.ts';
 import { ByteReader, ByteWriter, corrupt, type PlainData } from './value-codec.ts';
 
-/** Keys deleted per write transaction when a space is cleared. */
-const clearBatchKeys = 10_000;
+/**
+ * Buckets written, and keys deleted, per write transaction. LMDB copies every page a write
+ * transaction touches into memory it allocates (and keeps for reuse): buckets land on random
+ * pages, so a large transaction would cost anonymous memory, the very thing being budgeted.
+ */
+const bucketsPerTransaction = 256;
+const clearBatchKeys = 2000;
 
 export class LmdbSpillSpaces {
   private readonly dir: DataDirectory;
@@ -56,21 +61,24 @@ class LmdbSpillSpace implements SpillSpace {
   writeBuckets(buckets: ReadonlyMap<number, readonly SpilledEntry[]>): void {
     if (this.gone) return;
     const w = this.writer;
-    this.dir.write(
-      () => {
-        for (const [hash, bucket] of buckets) {
-          const key: [number, number] = [this.id, hash >>> 0];
-          if (bucket.length === 0) {
-            this.db.removeSync(key);
-            continue;
+    const all = [...buckets];
+    for (let i = 0; i < all.length; i += bucketsPerTransaction) {
+      this.dir.write(
+        () => {
+          for (const [hash, bucket] of all.slice(i, i + bucketsPerTransaction)) {
+            const key: [number, number] = [this.id, hash >>> 0];
+            if (bucket.length === 0) {
+              this.db.removeSync(key);
+              continue;
+            }
+            w.reset();
+            w.plain(bucket as unknown as PlainData);
+            this.db.putSync(key, w.finish().slice());
           }
-          w.reset();
-          w.plain(bucket as unknown as PlainData);
-          this.db.putSync(key, w.finish().slice());
-        }
-      },
-      { injectable: false },
-    );
+        },
+        { injectable: false },
+      );
+    }
   }
 
   hashes(): number[] {
