@@ -106,6 +106,8 @@ class Resident<T> {
   /** A copy of the entry is in the space (stale while resident: the resident one shadows it). */
   stored: boolean;
   used = true;
+  /** Chosen by the eviction under way (not to be chosen twice). */
+  leaving = false;
   /** Position in the CLOCK ring. */
   pos = 0;
   constructor(key: Value[], state: T | undefined, stored: boolean) {
@@ -301,7 +303,7 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
     for (let scanned = 0, limit = ring.length * 2; keep - evicted.length > target && scanned < limit; scanned++) {
       if (this.hand >= ring.length) this.hand = 0;
       const r = ring[this.hand++]!;
-      if (r.state === undefined) continue;
+      if (r.state === undefined || r.leaving) continue;
       if (r.used || this.codec.pinned(r.state)) {
         r.used = false;
         continue;
@@ -313,8 +315,7 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
       const at = r.stored ? b.findIndex((e) => rowsEqual(e[0], 0, r.key, 0, arity)) : -1;
       if (at >= 0) b[at] = spilled;
       else b.push(spilled);
-      // Marked now: a failed write below may still have stored part of it.
-      r.used = true;
+      r.leaving = true;
       evicted.push(r);
     }
     for (const r of evicted) this.filter.add(hashRow(r.key, 0, arity));
@@ -322,7 +323,10 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
       if (pending.size > 0) this.space.writeBuckets(pending);
     } catch (e) {
       // Some buckets may be written: every entry tried may have a copy now, which its resident shadows.
-      for (const r of evicted) this.markStored(r);
+      for (const r of evicted) {
+        this.markStored(r);
+        r.leaving = false;
+      }
       throw e;
     }
     this.stored -= copiesDeleted;

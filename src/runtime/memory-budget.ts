@@ -157,7 +157,8 @@ export class MemoryBudget {
     }
     if (resident > this.capacity) this.evict(resident);
     // What could not go is pinned: changed since the last checkpoint, whose save frees it.
-    if (this.residentEntries() > this.capacity * pinnedSlack) this.onPinned?.();
+    const allowed = Math.max(this.capacity, this.mapCount() * residentMinPerMap);
+    if (this.residentEntries() > allowed * pinnedSlack) this.onPinned?.();
   }
 
   private over(resident: number): void {
