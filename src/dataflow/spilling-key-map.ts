@@ -300,7 +300,11 @@ export class SpillingKeyMap<T> implements KeyMap<T> {
     const evicted: Resident<T>[] = [];
     const ring = this.ring;
     const keep = ring.length - deleted.length;
-    for (let scanned = 0, limit = ring.length * 2; keep - evicted.length > target && scanned < limit; scanned++) {
+    for (
+      let scanned = 0, limit = ring.length * 2;
+      keep - evicted.length > target && scanned < limit;
+      scanned++
+    ) {
       if (this.hand >= ring.length) this.hand = 0;
       const r = ring[this.hand++]!;
       if (r.state === undefined || r.leaving) continue;

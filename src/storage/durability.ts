@@ -7,7 +7,7 @@
 import { clockMicros } from '../common/clock.ts';
 import { Batch } from '../dataflow/batch.ts';
 import type { Database } from '../runtime/database.ts';
-import { MemoryBudget } from '../runtime/memory-budget.ts';
+import { MemoryBudget, type MemoryBudgetStats } from '../runtime/memory-budget.ts';
 import { SpillingViewStore } from '../runtime/spilling-view-store.ts';
 import { type CheckpointBoundary, CheckpointWriter, truncate } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
@@ -56,6 +56,8 @@ export interface DurabilityStats {
   /** Records the syncs made durable: over `syncs`, how many commits shared a sync. */
   readonly syncedRecords: number;
   readonly syncMs: number;
+  /** Under `--memory-budget`: the budget, RssAnon and the spilling caches' figures (ADR 0006). */
+  readonly memory: MemoryBudgetStats | null;
 }
 
 export class Durability {
@@ -163,6 +165,7 @@ export class Durability {
       syncs: log.syncs,
       syncedRecords: log.syncedRecords,
       syncMs: log.syncMs,
+      memory: this.db.memoryBudget?.stats() ?? null,
     };
   }
 
