@@ -81,7 +81,13 @@ sample();
 const stats = (db as unknown as { db: { memoryBudget: { stats(): object } } }).db.memoryBudget.stats();
 await db.close();
 process.stdout.write(
-  `${JSON.stringify({ j: jc, g: gc, stats, rssPeak, heapUsed, rowsPerSecond: (ingested / ingestMs) * 1000 }, (_k, v) =>
-    typeof v === 'bigint' ? Number(v) : typeof v === 'object' && v !== null && 'digits' in v ? String(v) : v,
+  `${JSON.stringify(
+    { j: jc, g: gc, stats, rssPeak, heapUsed, rowsPerSecond: (ingested / ingestMs) * 1000 },
+    (_k, v) =>
+      typeof v === 'bigint'
+        ? Number(v)
+        : typeof v === 'object' && v !== null && 'digits' in v
+          ? String(v)
+          : v,
   )}\n`,
 );
