@@ -4,6 +4,7 @@
  * writes bench/results/<suite>-latest.json and its own section of BENCHMARKS.md.
  */
 
+import { BUDGET_USAGE, parseBudgetArgs, runBudgetSuite } from './budget/budget-suite.ts';
 import { CONSOLE_USAGE, parseConsoleArgs, runConsoleSuite } from './console/console-suite.ts';
 import { CHECKPOINT_USAGE, parseCheckpointArgs, runCheckpointSuite } from './durability/checkpoint-suite.ts';
 import { DURABILITY_USAGE, parseDurabilityArgs, runDurabilitySuite } from './durability/durability-suite.ts';
@@ -17,7 +18,7 @@ import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-s
 import { parseRegexArgs, REGEX_USAGE, runRegexSuite } from './regex/regex-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert', 'console', 'durability', 'checkpoints', 'regex'];
+const SUITES = ['engine', 'serve', 'insert', 'console', 'durability', 'checkpoints', 'regex', 'budget'];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -48,12 +49,16 @@ async function main(argv: readonly string[]): Promise<number> {
     await runInsertSuite(parseInsertArgs(args));
     return 0;
   }
+  if (suite === 'budget') {
+    runBudgetSuite(parseBudgetArgs(args), `npm run bench -- ${argv.join(' ')}`);
+    return 0;
+  }
   if (suite === 'regex') {
     runRegexSuite(parseRegexArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}`,
   );
   return 2;
 }

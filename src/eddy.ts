@@ -9,6 +9,7 @@ import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from './
 import type { SqlType } from './common/types.ts';
 import type { Row, Value } from './common/value.ts';
 import { jsParam } from './functions/js-input.ts';
+import { parseMemorySetting } from './plan/evaluate/query-guard.ts';
 import { ChangeSet } from './runtime/changes.ts';
 import { Database, type StepChanges } from './runtime/database.ts';
 import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
@@ -43,6 +44,12 @@ export interface OpenOptions {
   readonly dir?: string;
   /** Milliseconds between checkpoints of a durable database (default 10 000; 0: only at close). */
   readonly checkpointInterval?: number;
+  /**
+   * Anonymous resident memory (the kernel's RssAnon) for the process to stay under, in bytes or
+   * as a size ('256MB', '2GB'): materialized views' state beyond it spills into `dir`, which it
+   * requires (docs/adr/0006-state-larger-than-memory.md). Default: no budget.
+   */
+  readonly memoryBudget?: number | string;
   /**
    * Rows of change history kept per subscribed table or view, so that a subscriber can resume
    * after a step (`subscribe(…, { afterStep })`), across restarts too (default 100 000). A
@@ -131,10 +138,12 @@ export class Eddy {
         );
       eddy.db.history.rowsMax = historyRows;
     }
+    const memoryBudgetBytes = memoryBudgetOption(options);
     if (options.dir !== undefined)
       eddy.durability = Durability.open(eddy.db, {
         dir: options.dir,
         checkpointIntervalMs: options.checkpointInterval,
+        memoryBudgetBytes,
       });
     eddy.sources.start();
     return eddy;
@@ -382,4 +391,25 @@ export class Eddy {
   private checkOpen(): void {
     if (this.closed) throw new SemanticError(SqlState.objectNotInPrerequisiteState, 'the database is closed');
   }
+}
+
+/** `memoryBudget` in bytes (undefined: none); it needs a data directory to spill to. */
+function memoryBudgetOption(options: OpenOptions): number | undefined {
+  const budget = options.memoryBudget;
+  if (budget === undefined) return undefined;
+  const bytes = typeof budget === 'number' ? budget : parseMemorySetting(budget);
+  if (bytes === null || !Number.isSafeInteger(bytes) || bytes <= 0)
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      `memoryBudget must be a positive number of bytes or a size such as '256MB', not ${JSON.stringify(budget)}`,
+    );
+  if (options.dir === undefined)
+    throw new DataError(
+      SqlState.invalidParameterValue,
+      'memoryBudget needs a data directory (dir) to spill to',
+      {
+        hint: 'Pass dir as well, or leave memoryBudget out to keep everything in memory.',
+      },
+    );
+  return bytes;
 }

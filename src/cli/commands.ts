@@ -41,6 +41,11 @@ export const serveCommand = {
       value: 'MS',
       help: 'milliseconds between checkpoints of the data folder (10000; 0: only at shutdown)',
     },
+    'memory-budget': {
+      type: 'string',
+      value: 'SIZE',
+      help: 'anonymous resident memory to stay under (256MB, 2GB); colder state spills to --data-dir',
+    },
     'subscription-history-rows': {
       type: 'string',
       value: 'N',

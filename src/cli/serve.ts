@@ -35,6 +35,12 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
       throw new UsageError(`--query-memory wants a size such as 512MB or 2GB, got "${queryMemory}"`);
     setDefaultQueryMemoryBytes(bytes);
   }
+  const budget = values['memory-budget'];
+  const memoryBudgetBytes = budget === undefined ? undefined : parseMemorySetting(budget);
+  if (memoryBudgetBytes === null || memoryBudgetBytes === 0)
+    throw new UsageError(`--memory-budget wants a size such as 256MB or 2GB, got "${budget}"`);
+  if (budget !== undefined && values['in-memory'])
+    throw new UsageError('--memory-budget needs a data directory to spill to, not --in-memory');
   if (Boolean(values['tls-cert']) !== Boolean(values['tls-key']))
     throw new UsageError('--tls-cert and --tls-key go together');
   if (values['in-memory'] && values['data-dir'] !== undefined)
@@ -50,6 +56,7 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
     dataDir,
     checkpointIntervalMs:
       interval === undefined ? undefined : parseCount('--checkpoint-interval', interval, 0),
+    memoryBudgetBytes,
     info: (line) => recovery.push(line),
     users,
     tlsCertFile: values['tls-cert'],

@@ -324,6 +324,26 @@ export function sliceEntries<H>(
   };
 }
 
+/**
+ * A slicer that visits `first`'s entries, then `rest`'s (spilled entries, ADR 0006); `rest` is
+ * called until it returns none.
+ */
+export function chainSlicer(first: StateSlicer, rest: ((max: number) => StateEntry[])[]): StateSlicer {
+  let at = 0;
+  return {
+    kind: first.kind,
+    next(max: number): StateEntry[] {
+      const out = first.next(max);
+      while (out.length === 0 && at < rest.length) {
+        const more = rest[at]!(max);
+        if (more.length > 0) return more;
+        at++;
+      }
+      return out;
+    },
+  };
+}
+
 /** Starts a sliced save on `changes` (a new interval); the returned check fails once another save starts. */
 export function beginSlices<T>(changes: StateChanges<T>): () => boolean {
   changes.saved();

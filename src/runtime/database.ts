@@ -16,14 +16,17 @@ import type { Batch } from '../dataflow/batch.ts';
 import type { OperatorStateSize } from '../dataflow/circuit.ts';
 import type { RelationRows } from '../plan/evaluate/row-stream.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
-import type { EventTimeOptions, WindowClose } from '../plan/window-close.ts';
+import type { WindowClose } from '../plan/window-close.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
 import type { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
+import type { MaintainerOptions } from './dataflow-maintainer.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
 import { applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
-import { RowStore } from './row-store.ts';
+import type { MemoryBudget } from './memory-budget.ts';
+import { type RelationStore, RowStore } from './row-store.ts';
+import { SpillingViewStore } from './spilling-view-store.ts';
 import { StepHistory } from './step-history.ts';
 import type { ViewState, ViewStateDelta, ViewStateSlicer } from './view-state.ts';
 
@@ -45,8 +48,12 @@ export interface ViewMaintainer {
   saveStateDelta?(): ViewStateDelta;
   /** A full save in slices between steps, so a big view's first checkpoint does not stall steps. */
   beginSaveState?(): ViewStateSlicer;
-  /** Loads an image into a maintainer freshly created for the same view and plan, before any step. */
-  restoreState?(state: ViewState): void;
+  /**
+   * Loads an image into a maintainer freshly created for the same view and plan, before any step.
+   * Returns the view's rows when the image holds its contents and the maintainer keeps none
+   * (a checkpoint written under a memory budget, read without one: ADR 0006).
+   */
+  restoreState?(state: ViewState): Batch | null;
 }
 
 /** Scripts kept parsed, and the longest text cached. */
@@ -57,7 +64,7 @@ export type MaintainerFactory = (
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean,
-  eventTime?: EventTimeOptions,
+  options?: MaintainerOptions,
 ) => ViewMaintainer;
 
 /**
@@ -95,7 +102,7 @@ export class Database {
    * pg_catalog.eddy_view_steps and /metrics, logged by the server. The step still completes.
    */
   viewStepBudgetMs = 1000;
-  private readonly stores = new Map<number, RowStore>();
+  private readonly stores = new Map<number, RelationStore>();
   /** Materialized views in creation order, which is a topological order of their dependencies. */
   private readonly maintained: MaintainedView[] = [];
   private readonly listeners = new Set<StepListener>();
@@ -121,6 +128,12 @@ export class Database {
    * to catch them.
    */
   readonly testFaults = { skipCommitValidation: false };
+  /**
+   * State larger than memory (ADR 0006): set before any view exists (a durable database's
+   * `--memory-budget`), it makes views' operator state and contents spill, and is checked
+   * after every step. Null: everything stays in memory, and nothing on the step path changes.
+   */
+  memoryBudget: MemoryBudget | null = null;
   /** The input log of a durable database (null: in memory). Set once recovery is done. */
   durableLog: DurableLog | null = null;
   /** The DDL of the transaction being committed: logged with its step (or alone). */
@@ -165,7 +178,7 @@ export class Database {
     return this.stepNumber;
   }
 
-  store(relationId: number): RowStore {
+  store(relationId: number): RelationStore {
     const s = this.stores.get(relationId);
     if (!s) {
       const name = this.catalog.relationById(relationId).name;
@@ -280,25 +293,42 @@ export class Database {
       const upstream = this.hydrating.get(id);
       if (upstream) throw upstream.pending();
     }
-    const maintainer = this.createMaintainer(
-      plan,
-      viewId,
-      (id) => {
-        // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
-        const relation = this.catalog.relationById(id);
-        return relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined);
-      },
-      { windowClose, watermarkOf: (id) => relationWatermark(this.catalog, id) },
-    );
+    const spill = this.memoryBudget?.context(viewId) ?? null;
+    let maintainer: ViewMaintainer;
+    let contents: SpillingViewStore | null = null;
+    try {
+      if (spill !== null)
+        contents = new SpillingViewStore(
+          plan.schema.map((c) => c.type),
+          spill,
+        );
+      maintainer = this.createMaintainer(
+        plan,
+        viewId,
+        (id) => {
+          // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
+          const relation = this.catalog.relationById(id);
+          return (
+            relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined)
+          );
+        },
+        { spill, contents, windowClose, watermarkOf: (id) => relationWatermark(this.catalog, id) },
+      );
+    } catch (e) {
+      this.memoryBudget?.dropView(viewId);
+      throw e;
+    }
+    const store = contents ?? new RowStore(plan.schema.length);
+    this.stores.set(viewId, store);
     const image = this.viewImages.get(viewId);
     if (image !== undefined && maintainer.restoreState !== undefined) {
-      maintainer.restoreState(image.state);
+      const rows = maintainer.restoreState(image.state);
       this.viewImages.delete(viewId);
-      applyBatch(this.addStore(viewId, plan.schema.length), image.contents);
+      applyBatch(store, rows ?? image.contents);
       this.maintained.push({ id: viewId, maintainer });
+      this.memoryBudget?.afterStep();
       return;
     }
-    const store = this.addStore(viewId, plan.schema.length);
     const initial = new Map<number, Batch>();
     let rows = 0;
     for (const id of reads) {
@@ -310,6 +340,7 @@ export class Database {
     this.maintained.push({ id: viewId, maintainer });
     if (rows <= this.hydrationChunkRows) {
       applyBatch(store, maintainer.step(initial));
+      this.memoryBudget?.afterStep();
       return;
     }
     const hydration = new Hydration(viewName, initial, this.hydrationChunkRows);
@@ -320,6 +351,7 @@ export class Database {
       const chunk = hydration.nextChunk() ?? hydration.buffered.shift();
       if (chunk) {
         applyBatch(store, maintainer.step(chunk));
+        this.memoryBudget?.afterStep();
         setImmediate(work);
         return;
       }
@@ -362,6 +394,7 @@ export class Database {
       this.catalog.hydrating.delete(relationId);
     }
     this.stores.delete(relationId);
+    this.memoryBudget?.dropView(relationId);
     this.catalog.stepOverruns.delete(relationId);
     this.history.forget(relationId);
     this.watched.delete(relationId);
@@ -389,6 +422,7 @@ export class Database {
       const count = (this.catalog.stepOverruns.get(viewId)?.count ?? 0) + 1;
       this.catalog.stepOverruns.set(viewId, { count, lastStep: this.stepNumber, lastMs: ms });
     }
+    this.memoryBudget?.afterStep();
     const step = {
       step: this.stepNumber,
       changes: all,
@@ -482,7 +516,7 @@ export class Database {
   }
 }
 
-function applyBatch(store: RowStore, batch: Batch): void {
+function applyBatch(store: RelationStore, batch: Batch): void {
   const arity = batch.arity;
   for (let i = 0; i < batch.length; i++) store.apply(batch.values, i * arity, batch.weights[i]!);
 }

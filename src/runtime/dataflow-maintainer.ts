@@ -12,25 +12,48 @@ import type { Value } from '../common/value.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { Circuit } from '../dataflow/circuit.ts';
 import { RowErrors } from '../dataflow/row-errors.ts';
+import type { SpillContext } from '../dataflow/spilling-key-map.ts';
 import { fingerprintOf, stateMismatch } from '../dataflow/state.ts';
 import { explainPlan } from '../plan/explain.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import { lowerPlan } from '../plan/lower/index.ts';
 import type { EventTimeOptions } from '../plan/window-close.ts';
 import type { ViewMaintainer } from './database.ts';
+import type { SpillingViewStore } from './spilling-view-store.ts';
+import { viewContentsState } from './view-contents-state.ts';
 import { type ViewState, viewStateVersion } from './view-state.ts';
+
+/**
+ * How a view is built: where it keeps state larger than memory (ADR 0006; null without a memory
+ * budget), and its event time (EMIT ON WINDOW CLOSE, watermarks that free closed windows).
+ */
+export interface MaintainerOptions {
+  /** Where the view's operators keep cold keys. */
+  readonly spill?: SpillContext | null;
+  /** The view's contents, when they spill too: checkpointed with the view's state. */
+  readonly contents?: SpillingViewStore | null;
+  /** The circuit to build into: a subclass may observe its operators (the server's console profiles them). */
+  readonly circuit?: Circuit;
+  /** EMIT ON WINDOW CLOSE: the view's output waits for its windows to close (plan/window-close). */
+  readonly windowClose?: EventTimeOptions['windowClose'];
+  /** Relations' watermarks: aggregates over windows free the groups of closed windows. */
+  readonly watermarkOf?: EventTimeOptions['watermarkOf'];
+}
 
 export function createDataflowMaintainer(
   plan: LogicalPlan,
   viewId: number,
   appendOnly: (relationId: number) => boolean = () => false,
-  /** EMIT ON WINDOW CLOSE and relations' watermarks (plan/window-close). */
-  eventTime: EventTimeOptions = {},
-  /** The circuit to build into: a subclass may observe its operators (the server's console profiles them). */
-  circuit: Circuit = new Circuit(),
+  {
+    spill = null,
+    contents = null,
+    circuit = new Circuit(),
+    windowClose,
+    watermarkOf,
+  }: MaintainerOptions = {},
 ): ViewMaintainer {
-  const { windowClose, watermarkOf } = eventTime;
-  const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly, windowClose, watermarkOf });
+  const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly, spill, windowClose, watermarkOf });
+  const withContents = viewContentsState(contents);
   const errors = new RowErrors();
   // An error that escapes a stateful operator leaves its state unknown: the view stops, and its
   // reads raise that error from then on (the step itself, and the writes in it, still commit).
@@ -63,26 +86,32 @@ export function createDataflowMaintainer(
     saveState: () => ({
       version: viewStateVersion,
       fingerprint,
-      circuit: circuit.saveState(),
+      circuit: withContents.state(circuit.saveState()),
       errors: errors.saveState(),
       failure: failure === null ? null : failureToData(failure),
     }),
     saveStateDelta: () => ({
       version: viewStateVersion,
       fingerprint,
-      circuit: circuit.saveStateDelta(),
+      circuit: withContents.delta(circuit.saveStateDelta()),
       errors: errors.saveState(),
       failure: failure === null ? null : failureToData(failure),
     }),
-    beginSaveState: () => ({ version: viewStateVersion, fingerprint, circuit: circuit.beginSaveState() }),
-    restoreState(state: ViewState): void {
+    beginSaveState: () => ({
+      version: viewStateVersion,
+      fingerprint,
+      circuit: withContents.slicer(circuit.beginSaveState()),
+    }),
+    restoreState(state: ViewState): Batch | null {
       if (state.version !== viewStateVersion) throw stateMismatch(`view state version ${state.version}`);
       if (state.fingerprint !== fingerprint)
         throw stateMismatch("the view's plan differs from the saved one");
       if (stepped) throw stateMismatch('restoring into a view that has already run');
-      circuit.restoreState(state.circuit);
+      const { circuit: own, rows } = withContents.restore(state.circuit, view.arity);
+      circuit.restoreState(own);
       errors.restoreState(state.errors);
       failure = state.failure === null ? null : failureFromData(state.failure);
+      return rows;
     },
   };
 }

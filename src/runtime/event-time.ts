@@ -16,7 +16,7 @@ import { Batch } from '../dataflow/batch.ts';
 import { compileScalar, type RowFn } from '../plan/compile-scalar.ts';
 import type { RelationWatermark } from '../plan/window-close.ts';
 import type { ChangeSet } from './changes.ts';
-import type { RowStore } from './row-store.ts';
+import type { RelationStore } from './row-store.ts';
 
 /** The partition rows written by SQL, the library and HTTP ingest belong to. */
 export const defaultPartition = '';
@@ -25,7 +25,7 @@ export const defaultPartition = '';
 export interface EventTimeStores {
   readonly catalog: Catalog;
   hasStore(relationId: number): boolean;
-  store(relationId: number): RowStore;
+  store(relationId: number): RelationStore;
 }
 
 /** Late rows diverted in one step, by the relation they were written to. */

@@ -14,6 +14,25 @@ import type { Value } from '../common/value.ts';
 import { hashCombine, hashValue, valuesEqual } from '../common/value-ops.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { rowsIdentical } from '../dataflow/row.ts';
+import type { RelationRows } from '../plan/evaluate/row-stream.ts';
+
+/** What reads, writes and checkpoints use of a relation's contents (a table's or a view's). */
+export interface RelationStore {
+  readonly arity: number;
+  /** Number of rows, counting duplicates. */
+  readonly size: number;
+  apply(src: readonly Value[], base: number, weight: number): void;
+  count(src: readonly Value[], base: number): number;
+  lookupKey(key: readonly Value[]): Value[] | undefined;
+  keyOf(row: readonly Value[]): Value[];
+  addIndex(columns: readonly number[]): void;
+  indexColumns(): readonly (readonly number[])[];
+  lookup(columns: readonly number[], key: readonly Value[]): Value[][];
+  scan(): Value[][];
+  /** The contents as of now, for reading later: writes after it never reach it. */
+  snapshot(): RelationRows;
+  toBatch(): Batch;
+}
 
 interface ColumnIndex {
   readonly columns: readonly number[];
@@ -24,7 +43,7 @@ interface ColumnIndex {
 const chunkSlots = 1024;
 const chunkShift = 10;
 
-export class RowStore {
+export class RowStore implements RelationStore {
   readonly arity: number;
   /** Chunk c holds the values of slots [c·chunkSlots, (c+1)·chunkSlots), row-major. */
   private valueChunks: Value[][] = [];

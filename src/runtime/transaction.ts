@@ -17,7 +17,7 @@ import { ChangeSet } from './changes.ts';
 import type { Database, StepChanges } from './database.ts';
 import type { DdlRecord } from './durable-log.ts';
 import type { LateCounts } from './event-time.ts';
-import type { RowStore } from './row-store.ts';
+import type { RelationStore } from './row-store.ts';
 import { duplicateKey } from './statements/insert.ts';
 
 /**
@@ -234,7 +234,7 @@ function validateTableWrites(db: Database, table: TableEntry, writes: Batch, lat
  * (the concurrent writer's update is overwritten), removals of rows no longer there are
  * dropped. Returns the changes actually applied, so the views still agree with the table.
  */
-function applyLastWriterWins(store: RowStore, batch: Batch): Batch {
+function applyLastWriterWins(store: RelationStore, batch: Batch): Batch {
   const applied = new Batch(batch.arity);
   const apply = (src: readonly Value[], base: number, weight: number): void => {
     store.apply(src, base, weight);

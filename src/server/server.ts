@@ -26,6 +26,8 @@ export interface ServeOptions {
   readonly dataDir?: string;
   /** Milliseconds between checkpoints (default 10 000; 0: only at shutdown). */
   readonly checkpointIntervalMs?: number;
+  /** Anonymous resident memory to stay under; state beyond it spills to the data directory (ADR 0006). */
+  readonly memoryBudgetBytes?: number;
   /** Where the recovery summary goes (nowhere by default; `eddy serve` prints it). */
   readonly info?: (line: string) => void;
   readonly users?: readonly { name: string; password: string }[];
@@ -68,6 +70,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       : Durability.open(db, {
           dir: options.dataDir,
           checkpointIntervalMs: options.checkpointIntervalMs,
+          memoryBudgetBytes: options.memoryBudgetBytes,
           info: options.info,
         });
   const handshake = options.handshake;

@@ -61,6 +61,11 @@ export class DataDirectory {
     this.dataFd = openSync(join(path, 'store', 'data.mdb'), 'r');
   }
 
+  /** The scratch sub-database of state larger than memory (storage/spill-space, ADR 0006). */
+  openSpill(): LmdbDatabase<Uint8Array, [number, number]> {
+    return this.env.openDB({ name: 'spill', encoding: 'binary' });
+  }
+
   /** Opens (creating if needed) the directory: takes its lock, checks its format version. */
   static open(path: string): DataDirectory {
     mkdirSync(join(path, 'store'), { recursive: true });

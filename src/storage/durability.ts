@@ -5,21 +5,32 @@
  * the figures /metrics shows. The entry point of `storage/` for the library and the server.
  */
 import { clockMicros } from '../common/clock.ts';
+import { Batch } from '../dataflow/batch.ts';
 import type { Database } from '../runtime/database.ts';
+import { MemoryBudget, type MemoryBudgetStats } from '../runtime/memory-budget.ts';
+import { SpillingViewStore } from '../runtime/spilling-view-store.ts';
 import { type CheckpointBoundary, CheckpointWriter, truncate } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
 import { InputLog } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
+import { LmdbSpillSpaces } from './spill-space.ts';
 import { readWatched, writeWatched } from './subscription-history.ts';
 import type { ViewSlicing } from './view-images.ts';
 
 export const checkpointIntervalMsDefault = 10_000;
+/** Early checkpoints asked for by the memory budget are at least this far apart. */
+const pressureCheckpointGapMs = 1000;
 
 export interface DurabilityOptions {
   readonly dir: string;
   /** Milliseconds between checkpoints (0: only at close). */
   readonly checkpointIntervalMs?: number;
+  /**
+   * Anonymous resident memory (RssAnon) to stay under: views' state beyond it spills into the
+   * directory (ADR 0006). Undefined: no budget, everything in memory.
+   */
+  readonly memoryBudgetBytes?: number;
   /** Where the recovery summary goes (nowhere by default; the server prints it). */
   readonly info?: (line: string) => void;
   /** Where warnings go: a skipped checkpoint, a failed one (stderr by default). */
@@ -35,6 +46,8 @@ export interface DurabilityStats {
   /** The last recovery's time by phase: checkpoint read and decoded, restored, log replayed. */
   readonly recoveryPhaseMs: { readonly read: number; readonly restore: number; readonly replay: number };
   readonly checkpoints: number;
+  /** Checkpoints taken early because changed state kept memory over the budget (ADR 0006). */
+  readonly pressureCheckpoints: number;
   readonly lastCheckpointMs: number;
   /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
   readonly lastCheckpointPauseMs: number;
@@ -43,6 +56,8 @@ export interface DurabilityStats {
   /** Records the syncs made durable: over `syncs`, how many commits shared a sync. */
   readonly syncedRecords: number;
   readonly syncMs: number;
+  /** Under `--memory-budget`: the budget, RssAnon and the spilling caches' figures (ADR 0006). */
+  readonly memory: MemoryBudgetStats | null;
 }
 
 export class Durability {
@@ -53,7 +68,9 @@ export class Durability {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private closed = false;
+  private lastEndedAt = Number.NEGATIVE_INFINITY;
   private readonly figures = {
+    pressureCheckpoints: 0,
     recoveryMs: 0,
     replayedRecords: 0,
     viewsRestored: 0,
@@ -77,6 +94,10 @@ export class Durability {
     const started = performance.now();
     const dir = DataDirectory.open(options.dir);
     try {
+      if (options.memoryBudgetBytes !== undefined) {
+        const spaces = new LmdbSpillSpaces(dir);
+        db.memoryBudget = new MemoryBudget(options.memoryBudgetBytes, () => spaces.create(), { warn: say });
+      }
       const result = recover(db, dir, say);
       for (const why of result.skipped) say(`eddy: recovery skipped a checkpoint: ${why}`);
       const tail = result.tail;
@@ -89,6 +110,7 @@ export class Durability {
       );
       db.durableLog = log;
       const durability = new Durability(db, dir, log, say);
+      if (db.memoryBudget !== null) db.memoryBudget.onPinned = () => durability.checkpointUnderPressure();
       durability.rememberWatched();
       durability.figures.recoveryMs = performance.now() - started;
       durability.figures.replayedRecords = result.replayedRecords;
@@ -111,6 +133,7 @@ export class Durability {
       return durability;
     } catch (e) {
       db.durableLog = null;
+      db.memoryBudget = null;
       dir.close();
       throw e;
     }
@@ -142,6 +165,7 @@ export class Durability {
       syncs: log.syncs,
       syncedRecords: log.syncedRecords,
       syncMs: log.syncMs,
+      memory: this.db.memoryBudget?.stats() ?? null,
     };
   }
 
@@ -156,6 +180,17 @@ export class Durability {
     });
     this.running = run;
     return run;
+  }
+
+  /**
+   * Under a memory budget, state changed since the last checkpoint stays in memory until one
+   * saves it (ADR 0006): when that is what keeps memory over the budget, checkpoint early (at
+   * most one at a time, and not again within `pressureCheckpointGapMs` of the last).
+   */
+  checkpointUnderPressure(): void {
+    if (this.closed || this.running || performance.now() - this.lastEndedAt < pressureCheckpointGapMs) return;
+    this.figures.pressureCheckpoints++;
+    void this.checkpoint().catch((e) => this.report(e));
   }
 
   private async writeOne(): Promise<void> {
@@ -183,6 +218,7 @@ export class Durability {
     truncate(this.dir);
     this.figures.checkpoints++;
     this.figures.lastCheckpointMs = performance.now() - started;
+    this.lastEndedAt = performance.now();
   }
 
   /**
@@ -201,7 +237,7 @@ export class Durability {
       .filter((s) => live.has(s.maintainer))
       .map((s) => ({
         relationId: s.relationId,
-        rows: this.db.store(s.relationId).toBatch(),
+        rows: this.boundaryRows(s.relationId),
         delta: s.maintainer.saveStateDelta!(),
       }));
     return {
@@ -214,6 +250,12 @@ export class Durability {
       views,
       histories: this.db.history.copy(),
     };
+  }
+
+  /** A view's rows at the boundary; spilling contents are in the view's sliced state instead (ADR 0006). */
+  private boundaryRows(relationId: number): Batch {
+    const store = this.db.store(relationId);
+    return store instanceof SpillingViewStore ? new Batch(store.arity) : store.toBatch();
   }
 
   private report(e: unknown): void {

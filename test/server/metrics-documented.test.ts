@@ -11,9 +11,10 @@ import { test } from 'node:test';
 import { serve } from '../../src/server/server.ts';
 
 test('docs/openapi.yaml lists exactly the metrics /metrics exports', async () => {
-  // With a data directory, so that the durable store's metrics are exported too.
+  // With a data directory and a memory budget, so that the durable store's and the budget's
+  // metrics are exported too.
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-metrics-'));
-  const server = await serve({ pgPort: 0, httpPort: 0, dataDir });
+  const server = await serve({ pgPort: 0, httpPort: 0, dataDir, memoryBudgetBytes: 2 ** 30 });
   try {
     const base = `http://127.0.0.1:${server.http.address().port}`;
     await fetch(`${base}/sql`, {

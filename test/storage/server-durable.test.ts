@@ -1,7 +1,8 @@
 /**
  * The server with a data directory: writes over the wire (node-postgres, concurrent clients
  * sharing syncs) and HTTP ingest survive a restart and a kill -9 of `eddy serve`, a second
- * server on the same directory is refused, and /metrics reports recovery and group commit.
+ * server on the same directory is refused, and /metrics reports recovery and group commit (and,
+ * restarted under a memory budget, its figures).
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -57,7 +58,8 @@ test('wire and HTTP writes survive a restart; a second server on the directory i
   await Promise.all(clients.map((c) => c.end()));
   await server.close();
 
-  server = await serve({ pgPort: 0, httpPort: 0, dataDir, checkpointIntervalMs: 0 });
+  // Restarted under a memory budget it cannot meet (ADR 0006; its view is too small to spill).
+  server = await serve({ pgPort: 0, httpPort: 0, dataDir, checkpointIntervalMs: 0, memoryBudgetBytes: 1024 });
   const c = await client(server.pg.address().port);
   assert.equal((await c.query('SELECT count(*)::int AS n FROM t')).rows[0].n, 161);
   assert.deepEqual(
@@ -66,6 +68,9 @@ test('wire and HTTP writes survive a restart; a second server on the directory i
   );
   const after = await (await fetch(`http://127.0.0.1:${server.http.address().port}/metrics`)).text();
   assert.match(after, /^eddy_recovery_seconds \d/m);
+  assert.match(after, /^eddy_memory_budget_bytes 1024$/m);
+  assert.ok(Number(/^eddy_memory_rss_anon_bytes (\d+)/m.exec(after)?.[1]) > 1024, after);
+  assert.match(after, /^eddy_state_spilled_entries \d+$/m);
   await c.end();
   await server.close();
 });

@@ -6,7 +6,9 @@
  * is SQL's scalar aggregate: exactly one row at all times, emitted on the very first step.
  * State: group key → slot; per slot the row count, the last emitted results and each
  * aggregator's column-wise state. Slots of emptied groups are freed and reused.
- * Checkpoints: one state entry per live group, its id the group's slot (dataflow/state.ts).
+ * Checkpoints: one state entry per live group under an id of its own (dataflow/state.ts): not
+ * its slot, since under a memory budget a cold group leaves its slot for the spill space and
+ * comes back in another (ADR 0006).
  */
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
@@ -15,8 +17,10 @@ import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator } from '../operator.ts';
 import { sameValue } from '../row.ts';
+import { type SpillCodec, type SpillContext, SpillingKeyMap } from '../spilling-key-map.ts';
 import {
   beginSlices,
+  chainSlicer,
   deltaFrom,
   expectKind,
   num,
@@ -63,6 +67,11 @@ export class AggregateOp implements Operator {
   private results: Value[] = [];
   private emitted: boolean[] = [];
   private stamps: number[] = [];
+  /** Per slot, the group's entry id; ids are never reused (the next one is in the image's meta). */
+  private ids: number[] = [];
+  private nextEntryId = 0;
+  /** A sliced save is under way: groups stay in their slots, which its handles name. */
+  private slicing = false;
   private capacity = 0;
   private slotsUsed = 0;
   private readonly freeSlots: number[] = [];
@@ -81,6 +90,8 @@ export class AggregateOp implements Operator {
     groupTypes: readonly SqlType[],
     specs: readonly AggregateSpec[],
     closing?: GroupClosing,
+    /** Under a memory budget, where cold groups go (ADR 0006); null keeps all in memory. */
+    spill: SpillContext | null = null,
   ) {
     this.closing = closing;
     this.inputArity = inputArity;
@@ -88,10 +99,13 @@ export class AggregateOp implements Operator {
     this.aggs = specs.map((s) => s.aggregator);
     this.filters = Int32Array.from(specs.map((s) => s.filter));
     this.arity = groupCols.length + specs.length;
-    this.groups = makeKeyMap<number>(groupTypes);
+    this.scalar = groupCols.length === 0;
+    this.groups =
+      spill === null || this.scalar
+        ? makeKeyMap<number>(groupTypes)
+        : spill.keyMap(groupTypes, this.groupCodec());
     this.keyBuf = new Array<Value>(groupCols.length).fill(null);
     this.newResults = new Array<Value>(specs.length).fill(null);
-    this.scalar = groupCols.length === 0;
     this.pendingInitial = this.scalar;
     if (this.scalar) this.groups.set(this.keyBuf, 0, this.allocate());
   }
@@ -102,6 +116,16 @@ export class AggregateOp implements Operator {
 
   stateBytes(): number {
     return approxRetainedBytes([this]);
+  }
+
+  /** How groups spill: as their checkpoint entries, leaving their slots free for others. */
+  private groupCodec(): SpillCodec<number> {
+    return {
+      encode: (slot) => this.entryAt(slot),
+      decode: (entry) => this.restoreGroup(entry.id, entry.data),
+      pinned: (slot) => this.slicing || (this.changes.tracking && this.marks[slot] === this.changes.interval),
+      evicted: (slot) => this.clearSlot(slot),
+    };
   }
 
   step(inputs: readonly Batch[]): Batch {
@@ -129,12 +153,26 @@ export class AggregateOp implements Operator {
   private forgetClosed(closing: GroupClosing, watermark: Value): void {
     if (watermark === null) return;
     const keyArity = this.groupCols.length;
+    const isClosed = (bound: Value) =>
+      bound !== null && (bound as number) + closing.offsetMicros <= (watermark as number);
     const closed: number[] = [];
-    this.groups.forEach((slot) => {
-      const bound = this.keys[slot * keyArity + closing.keyIndex];
-      if (bound !== null && (bound as number) + closing.offsetMicros <= (watermark as number))
-        closed.push(slot);
-    });
+    const visit = (slot: number) => {
+      if (isClosed(this.keys[slot * keyArity + closing.keyIndex]!)) closed.push(slot);
+    };
+    const groups = this.groups;
+    if (groups instanceof SpillingKeyMap) {
+      // Spilled groups are judged by their key and deleted where they lie (decoding one would
+      // take a slot that nothing frees).
+      groups.forEachResident(visit);
+      const spilled: { key: readonly Value[]; id: number }[] = [];
+      groups.forEachSpilled((entry, key) => {
+        if (isClosed(key[closing.keyIndex]!)) spilled.push({ key, id: entry.id });
+      });
+      for (const { key, id } of spilled) {
+        groups.delete(key, 0);
+        this.changes.noteDeleted(id);
+      }
+    } else groups.forEach(visit);
     for (const slot of closed) this.release(slot);
   }
 
@@ -217,6 +255,7 @@ export class AggregateOp implements Operator {
   private allocate(): number {
     const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotsUsed++;
     if (slot >= this.capacity) this.grow(Math.max(16, this.capacity * 2));
+    this.ids[slot] = this.nextEntryId++;
     const keyArity = this.groupCols.length;
     for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = this.keyBuf[k]!;
     this.rowCounts[slot] = 0;
@@ -232,6 +271,7 @@ export class AggregateOp implements Operator {
       this.emitted.push(false);
       this.stamps.push(0);
       this.marks.push(0);
+      this.ids.push(0);
     }
     while (this.keys.length < capacity * keyArity) this.keys.push(null);
     while (this.results.length < capacity * nAggs) this.results.push(null);
@@ -240,9 +280,15 @@ export class AggregateOp implements Operator {
   }
 
   private release(slot: number): void {
+    this.groups.delete(this.keys, slot * this.groupCols.length);
+    this.changes.noteDeleted(this.ids[slot]!);
+    this.clearSlot(slot);
+  }
+
+  /** Frees a slot whose group is gone (released, or evicted to the spill space). */
+  private clearSlot(slot: number): void {
     const keyArity = this.groupCols.length;
     const nAggs = this.aggs.length;
-    this.groups.delete(this.keys, slot * keyArity);
     for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = null;
     for (let j = 0; j < nAggs; j++) {
       this.results[slot * nAggs + j] = null;
@@ -252,16 +298,17 @@ export class AggregateOp implements Operator {
     this.rowCounts[slot] = 0;
     this.freeSlots.push(slot);
     this.marks[slot] = 0;
-    this.changes.noteDeleted(slot);
   }
 
   saveState(): OperatorState {
+    this.slicing = false;
     const state = this.image();
     this.changes.saved();
     return state;
   }
 
   saveStateDelta(): OperatorStateDelta {
+    this.slicing = false;
     const interval = this.changes.interval;
     return deltaFrom(
       this.kind,
@@ -276,48 +323,75 @@ export class AggregateOp implements Operator {
   beginSaveState(): StateSlicer {
     const current = beginSlices(this.changes);
     const slots: number[] = [];
-    this.groups.forEach((slot) => {
+    const add = (slot: number) => {
       slots.push(slot);
-    });
+    };
+    const groups = this.groups;
+    const spilled = groups instanceof SpillingKeyMap ? [groups.sliceSpilled()] : [];
+    if (groups instanceof SpillingKeyMap) groups.forEachResident(add);
+    else groups.forEach(add);
+    this.slicing = true;
     // After a step every allocated group has emitted its row; a released slot has not.
     const live = (slot: number) => this.emitted[slot] === true || this.scalar;
-    return sliceEntries(this.kind, slots, (slot) => (live(slot) ? this.entryAt(slot) : null), current);
+    const resident = sliceEntries(
+      this.kind,
+      slots,
+      (slot) => (live(slot) ? this.entryAt(slot) : null),
+      current,
+    );
+    return chainSlicer(resident, spilled);
   }
 
   restoreState(state: OperatorState): void {
     expectKind(state, this.kind);
-    const [pending, slotsUsed] = tuple(state.meta, 2);
+    const [pending, nextId] = tuple(state.meta, 2);
     if (typeof pending !== 'boolean') throw stateMismatch('malformed aggregate meta');
-    const used = num(slotsUsed);
-    const keyArity = this.groupCols.length;
-    const nAggs = this.aggs.length;
     if (!this.scalar && this.groups.size > 0) throw stateMismatch('restoring into a used aggregate');
-    if (used > this.capacity) this.grow(Math.max(16, used));
-    const live = new Uint8Array(used);
-    for (const { id: slot, data } of state.entries) {
-      if (!Number.isInteger(slot) || slot < 0 || slot >= used || live[slot] === 1)
-        throw stateMismatch('aggregate group slot out of range');
-      live[slot] = 1;
-      const [key, rowCount, emitted, results, aggStates] = tuple(data, 5);
-      const keyValues = tuple(key, keyArity);
-      const resultValues = tuple(results, nAggs);
-      const states = tuple(aggStates, nAggs);
-      if (typeof emitted !== 'boolean') throw stateMismatch('malformed aggregate group');
-      for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = keyValues[k]!;
-      for (let j = 0; j < nAggs; j++) {
-        this.results[slot * nAggs + j] = resultValues[j]!;
-        this.aggs[j]!.clear(slot);
-        this.aggs[j]!.restoreSlot(slot, states[j]!);
-      }
-      this.rowCounts[slot] = num(rowCount);
-      this.emitted[slot] = emitted;
-      this.groups.set(this.keys, slot * keyArity, slot);
+    // Images before ADR 0006 named groups by slot and kept the slots used here: ids stay below it.
+    this.nextEntryId = num(nextId);
+    if (this.scalar) {
+      if (state.entries.length !== 1) throw stateMismatch('a scalar aggregate has one group');
+      this.clearSlot(0);
+      this.freeSlots.length = 0;
+    } else {
+      this.slotsUsed = 0;
+      this.freeSlots.length = 0;
+    }
+    for (const { id, data } of state.entries) {
+      const slot = this.restoreGroup(id, data);
+      if (!this.scalar) this.groups.set(this.keys, slot * this.groupCols.length, slot);
     }
     this.pendingInitial = pending;
-    this.slotsUsed = used;
-    this.freeSlots.length = 0;
-    for (let slot = used - 1; slot >= 0; slot--) if (live[slot] === 0) this.freeSlots.push(slot);
     this.changes.restored();
+  }
+
+  /** Puts a group's entry back into a free slot (the scalar aggregate's own slot 0); returns the slot. */
+  private restoreGroup(id: number, data: Value[]): number {
+    if (!Number.isSafeInteger(id) || id < 0 || id >= this.nextEntryId)
+      throw stateMismatch('aggregate group id out of range');
+    const keyArity = this.groupCols.length;
+    const nAggs = this.aggs.length;
+    const [key, rowCount, emitted, results, aggStates] = tuple(data, 5);
+    const keyValues = tuple(key, keyArity);
+    const resultValues = tuple(results, nAggs);
+    const states = tuple(aggStates, nAggs);
+    if (typeof emitted !== 'boolean') throw stateMismatch('malformed aggregate group');
+    let slot = 0;
+    if (!this.scalar) {
+      slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.slotsUsed++;
+      if (slot >= this.capacity) this.grow(Math.max(16, this.capacity * 2));
+    }
+    this.ids[slot] = id;
+    for (let k = 0; k < keyArity; k++) this.keys[slot * keyArity + k] = keyValues[k]!;
+    for (let j = 0; j < nAggs; j++) {
+      this.results[slot * nAggs + j] = resultValues[j]!;
+      this.aggs[j]!.clear(slot);
+      this.aggs[j]!.restoreSlot(slot, states[j]!);
+    }
+    this.rowCounts[slot] = num(rowCount);
+    this.emitted[slot] = emitted;
+    this.marks[slot] = 0;
+    return slot;
   }
 
   /**
@@ -335,14 +409,23 @@ export class AggregateOp implements Operator {
   }
 
   private meta(): Value[] {
-    return [this.pendingInitial, this.slotsUsed];
+    return [this.pendingInitial, this.nextEntryId];
   }
 
   private image(): OperatorState {
     const entries: StateEntry[] = [];
-    this.groups.forEach((slot) => {
-      entries.push(this.entryAt(slot));
-    });
+    const groups = this.groups;
+    if (groups instanceof SpillingKeyMap) {
+      groups.forEachResident((slot) => {
+        entries.push(this.entryAt(slot));
+      });
+      groups.forEachSpilled((entry) => {
+        entries.push(entry);
+      });
+    } else
+      groups.forEach((slot) => {
+        entries.push(this.entryAt(slot));
+      });
     return { kind: this.kind, meta: this.meta(), entries };
   }
 
@@ -351,7 +434,7 @@ export class AggregateOp implements Operator {
     const keyArity = this.groupCols.length;
     const nAggs = this.aggs.length;
     return {
-      id: slot,
+      id: this.ids[slot]!,
       data: [
         this.keys.slice(slot * keyArity, (slot + 1) * keyArity),
         this.rowCounts[slot]!,

@@ -14,10 +14,12 @@ import { Batch } from '../batch.ts';
 import { type KeyMap, makeKeyMap } from '../key-map.ts';
 import type { Operator, RowPredicate } from '../operator.ts';
 import { RowBag } from '../row-bag.ts';
+import { type SpillCodec, type SpillContext, SpillingKeyMap } from '../spilling-key-map.ts';
 import {
   bagEntry,
   bagFromData,
   beginSlices,
+  chainSlicer,
   deltaFrom,
   expectKind,
   noteBag,
@@ -90,6 +92,8 @@ export class JoinOp implements Operator {
     mode: JoinMode,
     keys: readonly JoinKeyComponent[],
     residual: RowPredicate | null,
+    /** Under a memory budget, where cold keys' rows go (ADR 0006); null keeps all in memory. */
+    spill: SpillContext | null = null,
   ) {
     this.residual = residual;
     this.mode = mode;
@@ -98,34 +102,54 @@ export class JoinOp implements Operator {
     const keyTypes = keys.map((k) => k.type);
     const nullSafe = keys.map((k) => k.nullSafe);
     const perRow = residual !== null;
+    const index = (side: number, arity: number, withAux: boolean): KeyMap<RowBag> =>
+      spill === null
+        ? makeKeyMap<RowBag>(keyTypes)
+        : spill.keyMap(keyTypes, this.bagCodec(side, arity, withAux));
+    const leftPad = mode === 'left' || mode === 'full';
     this.left = new Side(
       leftArity,
-      makeKeyMap<RowBag>(keyTypes),
+      index(0, leftArity, perRow && (leftPad || mode === 'semi' || mode === 'anti')),
       new KeyExtractor(
         keys.map((k) => k.left),
         nullSafe,
       ),
       {
-        pad: mode === 'left' || mode === 'full',
+        pad: leftPad,
         whenMatched: mode === 'semi',
         whenUnmatched: mode === 'anti',
         perRow,
       },
     );
+    const rightPad = mode === 'right' || mode === 'full';
     this.right = new Side(
       rightArity,
-      makeKeyMap<RowBag>(keyTypes),
+      index(1, rightArity, perRow && rightPad),
       new KeyExtractor(
         keys.map((k) => k.right),
         nullSafe,
       ),
-      { pad: mode === 'right' || mode === 'full', whenMatched: false, whenUnmatched: false, perRow },
+      { pad: rightPad, whenMatched: false, whenUnmatched: false, perRow },
     );
     this.pairBuf = new Array<Value>(leftArity + rightArity).fill(null);
   }
 
   stateSize(): number {
     return this.left.index.size + this.right.index.size;
+  }
+
+  /** How a side's bags spill: as their checkpoint entries; pinned while noted for the next delta. */
+  private bagCodec(side: number, arity: number, withAux: boolean): SpillCodec<RowBag> {
+    const changes = this.changes;
+    return {
+      encode: (bag, key) => bagEntry(side, key, 0, key.length, bag),
+      decode: (entry) => {
+        const bag = bagFromData(entry.data[2]!, arity, withAux);
+        bag.entryId = entry.id;
+        return bag;
+      },
+      pinned: (bag) => changes.tracking && bag.mark === changes.interval,
+    };
   }
 
   stateBytes(): number {
@@ -288,14 +312,18 @@ export class JoinOp implements Operator {
   beginSaveState(): StateSlicer {
     const current = beginSlices(this.changes);
     const bags: SideBag[] = [];
-    this.left.index.forEach((bag) => {
-      bags.push({ side: 0, bag });
-    });
-    this.right.index.forEach((bag) => {
-      bags.push({ side: 1, bag });
-    });
+    const spilled: ((max: number) => StateEntry[])[] = [];
+    for (const [side, s] of [this.left, this.right].entries()) {
+      const add = (bag: RowBag) => {
+        bags.push({ side, bag });
+      };
+      if (s.index instanceof SpillingKeyMap) {
+        s.index.forEachResident(add);
+        spilled.push(s.index.sliceSpilled());
+      } else s.index.forEach(add);
+    }
     const entryOf = ({ side, bag }: SideBag) => (bag.length > 0 ? this.entryOf(side, bag) : null);
-    return sliceEntries(this.kind, bags, entryOf, current);
+    return chainSlicer(sliceEntries(this.kind, bags, entryOf, current), spilled);
   }
 
   /** A bag's entry; its key is read from its first row (all its rows share it). */

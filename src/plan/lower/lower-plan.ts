@@ -26,6 +26,7 @@ import { ValuesOp } from '../../dataflow/operators/values.ts';
 import { WindowOp } from '../../dataflow/operators/window.ts';
 import { WindowCloseOp } from '../../dataflow/operators/window-close.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
+import type { SpillContext } from '../../dataflow/spilling-key-map.ts';
 import { isAppendOnly } from '../append-only.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { LogicalKind, LogicalPlan } from '../logical.ts';
@@ -48,6 +49,8 @@ export interface LowerOptions {
   readonly windowClose?: WindowClose;
   /** Relations' watermarks: aggregates over windows free the groups of closed windows. */
   readonly watermarkOf?: WatermarkOf;
+  /** Under a memory budget: where join sides and groups keep cold keys (ADR 0006). */
+  readonly spill?: SpillContext | null;
 }
 
 export interface LoweredView {
@@ -65,7 +68,14 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
   const group = circuit.beginView();
   try {
     const appendOnly = options.appendOnly ?? (() => false);
-    const ctx: Context = { circuit, group, appendOnly, watermarkOf: options.watermarkOf, lowered: new Map() };
+    const ctx: Context = {
+      circuit,
+      group,
+      appendOnly,
+      watermarkOf: options.watermarkOf,
+      spill: options.spill ?? null,
+      lowered: new Map(),
+    };
     let root = lower(ctx, plan);
     const close = options.windowClose;
     if (close) {
@@ -87,6 +97,7 @@ interface Context {
   readonly group: number;
   readonly appendOnly: (relationId: number) => boolean;
   readonly watermarkOf: WatermarkOf | undefined;
+  readonly spill: SpillContext | null;
   /** The node already built for each plan node, so a shared subplan is built once. */
   readonly lowered: Map<LogicalPlan, NodeId>;
 }
@@ -150,10 +161,11 @@ const lowerings: Lowering = {
       const nullAware = new NullAwareAntiJoinOp(leftArity, rightArity, keys, compileScalar(p.on));
       return add(ctx, nullAware, [left, right]);
     }
-    return add(ctx, new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual)), [
-      left,
-      right,
-    ]);
+    return add(
+      ctx,
+      new JoinOp(leftArity, rightArity, p.joinType, keys, compileResidual(residual), ctx.spill),
+      [left, right],
+    );
   },
 
   aggregate: (ctx, p) => {
@@ -163,10 +175,13 @@ const lowerings: Lowering = {
     const specs = p.aggregates.map((a) => aggregateSpec(a, schema, appendOnly));
     const groupTypes = p.groupBy.map((g) => schema[g]!.type);
     const closing = ctx.watermarkOf && groupClosing(p, ctx.watermarkOf);
-    if (!closing) return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs), [input]);
+    if (!closing)
+      return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs, undefined, ctx.spill), [
+        input,
+      ]);
     // Groups of windows the watermark has closed are freed: the watermark is a second input.
     const watermark = lower(ctx, closing.watermark);
-    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs, closing), [
+    return add(ctx, new AggregateOp(schema.length, p.groupBy, groupTypes, specs, closing, ctx.spill), [
       input,
       watermark,
     ]);

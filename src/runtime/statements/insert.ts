@@ -22,7 +22,7 @@ import type { LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
-import type { RowStore } from '../row-store.ts';
+import type { RelationStore } from '../row-store.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { refuseKeptRelation } from './create-source.ts';
@@ -278,7 +278,7 @@ function checkNotNull(table: TableEntry, row: Value[]): void {
 }
 
 /** The 23505 error for a row whose primary key is taken. */
-export function duplicateKey(table: TableEntry, store: RowStore, row: Value[]): ConstraintError {
+export function duplicateKey(table: TableEntry, store: RelationStore, row: Value[]): ConstraintError {
   const names = table.primaryKey.map((i) => table.columns[i]!.name).join(', ');
   const values = store
     .keyOf(row)

@@ -302,7 +302,74 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
     'Input log records (one per commit) made durable per sync since start: how many commits shared a sync.',
     [['', stats.syncs === 0 ? 0 : stats.syncedRecords / stats.syncs]],
   );
+  if (stats.memory !== null) memoryBudgetMetrics(out, stats);
   return out.join('');
+}
+
+/** Under --memory-budget (ADR 0006): the budget against RssAnon, and the spilling caches. */
+function memoryBudgetMetrics(out: string[], stats: DurabilityStats): void {
+  const m = stats.memory!;
+  metric(
+    out,
+    'eddy_memory_budget_bytes',
+    'gauge',
+    'The --memory-budget: anonymous resident memory to stay under.',
+    [['', m.budgetBytes]],
+  );
+  metric(
+    out,
+    'eddy_memory_rss_anon_bytes',
+    'gauge',
+    'RssAnon (anonymous resident memory) after the last step.',
+    [['', m.rssAnonBytes]],
+  );
+  metric(
+    out,
+    'eddy_memory_rss_anon_peak_bytes',
+    'gauge',
+    'The highest RssAnon seen after a step since start.',
+    [['', m.rssAnonPeakBytes]],
+  );
+  metric(
+    out,
+    'eddy_memory_budget_exceeded_total',
+    'counter',
+    'Steps after which RssAnon was over the budget (state stayed correct; steps went on).',
+    [['', m.overBudgetChecks]],
+  );
+  metric(out, 'eddy_state_resident_entries', 'gauge', 'Operator and view state entries held in memory.', [
+    ['', m.residentEntries],
+  ]);
+  metric(out, 'eddy_state_spilled_entries', 'gauge', 'State entries held only in the data directory.', [
+    ['', m.spilledEntries],
+  ]);
+  metric(out, 'eddy_state_cache_hits_total', 'counter', 'Lookups of state found in memory.', [
+    ['', m.cacheHits],
+  ]);
+  metric(
+    out,
+    'eddy_state_cache_misses_total',
+    'counter',
+    'Lookups of state read back from the data directory.',
+    [['', m.cacheMisses]],
+  );
+  metric(out, 'eddy_state_evictions_total', 'counter', 'State entries written out to the data directory.', [
+    ['', m.evictions],
+  ]);
+  metric(
+    out,
+    'eddy_state_spill_failures_total',
+    'counter',
+    'Spills that failed (e.g. disk full); the state stayed in memory.',
+    [['', m.spillFailures]],
+  );
+  metric(
+    out,
+    'eddy_pressure_checkpoints_total',
+    'counter',
+    'Checkpoints taken early to free state pinned by changes.',
+    [['', stats.pressureCheckpoints]],
+  );
 }
 
 export function metric(

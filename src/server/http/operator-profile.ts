@@ -104,9 +104,9 @@ export class OperatorProfiles {
 
   /** A maintainer factory that builds every view into a profiled circuit kept here. */
   factory(): MaintainerFactory {
-    return (plan, viewId, appendOnly, eventTime) => {
+    return (plan, viewId, appendOnly, options) => {
       const circuit = new ProfiledCircuit();
-      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, eventTime, circuit);
+      const maintainer = createDataflowMaintainer(plan, viewId, appendOnly, { ...options, circuit });
       this.circuits.set(viewId, circuit);
       return maintainer;
     };
