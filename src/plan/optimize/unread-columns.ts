@@ -13,7 +13,7 @@
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
 import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
-import { isPullUpBarrier } from '../pull-up-barrier.ts';
+import { isAppendUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { foldExpression, foldQuietly } from './fold-expression.ts';
@@ -158,10 +158,14 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       const args = p.args.map((e) => keep(inline(e, p.input), inputRead, walk));
       return { ...p, args, input: visit(p.input, inputRead) };
     }
-    // Every column of a DISTINCT is compared; a set operation is planned whole.
+    // Every column of a DISTINCT is compared; a set operation is planned whole, except a UNION
+    // ALL that PostgreSQL flattens into its branches (read as a FROM subquery: `read` is then
+    // what its reader reads; anywhere else every column is read).
     case 'distinct':
       return { ...p, input: visit(p.input, allColumns(p.input)) };
     case 'setOp':
+      if (isAppendUnion(p))
+        return { ...p, left: appendBranch(p.left, read, walk), right: appendBranch(p.right, read, walk) };
       return { ...p, left: visit(p.left, allColumns(p.left)), right: visit(p.right, allColumns(p.right)) };
   }
 }
@@ -256,6 +260,24 @@ function joinSideConstant(
  * A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only,
  * computing nothing volatile (which pulling up could evaluate more than once).
  */
+/**
+ * A branch of a flattened UNION ALL for the columns its reader reads. PostgreSQL pulls a branch
+ * over one relation and no WHERE up into the append (is_safe_append_member), where it folds every
+ * column, raising their constant errors, though it computes only the read ones; any other branch
+ * (a join, a WHERE, grouping) is planned as a subquery without its unread columns.
+ */
+function appendBranch(branch: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
+  if (branch.kind === 'map' && !isPullUpBarrier(branch) && overOneRelation(branch.input))
+    branch.exprs.forEach((e, i) => {
+      if (!read.has(i)) foldExpression(e);
+    });
+  return walk.visit(branch, read);
+}
+
+function overOneRelation(p: LogicalPlan): boolean {
+  return p.kind === 'get' || (p.kind === 'values' && p.rows.length === 1 && p.schema.length === 0);
+}
+
 function pulledUp(map: Extract<LogicalPlan, { kind: 'map' }>): boolean {
   if (map.exprs.some(isVolatile)) return false;
   let p = map.input;
