@@ -257,10 +257,6 @@ function joinSideConstant(
 }
 
 /**
- * A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only,
- * computing nothing volatile (which pulling up could evaluate more than once).
- */
-/**
  * A branch of a flattened UNION ALL for the columns its reader reads. PostgreSQL pulls a branch
  * over one relation and no WHERE up into the append (is_safe_append_member), where it folds every
  * column, raising their constant errors, though it computes only the read ones; any other branch
@@ -278,6 +274,10 @@ function overOneRelation(p: LogicalPlan): boolean {
   return p.kind === 'get' || (p.kind === 'values' && p.rows.length === 1 && p.schema.length === 0);
 }
 
+/**
+ * A map PostgreSQL pulls up into its reader: one over relations, joins and WHERE filters only,
+ * computing nothing volatile (which pulling up could evaluate more than once).
+ */
 function pulledUp(map: Extract<LogicalPlan, { kind: 'map' }>): boolean {
   if (map.exprs.some(isVolatile)) return false;
   let p = map.input;
