@@ -123,7 +123,13 @@ class Evaluator {
       case 'map':
         return this.map(plan);
       case 'join':
-        return joinRows(plan, this.stream(plan.left), this.stream(plan.right), this.joinCondition(plan), guard);
+        return joinRows(
+          plan,
+          this.stream(plan.left),
+          this.stream(plan.right),
+          this.joinCondition(plan),
+          guard,
+        );
       case 'aggregate':
         return aggregateRows(plan, this.stream(plan.input), guard);
       case 'distinct':
