@@ -172,11 +172,13 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
 
 /**
  * Whether the filter's input is one FROM relation that is a subquery PostgreSQL plans on its own
- * (looking through subqueries it pulls up). Over a join (a USING join's merged columns included)
+ * (looking through subqueries it pulls up, and from a HAVING through its grouping). Over a join (a USING join's merged columns included)
  * the constant-FALSE WHERE becomes a gate above the join, and the subqueries are planned.
  */
 function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>, walk: Walk): boolean {
   let p = filter.input;
+  // A HAVING without aggregates is a WHERE to PostgreSQL's planner (it moves or copies it there).
+  if (p.kind === 'aggregate' && !walk.shared(p)) p = p.input;
   while (!walk.shared(p) && !isPullUpBarrier(p) && (p.kind === 'filter' || (p.kind === 'map' && pulledUp(p))))
     p = p.input;
   const k = p.kind;
