@@ -60,6 +60,7 @@ function summaryOf(tally: Tally) {
     joinOrder: tally.joinOrder,
     planDependent: tally.planDependent,
     formChoice: tally.formChoice,
+    postgresBug: tally.postgresBug,
     unsupportedTotal: [...tally.unsupported.values()].reduce((a, b) => a + b, 0),
     unsupported: [...tally.unsupported].sort((a, b) => b[1] - a[1]).slice(0, 15),
     divergences: tally.divergences,
@@ -118,7 +119,7 @@ const summary = summaryOf(tally);
 writeSummary(tally);
 process.stdout.write(
   `fuzz: seed ${seed}, ${summary.rounds} rounds in ${summary.seconds} s; checks ${JSON.stringify(tally.checks)}; ` +
-    `same ${summary.same}, both failed ${summary.bothFailed}, join order ${summary.joinOrder}, plan-dependent ${summary.planDependent}, form choice ${summary.formChoice}, unsupported ${summary.unsupportedTotal}; ` +
+    `same ${summary.same}, both failed ${summary.bothFailed}, join order ${summary.joinOrder}, plan-dependent ${summary.planDependent}, form choice ${summary.formChoice}, PostgreSQL bug ${summary.postgresBug}, unsupported ${summary.unsupportedTotal}; ` +
     `divergences ${JSON.stringify(tally.divergences)} (${summary.distinctFindings} distinct, ${summary.knownOpen} known open)\n`,
 );
 for (const [shape, n] of summary.unsupported.slice(0, 8))

@@ -96,6 +96,27 @@ export function mapPlanExpressions(plan: LogicalPlan, f: (e: ScalarExpr) => Scal
 }
 
 /**
+ * `plan` with the subquery plans of its own expressions replaced by `f` (not its inputs'); the
+ * same node object, and the same expression objects, where `f` changed no plan.
+ */
+export function withSubqueryPlans(plan: LogicalPlan, f: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
+  let changed = false;
+  const out = withExpressions(plan, (e) => {
+    let inE = false;
+    const rewritten = transformUp(e, (n) => {
+      if (n.kind !== 'subquery') return n;
+      const sub = f(n.plan);
+      if (sub === n.plan) return n;
+      inE = true;
+      return { ...n, plan: sub };
+    });
+    changed ||= inE;
+    return inE ? rewritten : e;
+  });
+  return changed ? out : plan;
+}
+
+/**
  * Bottom-up rewrite of every expression node of `plan` and of the subquery plans nested in it;
  * `g` gets each node with its nesting `level` (`level` for `plan`'s own expressions, one more
  * per subquery entered), so an outer reference with `depth >= level` points outside `plan`.

@@ -19,3 +19,20 @@ export function markPullUpBarrier(stmt: SelectStmt, plan: LogicalPlan): void {
 export function isPullUpBarrier(plan: LogicalPlan): boolean {
   return barriers.has(plan);
 }
+
+const appendUnions = new WeakSet<LogicalPlan>();
+
+/**
+ * Marks a UNION ALL PostgreSQL flattens into an append of its branches when it is read as a FROM
+ * subquery (is_simple_union_all: UNION ALL all the way down, no ORDER BY, LIMIT or WITH, every
+ * branch's columns already of the result's types). Each branch then drops the columns its
+ * reader does not read (pulled up, or remove_unused_subquery_outputs), which it never does for
+ * any other set operation.
+ */
+export function markAppendUnion(plan: LogicalPlan): void {
+  appendUnions.add(plan);
+}
+
+export function isAppendUnion(plan: LogicalPlan): boolean {
+  return appendUnions.has(plan);
+}

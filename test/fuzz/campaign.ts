@@ -48,6 +48,8 @@ export interface Tally {
   planDependent: number;
   /** Rows differing only in INTERSECT's choice of form for equal values (form-choice.ts). */
   formChoice: number;
+  /** PostgreSQL errors that are its known bug: it answers an equivalent query as Eddy does (postgres-bugs.ts). */
+  postgresBug: number;
   unsupported: Map<string, number>;
   divergences: Record<Mode, number>;
   findings: Finding[];
@@ -79,6 +81,7 @@ export function emptyTally(): Tally {
     joinOrder: 0,
     planDependent: 0,
     formChoice: 0,
+    postgresBug: 0,
     unsupported: new Map(),
     divergences: zero(),
     findings: [],
@@ -112,6 +115,7 @@ async function record(verdict: Verdict, repro: Repro, options: CampaignOptions, 
   else if (verdict.kind === 'joinOrder') tally.joinOrder++;
   else if (verdict.kind === 'planDependent') tally.planDependent++;
   else if (verdict.kind === 'formChoice') tally.formChoice++;
+  else if (verdict.kind === 'postgresBug') tally.postgresBug++;
   else if (verdict.kind === 'unsupported') {
     const shape = shapeOf(verdict.message);
     tally.unsupported.set(shape, (tally.unsupported.get(shape) ?? 0) + 1);

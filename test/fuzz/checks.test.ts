@@ -11,6 +11,7 @@ import { compare, fullyOrdered } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
 import { leftFormIntersect } from './form-choice.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
+import { tiesAtAggregateLevelsAsOnly } from './postgres-bugs.ts';
 import { list, node, render } from './sql-tree.ts';
 
 const rows = (...r: (string | null)[][]): Outcome => ({
@@ -266,6 +267,54 @@ test("incremental: a view showing INTERSECT's other form is a form choice, judge
   const [open] = await judgeIncremental(eddy(), wrongLater, [intersect], [['INSERT 1'], ['INSERT 2']]);
   assert.equal(open!.verdict.kind, 'divergence');
   assert.equal(open!.atStep, 2);
+});
+
+const ungroupedMax =
+  "SELECT 'a' AS o0 FROM (SELECT max(0.5::float8) AS o1 FROM t0 AS x0 ORDER BY 1 FETCH FIRST 3 ROWS WITH TIES) AS x1";
+
+test('WITH TIES becomes ONLY only at ungrouped min/max levels, which yield at most one row', () => {
+  assert.equal(tiesAtAggregateLevelsAsOnly(ungroupedMax), ungroupedMax.replace('WITH TIES', 'ONLY'));
+  const top =
+    'SELECT min(x0.a) AS o0, every(x0.b) AS o1 FROM t0 AS x0 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES';
+  assert.equal(tiesAtAggregateLevelsAsOnly(top), top.replace('WITH TIES', 'ONLY'));
+  // Levels whose rows can tie keep WITH TIES: grouped, no aggregate of their own (only in a
+  // nested subquery or a string), a set operation.
+  for (const sql of [
+    'SELECT max(x0.a) AS o0 FROM t0 AS x0 GROUP BY x0.b ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES',
+    'SELECT (SELECT x1.a FROM t1 AS x1 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES) AS o0 FROM t0 AS x0',
+    'SELECT x0.a AS o0, (SELECT max(x1.a) FROM t1 AS x1) AS o1 FROM t0 AS x0 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES',
+    "SELECT 'max(' AS o0 FROM t0 AS x0 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES",
+    '(SELECT max(x0.a) AS o0 FROM t0 AS x0) UNION ALL (SELECT 1) ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES',
+  ])
+    assert.equal(tiesAtAggregateLevelsAsOnly(sql), null, sql);
+});
+
+test("ad hoc: PostgreSQL's 21000 under WITH TIES is its bug only if it answers Eddy's rows with ONLY at the aggregate level", async () => {
+  const pgWithBug = (withOnly: Outcome) =>
+    scripted((sql) => (sql.includes('WITH TIES') ? error('21000') : withOnly));
+  const excused = await judgeAdhoc(
+    scripted(() => rows(['a'])),
+    pgWithBug(rows(['a'])),
+    ungroupedMax,
+  );
+  assert.equal(excused.verdict.kind, 'postgresBug');
+  // PostgreSQL answers the equivalent query differently: Eddy's rows are wrong.
+  const wrong = await judgeAdhoc(
+    scripted(() => rows(['a'], ['a'])),
+    pgWithBug(rows(['a'])),
+    ungroupedMax,
+  );
+  assert.ok(wrong.verdict.kind === 'divergence' && wrong.verdict.what === 'pgError');
+  // A scalar subquery whose WITH TIES keeps two tied rows is PostgreSQL's right 21000; an Eddy
+  // that dropped WITH TIES answers, and is not excused (ONLY would give its answer).
+  const tied =
+    'SELECT (SELECT x1.a FROM t1 AS x1 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES) AS o0 FROM t0 AS x0';
+  const dropped = await judgeAdhoc(
+    scripted(() => rows(['1'])),
+    pgWithBug(rows(['1'])),
+    tied,
+  );
+  assert.ok(dropped.verdict.kind === 'divergence' && dropped.verdict.what === 'pgError');
 });
 
 test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {

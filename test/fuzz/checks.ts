@@ -11,6 +11,7 @@
 import { compare, fullyOrdered, type Verdict } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
 import { recheckFormChoice } from './form-choice.ts';
+import { recheckMinMaxWithTies } from './postgres-bugs.ts';
 import type { Mode } from './round.ts';
 import { render, type SqlNode, type SqlPart } from './sql-tree.ts';
 
@@ -40,7 +41,12 @@ export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string):
   const [e, p] = [await eddy.run(sql), await pg.run(sql)];
   const ordered = (o: Outcome) => fullyOrdered(sql, o.ok ? o.floatColumns.length : 0);
   const verdict = await recheckPlans(compare(e, p, ordered(p)), e, p, pg, sql, ordered);
-  return { verdict: await recheckFormChoice(verdict, e, p, pg, sql) };
+  return { verdict: await recheckPostgres(verdict, e, p, pg, sql) };
+}
+
+/** The rechecks that ask PostgreSQL an equivalent query: INTERSECT's forms, its min/max WITH TIES bug. */
+async function recheckPostgres(verdict: Verdict, e: Outcome, p: Outcome, pg: FuzzEngine, sql: string) {
+  return recheckMinMaxWithTies(await recheckFormChoice(verdict, e, p, pg, sql), e, p, pg, sql);
 }
 
 /**
@@ -204,13 +210,14 @@ export async function judgeIncremental(
       if (judged[v] !== undefined || !created[v]) continue;
       const [e, p] = [await eddy.run(`SELECT * FROM fuzz_view_${v}`), await pg.run(queries[v]!)];
       const planned = await recheckPlans(compare(e, p, false), e, p, pg, queries[v]!, () => false);
-      const verdict = await recheckFormChoice(planned, e, p, pg, queries[v]!);
+      const verdict = await recheckPostgres(planned, e, p, pg, queries[v]!);
       if (verdict.kind === 'divergence') {
         judged[v] = { verdict: { ...verdict, detail: `after step ${i}: ${verdict.detail}` }, atStep: i + 1 };
       } else if (
         verdict.kind === 'joinOrder' ||
         verdict.kind === 'planDependent' ||
-        verdict.kind === 'formChoice'
+        verdict.kind === 'formChoice' ||
+        verdict.kind === 'postgresBug'
       ) {
         excused[v] ??= { verdict, atStep: i + 1 };
       }

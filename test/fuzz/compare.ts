@@ -17,6 +17,8 @@ export type Verdict =
   | { readonly kind: 'planDependent'; readonly detail: string }
   /** Rows differing only in INTERSECT's choice of form for equal values (form-choice.ts). */
   | { readonly kind: 'formChoice'; readonly detail: string }
+  /** PostgreSQL's error is a known bug of its own, shown by an equivalent query it answers (postgres-bugs.ts). */
+  | { readonly kind: 'postgresBug'; readonly detail: string }
   | { readonly kind: 'divergence'; readonly what: DivergenceKind; readonly detail: string };
 
 /** rows: both answered differently; eddyError/pgError: only one side failed; errorClass: both failed differently. */

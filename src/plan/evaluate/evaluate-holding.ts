@@ -95,33 +95,37 @@ export function* setOperationRows(
   }
   // The left side first, as before (and as PostgreSQL's Append under a SetOp reads them).
   const leftRows = yield* collectRows(plan.all ? left : distinctRows(left, arity, guard), arity, guard);
-  const rightCounts = new RowKeyMap<{ n: number }>();
+  // Per group of rows equal as values, the right side's count and the form the group is output
+  // in: its first left row's (1.00 / 1.0000, char padding), as PostgreSQL's SetOp outputs every
+  // copy of a group as its first tuple, and as a view's set operation keeps it.
+  const groups = new RowKeyMap<{ form: Value[]; n: number }>();
   try {
+    for (const r of leftRows) groups.upsert(r, () => ({ form: r, n: 0 }));
+    guard.hold(groups.size, arity);
     for (const r of right) {
       if (r === undefined) {
         yield;
         continue;
       }
-      const before = rightCounts.size;
-      rightCounts.upsert(r, () => ({ n: 0 })).n++;
-      if (rightCounts.size > before) guard.hold(1, arity);
+      const group = groups.get(r);
+      if (group) group.n++;
       if (guard.worked()) yield;
     }
     for (const r of leftRows) {
-      const c = rightCounts.get(r);
-      const inRight = c !== undefined && c.n > 0;
+      const group = groups.get(r)!;
+      const inRight = group.n > 0;
       if (plan.op === 'intersect' && inRight) {
-        if (plan.all) c!.n--;
-        yield r;
+        if (plan.all) group.n--;
+        yield group.form;
       } else if (plan.op === 'except') {
-        if (!inRight) yield r;
-        else if (plan.all) c!.n--;
+        if (!inRight) yield group.form;
+        else if (plan.all) group.n--;
       }
       if (guard.worked()) yield;
     }
   } finally {
     guard.release(leftRows.length, arity);
-    guard.release(rightCounts.size, arity);
+    guard.release(groups.size, arity);
   }
 }
 

@@ -133,7 +133,7 @@ class Evaluator {
           plan,
           this.stream(plan.left),
           this.stream(plan.right),
-          compileScalar(plan.on, this.hooks),
+          this.joinCondition(plan),
           guard,
         );
       case 'aggregate':
@@ -241,6 +241,17 @@ class Evaluator {
           index.map((c) => equalities.get(c)!),
         )
       : undefined;
+  }
+
+  /**
+   * A join's ON as a qual list, as PostgreSQL evaluates it: its conjuncts in order, stopping at the
+   * first that is not TRUE (NULL too), so `a.x = b.y AND f(b)` never computes f where the equality
+   * is NULL. The null-aware anti join of NOT IN must tell NULL from FALSE: the whole condition.
+   */
+  private joinCondition(plan: Extract<LogicalPlan, { kind: 'join' }>): RowFn {
+    if (plan.nullAwareAnti) return compileScalar(plan.on, this.hooks);
+    const holds = compilePredicate(plan.on, this.hooks);
+    return (row, base) => holds(row, base);
   }
 
   private compile(e: ScalarExpr): RowFn {

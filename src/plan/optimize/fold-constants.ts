@@ -10,15 +10,17 @@ import type { LogicalPlan } from '../logical.ts';
 import { memoizePlanRewrite, planChildren, withChildren } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { foldQuietly } from './fold-expression.ts';
+import { gateJoinTrees } from './join-gates.ts';
 import { reduceOuterJoins } from './outer-join-reduction.ts';
 import { nullUnreadColumns } from './unread-columns.ts';
 
 /**
  * A bound plan as PostgreSQL's planner leaves it: unread subquery columns dropped (NULL), the
- * errors of folding the rest raised, outer joins a WHERE makes inner reduced, the rest folded.
+ * errors of folding the rest raised, outer joins a WHERE makes inner reduced, inner joins' one-time
+ * ON quals made gates over their join trees, the rest folded.
  */
 export function foldConstants(plan: LogicalPlan): LogicalPlan {
-  return foldPlan(reduceOuterJoins(nullUnreadColumns(plan)));
+  return foldPlan(gateJoinTrees(reduceOuterJoins(nullUnreadColumns(plan))));
 }
 
 /**

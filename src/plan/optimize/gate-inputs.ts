@@ -14,13 +14,20 @@
 import { T } from '../../common/types.ts';
 import type { LogicalPlan } from '../logical.ts';
 import { conjunction, splitOneTimeQuals } from '../one-time-filter.ts';
-import { memoizePlanRewrite, outerDepth, planChildren, withChildren } from '../plan-visit.ts';
+import {
+  memoizePlanRewrite,
+  outerDepth,
+  planChildren,
+  withChildren,
+  withSubqueryPlans,
+} from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode } from '../scalar-visit.ts';
 
 /** `plan` with the inputs of every filter that has such quals gated at their relations. */
 export const gateInputs = memoizePlanRewrite((plan: LogicalPlan): LogicalPlan => {
-  const p = withChildren(plan, planChildren(plan).map(gateInputs));
+  // A subquery's own filters too: decorrelation makes its relations part of the view's dataflow.
+  const p = withSubqueryPlans(withChildren(plan, planChildren(plan).map(gateInputs)), gateInputs);
   if (p.kind !== 'filter') return p;
   const gates = splitOneTimeQuals(p.predicate).oneTime.filter(readsUncorrelatedSubquery);
   if (gates.length === 0) return p;

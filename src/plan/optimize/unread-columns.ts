@@ -13,7 +13,7 @@
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
 import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
-import { isPullUpBarrier } from '../pull-up-barrier.ts';
+import { isAppendUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { foldExpression, foldQuietly } from './fold-expression.ts';
@@ -158,21 +158,27 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       const args = p.args.map((e) => keep(inline(e, p.input), inputRead, walk));
       return { ...p, args, input: visit(p.input, inputRead) };
     }
-    // Every column of a DISTINCT is compared; a set operation is planned whole.
+    // Every column of a DISTINCT is compared; a set operation is planned whole, except a UNION
+    // ALL that PostgreSQL flattens into its branches (read as a FROM subquery: `read` is then
+    // what its reader reads; anywhere else every column is read).
     case 'distinct':
       return { ...p, input: visit(p.input, allColumns(p.input)) };
     case 'setOp':
+      if (isAppendUnion(p))
+        return { ...p, left: appendBranch(p.left, read, walk), right: appendBranch(p.right, read, walk) };
       return { ...p, left: visit(p.left, allColumns(p.left)), right: visit(p.right, allColumns(p.right)) };
   }
 }
 
 /**
  * Whether the filter's input is one FROM relation that is a subquery PostgreSQL plans on its own
- * (looking through subqueries it pulls up). Over a join (a USING join's merged columns included)
+ * (looking through subqueries it pulls up, and from a HAVING through its grouping). Over a join (a USING join's merged columns included)
  * the constant-FALSE WHERE becomes a gate above the join, and the subqueries are planned.
  */
 function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>, walk: Walk): boolean {
   let p = filter.input;
+  // A HAVING without aggregates is a WHERE to PostgreSQL's planner (it moves or copies it there).
+  if (p.kind === 'aggregate' && !walk.shared(p)) p = p.input;
   while (!walk.shared(p) && !isPullUpBarrier(p) && (p.kind === 'filter' || (p.kind === 'map' && pulledUp(p))))
     p = p.input;
   const k = p.kind;
@@ -250,6 +256,24 @@ function joinSideConstant(
 ): ScalarExpr | undefined {
   const nullable = join.joinType === 'full' || join.joinType === (side === 'left' ? 'right' : 'left');
   return nullable ? undefined : constantColumn(join[side], index, walk);
+}
+
+/**
+ * A branch of a flattened UNION ALL for the columns its reader reads. PostgreSQL pulls a branch
+ * over one relation and no WHERE up into the append (is_safe_append_member), where it folds every
+ * column, raising their constant errors, though it computes only the read ones; any other branch
+ * (a join, a WHERE, grouping) is planned as a subquery without its unread columns.
+ */
+function appendBranch(branch: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
+  if (branch.kind === 'map' && !isPullUpBarrier(branch) && overOneRelation(branch.input))
+    branch.exprs.forEach((e, i) => {
+      if (!read.has(i)) foldExpression(e);
+    });
+  return walk.visit(branch, read);
+}
+
+function overOneRelation(p: LogicalPlan): boolean {
+  return p.kind === 'get' || (p.kind === 'values' && p.rows.length === 1 && p.schema.length === 0);
 }
 
 /**

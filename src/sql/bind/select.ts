@@ -7,11 +7,11 @@
  */
 import type { Node, ResTarget, SelectStmt } from 'libpg-query';
 import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
-import { type SqlType, T } from '../../common/types.ts';
+import { type SqlType, T, typeOid } from '../../common/types.ts';
 import type { Column, LogicalPlan, SortKey } from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import { markPlannedCte } from '../../plan/planned-ctes.ts';
-import { markPullUpBarrier } from '../../plan/pull-up-barrier.ts';
+import { isAppendUnion, markAppendUnion, markPullUpBarrier } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
 import { distinctRows, setOperation, trimmedSortKeys } from './bpchar-keys.ts';
@@ -536,7 +536,30 @@ function bindSetOperation(stmt: SelectStmt, scope: Scope, ctx: BindContext): Log
         });
   const op = opName === 'UNION' ? 'union' : opName === 'INTERSECT' ? 'intersect' : 'except';
   const plan = setOperation(op, stmt.all === true, cast(left), cast(right), schema);
+  if (
+    op === 'union' &&
+    stmt.all === true &&
+    plan.kind === 'setOp' &&
+    !stmt.sortClause &&
+    !stmt.limitCount &&
+    !stmt.limitOffset &&
+    !stmt.withClause &&
+    [left, right].every((branch) => appendBranch(branch, types))
+  )
+    markAppendUnion(plan);
   return finishOrderLimit(plan, stmt, scope, ctx);
+}
+
+/**
+ * Whether a UNION ALL branch can be one of PostgreSQL's append branches: a flattened UNION ALL
+ * itself, or a query whose columns have the result's types (an untyped literal is typed in place).
+ */
+function appendBranch(branch: LogicalPlan, types: readonly SqlType[]): boolean {
+  const sameTypes = branch.schema.every(
+    (c, i) => c.type.id === 'unknown' || typeOid(c.type) === typeOid(types[i]!),
+  );
+  if (branch.kind === 'setOp') return sameTypes && isAppendUnion(branch);
+  return sameTypes;
 }
 
 /**
