@@ -10,12 +10,12 @@
  * BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MemoryBudgetStats } from '../../src/runtime/memory-budget.ts';
-import { markdownTable } from '../markdown-table.ts';
+import { markdownTable, writeMarkedSection } from '../markdown-table.ts';
 
 export const BUDGET_USAGE = `budget: npm run bench -- budget [--rows 120000] [--pad 1000] [--budget 256MB] [--record]
   views over sources whose state is several times --budget: throughput, RssAnon peak, heap, cache hit rate`;
@@ -118,14 +118,8 @@ export function runBudgetSuite(s: Settings, command: string): void {
   }
 }
 
-const BEGIN = '<!-- budget-bench:begin -->';
-const END = '<!-- budget-bench:end -->';
-
 function record(s: Settings, command: string, table: string[]): void {
-  const path = join(repoRoot, 'BENCHMARKS.md');
-  const text = readFileSync(path, 'utf8');
   const section = [
-    BEGIN,
     '## State larger than memory (issue 8, ADR 0006)',
     '',
     `\`${command}\` on ${new Date().toISOString().slice(0, 10)}: ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores,`,
@@ -137,15 +131,7 @@ function record(s: Settings, command: string, table: string[]): void {
     'including syncs; RssAnon is the highest seen after any batch.',
     '',
     ...table,
-    END,
-  ].join('\n');
-  const begin = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  writeFileSync(
-    path,
-    begin >= 0 && end > begin
-      ? text.slice(0, begin) + section + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n${section}\n`,
-  );
+  ];
+  writeMarkedSection(join(repoRoot, 'BENCHMARKS.md'), 'budget-bench', section);
   console.log('wrote the budget section of BENCHMARKS.md');
 }

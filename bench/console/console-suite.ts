@@ -7,7 +7,7 @@
  * frames are timed with requestAnimationFrame. Also reports the console's bundle size. With
  * `--record`, writes its section of BENCHMARKS.md.
  */
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -19,7 +19,7 @@ import {
   startEddy,
 } from '../../test/console/console-harness.ts';
 import { type MachineInfo, machineInfo } from '../engine/engine-report.ts';
-import { markdownTable } from '../markdown-table.ts';
+import { markdownTable, writeMarkedSection } from '../markdown-table.ts';
 
 export const CONSOLE_USAGE = `console suite: npm run bench -- console [--seconds 20] [--rows-per-step 1000] [--steps-per-second 10] [--record]
   frame rate of the console's live view in headless Chromium while a view changes, and the bundle size`;
@@ -244,12 +244,7 @@ function printResult(r: ConsoleResult): void {
   for (const b of r.bundle) console.log(`bundle ${b.file}: ${b.bytes} B, ${b.gzipBytes} B gzipped`);
 }
 
-const BEGIN = '<!-- console-bench:begin -->';
-const END = '<!-- console-bench:end -->';
-
 function updateBenchmarksMd(r: ConsoleResult, command: string): void {
-  const path = join(repoRoot, 'BENCHMARKS.md');
-  const text = readFileSync(path, 'utf8');
   const f = r.frames;
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   const total = r.bundle.reduce((a, b) => ({ bytes: a.bytes + b.bytes, gzip: a.gzip + b.gzipBytes }), {
@@ -257,7 +252,6 @@ function updateBenchmarksMd(r: ConsoleResult, command: string): void {
     gzip: 0,
   });
   const section = [
-    BEGIN,
     '## Console: frame rate under a busy view, bundle size',
     '',
     `\`${command}\` on ${r.date}: ${r.machine.cpu}, ${r.machine.cores} cores, Node.js ${r.machine.node},`,
@@ -294,14 +288,6 @@ function updateBenchmarksMd(r: ConsoleResult, command: string): void {
       ...r.bundle.map((b) => [`\`${b.file}\``, kib(b.bytes), kib(b.gzipBytes)]),
       ['total', kib(total.bytes), kib(total.gzip)],
     ]),
-    END,
-  ].join('\n');
-  const begin = text.indexOf(BEGIN);
-  const end = text.indexOf(END);
-  writeFileSync(
-    path,
-    begin >= 0 && end > begin
-      ? text.slice(0, begin) + section + text.slice(end + END.length)
-      : `${text.trimEnd()}\n\n${section}\n`,
-  );
+  ];
+  writeMarkedSection(join(repoRoot, 'BENCHMARKS.md'), 'console-bench', section);
 }

@@ -183,6 +183,21 @@ export interface WindowFrame {
   readonly end: FrameBound;
 }
 
+/** The window functions that are not aggregates: computed from row positions, allowed only with OVER. */
+export const positionalWindowFunctions: ReadonlySet<string> = new Set([
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+]);
+
 export interface WindowCall {
   readonly fn: WindowFunction;
   /** Input column positions of the arguments (lag: value, offset, default as columns). */

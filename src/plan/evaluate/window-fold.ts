@@ -10,7 +10,13 @@
 import { DataError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { compareSortKey } from '../../common/value-ops.ts';
-import type { AggregateCall, FrameBound, LogicalWindow, WindowCall } from '../logical.ts';
+import {
+  type AggregateCall,
+  type FrameBound,
+  type LogicalWindow,
+  positionalWindowFunctions,
+  type WindowCall,
+} from '../logical.ts';
 import { type AggregateAccumulator, foldAggregate, startAggregate } from './aggregate-fold.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
@@ -172,7 +178,7 @@ function computeCall(
   }
 }
 
-/** A window call that is an aggregate (not one of `positionalFunctions`), as the aggregate fold takes it. */
+/** A window call that is an aggregate (not one of `positionalWindowFunctions`), as the aggregate fold takes it. */
 function aggregateOf(call: WindowCall): AggregateCall {
   return {
     fn: call.fn as AggregateCall['fn'],
@@ -183,21 +189,6 @@ function aggregateOf(call: WindowCall): AggregateCall {
     type: call.type,
   };
 }
-
-/** The window functions that are not aggregates (computed from positions, not folded). */
-const positionalFunctions = new Set([
-  'row_number',
-  'rank',
-  'dense_rank',
-  'percent_rank',
-  'cume_dist',
-  'ntile',
-  'lag',
-  'lead',
-  'first_value',
-  'last_value',
-  'nth_value',
-]);
 
 interface GrowingFrameFold {
   readonly accumulator: Extract<AggregateAccumulator, { holdsRows: false }>;
@@ -213,7 +204,7 @@ interface GrowingFrameFold {
  * other calls, and for aggregates that hold their rows (string_agg, array_agg…).
  */
 function growingFrameFold(call: WindowCall, plan: LogicalWindow): GrowingFrameFold | null {
-  if (positionalFunctions.has(call.fn) || call.frame.start.kind !== 'unboundedPreceding') return null;
+  if (positionalWindowFunctions.has(call.fn) || call.frame.start.kind !== 'unboundedPreceding') return null;
   const accumulator = startAggregate(aggregateOf(call), plan.input.schema);
   return accumulator.holdsRows ? null : { accumulator, next: 0 };
 }

@@ -15,7 +15,11 @@ import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
-import type { AggregateFunction, WindowFunction } from '../../plan/logical.ts';
+import {
+  type AggregateFunction,
+  positionalWindowFunctions,
+  type WindowFunction,
+} from '../../plan/logical.ts';
 import { planEquals } from '../../plan/plan-visit.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals } from '../../plan/scalar-visit.ts';
@@ -54,20 +58,6 @@ const aggregateNames = new Set([
   'jsonb_object_agg',
 ]);
 
-const windowOnlyNames = new Set([
-  'row_number',
-  'rank',
-  'dense_rank',
-  'percent_rank',
-  'cume_dist',
-  'ntile',
-  'lag',
-  'lead',
-  'first_value',
-  'last_value',
-  'nth_value',
-]);
-
 export function funcName(call: FuncCall): string {
   const names = (call.funcname ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
   return names[names.length - 1]!.toLowerCase();
@@ -78,7 +68,7 @@ export function bindFuncCall(call: FuncCall, scope: Scope, ctx: BindContext, bin
   const position = call.location === undefined ? undefined : call.location + 1;
   if (call.over) return bindWindowCall(call, name, scope, ctx, bindExpr, position);
   if (aggregateNames.has(name)) return bindAggregate(call, name, scope, ctx, bindExpr, position);
-  if (windowOnlyNames.has(name)) {
+  if (positionalWindowFunctions.has(name)) {
     throw new SemanticError(SqlState.windowingError, `window function ${name} requires an OVER clause`, {
       position,
     });
