@@ -48,3 +48,8 @@ export interface RowsInFlight {
 export function commandResult(command: string, rowCount = 0): StatementResult {
   return { command, rowCount, columns: [], rows: [] };
 }
+
+/** Whether a statement's result is a row set (a SELECT of no columns still is one). */
+export function returnsRows(result: StatementResult): boolean {
+  return result.columns.length > 0 || result.command.startsWith('SELECT');
+}

@@ -121,10 +121,11 @@ export class Session {
     stmt: EddyStatement,
     params: readonly Value[],
     paramTypes?: readonly (SqlType | undefined)[],
+    streamRows = false,
   ): Promise<StatementResult> {
     for (;;) {
       try {
-        return await this.executeOneYielding(stmt, params, paramTypes);
+        return await this.executeOneYielding(stmt, params, paramTypes, streamRows);
       } catch (err) {
         if (!(err instanceof HydrationPendingError)) throw err;
         await this.awaitHydration(err);
@@ -137,9 +138,10 @@ export class Session {
     stmt: EddyStatement,
     params: readonly Value[],
     paramTypes?: readonly (SqlType | undefined)[],
+    streamRows = false,
   ): StatementResult | Promise<StatementResult> {
     try {
-      return this.executeOne(stmt, params, paramTypes, true);
+      return this.executeOne(stmt, params, paramTypes, true, streamRows);
     } catch (err) {
       if (err instanceof PendingStatement) return err.result;
       throw err;
@@ -152,24 +154,32 @@ export class Session {
    * are dropped again and the ones they drop come back if one fails). A BEGIN among them makes
    * it a block the earlier statements belong to; statements after a COMMIT start a new one. The
    * library's `execute` and HTTP's POST /sql run scripts so.
+   *
+   * With `deliver`, nothing is collected: each statement's result is handed over as it ends (a
+   * query's rows still in flight, `more`: the statement runs until they end) and awaited before
+   * the next statement starts; an error thrown by it is the statement's (HTTP's streamed form).
    */
   async executeScript(
     script: string,
     params: readonly Value[] = [],
     paramTypes?: readonly (SqlType | undefined)[],
     stopped?: AbortSignal,
+    deliver?: (result: StatementResult) => Promise<void>,
   ): Promise<StatementResult[]> {
     checkTextParams(params);
     const statements = this.db.parse(script);
     if (stopped?.aborted) throw canceledError('user');
-    if (statements.length < 2) return this.executeWaiting(script, params, paramTypes);
+    if (statements.length < 2 && !deliver) return this.executeWaiting(script, params, paramTypes);
     const results: StatementResult[] = [];
+    const implicit = statements.length > 1;
     try {
       for (const stmt of statements) {
         // A client gone between statements (its abort cancels the running one) stops the rest.
         if (stopped?.aborted) throw canceledError('user');
-        if (!this.transaction && !isTransactionControl(stmt)) this.begin({ implicit: true });
-        results.push(await this.executeOneWaiting(stmt, params, paramTypes));
+        if (implicit && !this.transaction && !isTransactionControl(stmt)) this.begin({ implicit: true });
+        const result = await this.executeOneWaiting(stmt, params, paramTypes, deliver !== undefined);
+        if (deliver) await deliver(result);
+        else results.push(result);
       }
       if (this.transaction?.implicit) this.commit();
       if (results.length > 0) results.push(this.withNotices(results.pop()!));

@@ -81,16 +81,19 @@ export interface ErrorAnswer {
 
 /** The status, headers and JSON body answering `err`; anything but an EddyError is a bug (XX000). */
 export function errorAnswer(err: unknown): ErrorAnswer {
-  const e =
-    err instanceof EddyError
-      ? err
-      : new EddyError({
-          code: SqlState.internalError,
-          message: err instanceof Error ? err.message : String(err),
-        });
+  const e = asEddyError(err);
   const status = e instanceof HttpError ? e.status : statusForSqlState(e.code);
   const headers = e instanceof HttpError ? e.headers : {};
   return { status, code: e.code, headers, body: `{"error":${errorJson(e)}}` };
+}
+
+/** `err` as an EddyError: anything else is a bug, reported as XX000 with its message. */
+export function asEddyError(err: unknown): EddyError {
+  if (err instanceof EddyError) return err;
+  return new EddyError({
+    code: SqlState.internalError,
+    message: err instanceof Error ? err.message : String(err),
+  });
 }
 
 /** `{ code, message, detail?, hint?, position?, row?, column?, where? }`. */

@@ -36,6 +36,7 @@ import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import type { OperatorProfiles } from './operator-profile.ts';
 import { sourceMetrics } from './source-metrics.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
+import { streamSql, wantsNdjson } from './sql-stream.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
 import { ChangesPayloadCache, type ViewSubscription } from './view-subscription.ts';
 import { readView } from './views-endpoint.ts';
@@ -263,12 +264,20 @@ class HttpApi implements HttpServer {
     switch (route) {
       case 'sql': {
         requireMethod(req, 'POST');
+        const ndjson = wantsNdjson(req, url);
         const body = await readBody(req, this.bodyBytesMax);
         // A client that goes away before its answer cancels the statement (57014, unseen).
         const gone = new AbortController();
         res.once('close', () => {
           if (!res.writableFinished) gone.abort();
         });
+        if (ndjson) {
+          const request = parseSqlRequest(body, req.headers['content-type']);
+          const errorCode = await streamSql(this.db, request, res, userName, gone.signal);
+          if (errorCode !== null) this.metrics.countError(errorCode);
+          this.metrics.countRequest(route, 200);
+          return;
+        }
         return this.answer(
           req,
           res,

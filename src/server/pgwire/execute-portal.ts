@@ -10,7 +10,7 @@ import type { Value } from '../../common/value.ts';
 import { nextTurn } from '../../plan/evaluate/evaluate-sliced.ts';
 import { HydrationPendingError } from '../../runtime/hydration.ts';
 import { PendingStatement } from '../../runtime/pending-statement.ts';
-import type { ResultColumn, StatementResult } from '../../runtime/result.ts';
+import { type ResultColumn, returnsRows, type StatementResult } from '../../runtime/result.ts';
 import type { StatementDescription } from '../../runtime/session.ts';
 import {
   commandComplete,
@@ -50,11 +50,6 @@ export function executePortal(
     default:
       return executeCursorStatement(conn, portal, describe);
   }
-}
-
-/** Whether a statement's result is a row set (a SELECT of no columns still is one). */
-export function returnsRows(result: StatementResult): boolean {
-  return result.columns.length > 0 || result.command.startsWith('SELECT');
 }
 
 /**
