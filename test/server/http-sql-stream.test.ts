@@ -7,7 +7,7 @@
  * the default.
  */
 import assert from 'node:assert/strict';
-import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { after, before, test } from 'node:test';
 import { loadParser } from '../../src/sql/front/index.ts';
 import { request, sql, startTestServer, type TestServer } from './http-support.ts';
@@ -61,7 +61,8 @@ function take(lines: Lines, text: string): void {
 }
 
 test('2 M generated rows under eddy.query_memory = 16MB arrive whole as NDJSON; the JSON form fails with 53200', async () => {
-  const script = "SET eddy.query_memory = '16MB'; SELECT g, 'r' || g AS label FROM generate_series(1, 2000000) g";
+  const script =
+    "SET eddy.query_memory = '16MB'; SELECT g, 'r' || g AS label FROM generate_series(1, 2000000) g";
   const lines = await ndjson(script);
   assert.equal(lines.status, 200);
   assert.equal(lines.contentType, 'application/x-ndjson; charset=utf-8');
@@ -157,7 +158,11 @@ test('an error before the first line answers as the JSON form does; format and A
     assert.equal(answer.status, 200);
     assert.deepEqual(answer.body.results[0].rows, [[1]], `${query} ${accept}`);
   }
-  const ranked = await ndjson('SELECT 1 AS one', { accept: 'application/json;q=0.5, application/ndjson' }, '');
+  const ranked = await ndjson(
+    'SELECT 1 AS one',
+    { accept: 'application/json;q=0.5, application/ndjson' },
+    '',
+  );
   assert.equal(ranked.contentType, 'application/x-ndjson; charset=utf-8');
   assert.deepEqual(ranked.lastRow, [1]);
 });

@@ -3,7 +3,8 @@
  * `POST /sql`: a script (plain text, or JSON `{ "sql", "params" }`) run in a fresh session, one
  * result per statement. Several statements without BEGIN / COMMIT are one implicit transaction,
  * as in PostgreSQL's simple query protocol: a failing one undoes them all. A transaction the
- * script leaves open is rolled back, as when a PostgreSQL connection closes.
+ * script leaves open is rolled back, as when a PostgreSQL connection closes. This is the JSON
+ * form, the whole result in one body; the streamed NDJSON form is sql-stream.ts.
  */
 import { timeZone } from '../../common/datetime-zone.ts';
 import { DataError, SqlState } from '../../common/errors.ts';
@@ -56,12 +57,9 @@ function paramValue(json: unknown): Value {
 }
 
 /**
- * Runs the script (a read of a view still hydrating waits for it, as in the library); returns
- * the response body `{"results":[…],"step":n}`.
- */
-/**
- * Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`);
- * `clientGone` aborting cancels the statement running or waiting then, and the script's later
+ * Runs the request's statements in a fresh session as `userName` (current_user; default `eddy`)
+ * and answers the JSON form's body, `{"results":[…],"step":n}` (a read of a view still
+ * hydrating waits for it, as in the library). `clientGone` aborting cancels the statement running or waiting then, and the script's later
  * statements never run (a transaction it left open is rolled back, as PostgreSQL does when a
  * connection drops).
  */
