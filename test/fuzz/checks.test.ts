@@ -12,6 +12,7 @@ import type { FuzzEngine, Outcome } from './engines.ts';
 import { leftFormIntersect } from './form-choice.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
 import { tiesAtAggregateLevelsAsOnly } from './postgres-bugs.ts';
+import { hasGroupingOperator } from './representative.ts';
 import { list, node, render } from './sql-tree.ts';
 
 const rows = (...r: (string | null)[][]): Outcome => ({
@@ -338,4 +339,87 @@ test('the minimiser keeps only what the failure needs', async () => {
     left: 100,
   });
   assert.deepEqual(kept, [3, 7]);
+});
+
+/**
+ * A PostgreSQL whose answer depends on the setup run in the open transaction (the reversed copy
+ * of the tables, SET LOCAL planner settings): `answers` sees that setup ('' outside one).
+ */
+function planAware(answers: (sql: string, setup: string) => Outcome): FuzzEngine {
+  let setup = '';
+  return {
+    async execute(sql: string) {
+      if (sql.startsWith('BEGIN')) setup = sql;
+      else if (sql === 'ROLLBACK') setup = '';
+    },
+    async run(sql: string) {
+      if (sql.includes('FROM pg_tables')) return rows(['t1'], ['t2']);
+      return answers(sql, setup);
+    },
+    async close() {},
+  };
+}
+
+// 1111:30: c0 is char(3); COALESCE(c0, 'ab') yields 'ab ' (padded) for a row holding 'ab' and 'ab'
+// for one holding NULL, and EXCEPT ALL returns one of the two for both rows of their group.
+const exceptAll =
+  "(SELECT COALESCE(x1.c0, 'ab') AS o1 FROM t1 AS x0 RIGHT JOIN t2 AS x1 USING (i0)) EXCEPT ALL (SELECT 'a' AS o1 FROM t2 AS x2)";
+const eddyForms = rows(['ab '], ['ab '], ['a  '], ['abc']);
+const pgForms = rows(['ab'], ['ab'], ['a  '], ['abc']);
+/** PostgreSQL meeting the padded row first only over the reversed rows and a nested loop join. */
+const firstMet = planAware((_, setup) =>
+  setup.includes('ORDER BY ctid DESC') &&
+  setup.includes('enable_mergejoin = off') &&
+  setup.includes('enable_hashjoin = off')
+    ? eddyForms
+    : pgForms,
+);
+
+test('hasGroupingOperator finds the operators that return one of equal values, not look-alikes', () => {
+  assert.ok(hasGroupingOperator(exceptAll));
+  assert.ok(hasGroupingOperator('SELECT DISTINCT c FROM t'));
+  assert.ok(hasGroupingOperator('SELECT c FROM t GROUP BY c'));
+  assert.ok(hasGroupingOperator('(SELECT c FROM t) UNION (SELECT c FROM u)'));
+  assert.ok(hasGroupingOperator('SELECT max(c) FROM t'));
+  assert.ok(!hasGroupingOperator('(SELECT c FROM t) UNION ALL (SELECT c FROM u)'));
+  assert.ok(!hasGroupingOperator('SELECT c FROM t WHERE c IS NOT DISTINCT FROM d'));
+  assert.ok(!hasGroupingOperator('SELECT \'GROUP BY max(\' AS o0, "distinct" FROM t'));
+});
+
+test("ad hoc: a grouping operator's representative of equal char values is a form choice only if PostgreSQL shows Eddy's under another order or plan", async () => {
+  const excused = await judgeAdhoc(
+    scripted(() => eddyForms),
+    firstMet,
+    exceptAll,
+  );
+  assert.equal(excused.verdict.kind, 'formChoice');
+  assert.match((excused.verdict as { detail: string }).detail, /rows reversed, nested loops only/);
+  // No order or plan of PostgreSQL's shows Eddy's forms: still a divergence.
+  const never = await judgeAdhoc(
+    scripted(() => eddyForms),
+    planAware(() => pgForms),
+    exceptAll,
+  );
+  assert.ok(never.verdict.kind === 'divergence' && never.verdict.what === 'rows');
+  // Padding differs in a plain projection: no group, so no choice to make.
+  const projection = await judgeAdhoc(
+    scripted(() => rows(['a  '])),
+    planAware((_, setup) => (setup === '' ? rows(['a']) : rows(['a  ']))),
+    'SELECT x0.c1 AS o0 FROM t0 AS x0',
+  );
+  assert.equal(projection.verdict.kind, 'divergence');
+  // A tab is a real difference, not padding, even when some plan agrees with Eddy.
+  const tab = await judgeAdhoc(
+    scripted(() => rows(['a\t'])),
+    planAware((_, setup) => (setup === '' ? rows(['a']) : rows(['a\t']))),
+    'SELECT x0.s AS o0 FROM t0 AS x0 GROUP BY x0.s',
+  );
+  assert.equal(tab.verdict.kind, 'divergence');
+  // A numeric scale is not a char's padding: this rule leaves it alone.
+  const scale = await judgeAdhoc(
+    scripted(() => rows(['1.00'])),
+    planAware((_, setup) => (setup === '' ? rows(['1.0']) : rows(['1.00']))),
+    'SELECT DISTINCT x0.n AS o0 FROM t0 AS x0',
+  );
+  assert.equal(scale.verdict.kind, 'divergence');
 });

@@ -6,12 +6,14 @@
  * those of its WHERE p, WHERE NOT p and WHERE p IS NULL partitions) and NoREC (a WHERE count equals
  * the count of rows whose predicate is true). TLP and NoREC judge Eddy alone; where they fail,
  * PostgreSQL's answers show which query is wrong. Ad hoc and incremental recheck a one-sided data
- * error under other plans and a rows difference in INTERSECT's forms (form-choice.ts).
+ * error under other plans, a rows difference in INTERSECT's forms (form-choice.ts) and one in a
+ * grouping operator's representative of equal char values (representative.ts).
  */
 import { compare, fullyOrdered, type Verdict } from './compare.ts';
-import type { FuzzEngine, Outcome } from './engines.ts';
+import { type FuzzEngine, type Outcome, runRolledBack } from './engines.ts';
 import { recheckFormChoice } from './form-choice.ts';
 import { recheckMinMaxWithTies } from './postgres-bugs.ts';
+import { recheckRepresentative } from './representative.ts';
 import type { Mode } from './round.ts';
 import { render, type SqlNode, type SqlPart } from './sql-tree.ts';
 
@@ -44,9 +46,13 @@ export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string):
   return { verdict: await recheckPostgres(verdict, e, p, pg, sql) };
 }
 
-/** The rechecks that ask PostgreSQL an equivalent query: INTERSECT's forms, its min/max WITH TIES bug. */
+/**
+ * The rechecks that ask PostgreSQL an equivalent query: INTERSECT's forms, a grouping operator's
+ * representative of equal char values, its min/max WITH TIES bug.
+ */
 async function recheckPostgres(verdict: Verdict, e: Outcome, p: Outcome, pg: FuzzEngine, sql: string) {
-  return recheckMinMaxWithTies(await recheckFormChoice(verdict, e, p, pg, sql), e, p, pg, sql);
+  const forms = await recheckRepresentative(await recheckFormChoice(verdict, e, p, pg, sql), e, p, pg, sql);
+  return recheckMinMaxWithTies(forms, e, p, pg, sql);
 }
 
 /**
@@ -105,13 +111,12 @@ export const alternativePlans: readonly { readonly name: string; readonly settin
 ];
 
 /** PostgreSQL's answer under `settings` (SET LOCAL, undone by the ROLLBACK). */
-async function runWithSettings(pg: FuzzEngine, settings: readonly string[], sql: string): Promise<Outcome> {
-  await pg.execute(`BEGIN; ${settings.map((s) => `SET LOCAL ${s}`).join('; ')}`);
-  try {
-    return await pg.run(sql);
-  } finally {
-    await pg.execute('ROLLBACK');
-  }
+function runWithSettings(pg: FuzzEngine, settings: readonly string[], sql: string): Promise<Outcome> {
+  return runRolledBack(
+    pg,
+    settings.map((s) => `SET LOCAL ${s}`),
+    sql,
+  );
 }
 
 /** Concatenates successful outcomes (a UNION ALL done outside the engine), or returns the first failure. */

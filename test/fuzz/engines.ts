@@ -27,6 +27,23 @@ export interface FuzzEngine {
   close(): Promise<void>;
 }
 
+/**
+ * `sql`'s answer after `setup` in one transaction, which is then rolled back (SET LOCAL settings,
+ * scratch tables), so nothing of either stays.
+ */
+export async function runRolledBack(
+  engine: FuzzEngine,
+  setup: readonly string[],
+  sql: string,
+): Promise<Outcome> {
+  try {
+    await engine.execute(['BEGIN', ...setup].join('; '));
+    return await engine.run(sql);
+  } finally {
+    await engine.execute('ROLLBACK');
+  }
+}
+
 function failure(error: unknown): Outcome {
   const code = (error as { code?: unknown }).code;
   const message = error instanceof Error ? error.message : String(error);

@@ -55,10 +55,15 @@ function formless(text: string): string {
   return text.replace(/ +$/, '');
 }
 
-function sameUpToForms(eddy: Outcome, pg: Outcome): boolean {
+/** True when both answered the same rows (as multisets) once each value is passed through `normalise`. */
+export function sameUpToForms(
+  eddy: Outcome,
+  pg: Outcome,
+  normalise: (text: string) => string = formless,
+): boolean {
   if (!eddy.ok || !pg.ok || eddy.rows.length !== pg.rows.length) return false;
   const texts = (o: Extract<Outcome, { ok: true }>) =>
-    rowTexts({ ...o, rows: o.rows.map((r) => r.map((v) => (v === null ? null : formless(v)))) }, []).sort();
+    rowTexts({ ...o, rows: o.rows.map((r) => r.map((v) => (v === null ? null : normalise(v)))) }, []).sort();
   const [a, b] = [texts(eddy), texts(pg)];
   return a.every((r, i) => r === b[i]);
 }
