@@ -117,14 +117,16 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       raisePushedQualErrors(p, walk.shared, (side) =>
         [...read].some((i) => (side === 'left' ? i < nl : i >= nl)),
       );
-      // In its own ON even an outer join's nullable side needs no placeholder (PostgreSQL's pull-up
-      // wraps constants only above the lowest outer join nulling them, and always in a FULL join's ON).
       const sideConstant = (i: number) =>
-        p.joinType === 'full'
-          ? undefined
-          : i < nl
-            ? constantColumn(p.left, i, walk)
-            : constantColumn(p.right, i - nl, walk);
+        i < nl ? joinSideConstant(p, 'left', i, walk) : joinSideConstant(p, 'right', i - nl, walk);
+      // In its own ON even an outer join's nullable side needs no placeholder (PostgreSQL's pull-up
+      // wraps constants only above the lowest outer join nulling them, and always in a FULL
+      // join's ON): folded with them for its errors; the plan keeps the columns as join keys.
+      if (p.joinType === 'left' || p.joinType === 'right') {
+        const ownConstant = (i: number) =>
+          i < nl ? constantColumn(p.left, i, walk) : constantColumn(p.right, i - nl, walk);
+        foldExpression(inlineConstants(p.on, ownConstant));
+      }
       const on = keep(inlineConstants(p.on, sideConstant), needed, walk);
       const left = new Set([...needed].filter((i) => i < nl));
       const right = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
