@@ -4,6 +4,7 @@
  * (ADR 0002). Trailing spaces are insignificant to char's comparison, so the binder compares
  * bpchar operands through `trimBpchar` (sql/bind/operators.ts) and the cast to text trims.
  */
+import type { SqlType } from './types.ts';
 import type { Value } from './value.ts';
 import { compareNullable, compareValues } from './value-ops.ts';
 
@@ -42,4 +43,27 @@ export function compareArgumentValues(a: Value, b: Value, bpchar: boolean): numb
 export function sameArgumentValue(a: Value, b: Value, bpchar: boolean): boolean {
   if (bpchar && typeof a === 'string' && typeof b === 'string') return trimBpchar(a) === trimBpchar(b);
   return compareNullable(a, b, false) === 0;
+}
+
+/**
+ * The order min() and max() pick their value by: a bpchar value by its trimmed form (char's
+ * comparison, so 'a' < E'a\t' though 'a  ' > E'a\t '); of the forms of one value ('a', 'a  ')
+ * the most padded wins for both, as grouping shows one (ADR 0002). PostgreSQL keeps the first it
+ * met, which depends on arrival order. Other types: `compareValues`. An aggregate seeking the
+ * least value takes the least in `minMaxOrder(type, false)`; seeking the greatest, the greatest
+ * in `minMaxOrder(type, true)`.
+ */
+export function minMaxOrder(type: SqlType, max: boolean): (a: Value, b: Value) => number {
+  if (type.id !== 'bpchar') return compareValues;
+  return max ? compareBpcharMorePaddedLast : compareBpcharMorePaddedFirst;
+}
+
+function compareBpcharMorePaddedLast(a: Value, b: Value): number {
+  const c = compareValues(trimBpchar(a as string), trimBpchar(b as string));
+  return c !== 0 ? c : compareValues(a, b);
+}
+
+function compareBpcharMorePaddedFirst(a: Value, b: Value): number {
+  const c = compareValues(trimBpchar(a as string), trimBpchar(b as string));
+  return c !== 0 ? c : compareValues(b, a);
 }

@@ -71,3 +71,23 @@ test('append-only analysis: sources through filters, maps, inner joins and UNION
   assert.equal(isAppendOnly(join('inner', source(12)), appendOnly), false);
   assert.equal(isAppendOnly({ kind: 'distinct', input: source(1), schema: [] }, appendOnly), false);
 });
+
+test('min/max over a source compare char values as char does: trailing spaces ignored', async () => {
+  const db = await Eddy.open();
+  await db.execute(`
+    CREATE SOURCE cs (k integer, c char(3), s text);
+    CREATE MATERIALIZED VIEW extremes AS
+      SELECT k, min(c) AS lo, max(c) AS hi, min(coalesce(c, s::bpchar)) AS loose_lo FROM cs GROUP BY k;
+  `);
+  // Padded, a-tab is 'a\t ', below 'a  '; char's order puts 'a' first. Group 2 holds 'b' both
+  // padded by char(3) and as the shorter 'b ' from text: the most padded form is shown.
+  await db.execute(
+    `INSERT INTO cs VALUES (1, 'a', NULL), (1, E'a\\t', NULL), (2, NULL, 'b '), (2, 'b', NULL)`,
+  );
+  await db.execute(`INSERT INTO cs VALUES (1, E'\\t', NULL), (2, NULL, 'b')`);
+  const { rows } = await db.query('SELECT k, lo, hi, loose_lo FROM extremes ORDER BY k');
+  assert.deepEqual(rows, [
+    [1, '\t  ', 'a\t ', '\t  '],
+    [2, 'b  ', 'b  ', 'b  '],
+  ]);
+});

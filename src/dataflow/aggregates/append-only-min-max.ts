@@ -3,21 +3,23 @@
  * min / max over an append-only input (a source, and what filters, maps, inner joins and UNION
  * ALL make of sources): no row is ever retracted, so each group keeps just its current extreme,
  * one value instead of a multiset of every value seen. A retraction would be a planning bug.
+ * The extreme is sought in `minMaxOrder` (common/bpchar), char's trimmed order for char values.
  */
 import { InternalError } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import { compareValues } from '../../common/value-ops.ts';
 import { type Aggregator, growTo } from './aggregator.ts';
 
 export class AppendOnlyMinMaxAgg implements Aggregator {
   private readonly column: number;
   /** +1 for max, −1 for min. */
   private readonly sign: number;
+  private readonly order: (a: Value, b: Value) => number;
   private readonly best: Value[] = [];
 
-  constructor(column: number, max: boolean) {
+  constructor(column: number, max: boolean, order: (a: Value, b: Value) => number) {
     this.column = column;
     this.sign = max ? 1 : -1;
+    this.order = order;
   }
 
   reserve(capacity: number): void {
@@ -29,7 +31,7 @@ export class AppendOnlyMinMaxAgg implements Aggregator {
     const v = row[base + this.column]!;
     if (v === null) return;
     const current = this.best[slot]!;
-    if (current === null || this.sign * compareValues(v, current) > 0) this.best[slot] = v;
+    if (current === null || this.sign * this.order(v, current) > 0) this.best[slot] = v;
   }
 
   result(slot: number): Value {

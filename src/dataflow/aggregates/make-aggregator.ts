@@ -5,6 +5,7 @@
  * sum(int2/int4) int8, sum(int8/numeric) numeric, sum(float4) real, sum(float8) double; avg of
  * integers and numeric numeric, of floats double; min/max the argument's type.
  */
+import { minMaxOrder } from '../../common/bpchar.ts';
 import { FeatureNotSupportedError } from '../../common/errors.ts';
 import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import type { SqlType } from '../../common/types.ts';
@@ -36,8 +37,10 @@ export interface AggregateDescriptor {
 }
 
 export function makeAggregator(d: AggregateDescriptor): Aggregator {
-  if (d.appendOnly && (d.fn === 'min' || d.fn === 'max'))
-    return new AppendOnlyMinMaxAgg(d.args[0]!, d.fn === 'max');
+  if (d.appendOnly && (d.fn === 'min' || d.fn === 'max')) {
+    const max = d.fn === 'max';
+    return new AppendOnlyMinMaxAgg(d.args[0]!, max, minMaxOrder(d.argTypes[0]!, max));
+  }
   const inner = makePlain(d);
   if (!d.distinct) return inner;
   switch (d.fn) {
@@ -65,7 +68,7 @@ function makePlain(d: AggregateDescriptor): Aggregator {
       return makeSum(d.fn === 'avg', col, d.argTypes[0]!);
     case 'min':
     case 'max':
-      return new MinMaxAgg(col, d.fn === 'max');
+      return new MinMaxAgg(col, d.fn === 'max', minMaxOrder(d.argTypes[0]!, d.fn === 'max'));
     case 'bool_and':
     case 'bool_or':
       return new BoolAgg(col, d.fn === 'bool_and');

@@ -8,6 +8,9 @@
  * The first deletion in an append-only group, or its buffer passing `appendBufferMax` entries,
  * sorts the buffer into the multiset once: amortized over the insertions before, that is the
  * multiset's own insertion cost, and memory stays bounded by the distinct values.
+ * The ordered list sorts by `minMaxOrder` (common/bpchar): char values trimmed, so a min set's
+ * first item and a max set's last are the extremes char's comparison picks; the forms of one char
+ * value stay separate items, so retracting one leaves the other.
  */
 import type { Value } from '../../common/value.ts';
 import { compareValues } from '../../common/value-ops.ts';
@@ -35,14 +38,17 @@ class AppendBuffer {
 export class MinMaxAgg implements Aggregator {
   private readonly column: number;
   private readonly isMax: boolean;
+  /** The ordered list's order: the extreme sought is its first item (min) or last (max). */
+  private readonly order: (a: Value, b: Value) => number;
   private readonly sets: (ValueSet | AppendBuffer | null)[] = [];
   /** A group's only distinct value and its count, while it has one and no set. */
   private readonly singles: Value[] = [];
   private readonly singleCounts: number[] = [];
 
-  constructor(column: number, isMax: boolean) {
+  constructor(column: number, isMax: boolean, order: (a: Value, b: Value) => number) {
     this.column = column;
     this.isMax = isMax;
+    this.order = order;
   }
 
   reserve(capacity: number): void {
@@ -116,7 +122,7 @@ export class MinMaxAgg implements Aggregator {
       this.sets[slot] = set;
     } else if (form === 'sorted') {
       const [, values, counts] = tuple(data, 3);
-      const list = new SortedList<Value>(compareValues);
+      const list = new SortedList<Value>(this.order);
       const cs = numbers(counts);
       if (!Array.isArray(values) || values.length !== cs.length) throw stateMismatch('malformed min/max set');
       for (let i = 0; i < cs.length; i++) list.insert(values[i]!, cs[i]!);
@@ -159,7 +165,7 @@ export class MinMaxAgg implements Aggregator {
       this.sets[slot] = new AppendBuffer([single, v], [count, weight], this.better(v, single) ? v : single);
       return;
     }
-    const created = typeof single === 'number' ? new NumberMultiset() : new SortedList<Value>(compareValues);
+    const created = typeof single === 'number' ? new NumberMultiset() : new SortedList<Value>(this.order);
     this.sets[slot] = created;
     this.addToSet(slot, created, single, count);
     this.addToSet(slot, this.sets[slot] as ValueSet, v, weight);
@@ -187,15 +193,15 @@ export class MinMaxAgg implements Aggregator {
         set.add(v, weight);
         return;
       }
-      set = toSortedList(set);
+      set = toSortedList(set, this.order);
       this.sets[slot] = set;
     }
     set.addWeight(v, weight);
   }
 }
 
-function toSortedList(set: NumberMultiset): SortedList<Value> {
-  const list = new SortedList<Value>(compareValues);
+function toSortedList(set: NumberMultiset, order: (a: Value, b: Value) => number): SortedList<Value> {
+  const list = new SortedList<Value>(order);
   set.forEach((v, count) => {
     list.addWeight(v, count);
   });

@@ -7,11 +7,11 @@
  * the incremental aggregates are checked against, so it favours plainness.
  */
 
-import { compareArgumentValues, sameArgumentValue } from '../../common/bpchar.ts';
+import { compareArgumentValues, minMaxOrder, sameArgumentValue } from '../../common/bpchar.ts';
 import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
-import { compareSortKey, compareValues } from '../../common/value-ops.ts';
+import { compareSortKey } from '../../common/value-ops.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
 import type { QueryGuard } from './query-guard.ts';
@@ -55,6 +55,8 @@ class RunningAggregate {
   private readonly filter: number | null;
   private readonly argIndex: number;
   private readonly sum: RunningSum | null;
+  /** min/max: the order the extreme is sought in (char's, trimmed, for bpchar). */
+  private readonly order: ((a: Value, b: Value) => number) | null;
   private count = 0;
   private best: Value = null;
   private sawFalse = false;
@@ -65,6 +67,8 @@ class RunningAggregate {
     this.filter = call.filter;
     this.argIndex = call.args[0] ?? -1;
     this.sum = (call.fn === 'sum' || call.fn === 'avg') && argType ? new RunningSum(argType) : null;
+    this.order =
+      (call.fn === 'min' || call.fn === 'max') && argType ? minMaxOrder(argType, call.fn === 'max') : null;
   }
 
   add(row: readonly Value[]): void {
@@ -85,7 +89,7 @@ class RunningAggregate {
       case 'min':
       case 'max': {
         const sign = this.fn === 'max' ? 1 : -1;
-        if (this.best === null || sign * compareValues(v, this.best) > 0) this.best = v;
+        if (this.best === null || sign * this.order!(v, this.best) > 0) this.best = v;
         return;
       }
       case 'bool_and':

@@ -17,6 +17,7 @@ import { isAppendUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { foldExpression, foldQuietly } from './fold-expression.ts';
+import { raisePushedQualErrors } from './pushed-quals.ts';
 
 type Columns = ReadonlySet<number>;
 
@@ -113,8 +114,19 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
     case 'join': {
       const needed = new Set(read);
       const nl = p.left.schema.length;
+      raisePushedQualErrors(p, walk.shared, (side) =>
+        [...read].some((i) => (side === 'left' ? i < nl : i >= nl)),
+      );
       const sideConstant = (i: number) =>
         i < nl ? joinSideConstant(p, 'left', i, walk) : joinSideConstant(p, 'right', i - nl, walk);
+      // In its own ON even an outer join's nullable side needs no placeholder (PostgreSQL's pull-up
+      // wraps constants only above the lowest outer join nulling them, and always in a FULL
+      // join's ON): folded with them for its errors; the plan keeps the columns as join keys.
+      if (p.joinType === 'left' || p.joinType === 'right') {
+        const ownConstant = (i: number) =>
+          i < nl ? constantColumn(p.left, i, walk) : constantColumn(p.right, i - nl, walk);
+        foldExpression(inlineConstants(p.on, ownConstant));
+      }
       const on = keep(inlineConstants(p.on, sideConstant), needed, walk);
       const left = new Set([...needed].filter((i) => i < nl));
       const right = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
