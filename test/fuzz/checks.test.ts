@@ -11,7 +11,7 @@ import { compare, fullyOrdered } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
 import { leftFormIntersect } from './form-choice.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
-import { tiesAtAggregateLevelsAsOnly } from './postgres-bugs.ts';
+import { anyOfArrayUnreduced, tiesAtAggregateLevelsAsOnly } from './postgres-bugs.ts';
 import { hasGroupingOperator } from './representative.ts';
 import { list, node, render } from './sql-tree.ts';
 
@@ -316,6 +316,53 @@ test("ad hoc: PostgreSQL's 21000 under WITH TIES is its bug only if it answers E
     tied,
   );
   assert.ok(dropped.verdict.kind === 'divergence' && dropped.verdict.what === 'pgError');
+});
+
+const reducedThroughAny =
+  "SELECT DISTINCT 1 AS o0 FROM t0 AS x0 LEFT JOIN t0 AS x1 ON x0.i0 = x1.id WHERE (true > (x1.id = ANY('{}'::integer[])))";
+
+test('= ANY over an array is wrapped in COALESCE(…, NULL), subqueries and quoted text are not', () => {
+  assert.equal(
+    anyOfArrayUnreduced(reducedThroughAny),
+    "SELECT DISTINCT 1 AS o0 FROM t0 AS x0 LEFT JOIN t0 AS x1 ON x0.i0 = x1.id WHERE (true > COALESCE((x1.id = ANY('{}'::integer[])), NULL))",
+  );
+  // Nested: both levels wrapped, the outer around the inner.
+  assert.equal(
+    anyOfArrayUnreduced('SELECT ((x0.a = ANY(ARRAY[(x0.b = ANY(x0.c))::int])) = true) AS o0 FROM t0 AS x0'),
+    'SELECT (COALESCE((x0.a = ANY(ARRAY[COALESCE((x0.b = ANY(x0.c)), NULL)::int])), NULL) = true) AS o0 FROM t0 AS x0',
+  );
+  for (const sql of [
+    'SELECT 1 AS o0 FROM t0 AS x0 WHERE (x0.a = ANY(SELECT x1.a FROM t1 AS x1))',
+    "SELECT ' = ANY(' AS o0 FROM t0 AS x0",
+    'SELECT 1 AS o0 FROM t0 AS x0',
+  ])
+    assert.equal(anyOfArrayUnreduced(sql), null, sql);
+});
+
+test("ad hoc: PostgreSQL's outer-join reduction through = ANY is its bug only if the COALESCE form gives Eddy's rows", async () => {
+  const pgWithBug = (unreduced: Outcome) =>
+    scripted((sql) => (sql.includes('COALESCE(') ? unreduced : rows()));
+  const excused = await judgeAdhoc(
+    scripted(() => rows(['1'])),
+    pgWithBug(rows(['1'])),
+    reducedThroughAny,
+  );
+  assert.equal(excused.verdict.kind, 'postgresBug');
+  // PostgreSQL answers the same without the reduction: Eddy's extra row is wrong.
+  const wrong = await judgeAdhoc(
+    scripted(() => rows(['1'])),
+    pgWithBug(rows()),
+    reducedThroughAny,
+  );
+  assert.equal(wrong.verdict.kind, 'divergence');
+  // No outer join: nothing to reduce, never excused.
+  const inner = reducedThroughAny.replace('LEFT JOIN', 'JOIN');
+  const plain = await judgeAdhoc(
+    scripted(() => rows(['1'])),
+    pgWithBug(rows(['1'])),
+    inner,
+  );
+  assert.equal(plain.verdict.kind, 'divergence');
 });
 
 test('TLP: partitions that lose the rows where p is NULL break the relation', async () => {

@@ -12,7 +12,7 @@
 import { compare, fullyOrdered, type Verdict } from './compare.ts';
 import { type FuzzEngine, type Outcome, runRolledBack } from './engines.ts';
 import { recheckFormChoice } from './form-choice.ts';
-import { recheckMinMaxWithTies } from './postgres-bugs.ts';
+import { recheckAnyOfArrayReduction, recheckMinMaxWithTies } from './postgres-bugs.ts';
 import { recheckRepresentative } from './representative.ts';
 import type { Mode } from './round.ts';
 import { render, type SqlNode, type SqlPart } from './sql-tree.ts';
@@ -48,11 +48,13 @@ export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string):
 
 /**
  * The rechecks that ask PostgreSQL an equivalent query: INTERSECT's forms, a grouping operator's
- * representative of equal char values, its min/max WITH TIES bug.
+ * representative of equal char values, its min/max WITH TIES bug, its outer-join reduction through
+ * `= ANY`.
  */
 async function recheckPostgres(verdict: Verdict, e: Outcome, p: Outcome, pg: FuzzEngine, sql: string) {
   const forms = await recheckRepresentative(await recheckFormChoice(verdict, e, p, pg, sql), e, p, pg, sql);
-  return recheckMinMaxWithTies(forms, e, p, pg, sql);
+  const ties = await recheckMinMaxWithTies(forms, e, p, pg, sql);
+  return recheckAnyOfArrayReduction(ties, e, p, pg, sql);
 }
 
 /**

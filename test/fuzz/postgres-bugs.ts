@@ -92,3 +92,72 @@ export async function recheckMinMaxWithTies(
     detail: `${verdict.detail} (PostgreSQL's min/max rewrite under WITH TIES; it gives Eddy's answer with ONLY at the ungrouped aggregate level)`,
   };
 }
+
+/*
+ * A second PostgreSQL 15 bug: outer-join reduction through `= ANY(array)`. To turn an outer join
+ * into an inner one, the planner looks for WHERE conditions that cannot be true when the nullable
+ * side's columns are NULL. It counts `x1.id = ANY(arr)` as such a condition even below another
+ * operator, but `NULL = ANY('{}')` is FALSE, not NULL, so `true > (x1.id = ANY('{}'))` is TRUE on
+ * the NULL-extended row; PostgreSQL drops that row anyway (its plan shows an inner join; 808:283,
+ * 42:10 in docs/conformance.md). `COALESCE(e, NULL)` is `e` for every value, but the planner does
+ * not see through COALESCE, so wrapping each array `= ANY(…)` that way asks PostgreSQL the same
+ * query without the reduction.
+ */
+const anyOfArray = ' = ANY(';
+
+/** `sql` with every `(e = ANY(array))` written `COALESCE((e = ANY(array)), NULL)`, or null when there is none. */
+export function anyOfArrayUnreduced(sql: string): string | null {
+  let out = sql;
+  for (let k = 0; ; k++) {
+    const depth = parenDepths(out);
+    if (depth === null) return null;
+    const at = nthAnyOfArray(out, depth, k);
+    if (at < 0) return k === 0 ? null : out;
+    const [start, end] = levelAround(depth, at);
+    if (start === 0 || out[start - 1] !== '(' || out[end] !== ')') return null;
+    out = `${out.slice(0, start - 1)}COALESCE(${out.slice(start - 1, end + 1)}, NULL)${out.slice(end + 1)}`;
+  }
+}
+
+/** Where the k-th `= ANY(` over an array (not a subquery, not inside a quoted string) starts, or -1. */
+function nthAnyOfArray(sql: string, depth: readonly number[], k: number): number {
+  let seen = 0;
+  for (let at = sql.indexOf(anyOfArray); at >= 0; at = sql.indexOf(anyOfArray, at + 1)) {
+    if (insideQuote(sql, at) || sql.startsWith('SELECT', at + anyOfArray.length)) continue;
+    if (depth[at] === undefined) continue;
+    if (seen++ === k) return at;
+  }
+  return -1;
+}
+
+function insideQuote(sql: string, at: number): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < at; i++) {
+    const c = sql[i]!;
+    if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === "'" || c === '"') quote = c;
+  }
+  return quote !== null;
+}
+
+/** `verdict`, or `postgresBug` when PostgreSQL gives Eddy's rows once its outer joins cannot be reduced through `= ANY`. */
+export async function recheckAnyOfArrayReduction(
+  verdict: Verdict,
+  eddy: Outcome,
+  pg: Outcome,
+  pgEngine: FuzzEngine,
+  sql: string,
+): Promise<Verdict> {
+  if (verdict.kind !== 'divergence' || !eddy.ok || !pg.ok) return verdict;
+  if (!/ (LEFT|RIGHT|FULL) JOIN /.test(sql)) return verdict;
+  const rewritten = anyOfArrayUnreduced(sql);
+  if (rewritten === null) return verdict;
+  const again = await pgEngine.run(rewritten);
+  const ordered = fullyOrdered(rewritten, again.ok ? again.floatColumns.length : 0);
+  if (compare(eddy, again, ordered).kind !== 'same') return verdict;
+  return {
+    kind: 'postgresBug',
+    detail: `${verdict.detail} (PostgreSQL's outer-join reduction through = ANY; it gives Eddy's answer with each = ANY wrapped in COALESCE(…, NULL))`,
+  };
+}
