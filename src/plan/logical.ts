@@ -39,6 +39,8 @@ export interface LogicalGet {
   readonly relationId: number;
   readonly name: string;
   readonly schema: Schema;
+  /** A table's primary key columns, which no two rows share (join removal proves uniqueness by it). */
+  readonly uniqueKey?: readonly number[];
 }
 
 /** A constant bag of rows; expressions are constant (no column refs). */

@@ -401,6 +401,7 @@ function planAware(answers: (sql: string, setup: string) => Outcome): FuzzEngine
     },
     async run(sql: string) {
       if (sql.includes('FROM pg_tables')) return rows(['t1'], ['t2']);
+      if (sql.startsWith('SELECT count(*) FROM')) return rows(['4']);
       return answers(sql, setup);
     },
     async close() {},
@@ -448,6 +449,22 @@ test("ad hoc: a grouping operator's representative of equal char values is a for
     exceptAll,
   );
   assert.ok(never.verdict.kind === 'divergence' && never.verdict.what === 'rows');
+  // 1010:392: a self-join where PostgreSQL meets the padded form first only when the table's
+  // rows start at its second row (neither the inserted order nor the reversed one does that).
+  const rotated = await judgeAdhoc(
+    scripted(() => eddyForms),
+    planAware((_, setup) => (setup.includes('- 1 % q.n') ? eddyForms : pgForms)),
+    exceptAll,
+  );
+  assert.equal(rotated.verdict.kind, 'formChoice');
+  assert.match((rotated.verdict as { detail: string }).detail, /rows rotated by 1, its own plan/);
+  // Rotations beyond the largest table's rows are not tried (they repeat an order).
+  const tooFar = await judgeAdhoc(
+    scripted(() => eddyForms),
+    planAware((_, setup) => (setup.includes('- 4 % q.n') ? eddyForms : pgForms)),
+    exceptAll,
+  );
+  assert.ok(tooFar.verdict.kind === 'divergence' && tooFar.verdict.what === 'rows');
   // Padding differs in a plain projection: no group, so no choice to make.
   const projection = await judgeAdhoc(
     scripted(() => rows(['a  '])),

@@ -9,7 +9,8 @@
  * its view was maintained. A rows divergence is tallied as `formChoice` only when (1) the answers
  * are the same multiset once trailing spaces are dropped from every value, (2) the query has such
  * an operator, and (3) PostgreSQL itself, asked the same query over the same rows in another input
- * order or under another plan (`representativeVariants`), gives exactly Eddy's answer.
+ * order (reversed, or rotated to start at another row) or under another plan
+ * (`representativeVariants`), gives exactly Eddy's answer.
  */
 import { compare, type Verdict } from './compare.ts';
 import { type FuzzEngine, type Outcome, runRolledBack } from './engines.ts';
@@ -41,47 +42,83 @@ const planSettings: readonly { readonly name: string; readonly settings: readonl
   { name: 'merge joins only', settings: ['enable_hashjoin = off', 'enable_nestloop = off'] },
 ];
 
-/** A name for the scratch schema holding the reversed tables; the ROLLBACK drops it. */
-const reversedSchema = 'fuzz_reversed_rows';
+/** A name for the scratch schema holding the reordered tables; the ROLLBACK drops it. */
+const reorderedSchema = 'fuzz_reordered_rows';
+
+/** Rotations tried beyond the inserted and reversed orders: each table starting at its row k. */
+const maxRotation = 7;
 
 /**
- * Statements copying every table of the current schema into `reversedSchema` with its rows
- * inserted in the opposite physical order, then putting that schema first on the search path.
+ * A physical order of every table's rows other than the inserted one: reversed, or rotated to start
+ * at each table's row `k` (k modulo its row count), which puts each of the first rows first once.
  */
-async function reversedCopy(pg: FuzzEngine): Promise<string[] | null> {
+type RowOrder = { readonly kind: 'reversed' } | { readonly kind: 'rotated'; readonly by: number };
+
+function orderName(order: RowOrder | null): string {
+  if (order === null) return 'as inserted';
+  return order.kind === 'reversed' ? 'reversed' : `rotated by ${order.by}`;
+}
+
+/** The current schema's tables (quoted) and their largest row count. */
+async function tablesOf(pg: FuzzEngine): Promise<{ names: string[]; maxRows: number } | null> {
   const tables = await pg.run(
     'SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1',
   );
   if (!tables.ok || tables.rows.length === 0) return null;
   const names = tables.rows.map((r) => r[0]).filter((n): n is string => n !== null);
+  let maxRows = 0;
+  for (const t of names) {
+    const count = await pg.run(`SELECT count(*) FROM ${t}`);
+    const n = count.ok ? Number(count.rows[0]?.[0]) : 0;
+    if (Number.isFinite(n)) maxRows = Math.max(maxRows, n);
+  }
+  return { names, maxRows };
+}
+
+/**
+ * Statements copying every table of the current schema into `reorderedSchema` with its rows
+ * inserted in `order` (by their physical position, ctid), then putting that schema first on the
+ * search path.
+ */
+function reorderedCopy(names: readonly string[], order: RowOrder): string[] {
+  const copy = (t: string): string =>
+    order.kind === 'reversed'
+      ? `INSERT INTO ${reorderedSchema}.${t} SELECT * FROM ${t} ORDER BY ctid DESC`
+      : `INSERT INTO ${reorderedSchema}.${t} SELECT (q.x).* FROM (SELECT x, row_number() OVER (ORDER BY x.ctid) - 1 AS i, count(*) OVER () AS n FROM ${t} AS x) AS q ORDER BY (q.i + q.n - ${order.by} % q.n) % q.n`;
   return [
-    `CREATE SCHEMA ${reversedSchema}`,
-    ...names.flatMap((t) => [
-      `CREATE TABLE ${reversedSchema}.${t} (LIKE ${t})`,
-      `INSERT INTO ${reversedSchema}.${t} SELECT * FROM ${t} ORDER BY ctid DESC`,
-    ]),
-    `SET LOCAL search_path TO ${reversedSchema}`,
+    `CREATE SCHEMA ${reorderedSchema}`,
+    ...names.flatMap((t) => [`CREATE TABLE ${reorderedSchema}.${t} (LIKE ${t})`, copy(t)]),
+    `SET LOCAL search_path TO ${reorderedSchema}`,
   ];
 }
 
-/** The variants PostgreSQL is asked under: each plan setting over the rows as inserted and reversed. */
+/**
+ * The variants PostgreSQL is asked under: each plan setting over the rows as inserted, reversed,
+ * and rotated (a row order is no part of a table's SQL state: any of them is the same query over
+ * the same rows).
+ */
 export async function* representativeVariants(
   pg: FuzzEngine,
   sql: string,
 ): AsyncGenerator<{ readonly name: string; readonly outcome: Outcome }> {
-  const reversed = await reversedCopy(pg);
-  for (const order of ['as inserted', 'reversed'] as const) {
-    if (order === 'reversed' && reversed === null) continue;
+  const tables = await tablesOf(pg);
+  const orders: (RowOrder | null)[] = [null];
+  if (tables !== null) {
+    orders.push({ kind: 'reversed' });
+    for (let by = 1; by <= Math.min(maxRotation, tables.maxRows - 1); by++)
+      orders.push({ kind: 'rotated', by });
+  }
+  for (const order of orders) {
     for (const plan of planSettings) {
-      if (order === 'as inserted' && plan.settings.length === 0) continue; // the answer being judged
+      if (order === null && plan.settings.length === 0) continue; // the answer being judged
       const setup = [
-        ...(order === 'reversed' ? reversed! : []),
+        ...(order === null ? [] : reorderedCopy(tables!.names, order)),
         ...plan.settings.map((s) => `SET LOCAL ${s}`),
       ];
       const outcome = await runRolledBack(pg, setup, sql).catch(
         (e: unknown): Outcome => ({ ok: false, code: 'XX000', message: String(e) }),
       );
-      yield { name: `rows ${order}, ${plan.name}`, outcome };
+      yield { name: `rows ${orderName(order)}, ${plan.name}`, outcome };
     }
   }
 }

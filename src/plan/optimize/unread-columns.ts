@@ -7,7 +7,8 @@
  * becomes NULL. Every expression it keeps is folded at plan time, so an error folding a constant
  * is the query's error even on no rows (`ARRAY[ARRAY[1], ARRAY[1,2]]` fails on an empty table):
  * here it is raised, after a pulled-up subquery's constant columns are put in their readers'
- * expressions, as the pull-up puts them. The plan is walked from its output down, carrying which
+ * expressions, as the pull-up puts them. A LEFT JOIN PostgreSQL removes keeps only its left side
+ * (`join-removal.ts`). The plan is walked from its output down, carrying which
  * output columns of each node some consumer reads.
  */
 import type { LogicalPlan } from '../logical.ts';
@@ -17,6 +18,7 @@ import { isAppendUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { foldExpression, foldQuietly } from './fold-expression.ts';
+import { removableSide } from './join-removal.ts';
 import { raisePushedQualErrors } from './pushed-quals.ts';
 
 type Columns = ReadonlySet<number>;
@@ -114,6 +116,8 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
     case 'join': {
       const needed = new Set(read);
       const nl = p.left.schema.length;
+      const removed = removableSide(p, read, walk.shared);
+      if (removed !== null) return withoutSide(p, removed, read, walk);
       raisePushedQualErrors(p, walk.shared, (side) =>
         [...read].some((i) => (side === 'left' ? i < nl : i >= nl)),
       );
@@ -180,6 +184,37 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
         return { ...p, left: appendBranch(p.left, read, walk), right: appendBranch(p.right, read, walk) };
       return { ...p, left: visit(p.left, allColumns(p.left)), right: visit(p.right, allColumns(p.right)) };
   }
+}
+
+/**
+ * A LEFT (RIGHT) JOIN PostgreSQL removes (`join-removal.ts`): its ON is folded, as PostgreSQL folds
+ * it before removing the join (a pulled-up side's constants put in), and its subqueries planned;
+ * the removed side is never planned, so its columns become NULL over the other input.
+ */
+function withoutSide(
+  p: Extract<LogicalPlan, { kind: 'join' }>,
+  removed: 'left' | 'right',
+  read: Columns,
+  walk: Walk,
+): LogicalPlan {
+  const nl = p.left.schema.length;
+  const ownConstant = (i: number) =>
+    i < nl ? constantColumn(p.left, i, walk) : constantColumn(p.right, i - nl, walk);
+  keep(inlineConstants(p.on, ownConstant), new Set(), walk);
+  const kept = removed === 'right' ? p.left : p.right;
+  const base = removed === 'right' ? 0 : nl;
+  const input = walk.visit(kept, new Set([...read].filter((i) => i >= base).map((i) => i - base)));
+  const isKept = (i: number): boolean => i >= base && i < base + kept.schema.length;
+  return {
+    kind: 'map',
+    input,
+    exprs: p.schema.map((c, i) =>
+      isKept(i)
+        ? { kind: 'column', index: i - base, type: c.type }
+        : { kind: 'literal', value: null, type: c.type },
+    ),
+    schema: p.schema,
+  };
 }
 
 /**

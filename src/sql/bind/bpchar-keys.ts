@@ -175,6 +175,24 @@ export function groupedRows(
 }
 
 /**
+ * The keys a top-k (DISTINCT ON, LIMIT without WITH TIES) adds after `sortKeys` so that, of rows
+ * tied there by a length-less bpchar key (or DISTINCT ON key) holding forms of one value (`'a'`, `'a  '`), the most
+ * padded comes first: each such key column itself, descending (its forms differ in trailing spaces
+ * only, so the greatest string is the most padded). Grouping shows that form too (ADR 0002), and
+ * the one-shot evaluator and the dataflow's top-k both break the remaining ties by the whole row,
+ * where `'a'` sorts first. `schema` is the plan's before `trimmedSortKeys` appends its copies.
+ */
+export function mostPaddedFirst(
+  schema: readonly Column[],
+  sortKeys: readonly SortKey[],
+  partitionBy: readonly number[],
+): SortKey[] {
+  const keyed = new Set([...sortKeys.map((k) => k.column), ...partitionBy]);
+  const loose = [...keyed].filter((c) => isLooseBpchar(schema[c]!.type));
+  return loose.map((column) => ({ column, descending: true, nullsFirst: false }));
+}
+
+/**
  * ORDER BY and DISTINCT ON over char: trailing spaces are insignificant to its order too (PostgreSQL's
  * bpcharcmp), so each bpchar sort or DISTINCT ON key reads a trimmed copy of its column, appended to
  * `plan`'s columns; the caller drops the copies after sorting. Plans without such keys are returned

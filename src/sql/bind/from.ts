@@ -96,6 +96,10 @@ function namedRelationPlan(name: string, ctx: BindContext, position?: number): L
  * clock is bound again, since binding fixes now() and its kin to the binding statement's time.
  */
 function relationPlan(relation: RelationEntry, ctx: BindContext): LogicalPlan {
+  if (relation.kind === 'table' && relation.primaryKey.length > 0) {
+    const { id, name, schema, primaryKey } = relation;
+    return { kind: 'get', relationId: id, name, schema, uniqueKey: primaryKey };
+  }
   if (relation.kind !== 'view') {
     return { kind: 'get', relationId: relation.id, name: relation.name, schema: relation.schema };
   }

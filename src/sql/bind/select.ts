@@ -14,7 +14,7 @@ import { markPlannedCte } from '../../plan/planned-ctes.ts';
 import { isAppendUnion, markAppendUnion, markPullUpBarrier } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { anyNode, exprEquals } from '../../plan/scalar-visit.ts';
-import { distinctRows, setOperation, trimmedSortKeys } from './bpchar-keys.ts';
+import { distinctRows, mostPaddedFirst, setOperation, trimmedSortKeys } from './bpchar-keys.ts';
 import { coerce, commonType } from './coerce.ts';
 import {
   AGGREGATE_BASE,
@@ -386,20 +386,21 @@ function projectAndOrder(
     }
   }
   const sortable = trimmedSortKeys(plan, sortKeys, onColumns);
+  const formKeys = mostPaddedFirst(plan.schema, sortKeys, onColumns);
   plan = sortable.plan;
   if (onColumns.length > 0) {
     plan = {
       kind: 'topK',
       input: plan,
       partitionBy: sortable.partitionBy,
-      orderBy: sortable.sortKeys,
+      orderBy: [...sortable.sortKeys, ...formKeys],
       limit: 1,
       offset: 0,
       withTies: false,
       schema: plan.schema,
     };
   }
-  return firstColumns(applyOrderLimit(plan, stmt, sortable.sortKeys, scope, ctx), visible);
+  return firstColumns(applyOrderLimit(plan, stmt, sortable.sortKeys, scope, ctx, formKeys), visible);
 }
 
 /** The plan's first `count` columns: drops the hidden sort and DISTINCT ON columns. */
@@ -414,12 +415,14 @@ function firstColumns(plan: LogicalPlan, count: number): LogicalPlan {
   };
 }
 
+/** `formKeys` (`mostPaddedFirst`) order a LIMIT's ties among forms of one char value; not WITH TIES's. */
 function applyOrderLimit(
   plan: LogicalPlan,
   stmt: SelectStmt,
   sortKeys: SortKey[],
   scope: Scope,
   ctx: BindContext,
+  formKeys: readonly SortKey[],
 ): LogicalPlan {
   const limit = stmt.limitCount ? constantLimit(stmt.limitCount, 'LIMIT', scope, ctx) : null;
   const offset = stmt.limitOffset ? (constantLimit(stmt.limitOffset, 'OFFSET', scope, ctx) ?? 0) : 0;
@@ -430,7 +433,7 @@ function applyOrderLimit(
       kind: 'topK',
       input: plan,
       partitionBy: [],
-      orderBy: sortKeys,
+      orderBy: withTies ? sortKeys : [...sortKeys, ...formKeys],
       limit,
       offset,
       withTies,
@@ -476,8 +479,9 @@ function finishOrderLimit(plan: LogicalPlan, stmt: SelectStmt, outer: Scope, ctx
     return { column: o.expr.index, descending: o.descending, nullsFirst: o.nullsFirst };
   });
   const sortable = trimmedSortKeys(plan, sortKeys, []);
+  const formKeys = mostPaddedFirst(plan.schema, sortKeys, []);
   // LIMIT of a set operation or VALUES list sees no columns (PostgreSQL: 42703, not 42P10).
-  const ordered = applyOrderLimit(sortable.plan, stmt, sortable.sortKeys, new Scope([], null), ctx);
+  const ordered = applyOrderLimit(sortable.plan, stmt, sortable.sortKeys, new Scope([], null), ctx, formKeys);
   return firstColumns(ordered, plan.schema.length);
 }
 
