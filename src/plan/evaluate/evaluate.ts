@@ -21,7 +21,6 @@ import { compareHolds, type ScalarExpr, type Subquery } from '../scalar.ts';
 import { aggregateRows, distinctRows, orderByRows, setOperationRows, topKRows } from './evaluate-holding.ts';
 import { joinRows } from './evaluate-join.ts';
 import { QueryGuard } from './query-guard.ts';
-import { SubqueryPending, settle } from './subquery-pending.ts';
 import {
   collectRows,
   type Evaluation,
@@ -31,6 +30,7 @@ import {
   runToEnd,
   streamRows,
 } from './row-stream.ts';
+import { SubqueryPending, settle } from './subquery-pending.ts';
 import { evaluateWindow } from './window-fold.ts';
 
 export { type Evaluation, type RelationRows, type RowStream, type Rows, runToEnd } from './row-stream.ts';
