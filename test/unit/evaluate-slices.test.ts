@@ -69,11 +69,12 @@ function drive(
 }
 
 /**
- * Streams an ORDER BY's rows slice by slice; answers how many slices ended after its input was
- * all read (each value once: the sort holds its rows as columns) and before its first row came
- * out, which is the sort's own work, and its rows. `cancelAfterSortSlices` cancels it there.
+ * Streams the rows of a node that holds its input (an ORDER BY, a one-group aggregate) slice by
+ * slice; answers how many slices ended after its input was all read (each value once: both hold
+ * their rows as columns) and before its first row came out, which is its sort's and fold's own
+ * work, and its rows. `cancelAfterSortSlices` cancels it there.
  */
-function driveSort(
+function driveHolding(
   plan: LogicalPlan,
   rows: Value[][],
   reads: { n: number },
@@ -96,7 +97,7 @@ function driveSort(
 test('a sort of 100,000 rows spreads its comparisons over many slices and is sorted', () => {
   const { rows, reads } = countedRows();
   const plan: LogicalPlan = { kind: 'orderBy', input: get, orderBy: [ascending], schema };
-  const { sortSlices, result } = driveSort(plan, rows, reads);
+  const { sortSlices, result } = driveHolding(plan, rows, reads);
   // Before, the whole sort ran inside one slice.
   assert.ok(sortSlices >= 100, `only ${sortSlices} slices sorted`);
   assert.equal(reads.n, N, 'each value was read once');
@@ -107,7 +108,7 @@ test('a sort of 100,000 rows spreads its comparisons over many slices and is sor
 test('a cancel reaches a query inside its sort (57014)', () => {
   const { rows, reads } = countedRows();
   const plan: LogicalPlan = { kind: 'orderBy', input: get, orderBy: [ascending], schema };
-  assert.throws(() => driveSort(plan, rows, reads, 3), {
+  assert.throws(() => driveHolding(plan, rows, reads, 3), {
     code: '57014',
     message: 'canceling statement due to user request',
   });
@@ -131,13 +132,14 @@ test('a one-group array_agg(… ORDER BY …) folds in slices; a cancel reaches 
     schema: [{ name: 'a', type: arrayOf(T.int4), nullable: true }],
   };
   const { rows, reads } = countedRows();
-  const { readingSlices, result } = drive(aggregate, rows, reads);
-  assert.ok(readingSlices >= 100, `only ${readingSlices} slices compared rows`);
+  const { sortSlices, result } = driveHolding(aggregate, rows, reads);
+  assert.ok(sortSlices >= 100, `only ${sortSlices} slices sorted and folded`);
+  assert.equal(reads.n, N, 'each value was read once');
   const folded = result[0]![0] as number[];
   assert.equal(folded.length, N);
   assert.deepEqual(folded.slice(0, 3), [N - 1, N - 2, N - 3]);
   const again = countedRows();
-  assert.throws(() => drive(aggregate, again.rows, again.reads, 3), { code: '57014' });
+  assert.throws(() => driveHolding(aggregate, again.rows, again.reads, 3), { code: '57014' });
 });
 
 /** FROM series(): `count` rows 0, 1, 2, … produced lazily, as generate_series now does. */
