@@ -4,7 +4,8 @@
  * the hand-written method included, is left as it is. Appends a section when the markers are absent.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { markdownTable } from '../markdown-table.ts';
+import { markdownTable, writeMarkedSection } from '../markdown-table.ts';
+import type { HeavyShapeResult } from './heavy-beside.ts';
 import { type PhaseResult, QPS_FLOOR, type ServeRun, type SystemSummary } from './serve-result.ts';
 
 /** Found by its prefix, so the note after it may change. */
@@ -147,4 +148,57 @@ export function updateServeSection(path: string, run: ServeRun): void {
       ? text.slice(0, begin) + section + text.slice(end + SERVE_END.length)
       : `${text.trimEnd()}\n\n## Serving suite: point lookups under writes, Eddy and PostgreSQL\n\n${section}\n`;
   writeFileSync(path, updated);
+}
+
+/**
+ * A `--beside-only --record` run: per heavy shape and system, A's outcome, B's `SELECT 1` and C's
+ * one-row INSERT (a step) latencies while A ran, and the cancel, in BENCHMARKS.md's own
+ * `bench:serve-beside` section (the serve section, a full run's, is left as it is).
+ */
+export function updateBesideSection(path: string, run: ServeRun): void {
+  const m = run.machine;
+  const rows: string[][] = [];
+  const shapes = (b: NonNullable<SystemSummary['beside']>) => [b, ...(b.more ?? [])];
+  const first = run.systems.find((x) => x.beside)?.beside;
+  const ms = (x: number | null | undefined) => (x === null || x === undefined ? '–' : x.toFixed(1));
+  for (let i = 0; first && i < shapes(first).length; i++) {
+    for (const summary of run.systems) {
+      const b = summary.beside;
+      const x: HeavyShapeResult | undefined = b ? shapes(b)[i] : undefined;
+      if (!b || !x) continue;
+      rows.push([
+        `\`${x.heavySql.replaceAll('|', '\\|')}\``,
+        NAMES[summary.system],
+        `${x.heavyOutcome} in ${(x.heavyMs / 1000).toFixed(1)} s`,
+        count(x.pings),
+        `${ms(x.pingP50Ms)} / ${ms(x.pingP99Ms)} / ${ms(x.pingMaxMs)}`,
+        count(x.inserts ?? 0),
+        `${ms(x.insertP50Ms)} / ${ms(x.insertP99Ms)} / ${ms(x.insertMaxMs)}`,
+        i === 0 ? `${b.cancelOutcome} in ${ms(b.cancelToErrorMs)} ms` : '–',
+      ]);
+    }
+  }
+  writeMarkedSection(path, 'bench:serve-beside', [
+    '',
+    `Command: \`${run.command}\`  `,
+    `Machine: ${m.cpu}, ${m.cores} cores, Node.js ${m.node}; run ${run.runAt.slice(0, 16).replace('T', ' ')} UTC, ` +
+      `load average ${run.loadAvgBefore} before, ${run.loadAvgAfter} after  `,
+    `PostgreSQL: ${run.postgresVersion}`,
+    '',
+    ...markdownTable(
+      [
+        "A's query",
+        'server',
+        'A',
+        'B answered',
+        'B SELECT 1 p50 / p99 / max ms',
+        'C INSERTs',
+        'C INSERT (step) p50 / p99 / max ms',
+        'cancel → error',
+      ],
+      'llrrrrrl',
+      rows,
+    ),
+    '',
+  ]);
 }

@@ -14,7 +14,7 @@ import { startEddy } from './eddy-target.ts';
 import { type BesideResult, describeBeside, measureBeside } from './heavy-beside.ts';
 import { runPgbench } from './pgbench-run.ts';
 import { POSTGRES_SETTINGS, postgresVersion, startPostgres } from './postgres-target.ts';
-import { updateServeSection } from './serve-report.ts';
+import { updateBesideSection, updateServeSection } from './serve-report.ts';
 import {
   type PhaseResult,
   QPS_FLOOR,
@@ -32,6 +32,7 @@ export { parseServeArgs, SERVE_USAGE } from './serve-args.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RESULTS_JSON = `${ROOT}bench/results/serve-latest.json`;
+const BESIDE_JSON = `${ROOT}bench/results/serve-beside-latest.json`;
 const BENCHMARKS_MD = `${ROOT}BENCHMARKS.md`;
 /** The writer runs this long on its own before the first pgbench, so it is at its steady rate. */
 const writerSettleMs = 2000;
@@ -78,7 +79,13 @@ export async function runServeSuite(
     floorMet: ratios.length === 0 ? null : ratios.every((r) => r.qpsRatio >= QPS_FLOOR),
   };
   for (const r of ratios) console.log(`eddy / postgres QPS, -M ${r.mode}: ${r.qpsRatio.toFixed(2)}×`);
-  if (write) {
+  if (write && settings.besideOnly) {
+    // Only the heavy-query measurement ran: its own record, the full run's left as it is.
+    mkdirSync(`${ROOT}bench/results`, { recursive: true });
+    writeFileSync(BESIDE_JSON, `${JSON.stringify(run, null, 2)}\n`);
+    updateBesideSection(BENCHMARKS_MD, run);
+    console.log('wrote bench/results/serve-beside-latest.json and BENCHMARKS.md (beside section)');
+  } else if (write) {
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
     writeFileSync(RESULTS_JSON, `${JSON.stringify(run, null, 2)}\n`);
     updateServeSection(BENCHMARKS_MD, run);

@@ -115,3 +115,61 @@ test('rows in flight: pulled slice by slice from one step; a cancel wakes a wait
   fourth!.more!.close();
   assert.equal(reader.cancelStatement(), false);
 });
+
+/** Runs `sql` sliced; answers its rows and how many event-loop turns other work got meanwhile. */
+async function turnsBeside(s: Session, sql: string): Promise<{ rows: readonly unknown[][]; turns: number }> {
+  let turns = 0;
+  let running = true;
+  const spin = () => {
+    if (!running) return;
+    turns++;
+    setImmediate(spin);
+  };
+  setImmediate(spin);
+  try {
+    return { rows: await startSliced(s, sql), turns };
+  } finally {
+    running = false;
+  }
+}
+
+test('subqueries inside expressions run in slices: scalar, EXISTS, correlated, in WHERE and in a join ON', async () => {
+  const db = new Database(createDataflowMaintainer);
+  const s = new Session(db);
+  s.execute('CREATE TABLE t (id integer); INSERT INTO t VALUES (1), (2), (3)');
+  const big = 'generate_series(1, 1000000) g';
+  // Each subquery counts a million rows: many 20 ms slices. Before, each ran to its end
+  // inside the expression, in one slice, and other work got no turn meanwhile.
+  const cases: [string, unknown[][]][] = [
+    [`SELECT (SELECT count(*) FROM ${big}) AS n`, [[1_000_000]]],
+    [`SELECT 1 AS one WHERE (SELECT count(*) FROM ${big}) > 5`, [[1]]],
+    [`SELECT id FROM t WHERE EXISTS (SELECT 1 FROM ${big} WHERE g = 999999 + t.id) ORDER BY id`, [[1]]],
+    [
+      // Two correlated subqueries in one expression, each needing many slices, per outer row.
+      `SELECT id, (SELECT count(*) FROM ${big} WHERE g > t.id) + (SELECT count(*) FROM ${big} WHERE g < t.id) AS n FROM t ORDER BY id`,
+      [
+        [1, 999_999],
+        [2, 999_999],
+        [3, 999_999],
+      ],
+    ],
+    [
+      `SELECT a.id, b.id FROM t a JOIN t b ON b.id = (SELECT max(g) FROM ${big} WHERE g <= a.id + 1) ORDER BY 1`,
+      [
+        [1, 2],
+        [2, 3],
+      ],
+    ],
+  ];
+  for (const [sql, expected] of cases) {
+    const { rows, turns } = await turnsBeside(s, sql);
+    assert.deepEqual(rows, expected, sql);
+    assert.ok(turns >= 5, `${sql}: other work got ${turns} turns`);
+  }
+  // A cancel lands inside a subquery running in slices; the session goes on.
+  const pending = startSliced(s, `SELECT (SELECT count(*) FROM generate_series(1, 50000000)) AS n`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(s.cancelStatement(), true);
+  await assert.rejects(pending, { code: '57014' });
+  assert.deepEqual(s.execute('SELECT (SELECT count(*) FROM t) AS n')[0]!.rows, [[3]]);
+});

@@ -4,10 +4,10 @@
  * line; an error after a million rows is the last line, after them; a client that stops reading
  * pauses the query (what the server queues stays bounded) while statement_timeout still ends
  * it; a client that disconnects cancels its statement and stops its script. The JSON form stays
- * the default.
+ * the default; a long JSON answer is written in chunks as the client reads, not queued whole.
  */
 import assert from 'node:assert/strict';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, test } from 'node:test';
 import { loadParser } from '../../src/sql/front/index.ts';
 import { request, sql, startTestServer, type TestServer } from './http-support.ts';
@@ -168,8 +168,8 @@ test('an error before the first line answers as the JSON form does; format and A
 });
 
 /** Opens a streamed POST /sql with node:http, whose response can be paused and destroyed. */
-function openStream(script: string): Promise<IncomingMessage> {
-  const url = new URL(`${t.base}/sql?format=ndjson`);
+function openStream(script: string, query = '?format=ndjson'): Promise<IncomingMessage> {
+  const url = new URL(`${t.base}/sql${query}`);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       { host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST' },
@@ -233,3 +233,38 @@ async function canceledCount(): Promise<number> {
   const line = text.split('\n').find((l) => l.startsWith('eddy_errors_total{') && l.includes('"57014"'));
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
+
+test('a long JSON answer is written as the client reads it, not queued whole; it arrives intact', async () => {
+  // The HTTP server's own response object, to see what it queued for the client.
+  const node = (t.server as unknown as { server: Server }).server;
+  let response: ServerResponse | undefined;
+  const grab = (_req: IncomingMessage, res: ServerResponse) => {
+    response = res;
+  };
+  node.prependListener('request', grab);
+  const n = 400_000;
+  // About 200 bytes a row: an 80 MB body.
+  const res = await openStream(`SELECT g, repeat('x', 190) AS pad FROM generate_series(1, ${n}) g`, '');
+  node.off('request', grab);
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['content-type'], 'application/json; charset=utf-8');
+  res.pause();
+  // Another client is served meanwhile, while the answer waits for this one to read.
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual((await sql(t.base, 'SELECT 1 AS one')).body.results[0].rows, [[1]]);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  // Before, the whole body was handed to the socket at once: 80 MB queued in the server.
+  assert.ok(response, 'the request was seen');
+  assert.ok(response.writableLength < 4 * 2 ** 20, `queued for the client: ${response.writableLength} bytes`);
+  const chunks: Buffer[] = [];
+  res.on('data', (chunk: Buffer) => chunks.push(chunk));
+  res.resume();
+  await new Promise((resolve) => res.once('end', resolve));
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  assert.equal(body.results.length, 1);
+  assert.equal(body.results[0].rowCount, n);
+  assert.equal(body.results[0].rows.length, n);
+  assert.deepEqual(body.results[0].rows[n - 1], [n, 'x'.repeat(190)]);
+  assert.equal(body.step, t.db.currentStep);
+});

@@ -2,8 +2,8 @@
  * @module test/server/statement-safety
  * Hostile ad-hoc statements over the wire (node-postgres): while session A runs each one, session
  * B's `SELECT 1` keeps getting answers and the server stays up. A computing query ends with 57014
- * on statement_timeout, CancelRequest and pg_cancel_backend; one past eddy.query_memory with
- * 53200; deep nesting, huge IN lists and literals answer or fail with their SQLSTATE.
+ * on statement_timeout, CancelRequest and pg_cancel_backend, also inside a subquery of an
+ * expression; one past eddy.query_memory with 53200; deep nesting, huge IN lists and literals answer or fail with their SQLSTATE.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -100,6 +100,20 @@ test('pg_cancel_backend(pid) stops a computing query with 57014 and answers true
   assert.equal(out.code, '57014');
   // No such backend: false, as in PostgreSQL.
   assert.deepEqual((await b.query('SELECT pg_cancel_backend(-1) AS c')).rows, [{ c: false }]);
+});
+
+test('a subquery inside an expression yields to other sessions; statement_timeout ends it with 57014', async () => {
+  // Before, the subquery ran to its end inside its expression, in one slice: B got no answer.
+  await a.query("SET statement_timeout = '1500ms'");
+  try {
+    const out = await runBeside(`SELECT 1 + (${heavy.replace('10000000', '100000000')}) AS n`);
+    assert.equal(out.code, '57014');
+    assert.ok(out.answeredMeanwhile >= 1, 'B was answered while the subquery ran');
+  } finally {
+    await a.query('RESET statement_timeout');
+  }
+  const answered = await runBeside(`SELECT (${heavy.replace('10000000', '2000000')}) AS n`);
+  assert.deepEqual(answered.rows, [{ n: '2000000' }]);
 });
 
 test('a sort of a cross join past eddy.query_memory fails with 53200 and says which limit; a smaller one answers', async () => {

@@ -121,32 +121,50 @@ class RunningAggregate {
   }
 }
 
-/** Order-sensitive aggregates and DISTINCT: the group's rows, folded at the end. */
+/**
+ * The held rows of one group as columns: only the columns the call reads (its arguments and
+ * ORDER BY keys), each an array of values, and rows named by their number. A million held rows
+ * are then a few arrays, not a million row arrays the garbage collector copies one by one.
+ */
+type HeldColumns = readonly Value[][];
+
+/** Order-sensitive aggregates and DISTINCT: the group's rows (as columns), folded at the end. */
 class HeldRowsAggregate {
   readonly holdsRows = true;
   private readonly call: AggregateCall;
   private readonly schema: Schema;
-  private readonly rows: (readonly Value[])[] = [];
+  /** Indexed by the row's column number; empty for the columns the call does not read. */
+  private readonly columns: Value[][];
+  private readonly read: readonly number[];
+  private count = 0;
 
   constructor(call: AggregateCall, schema: Schema) {
     this.call = call;
     this.schema = schema;
+    this.read = [...new Set([...call.args, ...call.orderBy.map((k) => k.column)])];
+    this.columns = schema.map(() => []);
   }
 
   add(row: readonly Value[]): void {
-    if (this.call.filter === null || row[this.call.filter] === true) this.rows.push(row);
+    if (this.call.filter !== null && row[this.call.filter] !== true) return;
+    for (const c of this.read) this.columns[c]!.push(row[c]!);
+    this.count++;
   }
 
   /** Folds the held rows; every loop over them reports to `guard` (and yields when told). */
   *finish(guard: QueryGuard): Evaluation<Value> {
     const call = this.call;
     const ordered = orderedAggregates.has(call.fn);
-    const input = ordered ? yield* orderedInput(call, this.rows, this.schema, guard) : this.rows;
+    const all: number[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) all[i] = i;
+    const columns: HeldColumns = this.columns;
+    const input = ordered ? yield* orderedInput(call, columns, all, this.schema, guard) : all;
     if (call.fn === 'count_star') return input.length;
     const argIndex = call.args[0]!;
     const argType = this.schema[argIndex]!.type;
-    if (call.fn === 'string_agg') return yield* stringAgg(input, argIndex, call.args[1]!, guard);
-    const column = yield* columnOf(input, argIndex, guard);
+    if (call.fn === 'string_agg')
+      return yield* stringAgg(input, columns[argIndex]!, columns[call.args[1]!]!, guard);
+    const column = yield* columnOf(input, columns[argIndex]!, guard);
     const values = ordered ? column : yield* distinctValues(column, guard);
     switch (call.fn) {
       case 'array_agg':
@@ -157,7 +175,7 @@ class HeldRowsAggregate {
       case 'jsonb_object_agg':
         return jsonbObjectAgg(
           values,
-          yield* columnOf(input, call.args[1]!, guard),
+          yield* columnOf(input, columns[call.args[1]!]!, guard),
           argType,
           this.schema[call.args[1]!]!.type,
         );
@@ -171,16 +189,16 @@ class HeldRowsAggregate {
 
 /** string_agg(value, delimiter): the non-NULL values joined, each after its own row's delimiter. */
 function* stringAgg(
-  input: readonly (readonly Value[])[],
-  valueIndex: number,
-  delimiterIndex: number,
+  input: readonly number[],
+  values: readonly Value[],
+  delimiters: readonly Value[],
   guard: QueryGuard,
 ): Evaluation<string | null> {
   let out: string | null = null;
   for (const r of input) {
-    const v = r[valueIndex]!;
+    const v = values[r]!;
     if (v !== null) {
-      const delimiter = r[delimiterIndex];
+      const delimiter = delimiters[r];
       out =
         out === null
           ? (v as string)
@@ -191,15 +209,15 @@ function* stringAgg(
   return out;
 }
 
-/** One column of the rows. */
+/** One column's values of the rows numbered `input`, in that order. */
 function* columnOf(
-  input: readonly (readonly Value[])[],
-  index: number,
+  input: readonly number[],
+  column: readonly Value[],
   guard: QueryGuard,
 ): Evaluation<Value[]> {
   const out: Value[] = new Array(input.length);
   for (let i = 0; i < input.length; i++) {
-    out[i] = input[i]![index]!;
+    out[i] = column[input[i]!]!;
     if (guard.worked()) yield;
   }
   return out;
@@ -227,30 +245,33 @@ function* distinctValues(values: readonly Value[], guard: QueryGuard): Evaluatio
  */
 function* orderedInput(
   call: AggregateCall,
-  rows: (readonly Value[])[],
+  columns: HeldColumns,
+  rows: number[],
   schema: Schema,
   guard: QueryGuard,
-): Evaluation<(readonly Value[])[]> {
+): Evaluation<number[]> {
   const bpchar = call.args.map((i) => schema[i]!.type.id === 'bpchar');
-  const compareKeys = (a: readonly Value[], b: readonly Value[]): number => {
-    for (const k of call.orderBy) {
-      const c = compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst);
+  const keys = call.orderBy.map((k) => ({ ...k, values: columns[k.column]! }));
+  const args = call.args.map((i) => columns[i]!);
+  const compareKeys = (a: number, b: number): number => {
+    for (const k of keys) {
+      const c = compareSortKey(k.values[a]!, k.values[b]!, k.descending, k.nullsFirst);
       if (c !== 0) return c;
     }
     return 0;
   };
-  const compare = (a: readonly Value[], b: readonly Value[]): number => {
+  const compare = (a: number, b: number): number => {
     const c = compareKeys(a, b);
     if (c !== 0) return c;
-    for (let k = 0; k < call.args.length; k++) {
-      const i = call.args[k]!;
-      const byArgument = compareArgumentValues(a[i]!, b[i]!, bpchar[k]!);
+    for (let k = 0; k < args.length; k++) {
+      const byArgument = compareArgumentValues(args[k]![a]!, args[k]![b]!, bpchar[k]!);
       if (byArgument !== 0) return byArgument;
     }
     return 0;
   };
-  const same = (a: readonly Value[], b: readonly Value[]): boolean =>
-    compareKeys(a, b) === 0 && call.args.every((i, k) => sameArgumentValue(a[i]!, b[i]!, bpchar[k]!));
+  const same = (a: number, b: number): boolean =>
+    compareKeys(a, b) === 0 &&
+    args.every((values, k) => sameArgumentValue(values[a]!, values[b]!, bpchar[k]!));
   const sorted = yield* sortSliced(rows, compare, guard);
   return call.distinct
     ? sorted.filter((r, i) => i === sorted.length - 1 || !same(r, sorted[i + 1]!))

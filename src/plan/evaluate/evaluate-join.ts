@@ -14,6 +14,7 @@ import { splitJoinCondition } from '../lower/lower-join.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
 import { collectRows, type Evaluation, type RowStream, type Rows } from './row-stream.ts';
+import { settle } from './subquery-pending.ts';
 
 type JoinPlan = Extract<LogicalPlan, { kind: 'join' }>;
 
@@ -68,7 +69,13 @@ export function* joinRows(
         const j = candidates[c]!;
         const r = right[j]!;
         for (let i = 0; i < rightArity; i++) row[leftArity + i] = r[i]!;
-        const test = on(row, 0);
+        let test: Value;
+        try {
+          test = on(row, 0);
+        } catch (x) {
+          // A subquery in the condition that needs more than a slice (see subquery-pending).
+          test = yield* settle(() => on(row, 0), x);
+        }
         if (guard.worked()) yield;
         if (test === null) unknown = true;
         if (test !== true) continue;

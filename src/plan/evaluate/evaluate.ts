@@ -30,6 +30,7 @@ import {
   runToEnd,
   streamRows,
 } from './row-stream.ts';
+import { SubqueryPending, settle } from './subquery-pending.ts';
 import { evaluateWindow } from './window-fold.ts';
 
 export { type Evaluation, type RelationRows, type RowStream, type Rows, runToEnd } from './row-stream.ts';
@@ -172,7 +173,17 @@ class Evaluator {
   }
 
   private *values(plan: Extract<LogicalPlan, { kind: 'values' }>): RowStream {
-    for (const r of plan.rows) yield r.map((e) => this.compile(e)([], 0));
+    for (const r of plan.rows) {
+      const fns = r.map((e) => this.compile(e));
+      const call = () => fns.map((f) => f([], 0));
+      let row: Value[];
+      try {
+        row = call();
+      } catch (x) {
+        row = yield* settle(call, x);
+      }
+      yield row;
+    }
   }
 
   private *filter(plan: Extract<LogicalPlan, { kind: 'filter' }>): RowStream {
@@ -180,12 +191,31 @@ class Evaluator {
     if (plan.predicate.kind === 'literal' && plan.predicate.value !== true) return;
     // Quals that read no column run first, once; unless all are TRUE the input never runs.
     const { oneTime, perRow } = splitOneTimeQuals(plan.predicate);
-    if (!oneTime.every((q) => compilePredicate(q, this.hooks)([], 0))) return;
+    for (const q of oneTime) {
+      const holds = compilePredicate(q, this.hooks);
+      const call = () => holds([], 0);
+      let ok: boolean;
+      try {
+        ok = call();
+      } catch (x) {
+        ok = yield* settle(call, x);
+      }
+      if (!ok) return;
+    }
     const keep = compilePredicate(conjunction(perRow, plan.predicate), this.hooks);
     const looked = this.indexLookup(plan);
     for (const r of looked ?? this.stream(plan.input)) {
-      if (r === undefined) yield;
-      else if (keep(r, 0)) yield r;
+      if (r === undefined) {
+        yield;
+        continue;
+      }
+      let ok: boolean;
+      try {
+        ok = keep(r, 0);
+      } catch (x) {
+        ok = yield* settle(() => keep(r, 0), x);
+      }
+      if (ok) yield r;
       if (this.guard.worked()) yield;
     }
   }
@@ -197,7 +227,13 @@ class Evaluator {
         yield;
         continue;
       }
-      yield fns.map((f) => f(r, 0));
+      let out: Value[];
+      try {
+        out = fns.map((f) => f(r, 0));
+      } catch (x) {
+        out = yield* settle(() => fns.map((f) => f(r, 0)), x);
+      }
+      yield out;
       if (this.guard.worked()) yield;
     }
   }
@@ -210,7 +246,13 @@ class Evaluator {
         yield;
         continue;
       }
-      for (const produced of plan.impl(args.map((f) => f(r, 0)))) {
+      let values: Value[];
+      try {
+        values = args.map((f) => f(r, 0));
+      } catch (x) {
+        values = yield* settle(() => args.map((f) => f(r, 0)), x);
+      }
+      for (const produced of plan.impl(values)) {
         // FROM f(…) alone reads one empty row: the produced row is the row (rows are never mutated).
         yield r.length === 0 ? produced : r.concat(produced);
         if (this.guard.worked()) yield;
@@ -262,28 +304,62 @@ class Evaluator {
     const test = e.test ? compile(e.test) : null;
     const correlated = outerDepth(e.plan) > 0;
     let cached: Rows | null = null;
-    const rowsFor = (row: readonly Value[]): Rows => {
+    // A result finished in slices (see subquery-pending), for the row it was computed for.
+    let ready: { readonly row: readonly Value[]; readonly base: number; readonly rows: Rows } | null = null;
+    const done = (rows: Rows): Rows => {
+      // A correlated subquery's rows are used for this outer row only, then dropped.
+      if (correlated) this.guard.release(rows.length, e.plan.schema.length);
+      else cached = rows;
+      return rows;
+    };
+    const rowsFor = (full: readonly Value[], base: number): Rows => {
       if (!correlated && cached) return cached;
+      if (ready && ready.row === full && ready.base === base) return ready.rows;
+      const row = base === 0 ? full : full.slice(base);
+      const shared = new Map<LogicalPlan, Rows>();
+      const evaluation = this.run(e.plan);
       this.outer.push(row);
-      this.sharedResults.push(new Map());
+      this.sharedResults.push(shared);
       try {
-        // A subquery runs inside a scalar expression, which cannot yield: it runs to its end.
-        const rows = runToEnd(this.run(e.plan));
-        // A correlated subquery's rows are used for this outer row only, then dropped.
-        if (correlated) this.guard.release(rows.length, e.plan.schema.length);
-        else cached = rows;
-        return rows;
+        // Runs here until its first pause; a subquery that needs more slices runs them as its
+        // caller's (a scalar expression cannot yield): the caller settles it and calls again.
+        const step = evaluation.next();
+        if (step.done) return done(step.value);
       } finally {
         this.outer.pop();
         this.sharedResults.pop();
       }
+      const self = this;
+      function* rest(): Evaluation<void> {
+        self.outer.push(row);
+        self.sharedResults.push(shared);
+        let finished = false;
+        try {
+          for (;;) {
+            yield;
+            const step = evaluation.next();
+            if (step.done) {
+              finished = true;
+              ready = { row: full, base, rows: done(step.value) };
+              return;
+            }
+          }
+        } finally {
+          if (!finished) evaluation.return(undefined as never);
+          self.outer.pop();
+          self.sharedResults.pop();
+        }
+      }
+      throw new SubqueryPending(rest(), () => {
+        ready = null;
+      });
     };
     switch (e.subquery) {
       case 'exists':
-        return (row, base) => rowsFor(base === 0 ? row : row.slice(base)).length > 0;
+        return (row, base) => rowsFor(row, base).length > 0;
       case 'scalar':
         return (row, base) => {
-          const rows = rowsFor(base === 0 ? row : row.slice(base));
+          const rows = rowsFor(row, base);
           if (rows.length > 1) {
             throw new SemanticError(
               SqlState.cardinalityViolation,
@@ -297,7 +373,7 @@ class Evaluator {
         const all = e.subquery === 'all';
         const op = e.op!;
         return (row, base) => {
-          const rows = rowsFor(base === 0 ? row : row.slice(base));
+          const rows = rowsFor(row, base);
           if (rows.length === 0) return all;
           const x = test!(row, base);
           let sawNull = x === null;

@@ -40,10 +40,13 @@ export function sortKeysEqual(a: readonly Value[], b: readonly Value[], keys: re
   return keys.every((k) => compareSortKey(a[k.column]!, b[k.column]!, k.descending, k.nullsFirst) === 0);
 }
 
-/** Sorts `rows` (the caller's own array: it is reordered) by `compare`, yielding between pieces. */
-export function* sortSliced<R extends readonly Value[]>(
+/**
+ * Sorts `rows` (the caller's own array: it is reordered) by `compare`, yielding between pieces.
+ * The items are rows, or row numbers of rows held as columns (see evaluate-holding's ORDER BY).
+ */
+export function* sortSliced<R>(
   rows: R[],
-  compare: RowComparator,
+  compare: (a: R, b: R) => number,
   guard: QueryGuard,
 ): Evaluation<R[]> {
   const n = rows.length;
@@ -78,13 +81,13 @@ export function* sortSliced<R extends readonly Value[]>(
 }
 
 /** Merges the sorted `from[left, middle)` and `from[middle, end)` into `to[left, end)`. */
-function* mergeRuns<R extends readonly Value[]>(
+function* mergeRuns<R>(
   from: R[],
   to: R[],
   left: number,
   middle: number,
   end: number,
-  compare: RowComparator,
+  compare: (a: R, b: R) => number,
   guard: QueryGuard,
 ): Evaluation<void> {
   let i = left;

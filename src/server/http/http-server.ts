@@ -35,7 +35,7 @@ import { ingestText } from './ingest.ts';
 import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import type { OperatorProfiles } from './operator-profile.ts';
 import { sourceMetrics } from './source-metrics.ts';
-import { parseSqlRequest, runSql } from './sql-endpoint.ts';
+import { parseSqlRequest, runSql, wholeBody, writeBody } from './sql-endpoint.ts';
 import { streamSql, wantsNdjson } from './sql-stream.ts';
 import { type SubscribeContext, startSse, startWebSocket, wsUpgradeFailure } from './subscribe-endpoint.ts';
 import { ChangesPayloadCache, type ViewSubscription } from './view-subscription.ts';
@@ -278,13 +278,21 @@ class HttpApi implements HttpServer {
           this.metrics.countRequest(route, 200);
           return;
         }
-        return this.answer(
-          req,
-          res,
-          route,
-          200,
-          await runSql(this.db, parseSqlRequest(body, req.headers['content-type']), userName, gone.signal),
+        const answer = await runSql(
+          this.db,
+          parseSqlRequest(body, req.headers['content-type']),
+          userName,
+          gone.signal,
         );
+        const whole = wholeBody(answer);
+        if (whole !== null) return this.answer(req, res, route, 200, whole);
+        // Many rows: the body is written in chunks, once what the script committed is durable.
+        await this.db.whenDurable();
+        res.statusCode = 200;
+        res.setHeader('Content-Type', 'application/json; charset=utf-8');
+        this.metrics.countRequest(route, 200);
+        await writeBody(res, answer);
+        return;
       }
       case 'ingest': {
         requireMethod(req, 'POST');
