@@ -38,12 +38,22 @@ function npmWarnings(args: readonly string[], cwd: string): string {
   return r.stderr;
 }
 
-/** The `allowScripts` the README tells an app to declare (its ```json block under the library section). */
-function readmeAllowScripts(): Record<string, boolean> {
+/**
+ * The `allowScripts` the README tells an app to declare (its ```json block under the library
+ * section), with its git URL key (`git+https://<host>/…`) naming `gitUrl`, where this app installs from.
+ */
+function readmeAllowScripts(gitUrl: string): Record<string, boolean> {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
   const match = /## Use it as a library\n[\s\S]*?```json\n([\s\S]*?)```/.exec(readme);
   assert.ok(match, 'README.md shows the allowScripts an app declares');
-  return (JSON.parse(`{${match[1]!}}`) as { allowScripts: Record<string, boolean> }).allowScripts;
+  const entries = Object.entries(
+    (JSON.parse(`{${match[1]!}}`) as { allowScripts: Record<string, boolean> }).allowScripts,
+  );
+  assert.ok(
+    entries.some(([key]) => key.startsWith('git+')),
+    'the README keys eddydb by its git URL',
+  );
+  return Object.fromEntries(entries.map(([key, allow]) => [key.startsWith('git+') ? gitUrl : key, allow]));
 }
 
 /** The first ```ts block under "## Use it as a library" in the README. */
@@ -91,7 +101,12 @@ test('apps install the repository by git URL and by path, and run the README lib
   mkdirSync(app);
   writeFileSync(
     join(app, 'package.json'),
-    JSON.stringify({ name: 'app', private: true, type: 'module', allowScripts: readmeAllowScripts() }),
+    JSON.stringify({
+      name: 'app',
+      private: true,
+      type: 'module',
+      allowScripts: readmeAllowScripts(`git+file://${clone}`),
+    }),
   );
   // With the README's allowScripts, npm (11.16+) has no install script left to warn about.
   const warnings = npmWarnings(['install', '--no-audit', '--no-fund', `git+file://${clone}`], app);
