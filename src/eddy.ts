@@ -34,7 +34,7 @@ import {
 } from './runtime/statements/insert-values.ts';
 import { type SubscriptionEvent, subscribeRelation } from './runtime/subscriptions.ts';
 import { loadParser } from './sql/front/index.ts';
-import { Durability } from './storage/durability.ts';
+import type { Durability } from './storage/durability.ts';
 
 export interface OpenOptions {
   /**
@@ -139,12 +139,15 @@ export class Eddy {
       eddy.db.history.rowsMax = historyRows;
     }
     const memoryBudgetBytes = memoryBudgetOption(options);
-    if (options.dir !== undefined)
+    if (options.dir !== undefined) {
+      // storage/ (and lmdb, a native addon) is loaded only for a database kept in a directory.
+      const { Durability } = await import('./storage/durability.ts');
       eddy.durability = Durability.open(eddy.db, {
         dir: options.dir,
         checkpointIntervalMs: options.checkpointInterval,
         memoryBudgetBytes,
       });
+    }
     eddy.sources.start();
     return eddy;
   }

@@ -1,7 +1,8 @@
 /**
  * @module bench/insert/insert-suite
  * `npm run bench -- insert [...]`: the library's bulk path alone. `insertBatch()` of rows of
- * (integer, bigint, text, timestamptz, numeric) into a table with a primary key and into a source,
+ * (integer, bigint, text, timestamptz, numeric) into a table with a primary key, into a source, and
+ * into a source feeding a view grouped by the text column (`view`: what the rows meet downstream),
  * with the values a library user passes (`js`: numbers, strings, Dates) or Eddy's own forms
  * (`engine`: microseconds, `Numeric`). Only the insertBatch calls are timed, in CPU time as well as
  * wall time, since the machine may be shared; the values are made between calls, untimed.
@@ -11,7 +12,7 @@ import { Numeric } from '../../src/common/numeric.ts';
 import { Eddy } from '../../src/index.ts';
 
 export type InsertForm = 'js' | 'engine';
-export type InsertTarget = 'table' | 'source';
+export type InsertTarget = 'table' | 'source' | 'view';
 
 export interface InsertSuiteOptions {
   readonly rows: number;
@@ -36,7 +37,7 @@ export function parseInsertArgs(args: readonly string[]): InsertSuiteOptions {
   let rows = 1_000_000;
   let batch = 10_000;
   let forms: InsertForm[] = ['js', 'engine'];
-  let targets: InsertTarget[] = ['table', 'source'];
+  let targets: InsertTarget[] = ['table', 'source', 'view'];
   for (let i = 0; i < args.length; i += 2) {
     const [flag, value] = [args[i], args[i + 1]];
     if (value === undefined) throw new Error(`${flag} needs a value\n${INSERT_USAGE}`);
@@ -44,7 +45,7 @@ export function parseInsertArgs(args: readonly string[]): InsertSuiteOptions {
     else if (flag === '--batch') batch = size(value);
     else if (flag === '--form') forms = value.split(',').map((f) => oneOf(f, ['js', 'engine'] as const));
     else if (flag === '--target')
-      targets = value.split(',').map((t) => oneOf(t, ['table', 'source'] as const));
+      targets = value.split(',').map((t) => oneOf(t, ['table', 'source', 'view'] as const));
     else throw new Error(`unknown option ${flag}\n${INSERT_USAGE}`);
   }
   return { rows, batch, forms, targets };
@@ -80,6 +81,11 @@ async function runInsertCase(
   await db.execute(
     `CREATE ${kind} t (id integer${key}, amount bigint, name text, at timestamptz, price numeric)`,
   );
+  if (target === 'view') {
+    await db.execute(
+      'CREATE MATERIALIZED VIEW v AS SELECT name, count(*) AS n, sum(price) AS total FROM t GROUP BY name',
+    );
+  }
   let cpuMicros = 0;
   let wallNs = 0n;
   for (let first = 0; first < rows; first += batch) {

@@ -38,6 +38,9 @@ function lcg(seed: number): () => number {
   };
 }
 
+/** The demo's views: each one's changes are printed as they happen, and its rows every few steps. */
+const views = ['revenue_by_region', 'top_customers'] as const;
+
 export async function runDemo({ values }: ParsedCommandLine<typeof demoCommand>): Promise<number> {
   const steps = parseCount('--steps', values.steps ?? '12', 1);
   const intervalMs = parseCount('--interval-ms', values['interval-ms'] ?? '400', 0);
@@ -48,13 +51,15 @@ export async function runDemo({ values }: ParsedCommandLine<typeof demoCommand>)
   out('Eddy demo: a table, two incrementally maintained views, a stream of changes.');
   await db.execute(setup);
   out(setup.trim());
-  db.subscribe('revenue_by_region', (change) => {
-    for (const { row, weight } of change.changes) {
-      out(
-        `  step ${change.step} revenue_by_region ${weight > 0 ? '+' : '-'} ${row.map((v, i) => (v === null ? 'NULL' : formatText(v, change.columns[i]!.type))).join(' | ')}`,
-      );
-    }
-  });
+  for (const view of views) {
+    db.subscribe(view, (change) => {
+      for (const { row, weight } of change.changes) {
+        out(
+          `  step ${change.step} ${view} ${weight > 0 ? '+' : '-'} ${row.map((v, i) => (v === null ? 'NULL' : formatText(v, change.columns[i]!.type))).join(' | ')}`,
+        );
+      }
+    });
+  }
   const random = lcg(42);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   let nextId = 1;
@@ -80,9 +85,10 @@ export async function runDemo({ values }: ParsedCommandLine<typeof demoCommand>)
     out(`\n-- transaction ${step}: ${statements.length} statements (${inserts} inserts)`);
     await db.execute(`BEGIN; ${statements.join(' ')} COMMIT;`);
     if (step % 4 === 0 || step === steps) {
-      for (const view of ['revenue_by_region', 'top_customers']) {
-        out(`\nSELECT * FROM ${view};`);
-        const [result] = await db.execute(`SELECT * FROM ${view} ORDER BY 2 DESC, 1`);
+      for (const view of views) {
+        const query = `SELECT * FROM ${view} ORDER BY 2 DESC, 1`;
+        out(`\n${query};`);
+        const [result] = await db.execute(query);
         out(formatResult(result!));
       }
     }

@@ -8,12 +8,20 @@
  * All three find the leftmost match and prefer alternatives and quantifiers as Perl does, so the
  * choice changes speed, never answers. Offsets are UTF-16 units of the searched string.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS } from 're2js';
 import { BacktrackMatcher } from './regex-backtrack.ts';
 import { parseRegex } from './regex-parse.ts';
 import { runsLinearOnBacktracker } from './regex-safety.ts';
 import { jsSource, re2Source, re2SupersetSource } from './regex-source.ts';
 import { invalidRegex, type ParsedRegex } from './regex-syntax.ts';
+
+/** re2js, loaded on the first pattern that needs it (its CommonJS build, so synchronously). */
+let re2js: typeof RE2JS | undefined;
+function loadRe2(): typeof RE2JS {
+  re2js ??= (createRequire(import.meta.url)('re2js') as typeof import('re2js')).RE2JS;
+  return re2js;
+}
 
 export type RegexEngineName = 'v8' | 're2' | 'backtrack';
 
@@ -116,9 +124,10 @@ class Re2Regex implements CompiledRegex {
 
   /** Null when RE2 refuses the program (its repetition limit is lower than PostgreSQL's). */
   static tryCompile(source: string, re: ParsedRegex): Re2Regex | null {
-    const flags = RE2JS.DOTALL | (re.caseInsensitive ? RE2JS.CASE_INSENSITIVE : 0);
+    const RE2 = loadRe2();
+    const flags = RE2.DOTALL | (re.caseInsensitive ? RE2.CASE_INSENSITIVE : 0);
     try {
-      return new Re2Regex(RE2JS.compile(source, flags), re.groupCount);
+      return new Re2Regex(RE2.compile(source, flags), re.groupCount);
     } catch {
       return null;
     }

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
 import { SourceRunner } from '../runtime/sources/source-runner.ts';
 import { loadParser } from '../sql/front/index.ts';
-import { Durability } from '../storage/durability.ts';
+import type { Durability } from '../storage/durability.ts';
 import type { HandshakeLimits } from './handshake-bound.ts';
 import { type HttpServer, startHttpServer } from './http/index.ts';
 import { OperatorProfiles } from './http/operator-profile.ts';
@@ -64,10 +64,11 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   const operatorProfiles = new OperatorProfiles();
   const db = new Database(operatorProfiles.factory());
   if (options.subscriptionHistoryRows !== undefined) db.history.rowsMax = options.subscriptionHistoryRows;
+  // storage/ (and lmdb, a native addon) is loaded only for a database kept in a directory.
   const durability =
     options.dataDir === undefined
       ? null
-      : Durability.open(db, {
+      : (await import('../storage/durability.ts')).Durability.open(db, {
           dir: options.dataDir,
           checkpointIntervalMs: options.checkpointIntervalMs,
           memoryBudgetBytes: options.memoryBudgetBytes,

@@ -8,7 +8,7 @@
  * about 30–90 s, so it runs once, in CI always.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -29,6 +29,31 @@ const env = {
 
 function run(command: string, args: readonly string[], cwd: string): string {
   return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** `npm` in `cwd`, failing on a non-zero exit; returns its stderr (its warnings). */
+function npmWarnings(args: readonly string[], cwd: string): string {
+  const r = spawnSync('npm', args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assert.equal(r.status, 0, `npm ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stderr;
+}
+
+/**
+ * The `allowScripts` the README tells an app to declare (its ```json block under the library
+ * section), with its git URL key (`git+https://<host>/…`) naming `gitUrl`, where this app installs from.
+ */
+function readmeAllowScripts(gitUrl: string): Record<string, boolean> {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  const match = /## Use it as a library\n[\s\S]*?```json\n([\s\S]*?)```/.exec(readme);
+  assert.ok(match, 'README.md shows the allowScripts an app declares');
+  const entries = Object.entries(
+    (JSON.parse(`{${match[1]!}}`) as { allowScripts: Record<string, boolean> }).allowScripts,
+  );
+  assert.ok(
+    entries.some(([key]) => key.startsWith('git+')),
+    'the README keys eddydb by its git URL',
+  );
+  return Object.fromEntries(entries.map(([key, allow]) => [key.startsWith('git+') ? gitUrl : key, allow]));
 }
 
 /** The first ```ts block under "## Use it as a library" in the README. */
@@ -74,8 +99,18 @@ test('apps install the repository by git URL and by path, and run the README lib
 
   const app = join(scratch, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-  run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `git+file://${clone}`], app);
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({
+      name: 'app',
+      private: true,
+      type: 'module',
+      allowScripts: readmeAllowScripts(`git+file://${clone}`),
+    }),
+  );
+  // With the README's allowScripts, npm (11.16+) has no install script left to warn about.
+  const warnings = npmWarnings(['install', '--no-audit', '--no-fund', `git+file://${clone}`], app);
+  assert.doesNotMatch(warnings, /install-scripts/, warnings);
 
   const example = readmeLibraryExample();
   writeFileSync(join(app, 'example.mjs'), example);
