@@ -15,7 +15,7 @@ import {
   UndefinedObjectError,
 } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
-import type { KafkaSourceSpec } from '../connectors/kafka/kafka-options.ts';
+import type { SourceSpec } from '../connectors/source-spec.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
 import { CatalogObjects, PendingCatalogChanges } from './catalog-objects.ts';
@@ -45,7 +45,7 @@ export interface TableEntry extends RelationBase {
   /** Column positions of the primary key (empty when none). */
   readonly primaryKey: readonly number[];
   /** A source fed by a connector: its options, which runtime/sources runs it by. */
-  readonly connector?: KafkaSourceSpec;
+  readonly connector?: SourceSpec;
   /** The source that keeps this table (its dead letters or positions): SQL reads it, never writes. */
   readonly keptBy?: string;
   /** `WATERMARK FOR col AS expr`: the relation is append-only and diverts late rows (runtime/event-time). */
@@ -120,9 +120,12 @@ export interface SourceStatus {
   readonly errors: number;
   /** Records upstream not yet read, over all partitions (as of the last poll). */
   readonly lag: number;
-  /** Each partition's next offset to read. */
-  readonly positions: ReadonlyMap<number, bigint>;
+  /** Each partition's (file's) next offset to read. */
+  readonly positions: ReadonlyMap<PositionKey, number>;
 }
+
+/** What a connector source's position is kept by: a partition (Kafka; 0 for NATS, datagen) or a file. */
+export type PositionKey = number | string;
 
 export class Catalog {
   private nextId = 1;

@@ -74,7 +74,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
           info: options.info,
         });
   const handshake = options.handshake;
-  // Connector sources (Kafka) run from here on, from the positions recovery restored.
+  // Connector sources (Kafka, NATS, files, datagen, webhooks) run from here on, from the positions recovery restored.
   const sources = new SourceRunner(db, (line) => process.stderr.write(`eddy: ${line}\n`));
   sources.start();
   let pg: PgServer;
@@ -101,6 +101,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       operatorProfiles,
       durability: () => durability?.stats ?? null,
       sources: () => sources.stats(),
+      webhook: (name, body, headers) => sources.webhook(name).receive(body, headers),
     });
   } catch (e) {
     await sources.stop();

@@ -3,6 +3,8 @@
  * The convenience views over the catalog: pg_tables, pg_views, pg_matviews and pg_indexes, for
  * the user's relations (schema public) and the system relations themselves.
  */
+
+import { sourceTarget } from '../../connectors/source-spec.ts';
 import type { Catalog, ViewEntry } from '../catalog.ts';
 import { ROLE_NAME } from './oids.ts';
 import { systemRelationDefs } from './system-relations.ts';
@@ -95,7 +97,7 @@ export function eddySourcesRows(catalog: Catalog): SystemRow[] {
       {
         source: r.name,
         connector: r.connector.connector,
-        topic: r.connector.topic,
+        topic: sourceTarget(r.connector),
         state: status?.state ?? 'starting',
         positions,
         lag: status?.lag ?? 0,

@@ -12,7 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
-import type { SourceStats } from '../../runtime/sources/kafka-source.ts';
+import type { SourceStats } from '../../runtime/sources/connector-source.ts';
 import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
 import type { DurabilityStats } from '../../storage/durability.ts';
@@ -29,7 +29,7 @@ import {
   checkOrigin,
   type HttpUser,
 } from './http-access.ts';
-import { bodyBytesMaxDefault, readBody } from './http-body.ts';
+import { bodyBytesMaxDefault, readBody, readBodyBytes } from './http-body.ts';
 import { errorAnswer, HttpError, requireMethod } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
 import { durabilityMetrics, HttpMetrics } from './metrics.ts';
@@ -76,6 +76,12 @@ export interface HttpServerOptions {
   readonly durability?: () => DurabilityStats | null;
   /** The connector sources' figures for /metrics (none without connector sources). */
   readonly sources?: () => readonly SourceStats[];
+  /** Hands a `POST /webhook/<source>` body to that webhook source (runtime/sources); absent: 404. */
+  readonly webhook?: (
+    source: string,
+    body: Buffer,
+    headers: IncomingMessage['headers'],
+  ) => Promise<{ records: number; deadLetters: number; step: number }>;
 }
 
 export interface HttpServer {
@@ -99,6 +105,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 type Route =
   | 'sql'
   | 'ingest'
+  | 'webhook'
   | 'views'
   | 'subscribe'
   | 'metrics'
@@ -295,6 +302,20 @@ class HttpApi implements HttpServer {
         const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
         return this.answer(req, res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }
+      case 'webhook': {
+        requireMethod(req, 'POST');
+        const body = await readBodyBytes(req, this.bodyBytesMax);
+        if (this.options.webhook === undefined)
+          throw new HttpError(404, SqlState.undefinedTable, `webhook source "${name}" does not exist`);
+        const got = await this.options.webhook(name, body, req.headers);
+        return this.answer(
+          req,
+          res,
+          route,
+          200,
+          `{"records":${got.records},"dead_letters":${got.deadLetters},"step":${got.step}}`,
+        );
+      }
       case 'views':
         requireMethod(req, 'GET');
         return this.answer(req, res, route, 200, readView(this.db, name, url.searchParams));
@@ -327,7 +348,7 @@ class HttpApi implements HttpServer {
         return;
       default:
         throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {
-          hint: 'Endpoints: POST /sql, POST /ingest/{table}, GET /views/{name}, GET /subscribe/{view}, GET /catalog, GET /stats, GET /dataflow/{view}, GET /metrics, GET /health, GET /ready; the console at /.',
+          hint: 'Endpoints: POST /sql, POST /ingest/{table}, POST /webhook/{source}, GET /views/{name}, GET /subscribe/{view}, GET /catalog, GET /stats, GET /dataflow/{view}, GET /metrics, GET /health, GET /ready; the console at /.',
         });
     }
   }
@@ -475,6 +496,7 @@ function routeOf(first: string, hasName: boolean): Route {
     case 'ready':
       return hasName ? 'other' : first;
     case 'ingest':
+    case 'webhook':
     case 'views':
     case 'subscribe':
     case 'dataflow':
