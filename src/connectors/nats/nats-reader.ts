@@ -115,6 +115,9 @@ export class NatsReader {
       });
       this.arrived = null;
     }
+    // Messages reach the queue one microtask at a time as the client parses a socket read: one
+    // turn of the event loop lets it finish, so a step takes what has arrived, not the first one.
+    if (this.queue.length < max) await new Promise((resolve) => setImmediate(resolve));
     if (this.queue.length === 0 && this.failure !== null) throw this.failure;
     const messages = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
     this.queue = this.queue.length <= max ? [] : this.queue.slice(max);
