@@ -33,7 +33,19 @@ export interface KafkaSinkSpec {
   readonly retryMaxMs: number;
 }
 
-export type SinkSpec = WebhookSinkSpec | KafkaSinkSpec;
+export interface NatsSinkSpec {
+  readonly connector: 'nats';
+  readonly servers: readonly string[];
+  /** The JetStream stream the subject belongs to (its duplicate window is what deduplicates). */
+  readonly stream: string;
+  /** The subject each change is published to. */
+  readonly subject: string;
+  /** When given, the sink sets the stream's duplicate window to this (ms) when it connects. */
+  readonly duplicateWindowMs: number | null;
+  readonly retryMaxMs: number;
+}
+
+export type SinkSpec = WebhookSinkSpec | KafkaSinkSpec | NatsSinkSpec;
 
 const retryMaxDefault = 5000;
 
@@ -50,7 +62,10 @@ export function sinkSpec(
   }
   const connector = byKey.get('connector');
   if (connector === undefined)
-    throw invalid('a sink needs the option "connector"', "Say WITH (connector = 'kafka' | 'webhook', …).");
+    throw invalid(
+      'a sink needs the option "connector"',
+      "Say WITH (connector = 'kafka' | 'webhook' | 'nats', …).",
+    );
   if (format !== undefined && format.encode !== 'json')
     throw new FeatureNotSupportedError(
       `sinks with ENCODE ${format.encode.toUpperCase()} are not supported yet`,
@@ -117,8 +132,38 @@ export function sinkSpec(
       retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
     };
   }
+  if (connector === 'nats') {
+    onlyKnown(
+      byKey,
+      ['connector', 'servers', 'stream', 'subject', 'duplicate_window_ms', 'retry_max_ms'],
+      'NATS',
+    );
+    if (format !== undefined && format.format !== 'plain')
+      throw new FeatureNotSupportedError(
+        `a NATS sink publishes each change as it is: FORMAT ${format.format.toUpperCase()} does not apply`,
+      );
+    const servers = (text('servers') ?? '').split(',').map((s) => s.trim());
+    if (servers[0] === '')
+      throw invalid('a NATS sink needs the option "servers"', "Say servers = 'nats://host:port'.");
+    for (const s of servers)
+      if (!/^(nats:\/\/)?[^\s:/]+:\d{1,5}$/.test(s))
+        throw invalid(`NATS server address "${s}" is not [nats://]host:port`);
+    const stream = text('stream');
+    if (stream === undefined) throw invalid('a NATS sink needs the option "stream"');
+    const subject = text('subject');
+    if (subject === undefined) throw invalid('a NATS sink needs the option "subject"');
+    if (/[\s*>]/.test(subject)) throw invalid(`a NATS sink publishes to one subject, not "${subject}"`);
+    return {
+      connector: 'nats',
+      servers,
+      stream,
+      subject,
+      duplicateWindowMs: byKey.has('duplicate_window_ms') ? positive(byKey, 'duplicate_window_ms', 0) : null,
+      retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
+    };
+  }
   throw new FeatureNotSupportedError(`sink connector ${JSON.stringify(connector)} is not supported yet`, {
-    hint: "Sinks so far: connector = 'kafka' and connector = 'webhook' (docs/connectors.md).",
+    hint: "Sinks so far: connector = 'kafka', 'webhook' and 'nats' (docs/connectors.md).",
   });
 }
 
