@@ -30,15 +30,22 @@ export async function openFileSource(
   };
   const columns = source.columns.map((c) => c.name);
   const headers = new Map<string, string[]>();
+  let done = false;
   return {
     async poll(stored: ReadonlyMap<PositionKey, number>): Promise<SourceBatch | null> {
       const positions = stored as ReadonlyMap<string, number>;
+      if (done) {
+        await new Promise((resolve) => setTimeout(resolve, spec.pollWaitMs));
+        return null;
+      }
       const read = readFiles(options, positions, spec.mode === 'once', (file) =>
         log(
           `source ${source.name}: ${file} is shorter than its recorded offset; reading it again from the start`,
         ),
       );
       if (read === null) {
+        // Read once: every matched file is read to its end; what comes later waits for a restart.
+        done = spec.mode === 'once';
         await new Promise((resolve) => setTimeout(resolve, spec.pollWaitMs));
         return { records: [], next: new Map(), lag: 0 };
       }
