@@ -11,9 +11,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { SqlState } from '../../common/errors.ts';
+import { EddyError, SqlState } from '../../common/errors.ts';
 import type { WebhookSourceSpec } from '../../connectors/webhook/webhook-options.ts';
-import { HttpError } from '../../server/http/http-errors.ts';
 import { ConnectorSource, type SourceRecord } from './connector-source.ts';
 
 export interface WebhookAnswer {
@@ -43,7 +42,10 @@ export class WebhookSource extends ConnectorSource {
         this.stats.errors++;
         this.lastError = `a request with ${actual === null ? 'no valid' : 'a wrong'} ${spec.signatureHeader} signature was refused`;
         this.publish();
-        throw new HttpError(401, SqlState.invalidAuthorizationSpecification, this.lastError, {
+        // 28000: HTTP answers 401.
+        throw new EddyError({
+          code: SqlState.invalidAuthorizationSpecification,
+          message: this.lastError,
           hint: `Sign the body with HMAC-SHA256 and send the hex digest in the ${spec.signatureHeader} header.`,
         });
       }
