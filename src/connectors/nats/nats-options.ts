@@ -18,11 +18,22 @@ export interface NatsSourceSpec {
   readonly maxRecordBytes: number;
   /** Messages one step takes at most. */
   readonly pollMessages: number;
+  /** Bytes Eddy's queue holds at most (a larger message still arrives alone). */
+  readonly pollBytes: number;
   /** Longest a poll waits for a first message before it answers empty (ms). */
   readonly pollWaitMs: number;
 }
 
-const known = ['servers', 'stream', 'subject', 'start', 'max_record_bytes', 'poll_messages', 'poll_wait_ms'];
+const known = [
+  'servers',
+  'stream',
+  'subject',
+  'start',
+  'max_record_bytes',
+  'poll_messages',
+  'poll_bytes',
+  'poll_wait_ms',
+];
 
 export function natsSourceSpec(options: readonly SourceOption[]): NatsSourceSpec {
   const o = new Options(options, known, 'a NATS source');
@@ -43,6 +54,7 @@ export function natsSourceSpec(options: readonly SourceOption[]): NatsSourceSpec
     start: o.oneOf('start', ['earliest', 'latest'], 'earliest'),
     maxRecordBytes: o.integer('max_record_bytes', 1 << 20),
     pollMessages: o.integer('poll_messages', 10_000),
+    pollBytes: o.integer('poll_bytes', 4 << 20),
     pollWaitMs: o.integer('poll_wait_ms', 200),
   };
 }

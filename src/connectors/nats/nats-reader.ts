@@ -4,7 +4,7 @@
  * consumer**: ephemeral, unacknowledged (no ack limit such as max_ack_pending caps how much is
  * in flight), re-created by the client at the next sequence after a gap or a reconnect, and
  * never a place where positions live (Eddy's log and checkpoints are). A pump moves messages
- * from the client into a bounded queue, so the next messages arrive while the previous step is
+ * from the client into a queue bounded in messages and bytes, so the next messages arrive while the previous step is
  * applied; `poll` takes what is queued. Built on `@nats-io/jetstream` + `@nats-io/transport-node`
  * (docs/dependencies.md), loaded on first use.
  */
@@ -29,6 +29,8 @@ export interface NatsReaderOptions {
   readonly name: string;
   /** Messages held in the queue at most (also the size of each pull request). */
   readonly queueMessages: number;
+  /** Bytes held in the queue at most (the pump waits past it). */
+  readonly queueBytes: number;
 }
 
 export class NatsReader {
@@ -37,6 +39,7 @@ export class NatsReader {
   private readonly jsm: JetStreamManager;
   private messages: ConsumerMessages | null = null;
   private queue: NatsMessage[] = [];
+  private queuedBytes = 0;
   private pending = 0;
   private failure: Error | null = null;
   private arrived: (() => void) | null = null;
@@ -80,6 +83,8 @@ export class NatsReader {
       opt_start_seq: seq,
       ...(this.options.subject === null ? {} : { filter_subjects: this.options.subject }),
     });
+    // A pull bounded by messages only: with max_bytes the client's pulls against nats-server
+    // 2.9 stalled in our tests; the queue below bounds the bytes Eddy holds.
     this.messages = await consumer.consume({ max_messages: this.options.queueMessages });
     void this.pump(this.messages);
   }
@@ -89,9 +94,10 @@ export class NatsReader {
       for await (const m of messages) {
         const data = m.data;
         this.queue.push({ seq: m.seq, value: Buffer.from(data.buffer, data.byteOffset, data.byteLength) });
+        this.queuedBytes += data.byteLength;
         this.pending = m.info.pending;
         this.arrived?.();
-        if (this.queue.length >= this.options.queueMessages)
+        if (this.queue.length >= this.options.queueMessages || this.queuedBytes >= this.options.queueBytes)
           await new Promise<void>((resolve) => {
             this.drained = resolve;
           });
@@ -121,6 +127,7 @@ export class NatsReader {
     if (this.queue.length === 0 && this.failure !== null) throw this.failure;
     const messages = this.queue.length <= max ? this.queue : this.queue.slice(0, max);
     this.queue = this.queue.length <= max ? [] : this.queue.slice(max);
+    for (const m of messages) this.queuedBytes -= m.value.length;
     const resume = this.drained;
     this.drained = null;
     resume?.();

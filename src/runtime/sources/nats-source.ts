@@ -22,6 +22,7 @@ export async function openNatsSource(spec: NatsSourceSpec, name: string): Promis
     subject: spec.subject,
     name: `eddy-source-${name}`,
     queueMessages: spec.pollMessages,
+    queueBytes: spec.pollBytes,
   });
   let started = false;
   return {
