@@ -5,6 +5,7 @@
  */
 
 import { BUDGET_USAGE, parseBudgetArgs, runBudgetSuite } from './budget/budget-suite.ts';
+import { NATS_USAGE, parseNatsArgs, runNatsSuite } from './connectors/nats-suite.ts';
 import { CONSOLE_USAGE, parseConsoleArgs, runConsoleSuite } from './console/console-suite.ts';
 import { CHECKPOINT_USAGE, parseCheckpointArgs, runCheckpointSuite } from './durability/checkpoint-suite.ts';
 import { DURABILITY_USAGE, parseDurabilityArgs, runDurabilitySuite } from './durability/durability-suite.ts';
@@ -18,7 +19,17 @@ import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-s
 import { parseRegexArgs, REGEX_USAGE, runRegexSuite } from './regex/regex-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
 
-const SUITES = ['engine', 'serve', 'insert', 'console', 'durability', 'checkpoints', 'regex', 'budget'];
+const SUITES = [
+  'engine',
+  'serve',
+  'insert',
+  'console',
+  'durability',
+  'checkpoints',
+  'regex',
+  'budget',
+  'nats',
+];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [suite, ...args] = argv;
@@ -53,12 +64,16 @@ async function main(argv: readonly string[]): Promise<number> {
     runBudgetSuite(parseBudgetArgs(args), `npm run bench -- ${argv.join(' ')}`);
     return 0;
   }
+  if (suite === 'nats') {
+    await runNatsSuite(parseNatsArgs(args));
+    return 0;
+  }
   if (suite === 'regex') {
     runRegexSuite(parseRegexArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}`,
   );
   return 2;
 }

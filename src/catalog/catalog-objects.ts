@@ -5,13 +5,14 @@
  * until COMMIT (catalog/catalog lays them over the committed set).
  */
 import type { EnumType } from '../common/types.ts';
-import type { IndexEntry, RelationEntry } from './catalog.ts';
+import type { IndexEntry, RelationEntry, SinkEntry } from './catalog.ts';
 
 export class CatalogObjects {
   readonly relations = new Map<string, RelationEntry>();
   readonly byId = new Map<number, RelationEntry>();
   readonly types = new Map<string, EnumType>();
   readonly indexes = new Map<string, IndexEntry>();
+  readonly sinks = new Map<string, SinkEntry>();
 
   addRelation(entry: RelationEntry): void {
     this.relations.set(entry.name, entry);
@@ -30,7 +31,7 @@ export class CatalogObjects {
 
   /** Whether this set defines `name` as a relation, type or index. */
   hasName(name: string): boolean {
-    return this.relations.has(name) || this.types.has(name) || this.indexes.has(name);
+    return this.relations.has(name) || this.types.has(name) || this.indexes.has(name) || this.sinks.has(name);
   }
 }
 
@@ -43,6 +44,7 @@ export class PendingCatalogChanges {
   readonly droppedRelations = new Set<number>();
   readonly droppedTypes = new Set<string>();
   readonly droppedIndexes = new Set<string>();
+  readonly droppedSinks = new Set<string>();
   /** Every relation it created, including those it dropped again (their contents go at the end). */
   readonly created = new Set<number>();
 }

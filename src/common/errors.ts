@@ -39,6 +39,7 @@ export const SqlState = {
   invalidEscapeSequence: '22025',
   untranslatableCharacter: '22P05',
   characterNotInRepertoire: '22021',
+  badCopyFileFormat: '22P04',
   arraySubscriptError: '2202E',
   invalidJsonText: '22P02',
   sqlJsonError: '22030',

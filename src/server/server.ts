@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
+import { SinkRunner } from '../runtime/sinks/sink-runner.ts';
 import { SourceRunner } from '../runtime/sources/source-runner.ts';
 import { loadParser } from '../sql/front/index.ts';
 import type { Durability } from '../storage/durability.ts';
@@ -75,14 +76,18 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
           info: options.info,
         });
   const handshake = options.handshake;
-  // Connector sources (Kafka) run from here on, from the positions recovery restored.
+  // Connector sources (Kafka, NATS, files, datagen, webhooks) run from here on, from the positions recovery restored.
   const sources = new SourceRunner(db, (line) => process.stderr.write(`eddy: ${line}\n`));
   sources.start();
+  // Sinks deliver from the progress recovery restored (or their targets report).
+  const sinks = new SinkRunner(db, (line) => process.stderr.write(`eddy: ${line}\n`));
+  sinks.start();
   let pg: PgServer;
   try {
     pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
   } catch (e) {
     await sources.stop();
+    await sinks.stop();
     await durability?.close();
     throw e;
   }
@@ -102,9 +107,12 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       operatorProfiles,
       durability: () => durability?.stats ?? null,
       sources: () => sources.stats(),
+      webhook: (name, body, headers) => sources.webhook(name).receive(body, headers),
+      sinks: () => sinks.stats(),
     });
   } catch (e) {
     await sources.stop();
+    await sinks.stop();
     await pg.close();
     await durability?.close();
     throw e;
@@ -126,6 +134,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
     async close() {
       stopLogging();
       await sources.stop();
+      await sinks.stop();
       await Promise.allSettled([pg.close(), http.close()]);
       // After the listeners: a last checkpoint of everything acknowledged, then the lock goes.
       await durability?.close();

@@ -199,8 +199,12 @@ test('a connector source keeps two tables that SQL reads but cannot write or dro
       eddy.execute(`CREATE SOURCE u (a int) WITH (connector = 'kafka', topic = 't', ${unreachable})`),
       { code: '42P07', message: /u_offsets/ },
     );
-    await assert.rejects(eddy.execute(`CREATE SOURCE v (a int) WITH (connector = 'nats')`), {
+    await assert.rejects(eddy.execute(`CREATE SOURCE v (a int) WITH (connector = 'pulsar')`), {
       code: '0A000',
+    });
+    await assert.rejects(eddy.execute(`CREATE SOURCE v (a int) WITH (connector = 'nats')`), {
+      code: '22023',
+      message: /needs the option "servers"/,
     });
     await assert.rejects(eddy.execute('CREATE SOURCE v (a int) FORMAT PLAIN ENCODE JSON'), { code: '42601' });
     await eddy.execute(

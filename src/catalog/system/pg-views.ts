@@ -3,6 +3,8 @@
  * The convenience views over the catalog: pg_tables, pg_views, pg_matviews and pg_indexes, for
  * the user's relations (schema public) and the system relations themselves.
  */
+
+import { sourceTarget } from '../../connectors/source-spec.ts';
 import type { Catalog, ViewEntry } from '../catalog.ts';
 import { ROLE_NAME } from './oids.ts';
 import { systemRelationDefs } from './system-relations.ts';
@@ -95,7 +97,7 @@ export function eddySourcesRows(catalog: Catalog): SystemRow[] {
       {
         source: r.name,
         connector: r.connector.connector,
-        topic: r.connector.topic,
+        topic: sourceTarget(r.connector),
         state: status?.state ?? 'starting',
         positions,
         lag: status?.lag ?? 0,
@@ -105,5 +107,30 @@ export function eddySourcesRows(catalog: Catalog): SystemRow[] {
         last_error: status?.lastError ?? null,
       },
     ];
+  });
+}
+
+export function eddySinksRows(catalog: Catalog): SystemRow[] {
+  return catalog.allSinks().map((s) => {
+    const status = catalog.sinkStatus.get(s.id);
+    let relation: string | null = null;
+    try {
+      relation = catalog.relationById(s.relationId).name;
+    } catch {
+      // dropped by a transaction that has not committed yet
+    }
+    return {
+      sink: s.name,
+      connector: s.spec.connector,
+      relation,
+      state: status?.state ?? 'starting',
+      position: status?.position ?? null,
+      lag: status?.lag ?? null,
+      deliveries: status?.deliveries ?? 0,
+      rows: status?.rows ?? 0,
+      bytes: status?.bytes ?? 0,
+      errors: status?.errors ?? 0,
+      last_error: status?.lastError ?? null,
+    };
   });
 }

@@ -6,6 +6,7 @@
  * exists always has a usable configuration.
  */
 import { DataError, FeatureNotSupportedError, SqlState } from '../../common/errors.ts';
+import type { SourceOption } from '../options.ts';
 
 export interface KafkaSourceSpec {
   readonly connector: 'kafka';
@@ -22,11 +23,7 @@ export interface KafkaSourceSpec {
   readonly pollWaitMs: number;
 }
 
-/** One `key = value` option as the statement gave it (strings, numbers as text, booleans). */
-export interface SourceOption {
-  readonly key: string;
-  readonly value: string | boolean;
-}
+export type { SourceOption };
 
 const known = new Set([
   'connector',

@@ -1,6 +1,6 @@
 /**
  * @module runtime/sources/json-records
- * Kafka record values (JSON objects) → a source's rows, one record at a time, so that a record
+ * Connector records (JSON objects, or CSV lines split into fields) → a source's rows, one record at a time, so that a record
  * that cannot be read becomes a dead letter (with its SQLSTATE and message) instead of failing
  * the others. Values are converted as `POST /ingest` converts them (functions/json-input):
  * a JSON string by the type's text input, numbers exactly, jsonb from any JSON. Keys that are no
@@ -83,8 +83,21 @@ export class JsonRecordDecoder {
     }
   }
 
+  /**
+   * Appends the row of a record already split into named fields (a CSV line: strings, NULL for
+   * an unquoted empty field), or answers why it cannot.
+   */
+  decodeFields(fields: Record<string, unknown>, out: Value[]): RecordError | null {
+    try {
+      out.push(...this.fromObject(fields, this.readers.fast));
+      return null;
+    } catch (err) {
+      if (err instanceof EddyError) return { code: err.code, message: err.message };
+      return { code: SqlState.invalidTextRepresentation, message: String(err) };
+    }
+  }
+
   private convert(text: string, exact: boolean): Value[] {
-    const columns = this.table.columns;
     let json: unknown;
     try {
       json = exact ? parseExact(text) : JSON.parse(text);
@@ -96,8 +109,11 @@ export class JsonRecordDecoder {
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json))
       throw new DataError(SqlState.invalidTextRepresentation, 'the record is not a JSON object');
-    const record = json as Record<string, unknown>;
-    const readers = exact ? this.readers.exact : this.readers.fast;
+    return this.fromObject(json as Record<string, unknown>, exact ? this.readers.exact : this.readers.fast);
+  }
+
+  private fromObject(record: Record<string, unknown>, readers: readonly JsonReader[]): Value[] {
+    const columns = this.table.columns;
     const row: Value[] = new Array(columns.length);
     for (let j = 0; j < columns.length; j++) {
       const column = columns[j]!;

@@ -11,29 +11,36 @@
 import type { RelationEntry, TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
-import { kafkaSourceSpec, type SourceOption } from '../../connectors/kafka/kafka-options.ts';
+import type { SourceOption } from '../../connectors/options.ts';
+import { keepsPositions, positionColumn, type SourceSpec, sourceSpec } from '../../connectors/source-spec.ts';
 import type { CreateSourceStatement, WithOption } from '../../sql/front/ast.ts';
 import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { executeCreateTable } from './create-table.ts';
 
-/** The dead-letter table's columns, in order (runtime/sources writes rows of this shape). */
-export const deadLetterColumns: readonly TableColumn[] = [
-  column('source', T.text, false),
-  column('partition', T.int4, false),
-  column('offset', T.int8, false),
-  column('raw', T.text, true),
-  column('error_code', T.text, false),
-  column('error_message', T.text, false),
-  column('received_at', T.timestamptz, false),
-];
+/**
+ * The dead-letter table's columns, in order (runtime/sources writes rows of this shape); the
+ * second is `partition int` (`file text` for a file source).
+ */
+export function deadLetterColumns(spec: SourceSpec): readonly TableColumn[] {
+  const key = positionColumn(spec);
+  return [
+    column('source', T.text, false),
+    column(key.name, T[key.type], false),
+    column('offset', T.int8, false),
+    column('raw', T.text, true),
+    column('error_code', T.text, false),
+    column('error_message', T.text, false),
+    column('received_at', T.timestamptz, false),
+  ];
+}
 
-/** The positions table: each partition's next offset to read. */
-export const offsetColumns: readonly TableColumn[] = [
-  column('partition', T.int4, false),
-  column('next_offset', T.int8, false),
-];
+/** The positions table: each partition's (file's) next offset to read. */
+export function offsetColumns(spec: SourceSpec): readonly TableColumn[] {
+  const key = positionColumn(spec);
+  return [column(key.name, T[key.type], false), column('next_offset', T.int8, false)];
+}
 
 export function deadLetterTableName(source: string): string {
   return `${source}_dead_letters`;
@@ -52,10 +59,8 @@ export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceSta
     throw new SemanticError(SqlState.syntaxError, 'a source with WITH options or FORMAT needs a connector', {
       hint: "Say WITH (connector = 'kafka', …).",
     });
-  if (connector !== 'kafka')
-    throw new FeatureNotSupportedError(`connector ${JSON.stringify(connector)} is not supported yet`, {
-      hint: "The Kafka source (connector = 'kafka') is available; see docs/connectors.md.",
-    });
+  if (typeof connector !== 'string')
+    throw new SemanticError(SqlState.invalidParameterValue, 'option "connector" must be a name');
   const format = stmt.format;
   if (
     format !== undefined &&
@@ -63,9 +68,10 @@ export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceSta
   )
     throw new FeatureNotSupportedError(
       `FORMAT ${format.format.toUpperCase()} ENCODE ${format.encode.toUpperCase()} is not supported yet`,
-      { hint: 'A Kafka source reads FORMAT PLAIN ENCODE JSON (the default).' },
+      { hint: "Sources read FORMAT PLAIN ENCODE JSON (the default); a file source takes format = 'csv'." },
     );
-  const spec = kafkaSourceSpec(options);
+  // Options are checked before anything is created (22023), columns once they are read.
+  let spec: SourceSpec | null = connector === 'datagen' ? null : sourceSpec(connector, options, []);
   const name = stmt.name.name;
   const catalog = ctx.session.db.catalog;
   if (catalog.relation(name) && stmt.ifNotExists) return commandResult('CREATE SOURCE');
@@ -74,9 +80,13 @@ export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceSta
       throw new SemanticError(SqlState.duplicateTable, `relation "${kept}" already exists`, {
         detail: `Source ${name} keeps its dead letters and offsets in tables named after it.`,
       });
-  const result = executeCreateTable(ctx, stmt.table, 'source', spec);
-  addKeptTable(ctx, deadLetterTableName(name), deadLetterColumns, [], name);
-  addKeptTable(ctx, offsetTableName(name), offsetColumns, [0], name);
+  const result = executeCreateTable(ctx, stmt.table, 'source', (columns) => {
+    spec ??= sourceSpec(connector, options, columns);
+    return spec;
+  });
+  if (spec === null) return result; // IF NOT EXISTS over an existing relation
+  addKeptTable(ctx, deadLetterTableName(name), deadLetterColumns(spec), [], name);
+  if (keepsPositions(spec)) addKeptTable(ctx, offsetTableName(name), offsetColumns(spec), [0], name);
   return result;
 }
 

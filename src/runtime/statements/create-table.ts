@@ -7,7 +7,7 @@ import type { ColumnDef, Constraint, CreateEnumStmt, CreateStmt, Node } from 'li
 import type { TableColumn } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import type { EnumType } from '../../common/types.ts';
-import type { KafkaSourceSpec } from '../../connectors/kafka/kafka-options.ts';
+import type { SourceSpec } from '../../connectors/source-spec.ts';
 import { bindScalar, coerceForAssignment, resolveTypeName } from '../../sql/bind/index.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import { bindOptions, type StatementContext } from './context.ts';
@@ -16,7 +16,8 @@ export function executeCreateTable(
   ctx: StatementContext,
   stmt: CreateStmt,
   kind: 'table' | 'source' = 'table',
-  connector?: KafkaSourceSpec,
+  /** A connector source's spec, read once the columns are known (datagen checks them). */
+  connector?: (columns: readonly TableColumn[]) => SourceSpec,
 ): StatementResult {
   const catalog = ctx.session.db.catalog;
   const name = stmt.relation!.relname!;
@@ -90,8 +91,18 @@ export function executeCreateTable(
   if (kind === 'source' && primaryKey.length > 0) {
     throw new FeatureNotSupportedError('upsert sources (a source with a primary key) are not supported yet');
   }
+  const spec = connector?.(columns);
   const id = catalog.allocateId();
-  catalog.addRelation({ kind, id, name, schema: columns, columns, primaryKey, sql: ctx.text, connector });
+  catalog.addRelation({
+    kind,
+    id,
+    name,
+    schema: columns,
+    columns,
+    primaryKey,
+    sql: ctx.text,
+    connector: spec,
+  });
   if (kind === 'table') ctx.session.db.addStore(id, columns.length, primaryKey);
   return commandResult(tag);
 }

@@ -8,6 +8,7 @@ import type { WatermarkClause } from '../../sql/front/ast.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import { dropSinks, executeCreateSink } from './create-sink.ts';
 import { executeCreateSource, keptTables } from './create-source.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
@@ -35,15 +36,19 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
         throw new FeatureNotSupportedError('tables with connectors or formats are not supported yet');
       }
       return withWatermark(ctx, stmt.stmt, stmt.watermarks, () => executeCreateTable(ctx, stmt.stmt));
+    case 'createSink':
+      return executeCreateSink(ctx, stmt);
     case 'createMaterializedView':
       return executeCreateMaterializedView(ctx, stmt.stmt, stmt.emitLocation);
     case 'showObjects':
-      if (stmt.objectKind === 'sources') return executeShowSources(ctx, stmt.like);
+      if (stmt.objectKind === 'sources') return executeShowSystem(ctx, 'eddy_sources', 'source', stmt.like);
+      if (stmt.objectKind === 'sinks') return executeShowSystem(ctx, 'eddy_sinks', 'sink', stmt.like);
       throw new FeatureNotSupportedError(
         `SHOW ${stmt.objectKind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
+      if (stmt.objectKind === 'sink') return dropSinks(ctx, stmt);
       throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
     default:
       throw new FeatureNotSupportedError(
@@ -52,10 +57,17 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
   }
 }
 
-/** SHOW SOURCES [LIKE 'pattern']: pg_catalog.eddy_sources, by name. */
-function executeShowSources(ctx: StatementContext, like: string | undefined): StatementResult {
-  const filter = like === undefined ? '' : ` WHERE source LIKE '${like.replaceAll("'", "''")}'`;
-  const [select] = ctx.session.db.parse(`SELECT * FROM pg_catalog.eddy_sources${filter} ORDER BY source`);
+/** SHOW SOURCES | SINKS [LIKE 'pattern']: pg_catalog.eddy_sources | eddy_sinks, by name. */
+function executeShowSystem(
+  ctx: StatementContext,
+  relation: string,
+  nameColumn: string,
+  like: string | undefined,
+): StatementResult {
+  const filter = like === undefined ? '' : ` WHERE ${nameColumn} LIKE '${like.replaceAll("'", "''")}'`;
+  const [select] = ctx.session.db.parse(
+    `SELECT * FROM pg_catalog.${relation}${filter} ORDER BY ${nameColumn}`,
+  );
   return executeStatement(ctx, select!);
 }
 
@@ -136,9 +148,11 @@ function refuseWriteIfReadOnly(ctx: StatementContext, stmt: EddyStatement): void
       ? writeCommands[Object.keys(stmt.stmt)[0] ?? '']
       : stmt.kind === 'createSource'
         ? 'CREATE SOURCE'
-        : stmt.kind === 'drop'
-          ? 'DROP'
-          : undefined;
+        : stmt.kind === 'createSink'
+          ? 'CREATE SINK'
+          : stmt.kind === 'drop'
+            ? 'DROP'
+            : undefined;
   if (command)
     throw new StateError(
       SqlState.readOnlySqlTransaction,

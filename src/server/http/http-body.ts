@@ -20,13 +20,18 @@ function tooLarge(limit: number): HttpError {
 }
 
 /** The whole body as UTF-8 text; rejects with a 413 HttpError past `limit` bytes. */
-export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+export async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return decodeUtf8(await readBodyBytes(req, limit));
+}
+
+/** The whole body as bytes (a webhook signs the bytes); rejects with a 413 HttpError past `limit` bytes. */
+export function readBodyBytes(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     discardRest(req);
     return Promise.reject(tooLarge(limit));
   }
-  return new Promise((resolve, reject) => {
+  return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -42,11 +47,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     };
     const onEnd = () => {
       cleanup();
-      try {
-        resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
-      } catch (err) {
-        reject(err);
-      }
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => {
       cleanup();

@@ -12,7 +12,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
-import type { SourceStats } from '../../runtime/sources/kafka-source.ts';
+import type { SinkStats } from '../../runtime/sinks/sink.ts';
+import type { SourceStats } from '../../runtime/sources/connector-source.ts';
 import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
 import type { DurabilityStats } from '../../storage/durability.ts';
@@ -29,11 +30,12 @@ import {
   checkOrigin,
   type HttpUser,
 } from './http-access.ts';
-import { bodyBytesMaxDefault, readBody } from './http-body.ts';
+import { bodyBytesMaxDefault, readBody, readBodyBytes } from './http-body.ts';
 import { errorAnswer, HttpError, requireMethod } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
 import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import type { OperatorProfiles } from './operator-profile.ts';
+import { sinkMetrics } from './sink-metrics.ts';
 import { sourceMetrics } from './source-metrics.ts';
 import { parseSqlRequest, runSql, wholeBody, writeBody } from './sql-endpoint.ts';
 import { streamSql, wantsNdjson } from './sql-stream.ts';
@@ -76,6 +78,14 @@ export interface HttpServerOptions {
   readonly durability?: () => DurabilityStats | null;
   /** The connector sources' figures for /metrics (none without connector sources). */
   readonly sources?: () => readonly SourceStats[];
+  /** Hands a `POST /webhook/<source>` body to that webhook source (runtime/sources); absent: 404. */
+  readonly webhook?: (
+    source: string,
+    body: Buffer,
+    headers: IncomingMessage['headers'],
+  ) => Promise<{ records: number; deadLetters: number; step: number }>;
+  /** The sinks' figures for /metrics. */
+  readonly sinks?: () => readonly SinkStats[];
 }
 
 export interface HttpServer {
@@ -99,6 +109,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<HttpS
 type Route =
   | 'sql'
   | 'ingest'
+  | 'webhook'
   | 'views'
   | 'subscribe'
   | 'metrics'
@@ -303,6 +314,20 @@ class HttpApi implements HttpServer {
         const { inserted, step } = ingestText(this.db, name, body, ndjson, onConflict);
         return this.answer(req, res, route, 200, `{"inserted":${inserted},"step":${step}}`);
       }
+      case 'webhook': {
+        requireMethod(req, 'POST');
+        const body = await readBodyBytes(req, this.bodyBytesMax);
+        if (this.options.webhook === undefined)
+          throw new HttpError(404, SqlState.undefinedTable, `webhook source "${name}" does not exist`);
+        const got = await this.options.webhook(name, body, req.headers);
+        return this.answer(
+          req,
+          res,
+          route,
+          200,
+          `{"records":${got.records},"dead_letters":${got.deadLetters},"step":${got.step}}`,
+        );
+      }
       case 'views':
         requireMethod(req, 'GET');
         return this.answer(req, res, route, 200, readView(this.db, name, url.searchParams));
@@ -330,12 +355,13 @@ class HttpApi implements HttpServer {
             http: this.handshakes.counts(),
           }) +
             durabilityMetrics(this.options.durability?.() ?? null) +
-            sourceMetrics(this.options.sources?.() ?? []),
+            sourceMetrics(this.options.sources?.() ?? []) +
+            sinkMetrics(this.options.sinks?.() ?? []),
         );
         return;
       default:
         throw new HttpError(404, SqlState.undefinedObject, `no endpoint ${url.pathname}`, {
-          hint: 'Endpoints: POST /sql, POST /ingest/{table}, GET /views/{name}, GET /subscribe/{view}, GET /catalog, GET /stats, GET /dataflow/{view}, GET /metrics, GET /health, GET /ready; the console at /.',
+          hint: 'Endpoints: POST /sql, POST /ingest/{table}, POST /webhook/{source}, GET /views/{name}, GET /subscribe/{view}, GET /catalog, GET /stats, GET /dataflow/{view}, GET /metrics, GET /health, GET /ready; the console at /.',
         });
     }
   }
@@ -483,6 +509,7 @@ function routeOf(first: string, hasName: boolean): Route {
     case 'ready':
       return hasName ? 'other' : first;
     case 'ingest':
+    case 'webhook':
     case 'views':
     case 'subscribe':
     case 'dataflow':

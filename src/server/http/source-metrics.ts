@@ -5,7 +5,7 @@
  * series per source (each metric's HELP and TYPE also without sources, so that the set of metric
  * names does not depend on them). Rates are the counters' rates, as Prometheus computes them.
  */
-import type { SourceStats } from '../../runtime/sources/kafka-source.ts';
+import type { SourceStats } from '../../runtime/sources/connector-source.ts';
 import { escapeLabel, metric } from './metrics.ts';
 
 export function sourceMetrics(sources: readonly SourceStats[]): string {
