@@ -5,13 +5,18 @@
  * until COMMIT (catalog/catalog lays them over the committed set).
  */
 import type { EnumType } from '../common/types.ts';
-import type { IndexEntry, RelationEntry } from './catalog.ts';
+import type { SecretValue } from '../sql/front/secret-value.ts';
+import type { ConnectionEntry, IndexEntry, RelationEntry } from './catalog.ts';
 
 export class CatalogObjects {
   readonly relations = new Map<string, RelationEntry>();
   readonly byId = new Map<number, RelationEntry>();
   readonly types = new Map<string, EnumType>();
   readonly indexes = new Map<string, IndexEntry>();
+  /** `CREATE SECRET`: values by name (never shown; see sql/front/secret-value). */
+  readonly secrets = new Map<string, SecretValue>();
+  /** `CREATE CONNECTION`: by name. */
+  readonly connections = new Map<string, ConnectionEntry>();
 
   addRelation(entry: RelationEntry): void {
     this.relations.set(entry.name, entry);
@@ -43,6 +48,8 @@ export class PendingCatalogChanges {
   readonly droppedRelations = new Set<number>();
   readonly droppedTypes = new Set<string>();
   readonly droppedIndexes = new Set<string>();
+  readonly droppedSecrets = new Set<string>();
+  readonly droppedConnections = new Set<string>();
   /** Every relation it created, including those it dropped again (their contents go at the end). */
   readonly created = new Set<number>();
 }

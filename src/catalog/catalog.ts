@@ -16,8 +16,10 @@ import {
 } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { KafkaSourceSpec } from '../connectors/kafka/kafka-options.ts';
+import type { PostgresConnectionSpec, PostgresSourceSpec } from '../connectors/postgres/pg-options.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
+import type { SecretValue } from '../sql/front/secret-value.ts';
 import { CatalogObjects, PendingCatalogChanges } from './catalog-objects.ts';
 
 export type RelationKind = 'table' | 'source' | 'view' | 'materializedView';
@@ -45,7 +47,7 @@ export interface TableEntry extends RelationBase {
   /** Column positions of the primary key (empty when none). */
   readonly primaryKey: readonly number[];
   /** A source fed by a connector: its options, which runtime/sources runs it by. */
-  readonly connector?: KafkaSourceSpec;
+  readonly connector?: KafkaSourceSpec | PostgresSourceSpec;
   /** The source that keeps this table (its dead letters or positions): SQL reads it, never writes. */
   readonly keptBy?: string;
   /** `WATERMARK FOR col AS expr`: the relation is append-only and diverts late rows (runtime/event-time). */
@@ -86,6 +88,12 @@ export interface ViewEntry extends RelationBase {
 
 export type RelationEntry = TableEntry | ViewEntry;
 
+/** `CREATE CONNECTION name WITH (type = 'postgres', …)`: where an upstream is and how to log in. */
+export interface ConnectionEntry {
+  readonly name: string;
+  readonly spec: PostgresConnectionSpec;
+}
+
 export interface IndexEntry {
   readonly name: string;
   readonly relationId: number;
@@ -122,6 +130,11 @@ export interface SourceStatus {
   readonly lag: number;
   /** Each partition's next offset to read. */
   readonly positions: ReadonlyMap<number, bigint>;
+  /** The position as text when it is no partition map (a PostgreSQL source's LSN). */
+  readonly positionText?: string;
+  /** PostgreSQL CDC: bytes of upstream WAL the slot holds back, and upstream columns ignored. */
+  readonly slotLagBytes?: number;
+  readonly ignoredColumns?: number;
 }
 
 export class Catalog {
@@ -306,6 +319,59 @@ export class Catalog {
     return [...names].flatMap((name) => this.index(name) ?? []);
   }
 
+  secret(name: string): SecretValue | undefined {
+    const own = this.ownChanges();
+    const created = own?.added.secrets.get(name);
+    if (created) return created;
+    return own?.droppedSecrets.has(name) ? undefined : this.committed.secrets.get(name);
+  }
+
+  /** Adds or (with `replace`, ALTER SECRET) replaces a secret. */
+  setSecret(name: string, value: SecretValue, replace = false): void {
+    if (!replace && this.secret(name))
+      throw new SemanticError(SqlState.duplicateObject, `secret "${name}" already exists`);
+    if (replace && !this.secret(name))
+      throw new UndefinedObjectError(SqlState.undefinedObject, `secret "${name}" does not exist`);
+    this.refuseNameOfOtherTransaction(name);
+    (this.ownChanges(true)?.added ?? this.committed).secrets.set(name, value);
+  }
+
+  removeSecret(name: string): void {
+    const own = this.ownChanges(true);
+    if (!own) this.committed.secrets.delete(name);
+    else if (!own.added.secrets.delete(name)) own.droppedSecrets.add(name);
+  }
+
+  connection(name: string): ConnectionEntry | undefined {
+    const own = this.ownChanges();
+    const created = own?.added.connections.get(name);
+    if (created) return created;
+    return own?.droppedConnections.has(name) ? undefined : this.committed.connections.get(name);
+  }
+
+  addConnection(entry: ConnectionEntry): void {
+    if (this.connection(entry.name))
+      throw new SemanticError(SqlState.duplicateObject, `connection "${entry.name}" already exists`);
+    this.refuseNameOfOtherTransaction(entry.name);
+    (this.ownChanges(true)?.added ?? this.committed).connections.set(entry.name, entry);
+  }
+
+  allConnections(): ConnectionEntry[] {
+    const own = this.ownChanges();
+    const committed = [...this.committed.connections.values()];
+    if (!own) return committed;
+    return [
+      ...committed.filter((c) => !own.droppedConnections.has(c.name)),
+      ...own.added.connections.values(),
+    ];
+  }
+
+  removeConnection(name: string): void {
+    const own = this.ownChanges(true);
+    if (!own) this.committed.connections.delete(name);
+    else if (!own.added.connections.delete(name)) own.droppedConnections.add(name);
+  }
+
   /** True when `type` names a user-defined enum known to this catalog. */
   isEnum(type: SqlType): type is EnumType {
     return type.id === 'enum' && this.enumType(type.name) === type;
@@ -344,6 +410,10 @@ export class Catalog {
     for (const id of own.droppedRelations) this.committed.removeRelation(id);
     for (const name of own.droppedTypes) this.committed.types.delete(name);
     for (const name of own.droppedIndexes) this.committed.indexes.delete(name);
+    for (const name of own.droppedSecrets) this.committed.secrets.delete(name);
+    for (const name of own.droppedConnections) this.committed.connections.delete(name);
+    for (const [name, value] of own.added.secrets) this.committed.secrets.set(name, value);
+    for (const [name, entry] of own.added.connections) this.committed.connections.set(name, entry);
     for (const r of own.added.byId.values()) this.committed.addRelation(r);
     for (const [name, type] of own.added.types) this.committed.types.set(name, type);
     for (const [name, index] of own.added.indexes) this.committed.indexes.set(name, index);

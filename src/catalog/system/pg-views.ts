@@ -90,12 +90,13 @@ export function eddySourcesRows(catalog: Catalog): SystemRow[] {
   return catalog.allRelations().flatMap((r) => {
     if (r.kind !== 'source' || r.connector === undefined) return [];
     const status = catalog.sourceStatus.get(r.id);
-    const positions = [...(status?.positions ?? [])].map(([p, next]) => `${p}:${next}`).join(',');
+    const positions =
+      status?.positionText ?? [...(status?.positions ?? [])].map(([p, next]) => `${p}:${next}`).join(',');
     return [
       {
         source: r.name,
         connector: r.connector.connector,
-        topic: r.connector.topic,
+        topic: r.connector.connector === 'kafka' ? r.connector.topic : r.connector.publication,
         state: status?.state ?? 'starting',
         positions,
         lag: status?.lag ?? 0,

@@ -52,7 +52,7 @@ export class KafkaSource {
     this.db = db;
     this.sourceId = source.id;
     this.name = source.name;
-    this.spec = source.connector!;
+    this.spec = source.connector as KafkaSourceSpec;
     this.log = log;
   }
 

@@ -8,13 +8,14 @@
 import type { TableEntry } from '../../catalog/catalog.ts';
 import type { Database } from '../database.ts';
 import { KafkaSource, type SourceStats } from './kafka-source.ts';
+import { PostgresSource } from './postgres-source.ts';
 
 const scanMs = 250;
 
 export class SourceRunner {
   private readonly db: Database;
   private readonly log: (line: string) => void;
-  private readonly running = new Map<number, KafkaSource>();
+  private readonly running = new Map<number, KafkaSource | PostgresSource>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(db: Database, log: (line: string) => void) {
@@ -50,7 +51,10 @@ export class SourceRunner {
     }
     for (const [id, entry] of wanted) {
       if (this.running.has(id)) continue;
-      const source = new KafkaSource(this.db, entry, this.log);
+      const source =
+        entry.connector?.connector === 'postgres'
+          ? new PostgresSource(this.db, entry, this.log)
+          : new KafkaSource(this.db, entry, this.log);
       this.running.set(id, source);
       source.start();
     }

@@ -8,6 +8,13 @@ import type { WatermarkClause } from '../../sql/front/ast.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import {
+  dropCatalogObjects,
+  executeAlterSecret,
+  executeCreateConnection,
+  executeCreateSecret,
+} from './create-connection.ts';
+import { executeCreatePostgresSource } from './create-postgres-source.ts';
 import { executeCreateSource, keptTables } from './create-source.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
@@ -42,8 +49,18 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
       throw new FeatureNotSupportedError(
         `SHOW ${stmt.objectKind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
+    case 'createSecret':
+      return executeCreateSecret(ctx, stmt);
+    case 'alterSecret':
+      return executeAlterSecret(ctx, stmt);
+    case 'createConnection':
+      return executeCreateConnection(ctx, stmt);
+    case 'createPostgresSource':
+      return executeCreatePostgresSource(ctx, stmt);
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
+      if (stmt.objectKind === 'secret' || stmt.objectKind === 'connection')
+        return dropCatalogObjects(ctx, stmt);
       throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
     default:
       throw new FeatureNotSupportedError(
@@ -134,7 +151,7 @@ function refuseWriteIfReadOnly(ctx: StatementContext, stmt: EddyStatement): void
   const command =
     stmt.kind === 'postgres'
       ? writeCommands[Object.keys(stmt.stmt)[0] ?? '']
-      : stmt.kind === 'createSource'
+      : stmt.kind === 'createSource' || stmt.kind === 'createPostgresSource'
         ? 'CREATE SOURCE'
         : stmt.kind === 'drop'
           ? 'DROP'
