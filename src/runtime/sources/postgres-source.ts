@@ -79,6 +79,8 @@ export class PostgresSource {
   private slotLag = 0;
   private lagWarned = false;
   private phase = '';
+  /** The upstream's address as of the last start (to drop the slot after DROP SOURCE). */
+  private address: UpstreamAddress | null = null;
   // Stream state.
   private relations = new Map<number, RelationMap>();
   private open: Change[] | null = null;
@@ -98,7 +100,8 @@ export class PostgresSource {
     this.running = this.loop();
   }
 
-  async stop(): Promise<void> {
+  /** Stops reading; `dropped` (DROP SOURCE): also drops the slot upstream, so it holds back no WAL. */
+  async stop(dropped = false): Promise<void> {
     this.stopped = true;
     this.wake?.();
     this.fail?.(new Error('stopped'));
@@ -106,6 +109,36 @@ export class PostgresSource {
     await this.running;
     this.state = 'stopped';
     this.db.catalog.sourceStatus.delete(this.sourceId);
+    if (dropped && this.address !== null) await this.dropSlot(this.address);
+  }
+
+  /** Best effort: the slot may still be marked active for a moment after its connection closed. */
+  private async dropSlot(address: UpstreamAddress): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      try {
+        const client = await connect(address);
+        try {
+          const r = await client.query<{ active: string }>(
+            'SELECT active FROM pg_replication_slots WHERE slot_name = $1',
+            [this.spec.slot],
+          );
+          if (r.rows.length === 0) return;
+          if (r.rows[0]!.active !== 't') {
+            await client.query('SELECT pg_drop_replication_slot($1)', [this.spec.slot]);
+            return;
+          }
+        } finally {
+          await client.end().catch(() => {});
+        }
+      } catch (err) {
+        if (attempt === 19)
+          this.log(
+            `source ${this.name}: could not drop replication slot ${this.spec.slot}: ${(err as Error).message}`,
+          );
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    this.log(`source ${this.name}: replication slot ${this.spec.slot} stayed active; drop it upstream`);
   }
 
   snapshot(): SourceStats {
@@ -171,6 +204,7 @@ export class PostgresSource {
     const connection = this.db.catalog.connection(this.spec.connection);
     if (connection === undefined) throw new Error(`connection "${this.spec.connection}" does not exist`);
     const address = addressOf(this.db, connection.spec);
+    this.address = address;
     const replication = await connect(address, true);
     let monitor: Awaited<ReturnType<typeof connect>> | null = null;
     const timers: NodeJS.Timeout[] = [];

@@ -47,7 +47,8 @@ export class SourceRunner {
     for (const [id, source] of this.running) {
       if (wanted.has(id)) continue;
       this.running.delete(id);
-      void source.stop();
+      // Gone from the catalog: dropped (a PostgreSQL source then drops its slot upstream).
+      void (source instanceof PostgresSource ? source.stop(true) : source.stop());
     }
     for (const [id, entry] of wanted) {
       if (this.running.has(id)) continue;
