@@ -255,7 +255,9 @@ function replayDdl(db: Database, session: Session, d: DdlRecord, warn: (line: st
 
 /** A logged statement as a log line may show it: a secret's statement without its value. */
 function shownSql(sql: string): string {
-  return /^\s*(create|alter)\s+secret\b/i.test(sql) ? sql.replace(/\bAS\s+'(?:[^']|'')*'\s*$/i, "AS '[REDACTED]'") : sql.slice(0, 200);
+  return /^\s*(create|alter)\s+secret\b/i.test(sql)
+    ? sql.replace(/\bAS\s+'(?:[^']|'')*'\s*$/i, "AS '[REDACTED]'")
+    : sql.slice(0, 200);
 }
 
 /** Forgets the view images the statement that started allocating at `firstId` may have used. */

@@ -249,6 +249,8 @@ export class ReplicationStream {
           throw upstreamError(err);
         },
       );
+    // Closing the stream ends it with an error: whoever awaits `ended` sees it, nobody else.
+    this.ended.catch(() => {});
   }
 
   confirm(lsn: bigint, replyRequested = false): void {

@@ -7,7 +7,8 @@
  * one step with the last one's end LSN written into `<source>_offsets` (so a transaction is never
  * split across steps, and several tables' changes land together). Only once that step is durable
  * is its LSN confirmed upstream, so a restart resumes from the recorded LSN: nothing lost, nothing
- * twice. The socket is paused while a step is applied (backpressure).
+ * twice. Complete transactions received while a step is applied wait for the next one; the socket
+ * is paused while more than 100,000 changes wait (backpressure).
  */
 import type { SourceStatus, TableEntry } from '../../catalog/catalog.ts';
 import { EddyError, SqlState, StateError } from '../../common/errors.ts';
@@ -44,6 +45,8 @@ const rawTextMax = 4096;
 const retryMs = { first: 250, max: 5000 };
 const statusEveryMs = 10_000;
 const lagEveryMs = 5_000;
+/** Changes received but not applied above which the replication socket is paused. */
+const bufferedMax = 100_000;
 
 type Change =
   | { readonly tag: 'insert' | 'update' | 'delete'; readonly relationId: number; readonly m: PgOutputMessage }
@@ -86,6 +89,7 @@ export class PostgresSource {
   private open: Change[] | null = null;
   private ready: Transaction[] = [];
   private flushing = false;
+  private paused = false;
   private confirmed = 0n;
 
   constructor(db: Database, source: TableEntry, log: (line: string) => void) {
@@ -216,6 +220,7 @@ export class PostgresSource {
       this.open = null;
       this.ready = [];
       this.flushing = false;
+      this.paused = false;
       this.confirmed = from;
       const failed = new Promise<never>((_, reject) => {
         this.fail = reject;
@@ -350,6 +355,7 @@ export class PostgresSource {
         if (this.open !== null)
           this.ready.push({ commitLsn: m.commitLsn, endLsn: m.endLsn, changes: this.open });
         this.open = null;
+        this.pauseIfFull();
         void this.flush();
         return;
       default:
@@ -361,7 +367,6 @@ export class PostgresSource {
   private async flush(): Promise<void> {
     if (this.flushing || this.ready.length === 0) return;
     this.flushing = true;
-    this.stream?.pause();
     try {
       while (this.ready.length > 0 && !this.stopped && this.stillExists()) {
         const from = this.position() ?? 0n;
@@ -377,11 +382,34 @@ export class PostgresSource {
         this.confirmed = end;
         this.stream?.confirm(end);
         this.publish();
+        this.resumeIfDrained();
       }
     } catch (err) {
       this.fail?.(err);
     } finally {
       this.flushing = false;
+      this.resumeIfDrained();
+    }
+  }
+
+  /** Changes received and not yet applied (held transactions, the open one). */
+  private buffered(): number {
+    let n = this.open?.length ?? 0;
+    for (const t of this.ready) n += t.changes.length;
+    return n;
+  }
+
+  /** Backpressure: the socket is paused while more than `bufferedMax` changes wait to be applied. */
+  private pauseIfFull(): void {
+    if (!this.paused && this.ready.length > 0 && this.buffered() > bufferedMax) {
+      this.paused = true;
+      this.stream?.pause();
+    }
+  }
+
+  private resumeIfDrained(): void {
+    if (this.paused && this.buffered() <= bufferedMax / 2) {
+      this.paused = false;
       this.stream?.resume();
     }
   }
