@@ -209,6 +209,51 @@ withService(
   },
 );
 
+withService(
+  'postgres',
+  'PostgreSQL CDC: bad statements fail with clear errors, the server goes on',
+  async (url) => {
+    const eddy = await Eddy.open();
+    try {
+      await eddy.execute(connectionSql(url, 'bad_db'));
+      await assert.rejects(
+        eddy.execute('CREATE SOURCE bad FROM POSTGRES CONNECTION nowhere FOR TABLES (t)'),
+        {
+          code: '42704',
+        },
+      );
+      await assert.rejects(
+        eddy.execute('CREATE SOURCE bad FROM POSTGRES CONNECTION bad_db FOR TABLES (no_such_table)'),
+        {
+          code: '42P01',
+        },
+      );
+      await assert.rejects(
+        eddy.execute('CREATE SOURCE bad FROM POSTGRES CONNECTION bad_db (slots = 1) FOR TABLES (t)'),
+        {
+          code: '22023',
+        },
+      );
+      await assert.rejects(
+        eddy.execute(
+          `CREATE CONNECTION c2 WITH (type = 'postgres', user = 'u', dbname = 'd', password = 'plain')`,
+        ),
+        { code: '22023' },
+      );
+      await assert.rejects(eddy.execute('DROP SECRET bad_db_pw'), { code: '2BP01' });
+      await eddy.execute(
+        `CREATE CONNECTION closed WITH (type = 'postgres', host = '127.0.0.1', port = 1, user = 'u', dbname = 'd')`,
+      );
+      await assert.rejects(eddy.execute('CREATE SOURCE bad FROM POSTGRES CONNECTION closed FOR TABLES (t)'), {
+        code: '08006',
+      });
+      assert.deepEqual(await rows(eddy, 'SELECT 1'), [[1]]);
+    } finally {
+      await eddy.close();
+    }
+  },
+);
+
 interface Served {
   readonly child: ChildProcess;
   readonly pgPort: number;

@@ -338,7 +338,9 @@ export class PostgresSource {
         return;
       case 'relation':
         try {
-          this.relations.set(m.relationId, this.mapRelation(m));
+          const map = this.mapRelation(m);
+          if (map === null) this.relations.delete(m.relationId);
+          else this.relations.set(m.relationId, map);
         } catch (err) {
           this.fail?.(err);
         }
@@ -554,15 +556,13 @@ export class PostgresSource {
   /**
    * Maps an upstream relation's columns onto its Eddy table by name. A column Eddy has that the
    * upstream lost (dropped or renamed) stops the source with an error naming it and the views that
-   * read the table; a column added upstream is ignored, with a log line and a metric.
+   * read the table; a column added upstream is ignored, with a log line and a metric. A table the
+   * source does not read (the publication has more) maps to null: its changes are skipped.
    */
-  private mapRelation(m: RelationMessage): RelationMap {
+  private mapRelation(m: RelationMessage): RelationMap | null {
+    // A publication shared with other tables: their changes are not this source's.
     const upstream = this.spec.tables.find((t) => t.schema === m.schema && t.table === m.table);
-    if (upstream === undefined)
-      throw new StateError(
-        SqlState.objectNotInPrerequisiteState,
-        `the publication sends upstream table ${m.schema}.${m.table}, which source ${this.name} does not read`,
-      );
+    if (upstream === undefined) return null;
     const entry = this.table(upstream.relation);
     const index = entry.columns.map((c) => m.columns.findIndex((u) => u.name === c.name));
     const lost = entry.columns.filter((_, j) => index[j]! < 0).map((c) => c.name);
