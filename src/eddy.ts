@@ -16,6 +16,7 @@ import { createDataflowMaintainer } from './runtime/dataflow-maintainer.ts';
 import { AfterDurable } from './runtime/durable-log.ts';
 import type { ResultColumn, StatementResult } from './runtime/result.ts';
 import { Session } from './runtime/session.ts';
+import { SinkRunner } from './runtime/sinks/sink-runner.ts';
 import { SourceRunner } from './runtime/sources/source-runner.ts';
 import type { StatementContext } from './runtime/statements/context.ts';
 import {
@@ -118,12 +119,15 @@ export class Eddy {
   private durability: Durability | null = null;
   /** Connector sources (Kafka) run while the database is open; their read errors go to stderr. */
   private readonly sources: SourceRunner;
+  /** Sinks deliver while the database is open; their delivery errors go to stderr. */
+  private readonly sinks: SinkRunner;
   private closed = false;
 
   private constructor() {
     this.db = new Database(createDataflowMaintainer);
     this.session = new Session(this.db);
     this.sources = new SourceRunner(this.db, (line) => process.stderr.write(`eddy: ${line}\n`));
+    this.sinks = new SinkRunner(this.db, (line) => process.stderr.write(`eddy: ${line}\n`));
   }
 
   static async open(options: OpenOptions = {}): Promise<Eddy> {
@@ -146,6 +150,7 @@ export class Eddy {
         memoryBudgetBytes,
       });
     eddy.sources.start();
+    eddy.sinks.start();
     return eddy;
   }
 
@@ -368,6 +373,7 @@ export class Eddy {
     if (this.closed) return;
     this.closed = true;
     await this.sources.stop();
+    await this.sinks.stop();
     await this.durability?.close();
   }
 

@@ -6,7 +6,7 @@
  */
 import type { EnumType } from '../common/types.ts';
 import type { SecretValue } from '../sql/front/secret-value.ts';
-import type { ConnectionEntry, IndexEntry, RelationEntry } from './catalog.ts';
+import type { ConnectionEntry, IndexEntry, RelationEntry, SinkEntry } from './catalog.ts';
 
 export class CatalogObjects {
   readonly relations = new Map<string, RelationEntry>();
@@ -17,6 +17,7 @@ export class CatalogObjects {
   readonly secrets = new Map<string, SecretValue>();
   /** `CREATE CONNECTION`: by name. */
   readonly connections = new Map<string, ConnectionEntry>();
+  readonly sinks = new Map<string, SinkEntry>();
 
   addRelation(entry: RelationEntry): void {
     this.relations.set(entry.name, entry);
@@ -35,7 +36,7 @@ export class CatalogObjects {
 
   /** Whether this set defines `name` as a relation, type or index. */
   hasName(name: string): boolean {
-    return this.relations.has(name) || this.types.has(name) || this.indexes.has(name);
+    return this.relations.has(name) || this.types.has(name) || this.indexes.has(name) || this.sinks.has(name);
   }
 }
 
@@ -50,6 +51,7 @@ export class PendingCatalogChanges {
   readonly droppedIndexes = new Set<string>();
   readonly droppedSecrets = new Set<string>();
   readonly droppedConnections = new Set<string>();
+  readonly droppedSinks = new Set<string>();
   /** Every relation it created, including those it dropped again (their contents go at the end). */
   readonly created = new Set<number>();
 }

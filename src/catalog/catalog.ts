@@ -17,6 +17,7 @@ import {
 import type { EnumType, SqlType } from '../common/types.ts';
 import type { KafkaSourceSpec } from '../connectors/kafka/kafka-options.ts';
 import type { PostgresConnectionSpec, PostgresSourceSpec } from '../connectors/postgres/pg-options.ts';
+import type { SinkSpec } from '../connectors/sink-options.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
 import type { SecretValue } from '../sql/front/secret-value.ts';
@@ -94,6 +95,36 @@ export interface ConnectionEntry {
   readonly spec: PostgresConnectionSpec;
 }
 
+/**
+ * A sink: streams one relation's changes out, step by step (runtime/sinks). Its options were
+ * checked when it was created; the runner reads them at every start.
+ */
+export interface SinkEntry {
+  readonly id: number;
+  readonly name: string;
+  /** The table or materialized view whose changes it delivers. */
+  readonly relationId: number;
+  readonly spec: SinkSpec;
+  /** The SQL text that created it (SHOW CREATE SINK). */
+  readonly sql: string;
+}
+
+/** A sink's progress (pg_catalog.eddy_sinks, SHOW SINKS, /metrics); kept by runtime/sinks. */
+export interface SinkStatus {
+  readonly state: 'starting' | 'running' | 'retrying' | 'failed' | 'stopped';
+  readonly lastError: string | null;
+  /** The last step delivered (null before the first delivery). */
+  readonly position: number | null;
+  /** Steps committed but not yet delivered (current step − position). */
+  readonly lag: number;
+  /** Deliveries (one per step that changed the relation), rows and bytes sent, since the server started. */
+  readonly deliveries: number;
+  readonly rows: number;
+  readonly bytes: number;
+  /** Failed delivery attempts (each followed by a retry). */
+  readonly errors: number;
+}
+
 export interface IndexEntry {
   readonly name: string;
   readonly relationId: number;
@@ -141,6 +172,8 @@ export class Catalog {
   private nextId = 1;
   /** Connector sources' progress, by source id (kept by runtime/sources while each runs). */
   readonly sourceStatus = new Map<number, SourceStatus>();
+  /** Sinks' progress, by sink id (kept by runtime/sinks while each runs). */
+  readonly sinkStatus = new Map<number, SinkStatus>();
   /** Materialized views still hydrating in the background, by id (kept by the database). */
   readonly hydrating = new Map<number, HydrationProgress>();
   /** Materialized views whose maintenance passed the step budget, by id (kept by the database). */
@@ -372,6 +405,36 @@ export class Catalog {
     else if (!own.added.connections.delete(name)) own.droppedConnections.add(name);
   }
 
+  sink(name: string): SinkEntry | undefined {
+    const own = this.ownChanges();
+    const created = own?.added.sinks.get(name);
+    if (created) return created;
+    return own?.droppedSinks.has(name) ? undefined : this.committed.sinks.get(name);
+  }
+
+  addSink(entry: SinkEntry): void {
+    if (this.sink(entry.name) || this.relation(entry.name))
+      throw new SemanticError(SqlState.duplicateObject, `sink "${entry.name}" already exists`);
+    this.refuseNameOfOtherTransaction(entry.name);
+    (this.ownChanges(true)?.added ?? this.committed).sinks.set(entry.name, entry);
+  }
+
+  removeSink(name: string): void {
+    const own = this.ownChanges(true);
+    if (!own) this.committed.sinks.delete(name);
+    else if (!own.added.sinks.delete(name)) own.droppedSinks.add(name);
+  }
+
+  allSinks(): SinkEntry[] {
+    const names = new Set([...this.committed.sinks.keys(), ...(this.ownChanges()?.added.sinks.keys() ?? [])]);
+    return [...names].flatMap((name) => this.sink(name) ?? []);
+  }
+
+  /** The sinks that deliver relation `id`'s changes. */
+  sinksOf(id: number): SinkEntry[] {
+    return this.allSinks().filter((s) => s.relationId === id);
+  }
+
   /** True when `type` names a user-defined enum known to this catalog. */
   isEnum(type: SqlType): type is EnumType {
     return type.id === 'enum' && this.enumType(type.name) === type;
@@ -397,6 +460,8 @@ export class Catalog {
     }
     for (const index of own.added.indexes.values())
       if (!exists(index.relationId)) throw concurrentDrop(index.name);
+    for (const sink of own.added.sinks.values())
+      if (!exists(sink.relationId)) throw concurrentDrop(sink.name);
   }
 
   /**
@@ -414,9 +479,11 @@ export class Catalog {
     for (const name of own.droppedConnections) this.committed.connections.delete(name);
     for (const [name, value] of own.added.secrets) this.committed.secrets.set(name, value);
     for (const [name, entry] of own.added.connections) this.committed.connections.set(name, entry);
+    for (const name of own.droppedSinks) this.committed.sinks.delete(name);
     for (const r of own.added.byId.values()) this.committed.addRelation(r);
     for (const [name, type] of own.added.types) this.committed.types.set(name, type);
     for (const [name, index] of own.added.indexes) this.committed.indexes.set(name, index);
+    for (const [name, sink] of own.added.sinks) this.committed.sinks.set(name, sink);
     const gone = [...own.droppedRelations];
     for (const id of own.created) if (!own.added.byId.has(id)) gone.push(id);
     return gone;

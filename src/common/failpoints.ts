@@ -20,6 +20,7 @@ export const failpointNames = [
   'checkpoint.after-latest',
   'truncate.middle',
   'recovery.replay',
+  'sink.after-commit',
   'enospc',
 ] as const;
 

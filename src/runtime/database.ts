@@ -26,6 +26,7 @@ import { applyEventTime, type LateCounts, relationWatermark } from './event-time
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import type { MemoryBudget } from './memory-budget.ts';
 import { type RelationStore, RowStore } from './row-store.ts';
+import { MemorySinkProgress, type SinkProgress } from './sinks/sink-progress.ts';
 import { SpillingViewStore } from './spilling-view-store.ts';
 import { StepHistory } from './step-history.ts';
 import type { ViewState, ViewStateDelta, ViewStateSlicer } from './view-state.ts';
@@ -115,6 +116,8 @@ export class Database {
   hydrationChunkRows = hydrationChunkRowsDefault;
   /** Recent steps' changes of subscribed relations, for resuming subscribers. */
   readonly history = new StepHistory();
+  /** Each sink's last delivered step (runtime/sinks); the data directory's when there is one. */
+  sinkProgress: SinkProgress = new MemorySinkProgress();
   /** Relations that have had a subscriber: only their history is kept. */
   readonly watched = new Set<number>();
   /** Told when a relation gets its first subscriber (a durable database remembers it). */

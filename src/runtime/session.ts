@@ -463,6 +463,7 @@ function changesCatalog(stmt: EddyStatement): boolean {
   if (stmt.kind !== 'postgres')
     return (
       stmt.kind === 'createSource' ||
+      stmt.kind === 'createSink' ||
       stmt.kind === 'createTable' ||
       stmt.kind === 'createMaterializedView' ||
       stmt.kind === 'drop' ||

@@ -32,6 +32,12 @@ export class StepHistory {
   /** Rows kept per relation; past it the oldest steps go. */
   rowsMax = historyRowsMax;
   private readonly byRelation = new Map<number, RelationHistory>();
+  /**
+   * Steps holders still need, per relation (a sink's last delivered step): trimming never drops a
+   * step after the least of them, whatever the row bound says, so a sink that is behind (its
+   * target down) loses nothing; its lag shows in SHOW SINKS.
+   */
+  private readonly holds = new Map<number, Map<number, number>>();
 
   /** Starts covering `relationId` from after `step`, unless it is covered already. */
   begin(relationId: number, step: number): void {
@@ -58,9 +64,24 @@ export class StepHistory {
     }
   }
 
+  /** Keeps `relationId`'s steps after `step` until `holder` moves or releases its hold. */
+  hold(relationId: number, holder: number, step: number): void {
+    let byHolder = this.holds.get(relationId);
+    if (!byHolder) this.holds.set(relationId, (byHolder = new Map()));
+    byHolder.set(holder, step);
+  }
+
+  /** Ends `holder`'s hold (its sink was dropped). */
+  release(holder: number): void {
+    for (const [relationId, byHolder] of this.holds)
+      if (byHolder.delete(holder) && byHolder.size === 0) this.holds.delete(relationId);
+  }
+
   private trim(h: RelationHistory): void {
     let drop = 0;
-    while (h.rows > this.rowsMax && drop < h.entries.length) {
+    let held = Number.POSITIVE_INFINITY;
+    for (const step of this.holds.get(h.relationId)?.values() ?? []) held = Math.min(held, step);
+    while (h.rows > this.rowsMax && drop < h.entries.length && h.entries[drop]!.step <= held) {
       const dropped = h.entries[drop++]!;
       h.rows -= dropped.batch.length;
       h.since = dropped.step;

@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { Database } from '../runtime/database.ts';
+import { SinkRunner } from '../runtime/sinks/sink-runner.ts';
 import { SourceRunner } from '../runtime/sources/source-runner.ts';
 import { loadParser } from '../sql/front/index.ts';
 import { Durability } from '../storage/durability.ts';
@@ -77,11 +78,15 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   // Connector sources (Kafka) run from here on, from the positions recovery restored.
   const sources = new SourceRunner(db, (line) => process.stderr.write(`eddy: ${line}\n`));
   sources.start();
+  // Sinks deliver from the progress recovery restored (or their targets report).
+  const sinks = new SinkRunner(db, (line) => process.stderr.write(`eddy: ${line}\n`));
+  sinks.start();
   let pg: PgServer;
   try {
     pg = await startPgServer({ db, host, port: options.pgPort ?? defaultPgPort, users, tls, handshake });
   } catch (e) {
     await sources.stop();
+    await sinks.stop();
     await durability?.close();
     throw e;
   }
@@ -101,9 +106,11 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       operatorProfiles,
       durability: () => durability?.stats ?? null,
       sources: () => sources.stats(),
+      sinks: () => sinks.stats(),
     });
   } catch (e) {
     await sources.stop();
+    await sinks.stop();
     await pg.close();
     await durability?.close();
     throw e;
@@ -125,6 +132,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
     async close() {
       stopLogging();
       await sources.stop();
+      await sinks.stop();
       await Promise.allSettled([pg.close(), http.close()]);
       // After the listeners: a last checkpoint of everything acknowledged, then the lock goes.
       await durability?.close();

@@ -14,6 +14,7 @@ import { DataDirectory } from './data-directory.ts';
 import { InputLog } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
+import { DirectorySinkProgress } from './sink-progress.ts';
 import { LmdbSpillSpaces } from './spill-space.ts';
 import { readWatched, writeWatched } from './subscription-history.ts';
 import type { ViewSlicing } from './view-images.ts';
@@ -98,6 +99,11 @@ export class Durability {
         const spaces = new LmdbSpillSpaces(dir);
         db.memoryBudget = new MemoryBudget(options.memoryBudgetBytes, () => spaces.create(), { warn: say });
       }
+      // Sinks' progress first: the history each still needs is held while the log replays.
+      const sinkProgress = new DirectorySinkProgress(dir);
+      for (const { sinkId, relationId, step } of sinkProgress.all())
+        db.history.hold(relationId, sinkId, step);
+      db.sinkProgress = sinkProgress;
       const result = recover(db, dir, say);
       for (const why of result.skipped) say(`eddy: recovery skipped a checkpoint: ${why}`);
       const tail = result.tail;

@@ -168,6 +168,13 @@ export const pgCatalogColumns: Readonly<Record<string, ColumnSpec>> = {
     `source name, connector text, topic text, state text, positions text, lag bigint, records bigint,
      dead_letters bigint, read_errors bigint, last_error text`,
   ],
+  /** Eddy's own: sinks, the last step each delivered, lag and error counts (SHOW SINKS). */
+  eddy_sinks: [
+    990004,
+    'v',
+    `sink name, connector text, relation name, state text, position bigint, lag bigint,
+     deliveries bigint, rows bigint, bytes bigint, errors bigint, last_error text`,
+  ],
   pg_matviews: [
     12038,
     'v',

@@ -108,3 +108,28 @@ export function eddySourcesRows(catalog: Catalog): SystemRow[] {
     ];
   });
 }
+
+export function eddySinksRows(catalog: Catalog): SystemRow[] {
+  return catalog.allSinks().map((s) => {
+    const status = catalog.sinkStatus.get(s.id);
+    let relation: string | null = null;
+    try {
+      relation = catalog.relationById(s.relationId).name;
+    } catch {
+      // dropped by a transaction that has not committed yet
+    }
+    return {
+      sink: s.name,
+      connector: s.spec.connector,
+      relation,
+      state: status?.state ?? 'starting',
+      position: status?.position ?? null,
+      lag: status?.lag ?? null,
+      deliveries: status?.deliveries ?? 0,
+      rows: status?.rows ?? 0,
+      bytes: status?.bytes ?? 0,
+      errors: status?.errors ?? 0,
+      last_error: status?.lastError ?? null,
+    };
+  });
+}

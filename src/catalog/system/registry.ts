@@ -48,6 +48,7 @@ const producers: Readonly<Record<string, Producer>> = {
   'pg_catalog.eddy_hydration': V.eddyHydrationRows,
   'pg_catalog.eddy_view_steps': V.eddyViewStepsRows,
   'pg_catalog.eddy_sources': V.eddySourcesRows,
+  'pg_catalog.eddy_sinks': V.eddySinksRows,
   'pg_catalog.pg_indexes': V.pgIndexesRows,
   'information_schema.schemata': I.schemataRows,
   'information_schema.tables': I.tablesRows,

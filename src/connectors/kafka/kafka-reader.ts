@@ -15,6 +15,7 @@ export interface FetchedRecord {
   readonly offset: bigint;
   readonly value: Buffer | null;
   readonly timestampMs: number;
+  readonly headers: readonly (readonly [Buffer | null, Buffer | null])[];
 }
 
 export interface Poll {
@@ -187,6 +188,7 @@ export function readBatches(
         partition,
         offset,
         value: record.value,
+        headers: record.headers,
         timestampMs: Number(batch.firstTimestamp + record.timestampDelta),
       });
     }

@@ -15,6 +15,7 @@ import {
   executeCreateSecret,
 } from './create-connection.ts';
 import { executeCreatePostgresSource } from './create-postgres-source.ts';
+import { dropSinks, executeCreateSink } from './create-sink.ts';
 import { executeCreateSource, keptTables } from './create-source.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
 import { executeCreateIndex, executeCreateMaterializedView, executeCreateView } from './create-view.ts';
@@ -42,10 +43,13 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
         throw new FeatureNotSupportedError('tables with connectors or formats are not supported yet');
       }
       return withWatermark(ctx, stmt.stmt, stmt.watermarks, () => executeCreateTable(ctx, stmt.stmt));
+    case 'createSink':
+      return executeCreateSink(ctx, stmt);
     case 'createMaterializedView':
       return executeCreateMaterializedView(ctx, stmt.stmt, stmt.emitLocation);
     case 'showObjects':
-      if (stmt.objectKind === 'sources') return executeShowSources(ctx, stmt.like);
+      if (stmt.objectKind === 'sources') return executeShowSystem(ctx, 'eddy_sources', 'source', stmt.like);
+      if (stmt.objectKind === 'sinks') return executeShowSystem(ctx, 'eddy_sinks', 'sink', stmt.like);
       throw new FeatureNotSupportedError(
         `SHOW ${stmt.objectKind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
@@ -59,9 +63,8 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
       return executeCreatePostgresSource(ctx, stmt);
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
-      if (stmt.objectKind === 'secret' || stmt.objectKind === 'connection')
-        return dropCatalogObjects(ctx, stmt);
-      throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
+      if (stmt.objectKind === 'sink') return dropSinks(ctx, stmt);
+      return dropCatalogObjects(ctx, stmt);
     default:
       throw new FeatureNotSupportedError(
         `${stmt.kind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
@@ -69,10 +72,17 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
   }
 }
 
-/** SHOW SOURCES [LIKE 'pattern']: pg_catalog.eddy_sources, by name. */
-function executeShowSources(ctx: StatementContext, like: string | undefined): StatementResult {
-  const filter = like === undefined ? '' : ` WHERE source LIKE '${like.replaceAll("'", "''")}'`;
-  const [select] = ctx.session.db.parse(`SELECT * FROM pg_catalog.eddy_sources${filter} ORDER BY source`);
+/** SHOW SOURCES | SINKS [LIKE 'pattern']: pg_catalog.eddy_sources | eddy_sinks, by name. */
+function executeShowSystem(
+  ctx: StatementContext,
+  relation: string,
+  nameColumn: string,
+  like: string | undefined,
+): StatementResult {
+  const filter = like === undefined ? '' : ` WHERE ${nameColumn} LIKE '${like.replaceAll("'", "''")}'`;
+  const [select] = ctx.session.db.parse(
+    `SELECT * FROM pg_catalog.${relation}${filter} ORDER BY ${nameColumn}`,
+  );
   return executeStatement(ctx, select!);
 }
 
@@ -153,9 +163,11 @@ function refuseWriteIfReadOnly(ctx: StatementContext, stmt: EddyStatement): void
       ? writeCommands[Object.keys(stmt.stmt)[0] ?? '']
       : stmt.kind === 'createSource' || stmt.kind === 'createPostgresSource'
         ? 'CREATE SOURCE'
-        : stmt.kind === 'drop'
-          ? 'DROP'
-          : undefined;
+        : stmt.kind === 'createSink'
+          ? 'CREATE SINK'
+          : stmt.kind === 'drop'
+            ? 'DROP'
+            : undefined;
   if (command)
     throw new StateError(
       SqlState.readOnlySqlTransaction,

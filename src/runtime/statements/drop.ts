@@ -20,6 +20,7 @@ import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { Transaction } from '../transaction.ts';
 import type { StatementContext } from './context.ts';
+import { dropSinksOf } from './create-sink.ts';
 import { keptTables } from './create-source.ts';
 import { eventTimeTables } from './create-watermark.ts';
 
@@ -122,6 +123,7 @@ function dropRelation(
       ? eventTimeTables(relation).map((id) => db.catalog.relationById(id))
       : [];
   if (!cascade) for (const r of [relation, ...kept]) refuseDependents(db, r);
+  dropSinksOf(db, relation, cascade);
   const dependents = db.catalog.dependents(relation.id);
   for (const d of dependents) if (db.catalog.relation(d.name)) dropRelation(db, d, true, transaction);
   for (const table of kept) dropRelation(db, table, cascade, transaction, true);

@@ -12,6 +12,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { SqlState } from '../../common/errors.ts';
 import type { Database } from '../../runtime/database.ts';
+import type { SinkStats } from '../../runtime/sinks/sink.ts';
 import type { SourceStats } from '../../runtime/sources/kafka-source.ts';
 import { conflictOption } from '../../runtime/statements/insert.ts';
 import { loadParser } from '../../sql/front/index.ts';
@@ -34,6 +35,7 @@ import { errorAnswer, HttpError, requireMethod } from './http-errors.ts';
 import { ingestText } from './ingest.ts';
 import { durabilityMetrics, HttpMetrics } from './metrics.ts';
 import type { OperatorProfiles } from './operator-profile.ts';
+import { sinkMetrics } from './sink-metrics.ts';
 import { sourceMetrics } from './source-metrics.ts';
 import { parseSqlRequest, runSql } from './sql-endpoint.ts';
 import { streamSql, wantsNdjson } from './sql-stream.ts';
@@ -76,6 +78,8 @@ export interface HttpServerOptions {
   readonly durability?: () => DurabilityStats | null;
   /** The connector sources' figures for /metrics (none without connector sources). */
   readonly sources?: () => readonly SourceStats[];
+  /** The sinks' figures for /metrics. */
+  readonly sinks?: () => readonly SinkStats[];
 }
 
 export interface HttpServer {
@@ -322,7 +326,8 @@ class HttpApi implements HttpServer {
             http: this.handshakes.counts(),
           }) +
             durabilityMetrics(this.options.durability?.() ?? null) +
-            sourceMetrics(this.options.sources?.() ?? []),
+            sourceMetrics(this.options.sources?.() ?? []) +
+            sinkMetrics(this.options.sinks?.() ?? []),
         );
         return;
       default:

@@ -1,0 +1,141 @@
+/**
+ * @module connectors/sink-options
+ * A sink's options, read from `CREATE SINK … WITH (connector = …, …) [FORMAT … ENCODE JSON]` and
+ * kept in the catalog: the runner (runtime/sinks) reads them at every start. Unknown or malformed
+ * options are refused when the sink is created (22023), other connectors and encodings with
+ * 0A000, so a sink that exists always has a usable configuration.
+ */
+import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
+import type { SourceOption } from './kafka/kafka-options.ts';
+
+/** How a change becomes a record: rows appended, key → latest row (tombstone deletes), or before/after events. */
+export type SinkEnvelope = 'append-only' | 'upsert' | 'debezium';
+
+export interface WebhookSinkSpec {
+  readonly connector: 'webhook';
+  /** The http:// or https:// URL each step's changes are POSTed to. */
+  readonly url: string;
+  /** A request that has not answered by then counts as failed and is retried (ms). */
+  readonly timeoutMs: number;
+  /** Longest wait between retries (ms); the wait doubles from 250 ms up to it. */
+  readonly retryMaxMs: number;
+}
+
+export interface KafkaSinkSpec {
+  readonly connector: 'kafka';
+  readonly topic: string;
+  readonly brokers: readonly string[];
+  readonly envelope: SinkEnvelope;
+  /** Column names of the record key (upsert: required unless the relation has a unique key). */
+  readonly key: readonly string[];
+  /** The Kafka `transactional.id`: fixed per sink, so a new incarnation fences the previous one. */
+  readonly transactionalId: string;
+  readonly retryMaxMs: number;
+}
+
+export type SinkSpec = WebhookSinkSpec | KafkaSinkSpec;
+
+const retryMaxDefault = 5000;
+
+/** The spec of a sink from its WITH options and FORMAT clause, or 22023/0A000 naming what is wrong. */
+export function sinkSpec(
+  sinkName: string,
+  options: readonly SourceOption[],
+  format: { readonly format: string; readonly encode: string } | undefined,
+): SinkSpec {
+  const byKey = new Map<string, string | boolean>();
+  for (const { key, value } of options) {
+    if (byKey.has(key)) throw invalid(`option "${key}" given twice`);
+    byKey.set(key, value);
+  }
+  const connector = byKey.get('connector');
+  if (connector === undefined)
+    throw invalid('a sink needs the option "connector"', "Say WITH (connector = 'kafka' | 'webhook', …).");
+  if (format !== undefined && format.encode !== 'json')
+    throw new FeatureNotSupportedError(
+      `sinks with ENCODE ${format.encode.toUpperCase()} are not supported yet`,
+      {
+        hint: 'Sinks encode JSON (ENCODE JSON, the default).',
+      },
+    );
+  const text = (key: string): string | undefined => {
+    const v = byKey.get(key);
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || v === '') throw invalid(`option "${key}" must be a non-empty string`);
+    return v;
+  };
+  if (connector === 'webhook') {
+    onlyKnown(byKey, ['connector', 'url', 'timeout_ms', 'retry_max_ms'], 'webhook');
+    if (format !== undefined && format.format !== 'plain')
+      throw new FeatureNotSupportedError(
+        `a webhook sink sends each step's changes as they are: FORMAT ${format.format.toUpperCase()} does not apply`,
+      );
+    const url = text('url');
+    if (url === undefined) throw invalid('a webhook sink needs the option "url"');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw invalid(`option "url" is not a URL: ${url}`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      throw invalid(`option "url" must be an http:// or https:// URL, not ${parsed.protocol}`);
+    return {
+      connector: 'webhook',
+      url,
+      timeoutMs: positive(byKey, 'timeout_ms', 10_000),
+      retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
+    };
+  }
+  if (connector === 'kafka') {
+    onlyKnown(byKey, ['connector', 'topic', 'brokers', 'key', 'transactional_id', 'retry_max_ms'], 'Kafka');
+    const topic = text('topic');
+    if (topic === undefined) throw invalid('a Kafka sink needs the option "topic"');
+    const brokerList = text('brokers');
+    if (brokerList === undefined)
+      throw invalid('a Kafka sink needs the option "brokers"', "Say brokers = 'host:port[,host:port…]'.");
+    const brokers = brokerList.split(',').map((b) => b.trim());
+    for (const b of brokers)
+      if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw invalid(`broker address "${b}" is not host:port`);
+    const envelope: SinkEnvelope =
+      format === undefined || format.format === 'plain'
+        ? 'append-only'
+        : format.format === 'upsert'
+          ? 'upsert'
+          : 'debezium';
+    const key = (text('key') ?? '')
+      .split(',')
+      .map((k) => k.trim().toLowerCase())
+      .filter((k) => k !== '');
+    return {
+      connector: 'kafka',
+      topic,
+      brokers,
+      envelope,
+      key,
+      transactionalId: text('transactional_id') ?? `eddy-sink-${sinkName}`,
+      retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
+    };
+  }
+  throw new FeatureNotSupportedError(`sink connector ${JSON.stringify(connector)} is not supported yet`, {
+    hint: "Sinks so far: connector = 'kafka' and connector = 'webhook' (docs/connectors.md).",
+  });
+}
+
+function onlyKnown(byKey: Map<string, unknown>, known: readonly string[], what: string): void {
+  for (const key of byKey.keys())
+    if (!known.includes(key))
+      throw invalid(`unknown option "${key}" for a ${what} sink`, `Known options: ${known.join(', ')}.`);
+}
+
+function positive(byKey: Map<string, string | boolean>, key: string, fallback: number): number {
+  const v = byKey.get(key);
+  if (v === undefined) return fallback;
+  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw invalid(`option "${key}" must be a positive integer`);
+  return n;
+}
+
+function invalid(message: string, hint?: string): DataError {
+  return new DataError(SqlState.invalidParameterValue, message, hint === undefined ? {} : { hint });
+}
