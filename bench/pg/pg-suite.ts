@@ -15,12 +15,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { ViewEntry } from '../../src/catalog/catalog.ts';
-import { PostgresSink, type SinkStep } from '../../src/connectors/postgres/pg-sink.ts';
+import { PostgresSink } from '../../src/connectors/postgres/pg-sink.ts';
 import { decodePgOutput, formatLsn, parseLsn } from '../../src/connectors/postgres/pgoutput.ts';
 import { connect, ReplicationStream, type UpstreamAddress } from '../../src/connectors/postgres/upstream.ts';
 import { Eddy } from '../../src/eddy.ts';
 import type { Database } from '../../src/runtime/database.ts';
-import { inferKey } from '../../src/runtime/sinks/view-feed.ts';
+import { inferKey } from '../../src/runtime/sinks/view-key.ts';
 import { markdownTable, writeMarkedSection } from '../markdown-table.ts';
 
 export const PG_USAGE = `usage: npm run bench -- pg [--rows 200k] [--txn-rows 1000] [--record]
@@ -191,14 +191,9 @@ async function sinkCase(url: string, o: PgOptions): Promise<Figure[]> {
       key: inferKey(db.catalog, view.plan),
       createTable: true,
     });
-    let push!: (s: SinkStep) => void;
-    await sink.start((_after, onStep) => {
-      push = onStep;
-      return () => {};
-    });
+    await sink.open();
     let t0 = performance.now();
-    push({ step: 1, replace: true, changes: rows.map((row) => ({ row, weight: 1 })) });
-    await sink.flushed();
+    await sink.deliver({ step: 1, replace: true, rows, weights: rows.map(() => 1) });
     const full = (performance.now() - t0) / 1000;
     const more = Array.from({ length: o.rows }, (_, i) => [
       o.rows + i + 1,
@@ -207,15 +202,12 @@ async function sinkCase(url: string, o: PgOptions): Promise<Figure[]> {
     ]);
     t0 = performance.now();
     let step = 2;
-    for (let s = 0; s < more.length; s += o.txnRows)
-      push({
-        step: step++,
-        replace: false,
-        changes: more.slice(s, s + o.txnRows).map((row) => ({ row, weight: 1 })),
-      });
-    await sink.flushed();
+    for (let s = 0; s < more.length; s += o.txnRows) {
+      const part = more.slice(s, s + o.txnRows);
+      await sink.deliver({ step: step++, replace: false, rows: part, weights: part.map(() => 1) });
+    }
     const incremental = (performance.now() - t0) / 1000;
-    await sink.stop();
+    await sink.close();
 
     // COPY of the same rows into the same shape, from the same process.
     await up.query('CREATE TABLE bench_copy_out (id integer PRIMARY KEY, v integer, note text)');

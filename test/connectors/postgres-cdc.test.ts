@@ -9,29 +9,16 @@
  * transaction is applied exactly once, and every read sees both tables at the same transaction.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { Eddy } from '../../src/eddy.ts';
 import { withService } from '../support/services.ts';
 import { eventually } from './kafka-support.ts';
+import { client, connectionSql, kill, startServe, upstream } from './pg-support.ts';
 
 const secret = 'hunter2-do-not-show';
-
-async function upstream(url: string): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  return c;
-}
-
-function connectionSql(url: string, name: string): string {
-  const u = new URL(url);
-  return `CREATE SECRET ${name}_pw AS '${secret}';
-    CREATE CONNECTION ${name} WITH (type = 'postgres', host = '${u.hostname}', port = ${u.port},
-      user = '${decodeURIComponent(u.username)}', password = SECRET ${name}_pw, dbname = '${u.pathname.slice(1)}')`;
-}
 
 async function rows(eddy: Eddy, sql: string): Promise<unknown[][]> {
   return (await eddy.query(sql)).rows.map((r) => [...r].map((v) => (typeof v === 'bigint' ? Number(v) : v)));
@@ -63,7 +50,7 @@ withService(
       return (write as (c: string | Uint8Array, ...r: unknown[]) => boolean)(chunk, ...rest);
     }) as typeof process.stderr.write;
     try {
-      await eddy.execute(connectionSql(url, 'shop_db1'));
+      await eddy.execute(connectionSql(url, 'shop_db1', secret));
       await eddy.execute(
         `CREATE SOURCE shop1 FROM POSTGRES CONNECTION shop_db1 (publication = 'eddy_shop1') FOR TABLES (cdc_orders, public.cdc_customers)`,
       );
@@ -215,7 +202,7 @@ withService(
   async (url) => {
     const eddy = await Eddy.open();
     try {
-      await eddy.execute(connectionSql(url, 'bad_db'));
+      await eddy.execute(connectionSql(url, 'bad_db', secret));
       await assert.rejects(
         eddy.execute('CREATE SOURCE bad FROM POSTGRES CONNECTION nowhere FOR TABLES (t)'),
         {
@@ -254,54 +241,6 @@ withService(
   },
 );
 
-interface Served {
-  readonly child: ChildProcess;
-  readonly pgPort: number;
-  readonly stderr: string[];
-}
-
-async function startServe(dataDir: string): Promise<Served> {
-  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-  const args = [
-    'serve',
-    '--pg-port',
-    '0',
-    '--http-port',
-    '0',
-    '--data-dir',
-    dataDir,
-    '--checkpoint-interval',
-    '300',
-  ];
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => stderr.push(s));
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const pgPort = /PostgreSQL on [^:]+:(\d+)/.exec(out);
-      if (pgPort && /data directory/.test(out)) resolve({ child, pgPort: Number(pgPort[1]), stderr });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`eddy serve exited with ${code}: ${out}${stderr.join('')}`)),
-    );
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-async function client(port: number): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'eddy', database: 'eddy' });
-  await c.connect();
-  return c;
-}
-
 withService(
   'postgres',
   'kill -9 of eddy serve mid-stream: every upstream transaction applied once, whole',
@@ -318,7 +257,7 @@ withService(
     const logs = [served.stderr];
     try {
       let c = await client(served.pgPort);
-      await c.query(connectionSql(url, 'crash_db'));
+      await c.query(connectionSql(url, 'crash_db', secret));
       await c.query(
         'CREATE SOURCE crash FROM POSTGRES CONNECTION crash_db FOR TABLES (cdc_events, cdc_counter)',
       );

@@ -8,8 +8,8 @@
  * inserts the new ones; an append-only sink inserts and fails on a retraction. A full contents
  * (first start, or history too short to resume) replaces the table through COPY.
  *
- * It is driven through `StepFeed` (a subscription to the view's durable steps), so any sink
- * framework can run it: the `CREATE SINK` statement is built elsewhere (see docs/connectors.md).
+ * The sink framework (runtime/sinks, `CREATE SINK … WITH (connector = 'postgres', …)`) drives it:
+ * `open` answers the step the target committed last, which wins over Eddy's own record.
  */
 import type { Client } from 'pg';
 import { DataError, SqlState } from '../../common/errors.ts';
@@ -21,15 +21,11 @@ import { connect, quoteIdent, type UpstreamAddress, upstreamError } from './upst
 /** One step's changes to the view, or (`replace`) its whole contents as of the step. */
 export interface SinkStep {
   readonly step: number;
-  readonly changes: readonly { readonly row: readonly Value[]; readonly weight: number }[];
+  readonly rows: readonly (readonly Value[])[];
+  /** +n inserts n copies, −n deletes n copies. */
+  readonly weights: readonly number[];
   readonly replace: boolean;
 }
-
-/**
- * Where the sink's steps come from: the view's durable steps after `afterStep`, in order, or (null)
- * its whole contents first. Returns the function that ends the subscription.
- */
-export type StepFeed = (afterStep: number | null, onStep: (step: SinkStep) => void) => () => void;
 
 export interface PostgresSinkOptions {
   readonly name: string;
@@ -43,121 +39,80 @@ export interface PostgresSinkOptions {
   readonly createTable: boolean;
 }
 
+/** A step an append-only sink cannot write: no retry helps. */
+export class AppendOnlyRetraction extends DataError {}
+
 const progressTable = 'eddy_sink_progress';
 
 export class PostgresSink {
   private readonly options: PostgresSinkOptions;
-  private readonly log: (line: string) => void;
   private client: Client | null = null;
-  private queue: SinkStep[] = [];
-  private busy = false;
-  private stopFeed: (() => void) | null = null;
-  private stopped = false;
-  private failure: unknown = null;
-  /** The last step committed downstream. */
-  lastStep = -1;
-  stepsWritten = 0;
-  rowsWritten = 0;
-  private idle: (() => void)[] = [];
 
-  constructor(options: PostgresSinkOptions, log: (line: string) => void = () => {}) {
+  constructor(options: PostgresSinkOptions) {
     this.options = options;
-    this.log = log;
   }
 
-  /** Connects, prepares the tables, reads the progress row and subscribes after it. */
-  async start(feed: StepFeed): Promise<void> {
+  /** Connects and prepares the tables; answers the last step the target committed (null: none). */
+  async open(): Promise<number | null> {
+    await this.close();
     const client = await connect(this.options.address);
     this.client = client;
-    if (this.options.createTable) await client.query(this.createTableSql());
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS ${progressTable} (sink text PRIMARY KEY, step bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
-    );
-    const r = await client.query<{ step: string }>(`SELECT step FROM ${progressTable} WHERE sink = $1`, [
-      this.options.name,
-    ]);
-    const done = r.rows[0] === undefined ? null : Number(r.rows[0].step);
-    this.lastStep = done ?? -1;
-    // Nothing written yet: the whole contents first (COPY), then every later step.
-    this.stopFeed = feed(done, (step) => {
-      this.queue.push(step);
-      void this.drain();
-    });
+    try {
+      if (this.options.createTable) await client.query(this.createTableSql());
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${progressTable} (sink text PRIMARY KEY, step bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+      );
+      const r = await client.query<{ step: string }>(`SELECT step FROM ${progressTable} WHERE sink = $1`, [
+        this.options.name,
+      ]);
+      return r.rows[0] === undefined ? null : Number(r.rows[0].step);
+    } catch (err) {
+      throw upstreamError(err);
+    }
   }
 
-  /** Settles once every step handed over so far is written (or the sink failed). */
-  async flushed(): Promise<void> {
-    if (this.failure !== null) throw this.failure;
-    if (!this.busy && this.queue.length === 0) return;
-    await new Promise<void>((resolve) => this.idle.push(resolve));
-    if (this.failure !== null) throw this.failure;
-  }
-
-  get error(): unknown {
-    return this.failure;
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    this.stopFeed?.();
+  async close(): Promise<void> {
     await this.client?.end().catch(() => {});
     this.client = null;
   }
 
-  private async drain(): Promise<void> {
-    if (this.busy || this.failure !== null) return;
-    this.busy = true;
-    try {
-      while (this.queue.length > 0 && !this.stopped) {
-        const step = this.queue.shift()!;
-        if (step.step <= this.lastStep && !step.replace) continue;
-        await this.write(step);
-        this.lastStep = step.step;
-        this.stepsWritten++;
-      }
-    } catch (err) {
-      this.failure = err;
-      this.log(`sink ${this.options.name}: ${(err as Error).message}`);
-    } finally {
-      this.busy = false;
-      for (const resolve of this.idle.splice(0)) resolve();
-    }
+  /** Writes one step as one transaction with the progress row; answers the rows written. */
+  async deliver(step: SinkStep): Promise<number> {
+    return this.write(step);
   }
 
   /** One step as one transaction: its rows, and the progress row moved to it. */
-  private async write(step: SinkStep): Promise<void> {
-    const client = this.client!;
+  private async write(step: SinkStep): Promise<number> {
+    const client = this.client;
+    if (client === null) throw new DataError(SqlState.connectionException, 'the sink is not connected');
     const { key } = this.options;
     const target = this.target();
+    const inserted: (readonly Value[])[] = [];
+    step.rows.forEach((row, i) => {
+      for (let k = 0; k < step.weights[i]!; k++) inserted.push(row);
+    });
+    if (!step.replace && key === null && step.weights.some((w) => w < 0))
+      throw new AppendOnlyRetraction(
+        SqlState.objectNotInPrerequisiteState,
+        `sink ${this.options.name} is append-only, and step ${step.step} retracts rows of its view`,
+        { hint: 'Give the sink a primary_key, or sink a view whose rows are never retracted.' },
+      );
     await client.query('BEGIN');
     try {
       if (step.replace) {
         await client.query(`DELETE FROM ${target}`);
-        await this.copy(
-          client,
-          step.changes.map((c) => c.row),
-        );
+        await this.copy(client, inserted);
       } else {
-        const deleted = step.changes.filter((c) => c.weight < 0);
-        const inserted: (readonly Value[])[] = [];
-        for (const c of step.changes) for (let k = 0; k < c.weight; k++) inserted.push(c.row);
-        if (key === null && deleted.length > 0)
-          throw new DataError(
-            SqlState.objectNotInPrerequisiteState,
-            `sink ${this.options.name} is append-only, and step ${step.step} retracts rows of its view`,
-            { hint: 'Give the sink a primary_key, or sink a view whose rows are never retracted.' },
-          );
         if (key !== null) {
           // Every changed key's old row goes; the step's new rows come in.
           const keys = new Map<string, readonly Value[]>();
-          for (const c of step.changes) {
-            const k = key.map((i) => c.row[i]!);
+          for (const row of step.rows) {
+            const k = key.map((i) => row[i]!);
             keys.set(JSON.stringify(k.map((v, j) => this.text(v, key[j]!))), k);
           }
           if (keys.size > 0) await this.deleteKeys(client, [...keys.values()]);
         }
         await this.insert(client, inserted);
-        this.rowsWritten += inserted.length;
       }
       const moved = await client.query(
         `INSERT INTO ${progressTable} (sink, step) VALUES ($1, $2)
@@ -166,14 +121,15 @@ export class PostgresSink {
         [this.options.name, step.step, step.replace],
       );
       if (moved.rowCount === 0) {
-        // Another incarnation wrote this step already: leave it as it is.
+        // This step is in the target already (an earlier incarnation wrote it): leave it.
         await client.query('ROLLBACK');
-        return;
+        return 0;
       }
       await client.query('COMMIT');
+      return inserted.length;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
-      throw err instanceof DataError ? err : upstreamError(err);
+      throw upstreamError(err);
     }
   }
 
@@ -231,7 +187,6 @@ export class PostgresSink {
     for (const row of rows)
       lines.push(`${columns.map((_, j) => copyField(this.text(row[j]!, j))).join('\t')}\n`);
     await copyIn(client, `COPY ${this.target()} (${list}) FROM STDIN`, lines);
-    this.rowsWritten += rows.length;
   }
 
   private createTableSql(): string {
