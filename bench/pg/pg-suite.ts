@@ -278,5 +278,10 @@ export async function runPgSuite(o: PgOptions, command: string): Promise<void> {
       ...table,
       '',
       ...ratios.map((r) => `- ${r}`),
+      '',
+      'Both CDC readers use the same slot type, pgoutput decoder and network; the gap is what Eddy does',
+      "per row (each value through its column type's text input, the keyed upsert into the table's",
+      'store, the view, the step made durable). The sink writes each step as one transaction (the',
+      "changed keys' rows deleted through `unnest`, the new rows in multi-row INSERTs, the progress row).",
     ]);
 }
