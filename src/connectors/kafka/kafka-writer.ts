@@ -54,7 +54,9 @@ export class KafkaWriter {
       autocreateTopics: false,
     });
     try {
-      const txn = await producer.beginTransaction();
+      // No producer id or epoch of ours: the broker bumps the epoch of this transactional id,
+      // fencing every earlier producer with it and aborting a transaction it left open.
+      const txn = await producer.beginTransaction({ producerId: -1n, producerEpoch: -1 });
       return new KafkaWriter(options, producer, txn);
     } catch (err) {
       await producer.close(true).catch(() => {});
@@ -101,7 +103,10 @@ export class KafkaWriter {
   async writeStep(sink: string, step: number, records: readonly OutRecord[]): Promise<void> {
     const txn = this.pending ?? (await this.producer.beginTransaction());
     this.pending = null;
-    const headers = { [sinkHeader]: Buffer.from(sink), [stepHeader]: Buffer.from(String(step)) };
+    const headers = new Map([
+      [Buffer.from(sinkHeader), Buffer.from(sink)],
+      [Buffer.from(stepHeader), Buffer.from(String(step))],
+    ]);
     let next = 0;
     const messages = records.map((r) => ({
       topic: this.options.topic,

@@ -78,6 +78,8 @@ export class Sink {
     if (this.position !== null) this.db.history.hold(this.entry.relationId, this.entry.id, this.position);
     this.detach = this.db.onStep((step) => {
       if (step.changes.byRelation.has(this.entry.relationId)) this.poke();
+      // The lag shown grows with each step, not only when the sink next looks.
+      if (this.state !== 'starting') this.publish();
     });
     this.running = this.loop();
   }
@@ -139,7 +141,7 @@ export class Sink {
       } catch (err) {
         if (this.stopped) break;
         this.stats.errors++;
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorMessage(err);
         const failed = err instanceof SinkFailure;
         if (this.lastError !== message)
           this.log(`sink ${this.entry.name}: ${message}${failed ? '' : '; retrying'}`);
@@ -252,4 +254,14 @@ export class Sink {
   relation(): RelationEntry {
     return this.db.catalog.relationById(this.entry.relationId);
   }
+}
+
+/** An error as one line, with the errors it wraps (a client error carries one per broker or partition). */
+function errorMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const inner = (err as { errors?: unknown }).errors;
+  const causes = Array.isArray(inner)
+    ? [...new Set(inner.map((e: unknown) => (e instanceof Error ? e.message : String(e))))]
+    : [];
+  return causes.length === 0 ? err.message : `${err.message}: ${causes.join('; ')}`;
 }
