@@ -5,13 +5,18 @@
  * until COMMIT (catalog/catalog lays them over the committed set).
  */
 import type { EnumType } from '../common/types.ts';
-import type { IndexEntry, RelationEntry, SinkEntry } from './catalog.ts';
+import type { SecretValue } from '../sql/front/secret-value.ts';
+import type { ConnectionEntry, IndexEntry, RelationEntry, SinkEntry } from './catalog.ts';
 
 export class CatalogObjects {
   readonly relations = new Map<string, RelationEntry>();
   readonly byId = new Map<number, RelationEntry>();
   readonly types = new Map<string, EnumType>();
   readonly indexes = new Map<string, IndexEntry>();
+  /** `CREATE SECRET`: values by name (never shown; see sql/front/secret-value). */
+  readonly secrets = new Map<string, SecretValue>();
+  /** `CREATE CONNECTION`: by name. */
+  readonly connections = new Map<string, ConnectionEntry>();
   readonly sinks = new Map<string, SinkEntry>();
 
   addRelation(entry: RelationEntry): void {
@@ -44,6 +49,8 @@ export class PendingCatalogChanges {
   readonly droppedRelations = new Set<number>();
   readonly droppedTypes = new Set<string>();
   readonly droppedIndexes = new Set<string>();
+  readonly droppedSecrets = new Set<string>();
+  readonly droppedConnections = new Set<string>();
   readonly droppedSinks = new Set<string>();
   /** Every relation it created, including those it dropped again (their contents go at the end). */
   readonly created = new Set<number>();

@@ -15,10 +15,12 @@ import {
   UndefinedObjectError,
 } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
+import type { PostgresConnectionSpec } from '../connectors/postgres/pg-options.ts';
 import type { SinkSpec } from '../connectors/sink-options.ts';
 import type { SourceSpec } from '../connectors/source-spec.ts';
 import type { Column, LogicalPlan, Schema } from '../plan/logical.ts';
 import type { ScalarExpr } from '../plan/scalar.ts';
+import type { SecretValue } from '../sql/front/secret-value.ts';
 import { CatalogObjects, PendingCatalogChanges } from './catalog-objects.ts';
 
 export type RelationKind = 'table' | 'source' | 'view' | 'materializedView';
@@ -87,6 +89,12 @@ export interface ViewEntry extends RelationBase {
 
 export type RelationEntry = TableEntry | ViewEntry;
 
+/** `CREATE CONNECTION name WITH (type = 'postgres', …)`: where an upstream is and how to log in. */
+export interface ConnectionEntry {
+  readonly name: string;
+  readonly spec: PostgresConnectionSpec;
+}
+
 /**
  * A sink: streams one relation's changes out, step by step (runtime/sinks). Its options were
  * checked when it was created; the runner reads them at every start.
@@ -153,6 +161,11 @@ export interface SourceStatus {
   readonly lag: number;
   /** Each partition's (file's) next offset to read. */
   readonly positions: ReadonlyMap<PositionKey, number>;
+  /** The position as text when it is no partition map (a PostgreSQL source's LSN). */
+  readonly positionText?: string;
+  /** PostgreSQL CDC: bytes of upstream WAL the slot holds back, and upstream columns ignored. */
+  readonly slotLagBytes?: number;
+  readonly ignoredColumns?: number;
 }
 
 /** What a connector source's position is kept by: a partition (Kafka; 0 for NATS, datagen) or a file. */
@@ -342,6 +355,59 @@ export class Catalog {
     return [...names].flatMap((name) => this.index(name) ?? []);
   }
 
+  secret(name: string): SecretValue | undefined {
+    const own = this.ownChanges();
+    const created = own?.added.secrets.get(name);
+    if (created) return created;
+    return own?.droppedSecrets.has(name) ? undefined : this.committed.secrets.get(name);
+  }
+
+  /** Adds or (with `replace`, ALTER SECRET) replaces a secret. */
+  setSecret(name: string, value: SecretValue, replace = false): void {
+    if (!replace && this.secret(name))
+      throw new SemanticError(SqlState.duplicateObject, `secret "${name}" already exists`);
+    if (replace && !this.secret(name))
+      throw new UndefinedObjectError(SqlState.undefinedObject, `secret "${name}" does not exist`);
+    this.refuseNameOfOtherTransaction(name);
+    (this.ownChanges(true)?.added ?? this.committed).secrets.set(name, value);
+  }
+
+  removeSecret(name: string): void {
+    const own = this.ownChanges(true);
+    if (!own) this.committed.secrets.delete(name);
+    else if (!own.added.secrets.delete(name)) own.droppedSecrets.add(name);
+  }
+
+  connection(name: string): ConnectionEntry | undefined {
+    const own = this.ownChanges();
+    const created = own?.added.connections.get(name);
+    if (created) return created;
+    return own?.droppedConnections.has(name) ? undefined : this.committed.connections.get(name);
+  }
+
+  addConnection(entry: ConnectionEntry): void {
+    if (this.connection(entry.name))
+      throw new SemanticError(SqlState.duplicateObject, `connection "${entry.name}" already exists`);
+    this.refuseNameOfOtherTransaction(entry.name);
+    (this.ownChanges(true)?.added ?? this.committed).connections.set(entry.name, entry);
+  }
+
+  allConnections(): ConnectionEntry[] {
+    const own = this.ownChanges();
+    const committed = [...this.committed.connections.values()];
+    if (!own) return committed;
+    return [
+      ...committed.filter((c) => !own.droppedConnections.has(c.name)),
+      ...own.added.connections.values(),
+    ];
+  }
+
+  removeConnection(name: string): void {
+    const own = this.ownChanges(true);
+    if (!own) this.committed.connections.delete(name);
+    else if (!own.added.connections.delete(name)) own.droppedConnections.add(name);
+  }
+
   sink(name: string): SinkEntry | undefined {
     const own = this.ownChanges();
     const created = own?.added.sinks.get(name);
@@ -412,6 +478,10 @@ export class Catalog {
     for (const id of own.droppedRelations) this.committed.removeRelation(id);
     for (const name of own.droppedTypes) this.committed.types.delete(name);
     for (const name of own.droppedIndexes) this.committed.indexes.delete(name);
+    for (const name of own.droppedSecrets) this.committed.secrets.delete(name);
+    for (const name of own.droppedConnections) this.committed.connections.delete(name);
+    for (const [name, value] of own.added.secrets) this.committed.secrets.set(name, value);
+    for (const [name, entry] of own.added.connections) this.committed.connections.set(name, entry);
     for (const name of own.droppedSinks) this.committed.sinks.delete(name);
     for (const r of own.added.byId.values()) this.committed.addRelation(r);
     for (const [name, type] of own.added.types) this.committed.types.set(name, type);

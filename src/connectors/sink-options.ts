@@ -45,7 +45,20 @@ export interface NatsSinkSpec {
   readonly retryMaxMs: number;
 }
 
-export type SinkSpec = WebhookSinkSpec | KafkaSinkSpec | NatsSinkSpec;
+export interface PostgresSinkSpec {
+  readonly connector: 'postgres';
+  /** The `CREATE CONNECTION` (type postgres) to write through. */
+  readonly connection: string;
+  /** The target table, `table` or `schema.table`. */
+  readonly table: string;
+  /** Column names of the key; empty: the relation's unique key if it has one, else append-only. */
+  readonly primaryKey: readonly string[];
+  /** Create the target table (with the key as its primary key) when it does not exist. */
+  readonly createTable: boolean;
+  readonly retryMaxMs: number;
+}
+
+export type SinkSpec = WebhookSinkSpec | KafkaSinkSpec | NatsSinkSpec | PostgresSinkSpec;
 
 const retryMaxDefault = 5000;
 
@@ -162,8 +175,37 @@ export function sinkSpec(
       retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
     };
   }
+  if (connector === 'postgres') {
+    onlyKnown(
+      byKey,
+      ['connector', 'connection', 'table', 'primary_key', 'create_table', 'retry_max_ms'],
+      'PostgreSQL',
+    );
+    if (format !== undefined)
+      throw new FeatureNotSupportedError('a PostgreSQL sink writes rows: FORMAT … ENCODE … does not apply');
+    const connection = text('connection');
+    if (connection === undefined) throw invalid('a PostgreSQL sink needs the option "connection"');
+    const table = text('table');
+    if (table === undefined) throw invalid('a PostgreSQL sink needs the option "table"');
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*(\.[A-Za-z_][A-Za-z0-9_$]*)?$/.test(table))
+      throw invalid(`option "table" must be a table name, table or schema.table, not ${table}`);
+    const create = byKey.get('create_table') ?? false;
+    if (create !== true && create !== false && create !== 'true' && create !== 'false')
+      throw invalid('option "create_table" must be true or false');
+    return {
+      connector: 'postgres',
+      connection,
+      table,
+      primaryKey: (text('primary_key') ?? '')
+        .split(',')
+        .map((k) => k.trim().toLowerCase())
+        .filter((k) => k !== ''),
+      createTable: create === true || create === 'true',
+      retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
+    };
+  }
   throw new FeatureNotSupportedError(`sink connector ${JSON.stringify(connector)} is not supported yet`, {
-    hint: "Sinks so far: connector = 'kafka', 'webhook' and 'nats' (docs/connectors.md).",
+    hint: "Sinks so far: connector = 'kafka', 'webhook', 'nats' and 'postgres' (docs/connectors.md).",
   });
 }
 

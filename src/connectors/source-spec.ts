@@ -11,6 +11,7 @@ import { type FileSourceSpec, fileSourceSpec } from './file/file-options.ts';
 import { type KafkaSourceSpec, kafkaSourceSpec } from './kafka/kafka-options.ts';
 import { type NatsSourceSpec, natsSourceSpec } from './nats/nats-options.ts';
 import type { SourceOption } from './options.ts';
+import type { PostgresSourceSpec } from './postgres/pg-options.ts';
 import { type WebhookSourceSpec, webhookSourceSpec } from './webhook/webhook-options.ts';
 
 export type SourceSpec =
@@ -18,7 +19,9 @@ export type SourceSpec =
   | NatsSourceSpec
   | FileSourceSpec
   | DatagenSourceSpec
-  | WebhookSourceSpec;
+  | WebhookSourceSpec
+  /** `CREATE SOURCE … FROM POSTGRES CONNECTION …` (runtime/statements/create-postgres-source). */
+  | PostgresSourceSpec;
 
 export const connectors = ['kafka', 'nats', 'file', 'datagen', 'webhook'] as const;
 
@@ -58,6 +61,8 @@ export function sourceTarget(spec: SourceSpec): string {
       return spec.table === null ? spec.generator : `${spec.generator}.${spec.table}`;
     case 'webhook':
       return 'POST /webhook/{source}';
+    case 'postgres':
+      return spec.publication;
   }
 }
 

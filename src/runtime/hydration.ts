@@ -13,16 +13,30 @@ import { Batch } from '../dataflow/batch.ts';
 /** Rows fed to a hydrating view per event-loop turn; a view over fewer rows hydrates at once. */
 export const hydrationChunkRowsDefault = 50_000;
 
-/** Raised by reads of a view that is still hydrating; `ready` settles when it can be read. */
-export class HydrationPendingError extends StateError {
+/**
+ * A statement that cannot run before something settles (`ready`): the session waits for it,
+ * bounded by statement_timeout, and runs the statement again. Nothing ran before it was thrown.
+ */
+export class WaitThenRetryError extends StateError {
   readonly ready: Promise<void>;
+  constructor(message: string, details: { detail?: string; hint?: string }, ready: Promise<void>) {
+    super(SqlState.objectNotInPrerequisiteState, message, details);
+    this.ready = ready;
+  }
+}
+
+/** Raised by reads of a view that is still hydrating; `ready` settles when it can be read. */
+export class HydrationPendingError extends WaitThenRetryError {
   constructor(view: string, done: number, total: number, ready: Promise<void>) {
     const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-    super(SqlState.objectNotInPrerequisiteState, `materialized view "${view}" is still being hydrated`, {
-      detail: `${percent} % done: ${done} of ${total} input rows`,
-      hint: 'Wait and retry, or SET eddy.hydration_wait = on so reads wait for it.',
-    });
-    this.ready = ready;
+    super(
+      `materialized view "${view}" is still being hydrated`,
+      {
+        detail: `${percent} % done: ${done} of ${total} input rows`,
+        hint: 'Wait and retry, or SET eddy.hydration_wait = on so reads wait for it.',
+      },
+      ready,
+    );
   }
 }
 

@@ -21,7 +21,7 @@ import type { EddyStatement } from '../sql/front/index.ts';
 import { ChangeSet } from './changes.ts';
 import type { Database } from './database.ts';
 import { type LateCounts, lateNotices } from './event-time.ts';
-import { HydrationPendingError } from './hydration.ts';
+import { HydrationPendingError, WaitThenRetryError } from './hydration.ts';
 import { PendingStatement } from './pending-statement.ts';
 import type { ResultColumn, RowsInFlight, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
@@ -127,7 +127,7 @@ export class Session {
       try {
         return await this.executeOneYielding(stmt, params, paramTypes, streamRows);
       } catch (err) {
-        if (!(err instanceof HydrationPendingError)) throw err;
+        if (!(err instanceof WaitThenRetryError)) throw err;
         await this.awaitHydration(err);
       }
     }
@@ -195,8 +195,8 @@ export class Session {
    * bounded by `statement_timeout` (57014), or rethrows at once with `eddy.hydration_wait = off`.
    * The statement did not run, so an open transaction is not marked failed.
    */
-  async awaitHydration(err: HydrationPendingError): Promise<void> {
-    if (this.settings['guc:eddy.hydration_wait'] === 'off') throw err;
+  async awaitHydration(err: WaitThenRetryError): Promise<void> {
+    if (err instanceof HydrationPendingError && this.settings['guc:eddy.hydration_wait'] === 'off') throw err;
     if (this.transaction) this.transaction.failed = false;
     let stopWait!: (err: StateError) => void;
     const canceled = new Promise<never>((_, reject) => {
@@ -298,6 +298,7 @@ export class Session {
     const guard = this.statementGuard();
     this.runningGuards.add(guard);
     let pending = false;
+    const logAs: { sql?: string } = {};
     try {
       const result = this.db.catalog.readingAs(this.transaction, () =>
         executeStatement(
@@ -311,12 +312,13 @@ export class Session {
             guard,
             mayYield,
             streamRows,
+            logAs,
           },
           stmt,
         ),
       );
       if (this.transaction && changesCatalog(stmt))
-        this.transaction.ddl.push({ sql: stmt.text, firstId, timeZone: this.settings.timeZone });
+        this.transaction.ddl.push({ sql: logAs.sql ?? stmt.text, firstId, timeZone: this.settings.timeZone });
       if (!changes.isEmpty) {
         if (this.transaction) this.transaction.changes.merge(changes);
         else this.noteLate(this.db.commitStep(changes).late);
@@ -464,7 +466,11 @@ function changesCatalog(stmt: EddyStatement): boolean {
       stmt.kind === 'createSink' ||
       stmt.kind === 'createTable' ||
       stmt.kind === 'createMaterializedView' ||
-      stmt.kind === 'drop'
+      stmt.kind === 'drop' ||
+      stmt.kind === 'createSecret' ||
+      stmt.kind === 'alterSecret' ||
+      stmt.kind === 'createConnection' ||
+      stmt.kind === 'createPostgresSource'
     );
   const node = stmt.stmt;
   return (

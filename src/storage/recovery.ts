@@ -245,12 +245,19 @@ function replayDdl(db: Database, session: Session, d: DdlRecord, warn: (line: st
       refused += replayDdl(db, session, d, warn);
     } else {
       warn(
-        `eddy: recovery: a logged catalog change failed to re-run (${(e as Error).message}): ${d.sql.slice(0, 200)}`,
+        `eddy: recovery: a logged catalog change failed to re-run (${(e as Error).message}): ${shownSql(d.sql)}`,
       );
     }
   }
   db.catalog.setNextId(Math.max(high, db.catalog.peekNextId()));
   return refused;
+}
+
+/** A logged statement as a log line may show it: a secret's statement without its value. */
+function shownSql(sql: string): string {
+  return /^\s*(create|alter)\s+secret\b/i.test(sql)
+    ? sql.replace(/\bAS\s+'(?:[^']|'')*'\s*$/i, "AS '[REDACTED]'")
+    : sql.slice(0, 200);
 }
 
 /** Forgets the view images the statement that started allocating at `firstId` may have used. */

@@ -92,7 +92,8 @@ export function eddySourcesRows(catalog: Catalog): SystemRow[] {
   return catalog.allRelations().flatMap((r) => {
     if (r.kind !== 'source' || r.connector === undefined) return [];
     const status = catalog.sourceStatus.get(r.id);
-    const positions = [...(status?.positions ?? [])].map(([p, next]) => `${p}:${next}`).join(',');
+    const positions =
+      status?.positionText ?? [...(status?.positions ?? [])].map(([p, next]) => `${p}:${next}`).join(',');
     return [
       {
         source: r.name,

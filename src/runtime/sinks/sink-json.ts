@@ -6,8 +6,8 @@
  */
 import { timeZone } from '../../common/datetime-zone.ts';
 import type { Value } from '../../common/value.ts';
+import { encoderFor } from '../../functions/json-values.ts';
 import type { Column } from '../../plan/logical.ts';
-import { encoderFor } from '../../server/http/json-encode.ts';
 
 export type RowJson = (row: readonly Value[]) => string;
 

@@ -9,6 +9,7 @@ import type { SinkEntry } from '../../catalog/catalog.ts';
 import type { Database } from '../database.ts';
 import { KafkaSinkTarget } from './kafka-target.ts';
 import { NatsSinkTarget } from './nats-target.ts';
+import { PostgresSinkTarget } from './postgres-target.ts';
 import { Sink, type SinkStats, type SinkTarget } from './sink.ts';
 import { WebhookTarget } from './webhook-target.ts';
 
@@ -77,5 +78,7 @@ function targetOf(db: Database, entry: SinkEntry): SinkTarget {
       return new KafkaSinkTarget(entry.name, entry.spec, relation);
     case 'nats':
       return new NatsSinkTarget(entry.name, entry.spec, relation);
+    case 'postgres':
+      return new PostgresSinkTarget(db, entry.name, entry.spec, relation);
   }
 }

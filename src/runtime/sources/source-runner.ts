@@ -5,7 +5,8 @@
  * dropped or the server closes. The catalog is looked at a few times a second, so a source
  * created or dropped by any session, transaction or replay is picked up without hooks into DDL.
  * Polled connectors (Kafka, NATS, files, datagen) run the shared loop of connector-source with
- * their reader; a webhook source waits for `POST /webhook/<source>` (see `webhook`).
+ * their reader; a webhook source waits for `POST /webhook/<source>` (see `webhook`); a PostgreSQL
+ * CDC source streams its replication slot (postgres-source).
  */
 import type { TableEntry } from '../../catalog/catalog.ts';
 import { SemanticError, SqlState } from '../../common/errors.ts';
@@ -20,6 +21,7 @@ import { openDatagenSource } from './datagen-source.ts';
 import { openFileSource } from './file-source.ts';
 import { describeKafkaError, openKafkaSource } from './kafka-source.ts';
 import { describeNatsError, openNatsSource } from './nats-source.ts';
+import { PostgresSource } from './postgres-source.ts';
 import { WebhookSource } from './webhook-source.ts';
 
 export type { SourceStats };
@@ -29,7 +31,7 @@ const scanMs = 250;
 export class SourceRunner {
   private readonly db: Database;
   private readonly log: (line: string) => void;
-  private readonly running = new Map<number, ConnectorSource>();
+  private readonly running = new Map<number, ConnectorSource | PostgresSource>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(db: Database, log: (line: string) => void) {
@@ -72,7 +74,8 @@ export class SourceRunner {
     for (const [id, source] of this.running) {
       if (wanted.has(id)) continue;
       this.running.delete(id);
-      void source.stop();
+      // Gone from the catalog: dropped (a PostgreSQL source then drops its slot upstream).
+      void (source instanceof PostgresSource ? source.stop(true) : source.stop());
     }
     for (const [id, entry] of wanted) {
       if (this.running.has(id)) continue;
@@ -82,7 +85,7 @@ export class SourceRunner {
     }
   }
 
-  private create(entry: TableEntry): ConnectorSource {
+  private create(entry: TableEntry): ConnectorSource | PostgresSource {
     const spec = entry.connector!;
     const polled = (open: () => Promise<SourceReader>, describe: (err: unknown) => string = plainError) =>
       new PolledSource(this.db, entry, this.log, open, describe);
@@ -97,6 +100,8 @@ export class SourceRunner {
         return polled(() => openDatagenSource(spec, entry));
       case 'webhook':
         return new WebhookSource(this.db, entry, this.log);
+      case 'postgres':
+        return new PostgresSource(this.db, entry, this.log);
     }
   }
 }

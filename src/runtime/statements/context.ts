@@ -28,6 +28,8 @@ export interface StatementContext {
   readonly mayYield?: boolean;
   /** With `mayYield`: a long query returns its first slice's rows and the rest to pull (`more`). */
   readonly streamRows?: boolean;
+  /** A catalog change whose text is not what replay must run (a secret's value, a resolved upstream schema) sets it here. */
+  readonly logAs?: { sql?: string };
 }
 
 export function bindOptions(ctx: StatementContext): BindOptions {

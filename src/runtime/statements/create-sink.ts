@@ -53,6 +53,19 @@ export function executeCreateSink(ctx: StatementContext, stmt: CreateSinkStateme
         { hint: "Say key = 'column[,column…]' in the WITH options." },
       );
   }
+  if (spec.connector === 'postgres') {
+    if (db.catalog.connection(spec.connection) === undefined)
+      throw new UndefinedObjectError(
+        SqlState.undefinedObject,
+        `connection "${spec.connection}" does not exist`,
+      );
+    for (const k of spec.primaryKey)
+      if (!relation.schema.some((c) => c.name === k))
+        throw new SemanticError(
+          SqlState.undefinedColumn,
+          `primary_key column "${k}" of sink ${name} is not a column of ${relation.name}`,
+        );
+  }
   const entry: SinkEntry = {
     id: db.catalog.allocateId(),
     name,

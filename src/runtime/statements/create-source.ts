@@ -92,7 +92,10 @@ export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceSta
 
 /** The tables `source` keeps (none for a plain source). */
 export function keptTables(db: Database, source: string): RelationEntry[] {
-  return [deadLetterTableName(source), offsetTableName(source)]
+  const entry = db.catalog.relation(source);
+  const cdc =
+    entry?.kind === 'source' && entry.connector?.connector === 'postgres' ? entry.connector.tables : [];
+  return [deadLetterTableName(source), offsetTableName(source), ...cdc.map((t) => t.relation)]
     .map((n) => db.catalog.relation(n))
     .filter((r): r is RelationEntry => r?.kind === 'table' && r.keptBy === source);
 }
@@ -111,7 +114,7 @@ export function refuseKeptRelation(relation: TableEntry): void {
     );
 }
 
-function addKeptTable(
+export function addKeptTable(
   ctx: StatementContext,
   name: string,
   columns: readonly TableColumn[],

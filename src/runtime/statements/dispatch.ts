@@ -8,6 +8,13 @@ import type { WatermarkClause } from '../../sql/front/ast.ts';
 import type { EddyStatement } from '../../sql/front/index.ts';
 import type { StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
+import {
+  dropCatalogObjects,
+  executeAlterSecret,
+  executeCreateConnection,
+  executeCreateSecret,
+} from './create-connection.ts';
+import { executeCreatePostgresSource } from './create-postgres-source.ts';
 import { dropSinks, executeCreateSink } from './create-sink.ts';
 import { executeCreateSource, keptTables } from './create-source.ts';
 import { executeCreateEnum, executeCreateTable } from './create-table.ts';
@@ -46,10 +53,18 @@ export function executeStatement(ctx: StatementContext, stmt: EddyStatement): St
       throw new FeatureNotSupportedError(
         `SHOW ${stmt.objectKind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
       );
+    case 'createSecret':
+      return executeCreateSecret(ctx, stmt);
+    case 'alterSecret':
+      return executeAlterSecret(ctx, stmt);
+    case 'createConnection':
+      return executeCreateConnection(ctx, stmt);
+    case 'createPostgresSource':
+      return executeCreatePostgresSource(ctx, stmt);
     case 'drop':
       if (stmt.objectKind === 'source') return dropSources(ctx, stmt);
       if (stmt.objectKind === 'sink') return dropSinks(ctx, stmt);
-      throw new FeatureNotSupportedError(`DROP ${stmt.objectKind.toUpperCase()} is not supported yet`);
+      return dropCatalogObjects(ctx, stmt);
     default:
       throw new FeatureNotSupportedError(
         `${stmt.kind.replace(/([A-Z])/g, ' $1').toUpperCase()} is not supported yet`,
@@ -146,7 +161,7 @@ function refuseWriteIfReadOnly(ctx: StatementContext, stmt: EddyStatement): void
   const command =
     stmt.kind === 'postgres'
       ? writeCommands[Object.keys(stmt.stmt)[0] ?? '']
-      : stmt.kind === 'createSource'
+      : stmt.kind === 'createSource' || stmt.kind === 'createPostgresSource'
         ? 'CREATE SOURCE'
         : stmt.kind === 'createSink'
           ? 'CREATE SINK'

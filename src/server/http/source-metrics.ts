@@ -54,6 +54,23 @@ export function sourceMetrics(sources: readonly SourceStats[]): string {
     'Records upstream not yet read by the source.',
     per((s) => s.lag),
   );
+  const postgres = sources.filter((s) => s.connector === 'postgres');
+  const perPg = (value: (s: SourceStats) => number) =>
+    postgres.map((s) => [`{source="${escapeLabel(s.name)}",connector="${s.connector}"}`, value(s)] as const);
+  metric(
+    out,
+    'eddy_source_slot_lag_bytes',
+    'gauge',
+    "PostgreSQL CDC: bytes of upstream WAL the source's replication slot holds back.",
+    perPg((s) => s.slotLagBytes ?? 0),
+  );
+  metric(
+    out,
+    'eddy_source_ignored_columns_total',
+    'counter',
+    'PostgreSQL CDC: columns added upstream that the source ignores (counted per relation message).',
+    perPg((s) => s.ignoredColumns ?? 0),
+  );
   metric(
     out,
     'eddy_source_up',

@@ -8,7 +8,7 @@
 
 import type { Value } from '../../common/value.ts';
 import { nextTurn } from '../../plan/evaluate/evaluate-sliced.ts';
-import { HydrationPendingError } from '../../runtime/hydration.ts';
+import { WaitThenRetryError } from '../../runtime/hydration.ts';
 import { PendingStatement } from '../../runtime/pending-statement.ts';
 import { type ResultColumn, returnsRows, type StatementResult } from '../../runtime/result.ts';
 import type { StatementDescription } from '../../runtime/session.ts';
@@ -191,7 +191,7 @@ function awaitHydrationAndRerun(
   e: unknown,
   rerun: () => void | Promise<void>,
 ): Promise<void> {
-  if (!(e instanceof HydrationPendingError)) throw e;
+  if (!(e instanceof WaitThenRetryError)) throw e;
   return conn.session.awaitHydration(e).then(rerun);
 }
 
@@ -275,7 +275,7 @@ export function describePortal(conn: PgConnection, portal: Portal): PortalColumn
 
 /** A hydrating view: describe by binding only (Execute waits for the view); other errors stand. */
 function describeHydrating(conn: PgConnection, e: unknown): void {
-  if (!(e instanceof HydrationPendingError)) throw e;
+  if (!(e instanceof WaitThenRetryError)) throw e;
   if (conn.session.transaction) conn.session.transaction.failed = false;
 }
 
