@@ -5,7 +5,11 @@
  * mapped pages count in RSS without being Eddy's to budget. After each step it reads RssAnon and
  * sizes the spilling key maps' resident sets: above 85 % of the budget it shrinks their capacity
  * (again only while RssAnon keeps growing, or is over the budget, since freed heap shows only
- * after a garbage collection), below 70 % it lets the capacity grow back.
+ * after a garbage collection), below 70 % it lets the capacity grow back. It forces V8's
+ * memory-reducing collections (rate-limited, also from a timer while checkpoints run), and while
+ * state pinned until a checkpoint keeps memory over the budget, acknowledgements wait for that
+ * checkpoint. What else RssAnon holds, and the process settings that keep it low
+ * (`budgetedProcess`): ADR 0006, "Off-heap memory".
  */
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
