@@ -80,8 +80,9 @@ test('a view whose state is several times the budget stays within it and stays c
       `(the budget's own readings ${(budgeted.stats.rssAnonPeakBytes / MB).toFixed(0)} MB), ` +
       `${(inMemory.rssPeak / MB).toFixed(0)} MB without; after the final queries ${(budgeted.queryRss / MB).toFixed(0)} MB`,
   );
+  // Without a budget RssAnon varied 212–261 MB between runs (V8's collection timing).
   assert.ok(
-    inMemory.rssPeak > 2.5 * budgetMB * MB,
+    inMemory.rssPeak > 2 * budgetMB * MB,
     `the state is several times the budget: ${(inMemory.rssPeak / MB).toFixed(0)} MB without it`,
   );
   assert.ok(
