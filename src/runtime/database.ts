@@ -483,7 +483,11 @@ export class Database {
    * promise that settles when they are. Replies and acknowledgements wait for it.
    */
   whenDurable(): Promise<void> | null {
-    return this.durableLog?.whenDurable() ?? null;
+    const durable = this.durableLog?.whenDurable() ?? null;
+    // Over a memory budget with state pinned until a checkpoint, acknowledgements also wait for it.
+    const relief = this.memoryBudget?.pressureRelief() ?? null;
+    if (relief === null) return durable;
+    return durable === null ? relief : Promise.all([durable, relief]).then(() => undefined);
   }
 
   /**

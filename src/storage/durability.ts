@@ -97,7 +97,10 @@ export class Durability {
     try {
       if (options.memoryBudgetBytes !== undefined) {
         const spaces = new LmdbSpillSpaces(dir);
-        db.memoryBudget = new MemoryBudget(options.memoryBudgetBytes, () => spaces.create(), { warn: say });
+        db.memoryBudget = new MemoryBudget(options.memoryBudgetBytes, () => spaces.create(), {
+          warn: say,
+          spilledBytes: () => spaces.bytes(),
+        });
       }
       // Sinks' progress first: the history each still needs is held while the log replays.
       const sinkProgress = new DirectorySinkProgress(dir);
@@ -191,12 +194,16 @@ export class Durability {
   /**
    * Under a memory budget, state changed since the last checkpoint stays in memory until one
    * saves it (ADR 0006): when that is what keeps memory over the budget, checkpoint early (at
-   * most one at a time, and not again within `pressureCheckpointGapMs` of the last).
+   * most one at a time, and not again within `pressureCheckpointGapMs` of the last). Returns
+   * when the checkpoint that frees it ends (the running one, or the one started), null when none
+   * is running or may start yet.
    */
-  checkpointUnderPressure(): void {
-    if (this.closed || this.running || performance.now() - this.lastEndedAt < pressureCheckpointGapMs) return;
+  checkpointUnderPressure(): Promise<void> | null {
+    if (this.closed) return null;
+    if (this.running) return this.running.catch(() => {});
+    if (performance.now() - this.lastEndedAt < pressureCheckpointGapMs) return null;
     this.figures.pressureCheckpoints++;
-    void this.checkpoint().catch((e) => this.report(e));
+    return this.checkpoint().catch((e) => this.report(e));
   }
 
   private async writeOne(): Promise<void> {
@@ -281,6 +288,7 @@ export class Durability {
     } finally {
       this.db.durableLog = null;
       this.db.onFirstWatch = null;
+      this.db.memoryBudget?.close();
       await this.log.flush().catch(() => {});
       this.log.close();
       this.dir.close();

@@ -31,6 +31,18 @@ export class LmdbSpillSpaces {
     dir.write(() => this.db.clearSync(), { injectable: false });
   }
 
+  /** The bytes of the pages the spilled state occupies (LMDB's statistics of the sub-database). */
+  bytes(): number {
+    const st = this.db.getStats() as {
+      pageSize?: number;
+      treeBranchPageCount?: number;
+      treeLeafPageCount?: number;
+      overflowPages?: number;
+    };
+    const pages = (st.treeBranchPageCount ?? 0) + (st.treeLeafPageCount ?? 0) + (st.overflowPages ?? 0);
+    return pages * (st.pageSize ?? 4096);
+  }
+
   /** A new, empty space. */
   create(): SpillSpace {
     return new LmdbSpillSpace(this.dir, this.db, this.nextId++);
@@ -51,9 +63,12 @@ class LmdbSpillSpace implements SpillSpace {
   }
 
   read(hash: number): SpilledEntry[] | undefined {
-    const bytes = this.db.get([this.id, hash >>> 0]);
+    // Into lmdb-js's shared read buffer, not a copy: decoding copies every value out of it
+    // (strings, and bytea by slice), so no buffer per read is left for the collector.
+    const bytes = this.db.getBinaryFast([this.id, hash >>> 0]) as Uint8Array | undefined;
     if (bytes === undefined) return undefined;
-    const data = new ByteReader(bytes).plain();
+    // Its `length` is the value's, set on a longer buffer: bound the view to it.
+    const data = new ByteReader(bytes.subarray(0, bytes.length)).plain();
     if (!Array.isArray(data)) throw corrupt('a spilled bucket is not a list');
     return data as SpilledEntry[];
   }
@@ -73,7 +88,9 @@ class LmdbSpillSpace implements SpillSpace {
             }
             w.reset();
             w.plain(bucket as unknown as PlainData);
-            this.db.putSync(key, w.finish().slice());
+            // LMDB copies the value into its page inside this synchronous write: the writer's own
+            // buffer is passed, not a copy per bucket (each copy was malloc'd memory to collect).
+            this.db.putSync(key, w.finish());
           }
         },
         { injectable: false },

@@ -71,6 +71,7 @@ test('wire and HTTP writes survive a restart; a second server on the directory i
   assert.match(after, /^eddy_memory_budget_bytes 1024$/m);
   assert.ok(Number(/^eddy_memory_rss_anon_bytes (\d+)/m.exec(after)?.[1]) > 1024, after);
   assert.match(after, /^eddy_state_spilled_entries \d+$/m);
+  assert.match(after, /^eddy_state_spilled_bytes \d+$/m);
   await c.end();
   await server.close();
 });

@@ -337,12 +337,26 @@ function memoryBudgetMetrics(out: string[], stats: DurabilityStats): void {
     'Steps after which RssAnon was over the budget (state stayed correct; steps went on).',
     [['', m.overBudgetChecks]],
   );
+  metric(
+    out,
+    'eddy_memory_throttled_writes_total',
+    'counter',
+    'Times acknowledgements waited for a checkpoint to free state pinned over the budget.',
+    [['', m.throttledWrites]],
+  );
   metric(out, 'eddy_state_resident_entries', 'gauge', 'Operator and view state entries held in memory.', [
     ['', m.residentEntries],
   ]);
   metric(out, 'eddy_state_spilled_entries', 'gauge', 'State entries held only in the data directory.', [
     ['', m.spilledEntries],
   ]);
+  metric(
+    out,
+    'eddy_state_spilled_bytes',
+    'gauge',
+    'Bytes the spilled state occupies in the data directory.',
+    [['', m.spilledBytes]],
+  );
   metric(out, 'eddy_state_cache_hits_total', 'counter', 'Lookups of state found in memory.', [
     ['', m.cacheHits],
   ]);
