@@ -38,8 +38,8 @@ import type { StatementContext } from '../statements/context.ts';
 import { addressOf } from '../statements/create-postgres-source.ts';
 import { deadLetterTableName, offsetTableName } from '../statements/create-source.ts';
 import { applyRows, ingestFlat } from '../statements/insert.ts';
-import { storableText } from './json-records.ts';
 import type { SourceStats } from './connector-source.ts';
+import { storableText } from './json-records.ts';
 
 const rawTextMax = 4096;
 const retryMs = { first: 250, max: 5000 };

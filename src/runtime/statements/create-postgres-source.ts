@@ -112,8 +112,8 @@ export function executeCreatePostgresSource(
     }));
     addKeptTable(ctx, t.relation, columns, t.primaryKey, name);
   }
-  addKeptTable(ctx, deadLetterTableName(name), deadLetterColumns, [], name);
-  addKeptTable(ctx, offsetTableName(name), offsetColumns, [0], name);
+  addKeptTable(ctx, deadLetterTableName(name), deadLetterColumns(spec), [], name);
+  addKeptTable(ctx, offsetTableName(name), offsetColumns(spec), [0], name);
   if (ctx.logAs) ctx.logAs.sql = loggedText(name, connection.name, spec, stmt);
   return commandResult('CREATE SOURCE');
 }
