@@ -11,7 +11,7 @@ import { MemoryBudget, type MemoryBudgetStats } from '../runtime/memory-budget.t
 import { SpillingViewStore } from '../runtime/spilling-view-store.ts';
 import { type CheckpointBoundary, CheckpointWriter, checkpointIds, truncate } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
-import { InputLog } from './input-log.ts';
+import { InputLog, type LogSyncMode } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
 import { RelationChanges } from './relation-changes.ts';
@@ -46,6 +46,8 @@ export interface DurabilityOptions {
    * previous one, with a full one now and then (compaction). False: every checkpoint is full.
    */
   readonly incrementalCheckpoints?: boolean;
+  /** Where the input log's fdatasync runs (storage/input-log): the thread pool (default) or the event loop. */
+  readonly logSync?: LogSyncMode;
 }
 
 /** Figures for /metrics and tests. */
@@ -72,6 +74,9 @@ export interface DurabilityStats {
   /** Records the syncs made durable: over `syncs`, how many commits shared a sync. */
   readonly syncedRecords: number;
   readonly syncMs: number;
+  /** `--log-sync turn`: time the event loop spent blocked in the log's fdatasync, in all and at most once. */
+  readonly syncBlockMs: number;
+  readonly syncBlockMaxMs: number;
   /** Under `--memory-budget`: the budget, RssAnon and the spilling caches' figures (ADR 0006). */
   readonly memory: MemoryBudgetStats | null;
 }
@@ -152,6 +157,7 @@ export class Durability {
         tail?.firstLsn ?? result.lastLsn + 1,
         result.lastLsn,
         result.ddlHistory,
+        options.logSync,
       );
       db.durableLog = log;
       const durability = new Durability(db, dir, log, say, options.incrementalCheckpoints ?? true);
@@ -210,6 +216,8 @@ export class Durability {
       syncs: log.syncs,
       syncedRecords: log.syncedRecords,
       syncMs: log.syncMs,
+      syncBlockMs: log.blockMs,
+      syncBlockMaxMs: log.blockMaxMs,
       memory: this.db.memoryBudget?.stats() ?? null,
     };
   }
