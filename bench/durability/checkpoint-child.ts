@@ -31,8 +31,15 @@ async function viewDigest(db: Eddy, query: EngineQuery): Promise<{ rows: number;
 async function feed(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
   const def = ENGINE_QUERIES[spec.query];
   const durable = spec.mode !== 'memory';
+  const checkpointing = spec.mode === 'checkpoints' || spec.mode === 'full';
   const db = await Eddy.open(
-    durable ? { dir: spec.dir, checkpointInterval: spec.mode === 'checkpoints' ? spec.checkpointMs : 0 } : {},
+    durable
+      ? {
+          dir: spec.dir,
+          checkpointInterval: checkpointing ? spec.checkpointMs : 0,
+          incrementalCheckpoints: spec.mode !== 'full',
+        }
+      : {},
   );
   for (const table of def.tables)
     await db.execute(nexmarkCreateTableSql(table).replace(/^CREATE TABLE/, 'CREATE SOURCE'));
@@ -68,6 +75,7 @@ async function feed(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
     checkpoints: stats?.checkpoints,
     lastCheckpointMs: stats?.lastCheckpointMs,
     lastCheckpointPauseMs: stats?.lastCheckpointPauseMs,
+    incrementalCheckpoints: stats?.incrementalCheckpoints,
     ...(await viewDigest(db, spec.query)),
   };
   if (spec.mode !== 'checkpoints') await db.close();

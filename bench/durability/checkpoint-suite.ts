@@ -3,7 +3,8 @@
  * `npm run bench -- checkpoints [--events 10M] [--batch 1000] [--query q4,groupby] [--interval-ms 10000]`:
  * what durability and checkpoints cost the engine suite's views, and how long recovery takes.
  * Per query, each in its own process: in memory; durable with checkpoints only at close (`log`);
- * durable with a checkpoint every interval (`checkpoints`, then killed by SIGKILL); recovery of
+ * durable with a full checkpoint every interval (`full`, incremental checkpoints off); durable
+ * with an incremental checkpoint every interval (`checkpoints`, opt-in, then killed by SIGKILL); recovery of
  * that directory (latest checkpoint plus the log tail), whose view must equal the killed run's.
  * Prints a Markdown table for BENCHMARKS.md.
  */
@@ -18,7 +19,7 @@ import { type EngineQuery, isEngineQuery } from '../engine/engine-queries.ts';
 export const CHECKPOINT_USAGE = `checkpoints: npm run bench -- checkpoints [--events 10M] [--batch 1000] [--query q4,groupby] [--interval-ms 10000]
   engine-suite views in memory, durable, durable with checkpoints (step latency p50/p99/max), then recovery after SIGKILL`;
 
-export type CheckpointMode = 'memory' | 'log' | 'checkpoints' | 'recover';
+export type CheckpointMode = 'memory' | 'log' | 'full' | 'checkpoints' | 'recover';
 
 export interface CheckpointRunSpec {
   readonly query: EngineQuery;
@@ -37,6 +38,8 @@ export interface CheckpointRunResult {
   readonly checkpoints?: number;
   readonly lastCheckpointMs?: number;
   readonly lastCheckpointPauseMs?: number;
+  /** Of `checkpoints`, those that held only the changes since the previous one. */
+  readonly incrementalCheckpoints?: number;
   /** `recover`: wall time of `Eddy.open` on the directory, and what recovery reported. */
   readonly openMs?: number;
   readonly recovery?: Pick<
@@ -137,7 +140,7 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
     let dir = '';
     const modes = settings.recoveryOnly
       ? (['checkpoints', 'recover'] as const)
-      : (['memory', 'log', 'checkpoints', 'recover'] as const);
+      : (['memory', 'log', 'full', 'checkpoints', 'recover'] as const);
     for (const mode of modes) {
       if (mode !== 'recover') dir = mkdtempSync(join(tmpdir(), 'eddy-bench-ckpt-'));
       const spec = { query, events: settings.events, batch: settings.batch, mode, dir };
@@ -154,13 +157,13 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
     if (recovered.digest !== killed.digest || recovered.rows !== killed.rows)
       throw new Error(`${query}: the recovered view differs from the one at the kill`);
     const log = results.get('log');
-    for (const mode of ['memory', 'log', 'checkpoints'] as const) {
+    for (const mode of ['memory', 'log', 'full', 'checkpoints'] as const) {
       const r = results.get(mode);
       if (r === undefined) continue;
       const vsLog = log === undefined ? '–' : `${fmt(r.eventsPerSec! / log.eventsPerSec!, 2)}×`;
       const cpuVsLog = log === undefined ? '–' : `${fmt(r.eventsPerCpuSec! / log.eventsPerCpuSec!, 2)}×`;
       table.push(
-        `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${vsLog} | ${fmt(r.eventsPerCpuSec)} | ${cpuVsLog} | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)} | ${fmt(r.lastCheckpointMs)} | ${fmt(r.lastCheckpointPauseMs, 1)} |`,
+        `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${vsLog} | ${fmt(r.eventsPerCpuSec)} | ${cpuVsLog} | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)}${r.incrementalCheckpoints ? ` (${r.incrementalCheckpoints} incr.)` : ''} | ${fmt(r.lastCheckpointMs)} | ${fmt(r.lastCheckpointPauseMs, 1)} |`,
       );
     }
     recoveries.push(

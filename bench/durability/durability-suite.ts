@@ -15,34 +15,41 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { type LogSyncMode, logSyncModes } from '../../src/storage/input-log.ts';
 import { startPostgresCluster } from '../../test/support/postgres-cluster.ts';
 import { startEddy } from '../serve/eddy-target.ts';
 import { processTreeCpuSec } from '../serve/serve-target.ts';
 
-export const DURABILITY_USAGE = `durability: npm run bench -- durability [--seconds N] [--clients 1,32] [--rounds R]
+export const DURABILITY_USAGE = `durability: npm run bench -- durability [--seconds N] [--clients 1,32] [--rounds R] [--log-sync pool,turn]
   single-row INSERT commits/s over the wire, Eddy (durable, --data-dir) vs PostgreSQL 15 (fsync=on, synchronous_commit=on),
-  alternating R rounds (3 by default); medians, with commits per sync, sync time and server CPU per commit`;
+  alternating R rounds (3 by default); medians, with commits per sync, sync time and server CPU per commit;
+  one Eddy per --log-sync mode (both by default), with the event loop's block by syncs in 'turn' mode`;
 
 export interface DurabilitySettings {
   readonly seconds: number;
   readonly clients: readonly number[];
   readonly rounds: number;
+  readonly logSync: readonly LogSyncMode[];
 }
 
 export function parseDurabilityArgs(args: readonly string[]): DurabilitySettings {
   let seconds = 10;
   let clients = [1, 32];
   let rounds = 3;
+  let logSync: LogSyncMode[] = ['pool', 'turn'];
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
     if (args[i] === '--seconds' && value) seconds = Number(value);
     else if (args[i] === '--clients' && value) clients = value.split(',').map(Number);
     else if (args[i] === '--rounds' && value) rounds = Number(value);
-    else throw new Error(`unknown argument ${args[i]}\n${DURABILITY_USAGE}`);
+    else if (args[i] === '--log-sync' && value) {
+      logSync = value.split(',') as LogSyncMode[];
+      if (logSync.some((m) => !logSyncModes.includes(m))) throw new Error(DURABILITY_USAGE);
+    } else throw new Error(`unknown argument ${args[i]}\n${DURABILITY_USAGE}`);
     i++;
   }
   if (!(seconds > 0) || !(rounds >= 1) || clients.some((n) => !(n >= 1))) throw new Error(DURABILITY_USAGE);
-  return { seconds, clients, rounds };
+  return { seconds, clients, rounds, logSync };
 }
 
 /** Group-commit counters of a server, read before and after a measurement. */
@@ -51,6 +58,9 @@ interface SyncCounters {
   /** Commits made durable by those syncs (Eddy: log records; PostgreSQL: counted by the client). */
   readonly synced: number;
   readonly syncSeconds: number;
+  /** Eddy with `--log-sync turn`: the event loop's time blocked in syncs, and the longest block. */
+  readonly blockSeconds?: number;
+  readonly blockMaxSeconds?: number;
 }
 
 interface Target {
@@ -67,6 +77,9 @@ interface Measurement {
   readonly commitsPerSync: number;
   readonly syncMs: number;
   readonly cpuMicrosPerCommit: number;
+  /** Share of the measurement's wall time the event loop was blocked in syncs, and the longest block. */
+  readonly blockShare: number;
+  readonly blockMaxMs: number;
 }
 
 /** Commits/s of `clients` connections each inserting one row per statement for `seconds`. */
@@ -107,6 +120,11 @@ async function measure(target: Target, clients: number, seconds: number): Promis
     commitsPerSync: (Number.isNaN(synced) || synced === 0 ? total : synced) / syncs,
     syncMs: before && after ? ((after.syncSeconds - before.syncSeconds) * 1000) / syncs : Number.NaN,
     cpuMicrosPerCommit: (cpu / total) * 1e6,
+    blockShare:
+      before?.blockSeconds !== undefined && after?.blockSeconds !== undefined
+        ? (after.blockSeconds - before.blockSeconds) / elapsed
+        : Number.NaN,
+    blockMaxMs: after?.blockMaxSeconds === undefined ? Number.NaN : after.blockMaxSeconds * 1000,
   };
 }
 
@@ -119,6 +137,8 @@ async function eddyCounters(metricsUrl: string): Promise<SyncCounters> {
     syncs,
     synced: read('eddy_log_records_per_sync') * syncs,
     syncSeconds: read('eddy_log_sync_seconds_total'),
+    blockSeconds: read('eddy_log_sync_block_seconds_total'),
+    blockMaxSeconds: read('eddy_log_sync_block_max_seconds'),
   };
 }
 
@@ -129,15 +149,21 @@ async function postgresCounters(client: pg.Client): Promise<SyncCounters> {
   return { syncs: Number(row.wal_sync), synced: 0, syncSeconds: Number(row.wal_sync_time) / 1000 };
 }
 
-async function startTargets(dataDir: string, targets: Target[]): Promise<void> {
-  const eddy = await startEddy(['--data-dir', dataDir]);
-  targets.push({
-    system: 'Eddy (data directory, fdatasync group commit)',
-    config: { host: eddy.host, port: eddy.port, user: eddy.user, database: eddy.database },
-    cpuSeconds: () => eddy.cpuSeconds(),
-    syncCounters: () => eddyCounters(eddy.metricsUrl!),
-    stop: () => eddy.stop(),
-  });
+async function startTargets(
+  dataDir: string,
+  logSync: readonly LogSyncMode[],
+  targets: Target[],
+): Promise<void> {
+  for (const mode of logSync) {
+    const eddy = await startEddy(['--data-dir', join(dataDir, mode), '--log-sync', mode]);
+    targets.push({
+      system: `Eddy (data directory, group commit, --log-sync ${mode})`,
+      config: { host: eddy.host, port: eddy.port, user: eddy.user, database: eddy.database },
+      cpuSeconds: () => eddy.cpuSeconds(),
+      syncCounters: () => eddyCounters(eddy.metricsUrl!),
+      stop: () => eddy.stop(),
+    });
+  }
   const postgres = await startPostgresCluster({
     settings: ['fsync=on', 'synchronous_commit=on', 'track_wal_io_timing=on'],
   });
@@ -157,7 +183,7 @@ export async function runDurabilitySuite(settings: DurabilitySettings): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-durable-'));
   const targets: Target[] = [];
   try {
-    await startTargets(dataDir, targets);
+    await startTargets(dataDir, settings.logSync, targets);
     // results[target][clients] = one measurement per round
     const results = targets.map(() => settings.clients.map((): Measurement[] => []));
     const loads: number[] = [];
@@ -170,7 +196,8 @@ export async function runDurabilitySuite(settings: DurabilitySettings): Promise<
           process.stderr.write(
             `round ${round + 1}, ${target.system}, ${clients} clients: ${m.rate.toFixed(0)} commits/s, ` +
               `${m.commitsPerSync.toFixed(1)} commits/sync, sync ${m.syncMs.toFixed(2)} ms, ` +
-              `${m.cpuMicrosPerCommit.toFixed(0)} µs CPU/commit, load ${loadavg()[0]!.toFixed(1)}\n`,
+              `${m.cpuMicrosPerCommit.toFixed(0)} µs CPU/commit, loop blocked ${(m.blockShare * 100).toFixed(1)} % ` +
+              `(max ${m.blockMaxMs.toFixed(1)} ms), load ${loadavg()[0]!.toFixed(1)}\n`,
           );
         }
       }
@@ -183,7 +210,10 @@ export async function runDurabilitySuite(settings: DurabilitySettings): Promise<
     const detail = targets.flatMap((t, i) =>
       settings.clients.map((n, c) => {
         const ms = results[i]![c]!;
-        return `| ${t.system} | ${n} | ${median(ms.map((m) => m.commitsPerSync)).toFixed(1)} | ${median(ms.map((m) => m.syncMs)).toFixed(2)} | ${whole(median(ms.map((m) => m.cpuMicrosPerCommit)))} |`;
+        const block = Number.isNaN(ms[0]!.blockShare)
+          ? '–'
+          : `${(median(ms.map((m) => m.blockShare)) * 100).toFixed(1)} % / ${Math.max(...ms.map((m) => m.blockMaxMs)).toFixed(1)}`;
+        return `| ${t.system} | ${n} | ${median(ms.map((m) => m.commitsPerSync)).toFixed(1)} | ${median(ms.map((m) => m.syncMs)).toFixed(2)} | ${whole(median(ms.map((m) => m.cpuMicrosPerCommit)))} | ${block} |`;
       }),
     );
     process.stdout.write(
@@ -194,8 +224,8 @@ export async function runDurabilitySuite(settings: DurabilitySettings): Promise<
         `|---|${columns.map(() => '---:').join('|')}|`,
         ...rates,
         '',
-        '| system | clients | commits per sync | sync ms | server CPU µs per commit |',
-        '|---|---:|---:|---:|---:|',
+        '| system | clients | commits per sync | sync ms | server CPU µs per commit | loop blocked by syncs: share / max ms |',
+        '|---|---:|---:|---:|---:|---:|',
         ...detail,
       ].join('\n') + '\n',
     );

@@ -41,6 +41,11 @@ export const serveCommand = {
       value: 'MS',
       help: 'milliseconds between checkpoints of the data folder (10000; 0: only at shutdown)',
     },
+    'log-sync': {
+      type: 'string',
+      value: 'pool|turn',
+      help: "where the input log's fdatasync runs: libuv's thread pool (pool, default) or the event loop at the end of a turn",
+    },
     'memory-budget': {
       type: 'string',
       value: 'SIZE',

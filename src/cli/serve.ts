@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parseMemorySetting, setDefaultQueryMemoryBytes } from '../plan/evaluate/query-guard.ts';
 import { defaultHttpPort, defaultPgPort, serve } from '../server/server.ts';
+import { type LogSyncMode, logSyncModes } from '../storage/input-log.ts';
 import { parseCount, parsePort, UsageError } from './command-line.ts';
 import type { ParsedCommandLine, serveCommand } from './commands.ts';
 
@@ -47,6 +48,9 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
     throw new UsageError('--in-memory and --data-dir exclude each other');
   const dataDir = values['in-memory'] ? undefined : (values['data-dir'] ?? defaultDataDir());
   const interval = values['checkpoint-interval'];
+  const logSync = values['log-sync'];
+  if (logSync !== undefined && !(logSyncModes as readonly string[]).includes(logSync))
+    throw new UsageError(`--log-sync wants ${logSyncModes.join(' or ')}, got "${logSync}"`);
   const historyRows = values['subscription-history-rows'];
   const recovery: string[] = [];
   const server = await serve({
@@ -57,6 +61,7 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
     checkpointIntervalMs:
       interval === undefined ? undefined : parseCount('--checkpoint-interval', interval, 0),
     memoryBudgetBytes,
+    logSync: logSync as LogSyncMode | undefined,
     info: (line) => recovery.push(line),
     users,
     tlsCertFile: values['tls-cert'],

@@ -10,6 +10,7 @@ import { SinkRunner } from '../runtime/sinks/sink-runner.ts';
 import { SourceRunner } from '../runtime/sources/source-runner.ts';
 import { loadParser } from '../sql/front/index.ts';
 import type { Durability } from '../storage/durability.ts';
+import type { LogSyncMode } from '../storage/input-log.ts';
 import type { HandshakeLimits } from './handshake-bound.ts';
 import { type HttpServer, startHttpServer } from './http/index.ts';
 import { OperatorProfiles } from './http/operator-profile.ts';
@@ -27,6 +28,8 @@ export interface ServeOptions {
   readonly dataDir?: string;
   /** Milliseconds between checkpoints (default 10 000; 0: only at shutdown). */
   readonly checkpointIntervalMs?: number;
+  /** Where the input log's fdatasync runs: libuv's thread pool (default) or the event loop at the end of a turn. */
+  readonly logSync?: LogSyncMode;
   /** Anonymous resident memory to stay under; state beyond it spills to the data directory (ADR 0006). */
   readonly memoryBudgetBytes?: number;
   /** Where the recovery summary goes (nowhere by default; `eddy serve` prints it). */
@@ -72,6 +75,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       : (await import('../storage/durability.ts')).Durability.open(db, {
           dir: options.dataDir,
           checkpointIntervalMs: options.checkpointIntervalMs,
+          logSync: options.logSync,
           memoryBudgetBytes: options.memoryBudgetBytes,
           info: options.info,
         });

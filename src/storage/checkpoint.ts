@@ -9,7 +9,8 @@
  */
 import { crc32 } from 'node:zlib';
 import { failpoint } from '../common/failpoints.ts';
-import type { Batch } from '../dataflow/batch.ts';
+import { Batch } from '../dataflow/batch.ts';
+import { consolidate } from '../dataflow/consolidate.ts';
 import type { DdlRecord } from '../runtime/durable-log.ts';
 import type { RelationHistory } from '../runtime/step-history.ts';
 import {
@@ -26,7 +27,9 @@ import {
   readViewClosings,
   readViewSlices,
   type SavedView,
+  savedView,
   type ViewClosing,
+  type ViewImageBuild,
   type ViewSlicing,
   writeViewClosings,
   writeViewSlices,
@@ -47,6 +50,14 @@ export interface StoredRelation {
   readonly batch: Batch;
 }
 
+/** A table at a checkpoint's boundary: its rows, or (`delta`) its changes since the base checkpoint's. */
+export interface TableAtBoundary extends StoredRelation {
+  readonly delta: boolean;
+}
+
+/** Incremental checkpoints build on at most this many others before a full one is taken. */
+const chainDepthMax = 64;
+
 export interface CheckpointState {
   readonly ddlHistory: readonly DdlRecord[];
   readonly nextId: number;
@@ -60,7 +71,8 @@ export interface CheckpointState {
 }
 
 /** What is copied at the checkpoint's step boundary (views' images were streamed before it). */
-export interface CheckpointBoundary extends Omit<CheckpointState, 'views'> {
+export interface CheckpointBoundary extends Omit<CheckpointState, 'views' | 'tables'> {
+  readonly tables: readonly TableAtBoundary[];
   readonly views: readonly ViewClosing[];
 }
 
@@ -83,11 +95,19 @@ export class CheckpointWriter {
   readonly id: number;
   private readonly dir: DataDirectory;
   private readonly latest: number | undefined;
+  /** The checkpoint this one builds on (incremental), or undefined for a full one. */
+  readonly base: number | undefined;
   private readonly out: ChunkWriter;
   private boundaryState: CheckpointBoundary | undefined;
 
-  constructor(dir: DataDirectory) {
+  /**
+   * `base`: write an incremental checkpoint holding only what changed since checkpoint `base`,
+   * which must be the latest (the caller's views and tables report their changes since its boundary).
+   */
+  constructor(dir: DataDirectory, base?: number) {
     const { latest } = checkpointIds(dir);
+    if (base !== undefined && base !== latest)
+      throw new Error(`an incremental checkpoint must build on the latest (${latest}), not ${base}`);
     // Room for a checkpoint somewhat larger than the last, with slack for LMDB's own growth.
     const lastBytes = latest === undefined ? 0 : (dir.manifests.get(latest)?.bytes ?? 0);
     dir.ensureRoom(lastBytes * 1.5 + checkpointSlackBytes);
@@ -103,6 +123,7 @@ export class CheckpointWriter {
     this.dir = dir;
     this.id = id;
     this.latest = latest;
+    this.base = base;
     this.out = new ChunkWriter(dir, id);
     this.out.writer.varuint(storageFormat);
   }
@@ -122,6 +143,7 @@ export class CheckpointWriter {
     writeDdl(w, state.ddlHistory);
     w.varuint(state.tables.length);
     for (const t of state.tables) {
+      w.u8(t.delta ? 1 : 0);
       writeBatch(w, t.relationId, t.batch);
       await out.maybeFlush();
     }
@@ -130,8 +152,8 @@ export class CheckpointWriter {
     await out.flush();
   }
 
-  /** Writes the manifest and marks the checkpoint latest, each only after `sync`. */
-  async commit(sync: () => Promise<void>): Promise<void> {
+  /** Writes the manifest and marks the checkpoint latest, each only after `sync`; returns its payload's bytes. */
+  async commit(sync: () => Promise<void>): Promise<number> {
     const { dir, out } = this;
     const state = this.boundaryState;
     if (state === undefined) throw new Error('checkpoint committed before its boundary was written');
@@ -143,6 +165,7 @@ export class CheckpointWriter {
       lsn: state.lsn,
       step: state.step,
       clockMicros: state.clockMicros,
+      ...(this.base === undefined ? {} : { base: this.base }),
     };
     dir.write(() => dir.manifests.putSync(this.id, manifest));
     failpoint('checkpoint.after-manifest');
@@ -154,6 +177,7 @@ export class CheckpointWriter {
     });
     await sync();
     failpoint('checkpoint.after-latest');
+    return out.bytes;
   }
 }
 
@@ -196,14 +220,51 @@ function nextTurn(): Promise<void> {
   return new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** Reads and verifies checkpoint `id`; a missing chunk, a wrong length or CRC throws XX001. */
+/**
+ * Reads and verifies checkpoint `id`, and for an incremental one the chain of checkpoints it
+ * builds on, applying each one's changes to its base's image. A missing chunk, a wrong length or
+ * CRC anywhere in the chain throws XX001.
+ */
 export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState {
+  const image = readImage(dir, id, 0);
+  const tables: StoredRelation[] = [];
+  for (const [relationId, batch] of image.tables) tables.push({ relationId, batch });
+  return {
+    ...image.header,
+    tables,
+    views: [...image.views.values()].map(savedView),
+    histories: image.histories,
+  };
+}
+
+/** The checkpoints `id` needs: itself, then its base, its base's base, … */
+export function checkpointChain(dir: DataDirectory, id: number): number[] {
+  const chain: number[] = [];
+  for (let at: number | undefined = id; at !== undefined; at = dir.manifests.get(at)?.base) {
+    if (chain.includes(at) || chain.length > chainDepthMax) break;
+    chain.push(at);
+  }
+  return chain;
+}
+
+interface CheckpointImage {
+  readonly header: Omit<CheckpointState, 'tables' | 'views' | 'histories'>;
+  readonly tables: Map<number, Batch>;
+  readonly views: Map<number, ViewImageBuild>;
+  readonly histories: RelationHistory[];
+}
+
+function readImage(dir: DataDirectory, id: number, depth: number): CheckpointImage {
   const manifest = dir.manifests.get(id);
   if (!manifest) throw corrupt(`checkpoint ${id} has no manifest`);
   if (!storageFormatsRead.includes(manifest.format))
     throw corrupt(
       `checkpoint ${id} has format ${manifest.format}, this Eddy reads ${storageFormatsRead.join(', ')}`,
     );
+  if (manifest.base !== undefined && (depth >= chainDepthMax || manifest.base >= id))
+    throw corrupt(`checkpoint ${id} builds on checkpoint ${manifest.base}, which cannot be right`);
+  // The base first: verified and built, then this checkpoint's changes apply to it.
+  const base = manifest.base === undefined ? undefined : readImage(dir, manifest.base, depth + 1);
   const parts: Uint8Array[] = [];
   let crc = 0;
   for (let i = 0; i < manifest.chunks; i++) {
@@ -224,15 +285,30 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
   const lsn = r.varuint();
   const nextId = r.varuint();
   const ddlHistory = readDdl(r);
-  const tables: StoredRelation[] = [];
+  const tables = new Map<number, Batch>();
   for (let n = r.varuint(); n > 0; n--) {
+    const delta = format >= 4 && r.u8() === 1;
     const { relationId, batch } = readBatch(r);
-    tables.push({ relationId, batch });
+    if (!delta) {
+      tables.set(relationId, batch);
+      continue;
+    }
+    const prior = base?.tables.get(relationId);
+    if (prior === undefined)
+      throw corrupt(`checkpoint ${id} changes table ${relationId}, which its base lacks`);
+    tables.set(relationId, mergeRows(prior, batch));
   }
-  const views = readViewClosings(r, slices);
+  const views = readViewClosings(r, format, slices, base?.views, mergeRows);
   const histories = format >= 3 ? readHistories(r) : [];
   if (!r.done) throw corrupt(`checkpoint ${id} has bytes after its end`);
-  return { ddlHistory, nextId, step, clockMicros, lsn, tables, views, histories };
+  return { header: { ddlHistory, nextId, step, clockMicros, lsn }, tables, views, histories };
+}
+
+/** A relation's rows at a base checkpoint plus its changes since: the rows now. */
+function mergeRows(base: Batch, delta: Batch): Batch {
+  if (delta.length === 0) return base;
+  if (base.length === 0) return delta;
+  return consolidate(Batch.concat(base.arity, [base, delta]));
 }
 
 /**
@@ -243,7 +319,11 @@ export function readCheckpoint(dir: DataDirectory, id: number): CheckpointState 
 export function truncate(dir: DataDirectory): void {
   const { latest, previous } = checkpointIds(dir);
   if (latest === undefined) return;
-  const keep = new Set([latest, previous]);
+  // Incremental checkpoints need their bases: both chains stay.
+  const keep = new Set([
+    ...checkpointChain(dir, latest),
+    ...(previous === undefined ? [] : checkpointChain(dir, previous)),
+  ]);
   const staleChunks = [...dir.chunks.getKeys()].filter((k) => !keep.has(k[0]));
   const staleManifests = [...dir.manifests.getKeys()].filter((k) => !keep.has(k));
   const coveredLsn = previous === undefined ? 0 : (dir.manifests.get(previous)?.lsn ?? 0);

@@ -22,9 +22,12 @@ import { EddyError, ResourceLimitError, SqlState, StateError, StorageError } fro
 import { diskFullInjected } from '../common/failpoints.ts';
 
 /** The layout version of a data directory this code writes. */
-export const storageFormat = 3;
-/** Older versions it still reads: format 2 checkpoints carry no subscription history. */
-export const storageFormatsRead: readonly number[] = [2, 3];
+export const storageFormat = 4;
+/**
+ * Older versions it still reads: format 2 checkpoints carry no subscription history; format 3
+ * ones are all full (format 4 adds incremental checkpoints, whose manifest names a `base`).
+ */
+export const storageFormatsRead: readonly number[] = [2, 3, 4];
 
 /** The header of a checkpoint, kept apart from its chunks. */
 export interface CheckpointManifest {
@@ -36,6 +39,8 @@ export interface CheckpointManifest {
   readonly lsn: number;
   readonly step: number;
   readonly clockMicros: number;
+  /** An incremental checkpoint (format 4): the checkpoint whose image its changes apply to. */
+  readonly base?: number;
 }
 
 export class DataDirectory {

@@ -6,14 +6,15 @@
  */
 import { clockMicros } from '../common/clock.ts';
 import { Batch } from '../dataflow/batch.ts';
-import type { Database } from '../runtime/database.ts';
+import type { Database, ViewMaintainer } from '../runtime/database.ts';
 import { MemoryBudget, type MemoryBudgetStats } from '../runtime/memory-budget.ts';
 import { SpillingViewStore } from '../runtime/spilling-view-store.ts';
-import { type CheckpointBoundary, CheckpointWriter, truncate } from './checkpoint.ts';
+import { type CheckpointBoundary, CheckpointWriter, checkpointIds, truncate } from './checkpoint.ts';
 import { DataDirectory } from './data-directory.ts';
-import { InputLog } from './input-log.ts';
+import { InputLog, type LogSyncMode } from './input-log.ts';
 import { SegmentWriter } from './log-segments.ts';
 import { recover } from './recovery.ts';
+import { RelationChanges } from './relation-changes.ts';
 import { DirectorySinkProgress } from './sink-progress.ts';
 import { LmdbSpillSpaces } from './spill-space.ts';
 import { readWatched, writeWatched } from './subscription-history.ts';
@@ -22,6 +23,11 @@ import type { ViewSlicing } from './view-images.ts';
 export const checkpointIntervalMsDefault = 10_000;
 /** Early checkpoints asked for by the memory budget are at least this far apart. */
 const pressureCheckpointGapMs = 1000;
+/**
+ * Compaction: a full checkpoint is taken after this many incremental ones in a row, or once the
+ * incremental ones since the last full one hold more bytes than it did (ADR 0003).
+ */
+const incrementalChainMax = 16;
 
 export interface DurabilityOptions {
   readonly dir: string;
@@ -36,6 +42,14 @@ export interface DurabilityOptions {
   readonly info?: (line: string) => void;
   /** Where warnings go: a skipped checkpoint, a failed one (stderr by default). */
   readonly warn?: (line: string) => void;
+  /**
+   * Incremental checkpoints (default false, opt-in until an unexplained recovery failure seen once
+   * with them is understood; docs/reliability.md): a checkpoint writes only what changed since the
+   * previous one, with a full one now and then (compaction). False: every checkpoint is full.
+   */
+  readonly incrementalCheckpoints?: boolean;
+  /** Where the input log's fdatasync runs (storage/input-log): the thread pool (default) or the event loop. */
+  readonly logSync?: LogSyncMode;
 }
 
 /** Figures for /metrics and tests. */
@@ -52,11 +66,19 @@ export interface DurabilityStats {
   readonly lastCheckpointMs: number;
   /** The last checkpoint's one pause of steps: copying tables and closing views at its boundary. */
   readonly lastCheckpointPauseMs: number;
+  /** Checkpoints that held only the changes since the previous one (the rest are full). */
+  readonly incrementalCheckpoints: number;
+  /** The last checkpoint's payload bytes, and whether it was incremental. */
+  readonly lastCheckpointBytes: number;
+  readonly lastCheckpointIncremental: boolean;
   readonly logRecords: number;
   readonly syncs: number;
   /** Records the syncs made durable: over `syncs`, how many commits shared a sync. */
   readonly syncedRecords: number;
   readonly syncMs: number;
+  /** `--log-sync turn`: time the event loop spent blocked in the log's fdatasync, in all and at most once. */
+  readonly syncBlockMs: number;
+  readonly syncBlockMaxMs: number;
   /** Under `--memory-budget`: the budget, RssAnon and the spilling caches' figures (ADR 0006). */
   readonly memory: MemoryBudgetStats | null;
 }
@@ -79,14 +101,43 @@ export class Durability {
     checkpoints: 0,
     lastCheckpointMs: 0,
     lastCheckpointPauseMs: 0,
+    incrementalCheckpoints: 0,
+    lastCheckpointBytes: 0,
+    lastCheckpointIncremental: false,
   };
+  /** Incremental checkpoints are taken (no memory budget, not turned off). */
+  private readonly incremental: boolean;
+  /** Tables' and views' row changes since the last checkpoint's boundary. */
+  private readonly changes = new RelationChanges();
+  /**
+   * The views the last committed checkpoint saved, with the maintainer that saved them: their
+   * next save can be a delta. Empty after a failed checkpoint (its boundary took a delta nobody kept).
+   */
+  private saved = new Map<number, ViewMaintainer>();
+  /** What the boundary under way saves: `saved` once its checkpoint is committed. */
+  private saving = new Map<number, ViewMaintainer>();
+  /** The checkpoint this process last committed: changes are followed since its boundary. */
+  private lastWritten: number | undefined;
+  /** Incremental checkpoints since the last full one, their bytes, and the full one's bytes. */
+  private chain = { length: 0, bytes: 0, baseBytes: 0 };
 
-  private constructor(db: Database, dir: DataDirectory, log: InputLog, say: (line: string) => void) {
+  private constructor(
+    db: Database,
+    dir: DataDirectory,
+    log: InputLog,
+    say: (line: string) => void,
+    incremental: boolean,
+  ) {
     this.db = db;
     this.dir = dir;
     this.log = log;
     this.say = say;
+    // Under a memory budget, spilled state is re-read in slices by every checkpoint (ADR 0006).
+    this.incremental = incremental && db.memoryBudget === null;
+    if (this.incremental) this.detachChanges = db.onStep((step) => this.changes.observe(step));
   }
+
+  private detachChanges: (() => void) | null = null;
 
   /** Opens the directory (lock, format), recovers `db` (fresh, empty) from it and attaches the log. */
   static open(db: Database, options: DurabilityOptions): Durability {
@@ -116,9 +167,10 @@ export class Durability {
         tail?.firstLsn ?? result.lastLsn + 1,
         result.lastLsn,
         result.ddlHistory,
+        options.logSync,
       );
       db.durableLog = log;
-      const durability = new Durability(db, dir, log, say);
+      const durability = new Durability(db, dir, log, say, options.incrementalCheckpoints ?? false);
       if (db.memoryBudget !== null) db.memoryBudget.onPinned = () => durability.checkpointUnderPressure();
       durability.rememberWatched();
       durability.figures.recoveryMs = performance.now() - started;
@@ -174,6 +226,8 @@ export class Durability {
       syncs: log.syncs,
       syncedRecords: log.syncedRecords,
       syncMs: log.syncMs,
+      syncBlockMs: log.blockMs,
+      syncBlockMaxMs: log.blockMaxMs,
       memory: this.db.memoryBudget?.stats() ?? null,
     };
   }
@@ -207,52 +261,108 @@ export class Durability {
   }
 
   private async writeOne(): Promise<void> {
+    try {
+      await this.writeOneOrFail();
+    } catch (e) {
+      // The boundary may have taken deltas that no checkpoint kept: the next one is full.
+      this.saved = new Map();
+      this.lastWritten = undefined;
+      this.changes.clear();
+      throw e;
+    }
+  }
+
+  private async writeOneOrFail(): Promise<void> {
     const started = performance.now();
-    const writer = new CheckpointWriter(this.dir);
+    const { latest } = checkpointIds(this.dir);
+    const incremental =
+      this.incremental &&
+      latest !== undefined &&
+      latest === this.lastWritten &&
+      this.chain.length < incrementalChainMax &&
+      this.chain.bytes <= this.chain.baseBytes;
+    const writer = new CheckpointWriter(this.dir, incremental ? latest : undefined);
     // Views' state is saved in slices over many turns (steps run between them), then closed,
     // with everything else, at one step boundary: the checkpoint is the state at that boundary.
-    const slicings = this.db
-      .checkpointableViews()
-      .flatMap(({ id, maintainer }) =>
-        maintainer.beginSaveState
-          ? [{ relationId: id, maintainer, slicer: maintainer.beginSaveState() }]
-          : [],
-      );
+    // In an incremental checkpoint, views the last one saved only give their delta at the boundary.
+    const views = this.db.checkpointableViews();
+    const deltas = new Set(
+      incremental ? views.filter((v) => this.saved.get(v.id) === v.maintainer).map((v) => v.maintainer) : [],
+    );
+    const slicings = views.flatMap(({ id, maintainer }) =>
+      maintainer.beginSaveState && !deltas.has(maintainer)
+        ? [{ relationId: id, maintainer, slicer: maintainer.beginSaveState() }]
+        : [],
+    );
     await writer.viewSlices(slicings);
     const pauseStarted = performance.now();
-    const boundary = this.boundary(slicings);
+    const boundary = this.boundary(slicings, deltas, incremental);
     this.figures.lastCheckpointPauseMs = performance.now() - pauseStarted;
     // Records after the boundary go to a new segment, so old segments can be deleted whole.
     this.log.rotate();
     await writer.boundary(boundary);
     // Everything the checkpoint covers must be durable before it is marked latest.
     await this.log.flush();
-    await writer.commit(() => this.dir.sync());
+    const bytes = await writer.commit(() => this.dir.sync());
+    this.saved = this.saving;
+    this.lastWritten = writer.id;
+    this.chain = incremental
+      ? { ...this.chain, length: this.chain.length + 1, bytes: this.chain.bytes + bytes }
+      : { length: 0, bytes: 0, baseBytes: bytes };
     truncate(this.dir);
     this.figures.checkpoints++;
+    if (incremental) this.figures.incrementalCheckpoints++;
+    this.figures.lastCheckpointIncremental = incremental;
+    this.figures.lastCheckpointBytes = bytes;
     this.figures.lastCheckpointMs = performance.now() - started;
     this.lastEndedAt = performance.now();
   }
 
   /**
    * The state at this step boundary, copied (this runs synchronously, between steps): the
-   * catalog, tables, and for each sliced view still maintained its rows and state's delta. A
-   * view created or dropped while slicing has no image; recovery computes it from its inputs.
+   * catalog, tables, and for each view still maintained its rows and state's delta (since its
+   * slicing began, or for `deltas` since the last checkpoint). A view created or dropped while
+   * slicing has no image; recovery computes it from its inputs. In an `incremental` checkpoint,
+   * tables and views' rows followed since the last boundary give only their changes.
    */
-  private boundary(slicings: readonly ViewSlicing[]): CheckpointBoundary {
+  private boundary(
+    slicings: readonly ViewSlicing[],
+    deltas: ReadonlySet<ViewMaintainer>,
+    incremental: boolean,
+  ): CheckpointBoundary {
     const catalog = this.db.catalog;
+    const rowsOf = (id: number): { batch: Batch; delta: boolean } => {
+      const store = this.db.store(id);
+      const changed = incremental ? this.changes.take(id, store.arity) : null;
+      return changed === null ? { batch: store.toBatch(), delta: false } : { batch: changed, delta: true };
+    };
     const tables = catalog
       .allRelations()
       .filter((r) => r.kind === 'table' && this.db.hasStore(r.id))
-      .map((r) => ({ relationId: r.id, batch: this.db.store(r.id).toBatch() }));
-    const live = new Set(this.db.checkpointableViews().map((v) => v.maintainer));
-    const views = slicings
-      .filter((s) => live.has(s.maintainer))
-      .map((s) => ({
-        relationId: s.relationId,
-        rows: this.boundaryRows(s.relationId),
-        delta: s.maintainer.saveStateDelta!(),
-      }));
+      .map((r) => ({ relationId: r.id, ...rowsOf(r.id) }));
+    const sliced = new Map(slicings.map((s) => [s.maintainer, s.relationId]));
+    this.saving = new Map();
+    const views = this.db
+      .checkpointableViews()
+      .filter((v) => sliced.get(v.maintainer) === v.id || deltas.has(v.maintainer))
+      .map(({ id, maintainer }) => {
+        this.saving.set(id, maintainer);
+        const spilling = this.db.store(id) instanceof SpillingViewStore;
+        const rows = spilling ? { batch: this.boundaryRows(id), delta: false } : rowsOf(id);
+        return {
+          relationId: id,
+          rows: rows.batch,
+          rowsDelta: rows.delta,
+          sliced: !deltas.has(maintainer),
+          delta: maintainer.saveStateDelta!(),
+        };
+      });
+    if (this.incremental)
+      this.changes.restart(
+        [...tables.map((t) => t.relationId), ...views.map((v) => v.relationId)]
+          .filter((id) => !(this.db.store(id) instanceof SpillingViewStore))
+          .map((id) => ({ id, size: this.db.store(id).size })),
+      );
     return {
       ddlHistory: this.log.ddlHistory.slice(),
       nextId: catalog.peekNextId(),
@@ -289,6 +399,7 @@ export class Durability {
       this.db.durableLog = null;
       this.db.onFirstWatch = null;
       this.db.memoryBudget?.close();
+      this.detachChanges?.();
       await this.log.flush().catch(() => {});
       this.log.close();
       this.dir.close();

@@ -5,12 +5,21 @@
  * separate fdatasync shared by every append made before it started: while one sync runs, later
  * commits queue and share the next. A sync that fails leaves memory ahead of disk, so the log
  * then refuses every further append (58030).
+ *
+ * Where the sync runs (`LogSyncMode`): `pool` starts it on libuv's thread pool as soon as a
+ * commit waits, and the event loop goes on; `turn` runs it on the event loop itself at the end of
+ * the turn in which the first commit waited (setImmediate, after every socket read in that turn),
+ * covering every commit of the turn with no thread hand-off, but blocking the loop for the
+ * fdatasync (counted in `stats.blockMs` / `blockMaxMs`).
  */
 import { failpoint, failpointsArmed } from '../common/failpoints.ts';
 import type { ChangeSet } from '../runtime/changes.ts';
 import type { DdlRecord, DurableLog } from '../runtime/durable-log.ts';
 import { encodeDdlRecord, encodeStepRecord } from './log-record.ts';
 import type { SegmentWriter } from './log-segments.ts';
+
+export type LogSyncMode = 'pool' | 'turn';
+export const logSyncModes: readonly LogSyncMode[] = ['pool', 'turn'];
 
 interface SyncWaiter {
   readonly lsn: number;
@@ -36,10 +45,18 @@ export class InputLog implements DurableLog {
    * made durable (one per commit; more than syncs when commits share a sync) and the time from a
    * sync's start to its commits' release (the thread pool's and event loop's waits included).
    */
-  readonly stats = { records: 0, syncs: 0, syncedRecords: 0, syncMs: 0 };
+  readonly stats = { records: 0, syncs: 0, syncedRecords: 0, syncMs: 0, blockMs: 0, blockMaxMs: 0 };
   private syncStarted = 0;
+  private readonly mode: LogSyncMode;
 
-  constructor(segments: SegmentWriter, segmentStart: number, lastLsn: number, ddlHistory: DdlRecord[]) {
+  constructor(
+    segments: SegmentWriter,
+    segmentStart: number,
+    lastLsn: number,
+    ddlHistory: DdlRecord[],
+    mode: LogSyncMode = 'pool',
+  ) {
+    this.mode = mode;
     this.segments = segments;
     this.segmentStart = segmentStart;
     this.appended = lastLsn;
@@ -108,6 +125,10 @@ export class InputLog implements DurableLog {
   private kick(): void {
     if (this.syncing || this.waiters.length === 0) return;
     this.syncing = true;
+    if (this.mode === 'turn') {
+      setImmediate(() => this.syncInTurn());
+      return;
+    }
     const target = this.appended;
     this.syncStarted = performance.now();
     this.segments.sync().then(
@@ -118,6 +139,24 @@ export class InputLog implements DurableLog {
         for (const w of this.waiters.splice(0)) w.reject(e);
       },
     );
+  }
+
+  /** `turn` mode: one fdatasync on the event loop, covering every append made so far. */
+  private syncInTurn(): void {
+    const target = this.appended;
+    this.syncStarted = performance.now();
+    try {
+      this.segments.syncNow();
+    } catch (e) {
+      this.syncing = false;
+      this.failure = e as Error;
+      for (const w of this.waiters.splice(0)) w.reject(e);
+      return;
+    }
+    const blocked = performance.now() - this.syncStarted;
+    this.stats.blockMs += blocked;
+    this.stats.blockMaxMs = Math.max(this.stats.blockMaxMs, blocked);
+    this.onSynced(target);
   }
 
   private onSynced(target: number): void {

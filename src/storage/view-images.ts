@@ -25,11 +25,18 @@ export interface ViewSlicing {
   readonly slicer: ViewStateSlicer;
 }
 
-/** A view at the checkpoint's step boundary: its stored rows and its state's change since the slicing began. */
+/**
+ * A view at the checkpoint's step boundary: its stored rows and its state's change, either since
+ * its slicing began in this checkpoint (`sliced`), or since the base checkpoint's boundary (an
+ * incremental checkpoint: the base holds the image it applies to). `rowsDelta`: `rows` are the
+ * changes of the view's contents since the base's boundary, not the whole contents.
+ */
 export interface ViewClosing {
   readonly relationId: number;
   readonly rows: Batch;
   readonly delta: ViewStateDelta;
+  readonly sliced: boolean;
+  readonly rowsDelta: boolean;
 }
 
 /** A materialized view as recovery gets it back: stored rows and the image of its state. */
@@ -41,6 +48,9 @@ export interface SavedView {
 
 const sliceRecord = 1;
 const slicesEnd = 0;
+/** Flags of a view's closing (format 4). */
+const closingSliced = 1;
+const closingRowsDelta = 2;
 
 /**
  * Writes every view's slicer header, then its slices until all are taken; `turn` is awaited
@@ -91,6 +101,7 @@ export async function writeViewClosings(
 ): Promise<void> {
   w.varuint(closings.length);
   for (const c of closings) {
+    w.u8((c.sliced ? closingSliced : 0) | (c.rowsDelta ? closingRowsDelta : 0));
     writeBatch(w, c.relationId, c.rows);
     w.plain(c.delta as unknown as PlainData);
     await turn();
@@ -133,36 +144,115 @@ export function readViewSlices(r: ByteReader): Map<number, ViewSlices> {
   return views;
 }
 
-/** Reads the closings and applies each to its view's slices: the views' images at the boundary. */
-export function readViewClosings(r: ByteReader, slices: ReadonlyMap<number, ViewSlices>): SavedView[] {
-  const views: SavedView[] = [];
+/**
+ * A view's image while a checkpoint (and the chain of checkpoints it builds on) is read: entries
+ * in maps, so that each later delta of the chain applies in place.
+ */
+export interface ViewImageBuild {
+  readonly relationId: number;
+  rows: Batch;
+  version: number;
+  fingerprint: string;
+  circuitFingerprint: string;
+  readonly operators: {
+    readonly node: number;
+    readonly kind: string;
+    meta: Value[];
+    entries: Map<number, Value[]>;
+  }[];
+  errors: Value[];
+  failure: Value[] | null;
+}
+
+/**
+ * Reads the closings and applies each to its view's slices, or (incremental, format 4) to the
+ * base checkpoint's image of the view: the views' images at the boundary. Views of the base that
+ * this checkpoint does not close are gone (dropped, or hydrating again).
+ * `mergeRows` adds a closing's row changes to the base's rows.
+ */
+export function readViewClosings(
+  r: ByteReader,
+  format: number,
+  slices: ReadonlyMap<number, ViewSlices>,
+  base: ReadonlyMap<number, ViewImageBuild> | undefined,
+  mergeRows: (base: Batch, delta: Batch) => Batch,
+): Map<number, ViewImageBuild> {
+  const views = new Map<number, ViewImageBuild>();
   for (let n = r.varuint(); n > 0; n--) {
+    const flags = format >= 4 ? r.u8() : closingSliced;
     const { relationId, batch } = readBatch(r);
     const delta = r.plain() as unknown as ViewStateDelta;
-    const sliced = slices.get(relationId);
-    if (sliced === undefined) throw corrupt(`view ${relationId} is closed but was never sliced`);
-    views.push({ relationId, rows: batch, state: assemble(sliced, delta) });
+    let view: ViewImageBuild;
+    if ((flags & closingSliced) !== 0) {
+      const sliced = slices.get(relationId);
+      if (sliced === undefined) throw corrupt(`view ${relationId} is closed but was never sliced`);
+      view = fromSlices(relationId, sliced, batch);
+    } else {
+      const prior = base?.get(relationId);
+      if (prior === undefined)
+        throw corrupt(`view ${relationId} has a delta but no image in the base checkpoint`);
+      if (prior.version !== delta.version || prior.fingerprint !== delta.fingerprint)
+        throw corrupt(`view ${relationId}'s delta does not fit its image in the base checkpoint`);
+      view = prior;
+    }
+    if ((flags & closingRowsDelta) !== 0) {
+      const prior = base?.get(relationId);
+      if (prior === undefined)
+        throw corrupt(`view ${relationId} has row changes but no rows in the base checkpoint`);
+      view.rows = mergeRows(prior.rows, batch);
+    } else view.rows = batch;
+    applyViewDelta(view, delta);
+    views.set(relationId, view);
   }
   return views;
 }
 
-function assemble(sliced: ViewSlices, delta: ViewStateDelta): ViewState {
-  const deltas = new Map(delta.circuit.operators.map((o) => [o.node, o.delta]));
-  const operators = sliced.operators.map(({ node, kind }) => {
-    const opDelta = deltas.get(node);
-    if (opDelta === undefined) throw corrupt(`operator ${node} of a view has no closing delta`);
-    const image = { meta: [] as Value[], entries: sliced.entries.get(node)! };
-    applyStateDelta(image, opDelta);
-    const entries: StateEntry[] = [];
-    for (const [id, data] of image.entries) entries.push({ id, data });
-    return { node, state: { kind, meta: image.meta, entries } };
-  });
+function fromSlices(relationId: number, sliced: ViewSlices, rows: Batch): ViewImageBuild {
   return {
+    relationId,
+    rows,
     version: sliced.version,
     fingerprint: sliced.fingerprint,
-    circuit: { fingerprint: sliced.circuitFingerprint, operators },
-    errors: delta.errors,
-    failure: delta.failure,
+    circuitFingerprint: sliced.circuitFingerprint,
+    operators: sliced.operators.map(({ node, kind }) => ({
+      node,
+      kind,
+      meta: [],
+      entries: sliced.entries.get(node)!,
+    })),
+    errors: [],
+    failure: null,
+  };
+}
+
+function applyViewDelta(view: ViewImageBuild, delta: ViewStateDelta): void {
+  const deltas = new Map(delta.circuit.operators.map((o) => [o.node, o.delta]));
+  for (const op of view.operators) {
+    const opDelta = deltas.get(op.node);
+    if (opDelta === undefined) throw corrupt(`operator ${op.node} of a view has no closing delta`);
+    applyStateDelta(op, opDelta);
+  }
+  view.errors = delta.errors;
+  view.failure = delta.failure;
+}
+
+/** The finished image, as recovery hands it to the view's maintainer. */
+export function savedView(view: ViewImageBuild): SavedView {
+  const operators = view.operators.map(({ node, kind, meta, entries }) => {
+    const list: StateEntry[] = [];
+    for (const [id, data] of entries) list.push({ id, data });
+    return { node, state: { kind, meta, entries: list } };
+  });
+  return {
+    relationId: view.relationId,
+    rows: view.rows,
+    state: {
+      version: view.version,
+      fingerprint: view.fingerprint,
+      circuit: { fingerprint: view.circuitFingerprint, operators },
+      errors: view.errors,
+      failure: view.failure,
+    },
   };
 }
 

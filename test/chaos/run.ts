@@ -162,7 +162,8 @@ function startTarget(config: RunConfig, dir: string, process: ProcessOptions, ev
     dir,
     events,
     pool: config.pool,
-    openOptions: { checkpointInterval: config.checkpointMs },
+    // The library runs exercise incremental checkpoints (opt-in); the server runs full ones.
+    openOptions: { checkpointInterval: config.checkpointMs, incrementalCheckpoints: true },
     serveArgs: ['--checkpoint-interval', String(config.checkpointMs)],
   };
   return config.mode === 'library' ? new LibraryTarget(options) : new ServerTarget(options);

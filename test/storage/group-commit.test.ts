@@ -63,3 +63,31 @@ test('commits made while a sync runs share the next one, started as soon as the 
   assert.deepEqual({ records, syncs, syncedRecords }, { records: 7, syncs: 3, syncedRecords: 7 });
   assert.ok(syncMs >= 0);
 });
+
+/** Segment files synced on the calling thread (`--log-sync turn`): counts the syncs. */
+class InlineSegments extends HeldSegments {
+  inline = 0;
+  syncNow(): void {
+    this.inline++;
+  }
+}
+
+test('--log-sync turn: every commit of an event-loop turn shares one sync on the loop, run at its end', async () => {
+  const files = new InlineSegments();
+  const log = new InputLog(files as unknown as SegmentWriter, 1, 0, [], 'turn');
+  const released: number[] = [];
+  for (let step = 1; step <= 5; step++) commit(log, step, released);
+  assert.equal(files.inline, 0, 'no sync before the turn ends');
+  await new Promise((r) => setImmediate(r));
+  assert.equal(files.inline, 1);
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(released, [1, 2, 3, 4, 5]);
+  commit(log, 6, released);
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(released, [1, 2, 3, 4, 5, 6]);
+  assert.equal(files.started, 0, 'the thread pool is never used');
+  const { syncs, syncedRecords, blockMs, blockMaxMs } = log.stats;
+  assert.deepEqual({ syncs, syncedRecords, inline: files.inline }, { syncs: 2, syncedRecords: 6, inline: 2 });
+  assert.ok(blockMs >= blockMaxMs && blockMaxMs >= 0);
+});

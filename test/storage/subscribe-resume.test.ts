@@ -14,6 +14,9 @@ import { after, test } from 'node:test';
 import { crc32 } from 'node:zlib';
 import { open as openLmdb } from 'lmdb';
 import { Eddy, type ViewChange } from '../../src/eddy.ts';
+import { readDdl } from '../../src/storage/log-record.ts';
+import { ByteReader } from '../../src/storage/value-codec.ts';
+import { readViewSlices } from '../../src/storage/view-images.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -211,18 +214,30 @@ test('a data directory of format 2 (checkpoints without subscription history) op
   let db = await Eddy.open({ dir, checkpointInterval: 0 });
   await db.execute('CREATE TABLE t (id int); INSERT INTO t VALUES (1), (2)');
   await db.close();
-  // Rewrite it as format 2 wrote it: the format number, and no history section (its empty count).
+  // Rewrite it as format 2 wrote it: the format number, no flag before the table's rows (format
+  // 4), and no history section (its empty count).
   const env = openLmdb({ path: join(dir, 'store'), maxDbs: 8 });
   const meta = env.openDB({ name: 'meta', encoding: 'json' });
   const manifests = env.openDB({ name: 'manifest', encoding: 'json' });
   const chunks = env.openDB<Uint8Array, [number, number]>({ name: 'checkpoint', encoding: 'binary' });
   const id = meta.get('latest') as number;
   const manifest = manifests.get(id) as { format: number; chunks: number; bytes: number; crc: number };
-  assert.equal(manifest.format, 3);
+  assert.equal(manifest.format, 4);
   const payload = Buffer.concat(Array.from({ length: manifest.chunks }, (_, i) => chunks.get([id, i])!));
-  assert.equal(payload[0], 3);
+  assert.equal(payload[0], 4);
   assert.equal(payload.at(-1), 0);
-  const old = Buffer.from(payload.subarray(0, payload.length - 1));
+  const r = new ByteReader(payload);
+  r.varuint();
+  readViewSlices(r);
+  r.varuint();
+  r.f64();
+  r.varuint();
+  r.varuint();
+  readDdl(r);
+  assert.equal(r.varuint(), 1);
+  const flag = r.offset;
+  assert.equal(payload[flag], 0);
+  const old = Buffer.concat([payload.subarray(0, flag), payload.subarray(flag + 1, payload.length - 1)]);
   old[0] = 2;
   await env.transaction(() => {
     for (let i = 0; i < manifest.chunks; i++) chunks.removeSync([id, i]);

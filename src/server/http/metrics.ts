@@ -302,6 +302,30 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
     'Input log records (one per commit) made durable per sync since start: how many commits shared a sync.',
     [['', stats.syncs === 0 ? 0 : stats.syncedRecords / stats.syncs]],
   );
+  metric(
+    out,
+    'eddy_log_sync_block_seconds_total',
+    'counter',
+    'Time the event loop was blocked in the input log sync (--log-sync turn; 0 with the thread pool).',
+    [['', stats.syncBlockMs / 1000]],
+  );
+  metric(
+    out,
+    'eddy_log_sync_block_max_seconds',
+    'gauge',
+    'The longest single block of the event loop by an input log sync since start (--log-sync turn).',
+    [['', stats.syncBlockMaxMs / 1000]],
+  );
+  metric(
+    out,
+    'eddy_checkpoints_incremental_total',
+    'counter',
+    'Checkpoints since start that held only the changes since the previous one.',
+    [['', stats.incrementalCheckpoints]],
+  );
+  metric(out, 'eddy_checkpoint_last_bytes', 'gauge', "The last checkpoint's payload size.", [
+    ['', stats.lastCheckpointBytes],
+  ]);
   if (stats.memory !== null) memoryBudgetMetrics(out, stats);
   return out.join('');
 }
