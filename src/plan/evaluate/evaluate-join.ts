@@ -90,8 +90,13 @@ export function* joinRows(
         yield [...l, ...new Array<Value>(rightArity).fill(null)];
       }
     }
-    right ??= yield* build();
-    if (plan.joinType === 'right' || plan.joinType === 'full') {
+    // No left row: a LEFT, semi or anti join never reads the right side, as PostgreSQL 15 runs
+    // them with the left side outer and stops at an empty outer side before it reads the inner
+    // one (no error of the right side's rows is raised, fuzz 1212:123). An inner join's sides
+    // may be either way round there: it reads the right side as before.
+    if (plan.joinType !== 'left' && plan.joinType !== 'semi' && plan.joinType !== 'anti')
+      right ??= yield* build();
+    if (right && (plan.joinType === 'right' || plan.joinType === 'full')) {
       for (let j = 0; j < right.length; j++) {
         if (!rightMatched[j]) yield [...new Array<Value>(leftArity).fill(null), ...right[j]!];
         if (guard.worked()) yield;

@@ -10,6 +10,7 @@ import type { LogicalPlan } from '../logical.ts';
 import { decorrelate } from './decorrelate.ts';
 import { foldPlan } from './fold-constants.ts';
 import { gateInputs } from './gate-inputs.ts';
+import { gateNullableSides } from './gate-nullable-sides.ts';
 import { orderJoins } from './join-order.ts';
 import { pruneColumns } from './prune-columns.ts';
 import { pushdownPredicates } from './pushdown.ts';
@@ -24,6 +25,7 @@ export const passes: readonly RewritePass[] = [
   { name: 'decorrelate', run: decorrelate },
   { name: 'fold constants', run: foldPlan },
   { name: 'push down predicates', run: pushdownPredicates },
+  { name: 'gate nullable sides', run: gateNullableSides },
   { name: 'order joins', run: orderJoins },
   { name: 'prune columns', run: pruneColumns },
 ];

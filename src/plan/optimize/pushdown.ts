@@ -7,7 +7,14 @@
  */
 import { T } from '../../common/types.ts';
 import type { LogicalPlan } from '../logical.ts';
-import { planChildren, sharedNodes, withChildren } from '../plan-visit.ts';
+import {
+  forEachNode,
+  outerDepth,
+  planChildren,
+  planExpressions,
+  sharedNodes,
+  withChildren,
+} from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { anyNode, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
 import { isGate } from './gate-inputs.ts';
@@ -26,6 +33,32 @@ function movable(e: ScalarExpr): boolean {
     e,
     (n) => (n.kind === 'call' && n.volatile) || n.kind === 'subquery' || n.kind === 'outerRef',
   );
+}
+
+/**
+ * Whether conjunct `p` may move. One holding a subquery may when the subquery is uncorrelated and
+ * computes nothing volatile, and `p` reads a column of the row (`x.id IN (SELECT …)`): it filters
+ * that column's side before a join, as PostgreSQL's semi join does (fuzz 1212:123). One reading
+ * no column stays where it is (a one-time filter, tested before any row is read).
+ */
+function movableQual(p: ScalarExpr): boolean {
+  if (movable(p)) return true;
+  if (referencedColumns(p).size === 0) return false;
+  return !anyNode(
+    p,
+    (n) =>
+      (n.kind === 'call' && n.volatile) ||
+      n.kind === 'outerRef' ||
+      (n.kind === 'subquery' && (outerDepth(n.plan) > 0 || computesVolatile(n.plan))),
+  );
+}
+
+function computesVolatile(plan: LogicalPlan): boolean {
+  let found = false;
+  forEachNode(plan, true, (node) => {
+    if (planExpressions(node).some((e) => anyNode(e, (n) => n.kind === 'call' && n.volatile))) found = true;
+  });
+  return found;
 }
 
 function filterOver(input: LogicalPlan, parts: readonly ScalarExpr[]): LogicalPlan {
@@ -75,8 +108,8 @@ function rewrite(plan: LogicalPlan, ctx: Pushdown): LogicalPlan {
 /** Places `parts` (predicates over `plan`'s output) as deep into `plan` as allowed. */
 function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): LogicalPlan {
   if (ctx.sharedOut.has(plan)) return filterOver(plan, parts);
-  const fixed = parts.filter((p) => !movable(p));
-  const free = parts.filter(movable);
+  const fixed = parts.filter((p) => !movableQual(p));
+  const free = parts.filter(movableQual);
   if (free.length === 0) return filterOver(plan, fixed);
   let pushed: LogicalPlan;
   switch (plan.kind) {
@@ -158,7 +191,7 @@ function pushJoin(
   // The join's own ON conjuncts, first: a pair the ON rejects never meets a WHERE conjunct that
   // joins it (as written, the WHERE runs on the join's output; an error there stays unraised).
   for (const p of conjunctsOf(join.on)) {
-    const side = movable(p) ? sideOf(p) : 'both';
+    const side = movableQual(p) ? sideOf(p) : 'both';
     if (side === 'left' && (type === 'inner' || type === 'right' || type === 'semi')) leftParts.push(p);
     else if (side === 'right' && filtersRight) rightParts.push(toRight(p));
     else onParts.push(p);

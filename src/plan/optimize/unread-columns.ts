@@ -8,7 +8,8 @@
  * is the query's error even on no rows (`ARRAY[ARRAY[1], ARRAY[1,2]]` fails on an empty table):
  * here it is raised, after a pulled-up subquery's constant columns are put in their readers'
  * expressions, as the pull-up puts them. A LEFT JOIN PostgreSQL removes keeps only its left side
- * (`join-removal.ts`). The plan is walked from its output down, carrying which
+ * (`join-removal.ts`); a pulled-up subquery's computed columns move above the joins and WHERE
+ * it sits in (`pull-up-maps.ts`). The plan is walked from its output down, carrying which
  * output columns of each node some consumer reads.
  */
 import type { LogicalPlan } from '../logical.ts';
@@ -19,6 +20,7 @@ import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { foldExpression, foldQuietly } from './fold-expression.ts';
 import { removableSide } from './join-removal.ts';
+import { pullUpMaps, pullUpThroughFilter } from './pull-up-maps.ts';
 import { raisePushedQualErrors } from './pushed-quals.ts';
 
 type Columns = ReadonlySet<number>;
@@ -104,7 +106,8 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
       // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
       if (isRuledOut(foldExpression(predicate)) && overSubquery(p, walk)) return { ...p, predicate };
-      return { ...p, predicate, input: visit(p.input, inputRead) };
+      const filtered = { ...p, predicate, input: visit(p.input, inputRead) };
+      return pullUpThroughFilter(filtered, isPulledUpMap(p.input, walk));
     }
     case 'map': {
       const inputRead = new Set<number>();
@@ -134,7 +137,8 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       const on = keep(inlineConstants(p.on, sideConstant), needed, walk);
       const left = new Set([...needed].filter((i) => i < nl));
       const right = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
-      return { ...p, on, left: visit(p.left, left), right: visit(p.right, right) };
+      const joined = { ...p, on, left: visit(p.left, left), right: visit(p.right, right) };
+      return pullUpMaps(joined, (side) => isPulledUpMap(p[side], walk));
     }
     case 'aggregate': {
       const g = p.groupBy.length;
@@ -332,6 +336,11 @@ function pulledUp(map: Extract<LogicalPlan, { kind: 'map' }>): boolean {
   let p = map.input;
   while (p.kind === 'filter') p = p.input;
   return p.kind === 'get' || p.kind === 'join' || p.kind === 'map' || p.kind === 'values';
+}
+
+/** Whether bound `p` is a map PostgreSQL pulls up into its reader, computed where that reads it. */
+function isPulledUpMap(p: LogicalPlan, walk: Walk): boolean {
+  return p.kind === 'map' && !walk.shared(p) && !isPullUpBarrier(p) && pulledUp(p);
 }
 
 function isConstant(e: ScalarExpr): boolean {
