@@ -370,6 +370,7 @@ export class Eddy {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.db.stopTimers();
     await this.sources.stop();
     await this.durability?.close();
   }
