@@ -141,25 +141,40 @@ export function splitTemporal(predicate: ScalarExpr): TemporalSplit | undefined 
   return { bounds, rest: restExpr };
 }
 
+/** How a clock call is written in SQL (as sql/bind/clock-dependence names it). */
+function sqlName(e: ScalarExpr): string {
+  let name = 'now()';
+  anyNode(e, (n) => {
+    if (n.kind !== 'call' || !n.volatile || n.args.length !== 0) return false;
+    name = n.name === n.name.toUpperCase() ? n.name.toLowerCase() : `${n.name}()`;
+    return true;
+  });
+  return name;
+}
+
 /**
- * CREATE MATERIALIZED VIEW's check of a plan bound with clock calls kept: true when it has
- * temporal filters; throws 0A000 when the clock (or chance) is read anywhere else.
+ * CREATE MATERIALIZED VIEW's check of a plan bound with clock calls kept: throws 0A000 naming
+ * the function when the clock is read anywhere but in a temporal filter. `positionOf` gives
+ * where the statement itself writes a function, by its SQL name, when it does.
  */
-export function checkTemporalFilters(plan: LogicalPlan): boolean {
-  let found = false;
+export function checkTemporalFilters(
+  plan: LogicalPlan,
+  positionOf: (name: string) => number | undefined,
+): void {
   forEachNode(plan, true, (node) => {
     for (const e of planExpressions(node)) {
       if (!readsClock(e)) continue;
-      const split = node.kind === 'filter' && e === node.predicate ? splitTemporal(e) : undefined;
-      if (split === undefined)
-        throw new FeatureNotSupportedError(
-          'a materialized view can read the current time only in a temporal filter of its WHERE clause',
-          {
-            hint: "Compare a timestamptz column with now() plus or minus a constant interval, e.g. WHERE ts > now() - INTERVAL '1 hour'.",
-          },
-        );
-      found = true;
+      if (node.kind === 'filter' && e === node.predicate && splitTemporal(e) !== undefined) continue;
+      const name = sqlName(e);
+      throw new FeatureNotSupportedError(
+        `a materialized view cannot use ${name} here: its result depends on the current time`,
+        {
+          position: positionOf(name),
+          hint:
+            "Only a temporal filter may read the current time: a WHERE condition comparing a timestamp with now() plus or minus a constant interval, e.g. WHERE ts > now() - INTERVAL '1 hour'. " +
+            'Otherwise store the time in a column when the row is written, or run the query ad hoc.',
+        },
+      );
     }
   });
-  return found;
 }

@@ -102,7 +102,11 @@ export function executeCreateMaterializedView(
   const plan = renameColumns(planSelect(ctx, query.SelectStmt, named, temporal), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
   const optimized = optimize(plan);
-  if (temporal) checkTemporalFilters(optimized);
+  if (temporal)
+    checkTemporalFilters(optimized, (fn) => {
+      const found = findClockDependence(query, db.catalog, (other) => other !== fn);
+      return found?.view === undefined ? found?.position : undefined;
+    });
   const windowClose =
     emitOnWindowClose === undefined
       ? undefined
