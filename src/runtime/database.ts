@@ -151,6 +151,8 @@ export class Database {
   /** The armed timer: when it fires and how to cancel it. */
   private timer: { readonly at: number; readonly cancel: () => void } | null = null;
   private timersStopped = false;
+  /** The last error of a step the timer tried to commit (it retries), for diagnosis. */
+  timerFailure: unknown = null;
   private readonly createMaintainer: MaintainerFactory;
   /**
    * Checkpoint images of materialized views by view id, set by recovery before it re-creates the
@@ -513,9 +515,22 @@ export class Database {
     if (next === null) return;
     const cancel = this.clock.schedule(next, () => {
       this.timer = null;
-      if (!this.timersStopped) this.runDueStep();
+      if (this.timersStopped) return;
+      try {
+        this.runDueStep();
+      } catch (e) {
+        // The log refused the step (53100 disk full): nothing changed; try again in a second.
+        this.timerFailure = e;
+        const retry = Math.max(this.clock.now(), this.stepClock) + 1_000_000;
+        this.timer = { at: retry, cancel: this.clock.schedule(retry, () => this.retryTimer()) };
+      }
     });
     this.timer = { at: next, cancel };
+  }
+
+  private retryTimer(): void {
+    this.timer = null;
+    this.armTimer();
   }
 
   /**

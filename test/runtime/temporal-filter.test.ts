@@ -61,6 +61,10 @@ test('rows leave on time with no new input: a step at the boundary, one microsec
   );
   clock.advanceTo(T0 + 71 * minute);
   assert.deepEqual(await rows(db, 'SELECT id FROM recent'), []);
+  const plan = await db.query(
+    "EXPLAIN CREATE MATERIALIZED VIEW r AS SELECT id FROM ev WHERE at > now() - INTERVAL '1 hour'",
+  );
+  assert.match(String(plan.rows[1]?.[0]), /now\(\)/, 'EXPLAIN shows the clock call, not a frozen reading');
   await db.close();
 });
 
