@@ -64,7 +64,11 @@ test('rows leave on time with no new input: a step at the boundary, one microsec
   const plan = await db.query(
     "EXPLAIN CREATE MATERIALIZED VIEW r AS SELECT id FROM ev WHERE at > now() - INTERVAL '1 hour'",
   );
-  assert.match(String(plan.rows[1]?.[0]), /now\(\)/, 'EXPLAIN shows the clock call, not a frozen reading');
+  assert.match(
+    plan.rows.map((r) => r[0]).join('\n'),
+    /now\(\)/,
+    'EXPLAIN shows the clock call, not a frozen reading',
+  );
   await db.close();
 });
 
