@@ -20,6 +20,7 @@ const views: Record<string, string> = {
     "SELECT g, count(*) AS n, max(id) AS top FROM ev WHERE at BETWEEN now() - INTERVAL '45 minutes' AND now() + INTERVAL '10 minutes' GROUP BY g",
   upcoming: 'SELECT e.id, k.label FROM ev AS e JOIN kinds AS k ON k.g = e.g WHERE now() < e.at',
   stamped: "SELECT id FROM ev WHERE at::timestamp >= now() - INTERVAL '1 day 2 hours'",
+  latest: "SELECT g, max(at) AS last FROM ev GROUP BY g HAVING now() - INTERVAL '40 minutes' <= max(at)",
 };
 
 async function rows(db: Eddy, sql: string): Promise<string[]> {
