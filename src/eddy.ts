@@ -5,6 +5,7 @@
  */
 
 import type { TableEntry } from './catalog/catalog.ts';
+import type { Clock } from './common/clock.ts';
 import { DataError, FeatureNotSupportedError, SemanticError, SqlState } from './common/errors.ts';
 import type { SqlType } from './common/types.ts';
 import type { Row, Value } from './common/value.ts';
@@ -63,6 +64,11 @@ export interface OpenOptions {
    * resume from before the oldest step kept gets a resync.
    */
   readonly subscriptionHistoryRows?: number;
+  /**
+   * The clock steps read: temporal filters (`WHERE ts > now() - INTERVAL '1 hour'`) move rows
+   * in and out of views as it advances. Default: the system clock. Tests pass a `ManualClock`.
+   */
+  readonly clock?: Clock;
 }
 
 export interface QueryResult<T extends readonly Value[] = Row> {
@@ -148,6 +154,7 @@ export class Eddy {
         );
       eddy.db.history.rowsMax = historyRows;
     }
+    if (options.clock !== undefined) eddy.db.clock = options.clock;
     const memoryBudgetBytes = memoryBudgetOption(options);
     if (options.dir !== undefined) {
       // storage/ (and lmdb, a native addon) is loaded only for a database kept in a directory.
@@ -382,6 +389,7 @@ export class Eddy {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.db.stopTimers();
     await this.sources.stop();
     await this.sinks.stop();
     await this.durability?.close();

@@ -4,6 +4,7 @@
  * to build and read every type's value (README, "Values").
  */
 
+export { type Clock, ManualClock } from './common/clock.ts';
 export * from './common/errors.ts';
 export { Interval } from './common/interval.ts';
 export { Jsonb } from './common/jsonb.ts';

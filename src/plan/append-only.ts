@@ -6,6 +6,7 @@
  * judged once, so a shared subplan (a CTE read twice) costs no more than one read.
  */
 import type { LogicalPlan } from './logical.ts';
+import { readsClock } from './temporal-filter.ts';
 
 export function isAppendOnly(
   plan: LogicalPlan,
@@ -34,6 +35,8 @@ function judge(
     case 'values':
       return true;
     case 'filter':
+      // A temporal filter retracts rows as the clock passes them.
+      return !readsClock(plan.predicate) && recur(plan.input);
     case 'map':
     case 'flatMap':
     case 'orderBy':

@@ -7,7 +7,7 @@
  */
 import { Catalog } from '../catalog/catalog.ts';
 import { isSystemRelationId, readSystemRelation } from '../catalog/system/registry.ts';
-import { clockMicros } from '../common/clock.ts';
+import { type Clock, systemClock } from '../common/clock.ts';
 import { EddyError, FeatureNotSupportedError } from '../common/errors.ts';
 import { asResourceLimitError } from '../common/stack-depth.ts';
 import { checkUnicodeText } from '../common/utf8-text.ts';
@@ -18,7 +18,7 @@ import type { RelationRows } from '../plan/evaluate/row-stream.ts';
 import type { LogicalPlan } from '../plan/logical.ts';
 import type { WindowClose } from '../plan/window-close.ts';
 import { type EddyStatement, parseScript } from '../sql/front/index.ts';
-import type { ChangeSet } from './changes.ts';
+import { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
 import type { MaintainerOptions } from './dataflow-maintainer.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
@@ -37,6 +37,8 @@ export interface ViewMaintainer {
   step(inputs: ReadonlyMap<number, Batch>): Batch;
   /** A live row error (errors as data): reads of the view raise it while it lasts. */
   firstError(): EddyError | undefined;
+  /** When the view's temporal filters next move a row (µs of the step clock), or null. */
+  nextDue?(): number | null;
   /** How many of the view's rows are in error now (errors as data: their weights summed). */
   errorRows?(): number;
   /** The state its operators keep (for metrics). */
@@ -141,6 +143,19 @@ export class Database {
   durableLog: DurableLog | null = null;
   /** The DDL of the transaction being committed: logged with its step (or alone). */
   private committingDdl: readonly DdlRecord[] = [];
+  /**
+   * The clock steps read (the system clock; a ManualClock in tests). Each step's reading is
+   * logged with it; temporal filters move rows in and out by it, and a timer on it commits a
+   * step with no input when a view's temporal filter is next due.
+   */
+  clock: Clock = systemClock;
+  /** The latest step's clock reading (µs): views maintain temporal filters as of it. */
+  private stepClock = 0;
+  /** The armed timer: when it fires and how to cancel it. */
+  private timer: { readonly at: number; readonly cancel: () => void } | null = null;
+  private timersStopped = false;
+  /** The last error of a step the timer tried to commit (it retries), for diagnosis. */
+  timerFailure: unknown = null;
   private readonly createMaintainer: MaintainerFactory;
   /**
    * Checkpoint images of materialized views by view id, set by recovery before it re-creates the
@@ -315,7 +330,13 @@ export class Database {
             relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined)
           );
         },
-        { spill, contents, windowClose, watermarkOf: (id) => relationWatermark(this.catalog, id) },
+        {
+          spill,
+          contents,
+          windowClose,
+          watermarkOf: (id) => relationWatermark(this.catalog, id),
+          stepClock: () => this.stepClockMicros,
+        },
       );
     } catch (e) {
       this.memoryBudget?.dropView(viewId);
@@ -330,6 +351,7 @@ export class Database {
       applyBatch(store, rows ?? image.contents);
       this.maintained.push({ id: viewId, maintainer });
       this.memoryBudget?.afterStep();
+      this.armTimer();
       return;
     }
     const initial = new Map<number, Batch>();
@@ -344,6 +366,7 @@ export class Database {
     if (rows <= this.hydrationChunkRows) {
       applyBatch(store, maintainer.step(initial));
       this.memoryBudget?.afterStep();
+      this.armTimer();
       return;
     }
     const hydration = new Hydration(viewName, initial, this.hydrationChunkRows);
@@ -361,6 +384,7 @@ export class Database {
       this.hydrating.delete(viewId);
       this.catalog.hydrating.delete(viewId);
       hydration.finish();
+      this.armTimer();
     };
     setImmediate(work);
   }
@@ -403,6 +427,7 @@ export class Database {
     this.watched.delete(relationId);
     const i = this.maintained.findIndex((m) => m.id === relationId);
     if (i >= 0) this.maintained.splice(i, 1);
+    this.armTimer();
   }
 
   /**
@@ -411,9 +436,12 @@ export class Database {
    * dependency order (a view's changes feed the views that read it in the same step), updates
    * the view stores and notifies listeners. Returns the step's changes.
    */
-  commitStep(tableChanges: ChangeSet): StepChanges {
+  commitStep(tableChanges: ChangeSet, clockReading?: number): StepChanges {
     const late = applyEventTime(this, tableChanges);
-    if (this.durableLog) this.logStep(tableChanges);
+    // The step's clock reading (a replayed step brings its logged one); never behind the last.
+    const reading = Math.max(clockReading ?? this.clock.now(), this.stepClock);
+    if (this.durableLog) this.logStep(tableChanges, reading);
+    this.stepClock = reading;
     for (const [id, n] of late) this.lateRows.set(id, (this.lateRows.get(id) ?? 0) + n);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
@@ -435,7 +463,77 @@ export class Database {
     };
     this.history.record(step, this.watched);
     for (const listener of this.listeners) listener(step);
+    this.armTimer();
     return step;
+  }
+
+  /** The latest step's clock reading (µs since the epoch). */
+  get stepClockMicros(): number {
+    return this.stepClock;
+  }
+
+  /** Recovery from a checkpoint: steps continue from its clock reading, never behind it. */
+  restoreStepClock(micros: number): void {
+    if (micros > this.stepClock) this.stepClock = micros;
+  }
+
+  /** When a materialized view's temporal filter next moves a row (µs), or null. */
+  nextDue(): number | null {
+    let next: number | null = null;
+    for (const m of this.maintained) {
+      if (this.hydrating.has(m.id)) continue;
+      const due = m.maintainer.nextDue?.() ?? null;
+      if (due !== null && (next === null || due < next)) next = due;
+    }
+    return next;
+  }
+
+  /**
+   * Commits a step with no input when a temporal filter is due at the clock's reading (the
+   * timer's work; callable directly). Returns the step, or null when nothing was due.
+   */
+  runDueStep(): StepChanges | null {
+    const next = this.nextDue();
+    if (next === null || next > Math.max(this.clock.now(), this.stepClock)) {
+      this.armTimer();
+      return null;
+    }
+    return this.commitStep(new ChangeSet());
+  }
+
+  /** Stops the temporal filters' timer for good (the database is closing). */
+  stopTimers(): void {
+    this.timersStopped = true;
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  /** Arms the clock's timer for the next due temporal filter (or disarms it). */
+  private armTimer(): void {
+    if (this.timersStopped) return;
+    const next = this.nextDue();
+    if (this.timer !== null && this.timer.at === next) return;
+    this.timer?.cancel();
+    this.timer = null;
+    if (next === null) return;
+    const cancel = this.clock.schedule(next, () => {
+      this.timer = null;
+      if (this.timersStopped) return;
+      try {
+        this.runDueStep();
+      } catch (e) {
+        // The log refused the step (53100 disk full): nothing changed; try again in a second.
+        this.timerFailure = e;
+        const retry = Math.max(this.clock.now(), this.stepClock) + 1_000_000;
+        this.timer = { at: retry, cancel: this.clock.schedule(retry, () => this.retryTimer()) };
+      }
+    });
+    this.timer = { at: next, cancel };
+  }
+
+  private retryTimer(): void {
+    this.timer = null;
+    this.armTimer();
   }
 
   /**
@@ -443,9 +541,9 @@ export class Database {
    * writers' changes already applied to the table stores are taken back out, and the error
    * (53100 disk full) fails the statement or COMMIT with nothing changed.
    */
-  private logStep(tableChanges: ChangeSet): void {
+  private logStep(tableChanges: ChangeSet, reading: number): void {
     try {
-      this.durableLog!.appendStep(this.stepNumber + 1, clockMicros(), this.committingDdl, tableChanges);
+      this.durableLog!.appendStep(this.stepNumber + 1, reading, this.committingDdl, tableChanges);
       this.committingDdl = [];
     } catch (err) {
       for (const [id, batch] of tableChanges.byRelation) {

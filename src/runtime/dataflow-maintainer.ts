@@ -38,6 +38,8 @@ export interface MaintainerOptions {
   readonly windowClose?: EventTimeOptions['windowClose'];
   /** Relations' watermarks: aggregates over windows free the groups of closed windows. */
   readonly watermarkOf?: EventTimeOptions['watermarkOf'];
+  /** The clock reading of the step being run, for temporal filters (plan/temporal-filter). */
+  readonly stepClock?: () => number;
 }
 
 export function createDataflowMaintainer(
@@ -50,9 +52,17 @@ export function createDataflowMaintainer(
     circuit = new Circuit(),
     windowClose,
     watermarkOf,
+    stepClock,
   }: MaintainerOptions = {},
 ): ViewMaintainer {
-  const view = lowerPlan(circuit, plan, { relationId: viewId, appendOnly, spill, windowClose, watermarkOf });
+  const view = lowerPlan(circuit, plan, {
+    relationId: viewId,
+    appendOnly,
+    spill,
+    windowClose,
+    watermarkOf,
+    stepClock,
+  });
   const withContents = viewContentsState(contents);
   const errors = new RowErrors();
   // An error that escapes a stateful operator leaves its state unknown: the view stops, and its
@@ -75,6 +85,14 @@ export function createDataflowMaintainer(
       }
     },
     firstError: () => failure ?? errors.first(),
+    nextDue: () => {
+      let next: number | null = null;
+      for (const op of view.temporalFilters) {
+        const due = op.nextDue();
+        if (due !== null && (next === null || due < next)) next = due;
+      }
+      return failure ? null : next;
+    },
     errorRows: () => errors.count,
     stateSizes: () => {
       const sizes = circuit.stateSizes();

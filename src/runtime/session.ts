@@ -8,7 +8,6 @@
  */
 
 import type { Node } from 'libpg-query';
-import { clockMicros } from '../common/clock.ts';
 import { SqlState, SqlSyntaxError, StateError } from '../common/errors.ts';
 import { asResourceLimitError } from '../common/stack-depth.ts';
 import { type SqlType, T } from '../common/types.ts';
@@ -55,7 +54,7 @@ export class Session {
    * transaction's start, so it moves only for a statement outside an open transaction.
    */
   startStatement(): void {
-    this.settings.statementTime = clockMicros();
+    this.settings.statementTime = Math.max(this.db.clock.now(), this.db.stepClockMicros);
     if (!this.transaction) this.settings.transactionTime = this.settings.statementTime;
   }
 

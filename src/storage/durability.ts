@@ -4,7 +4,6 @@
  * later write, a checkpoint every `checkpointIntervalMs` (10 s by default) and at close, and
  * the figures /metrics shows. The entry point of `storage/` for the library and the server.
  */
-import { clockMicros } from '../common/clock.ts';
 import { Batch } from '../dataflow/batch.ts';
 import type { Database, ViewMaintainer } from '../runtime/database.ts';
 import { MemoryBudget, type MemoryBudgetStats } from '../runtime/memory-budget.ts';
@@ -367,7 +366,8 @@ export class Durability {
       ddlHistory: this.log.ddlHistory.slice(),
       nextId: catalog.peekNextId(),
       step: this.db.currentStep,
-      clockMicros: clockMicros(),
+      // The latest step's reading: views with temporal filters hold their state as of it.
+      clockMicros: this.db.stepClockMicros,
       lsn: this.log.lastLsn,
       tables,
       views,
@@ -390,6 +390,7 @@ export class Durability {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    this.db.stopTimers();
     try {
       await this.running;
       await this.checkpoint();

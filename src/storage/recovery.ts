@@ -136,6 +136,7 @@ function restoreCheckpoint(
   db.catalog.setNextId(Math.max(db.catalog.peekNextId(), checkpoint.nextId));
   db.restoreStepNumber(checkpoint.step);
   clockAtLeast(checkpoint.clockMicros);
+  db.restoreStepClock(checkpoint.clockMicros);
   return restored;
 }
 
@@ -196,7 +197,7 @@ function replayRecord(
   clockAtLeast(record.clockMicros);
   for (const [relationId, batch] of record.changes.byRelation)
     if (db.hasStore(relationId)) applyToStore(db, relationId, batch);
-  db.commitStep(record.changes);
+  db.commitStep(record.changes, record.clockMicros);
 }
 
 function latestValidCheckpoint(dir: DataDirectory): {

@@ -19,6 +19,7 @@ import { JoinOp } from '../../dataflow/operators/join.ts';
 import { type MapColumn, MapOp } from '../../dataflow/operators/map.ts';
 import { NullAwareAntiJoinOp } from '../../dataflow/operators/null-aware-anti-join.ts';
 import { SetOp } from '../../dataflow/operators/set-op.ts';
+import { TemporalFilterOp } from '../../dataflow/operators/temporal-filter.ts';
 import { TopKOp } from '../../dataflow/operators/top-k.ts';
 import { TopKWithTiesOp } from '../../dataflow/operators/top-k-with-ties.ts';
 import { UnionOp } from '../../dataflow/operators/union.ts';
@@ -33,6 +34,7 @@ import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 import { children } from '../scalar-visit.ts';
+import { readsClock, splitTemporal } from '../temporal-filter.ts';
 import { groupClosing, type WatermarkOf, type WindowClose } from '../window-close.ts';
 import { compileResidual, splitJoinCondition } from './lower-join.ts';
 import { aggregateSpec, windowCallSpec } from './lower-window.ts';
@@ -51,6 +53,8 @@ export interface LowerOptions {
   readonly watermarkOf?: WatermarkOf;
   /** Under a memory budget: where join sides and groups keep cold keys (ADR 0006). */
   readonly spill?: SpillContext | null;
+  /** The clock reading (µs) of the step being run: temporal filters move rows in and out by it. */
+  readonly stepClock?: () => number;
 }
 
 export interface LoweredView {
@@ -60,6 +64,8 @@ export interface LoweredView {
   readonly group: number;
   /** Columns of the view's rows. */
   readonly arity: number;
+  /** The view's temporal filters: the step clock must run a step when one is next due. */
+  readonly temporalFilters: readonly TemporalFilterOp[];
 }
 
 /** Adds `plan` to `circuit` as one view; on failure nothing is left behind. */
@@ -74,6 +80,8 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
       appendOnly,
       watermarkOf: options.watermarkOf,
       spill: options.spill ?? null,
+      stepClock: options.stepClock,
+      temporalFilters: [],
       lowered: new Map(),
     };
     let root = lower(ctx, plan);
@@ -85,7 +93,7 @@ export function lowerPlan(circuit: Circuit, plan: LogicalPlan, options: LowerOpt
       root = add(ctx, op, [root, watermark]);
     }
     const outputId = circuit.finishView(group, root, options.relationId);
-    return { outputId, group, arity: plan.schema.length };
+    return { outputId, group, arity: plan.schema.length, temporalFilters: ctx.temporalFilters };
   } catch (e) {
     circuit.dropView(group);
     throw e;
@@ -98,6 +106,9 @@ interface Context {
   readonly appendOnly: (relationId: number) => boolean;
   readonly watermarkOf: WatermarkOf | undefined;
   readonly spill: SpillContext | null;
+  readonly stepClock: (() => number) | undefined;
+  /** Temporal filter operators built, for the view's next due time. */
+  readonly temporalFilters: TemporalFilterOp[];
   /** The node already built for each plan node, so a shared subplan is built once. */
   readonly lowered: Map<LogicalPlan, NodeId>;
 }
@@ -117,6 +128,52 @@ function add(ctx: Context, op: Operator, inputs: readonly NodeId[]): NodeId {
   return ctx.circuit.addOperator(ctx.group, op, inputs);
 }
 
+/**
+ * A filter with temporal conjuncts (plan/temporal-filter): the other conjuncts filter first; a
+ * map appends each row's enter and leave times (row errors isolated as in any map); the temporal
+ * filter operator holds rows until the step clock reaches those times and drops the two columns.
+ */
+function lowerTemporalFilter(
+  ctx: Context,
+  p: Extract<LogicalPlan, { kind: 'filter' }>,
+  input: NodeId,
+): NodeId {
+  const split = splitTemporal(p.predicate);
+  if (split === undefined || ctx.stepClock === undefined)
+    throw new FeatureNotSupportedError('the current time in this filter of a materialized view');
+  const arity = p.input.schema.length;
+  // The other conjuncts, and a time for each bound: a NULL time makes its comparison not true.
+  const rest = split.rest === null ? () => true : compilePredicate(split.rest);
+  const times = split.bounds.map((b) => compileScalar(b.time));
+  const passes = (row: readonly Value[], base: number): boolean =>
+    rest(row, base) && times.every((t) => t(row, base) !== null);
+  let node = add(ctx, new RowErrorIsolation(new FilterOp(arity, passes)), [input]);
+  const bound = (kind: 'enter' | 'leave'): MapColumn => {
+    const parts = split.bounds
+      .filter((b) => b.kind === kind)
+      .map((b) => ({ time: compileScalar(b.time), offset: b.offsetMicros }));
+    const pick = kind === 'enter' ? Math.max : Math.min;
+    // NULL: no bound of this kind.
+    return (row: readonly Value[], base: number): Value => {
+      let at: number | null = null;
+      for (const { time, offset } of parts) {
+        const t = (time(row, base) as number) + offset;
+        at = at === null ? t : pick(at, t);
+      }
+      return at;
+    };
+  };
+  const columns: MapColumn[] = [
+    ...Array.from({ length: arity }, (_, i) => i),
+    bound('enter'),
+    bound('leave'),
+  ];
+  node = add(ctx, new RowErrorIsolation(new MapOp(arity, columns)), [node]);
+  const op = new TemporalFilterOp(arity, ctx.stepClock);
+  ctx.temporalFilters.push(op);
+  return add(ctx, op, [node]);
+}
+
 const lowerings: Lowering = {
   get: (ctx, p) => ctx.circuit.addRead(ctx.group, p.relationId, p.schema.length),
 
@@ -128,6 +185,7 @@ const lowerings: Lowering = {
   filter: (ctx, p) => {
     const input = lower(ctx, p.input);
     if (p.predicate.kind === 'literal' && p.predicate.value === true) return input;
+    if (readsClock(p.predicate)) return lowerTemporalFilter(ctx, p, input);
     return add(
       ctx,
       new RowErrorIsolation(new FilterOp(p.input.schema.length, compilePredicate(p.predicate))),

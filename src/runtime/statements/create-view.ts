@@ -9,6 +9,7 @@ import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
+import { checkTemporalFilters, temporalClockNames } from '../../plan/temporal-filter.ts';
 import { windowCloseOf } from '../../plan/window-close.ts';
 import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
 import { relationWatermark } from '../event-time.ts';
@@ -93,10 +94,19 @@ export function executeCreateMaterializedView(
   }
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('materialized view query');
+  // now() and its kin are allowed in temporal filters only: bound as calls, checked in the plan.
+  const allowed = (fn: string): boolean => temporalClockNames.has(fn);
+  refuseClockDependence(query, db.catalog, allowed);
+  const temporal = findClockDependence(query, db.catalog) !== null;
   const named = new Set<number>();
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.into!.colNames ?? []);
+  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named, temporal), stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
-  refuseClockDependence(query, db.catalog);
+  const optimized = optimize(plan);
+  if (temporal)
+    checkTemporalFilters(optimized, (fn) => {
+      const found = findClockDependence(query, db.catalog, (other) => other !== fn);
+      return found?.view === undefined ? found?.position : undefined;
+    });
   const windowClose =
     emitOnWindowClose === undefined
       ? undefined
@@ -115,7 +125,7 @@ export function executeCreateMaterializedView(
   // Named first: a name taken meanwhile fails before any maintenance starts.
   db.catalog.addRelation(entry);
   try {
-    db.addMaterializedView(id, optimize(plan), reads, name, windowClose);
+    db.addMaterializedView(id, optimized, reads, name, windowClose);
   } catch (err) {
     db.catalog.removeRelation(id);
     throw err;

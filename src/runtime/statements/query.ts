@@ -68,6 +68,8 @@ export function planSelect(
   ctx: StatementContext,
   stmt: SelectStmt,
   namedRelations?: Set<number>,
+  /** Keep now() and its kin as calls (a materialized view's temporal filters). */
+  deferClock = false,
 ): LogicalPlan {
-  return foldConstants(bindQuery(stmt, { ...bindOptions(ctx), namedRelations }));
+  return foldConstants(bindQuery(stmt, { ...bindOptions(ctx), namedRelations, deferClock }));
 }

@@ -44,11 +44,18 @@ export interface ClockDependence {
   readonly view?: string;
 }
 
-/** The first time- or randomness-dependent function in `tree` (a parse tree node or list), or null. */
-export function findClockDependence(tree: unknown, catalog: Catalog): ClockDependence | null {
+/**
+ * The first time- or randomness-dependent function in `tree` (a parse tree node or list), or null.
+ * Functions `allowed` accepts are passed over (a plain view flagged for one is searched again).
+ */
+export function findClockDependence(
+  tree: unknown,
+  catalog: Catalog,
+  allowed?: (name: string) => boolean,
+): ClockDependence | null {
   if (Array.isArray(tree)) {
     for (const item of tree) {
-      const found = findClockDependence(item, catalog);
+      const found = findClockDependence(item, catalog, allowed);
       if (found) return found;
     }
     return null;
@@ -56,9 +63,17 @@ export function findClockDependence(tree: unknown, catalog: Catalog): ClockDepen
   if (tree === null || typeof tree !== 'object') return null;
   const node = tree as NodeFields;
   const own = ownDependence(node, catalog);
-  if (own) return own;
+  if (own && allowed?.(own.name)) {
+    if (own.view !== undefined) {
+      const query = catalog.relation(own.view);
+      if (query?.kind === 'view' && query.clockDependence) {
+        const inner = findClockDependence(query.clockDependence.query, catalog, allowed);
+        if (inner) return { ...inner, position: undefined, view: inner.view ?? own.view };
+      }
+    }
+  } else if (own) return own;
   for (const value of Object.values(node)) {
-    const found = findClockDependence(value, catalog);
+    const found = findClockDependence(value, catalog, allowed);
     if (found) return found;
   }
   return null;
@@ -100,9 +115,16 @@ function atLocation(location: number | undefined): number | undefined {
   return location === undefined || location < 0 ? undefined : location + 1;
 }
 
-/** CREATE MATERIALIZED VIEW's check: 0A000 naming the function, with what to do instead. */
-export function refuseClockDependence(query: Node, catalog: Catalog): void {
-  const found = findClockDependence(query, catalog);
+/**
+ * CREATE MATERIALIZED VIEW's check: 0A000 naming the function, with what to do instead. Functions
+ * `allowed` accepts (the clock a temporal filter reads) are left to the plan's check.
+ */
+export function refuseClockDependence(
+  query: Node,
+  catalog: Catalog,
+  allowed?: (name: string) => boolean,
+): void {
+  const found = findClockDependence(query, catalog, allowed);
   if (found === null) return;
   const why = found.random ? 'its result changes on every call' : 'its result depends on the current time';
   const where = found.view === undefined ? '' : ` (in view "${found.view}")`;
