@@ -6,8 +6,8 @@
  * is tested. Either way a pair matches only when the whole condition is TRUE, so the hash is
  * purely a way to skip pairs that cannot match. The left side streams through; the right side
  * is held. It yields when its guard says the evaluation's time slice is over.
- * A data error raised by the left side before its first row is due only if the other side has a
- * row, in a join that outputs no row of one side alone (docs/sql.md, "Which input runs first").
+ * A row error raised by the left side before its first row is due only if the right side has a
+ * row, in a join that outputs no left row alone (docs/sql.md, "Which input of a join runs first").
  */
 import type { Value } from '../../common/value.ts';
 import { isRowError } from '../../dataflow/row-errors.ts';
