@@ -64,6 +64,12 @@ export interface LogicalMap {
   readonly input: LogicalPlan;
   readonly exprs: readonly ScalarExpr[];
   readonly schema: Schema;
+  /**
+   * Set on the map that NULL-pads the unmatched rows of an outer join rewritten as a union
+   * (decorrelate-join.ts): its NULL literals stand for the NULL-extended side, so a predicate
+   * reading them must not move below it, onto rows that were matched (pushdown.ts).
+   */
+  readonly nullPadding?: true;
 }
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';

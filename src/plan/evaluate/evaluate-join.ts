@@ -6,8 +6,11 @@
  * is tested. Either way a pair matches only when the whole condition is TRUE, so the hash is
  * purely a way to skip pairs that cannot match. The left side streams through; the right side
  * is held. It yields when its guard says the evaluation's time slice is over.
+ * A row error raised by the left side before its first row is due only if the right side has a
+ * row, in a join that outputs no left row alone (docs/sql.md, "Which input of a join runs first").
  */
 import type { Value } from '../../common/value.ts';
+import { isRowError } from '../../dataflow/row-errors.ts';
 import type { RowFn } from '../compile-scalar.ts';
 import type { LogicalPlan } from '../logical.ts';
 import { splitJoinCondition } from '../lower/lower-join.ts';
@@ -53,9 +56,23 @@ export function* joinRows(
     rightMatched = new Uint8Array(rows.length);
     return rows;
   }
+  // Joins whose output needs a row from both sides: with no right row there is nothing to output.
+  const needsBoth = plan.joinType === 'inner' || plan.joinType === 'right' || plan.joinType === 'semi';
   const row: Value[] = new Array(outArity);
   try {
-    for (const l of left) {
+    for (;;) {
+      let next: IteratorResult<Value[] | undefined, void>;
+      try {
+        next = left.next();
+      } catch (e) {
+        // A data error before the left side's first row: the other side decides whether it was due.
+        if (right !== null || !needsBoth || !isRowError(e)) throw e;
+        right = yield* build();
+        if (right.length === 0) return;
+        throw e;
+      }
+      if (next.done) break;
+      const l = next.value;
       if (l === undefined) {
         yield;
         continue;
@@ -90,19 +107,18 @@ export function* joinRows(
         yield [...l, ...new Array<Value>(rightArity).fill(null)];
       }
     }
-    // No left row: a LEFT, semi or anti join never reads the right side, as PostgreSQL 15 runs
-    // them with the left side outer and stops at an empty outer side before it reads the inner
-    // one (no error of the right side's rows is raised, fuzz 1212:123). An inner join's sides
-    // may be either way round there: it reads the right side as before.
-    if (plan.joinType !== 'left' && plan.joinType !== 'semi' && plan.joinType !== 'anti')
+    // No left row: only a join that outputs right rows alone (RIGHT, FULL) reads the right input.
+    // A LEFT, semi or anti join stops there as PostgreSQL 15 does with an empty outer side (fuzz
+    // 1212:123); an inner join too (606:896; see docs/sql.md, "Which input of a join runs first").
+    if (plan.joinType === 'right' || plan.joinType === 'full') {
       right ??= yield* build();
-    if (right && (plan.joinType === 'right' || plan.joinType === 'full')) {
       for (let j = 0; j < right.length; j++) {
         if (!rightMatched[j]) yield [...new Array<Value>(leftArity).fill(null), ...right[j]!];
         if (guard.worked()) yield;
       }
     }
   } finally {
+    left.return();
     if (right) guard.release(right.length, rightArity);
   }
 }

@@ -54,6 +54,7 @@ export function decorrelateJoin(
       input: unmatched,
       exprs: [...columns(left.schema, 0, nL), ...nulls(nL, nR)],
       schema,
+      nullPadding: true,
     };
     out = { kind: 'setOp', op: 'union', all: true, left: out, right: padded, schema };
   }
@@ -64,6 +65,7 @@ export function decorrelateJoin(
       input: unmatched,
       exprs: [...nulls(0, nL), ...columns(right.schema, 0, nR)],
       schema,
+      nullPadding: true,
     };
     out = { kind: 'setOp', op: 'union', all: true, left: out, right: padded, schema };
   }

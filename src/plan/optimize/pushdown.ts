@@ -119,11 +119,15 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): L
     case 'map': {
       const substitutable = plan.exprs.every((e) => movable(e));
       if (!substitutable) return filterOver(plan, parts);
-      const through = free.map((p) =>
-        transformUp(p, (n) => (n.kind === 'column' ? plan.exprs[n.index]! : n)),
-      );
-      pushed = { ...plan, input: push(plan.input, through, ctx) };
-      break;
+      // A conjunct reading an outer join's NULL-extended side runs only on its unmatched rows:
+      // below the padding it would also meet (and could raise on) rows that found a match.
+      const padded = (p: ScalarExpr): boolean =>
+        plan.nullPadding === true && [...referencedColumns(p)].some((i) => plan.exprs[i]!.kind === 'literal');
+      const through = free
+        .filter((p) => !padded(p))
+        .map((p) => transformUp(p, (n) => (n.kind === 'column' ? plan.exprs[n.index]! : n)));
+      const stay = parts.filter((p) => !movable(p) || padded(p));
+      return filterOver({ ...plan, input: push(plan.input, through, ctx) }, stay);
     }
     case 'join':
       // Below a gate rows may not be computed yet (gate-inputs.ts): nothing is evaluated there.
