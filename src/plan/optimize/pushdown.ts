@@ -126,7 +126,7 @@ function push(plan: LogicalPlan, parts: readonly ScalarExpr[], ctx: Pushdown): L
       const through = free
         .filter((p) => !padded(p))
         .map((p) => transformUp(p, (n) => (n.kind === 'column' ? plan.exprs[n.index]! : n)));
-      const stay = parts.filter((p) => !movable(p) || padded(p));
+      const stay = parts.filter((p) => !movableQual(p) || padded(p));
       return filterOver({ ...plan, input: push(plan.input, through, ctx) }, stay);
     }
     case 'join':
