@@ -9,6 +9,7 @@ import {
   closeSync,
   constants,
   fdatasync,
+  existsSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -16,7 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Database as LmdbDatabase, open, type RootDatabase } from 'lmdb';
 import { EddyError, ResourceLimitError, SqlState, StateError, StorageError } from '../common/errors.ts';
 import { diskFullInjected } from '../common/failpoints.ts';
@@ -73,7 +74,7 @@ export class DataDirectory {
 
   /** Opens (creating if needed) the directory: takes its lock, checks its format version. */
   static open(path: string): DataDirectory {
-    mkdirSync(join(path, 'store'), { recursive: true });
+    makeDirectory(join(path, 'store'), path);
     const lockPath = join(path, 'eddy.pid');
     takeLock(lockPath, path);
     let dir: DataDirectory | undefined;
@@ -215,5 +216,26 @@ function processAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Creates a folder and its missing parents, one level at a time. Node's recursive mkdir never
+ * returns for a path under a pseudo file system that refuses new entries with ENOENT (`/proc/x`),
+ * so a mistyped `--data-dir` hung the server; this fails with a clear error instead.
+ */
+function makeDirectory(path: string, shown: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new StorageError(SqlState.ioError, `cannot create data directory "${shown}": ${(e as Error).message}`);
+    }
   }
 }

@@ -114,6 +114,15 @@ test('a data directory of another format version is refused with a clear error',
   await assert.rejects(open(dir), { message: /storage format 99/ });
 });
 
+test('a data directory that cannot be created fails at once with 58030, under /proc too', async () => {
+  // Node's recursive mkdir never returns for /proc/…: the server used to hang on such a --data-dir.
+  await assert.rejects(Eddy.open({ dir: '/proc/eddy-nope/data' }), {
+    code: '58030',
+    message: /cannot create data directory "\/proc\/eddy-nope\/data": ENOENT/,
+  });
+  await assert.rejects(Eddy.open({ dir: '/etc/hostname/data' }), { code: '58030', message: /ENOTDIR/ });
+});
+
 test('a latest checkpoint with flipped bytes is skipped: the previous one plus the log recover all', async () => {
   const dir = freshDir();
   let db = await open(dir);
