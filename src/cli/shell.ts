@@ -1,8 +1,9 @@
 /**
  * @module cli/shell
  * `eddy sql [--url URL]`: a SQL shell over an in-process database or a server. Statements end
- * with `;` and may span lines; `\d` lists relations, `\d name` describes one, `\q` quits. Both
- * meta-commands are catalog queries, so they answer the same in-process and over `--url`. Input
+ * with `;` and may span lines; `\d` lists relations, `\d name` describes one, `\g` sends what is
+ * typed so far, `\q` quits; a meta-command may follow SQL on a line (cli/shell-input). `\d` and
+ * `\d name` are catalog queries, so they answer the same in-process and over `--url`. Input
  * may be piped: then no banner or prompt is printed, and the shell ends with its input. Errors go
  * to stderr, as psql prints them.
  */
@@ -12,6 +13,7 @@ import type { Eddy } from '../eddy.ts';
 import type { ParsedCommandLine, sqlCommand } from './commands.ts';
 import { formatSqlError, type SqlErrorFields } from './error-report.ts';
 import { remoteExecute } from './remote.ts';
+import { initialScanState, scanLine } from './shell-input.ts';
 import { formatResult } from './table-format.ts';
 
 /** Runs a script; resolves to each result as text and the error that stopped it, if any. */
@@ -43,19 +45,20 @@ export async function runShell({ values }: ParsedCommandLine<typeof sqlCommand>)
       'eddy interactive shell. End statements with ";". \\d lists relations, \\q quits.\n',
     );
   let buffer = '';
+  let scan = initialScanState;
   prompt(false);
   try {
     for await (const line of rl) {
-      const trimmed = line.trim();
-      if (buffer === '' && trimmed.startsWith('\\')) {
-        if (trimmed === '\\q') break;
-        await metaCommand(trimmed, execute);
-      } else if (buffer !== '' || trimmed !== '') {
-        buffer += `${line}\n`;
-        if (trimmed.endsWith(';')) {
-          await show(buffer);
+      const scanned = scanLine(buffer, line, scan);
+      for (const statement of scanned.complete) await show(statement);
+      buffer = scanned.pending;
+      scan = scanned.state;
+      if (scanned.meta !== null) {
+        if (scanned.meta === '\\q') break;
+        if (scanned.meta === '\\g' || scanned.meta === '\\g;') {
+          if (buffer.trim() !== '') await show(buffer);
           buffer = '';
-        }
+        } else await metaCommand(scanned.meta, execute);
       }
       prompt(buffer !== '');
     }

@@ -97,6 +97,20 @@ describe('eddy sql with piped input', () => {
   });
 });
 
+describe('eddy sql input', () => {
+  test('SQL and a meta-command on one line, as psql reads them', async () => {
+    const { code, stdout, stderr } = await eddy(
+      ['sql'],
+      "CREATE TABLE q (a int); SELECT 42 AS answer, ';\\d' AS s; \\d\n\\q\nSELECT 'not run';\n",
+    );
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
+    assert.match(stdout, /^ +42 \| ;\\d$/m);
+    assert.match(stdout, /^ q +\| table$/m);
+    assert.doesNotMatch(stdout, /not run/);
+  });
+});
+
 describe('formatSqlError', () => {
   test('a long line is cut around the error, with the caret kept under it', () => {
     const source = `SELECT ${Array.from({ length: 30 }, (_, i) => `c${i}`).join(', ')}, oops FROM t`;
