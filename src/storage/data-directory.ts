@@ -8,8 +8,8 @@
 import {
   closeSync,
   constants,
-  fdatasync,
   existsSync,
+  fdatasync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -235,7 +235,10 @@ function makeDirectory(path: string, shown: string): void {
       mkdirSync(folder);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw new StorageError(SqlState.ioError, `cannot create data directory "${shown}": ${(e as Error).message}`);
+      throw new StorageError(
+        SqlState.ioError,
+        `cannot create data directory "${shown}": ${(e as Error).message}`,
+      );
     }
   }
 }
