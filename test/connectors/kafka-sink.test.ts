@@ -160,10 +160,9 @@ async function crashRun(brokers: string, how: 'random' | 'failpoint'): Promise<v
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-kafka-sink-crash-'));
   let served: Served | null = null;
   try {
-    served = await startServe(
-      dataDir,
-      how === 'failpoint' ? { EDDY_FAILPOINTS: 'sink.after-commit@25' } : {},
-    );
+    served = await startServe(dataDir, {
+      env: how === 'failpoint' ? { EDDY_FAILPOINTS: 'sink.after-commit@25' } : {},
+    });
     let c = await client(served.pgPort);
     await c.query('CREATE TABLE t (id int PRIMARY KEY, g int)');
     await c.query('CREATE MATERIALIZED VIEW v AS SELECT g, count(*) AS n, sum(id) AS s FROM t GROUP BY g');

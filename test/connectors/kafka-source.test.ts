@@ -7,13 +7,13 @@
  * counts every record exactly once.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Eddy } from '../../src/eddy.ts';
 import { serve } from '../../src/server/server.ts';
+import { kill, startServe } from '../support/serve-process.ts';
 import { withService } from '../support/services.ts';
 import { createTopic, deleteTopic, eventually, produce, produceTransactions } from './kafka-support.ts';
 
@@ -152,43 +152,6 @@ withService(
     }
   },
 );
-
-interface Served {
-  readonly child: ChildProcess;
-  readonly pgPort: number;
-}
-
-async function startServe(dataDir: string): Promise<Served> {
-  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-  const args = [
-    'serve',
-    '--pg-port',
-    '0',
-    '--http-port',
-    '0',
-    '--data-dir',
-    dataDir,
-    '--checkpoint-interval',
-    '300',
-  ];
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const pgPort = /PostgreSQL on [^:]+:(\d+)/.exec(out);
-      if (pgPort && /data directory/.test(out)) resolve({ child, pgPort: Number(pgPort[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`eddy serve exited with ${code}: ${out}`)));
-  });
-}
-
-function kill(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 withService(
   'kafka',

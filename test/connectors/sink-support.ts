@@ -1,68 +1,14 @@
-/**
- * @module test/connectors/sink-support
- * For the sink tests: `eddy serve --data-dir` as a child process that can be killed with SIGKILL,
- * and a real HTTP receiver for webhook sinks that records every request.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import pg from 'pg';
 
-export interface Served {
-  readonly child: ChildProcess;
-  readonly pgPort: number;
-}
-
-/** Starts `eddy serve` over `dataDir` on spare ports; `env` adds variables (failpoints). */
-export async function startServe(dataDir: string, env: Record<string, string> = {}): Promise<Served> {
-  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-  const args = [
-    'serve',
-    '--pg-port',
-    '0',
-    '--http-port',
-    '0',
-    '--data-dir',
-    dataDir,
-    '--checkpoint-interval',
-    '300',
-  ];
-  const child = spawn(process.execPath, [main, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const pgPort = /PostgreSQL on [^:]+:(\d+)/.exec(out);
-      if (pgPort && /data directory/.test(out)) resolve({ child, pgPort: Number(pgPort[1]) });
-    });
-    child.once('exit', (code) => reject(new Error(`eddy serve exited with ${code}: ${out}`)));
-  });
-}
-
-export function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-/** Resolves once `child` has exited (a failpoint killed it). */
-export function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-export async function client(port: number): Promise<pg.Client> {
-  const c = new pg.Client({ host: '127.0.0.1', port, user: 'eddy', database: 'eddy' });
-  // A server killed under a query ends the connection: the query fails, nothing else.
-  c.on('error', () => {});
-  await c.connect();
-  return c;
-}
+export {
+  client,
+  eventually,
+  exited,
+  kill,
+  type ServeProcess as Served,
+  startServe,
+} from '../support/serve-process.ts';
 
 export interface WebhookRequest {
   readonly key: string;
@@ -134,17 +80,5 @@ export class Receiver {
       this.requests.push({ key: String(req.headers['idempotency-key']), body: JSON.parse(text) });
       res.writeHead(204).end();
     });
-  }
-}
-
-export async function eventually(
-  check: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  describe: () => Promise<string> | string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${await describe()}`);
-    await new Promise((r) => setTimeout(r, 100));
   }
 }

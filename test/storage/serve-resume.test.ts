@@ -6,13 +6,13 @@
  * over HTTP and 55000 over the wire.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { SseClient, type SseEvent } from '../server/http-support.ts';
+import { type ServeProcess, startServe as startServeProcess } from '../support/serve-process.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -22,27 +22,10 @@ after(() => {
 /** Rows of history kept: the last six steps, as each step below changes one row. */
 const historyRows = 6;
 
-interface Served {
-  readonly child: ChildProcess;
-  readonly pgPort: number;
-  readonly http: string;
-}
-
-async function startServe(dataDir: string): Promise<Served> {
-  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-  const args = ['serve', '--pg-port', '0', '--http-port', '0', '--data-dir', dataDir];
-  args.push('--checkpoint-interval', '200', '--subscription-history-rows', String(historyRows));
-  const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const pgPort = /PostgreSQL on [^:]+:(\d+)/.exec(out);
-      const http = /HTTP on (http:\/\/[^\s]+)/.exec(out);
-      if (pgPort && http && /data directory/.test(out))
-        resolve({ child, pgPort: Number(pgPort[1]), http: http[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`eddy serve exited with ${code}: ${out}`)));
+function startServe(dataDir: string): Promise<ServeProcess> {
+  return startServeProcess(dataDir, {
+    checkpointIntervalMs: 200,
+    args: ['--subscription-history-rows', String(historyRows)],
   });
 }
 

@@ -5,13 +5,13 @@
  * restarted under a memory budget, its figures).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { serve } from '../../src/server/server.ts';
+import { type ServeProcess, startServe as startServeProcess } from '../support/serve-process.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -76,45 +76,20 @@ test('wire and HTTP writes survive a restart; a second server on the directory i
   await server.close();
 });
 
-/** Starts `eddy serve` on a data directory; resolves with its wire port once it serves. */
-async function startServe(dataDir: string): Promise<{ child: ChildProcess; port: number; banner: string }> {
-  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      'serve',
-      '--pg-port',
-      '0',
-      '--http-port',
-      '0',
-      '--data-dir',
-      dataDir,
-      '--checkpoint-interval',
-      '100',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (s: string) => {
-      out += s;
-      const port = /PostgreSQL on [^:]+:(\d+)/.exec(out);
-      if (port && /data directory/.test(out)) resolve({ child, port: Number(port[1]), banner: out });
-    });
-    child.once('exit', (code) => reject(new Error(`eddy serve exited with ${code}: ${out}`)));
-  });
+/** `eddy serve` on a data directory, checkpointing every 100 ms. */
+function startServe(dataDir: string): Promise<ServeProcess> {
+  return startServeProcess(dataDir, { checkpointIntervalMs: 100 });
 }
 
 test('kill -9 of eddy serve mid-workload keeps every acknowledged COMMIT', async () => {
   const dataDir = freshDir();
   let served = await startServe(dataDir);
   assert.match(served.banner, new RegExp(`data directory ${dataDir}`));
-  const setup = await client(served.port);
+  const setup = await client(served.pgPort);
   await setup.query('CREATE TABLE acks (id int PRIMARY KEY)');
   await setup.end();
   const acked = new Set<number>();
-  const clients = await Promise.all(Array.from({ length: 4 }, () => client(served.port)));
+  const clients = await Promise.all(Array.from({ length: 4 }, () => client(served.pgPort)));
   for (const c of clients) c.on('error', () => {});
   let stop = false;
   const writers = clients.map(async (c, k) => {
@@ -144,7 +119,7 @@ test('kill -9 of eddy serve mid-workload keeps every acknowledged COMMIT', async
   await exited;
   served = await startServe(dataDir);
   assert.match(served.banner, /eddy: recovered .* in [\d.]+ ms: step \d+/);
-  const check = await client(served.port);
+  const check = await client(served.pgPort);
   const ids = new Set((await check.query('SELECT id FROM acks')).rows.map((r) => r.id as number));
   for (const id of acked) assert.ok(ids.has(id), `acknowledged COMMIT of ${id} lost`);
   await check.end();
