@@ -141,7 +141,8 @@ export class RowStore implements RelationStore {
       const chunk = this.valueChunks[s >> chunkShift]!;
       const base = (s & (chunkSlots - 1)) * this.arity;
       let same = true;
-      for (let k = 0; k < columns.length && same; k++) same = valuesEqual(chunk[base + columns[k]!]!, key[k]!);
+      for (let k = 0; k < columns.length && same; k++)
+        same = valuesEqual(chunk[base + columns[k]!]!, key[k]!);
       if (same) return this.row(s);
     }
     return undefined;
