@@ -2,14 +2,16 @@
  * @module bench/connectors/kafka-child
  * Eddy's case of `npm run bench -- kafka`, in a process of its own: a Kafka source over the
  * pre-filled topic and a GROUP BY view, timed from the CREATE to the view counting every event,
- * then checked against the producer's counts (exact, or it fails) and the source's lag (0, or it
- * fails). RssAnon is sampled every 100 ms. Prints its row and notes as one JSON line.
+ * then checked against the producer's counts (exact, or it fails), the source's lag (0, or it
+ * fails) and, under a budget, the peak RssAnon (within the budget, or it fails). RssAnon is
+ * sampled every 100 ms. Prints its row and notes as one JSON line.
  * argv: brokers topic events [budget] (a budget: on a data directory under that memory budget).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Eddy } from '../../src/eddy.ts';
+import { parseMemorySetting } from '../../src/plan/evaluate/query-guard.ts';
 import { readRssAnonBytes } from '../../src/runtime/memory-budget.ts';
 import { expectedGroups, groups } from './kafka-events.ts';
 import type { Row } from './kafka-suite.ts';
@@ -69,6 +71,9 @@ async function eddyIngest(
       if (Number(count) !== expected.count[g] || Number(total) !== expected.total[g]) wrong++;
     if (wrong > 0) throw new Error(`the view differs from the producer's counts in ${wrong} groups`);
     if (lastLag !== 0) throw new Error(`the source's lag stayed at ${lastLag}`);
+    const budgetBytes = budget === undefined ? null : parseMemorySetting(budget);
+    if (budgetBytes !== null && peakRss > budgetBytes)
+      throw new Error(`RssAnon peaked at ${peakRss} bytes, over the budget of ${budget}`);
     const notes = [
       `Eddy's view equals the producer's counts (${groups} groups, ${n.toLocaleString('en-US')} events); the source's lag fell from ${peakLag.toLocaleString('en-US')} (highest seen) to 0.`,
       `RssAnon: ${Math.round(rssBefore / 2 ** 20)} MB before the CREATE, ${Math.round(peakRss / 2 ** 20)} MB at its peak during ingest (sampled every 100 ms)${budget !== undefined ? `, budget ${budget} (data directory on ${tmpdir()})` : ''}.`,
