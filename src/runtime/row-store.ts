@@ -129,23 +129,8 @@ export class RowStore implements RelationStore {
 
   /** The row whose primary key equals `key`, if any. */
   lookupKey(key: readonly Value[]): Value[] | undefined {
-    const columns = this.keyColumns;
-    if (columns.length === 0) return undefined;
-    for (const v of key) if (v === null) return undefined;
-    // The key's index, made by the constructor: the first one, on exactly the key's columns. A
-    // point lookup per upstream change (CDC) makes this path hot: no closures, no result array.
-    const slots = this.indexes[0]!.slots.get(this.rowHash(key, 0, keyPositions(key.length)));
-    if (slots === undefined) return undefined;
-    for (const s of slots) {
-      if (this.countAt(s) <= 0) continue;
-      const chunk = this.valueChunks[s >> chunkShift]!;
-      const base = (s & (chunkSlots - 1)) * this.arity;
-      let same = true;
-      for (let k = 0; k < columns.length && same; k++)
-        same = valuesEqual(chunk[base + columns[k]!]!, key[k]!);
-      if (same) return this.row(s);
-    }
-    return undefined;
+    if (this.keyColumns.length === 0) return undefined;
+    return this.lookup(this.keyColumns, key)[0];
   }
 
   /**
