@@ -5,6 +5,7 @@
  */
 
 import { BUDGET_USAGE, parseBudgetArgs, runBudgetSuite } from './budget/budget-suite.ts';
+import { KAFKA_USAGE, parseKafkaArgs, runKafkaSuite } from './connectors/kafka-suite.ts';
 import { NATS_USAGE, parseNatsArgs, runNatsSuite } from './connectors/nats-suite.ts';
 import { CONSOLE_USAGE, parseConsoleArgs, runConsoleSuite } from './console/console-suite.ts';
 import { CHECKPOINT_USAGE, parseCheckpointArgs, runCheckpointSuite } from './durability/checkpoint-suite.ts';
@@ -30,6 +31,7 @@ const SUITES = [
   'regex',
   'budget',
   'nats',
+  'kafka',
   'pg',
 ];
 
@@ -70,6 +72,10 @@ async function main(argv: readonly string[]): Promise<number> {
     await runNatsSuite(parseNatsArgs(args));
     return 0;
   }
+  if (suite === 'kafka') {
+    await runKafkaSuite(parseKafkaArgs(args), `npm run bench -- ${argv.join(' ')}`);
+    return 0;
+  }
   if (suite === 'pg') {
     await runPgSuite(parsePgArgs(args), `npm run bench -- ${argv.join(' ')}`);
     return 0;
@@ -79,7 +85,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}\n\n${PG_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}\n\n${KAFKA_USAGE}\n\n${PG_USAGE}`,
   );
   return 2;
 }

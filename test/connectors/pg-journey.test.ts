@@ -198,3 +198,70 @@ withService(
     }
   },
 );
+
+withService(
+  'postgres',
+  'a keyed PostgreSQL sink writes a bulk step by COPY, a small one by INSERT',
+  async (url) => {
+    const up = await upstream(url);
+    await up.query('DROP TABLE IF EXISTS j_bulk');
+    await up.query("DELETE FROM eddy_sink_progress WHERE sink = 'j_bulk'").catch(() => {});
+    const u = new URL(url);
+    const sink = new PostgresSink({
+      name: 'j_bulk',
+      address: {
+        spec: {
+          type: 'postgres',
+          host: u.hostname,
+          port: Number(u.port),
+          user: decodeURIComponent(u.username),
+          dbname: u.pathname.slice(1),
+          passwordSecret: null,
+        },
+        password: null,
+      },
+      table: 'j_bulk',
+      columns: [
+        { name: 'id', type: T.int4 },
+        { name: 'note', type: T.text },
+      ],
+      key: [0],
+      createTable: true,
+    });
+    const note = (i: number, step: number) => (i % 7 === 0 ? null : `s${step}\t${i}\\\n`);
+    const expected = new Map<number, string | null>();
+    try {
+      assert.equal(await sink.open(), null);
+      const first = Array.from({ length: 100 }, (_, i) => [i, note(i, 1)]);
+      await sink.deliver({ step: 1, replace: true, rows: first, weights: first.map(() => 1) });
+      for (const [id, n] of first) expected.set(id as number, n as string | null);
+      // 150 rows (from 100, COPY): the old rows of 50 keys retracted, their new rows and 100 new keys.
+      const changed = Array.from({ length: 150 }, (_, i) => [i + 50, note(i + 50, 2)]);
+      const old = first.slice(50);
+      await sink.deliver({
+        step: 2,
+        replace: false,
+        rows: [...old, ...changed],
+        weights: [...old.map(() => -1), ...changed.map(() => 1)],
+      });
+      for (const [id, n] of changed) expected.set(id as number, n as string | null);
+      // Three rows: one INSERT.
+      const small = [
+        [0, 'zero'],
+        [300, null],
+        [301, 'a\tb'],
+      ];
+      await sink.deliver({ step: 3, replace: false, rows: small, weights: [1, 1, 1] });
+      for (const [id, n] of small) expected.set(id as number, n as string | null);
+      const rows = (await up.query('SELECT id, note FROM j_bulk ORDER BY id')).rows;
+      assert.deepEqual(
+        rows,
+        [...expected].sort((a, b) => a[0] - b[0]).map(([id, n]) => ({ id, note: n })),
+      );
+      assert.equal(await sink.open(), 3);
+    } finally {
+      await sink.close();
+      await up.end();
+    }
+  },
+);

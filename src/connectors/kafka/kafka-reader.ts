@@ -95,7 +95,8 @@ export class KafkaReader {
       const leader = topic.partitions[partition]?.leader ?? -1;
       byLeader.set(leader, [...(byLeader.get(leader) ?? []), partition]);
     }
-    const records: FetchedRecord[] = [];
+    // Each partition's records arrive in offset order: gathered per partition, they need no sort.
+    const byPartition = new Map<number, FetchedRecord[]>();
     const next = new Map(positions);
     const highWatermarks = new Map<number, bigint>();
     const perPartition = Math.max(1024, Math.floor(this.options.maxBytes / positions.size));
@@ -128,13 +129,17 @@ export class KafkaReader {
               );
             highWatermarks.set(p.partitionIndex, p.highWatermark);
             const from = positions.get(p.partitionIndex)!;
-            const last = readBatches(p.partitionIndex, from, p.records ?? [], p.abortedTransactions, records);
+            const out: FetchedRecord[] = [];
+            byPartition.set(p.partitionIndex, out);
+            const last = readBatches(p.partitionIndex, from, p.records ?? [], p.abortedTransactions, out);
             if (last >= from) next.set(p.partitionIndex, last + 1n);
           }
         }
       }),
     );
-    records.sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset));
+    const records = [...byPartition.keys()]
+      .sort((a, b) => a - b)
+      .flatMap((partition) => byPartition.get(partition)!);
     return { records, next, highWatermarks };
   }
 

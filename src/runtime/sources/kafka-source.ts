@@ -4,11 +4,13 @@
  * the positions in the source's offsets table (partition → next offset). A partition seen for the
  * first time gets its position (earliest or latest) in a batch of its own, so `start = 'latest'`
  * means "from when the source was created", also across restarts; partitions added later are
- * picked up within 5 s.
+ * picked up within 5 s. While a batch is decoded and its step made durable, the reader already
+ * fetches the next one from where that batch ends (at most one fetch ahead, so at most two
+ * batches of `poll_bytes` in memory); it is used only if the step moved the positions there.
  */
 import type { PositionKey } from '../../catalog/catalog.ts';
 import type { KafkaSourceSpec } from '../../connectors/kafka/kafka-options.ts';
-import { KafkaReader, kafkaErrorMessage } from '../../connectors/kafka/kafka-reader.ts';
+import { KafkaReader, kafkaErrorMessage, type Poll } from '../../connectors/kafka/kafka-reader.ts';
 import type { SourceBatch, SourceReader } from './connector-source.ts';
 
 const partitionCheckMs = 5000;
@@ -24,6 +26,7 @@ export async function openKafkaSource(spec: KafkaSourceSpec, name: string): Prom
     maxBytes: spec.pollBytes,
   });
   let partitionsCheckedAt = 0;
+  let prefetched: { from: ReadonlyMap<number, bigint>; poll: Promise<Poll> } | null = null;
   const highWatermarks = new Map<number, bigint>();
   const lag = (positions: ReadonlyMap<number, bigint>): number => {
     let behind = 0;
@@ -48,18 +51,39 @@ export async function openKafkaSource(spec: KafkaSourceSpec, name: string): Prom
         }
       }
       if (positions.size === 0) return null;
-      const poll = await reader.poll(positions);
+      const ahead = prefetched;
+      prefetched = null;
+      const poll =
+        ahead !== null && samePositions(ahead.from, positions)
+          ? await ahead.poll
+          : await reader.poll(positions);
       for (const [p, high] of poll.highWatermarks) highWatermarks.set(p, high);
       const next = new Map<PositionKey, number>();
       for (const [p, offset] of poll.next) if (offset !== positions.get(p)) next.set(p, Number(offset));
       const after = new Map(positions);
       for (const [p, offset] of poll.next) after.set(p, offset);
+      // Only while there is more to read: an idle source keeps one long poll, not two.
+      if (poll.records.length > 0) {
+        const ahead = reader.poll(after);
+        ahead.catch(() => {}); // a failed fetch ahead is thrown when (if) it is used
+        prefetched = { from: after, poll: ahead };
+      }
       return {
         records: poll.records.map((r) => ({ key: r.partition, offset: Number(r.offset), value: r.value })),
         next,
         lag: lag(after),
       };
     },
-    close: () => reader.close(),
+    async close() {
+      await prefetched?.poll.catch(() => {});
+      prefetched = null;
+      await reader.close();
+    },
   };
+}
+
+function samePositions(a: ReadonlyMap<number, bigint>, b: ReadonlyMap<number, bigint>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, next] of a) if (b.get(p) !== next) return false;
+  return true;
 }

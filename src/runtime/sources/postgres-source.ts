@@ -58,6 +58,13 @@ interface Transaction {
   readonly changes: Change[];
 }
 
+/** An Eddy table a step writes, looked up once per step rather than once per change. */
+interface Target {
+  readonly entry: TableEntry;
+  readonly store: ReturnType<Database['store']>;
+  readonly keyed: boolean;
+}
+
 /** How an upstream relation's tuples map onto its Eddy table: Eddy column j ← tuple index. */
 interface RelationMap {
   readonly upstream: UpstreamTable;
@@ -376,8 +383,9 @@ export class PostgresSource {
         if (batch.length === 0) continue;
         const ctx = this.statementContext();
         const dead: Value[] = [];
+        const targets = new Map<string, Target>();
         let good = 0;
-        for (const txn of batch) good += this.applyTransaction(ctx, txn, dead);
+        for (const txn of batch) good += this.applyTransaction(ctx, txn, dead, targets);
         const end = batch[batch.length - 1]!.endLsn;
         this.finishStep(ctx, dead, end, good);
         await this.db.whenDurable();
@@ -427,7 +435,12 @@ export class PostgresSource {
   }
 
   /** One upstream transaction's changes; returns the rows changed (bad ones are dead-lettered). */
-  private applyTransaction(ctx: StatementContext, txn: Transaction, dead: Value[]): number {
+  private applyTransaction(
+    ctx: StatementContext,
+    txn: Transaction,
+    dead: Value[],
+    targets: Map<string, Target>,
+  ): number {
     let good = 0;
     for (const change of txn.changes) {
       if (change.tag === 'truncate') {
@@ -444,8 +457,15 @@ export class PostgresSource {
       const map = this.relations.get(change.relationId);
       if (map === undefined) continue;
       const m = change.m;
+      let target = targets.get(map.relation);
+      if (target === undefined) {
+        const entry = this.table(map.relation);
+        const store = this.db.store(entry.id);
+        target = { entry, store, keyed: entry.primaryKey.length > 0 };
+        targets.set(map.relation, target);
+      }
       try {
-        this.applyChange(ctx, map, m);
+        this.applyChange(ctx, map, target, m);
         good++;
       } catch (err) {
         const tuple = m.tag === 'insert' || m.tag === 'update' ? m.row : m.tag === 'delete' ? m.old : [];
@@ -455,10 +475,8 @@ export class PostgresSource {
     return good;
   }
 
-  private applyChange(ctx: StatementContext, map: RelationMap, m: PgOutputMessage): void {
-    const entry = this.table(map.relation);
-    const store = this.db.store(entry.id);
-    const keyed = entry.primaryKey.length > 0;
+  private applyChange(ctx: StatementContext, map: RelationMap, target: Target, m: PgOutputMessage): void {
+    const { entry, store, keyed } = target;
     /** The row Eddy has for the change's old key or old row, if any. */
     const existing = (old: TupleValue[]): Value[] | undefined => {
       const row = this.convert(entry, map.index, old, null, true);
