@@ -55,7 +55,14 @@ export async function openKafkaSource(spec: KafkaSourceSpec, name: string): Prom
       const after = new Map(positions);
       for (const [p, offset] of poll.next) after.set(p, offset);
       return {
-        records: poll.records.map((r) => ({ key: r.partition, offset: Number(r.offset), value: r.value })),
+        records: poll.records.map((r) => ({
+          key: r.partition,
+          offset: Number(r.offset),
+          value: r.value,
+          recordKey: r.key,
+          timestampMs: r.timestampMs,
+          headers: r.headers,
+        })),
         next,
         lag: lag(after),
       };
