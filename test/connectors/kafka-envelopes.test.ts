@@ -24,100 +24,112 @@ async function until(c: pg.Client, sql: string, expected: unknown[], what: strin
   );
 }
 
-withService('kafka', 'FORMAT UPSERT: the latest value per key, tombstones delete, updates retract', async (brokers) => {
-  const topic = await createTopic(brokers, 1);
-  await produceRecords(brokers, topic, [
-    { key: 'a', value: '{"v": 1}' },
-    { key: 'b', value: '{"v": 2}' },
-    { key: 'a', value: '{"v": 10, "k": "ignored: the key wins"}' },
-    { key: 'c', value: '{"v": 3}' },
-    { key: 'b', value: null },
-    { value: '{"v": 5}' },
-    { key: 'd', value: 'not json' },
-    { key: 'e', value: '{"v": "five"}' },
-  ]);
-  const server = await serve({ pgPort: 0, httpPort: 0 });
-  const c = await client(server.pg.address().port);
-  try {
-    await c.query(
-      `CREATE SOURCE u (k text, v int, PRIMARY KEY (k))
+withService(
+  'kafka',
+  'FORMAT UPSERT: the latest value per key, tombstones delete, updates retract',
+  async (brokers) => {
+    const topic = await createTopic(brokers, 1);
+    await produceRecords(brokers, topic, [
+      { key: 'a', value: '{"v": 1}' },
+      { key: 'b', value: '{"v": 2}' },
+      { key: 'a', value: '{"v": 10, "k": "ignored: the key wins"}' },
+      { key: 'c', value: '{"v": 3}' },
+      { key: 'b', value: null },
+      { value: '{"v": 5}' },
+      { key: 'd', value: 'not json' },
+      { key: 'e', value: '{"v": "five"}' },
+    ]);
+    const server = await serve({ pgPort: 0, httpPort: 0 });
+    const c = await client(server.pg.address().port);
+    try {
+      await c.query(
+        `CREATE SOURCE u (k text, v int, PRIMARY KEY (k))
          WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}', include.key = 'k')
          FORMAT UPSERT ENCODE JSON;
        CREATE MATERIALIZED VIEW totals AS SELECT count(*) AS n, sum(v) AS total FROM u`,
-    );
-    await until(c, 'SELECT n, total FROM totals', [{ n: '2', total: '13' }], 'totals');
-    assert.deepEqual(await rows(c, 'SELECT k, v FROM u ORDER BY k'), [
-      { k: 'a', v: 10 },
-      { k: 'c', v: 3 },
-    ]);
-    assert.deepEqual(await rows(c, 'SELECT "offset", error_code FROM u_dead_letters ORDER BY "offset"'), [
-      { offset: '5', error_code: '23502' },
-      { offset: '6', error_code: '22P02' },
-      { offset: '7', error_code: '22P02' },
-    ]);
-    await produceRecords(brokers, topic, [
-      { key: 'a', value: null },
-      { key: 'c', value: '{"v": 4}' },
-      { key: 'zz', value: null },
-    ]);
-    await until(c, 'SELECT n, total FROM totals', [{ n: '1', total: '4' }], 'totals after tombstones');
-    assert.deepEqual(await rows(c, 'SELECT k, v FROM u'), [{ k: 'c', v: 4 }]);
-    await assert.rejects(c.query('INSERT INTO u VALUES ($1, 1)', ['x']), { code: '42809' });
-  } finally {
-    await c.end();
-    await server.close();
-  }
-});
+      );
+      await until(c, 'SELECT n, total FROM totals', [{ n: '2', total: '13' }], 'totals');
+      assert.deepEqual(await rows(c, 'SELECT k, v FROM u ORDER BY k'), [
+        { k: 'a', v: 10 },
+        { k: 'c', v: 3 },
+      ]);
+      assert.deepEqual(await rows(c, 'SELECT "offset", error_code FROM u_dead_letters ORDER BY "offset"'), [
+        { offset: '5', error_code: '23502' },
+        { offset: '6', error_code: '22P02' },
+        { offset: '7', error_code: '22P02' },
+      ]);
+      await produceRecords(brokers, topic, [
+        { key: 'a', value: null },
+        { key: 'c', value: '{"v": 4}' },
+        { key: 'zz', value: null },
+      ]);
+      await until(c, 'SELECT n, total FROM totals', [{ n: '1', total: '4' }], 'totals after tombstones');
+      assert.deepEqual(await rows(c, 'SELECT k, v FROM u'), [{ k: 'c', v: 4 }]);
+      await assert.rejects(c.query('INSERT INTO u VALUES ($1, 1)', ['x']), { code: '42809' });
+    } finally {
+      await c.end();
+      await server.close();
+    }
+  },
+);
 
 const row = (id: number, name: string, amount: number) => ({ id, name, amount });
 
-withService('kafka', 'FORMAT DEBEZIUM: c, r, u and d events; an unknown op is dead-lettered', async (brokers) => {
-  const topic = await createTopic(brokers, 1);
-  const event = (op: string, before: unknown, after: unknown) => JSON.stringify({ before, after, op, ts_ms: 1 });
-  await produceRecords(brokers, topic, [
-    { value: event('r', null, row(1, 'ann', 10)) },
-    { value: event('c', null, row(2, 'bob', 20)) },
-    { value: event('c', null, row(3, 'cy', 30)) },
-    { value: event('u', row(2, 'bob', 20), row(2, 'bob', 25)) },
-    // A delete under REPLICA IDENTITY DEFAULT: only the key in "before".
-    { value: event('d', { id: 3, name: null, amount: null }, null) },
-    { value: null },
-    { value: JSON.stringify({ schema: {}, payload: JSON.parse(event('u', null, row(1, 'ann', 11))) }) },
-    { value: event('x', null, row(4, 'dee', 40)) },
-    { value: event('d', null, null) },
-    { value: event('c', null, { id: 5, name: 'eve', amount: 'lots' }) },
-    // The key changes: the old key's row goes.
-    { value: event('u', row(2, 'bob', 25), row(20, 'bob', 26)) },
-  ]);
-  const server = await serve({ pgPort: 0, httpPort: 0 });
-  const c = await client(server.pg.address().port);
-  try {
-    await c.query(
-      `CREATE SOURCE d (id int, name text, amount int, PRIMARY KEY (id))
+withService(
+  'kafka',
+  'FORMAT DEBEZIUM: c, r, u and d events; an unknown op is dead-lettered',
+  async (brokers) => {
+    const topic = await createTopic(brokers, 1);
+    const event = (op: string, before: unknown, after: unknown) =>
+      JSON.stringify({ before, after, op, ts_ms: 1 });
+    await produceRecords(brokers, topic, [
+      { value: event('r', null, row(1, 'ann', 10)) },
+      { value: event('c', null, row(2, 'bob', 20)) },
+      { value: event('c', null, row(3, 'cy', 30)) },
+      { value: event('u', row(2, 'bob', 20), row(2, 'bob', 25)) },
+      // A delete under REPLICA IDENTITY DEFAULT: only the key in "before".
+      { value: event('d', { id: 3, name: null, amount: null }, null) },
+      { value: null },
+      { value: JSON.stringify({ schema: {}, payload: JSON.parse(event('u', null, row(1, 'ann', 11))) }) },
+      { value: event('x', null, row(4, 'dee', 40)) },
+      { value: event('d', null, null) },
+      { value: event('c', null, { id: 5, name: 'eve', amount: 'lots' }) },
+      // The key changes: the old key's row goes.
+      { value: event('u', row(2, 'bob', 25), row(20, 'bob', 26)) },
+    ]);
+    const server = await serve({ pgPort: 0, httpPort: 0 });
+    const c = await client(server.pg.address().port);
+    try {
+      await c.query(
+        `CREATE SOURCE d (id int, name text, amount int, PRIMARY KEY (id))
          WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}')
          FORMAT DEBEZIUM ENCODE JSON;
        CREATE MATERIALIZED VIEW totals AS SELECT count(*) AS n, sum(amount) AS total FROM d`,
-    );
-    await until(c, 'SELECT n, total FROM totals', [{ n: '2', total: '37' }], 'totals');
-    assert.deepEqual(await rows(c, 'SELECT id, name, amount FROM d ORDER BY id'), [
-      row(1, 'ann', 11),
-      row(20, 'bob', 26),
-    ]);
-    const dead = await rows(c, 'SELECT "offset", error_code, error_message FROM d_dead_letters ORDER BY "offset"');
-    assert.deepEqual(
-      dead.map((d) => [d.offset, d.error_code]),
-      [
-        ['7', '22P02'],
-        ['8', '22004'],
-        ['9', '22P02'],
-      ],
-    );
-    assert.match(String(dead[0]!.error_message), /op "x" is not c, r, u or d/);
-  } finally {
-    await c.end();
-    await server.close();
-  }
-});
+      );
+      await until(c, 'SELECT n, total FROM totals', [{ n: '2', total: '37' }], 'totals');
+      assert.deepEqual(await rows(c, 'SELECT id, name, amount FROM d ORDER BY id'), [
+        row(1, 'ann', 11),
+        row(20, 'bob', 26),
+      ]);
+      const dead = await rows(
+        c,
+        'SELECT "offset", error_code, error_message FROM d_dead_letters ORDER BY "offset"',
+      );
+      assert.deepEqual(
+        dead.map((d) => [d.offset, d.error_code]),
+        [
+          ['7', '22P02'],
+          ['8', '22004'],
+          ['9', '22P02'],
+        ],
+      );
+      assert.match(String(dead[0]!.error_message), /op "x" is not c, r, u or d/);
+    } finally {
+      await c.end();
+      await server.close();
+    }
+  },
+);
 
 withService('kafka', 'formats refused at CREATE SOURCE: what each needs is said', async (brokers) => {
   const server = await serve({ pgPort: 0, httpPort: 0 });
@@ -131,7 +143,10 @@ withService('kafka', 'formats refused at CREATE SOURCE: what each needs is said'
       [`(k text, v int, PRIMARY KEY (k)) WITH (${kafka}, include.key = 'k')`, '0A000'],
       [`(v int) WITH (${kafka}) FORMAT PLAIN ENCODE AVRO`, '22023'],
       [`(v int) WITH (${kafka}) FORMAT PLAIN ENCODE AVRO (schema.registry = 'ftp://x')`, '22023'],
-      [`(v int) WITH (${kafka}) FORMAT PLAIN ENCODE PROTOBUF (message = 'a.B', schema.location = '/nonexistent.proto')`, '22023'],
+      [
+        `(v int) WITH (${kafka}) FORMAT PLAIN ENCODE PROTOBUF (message = 'a.B', schema.location = '/nonexistent.proto')`,
+        '22023',
+      ],
       [`(a text, b text) WITH (${kafka}) FORMAT PLAIN ENCODE TEXT`, '42804'],
       [`(a text) WITH (${kafka}) FORMAT PLAIN ENCODE BYTES`, '42804'],
       [`(a text, t text) WITH (${kafka}, include.timestamp = 't') FORMAT PLAIN ENCODE TEXT`, '42804'],

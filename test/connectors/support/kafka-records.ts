@@ -18,7 +18,11 @@ export interface TestRecord {
 const bytes = (v: string | Buffer): Buffer => (Buffer.isBuffer(v) ? v : Buffer.from(v));
 
 /** Produces `records` in order (partition 0 unless they say otherwise), one request. */
-export async function produceRecords(brokers: string, topic: string, records: readonly TestRecord[]): Promise<void> {
+export async function produceRecords(
+  brokers: string,
+  topic: string,
+  records: readonly TestRecord[],
+): Promise<void> {
   const producer = new Producer({ clientId: 'eddy-test-records', bootstrapBrokers: [brokers] });
   try {
     await producer.send({
@@ -29,7 +33,10 @@ export async function produceRecords(brokers: string, topic: string, records: re
         ...(r.value === null ? {} : { value: bytes(r.value) }),
         ...(r.headers === undefined
           ? {}
-          : { headers: Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Buffer.from(v)])) }),
+          : // The client takes header names as Buffers only in a Map.
+            {
+              headers: new Map(Object.entries(r.headers).map(([k, v]) => [Buffer.from(k), Buffer.from(v)])),
+            }),
         ...(r.timestampMs === undefined ? {} : { timestamp: BigInt(r.timestampMs) }),
       })),
     });

@@ -49,7 +49,10 @@ export class SchemaRegistryStandIn {
     const response = await fetch(`${this.url}/subjects/${encodeURIComponent(subject)}/versions`, {
       method: 'POST',
       headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ schema: typeof schema === 'string' ? schema : JSON.stringify(schema), schemaType }),
+      body: JSON.stringify({
+        schema: typeof schema === 'string' ? schema : JSON.stringify(schema),
+        schemaType,
+      }),
       signal: AbortSignal.timeout(5000),
     });
     const body = (await response.json()) as { id: number };
@@ -57,7 +60,9 @@ export class SchemaRegistryStandIn {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections(); // Eddy's fetch keeps its connection alive
+    return closed;
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown }> {
@@ -81,10 +86,14 @@ export class SchemaRegistryStandIn {
       const id = Number(get[1]);
       this.fetches.set(id, (this.fetches.get(id) ?? 0) + 1);
       const found = this.schemas[id - 1];
-      if (found === undefined) return { status: 404, body: { error_code: 40403, message: 'Schema not found' } };
+      if (found === undefined)
+        return { status: 404, body: { error_code: 40403, message: 'Schema not found' } };
       return {
         status: 200,
-        body: found.schemaType === 'AVRO' ? { schema: found.schema } : { schema: found.schema, schemaType: found.schemaType },
+        body:
+          found.schemaType === 'AVRO'
+            ? { schema: found.schema }
+            : { schema: found.schema, schemaType: found.schemaType },
       };
     }
     return { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } };
