@@ -6,7 +6,11 @@
  * JSON, an unknown Debezium op, a delete without its row) are dead-lettered while the rest flow.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type pg from 'pg';
+import { Eddy } from '../../src/eddy.ts';
 import { serve } from '../../src/server/server.ts';
 import { withService } from '../support/services.ts';
 import { createTopic, eventually } from './kafka-support.ts';
@@ -69,6 +73,57 @@ withService(
     } finally {
       await c.end();
       await server.close();
+    }
+  },
+);
+
+withService(
+  'kafka',
+  'a keyed source comes back from its data directory: later updates still retract',
+  async (brokers) => {
+    const topic = await createTopic(brokers, 1);
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-upsert-restart-'));
+    const totals = async (eddy: Eddy) => (await eddy.query('SELECT n, total FROM totals')).rows[0];
+    const until = async (eddy: Eddy, expected: unknown[]) =>
+      eventually(
+        async () => JSON.stringify(await totals(eddy)) === JSON.stringify(expected),
+        30_000,
+        async () => `${JSON.stringify(await totals(eddy))}, expected ${JSON.stringify(expected)}`,
+      );
+    try {
+      await produceRecords(
+        brokers,
+        topic,
+        ['a', 'b', 'c'].map((k, i) => ({ key: k, value: JSON.stringify({ v: i + 1 }) })),
+      );
+      let eddy = await Eddy.open({ dir });
+      try {
+        await eddy.execute(
+          `CREATE SOURCE u (k text, v int, PRIMARY KEY (k))
+           WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}', include.key = 'k')
+           FORMAT UPSERT ENCODE JSON;
+         CREATE MATERIALIZED VIEW totals AS SELECT count(*) AS n, sum(v) AS total FROM u`,
+        );
+        await until(eddy, [3, 6]);
+      } finally {
+        await eddy.close();
+      }
+      await produceRecords(brokers, topic, [
+        { key: 'a', value: '{"v": 100}' },
+        { key: 'b', value: null },
+      ]);
+      eddy = await Eddy.open({ dir });
+      try {
+        await until(eddy, [2, 103]);
+        assert.deepEqual((await eddy.query('SELECT k, v FROM u ORDER BY k')).rows, [
+          ['a', 100],
+          ['c', 3],
+        ]);
+      } finally {
+        await eddy.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   },
 );
