@@ -31,10 +31,7 @@ test('Avro values: schemas fetched once by id; framing, unknown ids and bad bodi
     const unknown = confluentFramed(id + 41, body);
     await decoder.prepare([good, good, unknown, null, Buffer.from('x')]);
     await decoder.prepare([good, unknown]);
-    assert.deepEqual(
-      { ...(decoder.decode(good) as object) },
-      { sensor: 's1', value: 2.5, at: new Date(1_000) },
-    );
+    assert.deepEqual(decoder.decode(good), { sensor: 's1', value: 2.5, at: new Date(1_000) });
     assert.equal(registry.fetches.get(id), 1);
     assert.equal(registry.fetches.get(id + 41), 1);
     assert.throws(() => decoder.decode(unknown), {
@@ -52,4 +49,33 @@ test('Avro values: schemas fetched once by id; framing, unknown ids and bad bodi
   }
   const unreachable = new AvroDecoder(registry.url);
   await assert.rejects(unreachable.prepare([confluentFramed(1, Buffer.alloc(1))]), { code: '08006' });
+});
+
+test('Avro values: nested records, maps and bytes come out as plain objects and Uint8Arrays', async () => {
+  const registry = await SchemaRegistryStandIn.start();
+  try {
+    const nested = {
+      type: 'record',
+      name: 'Outer',
+      fields: [
+        { name: 'inner', type: { type: 'record', name: 'Inner', fields: [{ name: 'x', type: 'int' }] } },
+        { name: 'counts', type: { type: 'map', values: 'long' } },
+        { name: 'raw', type: 'bytes' },
+        { name: 'list', type: { type: 'array', items: 'Inner' } },
+      ],
+    };
+    const id = await registry.register('outer-value', nested);
+    const value = { inner: { x: 1 }, counts: { a: 2 }, raw: Buffer.from([1, 2]), list: [{ x: 3 }] };
+    const framed = confluentFramed(id, avro.Type.forSchema(nested as avro.Schema).toBuffer(value));
+    const decoder = new AvroDecoder(registry.url);
+    await decoder.prepare([framed]);
+    assert.deepEqual(decoder.decode(framed), {
+      inner: { x: 1 },
+      counts: { a: 2 },
+      raw: new Uint8Array([1, 2]),
+      list: [{ x: 3 }],
+    });
+  } finally {
+    await registry.close();
+  }
 });

@@ -6,7 +6,7 @@
  * and a record that cannot be decoded fails alone: no magic byte, an id the registry does not
  * know, a body that does not match its schema (22P03). Timestamps with Avro's
  * `timestamp-millis` logical type come out as Dates; other logical types as their underlying
- * values; unions as the branch's value; records as objects; bytes and fixed as Buffers.
+ * values; unions as the branch's value; records and maps as plain objects; bytes and fixed as Uint8Arrays.
  */
 import avro from 'avsc';
 import { DataError, SqlState } from '../../common/errors.ts';
@@ -95,8 +95,18 @@ export class AvroDecoder {
           ? `the record is shorter than Avro schema id ${id} needs`
           : `the record has ${value.length - decoded.offset} bytes after its Avro value (schema id ${id})`,
       );
-    return decoded.value;
+    return plain(decoded.value);
   }
+}
+
+/** avsc's record objects (instances of generated classes) as plain objects, recursively; bytes as Uint8Array. */
+function plain(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || value instanceof Date) return value;
+  if (Buffer.isBuffer(value)) return new Uint8Array(value);
+  if (Array.isArray(value)) return value.map(plain);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = plain(v);
+  return out;
 }
 
 function message(err: unknown): string {
