@@ -244,3 +244,50 @@ withService(
     }
   },
 );
+
+withService(
+  'kafka',
+  'ENCODE AVRO sink: values registered and framed, read back exactly by an Avro source',
+  async (brokers) => {
+    const topic = await createTopic(brokers, 1);
+    const registry = await SchemaRegistryStandIn.start();
+    const server = await serve({ pgPort: 0, httpPort: 0 });
+    const c = await client(server.pg.address().port);
+    try {
+      await c.query(
+        `CREATE TABLE t (id int PRIMARY KEY, name text, big bigint, at timestamptz, raw bytea, price numeric, ok bool);
+       INSERT INTO t VALUES (1, 'one', 9007199254740993, '2026-12-07 10:00:00.123456+00', '\\x0102', 1.50, true),
+                            (2, 'two', -5, NULL, NULL, NULL, false),
+                            (3, 'three', 3, '1969-12-31 23:59:59.999999+00', '\\x', 0, NULL);
+       CREATE SINK out FROM t WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}')
+         FORMAT UPSERT ENCODE AVRO (schema.registry = '${registry.url}')`,
+      );
+      await c.query(`UPDATE t SET name = 'uno' WHERE id = 1; DELETE FROM t WHERE id = 2`);
+      await c.query(
+        `CREATE SOURCE back (k text, id int, name text, big bigint, at timestamptz, raw bytea, price numeric, ok bool, PRIMARY KEY (k))
+         WITH (connector = 'kafka', topic = '${topic}', brokers = '${brokers}', include.key = 'k')
+         FORMAT UPSERT ENCODE AVRO (schema.registry = '${registry.url}')`,
+      );
+      const columns = `id, name, big::text, at::text, encode(raw, 'hex') AS raw, price::text, ok`;
+      const want = await rows(c, `SELECT ${columns} FROM t ORDER BY id`);
+      let seen: unknown[] = [];
+      await eventually(
+        async () => {
+          seen = await rows(c, `SELECT ${columns} FROM back ORDER BY id`);
+          return JSON.stringify(seen) === JSON.stringify(want);
+        },
+        30_000,
+        async () => `read back ${JSON.stringify(seen)}, want ${JSON.stringify(want)}`,
+      );
+      assert.deepEqual(
+        (await rows(c, 'SELECT k FROM back ORDER BY k')).map((r) => r.k),
+        ['{"id":1}', '{"id":3}'],
+      );
+      assert.equal(Number((await rows(c, 'SELECT count(*) AS n FROM back_dead_letters'))[0]!.n), 0);
+    } finally {
+      await c.end();
+      await server.close();
+      await registry.close();
+    }
+  },
+);

@@ -5,7 +5,7 @@
  * are fetched before a batch is decoded (`prepare`, async), so decoding itself is synchronous
  * and a record that cannot be decoded fails alone: no magic byte, an id the registry does not
  * know, a body that does not match its schema (22P03). Timestamps with Avro's
- * `timestamp-millis` logical type come out as Dates; other logical types as their underlying
+ * `timestamp-millis` logical type come out as Dates, with `timestamp-micros` as ISO text with six fractional digits; longs beyond 2^53 as bigints; other logical types as their underlying
  * values; unions as the branch's value; records and maps as plain objects; bytes and fixed as Uint8Arrays.
  */
 import avro from 'avsc';
@@ -21,6 +21,40 @@ class TimestampMillis extends avro.types.LogicalType {
   }
   protected override _toValue(value: unknown): unknown {
     return value instanceof Date ? value.getTime() : value;
+  }
+}
+
+/** A 64-bit long that reads and writes bigints too (avsc's own loses digits beyond 2^53). */
+export const exactLong = avro.types.LongType.__with({
+  fromBuffer: (buf: Buffer) => {
+    const n = buf.readBigInt64LE();
+    return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+  },
+  toBuffer: (n: number | bigint) => {
+    const buf = Buffer.alloc(8);
+    buf.writeBigInt64LE(BigInt(n));
+    return buf;
+  },
+  fromJSON: (n: number) => n,
+  toJSON: (n: number | bigint) => Number(n),
+  isValid: (n: unknown) => typeof n === 'bigint' || Number.isInteger(n),
+  compare: (a: number | bigint, b: number | bigint) => (a === b ? 0 : a < b ? -1 : 1),
+});
+
+/** `timestamp-micros` as text with all six fractional digits, which timestamp and timestamptz read exactly. */
+class TimestampMicros extends avro.types.LogicalType {
+  protected override _fromValue(value: number | bigint): string {
+    const micros = BigInt(value);
+    let ms = micros / 1000n;
+    let rest = micros % 1000n;
+    if (rest < 0n) {
+      rest += 1000n;
+      ms -= 1n;
+    }
+    return new Date(Number(ms)).toISOString().replace('Z', `${String(rest).padStart(3, '0')}Z`);
+  }
+  protected override _toValue(value: unknown): unknown {
+    return value;
   }
 }
 
@@ -55,7 +89,8 @@ export class AvroDecoder {
         this.types.set(
           id,
           avro.Type.forSchema(JSON.parse(found.schema), {
-            logicalTypes: { 'timestamp-millis': TimestampMillis },
+            logicalTypes: { 'timestamp-millis': TimestampMillis, 'timestamp-micros': TimestampMicros },
+            registry: { long: exactLong },
             wrapUnions: false,
           }),
         );

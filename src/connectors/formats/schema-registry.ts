@@ -25,6 +25,33 @@ export class SchemaRegistryClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
+  /**
+   * Registers `schema` under `subject` (`POST /subjects/{subject}/versions`), as a producer's
+   * serializer does; answers its id (the registry gives a schema it already has its old id).
+   */
+  async register(subject: string, schema: string, schemaType = 'AVRO'): Promise<number> {
+    const where = `POST /subjects/${subject}/versions`;
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}/subjects/${encodeURIComponent(subject)}/versions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify(schemaType === 'AVRO' ? { schema } : { schema, schemaType }),
+        signal: AbortSignal.timeout(requestTimeoutMs),
+      });
+    } catch (err) {
+      throw new ConnectorError(
+        `schema registry ${this.baseUrl}: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    const body = (await response.json().catch(() => ({}))) as { id?: unknown; message?: unknown };
+    if (!response.ok || typeof body.id !== 'number')
+      throw new ConnectorError(
+        `schema registry ${this.baseUrl}: ${where} answered ${response.status}${typeof body.message === 'string' ? `: ${body.message}` : ''}`,
+      );
+    return body.id;
+  }
+
   /** The schema with `id`, or null when the registry has none; throws 08000 when unreachable. */
   async schema(id: number): Promise<RegisteredSchema | null> {
     if (this.byId.has(id)) return this.byId.get(id)!;
