@@ -7,6 +7,7 @@
  */
 import { DataError, FeatureNotSupportedError, SqlState } from '../common/errors.ts';
 import type { SourceOption } from './kafka/kafka-options.ts';
+import { Options } from './options.ts';
 
 /** How a change becomes a record: rows appended, key → latest row (tombstone deletes), or before/after events. */
 export type SinkEnvelope = 'append-only' | 'upsert' | 'debezium';
@@ -31,6 +32,8 @@ export interface KafkaSinkSpec {
   /** The Kafka `transactional.id`: fixed per sink, so a new incarnation fences the previous one. */
   readonly transactionalId: string;
   readonly retryMaxMs: number;
+  /** ENCODE AVRO: the registry the value schema is registered with (absent: JSON values). */
+  readonly registryUrl?: string;
 }
 
 export interface NatsSinkSpec {
@@ -66,7 +69,9 @@ const retryMaxDefault = 5000;
 export function sinkSpec(
   sinkName: string,
   options: readonly SourceOption[],
-  format: { readonly format: string; readonly encode: string } | undefined,
+  format:
+    | { readonly format: string; readonly encode: string; readonly options?: readonly SourceOption[] }
+    | undefined,
 ): SinkSpec {
   const byKey = new Map<string, string | boolean>();
   for (const { key, value } of options) {
@@ -79,13 +84,24 @@ export function sinkSpec(
       'a sink needs the option "connector"',
       "Say WITH (connector = 'kafka' | 'webhook' | 'nats', …).",
     );
-  if (format !== undefined && format.encode !== 'json')
+  const avro = format?.encode === 'avro' && connector === 'kafka';
+  if (format !== undefined && format.encode !== 'json' && !avro)
     throw new FeatureNotSupportedError(
       `sinks with ENCODE ${format.encode.toUpperCase()} are not supported yet`,
       {
-        hint: 'Sinks encode JSON (ENCODE JSON, the default).',
+        hint: 'Sinks encode JSON (ENCODE JSON, the default); a Kafka sink also ENCODE AVRO.',
       },
     );
+  const encodeOptions = new Options(
+    format?.options ?? [],
+    avro ? ['schema.registry'] : [],
+    `ENCODE ${(format?.encode ?? 'json').toUpperCase()}`,
+  );
+  const registryUrl = avro
+    ? encodeOptions.required('schema.registry', "Say ENCODE AVRO (schema.registry = 'http://host:port').")
+    : undefined;
+  if (registryUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(registryUrl))
+    throw invalid(`schema.registry "${registryUrl}" is not an http:// or https:// URL`);
   const text = (key: string): string | undefined => {
     const v = byKey.get(key);
     if (v === undefined) return undefined;
@@ -143,6 +159,7 @@ export function sinkSpec(
       key,
       transactionalId: text('transactional_id') ?? `eddy-sink-${sinkName}`,
       retryMaxMs: positive(byKey, 'retry_max_ms', retryMaxDefault),
+      ...(registryUrl === undefined ? {} : { registryUrl }),
     };
   }
   if (connector === 'nats') {

@@ -8,6 +8,7 @@ import type { TableColumn } from '../catalog/catalog.ts';
 import { FeatureNotSupportedError } from '../common/errors.ts';
 import { type DatagenSourceSpec, datagenSourceSpec } from './datagen/datagen-options.ts';
 import { type FileSourceSpec, fileSourceSpec } from './file/file-options.ts';
+import { type FormatChoice, plainJson, type SourceFormat } from './formats/source-format.ts';
 import { type KafkaSourceSpec, kafkaSourceSpec } from './kafka/kafka-options.ts';
 import { type NatsSourceSpec, natsSourceSpec } from './nats/nats-options.ts';
 import type { SourceOption } from './options.ts';
@@ -29,10 +30,22 @@ export function sourceSpec(
   connector: string,
   options: readonly SourceOption[],
   columns: readonly TableColumn[],
+  choice?: FormatChoice,
 ): SourceSpec {
+  if (
+    connector !== 'kafka' &&
+    choice !== undefined &&
+    (choice.format !== 'plain' || choice.encode !== 'json' || choice.options.length > 0)
+  )
+    throw new FeatureNotSupportedError(
+      `FORMAT ${choice.format.toUpperCase()} ENCODE ${choice.encode.toUpperCase()} is not supported for a ${connector} source`,
+      {
+        hint: "This connector reads FORMAT PLAIN ENCODE JSON (the default; a file source takes format = 'csv'); Kafka reads the others.",
+      },
+    );
   switch (connector) {
     case 'kafka':
-      return kafkaSourceSpec(options);
+      return kafkaSourceSpec(options, choice);
     case 'nats':
       return natsSourceSpec(options);
     case 'file':
@@ -74,4 +87,9 @@ export function positionColumn(spec: SourceSpec): { name: string; type: 'int4' |
 /** Whether the source keeps positions (a webhook has none: each request is its own). */
 export function keepsPositions(spec: SourceSpec): boolean {
   return spec.connector !== 'webhook';
+}
+
+/** How the source's records become rows (FORMAT PLAIN ENCODE JSON unless it says otherwise). */
+export function formatOf(spec: SourceSpec): SourceFormat {
+  return spec.connector === 'kafka' ? (spec.format ?? plainJson) : plainJson;
 }

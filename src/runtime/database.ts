@@ -327,7 +327,9 @@ export class Database {
           // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
           const relation = this.catalog.relationById(id);
           return (
-            relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined)
+            // A keyed source (FORMAT UPSERT or DEBEZIUM) updates and deletes its rows.
+            (relation.kind === 'source' && relation.primaryKey.length === 0) ||
+            (relation.kind === 'table' && relation.watermark !== undefined)
           );
         },
         {

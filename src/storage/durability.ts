@@ -337,7 +337,7 @@ export class Durability {
     };
     const tables = catalog
       .allRelations()
-      .filter((r) => r.kind === 'table' && this.db.hasStore(r.id))
+      .filter((r) => (r.kind === 'table' || r.kind === 'source') && this.db.hasStore(r.id))
       .map((r) => ({ relationId: r.id, ...rowsOf(r.id) }));
     const sliced = new Map(slicings.map((s) => [s.maintainer, s.relationId]));
     this.saving = new Map();

@@ -140,7 +140,7 @@ withService(
       );
       await assert.rejects(
         c.query(
-          `CREATE SOURCE s2 (a int) WITH (connector = 'kafka', topic = 't', brokers = 'h:1') FORMAT PLAIN ENCODE AVRO`,
+          `CREATE SOURCE s2 (a int) WITH (connector = 'kafka', topic = 't', brokers = 'h:1') FORMAT PLAIN ENCODE CSV`,
         ),
         { code: '0A000' },
       );

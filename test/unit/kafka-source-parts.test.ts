@@ -15,6 +15,7 @@ import type { TableColumn, TableEntry } from '../../src/catalog/catalog.ts';
 import { timeZone } from '../../src/common/datetime-zone.ts';
 import { T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
+import { plainJson } from '../../src/connectors/formats/source-format.ts';
 import { kafkaSourceSpec } from '../../src/connectors/kafka/kafka-options.ts';
 import { type Batch, type FetchedRecord, readBatches } from '../../src/connectors/kafka/kafka-reader.ts';
 import { Eddy } from '../../src/eddy.ts';
@@ -35,8 +36,15 @@ test('Kafka source options: defaults, and bad options refused with 22023 or 0A00
     maxRecordBytes: 1 << 20,
     pollBytes: 4 << 20,
     pollWaitMs: 200,
+    format: plainJson,
   });
   assert.equal(kafkaSourceSpec([...base, { key: 'start', value: 'latest' }]).start, 'latest');
+  // A start time: milliseconds since 1970, or ISO 8601 with its offset.
+  assert.equal(kafkaSourceSpec([...base, { key: 'start', value: '1765101600000' }]).start, 1765101600000);
+  assert.equal(
+    kafkaSourceSpec([...base, { key: 'start', value: '2026-12-07T11:00:00+01:00' }]).start,
+    Date.UTC(2026, 11, 7, 10),
+  );
   assert.equal(kafkaSourceSpec([...base, { key: 'max_record_bytes', value: '10' }]).maxRecordBytes, 10);
   const refused: [readonly { key: string; value: string | boolean }[], string, RegExp][] = [
     [base.slice(0, 2), '22023', /needs the option "brokers"/],
@@ -44,8 +52,9 @@ test('Kafka source options: defaults, and bad options refused with 22023 or 0A00
     [[...base.slice(0, 2), { key: 'brokers', value: 'nohost' }], '22023', /not host:port/],
     [[...base, { key: 'colour', value: 'red' }], '22023', /unknown option "colour"/],
     [[...base, { key: 'topic', value: 'u' }], '22023', /given twice/],
-    [[...base, { key: 'start', value: 'middle' }], '22023', /'earliest' or 'latest'/],
-    [[...base, { key: 'start', value: '2026-01-01' }], '0A000', /timestamp/],
+    [[...base, { key: 'start', value: 'middle' }], '22023', /'earliest', 'latest' or a time/],
+    [[...base, { key: 'start', value: '2026-01-01' }], '22023', /'earliest', 'latest' or a time/],
+    [[...base, { key: 'include.colour', value: 'c' }], '22023', /unknown option "include.colour"/],
     [[...base, { key: 'poll_bytes', value: '0' }], '22023', /positive integer/],
     [[...base, { key: 'poll_bytes', value: true }], '22023', /positive integer/],
   ];

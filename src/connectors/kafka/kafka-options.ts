@@ -5,7 +5,14 @@
  * Unknown or malformed options are refused when the source is created (22023), so a source that
  * exists always has a usable configuration.
  */
-import { DataError, FeatureNotSupportedError, SqlState } from '../../common/errors.ts';
+import { DataError, SqlState } from '../../common/errors.ts';
+import { ProtobufDecoder } from '../formats/protobuf-values.ts';
+import {
+  type FormatChoice,
+  includeOptions,
+  type SourceFormat,
+  sourceFormat,
+} from '../formats/source-format.ts';
 import type { SourceOption } from '../options.ts';
 
 export interface KafkaSourceSpec {
@@ -13,14 +20,19 @@ export interface KafkaSourceSpec {
   readonly topic: string;
   /** `host:port` bootstrap addresses. */
   readonly brokers: readonly string[];
-  /** Where a partition with no recorded position starts. */
-  readonly start: 'earliest' | 'latest';
+  /**
+   * Where a partition with no recorded position starts: its first or next record, or (a number,
+   * ms since 1970) its first record whose timestamp is at or after that time.
+   */
+  readonly start: 'earliest' | 'latest' | number;
   /** A record value longer than this (bytes) is dead-lettered, not decoded. */
   readonly maxRecordBytes: number;
   /** Bytes one poll (one step) asks Kafka for at most. */
   readonly pollBytes: number;
   /** Longest a poll waits for new records before it answers empty (ms). */
   readonly pollWaitMs: number;
+  /** Envelope, encoding and metadata columns (absent in catalogs written before formats). */
+  readonly format?: SourceFormat;
 }
 
 export type { SourceOption };
@@ -33,10 +45,11 @@ const known = new Set([
   'max_record_bytes',
   'poll_bytes',
   'poll_wait_ms',
+  ...includeOptions,
 ]);
 
 /** The spec of a Kafka source from its WITH options, or 22023 naming the option at fault. */
-export function kafkaSourceSpec(options: readonly SourceOption[]): KafkaSourceSpec {
+export function kafkaSourceSpec(options: readonly SourceOption[], choice?: FormatChoice): KafkaSourceSpec {
   const byKey = new Map<string, string | boolean>();
   for (const { key, value } of options) {
     if (!known.has(key))
@@ -58,21 +71,42 @@ export function kafkaSourceSpec(options: readonly SourceOption[]): KafkaSourceSp
   const brokers = brokerList.split(',').map((b) => b.trim());
   for (const b of brokers)
     if (!/^[^\s:]+:\d{1,5}$/.test(b)) throw invalid(`broker address "${b}" is not host:port`);
-  const start = text('start') ?? 'earliest';
-  if (start !== 'earliest' && start !== 'latest') {
-    if (/^\d/.test(start))
-      throw new FeatureNotSupportedError('starting a Kafka source at a timestamp is not supported yet');
-    throw invalid(`option "start" must be 'earliest' or 'latest', not '${start}'`);
-  }
+  const format = sourceFormat(choice, options, 'Kafka', {
+    encodings: ['json', 'avro', 'protobuf', 'text', 'bytes'],
+    envelopes: ['plain', 'upsert', 'debezium'],
+    include: ['key', 'timestamp', 'partition', 'offset', 'headers'],
+  });
+  // The .proto file is read now, so a source that exists has one (it is read again at each start).
+  if (format.protoFile !== null) ProtobufDecoder.load(format.protoFile, format.protoMessage!);
   return {
     connector: 'kafka',
     topic,
     brokers,
-    start,
+    start: startOf(text('start') ?? 'earliest'),
     maxRecordBytes: positive(byKey, 'max_record_bytes', 1 << 20),
     pollBytes: positive(byKey, 'poll_bytes', 4 << 20),
     pollWaitMs: positive(byKey, 'poll_wait_ms', 200),
+    format,
   };
+}
+
+/**
+ * `start`: 'earliest', 'latest', or a time: milliseconds since 1970 (digits) or an ISO 8601
+ * timestamp with its offset ('2026-12-07T10:00:00Z').
+ */
+function startOf(start: string): KafkaSourceSpec['start'] {
+  if (start === 'earliest' || start === 'latest') return start;
+  const ms = /^\d+$/.test(start)
+    ? Number(start)
+    : /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/.test(start)
+      ? Date.parse(start.replace(' ', 'T'))
+      : Number.NaN;
+  if (!Number.isSafeInteger(ms) || ms < 0)
+    throw invalid(
+      `option "start" must be 'earliest', 'latest' or a time, not '${start}'`,
+      "A time is milliseconds since 1970 or ISO 8601 with its offset: '2026-12-07T10:00:00Z'.",
+    );
+  return ms;
 }
 
 function positive(byKey: Map<string, string | boolean>, key: string, fallback: number): number {

@@ -13,6 +13,7 @@ import type { Consumer } from '@platformatic/kafka';
 export interface FetchedRecord {
   readonly partition: number;
   readonly offset: bigint;
+  readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly timestampMs: number;
   readonly headers: readonly (readonly [Buffer | null, Buffer | null])[];
@@ -71,11 +72,26 @@ export class KafkaReader {
     return topic.partitionsCount;
   }
 
-  /** Every partition's earliest (or latest) offset. */
-  async offsets(which: 'earliest' | 'latest'): Promise<Map<number, bigint>> {
+  /**
+   * Every partition's earliest or latest offset, or (a time in ms since 1970) the offset of its
+   * first record with a timestamp at or after it (Kafka's ListOffsets by timestamp); a partition
+   * with no such record starts at its latest offset.
+   */
+  async offsets(which: 'earliest' | 'latest' | number): Promise<Map<number, bigint>> {
+    const byPartition = await this.listOffsets(
+      which === 'earliest' ? -2n : which === 'latest' ? -1n : BigInt(which),
+    );
+    if (typeof which === 'number' && [...byPartition.values()].some((o) => o < 0n)) {
+      const latest = await this.listOffsets(-1n);
+      for (const [p, o] of byPartition) if (o < 0n) byPartition.set(p, latest.get(p) ?? 0n);
+    }
+    return byPartition;
+  }
+
+  private async listOffsets(timestamp: bigint): Promise<Map<number, bigint>> {
     const listed = await this.consumer.listOffsets({
       topics: [this.options.topic],
-      timestamp: which === 'earliest' ? -2n : -1n,
+      timestamp,
       isolationLevel: READ_COMMITTED,
     });
     const byPartition = new Map<number, bigint>();
@@ -192,6 +208,7 @@ export function readBatches(
       out.push({
         partition,
         offset,
+        key: record.key,
         value: record.value,
         headers: record.headers,
         timestampMs: Number(batch.firstTimestamp + record.timestampDelta),

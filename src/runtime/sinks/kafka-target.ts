@@ -8,15 +8,19 @@
  *   leaves the key with no row;
  * - debezium (FORMAT DEBEZIUM): `{"before", "after", "op": "c"|"u"|"d"}`, a delete and an insert of
  *   the same key in one step paired into one "u" event.
+ * Values are JSON, or with ENCODE AVRO Avro records in the schema registry's wire format (the
+ * schema registered at each connection, runtime/sinks/sink-avro); keys are JSON either way.
  * At (re)connection it reads back the last step the topic committed: exactly once.
  */
 import type { RelationEntry } from '../../catalog/catalog.ts';
 import { failpoint } from '../../common/failpoints.ts';
 import type { Value } from '../../common/value.ts';
+import { SchemaRegistryClient } from '../../connectors/formats/schema-registry.ts';
 import { KafkaWriter, type OutRecord } from '../../connectors/kafka/kafka-writer.ts';
 import type { KafkaSinkSpec } from '../../connectors/sink-options.ts';
 import { sinkKeyColumns } from '../statements/create-sink.ts';
 import { type SinkDelivery, SinkFailure, type SinkTarget } from './sink.ts';
+import { type AvroRows, avroRows, framed } from './sink-avro.ts';
 import { type RowJson, rowJson } from './sink-json.ts';
 
 export class KafkaSinkTarget implements SinkTarget {
@@ -26,6 +30,9 @@ export class KafkaSinkTarget implements SinkTarget {
   private readonly value: RowJson;
   private readonly key: RowJson | null;
   private writer: KafkaWriter | null = null;
+  private readonly avro: AvroRows | null;
+  /** The registered value schema's id (ENCODE AVRO), set at each connection. */
+  private schemaId = -1;
 
   constructor(name: string, spec: KafkaSinkSpec, relation: RelationEntry) {
     this.name = name;
@@ -34,9 +41,18 @@ export class KafkaSinkTarget implements SinkTarget {
     this.value = rowJson(relation.schema);
     const keyColumns = sinkKeyColumns(relation, spec.key);
     this.key = keyColumns.length > 0 ? rowJson(relation.schema, keyColumns) : null;
+    this.avro =
+      spec.registryUrl === undefined
+        ? null
+        : avroRows(relation.name, relation.schema, spec.envelope === 'debezium' ? 'debezium' : 'row');
   }
 
   async open(): Promise<number | null> {
+    if (this.avro !== null)
+      this.schemaId = await new SchemaRegistryClient(this.spec.registryUrl!).register(
+        `${this.spec.topic}-value`,
+        this.avro.schema,
+      );
     this.writer = await KafkaWriter.open({
       brokers: this.spec.brokers,
       topic: this.spec.topic,
@@ -82,7 +98,7 @@ export class KafkaSinkTarget implements SinkTarget {
           `${this.relationName} deleted or updated a row in step ${d.step}: an append-only sink (FORMAT PLAIN) cannot deliver it; ` +
             'drop the sink and create it with FORMAT UPSERT or FORMAT DEBEZIUM',
         );
-      const value = Buffer.from(this.value(d.rows[i]!));
+      const value = this.rowValue(d.rows[i]!);
       const key = this.key ? Buffer.from(this.key(d.rows[i]!)) : null;
       for (let k = w; k > 0; k--) out.push({ key, value });
     }
@@ -100,19 +116,36 @@ export class KafkaSinkTarget implements SinkTarget {
     }
     return [...byKey].map(([key, { after }]) => ({
       key: Buffer.from(key),
-      value: after === null ? null : Buffer.from(this.value(after)),
+      value: after === null ? null : this.rowValue(after),
     }));
+  }
+
+  /** A row as a record value: JSON, or Avro framed with the registered schema's id. */
+  private rowValue(row: readonly Value[]): Buffer {
+    if (this.avro === null) return Buffer.from(this.value(row));
+    return framed(this.schemaId, this.avro.encode(this.avro.record(row)));
   }
 
   private debezium(d: SinkDelivery): OutRecord[] {
     const out: OutRecord[] = [];
-    const event = (before: readonly Value[] | null, after: readonly Value[] | null, op: string): string =>
-      `{"before":${before ? this.value(before) : 'null'},"after":${after ? this.value(after) : 'null'},"op":"${op}"}`;
+    const event = (before: readonly Value[] | null, after: readonly Value[] | null, op: string): Buffer =>
+      this.avro !== null
+        ? framed(
+            this.schemaId,
+            this.avro.encode({
+              before: before && this.avro.record(before),
+              after: after && this.avro.record(after),
+              op,
+            }),
+          )
+        : Buffer.from(
+            `{"before":${before ? this.value(before) : 'null'},"after":${after ? this.value(after) : 'null'},"op":"${op}"}`,
+          );
     if (this.key === null) {
       for (let i = 0; i < d.rows.length; i++) {
         const w = d.weights[i]!;
         const text = w > 0 ? event(null, d.rows[i]!, 'c') : event(d.rows[i]!, null, 'd');
-        for (let k = Math.abs(w); k > 0; k--) out.push({ key: null, value: Buffer.from(text) });
+        for (let k = Math.abs(w); k > 0; k--) out.push({ key: null, value: text });
       }
       return out;
     }
@@ -126,7 +159,7 @@ export class KafkaSinkTarget implements SinkTarget {
     }
     for (const [key, { before, after }] of byKey) {
       const op = before === null ? 'c' : after === null ? 'd' : 'u';
-      out.push({ key: Buffer.from(key), value: Buffer.from(event(before, after, op)) });
+      out.push({ key: Buffer.from(key), value: event(before, after, op) });
     }
     return out;
   }

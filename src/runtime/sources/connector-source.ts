@@ -11,15 +11,17 @@
  */
 import type { PositionKey, SourceStatus, TableEntry } from '../../catalog/catalog.ts';
 import { timeZone } from '../../common/datetime-zone.ts';
+import { EddyError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
-import type { SourceSpec } from '../../connectors/source-spec.ts';
+import { formatOf, type SourceSpec } from '../../connectors/source-spec.ts';
 import { ChangeSet } from '../changes.ts';
 import type { Database } from '../database.ts';
 import { Session } from '../session.ts';
 import { columnDefaults } from '../statements/column-defaults.ts';
 import type { StatementContext } from '../statements/context.ts';
 import { deadLetterTableName, offsetTableName } from '../statements/create-source.ts';
-import { ingestFlat } from '../statements/insert.ts';
+import { applyRows, ingestFlat } from '../statements/insert.ts';
+import { type FormatCache, FormatRecordDecoder, type RecordChange } from './format-records.ts';
 import { JsonRecordDecoder, type RecordError, rawText, storableText } from './json-records.ts';
 
 /** A source's figures for /metrics, by name. */
@@ -38,6 +40,10 @@ export interface SourceRecord {
   readonly fields?: Record<string, string | null>;
   /** Known bad before decoding (oversized, malformed CSV): dead-lettered as it is. */
   readonly error?: RecordError;
+  /** Kafka: the record's key, timestamp (ms since 1970) and headers, for `include.*` columns. */
+  readonly recordKey?: Buffer | null;
+  readonly timestampMs?: number;
+  readonly headers?: readonly (readonly [Buffer | null, Buffer | null])[];
 }
 
 export interface SourceBatch {
@@ -71,6 +77,8 @@ export abstract class ConnectorSource {
   protected state: SourceStatus['state'] = 'starting';
   protected lastError: string | null = null;
   protected lag = 0;
+  /** Decoders kept across batches (Avro schemas by id, a parsed .proto file). */
+  private readonly formatCache: FormatCache = {};
 
   constructor(db: Database, source: TableEntry, log: (line: string) => void) {
     this.db = db;
@@ -120,7 +128,15 @@ export abstract class ConnectorSource {
       timeZone(ctx.session.settings.timeZone),
       this.maxRecordBytes(),
     );
+    const format = formatOf(this.spec);
+    const formatted =
+      format.envelope === 'plain' && format.encoding === 'json' && Object.keys(format.include).length === 0
+        ? null
+        : new FormatRecordDecoder(source, format, decoder, this.maxRecordBytes(), this.formatCache);
+    // Before anything is applied: a registry that cannot be reached fails the poll, to be retried.
+    await formatted?.prepare(batch.records);
     const rows: Value[] = [];
+    const changes: RecordChange[] = [];
     const dead: Value[] = [];
     let good = 0;
     let bytes = 0;
@@ -129,9 +145,11 @@ export abstract class ConnectorSource {
       bytes += record.value?.length ?? 0;
       const error =
         record.error ??
-        (record.fields === undefined
-          ? decoder.decode(record.value, rows)
-          : decoder.decodeFields(record.fields, rows));
+        (formatted !== null
+          ? decodeInto(formatted, record, changes)
+          : record.fields === undefined
+            ? decoder.decode(record.value, rows)
+            : decoder.decodeFields(record.fields, rows));
       if (error === null) good++;
       else
         dead.push(
@@ -145,7 +163,8 @@ export abstract class ConnectorSource {
         );
     }
     const deadCount = batch.records.length - good;
-    if (good > 0) ingestFlat(ctx, source, rows, good);
+    if (changes.length > 0) applyChanges(ctx, source, changes);
+    else if (good > 0) ingestFlat(ctx, source, rows, good);
     if (batch.rows !== undefined && batch.rows.count > 0) {
       ingestFlat(ctx, source, batch.rows.values, batch.rows.count);
       good += batch.rows.count;
@@ -266,6 +285,55 @@ export class PolledSource extends ConnectorSource {
       };
     });
   }
+}
+
+/** Decodes one record by its format into `out`, or answers why it cannot. */
+function decodeInto(
+  decoder: FormatRecordDecoder,
+  record: SourceRecord,
+  out: RecordChange[],
+): RecordError | null {
+  try {
+    out.push(decoder.decode(record));
+    return null;
+  } catch (err) {
+    if (err instanceof EddyError) return { code: err.code, message: err.message };
+    return { code: SqlState.invalidTextRepresentation, message: String(err) };
+  }
+}
+
+/**
+ * Applies the records' changes in order. A keyed source (UPSERT, DEBEZIUM) finds the row a
+ * change replaces or deletes in its store and retracts it (weight −1) before inserting the new
+ * one, so its views see an update as the old row out and the new row in.
+ */
+function applyChanges(ctx: StatementContext, source: TableEntry, changes: readonly RecordChange[]): void {
+  const inserted: Value[] = [];
+  let count = 0;
+  const store = source.primaryKey.length > 0 ? ctx.session.db.store(source.id) : null;
+  const remove = (key: Value[]): void => {
+    const old = store!.lookupKey(key);
+    if (old !== undefined) applyRows(ctx, source.id, [old], -1);
+  };
+  for (const change of changes) {
+    switch (change.kind) {
+      case 'insert':
+        inserted.push(...change.row);
+        count++;
+        break;
+      case 'upsert':
+        if (change.deleteKey !== undefined) remove(change.deleteKey);
+        remove(store!.keyOf(change.row));
+        applyRows(ctx, source.id, [change.row], 1);
+        break;
+      case 'delete':
+        remove(change.key);
+        break;
+      case 'none':
+        break;
+    }
+  }
+  if (count > 0) ingestFlat(ctx, source, inserted, count);
 }
 
 export function statementContext(db: Database): StatementContext {

@@ -59,7 +59,11 @@ export class JsonRecordDecoder {
     }
   }
 
-  private row(value: Buffer | null): Value[] {
+  /**
+   * The row of a JSON record, with the columns `given` holds (record metadata) taken from it
+   * rather than from the record's value. Throws the record's error.
+   */
+  row(value: Buffer | null, given?: ReadonlyMap<number, Value>): Value[] {
     if (value === null)
       throw new DataError(SqlState.nullValueNotAllowed, 'the record has no value (a tombstone)');
     if (value.length > this.maxBytes)
@@ -75,11 +79,11 @@ export class JsonRecordDecoder {
     }
     const exact = needsExactParse(text, this.types);
     try {
-      return this.convert(text, exact);
+      return this.convert(text, exact, given);
     } catch (err) {
       // A number a double cannot hold exactly, for an integer or numeric column: read its text.
       if (err !== needExactNumbers || exact) throw err;
-      return this.convert(text, true);
+      return this.convert(text, true, given);
     }
   }
 
@@ -97,7 +101,72 @@ export class JsonRecordDecoder {
     }
   }
 
-  private convert(text: string, exact: boolean): Value[] {
+  /** The JSON value of a record (for envelopes that read it before making rows). */
+  json(value: Buffer): unknown {
+    let text: string;
+    try {
+      text = strictUtf8.decode(value);
+    } catch {
+      throw new DataError(SqlState.characterNotInRepertoire, 'the record is not valid UTF-8');
+    }
+    return this.parse(text, needsExactParse(text, this.types));
+  }
+
+  /** The row of a decoded value (a JSON, Avro or Protobuf object), metadata columns from `given`. */
+  objectRow(value: unknown, given?: ReadonlyMap<number, Value>): Value[] {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new DataError(SqlState.invalidTextRepresentation, 'the record is not an object');
+    return this.fromObject(value as Record<string, unknown>, this.readers.exact, given);
+  }
+
+  /** The values of the `columns` (a primary key) read from a decoded object, in that order. */
+  keyValues(value: unknown, columns: readonly number[]): Value[] {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+      throw new DataError(SqlState.invalidTextRepresentation, 'the row is not an object');
+    const record = value as Record<string, unknown>;
+    return columns.map((j) => {
+      const column = this.table.columns[j]!;
+      const field = record[column.name];
+      if (field === undefined || field === null)
+        throw new ConstraintError(
+          SqlState.notNullViolation,
+          `the row has no value for key column "${column.name}" of relation "${this.table.name}"`,
+        );
+      try {
+        return this.readers.exact[j]!(field);
+      } catch (err) {
+        if (err instanceof EddyError)
+          throw new DataError(err.code, `column "${column.name}": ${err.message}`);
+        throw err;
+      }
+    });
+  }
+
+  /** Reads one value into column `j` as a JSON field would be (metadata: a key's text, headers). */
+  columnValue(j: number, field: unknown): Value {
+    const column = this.table.columns[j]!;
+    try {
+      const value = this.readers.exact[j]!(field);
+      if (typeof value === 'string') checkUnicodeText(value);
+      return value;
+    } catch (err) {
+      if (err instanceof EddyError) throw new DataError(err.code, `column "${column.name}": ${err.message}`);
+      throw err;
+    }
+  }
+
+  private parse(text: string, exact: boolean): unknown {
+    try {
+      return exact ? parseExact(text) : JSON.parse(text);
+    } catch (err) {
+      if (err instanceof EddyError) throw err;
+      throw new DataError(SqlState.invalidTextRepresentation, 'invalid input syntax for type json', {
+        detail: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  private convert(text: string, exact: boolean, given?: ReadonlyMap<number, Value>): Value[] {
     let json: unknown;
     try {
       json = exact ? parseExact(text) : JSON.parse(text);
@@ -109,17 +178,31 @@ export class JsonRecordDecoder {
     }
     if (json === null || typeof json !== 'object' || Array.isArray(json))
       throw new DataError(SqlState.invalidTextRepresentation, 'the record is not a JSON object');
-    return this.fromObject(json as Record<string, unknown>, exact ? this.readers.exact : this.readers.fast);
+    return this.fromObject(
+      json as Record<string, unknown>,
+      exact ? this.readers.exact : this.readers.fast,
+      given,
+    );
   }
 
-  private fromObject(record: Record<string, unknown>, readers: readonly JsonReader[]): Value[] {
+  private fromObject(
+    record: Record<string, unknown>,
+    readers: readonly JsonReader[],
+    given?: ReadonlyMap<number, Value>,
+  ): Value[] {
     const columns = this.table.columns;
     const row: Value[] = new Array(columns.length);
     for (let j = 0; j < columns.length; j++) {
       const column = columns[j]!;
       const field = Object.hasOwn(record, column.name) ? record[column.name] : undefined;
       try {
-        const value = field === undefined ? this.defaults[j]!() : field === null ? null : readers[j]!(field);
+        const value = given?.has(j)
+          ? given.get(j)!
+          : field === undefined
+            ? this.defaults[j]!()
+            : field === null
+              ? null
+              : readers[j]!(field instanceof Buffer ? new Uint8Array(field) : field);
         // As every write does: text is Unicode without NUL (22021), checked here so that one bad
         // record is a dead letter rather than a failed poll.
         if (typeof value === 'string') checkUnicodeText(value);

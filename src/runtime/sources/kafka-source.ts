@@ -69,7 +69,14 @@ export async function openKafkaSource(spec: KafkaSourceSpec, name: string): Prom
         prefetched = { from: after, poll: ahead };
       }
       return {
-        records: poll.records.map((r) => ({ key: r.partition, offset: Number(r.offset), value: r.value })),
+        records: poll.records.map((r) => ({
+          key: r.partition,
+          offset: Number(r.offset),
+          value: r.value,
+          recordKey: r.key,
+          timestampMs: r.timestampMs,
+          headers: r.headers,
+        })),
         next,
         lag: lag(after),
       };

@@ -38,7 +38,11 @@ export function executeCreateSink(ctx: StatementContext, stmt: CreateSinkStateme
       `cannot sink ${relation.kind === 'source' ? 'source' : 'view'} "${relation.name}": sink a table or materialized view`,
       { hint: `CREATE MATERIALIZED VIEW over ${relation.name} and sink that.` },
     );
-  const spec = sinkSpec(name, stmt.with.map(optionOf), stmt.format);
+  const spec = sinkSpec(
+    name,
+    stmt.with.map(optionOf),
+    stmt.format && { ...stmt.format, options: stmt.format.options.map(optionOf) },
+  );
   if (spec.connector === 'kafka') {
     for (const k of spec.key)
       if (!relation.schema.some((c) => c.name === k))

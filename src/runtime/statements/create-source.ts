@@ -11,8 +11,15 @@
 import type { RelationEntry, TableColumn, TableEntry } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
+import { checkFormatColumns } from '../../connectors/formats/source-format.ts';
 import type { SourceOption } from '../../connectors/options.ts';
-import { keepsPositions, positionColumn, type SourceSpec, sourceSpec } from '../../connectors/source-spec.ts';
+import {
+  formatOf,
+  keepsPositions,
+  positionColumn,
+  type SourceSpec,
+  sourceSpec,
+} from '../../connectors/source-spec.ts';
 import type { CreateSourceStatement, WithOption } from '../../sql/front/ast.ts';
 import type { Database } from '../database.ts';
 import { commandResult, type StatementResult } from '../result.ts';
@@ -61,17 +68,16 @@ export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceSta
     });
   if (typeof connector !== 'string')
     throw new SemanticError(SqlState.invalidParameterValue, 'option "connector" must be a name');
-  const format = stmt.format;
-  if (
-    format !== undefined &&
-    (format.format !== 'plain' || format.encode !== 'json' || format.options.length > 0)
-  )
-    throw new FeatureNotSupportedError(
-      `FORMAT ${format.format.toUpperCase()} ENCODE ${format.encode.toUpperCase()} is not supported yet`,
-      { hint: "Sources read FORMAT PLAIN ENCODE JSON (the default); a file source takes format = 'csv'." },
-    );
+  const choice =
+    stmt.format === undefined
+      ? undefined
+      : {
+          format: stmt.format.format,
+          encode: stmt.format.encode,
+          options: stmt.format.options.map(optionOf),
+        };
   // Options are checked before anything is created (22023), columns once they are read.
-  let spec: SourceSpec | null = connector === 'datagen' ? null : sourceSpec(connector, options, []);
+  let spec: SourceSpec | null = connector === 'datagen' ? null : sourceSpec(connector, options, [], choice);
   const name = stmt.name.name;
   const catalog = ctx.session.db.catalog;
   if (catalog.relation(name) && stmt.ifNotExists) return commandResult('CREATE SOURCE');
@@ -80,8 +86,9 @@ export function executeCreateSource(ctx: StatementContext, stmt: CreateSourceSta
       throw new SemanticError(SqlState.duplicateTable, `relation "${kept}" already exists`, {
         detail: `Source ${name} keeps its dead letters and offsets in tables named after it.`,
       });
-  const result = executeCreateTable(ctx, stmt.table, 'source', (columns) => {
-    spec ??= sourceSpec(connector, options, columns);
+  const result = executeCreateTable(ctx, stmt.table, 'source', (columns, primaryKey) => {
+    spec ??= sourceSpec(connector, options, columns, choice);
+    checkFormatColumns(formatOf(spec), columns, primaryKey);
     return spec;
   });
   if (spec === null) return result; // IF NOT EXISTS over an existing relation

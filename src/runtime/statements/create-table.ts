@@ -17,7 +17,7 @@ export function executeCreateTable(
   stmt: CreateStmt,
   kind: 'table' | 'source' = 'table',
   /** A connector source's spec, read once the columns are known (datagen checks them). */
-  connector?: (columns: readonly TableColumn[]) => SourceSpec,
+  connector?: (columns: readonly TableColumn[], primaryKey: readonly number[]) => SourceSpec,
 ): StatementResult {
   const catalog = ctx.session.db.catalog;
   const name = stmt.relation!.relname!;
@@ -88,10 +88,13 @@ export function executeCreateTable(
       columns[i] = { ...columns[i]!, nullable: false };
     }
   }
-  if (kind === 'source' && primaryKey.length > 0) {
-    throw new FeatureNotSupportedError('upsert sources (a source with a primary key) are not supported yet');
+  // A connector source with FORMAT UPSERT or DEBEZIUM keeps its rows by key (its format checks the key).
+  if (kind === 'source' && primaryKey.length > 0 && connector === undefined) {
+    throw new FeatureNotSupportedError('a source with a primary key needs FORMAT UPSERT or FORMAT DEBEZIUM', {
+      hint: 'Create a table to keep rows by key.',
+    });
   }
-  const spec = connector?.(columns);
+  const spec = connector?.(columns, primaryKey);
   const id = catalog.allocateId();
   catalog.addRelation({
     kind,
@@ -103,7 +106,7 @@ export function executeCreateTable(
     sql: ctx.text,
     connector: spec,
   });
-  if (kind === 'table') ctx.session.db.addStore(id, columns.length, primaryKey);
+  if (kind === 'table' || primaryKey.length > 0) ctx.session.db.addStore(id, columns.length, primaryKey);
   return commandResult(tag);
 }
 
