@@ -54,8 +54,13 @@ export class Session {
    * transaction's start, so it moves only for a statement outside an open transaction.
    */
   startStatement(): void {
-    this.settings.statementTime = Math.max(this.db.clock.now(), this.db.stepClockMicros);
+    this.settings.statementTime = this.clockReading();
     if (!this.transaction) this.settings.transactionTime = this.settings.statementTime;
+  }
+
+  /** The clock as a statement reads it: never behind the last step's time. */
+  private clockReading(): number {
+    return Math.max(this.db.clock.now(), this.db.stepClockMicros);
   }
 
   /**
@@ -404,6 +409,9 @@ export class Session {
       options.isolation ?? this.defaultIsolation(),
       options.readOnly ?? this.settings['guc:default_transaction_read_only'] === 'on',
     );
+    // now() is the transaction's start: an implicit one (a script's, a catalog change's) opens
+    // before its first statement reads the clock, so it reads it here.
+    this.settings.transactionTime = this.clockReading();
     this.transaction.implicit = options.implicit ?? false;
   }
 

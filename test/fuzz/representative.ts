@@ -37,6 +37,11 @@ const planSettings: readonly { readonly name: string; readonly settings: readonl
   { name: 'its own plan', settings: [] },
   { name: 'no hash aggregation', settings: ['enable_hashagg = off'] },
   { name: 'no sorts', settings: ['enable_sort = off'] },
+  // PostgreSQL hashes a UNION or DISTINCT only if its estimate of the hash table fits work_mem
+  // (choose_hashed_setop); over a big estimate (a cross join) it sorts (an unstable quicksort),
+  // whatever enable_sort says. With room it hashes, and keeps the first value of a group its
+  // Append meets, in the written order of the inputs (1515:125).
+  { name: 'hash aggregation in memory', settings: ["work_mem = '1GB'", 'enable_sort = off'] },
   { name: 'nested loops only', settings: ['enable_hashjoin = off', 'enable_mergejoin = off'] },
   { name: 'hash joins only', settings: ['enable_mergejoin = off', 'enable_nestloop = off'] },
   { name: 'merge joins only', settings: ['enable_hashjoin = off', 'enable_nestloop = off'] },
@@ -60,7 +65,7 @@ function orderName(order: RowOrder | null): string {
 }
 
 /** The current schema's tables (quoted) and their largest row count. */
-async function tablesOf(pg: FuzzEngine): Promise<{ names: string[]; maxRows: number } | null> {
+export async function tablesOf(pg: FuzzEngine): Promise<{ names: string[]; maxRows: number } | null> {
   const tables = await pg.run(
     'SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1',
   );
@@ -88,6 +93,24 @@ function reorderedCopy(names: readonly string[], order: RowOrder): string[] {
   return [
     `CREATE SCHEMA ${reorderedSchema}`,
     ...names.flatMap((t) => [`CREATE TABLE ${reorderedSchema}.${t} (LIKE ${t})`, copy(t)]),
+    `SET LOCAL search_path TO ${reorderedSchema}`,
+  ];
+}
+
+/**
+ * Statements copying every table of the current schema, rows in the same order, into a scratch
+ * schema with statistics gathered (ANALYZE), then putting it first on the search path: the same
+ * query over the same rows, planned with true row counts instead of the planner's guesses for
+ * tables never analysed (the ROLLBACK drops the copies and their statistics).
+ */
+export function analysedCopy(names: readonly string[]): string[] {
+  return [
+    `CREATE SCHEMA ${reorderedSchema}`,
+    ...names.flatMap((t) => [
+      `CREATE TABLE ${reorderedSchema}.${t} (LIKE ${t})`,
+      `INSERT INTO ${reorderedSchema}.${t} SELECT * FROM ${t} ORDER BY ctid`,
+      `ANALYZE ${reorderedSchema}.${t}`,
+    ]),
     `SET LOCAL search_path TO ${reorderedSchema}`,
   ];
 }

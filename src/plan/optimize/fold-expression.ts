@@ -125,3 +125,35 @@ function simplifyCoalesce(n: Extract<ScalarExpr, { kind: 'coalesce' }>, raise: b
   if (args.length === 0) return literal(null, n);
   return args.length === 1 ? args[0]! : { ...n, args };
 }
+
+/**
+ * A folded WHERE / ON condition as PostgreSQL's canonicalize_qual leaves it: only TRUE lets a row
+ * through, so within the condition's top-level AND / OR tree a NULL constant counts as FALSE. An
+ * AND holding a FALSE or NULL constant is FALSE (its other conditions are never evaluated, nor the
+ * columns they read computed: `x.a = y.b AND NULL`), an OR drops such constants and is TRUE with a
+ * TRUE one. Returns `e` itself when nothing changes.
+ */
+export function canonicalQual(e: ScalarExpr): ScalarExpr {
+  if (e.kind !== 'and' && e.kind !== 'or') return e;
+  const absorbing = e.kind === 'or';
+  const args: ScalarExpr[] = [];
+  let changed = false;
+  for (const arg of e.args) {
+    const a = canonicalQual(arg);
+    if (a !== arg) changed = true;
+    if (a.kind === 'literal') {
+      changed = true;
+      // AND: TRUE is dropped, FALSE or NULL decides; OR: FALSE or NULL is dropped, TRUE decides.
+      if (a.value === true) {
+        if (absorbing) return a;
+        continue;
+      }
+      if (!absorbing) return literal(false, e);
+      continue;
+    }
+    args.push(a);
+  }
+  if (!changed) return e;
+  if (args.length === 0) return literal(!absorbing, e);
+  return args.length === 1 ? args[0]! : { ...e, args };
+}

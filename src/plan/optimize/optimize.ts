@@ -12,6 +12,7 @@ import { foldPlan } from './fold-constants.ts';
 import { gateInputs } from './gate-inputs.ts';
 import { gateNullableSides } from './gate-nullable-sides.ts';
 import { orderJoins } from './join-order.ts';
+import { orderQuals } from './order-quals.ts';
 import { pruneColumns } from './prune-columns.ts';
 import { pushdownPredicates } from './pushdown.ts';
 
@@ -27,11 +28,14 @@ export const passes: readonly RewritePass[] = [
   { name: 'push down predicates', run: pushdownPredicates },
   { name: 'gate nullable sides', run: gateNullableSides },
   { name: 'order joins', run: orderJoins },
+  { name: 'order conditions', run: orderQuals },
   { name: 'prune columns', run: pruneColumns },
 ];
 
 /** Pushdown and join ordering: filters below cross products, equalities into the joins' ON. */
-const adhocPasses = passes.filter((p) => p.run === pushdownPredicates || p.run === orderJoins);
+const adhocPasses = passes.filter(
+  (p) => p.run === pushdownPredicates || p.run === orderJoins || p.run === orderQuals,
+);
 
 /** The rewrites an ad-hoc query gets before the one-shot evaluator runs it. */
 export function rewriteAdhoc(plan: LogicalPlan): LogicalPlan {

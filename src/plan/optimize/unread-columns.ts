@@ -18,7 +18,7 @@ import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
 import { isAppendUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
-import { foldExpression, foldQuietly } from './fold-expression.ts';
+import { canonicalQual, foldExpression, foldQuietly } from './fold-expression.ts';
 import { removableSide } from './join-removal.ts';
 import { pullUpMaps, pullUpThroughFilter } from './pull-up-maps.ts';
 import { raisePushedQualErrors } from './pushed-quals.ts';
@@ -63,8 +63,13 @@ export function nullUnreadColumns(plan: LogicalPlan): LogicalPlan {
  * Keeps `e` (an expression PostgreSQL plans): folds it, raising what folding raises, adds the
  * input columns it reads to `into`, and rewrites the subqueries folding kept.
  */
-function keep(e: ScalarExpr, into: Set<number>, walk: Walk): ScalarExpr {
-  const folded = foldExpression(e);
+function keep(e: ScalarExpr, into: Set<number>, walk: Walk, qual = false): ScalarExpr {
+  let folded = foldExpression(e);
+  if (qual) {
+    // A WHERE / ON condition: PostgreSQL's canonicalize_qual may rule out what reads a column.
+    const canonical = canonicalQual(folded);
+    if (canonical !== folded) e = folded = canonical;
+  }
   referencedColumns(folded, into);
   const rewritten = new Map<LogicalPlan, LogicalPlan>();
   for (const s of subqueriesOf(folded)) {
@@ -102,7 +107,7 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
     }
     case 'filter': {
       const inputRead = new Set(read);
-      const predicate = keep(inline(p.predicate, p.input), inputRead, walk);
+      const predicate = keep(inline(p.predicate, p.input), inputRead, walk, true);
       // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
       // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
       if (isRuledOut(foldExpression(predicate)) && overSubquery(p, walk)) return { ...p, predicate };
@@ -134,7 +139,7 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
           i < nl ? constantColumn(p.left, i, walk) : constantColumn(p.right, i - nl, walk);
         foldExpression(inlineConstants(p.on, ownConstant));
       }
-      const on = keep(inlineConstants(p.on, sideConstant), needed, walk);
+      const on = keep(inlineConstants(p.on, sideConstant), needed, walk, true);
       const left = new Set([...needed].filter((i) => i < nl));
       const right = new Set([...needed].filter((i) => i >= nl).map((i) => i - nl));
       const joined = { ...p, on, left: visit(p.left, left), right: visit(p.right, right) };

@@ -287,8 +287,10 @@ function aggregateSignature(
       return { fn: name, coercedArgs: [first], type };
     }
     case 'min':
-    case 'max':
-      return { fn: name, coercedArgs: [first], type: argType };
+    case 'max': {
+      const type = minMaxType(argType);
+      return { fn: name, coercedArgs: [coerce(first, type, false, position)], type };
+    }
     case 'bool_and':
     case 'bool_or':
     case 'every':
@@ -333,6 +335,15 @@ function aggregateSignature(
       };
   }
   throw new FeatureNotSupportedError(`aggregate ${name}`, { position });
+}
+
+/**
+ * The type min/max return for an argument type: PostgreSQL has no min(varchar), so a varchar is
+ * cast to text and the result is text (which decides, say, whether a UNION ALL of it with a text
+ * column is a simple append whose unread columns are dropped; fuzz 1616:61).
+ */
+function minMaxType(argType: SqlType): SqlType {
+  return argType.id === 'varchar' ? T.text : argType;
 }
 
 /** PostgreSQL's result type of sum/avg (and the window forms) for an argument type. */
@@ -497,8 +508,10 @@ function windowSignature(
     case 'avg':
       return { fn: name, coercedArgs: [args[0]!], type: aggregateResultType(name, args[0]!.type, position) };
     case 'min':
-    case 'max':
-      return { fn: name, coercedArgs: [args[0]!], type: args[0]!.type };
+    case 'max': {
+      const type = minMaxType(args[0]!.type);
+      return { fn: name, coercedArgs: [coerce(args[0]!, type, false, position)], type };
+    }
   }
   throw new FeatureNotSupportedError(`window function ${name} is not supported`, { position });
 }
