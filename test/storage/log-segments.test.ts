@@ -75,7 +75,11 @@ test('frames wait for the next sync, which writes them; a new segment and a larg
   assert.deepEqual(lsns(first!.path), [1, 2, 3]);
   writer.append(4, new Uint8Array([4]));
   writer.rotate(5);
-  assert.deepEqual(lsns(first!.path), [1, 2, 3, 4], 'the old segment gets its frames before the new one starts');
+  assert.deepEqual(
+    lsns(first!.path),
+    [1, 2, 3, 4],
+    'the old segment gets its frames before the new one starts',
+  );
   writer.append(5, new Uint8Array([5]));
   writer.append(6, new Uint8Array(1 << 20).fill(6));
   const second = listSegments(folder)[1]!;
