@@ -37,7 +37,7 @@ async function feed(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
       ? {
           dir: spec.dir,
           checkpointInterval: checkpointing ? spec.checkpointMs : 0,
-          incrementalCheckpoints: spec.mode !== 'full',
+          incrementalCheckpoints: spec.mode === 'checkpoints' && spec.incremental,
         }
       : {},
   );

@@ -9,15 +9,16 @@
  * Prints a Markdown table for BENCHMARKS.md.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DurabilityStats } from '../../src/storage/durability.ts';
 import { type EngineQuery, isEngineQuery } from '../engine/engine-queries.ts';
 
-export const CHECKPOINT_USAGE = `checkpoints: npm run bench -- checkpoints [--events 10M] [--batch 1000] [--query q4,groupby] [--interval-ms 10000]
-  engine-suite views in memory, durable, durable with checkpoints (step latency p50/p99/max), then recovery after SIGKILL`;
+export const CHECKPOINT_USAGE = `checkpoints: npm run bench -- checkpoints [--events 10M] [--batch 1000] [--query q4,groupby] [--interval-ms 10000] [--recovery-only] [--full]
+  engine-suite views in memory, durable, durable with checkpoints (step latency p50/p99/max), then recovery after SIGKILL
+  (its time by phase and the peak RssAnon of the killed run and of recovery); --full: the killed run takes full checkpoints`;
 
 export type CheckpointMode = 'memory' | 'log' | 'full' | 'checkpoints' | 'recover';
 
@@ -28,6 +29,8 @@ export interface CheckpointRunSpec {
   readonly mode: CheckpointMode;
   readonly dir: string;
   readonly checkpointMs: number;
+  /** `checkpoints`: incremental checkpoints (the default here) or full ones (the library's default). */
+  readonly incremental: boolean;
 }
 
 export interface CheckpointRunResult {
@@ -50,6 +53,12 @@ export interface CheckpointRunResult {
   readonly closeMs?: number;
   readonly rows: number;
   readonly digest: string;
+  /**
+   * Sampled by the parent every 50 ms from /proc/<pid>/status: the process's highest anonymous
+   * resident memory (RssAnon: the JS heap and buffers, not LMDB's mapped file) and its peak RSS.
+   */
+  rssAnonPeakBytes?: number;
+  vmHwmBytes?: number;
 }
 
 export const RESULT_PREFIX = 'CHECKPOINT-RESULT ';
@@ -61,6 +70,8 @@ export interface CheckpointSettings {
   readonly intervalMs: number;
   /** Only the checkpointed run and its recovery (for a recovery-time figure at a large size). */
   readonly recoveryOnly: boolean;
+  /** The killed run takes incremental checkpoints (true by default) or full ones (`--full`). */
+  readonly incremental: boolean;
 }
 
 function size(text: string): number {
@@ -76,8 +87,14 @@ export function parseCheckpointArgs(args: readonly string[]): CheckpointSettings
     queries: ['q4', 'groupby'] as EngineQuery[],
     intervalMs: 10_000,
     recoveryOnly: false,
+    incremental: true,
   };
   for (let i = 0; i < args.length; i += 2) {
+    if (args[i] === '--full') {
+      settings.incremental = false;
+      i--;
+      continue;
+    }
     if (args[i] === '--recovery-only') {
       settings.recoveryOnly = true;
       i--;
@@ -107,11 +124,29 @@ function runChild(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
     });
     let stdout = '';
     let stderr = '';
+    let rssAnonPeakBytes = 0;
+    let vmHwmBytes = 0;
+    const sample = () => {
+      try {
+        const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+        const kb = (name: string) =>
+          Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+        rssAnonPeakBytes = Math.max(rssAnonPeakBytes, kb('RssAnon'));
+        vmHwmBytes = Math.max(vmHwmBytes, kb('VmHWM'));
+      } catch {}
+    };
+    const sampler = setInterval(sample, 50);
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     child.on('close', (code, signal) => {
+      clearInterval(sampler);
       const line = stdout.split('\n').find((l) => l.startsWith(RESULT_PREFIX));
-      if (line) resolve(JSON.parse(line.slice(RESULT_PREFIX.length)) as CheckpointRunResult);
+      if (line)
+        resolve({
+          ...(JSON.parse(line.slice(RESULT_PREFIX.length)) as CheckpointRunResult),
+          rssAnonPeakBytes,
+          vmHwmBytes,
+        });
       else
         reject(
           new Error(`${spec.query} ${spec.mode}: exited with ${code ?? signal}: ${stderr.slice(-2000)}`),
@@ -120,6 +155,7 @@ function runChild(spec: CheckpointRunSpec): Promise<CheckpointRunResult> {
   });
 }
 
+const mb = (bytes: number | undefined) => fmt(bytes === undefined ? undefined : bytes / 2 ** 20);
 const fmt = (n: number | undefined, digits = 0) =>
   n === undefined
     ? '–'
@@ -131,8 +167,8 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const recoveries = [
-    '| query | view rows | recovery ms | log records replayed | views restored | open ms | clean close (full checkpoint) ms |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| query | view rows | recovery ms | read / restore / replay ms | log records replayed | views restored | open ms | peak RssAnon MB (feed / recovery) | clean close (full checkpoint) ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const query of settings.queries) {
     const results = new Map<CheckpointMode, CheckpointRunResult>();
@@ -145,7 +181,11 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
       if (mode !== 'recover') dir = mkdtempSync(join(tmpdir(), 'eddy-bench-ckpt-'));
       const spec = { query, events: settings.events, batch: settings.batch, mode, dir };
       try {
-        const result = await runChild({ ...spec, checkpointMs: settings.intervalMs });
+        const result = await runChild({
+          ...spec,
+          checkpointMs: settings.intervalMs,
+          incremental: settings.incremental,
+        });
         results.set(mode, result);
         process.stderr.write(`${query} ${mode}: ${JSON.stringify(result)}\n`);
       } finally {
@@ -166,11 +206,13 @@ export async function runCheckpointSuite(settings: CheckpointSettings): Promise<
         `| ${query} | ${mode} | ${fmt(r.eventsPerSec)} | ${vsLog} | ${fmt(r.eventsPerCpuSec)} | ${cpuVsLog} | ${fmt(r.stepMs!.p50, 2)} | ${fmt(r.stepMs!.p99, 2)} | ${fmt(r.stepMs!.max, 1)} | ${fmt(r.checkpoints)}${r.incrementalCheckpoints ? ` (${r.incrementalCheckpoints} incr.)` : ''} | ${fmt(r.lastCheckpointMs)} | ${fmt(r.lastCheckpointPauseMs, 1)} |`,
       );
     }
+    const { read, restore, replay } = recovered.recovery!.recoveryPhaseMs;
+    const phases = `${fmt(read)} / ${fmt(restore)} / ${fmt(replay)}`;
     recoveries.push(
-      `| ${query} | ${fmt(recovered.rows)} | ${fmt(recovered.recovery!.recoveryMs)} | ${fmt(recovered.recovery!.replayedRecords)} | ${recovered.recovery!.viewsRestored} | ${fmt(recovered.openMs)} | ${fmt(recovered.closeMs)} |`,
+      `| ${query} | ${fmt(recovered.rows)} | ${fmt(recovered.recovery!.recoveryMs)} | ${phases} | ${fmt(recovered.recovery!.replayedRecords)} | ${recovered.recovery!.viewsRestored} | ${fmt(recovered.openMs)} | ${mb(killed.rssAnonPeakBytes)} / ${mb(recovered.rssAnonPeakBytes)} | ${fmt(recovered.closeMs)} |`,
     );
   }
   process.stdout.write(
-    `${settings.events.toLocaleString('en-US')} events, batch ${settings.batch}, checkpoint every ${settings.intervalMs} ms\n\n${table.join('\n')}\n\n${recoveries.join('\n')}\n`,
+    `${settings.events.toLocaleString('en-US')} events, batch ${settings.batch}, ${settings.incremental ? 'incremental' : 'full'} checkpoints every ${settings.intervalMs} ms\n\n${table.join('\n')}\n\n${recoveries.join('\n')}\n`,
   );
 }

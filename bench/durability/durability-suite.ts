@@ -20,16 +20,23 @@ import { startPostgresCluster } from '../../test/support/postgres-cluster.ts';
 import { startEddy } from '../serve/eddy-target.ts';
 import { processTreeCpuSec } from '../serve/serve-target.ts';
 
-export const DURABILITY_USAGE = `durability: npm run bench -- durability [--seconds N] [--clients 1,32] [--rounds R] [--log-sync pool,turn]
+export const DURABILITY_USAGE = `durability: npm run bench -- durability [--seconds N] [--clients 1,32] [--rounds R] [--log-sync pool,turn] [--gc parallel,single]
   single-row INSERT commits/s over the wire, Eddy (durable, --data-dir) vs PostgreSQL 15 (fsync=on, synchronous_commit=on),
   alternating R rounds (3 by default); medians, with commits per sync, sync time and server CPU per commit;
-  one Eddy per --log-sync mode (both by default), with the event loop's block by syncs in 'turn' mode`;
+  one Eddy per --log-sync mode (both by default), with the event loop's block by syncs in 'turn' mode,
+  and per --gc setting: V8's default parallel and concurrent collector (parallel, the default) or Node.js started with
+  --single-threaded-gc (single)`;
+
+/** V8's garbage collector in the Eddy server: its default helper threads, or none (`--single-threaded-gc`). */
+export type GcSetting = 'parallel' | 'single';
+const gcSettings: readonly GcSetting[] = ['parallel', 'single'];
 
 export interface DurabilitySettings {
   readonly seconds: number;
   readonly clients: readonly number[];
   readonly rounds: number;
   readonly logSync: readonly LogSyncMode[];
+  readonly gc: readonly GcSetting[];
 }
 
 export function parseDurabilityArgs(args: readonly string[]): DurabilitySettings {
@@ -37,6 +44,7 @@ export function parseDurabilityArgs(args: readonly string[]): DurabilitySettings
   let clients = [1, 32];
   let rounds = 3;
   let logSync: LogSyncMode[] = ['pool', 'turn'];
+  let gc: GcSetting[] = ['parallel'];
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1];
     if (args[i] === '--seconds' && value) seconds = Number(value);
@@ -45,11 +53,14 @@ export function parseDurabilityArgs(args: readonly string[]): DurabilitySettings
     else if (args[i] === '--log-sync' && value) {
       logSync = value.split(',') as LogSyncMode[];
       if (logSync.some((m) => !logSyncModes.includes(m))) throw new Error(DURABILITY_USAGE);
+    } else if (args[i] === '--gc' && value) {
+      gc = value.split(',') as GcSetting[];
+      if (gc.some((g) => !gcSettings.includes(g))) throw new Error(DURABILITY_USAGE);
     } else throw new Error(`unknown argument ${args[i]}\n${DURABILITY_USAGE}`);
     i++;
   }
   if (!(seconds > 0) || !(rounds >= 1) || clients.some((n) => !(n >= 1))) throw new Error(DURABILITY_USAGE);
-  return { seconds, clients, rounds, logSync };
+  return { seconds, clients, rounds, logSync, gc };
 }
 
 /** Group-commit counters of a server, read before and after a measurement. */
@@ -149,21 +160,21 @@ async function postgresCounters(client: pg.Client): Promise<SyncCounters> {
   return { syncs: Number(row.wal_sync), synced: 0, syncSeconds: Number(row.wal_sync_time) / 1000 };
 }
 
-async function startTargets(
-  dataDir: string,
-  logSync: readonly LogSyncMode[],
-  targets: Target[],
-): Promise<void> {
-  for (const mode of logSync) {
-    const eddy = await startEddy(['--data-dir', join(dataDir, mode), '--log-sync', mode]);
-    targets.push({
-      system: `Eddy (data directory, group commit, --log-sync ${mode})`,
-      config: { host: eddy.host, port: eddy.port, user: eddy.user, database: eddy.database },
-      cpuSeconds: () => eddy.cpuSeconds(),
-      syncCounters: () => eddyCounters(eddy.metricsUrl!),
-      stop: () => eddy.stop(),
-    });
-  }
+async function startTargets(dataDir: string, settings: DurabilitySettings, targets: Target[]): Promise<void> {
+  for (const mode of settings.logSync)
+    for (const gc of settings.gc) {
+      const eddy = await startEddy(
+        ['--data-dir', join(dataDir, `${mode}-${gc}`), '--log-sync', mode],
+        gc === 'single' ? ['--single-threaded-gc'] : [],
+      );
+      targets.push({
+        system: `Eddy (data directory, group commit, --log-sync ${mode}${gc === 'single' ? ', single-threaded GC' : ''})`,
+        config: { host: eddy.host, port: eddy.port, user: eddy.user, database: eddy.database },
+        cpuSeconds: () => eddy.cpuSeconds(),
+        syncCounters: () => eddyCounters(eddy.metricsUrl!),
+        stop: () => eddy.stop(),
+      });
+    }
   const postgres = await startPostgresCluster({
     settings: ['fsync=on', 'synchronous_commit=on', 'track_wal_io_timing=on'],
   });
@@ -183,7 +194,7 @@ export async function runDurabilitySuite(settings: DurabilitySettings): Promise<
   const dataDir = mkdtempSync(join(tmpdir(), 'eddy-bench-durable-'));
   const targets: Target[] = [];
   try {
-    await startTargets(dataDir, settings.logSync, targets);
+    await startTargets(dataDir, settings, targets);
     // results[target][clients] = one measurement per round
     const results = targets.map(() => settings.clients.map((): Measurement[] => []));
     const loads: number[] = [];

@@ -12,8 +12,14 @@ const ROOT = process.env.EDDY_SERVE_ROOT ?? fileURLToPath(new URL('../../', impo
 const startTimeoutMs = 30_000;
 const stopTimeoutMs = 10_000;
 
-/** `extraArgs`: further `eddy serve` flags; by default in memory, as the serve suite compares. */
-export async function startEddy(extraArgs: readonly string[] = ['--in-memory']): Promise<ServeTarget> {
+/**
+ * `extraArgs`: further `eddy serve` flags; by default in memory, as the serve suite compares.
+ * `nodeFlags`: flags for Node.js itself (V8's, which NODE_OPTIONS does not take all of).
+ */
+export async function startEddy(
+  extraArgs: readonly string[] = ['--in-memory'],
+  nodeFlags: readonly string[] = [],
+): Promise<ServeTarget> {
   const pgPort = await freePort();
   const httpPort = await freePort();
   // scripts/node.sh execs Node, so the child's pid is the server's own.
@@ -21,6 +27,7 @@ export async function startEddy(extraArgs: readonly string[] = ['--in-memory']):
     'sh',
     [
       'scripts/node.sh',
+      ...nodeFlags,
       'src/cli/main.ts',
       'serve',
       '--pg-port',

@@ -83,7 +83,13 @@ export class InputLog implements DurableLog {
     if (this.failure) throw this.failure;
     failpoint('log.before-append');
     const lsn = this.appended + 1;
-    this.segments.append(lsn, record);
+    try {
+      this.segments.append(lsn, record);
+    } catch (e) {
+      // Frames kept for the next sync could not be written: the log is behind memory for good.
+      if (this.segments.failed) this.failure = this.segments.failed;
+      throw e;
+    }
     this.appended = lsn;
     this.stats.records++;
     failpoint('log.after-append');
@@ -109,7 +115,12 @@ export class InputLog implements DurableLog {
   rotate(): void {
     if (this.failure || this.appended < this.segmentStart) return;
     this.segmentStart = this.appended + 1;
-    this.segments.rotate(this.segmentStart);
+    try {
+      this.segments.rotate(this.segmentStart);
+    } catch (e) {
+      if (this.segments.failed) this.failure = this.segments.failed;
+      throw e;
+    }
   }
 
   close(): void {

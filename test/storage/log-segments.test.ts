@@ -62,3 +62,32 @@ test('segments are preallocated; zeros after the last record are no torn write, 
   );
   assert.equal(after5.tornBytes, 0);
 });
+
+test('frames wait for the next sync, which writes them; a new segment and a large backlog write them first', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'eddy-segments-'));
+  dirs.push(folder);
+  const lsns = (path: string) => readSegment(path).entries.map((e) => e.lsn);
+  const writer = new SegmentWriter(folder, { firstLsn: 1 });
+  for (let lsn = 1; lsn <= 3; lsn++) writer.append(lsn, new Uint8Array([lsn]));
+  const [first] = listSegments(folder);
+  assert.deepEqual(lsns(first!.path), [], 'nothing written before a sync');
+  await writer.sync();
+  assert.deepEqual(lsns(first!.path), [1, 2, 3]);
+  writer.append(4, new Uint8Array([4]));
+  writer.rotate(5);
+  assert.deepEqual(
+    lsns(first!.path),
+    [1, 2, 3, 4],
+    'the old segment gets its frames before the new one starts',
+  );
+  writer.append(5, new Uint8Array([5]));
+  writer.append(6, new Uint8Array(1 << 20).fill(6));
+  const second = listSegments(folder)[1]!;
+  assert.deepEqual(lsns(second.path), [5, 6], 'over 1 MiB waiting is written by the append');
+  writer.append(7, new Uint8Array([7]));
+  writer.close();
+  assert.deepEqual(lsns(second.path), [5, 6, 7], 'closing writes what waits');
+  const reread = readSegment(second.path);
+  assert.equal(reread.tornBytes, 0);
+  assert.deepEqual([...reread.entries[1]!.record.subarray(0, 3)], [6, 6, 6]);
+});

@@ -68,6 +68,14 @@ test('wire and HTTP writes survive a restart; a second server on the directory i
   );
   const after = await (await fetch(`http://127.0.0.1:${server.http.address().port}/metrics`)).text();
   assert.match(after, /^eddy_recovery_seconds \d/m);
+  // The phases are parts of the whole: each at most the total.
+  const total = Number(/^eddy_recovery_seconds (\S+)/m.exec(after)?.[1]);
+  for (const phase of ['read', 'restore', 'replay']) {
+    const seconds = Number(
+      new RegExp(`^eddy_recovery_phase_seconds\\{phase="${phase}"\\} (\\S+)`, 'm').exec(after)?.[1],
+    );
+    assert.ok(seconds >= 0 && seconds <= total, `${phase}: ${seconds} of ${total}\n${after}`);
+  }
   assert.match(after, /^eddy_memory_budget_bytes 1024$/m);
   assert.ok(Number(/^eddy_memory_rss_anon_bytes (\d+)/m.exec(after)?.[1]) > 1024, after);
   assert.match(after, /^eddy_state_spilled_entries \d+$/m);

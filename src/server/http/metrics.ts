@@ -255,6 +255,18 @@ export function durabilityMetrics(stats: DurabilityStats | null): string {
   metric(out, 'eddy_recovery_seconds', 'gauge', 'Time the last start took to recover the data directory.', [
     ['', stats.recoveryMs / 1000],
   ]);
+  const phases = stats.recoveryPhaseMs;
+  metric(
+    out,
+    'eddy_recovery_phase_seconds',
+    'gauge',
+    'The last recovery by phase: reading and decoding the checkpoint, restoring operator state, replaying the log.',
+    [
+      ['{phase="read"}', phases.read / 1000],
+      ['{phase="restore"}', phases.restore / 1000],
+      ['{phase="replay"}', phases.replay / 1000],
+    ],
+  );
   metric(out, 'eddy_recovery_log_records', 'gauge', 'Input log records replayed by the last recovery.', [
     ['', stats.replayedRecords],
   ]);
