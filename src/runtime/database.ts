@@ -22,7 +22,7 @@ import { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
 import type { MaintainerOptions } from './dataflow-maintainer.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
-import { applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
+import { appendOnlyRelation, applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import type { MemoryBudget } from './memory-budget.ts';
 import { type RelationStore, RowStore } from './row-store.ts';
@@ -320,24 +320,13 @@ export class Database {
           plan.schema.map((c) => c.type),
           spill,
         );
-      maintainer = this.createMaintainer(
-        plan,
-        viewId,
-        (id) => {
-          // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
-          const relation = this.catalog.relationById(id);
-          return (
-            relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined)
-          );
-        },
-        {
-          spill,
-          contents,
-          windowClose,
-          watermarkOf: (id) => relationWatermark(this.catalog, id),
-          stepClock: () => this.stepClockMicros,
-        },
-      );
+      maintainer = this.createMaintainer(plan, viewId, (id) => appendOnlyRelation(this.catalog, id), {
+        spill,
+        contents,
+        windowClose,
+        watermarkOf: (id) => relationWatermark(this.catalog, id),
+        stepClock: () => this.stepClockMicros,
+      });
     } catch (e) {
       this.memoryBudget?.dropView(viewId);
       throw e;

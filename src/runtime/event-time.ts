@@ -142,6 +142,15 @@ function countRows(batch: Batch): number {
 }
 
 /** A relation's watermark as the planner sees it (plan/window-close), if it declares one. */
+/**
+ * Whether the relation only ever grows: sources, and tables with a watermark (UPDATE and DELETE
+ * are refused, late rows never reach views).
+ */
+export function appendOnlyRelation(catalog: Catalog, relationId: number): boolean {
+  const relation = catalog.relationById(relationId);
+  return relation.kind === 'source' || (relation.kind === 'table' && relation.watermark !== undefined);
+}
+
 export function relationWatermark(catalog: Catalog, relationId: number): RelationWatermark | undefined {
   const relation = catalog.relationById(relationId);
   if ((relation.kind !== 'table' && relation.kind !== 'source') || relation.watermark === undefined)

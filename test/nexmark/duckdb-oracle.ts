@@ -20,9 +20,9 @@ import { NEXMARK_COLUMNS, type NexmarkTable } from '../../src/connectors/datagen
 const tumbleStart = (col: string, seconds: number) =>
   `make_timestamp((epoch_us(${col}) // ${seconds * 1e6}) * ${seconds * 1e6})`;
 
-const windows = (table: string, seconds: number) =>
-  `(SELECT *, ${tumbleStart('date_time', seconds)} AS window_start,
-           ${tumbleStart('date_time', seconds)} + INTERVAL ${seconds} SECOND AS window_end FROM ${table})`;
+const windows = (table: string, seconds: number, col = 'date_time') =>
+  `(SELECT *, ${tumbleStart(col, seconds)} AS window_start,
+           ${tumbleStart(col, seconds)} + INTERVAL ${seconds} SECOND AS window_end FROM ${table})`;
 
 /** HOP(bid, date_time, 2 s, 10 s): each row in the five windows whose start is k slides back. */
 const hop = `(SELECT bid.*, make_timestamp(((epoch_us(date_time) // 2000000) - k) * 2000000) AS window_start
@@ -83,6 +83,8 @@ export const DUCKDB_QUERIES: Readonly<Record<string, string>> = {
                            CASE WHEN date_time - lag(date_time) OVER (PARTITION BY bidder ORDER BY date_time)
                                 <= INTERVAL 10 SECOND THEN 0 ELSE 1 END AS is_start FROM bid))
         GROUP BY bidder, session`,
+  q12: `SELECT bidder, count(*), window_start, window_end FROM ${windows('bid_proctime', 10, 'p_time')}
+        GROUP BY bidder, window_start, window_end`,
   q13: `SELECT B.auction, B.bidder, B.price, B.date_time, S.value FROM bid B
         JOIN (SELECT range AS key, CAST(range AS VARCHAR) AS value FROM range(0, 10000)) S ON B.auction % 10000 = S.key`,
   q14: `SELECT auction, bidder, 0.908 * price,
@@ -139,6 +141,8 @@ export class DuckDbOracle {
       await connection.run(`CREATE TABLE ${table} (${columns.join(', ')})`);
       appenders[table] = await connection.createAppender(table);
     }
+    // q12's processing time: each accepted bid's bidder with the clock reading of its step.
+    await connection.run('CREATE TABLE bid_proctime (bidder BIGINT, p_time TIMESTAMP)');
     return new DuckDbOracle(connection, appenders);
   }
 
@@ -157,6 +161,12 @@ export class DuckDbOracle {
       appender.endRow();
     }
     appender.flushSync();
+  }
+
+  /** Bids' bidders (column 1) with the processing time `micros` of the step that took them (q12). */
+  async appendProctime(bids: readonly Row[], micros: number): Promise<void> {
+    const values = bids.map((r) => `(${r[1] as number}, make_timestamp(${micros}))`);
+    if (values.length > 0) await this.connection.run(`INSERT INTO bid_proctime VALUES ${values.join(', ')}`);
   }
 
   /** The query's rows, each value normalised by `normalizeValue`. */
