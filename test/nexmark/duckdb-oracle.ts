@@ -76,13 +76,18 @@ export const DUCKDB_QUERIES: Readonly<Record<string, string>> = {
              FROM auction A, bid B WHERE A.id = B.auction AND B.date_time BETWEEN A.date_time AND A.expires)
        WHERE rownum <= 1`,
   q10: `SELECT auction, bidder, price, date_time, strftime(date_time, '%Y-%m-%d'), strftime(date_time, '%I:%M') FROM bid`,
-  q11: `SELECT bidder, count(*), min(date_time), max(date_time) + INTERVAL 10 SECOND
-        FROM (SELECT bidder, date_time, sum(is_start) OVER (PARTITION BY bidder ORDER BY date_time
-                     ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS session
-              FROM (SELECT bidder, date_time,
-                           CASE WHEN date_time - lag(date_time) OVER (PARTITION BY bidder ORDER BY date_time)
-                                <= INTERVAL 10 SECOND THEN 0 ELSE 1 END AS is_start FROM bid))
-        GROUP BY bidder, session`,
+  // Sessions by a recursive walk: each bid joins the session of the bidder's previous bid when
+  // less than 10 s after it (so each session is [first, last + 10 s)), independent of Eddy's plan.
+  q11: `WITH RECURSIVE ordered AS (
+          SELECT bidder, date_time, row_number() OVER (PARTITION BY bidder ORDER BY date_time) AS n FROM bid),
+        walk AS (
+          SELECT bidder, date_time, n, date_time AS session_start FROM ordered WHERE n = 1
+          UNION ALL
+          SELECT o.bidder, o.date_time, o.n,
+                 CASE WHEN o.date_time < w.date_time + INTERVAL 10 SECOND THEN w.session_start ELSE o.date_time END
+          FROM walk w JOIN ordered o ON o.bidder = w.bidder AND o.n = w.n + 1)
+        SELECT bidder, count(*), session_start, max(date_time) + INTERVAL 10 SECOND
+        FROM walk GROUP BY bidder, session_start`,
   q12: `SELECT bidder, count(*), window_start, window_end FROM ${windows('bid_proctime', 10, 'p_time')}
         GROUP BY bidder, window_start, window_end`,
   q13: `SELECT B.auction, B.bidder, B.price, B.date_time, S.value FROM bid B
