@@ -112,6 +112,8 @@ export class Database {
   private stepNumber = 0;
   /** Rows diverted as late since the process started, by relation (for metrics). */
   readonly lateRows = new Map<number, number>();
+  /** Partitions of a connector source idle past its idle timeout at its latest step (metrics). */
+  readonly idlePartitions = new Map<number, number>();
   /** Views still hydrating in the background, by id. */
   private readonly hydrating = new Map<number, Hydration>();
   /** Snapshot rows fed per event-loop turn while hydrating; fewer rows in all hydrate at once. */
@@ -432,6 +434,7 @@ export class Database {
     if (this.durableLog) this.logStep(tableChanges, reading);
     this.stepClock = reading;
     for (const [id, n] of late) this.lateRows.set(id, (this.lateRows.get(id) ?? 0) + n);
+    for (const [id, p] of tableChanges.eventPartitions) this.idlePartitions.set(id, p.idle.size);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();

@@ -21,6 +21,11 @@ export interface KafkaSourceSpec {
   readonly pollBytes: number;
   /** Longest a poll waits for new records before it answers empty (ms). */
   readonly pollWaitMs: number;
+  /**
+   * With a watermark: a partition that brings no rows for this long (processing time, ms) is idle
+   * and stops holding the source's watermark back (runtime/event-time). Unset: never idle.
+   */
+  readonly watermarkIdleTimeoutMs?: number;
 }
 
 export type { SourceOption };
@@ -33,6 +38,7 @@ const known = new Set([
   'max_record_bytes',
   'poll_bytes',
   'poll_wait_ms',
+  'watermark_idle_timeout_ms',
 ]);
 
 /** The spec of a Kafka source from its WITH options, or 22023 naming the option at fault. */
@@ -72,6 +78,9 @@ export function kafkaSourceSpec(options: readonly SourceOption[]): KafkaSourceSp
     maxRecordBytes: positive(byKey, 'max_record_bytes', 1 << 20),
     pollBytes: positive(byKey, 'poll_bytes', 4 << 20),
     pollWaitMs: positive(byKey, 'poll_wait_ms', 200),
+    ...(byKey.has('watermark_idle_timeout_ms')
+      ? { watermarkIdleTimeoutMs: positive(byKey, 'watermark_idle_timeout_ms', 0) }
+      : {}),
   };
 }
 
