@@ -157,10 +157,11 @@ function advancePartitions(
   let ahead = Number.NEGATIVE_INFINITY;
   for (const [partition, w] of after) if (!partitions.idle.has(partition)) ahead = Math.max(ahead, w);
   for (const partition of partitions.idle) if (after.has(partition)) raise(partition, ahead);
-  const batch = changes.batchFor(spec.stateRelationId, 2);
   for (const [partition, w] of after) {
     const old = before.get(partition);
     if (old === w) continue;
+    // Only a step that moves a watermark writes the table (replay recognises it by its rows).
+    const batch = changes.batchFor(spec.stateRelationId, 2);
     if (old !== undefined) {
       batch.push([partition, old], 0, -1);
       store.apply([partition, old], 0, -1);
