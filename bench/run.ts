@@ -17,6 +17,7 @@ import {
   runFailures,
 } from './engine/engine-suite.ts';
 import { INSERT_USAGE, parseInsertArgs, runInsertSuite } from './insert/insert-suite.ts';
+import { NEXMARK_USAGE, parseNexmarkArgs, runNexmarkSuite } from './nexmark/nexmark-suite.ts';
 import { PG_USAGE, parsePgArgs, runPgSuite } from './pg/pg-suite.ts';
 import { parseRegexArgs, REGEX_USAGE, runRegexSuite } from './regex/regex-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
@@ -33,6 +34,7 @@ const SUITES = [
   'nats',
   'kafka',
   'pg',
+  'nexmark',
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -80,12 +82,16 @@ async function main(argv: readonly string[]): Promise<number> {
     await runPgSuite(parsePgArgs(args), `npm run bench -- ${argv.join(' ')}`);
     return 0;
   }
+  if (suite === 'nexmark') {
+    const results = await runNexmarkSuite(parseNexmarkArgs(args), `npm run bench -- ${argv.join(' ')}`);
+    return results.some((r) => r.status !== 'ok') ? 1 : 0;
+  }
   if (suite === 'regex') {
     runRegexSuite(parseRegexArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}\n\n${KAFKA_USAGE}\n\n${PG_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}\n\n${KAFKA_USAGE}\n\n${PG_USAGE}\n\n${NEXMARK_USAGE}`,
   );
   return 2;
 }

@@ -64,6 +64,31 @@ export function clockCall(name: ClockName): Call {
   };
 }
 
+/**
+ * `proctime()`, processing time: in a materialized view, the clock reading of the step in which
+ * a row reaches the view (lowering binds it to the step clock, plan/lower/lower-plan); an ad hoc
+ * query reads the transaction's time. Views allow it only over append-only input (a retraction
+ * would read another step's time), checked by plan/temporal-filter's checkTemporalFilters.
+ */
+export const PROCTIME = 'proctime';
+
+export function proctimeCall(readStepClock?: () => number): Call {
+  return {
+    kind: 'call',
+    name: PROCTIME,
+    args: [],
+    impl: readStepClock ?? (() => clockMicros()),
+    strict: false,
+    volatile: true,
+    type: T.timestamptz,
+  };
+}
+
+/** True for a `proctime()` call. */
+export function isProctimeCall(e: ScalarExpr): boolean {
+  return e.kind === 'call' && e.name === PROCTIME && e.args.length === 0 && e.volatile;
+}
+
 /** `expr` with every clock call given the statement's reading (a no-op for other expressions). */
 export function resolveClockCalls(expr: ScalarExpr, settings: ClockReadings): ScalarExpr {
   return transformUp(expr, (node) =>

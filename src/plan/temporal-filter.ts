@@ -10,6 +10,7 @@
  */
 import { FeatureNotSupportedError } from '../common/errors.ts';
 import { Interval } from '../common/interval.ts';
+import { isProctimeCall } from './clock-calls.ts';
 import type { LogicalPlan } from './logical.ts';
 import { forEachNode, planExpressions } from './plan-visit.ts';
 import type { CompareOp, ScalarExpr } from './scalar.ts';
@@ -141,6 +142,11 @@ export function splitTemporal(predicate: ScalarExpr): TemporalSplit | undefined 
   return { bounds, rest: restExpr };
 }
 
+/** True when every clock call in `e` is proctime() (there is at least one: readsClock). */
+function readsOnlyProctime(e: ScalarExpr): boolean {
+  return !anyNode(e, (n) => isVolatileCall(n) && !isProctimeCall(n));
+}
+
 /** How a clock call is written in SQL (as sql/bind/clock-dependence names it). */
 function sqlName(e: ScalarExpr): string {
   let name = 'now()';
@@ -160,11 +166,22 @@ function sqlName(e: ScalarExpr): string {
 export function checkTemporalFilters(
   plan: LogicalPlan,
   positionOf: (name: string) => number | undefined,
+  appendOnly: (input: LogicalPlan) => boolean,
 ): void {
   forEachNode(plan, true, (node) => {
     for (const e of planExpressions(node)) {
       if (!readsClock(e)) continue;
       if (node.kind === 'filter' && e === node.predicate && splitTemporal(e) !== undefined) continue;
+      if (node.kind === 'map' && readsOnlyProctime(e)) {
+        if (appendOnly(node.input)) continue;
+        throw new FeatureNotSupportedError(
+          'a materialized view can use proctime() only over rows that are never deleted',
+          {
+            position: positionOf('proctime()'),
+            hint: 'proctime() is the time a row reached the view; read it from sources or tables with a watermark, through filters, projections and inner joins.',
+          },
+        );
+      }
       const name = sqlName(e);
       throw new FeatureNotSupportedError(
         `a materialized view cannot use ${name} here: its result depends on the current time`,

@@ -9,7 +9,13 @@ import { FeatureNotSupportedError } from '../common/errors.ts';
 import { Interval } from '../common/interval.ts';
 import { type SqlType, T } from '../common/types.ts';
 import type { LogicalPlan } from './logical.ts';
-import { col } from './scalar.ts';
+import { col, type ScalarExpr } from './scalar.ts';
+
+/**
+ * The column numbering sessions in SESSION's plan (sql/bind/session-window): a window function
+ * partitioned by it computes a session's last event time, which plus the gap ends the session.
+ */
+export const SESSION_NUMBER_COLUMN = 'eddy_session_number';
 
 /** What the planner needs to know of a relation's watermark. */
 export interface RelationWatermark {
@@ -159,9 +165,37 @@ function windowBound(plan: LogicalPlan, index: number, watermarkOf: WatermarkOf)
       const sizeMicros = size.value.days * 86_400_000_000 + size.value.micros;
       return { offsetMicros: index === inputArity ? sizeMicros : 0, relations };
     }
+    case 'map': {
+      const e = plan.exprs[index];
+      const session = e && sessionEnd(plan.input, e, watermarkOf);
+      return session ?? followColumn(plan, index, (p, i) => windowBound(p, i, watermarkOf));
+    }
     default:
       return followColumn(plan, index, (p, i) => windowBound(p, i, watermarkOf));
   }
+}
+
+/**
+ * SESSION's `window_end`: `max(time) OVER (PARTITION BY keys, session number) + gap` over an
+ * event time. Once the watermark passes it, no row that is not late can join the session (it
+ * would be at least the gap after the session's last row), so the session is final.
+ */
+function sessionEnd(input: LogicalPlan, e: ScalarExpr, watermarkOf: WatermarkOf): Lineage | undefined {
+  if (e.kind !== 'call' || e.name !== '+' || e.args.length !== 2) return undefined;
+  const [last, gap] = e.args as [ScalarExpr, ScalarExpr];
+  if (last.kind !== 'column' || gap.kind !== 'literal' || !(gap.value instanceof Interval)) return undefined;
+  if (gap.value.months !== 0 || gap.value.days < 0 || gap.value.micros < 0) return undefined;
+  return sessionLast(input, last.index, watermarkOf);
+}
+
+function sessionLast(plan: LogicalPlan, index: number, watermarkOf: WatermarkOf): Lineage | undefined {
+  if (plan.kind !== 'window') return undefined;
+  const arity = plan.input.schema.length;
+  const call = plan.calls[index - arity];
+  if (call === undefined || call.fn !== 'max' || call.args.length !== 1) return undefined;
+  const sessions = plan.partitionBy.some((k) => plan.input.schema[k]?.name === SESSION_NUMBER_COLUMN);
+  const relations = sessions ? eventTime(plan.input, call.args[0]!, watermarkOf) : undefined;
+  return relations && { offsetMicros: 0, relations };
 }
 
 /** The relations whose watermark bounds column `index` (it is their event-time column, passed on). */

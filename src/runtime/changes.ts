@@ -7,8 +7,22 @@
 import type { Value } from '../common/value.ts';
 import { Batch } from '../dataflow/batch.ts';
 
+/**
+ * Where a connector's rows for one relation came from (runtime/event-time keeps a watermark per
+ * partition): the partition of each row of the relation's batch, in order; every partition the
+ * connector reads (a known partition without rows holds the watermark back); and those idle
+ * past the source's idle timeout (they follow the others instead of holding them back).
+ */
+export interface EventPartitions {
+  readonly rowPartitions: readonly string[];
+  readonly known: readonly string[];
+  readonly idle: ReadonlySet<string>;
+}
+
 export class ChangeSet {
   readonly byRelation = new Map<number, Batch>();
+  /** Set by connector sources, for relations with a watermark; absent: every row is partition ''. */
+  readonly eventPartitions = new Map<number, EventPartitions>();
 
   batchFor(relationId: number, arity: number): Batch {
     let b = this.byRelation.get(relationId);

@@ -22,7 +22,7 @@ import { ChangeSet } from './changes.ts';
 import { CommitLog } from './commit-log.ts';
 import type { MaintainerOptions } from './dataflow-maintainer.ts';
 import type { DdlRecord, DurableLog } from './durable-log.ts';
-import { applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
+import { appendOnlyRelation, applyEventTime, type LateCounts, relationWatermark } from './event-time.ts';
 import { Hydration, hydrationChunkRowsDefault } from './hydration.ts';
 import type { MemoryBudget } from './memory-budget.ts';
 import { type RelationStore, RowStore } from './row-store.ts';
@@ -112,6 +112,8 @@ export class Database {
   private stepNumber = 0;
   /** Rows diverted as late since the process started, by relation (for metrics). */
   readonly lateRows = new Map<number, number>();
+  /** Partitions of a connector source idle past its idle timeout at its latest step (metrics). */
+  readonly idlePartitions = new Map<number, number>();
   /** Views still hydrating in the background, by id. */
   private readonly hydrating = new Map<number, Hydration>();
   /** Snapshot rows fed per event-loop turn while hydrating; fewer rows in all hydrate at once. */
@@ -320,26 +322,13 @@ export class Database {
           plan.schema.map((c) => c.type),
           spill,
         );
-      maintainer = this.createMaintainer(
-        plan,
-        viewId,
-        (id) => {
-          // A table with a watermark is append-only too: UPDATE and DELETE are refused, late rows never reach views.
-          const relation = this.catalog.relationById(id);
-          return (
-            // A keyed source (FORMAT UPSERT or DEBEZIUM) updates and deletes its rows.
-            (relation.kind === 'source' && relation.primaryKey.length === 0) ||
-            (relation.kind === 'table' && relation.watermark !== undefined)
-          );
-        },
-        {
-          spill,
-          contents,
-          windowClose,
-          watermarkOf: (id) => relationWatermark(this.catalog, id),
-          stepClock: () => this.stepClockMicros,
-        },
-      );
+      maintainer = this.createMaintainer(plan, viewId, (id) => appendOnlyRelation(this.catalog, id), {
+        spill,
+        contents,
+        windowClose,
+        watermarkOf: (id) => relationWatermark(this.catalog, id),
+        stepClock: () => this.stepClockMicros,
+      });
     } catch (e) {
       this.memoryBudget?.dropView(viewId);
       throw e;
@@ -445,6 +434,7 @@ export class Database {
     if (this.durableLog) this.logStep(tableChanges, reading);
     this.stepClock = reading;
     for (const [id, n] of late) this.lateRows.set(id, (this.lateRows.get(id) ?? 0) + n);
+    for (const [id, p] of tableChanges.eventPartitions) this.idlePartitions.set(id, p.idle.size);
     // The step takes the change set over (the caller is done with it) and adds the views' changes.
     const all = tableChanges;
     const started = performance.now();

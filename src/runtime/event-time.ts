@@ -7,15 +7,18 @@
  * the largest `expr` over the rows accepted. The watermark is a row per partition of the
  * relation's `<name>_watermarks` table, changed in the same step, so the input log and the
  * checkpoints keep it exactly with the data and replay re-forms it. The relation's watermark is
- * the least over its partitions (rows written by SQL, insert() and ingest are partition '';
- * connector partitions and idle timeouts will add theirs).
+ * the least over its partitions: rows written by SQL, insert() and ingest are partition '';
+ * connector sources name each row's partition (a Kafka partition) and every partition they read
+ * (ChangeSet.eventPartitions). A known partition without rows yet holds the watermark at
+ * -infinity; one idle past the source's idle timeout follows the most advanced partition, so it
+ * holds nothing back. A partition's first watermark is never below the relation's, so the
+ * relation's watermark never moves back.
  */
 import type { Catalog, TableEntry, WatermarkSpec } from '../catalog/catalog.ts';
-import type { Value } from '../common/value.ts';
 import { Batch } from '../dataflow/batch.ts';
 import { compileScalar, type RowFn } from '../plan/compile-scalar.ts';
 import type { RelationWatermark } from '../plan/window-close.ts';
-import type { ChangeSet } from './changes.ts';
+import type { ChangeSet, EventPartitions } from './changes.ts';
 import type { RelationStore } from './row-store.ts';
 
 /** The partition rows written by SQL, the library and HTTP ingest belong to. */
@@ -30,6 +33,9 @@ export interface EventTimeStores {
 
 /** Late rows diverted in one step, by the relation they were written to. */
 export type LateCounts = ReadonlyMap<number, number>;
+
+/** Rows written by SQL, the library and ingest: all of partition '', which is never idle. */
+const sqlWrites: EventPartitions = { rowPartitions: [], known: [], idle: new Set() };
 
 /** Compiled watermark expressions, by the expression (a relation re-created gets a new one). */
 const compiled = new WeakMap<WatermarkSpec, RowFn>();
@@ -59,13 +65,14 @@ export function applyEventTime(db: EventTimeStores, changes: ChangeSet): LateCou
     const spec = relation.watermark;
     if (changes.byRelation.has(spec.stateRelationId)) continue;
     const watermark = currentWatermark(db, spec);
-    const { onTime, diverted } = splitLate(batch, spec.column, watermark);
+    const partitions = changes.eventPartitions.get(relationId);
+    const { onTime, diverted, onTimePartitions } = splitLate(batch, spec.column, watermark, partitions);
     if (diverted.length > 0) {
       changes.byRelation.set(relationId, onTime);
       moveLate(db, relation, diverted, changes);
       late.set(relationId, countRows(diverted));
     }
-    advance(db, spec, onTime, watermark, changes);
+    advancePartitions(db, spec, onTime, onTimePartitions ?? [], partitions ?? sqlWrites, watermark, changes);
   }
   return late;
 }
@@ -74,17 +81,21 @@ function splitLate(
   batch: Batch,
   column: number,
   watermark: number | null,
-): { onTime: Batch; diverted: Batch } {
+  partitions: EventPartitions | undefined,
+): { onTime: Batch; diverted: Batch; onTimePartitions?: string[] } {
   const onTime = new Batch(batch.arity);
   const diverted = new Batch(batch.arity);
-  if (watermark === null) return { onTime: batch, diverted };
+  if (watermark === null)
+    return { onTime: batch, diverted, onTimePartitions: partitions?.rowPartitions.slice() };
+  const onTimePartitions: string[] | undefined = partitions && [];
   for (let i = 0; i < batch.length; i++) {
     const time = batch.values[i * batch.arity + column];
     // A NULL event time is never late: it falls in no window and moves no watermark.
-    const into = time !== null && (time as number) < watermark ? diverted : onTime;
-    into.push(batch.values, i * batch.arity, batch.weights[i]!);
+    const isLate = time !== null && (time as number) < watermark;
+    (isLate ? diverted : onTime).push(batch.values, i * batch.arity, batch.weights[i]!);
+    if (!isLate) onTimePartitions?.push(partitions!.rowPartitions[i] ?? defaultPartition);
   }
-  return { onTime, diverted };
+  return { onTime, diverted, onTimePartitions };
 }
 
 /** Late rows go to the late table; a relation that keeps rows gives them back (its writer applied them). */
@@ -102,37 +113,62 @@ function moveLate(db: EventTimeStores, relation: TableEntry, diverted: Batch, ch
   }
 }
 
-/** Moves the watermark to the largest `expr` over the accepted rows, if that is ahead of it. */
-function advance(
+/** The watermark expression over row `i` of `rows`, or null (NULL, or it failed: moves nothing). */
+function candidateOf(spec: WatermarkSpec, rows: Batch, i: number): number | null {
+  let fn = compiled.get(spec);
+  if (fn === undefined) compiled.set(spec, (fn = compileScalar(spec.expr)));
+  if (rows.weights[i]! <= 0) return null;
+  try {
+    return fn(rows.values, i * rows.arity) as number | null;
+  } catch {
+    // A row whose watermark expression fails (an overflow) is accepted and moves nothing.
+    return null;
+  }
+}
+
+/**
+ * Per-partition watermarks: each partition's moves to the largest `expr` over its accepted rows;
+ * a known partition gets its first row (at the relation's watermark, -infinity at first); idle
+ * partitions move up to the most advanced partition's. The relation's is the least of them.
+ */
+function advancePartitions(
   db: EventTimeStores,
   spec: WatermarkSpec,
   accepted: Batch,
+  rowPartitions: readonly string[],
+  partitions: EventPartitions,
   watermark: number | null,
   changes: ChangeSet,
 ): void {
-  let fn = compiled.get(spec);
-  if (fn === undefined) compiled.set(spec, (fn = compileScalar(spec.expr)));
-  let next = watermark;
-  for (let i = 0; i < accepted.length; i++) {
-    if (accepted.weights[i]! <= 0) continue;
-    let candidate: Value;
-    try {
-      candidate = fn(accepted.values, i * accepted.arity);
-    } catch {
-      // A row whose watermark expression fails (an overflow) is accepted and moves nothing.
-      continue;
-    }
-    if (candidate !== null && (next === null || (candidate as number) > next)) next = candidate as number;
-  }
-  if (next === watermark) return;
   const store = db.store(spec.stateRelationId);
-  const batch = changes.batchFor(spec.stateRelationId, 2);
-  if (watermark !== null) {
-    batch.push([defaultPartition, watermark], 0, -1);
-    store.apply([defaultPartition, watermark], 0, -1);
+  const before = new Map<string, number>();
+  for (const [partition, w] of store.scan()) before.set(partition as string, w as number);
+  const floor = watermark ?? Number.NEGATIVE_INFINITY;
+  const after = new Map(before);
+  const raise = (partition: string, to: number): void => {
+    const now = after.get(partition);
+    if (now === undefined || to > now) after.set(partition, now === undefined ? Math.max(to, floor) : to);
+  };
+  for (const partition of partitions.known) raise(partition, floor);
+  for (let i = 0; i < accepted.length; i++) {
+    const candidate = candidateOf(spec, accepted, i);
+    if (candidate !== null) raise(rowPartitions[i] ?? defaultPartition, candidate);
   }
-  batch.push([defaultPartition, next], 0, 1);
-  store.apply([defaultPartition, next], 0, 1);
+  let ahead = Number.NEGATIVE_INFINITY;
+  for (const [partition, w] of after) if (!partitions.idle.has(partition)) ahead = Math.max(ahead, w);
+  for (const partition of partitions.idle) if (after.has(partition)) raise(partition, ahead);
+  for (const [partition, w] of after) {
+    const old = before.get(partition);
+    if (old === w) continue;
+    // Only a step that moves a watermark writes the table (replay recognises it by its rows).
+    const batch = changes.batchFor(spec.stateRelationId, 2);
+    if (old !== undefined) {
+      batch.push([partition, old], 0, -1);
+      store.apply([partition, old], 0, -1);
+    }
+    batch.push([partition, w], 0, 1);
+    store.apply([partition, w], 0, 1);
+  }
 }
 
 function countRows(batch: Batch): number {
@@ -142,6 +178,19 @@ function countRows(batch: Batch): number {
 }
 
 /** A relation's watermark as the planner sees it (plan/window-close), if it declares one. */
+/**
+ * Whether the relation only ever grows: sources, and tables with a watermark (UPDATE and DELETE
+ * are refused, late rows never reach views).
+ */
+export function appendOnlyRelation(catalog: Catalog, relationId: number): boolean {
+  const relation = catalog.relationById(relationId);
+  return (
+    // A keyed source (FORMAT UPSERT or DEBEZIUM) updates and deletes its rows.
+    (relation.kind === 'source' && relation.primaryKey.length === 0) ||
+    (relation.kind === 'table' && relation.watermark !== undefined)
+  );
+}
+
 export function relationWatermark(catalog: Catalog, relationId: number): RelationWatermark | undefined {
   const relation = catalog.relationById(relationId);
   if ((relation.kind !== 'table' && relation.kind !== 'source') || relation.watermark === undefined)

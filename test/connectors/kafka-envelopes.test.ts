@@ -209,6 +209,11 @@ withService('kafka', 'formats refused at CREATE SOURCE: what each needs is said'
       [`(a text) WITH (${kafka}, include.key = 'nope')`, '42703'],
       [`(a text) WITH (${kafka}) FORMAT PLAIN ENCODE CSV`, '0A000'],
       [`(a text) WITH (${kafka}, start = 'yesterday')`, '22023'],
+      // A keyed source updates and deletes rows: it cannot have a watermark (which needs append-only).
+      [
+        `(k text, ts timestamp, PRIMARY KEY (k), WATERMARK FOR ts AS ts - INTERVAL '1 second') WITH (${kafka}, include.key = 'k') FORMAT UPSERT ENCODE JSON`,
+        '0A000',
+      ],
     ];
     for (const [rest, code] of refused)
       await assert.rejects(c.query(`CREATE SOURCE s ${rest}`), { code }, `${rest} should fail with ${code}`);

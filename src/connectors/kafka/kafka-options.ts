@@ -33,6 +33,11 @@ export interface KafkaSourceSpec {
   readonly pollWaitMs: number;
   /** Envelope, encoding and metadata columns (absent in catalogs written before formats). */
   readonly format?: SourceFormat;
+  /**
+   * With a watermark: a partition that brings no rows for this long (processing time, ms) is idle
+   * and stops holding the source's watermark back (runtime/event-time). Unset: never idle.
+   */
+  readonly watermarkIdleTimeoutMs?: number;
 }
 
 export type { SourceOption };
@@ -46,6 +51,7 @@ const known = new Set([
   'poll_bytes',
   'poll_wait_ms',
   ...includeOptions,
+  'watermark_idle_timeout_ms',
 ]);
 
 /** The spec of a Kafka source from its WITH options, or 22023 naming the option at fault. */
@@ -87,6 +93,9 @@ export function kafkaSourceSpec(options: readonly SourceOption[], choice?: Forma
     pollBytes: positive(byKey, 'poll_bytes', 4 << 20),
     pollWaitMs: positive(byKey, 'poll_wait_ms', 200),
     format,
+    ...(byKey.has('watermark_idle_timeout_ms')
+      ? { watermarkIdleTimeoutMs: positive(byKey, 'watermark_idle_timeout_ms', 0) }
+      : {}),
   };
 }
 

@@ -29,11 +29,12 @@ import { WindowCloseOp } from '../../dataflow/operators/window-close.ts';
 import { RowErrorIsolation } from '../../dataflow/row-errors.ts';
 import type { SpillContext } from '../../dataflow/spilling-key-map.ts';
 import { isAppendOnly } from '../append-only.ts';
+import { isProctimeCall, proctimeCall } from '../clock-calls.ts';
 import { compilePredicate, compileScalar } from '../compile-scalar.ts';
 import type { LogicalKind, LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
-import { children } from '../scalar-visit.ts';
+import { children, transformUp } from '../scalar-visit.ts';
 import { readsClock, splitTemporal } from '../temporal-filter.ts';
 import { groupClosing, type WatermarkOf, type WindowClose } from '../window-close.ts';
 import { compileResidual, splitJoinCondition } from './lower-join.ts';
@@ -195,7 +196,9 @@ const lowerings: Lowering = {
 
   map: (ctx, p) => {
     const input = lower(ctx, p.input);
-    const columns: MapColumn[] = p.exprs.map((e) => (e.kind === 'column' ? e.index : compileScalar(e)));
+    const columns: MapColumn[] = p.exprs.map((e) =>
+      e.kind === 'column' ? e.index : compileScalar(withStepClock(ctx, e)),
+    );
     return add(ctx, new RowErrorIsolation(new MapOp(p.input.schema.length, columns)), [input]);
   },
 
@@ -302,4 +305,11 @@ function checkExpr(e: ScalarExpr): void {
     );
   }
   for (const c of children(e)) checkExpr(c);
+}
+
+/** `e` with its proctime() calls reading the step clock: the time each row reaches the view. */
+function withStepClock(ctx: Context, e: ScalarExpr): ScalarExpr {
+  const stepClock = ctx.stepClock;
+  if (stepClock === undefined) return e;
+  return transformUp(e, (n) => (isProctimeCall(n) ? proctimeCall(stepClock) : n));
 }

@@ -14,8 +14,9 @@ import { timeZone } from '../../common/datetime-zone.ts';
 import { EddyError, SqlState } from '../../common/errors.ts';
 import type { Value } from '../../common/value.ts';
 import { formatOf, type SourceSpec } from '../../connectors/source-spec.ts';
-import { ChangeSet } from '../changes.ts';
+import { ChangeSet, type EventPartitions } from '../changes.ts';
 import type { Database } from '../database.ts';
+import { defaultPartition } from '../event-time.ts';
 import { Session } from '../session.ts';
 import { columnDefaults } from '../statements/column-defaults.ts';
 import type { StatementContext } from '../statements/context.ts';
@@ -79,6 +80,8 @@ export abstract class ConnectorSource {
   protected lag = 0;
   /** Decoders kept across batches (Avro schemas by id, a parsed .proto file). */
   private readonly formatCache: FormatCache = {};
+  /** Per partition, when (step clock, µs) it last brought rows, or was first read: idle timeouts. */
+  private readonly partitionSeen = new Map<string, number>();
 
   constructor(db: Database, source: TableEntry, log: (line: string) => void) {
     this.db = db;
@@ -138,6 +141,7 @@ export abstract class ConnectorSource {
     const rows: Value[] = [];
     const changes: RecordChange[] = [];
     const dead: Value[] = [];
+    const rowPartitions: string[] = [];
     let good = 0;
     let bytes = 0;
     const receivedAt = Date.now() * 1000;
@@ -150,8 +154,11 @@ export abstract class ConnectorSource {
           : record.fields === undefined
             ? decoder.decode(record.value, rows)
             : decoder.decodeFields(record.fields, rows));
-      if (error === null) good++;
-      else
+      if (error === null) {
+        good++;
+        // A keyed source has no watermark (create-watermark), so each good record here is one row.
+        rowPartitions.push(String(record.key));
+      } else
         dead.push(
           this.name,
           record.key,
@@ -175,6 +182,8 @@ export abstract class ConnectorSource {
       ingestFlat(ctx, this.table(offsetTableName(this.name)), offsets, batch.next.size, 'update');
     }
     if (batch.lag !== undefined) this.lag = batch.lag;
+    if (source.watermark !== undefined && good > 0)
+      ctx.changes.eventPartitions.set(source.id, this.eventPartitions(rowPartitions, batch));
     this.db.commitStep(ctx.changes);
     this.stats.records += good;
     this.stats.deadLetters += deadCount;
@@ -182,6 +191,26 @@ export abstract class ConnectorSource {
     this.stats.steps++;
     await this.db.whenDurable();
     return { good, dead: deadCount };
+  }
+
+  /**
+   * The partitions of this step's rows (datagen's rows are partition ''), every partition the
+   * source reads, and those that brought no rows for longer than the idle timeout.
+   */
+  private eventPartitions(rowPartitions: string[], batch: SourceBatch): EventPartitions {
+    if (batch.rows !== undefined)
+      for (let i = 0; i < batch.rows.count; i++) rowPartitions.push(defaultPartition);
+    const now = this.db.clock.now();
+    const known = new Set([...this.positions().keys(), ...batch.next.keys()].map(String));
+    for (const partition of known)
+      if (!this.partitionSeen.has(partition)) this.partitionSeen.set(partition, now);
+    for (const partition of rowPartitions) this.partitionSeen.set(partition, now);
+    const timeoutMs = 'watermarkIdleTimeoutMs' in this.spec ? this.spec.watermarkIdleTimeoutMs : undefined;
+    const idle = new Set<string>();
+    if (timeoutMs !== undefined)
+      for (const [partition, seen] of this.partitionSeen)
+        if (now - seen > timeoutMs * 1000 && known.has(partition)) idle.add(partition);
+    return { rowPartitions, known: [...known], idle };
   }
 
   protected maxRecordBytes(): number {

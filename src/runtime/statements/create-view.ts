@@ -6,13 +6,14 @@
 import type { CreateTableAsStmt, IndexStmt, Node, ViewStmt } from 'libpg-query';
 import type { ViewEntry } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
+import { isAppendOnly } from '../../plan/append-only.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import { optimize } from '../../plan/optimize/optimize.ts';
 import { readRelations } from '../../plan/plan-visit.ts';
 import { checkTemporalFilters, temporalClockNames } from '../../plan/temporal-filter.ts';
 import { windowCloseOf } from '../../plan/window-close.ts';
 import { findClockDependence, refuseClockDependence } from '../../sql/bind/clock-dependence.ts';
-import { relationWatermark } from '../event-time.ts';
+import { appendOnlyRelation, relationWatermark } from '../event-time.ts';
 import { commandResult, type StatementResult } from '../result.ts';
 import type { StatementContext } from './context.ts';
 import { planSelect } from './query.ts';
@@ -95,7 +96,7 @@ export function executeCreateMaterializedView(
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('materialized view query');
   // now() and its kin are allowed in temporal filters only: bound as calls, checked in the plan.
-  const allowed = (fn: string): boolean => temporalClockNames.has(fn);
+  const allowed = (fn: string): boolean => temporalClockNames.has(fn) || fn === 'proctime()';
   refuseClockDependence(query, db.catalog, allowed);
   const temporal = findClockDependence(query, db.catalog) !== null;
   const named = new Set<number>();
@@ -103,10 +104,14 @@ export function executeCreateMaterializedView(
   checkDuplicateNames(plan);
   const optimized = optimize(plan);
   if (temporal)
-    checkTemporalFilters(optimized, (fn) => {
-      const found = findClockDependence(query, db.catalog, (other) => other !== fn);
-      return found?.view === undefined ? found?.position : undefined;
-    });
+    checkTemporalFilters(
+      optimized,
+      (fn) => {
+        const found = findClockDependence(query, db.catalog, (other) => other !== fn);
+        return found?.view === undefined ? found?.position : undefined;
+      },
+      (input) => isAppendOnly(input, (id) => appendOnlyRelation(db.catalog, id)),
+    );
   const windowClose =
     emitOnWindowClose === undefined
       ? undefined

@@ -31,11 +31,19 @@ export function addWatermark(ctx: StatementContext, name: string, clauses: reado
       position: clauses[1]!.location + 1,
     });
   const clause = clauses[0]!;
-  if (relation.kind === 'table' && relation.primaryKey.length > 0)
-    throw new FeatureNotSupportedError('a table with a primary key cannot have a watermark', {
-      detail: 'A watermark needs an append-only table; a primary key lets INSERT … ON CONFLICT update rows.',
-      position: clause.location + 1,
-    });
+  if (relation.primaryKey.length > 0)
+    throw new FeatureNotSupportedError(
+      relation.kind === 'table'
+        ? 'a table with a primary key cannot have a watermark'
+        : 'a keyed source (FORMAT UPSERT or DEBEZIUM) cannot have a watermark',
+      {
+        detail:
+          relation.kind === 'table'
+            ? 'A watermark needs an append-only table; a primary key lets INSERT … ON CONFLICT update rows.'
+            : 'A watermark needs an append-only source; a keyed source updates and deletes its rows.',
+        position: clause.location + 1,
+      },
+    );
   const column = relation.columns.findIndex((c) => c.name === clause.column);
   if (column < 0)
     throw new SemanticError(SqlState.undefinedColumn, `column "${clause.column}" does not exist`, {

@@ -150,6 +150,31 @@ export class HttpMetrics {
       "Rows diverted into a relation's late-data table, being behind its watermark when they arrived.",
       labelled(this.db.lateRows, relationName, 'relation'),
     );
+    const watermarks: [string, number][] = [];
+    for (const r of this.db.catalog.allRelations()) {
+      if ((r.kind !== 'source' && r.kind !== 'table') || r.watermark === undefined) continue;
+      if (!this.db.hasStore(r.watermark.stateRelationId)) continue;
+      for (const [partition, w] of this.db.store(r.watermark.stateRelationId).scan())
+        if (Number.isFinite(w))
+          watermarks.push([
+            `{relation="${escapeLabel(r.name)}",partition="${escapeLabel(String(partition))}"}`,
+            (w as number) / 1e6,
+          ]);
+    }
+    metric(
+      out,
+      'eddy_watermark_seconds',
+      'gauge',
+      "Each partition's watermark (seconds since the epoch); the relation's is the least. A partition with no rows yet holds it at -infinity (not shown).",
+      watermarks,
+    );
+    metric(
+      out,
+      'eddy_watermark_idle_partitions',
+      'gauge',
+      "A connector source's partitions idle past its watermark idle timeout at its latest step (they do not hold the watermark back).",
+      labelled(this.db.idlePartitions, relationName, 'relation'),
+    );
     const state = new Map<string, number>();
     const stateBytes = new Map<string, number>();
     const viewBytes = new Map<string, number>();

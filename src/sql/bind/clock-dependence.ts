@@ -19,6 +19,7 @@ const CLOCK_FUNCTIONS = new Set([
   'statement_timestamp',
   'clock_timestamp',
   'timeofday',
+  'proctime',
 ]);
 
 /** SQL's keyword forms of the current time, by parser operator. */
@@ -95,20 +96,34 @@ function ownDependence(node: NodeFields, catalog: Catalog): ClockDependence | nu
     if (CLOCK_FUNCTIONS.has(name)) return { name: `${name}()`, position, random: false };
     const defs = scalarFunctions[name];
     if (defs?.some((d) => d.volatile === true)) return { name: `${name}()`, position, random: true };
-    return null;
+    if (windowedRelationName(node.FuncCall) === undefined) return null;
   }
   if (node.SQLValueFunction) {
     const name = CLOCK_KEYWORDS[node.SQLValueFunction.op ?? ''];
     return name ? { name, position: atLocation(node.SQLValueFunction.location), random: false } : null;
   }
-  if (node.RangeVar) {
-    const relation = catalog.relation(node.RangeVar.relname ?? '');
+  const relationName = node.RangeVar?.relname ?? windowedRelationName(node.FuncCall);
+  if (relationName !== undefined) {
+    const relation = catalog.relation(relationName);
     if (relation?.kind === 'view' && relation.clockDependence) {
       const { name, random } = relation.clockDependence;
       return { name, random, view: relation.name };
     }
   }
   return null;
+}
+
+/** The relation a window table function reads (`TUMBLE(b, …)` names it as a column reference). */
+function windowedRelationName(call: FuncCall | undefined): string | undefined {
+  if (call === undefined) return undefined;
+  const names = call.funcname ?? [];
+  const last = names[names.length - 1];
+  const name = last && 'String' in last ? (last.String.sval ?? '').toLowerCase() : '';
+  if (name !== 'tumble' && name !== 'hop' && name !== 'session') return undefined;
+  const first = call.args?.[0];
+  const fields = first && 'ColumnRef' in first ? (first.ColumnRef.fields ?? []) : [];
+  const only = fields.length === 1 ? fields[0] : undefined;
+  return only && 'String' in only ? only.String.sval : undefined;
 }
 
 function atLocation(location: number | undefined): number | undefined {

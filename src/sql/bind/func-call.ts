@@ -14,7 +14,7 @@ import {
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { scalarFunctions } from '../../functions/index.ts';
-import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
+import { clockCall, clockLiteral, PROCTIME, proctimeCall } from '../../plan/clock-calls.ts';
 import {
   type AggregateFunction,
   positionalWindowFunctions,
@@ -91,6 +91,9 @@ export function bindScalarFunction(
     args.length === 0
   ) {
     return ctx.deferClock ? clockCall(name) : clockLiteral(name, ctx.session);
+  }
+  if (name === PROCTIME && args.length === 0) {
+    return ctx.deferClock ? proctimeCall() : { ...clockLiteral('now', ctx.session) };
   }
   const defs = scalarFunctions[name];
   if (!defs) throw noFunction(name, args, position);

@@ -5,8 +5,7 @@
  * `window_end` to its rows, one row per window the event time `col` falls in (windows are
  * half-open, `[start, end)`, aligned on 1970-01-01 00:00 as `date_bin` with that origin). They
  * bind to a flat-map over the relation, so ad-hoc queries and materialized views (where a
- * flat-map is linear) compute them alike. `SESSION` windows merge, which needs an operator of
- * their own: 0A000 for now.
+ * flat-map is linear) compute them alike. `SESSION` windows merge: see session-window.ts.
  */
 import type { FuncCall, Node, RangeFunction } from 'libpg-query';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
@@ -20,15 +19,16 @@ import { coerce } from './coerce.ts';
 import type { BindContext } from './context.ts';
 import { bindExpr } from './expr.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
+import { bindSessionWindow } from './session-window.ts';
 
 const USECS_PER_DAY = 86_400_000_000;
 /** HOP's windows per row (size / slide) at most: a row fans out into that many. */
 const maxWindowsPerRow = 10_000;
 
-/** The window table functions by name; `session` is known but refused. */
+/** The window table functions by name. */
 export const windowTableFunctions = new Set(['tumble', 'hop', 'session']);
 
-interface BoundRelation {
+export interface BoundRelation {
   readonly plan: LogicalPlan;
   readonly columns: ScopeColumn[];
 }
@@ -47,11 +47,7 @@ export function bindWindowTableFunction(
   bindRelation: (relation: Node) => BoundRelation,
 ): { plan: LogicalPlan; columns: ScopeColumn[] } {
   const position = call.location === undefined ? undefined : call.location + 1;
-  if (name === 'session')
-    throw new FeatureNotSupportedError('SESSION windows are not supported yet', {
-      position,
-      hint: 'Use TUMBLE(rel, col, size) or HOP(rel, col, slide, size).',
-    });
+  if (name === 'session') return bindSessionWindow(call, rf, outer, ctx, bindRelation);
   const args = call.args ?? [];
   const expected = name === 'tumble' ? 3 : 4;
   if (args.length !== expected)
@@ -117,7 +113,7 @@ export function* windowsOf(time: Value, slideMicros: number, sizeMicros: number)
 }
 
 /** The name a bare column reference spells (`bid`, `date_time`); else 42601 naming the argument. */
-function columnRefName(node: Node, what: string, position: number | undefined): string {
+export function columnRefName(node: Node, what: string, position: number | undefined): string {
   const fields = 'ColumnRef' in node ? (node.ColumnRef.fields ?? []) : [];
   const only = fields.length === 1 ? fields[0]! : undefined;
   if (only && 'String' in only) return only.String.sval!;
@@ -127,7 +123,12 @@ function columnRefName(node: Node, what: string, position: number | undefined): 
 }
 
 /** A window's slide or size: a constant interval (a literal or a constant expression). */
-function windowInterval(node: Node, outer: Scope, ctx: BindContext, position: number | undefined): Interval {
+export function windowInterval(
+  node: Node,
+  outer: Scope,
+  ctx: BindContext,
+  position: number | undefined,
+): Interval {
   const bound = bindExpr(node, new Scope([], outer, outer.ctes), {
     ...ctx,
     aggregates: null,
@@ -143,7 +144,7 @@ function windowInterval(node: Node, outer: Scope, ctx: BindContext, position: nu
 }
 
 /** An interval as microseconds (days as 24 hours, as date_bin); months and non-positive spans are refused. */
-function windowMicros(interval: Interval, position: number | undefined): number {
+export function windowMicros(interval: Interval, position: number | undefined): number {
   if (interval.months !== 0)
     throw new FeatureNotSupportedError('window sizes in months or years are not supported', {
       position,
