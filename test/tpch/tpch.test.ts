@@ -38,6 +38,12 @@ const missing =
       ? null
       : 'PostgreSQL 15 server binaries not found (set EDDY_PG_BIN)';
 const queries = tpchQueries(SF);
+/**
+ * Queries whose correlated EXISTS the ad-hoc evaluator would re-run per outer row (Q4: 15,000
+ * orders; Q21: 4,000 lineitems, ~20 s here): ad hoc they run decorrelated, as a view's plan is,
+ * until that is the ad-hoc default (ADR 0008). Every other query runs the default ad-hoc path.
+ */
+const DECORRELATED_AD_HOC = new Set(['q04', 'q21']);
 
 describe(`TPC-H SF ${SF} against PostgreSQL 15`, {
   skip: skipUnlessPresent(missing),
@@ -55,6 +61,8 @@ describe(`TPC-H SF ${SF} against PostgreSQL 15`, {
     await loadPostgres(client, files);
     db = await Eddy.open();
     await loadEddy(db, files);
+    // A regression to per-row or cross-product plans fails here rather than at the suite's timeout.
+    await db.execute('SET statement_timeout = 30000');
   });
 
   after(async () => {
@@ -64,9 +72,12 @@ describe(`TPC-H SF ${SF} against PostgreSQL 15`, {
   });
 
   for (const q of queries) {
-    test(`${q.name} ad hoc equals PostgreSQL's answer`, async () => {
+    const rewrites = DECORRELATED_AD_HOC.has(q.name) ? 'all' : 'pushdown';
+    test(`${q.name} ad hoc (${rewrites} rewrites) equals PostgreSQL's answer`, async () => {
       const expected = await postgresText(client, q.sql);
+      await db.execute(`SET eddy.adhoc_rewrites = '${rewrites}'`);
       const actual = eddyText(await db.query(q.sql));
+      await db.execute('RESET eddy.adhoc_rewrites');
       assert.equal(compareRows(expected, actual, isOrdered(q.sql)), null);
     });
   }
