@@ -51,8 +51,15 @@ export function rewriteAdhoc(plan: LogicalPlan): LogicalPlan {
 }
 
 const rewriteSubqueryPlans: (plan: LogicalPlan) => LogicalPlan = memoizePlanRewrite((plan) =>
-  withSubqueryPlans(sameIfUnchanged(plan, planChildren(plan).map(rewriteSubqueryPlans)), rewriteAdhoc),
+  withSubqueryPlans(sameIfUnchanged(plan, planChildren(plan).map(rewriteSubqueryPlans)), rewriteSubquery),
 );
+
+/**
+ * A subquery's plan rewritten once per plan object: a CTE read from subqueries at every level
+ * of a chain (cte.slt's diamond through IN subqueries) is copied by each rewrite that passes
+ * through it, but the subquery plans inside the copies are still the original objects.
+ */
+const rewriteSubquery: (plan: LogicalPlan) => LogicalPlan = memoizePlanRewrite((plan) => rewriteAdhoc(plan));
 
 /** `plan` itself when its rewritten inputs are the same nodes (identity keeps shared nodes shared). */
 function sameIfUnchanged(plan: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalPlan {
