@@ -21,6 +21,7 @@ import { NEXMARK_USAGE, parseNexmarkArgs, runNexmarkSuite } from './nexmark/nexm
 import { PG_USAGE, parsePgArgs, runPgSuite } from './pg/pg-suite.ts';
 import { parseRegexArgs, REGEX_USAGE, runRegexSuite } from './regex/regex-suite.ts';
 import { parseServeArgs, runServeSuite, SERVE_USAGE } from './serve/serve-suite.ts';
+import { parseTpchArgs, runTpchSuite, TPCH_USAGE } from './tpch/tpch-suite.ts';
 
 const SUITES = [
   'engine',
@@ -35,6 +36,7 @@ const SUITES = [
   'kafka',
   'pg',
   'nexmark',
+  'tpch',
 ];
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -86,12 +88,16 @@ async function main(argv: readonly string[]): Promise<number> {
     const results = await runNexmarkSuite(parseNexmarkArgs(args), `npm run bench -- ${argv.join(' ')}`);
     return results.some((r) => r.status !== 'ok') ? 1 : 0;
   }
+  if (suite === 'tpch') {
+    await runTpchSuite(parseTpchArgs(args), `npm run bench -- ${argv.join(' ')}`);
+    return 0;
+  }
   if (suite === 'regex') {
     runRegexSuite(parseRegexArgs(args));
     return 0;
   }
   console.error(
-    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}\n\n${KAFKA_USAGE}\n\n${PG_USAGE}\n\n${NEXMARK_USAGE}`,
+    `usage: npm run bench -- <suite> [options]; suites: ${SUITES.join(', ')}\n\n${ENGINE_USAGE}\n\n${SERVE_USAGE}\n\n${INSERT_USAGE}\n\n${CONSOLE_USAGE}\n\n${DURABILITY_USAGE}\n\n${CHECKPOINT_USAGE}\n\n${REGEX_USAGE}\n\n${BUDGET_USAGE}\n\n${NATS_USAGE}\n\n${KAFKA_USAGE}\n\n${PG_USAGE}\n\n${NEXMARK_USAGE}\n\n${TPCH_USAGE}`,
   );
   return 2;
 }

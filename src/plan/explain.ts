@@ -15,9 +15,10 @@ import type { ScalarExpr } from './scalar.ts';
 
 /**
  * One line per node. A subplan read by several consumers (a CTE read twice) is printed in full
- * once, tagged `[shared #n]`; later reads print just the tag.
+ * once, tagged `[shared #n]`; later reads print just the tag. `annotate` adds a note to each
+ * node's line (EXPLAIN ANALYZE's counts).
  */
-export function explainPlan(plan: LogicalPlan): string[] {
+export function explainPlan(plan: LogicalPlan, annotate?: (node: LogicalPlan) => string): string[] {
   const lines: string[] = [];
   const shared = sharedNodes(plan, false);
   const tags = new Map<LogicalPlan, number>();
@@ -29,7 +30,8 @@ export function explainPlan(plan: LogicalPlan): string[] {
       return;
     }
     if (shared.has(p)) tags.set(p, tags.size + 1);
-    lines.push(`${prefix}${describe(p)}${shared.has(p) ? ` [shared #${tags.get(p)}]` : ''}`);
+    const note = annotate === undefined ? '' : ` ${annotate(p)}`;
+    lines.push(`${prefix}${describe(p)}${shared.has(p) ? ` [shared #${tags.get(p)}]` : ''}${note}`);
     for (const c of planChildren(p)) walk(c, depth + 1);
   };
   walk(plan, 0);

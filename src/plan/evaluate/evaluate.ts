@@ -57,9 +57,42 @@ export function startEvaluation(plan: LogicalPlan, source: EvaluationSource, gua
   return new Evaluator(source, sharedNodes(plan, true), guard).run(plan);
 }
 
+/** What EXPLAIN ANALYZE reports of one plan node: rows out, runs, milliseconds (its inputs' included). */
+export interface NodeProfile {
+  rows: number;
+  loops: number;
+  ms: number;
+}
+
+/**
+ * Evaluates `plan` as evaluatePlan does, counting each node's rows, runs (a node under a
+ * correlated subquery runs once per outer row) and the time spent pulling its rows.
+ */
+export function profilePlan(
+  plan: LogicalPlan,
+  source: EvaluationSource,
+  guard: QueryGuard,
+): { rows: Rows; profile: Map<LogicalPlan, NodeProfile> } {
+  const profile = new Map<LogicalPlan, NodeProfile>();
+  const rows = runToEnd(new Evaluator(source, sharedNodes(plan, true), guard, profile).run(plan));
+  return { rows, profile };
+}
+
 /** An evaluation whose result rows are handed out one at a time, never held (see evaluate-sliced). */
 export function streamEvaluation(plan: LogicalPlan, source: EvaluationSource, guard: QueryGuard): RowStream {
   return new Evaluator(source, sharedNodes(plan, true), guard).stream(plan);
+}
+
+function* countRows(stream: RowStream, entry: NodeProfile): RowStream {
+  entry.loops++;
+  for (;;) {
+    const start = performance.now();
+    const step = stream.next();
+    entry.ms += performance.now() - start;
+    if (step.done) return;
+    if (step.value !== undefined) entry.rows++;
+    yield step.value;
+  }
 }
 
 class Evaluator {
@@ -74,11 +107,19 @@ class Evaluator {
    * valid while that row is.
    */
   private readonly sharedResults: Map<LogicalPlan, Rows>[] = [new Map()];
+  /** Set by EXPLAIN ANALYZE: every node's stream is then counted and timed. */
+  private readonly profile: Map<LogicalPlan, NodeProfile> | undefined;
 
-  constructor(source: EvaluationSource, shared: ReadonlySet<LogicalPlan>, guard: QueryGuard) {
+  constructor(
+    source: EvaluationSource,
+    shared: ReadonlySet<LogicalPlan>,
+    guard: QueryGuard,
+    profile?: Map<LogicalPlan, NodeProfile>,
+  ) {
     this.source = source;
     this.shared = shared;
     this.guard = guard;
+    this.profile = profile;
     this.hooks = {
       outerRef: (e) => {
         const depth = e.depth;
@@ -96,11 +137,11 @@ class Evaluator {
   /** A node's rows, held (the query's result, a subquery's, a shared subplan's). */
   *run(plan: LogicalPlan): Evaluation {
     if (!this.shared.has(plan))
-      return yield* collectRows(this.streamNode(plan), plan.schema.length, this.guard);
+      return yield* collectRows(this.profiled(plan, this.streamNode(plan)), plan.schema.length, this.guard);
     const results = this.sharedResults[outerDepth(plan) === 0 ? 0 : this.sharedResults.length - 1]!;
     let rows = results.get(plan);
     if (!rows) {
-      rows = yield* collectRows(this.streamNode(plan), plan.schema.length, this.guard);
+      rows = yield* collectRows(this.profiled(plan, this.streamNode(plan)), plan.schema.length, this.guard);
       results.set(plan, rows);
     }
     return rows;
@@ -111,7 +152,19 @@ class Evaluator {
    * node's own generator rather than wrapping it: every wrapping generator costs each row a hop.
    */
   stream(plan: LogicalPlan): RowStream {
-    return this.shared.has(plan) ? this.streamShared(plan) : this.streamNode(plan);
+    if (this.shared.has(plan)) return this.streamShared(plan);
+    return this.profiled(plan, this.streamNode(plan));
+  }
+
+  /** The node's stream as is, or counted and timed under EXPLAIN ANALYZE. */
+  private profiled(plan: LogicalPlan, stream: RowStream): RowStream {
+    if (this.profile === undefined) return stream;
+    let entry = this.profile.get(plan);
+    if (entry === undefined) {
+      entry = { rows: 0, loops: 0, ms: 0 };
+      this.profile.set(plan, entry);
+    }
+    return countRows(stream, entry);
   }
 
   private *streamShared(plan: LogicalPlan): RowStream {

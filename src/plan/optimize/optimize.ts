@@ -7,6 +7,7 @@
  */
 import { EddyError, FeatureNotSupportedError } from '../../common/errors.ts';
 import type { LogicalPlan } from '../logical.ts';
+import { memoizePlanRewrite, planChildren, withChildren, withSubqueryPlans } from '../plan-visit.ts';
 import { decorrelate } from './decorrelate.ts';
 import { foldPlan } from './fold-constants.ts';
 import { gateInputs } from './gate-inputs.ts';
@@ -23,6 +24,10 @@ export interface RewritePass {
 
 export const passes: readonly RewritePass[] = [
   { name: 'gate inputs', run: gateInputs },
+  // A WHERE's subquery-free conditions go into its joins first: decorrelating makes the filter
+  // holding the subquery a shared node (the subquery's domain reads it), which pushdown then
+  // leaves whole, so its joins would stay cross products filtered afterwards (TPC-H Q2, Q16).
+  { name: 'push down predicates before decorrelating', run: pushdownPredicates },
   { name: 'decorrelate', run: decorrelate },
   { name: 'fold constants', run: foldPlan },
   { name: 'push down predicates', run: pushdownPredicates },
@@ -37,11 +42,33 @@ const adhocPasses = passes.filter(
   (p) => p.run === pushdownPredicates || p.run === orderJoins || p.run === orderQuals,
 );
 
-/** The rewrites an ad-hoc query gets before the one-shot evaluator runs it. */
+/**
+ * The rewrites an ad-hoc query gets before the one-shot evaluator runs it, in its subqueries'
+ * plans too: a subquery's FROM list is joined by its equalities, not as a cross product filtered
+ * afterwards (TPC-H Q2's and Q11's subqueries join four and three tables). A correlated
+ * subquery's conditions on outer references stay above its joins (pushdown does not move them).
+ */
 export function rewriteAdhoc(plan: LogicalPlan): LogicalPlan {
   let out = plan;
   for (const pass of adhocPasses) out = runPass(pass, out);
-  return out;
+  return rewriteSubqueryPlans(out);
+}
+
+const rewriteSubqueryPlans: (plan: LogicalPlan) => LogicalPlan = memoizePlanRewrite((plan) =>
+  withSubqueryPlans(sameIfUnchanged(plan, planChildren(plan).map(rewriteSubqueryPlans)), rewriteSubquery),
+);
+
+/**
+ * A subquery's plan rewritten once per plan object: a CTE read from subqueries at every level
+ * of a chain (cte.slt's diamond through IN subqueries) is copied by each rewrite that passes
+ * through it, but the subquery plans inside the copies are still the original objects.
+ */
+const rewriteSubquery: (plan: LogicalPlan) => LogicalPlan = memoizePlanRewrite((plan) => rewriteAdhoc(plan));
+
+/** `plan` itself when its rewritten inputs are the same nodes (identity keeps shared nodes shared). */
+function sameIfUnchanged(plan: LogicalPlan, inputs: readonly LogicalPlan[]): LogicalPlan {
+  const children = planChildren(plan);
+  return inputs.every((c, i) => c === children[i]) ? plan : withChildren(plan, inputs);
 }
 
 export function optimize(plan: LogicalPlan): LogicalPlan {

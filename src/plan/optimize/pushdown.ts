@@ -16,11 +16,29 @@ import {
   withChildren,
 } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
-import { anyNode, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
+import { anyNode, exprEquals, referencedColumns, remapColumns, transformUp } from '../scalar-visit.ts';
 import { isGate } from './gate-inputs.ts';
 
 export function conjunctsOf(e: ScalarExpr): ScalarExpr[] {
-  return e.kind === 'and' ? e.args.flatMap(conjunctsOf) : e.kind === 'literal' && e.value === true ? [] : [e];
+  if (e.kind === 'and') return e.args.flatMap(conjunctsOf);
+  if (e.kind === 'literal' && e.value === true) return [];
+  return e.kind === 'or' ? factorOr(e) : [e];
+}
+
+/**
+ * `(a AND x) OR (a AND y)` as `a`, `x OR y` (PostgreSQL's find_duplicate_ors; equal in three-valued
+ * logic): a join condition repeated in every arm of an OR (TPC-H Q19) keys the join instead of
+ * being tested on every pair. An arm left with nothing makes the OR true. Only ORs with nothing
+ * volatile and no subquery are factored, so what is evaluated, and how often, is otherwise kept.
+ */
+function factorOr(e: Extract<ScalarExpr, { kind: 'or' }>): ScalarExpr[] {
+  if (!movable(e)) return [e];
+  const arms = e.args.map(conjunctsOf);
+  const common = arms[0]!.filter((c) => arms.every((arm) => arm.some((d) => exprEquals(c, d))));
+  if (common.length === 0) return [e];
+  const rests = arms.map((arm) => arm.filter((d) => !common.some((c) => exprEquals(c, d))));
+  if (rests.some((r) => r.length === 0)) return common;
+  return [...common, { kind: 'or', args: rests.map(andOf), type: T.bool }];
 }
 
 export function andOf(parts: readonly ScalarExpr[]): ScalarExpr {

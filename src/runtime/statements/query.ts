@@ -53,9 +53,10 @@ function selectResult(plan: LogicalPlan, rows: Rows): StatementResult {
  * FROM list with per-table filters, or joined by equalities in WHERE, never materialises the
  * cross product; they leave correlated subqueries alone (evaluated per row, as written).
  */
-function adhocPlan(ctx: StatementContext, bound: LogicalPlan): LogicalPlan {
+export function adhocPlan(ctx: StatementContext, bound: LogicalPlan): LogicalPlan {
   if (readsSystemRelations(bound)) return optimize(bound);
   if (ctx.session.settings['guc:eddy.reference_evaluation'] === 'on') return bound;
+  if (ctx.session.settings['guc:eddy.adhoc_rewrites'] === 'all') return optimize(bound);
   return rewriteAdhoc(bound);
 }
 

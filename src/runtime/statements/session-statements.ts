@@ -97,12 +97,14 @@ const defaults: Record<string, string> = {
   statement_timeout: '0',
   application_name: '',
   'eddy.reference_evaluation': 'off',
+  'eddy.adhoc_rewrites': 'pushdown',
 };
 
 /** Eddy's own settings whose values are checked at SET time (a bad one would fail every later query). */
 const checkedSettings: Record<string, (value: string) => boolean> = {
   'eddy.query_memory': (v) => parseMemorySetting(v) !== null,
   'eddy.reference_evaluation': (v) => v === 'on' || v === 'off',
+  'eddy.adhoc_rewrites': (v) => v === 'pushdown' || v === 'all',
 };
 
 export function executeSet(ctx: StatementContext, stmt: VariableSetStmt): StatementResult {
