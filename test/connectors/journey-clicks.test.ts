@@ -63,13 +63,19 @@ function onTime(first: number, n: number, from: number, to: number): Click[] {
   }));
 }
 
-interface Record_ {
+/** `eddy_late_rows_total` of `clicks` in the server's /metrics (counted since it started). */
+async function lateCounted(served: Served): Promise<number> {
+  const metrics = await (await fetch(`${served.http}/metrics`)).text();
+  return Number(/^eddy_late_rows_total\{relation="clicks"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
+}
+
+interface Sunk {
   readonly value: Record<string, unknown>;
   readonly step: number;
 }
 
 /** Every committed record of `topic` (read_committed), with its `eddy-step` header. */
-async function readTopic(brokers: string, topic: string): Promise<Record_[]> {
+async function readTopic(brokers: string, topic: string): Promise<Sunk[]> {
   const reader = await KafkaReader.open({
     brokers: [brokers],
     topic,
@@ -79,7 +85,7 @@ async function readTopic(brokers: string, topic: string): Promise<Record_[]> {
   });
   try {
     const ends = await reader.offsets('latest');
-    const out: Record_[] = [];
+    const out: Sunk[] = [];
     for (const [p, end] of ends) {
       let at = 0n;
       while (at < end) {
@@ -99,17 +105,20 @@ async function readTopic(brokers: string, topic: string): Promise<Record_[]> {
   }
 }
 
-withService('kafka', 'journey 2: clickstream → per-minute windows → Kafka, exact across kill -9', async (brokers) => {
-  const input = await createTopic(brokers, PARTITIONS);
-  const output = await createTopic(brokers, 1);
-  const dir = mkdtempSync(join(tmpdir(), 'eddy-journey2-'));
-  const minute = 60_000;
-  const produced: Click[] = [];
-  const late: Click[] = [];
-  let served: Served = await startServe(dir);
-  let c = await client(served.pgPort);
-  try {
-    await c.query(`CREATE SOURCE clicks (id bigint, page text, ts timestamp,
+withService(
+  'kafka',
+  'journey 2: clickstream → per-minute windows → Kafka, exact across kill -9',
+  async (brokers) => {
+    const input = await createTopic(brokers, PARTITIONS);
+    const output = await createTopic(brokers, 1);
+    const dir = mkdtempSync(join(tmpdir(), 'eddy-journey2-'));
+    const minute = 60_000;
+    const produced: Click[] = [];
+    const late: Click[] = [];
+    let served: Served = await startServe(dir);
+    let c = await client(served.pgPort);
+    try {
+      await c.query(`CREATE SOURCE clicks (id bigint, page text, ts timestamp,
         WATERMARK FOR ts AS ts - INTERVAL '5 seconds')
       WITH (connector = 'kafka', topic = '${input}', brokers = '${brokers}', poll_wait_ms = 50)
       FORMAT PLAIN ENCODE JSON;
@@ -121,117 +130,126 @@ withService('kafka', 'journey 2: clickstream → per-minute windows → Kafka, e
       CREATE SINK page_views_out FROM page_views
         WITH (connector = 'kafka', brokers = '${brokers}', topic = '${output}')
         FORMAT PLAIN ENCODE JSON`);
-    const watermarks = async (db: typeof c) =>
-      JSON.stringify((await db.query('SELECT partition, watermark::text AS w FROM clicks_watermarks')).rows);
-    // Until the least partition watermark has reached `ms`.
-    const reached = (db: typeof c, ms: number) =>
-      eventually(
-        async () =>
-          (
-            await db.query(
-              `SELECT count(*) = ${PARTITIONS} AND min(watermark) >= '${text(ms)}'::timestamp AS ok FROM clicks_watermarks`,
-            )
-          ).rows[0].ok === true,
+      const watermarks = async (db: typeof c) =>
+        JSON.stringify(
+          (await db.query('SELECT partition, watermark::text AS w FROM clicks_watermarks')).rows,
+        );
+      // Until the least partition watermark has reached `ms`.
+      const reached = (db: typeof c, ms: number) =>
+        eventually(
+          async () =>
+            (
+              await db.query(
+                `SELECT count(*) = ${PARTITIONS} AND min(watermark) >= '${text(ms)}'::timestamp AS ok FROM clicks_watermarks`,
+              )
+            ).rows[0].ok === true,
+          30_000,
+          async () => `watermarks ${await watermarks(db)}, awaiting ${text(ms)}`,
+        );
+      // The watermark a batch leaves: the least over the partitions of their latest event time, less 5 s.
+      const settled = (clicks: readonly Click[]) =>
+        Math.min(
+          ...Array.from({ length: PARTITIONS }, (_, p) =>
+            Math.max(...clicks.filter((k) => k.partition === p).map((k) => k.at)),
+          ),
+        ) - 5_000;
+
+      // Batch 1: minutes 0 to 3. Its watermark (3:00 - 5 s at most) closes minutes 0 to 2.
+      let batch = onTime(0, 600, 0, 3 * minute);
+      produced.push(...batch);
+      await send(brokers, input, batch);
+      await reached(c, settled(batch));
+      // Late: behind the watermark now (2:5x), in minute 1 and 2, one per partition and page.
+      const lateBatch = (first: number, at: number): Click[] =>
+        PAGES.map((page, i) => ({ id: first + i, page, at: at + i * 1000, partition: i % PARTITIONS }));
+      late.push(...lateBatch(10_000, minute + 30_000));
+      await send(brokers, input, late);
+      // Batch 2: minutes 3 to 6, interleaved after the late ones.
+      batch = onTime(1000, 600, 3 * minute, 6 * minute);
+      produced.push(...batch);
+      await send(brokers, input, batch);
+      await reached(c, settled(batch));
+      await eventually(
+        async () => (await readTopic(brokers, output)).length >= PAGES.length * 3,
         30_000,
-        async () => `watermarks ${await watermarks(db)}, awaiting ${text(ms)}`,
+        async () => `${(await readTopic(brokers, output)).length} records sunk`,
       );
-    // The watermark a batch leaves: the least over the partitions of their latest event time, less 5 s.
-    const settled = (clicks: readonly Click[]) =>
-      Math.min(
-        ...Array.from({ length: PARTITIONS }, (_, p) =>
-          Math.max(...clicks.filter((k) => k.partition === p).map((k) => k.at)),
-        ),
-      ) - 5_000;
+      assert.equal(Number((await c.query('SELECT count(*) AS n FROM clicks_late')).rows[0].n), late.length);
+      assert.equal(await lateCounted(served), late.length);
 
-    // Batch 1: minutes 0 to 3. Its watermark (3:00 - 5 s at most) closes minutes 0 to 2.
-    let batch = onTime(0, 600, 0, 3 * minute);
-    produced.push(...batch);
-    await send(brokers, input, batch);
-    await reached(c, settled(batch));
-    // Late: behind the watermark now (2:5x), in minute 1 and 2, one per partition and page.
-    const lateBatch = (first: number, at: number): Click[] =>
-      PAGES.map((page, i) => ({ id: first + i, page, at: at + i * 1000, partition: i % PARTITIONS }));
-    late.push(...lateBatch(10_000, minute + 30_000));
-    await send(brokers, input, late);
-    // Batch 2: minutes 3 to 6, interleaved after the late ones.
-    batch = onTime(1000, 600, 3 * minute, 6 * minute);
-    produced.push(...batch);
-    await send(brokers, input, batch);
-    await reached(c, settled(batch));
-    await eventually(
-      async () => (await readTopic(brokers, output)).length >= PAGES.length * 3,
-      30_000,
-      async () => `${(await readTopic(brokers, output)).length} records sunk`,
-    );
-    assert.equal(Number((await c.query('SELECT count(*) AS n FROM clicks_late')).rows[0].n), late.length);
+      await c.end().catch(() => {});
+      await kill(served.child);
+      // While Eddy is down: more late ones (behind the watermark it recovers), then minutes 6 to 9.
+      const late2 = lateBatch(20_000, 4 * minute);
+      late.push(...late2);
+      await send(brokers, input, late2);
+      batch = onTime(2000, 900, 6 * minute, 9 * minute);
+      produced.push(...batch);
+      await send(brokers, input, batch);
+      served = await startServe(dir);
+      c = await client(served.pgPort);
+      // Minutes 9 to 12, then one click per partition at 20:00 closes every window before it.
+      batch = [...onTime(3000, 600, 9 * minute, 12 * minute)];
+      for (let p = 0; p < PARTITIONS; p++)
+        batch.push({ id: 4000 + p, page: '/', at: 20 * minute, partition: p });
+      produced.push(...batch);
+      await send(brokers, input, batch);
+      await reached(c, 20 * minute - 5_000);
 
-    await c.end().catch(() => {});
-    await kill(served.child);
-    // While Eddy is down: more late ones (behind the watermark it recovers), then minutes 6 to 9.
-    const late2 = lateBatch(20_000, 4 * minute);
-    late.push(...late2);
-    await send(brokers, input, late2);
-    batch = onTime(2000, 900, 6 * minute, 9 * minute);
-    produced.push(...batch);
-    await send(brokers, input, batch);
-    served = await startServe(dir);
-    c = await client(served.pgPort);
-    // Minutes 9 to 12, then one click per partition at 20:00 closes every window before it.
-    batch = [...onTime(3000, 600, 9 * minute, 12 * minute)];
-    for (let p = 0; p < PARTITIONS; p++)
-      batch.push({ id: 4000 + p, page: '/', at: 20 * minute, partition: p });
-    produced.push(...batch);
-    await send(brokers, input, batch);
-    await reached(c, 20 * minute - 5_000);
-
-    // Expected: per page and minute, the on-time clicks, over the windows the watermark closed.
-    const expected = new Map<string, number>();
-    for (const click of produced) {
-      const start = Math.floor(click.at / minute) * minute;
-      if (start + minute > 20 * minute - 5_000) continue;
-      const k = `${click.page}|${text(start)}|${text(start + minute)}`;
-      expected.set(k, (expected.get(k) ?? 0) + 1);
-    }
-    const got = async () => {
+      // Expected: per page and minute, the on-time clicks, over the windows the watermark closed.
+      const expected = new Map<string, number>();
+      for (const click of produced) {
+        const start = Math.floor(click.at / minute) * minute;
+        if (start + minute > 20 * minute - 5_000) continue;
+        const k = `${click.page}|${text(start)}|${text(start + minute)}`;
+        expected.set(k, (expected.get(k) ?? 0) + 1);
+      }
+      const got = async () => {
+        const records = await readTopic(brokers, output);
+        return records.map(
+          (r) => `${r.value.page}|${r.value.window_start}|${r.value.window_end}=${r.value.views}`,
+        );
+      };
+      const want = [...expected].map(([k, n]) => `${k}=${n}`).sort();
+      await eventually(
+        async () => (await got()).length >= want.length,
+        30_000,
+        async () => `${(await got()).length} of ${want.length} windows sunk`,
+      );
+      // The sink has caught up with the view: nothing more is on its way.
+      const sinkLag = async () =>
+        JSON.stringify((await c.query('SELECT state, lag FROM pg_catalog.eddy_sinks')).rows);
+      await eventually(async () => (await sinkLag()) === '[{"state":"running","lag":"0"}]', 30_000, sinkLag);
       const records = await readTopic(brokers, output);
-      return records.map(
-        (r) => `${r.value.page}|${r.value.window_start}|${r.value.window_end}=${r.value.views}`,
+      const sunk = await got();
+      // Each window once (nothing twice across the kill), each with its exact count.
+      assert.deepEqual([...sunk].sort(), want);
+      // Every record carries the step it left in (what the sink reads back after a restart), and
+      // windows closed before the kill left in earlier steps than those closed after it.
+      const steps = records.map((r) => r.step);
+      assert.ok(steps.every((s) => Number.isInteger(s) && s > 0));
+      const stepOfWindow = (start: number) =>
+        records.filter((r) => r.value.window_start === text(start)).map((r) => r.step);
+      assert.ok(Math.max(...stepOfWindow(0)) < Math.min(...stepOfWindow(10 * minute)));
+      // The late clicks are in the late-data relation, all of them and nothing else.
+      const lateRows = (await c.query('SELECT id FROM clicks_late ORDER BY id')).rows.map((r) =>
+        Number(r.id),
       );
-    };
-    const want = [...expected].map(([k, n]) => `${k}=${n}`).sort();
-    await eventually(
-      async () => (await got()).length >= want.length,
-      30_000,
-      async () => `${(await got()).length} of ${want.length} windows sunk`,
-    );
-    // The sink has caught up with the view: nothing more is on its way.
-    const sinkLag = async () =>
-      JSON.stringify((await c.query('SELECT state, lag FROM pg_catalog.eddy_sinks')).rows);
-    await eventually(
-      async () => (await sinkLag()) === '[{"state":"running","lag":"0"}]',
-      30_000,
-      sinkLag,
-    );
-    const records = await readTopic(brokers, output);
-    const sunk = await got();
-    // Each window once (nothing twice across the kill), each with its exact count.
-    assert.deepEqual([...sunk].sort(), want);
-    // Each step's records are one transaction: a step is never split over two.
-    const steps = records.map((r) => r.step);
-    assert.ok(steps.every((s) => Number.isInteger(s) && s > 0));
-    // The late clicks are in the late-data relation, all of them and nothing else.
-    const lateRows = (await c.query('SELECT id FROM clicks_late ORDER BY id')).rows.map((r) => Number(r.id));
-    assert.deepEqual(
-      lateRows,
-      late.map((l) => l.id).sort((a, b) => a - b),
-    );
-    // And the view agrees with what left Eddy.
-    assert.equal(Number((await c.query('SELECT count(*) AS n FROM page_views')).rows[0].n), want.length);
-  } finally {
-    await c.end().catch(() => {});
-    await kill(served.child);
-    rmSync(dir, { recursive: true, force: true });
-    await deleteTopic(brokers, input).catch(() => {});
-    await deleteTopic(brokers, output).catch(() => {});
-  }
-});
+      assert.deepEqual(
+        lateRows,
+        late.map((l) => l.id).sort((a, b) => a - b),
+      );
+      // Counted too: since the restart, the new late ones and at most the replayed first ones.
+      const counted = await lateCounted(served);
+      assert.ok(counted >= late2.length && counted <= late.length, `eddy_late_rows_total ${counted}`);
+      // And the view agrees with what left Eddy.
+      assert.equal(Number((await c.query('SELECT count(*) AS n FROM page_views')).rows[0].n), want.length);
+    } finally {
+      await c.end().catch(() => {});
+      await kill(served.child);
+      rmSync(dir, { recursive: true, force: true });
+      await deleteTopic(brokers, input).catch(() => {});
+      await deleteTopic(brokers, output).catch(() => {});
+    }
+  },
+);
