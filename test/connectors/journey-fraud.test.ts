@@ -200,18 +200,22 @@ withService(
       assert.ok(stepOf(raisedA, 'delete', before) !== undefined);
       assert.equal(stepOf(raisedA, 'delete', before), stepOf(raisedB, 'delete', before));
 
-      // Batch 2, then SIGKILL once at least one more step has gone out.
-      const delivered = receiver.requests.length;
+      // Batch 2: the receiver kills Eddy with SIGKILL on the first delivery of it, after recording
+      // it and before answering, so Eddy never learns the step was delivered and sends it again.
+      const crashed = served;
+      receiver.beforeAnswer = async () => {
+        receiver.beforeAnswer = null;
+        await kill(crashed.child);
+      };
       batch = transactions(1000, 150);
       produced.push(...batch);
       await send(brokers, topic, batch);
       await eventually(
-        async () => receiver.requests.length > delivered,
+        async () => crashed.child.signalCode !== null,
         30_000,
-        async () => `${receiver.requests.length} deliveries`,
+        async () => `${receiver.requests.length} deliveries, Eddy still running`,
       );
       await c.end().catch(() => {});
-      await kill(served.child);
       const beforeDown = Math.max(...receiver.requests.map((r) => r.body.step));
 
       // While Eddy is down: two quiet accounts' limits drop to 1 in one transaction; more spend.
@@ -265,6 +269,8 @@ withService(
         )
         .sort();
       assert.deepEqual(view, want);
+      // The step cut off by the kill came again, and the deduplication dropped it.
+      assert.ok(receiver.requests.length > receiver.deduplicated().length, 'a step was delivered twice');
       // The deduplicated deliveries are one per step, in step order, with no step after the
       // restart missing (each step's key once; steps increase).
       const steps = receiver.deduplicated().map((r) => r.body.step);

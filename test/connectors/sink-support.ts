@@ -23,6 +23,11 @@ export interface WebhookRequest {
 /** An HTTP receiver: records each POST; `failNext(n)` answers the next n with 503. */
 export class Receiver {
   readonly requests: WebhookRequest[] = [];
+  /**
+   * Runs once a request is recorded, before it is answered (a crash test kills the sender here:
+   * the receiver has the step, the sender never learns it was delivered).
+   */
+  beforeAnswer: ((request: WebhookRequest) => Promise<void> | void) | null = null;
   private readonly server: Server;
   private failing = 0;
 
@@ -77,8 +82,10 @@ export class Receiver {
         res.writeHead(503).end('try later');
         return;
       }
-      this.requests.push({ key: String(req.headers['idempotency-key']), body: JSON.parse(text) });
-      res.writeHead(204).end();
+      const request = { key: String(req.headers['idempotency-key']), body: JSON.parse(text) };
+      this.requests.push(request);
+      if (this.beforeAnswer === null) res.writeHead(204).end();
+      else void Promise.resolve(this.beforeAnswer(request)).then(() => res.writeHead(204).end());
     });
   }
 }
