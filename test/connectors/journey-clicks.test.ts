@@ -143,7 +143,7 @@ withService(
                 `SELECT count(*) = ${PARTITIONS} AND min(watermark) >= '${text(ms)}'::timestamp AS ok FROM clicks_watermarks`,
               )
             ).rows[0].ok === true,
-          30_000,
+          60_000,
           async () => `watermarks ${await watermarks(db)}, awaiting ${text(ms)}`,
         );
       // The watermark a batch leaves: the least over the partitions of their latest event time, less 5 s.
@@ -162,7 +162,7 @@ withService(
       // Late: behind the watermark now (2:5x), in minute 1 and 2, one per partition and page.
       const lateBatch = (first: number, at: number): Click[] =>
         PAGES.map((page, i) => ({ id: first + i, page, at: at + i * 1000, partition: i % PARTITIONS }));
-      late.push(...lateBatch(10_000, minute + 30_000));
+      late.push(...lateBatch(10_000, minute + 60_000));
       await send(brokers, input, late);
       // Batch 2: minutes 3 to 6, interleaved after the late ones.
       batch = onTime(1000, 600, 3 * minute, 6 * minute);
@@ -171,7 +171,7 @@ withService(
       await reached(c, settled(batch));
       await eventually(
         async () => (await readTopic(brokers, output)).length >= PAGES.length * 3,
-        30_000,
+        60_000,
         async () => `${(await readTopic(brokers, output)).length} records sunk`,
       );
       assert.equal(Number((await c.query('SELECT count(*) AS n FROM clicks_late')).rows[0].n), late.length);
@@ -201,7 +201,7 @@ withService(
       await send(brokers, input, batch);
       await eventually(
         async () => served.child.exitCode !== null || served.child.signalCode !== null,
-        30_000,
+        60_000,
         async () => 'the failpoint did not fire',
       );
       await c.end().catch(() => {});
@@ -226,13 +226,13 @@ withService(
       const want = [...expected].map(([k, n]) => `${k}=${n}`).sort();
       await eventually(
         async () => (await got()).length >= want.length,
-        30_000,
+        60_000,
         async () => `${(await got()).length} of ${want.length} windows sunk`,
       );
       // The sink has caught up with the view: nothing more is on its way.
       const sinkLag = async () =>
         JSON.stringify((await c.query('SELECT state, lag FROM pg_catalog.eddy_sinks')).rows);
-      await eventually(async () => (await sinkLag()) === '[{"state":"running","lag":"0"}]', 30_000, sinkLag);
+      await eventually(async () => (await sinkLag()) === '[{"state":"running","lag":"0"}]', 60_000, sinkLag);
       const records = await readTopic(brokers, output);
       const sunk = await got();
       // Each window once (nothing twice across the kill), each with its exact count.

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Producer } from '@platformatic/kafka';
-import { serviceAddress, withService } from '../support/services.ts';
+import { withServices } from '../support/services.ts';
 import { createTopic, deleteTopic, eventually } from './kafka-support.ts';
 import { createStream, deleteStream } from './nats-support.ts';
 import { connectionSql, upstream } from './pg-support.ts';
@@ -117,16 +117,10 @@ async function readStream(url: string, stream: string): Promise<NatsMessage[]> {
   }
 }
 
-const kafka = serviceAddress('kafka');
-const nats = serviceAddress('nats');
-
-withService(
-  'postgres',
+withServices(
+  ['postgres', 'kafka', 'nats'],
   'journey 3: Kafka txns ⋈ PostgreSQL CDC accounts → alerts to a webhook and NATS, exact across kill -9',
-  async (url) => {
-    if ('skip' in kafka || 'skip' in nats) throw new Error('journey 3 needs Kafka and NATS too');
-    const brokers = kafka.address;
-    const natsUrl = nats.address;
+  async (url, brokers, natsUrl) => {
     const up = await upstream(url);
     await up.query(`DROP TABLE IF EXISTS f_accounts; DROP PUBLICATION IF EXISTS eddy_f_bank;
     CREATE TABLE f_accounts (id int PRIMARY KEY, holder text NOT NULL, credit_limit int NOT NULL);
@@ -183,7 +177,7 @@ withService(
       let batch = transactions(0, 120);
       produced.push(...batch);
       await send(brokers, topic, batch);
-      await eventually(settled, 30_000, describe);
+      await eventually(settled, 60_000, describe);
       const alerting = expected().map((a) => JSON.parse(a).account as number);
       assert.ok(alerting.length >= 3, `only ${alerting.length} alerts: ${expected()}`);
 
@@ -196,7 +190,7 @@ withService(
       COMMIT`);
       limits.set(raisedA, limits.get(raisedA)! + 1_000_000);
       limits.set(raisedB, limits.get(raisedB)! + 1_000_000);
-      await eventually(settled, 30_000, describe);
+      await eventually(settled, 60_000, describe);
       assert.ok(stepOf(raisedA, 'delete', before) !== undefined);
       assert.equal(stepOf(raisedA, 'delete', before), stepOf(raisedB, 'delete', before));
 
@@ -212,7 +206,7 @@ withService(
       await send(brokers, topic, batch);
       await eventually(
         async () => crashed.child.signalCode !== null,
-        30_000,
+        60_000,
         async () => `${receiver.requests.length} deliveries, Eddy still running`,
       );
       await c.end().catch(() => {});
@@ -249,7 +243,7 @@ withService(
         async () =>
           (await lag()) ===
           '[{"sink":"f_alerts_hook","state":"running","lag":"0"},{"sink":"f_alerts_nats","state":"running","lag":"0"}]',
-        30_000,
+        60_000,
         lag,
       );
 

@@ -56,3 +56,33 @@ export function withService(
   const { address } = found;
   test(name, () => body(address));
 }
+
+/**
+ * `withService` for a suite that needs several services: runs `body` with their addresses (in
+ * the order named) when all are there; else one skipped test naming the first one missing (or,
+ * with EDDY_REQUIRE_SERVICES=1, one failing test).
+ */
+export function withServices(
+  services: readonly ServiceName[],
+  name: string,
+  body: (...addresses: string[]) => Promise<void>,
+): void {
+  const addresses: string[] = [];
+  for (const service of services) {
+    let found: ReturnType<typeof serviceAddress>;
+    try {
+      found = serviceAddress(service);
+    } catch (err) {
+      test(name, () => {
+        throw err;
+      });
+      return;
+    }
+    if ('skip' in found) {
+      test(name, { skip: found.skip }, () => {});
+      return;
+    }
+    addresses.push(found.address);
+  }
+  test(name, () => body(...addresses));
+}
