@@ -120,3 +120,21 @@ export function writeResult(
     rows: evaluateOverRows(ctx, rows, table.schema, returning.exprs),
   };
 }
+
+/**
+ * The columns an INSERT, UPDATE or DELETE returns (Describe before Execute), bound without
+ * running it; null for a write without RETURNING or any other statement.
+ */
+export function returningColumns(ctx: StatementContext, node: Node): readonly ResultColumn[] | null {
+  const stmt =
+    'InsertStmt' in node
+      ? node.InsertStmt
+      : 'UpdateStmt' in node
+        ? node.UpdateStmt
+        : 'DeleteStmt' in node
+          ? node.DeleteStmt
+          : null;
+  if (!stmt?.returningClause || !stmt.relation?.relname) return null;
+  const table = ctx.session.db.catalog.requireRelation(stmt.relation.relname) as TableEntry;
+  return bindReturning(ctx, table, stmt.relation.alias?.aliasname, stmt.returningClause)?.columns ?? null;
+}
