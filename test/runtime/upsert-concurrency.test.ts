@@ -101,7 +101,7 @@ test('sessions upserting hot keys: the table equals the committed upserts, the v
   const open = s.map(() => false);
   const outcomes = { commits: 0, conflicts: 0, autocommits: 0 };
   const finish = (i: number, ok: boolean): void => {
-    if (ok) pending[i]!.forEach((w, k) => (committed[k]! += w));
+    if (ok) for (const [k, w] of pending[i]!.entries()) committed[k]! += w;
     pending[i]!.fill(0);
     open[i] = false;
   };
