@@ -26,6 +26,7 @@ import type { ResultColumn, RowsInFlight, StatementResult } from './result.ts';
 import { executeStatement } from './statements/dispatch.ts';
 import type { PreparedSql } from './statements/prepared.ts';
 import { planSelect } from './statements/query.ts';
+import { returningColumns } from './statements/returning.ts';
 import { type IsolationLevel, isolationLevel, Transaction } from './transaction.ts';
 
 export class Session {
@@ -255,12 +256,13 @@ export class Session {
       if ('SelectStmt' in node)
         return planSelect(ctx, node.SelectStmt).schema.map((c) => ({ name: c.name, type: c.type }));
       if ('InsertStmt' in node || 'UpdateStmt' in node || 'DeleteStmt' in node) {
+        const returned = returningColumns(ctx, node);
         try {
           executeStatement(ctx, stmt);
         } catch {
           // A dry run with NULL parameters may violate constraints; the types are known by then.
         }
-        return null;
+        return returned;
       }
       return null;
     });

@@ -51,6 +51,11 @@ export class Transaction {
    * scan, else the keys it looked up by index.
    */
   private readonly reads = new Map<number, 'all' | KeyRead[]>();
+  /**
+   * Keys it inserted by INSERT … ON CONFLICT DO UPDATE, by relation: if someone else inserted
+   * one meanwhile, its COMMIT fails with 40001 (retry: the upsert then updates), not 23505.
+   */
+  private readonly upserted = new Map<number, RowKeyMap<true>>();
 
   constructor(isolation: IsolationLevel, readOnly: boolean) {
     this.isolation = isolation;
@@ -74,6 +79,13 @@ export class Transaction {
     }
     if (known) known.push({ columns, key });
     else this.reads.set(relationId, [{ columns, key }]);
+  }
+
+  /** Notes a key that INSERT … ON CONFLICT DO UPDATE inserted (see `upserted`). */
+  noteUpsert(relationId: number, key: readonly Value[]): void {
+    let keys = this.upserted.get(relationId);
+    if (!keys) this.upserted.set(relationId, (keys = new RowKeyMap<true>()));
+    keys.upsert(key, () => true);
   }
 
   /**
@@ -162,7 +174,8 @@ export class Transaction {
     for (const [id, batch] of net.byRelation) {
       const relation = db.catalog.relationById(id);
       if (relation.kind !== 'table') continue;
-      validateTableWrites(db, relation as TableEntry, batch, db.commitLog.changesAfter(since, id));
+      const later = db.commitLog.changesAfter(since, id);
+      validateTableWrites(db, relation as TableEntry, batch, later, this.upserted.get(id));
     }
   }
 }
@@ -197,7 +210,13 @@ function changedSince(later: readonly Batch[], read: 'all' | readonly KeyRead[])
  * One table's net writes against its current contents and the changes others committed since
  * the snapshot. Rows are identified by primary key, or by their whole value without one.
  */
-function validateTableWrites(db: Database, table: TableEntry, writes: Batch, later: readonly Batch[]): void {
+function validateTableWrites(
+  db: Database,
+  table: TableEntry,
+  writes: Batch,
+  later: readonly Batch[],
+  upserted: RowKeyMap<true> | undefined,
+): void {
   const store = db.store(table.id);
   const keyed = table.primaryKey.length > 0;
   const keyOf = (values: readonly Value[], base: number): Value[] =>
@@ -224,8 +243,13 @@ function validateTableWrites(db: Database, table: TableEntry, writes: Batch, lat
   for (let i = 0; i < writes.length; i++) {
     if (writes.weights[i]! < 0) continue;
     const key = keyOf(writes.values, i * writes.arity);
-    if (removed.get(key) === undefined && store.lookupKey(key) !== undefined)
+    if (removed.get(key) === undefined && store.lookupKey(key) !== undefined) {
+      if (upserted?.get(key) !== undefined)
+        throw new SerializationError('could not serialize access due to concurrent insert', {
+          detail: `A key of "${table.name}" it upserted was inserted by a concurrent transaction.`,
+        });
       throw duplicateKey(table, store, writes.row(i));
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * @module runtime/statements/insert
  * INSERT … VALUES / INSERT … SELECT, with column lists, DEFAULT, NOT NULL and primary-key
- * checks, and ON CONFLICT DO NOTHING. All rows are computed and checked before any is applied,
+ * checks, ON CONFLICT (see upsert.ts) and RETURNING. All rows are computed and checked before any is applied,
  * so a failing INSERT changes nothing.
  */
 import type { InsertStmt, Node, SelectStmt } from 'libpg-query';
@@ -21,17 +21,20 @@ import { RowKeyMap } from '../../plan/evaluate/row-key-map.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindQuery, bindScalar, coerceForAssignment } from '../../sql/bind/index.ts';
-import { commandResult, type StatementResult } from '../result.ts';
+import type { StatementResult } from '../result.ts';
 import type { RelationStore } from '../row-store.ts';
 import { columnDefaults, type DefaultProducer } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { refuseKeptRelation } from './create-source.ts';
 import { refuseEventTimeWrite } from './create-watermark.ts';
 import { keyExists, readSource, writesDeferred } from './reads.ts';
+import { bindReturning, writeResult } from './returning.ts';
+import { checkConflictTarget, prepareConflictUpdate } from './upsert.ts';
 
 export function executeInsert(ctx: StatementContext, stmt: InsertStmt): StatementResult {
   const table = requireTable(ctx, stmt.relation!.relname!);
-  if (stmt.returningClause) throw new FeatureNotSupportedError('INSERT … RETURNING is not supported yet');
+  const alias = stmt.relation!.alias?.aliasname;
+  const returning = bindReturning(ctx, table, alias, stmt.returningClause);
   const targets = targetColumns(table, stmt.cols ?? []);
   const source = stmt.selectStmt && 'SelectStmt' in stmt.selectStmt ? stmt.selectStmt.SelectStmt : null;
   // With a column list every named column needs a value (PostgreSQL's rule); without one, the
@@ -41,12 +44,19 @@ export function executeInsert(ctx: StatementContext, stmt: InsertStmt): Statemen
   const defaults = columnDefaults(table, ctx.session.settings);
   const rows = input.map((values) => fullRow(table, targets, values, defaults));
   const conflict = stmt.onConflictClause;
-  if (conflict && conflict.action !== 'ONCONFLICT_NOTHING') {
-    throw new FeatureNotSupportedError('ON CONFLICT DO UPDATE is not supported yet');
+  if (conflict) checkConflictTarget(table, conflict);
+  if (conflict?.action === 'ONCONFLICT_UPDATE') {
+    const writes = prepareConflictUpdate(ctx, table, alias, conflict, rows);
+    const count = writes.written.length;
+    const result = writeResult(ctx, table, `INSERT 0 ${count}`, count, returning, writes.written);
+    applyRows(ctx, table.id, writes.removed, -1);
+    applyRows(ctx, table.id, writes.added, 1);
+    return result;
   }
   const accepted = checkRows(ctx, table, rows, conflict !== undefined);
+  const result = writeResult(ctx, table, `INSERT 0 ${accepted.length}`, accepted.length, returning, accepted);
   applyRows(ctx, table.id, accepted, 1);
-  return commandResult(`INSERT 0 ${accepted.length}`, accepted.length);
+  return result;
 }
 
 /** The table (or, for inserts, source) a write targets; views are not writable. */
@@ -189,7 +199,7 @@ export function checkRows(
 }
 
 /** NOT NULL, text that is Unicode, and char(n) values in their form (rows are changed in place). */
-function checkRowValues(table: TableEntry, rows: Value[][]): void {
+export function checkRowValues(table: TableEntry, rows: Value[][]): void {
   const padded = bpcharColumns(table);
   for (const row of rows) {
     checkNotNull(table, row);

@@ -102,3 +102,20 @@ function keyWeights(table: TableEntry, batch: Batch, key: readonly Value[]): num
   }
   return out;
 }
+
+/**
+ * The row with primary key `key` as this statement reads it (its transaction's snapshot and own
+ * writes), or undefined; unlike `keyExists`, a row committed by someone else since the snapshot
+ * is not seen.
+ */
+export function visibleRow(
+  ctx: StatementContext,
+  table: TableEntry,
+  key: readonly Value[],
+): Value[] | undefined {
+  ctx.session.transaction?.noteRead(table.id, table.primaryKey, key);
+  const committed = ctx.session.db.store(table.id).lookupKey(key);
+  const changes = overlayFor(ctx, table.id);
+  if (!changes) return committed;
+  return overlay(committed ? [committed] : [], rowsWithKey(changes, table.primaryKey, key))[0];
+}

@@ -5,7 +5,7 @@
  * checked before any change is applied.
  */
 
-import type { DeleteStmt, UpdateStmt } from 'libpg-query';
+import type { DeleteStmt, Node, UpdateStmt } from 'libpg-query';
 import type { TableEntry } from '../../catalog/catalog.ts';
 import { FeatureNotSupportedError, SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
@@ -14,15 +14,12 @@ import { evaluatePlan } from '../../plan/evaluate/evaluate.ts';
 import type { LogicalPlan } from '../../plan/logical.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { bindScalar, coerce, coerceForAssignment, type ScopeColumn } from '../../sql/bind/index.ts';
-import { commandResult, type StatementResult } from '../result.ts';
+import type { StatementResult } from '../result.ts';
 import { defaultExpression } from './column-defaults.ts';
 import { bindOptions, type StatementContext } from './context.ts';
 import { applyRows, checkRows, requireTable } from './insert.ts';
 import { readSource } from './reads.ts';
-
-function tableScope(table: TableEntry, alias: string | undefined): ScopeColumn[] {
-  return table.columns.map((c, i) => ({ table: alias ?? table.name, name: c.name, type: c.type, index: i }));
-}
+import { bindReturning, tableScope, writeResult } from './returning.ts';
 
 function matchingRows(
   ctx: StatementContext,
@@ -50,34 +47,14 @@ function matchingRows(
 export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): StatementResult {
   const table = requireTable(ctx, stmt.relation!.relname!, 'update');
   if (stmt.fromClause?.length) throw new FeatureNotSupportedError('UPDATE … FROM is not supported yet');
-  if (stmt.returningClause) throw new FeatureNotSupportedError('UPDATE … RETURNING is not supported yet');
-  const scope = tableScope(table, stmt.relation!.alias?.aliasname);
+  const alias = stmt.relation!.alias?.aliasname;
+  const scope = tableScope(table, alias);
   const options = bindOptions(ctx);
   const where = stmt.whereClause
     ? coerce(bindScalar(stmt.whereClause, scope, options, 'WHERE'), T.bool, false)
     : null;
-  const assigned = new Set<number>();
-  const assignments = (stmt.targetList ?? []).map((n) => {
-    if (!('ResTarget' in n)) throw new FeatureNotSupportedError('UPDATE target');
-    const name = n.ResTarget.name!;
-    const index = table.columns.findIndex((c) => c.name === name);
-    if (index < 0)
-      throw new SemanticError(
-        SqlState.undefinedColumn,
-        `column "${name}" of relation "${table.name}" does not exist`,
-      );
-    // Which value would win is undefined: PostgreSQL refuses, and so does Eddy.
-    if (assigned.has(index))
-      throw new SemanticError(SqlState.syntaxError, `multiple assignments to same column "${name}"`);
-    assigned.add(index);
-    const column = table.columns[index]!;
-    const val = n.ResTarget.val!;
-    const expr: ScalarExpr =
-      'SetToDefault' in val
-        ? defaultExpression(column, ctx.session.settings)
-        : coerceForAssignment(bindScalar(val, scope, options, 'UPDATE'), column.type, name);
-    return { index, expr };
-  });
+  const assignments = bindAssignments(ctx, table, stmt.targetList ?? [], scope, 'UPDATE');
+  const returning = bindReturning(ctx, table, alias, stmt.returningClause);
   const arity = table.columns.length;
   const matched = matchingRows(
     ctx,
@@ -94,20 +71,63 @@ export function executeUpdate(ctx: StatementContext, stmt: UpdateStmt): Statemen
     return row;
   });
   checkRows(ctx, table, newRows, false, oldRows);
+  const result = writeResult(ctx, table, `UPDATE ${matched.length}`, matched.length, returning, newRows);
   applyRows(ctx, table.id, oldRows, -1);
   applyRows(ctx, table.id, newRows, 1);
-  return commandResult(`UPDATE ${matched.length}`, matched.length);
+  return result;
 }
 
 export function executeDelete(ctx: StatementContext, stmt: DeleteStmt): StatementResult {
   const table = requireTable(ctx, stmt.relation!.relname!, 'delete');
   if (stmt.usingClause?.length) throw new FeatureNotSupportedError('DELETE … USING is not supported yet');
-  if (stmt.returningClause) throw new FeatureNotSupportedError('DELETE … RETURNING is not supported yet');
-  const scope = tableScope(table, stmt.relation!.alias?.aliasname);
+  const alias = stmt.relation!.alias?.aliasname;
+  const scope = tableScope(table, alias);
+  const returning = bindReturning(ctx, table, alias, stmt.returningClause);
   const where = stmt.whereClause
     ? coerce(bindScalar(stmt.whereClause, scope, bindOptions(ctx), 'WHERE'), T.bool, false)
     : null;
   const rows = matchingRows(ctx, table, where, []).map((r) => r.slice());
+  const result = writeResult(ctx, table, `DELETE ${rows.length}`, rows.length, returning, rows);
   applyRows(ctx, table.id, rows, -1);
-  return commandResult(`DELETE ${rows.length}`, rows.length);
+  return result;
+}
+
+/** An assignment of SET: the column's index and its new value's expression (over `scope`). */
+export interface Assignment {
+  readonly index: number;
+  readonly expr: ScalarExpr;
+}
+
+/** Binds SET `col = expr, …` (UPDATE, ON CONFLICT DO UPDATE) over `scope`; DEFAULT is allowed. */
+export function bindAssignments(
+  ctx: StatementContext,
+  table: TableEntry,
+  targetList: readonly Node[],
+  scope: readonly ScopeColumn[],
+  clause: string,
+): Assignment[] {
+  const options = bindOptions(ctx);
+  const assigned = new Set<number>();
+  return targetList.map((n) => {
+    const val = 'ResTarget' in n ? n.ResTarget.val : undefined;
+    if (!('ResTarget' in n) || !val || 'MultiAssignRef' in val)
+      throw new FeatureNotSupportedError(`${clause} SET (…) = (…) is not supported yet`);
+    const name = n.ResTarget.name!;
+    const index = table.columns.findIndex((c) => c.name === name);
+    if (index < 0)
+      throw new SemanticError(
+        SqlState.undefinedColumn,
+        `column "${name}" of relation "${table.name}" does not exist`,
+      );
+    // Which value would win is undefined: PostgreSQL refuses, and so does Eddy.
+    if (assigned.has(index))
+      throw new SemanticError(SqlState.syntaxError, `multiple assignments to same column "${name}"`);
+    assigned.add(index);
+    const column = table.columns[index]!;
+    const expr: ScalarExpr =
+      'SetToDefault' in val
+        ? defaultExpression(column, ctx.session.settings)
+        : coerceForAssignment(bindScalar(val, scope, options, clause), column.type, name);
+    return { index, expr };
+  });
 }
