@@ -41,6 +41,11 @@ export const serveCommand = {
       value: 'MS',
       help: 'milliseconds between checkpoints of the data folder (10000; 0: only at shutdown)',
     },
+    checkpoints: {
+      type: 'string',
+      value: 'full|incremental',
+      help: 'what each checkpoint writes: everything (full, default) or the changes since the previous one (incremental)',
+    },
     'log-sync': {
       type: 'string',
       value: 'pool|turn',

@@ -51,6 +51,9 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
   const logSync = values['log-sync'];
   if (logSync !== undefined && !(logSyncModes as readonly string[]).includes(logSync))
     throw new UsageError(`--log-sync wants ${logSyncModes.join(' or ')}, got "${logSync}"`);
+  const checkpoints = values.checkpoints;
+  if (checkpoints !== undefined && checkpoints !== 'full' && checkpoints !== 'incremental')
+    throw new UsageError(`--checkpoints wants full or incremental, got "${checkpoints}"`);
   const historyRows = values['subscription-history-rows'];
   const recovery: string[] = [];
   const server = await serve({
@@ -61,6 +64,7 @@ export async function runServe({ values }: ParsedCommandLine<typeof serveCommand
     checkpointIntervalMs:
       interval === undefined ? undefined : parseCount('--checkpoint-interval', interval, 0),
     memoryBudgetBytes,
+    incrementalCheckpoints: checkpoints === undefined ? undefined : checkpoints === 'incremental',
     logSync: logSync as LogSyncMode | undefined,
     info: (line) => recovery.push(line),
     users,

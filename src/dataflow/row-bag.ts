@@ -33,6 +33,12 @@ export class RowBag {
   /** The bag's own entry id and change mark, when an operator checkpoints it as one entry (state.ts). */
   entryId = 0;
   mark = 0;
+  /**
+   * Set while a checkpoint's delta holds this bag's rows as of its boundary without a copy
+   * (state.ts `boundaryBagEntry`): run once, by `settle`, before the rows next change in place.
+   * Appends need not settle: the entry keeps only the rows the bag had at the boundary.
+   */
+  beforeWrite: (() => void) | null = null;
   private hashes: number[] | null = null;
   private index: Int32Array | null = null;
   private readonly same: typeof rowsEqual;
@@ -76,6 +82,7 @@ export class RowBag {
     this.total += weight;
     const s = this.find(src, base);
     if (s >= 0) {
+      if (this.beforeWrite !== null) this.settle();
       this.weights[s]! += weight;
       return s;
     }
@@ -93,6 +100,7 @@ export class RowBag {
 
   /** Removes the row at `slot` (its weight should be zero), moving the last row into its place. */
   removeAt(slot: number): void {
+    if (this.beforeWrite !== null) this.settle();
     const last = this.weights.length - 1;
     const arity = this.arity;
     this.total -= this.weights[slot]!;
@@ -115,6 +123,13 @@ export class RowBag {
     if (this.aux !== null) this.aux.length = last;
     if (this.ids !== null) this.ids.length = last;
     if (this.hashes !== null) this.hashes.length = last;
+  }
+
+  /** Copies out what a checkpoint still holds of this bag's rows (call before changing them in place). */
+  settle(): void {
+    const copy = this.beforeWrite;
+    this.beforeWrite = null;
+    copy?.();
   }
 
   private buildIndex(): void {

@@ -286,6 +286,48 @@ export function bagEntry(
   return { id: bag.entryId, data: [side, key.slice(base, base + arity), bagToData(bag)] };
 }
 
+/**
+ * A bag's entry as of now (`bagEntry`'s data), for a delta taken at a checkpoint's boundary and
+ * encoded over the turns after it: the rows are not copied now, only when the entry is read or
+ * when the bag is about to change them in place (`RowBag.settle`), whichever comes first. Rows
+ * appended meanwhile are left out by length, so an append-only bag is never copied for it.
+ */
+export function boundaryBagEntry(
+  side: number,
+  key: readonly Value[],
+  base: number,
+  arity: number,
+  bag: RowBag,
+): StateEntry {
+  bag.settle();
+  const rows = bag.length;
+  const keyValues = key.slice(base, base + arity);
+  let data: Value[] | null = null;
+  const take = (): Value[] => {
+    if (data === null) {
+      const width = rows * bag.arity;
+      data = [
+        side,
+        keyValues,
+        [
+          bag.values.slice(0, width),
+          bag.weights.slice(0, rows),
+          bag.aux === null ? null : bag.aux.slice(0, rows),
+        ],
+      ];
+      if (bag.beforeWrite === take) bag.beforeWrite = null;
+    }
+    return data;
+  };
+  bag.beforeWrite = take;
+  return {
+    id: bag.entryId,
+    get data() {
+      return take();
+    },
+  };
+}
+
 /** A short hash of a text (FNV-1a, two 32-bit lanes), for fingerprints. */
 export function fingerprintOf(text: string): string {
   let a = 0x811c9dc5;

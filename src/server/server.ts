@@ -28,6 +28,8 @@ export interface ServeOptions {
   readonly dataDir?: string;
   /** Milliseconds between checkpoints (default 10 000; 0: only at shutdown). */
   readonly checkpointIntervalMs?: number;
+  /** Checkpoints hold only the changes since the previous one (storage/durability); false: every one is full. */
+  readonly incrementalCheckpoints?: boolean;
   /** Where the input log's fdatasync runs: libuv's thread pool (default) or the event loop at the end of a turn. */
   readonly logSync?: LogSyncMode;
   /** Anonymous resident memory to stay under; state beyond it spills to the data directory (ADR 0006). */
@@ -75,6 +77,7 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
       : (await import('../storage/durability.ts')).Durability.open(db, {
           dir: options.dataDir,
           checkpointIntervalMs: options.checkpointIntervalMs,
+          incrementalCheckpoints: options.incrementalCheckpoints,
           logSync: options.logSync,
           memoryBudgetBytes: options.memoryBudgetBytes,
           info: options.info,

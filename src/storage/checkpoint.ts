@@ -147,7 +147,7 @@ export class CheckpointWriter {
       writeBatch(w, t.relationId, t.batch);
       await out.maybeFlush();
     }
-    await writeViewClosings(w, state.views, () => out.maybeFlush());
+    await writeViewClosings(w, state.views, () => out.maybeFlush(true));
     await writeHistories(w, state.histories, () => out.maybeFlush());
     await out.flush();
   }

@@ -44,6 +44,16 @@ const JsonTag = {
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** How many bytes `varuint(n)` writes. */
+function varuintBytes(n: number): number {
+  let bytes = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    bytes++;
+  }
+  return bytes;
+}
+
 /** An append-only byte buffer that grows by doubling. */
 export class ByteWriter {
   private buf: Uint8Array;
@@ -104,8 +114,21 @@ export class ByteWriter {
     this.length += b.length;
   }
 
+  /**
+   * A string as its UTF-8 length and bytes, encoded straight into the buffer (no copy of its own):
+   * room for the longest encoding (3 bytes per UTF-16 unit) and its length's varuint is taken
+   * first, then the bytes move back when the actual length's varuint is shorter.
+   */
   string(s: string): void {
-    this.bytes(utf8.encode(s));
+    const most = 3 * s.length;
+    const head = varuintBytes(most);
+    this.ensure(head + most + 8);
+    const at = this.length;
+    const { written } = utf8.encodeInto(s, this.buf.subarray(at + head));
+    const used = varuintBytes(written);
+    if (used < head) this.buf.copyWithin(at + used, at + head, at + head + written);
+    this.varuint(written);
+    this.length = at + used + written;
   }
 
   bigint(n: bigint): void {
@@ -232,6 +255,49 @@ function writePlain(w: ByteWriter, v: PlainData): void {
     w.varuint(v.length);
     for (const e of v) writePlain(w, e);
   } else writeValue(w, v as Value);
+}
+
+/** Nesting down to which `writePlainInTurns` may pause; deeper parts (one state entry) are written whole. */
+const turnsDepth = 5;
+/** Array elements written between two looks at the clock. */
+const turnsCheckEvery = 64;
+
+/**
+ * The bytes of `w.plain(v)`, written over several event-loop turns: once about `sliceMs` of work
+ * is done, at an array element no deeper than `turnsDepth`, `turn` is awaited (it may flush what
+ * was written; steps run meanwhile). `v` must not change until this returns.
+ */
+export async function writePlainInTurns(
+  w: ByteWriter,
+  v: PlainData,
+  turn: () => Promise<void>,
+  sliceMs = 4,
+): Promise<void> {
+  let started = performance.now();
+  const walk = async (x: PlainData, depth: number): Promise<void> => {
+    if (isPlainObject(x)) {
+      const keys = Object.keys(x);
+      w.u8(Tag.Object);
+      w.varuint(keys.length);
+      for (const k of keys) {
+        w.string(k);
+        if (depth < turnsDepth) await walk(x[k]!, depth + 1);
+        else writePlain(w, x[k]!);
+      }
+    } else if (Array.isArray(x)) {
+      w.u8(Tag.Array);
+      w.varuint(x.length);
+      for (let i = 0; i < x.length; i++) {
+        if (depth < turnsDepth) await walk(x[i], depth + 1);
+        else writePlain(w, x[i]);
+        if (i % turnsCheckEvery === turnsCheckEvery - 1 && performance.now() - started >= sliceMs) {
+          await turn();
+          started = performance.now();
+        }
+      }
+    } else writeValue(w, x as Value);
+  };
+  await walk(v, 0);
 }
 
 function readPlain(r: ByteReader): PlainData {

@@ -12,7 +12,13 @@ import { applyStateDelta, type StateEntry } from '../dataflow/state.ts';
 import type { ViewMaintainer } from '../runtime/database.ts';
 import type { ViewState, ViewStateDelta, ViewStateSlicer } from '../runtime/view-state.ts';
 import { readBatch, writeBatch } from './log-record.ts';
-import { type ByteReader, type ByteWriter, corrupt, type PlainData } from './value-codec.ts';
+import {
+  type ByteReader,
+  type ByteWriter,
+  corrupt,
+  type PlainData,
+  writePlainInTurns,
+} from './value-codec.ts';
 
 /** Entries taken per slice call; slices are taken until `sliceBudgetMs` is spent, then a turn passes. */
 const sliceEntries = 1000;
@@ -93,7 +99,11 @@ export async function writeViewSlices(
   w.u8(slicesEnd);
 }
 
-/** Writes the views closed at the step boundary (those still maintained by the same maintainer). */
+/**
+ * Writes the views closed at the step boundary (those still maintained by the same maintainer).
+ * A closing's state delta (an incremental checkpoint's may hold most of a view's state) is
+ * encoded over several turns, so that steps are not held up while it is written.
+ */
 export async function writeViewClosings(
   w: ByteWriter,
   closings: readonly ViewClosing[],
@@ -103,7 +113,7 @@ export async function writeViewClosings(
   for (const c of closings) {
     w.u8((c.sliced ? closingSliced : 0) | (c.rowsDelta ? closingRowsDelta : 0));
     writeBatch(w, c.relationId, c.rows);
-    w.plain(c.delta as unknown as PlainData);
+    await writePlainInTurns(w, c.delta as unknown as PlainData, turn);
     await turn();
   }
 }

@@ -162,9 +162,9 @@ function startTarget(config: RunConfig, dir: string, process: ProcessOptions, ev
     dir,
     events,
     pool: config.pool,
-    // The library runs exercise incremental checkpoints (opt-in); the server runs full ones.
+    // Both drivers take incremental checkpoints (a full one first, then the changes since the last).
     openOptions: { checkpointInterval: config.checkpointMs, incrementalCheckpoints: true },
-    serveArgs: ['--checkpoint-interval', String(config.checkpointMs)],
+    serveArgs: ['--checkpoint-interval', String(config.checkpointMs), '--checkpoints', 'incremental'],
   };
   return config.mode === 'library' ? new LibraryTarget(options) : new ServerTarget(options);
 }

@@ -10,7 +10,7 @@ import { Jsonb } from '../../src/common/jsonb.ts';
 import { jsonbFromJs } from '../../src/common/jsonb-convert.ts';
 import { Numeric } from '../../src/common/numeric.ts';
 import type { Value } from '../../src/common/value.ts';
-import { ByteReader, ByteWriter, type PlainData } from '../../src/storage/value-codec.ts';
+import { ByteReader, ByteWriter, type PlainData, writePlainInTurns } from '../../src/storage/value-codec.ts';
 
 /** Exact identity of forms: JS type, -0 vs 0, NaN, Numeric scale, jsonb tree shape. */
 function sameForm(a: unknown, b: unknown): boolean {
@@ -131,4 +131,50 @@ test('a truncated or unknown encoding fails with XX001, never a wrong value', ()
   const bytes = w.finish();
   assert.throws(() => new ByteReader(bytes.subarray(0, 3)).value(), { code: 'XX001' });
   assert.throws(() => new ByteReader(Uint8Array.of(200)).value(), { code: 'XX001' });
+});
+
+test('strings are written as their UTF-8 length and bytes, whatever their length and code points', () => {
+  const encoder = new TextEncoder();
+  fc.assert(
+    fc.property(
+      fc.array(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ maxLength: 5000 }))),
+      (texts) => {
+        const w = new ByteWriter(4);
+        for (const t of texts) w.string(t);
+        const expected: number[] = [];
+        for (const t of texts) {
+          const bytes = encoder.encode(t);
+          let n = bytes.length;
+          while (n >= 0x80) {
+            expected.push((n % 0x80) | 0x80);
+            n = Math.floor(n / 0x80);
+          }
+          expected.push(n, ...bytes);
+        }
+        assert.deepEqual([...w.finish()], expected);
+        const r = new ByteReader(w.finish().slice());
+        for (const t of texts) assert.equal(r.string(), new TextDecoder().decode(encoder.encode(t)));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('plain data written over several turns has the bytes of plain(), and the turns are taken', async () => {
+  const entries = Array.from({ length: 5000 }, (_, i) => ({
+    id: i,
+    data: [`key ${i}`, [i, i * 1.5, null], [1n << 70n]],
+  }));
+  const delta: PlainData = {
+    version: 1,
+    circuit: { operators: [{ node: 3, delta: { full: false, upserts: entries, deletes: [1, 2] } }] },
+  };
+  const whole = new ByteWriter();
+  whole.plain(delta);
+  const streamed = new ByteWriter();
+  let turns = 0;
+  // A slice budget of 0 ms: every 64 elements is a turn.
+  await writePlainInTurns(streamed, delta, async () => void turns++, 0);
+  assert.ok(turns >= 5000 / 64 - 1, `${turns} turns`);
+  assert.deepEqual(Buffer.from(streamed.finish()), Buffer.from(whole.finish()));
 });

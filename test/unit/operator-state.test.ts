@@ -287,6 +287,34 @@ test('joins of every kind (with and without a residual) continue identically aft
   );
 });
 
+test("a join's delta keeps its bags' rows as of the save while later steps change them in place", () => {
+  fc.assert(
+    fc.property(
+      binaryHistoryArb(pairRow, pairRow),
+      saveAfterArb,
+      fc.constantFrom(...joinModes),
+      (history, saveAfter, mode) => {
+        const steps = stepsOf([2, 2], history);
+        const op = new JoinOp(2, 2, mode, [{ left: 0, right: 0, nullSafe: false, type: T.int4 }], null);
+        const first = Math.min(saveAfter, steps.length);
+        const middle = Math.min(first + 1 + (saveAfter % 3), steps.length);
+        for (const step of steps.slice(0, first)) op.step(step);
+        const base = op.saveState();
+        const image = { meta: base.meta, entries: new Map(base.entries.map((e) => [e.id, e.data])) };
+        for (const step of steps.slice(first, middle)) op.step(step);
+        // The delta's entries are not copied yet; a full save taken at the same moment is.
+        const delta = op.saveStateDelta();
+        const expected = sortedEntries(plainRoundTrip(op.saveState()));
+        // Later steps delete rows, change weights and match counts of the same bags in place.
+        for (const step of steps.slice(middle)) op.step(step);
+        applyStateDelta(image, plainRoundTrip(delta));
+        assert.deepEqual(sortedEntries(image), expected);
+      },
+    ),
+    fcOptions,
+  );
+});
+
 test('the null-aware anti join (NOT IN) continues identically after restore', () => {
   fc.assert(
     fc.property(binaryHistoryArb(pairRow, pairRow), saveAfterArb, (history, saveAfter) => {

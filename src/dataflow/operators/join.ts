@@ -19,6 +19,7 @@ import {
   bagEntry,
   bagFromData,
   beginSlices,
+  boundaryBagEntry,
   chainSlicer,
   deltaFrom,
   expectKind,
@@ -190,7 +191,11 @@ export class JoinOp implements Operator {
         const bagValues = bag.values;
         const otherArity = other.arity;
         const aux = bag.aux;
-        if (aux !== null) noteBag(this.changes, isLeft ? 1 : 0, bag);
+        if (aux !== null) {
+          noteBag(this.changes, isLeft ? 1 : 0, bag);
+          // The match counts change in place below.
+          if (bag.beforeWrite !== null) bag.settle();
+        }
         for (let s = 0, ob = 0; s < bag.length; s++, ob += otherArity) {
           if (residual !== null) {
             for (let j = 0; j < otherArity; j++) pair[otherOffset + j] = bagValues[ob + j]!;
@@ -299,13 +304,19 @@ export class JoinOp implements Operator {
   }
 
   saveStateDelta(): OperatorStateDelta {
+    // Changed bags are handed out without a copy (copied when written, or before they change in
+    // place): a delta at a checkpoint's boundary costs a handle per changed bag, not its rows.
     return deltaFrom(
       this.kind,
       this.changes,
       () => this.image(),
       () => [this.changes.idCounter],
       ({ bag }) => bag.length > 0,
-      ({ side, bag }) => this.entryOf(side, bag),
+      ({ side, bag }) => {
+        const s = side === 0 ? this.left : this.right;
+        s.keys.extract(bag.values, 0, s.keyBuf);
+        return boundaryBagEntry(side, s.keyBuf, 0, s.keys.arity, bag);
+      },
     );
   }
 
