@@ -12,7 +12,17 @@ import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareSortKey } from '../../common/value-ops.ts';
+import {
+  FloatMoments,
+  type MomentsFunction,
+  NumericMoments,
+  type RegressionFunction,
+  regressionFunctions,
+  type VarianceFunction,
+  varianceFunctions,
+} from '../../dataflow/aggregates/moments.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
+import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
@@ -29,9 +39,14 @@ export type AggregateAccumulator = RunningAggregate | HeldRowsAggregate;
 
 /** Starts `call` over a new group of rows of `schema`. */
 export function startAggregate(call: AggregateCall, schema: Schema): AggregateAccumulator {
-  return call.distinct || orderedAggregates.has(call.fn)
-    ? new HeldRowsAggregate(call, schema)
-    : new RunningAggregate(call, call.fn === 'count_star' ? null : schema[call.args[0]!]!.type);
+  if (call.distinct || orderedAggregates.has(call.fn)) return new HeldRowsAggregate(call, schema);
+  return startRunning(call, call.fn === 'count_star' ? null : schema[call.args[0]!]!.type);
+}
+
+function startRunning(call: AggregateCall, argType: SqlType | null): RunningAggregate {
+  if (varianceFunctions.has(call.fn) || regressionFunctions.has(call.fn))
+    return new MomentsAggregate(call, argType!);
+  return new RunningAggregate(call, argType);
 }
 
 /** Computes `call` over the rows of one group in one go (a window frame); `guard` may cancel it. */
@@ -52,8 +67,9 @@ const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'json
 class RunningAggregate {
   readonly holdsRows = false;
   private readonly fn: AggregateCall['fn'];
-  private readonly filter: number | null;
-  private readonly argIndex: number;
+  protected readonly filter: number | null;
+  protected readonly argIndex: number;
+  private readonly argType: SqlType | null;
   private readonly sum: RunningSum | null;
   /** min/max: the order the extreme is sought in (char's, trimmed, for bpchar). */
   private readonly order: ((a: Value, b: Value) => number) | null;
@@ -61,11 +77,14 @@ class RunningAggregate {
   private best: Value = null;
   private sawFalse = false;
   private sawTrue = false;
+  /** bit_and / bit_or / bit_xor: the running word (as 64 bits). */
+  private word: bigint | null = null;
 
   constructor(call: AggregateCall, argType: SqlType | null) {
     this.fn = call.fn;
     this.filter = call.filter;
     this.argIndex = call.args[0] ?? -1;
+    this.argType = argType;
     this.sum = (call.fn === 'sum' || call.fn === 'avg') && argType ? new RunningSum(argType) : null;
     this.order =
       (call.fn === 'min' || call.fn === 'max') && argType ? minMaxOrder(argType, call.fn === 'max') : null;
@@ -97,6 +116,14 @@ class RunningAggregate {
         if (v === true) this.sawTrue = true;
         else this.sawFalse = true;
         return;
+      case 'bit_and':
+      case 'bit_or':
+      case 'bit_xor': {
+        const b = BigInt.asUintN(64, BigInt(v as number | bigint));
+        const w = this.word;
+        this.word = w === null ? b : this.fn === 'bit_and' ? w & b : this.fn === 'bit_or' ? w | b : w ^ b;
+        return;
+      }
     }
   }
 
@@ -116,8 +143,57 @@ class RunningAggregate {
         return this.count === 0 ? null : !this.sawFalse;
       case 'bool_or':
         return this.count === 0 ? null : this.sawTrue;
+      case 'bit_and':
+      case 'bit_or':
+      case 'bit_xor': {
+        if (this.word === null) return null;
+        const width = this.argType!.id === 'int2' ? 16 : this.argType!.id === 'int4' ? 32 : 64;
+        const signed = BigInt.asIntN(width, this.word);
+        return width < 64 ? Number(signed) : int8Canonical(signed);
+      }
     }
     return null;
+  }
+}
+
+/** variance … regr_*: exact moments, one row at a time (regression rows need both values). */
+class MomentsAggregate extends RunningAggregate {
+  private readonly momentsFn: MomentsFunction;
+  private readonly second: number;
+  private readonly numeric: NumericMoments | null;
+  private readonly floats: FloatMoments | null;
+
+  constructor(call: AggregateCall, argType: SqlType) {
+    super(call, argType);
+    this.momentsFn = call.fn as MomentsFunction;
+    this.second = call.args[1] ?? -1;
+    const t = argType.id;
+    const numeric = t === 'int2' || t === 'int4' || t === 'int8' || t === 'numeric';
+    this.numeric = numeric ? new NumericMoments() : null;
+    this.floats = numeric ? null : new FloatMoments();
+  }
+
+  override add(row: readonly Value[]): void {
+    if (this.filter !== null && row[this.filter] !== true) return;
+    const y = row[this.argIndex]!;
+    if (this.second < 0) this.addValue(y);
+    else if (y !== null && row[this.second] !== null)
+      this.floats!.add(y as number, row[this.second] as number, 1);
+  }
+
+  override addValue(v: Value): void {
+    if (v === null) return;
+    if (this.numeric) this.numeric.add(v, 1);
+    else this.floats!.add(0, v as number, 1);
+  }
+
+  override value(): Value {
+    const fn = this.momentsFn;
+    if (this.numeric) return this.numeric.isEmpty() ? null : this.numeric.result(fn as VarianceFunction);
+    const m = this.floats!;
+    if (regressionFunctions.has(fn))
+      return m.isEmpty() && fn !== 'regr_count' ? null : m.regression(fn as RegressionFunction);
+    return m.isEmpty() ? null : m.variance(fn as VarianceFunction);
   }
 }
 
@@ -180,8 +256,8 @@ class HeldRowsAggregate {
           this.schema[call.args[1]!]!.type,
         );
     }
-    // count, sum, avg, min, max, bool_and, bool_or (DISTINCT): over the distinct values.
-    const running = new RunningAggregate({ ...call, filter: null }, argType);
+    // count, sum, avg, min, max, bool_and, bool_or, bit_*, variance (DISTINCT): the distinct values.
+    const running = startRunning({ ...call, filter: null }, argType);
     for (const v of values) running.addValue(v);
     return running.value();
   }

@@ -13,6 +13,11 @@ import {
 } from '../../common/errors.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import {
+  type RegressionFunction,
+  regressionFunctions,
+  type VarianceFunction,
+} from '../../dataflow/aggregates/moments.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import { clockCall, clockLiteral } from '../../plan/clock-calls.ts';
 import {
@@ -43,6 +48,16 @@ import { windowFrame } from './window-frame.ts';
 
 type BindExpr = (node: Node, scope: Scope, ctx: BindContext) => ScalarExpr;
 
+/** The variance family as written, and the function each name is (variance is var_samp). */
+const varianceNames = new Map<string, VarianceFunction>([
+  ['variance', 'var_samp'],
+  ['var_samp', 'var_samp'],
+  ['var_pop', 'var_pop'],
+  ['stddev', 'stddev_samp'],
+  ['stddev_samp', 'stddev_samp'],
+  ['stddev_pop', 'stddev_pop'],
+]);
+
 const aggregateNames = new Set([
   'count',
   'sum',
@@ -56,6 +71,11 @@ const aggregateNames = new Set([
   'every',
   'jsonb_agg',
   'jsonb_object_agg',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
+  ...varianceNames.keys(),
+  ...regressionFunctions,
 ]);
 
 export function funcName(call: FuncCall): string {
@@ -189,6 +209,8 @@ function bindAggregate(
   checkArgumentCount(name, call.agg_star === true, args, position);
   const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
   const distinct = call.agg_distinct === true;
+  if (distinct && coercedArgs.length > 1 && regressionFunctions.has(fn))
+    throw new FeatureNotSupportedError(`${name}(DISTINCT …) is not supported`, { position });
   const orderBy = distinct
     ? distinctOrderBy(args, coercedArgs, writtenOrderBy, call.agg_order ?? [])
     : writtenOrderBy;
@@ -278,9 +300,22 @@ function aggregateSignature(
     throw new UndefinedObjectError(SqlState.undefinedFunction, `function ${name}() does not exist`, {
       position,
     });
+  const variance = varianceNames.get(name);
+  if (variance !== undefined) return varianceSignature(variance, name, arg, position);
+  if (regressionFunctions.has(name)) {
+    // PostgreSQL declares them over (float8, float8) only: other numbers cast implicitly.
+    const coercedArgs = args.map((a) => coerceOrNoFunction(a, T.float8, name, args, position));
+    return { fn: name as RegressionFunction, coercedArgs, type: name === 'regr_count' ? T.int8 : T.float8 };
+  }
   const argType = arg.type.id === 'unknown' ? T.text : arg.type;
   const first = coerce(arg, argType, false, position);
   switch (name) {
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor':
+      if (argType.id !== 'int2' && argType.id !== 'int4' && argType.id !== 'int8')
+        throw noFunction(name, args, position);
+      return { fn: name, coercedArgs: [first], type: argType };
     case 'sum':
     case 'avg': {
       const type = aggregateResultType(name, argType, position);
@@ -333,6 +368,50 @@ function aggregateSignature(
       };
   }
   throw new FeatureNotSupportedError(`aggregate ${name}`, { position });
+}
+
+/**
+ * variance, stddev and their _samp/_pop forms: numeric over integers and numeric, float8 over
+ * float4 and float8 (PostgreSQL's overloads); an untyped literal matches several, so it is
+ * refused as ambiguous, as PostgreSQL does.
+ */
+function varianceSignature(
+  fn: VarianceFunction,
+  name: string,
+  arg: ScalarExpr,
+  position?: number,
+): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType } {
+  switch (arg.type.id) {
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'numeric':
+      return { fn, coercedArgs: [arg], type: T.numeric };
+    case 'float4':
+    case 'float8':
+      return { fn, coercedArgs: [coerce(arg, T.float8, false, position)], type: T.float8 };
+    case 'unknown':
+      throw new SemanticError(SqlState.ambiguousFunction, `function ${name}(unknown) is not unique`, {
+        position,
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      });
+  }
+  throw noFunction(name, [arg], position);
+}
+
+/** `arg` cast implicitly to `type`, or 42883 naming the call when no implicit cast exists. */
+function coerceOrNoFunction(
+  arg: ScalarExpr,
+  type: SqlType,
+  name: string,
+  args: ScalarExpr[],
+  position?: number,
+): ScalarExpr {
+  try {
+    return coerce(arg, type, false, position);
+  } catch {
+    throw noFunction(name, args, position);
+  }
 }
 
 /** PostgreSQL's result type of sum/avg (and the window forms) for an argument type. */
