@@ -1,7 +1,7 @@
 /**
  * @module test/fuzz/aggregate-gen
- * Random aggregate calls (every aggregate, DISTINCT, FILTER, ORDER BY inside string_agg and
- * array_agg) and window functions for expr-gen. Window functions whose result depends on how ties
+ * Random aggregate calls (every aggregate, statistical and bit ones included, DISTINCT, FILTER,
+ * ORDER BY inside string_agg and array_agg) and window functions for expr-gen. Window functions whose result depends on how ties
  * are broken (row_number, lag, first_value, ROWS frames) are used only under a total order.
  */
 import { comparable, composite, type ExprContext, expr, predicate } from './expr-gen.ts';
@@ -36,11 +36,18 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
         [2, () => call('count', expr(a, rng.pick(comparable)))],
         [2, () => call('sum', expr(a, 'int'))],
         [2, () => call(rng.pick(['min', 'max']), expr(a, 'int'))],
+        [1, () => call(rng.pick(['bit_and', 'bit_or', 'bit_xor']), expr(a, 'int'))],
+        [1, () => pairCall(a, 'int', 'regr_count', filter())],
       ])();
     case 'num':
-      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, rng.pick(['num', 'int'] as const)));
+      return call(
+        rng.pick(['sum', 'avg', 'min', 'max', 'variance', 'var_pop', 'stddev', 'stddev_samp', 'stddev_pop']),
+        expr(a, rng.pick(['num', 'int'] as const)),
+      );
     case 'float':
-      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, 'float'));
+      return rng.chance(0.7)
+        ? call(rng.pick(['sum', 'avg', 'min', 'max', 'var_samp', 'stddev_pop']), expr(a, 'float'))
+        : pairCall(a, 'float', rng.pick(pairAggregates), filter());
     case 'text': {
       const arg = expr(a, 'text');
       return rng.chance(0.5)
@@ -56,6 +63,26 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
       return composite('intarr', [`array_agg(${distinct}`, arg, ' ORDER BY ', arg, ')', filter()], []);
     }
   }
+}
+
+/** The two-argument statistical aggregates (float8 in PostgreSQL; no DISTINCT form generated). */
+const pairAggregates = [
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_slope',
+  'regr_intercept',
+  'regr_r2',
+  'regr_avgx',
+  'regr_avgy',
+  'regr_sxx',
+  'regr_syy',
+  'regr_sxy',
+];
+
+function pairCall(a: ExprContext, category: Category, fn: string, filter: string | SqlPart): SqlNode {
+  const arg = (): SqlPart => expr(a, a.rng.pick(['float', 'int', 'num'] as const));
+  return composite(category, [`${fn}(`, arg(), ', ', arg(), ')', filter], []);
 }
 
 /** Window functions whose result does not depend on how ties are broken, unless a total order exists. */
