@@ -8,6 +8,7 @@
 import type { SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import type { MomentsFunction } from '../dataflow/aggregates/moments.ts';
+import type { OrderedSetFunction } from '../dataflow/aggregates/order-statistics.ts';
 import type { ScalarExpr } from './scalar.ts';
 
 export interface Column {
@@ -108,7 +109,8 @@ export type AggregateFunction =
   | 'bit_and'
   | 'bit_or'
   | 'bit_xor'
-  | MomentsFunction;
+  | MomentsFunction
+  | OrderedSetFunction;
 
 export interface AggregateCall {
   readonly fn: AggregateFunction;

@@ -217,6 +217,22 @@ const cases: Case[] = [
       },
     }),
   ),
+  ...[false, true].map(
+    (descending): Case => ({
+      // mode() WITHIN GROUP (ORDER BY x [DESC]): the most frequent, ties to the first in that order.
+      d: desc('mode', [X], { orderBy: [{ column: X, descending, nullsFirst: false }] }),
+      ref: (rows) => {
+        const counts = new Map<number, number>();
+        for (const v of nonNull(rows, X) as number[]) counts.set(v, (counts.get(v) ?? 0) + 1);
+        let best: number | null = null;
+        for (const [v, c] of counts) {
+          const bc = best === null ? 0 : counts.get(best)!;
+          if (c > bc || (c === bc && (descending ? v > best! : v < best!))) best = v;
+        }
+        return best;
+      },
+    }),
+  ),
 ];
 
 /** The variance family over the group's current values, from a fresh state. */

@@ -213,6 +213,8 @@ function aggregates() {
     agg('regr_intercept', [3, 3]),
     agg('bit_and', [1]),
     agg('bit_xor', [1], { distinct: true }),
+    agg('mode', [1], { orderBy: byX }),
+    agg('mode', [2], { orderBy: [{ column: 2, descending: false, nullsFirst: false }] }),
     agg('string_agg', [2, 2], { orderBy: byX }),
     agg('array_agg', [1], { distinct: true }),
     agg('jsonb_agg', [4]),

@@ -19,6 +19,7 @@ import { BoolAgg, CountAgg } from './count.ts';
 import { DistinctAgg } from './distinct.ts';
 import { MinMaxAgg } from './min-max.ts';
 import { type MomentsFunction, regressionFunctions, varianceFunctions } from './moments.ts';
+import { OrderedSetAgg } from './order-statistics.ts';
 import { finishArrayAgg, finishStringAgg, OrderedAgg } from './ordered.ts';
 import { StatisticsAgg } from './statistics.ts';
 import { FloatSumAgg, IntervalSumAgg, IntSumAgg, NumericSumAgg } from './sum.ts';
@@ -101,6 +102,10 @@ function makePlain(d: AggregateDescriptor): Aggregator {
     case 'bit_or':
     case 'bit_xor':
       return new BitAgg(col, d.fn, bitWidth(d.argTypes[0]!));
+    case 'percentile_cont':
+    case 'percentile_disc':
+    case 'mode':
+      return new OrderedSetAgg(d.fn, d.args, d.orderBy[0]!);
   }
   throw new FeatureNotSupportedError(`aggregate ${d.fn} is not supported incrementally`);
 }

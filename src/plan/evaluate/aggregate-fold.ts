@@ -21,6 +21,8 @@ import {
   type VarianceFunction,
   varianceFunctions,
 } from '../../dataflow/aggregates/moments.ts';
+import { percentile } from '../../dataflow/aggregates/order-statistics.ts';
+import type { Cursor } from '../../dataflow/sorted-list.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
 import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
@@ -61,7 +63,15 @@ export function foldAggregate(
   return accumulator.holdsRows ? runToEnd(accumulator.finish(guard)) : accumulator.value();
 }
 
-const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'jsonb_object_agg']);
+const orderedAggregates = new Set([
+  'string_agg',
+  'array_agg',
+  'jsonb_agg',
+  'jsonb_object_agg',
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
+]);
 
 /** count, sum, avg, min, max, bool_and, bool_or without DISTINCT: a running value. */
 class RunningAggregate {
@@ -240,6 +250,8 @@ class HeldRowsAggregate {
     const argType = this.schema[argIndex]!.type;
     if (call.fn === 'string_agg')
       return yield* stringAgg(input, columns[argIndex]!, columns[call.args[1]!]!, guard);
+    if (call.fn === 'percentile_cont' || call.fn === 'percentile_disc' || call.fn === 'mode')
+      return orderedSet(call, yield* columnOf(input, columns[argIndex]!, guard), columns, input);
     const column = yield* columnOf(input, columns[argIndex]!, guard);
     const values = ordered ? column : yield* distinctValues(column, guard);
     switch (call.fn) {
@@ -261,6 +273,53 @@ class HeldRowsAggregate {
     for (const v of values) running.addValue(v);
     return running.value();
   }
+}
+
+/**
+ * percentile_cont / percentile_disc / mode over a group's values in the call's order (NULLs
+ * dropped); the fraction is the direct argument's value on any row (constant).
+ */
+function orderedSet(
+  call: AggregateCall,
+  sorted: readonly Value[],
+  columns: HeldColumns,
+  input: readonly number[],
+): Value {
+  const values = sorted.filter((v) => v !== null);
+  if (call.fn === 'mode') {
+    const key = call.orderBy[0]!;
+    let best: Value = null;
+    let bestCount = 0;
+    for (let i = 0; i < values.length; ) {
+      let j = i + 1;
+      while (
+        j < values.length &&
+        compareSortKey(values[i]!, values[j]!, key.descending, key.nullsFirst) === 0
+      )
+        j++;
+      if (j - i > bestCount) {
+        best = values[i]!;
+        bestCount = j - i;
+      }
+      i = j;
+    }
+    return best;
+  }
+  if (input.length === 0) return null;
+  const fraction = columns[call.args[1]!]![input[0]!]!;
+  if (fraction === null) return null;
+  const list = {
+    total: values.length,
+    seekRank: (rank: number, cur: Cursor) => {
+      cur.offset = rank;
+      return rank;
+    },
+    itemAt: (cur: Cursor) => values[cur.offset]!,
+  };
+  return percentile(call.fn as 'percentile_cont' | 'percentile_disc', fraction as number, list, {
+    chunk: 0,
+    offset: 0,
+  });
 }
 
 /** string_agg(value, delimiter): the non-NULL values joined, each after its own row's delimiter. */

@@ -76,7 +76,13 @@ const aggregateNames = new Set([
   'bit_xor',
   ...varianceNames.keys(),
   ...regressionFunctions,
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
 ]);
+
+/** The ordered-set aggregates: written with WITHIN GROUP (ORDER BY …), and only so. */
+const orderedSetNames: ReadonlySet<string> = new Set(['percentile_cont', 'percentile_disc', 'mode']);
 
 export function funcName(call: FuncCall): string {
   const names = (call.funcname ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
@@ -206,14 +212,34 @@ function bindAggregate(
   const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
   const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
   const writtenOrderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
-  checkArgumentCount(name, call.agg_star === true, args, position);
-  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
+  const withinGroup = call.agg_within_group === true;
+  // Without WITHIN GROUP, PostgreSQL matches an ordered-set aggregate on all its arguments.
+  if (orderedSetNames.has(name) && !withinGroup && args.length !== (name === 'mode' ? 1 : 2))
+    throw noFunction(name, args, position);
+  if (withinGroup || !orderedSetNames.has(name))
+    checkArgumentCount(name, call.agg_star === true, args, position);
+  // A plain aggregate with WITHIN GROUP: PostgreSQL looks for one over all the arguments.
+  if (withinGroup && !orderedSetNames.has(name))
+    throw noFunction(name, [...args, ...writtenOrderBy.map((k) => k.expr)], position);
+  if (!withinGroup && orderedSetNames.has(name))
+    throw new SemanticError(
+      SqlState.wrongObjectType,
+      `WITHIN GROUP is required for ordered-set aggregate ${name}`,
+      { position },
+    );
+  const signature = withinGroup
+    ? orderedSetSignature(name, args, writtenOrderBy, position)
+    : aggregateSignature(name, call.agg_star === true, args, position);
+  const { fn, coercedArgs, type } = signature;
   const distinct = call.agg_distinct === true;
   if (distinct && coercedArgs.length > 1 && regressionFunctions.has(fn))
     throw new FeatureNotSupportedError(`${name}(DISTINCT …) is not supported`, { position });
-  const orderBy = distinct
-    ? distinctOrderBy(args, coercedArgs, writtenOrderBy, call.agg_order ?? [])
-    : writtenOrderBy;
+  const orderBy: BoundSortKey[] =
+    'orderBy' in signature
+      ? (signature.orderBy as BoundSortKey[])
+      : distinct
+        ? distinctOrderBy(args, coercedArgs, writtenOrderBy, call.agg_order ?? [])
+        : writtenOrderBy;
   const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
   const target =
     level === 0
@@ -368,6 +394,46 @@ function aggregateSignature(
       };
   }
   throw new FeatureNotSupportedError(`aggregate ${name}`, { position });
+}
+
+/**
+ * percentile_cont(f), percentile_disc(f) and mode() WITHIN GROUP (ORDER BY x): the arguments are
+ * x then the fraction (a constant: Eddy reads it from any row of the group), and the one ORDER BY
+ * key sorts x. percentile_cont interpolates float8 (interval is not supported); the others answer
+ * x's type. The array-of-fractions forms are not supported.
+ */
+function orderedSetSignature(
+  name: string,
+  args: ScalarExpr[],
+  orderBy: BoundSortKey[],
+  position?: number,
+): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType; orderBy: BoundSortKey[] } {
+  const key = orderBy[0];
+  if (orderBy.length !== 1 || key === undefined)
+    throw noFunction(name, [...args, ...orderBy.map((k) => k.expr)], position);
+  if (name === 'mode') {
+    requireKnownPolymorphic(key.expr, position);
+    return { fn: 'mode', coercedArgs: [key.expr], type: key.expr.type, orderBy: [key] };
+  }
+  const written = args[0]!;
+  if (written.type.id === 'array')
+    throw new FeatureNotSupportedError(`${name} with an array of fractions is not supported`, { position });
+  const fraction = coerceOrNoFunction(written, T.float8, name, [...args, key.expr], position);
+  if (fraction.kind !== 'literal')
+    throw new FeatureNotSupportedError(`${name} needs a constant fraction`, { position });
+  if (name === 'percentile_disc') {
+    requireKnownPolymorphic(key.expr, position);
+    return { fn: 'percentile_disc', coercedArgs: [key.expr, fraction], type: key.expr.type, orderBy: [key] };
+  }
+  if (key.expr.type.id === 'interval')
+    throw new FeatureNotSupportedError('percentile_cont over interval is not supported', { position });
+  const value = coerceOrNoFunction(key.expr, T.float8, name, [written, key.expr], position);
+  return {
+    fn: 'percentile_cont',
+    coercedArgs: [value, fraction],
+    type: T.float8,
+    orderBy: [{ ...key, expr: value }],
+  };
 }
 
 /**
