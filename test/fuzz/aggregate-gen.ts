@@ -38,6 +38,7 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
         [2, () => call(rng.pick(['min', 'max']), expr(a, 'int'))],
         [1, () => call(rng.pick(['bit_and', 'bit_or', 'bit_xor']), expr(a, 'int'))],
         [1, () => pairCall(a, 'int', 'regr_count', filter())],
+        [1, () => orderedSet(a, 'int', 'mode()', 'int', filter())],
       ])();
     case 'num':
       return call(
@@ -45,11 +46,31 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
         expr(a, rng.pick(['num', 'int'] as const)),
       );
     case 'float':
-      return rng.chance(0.7)
-        ? call(rng.pick(['sum', 'avg', 'min', 'max', 'var_samp', 'stddev_pop']), expr(a, 'float'))
-        : pairCall(a, 'float', rng.pick(pairAggregates), filter());
+      return rng.weighted<() => SqlPart>([
+        [5, () => call(rng.pick(['sum', 'avg', 'min', 'max', 'var_samp', 'stddev_pop']), expr(a, 'float'))],
+        [2, () => pairCall(a, 'float', rng.pick(pairAggregates), filter())],
+        [
+          1,
+          () =>
+            orderedSet(
+              a,
+              'float',
+              `percentile_cont(${rng.pick(['0', '0.25', '0.5', '0.9', '1'])})`,
+              rng.pick(['float', 'int'] as const),
+              filter(),
+            ),
+        ],
+      ])();
     case 'text': {
       const arg = expr(a, 'text');
+      if (rng.chance(0.2))
+        return orderedSet(
+          a,
+          'text',
+          rng.pick(['mode()', 'percentile_disc(0.5)', 'percentile_disc(0)', 'percentile_disc(0.75)']),
+          'text',
+          filter(),
+        );
       return rng.chance(0.5)
         ? call(rng.pick(['min', 'max']), arg)
         : composite('text', [`string_agg(${distinct}`, arg, ", ',' ORDER BY ", arg, ')', filter()], []);
@@ -83,6 +104,18 @@ const pairAggregates = [
 function pairCall(a: ExprContext, category: Category, fn: string, filter: string | SqlPart): SqlNode {
   const arg = (): SqlPart => expr(a, a.rng.pick(['float', 'int', 'num'] as const));
   return composite(category, [`${fn}(`, arg(), ', ', arg(), ')', filter], []);
+}
+
+/** An ordered-set aggregate, `head` WITHIN GROUP (ORDER BY an expression of `of`, either way). */
+function orderedSet(
+  a: ExprContext,
+  category: Category,
+  head: string,
+  of: Category,
+  filter: string | SqlPart,
+): SqlNode {
+  const dir = a.rng.pick(['', ' DESC', ' ASC']);
+  return composite(category, [`${head} WITHIN GROUP (ORDER BY `, expr(a, of), `${dir})`, filter], []);
 }
 
 /** Window functions whose result does not depend on how ties are broken, unless a total order exists. */
