@@ -4,7 +4,7 @@
  * functions (likewise, for the window step) and scalar functions resolved against the function
  * catalog in src/functions.
  */
-import type { FuncCall, Node, SortBy } from 'libpg-query';
+import type { FuncCall, GroupingFunc, Node, SortBy } from 'libpg-query';
 import {
   FeatureNotSupportedError,
   SemanticError,
@@ -83,6 +83,34 @@ const aggregateNames = new Set([
 
 /** The ordered-set aggregates: written with WITHIN GROUP (ORDER BY …), and only so. */
 const orderedSetNames: ReadonlySet<string> = new Set(['percentile_cont', 'percentile_disc', 'mode']);
+
+/**
+ * grouping(e1, …, en): an int4 whose bit n-i is set when e_i is not grouped in the row's grouping
+ * set. Collected beside the aggregates; applyGrouping checks the arguments are GROUP BY
+ * expressions and gives each grouping set its constant.
+ */
+export function bindGroupingFunc(
+  node: GroupingFunc,
+  scope: Scope,
+  ctx: BindContext,
+  bindExpr: BindExpr,
+): ScalarExpr {
+  const position = node.location === undefined ? undefined : node.location + 1;
+  const collector = ctx.aggregates;
+  if (!collector)
+    throw new SemanticError(
+      SqlState.groupingError,
+      ctx.aggregateClause
+        ? `grouping operations are not allowed in ${ctx.aggregateClause}`
+        : 'grouping operations are not allowed here',
+      { position },
+    );
+  const inner: BindContext = { ...ctx, aggregates: null, windows: null, aggregateClause: undefined };
+  const args = (node.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const index =
+    collector.push({ fn: 'grouping', args, distinct: false, filter: null, orderBy: [], type: T.int4 }) - 1;
+  return { kind: 'column', index: AGGREGATE_BASE + index, type: T.int4 };
+}
 
 export function funcName(call: FuncCall): string {
   const names = (call.funcname ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
