@@ -109,6 +109,8 @@ export type AggregateFunction =
   | 'bit_and'
   | 'bit_or'
   | 'bit_xor'
+  | 'first'
+  | 'last'
   | MomentsFunction
   | OrderedSetFunction;
 

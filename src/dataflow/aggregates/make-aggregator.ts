@@ -17,6 +17,7 @@ import { AppendOnlyMinMaxAgg } from './append-only-min-max.ts';
 import { BitAgg } from './bits.ts';
 import { BoolAgg, CountAgg } from './count.ts';
 import { DistinctAgg } from './distinct.ts';
+import { FirstLastAgg } from './first-last.ts';
 import { MinMaxAgg } from './min-max.ts';
 import { type MomentsFunction, regressionFunctions, varianceFunctions } from './moments.ts';
 import { OrderedSetAgg } from './order-statistics.ts';
@@ -106,6 +107,9 @@ function makePlain(d: AggregateDescriptor): Aggregator {
     case 'percentile_disc':
     case 'mode':
       return new OrderedSetAgg(d.fn, d.args, d.orderBy[0]!);
+    case 'first':
+    case 'last':
+      return new FirstLastAgg(col, d.orderBy, d.fn === 'last');
   }
   throw new FeatureNotSupportedError(`aggregate ${d.fn} is not supported incrementally`);
 }

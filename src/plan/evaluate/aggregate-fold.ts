@@ -71,6 +71,8 @@ const orderedAggregates = new Set([
   'percentile_cont',
   'percentile_disc',
   'mode',
+  'first',
+  'last',
 ]);
 
 /** count, sum, avg, min, max, bool_and, bool_or without DISTINCT: a running value. */
@@ -250,6 +252,10 @@ class HeldRowsAggregate {
     const argType = this.schema[argIndex]!.type;
     if (call.fn === 'string_agg')
       return yield* stringAgg(input, columns[argIndex]!, columns[call.args[1]!]!, guard);
+    if (call.fn === 'first' || call.fn === 'last') {
+      if (input.length === 0) return null;
+      return columns[argIndex]![input[call.fn === 'first' ? 0 : input.length - 1]!]!;
+    }
     if (call.fn === 'percentile_cont' || call.fn === 'percentile_disc' || call.fn === 'mode')
       return orderedSet(call, yield* columnOf(input, columns[argIndex]!, guard), columns, input);
     const column = yield* columnOf(input, columns[argIndex]!, guard);

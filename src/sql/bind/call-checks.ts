@@ -49,6 +49,8 @@ const argumentCounts: Readonly<Record<string, readonly number[]>> = {
   percentile_cont: [1],
   percentile_disc: [1],
   mode: [0],
+  first: [1],
+  last: [1],
   row_number: [0],
   rank: [0],
   dense_rank: [0],

@@ -79,6 +79,8 @@ const aggregateNames = new Set([
   'percentile_cont',
   'percentile_disc',
   'mode',
+  'first',
+  'last',
 ]);
 
 /** The ordered-set aggregates: written with WITHIN GROUP (ORDER BY …), and only so. */
@@ -257,7 +259,7 @@ function bindAggregate(
     );
   const signature = withinGroup
     ? orderedSetSignature(name, args, writtenOrderBy, position)
-    : aggregateSignature(name, call.agg_star === true, args, position);
+    : aggregateSignature(name, call.agg_star === true, args, position, writtenOrderBy.length > 0);
   const { fn, coercedArgs, type } = signature;
   const distinct = call.agg_distinct === true;
   if (distinct && coercedArgs.length > 1 && regressionFunctions.has(fn))
@@ -344,6 +346,7 @@ function aggregateSignature(
   star: boolean,
   args: ScalarExpr[],
   position?: number,
+  ordered = false,
 ): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType } {
   if (name === 'count') {
     if (star || args.length === 0) return { fn: 'count_star', coercedArgs: [], type: T.int8 };
@@ -364,6 +367,13 @@ function aggregateSignature(
   const argType = arg.type.id === 'unknown' ? T.text : arg.type;
   const first = coerce(arg, argType, false, position);
   switch (name) {
+    case 'first':
+    case 'last':
+      // DuckDB's first/last: without ORDER BY the row is arbitrary there, so Eddy refuses it.
+      if (!ordered)
+        throw new FeatureNotSupportedError(`${name}() without ORDER BY is not supported`, { position });
+      requireKnownPolymorphic(arg, position);
+      return { fn: name, coercedArgs: [first], type: argType };
     case 'bit_and':
     case 'bit_or':
     case 'bit_xor':
