@@ -238,7 +238,7 @@ export class FloatMoments {
   private centred(sab: bigint, sa: bigint, sb: bigint, specialsA: Specials, specialsB: Specials): number {
     if (hasSpecial(specialsA) || hasSpecial(specialsB)) return Number.NaN;
     const n = BigInt(this.n);
-    return ratioToDouble(n * sab - sa * sb, n * unitSquared);
+    return ratioToDouble(n * sab - sa * sb, n, 2 * unitBits);
   }
 
   toData(): Value {
@@ -259,8 +259,8 @@ export class FloatMoments {
   }
 }
 
-const unit = 1n << 1074n;
-const unitSquared = unit * unit;
+/** Sums are integers in units of 2^-unitBits (the least subnormal double). */
+const unitBits = 1074;
 
 function countSpecial(specials: Specials, v: number, weight: number): boolean {
   if (v - v === 0) return true;
@@ -277,7 +277,7 @@ function sum(scaled: bigint, s: Specials): number {
   if (s[2] > 0 || (s[0] > 0 && s[1] > 0)) return Number.NaN;
   if (s[0] > 0) return Number.POSITIVE_INFINITY;
   if (s[1] > 0) return Number.NEGATIVE_INFINITY;
-  return ratioToDouble(scaled, unit);
+  return ratioToDouble(scaled, 1n, unitBits);
 }
 
 const bits = new DataView(new ArrayBuffer(8));
@@ -292,19 +292,20 @@ export function scaledBits(x: number): bigint {
   return word >> 63n === 1n ? -magnitude : magnitude;
 }
 
-/** num/den (den > 0) rounded to the nearest double, ties to even. */
-export function ratioToDouble(num: bigint, den: bigint): number {
+/** num / (den · 2^exponent) (den > 0) rounded to the nearest double, ties to even. */
+export function ratioToDouble(num: bigint, den: bigint, exponent = 0): number {
   if (num === 0n) return 0;
   const negative = num < 0n;
   const abs = negative ? -num : num;
-  // A quotient of at least 65 bits, with a sticky bit for the remainder: one rounding in Number().
-  const shift = 66 - (abs.toString(2).length - den.toString(2).length);
+  // A quotient of 63 to 71 bits (hex lengths bound the bit lengths within 3), with a sticky bit
+  // for the remainder: then Number() rounds once, correctly.
+  const shift = 67 - 4 * (abs.toString(16).length - den.toString(16).length);
   const scaledNum = shift >= 0 ? abs << BigInt(shift) : abs;
   const scaledDen = shift >= 0 ? den : den << BigInt(-shift);
   let q = scaledNum / scaledDen;
   if (q * scaledDen !== scaledNum) q |= 1n;
   let value = Number(q);
-  let k = shift;
+  let k = shift + exponent;
   while (k > 0) {
     const step = Math.min(k, 1000);
     value *= 2 ** -step;
