@@ -93,7 +93,10 @@ export function applyGrouping(
           schema,
           sets ?? [groups.map((_, i) => i)],
         );
-  const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
+  // With grouping sets a key may be NULL in a row, so matching matters: inside an expression
+  // PostgreSQL plans each subquery apart and never matches it to a key; it yields its own value.
+  const samePlans = sets === undefined ? planEquals : undefined;
+  const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, samePlans));
   const lift = (e: ScalarExpr): ScalarExpr => {
     const g = groupOf(e);
     if (g >= 0) return { kind: 'column', index: g, type: e.type };
@@ -142,7 +145,12 @@ export function applyGrouping(
       orderBy: w.orderBy.map((o) => ({ ...o, expr: lift(o.expr) })),
     };
   }
-  return { plan, lifted: lists.map((list) => list.map(lift)) };
+  // A whole item equal to a key is that key, subqueries too (PostgreSQL's target-list match).
+  const liftItem = (e: ScalarExpr): ScalarExpr => {
+    const g = groups.findIndex((x) => exprEquals(x, e, planEquals));
+    return g >= 0 ? { kind: 'column', index: g, type: e.type } : lift(e);
+  };
+  return { plan, lifted: lists.map((list) => list.map(liftItem)) };
 }
 
 /** The GROUP BY position of grouping()'s argument `e`, or 42803. */
