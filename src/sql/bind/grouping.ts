@@ -11,6 +11,7 @@ import { SemanticError, SqlState } from '../../common/errors.ts';
 import { T } from '../../common/types.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
 import { mapPlanExpressions, planEquals } from '../../plan/plan-visit.ts';
+import { markGroupingSetUnion } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
 import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
 import { groupedRows } from './bpchar-keys.ts';
@@ -218,12 +219,16 @@ function unionOfGroupings(
     ];
     return { kind: 'map', input: grouped, exprs: padded, schema: [...schema] };
   });
-  return branches.reduce((left, right) => ({
-    kind: 'setOp',
-    op: 'union',
-    all: true,
-    left,
-    right,
-    schema: [...schema],
-  }));
+  const union = branches.reduce(
+    (left, right): LogicalPlan => ({
+      kind: 'setOp',
+      op: 'union',
+      all: true,
+      left,
+      right,
+      schema: [...schema],
+    }),
+  );
+  markGroupingSetUnion(union);
+  return union;
 }
