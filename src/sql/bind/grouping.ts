@@ -13,7 +13,7 @@ import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
 import { mapPlanExpressions, planEquals } from '../../plan/plan-visit.ts';
 import { markGroupingSetUnion } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
+import { anyNode, exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
 import { groupedRows } from './bpchar-keys.ts';
 import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
 import type { Scope } from './scope.ts';
@@ -94,13 +94,25 @@ export function applyGrouping(
           schema,
           sets ?? [groups.map((_, i) => i)],
         );
-  // With grouping sets a key may be NULL in a row, so matching matters: inside an expression
-  // PostgreSQL plans each subquery apart and never matches it to a key; it yields its own value.
-  const samePlans = sets === undefined ? planEquals : undefined;
-  const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, samePlans));
+  // With grouping sets a key may be NULL in a row, so matching matters. PostgreSQL plans each
+  // subquery apart: one written again inside an expression is evaluated on its own (its outer
+  // references read the group columns) and matched to the key only when it reads a column that is
+  // not grouped (where evaluating it apart would be 42803).
+  const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
   const lift = (e: ScalarExpr): ScalarExpr => {
     const g = groupOf(e);
-    if (g >= 0) return { kind: 'column', index: g, type: e.type };
+    if (g < 0) return liftParts(e);
+    if (sets === undefined || !anyNode(e, (n) => n.kind === 'subquery'))
+      return { kind: 'column', index: g, type: e.type };
+    try {
+      return liftParts(e);
+    } catch (error) {
+      if (error instanceof SemanticError && error.code === SqlState.groupingError)
+        return { kind: 'column', index: g, type: e.type };
+      throw error;
+    }
+  };
+  const liftParts = (e: ScalarExpr): ScalarExpr => {
     if (e.kind === 'column') {
       if (e.index >= WINDOW_BASE) return e;
       if (e.index >= AGGREGATE_BASE)
