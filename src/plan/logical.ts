@@ -7,6 +7,8 @@
  */
 import type { SqlType } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
+import type { MomentsFunction } from '../dataflow/aggregates/moments.ts';
+import type { OrderedSetFunction } from '../dataflow/aggregates/order-statistics.ts';
 import type { ScalarExpr } from './scalar.ts';
 
 export interface Column {
@@ -90,6 +92,7 @@ export interface LogicalJoin {
   readonly schema: Schema;
 }
 
+/** variance … regr_*: see dataflow/aggregates/moments.ts (a type-only import). */
 export type AggregateFunction =
   | 'count_star'
   | 'count'
@@ -102,7 +105,14 @@ export type AggregateFunction =
   | 'bool_and'
   | 'bool_or'
   | 'jsonb_agg'
-  | 'jsonb_object_agg';
+  | 'jsonb_object_agg'
+  | 'bit_and'
+  | 'bit_or'
+  | 'bit_xor'
+  | 'first'
+  | 'last'
+  | MomentsFunction
+  | OrderedSetFunction;
 
 export interface AggregateCall {
   readonly fn: AggregateFunction;

@@ -36,3 +36,18 @@ export function markAppendUnion(plan: LogicalPlan): void {
 export function isAppendUnion(plan: LogicalPlan): boolean {
   return appendUnions.has(plan);
 }
+
+const groupingSetUnions = new WeakSet<LogicalPlan>();
+
+/**
+ * Marks the union the binder makes of a query level's grouping sets (one aggregate per set): to
+ * PostgreSQL that is one grouped level, not a FROM subquery, so a HAVING never TRUE above it does
+ * not make it an empty relation left unplanned (its input's constants are still folded).
+ */
+export function markGroupingSetUnion(plan: LogicalPlan): void {
+  groupingSetUnions.add(plan);
+}
+
+export function isGroupingSetUnion(plan: LogicalPlan): boolean {
+  return groupingSetUnions.has(plan);
+}

@@ -1,7 +1,7 @@
 /**
  * @module test/fuzz/aggregate-gen
- * Random aggregate calls (every aggregate, DISTINCT, FILTER, ORDER BY inside string_agg and
- * array_agg) and window functions for expr-gen. Window functions whose result depends on how ties
+ * Random aggregate calls (every aggregate, statistical and bit ones included, DISTINCT, FILTER,
+ * ORDER BY inside string_agg and array_agg) and window functions for expr-gen. Window functions whose result depends on how ties
  * are broken (row_number, lag, first_value, ROWS frames) are used only under a total order.
  */
 import { comparable, composite, type ExprContext, expr, predicate } from './expr-gen.ts';
@@ -36,13 +36,41 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
         [2, () => call('count', expr(a, rng.pick(comparable)))],
         [2, () => call('sum', expr(a, 'int'))],
         [2, () => call(rng.pick(['min', 'max']), expr(a, 'int'))],
+        [1, () => call(rng.pick(['bit_and', 'bit_or', 'bit_xor']), expr(a, 'int'))],
+        [1, () => pairCall(a, 'int', 'regr_count', filter())],
+        [1, () => orderedSet(a, 'int', 'mode()', 'int', filter())],
       ])();
     case 'num':
-      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, rng.pick(['num', 'int'] as const)));
+      return call(
+        rng.pick(['sum', 'avg', 'min', 'max', 'variance', 'var_pop', 'stddev', 'stddev_samp', 'stddev_pop']),
+        expr(a, rng.pick(['num', 'int'] as const)),
+      );
     case 'float':
-      return call(rng.pick(['sum', 'avg', 'min', 'max']), expr(a, 'float'));
+      return rng.weighted<() => SqlPart>([
+        [5, () => call(rng.pick(['sum', 'avg', 'min', 'max', 'var_samp', 'stddev_pop']), expr(a, 'float'))],
+        [2, () => pairCall(a, 'float', rng.pick(pairAggregates), filter())],
+        [
+          1,
+          () =>
+            orderedSet(
+              a,
+              'float',
+              `percentile_cont(${rng.pick(['0', '0.25', '0.5', '0.9', '1'])})`,
+              rng.pick(['float', 'int'] as const),
+              filter(),
+            ),
+        ],
+      ])();
     case 'text': {
       const arg = expr(a, 'text');
+      if (rng.chance(0.2))
+        return orderedSet(
+          a,
+          'text',
+          rng.pick(['mode()', 'percentile_disc(0.5)', 'percentile_disc(0)', 'percentile_disc(0.75)']),
+          'text',
+          filter(),
+        );
       return rng.chance(0.5)
         ? call(rng.pick(['min', 'max']), arg)
         : composite('text', [`string_agg(${distinct}`, arg, ", ',' ORDER BY ", arg, ')', filter()], []);
@@ -56,6 +84,38 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
       return composite('intarr', [`array_agg(${distinct}`, arg, ' ORDER BY ', arg, ')', filter()], []);
     }
   }
+}
+
+/** The two-argument statistical aggregates (float8 in PostgreSQL; no DISTINCT form generated). */
+const pairAggregates = [
+  'corr',
+  'covar_pop',
+  'covar_samp',
+  'regr_slope',
+  'regr_intercept',
+  'regr_r2',
+  'regr_avgx',
+  'regr_avgy',
+  'regr_sxx',
+  'regr_syy',
+  'regr_sxy',
+];
+
+function pairCall(a: ExprContext, category: Category, fn: string, filter: string | SqlPart): SqlNode {
+  const arg = (): SqlPart => expr(a, a.rng.pick(['float', 'int', 'num'] as const));
+  return composite(category, [`${fn}(`, arg(), ', ', arg(), ')', filter], []);
+}
+
+/** An ordered-set aggregate, `head` WITHIN GROUP (ORDER BY an expression of `of`, either way). */
+function orderedSet(
+  a: ExprContext,
+  category: Category,
+  head: string,
+  of: Category,
+  filter: string | SqlPart,
+): SqlNode {
+  const dir = a.rng.pick(['', ' DESC', ' ASC']);
+  return composite(category, [`${head} WITHIN GROUP (ORDER BY `, expr(a, of), `${dir})`, filter], []);
 }
 
 /** Window functions whose result does not depend on how ties are broken, unless a total order exists. */

@@ -238,14 +238,28 @@ function select(level: Level, categories: readonly Category[] | undefined): Gene
       allowWindows: rng.chance(0.2),
       totalOrder: null,
     };
-    groupBy = node([
-      ' GROUP BY ',
-      list(
-        keys.map((k) => k.sql),
-        ', ',
+    const keyList = list(
+      keys.map((k) => k.sql),
+      ', ',
+      1,
+    );
+    // Now and then grouping sets: each set's rows carry NULL for the keys it leaves out.
+    const sets = rng.weighted<() => SqlPart[]>([
+      [8, () => [keyList]],
+      [1, () => ['ROLLUP (', keyList, ')']],
+      [1, () => ['CUBE (', keyList, ')']],
+      [
         1,
-      ),
-    ]);
+        () => [
+          'GROUPING SETS ((',
+          keyList,
+          '), ',
+          rng.chance(0.5) ? '()' : node(['(', keys[0]!.sql, ')']),
+          ')',
+        ],
+      ],
+    ])();
+    groupBy = node([' GROUP BY ', ...sets]);
     if (rng.chance(0.4)) having = node([' HAVING ', predicate({ ...itemCtx, allowWindows: false })], ['']);
   } else {
     itemCtx = { ...base, atoms: [], allowAggregates: true, totalOrder: null };

@@ -14,6 +14,11 @@ import { type SqlType, T } from '../../src/common/types.ts';
 import type { Value } from '../../src/common/value.ts';
 import { compareNullable, compareValues } from '../../src/common/value-ops.ts';
 import { type AggregateDescriptor, makeAggregator } from '../../src/dataflow/aggregates/make-aggregator.ts';
+import {
+  FloatMoments,
+  NumericMoments,
+  type VarianceFunction,
+} from '../../src/dataflow/aggregates/moments.ts';
 import { Batch } from '../../src/dataflow/batch.ts';
 import { AggregateOp } from '../../src/dataflow/operators/aggregate.ts';
 import { WindowOp } from '../../src/dataflow/operators/window.ts';
@@ -188,7 +193,66 @@ const cases: Case[] = [
       );
     },
   },
+  ...(['var_samp', 'var_pop', 'stddev_samp', 'stddev_pop'] as const).flatMap((fn): Case[] => [
+    { d: desc(fn, [X]), ref: (rows) => freshNumeric(nonNull(rows, X), fn) },
+    { d: desc(fn, [6]), ref: (rows) => freshNumeric(nonNull(rows, 6), fn) },
+    { d: desc(fn, [5]), ref: (rows) => freshFloat(rows, [5], (m) => m.variance(fn)) },
+  ]),
+  {
+    d: desc('var_samp', [X], { distinct: true }),
+    ref: (rows) => freshNumeric(distinct(nonNull(rows, X)), 'var_samp'),
+  },
+  ...(
+    ['corr', 'covar_samp', 'regr_slope', 'regr_intercept', 'regr_count', 'regr_r2', 'regr_sxy'] as const
+  ).map(
+    (fn): Case => ({ d: desc(fn, [5, 5]), ref: (rows) => freshFloat(rows, [5, 5], (m) => m.regression(fn)) }),
+  ),
+  ...(['bit_and', 'bit_or', 'bit_xor'] as const).map(
+    (fn): Case => ({
+      d: desc(fn, [X]),
+      ref: (rows) => {
+        const vs = nonNull(rows, X) as number[];
+        if (vs.length === 0) return null;
+        return vs.reduce((a, b) => (fn === 'bit_and' ? a & b : fn === 'bit_or' ? a | b : a ^ b));
+      },
+    }),
+  ),
+  ...[false, true].map(
+    (descending): Case => ({
+      // mode() WITHIN GROUP (ORDER BY x [DESC]): the most frequent, ties to the first in that order.
+      d: desc('mode', [X], { orderBy: [{ column: X, descending, nullsFirst: false }] }),
+      ref: (rows) => {
+        const counts = new Map<number, number>();
+        for (const v of nonNull(rows, X) as number[]) counts.set(v, (counts.get(v) ?? 0) + 1);
+        let best: number | null = null;
+        for (const [v, c] of counts) {
+          const bc = best === null ? 0 : counts.get(best)!;
+          if (c > bc || (c === bc && (descending ? v > best! : v < best!))) best = v;
+        }
+        return best;
+      },
+    }),
+  ),
 ];
+
+/** The variance family over the group's current values, from a fresh state. */
+function freshNumeric(vs: Value[], fn: VarianceFunction): Value {
+  const m = new NumericMoments();
+  for (const v of vs) m.add(v, 1);
+  return m.isEmpty() ? null : m.result(fn);
+}
+
+/** A float statistic over the group's current rows (both columns non-NULL), from a fresh state. */
+function freshFloat(rows: Rows, cols: number[], result: (m: FloatMoments) => Value): Value {
+  const m = new FloatMoments();
+  for (const r of rows) {
+    const y = r[cols[0]!]!;
+    const x = r[cols[cols.length - 1]!]!;
+    if (y !== null && x !== null) m.add(y as number, x as number, 1);
+  }
+  if (m.isEmpty()) return result(m) === 0 ? 0 : null;
+  return result(m);
+}
 
 function makeOp(groupBy: number[]): AggregateOp {
   return new AggregateOp(

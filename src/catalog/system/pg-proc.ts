@@ -61,6 +61,20 @@ const aggregates: readonly (readonly [string, readonly ArgType[], ArgType])[] = 
   ['every', [bool], bool],
   ['jsonb_agg', [anyelement], T.jsonb],
   ['jsonb_object_agg', [any, any], T.jsonb],
+  ...[T.int2, int4, int8].flatMap((t): (readonly [string, readonly ArgType[], ArgType])[] =>
+    ['bit_and', 'bit_or', 'bit_xor'].map((f) => [f, [t], t] as const),
+  ),
+  ...['variance', 'var_samp', 'var_pop', 'stddev', 'stddev_samp', 'stddev_pop'].flatMap(
+    (f): (readonly [string, readonly ArgType[], ArgType])[] => [
+      ...[T.int2, int4, int8, T.numeric].map((t) => [f, [t], T.numeric] as const),
+      [f, [T.float4], float8],
+      [f, [float8], float8],
+    ],
+  ),
+  ...['corr', 'covar_pop', 'covar_samp', 'regr_slope', 'regr_intercept', 'regr_r2']
+    .concat(['regr_avgx', 'regr_avgy', 'regr_sxx', 'regr_syy', 'regr_sxy'])
+    .map((f): readonly [string, readonly ArgType[], ArgType] => [f, [float8, float8], float8]),
+  ['regr_count', [float8, float8], int8],
 ];
 
 const windowFunctions: readonly (readonly [string, readonly ArgType[], ArgType])[] = [

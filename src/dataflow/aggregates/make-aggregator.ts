@@ -14,10 +14,15 @@ import type { AggregateFunction } from '../../plan/logical.ts';
 import type { SortKey } from '../row.ts';
 import type { Aggregator } from './aggregator.ts';
 import { AppendOnlyMinMaxAgg } from './append-only-min-max.ts';
+import { BitAgg } from './bits.ts';
 import { BoolAgg, CountAgg } from './count.ts';
 import { DistinctAgg } from './distinct.ts';
+import { FirstLastAgg } from './first-last.ts';
 import { MinMaxAgg } from './min-max.ts';
+import { type MomentsFunction, regressionFunctions, varianceFunctions } from './moments.ts';
+import { OrderedSetAgg } from './order-statistics.ts';
 import { finishArrayAgg, finishStringAgg, OrderedAgg } from './ordered.ts';
+import { StatisticsAgg } from './statistics.ts';
 import { FloatSumAgg, IntervalSumAgg, IntSumAgg, NumericSumAgg } from './sum.ts';
 
 /** The logical plan's aggregate names (a type-only import: no runtime dependency on plan). */
@@ -49,6 +54,13 @@ export function makeAggregator(d: AggregateDescriptor): Aggregator {
     case 'avg':
     case 'bool_and':
     case 'bool_or':
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor':
+    case 'var_samp':
+    case 'var_pop':
+    case 'stddev_samp':
+    case 'stddev_pop':
       return new DistinctAgg(inner, d.args[0]!, d.argTypes[0]!);
     default:
       // min/max ignore DISTINCT; the ordered aggregates apply it to their entries.
@@ -58,6 +70,11 @@ export function makeAggregator(d: AggregateDescriptor): Aggregator {
 
 function makePlain(d: AggregateDescriptor): Aggregator {
   const col = d.args[0] ?? -1;
+  if (varianceFunctions.has(d.fn) || regressionFunctions.has(d.fn)) {
+    const t = d.argTypes[0]!.id;
+    const numeric = t === 'int2' || t === 'int4' || t === 'int8' || t === 'numeric';
+    return new StatisticsAgg(d.fn as MomentsFunction, d.args, numeric);
+  }
   switch (d.fn) {
     case 'count_star':
       return new CountAgg(-1);
@@ -82,7 +99,24 @@ function makePlain(d: AggregateDescriptor): Aggregator {
       return ordered(d, false, (args, types) =>
         jsonbObjectAgg(column(args, 0), column(args, 1), types[0]!, types[1]!),
       );
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor':
+      return new BitAgg(col, d.fn, bitWidth(d.argTypes[0]!));
+    case 'percentile_cont':
+    case 'percentile_disc':
+    case 'mode':
+      return new OrderedSetAgg(d.fn, d.args, d.orderBy[0]!);
+    case 'first':
+    case 'last':
+      return new FirstLastAgg(col, d.orderBy, d.fn === 'last');
   }
+  throw new FeatureNotSupportedError(`aggregate ${d.fn} is not supported incrementally`);
+}
+
+/** The width of an integer type's bits (bit_and/bit_or/bit_xor). */
+export function bitWidth(type: SqlType): number {
+  return type.id === 'int2' ? 16 : type.id === 'int4' ? 32 : 64;
 }
 
 function makeSum(avg: boolean, col: number, type: SqlType): Aggregator {

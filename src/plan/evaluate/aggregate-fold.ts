@@ -12,7 +12,19 @@ import { jsonbAgg, jsonbObjectAgg } from '../../common/jsonb-build.ts';
 import type { SqlType } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
 import { compareSortKey } from '../../common/value-ops.ts';
+import {
+  FloatMoments,
+  type MomentsFunction,
+  NumericMoments,
+  type RegressionFunction,
+  regressionFunctions,
+  type VarianceFunction,
+  varianceFunctions,
+} from '../../dataflow/aggregates/moments.ts';
+import { percentile } from '../../dataflow/aggregates/order-statistics.ts';
+import type { Cursor } from '../../dataflow/sorted-list.ts';
 import { checkAccumulatedArrays } from '../../functions/array-dims.ts';
+import { int8Canonical } from '../../functions/int-ops.ts';
 import type { AggregateCall, Schema } from '../logical.ts';
 import type { QueryGuard } from './query-guard.ts';
 import { RowKeyMap } from './row-key-map.ts';
@@ -29,9 +41,14 @@ export type AggregateAccumulator = RunningAggregate | HeldRowsAggregate;
 
 /** Starts `call` over a new group of rows of `schema`. */
 export function startAggregate(call: AggregateCall, schema: Schema): AggregateAccumulator {
-  return call.distinct || orderedAggregates.has(call.fn)
-    ? new HeldRowsAggregate(call, schema)
-    : new RunningAggregate(call, call.fn === 'count_star' ? null : schema[call.args[0]!]!.type);
+  if (call.distinct || orderedAggregates.has(call.fn)) return new HeldRowsAggregate(call, schema);
+  return startRunning(call, call.fn === 'count_star' ? null : schema[call.args[0]!]!.type);
+}
+
+function startRunning(call: AggregateCall, argType: SqlType | null): RunningAggregate {
+  if (varianceFunctions.has(call.fn) || regressionFunctions.has(call.fn))
+    return new MomentsAggregate(call, argType!);
+  return new RunningAggregate(call, argType);
 }
 
 /** Computes `call` over the rows of one group in one go (a window frame); `guard` may cancel it. */
@@ -46,14 +63,25 @@ export function foldAggregate(
   return accumulator.holdsRows ? runToEnd(accumulator.finish(guard)) : accumulator.value();
 }
 
-const orderedAggregates = new Set(['string_agg', 'array_agg', 'jsonb_agg', 'jsonb_object_agg']);
+const orderedAggregates = new Set([
+  'string_agg',
+  'array_agg',
+  'jsonb_agg',
+  'jsonb_object_agg',
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
+  'first',
+  'last',
+]);
 
 /** count, sum, avg, min, max, bool_and, bool_or without DISTINCT: a running value. */
 class RunningAggregate {
   readonly holdsRows = false;
   private readonly fn: AggregateCall['fn'];
-  private readonly filter: number | null;
-  private readonly argIndex: number;
+  protected readonly filter: number | null;
+  protected readonly argIndex: number;
+  private readonly argType: SqlType | null;
   private readonly sum: RunningSum | null;
   /** min/max: the order the extreme is sought in (char's, trimmed, for bpchar). */
   private readonly order: ((a: Value, b: Value) => number) | null;
@@ -61,11 +89,14 @@ class RunningAggregate {
   private best: Value = null;
   private sawFalse = false;
   private sawTrue = false;
+  /** bit_and / bit_or / bit_xor: the running word (as 64 bits). */
+  private word: bigint | null = null;
 
   constructor(call: AggregateCall, argType: SqlType | null) {
     this.fn = call.fn;
     this.filter = call.filter;
     this.argIndex = call.args[0] ?? -1;
+    this.argType = argType;
     this.sum = (call.fn === 'sum' || call.fn === 'avg') && argType ? new RunningSum(argType) : null;
     this.order =
       (call.fn === 'min' || call.fn === 'max') && argType ? minMaxOrder(argType, call.fn === 'max') : null;
@@ -97,6 +128,14 @@ class RunningAggregate {
         if (v === true) this.sawTrue = true;
         else this.sawFalse = true;
         return;
+      case 'bit_and':
+      case 'bit_or':
+      case 'bit_xor': {
+        const b = BigInt.asUintN(64, BigInt(v as number | bigint));
+        const w = this.word;
+        this.word = w === null ? b : this.fn === 'bit_and' ? w & b : this.fn === 'bit_or' ? w | b : w ^ b;
+        return;
+      }
     }
   }
 
@@ -116,8 +155,57 @@ class RunningAggregate {
         return this.count === 0 ? null : !this.sawFalse;
       case 'bool_or':
         return this.count === 0 ? null : this.sawTrue;
+      case 'bit_and':
+      case 'bit_or':
+      case 'bit_xor': {
+        if (this.word === null) return null;
+        const width = this.argType!.id === 'int2' ? 16 : this.argType!.id === 'int4' ? 32 : 64;
+        const signed = BigInt.asIntN(width, this.word);
+        return width < 64 ? Number(signed) : int8Canonical(signed);
+      }
     }
     return null;
+  }
+}
+
+/** variance … regr_*: exact moments, one row at a time (regression rows need both values). */
+class MomentsAggregate extends RunningAggregate {
+  private readonly momentsFn: MomentsFunction;
+  private readonly second: number;
+  private readonly numeric: NumericMoments | null;
+  private readonly floats: FloatMoments | null;
+
+  constructor(call: AggregateCall, argType: SqlType) {
+    super(call, argType);
+    this.momentsFn = call.fn as MomentsFunction;
+    this.second = call.args[1] ?? -1;
+    const t = argType.id;
+    const numeric = t === 'int2' || t === 'int4' || t === 'int8' || t === 'numeric';
+    this.numeric = numeric ? new NumericMoments() : null;
+    this.floats = numeric ? null : new FloatMoments();
+  }
+
+  override add(row: readonly Value[]): void {
+    if (this.filter !== null && row[this.filter] !== true) return;
+    const y = row[this.argIndex]!;
+    if (this.second < 0) this.addValue(y);
+    else if (y !== null && row[this.second] !== null)
+      this.floats!.add(y as number, row[this.second] as number, 1);
+  }
+
+  override addValue(v: Value): void {
+    if (v === null) return;
+    if (this.numeric) this.numeric.add(v, 1);
+    else this.floats!.add(0, v as number, 1);
+  }
+
+  override value(): Value {
+    const fn = this.momentsFn;
+    if (this.numeric) return this.numeric.isEmpty() ? null : this.numeric.result(fn as VarianceFunction);
+    const m = this.floats!;
+    if (regressionFunctions.has(fn))
+      return m.isEmpty() && fn !== 'regr_count' ? null : m.regression(fn as RegressionFunction);
+    return m.isEmpty() ? null : m.variance(fn as VarianceFunction);
   }
 }
 
@@ -164,6 +252,12 @@ class HeldRowsAggregate {
     const argType = this.schema[argIndex]!.type;
     if (call.fn === 'string_agg')
       return yield* stringAgg(input, columns[argIndex]!, columns[call.args[1]!]!, guard);
+    if (call.fn === 'first' || call.fn === 'last') {
+      if (input.length === 0) return null;
+      return columns[argIndex]![input[call.fn === 'first' ? 0 : input.length - 1]!]!;
+    }
+    if (call.fn === 'percentile_cont' || call.fn === 'percentile_disc' || call.fn === 'mode')
+      return orderedSet(call, yield* columnOf(input, columns[argIndex]!, guard), columns, input);
     const column = yield* columnOf(input, columns[argIndex]!, guard);
     const values = ordered ? column : yield* distinctValues(column, guard);
     switch (call.fn) {
@@ -180,11 +274,58 @@ class HeldRowsAggregate {
           this.schema[call.args[1]!]!.type,
         );
     }
-    // count, sum, avg, min, max, bool_and, bool_or (DISTINCT): over the distinct values.
-    const running = new RunningAggregate({ ...call, filter: null }, argType);
+    // count, sum, avg, min, max, bool_and, bool_or, bit_*, variance (DISTINCT): the distinct values.
+    const running = startRunning({ ...call, filter: null }, argType);
     for (const v of values) running.addValue(v);
     return running.value();
   }
+}
+
+/**
+ * percentile_cont / percentile_disc / mode over a group's values in the call's order (NULLs
+ * dropped); the fraction is the direct argument's value on any row (constant).
+ */
+function orderedSet(
+  call: AggregateCall,
+  sorted: readonly Value[],
+  columns: HeldColumns,
+  input: readonly number[],
+): Value {
+  const values = sorted.filter((v) => v !== null);
+  if (call.fn === 'mode') {
+    const key = call.orderBy[0]!;
+    let best: Value = null;
+    let bestCount = 0;
+    for (let i = 0; i < values.length; ) {
+      let j = i + 1;
+      while (
+        j < values.length &&
+        compareSortKey(values[i]!, values[j]!, key.descending, key.nullsFirst) === 0
+      )
+        j++;
+      if (j - i > bestCount) {
+        best = values[i]!;
+        bestCount = j - i;
+      }
+      i = j;
+    }
+    return best;
+  }
+  if (input.length === 0) return null;
+  const fraction = columns[call.args[1]!]![input[0]!]!;
+  if (fraction === null) return null;
+  const list = {
+    total: values.length,
+    seekRank: (rank: number, cur: Cursor) => {
+      cur.offset = rank;
+      return rank;
+    },
+    itemAt: (cur: Cursor) => values[cur.offset]!,
+  };
+  return percentile(call.fn as 'percentile_cont' | 'percentile_disc', fraction as number, list, {
+    chunk: 0,
+    offset: 0,
+  });
 }
 
 /** string_agg(value, delimiter): the non-NULL values joined, each after its own row's delimiter. */

@@ -15,7 +15,7 @@
 import type { LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
 import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
-import { isAppendUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
+import { isAppendUnion, isGroupingSetUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
 import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { canonicalQual, foldExpression, foldQuietly } from './fold-expression.ts';
@@ -235,6 +235,7 @@ function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>, walk: Wa
   let p = filter.input;
   // A HAVING without aggregates is a WHERE to PostgreSQL's planner (it moves or copies it there).
   if (p.kind === 'aggregate' && !walk.shared(p)) p = p.input;
+  if (isGroupingSetUnion(p)) return false;
   while (!walk.shared(p) && !isPullUpBarrier(p) && (p.kind === 'filter' || (p.kind === 'map' && pulledUp(p))))
     p = p.input;
   const k = p.kind;

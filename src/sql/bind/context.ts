@@ -26,7 +26,8 @@ export interface BoundSortKey {
 }
 
 export interface CollectedAggregate {
-  readonly fn: AggregateFunction;
+  /** 'grouping': grouping(…), a constant per grouping set that applyGrouping computes (no call). */
+  readonly fn: AggregateFunction | 'grouping';
   readonly args: readonly ScalarExpr[];
   readonly distinct: boolean;
   readonly filter: ScalarExpr | null;

@@ -37,7 +37,7 @@ import { type CompareOp, compareHolds, type ScalarExpr } from '../../plan/scalar
 import { anyNode } from '../../plan/scalar-visit.ts';
 import { coerce, commonType } from './coerce.ts';
 import { type BindContext, bindEnv } from './context.ts';
-import { bindFuncCall } from './func-call.ts';
+import { bindFuncCall, bindGroupingFunc } from './func-call.ts';
 import { intervalTypmodField } from './literals.ts';
 import {
   bindBinaryOperator,
@@ -56,6 +56,7 @@ export function bindExpr(node: Node, scope: Scope, ctx: BindContext): ScalarExpr
   if ('BoolExpr' in node) return bindBoolExpr(node.BoolExpr, scope, ctx);
   if ('TypeCast' in node) return bindTypeCast(node.TypeCast, scope, ctx);
   if ('FuncCall' in node) return bindFuncCall(node.FuncCall, scope, ctx, bindExpr);
+  if ('GroupingFunc' in node) return bindGroupingFunc(node.GroupingFunc, scope, ctx, bindExpr);
   if ('NullTest' in node) {
     const arg = bindExpr(node.NullTest.arg!, scope, ctx);
     return { kind: 'isNull', arg, negated: node.NullTest.nulltesttype === 'IS_NOT_NULL', type: T.bool };

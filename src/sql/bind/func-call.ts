@@ -4,7 +4,7 @@
  * functions (likewise, for the window step) and scalar functions resolved against the function
  * catalog in src/functions.
  */
-import type { FuncCall, Node, SortBy } from 'libpg-query';
+import type { FuncCall, GroupingFunc, Node, SortBy } from 'libpg-query';
 import {
   FeatureNotSupportedError,
   SemanticError,
@@ -13,6 +13,11 @@ import {
 } from '../../common/errors.ts';
 import { arrayOf, type SqlType, T, typeName } from '../../common/types.ts';
 import type { Value } from '../../common/value.ts';
+import {
+  type RegressionFunction,
+  regressionFunctions,
+  type VarianceFunction,
+} from '../../dataflow/aggregates/moments.ts';
 import { scalarFunctions } from '../../functions/index.ts';
 import { clockCall, clockLiteral, PROCTIME, proctimeCall } from '../../plan/clock-calls.ts';
 import {
@@ -43,6 +48,16 @@ import { windowFrame } from './window-frame.ts';
 
 type BindExpr = (node: Node, scope: Scope, ctx: BindContext) => ScalarExpr;
 
+/** The variance family as written, and the function each name is (variance is var_samp). */
+const varianceNames = new Map<string, VarianceFunction>([
+  ['variance', 'var_samp'],
+  ['var_samp', 'var_samp'],
+  ['var_pop', 'var_pop'],
+  ['stddev', 'stddev_samp'],
+  ['stddev_samp', 'stddev_samp'],
+  ['stddev_pop', 'stddev_pop'],
+]);
+
 const aggregateNames = new Set([
   'count',
   'sum',
@@ -56,7 +71,48 @@ const aggregateNames = new Set([
   'every',
   'jsonb_agg',
   'jsonb_object_agg',
+  'bit_and',
+  'bit_or',
+  'bit_xor',
+  ...varianceNames.keys(),
+  ...regressionFunctions,
+  'percentile_cont',
+  'percentile_disc',
+  'mode',
+  'first',
+  'last',
 ]);
+
+/** The ordered-set aggregates: written with WITHIN GROUP (ORDER BY …), and only so. */
+const orderedSetNames: ReadonlySet<string> = new Set(['percentile_cont', 'percentile_disc', 'mode']);
+
+/**
+ * grouping(e1, …, en): an int4 whose bit n-i is set when e_i is not grouped in the row's grouping
+ * set. Collected beside the aggregates; applyGrouping checks the arguments are GROUP BY
+ * expressions and gives each grouping set its constant.
+ */
+export function bindGroupingFunc(
+  node: GroupingFunc,
+  scope: Scope,
+  ctx: BindContext,
+  bindExpr: BindExpr,
+): ScalarExpr {
+  const position = node.location === undefined ? undefined : node.location + 1;
+  const collector = ctx.aggregates;
+  if (!collector)
+    throw new SemanticError(
+      SqlState.groupingError,
+      ctx.aggregateClause
+        ? `grouping operations are not allowed in ${ctx.aggregateClause}`
+        : 'grouping operations are not allowed here',
+      { position },
+    );
+  const inner: BindContext = { ...ctx, aggregates: null, windows: null, aggregateClause: undefined };
+  const args = (node.args ?? []).map((a) => bindExpr(a, scope, inner));
+  const index =
+    collector.push({ fn: 'grouping', args, distinct: false, filter: null, orderBy: [], type: T.int4 }) - 1;
+  return { kind: 'column', index: AGGREGATE_BASE + index, type: T.int4 };
+}
 
 export function funcName(call: FuncCall): string {
   const names = (call.funcname ?? []).map((n) => ('String' in n ? n.String.sval! : ''));
@@ -189,12 +245,34 @@ function bindAggregate(
   const args = (call.args ?? []).map((a) => bindExpr(a, scope, inner));
   const filter = call.agg_filter ? coerce(bindExpr(call.agg_filter, scope, inner), T.bool, false) : null;
   const writtenOrderBy = (call.agg_order ?? []).map((s) => bindSortBy(s, scope, inner, bindExpr));
-  checkArgumentCount(name, call.agg_star === true, args, position);
-  const { fn, coercedArgs, type } = aggregateSignature(name, call.agg_star === true, args, position);
+  const withinGroup = call.agg_within_group === true;
+  // Without WITHIN GROUP, PostgreSQL matches an ordered-set aggregate on all its arguments.
+  if (orderedSetNames.has(name) && !withinGroup && args.length !== (name === 'mode' ? 1 : 2))
+    throw noFunction(name, args, position);
+  if (withinGroup || !orderedSetNames.has(name))
+    checkArgumentCount(name, call.agg_star === true, args, position);
+  // A plain aggregate with WITHIN GROUP: PostgreSQL looks for one over all the arguments.
+  if (withinGroup && !orderedSetNames.has(name))
+    throw noFunction(name, [...args, ...writtenOrderBy.map((k) => k.expr)], position);
+  if (!withinGroup && orderedSetNames.has(name))
+    throw new SemanticError(
+      SqlState.wrongObjectType,
+      `WITHIN GROUP is required for ordered-set aggregate ${name}`,
+      { position },
+    );
+  const signature = withinGroup
+    ? orderedSetSignature(name, args, writtenOrderBy, position)
+    : aggregateSignature(name, call.agg_star === true, args, position, writtenOrderBy.length > 0);
+  const { fn, coercedArgs, type } = signature;
   const distinct = call.agg_distinct === true;
-  const orderBy = distinct
-    ? distinctOrderBy(args, coercedArgs, writtenOrderBy, call.agg_order ?? [])
-    : writtenOrderBy;
+  if (distinct && coercedArgs.length > 1 && regressionFunctions.has(fn))
+    throw new FeatureNotSupportedError(`${name}(DISTINCT …) is not supported`, { position });
+  const orderBy: BoundSortKey[] =
+    'orderBy' in signature
+      ? (signature.orderBy as BoundSortKey[])
+      : distinct
+        ? distinctOrderBy(args, coercedArgs, writtenOrderBy, call.agg_order ?? [])
+        : writtenOrderBy;
   const level = aggregateLevel([...coercedArgs, ...(filter ? [filter] : []), ...orderBy.map((o) => o.expr)]);
   const target =
     level === 0
@@ -271,6 +349,7 @@ function aggregateSignature(
   star: boolean,
   args: ScalarExpr[],
   position?: number,
+  ordered = false,
 ): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType } {
   if (name === 'count') {
     if (star || args.length === 0) return { fn: 'count_star', coercedArgs: [], type: T.int8 };
@@ -281,9 +360,29 @@ function aggregateSignature(
     throw new UndefinedObjectError(SqlState.undefinedFunction, `function ${name}() does not exist`, {
       position,
     });
+  const variance = varianceNames.get(name);
+  if (variance !== undefined) return varianceSignature(variance, name, arg, position);
+  if (regressionFunctions.has(name)) {
+    // PostgreSQL declares them over (float8, float8) only: other numbers cast implicitly.
+    const coercedArgs = args.map((a) => coerceOrNoFunction(a, T.float8, name, args, position));
+    return { fn: name as RegressionFunction, coercedArgs, type: name === 'regr_count' ? T.int8 : T.float8 };
+  }
   const argType = arg.type.id === 'unknown' ? T.text : arg.type;
   const first = coerce(arg, argType, false, position);
   switch (name) {
+    case 'first':
+    case 'last':
+      // DuckDB's first/last: without ORDER BY the row is arbitrary there, so Eddy refuses it.
+      if (!ordered)
+        throw new FeatureNotSupportedError(`${name}() without ORDER BY is not supported`, { position });
+      requireKnownPolymorphic(arg, position);
+      return { fn: name, coercedArgs: [first], type: argType };
+    case 'bit_and':
+    case 'bit_or':
+    case 'bit_xor':
+      if (argType.id !== 'int2' && argType.id !== 'int4' && argType.id !== 'int8')
+        throw noFunction(name, args, position);
+      return { fn: name, coercedArgs: [first], type: argType };
     case 'sum':
     case 'avg': {
       const type = aggregateResultType(name, argType, position);
@@ -347,6 +446,90 @@ function aggregateSignature(
  */
 function minMaxType(argType: SqlType): SqlType {
   return argType.id === 'varchar' ? T.text : argType;
+}
+
+/**
+ * percentile_cont(f), percentile_disc(f) and mode() WITHIN GROUP (ORDER BY x): the arguments are
+ * x then the fraction (a constant: Eddy reads it from any row of the group), and the one ORDER BY
+ * key sorts x. percentile_cont interpolates float8 (interval is not supported); the others answer
+ * x's type. The array-of-fractions forms are not supported.
+ */
+function orderedSetSignature(
+  name: string,
+  args: ScalarExpr[],
+  orderBy: BoundSortKey[],
+  position?: number,
+): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType; orderBy: BoundSortKey[] } {
+  const key = orderBy[0];
+  if (orderBy.length !== 1 || key === undefined)
+    throw noFunction(name, [...args, ...orderBy.map((k) => k.expr)], position);
+  if (name === 'mode') {
+    requireKnownPolymorphic(key.expr, position);
+    return { fn: 'mode', coercedArgs: [key.expr], type: key.expr.type, orderBy: [key] };
+  }
+  const written = args[0]!;
+  if (written.type.id === 'array')
+    throw new FeatureNotSupportedError(`${name} with an array of fractions is not supported`, { position });
+  const fraction = coerceOrNoFunction(written, T.float8, name, [...args, key.expr], position);
+  if (fraction.kind !== 'literal')
+    throw new FeatureNotSupportedError(`${name} needs a constant fraction`, { position });
+  if (name === 'percentile_disc') {
+    requireKnownPolymorphic(key.expr, position);
+    return { fn: 'percentile_disc', coercedArgs: [key.expr, fraction], type: key.expr.type, orderBy: [key] };
+  }
+  if (key.expr.type.id === 'interval')
+    throw new FeatureNotSupportedError('percentile_cont over interval is not supported', { position });
+  const value = coerceOrNoFunction(key.expr, T.float8, name, [written, key.expr], position);
+  return {
+    fn: 'percentile_cont',
+    coercedArgs: [value, fraction],
+    type: T.float8,
+    orderBy: [{ ...key, expr: value }],
+  };
+}
+
+/**
+ * variance, stddev and their _samp/_pop forms: numeric over integers and numeric, float8 over
+ * float4 and float8 (PostgreSQL's overloads); an untyped literal matches several, so it is
+ * refused as ambiguous, as PostgreSQL does.
+ */
+function varianceSignature(
+  fn: VarianceFunction,
+  name: string,
+  arg: ScalarExpr,
+  position?: number,
+): { fn: AggregateFunction; coercedArgs: ScalarExpr[]; type: SqlType } {
+  switch (arg.type.id) {
+    case 'int2':
+    case 'int4':
+    case 'int8':
+    case 'numeric':
+      return { fn, coercedArgs: [arg], type: T.numeric };
+    case 'float4':
+    case 'float8':
+      return { fn, coercedArgs: [coerce(arg, T.float8, false, position)], type: T.float8 };
+    case 'unknown':
+      throw new SemanticError(SqlState.ambiguousFunction, `function ${name}(unknown) is not unique`, {
+        position,
+        hint: 'Could not choose a best candidate function. You might need to add explicit type casts.',
+      });
+  }
+  throw noFunction(name, [arg], position);
+}
+
+/** `arg` cast implicitly to `type`, or 42883 naming the call when no implicit cast exists. */
+function coerceOrNoFunction(
+  arg: ScalarExpr,
+  type: SqlType,
+  name: string,
+  args: ScalarExpr[],
+  position?: number,
+): ScalarExpr {
+  try {
+    return coerce(arg, type, false, position);
+  } catch {
+    throw noFunction(name, args, position);
+  }
 }
 
 /** PostgreSQL's result type of sum/avg (and the window forms) for an argument type. */

@@ -8,10 +8,12 @@
  * (and to aggregates of this query called inside them).
  */
 import { SemanticError, SqlState } from '../../common/errors.ts';
+import { T } from '../../common/types.ts';
 import type { AggregateCall, Column, LogicalPlan } from '../../plan/logical.ts';
 import { mapPlanExpressions, planEquals } from '../../plan/plan-visit.ts';
+import { markGroupingSetUnion } from '../../plan/pull-up-barrier.ts';
 import type { ScalarExpr } from '../../plan/scalar.ts';
-import { exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
+import { anyNode, exprEquals, mapChildren } from '../../plan/scalar-visit.ts';
 import { groupedRows } from './bpchar-keys.ts';
 import { AGGREGATE_BASE, type CollectedAggregate, type CollectedWindow, WINDOW_BASE } from './context.ts';
 import type { Scope } from './scope.ts';
@@ -36,6 +38,7 @@ export function applyGrouping(
   aggregates: readonly CollectedAggregate[],
   windows: CollectedWindow[],
   lists: readonly (readonly ScalarExpr[])[],
+  groupingSets: readonly (readonly ScalarExpr[])[] | null = null,
 ): Grouped {
   const groups: ScalarExpr[] = [];
   for (const g of groupBy) if (!groups.some((x) => exprEquals(x, g))) groups.push(g);
@@ -44,18 +47,25 @@ export function applyGrouping(
     const found = pre.findIndex((x) => exprEquals(x, e));
     return found >= 0 ? found : pre.push(e) - 1;
   };
-  const calls: AggregateCall[] = aggregates.map((a) => ({
-    fn: a.fn,
-    args: a.args.map(slot),
-    distinct: a.distinct,
-    filter: a.filter ? slot(a.filter) : null,
-    orderBy: a.orderBy.map((o) => ({
-      column: slot(o.expr),
-      descending: o.descending,
-      nullsFirst: o.nullsFirst,
-    })),
-    type: a.type,
-  }));
+  const groupingArgs = aggregates.map((a) =>
+    a.fn === 'grouping' ? a.args.map((e) => groupingArgument(groups, e)) : null,
+  );
+  const calls: AggregateCall[] = [];
+  for (const a of aggregates) {
+    if (a.fn === 'grouping') continue;
+    calls.push({
+      fn: a.fn,
+      args: a.args.map(slot),
+      distinct: a.distinct,
+      filter: a.filter ? slot(a.filter) : null,
+      orderBy: a.orderBy.map((o) => ({
+        column: slot(o.expr),
+        descending: o.descending,
+        nullsFirst: o.nullsFirst,
+      })),
+      type: a.type,
+    });
+  }
   const preSchema: Column[] = pre.map((e, i) => ({ name: `?group${i}?`, type: e.type, nullable: true }));
   const mapped = { kind: 'map' as const, input, exprs: pre, schema: preSchema };
   const schema: Column[] = [
@@ -69,11 +79,40 @@ export function applyGrouping(
     })),
     ...aggregates.map((a) => ({ name: a.fn, type: a.type, nullable: true })),
   ];
-  const plan = groupedRows(mapped, groups.length, calls, schema);
+  const sets = groupingSets?.map((set) =>
+    groups.flatMap((g, i) => (set.some((e) => exprEquals(e, g)) ? [i] : [])),
+  );
+  const plan =
+    sets === undefined && groupingArgs.every((g) => g === null)
+      ? groupedRows(mapped, groups.length, calls, schema)
+      : unionOfGroupings(
+          mapped,
+          groups,
+          aggregates,
+          groupingArgs,
+          calls,
+          schema,
+          sets ?? [groups.map((_, i) => i)],
+        );
+  // With grouping sets a key may be NULL in a row, so matching matters. PostgreSQL plans each
+  // subquery apart: one written again inside an expression is evaluated on its own (its outer
+  // references read the group columns) and matched to the key only when it reads a column that is
+  // not grouped (where evaluating it apart would be 42803).
   const groupOf = (e: ScalarExpr): number => groups.findIndex((x) => exprEquals(x, e, planEquals));
   const lift = (e: ScalarExpr): ScalarExpr => {
     const g = groupOf(e);
-    if (g >= 0) return { kind: 'column', index: g, type: e.type };
+    if (g < 0) return liftParts(e);
+    if (sets === undefined || !anyNode(e, (n) => n.kind === 'subquery'))
+      return { kind: 'column', index: g, type: e.type };
+    try {
+      return liftParts(e);
+    } catch (error) {
+      if (error instanceof SemanticError && error.code === SqlState.groupingError)
+        return { kind: 'column', index: g, type: e.type };
+      throw error;
+    }
+  };
+  const liftParts = (e: ScalarExpr): ScalarExpr => {
     if (e.kind === 'column') {
       if (e.index >= WINDOW_BASE) return e;
       if (e.index >= AGGREGATE_BASE)
@@ -119,5 +158,89 @@ export function applyGrouping(
       orderBy: w.orderBy.map((o) => ({ ...o, expr: lift(o.expr) })),
     };
   }
-  return { plan, lifted: lists.map((list) => list.map(lift)) };
+  // A whole item equal to a key is that key, subqueries too (PostgreSQL's target-list match).
+  const liftItem = (e: ScalarExpr): ScalarExpr => {
+    const g = groups.findIndex((x) => exprEquals(x, e, planEquals));
+    return g >= 0 ? { kind: 'column', index: g, type: e.type } : lift(e);
+  };
+  return { plan, lifted: lists.map((list) => list.map(liftItem)) };
+}
+
+/** The GROUP BY position of grouping()'s argument `e`, or 42803. */
+function groupingArgument(groups: readonly ScalarExpr[], e: ScalarExpr): number {
+  const g = groups.findIndex((x) => exprEquals(x, e, planEquals));
+  if (g < 0)
+    throw new SemanticError(
+      SqlState.groupingError,
+      'arguments to GROUPING must be grouping expressions of the associated query level',
+    );
+  return g;
+}
+
+/**
+ * GROUPING SETS, ROLLUP and CUBE: one aggregate per grouping set over the same input, each padded
+ * to the full row (NULL for the group columns outside the set, grouping()'s bits as constants),
+ * and their UNION ALL, so a change to the input reaches each set's groups and nothing else.
+ * `sets` holds positions in `groups`.
+ */
+function unionOfGroupings(
+  mapped: Extract<LogicalPlan, { kind: 'map' }>,
+  groups: readonly ScalarExpr[],
+  collected: readonly CollectedAggregate[],
+  groupingArgs: readonly (readonly number[] | null)[],
+  calls: readonly AggregateCall[],
+  schema: readonly Column[],
+  sets: readonly (readonly number[])[],
+): LogicalPlan {
+  const branches = sets.map((set): LogicalPlan => {
+    const k = set.length;
+    const exprs = [...set.map((i) => groups[i]!), ...mapped.exprs];
+    const pre = {
+      kind: 'map' as const,
+      input: mapped.input,
+      exprs,
+      schema: exprs.map((e, i) => ({ name: `?group${i}?`, type: e.type, nullable: true })),
+    };
+    const shift = (c: number) => c + k;
+    const shifted = calls.map((c) => ({
+      ...c,
+      args: c.args.map(shift),
+      filter: c.filter === null ? null : shift(c.filter),
+      orderBy: c.orderBy.map((o) => ({ ...o, column: shift(o.column) })),
+    }));
+    const aggregateSchema: Column[] = [
+      ...set.map((i) => schema[i]!),
+      ...calls.map((c) => ({ name: c.fn, type: c.type, nullable: true })),
+    ];
+    const grouped = groupedRows(pre, k, shifted, aggregateSchema);
+    let call = 0;
+    const padded: ScalarExpr[] = [
+      ...groups.map((g, i): ScalarExpr => {
+        const at = set.indexOf(i);
+        return at >= 0
+          ? { kind: 'column', index: at, type: g.type }
+          : { kind: 'literal', value: null, type: g.type };
+      }),
+      ...collected.map((a, j): ScalarExpr => {
+        const args = groupingArgs[j];
+        if (args === null || args === undefined) return { kind: 'column', index: k + call++, type: a.type };
+        let bits = 0;
+        for (const g of args) bits = (bits << 1) | (set.includes(g) ? 0 : 1);
+        return { kind: 'literal', value: bits, type: T.int4 };
+      }),
+    ];
+    return { kind: 'map', input: grouped, exprs: padded, schema: [...schema] };
+  });
+  const union = branches.reduce(
+    (left, right): LogicalPlan => ({
+      kind: 'setOp',
+      op: 'union',
+      all: true,
+      left,
+      right,
+      schema: [...schema],
+    }),
+  );
+  markGroupingSetUnion(union);
+  return union;
 }

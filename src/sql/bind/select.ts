@@ -132,7 +132,7 @@ function bindSimpleSelect(
   const windows: CollectedWindow[] = [];
   const full: BindContext = { ...ctx, aggregates, windows, aggregateClause: undefined };
   const bound = bindTargets(stmt.targetList ?? [], scope, full, keepUnknown);
-  const groupKeys = (stmt.groupClause ?? []).map((g) => bindGroupItem(g, bound, scope, ctx));
+  const { keys: groupKeys, sets: groupSets } = bindGroupClause(stmt.groupClause ?? [], bound, scope, ctx);
   const having = stmt.havingClause
     ? coerce(
         bindExpr(stmt.havingClause, scope, { ...full, windows: null, aggregateClause: 'HAVING' }),
@@ -152,18 +152,22 @@ function bindSimpleSelect(
   const order = boundOrder.map((o) => ({ ...o, expr: resolved(o.expr) }));
   const distinctOnExprs = boundOn.map(resolved);
 
-  const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null;
+  const groupingSets = groupSets?.map((set) => set.map((i) => groupBy[i]!)) ?? null;
+  const grouped = groupBy.length > 0 || aggregates.length > 0 || having !== null || groupingSets !== null;
   let exprs = items.map((i) => i.expr);
   let orderExprs = order.map((o) => o.expr);
   let onExprs = distinctOnExprs;
   let havingExpr = having;
   if (grouped) {
-    const g = applyGrouping(plan, scope, groupBy, aggregates, windows, [
-      exprs,
-      orderExprs,
-      onExprs,
-      having ? [having] : [],
-    ]);
+    const g = applyGrouping(
+      plan,
+      scope,
+      groupBy,
+      aggregates,
+      windows,
+      [exprs, orderExprs, onExprs, having ? [having] : []],
+      groupingSets,
+    );
     plan = g.plan;
     [exprs, orderExprs, onExprs] = [g.lifted[0]!, g.lifted[1]!, g.lifted[2]!];
     havingExpr = having ? g.lifted[3]![0]! : null;
@@ -236,6 +240,62 @@ function expandStar(table: string | null, scope: Scope, position?: number): Sele
 }
 
 /** GROUP BY item: an output column position, an output alias, or an input expression. */
+/**
+ * GROUP BY's items, with GROUPING SETS, ROLLUP and CUBE expanded as PostgreSQL does: each item
+ * contributes a list of sets (a plain item one set of itself, ROLLUP its prefixes, CUBE every
+ * subset, GROUPING SETS the sets of its elements), and the clause's sets are their cross product.
+ * `sets` (null without grouping sets) holds positions in `keys`.
+ */
+function bindGroupClause(
+  nodes: readonly Node[],
+  items: readonly SelectItem[],
+  scope: Scope,
+  ctx: BindContext,
+): { keys: ScalarExpr[]; sets: number[][] | null } {
+  const keys: ScalarExpr[] = [];
+  const item = (n: Node): number => keys.push(bindGroupItem(n, items, scope, ctx)) - 1;
+  if (!nodes.some((n) => 'GroupingSet' in n)) {
+    for (const n of nodes) item(n);
+    return { keys, sets: null };
+  }
+  const unit = (n: Node): number[] => ('RowExpr' in n ? (n.RowExpr.args ?? []).map(item) : [item(n)]);
+  const expand = (n: Node): number[][] => {
+    if (!('GroupingSet' in n)) return [unit(n)];
+    const content = n.GroupingSet.content ?? [];
+    switch (n.GroupingSet.kind) {
+      case 'GROUPING_SET_EMPTY':
+        return [[]];
+      case 'GROUPING_SET_ROLLUP': {
+        const units = content.map(unit);
+        return units.map((_, i) => units.slice(0, units.length - i).flat()).concat([[]]);
+      }
+      case 'GROUPING_SET_CUBE': {
+        const units = content.map(unit);
+        if (units.length > 12)
+          throw new SemanticError(SqlState.programLimitExceeded, 'CUBE is limited to 12 elements', {
+            position: locationOf(n),
+          });
+        const subsets: number[][] = [];
+        for (let mask = (1 << units.length) - 1; mask >= 0; mask--)
+          subsets.push(units.flatMap((u, i) => (mask & (1 << (units.length - 1 - i)) ? u : [])));
+        return subsets;
+      }
+      case 'GROUPING_SET_SETS':
+        return content.flatMap(expand);
+      default:
+        return [content.flatMap(unit)];
+    }
+  };
+  let sets: number[][] = [[]];
+  for (const n of nodes) {
+    const each = expand(n);
+    sets = sets.flatMap((set) => each.map((more) => [...set, ...more]));
+  }
+  if (sets.length > 4096)
+    throw new SemanticError(SqlState.statementTooComplex, 'too many grouping sets present (maximum 4096)');
+  return { keys, sets };
+}
+
 function bindGroupItem(node: Node, items: readonly SelectItem[], scope: Scope, ctx: BindContext): ScalarExpr {
   const position = positionalReference(node, items, 'GROUP BY');
   if (position !== null) return groupableItem(items[position]!.expr, node);
