@@ -2,7 +2,9 @@
  * @module test/fuzz/compare
  * Judges two outcomes of the same SQL. Rows compare as multisets of text (as ordered lists when
  * the query's ORDER BY fixes the order); floats are rounded to 10 significant digits, since the
- * order of a float sum is unspecified. Errors compare by SQLSTATE class. An internal error on
+ * order of a float sum is unspecified, and a float below 1e-9 in magnitude counts as 0: PostgreSQL
+ * rounds float statistics (var_*, regr_*, covar_*) at every row, so a result that cancels to 0 in
+ * exact arithmetic, as Eddy's is, comes out as rounding noise such as 6e-31 (fuzz 1717:12). Errors compare by SQLSTATE class. An internal error on
  * Eddy's side is always a finding; Eddy's 0A000 where PostgreSQL answers is counted apart.
  */
 import type { Outcome } from './engines.ts';
@@ -27,6 +29,7 @@ export type DivergenceKind = 'rows' | 'eddyError' | 'pgError' | 'errorClass' | '
 function normaliseFloat(text: string): string {
   const x = Number(text);
   if (!Number.isFinite(x)) return text;
+  if (Math.abs(x) < 1e-9) return '0';
   return String(Number(x.toPrecision(10)));
 }
 
