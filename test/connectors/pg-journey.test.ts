@@ -136,28 +136,7 @@ withService(
     const up = await upstream(url);
     await up.query('DROP TABLE IF EXISTS j_append');
     await up.query("DELETE FROM eddy_sink_progress WHERE sink = 'j_append'").catch(() => {});
-    const u = new URL(url);
-    const sink = new PostgresSink({
-      name: 'j_append',
-      address: {
-        spec: {
-          type: 'postgres',
-          host: u.hostname,
-          port: Number(u.port),
-          user: decodeURIComponent(u.username),
-          dbname: u.pathname.slice(1),
-          passwordSecret: null,
-        },
-        password: null,
-      },
-      table: 'j_append',
-      columns: [
-        { name: 'id', type: T.int4 },
-        { name: 'note', type: T.text },
-      ],
-      key: null,
-      createTable: true,
-    });
+    const sink = idNoteSink(url, 'j_append', null);
     try {
       assert.equal(await sink.open(), null);
       await sink.deliver({
@@ -206,28 +185,7 @@ withService(
     const up = await upstream(url);
     await up.query('DROP TABLE IF EXISTS j_bulk');
     await up.query("DELETE FROM eddy_sink_progress WHERE sink = 'j_bulk'").catch(() => {});
-    const u = new URL(url);
-    const sink = new PostgresSink({
-      name: 'j_bulk',
-      address: {
-        spec: {
-          type: 'postgres',
-          host: u.hostname,
-          port: Number(u.port),
-          user: decodeURIComponent(u.username),
-          dbname: u.pathname.slice(1),
-          passwordSecret: null,
-        },
-        password: null,
-      },
-      table: 'j_bulk',
-      columns: [
-        { name: 'id', type: T.int4 },
-        { name: 'note', type: T.text },
-      ],
-      key: [0],
-      createTable: true,
-    });
+    const sink = idNoteSink(url, 'j_bulk', [0]);
     const note = (i: number, step: number) => (i % 7 === 0 ? null : `s${step}\t${i}\\\n`);
     const expected = new Map<number, string | null>();
     try {
@@ -265,3 +223,29 @@ withService(
     }
   },
 );
+
+/** A PostgreSQL sink into the upstream table `name (id int, note text)`, created when missing. */
+function idNoteSink(url: string, name: string, key: number[] | null): PostgresSink {
+  const u = new URL(url);
+  return new PostgresSink({
+    name,
+    address: {
+      spec: {
+        type: 'postgres',
+        host: u.hostname,
+        port: Number(u.port),
+        user: decodeURIComponent(u.username),
+        dbname: u.pathname.slice(1),
+        passwordSecret: null,
+      },
+      password: null,
+    },
+    table: name,
+    columns: [
+      { name: 'id', type: T.int4 },
+      { name: 'note', type: T.text },
+    ],
+    key,
+    createTable: true,
+  });
+}
