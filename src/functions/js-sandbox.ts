@@ -24,6 +24,13 @@ export const JS_MEMORY_LIMIT_BYTES = 32 * 1024 * 1024;
 export const JS_STACK_LIMIT_BYTES = 512 * 1024;
 export const JS_CALL_TIMEOUT_MS = 100;
 
+/** The largest magnitude an integer result takes as a number without a range check by text. */
+const INT_LIMITS: Partial<Record<string, number>> = {
+  int2: 32767,
+  int4: 2147483647,
+  int8: Number.MAX_SAFE_INTEGER,
+};
+
 /** SQLSTATE 38000: the function threw, or returned a value its result type cannot hold. */
 const externalRoutineException = '38000' as SqlStateCode;
 
@@ -213,6 +220,12 @@ export class JsFunction {
       case 'numeric': {
         if (kind !== 'number' && kind !== 'bigint' && !(type.id === 'numeric' && kind === 'string'))
           throw wrong();
+        if (kind === 'number') {
+          // The common cases without a round trip through text.
+          const n = ctx.getNumber(h);
+          if (type.id === 'float8') return n;
+          if (Number.isSafeInteger(n) && Math.abs(n) <= (INT_LIMITS[type.id] ?? -1)) return n === 0 ? 0 : n;
+        }
         const text = kind === 'number' ? String(ctx.getNumber(h)) : ctx.getString(h);
         if (type.id !== 'float4' && type.id !== 'float8' && type.id !== 'numeric' && !/^-?\d+$/.test(text))
           throw new DataError(

@@ -1,8 +1,8 @@
 -- Nexmark q14 (calculation). From RisingWave's q14.sql; count_char is a user-defined function as
 -- in Flink's original (a Java UDF there, JavaScript here: the number of times character c occurs
--- in s, 0 for NULL). Flink's original also outputs `extra`, which RisingWave's comments out; kept
--- out as in RisingWave.
-CREATE FUNCTION count_char(s text, c text) RETURNS bigint LANGUAGE javascript AS $$ if (s === null) return 0; let n = 0; for (const ch of s) if (ch === c) n++; return n $$;
+-- in s, 0 for NULL; counted with split, which QuickJS runs natively). Flink's original also
+-- outputs `extra`, which RisingWave's comments out; kept out as in RisingWave.
+CREATE FUNCTION count_char(s text, c text) RETURNS bigint LANGUAGE javascript AS $$ return s === null ? 0 : s.split(c).length - 1 $$;
 CREATE MATERIALIZED VIEW nexmark_q14 AS
 SELECT auction,
        bidder,
