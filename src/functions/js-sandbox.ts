@@ -12,6 +12,7 @@ import type {
   QuickJSContext,
   QuickJSHandle,
   QuickJSRuntime,
+  QuickJSSyncVariant,
   QuickJSWASMModule,
 } from 'quickjs-emscripten-core';
 import { DataError, FeatureNotSupportedError, SqlState, type SqlStateCode } from '../common/errors.ts';
@@ -19,9 +20,12 @@ import { type SqlType, T, typeName } from '../common/types.ts';
 import type { Value } from '../common/value.ts';
 import { formatText, parseText } from './text-io.ts';
 
-/** Bounds of one function's sandbox. */
+/** All functions' sandboxes together: the WebAssembly memory's maximum, in MiB. */
+export const JS_SANDBOX_MAX_MIB = 256;
+const WASM_PAGES_PER_MIB = 16;
+/** Bounds of one function's sandbox (QuickJS's heap limit counts allocations: see docs/sql.md). */
 export const JS_MEMORY_LIMIT_BYTES = 32 * 1024 * 1024;
-export const JS_STACK_LIMIT_BYTES = 512 * 1024;
+export const JS_STACK_LIMIT_BYTES = 64 * 1024;
 export const JS_CALL_TIMEOUT_MS = 100;
 
 /** The largest magnitude an integer result takes as a number without a range check by text. */
@@ -34,14 +38,30 @@ const INT_LIMITS: Partial<Record<string, number>> = {
 /** SQLSTATE 38000: the function threw, or returned a value its result type cannot hold. */
 const externalRoutineException = '38000' as SqlStateCode;
 
+/** WebAssembly.Memory's constructor (the DOM lib that types it is not in this project's tsconfig). */
+type WasmMemoryConstructor = new (descriptor: { initial: number; maximum: number }) => object;
+
 let loaded: QuickJSWASMModule | null = null;
 let loading: Promise<void> | null = null;
 
 /** Loads the QuickJS WebAssembly module once; later calls return at once. */
 export function loadJsSandbox(): Promise<void> {
   loading ??= (async () => {
-    const { newQuickJSWASMModuleFromVariant } = await import('quickjs-emscripten-core');
-    loaded = await newQuickJSWASMModuleFromVariant(import('@jitl/quickjs-wasmfile-release-sync'));
+    const [{ newQuickJSWASMModuleFromVariant, newVariant }, base] = await Promise.all([
+      import('quickjs-emscripten-core'),
+      import('@jitl/quickjs-wasmfile-release-sync'),
+    ]);
+    // The hard bound on memory: every function's heap lives in this one WebAssembly memory, which
+    // cannot grow past its maximum (an allocation beyond it fails: "out of memory", 38000).
+    const wasmMemory = new (
+      globalThis as unknown as { WebAssembly: { Memory: WasmMemoryConstructor } }
+    ).WebAssembly.Memory({
+      initial: 16 * WASM_PAGES_PER_MIB,
+      maximum: JS_SANDBOX_MAX_MIB * WASM_PAGES_PER_MIB,
+    });
+    // The package's typings describe its CommonJS shape; its default export is the sync variant.
+    const variant = base.default as unknown as QuickJSSyncVariant;
+    loaded = await newQuickJSWASMModuleFromVariant(newVariant(variant, { wasmMemory: wasmMemory as never }));
   })();
   return loading;
 }
@@ -83,6 +103,7 @@ export class JsFunction {
   private deadline = 0;
   private timedOut = false;
   private disposed = false;
+  private broken = false;
 
   /** Compiles `body` as the body of a function of `argNames`; throws 42P13 on a syntax error. */
   constructor(
@@ -132,11 +153,29 @@ export class JsFunction {
   /** Calls the function on SQL values; throws 38000 (threw, bad result) or 57014 (time). */
   call(args: readonly Value[]): Value {
     if (this.disposed) throw new DataError(externalRoutineException, `function ${this.name} was dropped`);
+    if (this.broken)
+      throw new DataError(
+        externalRoutineException,
+        `function ${this.name} cannot run: its sandbox was discarded`,
+        {
+          hint: 'CREATE OR REPLACE FUNCTION makes a new one.',
+        },
+      );
     const ctx = this.context;
     const handles = args.map((v, i) => this.toJs(v, this.argTypes[i]!));
     this.timedOut = false;
     this.deadline = performance.now() + JS_CALL_TIMEOUT_MS;
-    const result = ctx.callFunction(this.fn, ctx.undefined, ...handles);
+    let result: ReturnType<QuickJSContext['callFunction']>;
+    try {
+      result = ctx.callFunction(this.fn, ctx.undefined, ...handles);
+    } catch (e) {
+      // A host error thrown through QuickJS's frames (V8's own stack ran out before QuickJS's
+      // stack limit tripped) leaves this runtime in an unknown state: it is never used again.
+      this.broken = true;
+      throw new DataError(externalRoutineException, `function ${this.name} failed: ${String(e)}`, {
+        detail: 'Its sandbox was discarded; CREATE OR REPLACE FUNCTION makes a new one.',
+      });
+    }
     for (const h of handles) if (h.alive) h.dispose();
     if (result.error) {
       const message = this.describe(result.error);
@@ -157,6 +196,7 @@ export class JsFunction {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.broken) return;
     this.fn.dispose();
     this.context.dispose();
     this.runtime.dispose();

@@ -90,6 +90,9 @@ test('leaving the sandbox fails: no process, require, fetch, import(), file syst
     CREATE FUNCTION bomb() RETURNS integer LANGUAGE javascript AS $$
       let keep = []; for (;;) keep = keep.concat(keep, [keep.length]);
     $$;
+    CREATE FUNCTION big_strings() RETURNS integer LANGUAGE javascript AS $$
+      const keep = []; for (;;) keep.push('x'.repeat(1 << 22) + keep.length);
+    $$;
     CREATE FUNCTION deep(n integer) RETURNS integer LANGUAGE javascript AS $$
       const f = (k) => f(k + 1) + 1; return f(0);
     $$;
@@ -105,6 +108,9 @@ test('leaving the sandbox fails: no process, require, fetch, import(), file syst
   await rejectsWith(db, 'SELECT read_file()', '38000', /ReferenceError: 'require' is not defined/);
   await rejectsWith(db, 'SELECT net()', '38000', /ReferenceError: 'fetch' is not defined/);
   await rejectsWith(db, 'SELECT bomb()', '38000', /out of memory/);
+  // Large allocations escape QuickJS's heap limit (it counts allocations) but not the WebAssembly
+  // memory's maximum; afterwards the memory is reused.
+  await rejectsWith(db, 'SELECT big_strings()', '38000', /out of memory/);
   await rejectsWith(db, 'SELECT deep(1)', '38000', /stack overflow/);
   // The server keeps serving, the sandboxes too.
   assert.deepEqual((await db.query('SELECT 1 + 1, via_constructor()')).rows, [[2, 'undefined']]);

@@ -139,8 +139,8 @@ export function bindScalarFunction(
 
 /**
  * A call of a user-defined function (CREATE FUNCTION … LANGUAGE javascript): arguments coerced
- * to its declared types as for a one-overload built-in; deterministic, so constant arguments
- * fold at bind time (an error then surfaces when the row is evaluated).
+ * to its declared types as for a one-overload built-in. Not folded at bind time even with
+ * constant arguments: a call that fails or runs long then costs once, when evaluated.
  */
 function bindUserFunction(udf: FunctionEntry, args: ScalarExpr[], position?: number): ScalarExpr {
   const resolved = pickOverload(
@@ -152,16 +152,6 @@ function bindUserFunction(udf: FunctionEntry, args: ScalarExpr[], position?: num
   const coerced = args.map((a, i) => coerce(a, resolved.params[i]!, false, position));
   const fn = udf.impl;
   const impl = (...values: Value[]): Value => fn.call(values);
-  if (coerced.every((a) => a.kind === 'literal')) {
-    const values = coerced.map((a) => (a.kind === 'literal' ? a.value : null));
-    if (udf.strict && values.some((v) => v === null))
-      return { kind: 'literal', value: null, type: udf.returns };
-    try {
-      return { kind: 'literal', value: impl(...values), type: udf.returns };
-    } catch {
-      // As for built-ins: the error is the row's, raised when it is evaluated.
-    }
-  }
   return {
     kind: 'call',
     name: udf.name,
