@@ -159,6 +159,7 @@ export class Eddy {
     if (options.dir !== undefined) {
       // storage/ (and lmdb, a native addon) is loaded only for a database kept in a directory.
       const { Durability } = await import('./storage/durability.ts');
+      await Durability.prepare(options.dir);
       eddy.durability = Durability.open(eddy.db, {
         dir: options.dir,
         checkpointIntervalMs: options.checkpointInterval,

@@ -6,7 +6,7 @@
  */
 import type { EnumType } from '../common/types.ts';
 import type { SecretValue } from '../sql/front/secret-value.ts';
-import type { ConnectionEntry, IndexEntry, RelationEntry, SinkEntry } from './catalog.ts';
+import type { ConnectionEntry, FunctionEntry, IndexEntry, RelationEntry, SinkEntry } from './catalog.ts';
 
 export class CatalogObjects {
   readonly relations = new Map<string, RelationEntry>();
@@ -18,6 +18,8 @@ export class CatalogObjects {
   /** `CREATE CONNECTION`: by name. */
   readonly connections = new Map<string, ConnectionEntry>();
   readonly sinks = new Map<string, SinkEntry>();
+  /** `CREATE FUNCTION … LANGUAGE javascript`: by name (no overloading). */
+  readonly functions = new Map<string, FunctionEntry>();
 
   addRelation(entry: RelationEntry): void {
     this.relations.set(entry.name, entry);
@@ -52,6 +54,7 @@ export class PendingCatalogChanges {
   readonly droppedSecrets = new Set<string>();
   readonly droppedConnections = new Set<string>();
   readonly droppedSinks = new Set<string>();
+  readonly droppedFunctions = new Set<string>();
   /** Every relation it created, including those it dropped again (their contents go at the end). */
   readonly created = new Set<number>();
 }

@@ -15,6 +15,7 @@ import {
   UndefinedObjectError,
 } from '../common/errors.ts';
 import type { EnumType, SqlType } from '../common/types.ts';
+import type { Value } from '../common/value.ts';
 import type { PostgresConnectionSpec } from '../connectors/postgres/pg-options.ts';
 import type { SinkSpec } from '../connectors/sink-options.ts';
 import type { SourceSpec } from '../connectors/source-spec.ts';
@@ -85,9 +86,27 @@ export interface ViewEntry extends RelationBase {
    * binds `query` afresh, so the time is the reading statement's, not the view's creation's.
    */
   readonly clockDependence?: { readonly name: string; readonly random: boolean; readonly query: SelectStmt };
+  /** User-defined functions the view calls (DROP FUNCTION refuses while it exists). */
+  readonly usesFunctions?: readonly string[];
 }
 
 export type RelationEntry = TableEntry | ViewEntry;
+
+/** A user-defined scalar function (`CREATE FUNCTION … LANGUAGE javascript`). */
+export interface FunctionEntry {
+  readonly id: number;
+  readonly name: string;
+  readonly argNames: readonly string[];
+  readonly argTypes: readonly SqlType[];
+  readonly returns: SqlType;
+  /** STRICT / RETURNS NULL ON NULL INPUT: NULL in any argument gives NULL without a call. */
+  readonly strict: boolean;
+  readonly body: string;
+  /** The SQL text that created it. */
+  readonly sql: string;
+  /** Calls the function on SQL values (functions/js-sandbox); frees its sandbox with `dispose`. */
+  readonly impl: { call(args: readonly Value[]): Value; dispose(): void };
+}
 
 /** `CREATE CONNECTION name WITH (type = 'postgres', …)`: where an upstream is and how to log in. */
 export interface ConnectionEntry {
@@ -186,6 +205,8 @@ export class Catalog {
   private readonly pending = new Map<object, PendingCatalogChanges>();
   /** The transaction whose statement is running (its DDL is seen and made by it), or null. */
   private reader: object | null = null;
+  /** While a view is bound: the user-defined functions it calls (collectFunctionUses). */
+  private functionUses: Set<string> | null = null;
 
   allocateId(): number {
     return this.nextId++;
@@ -298,6 +319,65 @@ export class Catalog {
       throw new SemanticError(SqlState.duplicateObject, `type "${type.name}" already exists`);
     this.refuseNameOfOtherTransaction(type.name);
     (this.ownChanges(true)?.added ?? this.committed).types.set(type.name, type);
+  }
+
+  /** The user-defined function `name`, as the running transaction sees it. */
+  userFunction(name: string): FunctionEntry | undefined {
+    const own = this.ownChanges();
+    const f =
+      own?.added.functions.get(name) ??
+      (own?.droppedFunctions.has(name) ? undefined : this.committed.functions.get(name));
+    if (f && this.functionUses) this.functionUses.add(name);
+    return f;
+  }
+
+  allUserFunctions(): FunctionEntry[] {
+    const own = this.ownChanges();
+    const committed = [...this.committed.functions.values()];
+    if (!own) return committed;
+    return [...committed.filter((f) => !own.droppedFunctions.has(f.name)), ...own.added.functions.values()];
+  }
+
+  /** Adds (or, with an existing entry of that name, replaces) a user-defined function. */
+  addUserFunction(entry: FunctionEntry): void {
+    this.refuseNameOfOtherTransaction(entry.name);
+    if (this.userFunction(entry.name)) this.removeUserFunction(entry.name);
+    (this.ownChanges(true)?.added ?? this.committed).functions.set(entry.name, entry);
+  }
+
+  removeUserFunction(name: string): void {
+    const own = this.ownChanges(true);
+    if (!own) {
+      this.committed.functions.get(name)?.impl.dispose();
+      this.committed.functions.delete(name);
+      return;
+    }
+    const added = own.added.functions.get(name);
+    if (added) {
+      added.impl.dispose();
+      own.added.functions.delete(name);
+    }
+    if (this.committed.functions.has(name)) own.droppedFunctions.add(name);
+  }
+
+  /** Views whose definition calls user-defined function `name`. */
+  functionUsers(name: string): RelationEntry[] {
+    return this.allRelations().filter(
+      (r) => (r.kind === 'view' || r.kind === 'materializedView') && r.usesFunctions?.includes(name),
+    );
+  }
+
+  /** Runs `body` (a binding) and returns the user-defined functions it looked up. */
+  collectFunctionUses<T>(body: () => T): { result: T; uses: string[] } {
+    const previous = this.functionUses;
+    const uses = new Set<string>();
+    this.functionUses = uses;
+    try {
+      return { result: body(), uses: [...uses] };
+    } finally {
+      this.functionUses = previous;
+      if (previous) for (const u of uses) previous.add(u);
+    }
   }
 
   /**
@@ -483,6 +563,11 @@ export class Catalog {
     for (const [name, value] of own.added.secrets) this.committed.secrets.set(name, value);
     for (const [name, entry] of own.added.connections) this.committed.connections.set(name, entry);
     for (const name of own.droppedSinks) this.committed.sinks.delete(name);
+    for (const name of own.droppedFunctions) {
+      this.committed.functions.get(name)?.impl.dispose();
+      this.committed.functions.delete(name);
+    }
+    for (const [name, entry] of own.added.functions) this.committed.functions.set(name, entry);
     for (const r of own.added.byId.values()) this.committed.addRelation(r);
     for (const [name, type] of own.added.types) this.committed.types.set(name, type);
     for (const [name, index] of own.added.indexes) this.committed.indexes.set(name, index);
@@ -496,6 +581,7 @@ export class Catalog {
   discard(transaction: object): number[] {
     const own = this.pending.get(transaction);
     this.pending.delete(transaction);
+    for (const f of own?.added.functions.values() ?? []) f.impl.dispose();
     return own ? [...own.created] : [];
   }
 

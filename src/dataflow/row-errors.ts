@@ -94,9 +94,19 @@ export class RowErrors {
 
 let active: RowErrors | null = null;
 
-/** True for errors that belong to one row's data (SQLSTATE class 22, or 21000), not to the query. */
+/**
+ * True for errors that belong to one row's data (SQLSTATE class 22, or 21000), not to the query;
+ * and a user-defined function's failure on a row's values (38000 threw or returned a wrong type,
+ * 57014 ran out of time: functions/js-sandbox raises both as DataError).
+ */
 export function isRowError(e: unknown): e is DataError {
-  return e instanceof DataError && (e.code.startsWith('22') || e.code === SqlState.cardinalityViolation);
+  return (
+    e instanceof DataError &&
+    (e.code.startsWith('22') ||
+      e.code.startsWith('38') ||
+      e.code === SqlState.queryCanceled ||
+      e.code === SqlState.cardinalityViolation)
+  );
 }
 
 /**

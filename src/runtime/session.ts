@@ -488,7 +488,8 @@ function changesCatalog(stmt: EddyStatement): boolean {
     'ViewStmt' in node ||
     'CreateTableAsStmt' in node ||
     'IndexStmt' in node ||
-    'DropStmt' in node
+    'DropStmt' in node ||
+    'CreateFunctionStmt' in node
   );
 }
 

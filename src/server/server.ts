@@ -71,10 +71,13 @@ export async function serve(options: ServeOptions = {}): Promise<EddyServer> {
   const db = new Database(operatorProfiles.factory());
   if (options.subscriptionHistoryRows !== undefined) db.history.rowsMax = options.subscriptionHistoryRows;
   // storage/ (and lmdb, a native addon) is loaded only for a database kept in a directory.
+  const { Durability } =
+    options.dataDir === undefined ? { Durability: null } : await import('../storage/durability.ts');
+  if (Durability && options.dataDir !== undefined) await Durability.prepare(options.dataDir);
   const durability =
-    options.dataDir === undefined
+    Durability === null || options.dataDir === undefined
       ? null
-      : (await import('../storage/durability.ts')).Durability.open(db, {
+      : Durability.open(db, {
           dir: options.dataDir,
           checkpointIntervalMs: options.checkpointIntervalMs,
           incrementalCheckpoints: options.incrementalCheckpoints,

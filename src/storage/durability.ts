@@ -4,7 +4,10 @@
  * later write, a checkpoint every `checkpointIntervalMs` (10 s by default) and at close, and
  * the figures /metrics shows. The entry point of `storage/` for the library and the server.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Batch } from '../dataflow/batch.ts';
+import { loadJsSandbox } from '../functions/js-sandbox.ts';
 import type { Database, ViewMaintainer } from '../runtime/database.ts';
 import { MemoryBudget, type MemoryBudgetStats } from '../runtime/memory-budget.ts';
 import { SpillingViewStore } from '../runtime/spilling-view-store.ts';
@@ -137,6 +140,15 @@ export class Durability {
   }
 
   private detachChanges: (() => void) | null = null;
+
+  /**
+   * Before `open` on a directory that already holds a database: loads what replaying its DDL may
+   * need and cannot load synchronously (the JavaScript sandbox, ~3 MB, for CREATE FUNCTION).
+   * A new directory loads nothing.
+   */
+  static async prepare(path: string): Promise<void> {
+    if (existsSync(join(path, 'store'))) await loadJsSandbox();
+  }
 
   /** Opens the directory (lock, format), recovers `db` (fresh, empty) from it and attaches the log. */
   static open(db: Database, options: DurabilityOptions): Durability {

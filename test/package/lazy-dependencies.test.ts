@@ -1,7 +1,7 @@
 /**
  * @module test/package/lazy-dependencies
  * An in-memory database loads only what it uses: lmdb (a native addon, for a data directory),
- * re2js (for regular expressions V8 cannot run safely), the Kafka client and the servers' ws and
+ * re2js (for regular expressions V8 cannot run safely), QuickJS (for JavaScript functions), the Kafka client and the servers' ws and
  * pg-gateway stay unloaded until something needs them. Each case runs in a fresh Node.js process
  * that records, through a module resolution hook, which packages it loaded.
  */
@@ -45,10 +45,12 @@ const work = `
   await db.query("SELECT * FROM v WHERE s ~ '^a'");
   await db.close();`;
 
-test('an in-memory database loads neither lmdb, re2js, the Kafka client nor the servers', () => {
+const quickjs = ['quickjs-emscripten-core', '@jitl/quickjs-wasmfile-release-sync'];
+
+test('an in-memory database loads neither lmdb, re2js, QuickJS, the Kafka client nor the servers', () => {
   const loaded = packagesLoadedBy(`const db = await Eddy.open();${work}`);
   assert.ok(loaded.has('libpg-query'), `the parser is loaded (${[...loaded].join(', ')})`);
-  for (const name of ['lmdb', 're2js', '@platformatic/kafka', 'ws', 'pg-gateway']) {
+  for (const name of ['lmdb', 're2js', ...quickjs, '@platformatic/kafka', 'ws', 'pg-gateway']) {
     assert.ok(!loaded.has(name), `${name} is not loaded (${[...loaded].join(', ')})`);
   }
 });
@@ -60,4 +62,15 @@ test('a data directory loads lmdb, and a pattern V8 cannot run safely loads re2j
      await db.query("SELECT repeat('a', 30) || '!' ~ '(a+)+$'");${work}`,
   );
   assert.ok(loaded.has('lmdb') && loaded.has('re2js'), [...loaded].join(', '));
+});
+
+test('CREATE FUNCTION … LANGUAGE javascript loads QuickJS', () => {
+  const loaded = packagesLoadedBy(
+    `const db = await Eddy.open();
+     await db.execute("CREATE FUNCTION twice(x int) RETURNS int LANGUAGE javascript AS $$ return 2 * x $$");
+     const r = await db.query('SELECT twice(21)');
+     if (r.rows[0][0] !== 42) throw new Error('twice(21) = ' + r.rows[0][0]);
+     await db.close();`,
+  );
+  for (const name of quickjs) assert.ok(loaded.has(name), `${name} is loaded (${[...loaded].join(', ')})`);
 });

@@ -50,7 +50,8 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
   const query = stmt.query!;
   if (!('SelectStmt' in query)) throw new FeatureNotSupportedError('view query');
   const named = new Set<number>();
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named), stmt.aliases ?? []);
+  const { result: bound, uses } = catalog.collectFunctionUses(() => planSelect(ctx, query.SelectStmt, named));
+  const plan = renameColumns(bound, stmt.aliases ?? []);
   checkDuplicateNames(plan);
   const existing = catalog.relation(name);
   if (existing) {
@@ -71,6 +72,7 @@ export function executeCreateView(ctx: StatementContext, stmt: ViewStmt): Statem
     plan,
     dependsOn: dependencies(plan, named),
     sql: ctx.text,
+    ...(uses.length > 0 ? { usesFunctions: uses } : {}),
   };
   const clock = findClockDependence(query, catalog);
   catalog.addRelation(
@@ -100,7 +102,10 @@ export function executeCreateMaterializedView(
   refuseClockDependence(query, db.catalog, allowed);
   const temporal = findClockDependence(query, db.catalog) !== null;
   const named = new Set<number>();
-  const plan = renameColumns(planSelect(ctx, query.SelectStmt, named, temporal), stmt.into!.colNames ?? []);
+  const { result: bound, uses } = db.catalog.collectFunctionUses(() =>
+    planSelect(ctx, query.SelectStmt, named, temporal),
+  );
+  const plan = renameColumns(bound, stmt.into!.colNames ?? []);
   checkDuplicateNames(plan);
   const optimized = optimize(plan);
   if (temporal)
@@ -126,6 +131,7 @@ export function executeCreateMaterializedView(
     plan,
     dependsOn: dependencies(plan, named),
     sql: ctx.text,
+    ...(uses.length > 0 ? { usesFunctions: uses } : {}),
   };
   // Named first: a name taken meanwhile fails before any maintenance starts.
   db.catalog.addRelation(entry);

@@ -14,6 +14,7 @@ import {
   executeCreateConnection,
   executeCreateSecret,
 } from './create-connection.ts';
+import { executeCreateFunction, executeDropFunction } from './create-function.ts';
 import { executeCreatePostgresSource } from './create-postgres-source.ts';
 import { dropSinks, executeCreateSink } from './create-sink.ts';
 import { executeCreateSource, keptTables } from './create-source.ts';
@@ -125,7 +126,11 @@ function executePostgres(ctx: StatementContext, node: Node): StatementResult {
     return executeCreateMaterializedView(ctx, node.CreateTableAsStmt);
   }
   if ('IndexStmt' in node) return executeCreateIndex(ctx, node.IndexStmt);
-  if ('DropStmt' in node) return executeDrop(ctx, node.DropStmt);
+  if ('DropStmt' in node)
+    return node.DropStmt.removeType === 'OBJECT_FUNCTION'
+      ? executeDropFunction(ctx, node.DropStmt)
+      : executeDrop(ctx, node.DropStmt);
+  if ('CreateFunctionStmt' in node) return executeCreateFunction(ctx, node.CreateFunctionStmt);
   if ('TransactionStmt' in node) return executeTransaction(ctx, node.TransactionStmt);
   if ('VariableSetStmt' in node) return executeSet(ctx, node.VariableSetStmt);
   if ('VariableShowStmt' in node) return executeShow(ctx, node.VariableShowStmt);
@@ -151,6 +156,7 @@ const writeCommands: Record<string, string> = {
   CreateTableAsStmt: 'CREATE MATERIALIZED VIEW',
   IndexStmt: 'CREATE INDEX',
   DropStmt: 'DROP',
+  CreateFunctionStmt: 'CREATE FUNCTION',
 };
 
 /** A write in a READ ONLY transaction (or session, by default_transaction_read_only) fails with 25006. */

@@ -5,6 +5,7 @@
  * catalog in src/functions.
  */
 import type { FuncCall, GroupingFunc, Node, SortBy } from 'libpg-query';
+import type { FunctionEntry } from '../../catalog/catalog.ts';
 import {
   FeatureNotSupportedError,
   SemanticError,
@@ -151,6 +152,8 @@ export function bindScalarFunction(
   if (name === PROCTIME && args.length === 0) {
     return ctx.deferClock ? proctimeCall() : { ...clockLiteral('now', ctx.session) };
   }
+  const udf = ctx.catalog.userFunction(name);
+  if (udf) return bindUserFunction(udf, args, position);
   const defs = scalarFunctions[name];
   if (!defs) throw noFunction(name, args, position);
   if (defs.every((d) => d.returnsSet)) {
@@ -188,6 +191,32 @@ export function bindScalarFunction(
     }
   }
   return { kind: 'call', name, args: coerced, impl, strict: def.strict, volatile, type: resolved.returns };
+}
+
+/**
+ * A call of a user-defined function (CREATE FUNCTION … LANGUAGE javascript): arguments coerced
+ * to its declared types as for a one-overload built-in. Not folded at bind time even with
+ * constant arguments: a call that fails or runs long then costs once, when evaluated.
+ */
+function bindUserFunction(udf: FunctionEntry, args: ScalarExpr[], position?: number): ScalarExpr {
+  const resolved = pickOverload(
+    [udf],
+    (f) => ({ params: [...f.argTypes], returns: f.returns }),
+    args.map((a) => a.type),
+  );
+  if (!resolved) throw noFunction(udf.name, args, position);
+  const coerced = args.map((a, i) => coerce(a, resolved.params[i]!, false, position));
+  const fn = udf.impl;
+  const impl = (...values: Value[]): Value => fn.call(values);
+  return {
+    kind: 'call',
+    name: udf.name,
+    args: coerced,
+    impl,
+    strict: udf.strict,
+    volatile: false,
+    type: udf.returns,
+  };
 }
 
 /** A set-returning function call (in FROM): its coerced arguments, result type and row producer. */
