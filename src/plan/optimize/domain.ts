@@ -241,7 +241,7 @@ function pushAggregate(q: Extract<LogicalPlan, { kind: 'aggregate' }>, domain: D
     ...columns(joinSchema, 0, m),
     ...q.aggregates.map((a, i) => {
       const value: ScalarExpr = { kind: 'column', index: 2 * m + i, type: a.type };
-      return a.fn === 'count' || a.fn === 'count_star'
+      return a.fn === 'count' || a.fn === 'count_star' || a.fn === 'regr_count'
         ? ({
             kind: 'coalesce',
             args: [value, { kind: 'literal', value: 0, type: a.type }],
