@@ -41,7 +41,8 @@ export function applyGrouping(
   groupingSets: readonly (readonly ScalarExpr[])[] | null = null,
 ): Grouped {
   const groups: ScalarExpr[] = [];
-  for (const g of groupBy) if (!groups.some((x) => exprEquals(x, g))) groups.push(g);
+  // Equal keys are one key, subqueries too: PostgreSQL finds both in the same target entry (1919:487).
+  for (const g of groupBy) if (!groups.some((x) => exprEquals(x, g, planEquals))) groups.push(g);
   const pre: ScalarExpr[] = [...groups];
   const slot = (e: ScalarExpr): number => {
     const found = pre.findIndex((x) => exprEquals(x, e));
@@ -80,7 +81,7 @@ export function applyGrouping(
     ...aggregates.map((a) => ({ name: a.fn, type: a.type, nullable: true })),
   ];
   const sets = groupingSets?.map((set) =>
-    groups.flatMap((g, i) => (set.some((e) => exprEquals(e, g)) ? [i] : [])),
+    groups.flatMap((g, i) => (set.some((e) => exprEquals(e, g, planEquals)) ? [i] : [])),
   );
   const plan =
     sets === undefined && groupingArgs.every((g) => g === null)
@@ -158,12 +159,19 @@ export function applyGrouping(
       orderBy: w.orderBy.map((o) => ({ ...o, expr: lift(o.expr) })),
     };
   }
-  // A whole item equal to a key is that key, subqueries too (PostgreSQL's target-list match).
-  const liftItem = (e: ScalarExpr): ScalarExpr => {
+  // A whole item equal to a key is that key, subqueries too (PostgreSQL's target-list match). In
+  // the select list PostgreSQL binds a key to the first equal item only; with grouping sets a later
+  // item holding a subquery is a subplan of its own, evaluated apart like one inside an expression
+  // (fuzz 1919:28). ORDER BY and DISTINCT ON items find that same first item.
+  const claimed = new Set<number>();
+  const liftItem = (e: ScalarExpr, selectList: boolean): ScalarExpr => {
     const g = groups.findIndex((x) => exprEquals(x, e, planEquals));
-    return g >= 0 ? { kind: 'column', index: g, type: e.type } : lift(e);
+    if (g < 0) return lift(e);
+    if (selectList && claimed.has(g)) return lift(e);
+    if (selectList) claimed.add(g);
+    return { kind: 'column', index: g, type: e.type };
   };
-  return { plan, lifted: lists.map((list) => list.map(liftItem)) };
+  return { plan, lifted: lists.map((list, n) => list.map((e) => liftItem(e, n === 0))) };
 }
 
 /** The GROUP BY position of grouping()'s argument `e`, or 42803. */
