@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { alternativePlans, judgeAdhoc, judgeIncremental, judgeMetamorphic } from './checks.ts';
 import { compare, fullyOrdered } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
+import { exactStatistics } from './float-statistics.ts';
 import { leftFormIntersect } from './form-choice.ts';
 import { shrinkList, shrinkTree } from './minimise.ts';
 import { anyOfArrayUnreduced, tiesAtAggregateLevelsAsOnly } from './postgres-bugs.ts';
@@ -529,4 +530,56 @@ test("ad hoc: a grouping operator's representative of equal char values is a for
     'SELECT DISTINCT x0.n AS o0 FROM t0 AS x0',
   );
   assert.equal(scale.verdict.kind, 'divergence');
+});
+
+test('exactStatistics computes float statistics in numeric over the same non-NULL pairs, and nothing else', () => {
+  assert.equal(exactStatistics('SELECT sum(f) FROM t'), null);
+  assert.equal(exactStatistics("SELECT 'corr(a, b)' FROM t"), null);
+  assert.equal(
+    exactStatistics('SELECT var_pop(DISTINCT x.f) FROM t'),
+    'SELECT var_pop(DISTINCT (x.f)::numeric) FROM t',
+  );
+  const slope = exactStatistics('SELECT regr_slope(y, f(x, 1)) FILTER (WHERE y > 0) AS o FROM t');
+  const where = 'FILTER (WHERE (y) IS NOT NULL AND (f(x, 1)) IS NOT NULL AND (y > 0))';
+  assert.ok(
+    slope?.startsWith(`SELECT ((count(*) ${where} * sum((f(x, 1))::numeric * (y)::numeric) ${where}`),
+    slope ?? '',
+  );
+  assert.ok(slope?.endsWith(') AS o FROM t'));
+  // regr_r2 (a digit in its name) and a statistic inside another's argument are both rewritten.
+  const nested = exactStatistics('SELECT regr_r2(1.8, (SELECT covar_pop(a, b) FROM u)) FROM t');
+  assert.ok(nested !== null && !/regr_r2|covar_pop/.test(nested), nested ?? '');
+  // Window calls are left alone: nothing to ask.
+  assert.equal(exactStatistics('SELECT corr(a, b) OVER () FROM t'), null);
+});
+
+test('ad hoc: a float statistic that differs is float rounding only if PostgreSQL answers as Eddy in numeric', async () => {
+  // Fuzz 1919:303: corr over a constant: Eddy's exact sums give NULL, PostgreSQL's rounding 0.62.
+  const sql = 'SELECT DISTINCT corr(x1.i1, -0.90) AS o1 FROM t1 AS x1';
+  const f = (x: string | null): Outcome => ({ ok: true, floatColumns: [true], letters: 'R', rows: [[x]] });
+  const pg = (exact: Outcome) =>
+    scripted((q) =>
+      q === sql ? f('0.6196773353931867') : q === exactStatistics(sql) ? exact : error('42601'),
+    );
+  const excused = await judgeAdhoc(
+    scripted(() => f(null)),
+    pg(f(null)),
+    sql,
+  );
+  assert.equal(excused.verdict.kind, 'formChoice');
+  // PostgreSQL's exact answer is not Eddy's: a divergence, whatever the float one says.
+  const wrong = await judgeAdhoc(
+    scripted(() => f('0.5')),
+    pg(f('0.4999')),
+    sql,
+  );
+  assert.ok(wrong.verdict.kind === 'divergence' && wrong.verdict.what === 'rows');
+  // No float statistic in the query: nothing to ask.
+  const plain = 'SELECT sum(x1.f1) FROM t1 AS x1';
+  const other = await judgeAdhoc(
+    scripted(() => f(null)),
+    scripted(() => f('1')),
+    plain,
+  );
+  assert.equal(other.verdict.kind, 'divergence');
 });

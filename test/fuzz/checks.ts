@@ -11,6 +11,7 @@
  */
 import { compare, fullyOrdered, type Verdict } from './compare.ts';
 import { type FuzzEngine, type Outcome, runRolledBack } from './engines.ts';
+import { recheckFloatStatistics } from './float-statistics.ts';
 import { recheckFormChoice } from './form-choice.ts';
 import { recheckAnyOfArrayReduction, recheckMinMaxWithTies } from './postgres-bugs.ts';
 import { analysedCopy, recheckRepresentative, tablesOf } from './representative.ts';
@@ -43,18 +44,26 @@ export async function judgeAdhoc(eddy: FuzzEngine, pg: FuzzEngine, sql: string):
   const [e, p] = [await eddy.run(sql), await pg.run(sql)];
   const ordered = (o: Outcome) => fullyOrdered(sql, o.ok ? o.floatColumns.length : 0);
   const verdict = await recheckPlans(compare(e, p, ordered(p)), e, p, pg, sql, ordered);
-  return { verdict: await recheckPostgres(verdict, e, p, pg, sql) };
+  return { verdict: await recheckPostgres(verdict, e, p, pg, sql, ordered(p)) };
 }
 
 /**
  * The rechecks that ask PostgreSQL an equivalent query: INTERSECT's forms, a grouping operator's
  * representative of equal char values, its min/max WITH TIES bug, its outer-join reduction through
- * `= ANY`.
+ * `= ANY`, float statistics computed exactly (float-statistics.ts).
  */
-async function recheckPostgres(verdict: Verdict, e: Outcome, p: Outcome, pg: FuzzEngine, sql: string) {
+async function recheckPostgres(
+  verdict: Verdict,
+  e: Outcome,
+  p: Outcome,
+  pg: FuzzEngine,
+  sql: string,
+  ordered: boolean,
+) {
   const forms = await recheckRepresentative(await recheckFormChoice(verdict, e, p, pg, sql), e, p, pg, sql);
   const ties = await recheckMinMaxWithTies(forms, e, p, pg, sql);
-  return recheckAnyOfArrayReduction(ties, e, p, pg, sql);
+  const reduced = await recheckAnyOfArrayReduction(ties, e, p, pg, sql);
+  return recheckFloatStatistics(reduced, e, pg, sql, ordered);
 }
 
 /**
@@ -234,7 +243,7 @@ export async function judgeIncremental(
       if (judged[v] !== undefined || !created[v]) continue;
       const [e, p] = [await eddy.run(`SELECT * FROM fuzz_view_${v}`), await pg.run(queries[v]!)];
       const planned = await recheckPlans(compare(e, p, false), e, p, pg, queries[v]!, () => false);
-      const verdict = await recheckPostgres(planned, e, p, pg, queries[v]!);
+      const verdict = await recheckPostgres(planned, e, p, pg, queries[v]!, false);
       if (verdict.kind === 'divergence') {
         judged[v] = { verdict: { ...verdict, detail: `after step ${i}: ${verdict.detail}` }, atStep: i + 1 };
       } else if (
