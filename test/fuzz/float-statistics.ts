@@ -111,8 +111,8 @@ function exactPair(name: string, y: string, x: string, filter: string | null): s
       return `((${sy} * ${qxx} - ${sx} * ${qxy}) / ${nonZero(`${n} * ${qxx}`)})`;
     case 'regr_r2':
       return `(CASE WHEN ${qxx} = 0 THEN NULL WHEN ${qyy} = 0 THEN 1 ELSE ${qxy} * ${qxy} / (${qxx} * ${qyy}) END)`;
-    default: // corr
-      return `(${qxy} / ${nonZero(`sqrt(${qxx} * ${qyy})`)})`;
+    default: // corr; tested as PostgreSQL does, so a NaN beside a zero sum still gives NULL
+      return `(CASE WHEN ${qxx} = 0 OR ${qyy} = 0 THEN NULL ELSE ${qxy} / sqrt(${qxx} * ${qyy}) END)`;
   }
 }
 
