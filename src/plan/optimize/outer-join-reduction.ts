@@ -8,7 +8,7 @@
  * queries, the reference evaluation and views all see the reduced join.
  */
 import type { JoinType, LogicalPlan } from '../logical.ts';
-import { memoizePlanRewrite, sharedNodes } from '../plan-visit.ts';
+import { memoizePlanRewrite, planChildren, sharedNodes } from '../plan-visit.ts';
 import type { ScalarExpr } from '../scalar.ts';
 
 type Join = Extract<LogicalPlan, { kind: 'join' }>;
@@ -26,6 +26,27 @@ export function reduceOuterJoins(plan: LogicalPlan): LogicalPlan {
     return input === node.input ? node : { ...node, input };
   });
   return rewrite(plan);
+}
+
+/**
+ * The outer joins of `plan` that `reduceOuterJoins` reduces, each with the type it becomes: what
+ * PostgreSQL's join removal sees, as it runs after reduce_outer_joins (a FULL JOIN a WHERE makes a
+ * LEFT JOIN may lose its right side).
+ */
+export function reducedJoinTypes(plan: LogicalPlan): Map<LogicalPlan, JoinType> {
+  const reduced = new Map<LogicalPlan, JoinType>();
+  const seen = new Set<LogicalPlan>();
+  const pair = (before: LogicalPlan, after: LogicalPlan): void => {
+    // An unchanged node is the same object (withInputs keeps it), and so is all below it.
+    if (before === after || seen.has(before)) return;
+    seen.add(before);
+    if (before.kind === 'join' && after.kind === 'join' && before.joinType !== after.joinType)
+      reduced.set(before, after.joinType);
+    const next = planChildren(after);
+    for (const [i, c] of planChildren(before).entries()) pair(c, next[i]!);
+  };
+  pair(plan, reduceOuterJoins(plan));
+  return reduced;
 }
 
 function withInputs(p: LogicalPlan, f: (p: LogicalPlan) => LogicalPlan): LogicalPlan {
@@ -121,6 +142,10 @@ function conjuncts(e: ScalarExpr): ScalarExpr[] {
 /** Adds the columns whose NULL makes the qual `q` not TRUE (it is NULL or FALSE then). */
 function nullRejected(q: ScalarExpr, into: Set<number>): void {
   switch (q.kind) {
+    case 'column':
+      // A boolean column as the qual (`WHERE x.flag`): NULL is not TRUE.
+      into.add(q.index);
+      return;
     case 'isNull':
       // x IS NOT NULL; x IS NULL passes the NULL-extended rows.
       if (q.negated) nullPropagating(q.arg, into);

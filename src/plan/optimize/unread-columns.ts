@@ -12,7 +12,7 @@
  * it sits in (`pull-up-maps.ts`). The plan is walked from its output down, carrying which
  * output columns of each node some consumer reads.
  */
-import type { LogicalPlan } from '../logical.ts';
+import type { JoinType, LogicalPlan } from '../logical.ts';
 import { forEachNode, planExpressions, sharedNodes } from '../plan-visit.ts';
 import { isPlannedCte, plannedCtesOf } from '../planned-ctes.ts';
 import { isAppendUnion, isGroupingSetUnion, isPullUpBarrier } from '../pull-up-barrier.ts';
@@ -20,6 +20,7 @@ import type { ScalarExpr, Subquery } from '../scalar.ts';
 import { anyNode, children, referencedColumns, transformUp } from '../scalar-visit.ts';
 import { canonicalQual, foldExpression, foldQuietly } from './fold-expression.ts';
 import { removableSide } from './join-removal.ts';
+import { reducedJoinTypes } from './outer-join-reduction.ts';
 import { pullUpMaps, pullUpThroughFilter } from './pull-up-maps.ts';
 import { raisePushedQualErrors } from './pushed-quals.ts';
 
@@ -30,6 +31,8 @@ interface Walk {
   visit(plan: LogicalPlan, read: Columns): LogicalPlan;
   /** Whether `plan` is a CTE or view read more than once (planned whole, never pulled up). */
   shared(plan: LogicalPlan): boolean;
+  /** The outer joins reduce_outer_joins reduces, with the type each becomes. */
+  readonly reduced: ReadonlyMap<LogicalPlan, JoinType>;
 }
 
 /**
@@ -55,6 +58,7 @@ export function nullUnreadColumns(plan: LogicalPlan): LogicalPlan {
       return out;
     },
     shared: (p) => shared.has(p),
+    reduced: reducedJoinTypes(plan),
   };
   return walk.visit(plan, allColumns(plan));
 }
@@ -110,7 +114,12 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
       const predicate = keep(inline(p.predicate, p.input), inputRead, walk, true);
       // A WHERE that is never TRUE over a single FROM subquery: PostgreSQL marks that relation
       // empty before it plans the subquery, so nothing in it is folded (nor run: see foldPlan).
-      if (isRuledOut(foldExpression(predicate)) && overSubquery(p, walk)) return { ...p, predicate };
+      if (isRuledOut(foldExpression(predicate)) && overSubquery(p, walk)) {
+        // The WHERE under a HAVING, and those of subqueries pulled up on the way, are the query's
+        // own quals: PostgreSQL folds them first (fuzz 1919:66).
+        for (const q of filtersAbove(p, walk)) keep(inline(q.predicate, q.input), new Set(), walk, true);
+        return { ...p, predicate };
+      }
       const filtered = { ...p, predicate, input: visit(p.input, inputRead) };
       return pullUpThroughFilter(filtered, isPulledUpMap(p.input, walk));
     }
@@ -124,7 +133,9 @@ function rewriteNode(p: LogicalPlan, read: Columns, walk: Walk): LogicalPlan {
     case 'join': {
       const needed = new Set(read);
       const nl = p.left.schema.length;
-      const removed = removableSide(p, read, walk.shared);
+      // PostgreSQL removes joins after reducing outer joins: a FULL JOIN a WHERE makes LEFT can go.
+      const reducedType = walk.reduced.get(p);
+      const removed = removableSide(reducedType ? { ...p, joinType: reducedType } : p, read, walk.shared);
       if (removed !== null) return withoutSide(p, removed, read, walk);
       raisePushedQualErrors(p, walk.shared, (side) =>
         [...read].some((i) => (side === 'left' ? i < nl : i >= nl)),
@@ -242,6 +253,25 @@ function overSubquery(filter: Extract<LogicalPlan, { kind: 'filter' }>, walk: Wa
   return (
     k === 'map' || k === 'distinct' || k === 'topK' || k === 'setOp' || k === 'orderBy' || k === 'window'
   );
+}
+
+/** The filters `overSubquery` looks through below `filter`, on the way to the subquery. */
+function filtersAbove(
+  filter: Extract<LogicalPlan, { kind: 'filter' }>,
+  walk: Walk,
+): Extract<LogicalPlan, { kind: 'filter' }>[] {
+  const out: Extract<LogicalPlan, { kind: 'filter' }>[] = [];
+  let p = filter.input;
+  if (p.kind === 'aggregate' && !walk.shared(p)) p = p.input;
+  // A map over a filter is a select list over a WHERE (its own level's, or a subquery's pulled up).
+  const passes = (m: LogicalPlan): boolean =>
+    m.kind === 'filter' ||
+    (m.kind === 'map' && (pulledUp(m) || (m.input.kind === 'filter' && !m.exprs.some(isVolatile))));
+  while (!walk.shared(p) && !isPullUpBarrier(p) && passes(p)) {
+    if (p.kind === 'filter') out.push(p);
+    p = (p as Extract<LogicalPlan, { kind: 'filter' | 'map' }>).input;
+  }
+  return out;
 }
 
 const isRuledOut = (e: ScalarExpr): boolean => e.kind === 'literal' && e.value !== true;

@@ -85,12 +85,16 @@ export function bindBinaryOperator(
 /**
  * The type both sides of a comparison convert to. char(n) against text compares as text, as
  * PostgreSQL's operator resolution picks text = text (text is the preferred string type), so the
- * text side's trailing spaces count; against char(n), varchar or a literal it compares as char.
+ * text side's trailing spaces count; against char(n), varchar (either side first) or a literal it
+ * compares as char.
  * Two arrays need the same element type (`anyarray = anyarray`): IS DISTINCT FROM, NULLIF and IN
  * compare with `=`, so `int[] IS DISTINCT FROM bigint[]` is 42883 as in PostgreSQL.
  */
 export function comparisonType(a: SqlType, b: SqlType, position?: number, context = 'operator'): SqlType {
   if ((a.id === 'bpchar' && b.id === 'text') || (a.id === 'text' && b.id === 'bpchar')) return T.text;
+  // varchar has no operators of its own: against char, bpchar = bpchar has an exact match and
+  // text = text none, so `varchar = char(n)` compares as char, its trailing spaces insignificant.
+  if ((a.id === 'bpchar' && b.id === 'varchar') || (a.id === 'varchar' && b.id === 'bpchar')) return T.bpchar;
   if (a.id === 'array' && b.id === 'array' && !sameType(a.element, b.element)) {
     throw noOperator(`${typeName(a)} = ${typeName(b)}`, position);
   }
