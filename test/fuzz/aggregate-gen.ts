@@ -5,6 +5,7 @@
  * are broken (row_number, lag, first_value, ROWS frames) are used only under a total order.
  */
 import { comparable, composite, type ExprContext, expr, predicate } from './expr-gen.ts';
+import { pairStatistics } from './float-statistics.ts';
 import type { Category } from './schema-gen.ts';
 import { node, type SqlNode, type SqlPart } from './sql-tree.ts';
 
@@ -87,19 +88,7 @@ export function aggregate(ctx: ExprContext, category: Category): SqlPart {
 }
 
 /** The two-argument statistical aggregates (float8 in PostgreSQL; no DISTINCT form generated). */
-const pairAggregates = [
-  'corr',
-  'covar_pop',
-  'covar_samp',
-  'regr_slope',
-  'regr_intercept',
-  'regr_r2',
-  'regr_avgx',
-  'regr_avgy',
-  'regr_sxx',
-  'regr_syy',
-  'regr_sxy',
-];
+const pairAggregates = [...pairStatistics];
 
 function pairCall(a: ExprContext, category: Category, fn: string, filter: string | SqlPart): SqlNode {
   const arg = (): SqlPart => expr(a, a.rng.pick(['float', 'int', 'num'] as const));

@@ -11,7 +11,8 @@
 import { compare, type Verdict } from './compare.ts';
 import type { FuzzEngine, Outcome } from './engines.ts';
 
-const PAIR = new Set([
+/** The two-argument float statistics (the generator draws from these too). */
+export const pairStatistics: readonly string[] = [
   'corr',
   'covar_pop',
   'covar_samp',
@@ -23,7 +24,8 @@ const PAIR = new Set([
   'regr_sxx',
   'regr_syy',
   'regr_sxy',
-]);
+];
+const PAIR = new Set(pairStatistics);
 /** One-argument float statistics; PostgreSQL's numeric overloads compute them exactly. */
 const SINGLE = new Set(['var_pop', 'var_samp', 'variance', 'stddev', 'stddev_pop', 'stddev_samp']);
 
