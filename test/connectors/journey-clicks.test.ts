@@ -14,9 +14,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Producer } from '@platformatic/kafka';
-import { KafkaReader } from '../../src/connectors/kafka/kafka-reader.ts';
 import { withService } from '../support/services.ts';
-import { createTopic, deleteTopic, eventually } from './kafka-support.ts';
+import { createTopic, deleteTopic, eventually, readSunkTopic } from './kafka-support.ts';
 import { client, exited, kill, type Served, startServe } from './sink-support.ts';
 
 const PARTITIONS = 3;
@@ -74,35 +73,9 @@ interface Sunk {
   readonly step: number;
 }
 
-/** Every committed record of `topic` (read_committed), with its `eddy-step` header. */
+/** Every committed record of `topic` (read_committed), its JSON value parsed, with its step. */
 async function readTopic(brokers: string, topic: string): Promise<Sunk[]> {
-  const reader = await KafkaReader.open({
-    brokers: [brokers],
-    topic,
-    clientId: 'eddy-journey2-read',
-    maxWaitMs: 0,
-    maxBytes: 8 << 20,
-  });
-  try {
-    const ends = await reader.offsets('latest');
-    const out: Sunk[] = [];
-    for (const [p, end] of ends) {
-      let at = 0n;
-      while (at < end) {
-        const poll = await reader.poll(new Map([[p, at]]));
-        for (const r of poll.records) {
-          const step = r.headers.find(([k]) => k?.toString() === 'eddy-step')?.[1]?.toString();
-          out.push({ value: JSON.parse(r.value!.toString()), step: Number(step) });
-        }
-        const next = poll.next.get(p)!;
-        if (next <= at) break;
-        at = next;
-      }
-    }
-    return out;
-  } finally {
-    await reader.close();
-  }
+  return (await readSunkTopic(brokers, topic)).map((r) => ({ value: JSON.parse(r.value!), step: r.step }));
 }
 
 withService(

@@ -9,65 +9,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KafkaReader } from '../../src/connectors/kafka/kafka-reader.ts';
 import { serve } from '../../src/server/server.ts';
 import { withService } from '../support/services.ts';
-import { createTopic } from './kafka-support.ts';
+import { createTopic, readSunkTopic } from './kafka-support.ts';
 import { client, eventually, exited, kill, type Served, startServe } from './sink-support.ts';
-
-interface Out {
-  readonly key: string | null;
-  readonly value: string | null;
-  readonly step: number;
-}
-
-/** Every committed record of the topic (read_committed), in partition and offset order. */
-function withinMs<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms);
-  });
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
-}
-
-async function readTopic(brokers: string, topic: string): Promise<Out[]> {
-  const reader = await KafkaReader.open({
-    brokers: [brokers],
-    topic,
-    clientId: 'eddy-test-read',
-    maxWaitMs: 0,
-    maxBytes: 8 << 20,
-  });
-  try {
-    const partitions = await reader.partitions();
-    const ends = await reader.offsets('latest');
-    const out: Out[] = [];
-    for (let p = 0; p < partitions; p++) {
-      let at = 0n;
-      const end = ends.get(p) ?? 0n;
-      while (at < end) {
-        // A read that makes no progress for a minute fails the test instead of hanging CI (a CI run
-        // once waited here over 10 minutes after the failpoint kill; cause not yet found).
-        const poll = await withinMs(
-          reader.poll(new Map([[p, at]])),
-          60_000,
-          `reading ${topic}[${p}] at ${at}`,
-        );
-        for (const r of poll.records) {
-          const step = r.headers.find(([k]) => k?.toString() === 'eddy-step')?.[1]?.toString();
-          // The reader keeps no keys: the value's own fields say which key it is.
-          out.push({ key: null, value: r.value?.toString() ?? null, step: Number(step) });
-        }
-        const next = poll.next.get(p)!;
-        if (next <= at) break;
-        at = next;
-      }
-    }
-    return out;
-  } finally {
-    await reader.close();
-  }
-}
 
 withService(
   'kafka',
@@ -114,7 +59,7 @@ withService(
         30_000,
         async () => JSON.stringify(await lags()),
       );
-      const up = await readTopic(brokers, upsertTopic);
+      const up = await readSunkTopic(brokers, upsertTopic);
       // Snapshot: two rows; then the update (key 2 → its new row); then key 1's tombstone.
       assert.equal(up.length, 4, JSON.stringify(up));
       assert.deepEqual(
@@ -125,7 +70,7 @@ withService(
         ['{"id":1,"name":"a"}', '{"id":2,"name":"b"}', '{"id":2,"name":"bb"}'],
       );
       assert.equal(up.filter((r) => r.value === null).length, 1, 'one tombstone');
-      const dbz = (await readTopic(brokers, debeziumTopic)).map((r) => JSON.parse(r.value!));
+      const dbz = (await readSunkTopic(brokers, debeziumTopic)).map((r) => JSON.parse(r.value!));
       assert.deepEqual(
         dbz.map((e) => e.op),
         ['c', 'c', 'u', 'd'],
@@ -133,7 +78,7 @@ withService(
       assert.deepEqual(dbz[2], { before: { id: 2, name: 'b' }, after: { id: 2, name: 'bb' }, op: 'u' });
       assert.deepEqual(dbz[3], { before: { id: 1, name: 'a' }, after: null, op: 'd' });
       // The append-only sink delivered the snapshot and stopped at the update.
-      assert.equal((await readTopic(brokers, appendTopic)).length, 2);
+      assert.equal((await readSunkTopic(brokers, appendTopic)).length, 2);
       await assert.rejects(c.query(`CREATE SINK x FROM t WITH (${common})`), { code: '22023' });
       await assert.rejects(c.query(`CREATE SINK x FROM t WITH (${common}, topic = 'x', key = 'nope')`), {
         code: '42703',
@@ -206,7 +151,7 @@ async function crashRun(brokers: string, how: 'random' | 'failpoint'): Promise<v
       async () => JSON.stringify(await current()),
     );
     await c.end();
-    const records = await readTopic(brokers, topic);
+    const records = await readSunkTopic(brokers, topic);
     // Each step is one transaction: a step's records are all there once, never twice.
     const perStepKey = new Map<string, number>();
     for (const r of records) {

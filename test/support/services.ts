@@ -40,21 +40,7 @@ export function withService(
   name: string,
   body: (address: string) => Promise<void>,
 ): void {
-  let found: ReturnType<typeof serviceAddress>;
-  try {
-    found = serviceAddress(service);
-  } catch (err) {
-    test(name, () => {
-      throw err;
-    });
-    return;
-  }
-  if ('skip' in found) {
-    test(name, { skip: found.skip }, () => {});
-    return;
-  }
-  const { address } = found;
-  test(name, () => body(address));
+  withServices([service], name, (address) => body(address));
 }
 
 /**
